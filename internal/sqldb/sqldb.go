@@ -1,0 +1,297 @@
+// Package sqldb is the one seam between anyhour and its database: SQLite by
+// default, PostgreSQL when the URL says so. Both run the same SQL text
+// wherever possible: Postgres-style $N placeholders (modernc's SQLite binds
+// them by number), RETURNING, ON CONFLICT, CTEs.
+//
+// Known traps, and how this package meets them:
+//
+//   - Timestamps. SQLite has no time type: columns declared TIMESTAMP hold
+//     text in the "sqlite" time format, which modernc parses back into
+//     time.Time. Every time.Time argument is converted to UTC and truncated
+//     to microseconds (Postgres' resolution) before it is bound, so text
+//     comparisons order correctly and a value read back equals the one
+//     written. Never use CURRENT_TIMESTAMP defaults: pass the time from Go.
+//     An expression such as MAX(created_at) has no declared type and comes
+//     back from SQLite as text; select the column itself instead.
+//   - Booleans. SQLite stores 0/1; database/sql scans those into bool. Write
+//     TRUE and FALSE literals, which both dialects accept.
+//   - Case-insensitive matching. Emails are stored lower-cased; search uses
+//     LOWER(col) LIKE LOWER($1), which both dialects index the same way.
+//   - Claiming queue tasks. Postgres needs FOR UPDATE SKIP LOCKED; SQLite's
+//     single writer already serialises UPDATE … RETURNING. See Dialect.Pick.
+//   - JSON documents are TEXT in both dialects and decoded in Go.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Errors returned by DB methods after the driver's errors are normalised.
+var (
+	// ErrConflict is a unique-constraint violation from either driver.
+	ErrConflict = errors.New("sqldb: conflict")
+	// ErrNotFound is sql.ErrNoRows; domain packages map it to their own.
+	ErrNotFound = sql.ErrNoRows
+)
+
+// Dialect names the SQL flavour a DB speaks.
+type Dialect int
+
+// The two dialects anyhour runs on.
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+// Pick returns the SQL text for this dialect. Keep calls to it rare and
+// next to the query, so every fork stays greppable.
+func (d Dialect) Pick(sqliteSQL, postgresSQL string) string {
+	if d == Postgres {
+		return postgresSQL
+	}
+	return sqliteSQL
+}
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DB is a handle to the database. On SQLite it holds a single-connection
+// writer pool, used by Transact and Exec, and a reader pool for Query; on
+// Postgres both are the same pool. Inside Transact, a DB is bound to the
+// transaction and every method runs in it.
+type DB struct {
+	Dialect Dialect
+	reader  *sql.DB
+	writer  *sql.DB
+	tx      *sql.Tx
+}
+
+// Open connects to the database named by url: a postgres:// or
+// postgresql:// URL selects PostgreSQL, anything else is a SQLite file path
+// (an optional sqlite:// or file: prefix is stripped).
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	if strings.HasPrefix(rawURL, "postgres://") || strings.HasPrefix(rawURL, "postgresql://") {
+		return openPostgres(ctx, rawURL)
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite://"), "file:")
+	return openSQLite(ctx, path)
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	pool, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("sqldb: connect to postgres: %w", err)
+	}
+	return &DB{Dialect: Postgres, reader: pool, writer: pool}, nil
+}
+
+// sqlitePragmas are applied to every connection. busy_timeout must come
+// first: the connection has to block on a busy database before WAL mode is
+// set, in case another connection is setting it at the same moment.
+var sqlitePragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"synchronous(NORMAL)",
+	"foreign_keys(ON)",
+	"cache_size(-16000)",
+	"temp_store(MEMORY)",
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: sqlite path: %w", err)
+	}
+	q := url.Values{}
+	for _, p := range sqlitePragmas {
+		q.Add("_pragma", p)
+	}
+	q.Set("_time_format", "sqlite")
+	// IMMEDIATE takes the write lock at BEGIN, so a transaction that reads
+	// then writes never fails half way with SQLITE_BUSY.
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + abs + "?" + q.Encode()
+
+	writer, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: open sqlite: %w", err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	if err := writer.PingContext(ctx); err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqldb: open sqlite %s: %w", path, err)
+	}
+	reader, err := sql.Open("sqlite", dsn+"&_query_only=1")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("sqldb: open sqlite: %w", err)
+	}
+	reader.SetMaxOpenConns(8)
+	reader.SetMaxIdleConns(8)
+	return &DB{Dialect: SQLite, reader: reader, writer: writer}, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	if db.tx != nil {
+		return errors.New("sqldb: Close inside a transaction")
+	}
+	err := db.writer.Close()
+	if db.reader != db.writer {
+		err = errors.Join(err, db.reader.Close())
+	}
+	return err
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.reader.PingContext(ctx)
+}
+
+// InTx reports whether db is bound to a transaction.
+func (db *DB) InTx() bool { return db.tx != nil }
+
+// Exec runs a statement that returns no rows, on the writer.
+func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	args = bindArgs(args)
+	var res sql.Result
+	var err error
+	if db.tx != nil {
+		res, err = db.tx.ExecContext(ctx, q, args...)
+	} else {
+		res, err = db.writer.ExecContext(ctx, q, args...)
+	}
+	return res, normalize(err)
+}
+
+// Query runs a query on the reader pool, or in the transaction.
+func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	args = bindArgs(args)
+	var rows *sql.Rows
+	var err error
+	if db.tx != nil {
+		rows, err = db.tx.QueryContext(ctx, q, args...)
+	} else {
+		rows, err = db.reader.QueryContext(ctx, q, args...)
+	}
+	return rows, normalize(err)
+}
+
+// QueryRow runs a query expected to return at most one row. Outside a
+// transaction it reads from the reader pool, so a statement that writes
+// (INSERT … RETURNING) must run inside Transact or through WriteRow.
+func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
+	args = bindArgs(args)
+	if db.tx != nil {
+		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
+	}
+	return &Row{db.reader.QueryRowContext(ctx, q, args...)}
+}
+
+// WriteRow runs a writing statement that returns one row (INSERT …
+// RETURNING) on the writer.
+func (db *DB) WriteRow(ctx context.Context, q string, args ...any) *Row {
+	args = bindArgs(args)
+	if db.tx != nil {
+		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
+	}
+	return &Row{db.writer.QueryRowContext(ctx, q, args...)}
+}
+
+// Row wraps sql.Row so that Scan's errors are normalised too.
+type Row struct{ row *sql.Row }
+
+// Scan copies the row's columns into dest; it returns ErrNotFound
+// (sql.ErrNoRows) when there was no row and ErrConflict for a unique
+// violation raised by an INSERT … RETURNING.
+func (r *Row) Scan(dest ...any) error { return normalize(r.row.Scan(dest...)) }
+
+// Transact runs fn in a transaction on the writer, committing if fn
+// returns nil and rolling back otherwise. Inside fn use only tx: writing
+// through the outer db would wait forever for SQLite's single writer.
+// Nested calls run fn in the enclosing transaction.
+func (db *DB) Transact(ctx context.Context, fn func(tx *DB) error) (err error) {
+	if db.tx != nil {
+		return fn(db)
+	}
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqldb: begin: %w", normalize(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			sqlTx.Rollback()
+			return
+		}
+		if cerr := sqlTx.Commit(); cerr != nil {
+			err = fmt.Errorf("sqldb: commit: %w", normalize(cerr))
+		}
+	}()
+	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx})
+}
+
+// bindArgs makes argument values mean the same on both databases: times
+// become UTC with microsecond precision.
+func bindArgs(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case time.Time:
+			args[i] = v.UTC().Truncate(time.Microsecond)
+		case *time.Time:
+			if v != nil {
+				args[i] = v.UTC().Truncate(time.Microsecond)
+			} else {
+				args[i] = nil
+			}
+		}
+	}
+	return args
+}
+
+// normalize maps driver errors to this package's sentinels, keeping the
+// original error in the chain for logs.
+func normalize(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+		return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		switch sqliteErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return fmt.Errorf("%w: %s", ErrConflict, sqliteErr.Error())
+		}
+	}
+	return err
+}

@@ -1,0 +1,122 @@
+package sqldb_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sqldbtest.DropTemplates()
+	os.Exit(code)
+}
+
+func TestMigrationsMatchAcrossDialects(t *testing.T) {
+	lite, err := sqldb.MigrationNames(sqldb.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := sqldb.MigrationNames(sqldb.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(lite, pg); diff != "" {
+		t.Errorf("migration names differ between sqlite and postgres (-sqlite +postgres):\n%s", diff)
+	}
+	if len(lite) == 0 {
+		t.Error("no migrations embedded")
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	db := sqldbtest.Open(t)
+	applied, err := db.Migrate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != 0 {
+		t.Errorf("second Migrate applied %v, want nothing", applied)
+	}
+}
+
+func TestTimeRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	want := time.Date(2026, 3, 29, 2, 30, 15, 123456789, berlin)
+	var id int64
+	err := db.WriteRow(ctx, `INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id`, "Acme", want).Scan(&id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got time.Time
+	if err := db.QueryRow(ctx, `SELECT created_at FROM organizations WHERE id = $1`, id).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Equal(want.Truncate(time.Microsecond)) {
+		t.Errorf("read back %v, want %v", got, want.Truncate(time.Microsecond))
+	}
+	// Comparison in SQL must order by instant, not by text.
+	var n int
+	err = db.QueryRow(ctx, `SELECT COUNT(*) FROM organizations WHERE created_at < $1`, want.Add(time.Millisecond).In(time.FixedZone("X", -11*3600))).Scan(&n)
+	if err != nil || n != 1 {
+		t.Errorf("created_at < later instant: n=%d err=%v, want 1", n, err)
+	}
+}
+
+func TestConflictAndNotFoundAreNormalised(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	now := time.Now()
+	var org int64
+	if err := db.WriteRow(ctx, `INSERT INTO organizations (name, created_at) VALUES ('A', $1) RETURNING id`, now).Scan(&org); err != nil {
+		t.Fatal(err)
+	}
+	insert := `INSERT INTO members (org_id, email, name, role, created_at) VALUES ($1, 'a@example.com', 'A', 'owner', $2)`
+	if _, err := db.Exec(ctx, insert, org, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, insert, org, now); !errors.Is(err, sqldb.ErrConflict) {
+		t.Errorf("duplicate insert: err = %v, want ErrConflict", err)
+	}
+	var name string
+	if err := db.QueryRow(ctx, `SELECT name FROM members WHERE id = -1`).Scan(&name); !errors.Is(err, sqldb.ErrNotFound) {
+		t.Errorf("missing row: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestTransactRollsBack(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	boom := errors.New("boom")
+	err := db.Transact(ctx, func(tx *sqldb.DB) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO organizations (name, created_at) VALUES ('A', $1)`, time.Now()); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Transact = %v, want boom", err)
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM organizations`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("after rollback: %d rows (err %v), want 0", n, err)
+	}
+}
+
+func TestBooleans(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	var b bool
+	if err := db.QueryRow(ctx, `SELECT TRUE`).Scan(&b); err != nil || !b {
+		t.Errorf("SELECT TRUE = %v, %v", b, err)
+	}
+}
