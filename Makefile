@@ -1,0 +1,26 @@
+# Entry points for building, running and testing anyhour.
+#   make run     start a local server with a demo organisation
+#   make test    go vet, then the test suite on SQLite and on PostgreSQL
+#   make bench   run the benchmark command
+#   make build   build bin/anyhour
+# Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
+
+GO ?= go
+TESTFLAGS ?=
+
+.PHONY: run test vet bench build
+
+run:
+	$(GO) run ./cmd/anyhour serve --demo
+
+test: vet
+	bash scripts/test.sh $(TESTFLAGS)
+
+vet:
+	$(GO) vet ./...
+
+bench:
+	$(GO) run ./bench
+
+build:
+	$(GO) build -o bin/anyhour ./cmd/anyhour
