@@ -1,0 +1,87 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// DefaultMaxAttempts is how often a task runs before it fails, unless
+// Enqueue is given MaxAttempts. With the default backoff the seven
+// retries of eight attempts span two to four minutes.
+const DefaultMaxAttempts = 8
+
+// Option changes how Enqueue schedules a task.
+type Option func(*options)
+
+type options struct {
+	runAt       time.Time
+	delay       time.Duration
+	maxAttempts int
+}
+
+// RunAt makes the task ready no earlier than t.
+func RunAt(t time.Time) Option {
+	return func(o *options) { o.runAt, o.delay = t, 0 }
+}
+
+// Delay makes the task ready d after it is enqueued.
+func Delay(d time.Duration) Option {
+	return func(o *options) { o.runAt, o.delay = time.Time{}, d }
+}
+
+// MaxAttempts sets how many times the task may run before it fails.
+func MaxAttempts(n int) Option {
+	return func(o *options) { o.maxAttempts = n }
+}
+
+// Enqueue adds a pending task of the given kind whose payload is the JSON
+// encoding of payload, and returns its ID.
+//
+// Call it with the tx of the Transact that makes the domain change, so
+// the two commit or roll back together. Workers in this process notice
+// the task at their next poll; call Notify after the transaction commits
+// to start it at once. When tx is not in a transaction the task is
+// committed immediately and Enqueue notifies by itself.
+func Enqueue(ctx context.Context, tx *sqldb.DB, kind string, payload any, opts ...Option) (id int64, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("queue: enqueue %s: %w", kind, err)
+		}
+	}()
+	o := options{maxAttempts: DefaultMaxAttempts}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if kind == "" {
+		return 0, errors.New("empty kind")
+	}
+	if o.maxAttempts < 1 {
+		return 0, fmt.Errorf("MaxAttempts(%d) is less than 1", o.maxAttempts)
+	}
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return 0, err
+	}
+	now := time.Now()
+	runAt := o.runAt
+	if runAt.IsZero() {
+		runAt = now.Add(o.delay)
+	}
+	err = tx.WriteRow(ctx, `
+		INSERT INTO tasks (kind, payload, status, max_attempts, run_at, created_at, updated_at)
+		VALUES ($1, $2, 'pending', $3, $4, $5, $5)
+		RETURNING id`,
+		kind, string(body), o.maxAttempts, runAt, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if !tx.InTx() {
+		Notify()
+	}
+	return id, nil
+}

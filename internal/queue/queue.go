@@ -1,0 +1,73 @@
+// Package queue runs durable background work from the tasks table.
+//
+// A domain package calls Enqueue inside the same transaction as the write
+// that causes the work, so a task is never lost and never runs without its
+// data: if the transaction rolls back, there is no task.
+//
+// A Worker claims ready tasks, runs the handler registered for their kind
+// and records the outcome, the way pkgsite's pgqueue does: success marks
+// a task done; an error sends it back to pending with an exponential
+// backoff until its attempts run out, then marks it failed; Permanent
+// fails it at once. A claim holds a lease that the worker renews while
+// the handler runs, so only a dead worker's tasks are reclaimed, by any
+// worker, once their lease expires. Handlers must therefore be safe to
+// run more than once for the same task.
+//
+// Several workers, in one process or on several machines sharing one
+// PostgreSQL database, may run at once. On SQLite the single writer
+// serialises claims.
+package queue
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Task statuses, as stored in tasks.status.
+const (
+	StatusPending = "pending"
+	StatusRunning = "running"
+	StatusDone    = "done"
+	StatusFailed  = "failed"
+)
+
+// ErrNotFound is returned by Get for an unknown task ID.
+var ErrNotFound = errors.New("queue: task not found")
+
+// Task is a claimed task as its handler sees it.
+type Task struct {
+	ID          int64
+	Kind        string
+	Attempt     int             // 1 on the first run, counting runs lost with a dead worker
+	MaxAttempts int             // the last attempt is the one where Attempt == MaxAttempts
+	Payload     json.RawMessage // the payload given to Enqueue, as JSON
+}
+
+// Decode unmarshals the task's payload into v.
+func (t Task) Decode(v any) error {
+	if err := json.Unmarshal(t.Payload, v); err != nil {
+		return fmt.Errorf("queue: decode %s task %d: %w", t.Kind, t.ID, err)
+	}
+	return nil
+}
+
+// Permanent marks err as one that retrying cannot fix (a deleted
+// record, a malformed payload): a handler returning it fails the task at
+// once. Permanent(nil) is nil.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+func isPermanent(err error) bool {
+	var p *permanentError
+	return errors.As(err, &p)
+}

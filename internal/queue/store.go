@@ -1,0 +1,139 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Every update of a claimed task is fenced by "status = 'running' AND
+// attempts = $n": each claim bumps attempts, so a worker that lost its
+// lease and wakes up late cannot overwrite the outcome of the worker that
+// reclaimed the task.
+
+// claimSQL takes the oldest ready task: a pending one whose time has
+// come, or a running one whose worker stopped renewing its lease and
+// that has attempts left (sweepSQL fails the others). On Postgres, FOR
+// UPDATE SKIP LOCKED lets concurrent workers pass over a row another is
+// claiming, as in pkgsite's pgqueue; SQLite's single writer serialises
+// the whole UPDATE … RETURNING, so it needs no row lock.
+const claimSQL = `
+	UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_until = $1, worker = $2, updated_at = $3
+	WHERE id = (
+		SELECT id FROM tasks
+		WHERE (status = 'pending' AND run_at <= $3)
+		   OR (status = 'running' AND lease_until < $3 AND attempts < max_attempts)
+		ORDER BY run_at, id
+		LIMIT 1%s)
+	RETURNING id, kind, payload, attempts, max_attempts`
+
+var claimSQLite, claimPostgres = fmt.Sprintf(claimSQL, ""), fmt.Sprintf(claimSQL, " FOR UPDATE SKIP LOCKED")
+
+// claim marks the next ready task as running under this worker's lease.
+// ok is false when no task is ready.
+func (w *Worker) claim(ctx context.Context) (t Task, ok bool, err error) {
+	now := w.now()
+	var payload string
+	err = w.db.WriteRow(ctx, w.db.Dialect.Pick(claimSQLite, claimPostgres),
+		now.Add(w.cfg.Lease), w.cfg.Name, now,
+	).Scan(&t.ID, &t.Kind, &payload, &t.Attempt, &t.MaxAttempts)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return Task{}, false, nil
+	}
+	if err != nil {
+		return Task{}, false, fmt.Errorf("queue: claim: %w", err)
+	}
+	t.Payload = []byte(payload)
+	return t, true, nil
+}
+
+// sweep fails the tasks whose lease expired on their last attempt: their
+// worker died (or hung) every time, and running them again would only
+// repeat that. It returns how many it failed.
+func (w *Worker) sweep(ctx context.Context) (int64, error) {
+	res, err := w.db.Exec(ctx, `
+		UPDATE tasks SET status = 'failed', lease_until = NULL, updated_at = $1,
+			last_error = 'worker lost the task: lease expired on attempt ' || attempts || ' of ' || max_attempts
+		WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts`,
+		w.now())
+	if err != nil {
+		return 0, fmt.Errorf("queue: sweep lost tasks: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// renew extends t's lease. It returns false if the task is no longer this
+// worker's to run.
+func (w *Worker) renew(ctx context.Context, t Task) (bool, error) {
+	now := w.now()
+	res, err := w.db.Exec(ctx, `
+		UPDATE tasks SET lease_until = $1, updated_at = $2
+		WHERE id = $3 AND status = 'running' AND attempts = $4`,
+		now.Add(w.cfg.Lease), now, t.ID, t.Attempt)
+	if err != nil {
+		return false, fmt.Errorf("queue: renew lease of task %d: %w", t.ID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// markDone records that t succeeded. Earlier attempts' last_error stays,
+// for whoever wonders why the task took three tries.
+func (w *Worker) markDone(ctx context.Context, t Task) (bool, error) {
+	return w.finish(ctx, t, `
+		UPDATE tasks SET status = 'done', lease_until = NULL, updated_at = $1
+		WHERE id = $2 AND status = 'running' AND attempts = $3`,
+		w.now(), t.ID, t.Attempt)
+}
+
+// markRetry sends t back to pending, ready again at runAt.
+func (w *Worker) markRetry(ctx context.Context, t Task, runAt time.Time, cause error) (bool, error) {
+	return w.finish(ctx, t, `
+		UPDATE tasks SET status = 'pending', run_at = $1, lease_until = NULL, last_error = $2, updated_at = $3
+		WHERE id = $4 AND status = 'running' AND attempts = $5`,
+		runAt, errorText(cause), w.now(), t.ID, t.Attempt)
+}
+
+// markFailed fails t for good.
+func (w *Worker) markFailed(ctx context.Context, t Task, cause error) (bool, error) {
+	return w.finish(ctx, t, `
+		UPDATE tasks SET status = 'failed', lease_until = NULL, last_error = $1, updated_at = $2
+		WHERE id = $3 AND status = 'running' AND attempts = $4`,
+		errorText(cause), w.now(), t.ID, t.Attempt)
+}
+
+// finish runs one of the mark updates; false means another worker had
+// already reclaimed the task.
+func (w *Worker) finish(ctx context.Context, t Task, q string, args ...any) (bool, error) {
+	res, err := w.db.Exec(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("queue: record outcome of task %d: %w", t.ID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// maxErrorLen bounds last_error; a handler error quoting a whole HTTP
+// response body should not bloat the table.
+const maxErrorLen = 2000
+
+// errorText makes err storable: PostgreSQL's TEXT refuses NUL bytes and
+// invalid UTF-8, and an outcome that fails to save would leave the task
+// running until its lease expires.
+func errorText(err error) string {
+	s := strings.ToValidUTF8(err.Error(), "?")
+	s = strings.ReplaceAll(s, "\x00", "?")
+	if len(s) > maxErrorLen {
+		s = s[:maxErrorLen]
+		for !utf8.ValidString(s) {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return s
+}

@@ -1,0 +1,96 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Config tunes a Worker. Zero fields take the defaults noted.
+type Config struct {
+	// Concurrency is how many handlers run at once. Default 4.
+	Concurrency int
+	// Lease is how long a claim holds without renewal; the worker renews
+	// it every Lease/3 while the handler runs, and another worker may
+	// reclaim the task once it expires. Default 5 minutes.
+	Lease time.Duration
+	// Poll is how often an idle worker looks for ready tasks. Default 1s.
+	Poll time.Duration
+	// Name identifies the worker in tasks.worker and in logs.
+	// Default "hostname:pid".
+	Name string
+	// Logger receives the worker's logs. Default slog.Default().
+	Logger *slog.Logger
+	// Now tells the time; tests replace it. Default time.Now.
+	Now func() time.Time
+}
+
+// HandlerFunc does the work of one task. An error makes the task retry
+// later, unless it is Permanent or the attempts are used up. The context
+// is cancelled if the worker loses the task's lease, not when Run is
+// asked to stop: Run waits for handlers to finish.
+type HandlerFunc func(ctx context.Context, t Task) error
+
+// Worker claims tasks from the database and runs their handlers. Register
+// every kind with Handle, then call Run once.
+type Worker struct {
+	db  *sqldb.DB
+	cfg Config
+	log *slog.Logger
+
+	mu       sync.Mutex
+	handlers map[string]HandlerFunc
+}
+
+// New returns a Worker over db's tasks table.
+func New(db *sqldb.DB, cfg Config) *Worker {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 5 * time.Minute
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Name == "" {
+		host, _ := os.Hostname()
+		cfg.Name = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Worker{
+		db:       db,
+		cfg:      cfg,
+		log:      cfg.Logger.With(slog.String("worker", cfg.Name)),
+		handlers: make(map[string]HandlerFunc),
+	}
+}
+
+// Handle registers fn for tasks of the given kind. It panics if the kind
+// already has a handler, as http.ServeMux does for a pattern.
+func (w *Worker) Handle(kind string, fn HandlerFunc) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, dup := w.handlers[kind]; dup {
+		panic("queue: second handler for kind " + kind)
+	}
+	w.handlers[kind] = fn
+}
+
+func (w *Worker) handler(kind string) HandlerFunc {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.handlers[kind]
+}
+
+func (w *Worker) now() time.Time { return w.cfg.Now() }
