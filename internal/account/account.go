@@ -1,0 +1,140 @@
+// Package account owns organisations, their members and roles, sign-in
+// sessions, API tokens, team invitations and the audit log.
+//
+// Every permission check for every resource goes through Member.Can, so
+// what a role may do is written down in one table (permissions below).
+// Methods return apperr kinds: ErrNotFound, ErrConflict, ErrInvalid,
+// ErrUnauthenticated, ErrForbidden.
+package account
+
+import (
+	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+)
+
+// Role is a member's role in their organisation.
+type Role string
+
+// The roles, from most to least privileged.
+const (
+	Owner     Role = "owner"
+	Admin     Role = "admin"
+	Recruiter Role = "recruiter"
+	Reviewer  Role = "reviewer"
+)
+
+// Roles lists every role, most privileged first.
+var Roles = []Role{Owner, Admin, Recruiter, Reviewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission is something a member may be allowed to do.
+type Permission string
+
+// The permissions checked across anyhour.
+const (
+	ManageOrg        Permission = "manage_org"        // settings, member roles, invitations of team members
+	ViewAudit        Permission = "view_audit"        // read the audit log
+	ManageJobs       Permission = "manage_jobs"       // create and edit jobs and interviews
+	InviteCandidates Permission = "invite_candidates" // invite, revoke and re-link candidates
+	ViewApplications Permission = "view_applications" // read applications and answers
+	Review           Permission = "review"            // rate applications
+)
+
+// permissions is the one table of what each role may do.
+var permissions = map[Role][]Permission{
+	Owner:     {ManageOrg, ViewAudit, ManageJobs, InviteCandidates, ViewApplications, Review},
+	Admin:     {ManageOrg, ViewAudit, ManageJobs, InviteCandidates, ViewApplications, Review},
+	Recruiter: {ManageJobs, InviteCandidates, ViewApplications, Review},
+	Reviewer:  {ViewApplications, Review},
+}
+
+// Org is an organisation: a hiring team and everything it owns.
+type Org struct {
+	ID        int64
+	Name      string
+	TimeZone  string // IANA name, the team's default zone
+	CreatedAt time.Time
+}
+
+// Member is a person on a team.
+type Member struct {
+	ID         int64
+	OrgID      int64
+	Email      string
+	Name       string
+	Role       Role
+	TimeZone   string // IANA name; empty means the organisation's
+	CreatedAt  time.Time
+	DisabledAt *time.Time
+}
+
+// Can reports whether m's role allows p.
+func (m Member) Can(p Permission) bool {
+	if m.DisabledAt != nil {
+		return false
+	}
+	for _, x := range permissions[m.Role] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// APIToken describes a member's API token; the secret itself is shown once
+// at creation and stored only as a hash.
+type APIToken struct {
+	ID         int64
+	MemberID   int64
+	Name       string
+	Hint       string // the last characters, to tell tokens apart
+	CreatedAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// Invite is an invitation for someone to join the team.
+type Invite struct {
+	ID         int64
+	OrgID      int64
+	Email      string
+	Role       Role
+	InvitedBy  int64
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	AcceptedAt *time.Time
+	RevokedAt  *time.Time
+}
+
+// Pending reports whether the invite can still be accepted at now.
+func (i Invite) Pending(now time.Time) bool {
+	return i.AcceptedAt == nil && i.RevokedAt == nil && now.Before(i.ExpiresAt)
+}
+
+// AuditEntry is one sensitive action, kept for admins to read.
+type AuditEntry struct {
+	ID        int64
+	OrgID     int64
+	ActorID   *int64
+	Actor     string // who, as shown: a member's email, "candidate", "system"
+	Action    string // dotted verb: member.login, token.create, review.submit …
+	Target    string // what it was done to, e.g. "application 12"
+	Detail    string
+	IP        string
+	CreatedAt time.Time
+}
+
+var errForbiddenAudit = apperr.Forbidden("only owners and admins can read the audit log")
+
+// timeNow is the clock for package-level helpers that have no Service.
+var timeNow = time.Now

@@ -1,0 +1,96 @@
+package account
+
+import (
+	"context"
+	"errors"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+const memberColumns = `id, org_id, email, name, role, time_zone, created_at, disabled_at`
+
+func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt, &m.DisabledAt)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return m, apperr.NotFound("member")
+	}
+	return m, err
+}
+
+func (s *Service) memberByEmail(ctx context.Context, db *sqldb.DB, email string) (Member, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return Member{}, apperr.NotFound("member")
+	}
+	return scanMember(db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE email = $1`, email))
+}
+
+// Member returns the member id of actor's organisation.
+func (s *Service) Member(ctx context.Context, actor Member, id int64) (Member, error) {
+	return scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1 AND org_id = $2`, id, actor.OrgID))
+}
+
+// Members lists the members of actor's organisation.
+func (s *Service) Members(ctx context.Context, actor Member) ([]Member, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE org_id = $1 ORDER BY name, id`, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SetRole changes a member's role. Only owners and admins may; only an
+// owner may make or unmake an owner; the last owner stays an owner.
+func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, role Role) error {
+	if !actor.Can(ManageOrg) {
+		return apperr.Forbidden("only owners and admins can change roles")
+	}
+	if !role.Valid() {
+		return apperr.Invalid("role", "unknown role %q", role)
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1 AND org_id = $2`, memberID, actor.OrgID))
+		if err != nil {
+			return err
+		}
+		if (m.Role == Owner || role == Owner) && actor.Role != Owner {
+			return apperr.Forbidden("only an owner can make or unmake owners")
+		}
+		if m.Role == Owner && role != Owner {
+			var owners int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM members WHERE org_id = $1 AND role = 'owner' AND disabled_at IS NULL`, actor.OrgID).Scan(&owners); err != nil {
+				return err
+			}
+			if owners <= 1 {
+				return apperr.Conflict("the organisation needs at least one owner")
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE members SET role = $1 WHERE id = $2`, role, m.ID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "member.role", m.Email, string(m.Role)+" → "+string(role), "")
+	})
+}
+
+// UpdateProfile changes the actor's own name and time zone.
+func (s *Service) UpdateProfile(ctx context.Context, actor Member, name, tz string) error {
+	if name == "" {
+		return apperr.Invalid("name", "your name cannot be empty")
+	}
+	if err := checkTimeZone(tz); err != nil {
+		return err
+	}
+	_, err := s.db.Exec(ctx, `UPDATE members SET name = $1, time_zone = $2 WHERE id = $3`, name, tz, actor.ID)
+	return err
+}

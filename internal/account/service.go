@@ -1,0 +1,217 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Service runs account operations against the database.
+type Service struct {
+	db  *sqldb.DB
+	now func() time.Time
+	lim *loginLimiter
+}
+
+// New returns a Service using db.
+func New(db *sqldb.DB) *Service {
+	return &Service{db: db, now: time.Now, lim: &loginLimiter{failures: map[string][]time.Time{}}}
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// HasOrg reports whether any organisation exists yet; when none does, the
+// web UI shows the first-run page.
+func (s *Service) HasOrg(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations LIMIT 1) o`).Scan(&n)
+	return n > 0, err
+}
+
+// Org returns the organisation with id.
+func (s *Service) Org(ctx context.Context, id int64) (Org, error) {
+	var o Org
+	err := s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at FROM organizations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return o, apperr.NotFound("organisation")
+	}
+	return o, err
+}
+
+// UpdateOrg changes the organisation's name and default time zone.
+func (s *Service) UpdateOrg(ctx context.Context, actor Member, name, tz string) error {
+	if !actor.Can(ManageOrg) {
+		return apperr.Forbidden("only owners and admins can change the organisation")
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return apperr.Invalid("name", "the organisation needs a name")
+	}
+	if err := checkTimeZone(tz); err != nil {
+		return err
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if _, err := tx.Exec(ctx, `UPDATE organizations SET name = $1, time_zone = $2 WHERE id = $3`, name, tz, actor.OrgID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "org.update", "organisation", name+", "+tz, "")
+	})
+}
+
+// NewOrg is what the first-run page and bootstrap need to start a team.
+type NewOrg struct {
+	OrgName  string
+	TimeZone string
+	Name     string // the owner's
+	Email    string
+	Password string // may be empty for bootstrap: the owner then signs in only after a reset
+}
+
+// Setup creates the first organisation and its owner. It fails with
+// ErrConflict once any organisation exists, so the first-run page cannot be
+// used to take over an installation.
+func (s *Service) Setup(ctx context.Context, in NewOrg) (Org, Member, error) {
+	var org Org
+	var owner Member
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organizations`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return apperr.Conflict("this installation is already set up; sign in instead")
+		}
+		var err error
+		org, owner, err = s.createOrg(ctx, tx, in)
+		return err
+	})
+	return org, owner, err
+}
+
+// Bootstrap creates the organisation named in.OrgName and its owner
+// in.Email if they are missing, and returns a new API token for that owner.
+// It is the command-line way in, for automation.
+func (s *Service) Bootstrap(ctx context.Context, in NewOrg) (token string, err error) {
+	defer apperr.Wrap(&err, "account.Bootstrap(%q, %q)", in.OrgName, in.Email)
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		owner, err := s.memberByEmail(ctx, tx, in.Email)
+		switch {
+		case err == nil:
+			org, err := s.orgOf(ctx, tx, owner.OrgID)
+			if err != nil {
+				return err
+			}
+			if org.Name != strings.TrimSpace(in.OrgName) {
+				return apperr.Conflict("%s already belongs to another organisation (%s)", in.Email, org.Name)
+			}
+		case errors.Is(err, apperr.ErrNotFound):
+			var orgID int64
+			qerr := tx.QueryRow(ctx, `SELECT id FROM organizations WHERE name = $1 ORDER BY id LIMIT 1`, strings.TrimSpace(in.OrgName)).Scan(&orgID)
+			switch {
+			case qerr == nil:
+				owner, err = s.addMember(ctx, tx, orgID, in.Name, in.Email, Owner, in.Password)
+			case errors.Is(qerr, sqldb.ErrNotFound):
+				_, owner, err = s.createOrg(ctx, tx, in)
+			default:
+				return qerr
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		token, _, err = s.createAPIToken(ctx, tx, owner, "bootstrap")
+		return err
+	})
+	return token, err
+}
+
+func (s *Service) createOrg(ctx context.Context, tx *sqldb.DB, in NewOrg) (Org, Member, error) {
+	org := Org{Name: strings.TrimSpace(in.OrgName), TimeZone: in.TimeZone, CreatedAt: s.now()}
+	if org.Name == "" {
+		return org, Member{}, apperr.Invalid("org_name", "the organisation needs a name")
+	}
+	if org.TimeZone == "" {
+		org.TimeZone = "UTC"
+	}
+	if err := checkTimeZone(org.TimeZone); err != nil {
+		return org, Member{}, err
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO organizations (name, time_zone, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		org.Name, org.TimeZone, org.CreatedAt).Scan(&org.ID)
+	if err != nil {
+		return org, Member{}, err
+	}
+	owner, err := s.addMember(ctx, tx, org.ID, in.Name, in.Email, Owner, in.Password)
+	if err != nil {
+		return org, owner, err
+	}
+	return org, owner, s.audit(ctx, tx, owner, "org.create", "organisation "+org.Name, "", "")
+}
+
+// addMember inserts a member; an empty password leaves them unable to sign
+// in with one.
+func (s *Service) addMember(ctx context.Context, tx *sqldb.DB, orgID int64, name, email string, role Role, password string) (Member, error) {
+	m := Member{OrgID: orgID, Name: strings.TrimSpace(name), Role: role, CreatedAt: s.now()}
+	var err error
+	if m.Email, err = NormalizeEmail(email); err != nil {
+		return m, err
+	}
+	if m.Name == "" {
+		m.Name = m.Email[:strings.IndexByte(m.Email, '@')]
+	}
+	hash := ""
+	if password != "" {
+		if len(password) < MinPasswordLength {
+			return m, apperr.Invalid("password", "the password must have at least %d characters", MinPasswordLength)
+		}
+		if hash, err = HashPassword(password); err != nil {
+			return m, err
+		}
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO members (org_id, email, name, role, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, orgID, m.Email, m.Name, m.Role, hash, m.CreatedAt).Scan(&m.ID)
+	if errors.Is(err, sqldb.ErrConflict) {
+		return m, apperr.Conflict("%s already has an account", m.Email)
+	}
+	return m, err
+}
+
+func (s *Service) orgOf(ctx context.Context, db *sqldb.DB, id int64) (Org, error) {
+	var o Org
+	err := db.QueryRow(ctx, `SELECT id, name, time_zone, created_at FROM organizations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return o, apperr.NotFound("organisation")
+	}
+	return o, err
+}
+
+// NormalizeEmail trims and lower-cases an address and checks its form.
+func NormalizeEmail(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || !strings.Contains(email, "@") || strings.ContainsAny(email, "\r\n") {
+		return "", apperr.Invalid("email", "%q is not an email address", email)
+	}
+	return email, nil
+}
+
+// checkTimeZone reports whether tz is a zone Go knows.
+func checkTimeZone(tz string) error {
+	if tz == "" {
+		return nil
+	}
+	if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+		return apperr.Invalid("time_zone", "%q is not a time zone name such as Europe/Berlin", tz)
+	}
+	return nil
+}

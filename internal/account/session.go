@@ -1,0 +1,114 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// SessionLifetime is how long a sign-in lasts.
+const SessionLifetime = 14 * 24 * time.Hour
+
+// Client describes where a request came from, for sessions and the audit log.
+type Client struct {
+	IP        string
+	UserAgent string
+}
+
+// Login checks an email and password and starts a session, returning its
+// token for the cookie. Failures are rate limited per address and per
+// email, take as long whether or not the account exists, and say nothing
+// about which of the two was wrong.
+func (s *Service) Login(ctx context.Context, email, password string, c Client) (token string, m Member, err error) {
+	now := s.now()
+	if !s.lim.allow(now, "ip:"+c.IP, "email:"+email) {
+		return "", m, apperr.New(apperr.ErrRateLimited, "too many sign-in attempts; wait a few minutes and try again")
+	}
+	var hash string
+	m, err = scanMemberWithHash(s.db.QueryRow(ctx, `SELECT `+memberColumns+`, password_hash FROM members WHERE email = $1`, normalizeLoose(email)), &hash)
+	found := err == nil
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return "", m, err
+	}
+	if !found || hash == "" {
+		hash = dummyHash
+	}
+	ok, err := CheckPassword(hash, password)
+	if err != nil {
+		return "", m, err
+	}
+	if !found || !ok || m.DisabledAt != nil {
+		s.lim.fail(now, "ip:"+c.IP, "email:"+email)
+		if found {
+			s.auditDirect(ctx, m.OrgID, nil, m.Email, "member.login_failed", m.Email, "wrong password", c.IP)
+		}
+		return "", Member{}, apperr.New(apperr.ErrUnauthenticated, "that email and password do not match an account")
+	}
+	token = NewToken("ahs_")
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		_, err := tx.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
+			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, HashToken(token), now, now.Add(SessionLifetime), truncate(c.UserAgent, 300), c.IP)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, m, "member.login", m.Email, "", c.IP)
+	})
+	return token, m, err
+}
+
+func scanMemberWithHash(row interface{ Scan(...any) error }, hash *string) (Member, error) {
+	var m Member
+	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt, &m.DisabledAt, hash)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return m, apperr.NotFound("member")
+	}
+	return m, err
+}
+
+// StartSession opens a session for m without a password, after another
+// proof of identity (accepting an invitation, the first-run page).
+func (s *Service) StartSession(ctx context.Context, m Member, c Client) (string, error) {
+	now := s.now()
+	token := NewToken("ahs_")
+	_, err := s.db.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
+		VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, HashToken(token), now, now.Add(SessionLifetime), truncate(c.UserAgent, 300), c.IP)
+	return token, err
+}
+
+// SessionMember returns the member signed in with a session token.
+func (s *Service) SessionMember(ctx context.Context, token string) (Member, error) {
+	if token == "" {
+		return Member{}, apperr.New(apperr.ErrUnauthenticated, "please sign in")
+	}
+	m, err := scanMember(s.db.QueryRow(ctx, `SELECT m.id, m.org_id, m.email, m.name, m.role, m.time_zone, m.created_at, m.disabled_at
+		FROM sessions s JOIN members m ON m.id = s.member_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, HashToken(token), s.now()))
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && m.DisabledAt != nil) {
+		return Member{}, apperr.New(apperr.ErrUnauthenticated, "your session has ended; please sign in again")
+	}
+	return m, err
+}
+
+// Logout ends the session with token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
+	return err
+}
+
+func normalizeLoose(email string) string {
+	e, err := NormalizeEmail(email)
+	if err != nil {
+		return ""
+	}
+	return e
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,132 @@
+// Package httpx holds what the web and api packages share about HTTP:
+// turning errors into statuses, strict JSON decoding, and middleware.
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+)
+
+// Status returns the HTTP status and the API error code for err.
+func Status(err error) (int, string) {
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, apperr.ErrConflict):
+		return http.StatusConflict, "conflict"
+	case errors.Is(err, apperr.ErrInvalid):
+		return http.StatusBadRequest, "invalid"
+	case errors.Is(err, apperr.ErrUnauthenticated):
+		return http.StatusUnauthorized, "unauthenticated"
+	case errors.Is(err, apperr.ErrForbidden):
+		return http.StatusForbidden, "forbidden"
+	case errors.Is(err, apperr.ErrRateLimited):
+		return http.StatusTooManyRequests, "rate_limited"
+	case errors.Is(err, apperr.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, "too_large"
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// ErrorBody is the JSON shape of every API error (DESIGN.md section 4).
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+		Field   string `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// NewErrorBody builds the API error document for err.
+func NewErrorBody(err error) (int, ErrorBody) {
+	status, code := Status(err)
+	var b ErrorBody
+	b.Error.Code = code
+	b.Error.Message = apperr.Message(err)
+	var e *apperr.Error
+	if errors.As(err, &e) {
+		b.Error.Field = e.Field
+	}
+	return status, b
+}
+
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// DecodeJSON reads a JSON body of at most maxBytes into v, rejecting
+// unknown fields, trailing data and a wrong content type with errors that
+// say exactly what is wrong.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(strings.ToLower(ct), "application/json") {
+		return apperr.Invalid("", "send the body as application/json, not %s", ct)
+	}
+	body := http.MaxBytesReader(w, r.Body, maxBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, maxBytes)
+	}
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
+		if err != nil {
+			return jsonError(err, maxBytes)
+		}
+		return apperr.Invalid("", "the body must hold a single JSON value")
+	}
+	return nil
+}
+
+func jsonError(err error, maxBytes int64) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return apperr.New(apperr.ErrTooLarge, "the body is larger than %d bytes", maxBytes)
+	case errors.As(err, &syntax):
+		return apperr.Invalid("", "malformed JSON at byte %d", syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.Invalid("", "malformed JSON: the body ends too soon")
+	case errors.Is(err, io.EOF):
+		return apperr.Invalid("", "the body is empty; send a JSON object")
+	case errors.As(err, &typ):
+		return apperr.Invalid(typ.Field, "field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return apperr.Invalid(field, "unknown field %q", field)
+	}
+	return apperr.Invalid("", "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// ClientIP returns the address a request came from. Proxy headers are not
+// trusted: behind a reverse proxy, set it to pass the real address.
+func ClientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// PathID parses a path value as a positive id; anything else is not found.
+func PathID(r *http.Request, name string) (int64, error) {
+	var id int64
+	_, err := fmt.Sscan(r.PathValue(name), &id)
+	if err != nil || id <= 0 || fmt.Sprint(id) != r.PathValue(name) {
+		return 0, apperr.NotFound(name)
+	}
+	return id, nil
+}

@@ -1,0 +1,84 @@
+package interview
+
+import (
+	"context"
+	"errors"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// ErrLinkRevoked and ErrLinkExpired say why a candidate's link no longer
+// works; both are apperr.ErrUnauthenticated.
+var (
+	ErrLinkUnknown = &apperr.Error{Kind: apperr.ErrUnauthenticated, Message: "this interview link is not valid; check that you copied all of it, or ask the team for a new one"}
+	ErrLinkRevoked = &apperr.Error{Kind: apperr.ErrUnauthenticated, Message: "this interview link was withdrawn by the team; if you think this is a mistake, reply to the email that brought you here"}
+	ErrLinkExpired = &apperr.Error{Kind: apperr.ErrUnauthenticated, Message: "this interview link has expired; if you still want to take part, ask the team for a new one"}
+)
+
+// ByToken returns the application a candidate's link opens.
+func (s *Service) ByToken(ctx context.Context, token string) (Application, error) {
+	if token == "" || len(token) > 200 {
+		return Application{}, ErrLinkUnknown
+	}
+	a, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.token_hash = $1`, account.HashToken(token)))
+	if errors.Is(err, apperr.ErrNotFound) {
+		return a, ErrLinkUnknown
+	}
+	if err != nil {
+		return a, err
+	}
+	if a.RevokedAt != nil {
+		return a, ErrLinkRevoked
+	}
+	if !s.now().Before(a.LinkExpiresAt()) {
+		return a, ErrLinkExpired
+	}
+	return a, nil
+}
+
+// SetTimeZone records the candidate's time zone, as their browser reports
+// it or as they choose.
+func (s *Service) SetTimeZone(ctx context.Context, a Application, tz string) error {
+	if err := checkZone(tz); err != nil {
+		return err
+	}
+	_, err := s.db.Exec(ctx, `UPDATE applications SET time_zone = $1 WHERE id = $2`, tz, a.ID)
+	return err
+}
+
+// Start marks the application started, the first time the candidate
+// begins; later calls do nothing.
+func (s *Service) Start(ctx context.Context, a Application) error {
+	if err := s.checkOpen(a); err != nil {
+		return err
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error { return s.start(ctx, tx, a) })
+}
+
+func (s *Service) start(ctx context.Context, tx *sqldb.DB, a Application) error {
+	now := s.now()
+	_, err := tx.Exec(ctx, `UPDATE applications SET status = 'started', started_at = $1, updated_at = $1 WHERE id = $2 AND status = 'invited'`, now, a.ID)
+	return err
+}
+
+// checkOpen explains why a candidate may not change their answers.
+func (s *Service) checkOpen(a Application) error {
+	switch {
+	case a.Status == Submitted || a.Status == Decided:
+		return apperr.Conflict("your answers were submitted and can no longer be changed")
+	case a.Status == Withdrawn:
+		return apperr.Conflict("you withdrew from this interview")
+	case a.RevokedAt != nil:
+		return ErrLinkRevoked
+	case !a.Open(s.now()):
+		return apperr.Conflict("the deadline has passed, so answers can no longer be changed; ask the team if you need more time")
+	}
+	return nil
+}
+
+// Answers returns an application's answers by step id.
+func (s *Service) Answers(ctx context.Context, appID int64) (map[int64]Answer, error) {
+	return answersIn(ctx, s.db, appID)
+}

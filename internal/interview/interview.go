@@ -1,0 +1,114 @@
+// Package interview owns what happens after a candidate is invited: their
+// application (one per interview), its magic link, their answers, and
+// submission. Team members list and read applications here; candidates act
+// through their Application, found by the link's token.
+//
+// Links: a token of 256 random bits, stored only as a hash. It lets the
+// candidate answer until the deadline (plus a short grace for answers in
+// flight) and read their status for LinkGrace after it. Methods return
+// apperr kinds.
+package interview
+
+import (
+	"time"
+)
+
+// Status is where an application stands.
+type Status string
+
+// Application statuses, in the order they are reached.
+const (
+	Invited   Status = "invited"
+	Started   Status = "started"
+	Submitted Status = "submitted"
+	Decided   Status = "decided"
+	Withdrawn Status = "withdrawn"
+)
+
+// Statuses lists the statuses a team filters by.
+var Statuses = []Status{Invited, Started, Submitted, Decided}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, x := range append(Statuses, Withdrawn) {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+const (
+	// LinkGrace is how long after the deadline a link still shows the
+	// candidate their status.
+	LinkGrace = 30 * 24 * time.Hour
+	// AnswerGrace is how long after the deadline an answer is still
+	// accepted, so that one saved in the last second is not lost to clocks.
+	AnswerGrace = 10 * time.Minute
+	// MaxTextAnswer is the longest text answer accepted, in characters.
+	MaxTextAnswer = 100_000
+)
+
+// Candidate is a person invited to interviews of an organisation.
+type Candidate struct {
+	ID    int64
+	Name  string
+	Email string
+}
+
+// FirstName is the first word of the candidate's name.
+func (c Candidate) FirstName() string {
+	for i, r := range c.Name {
+		if r == ' ' {
+			return c.Name[:i]
+		}
+	}
+	return c.Name
+}
+
+// Application is one candidate's progress through one interview.
+type Application struct {
+	ID          int64
+	OrgID       int64
+	JobID       int64
+	InterviewID int64
+	Candidate   Candidate
+	Status      Status
+	TimeZone    string // the candidate's, as their browser reported it
+	InvitedAt   time.Time
+	DeadlineAt  time.Time
+	StartedAt   *time.Time
+	SubmittedAt *time.Time
+	RevokedAt   *time.Time
+	Score       *float64
+	MaxScore    *float64
+	ReviewCount int
+	UpdatedAt   time.Time
+}
+
+// Open reports whether the candidate may still change answers at now.
+func (a Application) Open(now time.Time) bool {
+	return (a.Status == Invited || a.Status == Started) && a.RevokedAt == nil && now.Before(a.DeadlineAt.Add(AnswerGrace))
+}
+
+// LinkExpiresAt is when the candidate's link stops working.
+func (a Application) LinkExpiresAt() time.Time { return a.DeadlineAt.Add(LinkGrace) }
+
+// Answer is a candidate's answer to one step.
+type Answer struct {
+	StepID    int64
+	Text      string  // text steps
+	Choices   []int64 // choice steps: the option ids chosen
+	Score     *float64
+	MaxScore  *float64
+	UpdatedAt time.Time
+}
+
+// Words counts the words of a text answer.
+func (a Answer) Words() int { return countWords(a.Text) }
+
+// answerBody is what the answers.body column holds.
+type answerBody struct {
+	Text    string  `json:"text,omitempty"`
+	Choices []int64 `json:"choices,omitempty"`
+}

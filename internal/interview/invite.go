@@ -1,0 +1,193 @@
+package interview
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// MaxInvitesPerCall bounds one bulk invitation.
+const MaxInvitesPerCall = 1000
+
+// NewCandidate is a person to invite, as typed or uploaded.
+type NewCandidate struct {
+	Name  string
+	Email string
+	Row   int // the line it came from, for messages; 0 means its position in the list
+}
+
+// Invitation is a new application with the secret of its magic link.
+type Invitation struct {
+	Application Application
+	Token       string
+}
+
+// RowProblem explains why one input row was not invited. Row counts from 1.
+type RowProblem struct {
+	Row     int
+	Input   string
+	Message string
+}
+
+// InviteResult says what happened to each row of a bulk invitation: rows
+// with a problem are reported one by one, and the good rows still go in.
+type InviteResult struct {
+	Invitations []Invitation
+	Problems    []RowProblem // bad rows
+	Duplicates  []RowProblem // rows repeating an earlier row or an existing invitation
+}
+
+// Invite invites candidates to an interview of actor's organisation.
+func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID int64, people []NewCandidate) (InviteResult, error) {
+	var res InviteResult
+	if !actor.Can(account.InviteCandidates) {
+		return res, apperr.Forbidden("your role cannot invite candidates")
+	}
+	if len(people) == 0 {
+		return res, apperr.Invalid("candidates", "give at least one candidate to invite")
+	}
+	if len(people) > MaxInvitesPerCall {
+		return res, apperr.Invalid("candidates", "invite at most %d candidates at once", MaxInvitesPerCall)
+	}
+	iv, err := s.openings.Interview(ctx, actor, interviewID)
+	if err != nil {
+		return res, err
+	}
+	job, err := s.openings.Job(ctx, actor, iv.JobID)
+	if err != nil {
+		return res, err
+	}
+	if job.Status != opening.JobOpen {
+		return res, apperr.Conflict("the job %q is closed; reopen it to invite candidates", job.Title)
+	}
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		res = InviteResult{}
+		seen := map[string]int{}
+		for i, p := range people {
+			row := i + 1
+			if p.Row > 0 {
+				row = p.Row
+			}
+			input := strings.TrimSpace(p.Name + " " + p.Email)
+			c, err := cleanCandidate(p)
+			if err != nil {
+				res.Problems = append(res.Problems, RowProblem{row, input, apperr.Message(err)})
+				continue
+			}
+			if first, dup := seen[c.Email]; dup {
+				res.Duplicates = append(res.Duplicates, RowProblem{row, input, fmt.Sprintf("%s is also on row %d", c.Email, first)})
+				continue
+			}
+			seen[c.Email] = row
+			inv, err := s.inviteOne(ctx, tx, actor, iv, c)
+			if errors.Is(err, apperr.ErrConflict) {
+				res.Duplicates = append(res.Duplicates, RowProblem{row, input, apperr.Message(err)})
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			res.Invitations = append(res.Invitations, inv)
+		}
+		if len(res.Invitations) == 0 {
+			return nil
+		}
+		return s.accounts.Audit(ctx, tx, actor, "candidate.invite", "interview "+iv.Title, fmt.Sprintf("%d invited", len(res.Invitations)), "")
+	})
+	return res, err
+}
+
+func cleanCandidate(p NewCandidate) (NewCandidate, error) {
+	email, err := account.NormalizeEmail(p.Email)
+	if err != nil {
+		if strings.TrimSpace(p.Email) == "" {
+			return p, apperr.Invalid("email", "an email address is missing")
+		}
+		return p, err
+	}
+	name := strings.Join(strings.Fields(p.Name), " ")
+	if name == "" {
+		name = email[:strings.IndexByte(email, '@')]
+	}
+	if len([]rune(name)) > 200 {
+		return p, apperr.Invalid("name", "the name is too long")
+	}
+	return NewCandidate{Name: name, Email: email, Row: p.Row}, nil
+}
+
+func (s *Service) inviteOne(ctx context.Context, tx *sqldb.DB, actor account.Member, iv opening.Interview, c NewCandidate) (Invitation, error) {
+	now := s.now()
+	var candID int64
+	err := tx.QueryRow(ctx, `INSERT INTO candidates (org_id, name, email, created_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (org_id, email) DO UPDATE SET name = candidates.name RETURNING id`, actor.OrgID, c.Name, c.Email, now).Scan(&candID)
+	if err != nil {
+		return Invitation{}, err
+	}
+	token := account.NewToken("")
+	a := Application{
+		OrgID: actor.OrgID, JobID: iv.JobID, InterviewID: iv.ID, Status: Invited,
+		Candidate: Candidate{ID: candID, Name: c.Name, Email: c.Email},
+		InvitedAt: now, DeadlineAt: deadline(now, iv.DeadlineDays), UpdatedAt: now,
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, status, token_hash, invited_at, deadline_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		a.OrgID, a.JobID, a.InterviewID, candID, a.Candidate.Name, a.Status, account.HashToken(token), a.InvitedAt, a.DeadlineAt, a.UpdatedAt).Scan(&a.ID)
+	if errors.Is(err, sqldb.ErrConflict) {
+		return Invitation{}, apperr.Conflict("%s is already invited to this interview", c.Email)
+	}
+	return Invitation{Application: a, Token: token}, err
+}
+
+// deadline is days after now, at the end of that minute: deadlines are
+// stored in UTC and shown in each reader's zone.
+func deadline(now time.Time, days int) time.Time {
+	return now.UTC().Add(time.Duration(days) * 24 * time.Hour).Truncate(time.Minute)
+}
+
+// Relink gives an application a new magic link; the old one stops working.
+func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64) (string, error) {
+	if !actor.Can(account.InviteCandidates) {
+		return "", apperr.Forbidden("your role cannot send links to candidates")
+	}
+	token := account.NewToken("")
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE applications SET token_hash = $1, revoked_at = NULL, updated_at = $2 WHERE id = $3`,
+			account.HashToken(token), s.now(), a.ID); err != nil {
+			return err
+		}
+		return s.accounts.Audit(ctx, tx, actor, "candidate.relink", applicationTarget(a), "", "")
+	})
+	return token, err
+}
+
+// Revoke stops an application's link from working.
+func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64) error {
+	if !actor.Can(account.InviteCandidates) {
+		return apperr.Forbidden("your role cannot revoke invitations")
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE applications SET revoked_at = $1, updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
+			return err
+		}
+		return s.accounts.Audit(ctx, tx, actor, "candidate.revoke", applicationTarget(a), "", "")
+	})
+}
+
+func applicationTarget(a Application) string {
+	return fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email)
+}

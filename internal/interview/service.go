@@ -1,0 +1,42 @@
+package interview
+
+import (
+	"errors"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Service runs invitation, answer and application operations.
+type Service struct {
+	db       *sqldb.DB
+	accounts *account.Service
+	openings *opening.Service
+	now      func() time.Time
+}
+
+// New returns a Service using db.
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service) *Service {
+	return &Service{db: db, accounts: accounts, openings: openings, now: time.Now}
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+const applicationColumns = `a.id, a.org_id, a.job_id, a.interview_id, c.id, a.candidate_name, c.email, a.status, a.time_zone,
+	a.invited_at, a.deadline_at, a.started_at, a.submitted_at, a.revoked_at, a.score, a.max_score, a.review_count, a.updated_at`
+
+const applicationFrom = ` FROM applications a JOIN candidates c ON c.id = a.candidate_id `
+
+func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
+	var a Application
+	err := row.Scan(&a.ID, &a.OrgID, &a.JobID, &a.InterviewID, &a.Candidate.ID, &a.Candidate.Name, &a.Candidate.Email, &a.Status, &a.TimeZone,
+		&a.InvitedAt, &a.DeadlineAt, &a.StartedAt, &a.SubmittedAt, &a.RevokedAt, &a.Score, &a.MaxScore, &a.ReviewCount, &a.UpdatedAt)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return a, apperr.NotFound("application")
+	}
+	return a, err
+}

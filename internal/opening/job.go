@@ -1,0 +1,136 @@
+package opening
+
+import (
+	"context"
+	"errors"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+const jobColumns = `id, org_id, title, description, status, created_at, updated_at`
+
+func scanJob(row interface{ Scan(...any) error }) (Job, error) {
+	var j Job
+	err := row.Scan(&j.ID, &j.OrgID, &j.Title, &j.Description, &j.Status, &j.CreatedAt, &j.UpdatedAt)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return j, apperr.NotFound("job")
+	}
+	return j, err
+}
+
+// JobInput holds a job's fields for create and update; nil means unchanged.
+type JobInput struct {
+	Title       *string
+	Description *string
+	Status      *JobStatus
+}
+
+func (in JobInput) apply(j *Job) error {
+	var err error
+	if in.Title != nil {
+		if j.Title, err = checkText("title", "the job title", *in.Title, MaxTitle, true); err != nil {
+			return err
+		}
+	}
+	if in.Description != nil {
+		if j.Description, err = checkText("description", "the description", *in.Description, MaxDescription, false); err != nil {
+			return err
+		}
+	}
+	if in.Status != nil {
+		if *in.Status != JobOpen && *in.Status != JobClosed {
+			return apperr.Invalid("status", "a job's status is open or closed, not %q", *in.Status)
+		}
+		j.Status = *in.Status
+	}
+	return nil
+}
+
+// CreateJob creates a job in actor's organisation.
+func (s *Service) CreateJob(ctx context.Context, actor account.Member, in JobInput) (Job, error) {
+	if !actor.Can(account.ManageJobs) {
+		return Job{}, apperr.Forbidden("your role cannot create jobs")
+	}
+	j := Job{OrgID: actor.OrgID, Status: JobOpen, CreatedAt: s.now()}
+	j.UpdatedAt = j.CreatedAt
+	if in.Title == nil {
+		return j, apperr.Invalid("title", "the job title cannot be empty")
+	}
+	if err := in.apply(&j); err != nil {
+		return j, err
+	}
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		err := tx.QueryRow(ctx, `INSERT INTO jobs (org_id, title, description, status, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, j.OrgID, j.Title, j.Description, j.Status, j.CreatedAt, j.UpdatedAt).Scan(&j.ID)
+		if err != nil {
+			return err
+		}
+		return s.accounts.Audit(ctx, tx, actor, "job.create", jobTarget(j), "", "")
+	})
+	return j, err
+}
+
+// UpdateJob changes the fields of a job that in sets.
+func (s *Service) UpdateJob(ctx context.Context, actor account.Member, id int64, in JobInput) (Job, error) {
+	if !actor.Can(account.ManageJobs) {
+		return Job{}, apperr.Forbidden("your role cannot edit jobs")
+	}
+	var j Job
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var err error
+		if j, err = scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 AND org_id = $2`, id, actor.OrgID)); err != nil {
+			return err
+		}
+		if err := in.apply(&j); err != nil {
+			return err
+		}
+		j.UpdatedAt = s.now()
+		_, err = tx.Exec(ctx, `UPDATE jobs SET title = $1, description = $2, status = $3, updated_at = $4 WHERE id = $5`,
+			j.Title, j.Description, j.Status, j.UpdatedAt, j.ID)
+		if err != nil {
+			return err
+		}
+		return s.accounts.Audit(ctx, tx, actor, "job.update", jobTarget(j), string(j.Status), "")
+	})
+	return j, err
+}
+
+// Job returns a job of actor's organisation.
+func (s *Service) Job(ctx context.Context, actor account.Member, id int64) (Job, error) {
+	if !actor.Can(account.ViewApplications) {
+		return Job{}, apperr.NotFound("job")
+	}
+	return s.JobInOrg(ctx, actor.OrgID, id)
+}
+
+// JobInOrg returns job id of organisation orgID without a permission check,
+// for pages a candidate sees.
+func (s *Service) JobInOrg(ctx context.Context, orgID, id int64) (Job, error) {
+	return scanJob(s.db.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 AND org_id = $2`, id, orgID))
+}
+
+// Jobs lists the jobs of actor's organisation, open ones first, newest first.
+func (s *Service) Jobs(ctx context.Context, actor account.Member) ([]Job, error) {
+	if !actor.Can(account.ViewApplications) {
+		return nil, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE org_id = $1
+		ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, id DESC`, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+func jobTarget(j Job) string { return "job " + j.Title }

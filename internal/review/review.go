@@ -1,0 +1,270 @@
+// Package review owns reviewers' judgements of applications: a rating of
+// 1 to 5 per step, an overall recommendation and a note. A reviewer sees
+// other reviewers' judgements only after submitting their own, so that
+// nobody anchors on the first opinion.
+package review
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Recommendation is a reviewer's overall verdict.
+type Recommendation string
+
+// Recommendations, from worst to best.
+const (
+	StrongNo  Recommendation = "strong_no"
+	No        Recommendation = "no"
+	Yes       Recommendation = "yes"
+	StrongYes Recommendation = "strong_yes"
+)
+
+// Recommendations lists every recommendation, worst first.
+var Recommendations = []Recommendation{StrongNo, No, Yes, StrongYes}
+
+// Label is the recommendation for people.
+func (r Recommendation) Label() string {
+	switch r {
+	case StrongNo:
+		return "Strong no"
+	case No:
+		return "No"
+	case Yes:
+		return "Yes"
+	case StrongYes:
+		return "Strong yes"
+	}
+	return string(r)
+}
+
+// Valid reports whether r is a known recommendation.
+func (r Recommendation) Valid() bool {
+	for _, x := range Recommendations {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Review is one reviewer's judgement of an application.
+type Review struct {
+	ID             int64
+	ApplicationID  int64
+	Reviewer       account.Member
+	Ratings        map[int64]int // step id → 1..5
+	Recommendation Recommendation
+	Note           string
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Input is a review as submitted.
+type Input struct {
+	Ratings        map[int64]int
+	Recommendation Recommendation
+	Note           string
+}
+
+// Summary is what a reviewer may see of an application's reviews.
+type Summary struct {
+	Mine   *Review
+	Others []Review // empty until Mine is submitted
+	Count  int      // how many reviews exist, which everyone may know
+	// Averages per step and overall, over every review; only set once Mine is.
+	StepAverage map[int64]float64
+	Average     float64
+}
+
+// Service runs review operations.
+type Service struct {
+	db         *sqldb.DB
+	accounts   *account.Service
+	interviews *interview.Service
+	openings   *opening.Service
+	now        func() time.Time
+}
+
+// New returns a Service using db.
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service) *Service {
+	return &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, now: time.Now}
+}
+
+// MaxNote is the longest note accepted, in characters.
+const MaxNote = 20_000
+
+// Submit records actor's review of an application, replacing their
+// earlier one. The application must have been submitted by the candidate.
+func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64, in Input) (Review, error) {
+	if !actor.Can(account.Review) {
+		return Review{}, apperr.Forbidden("your role cannot review")
+	}
+	app, err := s.interviews.Application(ctx, actor, appID)
+	if err != nil {
+		return Review{}, err
+	}
+	if app.Status != interview.Submitted && app.Status != interview.Decided {
+		return Review{}, apperr.Conflict("the candidate has not submitted yet; review once they have")
+	}
+	iv, err := s.openings.InterviewInOrg(ctx, actor.OrgID, app.InterviewID)
+	if err != nil {
+		return Review{}, err
+	}
+	removed, err := s.openings.RemovedSteps(ctx, actor.OrgID, app.InterviewID)
+	if err != nil {
+		return Review{}, err
+	}
+	if err := checkInput(in, append(iv.Steps, removed...)); err != nil {
+		return Review{}, err
+	}
+	r := Review{ApplicationID: app.ID, Reviewer: actor, Ratings: in.Ratings, Recommendation: in.Recommendation,
+		Note: strings.TrimSpace(in.Note), UpdatedAt: s.now()}
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var created time.Time
+		err := tx.QueryRow(ctx, `INSERT INTO reviews (org_id, application_id, member_id, recommendation, note, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6)
+			ON CONFLICT (application_id, member_id) DO UPDATE SET recommendation = excluded.recommendation,
+				note = excluded.note, updated_at = excluded.updated_at
+			RETURNING id, created_at`, actor.OrgID, app.ID, actor.ID, r.Recommendation, r.Note, r.UpdatedAt).Scan(&r.ID, &created)
+		if err != nil {
+			return err
+		}
+		r.CreatedAt = created
+		if _, err := tx.Exec(ctx, `DELETE FROM review_ratings WHERE review_id = $1`, r.ID); err != nil {
+			return err
+		}
+		for step, rating := range r.Ratings {
+			if _, err := tx.Exec(ctx, `INSERT INTO review_ratings (review_id, step_id, rating) VALUES ($1, $2, $3)`, r.ID, step, rating); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE applications SET review_count = (SELECT COUNT(*) FROM reviews WHERE application_id = $1) WHERE id = $1`, app.ID); err != nil {
+			return err
+		}
+		return s.accounts.Audit(ctx, tx, actor, "review.submit", fmt.Sprintf("application %d (%s)", app.ID, app.Candidate.Email), r.Recommendation.Label(), "")
+	})
+	return r, err
+}
+
+func checkInput(in Input, steps []opening.Step) error {
+	if !in.Recommendation.Valid() {
+		return apperr.Invalid("recommendation", "recommendation is one of strong_no, no, yes, strong_yes")
+	}
+	if len([]rune(in.Note)) > MaxNote {
+		return apperr.Invalid("note", "the note is too long (at most %d characters)", MaxNote)
+	}
+	known := map[int64]bool{}
+	for _, st := range steps {
+		known[st.ID] = true
+	}
+	for step, rating := range in.Ratings {
+		if !known[step] {
+			return apperr.Invalid("ratings", "step %d is not part of this interview", step)
+		}
+		if rating < 1 || rating > 5 {
+			return apperr.Invalid("ratings", "ratings go from 1 to 5; step %d has %d", step, rating)
+		}
+	}
+	return nil
+}
+
+// ForApplication returns what actor may see of an application's reviews.
+func (s *Service) ForApplication(ctx context.Context, actor account.Member, appID int64) (Summary, error) {
+	var sum Summary
+	if _, err := s.interviews.Application(ctx, actor, appID); err != nil {
+		return sum, err
+	}
+	all, err := s.load(ctx, appID)
+	if err != nil {
+		return sum, err
+	}
+	sum.Count = len(all)
+	for i := range all {
+		if all[i].Reviewer.ID == actor.ID {
+			sum.Mine = &all[i]
+		}
+	}
+	if sum.Mine == nil {
+		return sum, nil
+	}
+	for _, r := range all {
+		if r.Reviewer.ID != actor.ID {
+			sum.Others = append(sum.Others, r)
+		}
+	}
+	sum.StepAverage, sum.Average = averages(all)
+	return sum, nil
+}
+
+func averages(all []Review) (map[int64]float64, float64) {
+	sums, counts := map[int64]float64{}, map[int64]int{}
+	total, n := 0.0, 0
+	for _, r := range all {
+		for step, v := range r.Ratings {
+			sums[step] += float64(v)
+			counts[step]++
+			total += float64(v)
+			n++
+		}
+	}
+	avg := map[int64]float64{}
+	for step, v := range sums {
+		avg[step] = v / float64(counts[step])
+	}
+	if n == 0 {
+		return avg, 0
+	}
+	return avg, total / float64(n)
+}
+
+func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
+	rows, err := s.db.Query(ctx, `SELECT r.id, r.recommendation, r.note, r.created_at, r.updated_at,
+			m.id, m.org_id, m.email, m.name, m.role, m.time_zone, m.created_at
+		FROM reviews r JOIN members m ON m.id = r.member_id WHERE r.application_id = $1 ORDER BY r.id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Review
+	byID := map[int64]int{}
+	for rows.Next() {
+		r := Review{ApplicationID: appID, Ratings: map[int64]int{}}
+		m := &r.Reviewer
+		if err := rows.Scan(&r.ID, &r.Recommendation, &r.Note, &r.CreatedAt, &r.UpdatedAt,
+			&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt); err != nil {
+			return nil, err
+		}
+		byID[r.ID] = len(out)
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rr, err := s.db.Query(ctx, `SELECT rr.review_id, rr.step_id, rr.rating FROM review_ratings rr
+		JOIN reviews r ON r.id = rr.review_id WHERE r.application_id = $1`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer rr.Close()
+	for rr.Next() {
+		var rid, step int64
+		var v int
+		if err := rr.Scan(&rid, &step, &v); err != nil {
+			return nil, err
+		}
+		if i, ok := byID[rid]; ok {
+			out[i].Ratings[step] = v
+		}
+	}
+	return out, rr.Err()
+}
+
