@@ -137,9 +137,12 @@ func (s *Service) inviteOne(ctx context.Context, tx *sqldb.DB, actor account.Mem
 		InvitedAt: now, DeadlineAt: deadline(now, iv.DeadlineDays), UpdatedAt: now,
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, status, token_hash, invited_at, deadline_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (interview_id, candidate_id) DO NOTHING RETURNING id`,
 		a.OrgID, a.JobID, a.InterviewID, candID, a.Candidate.Name, a.Status, account.HashToken(token), a.InvitedAt, a.DeadlineAt, a.UpdatedAt).Scan(&a.ID)
-	if errors.Is(err, sqldb.ErrConflict) {
+	// DO NOTHING, not a caught unique violation: on PostgreSQL a violation
+	// aborts the whole transaction, and the other rows must still go in.
+	if errors.Is(err, sqldb.ErrNotFound) {
 		return Invitation{}, apperr.Conflict("%s is already invited to this interview", c.Email)
 	}
 	return Invitation{Application: a, Token: token}, err

@@ -1,0 +1,254 @@
+package interview_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sqldbtest.DropTemplates()
+	os.Exit(code)
+}
+
+type fixture struct {
+	ctx        context.Context
+	accounts   *account.Service
+	openings   *opening.Service
+	interviews *interview.Service
+	owner      account.Member
+	iv         opening.Interview
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	f := &fixture{ctx: ctx, accounts: account.New(db)}
+	f.openings = opening.New(db, f.accounts)
+	f.interviews = interview.New(db, f.accounts, f.openings)
+	var err error
+	if _, f.owner, err = f.accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", Name: "Olivia", Email: "olivia@acme.example", TimeZone: "Europe/Berlin"}); err != nil {
+		t.Fatal(err)
+	}
+	job, err := f.openings.CreateJob(ctx, f.owner, opening.JobInput{Title: ptr("Engineer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.iv, err = f.openings.CreateInterview(ctx, f.owner, opening.InterviewInput{
+		JobID: &job.ID, Title: ptr("First round"), DeadlineDays: ptr(7),
+		Steps: &[]opening.Step{
+			{Kind: opening.KindText, Title: "About you", Prompt: "Tell us", MaxWords: 5},
+			{Kind: opening.KindChoice, Title: "Pick one", Points: 2, Options: []opening.Option{{Text: "A", Correct: true}, {Text: "B"}}},
+			{Kind: opening.KindChoice, Title: "Pick two", Multiple: true, Points: 4, Options: []opening.Option{{Text: "W", Correct: true}, {Text: "X", Correct: true}, {Text: "Y"}, {Text: "Z"}}},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) invite(t *testing.T, email string) interview.Invitation {
+	t.Helper()
+	res, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, []interview.NewCandidate{{Name: "Cand " + email, Email: email}})
+	if err != nil || len(res.Invitations) != 1 {
+		t.Fatalf("invite %s: %v %+v", email, err, res)
+	}
+	return res.Invitations[0]
+}
+
+func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
+	f := newFixture(t)
+	f.invite(t, "first@example.com")
+	res, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, []interview.NewCandidate{
+		{Name: "Ada", Email: "ada@example.com"},
+		{Name: "Bad", Email: "not-an-address"},
+		{Name: "Ada again", Email: "ADA@example.com"},
+		{Name: "First", Email: "first@example.com"},
+		{Name: "Nobody"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Invitations) != 1 || res.Invitations[0].Application.Candidate.Email != "ada@example.com" {
+		t.Errorf("invited %+v, want only ada", res.Invitations)
+	}
+	if len(res.Problems) != 2 || res.Problems[0].Row != 2 || res.Problems[1].Row != 5 {
+		t.Errorf("problems = %+v, want rows 2 and 5", res.Problems)
+	}
+	if len(res.Duplicates) != 2 || res.Duplicates[0].Row != 3 || res.Duplicates[1].Row != 4 {
+		t.Errorf("duplicates = %+v, want rows 3 and 4", res.Duplicates)
+	}
+}
+
+func TestCandidateJourney(t *testing.T) {
+	f := newFixture(t)
+	inv := f.invite(t, "cand@example.com")
+	a, err := f.interviews.ByToken(f.ctx, inv.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, pick1, pick2 := f.iv.Steps[0], f.iv.Steps[1], f.iv.Steps[2]
+
+	// Too many words are kept, then block submission.
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, text.ID, interview.AnswerInput{Text: ptr("one two three four five six")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.interviews.Submit(f.ctx, a); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("submit over the word limit: %v, want conflict", err)
+	}
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, text.ID, interview.AnswerInput{Text: ptr("short and sweet")}); err != nil {
+		t.Fatal(err)
+	}
+	// A choice naming another step's option is refused.
+	_, err = f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick2.Options[0].ID}})
+	if !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("option of another step: %v, want invalid", err)
+	}
+	// Two options on a single choice are refused.
+	_, err = f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick1.Options[0].ID, pick1.Options[1].ID}})
+	if !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("two options on a single choice: %v, want invalid", err)
+	}
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick1.Options[0].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	// One right and one wrong of two correct: 0 of 4.
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, pick2.ID, interview.AnswerInput{Choices: &[]int64{pick2.Options[0].ID, pick2.Options[2].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = f.interviews.ByToken(f.ctx, inv.Token)
+	if a.Status != interview.Started {
+		t.Errorf("status after answering = %s, want started", a.Status)
+	}
+	a, err = f.interviews.Submit(f.ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != interview.Submitted || *a.Score != 2 || *a.MaxScore != 6 {
+		t.Errorf("after submit: %s score %v/%v, want submitted 2/6", a.Status, *a.Score, *a.MaxScore)
+	}
+	// Frozen.
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, text.ID, interview.AnswerInput{Text: ptr("changed")}); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("answer after submit: %v, want conflict", err)
+	}
+	if _, err := f.interviews.Submit(f.ctx, a); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("second submit: %v, want conflict", err)
+	}
+	// A step of another interview is not found.
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, 999999, interview.AnswerInput{Text: ptr("x")}); err == nil {
+		t.Error("answer to an unknown step accepted")
+	}
+}
+
+func TestLinks(t *testing.T) {
+	f := newFixture(t)
+	inv := f.invite(t, "cand@example.com")
+	if _, err := f.interviews.ByToken(f.ctx, "nonsense"); !errors.Is(err, interview.ErrLinkUnknown) {
+		t.Errorf("unknown token: %v", err)
+	}
+	// Past the deadline: the link still opens, but answers are refused.
+	f.interviews.SetClock(func() time.Time { return time.Now().Add(8 * 24 * time.Hour) })
+	a, err := f.interviews.ByToken(f.ctx, inv.Token)
+	if err != nil {
+		t.Fatalf("link after deadline: %v", err)
+	}
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, f.iv.Steps[0].ID, interview.AnswerInput{Text: ptr("late")}); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("answer after deadline: %v, want conflict", err)
+	}
+	// Past the grace period the link is expired.
+	f.interviews.SetClock(func() time.Time { return time.Now().Add(7*24*time.Hour + interview.LinkGrace + time.Hour) })
+	if _, err := f.interviews.ByToken(f.ctx, inv.Token); !errors.Is(err, interview.ErrLinkExpired) {
+		t.Errorf("expired link: %v", err)
+	}
+	f.interviews.SetClock(time.Now)
+	// Revoked, then relinked: the old token stops, the new one works.
+	if err := f.interviews.Revoke(f.ctx, f.owner, inv.Application.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.interviews.ByToken(f.ctx, inv.Token); !errors.Is(err, interview.ErrLinkRevoked) {
+		t.Errorf("revoked link: %v", err)
+	}
+	fresh, err := f.interviews.Relink(f.ctx, f.owner, inv.Application.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.interviews.ByToken(f.ctx, inv.Token); !errors.Is(err, interview.ErrLinkUnknown) {
+		t.Errorf("old token after relink: %v", err)
+	}
+	if _, err := f.interviews.ByToken(f.ctx, fresh); err != nil {
+		t.Errorf("new token: %v", err)
+	}
+}
+
+func TestApplicationsKeysetPaging(t *testing.T) {
+	f := newFixture(t)
+	var people []interview.NewCandidate
+	for _, n := range []string{"Zoe", "Yann", "Xia", "Wim", "Vera", "Uma", "Tom"} {
+		people = append(people, interview.NewCandidate{Name: n, Email: n + "@example.com"})
+	}
+	if _, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, people); err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []interview.Sort{interview.Newest, interview.Oldest, interview.ByName} {
+		var names []string
+		filter := interview.Filter{JobID: f.iv.JobID, Sort: sort, Limit: 3}
+		for pages := 0; ; pages++ {
+			page, err := f.interviews.Applications(f.ctx, f.owner, filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range page.Items {
+				names = append(names, a.Candidate.Name)
+			}
+			if page.Next == "" {
+				break
+			}
+			filter.Cursor = page.Next
+		}
+		if len(names) != 7 {
+			t.Errorf("%s: paged through %v, want all 7 once", sort, names)
+		}
+		if sort == interview.ByName && names[0] != "Tom" {
+			t.Errorf("by name starts with %s", names[0])
+		}
+	}
+	if _, err := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Cursor: "garbage"}); !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("bad cursor: %v", err)
+	}
+}
+
+func TestOtherOrganisationSeesNothing(t *testing.T) {
+	f := newFixture(t)
+	inv := f.invite(t, "cand@example.com")
+	token, err := f.accounts.Bootstrap(f.ctx, account.NewOrg{OrgName: "Other", Email: "boss@other.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := f.accounts.TokenMember(f.ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.interviews.Application(f.ctx, other, inv.Application.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("other org reads application: %v", err)
+	}
+	if _, err := f.interviews.Invite(f.ctx, other, f.iv.ID, []interview.NewCandidate{{Email: "x@example.com"}}); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("other org invites to interview: %v", err)
+	}
+	page, err := f.interviews.Applications(f.ctx, other, interview.Filter{})
+	if err != nil || len(page.Items) != 0 {
+		t.Errorf("other org lists %d applications (%v)", len(page.Items), err)
+	}
+}
