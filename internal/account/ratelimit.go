@@ -21,7 +21,6 @@ type loginLimiter struct {
 	failures map[string][]time.Time
 }
 
-
 // allow reports whether every key is below its failure budget at now.
 func (l *loginLimiter) allow(now time.Time, keys ...string) bool {
 	l.mu.Lock()

@@ -180,4 +180,3 @@ func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (map[in
 	}
 	return out, rows.Err()
 }
-

@@ -267,4 +267,3 @@ func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
 	}
 	return out, rr.Err()
 }
-
