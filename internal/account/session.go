@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -24,6 +25,7 @@ type Client struct {
 // about which of the two was wrong.
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (token string, m Member, err error) {
 	now := s.now()
+	email = strings.ToLower(strings.TrimSpace(email))
 	if !s.lim.allow(now, "ip:"+c.IP, "email:"+email) {
 		return "", m, apperr.New(apperr.ErrRateLimited, "too many sign-in attempts; wait a few minutes and try again")
 	}
