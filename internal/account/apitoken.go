@@ -14,6 +14,10 @@ import (
 // can recognise one.
 const apiTokenPrefix = "ahk_"
 
+// IsAPIToken reports whether s has the form of an API token, so that a
+// token sent to the wrong kind of route gets a message that says so.
+func IsAPIToken(s string) bool { return strings.HasPrefix(s, apiTokenPrefix) }
+
 // CreateAPIToken makes a new API token for actor, acting with actor's role.
 // The returned secret is shown once and never again.
 func (s *Service) CreateAPIToken(ctx context.Context, actor Member, name string) (secret string, t APIToken, err error) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -80,8 +81,10 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) e
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err, maxBytes)
 	}
-	if err := dec.Decode(&struct{}{}); err != io.EOF {
-		if err != nil {
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); err != io.EOF {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
 			return jsonError(err, maxBytes)
 		}
 		return apperr.Invalid("", "the body must hold a single JSON value")
@@ -103,12 +106,35 @@ func jsonError(err error, maxBytes int64) error {
 	case errors.Is(err, io.EOF):
 		return apperr.Invalid("", "the body is empty; send a JSON object")
 	case errors.As(err, &typ):
-		return apperr.Invalid(typ.Field, "field %q must be %s, not %s", typ.Field, typ.Type, typ.Value)
+		return apperr.Invalid(typ.Field, "field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), strings.TrimSuffix(typ.Value, " first"))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return apperr.Invalid(field, "unknown field %q", field)
 	}
 	return apperr.Invalid("", "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names a Go type the way a JSON client thinks of it.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "another type"
 }
 
 // ClientIP returns the address a request came from. Proxy headers are not

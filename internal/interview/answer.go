@@ -195,6 +195,9 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 		}
 		now := s.now()
 		a.Status, a.SubmittedAt = Submitted, &now
+		if a.StartedAt == nil {
+			a.StartedAt = &now
+		}
 		if max > 0 {
 			a.Score, a.MaxScore = &score, &max
 		}

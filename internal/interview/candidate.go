@@ -63,6 +63,10 @@ func (s *Service) start(ctx context.Context, tx *sqldb.DB, a Application) error 
 	return err
 }
 
+// CanAnswer returns nil if the candidate may still change their answers,
+// and otherwise an error that says why not.
+func (s *Service) CanAnswer(a Application) error { return s.checkOpen(a) }
+
 // checkOpen explains why a candidate may not change their answers.
 func (s *Service) checkOpen(a Application) error {
 	switch {

@@ -160,7 +160,27 @@ func (c JobCounts) Of(status string) int { return c[Status(status)] }
 // CountsByJob counts the applications of every job of actor's
 // organisation per status.
 func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (map[int64]JobCounts, error) {
-	rows, err := s.db.Query(ctx, `SELECT job_id, status, COUNT(*) FROM applications WHERE org_id = $1 GROUP BY job_id, status`, actor.OrgID)
+	return s.counts(ctx, actor, 0)
+}
+
+// CountsForJob counts one job's applications per status.
+func (s *Service) CountsForJob(ctx context.Context, actor account.Member, jobID int64) (JobCounts, error) {
+	all, err := s.counts(ctx, actor, jobID)
+	if err != nil {
+		return nil, err
+	}
+	if all[jobID] == nil {
+		return JobCounts{}, nil
+	}
+	return all[jobID], nil
+}
+
+func (s *Service) counts(ctx context.Context, actor account.Member, jobID int64) (map[int64]JobCounts, error) {
+	if !actor.Can(account.ViewApplications) {
+		return map[int64]JobCounts{}, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT job_id, status, COUNT(*) FROM applications
+		WHERE org_id = $1 AND ($2 = 0 OR job_id = $2) GROUP BY job_id, status`, actor.OrgID, jobID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,109 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// showCandidate answers GET /api/v1/candidate: the candidate's
+// application, the interview's steps (never which options are correct)
+// and their answers so far.
+func (s *Server) showCandidate(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	view, err := s.candidateView(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, view)
+	return nil
+}
+
+func (s *Server) candidateView(ctx context.Context, a interview.Application) (candidateViewJSON, error) {
+	var view candidateViewJSON
+	iv, err := s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
+	if err != nil {
+		return view, err
+	}
+	job, err := s.Openings.JobInOrg(ctx, a.OrgID, a.JobID)
+	if err != nil {
+		return view, err
+	}
+	org, err := s.Accounts.Org(ctx, a.OrgID)
+	if err != nil {
+		return view, err
+	}
+	answers, err := s.Interviews.Answers(ctx, a.ID)
+	if err != nil {
+		return view, err
+	}
+	view = candidateViewJSON{
+		Application:  newCandidateApplication(a, s.Interviews.CanAnswer(a) == nil),
+		Organization: orgNameJSON{Name: org.Name, TimeZone: org.TimeZone},
+		Job:          jobNameJSON{Title: job.Title, Description: job.Description},
+		Interview: candidateInterviewJSON{ID: iv.ID, Title: iv.Title, Intro: iv.Intro, Minutes: iv.Minutes(),
+			Steps: make([]stepJSON, len(iv.Steps))},
+		Answers: answersInOrder(iv.Steps, answers),
+	}
+	for i, st := range iv.Steps {
+		view.Interview.Steps[i] = newStep(st, false)
+	}
+	return view, nil
+}
+
+// saveAnswer answers PUT /api/v1/candidate/answers/{step_id}: the
+// candidate's answer to one step of their interview, replacing any
+// earlier one, until they submit or the deadline passes.
+func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	stepID, err := pathID(r, "step_id", "step")
+	if err != nil {
+		return err
+	}
+	var in answerInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return err
+	}
+	ans, err := s.Interviews.SaveAnswer(r.Context(), a, stepID, interview.AnswerInput{Text: in.Text, Choices: in.Choices})
+	if err != nil {
+		return err
+	}
+	// SaveAnswer accepts only the field of the step's kind, so the field
+	// sent says the kind.
+	kind := opening.KindText
+	if in.Choices != nil {
+		kind = opening.KindChoice
+	}
+	httpx.WriteJSON(w, http.StatusOK, newAnswer(kind, ans))
+	return nil
+}
+
+// submit answers POST /api/v1/candidate/submit: the answers are frozen
+// and the team told they can review.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	a, err := s.Interviews.Submit(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	view, err := s.candidateView(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, view)
+	return nil
+}
+
+// setTimeZone answers PUT /api/v1/candidate/time_zone: the zone the
+// candidate's deadline and reminders are shown in.
+func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	var in timeZoneInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return err
+	}
+	if err := s.Interviews.SetTimeZone(r.Context(), a, in.TimeZone); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

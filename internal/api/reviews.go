@@ -1,0 +1,53 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/review"
+)
+
+// submitReview answers POST /api/v1/applications/{id}/reviews: the
+// caller's ratings per step, recommendation and note, replacing their
+// earlier review of the application if any.
+func (s *Server) submitReview(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "application")
+	if err != nil {
+		return err
+	}
+	var in reviewInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return err
+	}
+	rv, err := s.Reviews.Submit(r.Context(), m, id, review.Input{
+		Ratings: in.Ratings, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, newReview(rv, m))
+	return nil
+}
+
+// addReviews adds to an application what m may see of its reviews: their
+// own, and the others' with the averages only once their own is in, so
+// that nobody anchors on the first opinion.
+func (s *Server) addReviews(r *http.Request, m account.Member, out *applicationJSON) error {
+	sum, err := s.Reviews.ForApplication(r.Context(), m, out.ID)
+	if err != nil {
+		return err
+	}
+	out.Reviews = []reviewJSON{}
+	if sum.Mine == nil {
+		return nil
+	}
+	out.Reviews = append(out.Reviews, newReview(*sum.Mine, m))
+	for _, rv := range sum.Others {
+		out.Reviews = append(out.Reviews, newReview(rv, m))
+	}
+	out.ReviewAverages = &reviewAveragesJSON{Overall: sum.Average, Steps: sum.StepAverage}
+	if out.ReviewAverages.Steps == nil {
+		out.ReviewAverages.Steps = map[int64]float64{}
+	}
+	return nil
+}

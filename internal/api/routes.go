@@ -1,0 +1,84 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/httpx"
+)
+
+// route is one endpoint: what it answers, who may call it, and the
+// handler. The OpenAPI test reads this table, so that the document and
+// the server cannot drift apart.
+type route struct {
+	method  string
+	pattern string
+	auth    auth
+	handler handlerFunc
+}
+
+// routes lists every endpoint of the API, in one place so the whole
+// surface can be read at a glance.
+func (s *Server) routes() []route {
+	return []route{
+		s.public("GET", "/api/v1/openapi.json", s.serveOpenAPI),
+
+		// Team: an API token of a member.
+		s.team("GET", "/api/v1/me", s.showMe),
+		s.team("GET", "/api/v1/jobs", s.listJobs),
+		s.team("POST", "/api/v1/jobs", s.createJob),
+		s.team("GET", "/api/v1/jobs/{id}", s.showJob),
+		s.team("PATCH", "/api/v1/jobs/{id}", s.updateJob),
+		s.team("POST", "/api/v1/interviews", s.createInterview),
+		s.team("GET", "/api/v1/interviews/{id}", s.showInterview),
+		s.team("PATCH", "/api/v1/interviews/{id}", s.updateInterview),
+		s.team("POST", "/api/v1/interviews/{id}/invitations", s.invite),
+		s.team("GET", "/api/v1/applications", s.listApplications),
+		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
+		s.team("POST", "/api/v1/applications/{id}/reviews", s.submitReview),
+
+		// Candidate: the invitation token of their magic link.
+		s.candidate("GET", "/api/v1/candidate", s.showCandidate),
+		s.candidate("PUT", "/api/v1/candidate/answers/{step_id}", s.saveAnswer),
+		s.candidate("POST", "/api/v1/candidate/submit", s.submit),
+		s.candidate("PUT", "/api/v1/candidate/time_zone", s.setTimeZone),
+	}
+}
+
+// Register adds the API's routes to mux, and a fallback that answers
+// unknown paths and methods under /api/v1/ in JSON rather than with the
+// mux's plain-text pages.
+func (s *Server) Register(mux *http.ServeMux) {
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.pattern, s.handle(rt.handler))
+	}
+	mux.Handle("/api/v1/", s.handle(s.fallback(mux)))
+}
+
+// fallback answers a request no route matched: 405 with the allowed
+// methods if the path exists, else 404.
+func (s *Server) fallback(mux *http.ServeMux) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var allowed []string
+		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); strings.HasPrefix(pattern, m+" ") {
+				allowed = append(allowed, m)
+			}
+		}
+		if len(allowed) == 0 {
+			return routeNotFound(r)
+		}
+		if slices.Contains(allowed, "GET") {
+			allowed = append(allowed, "HEAD")
+		}
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		var b httpx.ErrorBody
+		b.Error.Code = "method_not_allowed"
+		b.Error.Message = r.Method + " is not allowed here; use " + strings.Join(allowed, ", ")
+		httpx.WriteJSON(w, http.StatusMethodNotAllowed, b)
+		return nil
+	}
+}

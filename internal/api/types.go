@@ -1,0 +1,483 @@
+package api
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+)
+
+// The JSON bodies of the API. Field names are snake_case, times RFC 3339
+// in UTC; openapi.json describes every type here and the OpenAPI test
+// checks responses against it.
+
+// ts formats t for JSON: RFC 3339, UTC, whole seconds.
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// tsp is ts for a time that may be unset; nil becomes JSON null.
+func tsp(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := ts(*t)
+	return &s
+}
+
+type orgJSON struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`
+	TimeZone string `json:"time_zone"`
+}
+
+type meJSON struct {
+	ID           int64    `json:"id"`
+	Name         string   `json:"name"`
+	Email        string   `json:"email"`
+	Role         string   `json:"role"`
+	TimeZone     string   `json:"time_zone"` // empty: the organisation's
+	Permissions  []string `json:"permissions"`
+	Organization orgJSON  `json:"organization"`
+}
+
+// permissions lists what a role may be allowed, for GET /me.
+var permissions = []account.Permission{account.ManageOrg, account.ViewAudit, account.ManageJobs,
+	account.InviteCandidates, account.ViewApplications, account.Review}
+
+func newMe(m account.Member, org account.Org) meJSON {
+	me := meJSON{ID: m.ID, Name: m.Name, Email: m.Email, Role: string(m.Role), TimeZone: m.TimeZone, Permissions: []string{},
+		Organization: orgJSON{ID: org.ID, Name: org.Name, TimeZone: org.TimeZone}}
+	for _, p := range permissions {
+		if m.Can(p) {
+			me.Permissions = append(me.Permissions, string(p))
+		}
+	}
+	return me
+}
+
+// jobInput is a job in POST (title required) and PATCH (every field
+// optional) requests.
+type jobInput struct {
+	Title       *string            `json:"title"`
+	Description *string            `json:"description"`
+	Status      *opening.JobStatus `json:"status"`
+}
+
+func (in jobInput) domain() opening.JobInput {
+	return opening.JobInput{Title: in.Title, Description: in.Description, Status: in.Status}
+}
+
+type interviewRefJSON struct {
+	ID    int64  `json:"id"`
+	Title string `json:"title"`
+}
+
+type jobJSON struct {
+	ID                int64              `json:"id"`
+	Title             string             `json:"title"`
+	Description       string             `json:"description"`
+	Status            string             `json:"status"`
+	ApplicationCounts map[string]int     `json:"application_counts"`
+	Interviews        []interviewRefJSON `json:"interviews,omitzero"` // a single job only
+	CreatedAt         string             `json:"created_at"`
+	UpdatedAt         string             `json:"updated_at"`
+}
+
+func newJob(j opening.Job, counts interview.JobCounts) jobJSON {
+	out := jobJSON{ID: j.ID, Title: j.Title, Description: j.Description, Status: string(j.Status),
+		ApplicationCounts: map[string]int{}, CreatedAt: ts(j.CreatedAt), UpdatedAt: ts(j.UpdatedAt)}
+	for _, st := range interview.Statuses {
+		out.ApplicationCounts[string(st)] = counts[st]
+	}
+	return out
+}
+
+// interviewInput is an interview in POST and PATCH requests; in a PATCH
+// a field left out is unchanged, and steps, when sent, is the whole list.
+type interviewInput struct {
+	JobID        *int64      `json:"job_id"`
+	Title        *string     `json:"title"`
+	Intro        *string     `json:"intro"`
+	DeadlineDays *int        `json:"deadline_days"`
+	Steps        *[]stepJSON `json:"steps"`
+}
+
+func (in interviewInput) domain() (opening.InterviewInput, error) {
+	out := opening.InterviewInput{JobID: in.JobID, Title: in.Title, Intro: in.Intro, DeadlineDays: in.DeadlineDays}
+	if in.Steps != nil {
+		steps := make([]opening.Step, len(*in.Steps))
+		for i, st := range *in.Steps {
+			var err error
+			if steps[i], err = st.domain(i); err != nil {
+				return out, err
+			}
+		}
+		out.Steps = &steps
+	}
+	return out, nil
+}
+
+type interviewJSON struct {
+	ID           int64      `json:"id"`
+	JobID        int64      `json:"job_id"`
+	Title        string     `json:"title"`
+	Intro        string     `json:"intro"`
+	DeadlineDays int        `json:"deadline_days"`
+	Minutes      int        `json:"minutes"`
+	Steps        []stepJSON `json:"steps"`
+	CreatedAt    string     `json:"created_at"`
+	UpdatedAt    string     `json:"updated_at"`
+}
+
+func newInterview(iv opening.Interview) interviewJSON {
+	out := interviewJSON{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: iv.DeadlineDays,
+		Minutes: iv.Minutes(), Steps: make([]stepJSON, len(iv.Steps)), CreatedAt: ts(iv.CreatedAt), UpdatedAt: ts(iv.UpdatedAt)}
+	for i, st := range iv.Steps {
+		out.Steps[i] = newStep(st, true)
+	}
+	return out
+}
+
+// stepJSON is a step in requests and responses: the common fields, then
+// each kind's settings, set only for steps of that kind. The settings of
+// kinds not available yet (video, code) are here already, so that a
+// request using them hears that the kind is not available rather than
+// that a field is unknown, and so that adding those kinds renames nothing.
+type stepJSON struct {
+	ID      int64  `json:"id,omitempty"` // absent on a new step
+	Kind    string `json:"kind"`
+	Title   string `json:"title"`
+	Prompt  string `json:"prompt"`
+	Minutes int    `json:"minutes"`
+
+	MaxWords *int         `json:"max_words,omitempty"` // text; 0 is no limit
+	Multiple *bool        `json:"multiple,omitempty"`  // choice
+	Points   *float64     `json:"points,omitempty"`    // choice, code
+	Options  []optionJSON `json:"options,omitempty"`   // choice
+
+	ThinkSeconds *int `json:"think_seconds,omitempty"` // video
+	MaxSeconds   *int `json:"max_seconds,omitempty"`   // video
+	Retakes      *int `json:"retakes,omitempty"`       // video
+
+	Languages   []string                 `json:"languages,omitempty"`     // code
+	Starter     map[string]string        `json:"starter,omitempty"`       // code: language → source
+	Tests       map[string]codeTestsJSON `json:"tests,omitempty"`         // code: language → tests
+	IOCases     []ioCaseJSON             `json:"io_cases,omitempty"`      // code
+	TimeLimitMS *int                     `json:"time_limit_ms,omitempty"` // code
+	MemoryMB    *int                     `json:"memory_mb,omitempty"`     // code
+}
+
+type optionJSON struct {
+	ID      int64  `json:"id,omitempty"` // absent on a new option
+	Text    string `json:"text"`
+	Correct *bool  `json:"correct,omitempty"` // never shown to candidates
+}
+
+type codeTestsJSON struct {
+	Visible string `json:"visible"`
+	Hidden  string `json:"hidden"`
+}
+
+type ioCaseJSON struct {
+	Name   string  `json:"name"`
+	Stdin  string  `json:"stdin"`
+	Stdout string  `json:"stdout"`
+	Hidden bool    `json:"hidden"`
+	Points float64 `json:"points"`
+}
+
+// domain turns the i-th step of a request into the domain's Step. A
+// setting of another kind is an error, not silently dropped; whether the
+// kind itself is known and available is the domain's to say.
+func (st stepJSON) domain(i int) (opening.Step, error) {
+	kind := opening.Kind(st.Kind)
+	if kind.Available() {
+		if name, kinds := st.misplacedSetting(); name != "" {
+			return opening.Step{}, apperr.Invalid(fmt.Sprintf("steps[%d].%s", i, name),
+				"step %d: %s is a setting of %s steps, not of %s steps", i+1, name, kinds, kind)
+		}
+	}
+	out := opening.Step{ID: st.ID, Kind: kind, Title: st.Title, Prompt: st.Prompt, Minutes: st.Minutes}
+	if st.MaxWords != nil {
+		out.MaxWords = *st.MaxWords
+	}
+	if st.Multiple != nil {
+		out.Multiple = *st.Multiple
+	}
+	if st.Points != nil {
+		out.Points = *st.Points
+	}
+	for _, o := range st.Options {
+		out.Options = append(out.Options, opening.Option{ID: o.ID, Text: o.Text, Correct: o.Correct != nil && *o.Correct})
+	}
+	return out, nil
+}
+
+// misplacedSetting names the first setting st sets that its kind does not
+// have, and the kinds that do.
+func (st stepJSON) misplacedSetting() (name, kinds string) {
+	for _, s := range []struct {
+		name  string
+		set   bool
+		kinds []opening.Kind
+	}{
+		{"max_words", st.MaxWords != nil, []opening.Kind{opening.KindText}},
+		{"multiple", st.Multiple != nil, []opening.Kind{opening.KindChoice}},
+		{"points", st.Points != nil, []opening.Kind{opening.KindChoice, opening.KindCode}},
+		{"options", st.Options != nil, []opening.Kind{opening.KindChoice}},
+		{"think_seconds", st.ThinkSeconds != nil, []opening.Kind{opening.KindVideo}},
+		{"max_seconds", st.MaxSeconds != nil, []opening.Kind{opening.KindVideo}},
+		{"retakes", st.Retakes != nil, []opening.Kind{opening.KindVideo}},
+		{"languages", st.Languages != nil, []opening.Kind{opening.KindCode}},
+		{"starter", st.Starter != nil, []opening.Kind{opening.KindCode}},
+		{"tests", st.Tests != nil, []opening.Kind{opening.KindCode}},
+		{"io_cases", st.IOCases != nil, []opening.Kind{opening.KindCode}},
+		{"time_limit_ms", st.TimeLimitMS != nil, []opening.Kind{opening.KindCode}},
+		{"memory_mb", st.MemoryMB != nil, []opening.Kind{opening.KindCode}},
+	} {
+		if s.set && !slices.Contains(s.kinds, opening.Kind(st.Kind)) {
+			names := make([]string, len(s.kinds))
+			for i, k := range s.kinds {
+				names[i] = string(k)
+			}
+			return s.name, strings.Join(names, " or ")
+		}
+	}
+	return "", ""
+}
+
+// newStep returns st for JSON; withCorrect says whether the options show
+// which are correct, which candidates must never see.
+func newStep(st opening.Step, withCorrect bool) stepJSON {
+	out := stepJSON{ID: st.ID, Kind: string(st.Kind), Title: st.Title, Prompt: st.Prompt, Minutes: st.Minutes}
+	switch st.Kind {
+	case opening.KindText:
+		out.MaxWords = &st.MaxWords
+	case opening.KindChoice:
+		out.Multiple, out.Points = &st.Multiple, &st.Points
+		out.Options = make([]optionJSON, len(st.Options))
+		for i, o := range st.Options {
+			out.Options[i] = optionJSON{ID: o.ID, Text: o.Text}
+			if withCorrect {
+				out.Options[i].Correct = &o.Correct
+			}
+		}
+	}
+	return out
+}
+
+type candidateJSON struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type inviteInput struct {
+	Candidates []candidateJSON `json:"candidates"`
+}
+
+type invitationJSON struct {
+	ApplicationID int64         `json:"application_id"`
+	Candidate     candidateJSON `json:"candidate"`
+	Token         string        `json:"token"`
+	URL           string        `json:"url"`
+	DeadlineAt    string        `json:"deadline_at"`
+}
+
+type rowProblemJSON struct {
+	Row     int    `json:"row"`
+	Input   string `json:"input"`
+	Message string `json:"message"`
+}
+
+type inviteResultJSON struct {
+	Invitations []invitationJSON `json:"invitations"`
+	Problems    []rowProblemJSON `json:"problems"`
+	Duplicates  []rowProblemJSON `json:"duplicates"`
+}
+
+func newRowProblems(ps []interview.RowProblem) []rowProblemJSON {
+	out := make([]rowProblemJSON, len(ps))
+	for i, p := range ps {
+		out[i] = rowProblemJSON{Row: p.Row, Input: p.Input, Message: p.Message}
+	}
+	return out
+}
+
+// applicationJSON is an application as the team sees it. The list leaves
+// out answers and reviews.
+type applicationJSON struct {
+	ID             int64               `json:"id"`
+	Status         string              `json:"status"`
+	Candidate      candidateJSON       `json:"candidate"`
+	JobID          int64               `json:"job_id"`
+	InterviewID    int64               `json:"interview_id"`
+	TimeZone       string              `json:"time_zone"` // the candidate's; empty until known
+	InvitedAt      string              `json:"invited_at"`
+	DeadlineAt     string              `json:"deadline_at"`
+	StartedAt      *string             `json:"started_at"`
+	SubmittedAt    *string             `json:"submitted_at"`
+	RevokedAt      *string             `json:"revoked_at"`
+	Score          *float64            `json:"score"`
+	MaxScore       *float64            `json:"max_score"`
+	ReviewCount    int                 `json:"review_count"`
+	UpdatedAt      string              `json:"updated_at"`
+	Answers        []scoredAnswerJSON  `json:"answers,omitzero"`
+	Reviews        []reviewJSON        `json:"reviews,omitzero"`
+	ReviewAverages *reviewAveragesJSON `json:"review_averages,omitempty"`
+}
+
+func newApplication(a interview.Application) applicationJSON {
+	return applicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
+		JobID: a.JobID, InterviewID: a.InterviewID, TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
+		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), RevokedAt: tsp(a.RevokedAt),
+		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt)}
+}
+
+type applicationListJSON struct {
+	Applications []applicationJSON `json:"applications"`
+	NextCursor   string            `json:"next_cursor"` // empty on the last page
+}
+
+// answerJSON is an answer as its candidate sees it: without a score,
+// which would tell which options are correct.
+type answerJSON struct {
+	StepID    int64    `json:"step_id"`
+	Kind      string   `json:"kind"`
+	Text      *string  `json:"text,omitempty"`    // text
+	Words     *int     `json:"words,omitempty"`   // text
+	Choices   *[]int64 `json:"choices,omitempty"` // choice: option ids
+	UpdatedAt string   `json:"updated_at"`
+}
+
+// scoredAnswerJSON is an answer as the team sees it; score and max_score
+// are null for kinds not scored automatically.
+type scoredAnswerJSON struct {
+	answerJSON
+	Score    *float64 `json:"score"`
+	MaxScore *float64 `json:"max_score"`
+}
+
+func newAnswer(kind opening.Kind, a interview.Answer) answerJSON {
+	out := answerJSON{StepID: a.StepID, Kind: string(kind), UpdatedAt: ts(a.UpdatedAt)}
+	switch kind {
+	case opening.KindText:
+		words := a.Words()
+		out.Text, out.Words = &a.Text, &words
+	case opening.KindChoice:
+		choices := append([]int64{}, a.Choices...)
+		out.Choices = &choices
+	}
+	return out
+}
+
+// answersInOrder returns the answers to steps, in the steps' order.
+func answersInOrder(steps []opening.Step, answers map[int64]interview.Answer) []answerJSON {
+	out := []answerJSON{}
+	for _, st := range steps {
+		if a, ok := answers[st.ID]; ok {
+			out = append(out, newAnswer(st.Kind, a))
+		}
+	}
+	return out
+}
+
+type reviewInput struct {
+	Ratings        map[int64]int `json:"ratings"`
+	Recommendation string        `json:"recommendation"`
+	Note           string        `json:"note"`
+}
+
+type reviewerJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+type reviewJSON struct {
+	ID             int64         `json:"id"`
+	ApplicationID  int64         `json:"application_id"`
+	Reviewer       reviewerJSON  `json:"reviewer"`
+	Mine           bool          `json:"mine"`
+	Ratings        map[int64]int `json:"ratings"` // step id → 1..5
+	Recommendation string        `json:"recommendation"`
+	Note           string        `json:"note"`
+	CreatedAt      string        `json:"created_at"`
+	UpdatedAt      string        `json:"updated_at"`
+}
+
+func newReview(r review.Review, me account.Member) reviewJSON {
+	ratings := r.Ratings
+	if ratings == nil {
+		ratings = map[int64]int{}
+	}
+	return reviewJSON{ID: r.ID, ApplicationID: r.ApplicationID, Mine: r.Reviewer.ID == me.ID,
+		Reviewer: reviewerJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name, Email: r.Reviewer.Email},
+		Ratings:  ratings, Recommendation: string(r.Recommendation), Note: r.Note,
+		CreatedAt: ts(r.CreatedAt), UpdatedAt: ts(r.UpdatedAt)}
+}
+
+type reviewAveragesJSON struct {
+	Overall float64           `json:"overall"`
+	Steps   map[int64]float64 `json:"steps"`
+}
+
+// candidateViewJSON is everything a candidate's link shows them.
+type candidateViewJSON struct {
+	Application  candidateApplicationJSON `json:"application"`
+	Organization orgNameJSON              `json:"organization"`
+	Job          jobNameJSON              `json:"job"`
+	Interview    candidateInterviewJSON   `json:"interview"`
+	Answers      []answerJSON             `json:"answers"`
+}
+
+type candidateApplicationJSON struct {
+	ID          int64         `json:"id"`
+	Status      string        `json:"status"`
+	Candidate   candidateJSON `json:"candidate"`
+	TimeZone    string        `json:"time_zone"`
+	InvitedAt   string        `json:"invited_at"`
+	DeadlineAt  string        `json:"deadline_at"`
+	StartedAt   *string       `json:"started_at"`
+	SubmittedAt *string       `json:"submitted_at"`
+	CanAnswer   bool          `json:"can_answer"` // answers may still be saved and submitted
+}
+
+func newCandidateApplication(a interview.Application, canAnswer bool) candidateApplicationJSON {
+	return candidateApplicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
+		TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
+		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), CanAnswer: canAnswer}
+}
+
+type orgNameJSON struct {
+	Name     string `json:"name"`
+	TimeZone string `json:"time_zone"`
+}
+
+type jobNameJSON struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+}
+
+type candidateInterviewJSON struct {
+	ID      int64      `json:"id"`
+	Title   string     `json:"title"`
+	Intro   string     `json:"intro"`
+	Minutes int        `json:"minutes"`
+	Steps   []stepJSON `json:"steps"` // options without "correct"
+}
+
+// answerInput is a candidate's answer: text for text steps, choices (option
+// ids) for choice steps.
+type answerInput struct {
+	Text    *string  `json:"text"`
+	Choices *[]int64 `json:"choices"`
+}
+
+type timeZoneInput struct {
+	TimeZone string `json:"time_zone"`
+}
