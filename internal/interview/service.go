@@ -23,6 +23,10 @@ func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service) *Se
 	return &Service{db: db, accounts: accounts, openings: openings, now: time.Now}
 }
 
+// Now is the service's clock, which pages use for what they show (time
+// left), so that what they show and what the service decides agree.
+func (s *Service) Now() time.Time { return s.now() }
+
 // SetClock replaces the clock, for tests.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 

@@ -1,0 +1,99 @@
+// Command anyhour runs the anyhour hiring platform: `anyhour serve` for the
+// web, API and embedded workers; `anyhour worker` for workers alone;
+// `anyhour migrate`; `anyhour admin bootstrap`; `anyhour demo`.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/anyhour/anyhour/internal/app"
+)
+
+const usage = `anyhour — asynchronous interviews, at any hour.
+
+Usage:
+  anyhour serve [flags]            run the web server, API and background workers
+  anyhour worker [flags]           run background workers only (scale-out)
+  anyhour migrate [flags]          apply database migrations and exit
+  anyhour admin bootstrap [flags]  create an organisation and owner; print an API token
+  anyhour demo [flags]             fill a demo organisation; print the owner's login
+
+Run "anyhour COMMAND -h" for a command's flags. Every flag can also be set
+through an ANYHOUR_* environment variable; flags win.
+`
+
+func main() {
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "anyhour:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, logger)
+	case "worker":
+		return worker(ctx, rest, logger)
+	case "migrate":
+		return migrate(ctx, rest, stdout, logger)
+	case "admin":
+		if len(rest) == 0 || rest[0] != "bootstrap" {
+			return fmt.Errorf("usage: anyhour admin bootstrap --org NAME --email EMAIL [--password PW]")
+		}
+		return bootstrap(ctx, rest[1:], stdout, logger)
+	case "demo":
+		return runDemo(ctx, rest, stdout, logger)
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+// configFlags declares the flags every command shares, with defaults taken
+// from the environment, and returns the Config they fill.
+func configFlags(fs *flag.FlagSet) *app.Config {
+	c := &app.Config{}
+	fs.StringVar(&c.Listen, "listen", env("ANYHOUR_LISTEN", "127.0.0.1:8080"), "address to listen on (ANYHOUR_LISTEN)")
+	fs.StringVar(&c.DataDir, "data-dir", env("ANYHOUR_DATA_DIR", "./anyhour-data"), "directory for the SQLite database and files (ANYHOUR_DATA_DIR)")
+	fs.StringVar(&c.DatabaseURL, "database-url", env("ANYHOUR_DATABASE_URL", ""), "postgres:// URL, or a SQLite path; default: anyhour.db in the data directory (ANYHOUR_DATABASE_URL)")
+	fs.StringVar(&c.BaseURL, "base-url", env("ANYHOUR_BASE_URL", ""), "public URL used in links; default http://LISTEN (ANYHOUR_BASE_URL)")
+	workers, _ := strconv.Atoi(env("ANYHOUR_WORKERS", "0"))
+	fs.IntVar(&c.Workers, "workers", workers, "background tasks run at once; 0 means one per CPU (ANYHOUR_WORKERS)")
+	return c
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && strings.TrimSpace(v) != "" {
+		return v
+	}
+	return def
+}
+
+func newFlagSet(name, summary string) *flag.FlagSet {
+	fs := flag.NewFlagSet("anyhour "+name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: anyhour %s [flags]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+	}
+	return fs
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/app"
+)
+
+func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	fs := newFlagSet("serve", "Runs the web pages, the JSON API and the background workers in one process.")
+	cfg := configFlags(fs)
+	noWorkers := fs.Bool("no-workers", false, "do not run background workers in this process")
+	withDemo := fs.Bool("demo", false, "fill a demo organisation first if the database has none")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, *cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if *withDemo {
+		if err := seedDemo(ctx, a, stdout, true); err != nil {
+			return err
+		}
+	}
+
+	ln, err := net.Listen("tcp", a.Config.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	var wg sync.WaitGroup
+	workerCtx, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	if !*noWorkers {
+		w := a.Worker()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := w.Run(workerCtx); err != nil {
+				logger.Error("worker stopped", slog.Any("error", err))
+			}
+		}()
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	logger.Info("anyhour is running", slog.String("url", a.Config.BaseURL), slog.String("database", a.DB.Dialect.String()))
+	fmt.Fprintf(stdout, "\n  anyhour is running at %s\n\n", a.Config.BaseURL)
+
+	select {
+	case err := <-serveErr:
+		stopWorkers()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	// Stop accepting, let requests in flight finish, then drain workers.
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("shutdown", slog.Any("error", err))
+	}
+	stopWorkers()
+	wg.Wait()
+	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func worker(ctx context.Context, args []string, logger *slog.Logger) error {
+	fs := newFlagSet("worker", "Runs background workers only; start several on several machines against one PostgreSQL.")
+	cfg := configFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, *cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	logger.Info("worker running", slog.String("database", a.DB.Dialect.String()), slog.Int("concurrency", a.Config.Workers))
+	return a.Worker().Run(ctx)
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	fs := newFlagSet("migrate", "Applies database migrations and exits. serve and worker also migrate at start.")
+	cfg := configFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, *cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintln(stdout, "database is up to date")
+	return nil
+}

@@ -1,0 +1,139 @@
+// Package app wires anyhour together: it opens the database and the blob
+// store, builds the domain services, and assembles the HTTP handler and
+// the background workers. It holds no logic of its own.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/api"
+	"github.com/anyhour/anyhour/internal/blob"
+	"github.com/anyhour/anyhour/internal/blob/disk"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/web"
+)
+
+// Config is everything anyhour reads from flags and the environment, read
+// once in main and passed down.
+type Config struct {
+	Listen      string // ANYHOUR_LISTEN, host:port
+	DataDir     string // ANYHOUR_DATA_DIR
+	DatabaseURL string // ANYHOUR_DATABASE_URL; empty: SQLite in DataDir
+	BaseURL     string // ANYHOUR_BASE_URL; empty: http://<Listen>
+	Workers     int    // ANYHOUR_WORKERS: background tasks run at once; 0: one per core
+}
+
+// Defaults fills the zero fields of c.
+func (c Config) Defaults() Config {
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.DataDir == "" {
+		c.DataDir = "anyhour-data"
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = filepath.Join(c.DataDir, "anyhour.db")
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.Workers <= 0 {
+		c.Workers = runtime.NumCPU()
+	}
+	return c
+}
+
+// App is a running anyhour: its database, stores and services.
+type App struct {
+	Config     Config
+	Logger     *slog.Logger
+	DB         *sqldb.DB
+	Blobs      blob.Store
+	Accounts   *account.Service
+	Openings   *opening.Service
+	Interviews *interview.Service
+	Reviews    *review.Service
+}
+
+// Open connects to the database, applies migrations and builds the
+// services.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+	cfg = cfg.Defaults()
+	if _, err := url.Parse(cfg.BaseURL); err != nil {
+		return nil, fmt.Errorf("ANYHOUR_BASE_URL: %w", err)
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		logger.Info("database migrated", slog.String("dialect", db.Dialect.String()), slog.Any("applied", applied))
+	}
+	return New(cfg, logger, db)
+}
+
+// New builds an App over an open, migrated database.
+func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
+	cfg = cfg.Defaults()
+	blobs, err := disk.New(filepath.Join(cfg.DataDir, "blobs"))
+	if err != nil {
+		return nil, fmt.Errorf("blob store: %w", err)
+	}
+	a := &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs}
+	a.Accounts = account.New(db)
+	a.Openings = opening.New(db, a.Accounts)
+	a.Interviews = interview.New(db, a.Accounts, a.Openings)
+	a.Reviews = review.New(db, a.Accounts, a.Openings, a.Interviews)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Handler returns the whole HTTP surface: pages, API, health checks.
+func (a *App) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := a.DB.Ping(r.Context()); err != nil {
+			http.Error(w, "database not ready", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	services := web.Services{Accounts: a.Accounts, Openings: a.Openings, Interviews: a.Interviews, Reviews: a.Reviews}
+	web.New(services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
+	api.New(api.Services(services), api.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
+	return httpx.Chain(mux, httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
+}
+
+// Worker returns the background worker with every task kind registered.
+func (a *App) Worker() *queue.Worker {
+	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
+	return w
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+)
+
+// appStep is one step of an application as a reviewer reads it.
+type appStep struct {
+	N        int
+	Step     opening.Step
+	Removed  bool // no longer part of the interview
+	Answered bool
+	Text     string
+	Words    int
+	Options  []appOption
+	Score    float64
+	Max      float64
+	Rating   int     // the reviewer's own rating, as entered or saved
+	Average  float64 // over every review, once the reviewer has submitted
+	Rated    bool    // Average is set
+}
+
+type appOption struct {
+	Text            string
+	Chosen, Correct bool
+}
+
+// otherReview is another reviewer's judgement, shown after one's own.
+type otherReview struct {
+	Name           string
+	Recommendation string
+	Note           string
+	Ratings        []otherRating
+}
+
+type otherRating struct {
+	Step  string
+	Value int
+}
+
+type applicationPage struct {
+	App            interview.Application
+	Interview      opening.Interview
+	Job            opening.Job
+	Steps          []appStep
+	TZ             string
+	Score, Max     float64
+	Scored         bool
+	CanReview      bool // the member may review and the candidate has submitted
+	Reviewed       bool // the member has submitted a review
+	ReviewCount    int
+	Others         []otherReview
+	Average        float64
+	Recommendation string
+	Note           string
+	Recs           []review.Recommendation
+}
+
+func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	data, err := s.applicationData(r, m, id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "application_show", s.teamPage(r.Context(), m, "jobs", data.App.Candidate.Name, data))
+	return nil
+}
+
+func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (applicationPage, error) {
+	ctx := r.Context()
+	var d applicationPage
+	a, err := s.Interviews.Application(ctx, m, id)
+	if err != nil {
+		return d, err
+	}
+	iv, err := s.Openings.Interview(ctx, m, a.InterviewID)
+	if err != nil {
+		return d, err
+	}
+	j, err := s.Openings.Job(ctx, m, a.JobID)
+	if err != nil {
+		return d, err
+	}
+	removed, err := s.Openings.RemovedSteps(ctx, m.OrgID, iv.ID)
+	if err != nil {
+		return d, err
+	}
+	answers, err := s.Interviews.Answers(ctx, a.ID)
+	if err != nil {
+		return d, err
+	}
+	sum, err := s.Reviews.ForApplication(ctx, m, a.ID)
+	if err != nil {
+		return d, err
+	}
+	d = applicationPage{App: a, Interview: iv, Job: j, TZ: s.memberZone(ctx, m), Recs: review.Recommendations,
+		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average}
+	d.CanReview = m.Can(account.Review) && (a.Status == interview.Submitted || a.Status == interview.Decided)
+	for _, st := range iv.Steps {
+		d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, false, answers))
+	}
+	for _, st := range removed {
+		// A removed step matters only if this candidate answered it.
+		if _, ok := answers[st.ID]; ok {
+			d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, true, answers))
+		}
+	}
+	for i := range d.Steps {
+		st := &d.Steps[i]
+		if st.Step.Kind == opening.KindChoice && !st.Removed {
+			d.Score, d.Max, d.Scored = d.Score+st.Score, d.Max+st.Max, true
+		}
+		if sum.Mine != nil {
+			st.Rating = sum.Mine.Ratings[st.Step.ID]
+			st.Average, st.Rated = sum.StepAverage[st.Step.ID]
+		}
+	}
+	if a.Score != nil && a.MaxScore != nil {
+		d.Score, d.Max, d.Scored = *a.Score, *a.MaxScore, true
+	}
+	if sum.Mine != nil {
+		d.Recommendation, d.Note = string(sum.Mine.Recommendation), sum.Mine.Note
+	}
+	for _, o := range sum.Others {
+		v := otherReview{Name: o.Reviewer.Name, Recommendation: o.Recommendation.Label(), Note: o.Note}
+		for _, st := range d.Steps {
+			if n, ok := o.Ratings[st.Step.ID]; ok {
+				v.Ratings = append(v.Ratings, otherRating{Step: strconv.Itoa(st.N) + ". " + st.Step.Title, Value: n})
+			}
+		}
+		d.Others = append(d.Others, v)
+	}
+	return d, nil
+}
+
+func (s *Server) appStep(n int, st opening.Step, removed bool, answers map[int64]interview.Answer) appStep {
+	v := appStep{N: n, Step: st, Removed: removed}
+	ans, ok := answers[st.ID]
+	v.Answered = ok
+	switch st.Kind {
+	case opening.KindText:
+		v.Text, v.Words = ans.Text, ans.Words()
+		v.Answered = ok && ans.Text != ""
+	case opening.KindChoice:
+		chosen := map[int64]bool{}
+		for _, id := range ans.Choices {
+			chosen[id] = true
+		}
+		for _, o := range st.Options {
+			v.Options = append(v.Options, appOption{Text: o.Text, Chosen: chosen[o.ID], Correct: o.Correct})
+		}
+		v.Score, v.Max = interview.ScoreChoice(st, ans.Choices)
+	}
+	return v
+}

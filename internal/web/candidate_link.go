@@ -1,0 +1,66 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// openLink is the magic link of an invitation. It keeps the token in a
+// cookie for this application only and sends the browser on, so the
+// token leaves the address bar (and the history) at once.
+func (s *Server) openLink(w http.ResponseWriter, r *http.Request) error {
+	token := r.PathValue("token")
+	a, err := s.Interviews.ByToken(r.Context(), token)
+	if errors.Is(err, apperr.ErrUnauthenticated) {
+		s.renderBadLink(w, r, err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.setCookie(w, candidateCookiePrefix+strconv.FormatInt(a.ID, 10), token, candidatePath(a.ID), time.Until(a.LinkExpiresAt()))
+	return redirect(w, r, candidatePath(a.ID))
+}
+
+type candidateLinkPage struct {
+	Message string
+	Expired bool
+	Revoked bool
+}
+
+// renderBadLink explains, kindly, why a link does not open and what to do.
+func (s *Server) renderBadLink(w http.ResponseWriter, r *http.Request, err error) {
+	status, _ := httpx.Status(err)
+	d := candidateLinkPage{Message: candidateSentence(apperr.Message(err))}
+	title := "This link does not work"
+	switch {
+	case errors.Is(err, interview.ErrLinkExpired):
+		status, title, d.Expired = http.StatusGone, "This interview link has expired", true
+	case errors.Is(err, interview.ErrLinkRevoked):
+		status, title, d.Revoked = http.StatusGone, "This interview link was withdrawn", true
+	}
+	s.render(w, r, status, "candidate_link", page{Title: title, Candidate: true, Data: d})
+}
+
+// candidateSentence starts msg with a capital and ends it with a full stop.
+func candidateSentence(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	if n == 0 {
+		return msg
+	}
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
+}

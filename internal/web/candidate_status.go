@@ -1,0 +1,18 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// showCandidateStatus tells the candidate where they stand: what they
+// submitted and when, and what happens next; before that, their progress.
+func (s *Server) showCandidateStatus(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "candidate_status", v.page("Your status", v))
+	return nil
+}

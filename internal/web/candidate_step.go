@@ -1,0 +1,143 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// candidateStepPage is one step of the interview, as a form while the
+// application is open and read-only after.
+type candidateStepPage struct {
+	candidateView
+	Row     candidateStepRow
+	Total   int
+	PrevURL string
+	Closed  string // why the answer can no longer change; empty while open
+	Unsaved string // text that was typed but could not be saved
+}
+
+func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	row, i, ok := candidateStep(v, r)
+	if !ok {
+		return apperr.NotFound("step")
+	}
+	if v.Open() && a.Status == interview.Invited {
+		// The first step opened starts the application; Start does
+		// nothing on later calls.
+		if err := s.Interviews.Start(r.Context(), a); err != nil && !errors.Is(err, apperr.ErrConflict) {
+			return err
+		}
+	}
+	s.render(w, r, http.StatusOK, "candidate_step", v.page(row.Step.Title, v.stepPage(row, i)))
+	return nil
+}
+
+func (v candidateView) stepPage(row candidateStepRow, i int) candidateStepPage {
+	d := candidateStepPage{candidateView: v, Row: row, Total: len(v.Interview.Steps), PrevURL: v.Base()}
+	if i > 0 {
+		d.PrevURL = v.Steps()[i-1].URL
+	}
+	switch {
+	case v.Submitted():
+		d.Closed = "You submitted your answers on " + v.At(*v.App.SubmittedAt) + ", so they can no longer be changed. This is what you sent."
+	case !v.Open():
+		d.Closed = "The deadline has passed, so answers can no longer be changed. If you need more time, reply to your invitation email and ask the team."
+	}
+	return d
+}
+
+// saveCandidateStep saves the answer to one step. The typed text is never
+// lost: an answer that cannot be saved comes back in the form with the
+// reason, and one over the word limit is saved and comes back with a
+// warning instead of moving on.
+func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	row, i, ok := candidateStep(v, r)
+	if !ok {
+		return apperr.NotFound("step")
+	}
+	if err := r.ParseForm(); err != nil {
+		return apperr.Invalid("", "the form could not be read; please try again")
+	}
+	in, typed, err := candidateAnswerInput(row.Step, r)
+	if err == nil {
+		_, err = s.Interviews.SaveAnswer(r.Context(), a, row.Step.ID, in)
+	}
+	if err != nil {
+		msg, err2 := formError(err)
+		if err2 != nil {
+			return err2
+		}
+		status, _ := httpx.Status(err)
+		row.Answer = typed
+		row.Words = typed.Words()
+		d := v.stepPage(row, i)
+		if errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrUnauthenticated) {
+			// Closed meanwhile (submitted in another tab, or past the
+			// deadline): show what was saved, and what was typed to copy.
+			d.Row = v.Steps()[i]
+			d.Unsaved = typed.Text
+			if d.Closed == "" {
+				d.Closed = candidateSentence(msg)
+			}
+		}
+		p := v.page(row.Step.Title, d)
+		p.Error = "Your answer was not saved: " + candidateSentence(msg)
+		s.render(w, r, status, "candidate_step", p)
+		return nil
+	}
+	saved := "Saved at " + inZone(v.Now, v.Zone()).Format("15:04") + "."
+	if row.Step.Kind == opening.KindText && row.Step.MaxWords > 0 && typed.Words() > row.Step.MaxWords {
+		row.Answer, row.Words, row.Answered, row.Over = typed, typed.Words(), true, true
+		p := v.page(row.Step.Title, v.stepPage(row, i))
+		p.Flash = saved
+		p.Error = fmt.Sprintf("Your answer has %d words; the limit is %d. It is saved, but please shorten it before you submit.", typed.Words(), row.Step.MaxWords)
+		s.render(w, r, http.StatusOK, "candidate_step", p)
+		return nil
+	}
+	s.setFlash(w, saved)
+	if r.PostFormValue("then") != "next" {
+		return redirect(w, r, row.URL)
+	}
+	if i+1 < len(v.Interview.Steps) {
+		return redirect(w, r, v.Steps()[i+1].URL)
+	}
+	return redirect(w, r, v.Base()+"/review")
+}
+
+// candidateAnswerInput reads the answer from the form, and returns it also
+// as an Answer so that a form shown again keeps what was typed or chosen.
+func candidateAnswerInput(st opening.Step, r *http.Request) (interview.AnswerInput, interview.Answer, error) {
+	typed := interview.Answer{StepID: st.ID}
+	switch st.Kind {
+	case opening.KindText:
+		typed.Text = r.PostForm.Get("text")
+		return interview.AnswerInput{Text: &typed.Text}, typed, nil
+	case opening.KindChoice:
+		ids := []int64{}
+		for _, c := range r.PostForm["choice"] {
+			id, err := strconv.ParseInt(c, 10, 64)
+			if err != nil {
+				return interview.AnswerInput{}, typed, apperr.Invalid("choice", "that option is not one of this question's options")
+			}
+			ids = append(ids, id)
+		}
+		typed.Choices = ids
+		return interview.AnswerInput{Choices: &ids}, typed, nil
+	}
+	return interview.AnswerInput{}, typed, apperr.Invalid("step", "%s steps cannot be answered on this page yet", st.Kind.Label())
+}

@@ -1,0 +1,211 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// candidateView is what every candidate page knows about the application:
+// who invited them, to what, and how far they are.
+type candidateView struct {
+	App       interview.Application
+	Org       account.Org
+	Job       opening.Job
+	Interview opening.Interview
+	Answers   map[int64]interview.Answer
+	Now       time.Time
+	open      bool // the domain's verdict: answers may still change
+}
+
+func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (candidateView, error) {
+	v := candidateView{App: a, Now: s.Interviews.Now(), open: s.Interviews.CanAnswer(a) == nil}
+	var err error
+	if v.Org, err = s.Accounts.Org(ctx, a.OrgID); err != nil {
+		return v, err
+	}
+	if v.Job, err = s.Openings.JobInOrg(ctx, a.OrgID, a.JobID); err != nil {
+		return v, err
+	}
+	if v.Interview, err = s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID); err != nil {
+		return v, err
+	}
+	if v.Answers, err = s.Interviews.Answers(ctx, a.ID); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+// page fills the layout for a candidate page: the organisation's
+// name in the header and no team navigation.
+func (v candidateView) page(title string, data any) page {
+	org := v.Org
+	return page{Title: title, Org: &org, Candidate: true, Data: data}
+}
+
+// Base is the address of the application's pages.
+func (v candidateView) Base() string { return candidatePath(v.App.ID) }
+
+func candidatePath(appID int64) string { return fmt.Sprintf("/candidate/%d", appID) }
+
+// Open reports whether the candidate may still change answers.
+func (v candidateView) Open() bool { return v.open }
+
+// Submitted reports whether the answers were sent to the team.
+func (v candidateView) Submitted() bool {
+	return v.App.Status == interview.Submitted || v.App.Status == interview.Decided
+}
+
+// Zone is the candidate's time zone, or UTC while it is unknown.
+func (v candidateView) Zone() string {
+	if v.App.TimeZone == "" {
+		return "UTC"
+	}
+	return v.App.TimeZone
+}
+
+// Steps lists the interview's steps with the candidate's answers.
+func (v candidateView) Steps() []candidateStepRow {
+	rows := make([]candidateStepRow, len(v.Interview.Steps))
+	for i, st := range v.Interview.Steps {
+		ans, ok := v.Answers[st.ID]
+		rows[i] = candidateStepRow{N: i + 1, Step: st, Answer: ans, URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.ID)}
+		rows[i].Answered = ok && candidateAnswered(st, ans)
+		rows[i].Words = ans.Words()
+		rows[i].Over = st.Kind == opening.KindText && st.MaxWords > 0 && rows[i].Words > st.MaxWords
+	}
+	return rows
+}
+
+// AnsweredCount is how many steps have an answer.
+func (v candidateView) AnsweredCount() int {
+	n := 0
+	for _, r := range v.Steps() {
+		if r.Answered {
+			n++
+		}
+	}
+	return n
+}
+
+// NextURL is where "Start" or "Continue" leads: the first step without an
+// answer, or the review page once every step has one.
+func (v candidateView) NextURL() string {
+	for _, r := range v.Steps() {
+		if !r.Answered {
+			return r.URL
+		}
+	}
+	return v.Base() + "/review"
+}
+
+// Deadline is the deadline in the candidate's zone and the team's.
+func (v candidateView) Deadline() candidateTime { return v.zoned(v.App.DeadlineAt) }
+
+// TimeLeft says how long is left before the deadline, in words.
+func (v candidateView) TimeLeft() string {
+	d := v.App.DeadlineAt.Sub(v.Now)
+	switch {
+	case d <= 0:
+		return ""
+	case d < time.Hour:
+		return "less than an hour left"
+	case d < 48*time.Hour:
+		h := int(d.Hours())
+		return fmt.Sprintf("%d %s left", h, candidatePlural(h, "hour", "hours"))
+	}
+	days := int(d.Hours() / 24)
+	return fmt.Sprintf("%d days left", days)
+}
+
+// candidateStepRow is one step as the candidate sees it.
+type candidateStepRow struct {
+	N        int
+	Step     opening.Step
+	Answer   interview.Answer
+	Answered bool
+	Words    int
+	Over     bool // a text answer over its word limit
+	URL      string
+}
+
+// Chosen reports whether the candidate chose option id.
+func (r candidateStepRow) Chosen(id int64) bool {
+	for _, c := range r.Answer.Choices {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
+
+// candidateAnswered reports whether ans holds an answer worth the name: some text,
+// or at least one option.
+func candidateAnswered(st opening.Step, ans interview.Answer) bool {
+	if st.Kind == opening.KindChoice {
+		return len(ans.Choices) > 0
+	}
+	return strings.TrimSpace(ans.Text) != ""
+}
+
+// candidateTime is a moment as the candidate reads it and as the team does.
+type candidateTime struct {
+	UTC       string // for the datetime attribute
+	Yours     string // in the candidate's zone, with the date
+	Team      string // in the team's zone, with the date only if it differs
+	Same      bool   // the two zones show the same clock time
+	ZoneKnown bool   // the candidate told us their zone
+	YourZone  string
+	TeamZone  string
+}
+
+func (v candidateView) zoned(t time.Time) candidateTime {
+	yours, team := inZone(t, v.Zone()), inZone(t, v.Org.TimeZone)
+	z := candidateTime{
+		UTC:       t.UTC().Format(time.RFC3339),
+		Yours:     yours.Format("Mon 2 Jan 2006, 15:04 MST"),
+		ZoneKnown: v.App.TimeZone != "",
+		YourZone:  v.Zone(),
+		TeamZone:  team.Location().String(),
+	}
+	_, yo := yours.Zone()
+	_, to := team.Zone()
+	z.Same = yo == to
+	if yours.Format("2006-01-02") == team.Format("2006-01-02") {
+		z.Team = team.Format("15:04 MST")
+	} else {
+		z.Team = team.Format("Mon 2 Jan, 15:04 MST")
+	}
+	return z
+}
+
+// At formats t in the candidate's zone.
+func (v candidateView) At(t time.Time) string {
+	return inZone(t, v.Zone()).Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+func candidatePlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// candidateStep finds the step named in the path, with its index.
+func candidateStep(v candidateView, r *http.Request) (candidateStepRow, int, bool) {
+	for i, row := range v.Steps() {
+		if fmt.Sprint(row.Step.ID) == r.PathValue("step") {
+			return row, i, true
+		}
+	}
+	return candidateStepRow{}, 0, false
+}
+
+// WordsOver is how many words a text answer has beyond its limit.
+func (r candidateStepRow) WordsOver() int { return r.Words - r.Step.MaxWords }

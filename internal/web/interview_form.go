@@ -1,0 +1,284 @@
+package web
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// interviewForm is the interview editor's form as typed: numbers stay text
+// so that a bad value is shown again as entered.
+type interviewForm struct {
+	ID           int64 // 0 for a new interview
+	JobID        int64
+	JobTitle     string
+	Title        string
+	Intro        string
+	DeadlineDays string
+	Steps        []stepForm
+}
+
+// stepForm is one step block of the editor. ID and option IDs travel in
+// hidden fields so that UpdateInterview keeps the step and its answers.
+type stepForm struct {
+	ID       int64
+	Kind     opening.Kind
+	Title    string
+	Prompt   string
+	Minutes  string
+	MaxWords string
+	Multiple bool
+	Points   string
+	Position string
+	Remove   bool
+	Options  []optionForm
+}
+
+type optionForm struct {
+	ID      int64
+	Text    string
+	Correct bool
+}
+
+// Limits on a posted editor form, above the domain's, so a hostile post
+// cannot make the parser allocate much.
+const (
+	maxFormSteps   = opening.MaxSteps + 10
+	maxFormOptions = opening.MaxOptions + 10
+)
+
+// parseInterviewForm reads the editor's fields: title, intro,
+// deadline_days and steps.N.field or steps.N.options.M.field, where N and
+// M are row numbers of the form (not positions). Steps come back sorted by
+// their position field, then by row.
+func parseInterviewForm(form url.Values) (interviewForm, error) {
+	f := interviewForm{Title: form.Get("title"), Intro: form.Get("intro"), DeadlineDays: form.Get("deadline_days")}
+	steps := map[int]*stepForm{}
+	options := map[int]map[int]*optionForm{}
+	for key, vals := range form {
+		rest, ok := strings.CutPrefix(key, "steps.")
+		if !ok || len(vals) == 0 {
+			continue
+		}
+		parts := strings.Split(rest, ".")
+		n, err := strconv.Atoi(parts[0])
+		if err != nil || n < 0 || n >= maxFormSteps {
+			return f, apperr.Invalid(key, "the form field %q is not one this page sends", key)
+		}
+		if steps[n] == nil {
+			steps[n] = &stepForm{}
+			options[n] = map[int]*optionForm{}
+		}
+		v := vals[len(vals)-1]
+		if len(parts) == 4 && parts[1] == "options" {
+			j, err := strconv.Atoi(parts[2])
+			if err != nil || j < 0 || j >= maxFormOptions {
+				return f, apperr.Invalid(key, "the form field %q is not one this page sends", key)
+			}
+			if options[n][j] == nil {
+				options[n][j] = &optionForm{}
+			}
+			if err := setOptionField(options[n][j], parts[3], v); err != nil {
+				return f, err
+			}
+			continue
+		}
+		if len(parts) != 2 {
+			return f, apperr.Invalid(key, "the form field %q is not one this page sends", key)
+		}
+		if err := setStepField(steps[n], parts[1], v); err != nil {
+			return f, err
+		}
+	}
+	rows := make([]int, 0, len(steps))
+	for n := range steps {
+		rows = append(rows, n)
+	}
+	sort.Ints(rows)
+	for _, n := range rows {
+		st := steps[n]
+		js := make([]int, 0, len(options[n]))
+		for j := range options[n] {
+			js = append(js, j)
+		}
+		sort.Ints(js)
+		for _, j := range js {
+			st.Options = append(st.Options, *options[n][j])
+		}
+		f.Steps = append(f.Steps, *st)
+	}
+	sort.SliceStable(f.Steps, func(a, b int) bool { return position(f.Steps[a]) < position(f.Steps[b]) })
+	return f, nil
+}
+
+// position is a step's position field as a number; blank or bad ones
+// sort last, keeping their row order.
+func position(st stepForm) int {
+	p, err := strconv.Atoi(strings.TrimSpace(st.Position))
+	if err != nil {
+		return 1 << 30
+	}
+	return p
+}
+
+func setStepField(st *stepForm, name, v string) error {
+	switch name {
+	case "id":
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 0 {
+			return apperr.Invalid("id", "a step id in the form is damaged; reload the page")
+		}
+		st.ID = id
+	case "kind":
+		st.Kind = opening.Kind(v)
+	case "title":
+		st.Title = v
+	case "prompt":
+		st.Prompt = v
+	case "minutes":
+		st.Minutes = v
+	case "max_words":
+		st.MaxWords = v
+	case "multiple":
+		st.Multiple = v != ""
+	case "points":
+		st.Points = v
+	case "position":
+		st.Position = v
+	case "remove":
+		st.Remove = v != ""
+	default:
+		return apperr.Invalid(name, "the form field %q is not one this page sends", name)
+	}
+	return nil
+}
+
+func setOptionField(o *optionForm, name, v string) error {
+	switch name {
+	case "id":
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 0 {
+			return apperr.Invalid("id", "an option id in the form is damaged; reload the page")
+		}
+		o.ID = id
+	case "text":
+		o.Text = v
+	case "correct":
+		o.Correct = v != ""
+	default:
+		return apperr.Invalid(name, "the form field %q is not one this page sends", name)
+	}
+	return nil
+}
+
+// input turns the form into the domain's input: removed steps and blank
+// option rows left out, numbers checked.
+func (f interviewForm) input() (opening.InterviewInput, error) {
+	in := opening.InterviewInput{Title: &f.Title, Intro: &f.Intro}
+	days, err := number(f.DeadlineDays, "deadline_days", "the deadline")
+	if err != nil {
+		return in, err
+	}
+	in.DeadlineDays = &days
+	steps := []opening.Step{}
+	for _, sf := range f.Steps {
+		if sf.Remove {
+			continue
+		}
+		label := fmt.Sprintf("step %d's ", len(steps)+1)
+		st := opening.Step{ID: sf.ID, Kind: sf.Kind, Title: sf.Title, Prompt: sf.Prompt, Multiple: sf.Multiple}
+		if st.Minutes, err = number(sf.Minutes, "minutes", label+"time estimate"); err != nil {
+			return in, err
+		}
+		if st.MaxWords, err = number(sf.MaxWords, "max_words", label+"word limit"); err != nil {
+			return in, err
+		}
+		if strings.TrimSpace(sf.Points) != "" {
+			if st.Points, err = strconv.ParseFloat(strings.TrimSpace(sf.Points), 64); err != nil {
+				return in, apperr.Invalid("points", "%spoints must be a number", label)
+			}
+		}
+		for _, o := range sf.Options {
+			if strings.TrimSpace(o.Text) == "" {
+				continue // a blank row, or an option cleared to remove it
+			}
+			st.Options = append(st.Options, opening.Option{ID: o.ID, Text: o.Text, Correct: o.Correct})
+		}
+		steps = append(steps, st)
+	}
+	in.Steps = &steps
+	return in, nil
+}
+
+// number reads a whole number; blank is 0.
+func number(v, field, label string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, apperr.Invalid(field, "%s must be a whole number", label)
+	}
+	return n, nil
+}
+
+// interviewFormOf fills the editor from a saved interview.
+func interviewFormOf(iv opening.Interview) interviewForm {
+	f := interviewForm{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: strconv.Itoa(iv.DeadlineDays)}
+	for _, st := range iv.Steps {
+		sf := stepForm{ID: st.ID, Kind: st.Kind, Title: st.Title, Prompt: st.Prompt, Minutes: strconv.Itoa(st.Minutes), Multiple: st.Multiple}
+		if st.MaxWords > 0 {
+			sf.MaxWords = strconv.Itoa(st.MaxWords)
+		}
+		if st.Kind == opening.KindChoice {
+			sf.Points = strconv.FormatFloat(st.Points, 'f', -1, 64)
+		}
+		for _, o := range st.Options {
+			sf.Options = append(sf.Options, optionForm{ID: o.ID, Text: o.Text, Correct: o.Correct})
+		}
+		f.Steps = append(f.Steps, sf)
+	}
+	return f
+}
+
+// newStep is an empty step block of a kind.
+func newStep(kind opening.Kind) stepForm {
+	st := stepForm{Kind: kind, Minutes: "5"}
+	if kind == opening.KindChoice {
+		st.Points, st.Minutes = "1", "2"
+	}
+	return st
+}
+
+// prepare readies the form for display: positions numbered 1..n in their
+// order, and blank option rows (two more than typed, at least four) for
+// choice steps.
+func (f *interviewForm) prepare() {
+	for i := range f.Steps {
+		st := &f.Steps[i]
+		st.Position = strconv.Itoa(i + 1)
+		if st.Kind != opening.KindChoice {
+			continue
+		}
+		var kept []optionForm
+		for _, o := range st.Options {
+			if strings.TrimSpace(o.Text) != "" {
+				kept = append(kept, o)
+			}
+		}
+		n := len(kept) + 2
+		if n < 4 {
+			n = 4
+		}
+		for len(kept) < n {
+			kept = append(kept, optionForm{})
+		}
+		st.Options = kept
+	}
+}

@@ -1,0 +1,135 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// inviteBatch is what happened to one source of candidates: the pasted
+// list or the uploaded file. Line numbers count within the source.
+type inviteBatch struct {
+	Source     string
+	Links      []inviteLink
+	Problems   []interview.RowProblem
+	Duplicates []interview.RowProblem
+}
+
+type candidateSource struct {
+	name string
+	r    io.Reader
+}
+
+type inviteLink struct {
+	Application interview.Application
+	URL         string
+}
+
+type invitedPage struct {
+	Interview opening.Interview
+	Job       opening.Job
+	Batches   []inviteBatch
+	Invited   int
+}
+
+// maxInviteBody bounds the whole invitation post: a pasted list and a file
+// of up to interview.MaxCandidateList each, plus the multipart envelope.
+const maxInviteBody = 2*interview.MaxCandidateList + 64<<10
+
+// invite invites the candidates pasted into the form or uploaded as CSV
+// and shows each new magic link once: only hashes are stored.
+func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := need(m, account.InviteCandidates, "invite candidates"); err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxInviteBody)
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return apperr.New(apperr.ErrTooLarge, "the upload is larger than 1 MB; split the list into smaller files")
+		}
+		return apperr.Invalid("", "the form could not be read; try again")
+	}
+	pasted := r.PostFormValue("candidates")
+	var sources []candidateSource
+	if strings.TrimSpace(pasted) != "" {
+		sources = append(sources, candidateSource{"Pasted list", strings.NewReader(pasted)})
+	}
+	if file, hdr, err := r.FormFile("csv"); err == nil {
+		defer file.Close()
+		if hdr.Size > 0 {
+			sources = append(sources, candidateSource{"File " + hdr.Filename, file})
+		}
+	}
+	if len(sources) == 0 {
+		return s.inviteFormError(w, r, m, id, pasted, apperr.Invalid("candidates", "paste at least one candidate or choose a CSV file"))
+	}
+	data := invitedPage{}
+	for _, src := range sources {
+		b, err := s.inviteFrom(r, m, id, src.name, src.r)
+		if err != nil {
+			return s.inviteFormError(w, r, m, id, pasted, err)
+		}
+		data.Invited += len(b.Links)
+		data.Batches = append(data.Batches, b)
+	}
+	if data.Interview, err = s.Openings.Interview(r.Context(), m, id); err != nil {
+		return err
+	}
+	if data.Job, err = s.Openings.Job(r.Context(), m, data.Interview.JobID); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "interview_invited", s.teamPage(r.Context(), m, "jobs", "Invitations", data))
+	return nil
+}
+
+func (s *Server) inviteFrom(r *http.Request, m account.Member, id int64, name string, src io.Reader) (inviteBatch, error) {
+	b := inviteBatch{Source: name}
+	people, problems, err := interview.ParseCandidates(src)
+	if err != nil {
+		return b, err
+	}
+	b.Problems = problems
+	if len(people) == 0 {
+		return b, nil
+	}
+	res, err := s.Interviews.Invite(r.Context(), m, id, people)
+	if err != nil {
+		return b, err
+	}
+	for _, inv := range res.Invitations {
+		b.Links = append(b.Links, inviteLink{Application: inv.Application, URL: s.candidateLink(inv.Token)})
+	}
+	b.Problems = append(b.Problems, res.Problems...)
+	b.Duplicates = res.Duplicates
+	return b, nil
+}
+
+// inviteFormError shows the interview page again with the message above
+// the invite form and the pasted text kept.
+func (s *Server) inviteFormError(w http.ResponseWriter, r *http.Request, m account.Member, id int64, pasted string, err error) error {
+	msg, status, err := formProblem(err)
+	if err != nil {
+		return err
+	}
+	data, err := s.interviewData(r, m, id)
+	if err != nil {
+		return err
+	}
+	data.Pasted = pasted
+	p := s.teamPage(r.Context(), m, "jobs", data.Interview.Title, data)
+	p.Error = msg
+	s.render(w, r, status, "interview_show", p)
+	return nil
+}

@@ -1,0 +1,148 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// page is what every template receives: the layout's fields and the
+// page's own Data.
+type page struct {
+	Title     string
+	Member    *account.Member // the signed-in team member, if any
+	Org       *account.Org
+	Candidate bool   // a candidate page: no team navigation
+	Nav       string // which team navigation item is current
+	Flash     string // a one-line confirmation after a redirect
+	Error     string // a form error shown above the form
+	Data      any
+}
+
+type views struct {
+	pages map[string]*template.Template
+}
+
+// mustParseViews parses the layout and partials once for every page
+// template, so each page is its own template set and a name clash between
+// pages cannot happen. It panics on a broken template.
+func mustParseViews() *views {
+	v := &views{pages: map[string]*template.Template{}}
+	partials, err := fs.Glob(templateFS, "templates/partials/*.html")
+	if err != nil {
+		panic(err)
+	}
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		files := append([]string{"templates/layout.html"}, partials...)
+		files = append(files, p)
+		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
+		v.pages[name] = t
+	}
+	return v
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := s.views.pages[name]
+	if !ok {
+		panic("web: no template " + name)
+	}
+	if p.Flash == "" {
+		p.Flash = takeFlash(w, r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.log.Error("render", "template", name, "error", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+var funcs = template.FuncMap{
+	"static": staticURL,
+	"inZone": func(t time.Time, tz string) string {
+		return inZone(t, tz).Format("Mon 2 Jan 2006, 15:04 MST")
+	},
+	"date": func(t time.Time, tz string) string { return inZone(t, tz).Format("2 Jan 2006") },
+	"ago":  ago,
+	"deref": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"score": func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", *v), "0"), ".")
+	},
+	"num": func(v float64) string {
+		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
+	},
+	"add": func(a, b int) int { return a + b },
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
+	"paragraphs": paragraphs,
+}
+
+// inZone converts t to the zone named tz, falling back to UTC.
+func inZone(t time.Time, tz string) time.Time {
+	if loc, err := time.LoadLocation(tz); err == nil && tz != "" {
+		return t.In(loc)
+	}
+	return t.UTC()
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+}
+
+// paragraphs turns plain text into escaped paragraphs, keeping line breaks.
+func paragraphs(s string) template.HTML {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		b.WriteString("<p>")
+		b.WriteString(strings.ReplaceAll(template.HTMLEscapeString(para), "\n", "<br>"))
+		b.WriteString("</p>")
+	}
+	return template.HTML(b.String())
+}

@@ -1,0 +1,107 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/httpx"
+)
+
+type settingsPage struct {
+	Name, TimeZone       string // the profile form
+	OrgName, OrgTimeZone string // the organisation form
+	Tokens               []account.APIToken
+	NewSecret            string // a new token, shown once
+	NewTokenName         string
+	TZ                   string
+	// Which form an error belongs to: profile, tokens or org.
+	ErrorFor string
+}
+
+func (s *Server) settingsData(r *http.Request, m account.Member) (settingsPage, error) {
+	ctx := r.Context()
+	d := settingsPage{Name: m.Name, TimeZone: m.TimeZone, TZ: s.memberZone(ctx, m)}
+	org, err := s.Accounts.Org(ctx, m.OrgID)
+	if err != nil {
+		return d, err
+	}
+	d.OrgName, d.OrgTimeZone = org.Name, org.TimeZone
+	d.Tokens, err = s.Accounts.APITokens(ctx, m)
+	return d, err
+}
+
+// showSettings shows the member's profile and API tokens, and for owners
+// and admins the organisation's settings.
+func (s *Server) showSettings(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	d, err := s.settingsData(r, m)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "settings", s.teamPage(r.Context(), m, "settings", "Settings", d))
+	return nil
+}
+
+// settingsFailed shows the settings again with msg above the form it
+// belongs to and what was typed kept by edit.
+func (s *Server) settingsFailed(w http.ResponseWriter, r *http.Request, m account.Member, form string, err error, edit func(*settingsPage)) error {
+	msg, status, err := formProblem(err)
+	if err != nil {
+		return err
+	}
+	d, err := s.settingsData(r, m)
+	if err != nil {
+		return err
+	}
+	d.ErrorFor = form
+	edit(&d)
+	p := s.teamPage(r.Context(), m, "settings", "Settings", d)
+	p.Error = msg
+	s.render(w, r, status, "settings", p)
+	return nil
+}
+
+func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	name, tz := r.PostFormValue("name"), r.PostFormValue("tz")
+	if err := s.Accounts.UpdateProfile(r.Context(), m, name, tz); err != nil {
+		return s.settingsFailed(w, r, m, "profile", err, func(d *settingsPage) { d.Name, d.TimeZone = name, tz })
+	}
+	s.setFlash(w, "Your profile is saved.")
+	return redirect(w, r, "/settings")
+}
+
+func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	name, tz := r.PostFormValue("name"), r.PostFormValue("tz")
+	if err := s.Accounts.UpdateOrg(r.Context(), m, name, tz); err != nil {
+		return s.settingsFailed(w, r, m, "org", err, func(d *settingsPage) { d.OrgName, d.OrgTimeZone = name, tz })
+	}
+	s.setFlash(w, "The organisation's settings are saved.")
+	return redirect(w, r, "/settings")
+}
+
+// createToken makes an API token and shows its secret once.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	name := r.PostFormValue("name")
+	secret, t, err := s.Accounts.CreateAPIToken(r.Context(), m, name)
+	if err != nil {
+		return s.settingsFailed(w, r, m, "tokens", err, func(d *settingsPage) { d.NewTokenName = name })
+	}
+	d, err := s.settingsData(r, m)
+	if err != nil {
+		return err
+	}
+	d.NewSecret, d.NewTokenName = secret, t.Name
+	s.render(w, r, http.StatusOK, "settings", s.teamPage(r.Context(), m, "settings", "Settings", d))
+	return nil
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Accounts.RevokeAPIToken(r.Context(), m, id); err != nil {
+		return err
+	}
+	s.setFlash(w, "The token is revoked; programs using it can no longer sign in.")
+	return redirect(w, r, "/settings")
+}

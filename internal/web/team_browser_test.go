@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/browsertest"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// TestTeamPagesInBrowser opens the team pages in headless Chromium at a
+// desktop and a phone size, checks them with axe-core and saves
+// screenshots (to $ANYHOUR_SCREENSHOTS when set) for a person to look at.
+func TestTeamPagesInBrowser(t *testing.T) {
+	b := browsertest.New(t)
+	ctx := context.Background()
+	ts := newTestServer(t)
+	owner := ts.signIn(t)
+	jobID, ivID := teamSetUpInterview(t, owner)
+
+	// A submitted application reviewed by two people.
+	resp, body := owner.post(fmt.Sprintf("/interviews/%d/invitations", ivID), url.Values{"candidates": {"Ada Lovelace <ada@example.com>\nGrace Hopper, grace@example.com"}})
+	links := teamLinks(teamMust(t, "invite", resp, body, 200))
+	a, err := ts.Svc.Interviews.ByToken(ctx, links[0][len(ts.URL)+len("/c/"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, err := ts.Svc.Openings.InterviewInOrg(ctx, a.OrgID, ivID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "I like building calm, dependable systems.\n\nYour product does exactly that for hiring teams."
+	choice := []int64{iv.Steps[1].Options[0].ID}
+	if _, err := ts.Svc.Interviews.SaveAnswer(ctx, a, iv.Steps[0].ID, interview.AnswerInput{Text: &text}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Interviews.SaveAnswer(ctx, a, iv.Steps[1].ID, interview.AnswerInput{Choices: &choice}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Interviews.Submit(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")
+	rita.post(fmt.Sprintf("/applications/%d/review", a.ID), url.Values{"recommendation": {"yes"}, "note": {"Thoughtful answer."},
+		fmt.Sprintf("rating.%d", iv.Steps[0].ID): {"4"}, fmt.Sprintf("rating.%d", iv.Steps[1].ID): {"5"}})
+	owner.post(fmt.Sprintf("/applications/%d/review", a.ID), url.Values{"recommendation": {"strong_yes"}, "note": {"Clear and concrete."},
+		fmt.Sprintf("rating.%d", iv.Steps[0].ID): {"5"}, fmt.Sprintf("rating.%d", iv.Steps[1].ID): {"5"}})
+
+	sizes := []struct {
+		name string
+		w, h int
+	}{{"desktop", browsertest.DesktopWidth, browsertest.DesktopHeight}, {"phone", browsertest.PhoneWidth, browsertest.PhoneHeight}}
+	for _, size := range sizes {
+		t.Run(size.name, func(t *testing.T) {
+			p := b.Page(t, size.w, size.h)
+			p.Navigate(ts.URL + "/login")
+			p.SetValue("#email", "olivia@acme.example")
+			p.SetValue("#password", teamPassword)
+			p.Submit("#password")
+			shot := func(name string) {
+				t.Helper()
+				if vs := p.Violations(); len(vs) > 0 {
+					t.Errorf("%s: %d accessibility violation(s):\n%s", name, len(vs), browsertest.FormatViolations(vs))
+				}
+				p.Screenshot("team-" + name + "-" + size.name)
+			}
+			shot("dashboard")
+			p.Navigate(fmt.Sprintf("%s/jobs/%d", ts.URL, jobID))
+			shot("job")
+			p.Navigate(fmt.Sprintf("%s/interviews/%d/edit", ts.URL, ivID))
+			shot("interview-editor")
+			p.Navigate(fmt.Sprintf("%s/interviews/%d", ts.URL, ivID))
+			p.SetValue("#candidates", fmt.Sprintf("Alan Turing, alan.%[1]s@example.com\nnot an address\nKatherine Johnson <katherine.%[1]s@example.com>\nada@example.com", size.name))
+			p.Submit("#candidates")
+			shot("interview-invited")
+			p.Navigate(fmt.Sprintf("%s/interviews/%d", ts.URL, ivID))
+			shot("interview")
+			p.Navigate(fmt.Sprintf("%s/applications/%d", ts.URL, a.ID))
+			shot("application")
+			p.Navigate(ts.URL + "/team")
+			shot("team")
+			p.Navigate(ts.URL + "/settings")
+			shot("settings")
+			p.Navigate(ts.URL + "/audit")
+			shot("audit")
+		})
+	}
+}

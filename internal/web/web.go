@@ -1,0 +1,116 @@
+// Package web serves anyhour's pages: server-rendered HTML from embedded
+// templates, one file per page, plain forms that work without JavaScript.
+// Team pages sit behind a session cookie; candidate pages behind a
+// per-application cookie set by their magic link.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+)
+
+// Services are the domain services the pages use.
+type Services struct {
+	Accounts   *account.Service
+	Openings   *opening.Service
+	Interviews *interview.Service
+	Reviews    *review.Service
+}
+
+// Config is the part of anyhour's configuration the pages need.
+type Config struct {
+	BaseURL string // public URL, used in links shown to people
+}
+
+// Server renders and handles the pages.
+type Server struct {
+	Services
+	cfg          Config
+	log          *slog.Logger
+	views        *views
+	secureCookie bool
+}
+
+// New returns a Server; it panics if a template is broken, so a bad
+// template fails at start-up, not on a user's request.
+func New(svc Services, cfg Config, logger *slog.Logger) *Server {
+	return &Server{Services: svc, cfg: cfg, log: logger, views: mustParseViews(), secureCookie: secureCookies(cfg.BaseURL)}
+}
+
+// secureCookies reports whether cookies get the Secure flag: always, but
+// for a plain-HTTP base URL on a non-loopback host, where browsers would
+// drop them (a deployment that should be behind TLS anyway).
+func secureCookies(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "https" {
+		return true
+	}
+	h := u.Hostname()
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
+}
+
+// handlerFunc is a page handler that returns its error instead of
+// writing it; errorHandler decides the status and renders the error page.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status, _ := httpx.Status(err)
+	if status == http.StatusUnauthorized && !strings.HasPrefix(r.URL.Path, "/c/") && !strings.HasPrefix(r.URL.Path, "/candidate/") {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if status == http.StatusInternalServerError {
+		s.log.Error("page failed", slog.String("method", r.Method), slog.String("path", httpx.LogPath(r)), slog.Any("error", err))
+	}
+	title := map[int]string{
+		http.StatusNotFound:              "Not found",
+		http.StatusForbidden:             "Not allowed",
+		http.StatusUnauthorized:          "This link does not work",
+		http.StatusConflict:              "That cannot be done now",
+		http.StatusBadRequest:            "Please check what you entered",
+		http.StatusTooManyRequests:       "Slow down",
+		http.StatusRequestEntityTooLarge: "Too large",
+	}[status]
+	if title == "" {
+		title = "Something went wrong"
+	}
+	s.render(w, r, status, "error", page{Title: title, Data: errorPage{Message: apperr.Message(err), Status: status}})
+}
+
+type errorPage struct {
+	Message string
+	Status  int
+}
+
+// redirect sends the browser on after a form post.
+func redirect(w http.ResponseWriter, r *http.Request, to string) error {
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// formError is an error to show above a form that is rendered again.
+func formError(err error) (string, error) {
+	if errors.Is(err, apperr.ErrInvalid) || errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrUnauthenticated) ||
+		errors.Is(err, apperr.ErrRateLimited) || errors.Is(err, apperr.ErrForbidden) || errors.Is(err, apperr.ErrTooLarge) {
+		return apperr.Message(err), nil
+	}
+	return "", err
+}
