@@ -37,10 +37,17 @@ func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
 			err = fmt.Errorf("sqldb: migrate: %w", err)
 		}
 	}()
-	if _, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		name TEXT PRIMARY KEY,
-		applied_at TIMESTAMP NOT NULL
-	)`); err != nil {
+	err = db.Transact(ctx, func(tx *DB) error {
+		if err := tx.lockMigrations(ctx); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			name TEXT PRIMARY KEY,
+			applied_at TIMESTAMP NOT NULL
+		)`)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	names, err := MigrationNames(db.Dialect)
@@ -65,6 +72,9 @@ func (db *DB) applyMigration(ctx context.Context, name string) (applied bool, er
 		return false, err
 	}
 	err = db.Transact(ctx, func(tx *DB) error {
+		if err := tx.lockMigrations(ctx); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE name = $1`, name).Scan(&n); err != nil {
 			return err
@@ -80,4 +90,18 @@ func (db *DB) applyMigration(ctx context.Context, name string) (applied bool, er
 		return err
 	})
 	return applied, err
+}
+
+// migrationLock is the PostgreSQL advisory lock key that serialises
+// migrations ("anyhour" in ASCII): several processes starting at once on a
+// fresh database would otherwise race to create the same tables. SQLite's
+// single writer already serialises them.
+const migrationLock = 0x616e79686f7572
+
+func (db *DB) lockMigrations(ctx context.Context) error {
+	if db.Dialect != Postgres {
+		return nil
+	}
+	_, err := db.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrationLock))
+	return err
 }

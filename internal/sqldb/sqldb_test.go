@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,5 +121,56 @@ func TestBooleans(t *testing.T) {
 	var b bool
 	if err := db.QueryRow(ctx, `SELECT TRUE`).Scan(&b); err != nil || !b {
 		t.Errorf("SELECT TRUE = %v, %v", b, err)
+	}
+}
+
+// TestConcurrentMigrations starts several migrations on one fresh database
+// at once, as serve and a few workers starting together would.
+func TestConcurrentMigrations(t *testing.T) {
+	ctx := context.Background()
+	_, u := sqldbtest.OpenURL(t)
+	fresh := u
+	if sqldbtest.Dialect() == sqldb.Postgres {
+		// The test database is migrated already; use an empty one beside it.
+		admin, err := sqldb.Open(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "anyhour_migrate_" + strings.ReplaceAll(t.Name(), "/", "_")
+		name = strings.ToLower(name)
+		admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name)
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); admin.Close() })
+		fresh = u[:strings.LastIndex(u, "/")+1] + name
+		if i := strings.Index(u, "?"); i >= 0 {
+			fresh += u[i:]
+		}
+	} else {
+		fresh = filepath.Join(t.TempDir(), "fresh.db")
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			db, err := sqldb.Open(ctx, fresh)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			_, err = db.Migrate(ctx)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent migrate: %v", err)
+		}
 	}
 }
