@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/httpx"
@@ -26,15 +28,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	token, _, err := s.Accounts.Login(r.Context(), email, r.PostFormValue("password"),
 		account.Client{IP: httpx.ClientIP(r), UserAgent: r.UserAgent()})
 	if err != nil {
-		msg, err := formError(err)
-		if err != nil {
-			return err
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
 		}
-		status, _ := httpx.Status(err)
-		if status == http.StatusInternalServerError {
-			status = http.StatusUnauthorized
-		}
-		s.render(w, r, http.StatusUnauthorized, "login", page{Title: "Sign in", Error: msg, Data: loginPage{Email: email, Next: next}})
+		s.render(w, r, loginStatus(err), "login", page{Title: "Sign in", Error: msg, Data: loginPage{Email: email, Next: next}})
 		return nil
 	}
 	s.startSession(w, token)
@@ -51,10 +49,26 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, "/login")
 }
 
-// safeNext keeps a post-sign-in destination on this site.
+// safeNext keeps a post-sign-in destination on this site. Browsers strip
+// tabs and newlines from URLs and read a backslash as a slash, so
+// "/\t/evil.example" would become "//evil.example": any control character
+// or backslash is refused, and the path is rebuilt from its parsed form.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if strings.ContainsAny(next, "\\") || strings.IndexFunc(next, unicode.IsControl) >= 0 {
 		return "/"
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	return u.RequestURI()
+}
+
+// loginStatus is 429 for a rate-limited sign-in and 401 for the rest.
+func loginStatus(err error) int {
+	if status, _ := httpx.Status(err); status == http.StatusTooManyRequests {
+		return status
+	}
+	return http.StatusUnauthorized
 }
