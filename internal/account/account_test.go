@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -163,5 +164,38 @@ func TestNormalizeEmail(t *testing.T) {
 	}
 	if got, err := account.NormalizeEmail("  Ada@Example.COM "); err != nil || got != "ada@example.com" {
 		t.Errorf("NormalizeEmail = %q, %v", got, err)
+	}
+}
+
+// TestLoginLimitHoldsUnderParallelGuesses fires many wrong guesses at once:
+// no more than the budget may reach the password check, and afterwards
+// even the right password is refused.
+func TestLoginLimitHoldsUnderParallelGuesses(t *testing.T) {
+	ctx := context.Background()
+	s := account.New(sqldbtest.Open(t))
+	if _, _, err := s.Setup(ctx, account.NewOrg{OrgName: "Acme", Email: "olivia@acme.example", Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wrong := 0
+	for i := 0; i < 40; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := s.Login(ctx, "olivia@acme.example", "not the password", account.Client{IP: "192.0.2.9"})
+			if errors.Is(err, apperr.ErrUnauthenticated) {
+				mu.Lock()
+				wrong++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if wrong > 10 {
+		t.Errorf("%d of 40 parallel guesses were checked; the budget is 10", wrong)
+	}
+	if _, _, err := s.Login(ctx, "olivia@acme.example", "correct horse battery", account.Client{IP: "192.0.2.9"}); !errors.Is(err, apperr.ErrRateLimited) {
+		t.Errorf("right password after the budget: %v, want rate limited", err)
 	}
 }

@@ -21,9 +21,8 @@ func IsAPIToken(s string) bool { return strings.HasPrefix(s, apiTokenPrefix) }
 // CreateAPIToken makes a new API token for actor, acting with actor's role.
 // The returned secret is shown once and never again.
 func (s *Service) CreateAPIToken(ctx context.Context, actor Member, name string) (secret string, t APIToken, err error) {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return "", t, apperr.Invalid("name", "give the token a name that says where it is used")
+	if name, err = tokenName.Check(name); err != nil {
+		return "", t, apperr.Invalid("name", "give the token a name that says where it is used (%s)", apperr.Message(err))
 	}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		secret, t, err = s.createAPIToken(ctx, tx, actor, name)

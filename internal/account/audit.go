@@ -45,7 +45,7 @@ func (s *Service) AuditLog(ctx context.Context, actor Member, before int64, limi
 		limit = 100
 	}
 	q := `SELECT id, org_id, actor_id, actor, action, target, detail, ip, created_at FROM audit_log
-		WHERE org_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3`
+		WHERE org_id = $1 AND (CAST($2 AS BIGINT) = 0 OR id < CAST($2 AS BIGINT)) ORDER BY id DESC LIMIT $3`
 	rows, err := s.db.Query(ctx, q, actor.OrgID, before, limit)
 	if err != nil {
 		return nil, err

@@ -42,8 +42,12 @@ func (s *Service) InviteMember(ctx context.Context, actor Member, email string, 
 	now := s.now()
 	inv = Invite{OrgID: actor.OrgID, Email: email, Role: role, InvitedBy: actor.ID, CreatedAt: now, ExpiresAt: now.Add(InviteLifetime)}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		if _, err := s.memberByEmail(ctx, tx, email); err == nil {
-			return apperr.Conflict("%s already has an account", email)
+		// Only this team's members are refused here: saying that an address
+		// has an account elsewhere would tell one organisation about
+		// another's people. Such an invitation fails when it is accepted,
+		// and says so to the address's owner.
+		if m, err := s.memberByEmail(ctx, tx, email); err == nil && m.OrgID == actor.OrgID {
+			return apperr.Conflict("%s is already on your team", email)
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO member_invites (org_id, email, role, token_hash, invited_by, created_at, expires_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,

@@ -60,6 +60,11 @@ func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, rol
 		return apperr.Invalid("role", "unknown role %q", role)
 	}
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		// Lock the organisation first, so that two owners demoting each
+		// other at once cannot both see a second owner.
+		if _, err := tx.Exec(ctx, `UPDATE organizations SET name = name WHERE id = $1`, actor.OrgID); err != nil {
+			return err
+		}
 		m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1 AND org_id = $2`, memberID, actor.OrgID))
 		if err != nil {
 			return err
@@ -85,12 +90,16 @@ func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, rol
 
 // UpdateProfile changes the actor's own name and time zone.
 func (s *Service) UpdateProfile(ctx context.Context, actor Member, name, tz string) error {
+	name, err := personName.Check(name)
+	if err != nil {
+		return err
+	}
 	if name == "" {
 		return apperr.Invalid("name", "your name cannot be empty")
 	}
 	if err := checkTimeZone(tz); err != nil {
 		return err
 	}
-	_, err := s.db.Exec(ctx, `UPDATE members SET name = $1, time_zone = $2 WHERE id = $3`, name, tz, actor.ID)
+	_, err = s.db.Exec(ctx, `UPDATE members SET name = $1, time_zone = $2 WHERE id = $3`, name, tz, actor.ID)
 	return err
 }

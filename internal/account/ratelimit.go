@@ -21,31 +21,41 @@ type loginLimiter struct {
 	failures map[string][]time.Time
 }
 
-// allow reports whether every key is below its failure budget at now.
-func (l *loginLimiter) allow(now time.Time, keys ...string) bool {
+// reserve counts an attempt against every key before the password is
+// checked, so that parallel guesses cannot all pass the check before any
+// failure is recorded. It reports false, counting nothing, when a key is
+// over its budget. A successful sign-in gives its attempt back with forgive.
+func (l *loginLimiter) reserve(now time.Time, keys ...string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, k := range keys {
-		k = strings.ToLower(k)
-		if len(l.recent(now, k)) >= loginFailures {
+		if len(l.recent(now, strings.ToLower(k))) >= loginFailures {
 			return false
 		}
 	}
-	return true
-}
-
-// fail records a failed attempt against every key.
-func (l *loginLimiter) fail(now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	for _, k := range keys {
 		k = strings.ToLower(k)
 		l.failures[k] = append(l.recent(now, k), now)
 	}
 	if len(l.failures) > 100_000 { // bound memory under a spray of addresses
 		for k := range l.failures {
-			if len(l.recent(now, k)) == 0 {
-				delete(l.failures, k)
+			l.recent(now, k)
+		}
+	}
+	return true
+}
+
+// forgive takes back the attempt reserved at now.
+func (l *loginLimiter) forgive(now time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, k := range keys {
+		k = strings.ToLower(k)
+		ts := l.failures[k]
+		for i := len(ts) - 1; i >= 0; i-- {
+			if ts[i].Equal(now) {
+				l.failures[k] = append(ts[:i:i], ts[i+1:]...)
+				break
 			}
 		}
 	}

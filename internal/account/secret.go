@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -74,6 +76,21 @@ func CheckPassword(hash, password string) (bool, error) {
 	}
 	got := argon2.IDKey([]byte(password), salt, iter, mem, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// hashSlots bounds how many password checks run at once: each takes
+// argonMemory of RAM, so a burst of sign-ins must queue, not exhaust memory.
+var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// checkPasswordBounded is CheckPassword, waiting for a free slot first.
+func checkPasswordBounded(ctx context.Context, hash, password string) (bool, error) {
+	select {
+	case hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	defer func() { <-hashSlots }()
+	return CheckPassword(hash, password)
 }
 
 // dummyHash is checked against when no member has the email given, so that

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -50,9 +51,9 @@ func (s *Service) UpdateOrg(ctx context.Context, actor Member, name, tz string) 
 	if !actor.Can(ManageOrg) {
 		return apperr.Forbidden("only owners and admins can change the organisation")
 	}
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return apperr.Invalid("name", "the organisation needs a name")
+	name, err := orgName.Check(name)
+	if err != nil {
+		return err
 	}
 	if err := checkTimeZone(tz); err != nil {
 		return err
@@ -111,6 +112,9 @@ func (s *Service) Bootstrap(ctx context.Context, in NewOrg) (token string, err e
 			if org.Name != strings.TrimSpace(in.OrgName) {
 				return apperr.Conflict("%s already belongs to another organisation (%s)", in.Email, org.Name)
 			}
+			if owner.Role != Owner {
+				return apperr.Conflict("%s is a %s of %s, not an owner", in.Email, owner.Role, org.Name)
+			}
 		case errors.Is(err, apperr.ErrNotFound):
 			var orgID int64
 			qerr := tx.QueryRow(ctx, `SELECT id FROM organizations WHERE name = $1 ORDER BY id LIMIT 1`, strings.TrimSpace(in.OrgName)).Scan(&orgID)
@@ -135,9 +139,10 @@ func (s *Service) Bootstrap(ctx context.Context, in NewOrg) (token string, err e
 }
 
 func (s *Service) createOrg(ctx context.Context, tx *sqldb.DB, in NewOrg) (Org, Member, error) {
-	org := Org{Name: strings.TrimSpace(in.OrgName), TimeZone: in.TimeZone, CreatedAt: s.now()}
-	if org.Name == "" {
-		return org, Member{}, apperr.Invalid("org_name", "the organisation needs a name")
+	org := Org{TimeZone: in.TimeZone, CreatedAt: s.now()}
+	var err error
+	if org.Name, err = orgName.Check(in.OrgName); err != nil {
+		return org, Member{}, err
 	}
 	if org.TimeZone == "" {
 		org.TimeZone = "UTC"
@@ -145,7 +150,7 @@ func (s *Service) createOrg(ctx context.Context, tx *sqldb.DB, in NewOrg) (Org, 
 	if err := checkTimeZone(org.TimeZone); err != nil {
 		return org, Member{}, err
 	}
-	err := tx.QueryRow(ctx, `INSERT INTO organizations (name, time_zone, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	err = tx.QueryRow(ctx, `INSERT INTO organizations (name, time_zone, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		org.Name, org.TimeZone, org.CreatedAt).Scan(&org.ID)
 	if err != nil {
 		return org, Member{}, err
@@ -160,9 +165,12 @@ func (s *Service) createOrg(ctx context.Context, tx *sqldb.DB, in NewOrg) (Org, 
 // addMember inserts a member; an empty password leaves them unable to sign
 // in with one.
 func (s *Service) addMember(ctx context.Context, tx *sqldb.DB, orgID int64, name, email string, role Role, password string) (Member, error) {
-	m := Member{OrgID: orgID, Name: strings.TrimSpace(name), Role: role, CreatedAt: s.now()}
+	m := Member{OrgID: orgID, Role: role, CreatedAt: s.now()}
 	var err error
 	if m.Email, err = NormalizeEmail(email); err != nil {
+		return m, err
+	}
+	if m.Name, err = personName.Check(name); err != nil {
 		return m, err
 	}
 	if m.Name == "" {
@@ -194,6 +202,13 @@ func (s *Service) orgOf(ctx context.Context, db *sqldb.DB, id int64) (Org, error
 	}
 	return o, err
 }
+
+// Text fields of this package.
+var (
+	orgName    = plaintext.Field{Name: "org_name", Label: "the organisation's name", Max: 200, Required: true}
+	personName = plaintext.Field{Name: "name", Label: "the name", Max: 200}
+	tokenName  = plaintext.Field{Name: "name", Label: "the token's name", Max: 100, Required: true}
+)
 
 // NormalizeEmail trims and lower-cases an address and checks its form.
 func NormalizeEmail(email string) (string, error) {

@@ -26,7 +26,8 @@ type Client struct {
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (token string, m Member, err error) {
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
-	if !s.lim.allow(now, "ip:"+c.IP, "email:"+email) {
+	keys := []string{"ip:" + c.IP, "email:" + email}
+	if !s.lim.reserve(now, keys...) {
 		return "", m, apperr.New(apperr.ErrRateLimited, "too many sign-in attempts; wait a few minutes and try again")
 	}
 	var hash string
@@ -38,17 +39,17 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	if !found || hash == "" {
 		hash = dummyHash
 	}
-	ok, err := CheckPassword(hash, password)
+	ok, err := checkPasswordBounded(ctx, hash, password)
 	if err != nil {
 		return "", m, err
 	}
 	if !found || !ok || m.DisabledAt != nil {
-		s.lim.fail(now, "ip:"+c.IP, "email:"+email)
 		if found {
 			s.auditDirect(ctx, m.OrgID, nil, m.Email, "member.login_failed", m.Email, "wrong password", c.IP)
 		}
 		return "", Member{}, apperr.New(apperr.ErrUnauthenticated, "that email and password do not match an account")
 	}
+	s.lim.forgive(now, keys...)
 	token = NewToken("ahs_")
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)

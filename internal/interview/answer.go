@@ -47,14 +47,7 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 		return ans, err
 	}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		// Read the status again inside the transaction: a submit in
-		// another tab must win over a late save.
-		var status Status
-		if err := tx.QueryRow(ctx, `SELECT status FROM applications WHERE id = $1`, a.ID).Scan(&status); err != nil {
-			return err
-		}
-		a.Status = status
-		if err := s.checkOpen(a); err != nil {
+		if err := s.lockOpen(ctx, tx, &a); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO answers (application_id, step_id, body, score, max_score, created_at, updated_at)
@@ -170,27 +163,17 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 		return a, err
 	}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		var status Status
-		if err := tx.QueryRow(ctx, `SELECT status FROM applications WHERE id = $1`, a.ID).Scan(&status); err != nil {
-			return err
-		}
-		a.Status = status
-		if err := s.checkOpen(a); err != nil {
+		if err := s.lockOpen(ctx, tx, &a); err != nil {
 			return err
 		}
 		answers, err := answersIn(ctx, tx, a.ID)
 		if err != nil {
 			return err
 		}
-		var score, max float64
 		for _, st := range iv.Steps {
 			ans := answers[st.ID]
 			if st.Kind == opening.KindText && st.MaxWords > 0 && ans.Words() > st.MaxWords {
 				return apperr.Conflict("your answer to %q has %d words; the limit is %d. Shorten it, then submit again", st.Title, ans.Words(), st.MaxWords)
-			}
-			if st.Kind == opening.KindChoice {
-				sc, mx := ScoreChoice(st, ans.Choices)
-				score, max = score+sc, max+mx
 			}
 		}
 		now := s.now()
@@ -198,7 +181,7 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 		if a.StartedAt == nil {
 			a.StartedAt = &now
 		}
-		if max > 0 {
+		if score, max, ok := Total(iv.Steps, answers); ok {
 			a.Score, a.MaxScore = &score, &max
 		}
 		if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', submitted_at = $1, started_at = COALESCE(started_at, $1),
@@ -208,6 +191,22 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 		return account.AuditCandidate(ctx, tx, a.OrgID, "candidate "+a.Candidate.Email, "application.submit", applicationTarget(a), "")
 	})
 	return a, err
+}
+
+// lockOpen locks the application's row for the rest of the transaction
+// and checks, under that lock, that answers may still change. Saves and
+// submits from two tabs are thereby serialised: on PostgreSQL a plain
+// SELECT would let a save land after a submit had read the answers.
+func (s *Service) lockOpen(ctx context.Context, tx *sqldb.DB, a *Application) error {
+	var status Status
+	var revoked *time.Time
+	err := tx.QueryRow(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2 RETURNING status, revoked_at`,
+		s.now(), a.ID).Scan(&status, &revoked)
+	if err != nil {
+		return err
+	}
+	a.Status, a.RevokedAt = status, revoked
+	return s.checkOpen(*a)
 }
 
 func answersIn(ctx context.Context, tx *sqldb.DB, appID int64) (map[int64]Answer, error) {

@@ -3,7 +3,9 @@ package interview_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +13,8 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -22,6 +26,7 @@ func TestMain(m *testing.M) {
 
 type fixture struct {
 	ctx        context.Context
+	db         *sqldb.DB
 	accounts   *account.Service
 	openings   *opening.Service
 	interviews *interview.Service
@@ -35,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
-	f := &fixture{ctx: ctx, accounts: account.New(db)}
+	f := &fixture{ctx: ctx, db: db, accounts: account.New(db)}
 	f.openings = opening.New(db, f.accounts)
 	f.interviews = interview.New(db, f.accounts, f.openings)
 	var err error
@@ -78,6 +83,7 @@ func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
 		{Name: "Ada again", Email: "ADA@example.com"},
 		{Name: "First", Email: "first@example.com"},
 		{Name: "Nobody"},
+		{Name: "Nul\x00Byte", Email: "nul@example.com"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -85,8 +91,8 @@ func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
 	if len(res.Invitations) != 1 || res.Invitations[0].Application.Candidate.Email != "ada@example.com" {
 		t.Errorf("invited %+v, want only ada", res.Invitations)
 	}
-	if len(res.Problems) != 2 || res.Problems[0].Row != 2 || res.Problems[1].Row != 5 {
-		t.Errorf("problems = %+v, want rows 2 and 5", res.Problems)
+	if len(res.Problems) != 3 || res.Problems[0].Row != 2 || res.Problems[1].Row != 5 || res.Problems[2].Row != 6 {
+		t.Errorf("problems = %+v, want rows 2, 5 and 6", res.Problems)
 	}
 	if len(res.Duplicates) != 2 || res.Duplicates[0].Row != 3 || res.Duplicates[1].Row != 4 {
 		t.Errorf("duplicates = %+v, want rows 3 and 4", res.Duplicates)
@@ -250,5 +256,82 @@ func TestOtherOrganisationSeesNothing(t *testing.T) {
 	page, err := f.interviews.Applications(f.ctx, other, interview.Filter{})
 	if err != nil || len(page.Items) != 0 {
 		t.Errorf("other org lists %d applications (%v)", len(page.Items), err)
+	}
+}
+
+// TestSaveRacingSubmit saves and submits the same application from two
+// goroutines, as two browser tabs would, many times: whichever wins, no
+// answer may change after the submission that froze it.
+func TestSaveRacingSubmit(t *testing.T) {
+	f := newFixture(t)
+	step := f.iv.Steps[0]
+	for i := 0; i < 40; i++ {
+		inv := f.invite(t, fmt.Sprintf("racer%d@example.com", i))
+		a, err := f.interviews.ByToken(f.ctx, inv.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.interviews.SaveAnswer(f.ctx, a, step.ID, interview.AnswerInput{Text: ptr("first")}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			f.interviews.SaveAnswer(f.ctx, a, step.ID, interview.AnswerInput{Text: ptr("second")})
+		}()
+		go func() {
+			defer wg.Done()
+			f.interviews.Submit(f.ctx, a)
+		}()
+		wg.Wait()
+		got, err := f.interviews.Application(f.ctx, f.owner, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.SubmittedAt == nil {
+			continue
+		}
+		answers, err := f.interviews.Answers(f.ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans := answers[step.ID]; ans.UpdatedAt.After(*got.SubmittedAt) {
+			t.Fatalf("round %d: answer changed at %v, after the submission at %v", i, ans.UpdatedAt, *got.SubmittedAt)
+		}
+	}
+}
+
+// TestCorrectedOptionRescores corrects a choice step after a candidate
+// submitted: the change enqueues a task in the same transaction, and the
+// task brings the stored scores in line.
+func TestCorrectedOptionRescores(t *testing.T) {
+	f := newFixture(t)
+	inv := f.invite(t, "cand@example.com")
+	a, _ := f.interviews.ByToken(f.ctx, inv.Token)
+	pick1 := f.iv.Steps[1]
+	if _, err := f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick1.Options[1].ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ = f.interviews.Submit(f.ctx, a); *a.Score != 0 {
+		t.Fatalf("score before the correction = %v, want 0", *a.Score)
+	}
+	// B, not A, was the right answer all along.
+	steps := f.iv.Steps
+	steps[1].Options[0].Correct, steps[1].Options[1].Correct = false, true
+	if _, err := f.openings.UpdateInterview(f.ctx, f.owner, f.iv.ID, opening.InterviewInput{Steps: &steps}); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := queue.Stats(f.ctx, f.db)
+	if err != nil || stats[queue.StatusPending] != 1 {
+		t.Fatalf("tasks after the edit: %v (%v), want one pending", stats, err)
+	}
+	if err := f.interviews.RescoreInterview(f.ctx, f.owner.OrgID, f.iv.ID); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.interviews.Application(f.ctx, f.owner, a.ID)
+	answers, _ := f.interviews.Answers(f.ctx, a.ID)
+	if *got.Score != 2 || *answers[pick1.ID].Score != 2 {
+		t.Errorf("after rescoring: application %v, answer %v; want 2 and 2", *got.Score, *answers[pick1.ID].Score)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -112,12 +113,12 @@ func cleanCandidate(p NewCandidate) (NewCandidate, error) {
 		}
 		return p, err
 	}
-	name := strings.Join(strings.Fields(p.Name), " ")
+	name, err := plaintext.Field{Name: "name", Label: "the name", Max: 200}.Check(strings.Join(strings.Fields(p.Name), " "))
+	if err != nil {
+		return p, err
+	}
 	if name == "" {
 		name = email[:strings.IndexByte(email, '@')]
-	}
-	if len([]rune(name)) > 200 {
-		return p, apperr.Invalid("name", "the name is too long")
 	}
 	return NewCandidate{Name: name, Email: email, Row: p.Row}, nil
 }

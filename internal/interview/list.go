@@ -180,7 +180,7 @@ func (s *Service) counts(ctx context.Context, actor account.Member, jobID int64)
 		return map[int64]JobCounts{}, nil
 	}
 	rows, err := s.db.Query(ctx, `SELECT job_id, status, COUNT(*) FROM applications
-		WHERE org_id = $1 AND ($2 = 0 OR job_id = $2) GROUP BY job_id, status`, actor.OrgID, jobID)
+		WHERE org_id = $1 AND (CAST($2 AS BIGINT) = 0 OR job_id = CAST($2 AS BIGINT)) GROUP BY job_id, status`, actor.OrgID, jobID)
 	if err != nil {
 		return nil, err
 	}

@@ -2,10 +2,8 @@ package opening
 
 import (
 	"fmt"
-	"strings"
-	"unicode/utf8"
-
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/plaintext"
 )
 
 // Limits on what an interview may hold.
@@ -19,19 +17,10 @@ const (
 	MaxDeadline    = 365
 )
 
-// checkText trims s and checks it against a length limit.
+// checkText trims s and checks it against a length limit. Texts allowed
+// to be longer than a title (prompts, descriptions) may hold lines.
 func checkText(field, label, s string, max int, required bool) (string, error) {
-	s = strings.TrimSpace(s)
-	if required && s == "" {
-		return s, apperr.Invalid(field, "%s cannot be empty", label)
-	}
-	if utf8.RuneCountInString(s) > max {
-		return s, apperr.Invalid(field, "%s is too long (at most %d characters)", label, max)
-	}
-	if !utf8.ValidString(s) {
-		return s, apperr.Invalid(field, "%s is not valid UTF-8", label)
-	}
-	return s, nil
+	return plaintext.Field{Name: field, Label: label, Max: max, Required: required, Multiline: max > 1000}.Check(s)
 }
 
 // normalizeStep checks a step's common fields and its kind's settings,

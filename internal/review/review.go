@@ -14,6 +14,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -129,6 +130,11 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 	r := Review{ApplicationID: app.ID, Reviewer: actor, Ratings: in.Ratings, Recommendation: in.Recommendation,
 		Note: strings.TrimSpace(in.Note), UpdatedAt: s.now()}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		// Lock the application first, so that the review count written at
+		// the end sees every concurrent reviewer's row.
+		if _, err := tx.Exec(ctx, `UPDATE applications SET review_count = review_count WHERE id = $1`, app.ID); err != nil {
+			return err
+		}
 		var created time.Time
 		err := tx.QueryRow(ctx, `INSERT INTO reviews (org_id, application_id, member_id, recommendation, note, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6)
@@ -159,8 +165,8 @@ func checkInput(in Input, steps []opening.Step) error {
 	if !in.Recommendation.Valid() {
 		return apperr.Invalid("recommendation", "recommendation is one of strong_no, no, yes, strong_yes")
 	}
-	if len([]rune(in.Note)) > MaxNote {
-		return apperr.Invalid("note", "the note is too long (at most %d characters)", MaxNote)
+	if _, err := (plaintext.Field{Name: "note", Label: "the note", Max: MaxNote, Multiline: true}).Check(in.Note); err != nil {
+		return err
 	}
 	known := map[int64]bool{}
 	for _, st := range steps {

@@ -44,7 +44,9 @@ func TestCandidatePagesInBrowser(t *testing.T) {
 			p.Navigate(f.ts.URL + "/c/" + inv.Token)
 			p.WaitVisible("a.cand-big")
 			waitForZone(t, f, inv, "Asia/Tokyo")
-			p.Navigate(f.ts.URL + candAppPath(inv))
+			// The script reloads the page once the zone is stored; wait for
+			// the reloaded page rather than racing it with a navigation.
+			p.WaitVisible(`summary[data-zone="Asia/Tokyo"]`)
 			shot("welcome")
 
 			p.Click("a.cand-big")
