@@ -98,6 +98,14 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 	if err != nil {
 		return err
 	}
+	// Score from the current options, so a corrected option counts at once;
+	// the stored scores catch up in the background.
+	interview.Rescore(append(iv.Steps, removed...), answers)
+	if a.Status == interview.Submitted || a.Status == interview.Decided {
+		if score, max, ok := interview.Total(iv.Steps, answers); ok {
+			a.Score, a.MaxScore = &score, &max
+		}
+	}
 	out := newApplication(a)
 	out.Answers = scoredAnswers(append(iv.Steps, removed...), answers)
 	if err := s.addReviews(r, m, &out); err != nil {

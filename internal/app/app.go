@@ -135,5 +135,6 @@ func (a *App) Handler() http.Handler {
 // Worker returns the background worker with every task kind registered.
 func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
+	a.Interviews.RegisterTasks(w)
 	return w
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -123,6 +124,11 @@ func (s *Service) UpdateInterview(ctx context.Context, actor account.Member, id 
 	}
 	var iv Interview
 	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		// Lock the interview before reading its steps, so that two editors
+		// saving at once are applied one after the other.
+		if _, err := tx.Exec(ctx, `UPDATE interviews SET updated_at = updated_at WHERE id = $1 AND org_id = $2`, id, actor.OrgID); err != nil {
+			return err
+		}
 		var err error
 		if iv, err = s.loadInterview(ctx, tx, actor.OrgID, id); err != nil {
 			return err
@@ -141,9 +147,15 @@ func (s *Service) UpdateInterview(ctx context.Context, actor account.Member, id 
 			if err := s.saveSteps(ctx, tx, &iv, old); err != nil {
 				return err
 			}
+			if _, err := queue.Enqueue(ctx, tx, TaskInterviewChanged, InterviewChanged{OrgID: iv.OrgID, InterviewID: iv.ID}); err != nil {
+				return err
+			}
 		}
 		return s.accounts.Audit(ctx, tx, actor, "interview.update", "interview "+iv.Title, "", "")
 	})
+	if err == nil && in.Steps != nil {
+		queue.Notify()
+	}
 	return iv, err
 }
 
@@ -281,6 +293,9 @@ func (s *Service) loadInterview(ctx context.Context, db *sqldb.DB, orgID, id int
 // RemovedSteps returns the steps once part of an interview and since
 // removed, so that reviewers can still read answers to them.
 func (s *Service) RemovedSteps(ctx context.Context, orgID, interviewID int64) ([]Step, error) {
+	if _, err := scanInterview(s.db.QueryRow(ctx, `SELECT `+interviewColumns+` FROM interviews WHERE id = $1 AND org_id = $2`, interviewID, orgID)); err != nil {
+		return nil, err
+	}
 	return s.loadSteps(ctx, s.db, interviewID, true)
 }
 

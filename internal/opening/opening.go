@@ -152,3 +152,14 @@ type settings struct {
 	Multiple bool    `json:"multiple,omitempty"`
 	Points   float64 `json:"points,omitempty"`
 }
+
+// TaskInterviewChanged is the queue task enqueued, in the same
+// transaction, whenever an interview's steps change; the interview package
+// handles it by rescoring answers.
+const TaskInterviewChanged = "interview.changed"
+
+// InterviewChanged is the payload of TaskInterviewChanged.
+type InterviewChanged struct {
+	OrgID       int64 `json:"org_id"`
+	InterviewID int64 `json:"interview_id"`
+}

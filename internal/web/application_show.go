@@ -125,9 +125,6 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			st.Average, st.Rated = sum.StepAverage[st.Step.ID]
 		}
 	}
-	if a.Score != nil && a.MaxScore != nil {
-		d.Score, d.Max, d.Scored = *a.Score, *a.MaxScore, true
-	}
 	if sum.Mine != nil {
 		d.Recommendation, d.Note = string(sum.Mine.Recommendation), sum.Mine.Note
 	}

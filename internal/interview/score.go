@@ -1,0 +1,125 @@
+package interview
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Rescore sets the score of every choice answer from its step's current
+// options, so that a corrected option counts at once wherever answers are
+// shown.
+func Rescore(steps []opening.Step, answers map[int64]Answer) {
+	for _, st := range steps {
+		ans, ok := answers[st.ID]
+		if !ok || st.Kind != opening.KindChoice {
+			continue
+		}
+		score, max := ScoreChoice(st, ans.Choices)
+		ans.Score, ans.MaxScore = &score, &max
+		answers[st.ID] = ans
+	}
+}
+
+// Total adds up the choice scores of steps; ok is false when no step is
+// scored.
+func Total(steps []opening.Step, answers map[int64]Answer) (score, max float64, ok bool) {
+	for _, st := range steps {
+		if st.Kind != opening.KindChoice {
+			continue
+		}
+		sc, mx := ScoreChoice(st, answers[st.ID].Choices)
+		score, max, ok = score+sc, max+mx, true
+	}
+	return score, max, ok
+}
+
+// RegisterTasks registers the background work this package does.
+func (s *Service) RegisterTasks(w *queue.Worker) {
+	w.Handle(opening.TaskInterviewChanged, s.handleInterviewChanged)
+}
+
+func (s *Service) handleInterviewChanged(ctx context.Context, t queue.Task) error {
+	var p opening.InterviewChanged
+	if err := t.Decode(&p); err != nil {
+		return queue.Permanent(err)
+	}
+	return s.RescoreInterview(ctx, p.OrgID, p.InterviewID)
+}
+
+// RescoreInterview brings the stored scores of an interview's answers and
+// submitted applications in line with its current steps, after a recruiter
+// corrected an option or changed points. It runs as a background task, in
+// one transaction per application so a large interview never holds the
+// writer for long.
+func (s *Service) RescoreInterview(ctx context.Context, orgID, interviewID int64) error {
+	iv, err := s.openings.InterviewInOrg(ctx, orgID, interviewID)
+	if err != nil {
+		return err
+	}
+	removed, err := s.openings.RemovedSteps(ctx, orgID, interviewID)
+	if err != nil {
+		return err
+	}
+	all := append(append([]opening.Step(nil), iv.Steps...), removed...)
+	var ids []int64
+	rows, err := s.db.Query(ctx, `SELECT id FROM applications WHERE interview_id = $1 AND org_id = $2 ORDER BY id`, interviewID, orgID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := s.rescoreApplication(ctx, id, iv.Steps, all); err != nil {
+			return fmt.Errorf("rescore application %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) rescoreApplication(ctx context.Context, appID int64, current, all []opening.Step) error {
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var status Status
+		err := tx.QueryRow(ctx, `UPDATE applications SET updated_at = updated_at WHERE id = $1 RETURNING status`, appID).Scan(&status)
+		if err != nil {
+			return err
+		}
+		answers, err := answersIn(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		Rescore(all, answers)
+		for _, st := range all {
+			ans, ok := answers[st.ID]
+			if !ok || st.Kind != opening.KindChoice {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE answers SET score = $1, max_score = $2 WHERE application_id = $3 AND step_id = $4`,
+				ans.Score, ans.MaxScore, appID, st.ID); err != nil {
+				return err
+			}
+		}
+		if status != Submitted && status != Decided {
+			return nil
+		}
+		var score, max *float64
+		if sc, mx, ok := Total(current, answers); ok {
+			score, max = &sc, &mx
+		}
+		_, err = tx.Exec(ctx, `UPDATE applications SET score = $1, max_score = $2 WHERE id = $3`, score, max, appID)
+		return err
+	})
+}
