@@ -336,8 +336,8 @@ func (s *Service) loadOptions(ctx context.Context, db *sqldb.DB, steps []Step) e
 	if len(byID) == 0 {
 		return nil
 	}
-	rows, err := db.Query(ctx, `SELECT o.step_id, o.id, o.text, o.correct FROM step_options o JOIN steps s ON s.id = o.step_id
-		WHERE s.interview_id = (SELECT interview_id FROM steps WHERE id = $1) AND o.removed_at IS NULL
+	rows, err := db.Query(ctx, `SELECT o.step_id, o.id, o.text, o.correct, o.removed_at IS NOT NULL FROM step_options o JOIN steps s ON s.id = o.step_id
+		WHERE s.interview_id = (SELECT interview_id FROM steps WHERE id = $1)
 		ORDER BY o.step_id, o.position, o.id`, steps[0].ID)
 	if err != nil {
 		return err
@@ -346,10 +346,16 @@ func (s *Service) loadOptions(ctx context.Context, db *sqldb.DB, steps []Step) e
 	for rows.Next() {
 		var stepID int64
 		var o Option
-		if err := rows.Scan(&stepID, &o.ID, &o.Text, &o.Correct); err != nil {
+		var removed bool
+		if err := rows.Scan(&stepID, &o.ID, &o.Text, &o.Correct, &removed); err != nil {
 			return err
 		}
-		if st := byID[stepID]; st != nil {
+		st := byID[stepID]
+		switch {
+		case st == nil:
+		case removed:
+			st.Former = append(st.Former, o)
+		default:
 			st.Options = append(st.Options, o)
 		}
 	}

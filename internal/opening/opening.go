@@ -127,6 +127,10 @@ type Step struct {
 	Multiple bool     // choice: several options may be chosen
 	Points   float64  // choice: points for a fully correct answer
 	Options  []Option // choice
+	// Former holds options removed from a choice step since it was
+	// created, so that reviewers can still read what a candidate chose.
+	// Candidates never see them; choosing one scores as a wrong choice.
+	Former []Option
 }
 
 // Option is a choice step's option.

@@ -125,3 +125,26 @@ func TestReviewerCannotCreateJobs(t *testing.T) {
 		t.Errorf("reviewer creates a job: %v", err)
 	}
 }
+
+func TestRemovedOptionsStayReadable(t *testing.T) {
+	ctx, s, owner, job := setup(t)
+	iv, err := s.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("R1"), Steps: &[]opening.Step{
+		{Kind: opening.KindChoice, Title: "Q", Options: []opening.Option{{Text: "A", Correct: true}, {Text: "B"}, {Text: "C"}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := iv.Steps[0]
+	gone := st.Options[2]
+	st.Options = st.Options[:2]
+	if _, err := s.UpdateInterview(ctx, owner, iv.ID, opening.InterviewInput{Steps: &[]opening.Step{st}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Interview(ctx, owner, iv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Steps[0].Options) != 2 || len(got.Steps[0].Former) != 1 || got.Steps[0].Former[0] != gone {
+		t.Errorf("options %+v, former %+v; want A, B and former C", got.Steps[0].Options, got.Steps[0].Former)
+	}
+}

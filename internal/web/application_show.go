@@ -30,6 +30,7 @@ type appStep struct {
 type appOption struct {
 	Text            string
 	Chosen, Correct bool
+	Removed         bool // removed from the step after the candidate chose it
 }
 
 // otherReview is another reviewer's judgement, shown after one's own.
@@ -155,6 +156,11 @@ func (s *Server) appStep(n int, st opening.Step, removed bool, answers map[int64
 		}
 		for _, o := range st.Options {
 			v.Options = append(v.Options, appOption{Text: o.Text, Chosen: chosen[o.ID], Correct: o.Correct})
+		}
+		for _, o := range st.Former {
+			if chosen[o.ID] {
+				v.Options = append(v.Options, appOption{Text: o.Text, Chosen: true, Removed: true})
+			}
 		}
 		v.Score, v.Max = interview.ScoreChoice(st, ans.Choices)
 	}
