@@ -177,6 +177,9 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 			}
 		}
 		now := s.now()
+		if err := countStatus(ctx, tx, a.OrgID, a.JobID, a.Status, Submitted); err != nil {
+			return err
+		}
 		a.Status, a.SubmittedAt = Submitted, &now
 		if a.StartedAt == nil {
 			a.StartedAt = &now

@@ -59,8 +59,14 @@ func (s *Service) Start(ctx context.Context, a Application) error {
 
 func (s *Service) start(ctx context.Context, tx *sqldb.DB, a Application) error {
 	now := s.now()
-	_, err := tx.Exec(ctx, `UPDATE applications SET status = 'started', started_at = $1, updated_at = $1 WHERE id = $2 AND status = 'invited'`, now, a.ID)
-	return err
+	res, err := tx.Exec(ctx, `UPDATE applications SET status = 'started', started_at = $1, updated_at = $1 WHERE id = $2 AND status = 'invited'`, now, a.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	return countStatus(ctx, tx, a.OrgID, a.JobID, Invited, Started)
 }
 
 // CanAnswer returns nil if the candidate may still change their answers,

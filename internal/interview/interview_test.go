@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/interview"
@@ -333,5 +335,61 @@ func TestCorrectedOptionRescores(t *testing.T) {
 	answers, _ := f.interviews.Answers(f.ctx, a.ID)
 	if *got.Score != 2 || *answers[pick1.ID].Score != 2 {
 		t.Errorf("after rescoring: application %v, answer %v; want 2 and 2", *got.Score, *answers[pick1.ID].Score)
+	}
+}
+
+// TestCountsMatchApplications walks applications through every status
+// and checks the maintained counts against a count of the rows.
+func TestCountsMatchApplications(t *testing.T) {
+	f := newFixture(t)
+	var invs []interview.Invitation
+	for i := 0; i < 6; i++ {
+		invs = append(invs, f.invite(t, fmt.Sprintf("c%d@example.com", i)))
+	}
+	// A duplicate and a bad row change nothing.
+	f.interviews.Invite(f.ctx, f.owner, f.iv.ID, []interview.NewCandidate{{Email: "c0@example.com"}, {Email: "bad"}})
+	for i, inv := range invs {
+		a, _ := f.interviews.ByToken(f.ctx, inv.Token)
+		if i >= 2 {
+			f.interviews.Start(f.ctx, a)
+			f.interviews.Start(f.ctx, a) // twice: counted once
+		}
+		if i >= 4 {
+			a, _ = f.interviews.ByToken(f.ctx, inv.Token)
+			if _, err := f.interviews.Submit(f.ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// One submitted without ever starting.
+	a, _ := f.interviews.ByToken(f.ctx, f.invite(t, "direct@example.com").Token)
+	if _, err := f.interviews.Submit(f.ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := f.interviews.CountsForJob(f.ctx, f.owner, f.iv.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := interview.JobCounts{}
+	rows, err := f.db.Query(f.ctx, `SELECT status, COUNT(*) FROM applications WHERE job_id = $1 GROUP BY status`, f.iv.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var st interview.Status
+		var n int
+		rows.Scan(&st, &n)
+		want[st] = n
+	}
+	rows.Close()
+	if diff := cmp.Diff(want, counts); diff != "" {
+		t.Errorf("counts drifted from the applications (-rows +counts):\n%s", diff)
+	}
+	if want[interview.Invited] != 2 || want[interview.Started] != 2 || want[interview.Submitted] != 3 {
+		t.Errorf("unexpected statuses %v", want)
+	}
+	all, _ := f.interviews.CountsByJob(f.ctx, f.owner)
+	if diff := cmp.Diff(counts, all[f.iv.JobID]); diff != "" {
+		t.Errorf("CountsByJob disagrees with CountsForJob:\n%s", diff)
 	}
 }

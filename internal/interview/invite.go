@@ -146,7 +146,10 @@ func (s *Service) inviteOne(ctx context.Context, tx *sqldb.DB, actor account.Mem
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return Invitation{}, apperr.Conflict("%s is already invited to this interview", c.Email)
 	}
-	return Invitation{Application: a, Token: token}, err
+	if err != nil {
+		return Invitation{}, err
+	}
+	return Invitation{Application: a, Token: token}, countStatus(ctx, tx, a.OrgID, a.JobID, "", Invited)
 }
 
 // deadline is days after now, at the end of that minute: deadlines are
