@@ -26,7 +26,7 @@ func bootstrap(ctx context.Context, args []string, stdout io.Writer, logger *slo
 		fs.Usage()
 		return fmt.Errorf("--org and --email are required")
 	}
-	a, err := app.Open(ctx, *cfg, quiet(logger))
+	a, err := app.Open(ctx, *cfg, quiet())
 	if err != nil {
 		return err
 	}
@@ -41,6 +41,6 @@ func bootstrap(ctx context.Context, args []string, stdout io.Writer, logger *slo
 
 // quiet keeps informational logs off a command whose output is read by
 // programs.
-func quiet(logger *slog.Logger) *slog.Logger {
+func quiet() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

@@ -13,10 +13,7 @@ import (
 func runDemo(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	fs := newFlagSet("demo", "Fills a demo organisation with jobs, interviews and candidates in every state, and prints the owner's login.")
 	cfg := configFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, *cfg, logger)
+	a, err := parseAndOpen(ctx, fs, cfg, args, logger)
 	if err != nil {
 		return err
 	}

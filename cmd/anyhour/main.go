@@ -82,6 +82,15 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	return c
 }
 
+// parseAndOpen parses a command's flags and opens anyhour with the
+// configuration they give. The caller closes the App.
+func parseAndOpen(ctx context.Context, fs *flag.FlagSet, cfg *app.Config, args []string, logger *slog.Logger) (*app.App, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return app.Open(ctx, *cfg, logger)
+}
+
 func env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && strings.TrimSpace(v) != "" {
 		return v

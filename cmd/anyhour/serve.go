@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/app"
 )
 
 func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
@@ -19,10 +18,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	cfg := configFlags(fs)
 	noWorkers := fs.Bool("no-workers", false, "do not run background workers in this process")
 	withDemo := fs.Bool("demo", false, "fill a demo organisation first if the database has none")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, *cfg, logger)
+	a, err := parseAndOpen(ctx, fs, cfg, args, logger)
 	if err != nil {
 		return err
 	}
@@ -87,10 +83,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 	fs := newFlagSet("worker", "Runs background workers only; start several on several machines against one PostgreSQL.")
 	cfg := configFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, *cfg, logger)
+	a, err := parseAndOpen(ctx, fs, cfg, args, logger)
 	if err != nil {
 		return err
 	}
@@ -102,10 +95,7 @@ func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 func migrate(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	fs := newFlagSet("migrate", "Applies database migrations and exits. serve and worker also migrate at start.")
 	cfg := configFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, err := app.Open(ctx, *cfg, logger)
+	a, err := parseAndOpen(ctx, fs, cfg, args, logger)
 	if err != nil {
 		return err
 	}
