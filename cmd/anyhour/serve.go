@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"sync"
 	"time"
-
 )
 
 func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
