@@ -158,11 +158,15 @@ func postgresDB(t testing.TB, adminURL string) string {
 	return withDatabase(adminURL, name)
 }
 
-// DropTemplates removes the template databases this process made; call it
-// from TestMain after m.Run when running on PostgreSQL.
+// DropTemplates removes the template this process made, a SQLite file or
+// a PostgreSQL database; call it from TestMain after m.Run.
 func DropTemplates() {
+	if templatePath == "" {
+		return
+	}
 	pg := os.Getenv(EnvPostgres)
-	if pg == "" || templatePath == "" {
+	if pg == "" {
+		os.RemoveAll(filepath.Dir(templatePath))
 		return
 	}
 	admin, err := sql.Open("pgx", pg)
