@@ -37,10 +37,10 @@ func httpMeasurements(ctx context.Context, f *fixture) ([]measurement, error) {
 	apiPath := fmt.Sprintf("/api/v1/applications?interview_id=%d&limit=50", f.ivs[0].ID)
 	pagePath := fmt.Sprintf("/jobs/%d", f.jobs[0].ID)
 	return []measurement{
-		{"(e) API GET /api/v1/applications?interview_id=…&limit=50", get(h, apiPath, func(r *http.Request) {
+		{name: "(e) API GET /api/v1/applications?interview_id=…&limit=50", run: get(h, apiPath, func(r *http.Request) {
 			r.Header.Set("Authorization", "Bearer "+token)
 		})},
-		{"(f) page GET /jobs/{id}", get(h, pagePath, func(r *http.Request) {
+		{name: "(f) page GET /jobs/{id}", run: get(h, pagePath, func(r *http.Request) {
 			r.AddCookie(&http.Cookie{Name: "anyhour_session", Value: session})
 		})},
 	}, nil

@@ -58,7 +58,7 @@ func benchmark(dbFlag, pg, sizesFlag string, n int, out string) error {
 	start := time.Now()
 	var runs []*run
 	for _, db := range dbs {
-		r := &run{db: db, sizes: sizes, seeded: map[int]time.Duration{}, results: map[string]map[int]result{}}
+		r := &run{db: db, sizes: sizes, seeded: map[int]time.Duration{}, results: map[string]map[int]result{}, unlike: map[string]string{}}
 		for i, size := range sizes {
 			if err := measureSize(ctx, r, pg, size, n, i == len(sizes)-1); err != nil {
 				return fmt.Errorf("%s, %d applications: %w", db, size, err)
@@ -104,6 +104,9 @@ func measureSize(ctx context.Context, r *run, pg string, size, n int, plans bool
 	for _, m := range append(append(dm, hm...), countsMeasurements(f)...) {
 		res := timeIt(ctx, m, warmup(n), n)
 		r.add(m.name, size, res)
+		if m.unlike != "" {
+			r.unlike[m.name] = m.unlike
+		}
 		report := fmt.Sprintf("median %s, p95 %s", ms(res.median), ms(res.p95))
 		if res.skipped != "" {
 			report = "skipped: " + res.skipped

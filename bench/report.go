@@ -20,6 +20,7 @@ type run struct {
 	seeded  map[int]time.Duration
 	results map[string]map[int]result // measurement name → size → result
 	names   []string                  // measurement names in order
+	unlike  map[string]string         // measurement name → why it has no ratio goal
 }
 
 func (r *run) add(name string, size int, res result) {
@@ -54,7 +55,7 @@ func writeReport(w io.Writer, runs []*run, n int) {
 				line += " " + cell(r.results[name][s]) + " |"
 			}
 			if len(r.sizes) > 1 {
-				line += " " + ratio(r.results[name][r.sizes[0]], r.results[name][r.sizes[len(r.sizes)-1]]) + " |"
+				line += " " + ratio(r.results[name][r.sizes[0]], r.results[name][r.sizes[len(r.sizes)-1]], r.unlike[name]) + " |"
 			}
 			fmt.Fprintln(w, line)
 		}
@@ -81,13 +82,15 @@ func cell(r result) string {
 	return fmt.Sprintf("%s (%s)", ms(r.median), ms(r.p95))
 }
 
-func ratio(small, large result) string {
+func ratio(small, large result, unlike string) string {
 	if small.skipped != "" || large.skipped != "" || small.median == 0 {
 		return "–"
 	}
 	x := float64(large.median) / float64(small.median)
 	verdict := "ok"
-	if x > goalRatio {
+	if unlike != "" {
+		verdict = "(" + unlike + ")"
+	} else if x > goalRatio {
 		verdict = "**misses 2x**"
 	}
 	return fmt.Sprintf("%.2fx %s", x, verdict)
