@@ -79,6 +79,7 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	fs.StringVar(&c.BaseURL, "base-url", env("ANYHOUR_BASE_URL", ""), "public URL used in links; default http://LISTEN (ANYHOUR_BASE_URL)")
 	workers, _ := strconv.Atoi(env("ANYHOUR_WORKERS", "0"))
 	fs.IntVar(&c.Workers, "workers", workers, "background tasks run at once; 0 means one per CPU (ANYHOUR_WORKERS)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ANYHOUR_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges, comma-separated (ANYHOUR_TRUSTED_PROXIES)")
 	return c
 }
 

@@ -35,6 +35,9 @@ type Config struct {
 	DatabaseURL string // ANYHOUR_DATABASE_URL; empty: SQLite in DataDir
 	BaseURL     string // ANYHOUR_BASE_URL; empty: http://<Listen>
 	Workers     int    // ANYHOUR_WORKERS: background tasks run at once; 0: one per core
+	// TrustedProxies (ANYHOUR_TRUSTED_PROXIES) lists the reverse proxies,
+	// as addresses or CIDR ranges, whose X-Forwarded-For is believed.
+	TrustedProxies string
 }
 
 // Defaults fills the zero fields of c.
@@ -76,6 +79,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	cfg = cfg.Defaults()
 	if _, err := url.Parse(cfg.BaseURL); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_BASE_URL: %w", err)
+	}
+	if _, err := httpx.ParsePrefixes(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("ANYHOUR_TRUSTED_PROXIES: %w", err)
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -129,7 +135,8 @@ func (a *App) Handler() http.Handler {
 	services := web.Services{Accounts: a.Accounts, Openings: a.Openings, Interviews: a.Interviews, Reviews: a.Reviews}
 	web.New(services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
 	api.New(api.Services(services), api.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
-	return httpx.Chain(mux, httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
+	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
+	return httpx.Chain(mux, httpx.RealIP(proxies), httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
 }
 
 // Worker returns the background worker with every task kind registered.

@@ -137,8 +137,9 @@ func jsonKind(t reflect.Type) string {
 	return "another type"
 }
 
-// ClientIP returns the address a request came from. Proxy headers are not
-// trusted: behind a reverse proxy, set it to pass the real address.
+// ClientIP returns the address a request came from. Behind a reverse
+// proxy, list the proxy in ANYHOUR_TRUSTED_PROXIES so that RealIP puts the
+// client's address here.
 func ClientIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
