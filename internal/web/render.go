@@ -101,7 +101,8 @@ var funcs = template.FuncMap{
 	"num": func(v float64) string {
 		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":  func(a, b int) int { return a + b },
+	"list": func(v ...int) []int { return v },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one

@@ -344,8 +344,11 @@ func teamCheckApplication(t *testing.T, b *browser, path, text string) {
 	if got := teamText(doc, ".reviews-hidden"); !strings.Contains(got, "0 reviews so far") {
 		t.Errorf("reviews note %q", got)
 	}
-	if doc.Find(".review-form fieldset.rating legend").Length() != 3 {
-		t.Errorf("review form has %d fieldsets, want 2 steps + recommendation", doc.Find(".review-form fieldset.rating legend").Length())
+	if n := doc.Find(`.answer fieldset.step-rating input[form="review-form"][value="5"]`).Length(); n != 2 {
+		t.Errorf("%d answers carry a rating for the review form, want 2", n)
+	}
+	if n := doc.Find(".review-form fieldset.recs").Length(); n != 1 {
+		t.Errorf("review form has %d recommendation fieldsets, want 1", n)
 	}
 	if got := teamText(doc, ".facts"); !strings.Contains(got, "CET") && !strings.Contains(got, "CEST") {
 		t.Errorf("times not in the member's zone (Europe/Berlin): %q", got)
