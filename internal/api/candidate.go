@@ -42,7 +42,7 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 	view = candidateViewJSON{
 		Application:  newCandidateApplication(a, s.Interviews.CanAnswer(a) == nil),
 		Organization: orgNameJSON{Name: org.Name, TimeZone: org.TimeZone},
-		Job:          jobNameJSON{Title: job.Title, Description: job.Description},
+		Job:          jobNameJSON{Title: job.Title},
 		Interview: candidateInterviewJSON{ID: iv.ID, Title: iv.Title, Intro: iv.Intro, Minutes: iv.Minutes(),
 			Steps: make([]stepJSON, len(iv.Steps))},
 		Answers: answersInOrder(iv.Steps, answers),

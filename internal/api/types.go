@@ -458,9 +458,11 @@ type orgNameJSON struct {
 	TimeZone string `json:"time_zone"`
 }
 
+// jobNameJSON is what a candidate sees of the job: its title. The
+// description is written for the team and may hold what candidates should
+// not read.
 type jobNameJSON struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
+	Title string `json:"title"`
 }
 
 type candidateInterviewJSON struct {

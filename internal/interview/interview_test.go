@@ -236,6 +236,10 @@ func TestApplicationsKeysetPaging(t *testing.T) {
 	if _, err := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Cursor: "garbage"}); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("bad cursor: %v", err)
 	}
+	first, _ := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Limit: 3})
+	if _, err := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Limit: 3, Sort: interview.ByName, Cursor: first.Next}); !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("a newest-first cursor used for a list by name: %v, want invalid", err)
+	}
 }
 
 func TestOtherOrganisationSeesNothing(t *testing.T) {

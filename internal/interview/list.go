@@ -39,6 +39,7 @@ type Page struct {
 }
 
 type cursor struct {
+	Sort Sort   `json:"s"`
 	Name string `json:"n,omitempty"`
 	ID   int64  `json:"i"`
 }
@@ -65,6 +66,9 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 		raw, err := base64.RawURLEncoding.DecodeString(f.Cursor)
 		if err != nil || json.Unmarshal(raw, &cur) != nil || cur.ID <= 0 {
 			return Page{}, apperr.Invalid("cursor", "the cursor is not one this server gave out")
+		}
+		if cur.Sort != f.Sort {
+			return Page{}, apperr.Invalid("cursor", "the cursor belongs to a list sorted by %s; ask again with the same sort", cur.Sort)
 		}
 	}
 
@@ -124,7 +128,7 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
 		last := page.Items[f.Limit-1]
-		c := cursor{ID: last.ID}
+		c := cursor{Sort: f.Sort, ID: last.ID}
 		if f.Sort == ByName {
 			c.Name = last.Candidate.Name
 		}

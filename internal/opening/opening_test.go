@@ -3,6 +3,7 @@ package opening_test
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -62,6 +63,8 @@ func TestStepValidation(t *testing.T) {
 		{"no correct", choice(false, false, false), "at least one option as correct"},
 		{"two correct single", choice(false, true, true), "only one option can be correct"},
 		{"two correct multiple", choice(true, true, true, false), ""},
+		{"points not a number", func() opening.Step { st := choice(false, true, false); st.Points = math.NaN(); return st }(), "points must be between"},
+		{"points infinite", func() opening.Step { st := choice(false, true, false); st.Points = math.Inf(1); return st }(), "points must be between"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

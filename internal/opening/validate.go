@@ -61,7 +61,7 @@ func normalizeChoice(i int, s Step) (Step, error) {
 	if s.Points == 0 {
 		s.Points = 1
 	}
-	if s.Points < 0 || s.Points > 1000 {
+	if !(s.Points >= 0 && s.Points <= 1000) { // written so that NaN fails too
 		return s, apperr.Invalid(f("points"), "step %d: points must be between 0 and 1000", i+1)
 	}
 	if len(s.Options) < 2 || len(s.Options) > MaxOptions {
