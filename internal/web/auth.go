@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -85,6 +86,10 @@ func zone(m account.Member, org *account.Org) string {
 	return "UTC"
 }
 
+// errLinkReplaced explains a link that stopped working while in use.
+var errLinkReplaced = &apperr.Error{Kind: apperr.ErrUnauthenticated,
+	Message: "the team has sent you a new link for this interview, so this one stopped working"}
+
 // candidateHandler is a page handler for a candidate in their application.
 type candidateHandler func(w http.ResponseWriter, r *http.Request, a interview.Application) error
 
@@ -98,9 +103,19 @@ func (s *Server) candidate(h candidateHandler) http.HandlerFunc {
 		}
 		c, err := r.Cookie(candidateCookiePrefix + strconv.FormatInt(id, 10))
 		if err != nil {
-			return apperr.New(apperr.ErrUnauthenticated, "open the interview from the link in your invitation email to continue")
+			s.renderBadLink(w, r, apperr.New(apperr.ErrUnauthenticated, "open the interview from the link in your invitation email to continue"))
+			return nil
 		}
 		a, err := s.Interviews.ByToken(r.Context(), c.Value)
+		if errors.Is(err, interview.ErrLinkUnknown) {
+			// The browser held a link that worked: the team has since
+			// made a new one.
+			err = errLinkReplaced
+		}
+		if errors.Is(err, apperr.ErrUnauthenticated) {
+			s.renderBadLink(w, r, err)
+			return nil
+		}
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -255,8 +256,25 @@ func TestCandidateBadLinks(t *testing.T) {
 	anon := f.ts.browser(t)
 	check("unknown", anon, "/c/not-a-real-token", "This link does not work", "check that you copied all of it")
 	check("revoked", anon, "/c/"+revoked.Token, "This interview link was withdrawn", "was withdrawn by the team")
-	check("revoked, cookie held", holder, candAppPath(revoked), "This link does not work", "was withdrawn by the team")
-	check("no cookie", anon, candAppPath(expired), "This link does not work", "open the interview from the link in your invitation email")
+	check("revoked, cookie held", holder, candAppPath(revoked), "This interview link was withdrawn", "was withdrawn by the team")
+	check("no cookie", anon, candAppPath(expired), "This link does not work", "Open the interview from the link in your invitation email")
+
+	// The team makes a new link while the candidate is typing: the save
+	// fails, and the page gives back what they typed.
+	replaced := f.invite(t, f.iv, "Remy", "remy@example.com")
+	typist := f.ts.browser(t)
+	f.open(t, typist, replaced)
+	if _, err := f.ts.Svc.Interviews.Relink(context.Background(), f.owner, replaced.Application.ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := typist.post(candStepPath(replaced, f.iv.Steps[0]), url.Values{"text": {"My careful answer."}, "action": {"stay"}})
+	doc := candHTML(t, body)
+	if resp.StatusCode != http.StatusGone || candText(doc, "h1") != "This interview link was replaced" {
+		t.Errorf("save with a replaced link: %d %q", resp.StatusCode, candText(doc, "h1"))
+	}
+	if got := doc.Find("textarea#unsaved").Text(); got != "My careful answer." {
+		t.Errorf("the typed answer is not given back: %q", got)
+	}
 
 	f.ts.Svc.Interviews.SetClock(func() time.Time { return expired.Application.LinkExpiresAt().Add(time.Minute) })
 	defer f.ts.Svc.Interviews.SetClock(time.Now)

@@ -33,9 +33,11 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request) error {
 }
 
 type candidateLinkPage struct {
-	Message string
-	Expired bool
-	Revoked bool
+	Message  string
+	Expired  bool
+	Revoked  bool
+	Replaced bool
+	Unsaved  string // a written answer that arrived with a link that no longer works
 }
 
 // renderBadLink explains, kindly, why a link does not open and what to do.
@@ -48,6 +50,12 @@ func (s *Server) renderBadLink(w http.ResponseWriter, r *http.Request, err error
 		status, title, d.Expired = http.StatusGone, "This interview link has expired", true
 	case errors.Is(err, interview.ErrLinkRevoked):
 		status, title, d.Revoked = http.StatusGone, "This interview link was withdrawn", true
+	case errors.Is(err, errLinkReplaced):
+		status, title, d.Replaced = http.StatusGone, "This interview link was replaced", true
+	}
+	if r.Method == http.MethodPost {
+		// Whatever was typed must not vanish with the link.
+		d.Unsaved = r.PostFormValue("text")
 	}
 	s.render(w, r, status, "candidate_link", page{Title: title, Candidate: true, Data: d})
 }

@@ -37,6 +37,7 @@ type invitedPage struct {
 	Job       opening.Job
 	Batches   []inviteBatch
 	Invited   int
+	Error     string // why a later source was not invited, after earlier ones were
 }
 
 // maxInviteBody bounds the whole invitation post: a pasted list and a file
@@ -75,11 +76,33 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member
 	if len(sources) == 0 {
 		return s.inviteFormError(w, r, m, id, pasted, apperr.Invalid("candidates", "paste at least one candidate or choose a CSV file"))
 	}
-	data := invitedPage{}
-	for _, src := range sources {
-		b, err := s.inviteFrom(r, m, id, src.name, src.r)
+	// Read every source before inviting anyone: a file that cannot be read
+	// must not leave the pasted candidates invited with their links unseen.
+	parsed := make([]parsedSource, len(sources))
+	for i, src := range sources {
+		people, problems, err := interview.ParseCandidates(src.r)
+		if err == nil && len(people) > interview.MaxInvitesPerCall {
+			err = apperr.Invalid("candidates", "%s has %d candidates; invite at most %d at once", src.name, len(people), interview.MaxInvitesPerCall)
+		}
 		if err != nil {
 			return s.inviteFormError(w, r, m, id, pasted, err)
+		}
+		parsed[i] = parsedSource{name: src.name, people: people, problems: problems}
+	}
+	data := invitedPage{}
+	for _, src := range parsed {
+		b, err := s.inviteFrom(r, m, id, src)
+		if err != nil {
+			if len(data.Batches) == 0 {
+				return s.inviteFormError(w, r, m, id, pasted, err)
+			}
+			// Earlier batches went in: show their links with the error.
+			msg, _, ierr := formProblem(err)
+			if ierr != nil {
+				return ierr
+			}
+			data.Error = src.name + ": " + msg
+			break
 		}
 		data.Invited += len(b.Links)
 		data.Batches = append(data.Batches, b)
@@ -94,17 +117,19 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member
 	return nil
 }
 
-func (s *Server) inviteFrom(r *http.Request, m account.Member, id int64, name string, src io.Reader) (inviteBatch, error) {
-	b := inviteBatch{Source: name}
-	people, problems, err := interview.ParseCandidates(src)
-	if err != nil {
-		return b, err
-	}
-	b.Problems = problems
-	if len(people) == 0 {
+// parsedSource is a source of candidates, read.
+type parsedSource struct {
+	name     string
+	people   []interview.NewCandidate
+	problems []interview.RowProblem
+}
+
+func (s *Server) inviteFrom(r *http.Request, m account.Member, id int64, src parsedSource) (inviteBatch, error) {
+	b := inviteBatch{Source: src.name, Problems: src.problems}
+	if len(src.people) == 0 {
 		return b, nil
 	}
-	res, err := s.Interviews.Invite(r.Context(), m, id, people)
+	res, err := s.Interviews.Invite(r.Context(), m, id, src.people)
 	if err != nil {
 		return b, err
 	}

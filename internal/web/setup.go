@@ -9,6 +9,7 @@ import (
 
 type setupPage struct {
 	Org, Name, Email, TimeZone string
+	Zones                      []string // suggestions for the time zone field
 }
 
 // showSetup is the first-run page, shown only while no organisation exists.
@@ -19,12 +20,12 @@ func (s *Server) showSetup(w http.ResponseWriter, r *http.Request) error {
 		}
 		return redirect(w, r, "/login")
 	}
-	s.render(w, r, http.StatusOK, "setup", page{Title: "Set up anyhour", Data: setupPage{TimeZone: "UTC"}})
+	s.render(w, r, http.StatusOK, "setup", page{Title: "Set up anyhour", Data: setupPage{TimeZone: "UTC", Zones: commonZones}})
 	return nil
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
-	in := setupPage{Org: r.PostFormValue("org"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("tz")}
+	in := setupPage{Org: r.PostFormValue("org"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("tz"), Zones: commonZones}
 	_, owner, err := s.Accounts.Setup(r.Context(), account.NewOrg{
 		OrgName: in.Org, TimeZone: in.TimeZone, Name: in.Name, Email: in.Email, Password: r.PostFormValue("password"),
 	})

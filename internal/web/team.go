@@ -31,7 +31,7 @@ func (s *Server) showTeam(w http.ResponseWriter, r *http.Request, m account.Memb
 
 func (s *Server) teamData(r *http.Request, m account.Member) (teamPageData, error) {
 	ctx := r.Context()
-	d := teamPageData{Roles: account.Roles, Role: account.Reviewer, TZ: s.memberZone(ctx, m)}
+	d := teamPageData{Roles: assignableRoles(m), Role: account.Reviewer, TZ: s.memberZone(ctx, m)}
 	invites, err := s.Accounts.Invites(ctx, m) // checks ManageOrg
 	if err != nil {
 		return d, err
@@ -108,4 +108,18 @@ func (s *Server) revokeMemberInvite(w http.ResponseWriter, r *http.Request, m ac
 	}
 	s.setFlash(w, "Invitation withdrawn; its link no longer works.")
 	return redirect(w, r, "/team")
+}
+
+// assignableRoles are the roles m may give: only an owner makes owners.
+func assignableRoles(m account.Member) []account.Role {
+	if m.Role == account.Owner {
+		return account.Roles
+	}
+	var out []account.Role
+	for _, r := range account.Roles {
+		if r != account.Owner {
+			out = append(out, r)
+		}
+	}
+	return out
 }

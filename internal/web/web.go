@@ -44,7 +44,12 @@ type Server struct {
 // New returns a Server; it panics if a template is broken, so a bad
 // template fails at start-up, not on a user's request.
 func New(svc Services, cfg Config, logger *slog.Logger) *Server {
-	return &Server{Services: svc, cfg: cfg, log: logger, views: mustParseViews(), secureCookie: secureCookies(cfg.BaseURL)}
+	s := &Server{Services: svc, cfg: cfg, log: logger, views: mustParseViews(), secureCookie: secureCookies(cfg.BaseURL)}
+	if !s.secureCookie {
+		logger.Warn("cookies are sent without the Secure flag because the base URL is plain HTTP on a network address; "+
+			"serve anyhour over HTTPS and set ANYHOUR_BASE_URL to its https:// address", slog.String("base_url", cfg.BaseURL))
+	}
+	return s
 }
 
 // secureCookies reports whether cookies get the Secure flag: always, but
@@ -63,8 +68,16 @@ func secureCookies(baseURL string) bool {
 // writing it; errorHandler decides the status and renders the error page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
+// maxFormBody bounds every posted form: the largest is an invitation with
+// a pasted list and a file of a megabyte each, and a written answer of
+// interview.MaxTextAnswer characters fits many times over.
+const maxFormBody = 3 << 20
+
 func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		}
 		if err := fn(w, r); err != nil {
 			s.renderError(w, r, err)
 		}
