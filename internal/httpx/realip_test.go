@@ -15,7 +15,7 @@ func TestRealIP(t *testing.T) {
 	}
 	tests := []struct {
 		name, peer, xff, want string
-		trusted             bool
+		trusted               bool
 	}{
 		{"no proxies configured: the header is ignored", "192.0.2.7:5000", "203.0.113.9", "192.0.2.7", false},
 		{"untrusted peer: the header is ignored", "192.0.2.7:5000", "203.0.113.9", "192.0.2.7", true},
