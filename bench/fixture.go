@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
@@ -99,10 +100,8 @@ func newFixture(ctx context.Context, dialect, adminURL string, n, jobs int) (*fi
 		return nil, err
 	}
 	f := &fixture{db: db, dir: dir, close: cleanup}
-	f.accounts = account.New(db)
-	f.openings = opening.New(db, f.accounts)
-	f.interviews = interview.New(db, f.accounts, f.openings)
-	f.reviews = review.New(db, f.accounts, f.openings, f.interviews)
+	svc := domain.New(db)
+	f.accounts, f.openings, f.interviews, f.reviews = svc.Accounts, svc.Openings, svc.Interviews, svc.Reviews
 	start := time.Now()
 	if err := f.setupOrg(ctx, jobs); err != nil {
 		cleanup()

@@ -30,7 +30,7 @@ func seedDemo(ctx context.Context, a *app.App, stdout io.Writer, onlyIfEmpty boo
 			return err
 		}
 	}
-	login, err := demo.Seed(ctx, demo.Services{Accounts: a.Accounts, Openings: a.Openings, Interviews: a.Interviews, Reviews: a.Reviews})
+	login, err := demo.Seed(ctx, a.Services)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

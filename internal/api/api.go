@@ -14,22 +14,13 @@ import (
 	"runtime/debug"
 	"strings"
 
-	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
-	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/review"
 )
 
-// Services are the domain services the API uses. Its fields match
-// web.Services, so that app converts one into the other.
-type Services struct {
-	Accounts   *account.Service
-	Openings   *opening.Service
-	Interviews *interview.Service
-	Reviews    *review.Service
-}
+// Services are the domain services the API uses.
+type Services = domain.Services
 
 // Config is the part of anyhour's configuration the API needs.
 type Config struct {

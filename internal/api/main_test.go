@@ -18,10 +18,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
-	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -47,11 +45,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	db := sqldbtest.Open(t)
-	accounts := account.New(db)
-	openings := opening.New(db, accounts)
-	interviews := interview.New(db, accounts, openings)
-	svc := Services{Accounts: accounts, Openings: openings, Interviews: interviews,
-		Reviews: review.New(db, accounts, openings, interviews)}
+	svc := domain.New(db)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	s := New(svc, Config{BaseURL: testBaseURL + "/"}, logger)

@@ -14,15 +14,12 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/blob/disk"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
-	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
-	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/web"
 )
@@ -63,14 +60,11 @@ func (c Config) Defaults() Config {
 
 // App is a running anyhour: its database, stores and services.
 type App struct {
-	Config     Config
-	Logger     *slog.Logger
-	DB         *sqldb.DB
-	Blobs      blob.Store
-	Accounts   *account.Service
-	Openings   *opening.Service
-	Interviews *interview.Service
-	Reviews    *review.Service
+	Config Config
+	Logger *slog.Logger
+	DB     *sqldb.DB
+	Blobs  blob.Store
+	domain.Services
 }
 
 // Open connects to the database, applies migrations and builds the
@@ -108,12 +102,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob store: %w", err)
 	}
-	a := &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs}
-	a.Accounts = account.New(db)
-	a.Openings = opening.New(db, a.Accounts)
-	a.Interviews = interview.New(db, a.Accounts, a.Openings)
-	a.Reviews = review.New(db, a.Accounts, a.Openings, a.Interviews)
-	return a, nil
+	return &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs, Services: domain.New(db)}, nil
 }
 
 // Close releases the database.
@@ -132,9 +121,8 @@ func (a *App) Handler() http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	services := web.Services{Accounts: a.Accounts, Openings: a.Openings, Interviews: a.Interviews, Reviews: a.Reviews}
-	web.New(services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
-	api.New(api.Services(services), api.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
+	web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
+	api.New(a.Services, api.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
 	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
 	return httpx.Chain(mux, httpx.RealIP(proxies), httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
 }

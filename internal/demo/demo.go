@@ -14,19 +14,12 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
-	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/domain"
 )
 
 // Services are the domain services the seed goes through, so that demo
 // data obeys every rule real data does.
-type Services struct {
-	Accounts   *account.Service
-	Openings   *opening.Service
-	Interviews *interview.Service
-	Reviews    *review.Service
-}
+type Services = domain.Services
 
 // Login is how to sign in to the demo organisation.
 type Login struct {

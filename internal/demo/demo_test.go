@@ -10,9 +10,9 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/demo"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
@@ -23,12 +23,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func services(db *sqldb.DB) demo.Services {
-	accounts := account.New(db)
-	openings := opening.New(db, accounts)
-	interviews := interview.New(db, accounts, openings)
-	return demo.Services{Accounts: accounts, Openings: openings, Interviews: interviews, Reviews: review.New(db, accounts, openings, interviews)}
-}
+func services(db *sqldb.DB) demo.Services { return domain.New(db) }
 
 func TestSeed(t *testing.T) {
 	ctx := context.Background()

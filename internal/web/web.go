@@ -11,21 +11,13 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
-	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/review"
 )
 
 // Services are the domain services the pages use.
-type Services struct {
-	Accounts   *account.Service
-	Openings   *opening.Service
-	Interviews *interview.Service
-	Reviews    *review.Service
-}
+type Services = domain.Services
 
 // Config is the part of anyhour's configuration the pages need.
 type Config struct {

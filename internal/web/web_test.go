@@ -11,11 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
-	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/web"
@@ -37,10 +34,7 @@ type testServer struct {
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	db := sqldbtest.Open(t)
-	accounts := account.New(db)
-	openings := opening.New(db, accounts)
-	interviews := interview.New(db, accounts, openings)
-	svc := web.Services{Accounts: accounts, Openings: openings, Interviews: interviews, Reviews: review.New(db, accounts, openings, interviews)}
+	svc := domain.New(db)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
 	ts := &testServer{DB: db, Svc: svc}
