@@ -83,5 +83,16 @@ func Enqueue(ctx context.Context, tx *sqldb.DB, kind string, payload any, opts .
 	if !tx.InTx() {
 		Notify()
 	}
+	if wait := runAt.Sub(now); wait > 0 && wait <= maxWakeDelay {
+		// A task due soon is started when it is due, not at the next
+		// poll after (a code grading waits a few seconds after a save,
+		// and a poll could add a second to it). If the transaction rolls
+		// back, the wake-up finds nothing: harmless.
+		time.AfterFunc(wait, Notify)
+	}
 	return id, nil
 }
+
+// maxWakeDelay bounds the delays Enqueue sets a wake-up for; later tasks
+// are found by polling.
+const maxWakeDelay = time.Minute

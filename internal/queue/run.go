@@ -78,3 +78,19 @@ func (w *Worker) sweepAndLog(ctx context.Context) {
 		w.log.Warn("queue failed tasks whose workers were lost on their last attempt", slog.Int64("tasks", n))
 	}
 }
+
+// RunUntilIdle runs ready tasks one at a time, in this goroutine, until
+// none is left ready, then returns. Tests and one-off commands use it to
+// finish the work a change enqueued without starting Run's pollers.
+func (w *Worker) RunUntilIdle(ctx context.Context) error {
+	for {
+		if _, err := w.sweep(ctx); err != nil {
+			return err
+		}
+		t, ok, err := w.claim(ctx)
+		if err != nil || !ok {
+			return err
+		}
+		w.run(ctx, t)
+	}
+}

@@ -139,7 +139,16 @@ func TestLostOnLastAttemptFails(t *testing.T) {
 
 func TestHeartbeatRenewsLease(t *testing.T) {
 	db := sqldbtest.Open(t)
-	w := newWorker(db, &clock{}, "w", 30*time.Millisecond)
+	// One slot, so that a renewal delayed past the short lease on a
+	// loaded machine cannot let this same worker reclaim the task: the
+	// test is about renewal, not about the race with a reclaim.
+	w := queue.New(db, queue.Config{
+		Concurrency: 1,
+		Lease:       60 * time.Millisecond,
+		Poll:        10 * time.Millisecond,
+		Name:        "w",
+		Logger:      slog.New(slog.DiscardHandler),
+	})
 	started, release := make(chan struct{}), make(chan struct{})
 	w.Handle("slow", func(context.Context, queue.Task) error {
 		close(started)
