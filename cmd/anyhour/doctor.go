@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/sandbox"
+)
+
+// helloPrograms print "ok" in each language: doctor grades them as a
+// stdin/stdout case, through the sandbox, as candidates' code would be.
+var helloPrograms = map[grading.Language]string{
+	grading.Python:     "print('ok')\n",
+	grading.JavaScript: "console.log('ok');\n",
+	grading.Go:         "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
+}
+
+// doctor prints, for a person, what this machine can do: the sandbox and
+// each language's toolchain for coding tasks, and ffmpeg for video. It
+// exits with an error if any is missing.
+func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
+	fs := newFlagSet("doctor", "Checks the sandbox, each language of coding tasks and ffmpeg, and says what works on this machine.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	problems := 0
+	say := func(ok bool, what, detail string) {
+		mark := "ok  "
+		if !ok {
+			mark, problems = "FAIL", problems+1
+		}
+		fmt.Fprintf(stdout, "%s  %-12s %s\n", mark, what, detail)
+	}
+	if t, err := media.Find(); err != nil {
+		say(false, "video", err.Error())
+	} else {
+		say(true, "video", "ffmpeg at "+t.FFmpeg)
+	}
+	box, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		say(false, "sandbox", err.Error())
+		return fmt.Errorf("%d problems: coding tasks cannot be graded here", problems+len(helloPrograms))
+	}
+	rep := box.Check(ctx)
+	say(len(rep.Problems) == 0, "sandbox", rep.String())
+	g, err := grading.New(box, grading.Options{})
+	if err != nil {
+		say(false, "grading", err.Error())
+		return fmt.Errorf("%d problems", problems)
+	}
+	for _, lang := range grading.Languages {
+		start := time.Now()
+		out, err := g.Grade(ctx, grading.Suite{Language: lang, Code: helloPrograms[lang], Points: 1,
+			IOCases: []grading.IOCase{{Name: "hello", Stdout: "ok"}}})
+		switch {
+		case err != nil:
+			say(false, string(lang), err.Error())
+		case out.CompileError != "":
+			say(false, string(lang), "a hello-world did not build: "+out.CompileError)
+		case len(out.Tests) != 1 || !out.Tests[0].Passed:
+			say(false, string(lang), fmt.Sprintf("a hello-world failed: %+v", out.Tests))
+		default:
+			say(true, string(lang), fmt.Sprintf("a hello-world ran in the sandbox in %s", time.Since(start).Round(time.Millisecond)))
+		}
+	}
+	if problems > 0 {
+		return fmt.Errorf("%d problems; the lines marked FAIL say what is missing", problems)
+	}
+	return nil
+}
