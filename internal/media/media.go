@@ -1,0 +1,108 @@
+// Package media turns a recorded video answer into files every browser can
+// play, using Debian's ffmpeg and ffprobe. It runs them as child processes,
+// never through a shell, one call per command, each bounded by its context.
+//
+// Why remux: Chromium's MediaRecorder writes WebM as a live stream. The
+// file has no duration and no Cues (the index), because the recorder never
+// goes back to fill them in, so players show no length and cannot seek.
+// Remux copies the streams, without re-encoding, into a file of the same
+// container that has both (Cues at the front). Safari's fragmented MP4 gets
+// the same treatment, coming out as a plain MP4 with its index at the front
+// (+faststart) so playback starts before the download ends.
+//
+// Why a rendition: older Safari, on iPhones especially, and other older
+// browsers cannot play VP8/VP9 with Opus in WebM. When NeedsRendition says
+// so, RenditionMP4 encodes an H.264/AAC MP4 that plays everywhere; the
+// remuxed original stays the better copy for browsers that can play it.
+//
+// A worker handles an uploaded answer in this order:
+//
+//	info, err := tools.Probe(ctx, upload) // ErrNotMedia: reject the upload
+//	contentType, err := tools.Remux(ctx, upload, playable, info)
+//	if info.VideoCodec != "" {
+//		err = tools.Poster(ctx, playable, poster, info.Duration/3)
+//	}
+//	if info.NeedsRendition() {
+//		err = tools.RenditionMP4(ctx, playable, mp4)
+//	}
+//
+// ErrNotMedia is what Probe reports for an upload that is not audio or
+// video we can read: random bytes, an empty file, text, or an image. A
+// still image is not an answer even though ffmpeg decodes it as a one-frame
+// video, so image formats are refused, and neither a cover picture nor a
+// single-frame video stream counts as video.
+//
+// Uploads are untrusted, so every input is opened through the file
+// protocol alone and only the Matroska/WebM and MP4/QuickTime demuxers,
+// the containers browsers record. That also keeps ffmpeg's playlist
+// demuxers (HLS, concat), which can read other files or URLs, out of reach.
+package media
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"time"
+)
+
+// ErrNotMedia means the file is not audio or video we can read. Probe
+// returns it wrapped, with ffprobe's reason; test with errors.Is.
+var ErrNotMedia = errors.New("media: not audio or video")
+
+// Tools locates the binaries.
+type Tools struct{ FFmpeg, FFprobe string }
+
+// Find looks up ffmpeg and ffprobe, preferring Debian's /usr/bin over
+// whatever comes first on PATH.
+func Find() (Tools, error) {
+	ffmpeg, err := find("ffmpeg")
+	if err != nil {
+		return Tools{}, err
+	}
+	ffprobe, err := find("ffprobe")
+	if err != nil {
+		return Tools{}, err
+	}
+	return Tools{FFmpeg: ffmpeg, FFprobe: ffprobe}, nil
+}
+
+func find(name string) (string, error) {
+	if fi, err := os.Stat("/usr/bin/" + name); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+		return "/usr/bin/" + name, nil
+	}
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("media: %s not found in /usr/bin or PATH; install the Debian package ffmpeg (apt-get install ffmpeg): %w", name, err)
+	}
+	return path, nil
+}
+
+// Info is what Probe learns.
+type Info struct {
+	Duration   time.Duration
+	Container  string // "webm", "mp4" or "matroska" (Matroska holding codecs WebM does not allow, such as H.264)
+	VideoCodec string // "vp8", "vp9", "h264", … or "" if no video stream
+	AudioCodec string // "opus", "aac", … or "" if no audio stream
+	// Width and Height are the displayed size: a phone's portrait MP4 is
+	// stored landscape with a rotation, and they are swapped back here.
+	Width, Height int
+}
+
+// NeedsRendition reports whether the file is not already H.264 video with
+// AAC (or no) audio in MP4, the one combination every browser plays, and
+// so needs RenditionMP4 for Safari and older browsers.
+func (i Info) NeedsRendition() bool {
+	playable := i.Container == "mp4" && i.VideoCodec == "h264" && (i.AudioCodec == "aac" || i.AudioCodec == "")
+	return !playable
+}
+
+// containers maps Info.Container to the ffmpeg muxer and content type of
+// the remuxed file. Matroska that is not WebM (Chrome on macOS and Windows
+// can record H.264 into it) becomes MP4, which takes those codecs and
+// which browsers play, where few play Matroska.
+var containers = map[string]struct{ muxer, contentType string }{
+	"webm":     {"webm", "video/webm"},
+	"mp4":      {"mp4", "video/mp4"},
+	"matroska": {"mp4", "video/mp4"},
+}

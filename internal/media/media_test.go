@@ -1,0 +1,101 @@
+package media_test
+
+import (
+	"context"
+	"math"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/media/mediatest"
+)
+
+func TestNeedsRendition(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		info media.Info
+		want bool
+	}{
+		{"chromium webm", media.Info{Container: "webm", VideoCodec: "vp8", AudioCodec: "opus"}, true},
+		{"vp9 webm", media.Info{Container: "webm", VideoCodec: "vp9", AudioCodec: "opus"}, true},
+		{"safari mp4", media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac"}, false},
+		{"silent h264 mp4", media.Info{Container: "mp4", VideoCodec: "h264"}, false},
+		{"h264 with opus in mp4", media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "opus"}, true},
+		{"hevc mp4", media.Info{Container: "mp4", VideoCodec: "hevc", AudioCodec: "aac"}, true},
+		{"h264 in matroska", media.Info{Container: "matroska", VideoCodec: "h264", AudioCodec: "aac"}, true},
+		{"audio-only webm", media.Info{Container: "webm", AudioCodec: "opus"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.info.NeedsRendition(); got != tt.want {
+				t.Errorf("NeedsRendition() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// mustProbe probes path and fails the test on error.
+func mustProbe(t *testing.T, tools media.Tools, path string) media.Info {
+	t.Helper()
+	info, err := tools.Probe(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info
+}
+
+// formatDuration asks ffprobe directly for the duration the container
+// declares, "N/A" when it declares none.
+func formatDuration(t *testing.T, tools media.Tools, path string) string {
+	t.Helper()
+	out, err := exec.Command(tools.FFprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// wantDuration fails the test unless got is within 0.1 s of want seconds.
+func wantDuration(t *testing.T, got time.Duration, want float64) {
+	t.Helper()
+	if math.Abs(got.Seconds()-want) > 0.1 {
+		t.Errorf("duration %v, want %vs ± 0.1s", got, want)
+	}
+}
+
+// wantDeclaredDuration fails the test unless the container itself says it
+// lasts want seconds, give or take 0.1 s.
+func wantDeclaredDuration(t *testing.T, tools media.Tools, path string, want float64) {
+	t.Helper()
+	s := formatDuration(t, tools, path)
+	got, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%s declares duration %q", path, s)
+	}
+	if math.Abs(got-want) > 0.1 {
+		t.Errorf("%s declares %vs, want %vs ± 0.1s", path, got, want)
+	}
+}
+
+func TestFind(t *testing.T) {
+	t.Parallel()
+	tools := mediatest.Require(t)
+	for _, p := range []string{tools.FFmpeg, tools.FFprobe} {
+		if !strings.HasPrefix(p, "/") {
+			t.Errorf("tool path %q is not absolute", p)
+		}
+	}
+}
+
+// runFFmpeg runs ffmpeg with args to make an input no mediatest helper
+// makes; the last argument is the output.
+func runFFmpeg(t *testing.T, tools media.Tools, args ...string) {
+	t.Helper()
+	args = append([]string{"-nostdin", "-v", "error", "-y"}, args...)
+	if out, err := exec.Command(tools.FFmpeg, args...).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg %v: %v: %s", args, err, out)
+	}
+}
