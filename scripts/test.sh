@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the suite needs. Add to this list (e.g. ffmpeg bubblewrap espeak-ng).
-SYSTEM_PACKAGES="chromium"
+SYSTEM_PACKAGES="chromium ffmpeg espeak-ng bubblewrap"
 
 LOCAL_PG_URL="postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 THROWAWAY_PORT_FIRST=55432
@@ -169,6 +169,14 @@ start_throwaway_pg() {
 }
 
 ensure_system_packages
+
+# Helper binaries the tests start (an S3 server, an SMTP catcher), built
+# once per version into a cache outside the clone.
+if ! tool_exports=$(bash scripts/tools.sh); then
+	loud "FAILED to build some test tools (scripts/tools.sh); tests that need them will fail or skip"
+	if is_ci; then exit 1; fi
+fi
+eval "$tool_exports"
 
 echo
 echo "== go test on SQLite =="

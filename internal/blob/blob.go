@@ -1,8 +1,7 @@
 // Package blob stores files and video under string keys. A Store has four
 // methods, Put, Open, Stat and Delete; blob/disk implements them on a
-// local directory and blob/s3 will implement them on an S3-compatible
-// bucket, picked by a config switch the way listmonk picks its media
-// provider.
+// local directory and blob/s3 on an S3-compatible bucket, picked by
+// ANYHOUR_BLOB_URL the way listmonk picks its media provider.
 //
 // Anything beyond those four (signed URLs, multipart uploads, ranged
 // copies) will come as small optional interfaces, the way tusd attaches a

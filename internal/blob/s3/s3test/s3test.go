@@ -1,0 +1,202 @@
+// Package s3test starts a real S3 server for tests: versitygw, a pure-Go
+// gateway that serves a local directory through the S3 API.
+//
+// The binary is built once by scripts/tools.sh and found through
+// ANYHOUR_VERSITYGW, or else in the cache that script fills. Without it
+// the tests that need S3 skip, loudly; with CI=true they fail instead.
+package s3test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/anyhour/anyhour/internal/blob/s3"
+)
+
+// Version is the versitygw release the harness expects, as pinned in
+// scripts/tools.sh.
+const Version = "v1.8.0"
+
+// Start runs a versitygw on 127.0.0.1 over a fresh temporary directory,
+// with random root credentials and one empty bucket of a random name, and
+// returns the Config to reach it. The server stops when the test ends.
+func Start(t testing.TB) s3.Config {
+	t.Helper()
+	bin := binary(t)
+	cfg := s3.Config{
+		Bucket:    "anyhour-test-" + randomHex(6),
+		Region:    s3.DefaultRegion,
+		AccessKey: randomHex(10),
+		SecretKey: randomHex(20),
+	}
+	// The free port found below can be taken before versitygw binds it;
+	// that is rare, so just try again.
+	var err error
+	for range 3 {
+		if cfg.Endpoint, err = start(t, bin, cfg); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("s3test: %v", err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s3.NewClient(cfg).CreateBucket(ctx, &awss3.CreateBucketInput{Bucket: &cfg.Bucket}); err != nil {
+		t.Fatalf("s3test: create bucket %q: %v", cfg.Bucket, err)
+	}
+	return cfg
+}
+
+// URL is cfg as an s3:// URL, credentials included, as ANYHOUR_BLOB_URL
+// would hold it.
+func URL(cfg s3.Config) string {
+	return cfg.URL()
+}
+
+// binary finds versitygw, or ends the test.
+func binary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("ANYHOUR_VERSITYGW"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("s3test: ANYHOUR_VERSITYGW: %v", err)
+		}
+		return p
+	}
+	dir := os.Getenv("ANYHOUR_TOOLS_DIR")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".cache", "anyhour-tools")
+	}
+	p := filepath.Join(dir, "versitygw-"+Version, "versitygw")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	msg := fmt.Sprintf("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"+
+		"!!! versitygw %s not found at %s and ANYHOUR_VERSITYGW is not set:\n"+
+		"!!! S3 tests cannot run. Build it once (about 80 s) with\n"+
+		"!!!     eval \"$(bash scripts/tools.sh)\"\n"+
+		"!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", Version, p)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// start runs versitygw on a free port and waits until it answers.
+func start(t testing.TB, bin string, cfg s3.Config) (endpoint string, err error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return "", err
+	}
+	root := t.TempDir()
+	var out syncBuffer
+	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", root)
+	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+cfg.AccessKey, "ROOT_SECRET_KEY="+cfg.SecretKey)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{}
+	dieWithParent(cmd.SysProcAttr)
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("start %s: %w", bin, err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	}
+
+	cfg.Endpoint = "http://" + addr
+	if err := waitReady(cfg, exited); err != nil {
+		stop()
+		return "", fmt.Errorf("versitygw on %s: %w\n%s", addr, err, out.String())
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("versitygw output:\n%s", out.String())
+		}
+	})
+	return cfg.Endpoint, nil
+}
+
+// waitReady polls ListBuckets until the server answers it. The SDK's
+// retries, with their backoff, would only slow the polling down.
+func waitReady(cfg s3.Config, exited <-chan struct{}) error {
+	client := s3.NewClient(cfg)
+	noRetry := func(o *awss3.Options) { o.RetryMaxAttempts = 1 }
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := client.ListBuckets(ctx, &awss3.ListBucketsInput{}, noRetry)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("exited early: %w", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not ready after 10 s: %w", err)
+		}
+	}
+}
+
+// freeAddr returns a 127.0.0.1 address with a port nobody listens on.
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// syncBuffer collects the server's output, written from two pipes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
