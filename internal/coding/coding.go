@@ -1,0 +1,145 @@
+// Package coding owns code answers' grading: a grading is queued in the
+// same transaction as the answer it grades, run in the background by the
+// worker through package grading (and so the sandbox), and kept per
+// application and step with its per-test results. Candidates also run a
+// task's visible tests on demand, one run at a time.
+//
+// Hidden tests never reach candidates: Outcome.ForCandidate strips them
+// for every candidate-facing answer, and visible-only runs do not even
+// put the hidden tests in the box.
+package coding
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Status is where a grading stands (DESIGN.md section 4).
+type Status string
+
+// Statuses.
+const (
+	Queued  Status = "queued"
+	Running Status = "running"
+	Done    Status = "done"
+	Error   Status = "error" // the grader could not run (the code's own failures are Done with failed tests)
+)
+
+// Grading is the latest grading of one code answer.
+type Grading struct {
+	ApplicationID int64
+	StepID        int64
+	Status        Status
+	Language      opening.Language
+	Score         *float64
+	MaxScore      *float64
+	Tests         []grading.Test
+	CompileError  string
+	Logs          string
+	Error         string // why the grader could not run
+	WallMS        int64
+	MaxRSSBytes   int64
+	UpdatedAt     time.Time
+}
+
+// ForCandidate is the grading as a candidate may see it: hidden tests
+// keep their result and points but lose their names and messages.
+func (g Grading) ForCandidate() Grading {
+	out := g
+	out.Tests = grading.Outcome{Tests: g.Tests}.ForCandidate().Tests
+	out.Logs = ""
+	return out
+}
+
+// Service runs code gradings.
+type Service struct {
+	db         *sqldb.DB
+	openings   *opening.Service
+	interviews *interview.Service
+	now        func() time.Time
+
+	mu     sync.Mutex
+	grader *grading.Grader // nil until SetGrader: the server may run without a sandbox
+	why    error           // why there is no grader
+	runs   runLimiter
+}
+
+// New returns a Service and adds to interviews the queuing of a grading
+// whenever a code answer is saved.
+func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service) *Service {
+	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
+		why: errors.New("the grader has not been set up"), runs: newRunLimiter()}
+	interviews.OnAnswer(s.queueOnSave)
+	return s
+}
+
+// SetGrader gives the service its grader, or the reason there is none
+// (no sandbox on this machine), which candidates and the team are told.
+func (s *Service) SetGrader(g *grading.Grader, why error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.grader, s.why = g, why
+}
+
+func (s *Service) getGrader() (*grading.Grader, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.grader == nil {
+		return nil, apperr.New(apperr.ErrConflict, "code cannot be run on this server yet: %v", s.why)
+	}
+	return s.grader, nil
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+const gradingColumns = `application_id, step_id, status, language, score, max_score, tests, compile_error, logs, error,
+	wall_ms, max_rss_bytes, updated_at`
+
+func scanGrading(row interface{ Scan(...any) error }) (Grading, error) {
+	var g Grading
+	var tests string
+	err := row.Scan(&g.ApplicationID, &g.StepID, &g.Status, &g.Language, &g.Score, &g.MaxScore, &tests, &g.CompileError,
+		&g.Logs, &g.Error, &g.WallMS, &g.MaxRSSBytes, &g.UpdatedAt)
+	if err != nil {
+		return g, err
+	}
+	if err := json.Unmarshal([]byte(tests), &g.Tests); err != nil {
+		return g, fmt.Errorf("grading tests: %w", err)
+	}
+	return g, nil
+}
+
+// ForApplication returns an application's gradings by step id. The
+// caller has checked that the viewer may read the application.
+func (s *Service) ForApplication(ctx context.Context, appID int64) (map[int64]Grading, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+gradingColumns+` FROM gradings WHERE application_id = $1`, appID)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows)
+}
+
+func scanAll(rows *sql.Rows) (map[int64]Grading, error) {
+	defer rows.Close()
+	out := map[int64]Grading{}
+	for rows.Next() {
+		g, err := scanGrading(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[g.StepID] = g
+	}
+	return out, rows.Err()
+}

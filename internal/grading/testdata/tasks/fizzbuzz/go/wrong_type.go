@@ -1,0 +1,19 @@
+// expect: compile
+package solution
+
+func FizzBuzz(n int) []any {
+	var out []any
+	for i := 1; i <= n; i++ {
+		switch {
+		case i%15 == 0:
+			out = append(out, "FizzBuzz")
+		case i%3 == 0:
+			out = append(out, "Fizz")
+		case i%5 == 0:
+			out = append(out, "Buzz")
+		default:
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -1,0 +1,34 @@
+// expect: fail=empty
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	counts := map[string]int{}
+	sc := bufio.NewScanner(os.Stdin)
+	sc.Split(bufio.ScanWords)
+	for sc.Scan() {
+		counts[strings.ToLower(sc.Text())]++
+	}
+	var words []string
+	for w := range counts {
+		words = append(words, w)
+	}
+	sort.Slice(words, func(i, j int) bool {
+		if counts[words[i]] != counts[words[j]] {
+			return counts[words[i]] > counts[words[j]]
+		}
+		return words[i] < words[j]
+	})
+	width := len(strconv.Itoa(counts[words[0]]))
+	for _, w := range words {
+		fmt.Printf("%s %*d\n", w, width, counts[w])
+	}
+}

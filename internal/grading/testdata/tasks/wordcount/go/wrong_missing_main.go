@@ -1,0 +1,8 @@
+// expect: compile
+package main
+
+import "fmt"
+
+func Main() {
+	fmt.Println("forgot that Go starts at main")
+}

@@ -1,0 +1,9 @@
+// expect: fail=empty
+import fs from 'node:fs';
+
+const words = fs.readFileSync(0, 'utf8').toLowerCase().split(/\s+/).filter(Boolean);
+const counts = new Map();
+for (const w of words) counts.set(w, (counts.get(w) ?? 0) + 1);
+const rows = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const width = String(rows[0][1]).length;
+process.stdout.write(rows.map(([w, n]) => `${w} ${String(n).padStart(width)}\n`).join(''));

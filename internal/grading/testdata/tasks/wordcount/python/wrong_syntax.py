@@ -1,0 +1,5 @@
+# expect: compile
+import sys
+
+for line in sys.stdin
+    print(line)
