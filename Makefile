@@ -2,13 +2,15 @@
 #   make run     start a local server with a demo organisation
 #   make test    go vet, then the test suite on SQLite and on PostgreSQL
 #   make bench   run the benchmark command
+#   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once; ~15 min)
+#   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack; ~5 min)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
 
 GO ?= go
 TESTFLAGS ?=
 
-.PHONY: run test vet bench build
+.PHONY: run test vet bench bench-video bench-grading build
 
 run:
 	$(GO) run ./cmd/anyhour serve --demo
@@ -21,6 +23,12 @@ vet:
 
 bench:
 	$(GO) run ./bench
+
+bench-video:
+	$(GO) run ./bench/video
+
+bench-grading:
+	$(GO) run ./bench/grading
 
 build:
 	$(GO) build -o bin/anyhour ./cmd/anyhour

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/blob/disk"
+
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/interview"
@@ -100,7 +102,12 @@ func newFixture(ctx context.Context, dialect, adminURL string, n, jobs int) (*fi
 		return nil, err
 	}
 	f := &fixture{db: db, dir: dir, close: cleanup}
-	svc := domain.New(db)
+	blobs, err := disk.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		cleanup()
+		return nil, err
+	}
+	svc := domain.New(db, blobs)
 	f.accounts, f.openings, f.interviews, f.reviews = svc.Accounts, svc.Openings, svc.Interviews, svc.Reviews
 	start := time.Now()
 	if err := f.setupOrg(ctx, jobs); err != nil {

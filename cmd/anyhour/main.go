@@ -27,6 +27,7 @@ Usage:
   anyhour migrate [flags]          apply database migrations and exit
   anyhour admin bootstrap [flags]  create an organisation and owner; print an API token
   anyhour demo [flags]             fill a demo organisation; print the owner's login
+  anyhour doctor                   check the sandbox, coding languages and ffmpeg on this machine
 
 Run "anyhour COMMAND -h" for a command's flags. Every flag can also be set
 through an ANYHOUR_* environment variable; flags win.
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 			return fmt.Errorf("usage: anyhour admin bootstrap --org NAME --email EMAIL [--password PW]")
 		}
 		return bootstrap(ctx, rest[1:], stdout, logger)
+	case "doctor":
+		return doctor(ctx, rest, stdout, logger)
 	case "demo":
 		return runDemo(ctx, rest, stdout, logger)
 	}
@@ -75,13 +78,29 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	c := &app.Config{}
 	fs.StringVar(&c.Listen, "listen", env("ANYHOUR_LISTEN", "127.0.0.1:8080"), "address to listen on (ANYHOUR_LISTEN)")
 	fs.StringVar(&c.DataDir, "data-dir", env("ANYHOUR_DATA_DIR", "./anyhour-data"), "directory for the SQLite database and files (ANYHOUR_DATA_DIR)")
-	fs.StringVar(&c.DatabaseURL, "database-url", env("ANYHOUR_DATABASE_URL", ""), "postgres:// URL, or a SQLite path; default: anyhour.db in the data directory (ANYHOUR_DATABASE_URL)")
+	c.DatabaseURL = env("ANYHOUR_DATABASE_URL", "")
+	fs.Var(secret{&c.DatabaseURL}, "database-url", "postgres:// URL, or a SQLite path; default: anyhour.db in the data directory (ANYHOUR_DATABASE_URL)")
 	fs.StringVar(&c.BaseURL, "base-url", env("ANYHOUR_BASE_URL", ""), "public URL used in links; default http://LISTEN (ANYHOUR_BASE_URL)")
 	workers, _ := strconv.Atoi(env("ANYHOUR_WORKERS", "0"))
 	fs.IntVar(&c.Workers, "workers", workers, "background tasks run at once; 0 means one per CPU (ANYHOUR_WORKERS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ANYHOUR_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges, comma-separated (ANYHOUR_TRUSTED_PROXIES)")
+	c.BlobURL = env("ANYHOUR_BLOB_URL", "")
+	fs.Var(secret{&c.BlobURL}, "blob-url", "where files and recordings are kept: file:///a/dir or s3://bucket/prefix?endpoint=URL&region=R, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (ANYHOUR_BLOB_URL; default DATA_DIR/blobs)")
 	return c
 }
+
+// secret is a string flag that may hold a password (a database or S3
+// URL): -h says whether it is set, never what it is.
+type secret struct{ p *string }
+
+func (s secret) String() string {
+	if s.p == nil || *s.p == "" {
+		return ""
+	}
+	return "(set; not shown)"
+}
+
+func (s secret) Set(v string) error { *s.p = v; return nil }
 
 // parseAndOpen parses a command's flags and opens anyhour with the
 // configuration they give. The caller closes the App.

@@ -61,7 +61,7 @@ func TestHelp(t *testing.T) {
 	if err := run(context.Background(), []string{"--help"}, &out, discard); err != nil || !strings.Contains(out.String(), "anyhour serve") {
 		t.Errorf("--help: %v\n%s", err, out.String())
 	}
-	for _, cmd := range [][]string{{"serve", "-h"}, {"worker", "-h"}, {"migrate", "-h"}, {"demo", "-h"}, {"admin", "bootstrap", "-h"}} {
+	for _, cmd := range [][]string{{"serve", "-h"}, {"doctor", "-h"}, {"worker", "-h"}, {"migrate", "-h"}, {"demo", "-h"}, {"admin", "bootstrap", "-h"}} {
 		if err := run(context.Background(), cmd, io.Discard, discard); err == nil || !strings.Contains(err.Error(), "help requested") {
 			t.Errorf("%v: err = %v, want help", cmd, err)
 		}
@@ -123,5 +123,23 @@ func TestServeShutsDownGracefully(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir)); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDoctor: on a machine with the sandbox and the toolchains (CI
+// installs them), doctor finds every language working.
+func TestDoctor(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"doctor"}, &out, discard)
+	if err != nil && os.Getenv("CI") != "true" {
+		t.Skipf("!!! doctor found problems on this machine: %v\n%s", err, out.String())
+	}
+	if err != nil {
+		t.Fatalf("doctor: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"ok    sandbox", "ok    python", "ok    javascript", "ok    go", "ok    video"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("doctor printed no %q:\n%s", want, out.String())
+		}
 	}
 }

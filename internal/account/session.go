@@ -10,6 +10,10 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
+// SessionCookie is the name of the cookie holding a web session's token.
+// The pages set it; the upload endpoint also accepts it.
+const SessionCookie = "anyhour_session"
+
 // SessionLifetime is how long a sign-in lasts.
 const SessionLifetime = 14 * 24 * time.Hour
 

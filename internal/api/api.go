@@ -31,6 +31,7 @@ type Config struct {
 // candidates with long names fit in 2 MiB, not in 1.
 const (
 	maxBody       = 1 << 20
+	maxCodeBody   = 1 << 20 // code answers are at most 200 KB, as JSON strings up to about 1 MB
 	maxInviteBody = 2 << 20
 )
 

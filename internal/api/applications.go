@@ -107,7 +107,11 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 		}
 	}
 	out := newApplication(a)
-	out.Answers = scoredAnswers(append(iv.Steps, removed...), answers)
+	rec, err := s.answerExtras(ctx, a.ID, false)
+	if err != nil {
+		return err
+	}
+	out.Answers = scoredAnswers(append(iv.Steps, removed...), answers, rec)
 	if err := s.addReviews(r, m, &out); err != nil {
 		return err
 	}
@@ -117,11 +121,11 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 
 // scoredAnswers returns the answers to steps, in the steps' order, with
 // their scores.
-func scoredAnswers(steps []opening.Step, answers map[int64]interview.Answer) []scoredAnswerJSON {
+func scoredAnswers(steps []opening.Step, answers map[int64]interview.Answer, rec answerExtras) []scoredAnswerJSON {
 	out := []scoredAnswerJSON{}
 	for _, st := range steps {
-		if a, ok := answers[st.ID]; ok {
-			out = append(out, scoredAnswerJSON{answerJSON: newAnswer(st.Kind, a), Score: a.Score, MaxScore: a.MaxScore})
+		if a, ok := rec.answer(st, answers); ok {
+			out = append(out, scoredAnswerJSON{answerJSON: newAnswer(st.Kind, a, rec), Score: a.Score, MaxScore: a.MaxScore})
 		}
 	}
 	return out

@@ -1,12 +1,14 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/video"
 )
 
 // auth says which credential a route takes. The two bearer kinds never
@@ -18,6 +20,7 @@ const (
 	authNone      auth = iota // anyone
 	authTeam                  // Authorization: Bearer <API token>
 	authCandidate             // Authorization: Bearer <invitation token>
+	authEither                // either bearer token: a recording is watched by the team and by the candidate who made it
 )
 
 // public makes a route anyone may call.
@@ -57,6 +60,51 @@ func (s *Server) candidate(method, pattern string, h func(w http.ResponseWriter,
 		}
 		return h(w, r, a)
 	}}
+}
+
+// viewer makes a route for team members and candidates alike; the
+// handler gets who is calling, and decides what each may see.
+func (s *Server) viewer(method, pattern string, h func(w http.ResponseWriter, r *http.Request, who video.Viewer) error) route {
+	return route{method: method, pattern: pattern, auth: authEither, handler: func(w http.ResponseWriter, r *http.Request) error {
+		token, err := bearer(r, "an API token or the invitation token of the candidate's link")
+		if err != nil {
+			return err
+		}
+		who, err := s.tokenViewer(r.Context(), token)
+		if err != nil {
+			return err
+		}
+		return h(w, r, who)
+	}}
+}
+
+func (s *Server) tokenViewer(ctx context.Context, token string) (video.Viewer, error) {
+	if account.IsAPIToken(token) {
+		m, err := s.Accounts.TokenMember(ctx, token)
+		return video.MemberViewer(m), err
+	}
+	a, err := s.Interviews.ByToken(ctx, token)
+	return video.CandidateViewer(a), err
+}
+
+// Viewer says who sends an upload request (package upload): a bearer
+// token of either kind, or else a team member's web session, so that the
+// recruiter's recorder in the browser uploads without an API token.
+func (s *Server) Viewer(r *http.Request) (video.Viewer, error) {
+	if r.Header.Get("Authorization") != "" {
+		token, err := bearer(r, "an API token or the invitation token of the candidate's link")
+		if err != nil {
+			return video.Viewer{}, err
+		}
+		return s.tokenViewer(r.Context(), token)
+	}
+	if c, err := r.Cookie(account.SessionCookie); err == nil {
+		m, err := s.Accounts.SessionMember(r.Context(), c.Value)
+		if err == nil {
+			return video.MemberViewer(m), nil
+		}
+	}
+	return video.Viewer{}, apperr.New(apperr.ErrUnauthenticated, "send Authorization: Bearer <token>, with an API token or the invitation token of the candidate's link")
 }
 
 // bearer returns the token of an "Authorization: Bearer <token>" header;

@@ -39,13 +39,17 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 	if err != nil {
 		return view, err
 	}
+	rec, err := s.answerExtras(ctx, a.ID, true)
+	if err != nil {
+		return view, err
+	}
 	view = candidateViewJSON{
 		Application:  newCandidateApplication(a, s.Interviews.CanAnswer(a) == nil),
 		Organization: orgNameJSON{Name: org.Name, TimeZone: org.TimeZone},
 		Job:          jobNameJSON{Title: job.Title},
 		Interview: candidateInterviewJSON{ID: iv.ID, Title: iv.Title, Intro: iv.Intro, Minutes: iv.Minutes(),
 			Steps: make([]stepJSON, len(iv.Steps))},
-		Answers: answersInOrder(iv.Steps, answers),
+		Answers: answersInOrder(iv.Steps, answers, rec),
 	}
 	for i, st := range iv.Steps {
 		view.Interview.Steps[i] = newStep(st, false)
@@ -65,17 +69,23 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a interview.
 	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
 		return err
 	}
-	ans, err := s.Interviews.SaveAnswer(r.Context(), a, stepID, interview.AnswerInput{Text: in.Text, Choices: in.Choices})
+	if in.MediaID != nil {
+		return s.chooseTake(w, r, a, stepID, *in.MediaID, in)
+	}
+	ans, err := s.Interviews.SaveAnswer(r.Context(), a, stepID, interview.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code})
 	if err != nil {
 		return err
 	}
-	// SaveAnswer accepts only the field of the step's kind, so the field
-	// sent says the kind.
+	// SaveAnswer accepts only the fields of the step's kind, so the
+	// fields sent say the kind.
 	kind := opening.KindText
-	if in.Choices != nil {
+	switch {
+	case in.Choices != nil:
 		kind = opening.KindChoice
+	case in.Code != nil:
+		kind = opening.KindCode
 	}
-	httpx.WriteJSON(w, http.StatusOK, newAnswer(kind, ans))
+	httpx.WriteJSON(w, http.StatusOK, newAnswer(kind, ans, answerExtras{}))
 	return nil
 }
 

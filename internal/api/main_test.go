@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
@@ -45,7 +45,7 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	db := sqldbtest.Open(t)
-	svc := domain.New(db)
+	svc := domaintest.New(t, db)
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	s := New(svc, Config{BaseURL: testBaseURL + "/"}, logger)

@@ -62,7 +62,8 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 		t.Fatalf("routes (-registered +documented):\n%s", diff)
 	}
 
-	wantSecurity := map[auth]string{authNone: `[]`, authTeam: `[{"apiToken":[]}]`, authCandidate: `[{"invitationToken":[]}]`}
+	wantSecurity := map[auth]string{authNone: `[]`, authTeam: `[{"apiToken":[]}]`, authCandidate: `[{"invitationToken":[]}]`,
+		authEither: `[{"apiToken":[]},{"invitationToken":[]}]`}
 	pathParam := regexp.MustCompile(`\{([a-z_]+)\}`)
 	for _, rt := range (&Server{}).routes() {
 		item := doc["paths"].(map[string]any)[rt.pattern].(map[string]any)

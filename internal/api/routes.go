@@ -37,10 +37,18 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/applications", s.listApplications),
 		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
 		s.team("POST", "/api/v1/applications/{id}/reviews", s.submitReview),
+		s.team("POST", "/api/v1/applications/{id}/regrade", s.regrade),
+		s.team("GET", "/api/v1/media/{id}/comments", s.listComments),
+		s.team("POST", "/api/v1/media/{id}/comments", s.addComment),
+		s.team("POST", "/api/v1/media/{id}/views", s.addViews),
+
+		// A recording: the team, or the candidate who recorded it.
+		s.viewer("GET", "/api/v1/media/{id}/{file}", s.serveMedia),
 
 		// Candidate: the invitation token of their magic link.
 		s.candidate("GET", "/api/v1/candidate", s.showCandidate),
 		s.candidate("PUT", "/api/v1/candidate/answers/{step_id}", s.saveAnswer),
+		s.candidate("POST", "/api/v1/candidate/runs", s.runCode),
 		s.candidate("POST", "/api/v1/candidate/submit", s.submit),
 		s.candidate("PUT", "/api/v1/candidate/time_zone", s.setTimeZone),
 	}

@@ -104,11 +104,12 @@ type interviewInput struct {
 	Title        *string     `json:"title"`
 	Intro        *string     `json:"intro"`
 	DeadlineDays *int        `json:"deadline_days"`
+	Practice     *bool       `json:"practice"`
 	Steps        *[]stepJSON `json:"steps"`
 }
 
 func (in interviewInput) domain() (opening.InterviewInput, error) {
-	out := opening.InterviewInput{JobID: in.JobID, Title: in.Title, Intro: in.Intro, DeadlineDays: in.DeadlineDays}
+	out := opening.InterviewInput{JobID: in.JobID, Title: in.Title, Intro: in.Intro, DeadlineDays: in.DeadlineDays, Practice: in.Practice}
 	if in.Steps != nil {
 		steps := make([]opening.Step, len(*in.Steps))
 		for i, st := range *in.Steps {
@@ -128,6 +129,7 @@ type interviewJSON struct {
 	Title        string     `json:"title"`
 	Intro        string     `json:"intro"`
 	DeadlineDays int        `json:"deadline_days"`
+	Practice     bool       `json:"practice"`
 	Minutes      int        `json:"minutes"`
 	Steps        []stepJSON `json:"steps"`
 	CreatedAt    string     `json:"created_at"`
@@ -136,7 +138,7 @@ type interviewJSON struct {
 
 func newInterview(iv opening.Interview) interviewJSON {
 	out := interviewJSON{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: iv.DeadlineDays,
-		Minutes: iv.Minutes(), Steps: make([]stepJSON, len(iv.Steps)), CreatedAt: ts(iv.CreatedAt), UpdatedAt: ts(iv.UpdatedAt)}
+		Practice: iv.Practice, Minutes: iv.Minutes(), Steps: make([]stepJSON, len(iv.Steps)), CreatedAt: ts(iv.CreatedAt), UpdatedAt: ts(iv.UpdatedAt)}
 	for i, st := range iv.Steps {
 		out.Steps[i] = newStep(st, true)
 	}
@@ -215,6 +217,18 @@ func (st stepJSON) domain(i int) (opening.Step, error) {
 	for _, o := range st.Options {
 		out.Options = append(out.Options, opening.Option{ID: o.ID, Text: o.Text, Correct: o.Correct != nil && *o.Correct})
 	}
+	if kind == opening.KindCode {
+		out.Code = st.codeTask()
+	}
+	if st.ThinkSeconds != nil {
+		out.ThinkSeconds = *st.ThinkSeconds
+	}
+	if st.MaxSeconds != nil {
+		out.MaxSeconds = *st.MaxSeconds
+	}
+	if st.Retakes != nil {
+		out.Retakes = *st.Retakes
+	}
 	return out, nil
 }
 
@@ -267,6 +281,11 @@ func newStep(st opening.Step, withCorrect bool) stepJSON {
 				out.Options[i].Correct = &o.Correct
 			}
 		}
+	case opening.KindVideo:
+		out.ThinkSeconds, out.MaxSeconds, out.Retakes = &st.ThinkSeconds, &st.MaxSeconds, &st.Retakes
+	case opening.KindCode:
+		out.Points = &st.Points
+		out.setCode(st.Code, withCorrect)
 	}
 	return out
 }
@@ -346,12 +365,17 @@ type applicationListJSON struct {
 // answerJSON is an answer as its candidate sees it: without a score,
 // which would tell which options are correct.
 type answerJSON struct {
-	StepID    int64    `json:"step_id"`
-	Kind      string   `json:"kind"`
-	Text      *string  `json:"text,omitempty"`    // text
-	Words     *int     `json:"words,omitempty"`   // text
-	Choices   *[]int64 `json:"choices,omitempty"` // choice: option ids
-	UpdatedAt string   `json:"updated_at"`
+	StepID    int64        `json:"step_id"`
+	Kind      string       `json:"kind"`
+	Text      *string      `json:"text,omitempty"`     // text
+	Words     *int         `json:"words,omitempty"`    // text
+	Choices   *[]int64     `json:"choices,omitempty"`  // choice: option ids
+	Media     *mediaJSON   `json:"media,omitempty"`    // video: the take submitted
+	Takes     []mediaJSON  `json:"takes,omitempty"`    // video: every take, first first
+	Language  *string      `json:"language,omitempty"` // code
+	Code      *string      `json:"code,omitempty"`     // code
+	Grading   *gradingJSON `json:"grading,omitempty"`  // code: the latest grading, once queued
+	UpdatedAt string       `json:"updated_at"`
 }
 
 // scoredAnswerJSON is an answer as the team sees it; score and max_score
@@ -362,7 +386,7 @@ type scoredAnswerJSON struct {
 	MaxScore *float64 `json:"max_score"`
 }
 
-func newAnswer(kind opening.Kind, a interview.Answer) answerJSON {
+func newAnswer(kind opening.Kind, a interview.Answer, rec answerExtras) answerJSON {
 	out := answerJSON{StepID: a.StepID, Kind: string(kind), UpdatedAt: ts(a.UpdatedAt)}
 	switch kind {
 	case opening.KindText:
@@ -371,16 +395,29 @@ func newAnswer(kind opening.Kind, a interview.Answer) answerJSON {
 	case opening.KindChoice:
 		choices := append([]int64{}, a.Choices...)
 		out.Choices = &choices
+	case opening.KindCode:
+		lang, code := string(a.Language), a.Code
+		out.Language, out.Code, out.Grading = &lang, &code, rec.grading(a.StepID)
+	case opening.KindVideo:
+		for _, m := range rec.takes[a.StepID] {
+			mj := newMedia(m, rec.base)
+			out.Takes = append(out.Takes, mj)
+			// Until a take is the answer, the newest one shows how the
+			// first recording is coming along (uploading, or failed).
+			if m.ID == a.MediaID || a.MediaID == 0 {
+				out.Media = &mj
+			}
+		}
 	}
 	return out
 }
 
 // answersInOrder returns the answers to steps, in the steps' order.
-func answersInOrder(steps []opening.Step, answers map[int64]interview.Answer) []answerJSON {
+func answersInOrder(steps []opening.Step, answers map[int64]interview.Answer, rec answerExtras) []answerJSON {
 	out := []answerJSON{}
 	for _, st := range steps {
-		if a, ok := answers[st.ID]; ok {
-			out = append(out, newAnswer(st.Kind, a))
+		if a, ok := rec.answer(st, answers); ok {
+			out = append(out, newAnswer(st.Kind, a, rec))
 		}
 	}
 	return out
@@ -476,10 +513,75 @@ type candidateInterviewJSON struct {
 // answerInput is a candidate's answer: text for text steps, choices (option
 // ids) for choice steps.
 type answerInput struct {
-	Text    *string  `json:"text"`
-	Choices *[]int64 `json:"choices"`
+	Text     *string  `json:"text"`
+	Choices  *[]int64 `json:"choices"`
+	MediaID  *int64   `json:"media_id"` // video: the take to submit, for steps with retakes
+	Language *string  `json:"language"` // code, with code
+	Code     *string  `json:"code"`
 }
 
 type timeZoneInput struct {
 	TimeZone string `json:"time_zone"`
+}
+
+// codeTask reads a code step's settings from a request.
+func (st stepJSON) codeTask() *opening.CodeTask {
+	c := &opening.CodeTask{}
+	for _, l := range st.Languages {
+		c.Languages = append(c.Languages, opening.Language(l))
+	}
+	if st.Starter != nil {
+		c.Starter = map[opening.Language]string{}
+		for l, src := range st.Starter {
+			c.Starter[opening.Language(l)] = src
+		}
+	}
+	if st.Tests != nil {
+		c.Tests = map[opening.Language]opening.CodeTests{}
+		for l, t := range st.Tests {
+			c.Tests[opening.Language(l)] = opening.CodeTests{Visible: t.Visible, Hidden: t.Hidden}
+		}
+	}
+	for _, io := range st.IOCases {
+		c.IOCases = append(c.IOCases, opening.IOCase{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden, Points: io.Points})
+	}
+	if st.TimeLimitMS != nil {
+		c.TimeLimitMS = *st.TimeLimitMS
+	}
+	if st.MemoryMB != nil {
+		c.MemoryMB = *st.MemoryMB
+	}
+	return c
+}
+
+// setCode writes a code step's settings for a response. Candidates
+// (withHidden false) get the visible tests and cases only: hidden tests'
+// code and cases never reach them.
+func (st *stepJSON) setCode(c *opening.CodeTask, withHidden bool) {
+	if c == nil {
+		return
+	}
+	st.Languages = []string{}
+	st.Starter = map[string]string{}
+	st.Tests = map[string]codeTestsJSON{}
+	st.IOCases = []ioCaseJSON{}
+	for _, l := range c.Languages {
+		st.Languages = append(st.Languages, string(l))
+	}
+	for l, src := range c.Starter {
+		st.Starter[string(l)] = src
+	}
+	for l, t := range c.Tests {
+		if !withHidden {
+			t.Hidden = ""
+		}
+		st.Tests[string(l)] = codeTestsJSON{Visible: t.Visible, Hidden: t.Hidden}
+	}
+	for _, io := range c.IOCases {
+		if io.Hidden && !withHidden {
+			continue
+		}
+		st.IOCases = append(st.IOCases, ioCaseJSON{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden, Points: io.Points})
+	}
+	st.TimeLimitMS, st.MemoryMB = &c.TimeLimitMS, &c.MemoryMB
 }

@@ -16,11 +16,11 @@ import (
 
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/blob/disk"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/upload"
 	"github.com/anyhour/anyhour/internal/web"
 )
 
@@ -35,6 +35,10 @@ type Config struct {
 	// TrustedProxies (ANYHOUR_TRUSTED_PROXIES) lists the reverse proxies,
 	// as addresses or CIDR ranges, whose X-Forwarded-For is believed.
 	TrustedProxies string
+	// BlobURL (ANYHOUR_BLOB_URL) is where files and recordings are kept:
+	// file:///a/dir, or s3://bucket/prefix?endpoint=…&region=…; empty
+	// means DataDir/blobs.
+	BlobURL string
 }
 
 // Defaults fills the zero fields of c.
@@ -65,6 +69,9 @@ type App struct {
 	DB     *sqldb.DB
 	Blobs  blob.Store
 	domain.Services
+
+	api     *api.Server
+	uploads *upload.Handler
 }
 
 // Open connects to the database, applies migrations and builds the
@@ -98,11 +105,18 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 // New builds an App over an open, migrated database.
 func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	cfg = cfg.Defaults()
-	blobs, err := disk.New(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, uploads, err := openBlobs(context.Background(), cfg)
 	if err != nil {
-		return nil, fmt.Errorf("blob store: %w", err)
+		return nil, fmt.Errorf("ANYHOUR_BLOB_URL: %w", err)
 	}
-	return &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs, Services: domain.New(db)}, nil
+	a := &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs, Services: domain.New(db, blobs)}
+	a.api = api.New(a.Services, api.Config{BaseURL: cfg.BaseURL}, logger)
+	a.uploads, err = upload.New(upload.Config{Store: uploads, Videos: a.Videos, Authenticate: a.api.Viewer, Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("uploads: %w", err)
+	}
+	a.startGrader()
+	return a, nil
 }
 
 // Close releases the database.
@@ -122,7 +136,8 @@ func (a *App) Handler() http.Handler {
 		w.Write([]byte("ready\n"))
 	})
 	web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
-	api.New(a.Services, api.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
+	a.api.Register(mux)
+	mux.Handle(upload.BasePath, a.uploads)
 	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
 	return httpx.Chain(mux, httpx.RealIP(proxies), httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
 }
@@ -131,5 +146,9 @@ func (a *App) Handler() http.Handler {
 func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
 	a.Interviews.RegisterTasks(w)
+	a.Coding.RegisterTasks(w)
+	if err := a.Videos.RegisterTasks(w); err != nil {
+		a.Logger.Warn("video answers cannot be processed until ffmpeg is installed; they wait in the queue", slog.Any("error", err))
+	}
 	return w
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,15 @@ func TestWorkerRunsInterviewTasks(t *testing.T) {
 			t.Fatalf("task not done: %v", stats)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestBadBlobURLKeepsItsSecret: an S3 URL that does not parse is refused
+// without repeating the secret in it.
+func TestBadBlobURLKeepsItsSecret(t *testing.T) {
+	_, err := app.New(app.Config{DataDir: t.TempDir(), BlobURL: "s3://AKIAEXAMPLE:wJalr/XUtnSECRET@bucket?endpoint=http://127.0.0.1:9"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
+	if err == nil || strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("err = %v", err)
 	}
 }

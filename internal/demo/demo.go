@@ -39,10 +39,11 @@ type team map[account.Role]account.Member
 // seeder holds what a Seed call shares between its steps: the services
 // and a clock it moves through the last three weeks.
 type seeder struct {
-	svc   Services
-	now   time.Time // when Seed was called; nothing is dated after it
-	clock time.Time
-	team  team
+	svc    Services
+	now    time.Time // when Seed was called; nothing is dated after it
+	clock  time.Time
+	team   team
+	videos int // recordings made so far, to tell them apart
 }
 
 // Seed creates the demo organisation on an installation that has none:
@@ -59,8 +60,10 @@ func Seed(ctx context.Context, svc Services) (login Login, err error) {
 	clock := func() time.Time { return s.clock }
 	svc.Accounts.SetClock(clock)
 	svc.Interviews.SetClock(clock)
+	svc.Videos.SetClock(clock)
 	defer svc.Accounts.SetClock(time.Now)
 	defer svc.Interviews.SetClock(time.Now)
+	defer svc.Videos.SetClock(time.Now)
 
 	if login, err = s.createTeam(ctx); err != nil {
 		return login, err

@@ -10,7 +10,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/demo"
-	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -23,12 +23,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func services(db *sqldb.DB) demo.Services { return domain.New(db) }
+func services(t testing.TB, db *sqldb.DB) demo.Services { return domaintest.New(t, db) }
 
 func TestSeed(t *testing.T) {
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
-	svc := services(db)
+	svc := services(t, db)
 	login, err := demo.Seed(ctx, svc)
 	if err != nil {
 		t.Fatalf("Seed: %v", err)
@@ -131,7 +131,7 @@ func checkSubmitted(t *testing.T, svc demo.Services, owner account.Member, j ope
 
 func TestSeedTwice(t *testing.T) {
 	ctx := context.Background()
-	svc := services(sqldbtest.Open(t))
+	svc := services(t, sqldbtest.Open(t))
 	if _, err := demo.Seed(ctx, svc); err != nil {
 		t.Fatalf("first Seed: %v", err)
 	}

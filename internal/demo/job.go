@@ -111,6 +111,12 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 	textIndex := 0
 	for i := 0; i < n; i++ {
 		s.clock = s.clock.Add(minutes(iv.Steps[i].Minutes + 1))
+		if iv.Steps[i].Kind == opening.KindVideo {
+			if err := s.recordVideo(ctx, a, iv.Steps[i].ID); err != nil {
+				return fmt.Errorf("step %d: %w", i+1, err)
+			}
+			continue
+		}
 		in, ok := answerFor(j.steps[i], iv.Steps[i], c, &textIndex)
 		if !ok {
 			continue

@@ -17,10 +17,14 @@ func successJob() job {
 			"to customer sites about four days a month.",
 		interview: "Customer Success Lead — written interview",
 		intro: "Welcome, and thanks for applying!\n\n" +
-			"These five questions take about 40 minutes. Two ask you to write about real situations; three are " +
-			"quick multiple-choice questions. Write the way you would write to a customer: clearly and kindly. " +
+			"These six steps take about 45 minutes. First a short video to say hello; then two questions ask you " +
+			"to write about real situations, and three are quick multiple-choice questions. Write the way you would write to a customer: clearly and kindly. " +
 			"You can stop and come back at any time before the deadline.\n\n— Noor and the customer team",
 		steps: []step{
+			{Step: opening.Step{
+				Kind: opening.KindVideo, Title: "Say hello", MaxSeconds: 90, Retakes: 1,
+				Prompt: "In a minute or so, introduce yourself the way you would to a new customer on a first call.",
+			}},
 			{Step: opening.Step{
 				Kind: opening.KindText, Title: "An account you turned around", Minutes: 12, MaxWords: 300,
 				Prompt: "Tell us about a customer relationship that was going badly and what you did about it. " +

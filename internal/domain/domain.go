@@ -1,15 +1,18 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← interview ←
-// review), so that the app, the pages, the API, the demo, the benchmarks
+// review, video, coding), so that the app, the pages, the API, the demo, the benchmarks
 // and the tests all work with the same set, wired the same way.
 package domain
 
 import (
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/blob"
+	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/video"
 )
 
 // Services is the set of domain services.
@@ -18,14 +21,18 @@ type Services struct {
 	Openings   *opening.Service
 	Interviews *interview.Service
 	Reviews    *review.Service
+	Videos     *video.Service
+	Coding     *coding.Service
 }
 
-// New builds every domain service over db.
-func New(db *sqldb.DB) Services {
+// New builds every domain service over db, keeping files in blobs.
+func New(db *sqldb.DB, blobs blob.Store) Services {
 	var s Services
 	s.Accounts = account.New(db)
 	s.Openings = opening.New(db, s.Accounts)
 	s.Interviews = interview.New(db, s.Accounts, s.Openings)
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Interviews)
+	s.Videos = video.New(db, blobs, s.Openings, s.Interviews)
+	s.Coding = coding.New(db, s.Openings, s.Interviews)
 	return s
 }

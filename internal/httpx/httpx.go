@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 )
@@ -155,4 +156,19 @@ func PathID(r *http.Request, name string) (int64, error) {
 		return 0, apperr.NotFound(name)
 	}
 	return id, nil
+}
+
+// Object is a stored file to serve: a blob.Object has these methods.
+type Object interface {
+	io.ReadSeeker
+	ModTime() time.Time
+}
+
+// ServeObject sends a stored file with its content type, answering range
+// requests (206) and conditional requests, for video players to seek.
+// The file is private: shared caches must not keep it.
+func ServeObject(w http.ResponseWriter, r *http.Request, obj Object, contentType string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	http.ServeContent(w, r, "", obj.ModTime(), obj)
 }

@@ -18,9 +18,14 @@ import (
 // AnswerInput is a candidate's answer to one step: Text for text steps,
 // Choices for choice steps. Exactly the field of the step's kind is set.
 type AnswerInput struct {
-	Text    *string
-	Choices *[]int64
+	Text     *string
+	Choices  *[]int64
+	Language *string // code steps, with Code
+	Code     *string
 }
+
+// MaxCode is the longest code answer accepted, in bytes.
+const MaxCode = 200_000
 
 // SaveAnswer stores the candidate's answer to a step, replacing any
 // earlier one. A text answer over its word limit is kept (nothing typed is
@@ -42,7 +47,7 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 		return ans, err
 	}
 	ans.UpdatedAt = s.now()
-	body, err := json.Marshal(answerBody{Text: ans.Text, Choices: ans.Choices})
+	body, err := json.Marshal(answerBody{Text: ans.Text, Choices: ans.Choices, Language: ans.Language, Code: ans.Code})
 	if err != nil {
 		return ans, err
 	}
@@ -60,6 +65,11 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 		if err := s.start(ctx, tx, a); err != nil {
 			return err
 		}
+		for _, hook := range s.answerHooks {
+			if err := hook(ctx, tx, a, step, ans); err != nil {
+				return err
+			}
+		}
 		_, err := tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, ans.UpdatedAt, a.ID)
 		return err
 	})
@@ -71,7 +81,7 @@ func buildAnswer(step opening.Step, in AnswerInput) (Answer, error) {
 	ans := Answer{StepID: step.ID}
 	switch step.Kind {
 	case opening.KindText:
-		if in.Text == nil || in.Choices != nil {
+		if in.Text == nil || in.Choices != nil || in.Code != nil || in.Language != nil {
 			return ans, apperr.Invalid("text", "this step takes a written answer: send {\"text\": \"…\"}")
 		}
 		if utf8.RuneCountInString(*in.Text) > MaxTextAnswer {
@@ -82,7 +92,7 @@ func buildAnswer(step opening.Step, in AnswerInput) (Answer, error) {
 		}
 		ans.Text = strings.ReplaceAll(*in.Text, "\r\n", "\n")
 	case opening.KindChoice:
-		if in.Choices == nil || in.Text != nil {
+		if in.Choices == nil || in.Text != nil || in.Code != nil || in.Language != nil {
 			return ans, apperr.Invalid("choices", "this step takes a choice: send {\"choices\": [option ids]}")
 		}
 		chosen, err := checkChoices(step, *in.Choices)
@@ -92,10 +102,33 @@ func buildAnswer(step opening.Step, in AnswerInput) (Answer, error) {
 		ans.Choices = chosen
 		score, max := ScoreChoice(step, chosen)
 		ans.Score, ans.MaxScore = &score, &max
+	case opening.KindCode:
+		if in.Code == nil || in.Language == nil || in.Text != nil || in.Choices != nil {
+			return ans, apperr.Invalid("code", "this step takes code: send {\"language\": \"…\", \"code\": \"…\"}")
+		}
+		lang := opening.Language(*in.Language)
+		if !step.Code.Supports(lang) {
+			return ans, apperr.Invalid("language", "this task is answered in %s, not %q", languageList(step.Code), *in.Language)
+		}
+		if len(*in.Code) > MaxCode {
+			return ans, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", MaxCode/1000)
+		}
+		if !utf8.ValidString(*in.Code) || strings.ContainsRune(*in.Code, 0) {
+			return ans, apperr.Invalid("code", "the code contains characters that are not text")
+		}
+		ans.Language, ans.Code = lang, strings.ReplaceAll(*in.Code, "\r\n", "\n")
 	default:
 		return ans, apperr.Invalid("step_id", "%s steps are not answered this way", step.Kind.Label())
 	}
 	return ans, nil
+}
+
+func languageList(c *opening.CodeTask) string {
+	var names []string
+	for _, l := range c.Languages {
+		names = append(names, l.Label())
+	}
+	return strings.Join(names, " or ")
 }
 
 func checkChoices(step opening.Step, ids []int64) ([]int64, error) {
@@ -170,6 +203,11 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 		if err != nil {
 			return err
 		}
+		for _, check := range s.submitChecks {
+			if err := check(ctx, tx, a); err != nil {
+				return err
+			}
+		}
 		for _, st := range iv.Steps {
 			ans := answers[st.ID]
 			if st.Kind == opening.KindText && st.MaxWords > 0 && ans.Words() > st.MaxWords {
@@ -229,7 +267,7 @@ func answersIn(ctx context.Context, tx *sqldb.DB, appID int64) (map[int64]Answer
 		if err := jsonUnmarshal(body, &b); err != nil {
 			return nil, err
 		}
-		a.Text, a.Choices = b.Text, b.Choices
+		a.Text, a.Choices, a.MediaID, a.Language, a.Code = b.Text, b.Choices, b.MediaID, b.Language, b.Code
 		out[a.StepID] = a
 	}
 	return out, rows.Err()

@@ -24,17 +24,59 @@ func Rescore(steps []opening.Step, answers map[int64]Answer) {
 	}
 }
 
-// Total adds up the choice scores of steps; ok is false when no step is
-// scored.
+// Total adds up the scores of steps scored automatically: choices, from
+// their options, and code, from its grading (nothing until graded); ok is
+// false when no step is scored.
 func Total(steps []opening.Step, answers map[int64]Answer) (score, max float64, ok bool) {
 	for _, st := range steps {
-		if st.Kind != opening.KindChoice {
-			continue
+		switch st.Kind {
+		case opening.KindChoice:
+			sc, mx := ScoreChoice(st, answers[st.ID].Choices)
+			score, max, ok = score+sc, max+mx, true
+		case opening.KindCode:
+			if a := answers[st.ID]; a.Score != nil {
+				score += *a.Score
+			}
+			max, ok = max+st.Points, true
 		}
-		sc, mx := ScoreChoice(st, answers[st.ID].Choices)
-		score, max, ok = score+sc, max+mx, true
 	}
 	return score, max, ok
+}
+
+// SetScore stores the score of an answer scored in the background (code,
+// once graded), and brings the application's total up to date if it was
+// submitted.
+func (s *Service) SetScore(ctx context.Context, appID, stepID int64, score, max float64) error {
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var status Status
+		var orgID, ivID int64
+		err := tx.QueryRow(ctx, `UPDATE applications SET updated_at = updated_at WHERE id = $1 RETURNING status, org_id, interview_id`,
+			appID).Scan(&status, &orgID, &ivID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE answers SET score = $1, max_score = $2 WHERE application_id = $3 AND step_id = $4`,
+			score, max, appID, stepID); err != nil {
+			return err
+		}
+		if status != Submitted && status != Decided {
+			return nil
+		}
+		iv, err := s.openings.InterviewInOrg(ctx, orgID, ivID)
+		if err != nil {
+			return err
+		}
+		answers, err := answersIn(ctx, tx, appID)
+		if err != nil {
+			return err
+		}
+		total, most, ok := Total(iv.Steps, answers)
+		if !ok {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `UPDATE applications SET score = $1, max_score = $2 WHERE id = $3`, total, most, appID)
+		return err
+	})
 }
 
 // RegisterTasks registers the background work this package does.

@@ -1,6 +1,7 @@
 package interview
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -16,7 +17,26 @@ type Service struct {
 	accounts *account.Service
 	openings *opening.Service
 	now      func() time.Time
+	// submitChecks run inside Submit's transaction, after the
+	// application is locked; any error stops the submission.
+	submitChecks []SubmitCheck
+	answerHooks  []AnswerHook
 }
+
+// AnswerHook is work another package does when an answer is saved, in
+// the same transaction: package coding enqueues the grading of code.
+type AnswerHook func(ctx context.Context, tx *sqldb.DB, a Application, step opening.Step, ans Answer) error
+
+// OnAnswer adds a hook to SaveAnswer. Call it while wiring services.
+func (s *Service) OnAnswer(hook AnswerHook) { s.answerHooks = append(s.answerHooks, hook) }
+
+// SubmitCheck is a check another package adds to Submit, such as "no
+// recording is still uploading". It runs in Submit's transaction.
+type SubmitCheck func(ctx context.Context, tx *sqldb.DB, a Application) error
+
+// OnSubmit adds a check to Submit. Call it while wiring services, before
+// any request is served.
+func (s *Service) OnSubmit(check SubmitCheck) { s.submitChecks = append(s.submitChecks, check) }
 
 // New returns a Service using db.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service) *Service {

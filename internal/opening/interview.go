@@ -22,14 +22,15 @@ type InterviewInput struct {
 	Title        *string
 	Intro        *string
 	DeadlineDays *int
+	Practice     *bool
 	Steps        *[]Step
 }
 
-const interviewColumns = `id, org_id, job_id, title, intro, deadline_days, created_at, updated_at`
+const interviewColumns = `id, org_id, job_id, title, intro, deadline_days, practice, created_at, updated_at`
 
 func scanInterview(row interface{ Scan(...any) error }) (Interview, error) {
 	var iv Interview
-	err := row.Scan(&iv.ID, &iv.OrgID, &iv.JobID, &iv.Title, &iv.Intro, &iv.DeadlineDays, &iv.CreatedAt, &iv.UpdatedAt)
+	err := row.Scan(&iv.ID, &iv.OrgID, &iv.JobID, &iv.Title, &iv.Intro, &iv.DeadlineDays, &iv.Practice, &iv.CreatedAt, &iv.UpdatedAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return iv, apperr.NotFound("interview")
 	}
@@ -53,6 +54,9 @@ func (in InterviewInput) apply(iv *Interview) error {
 			return apperr.Invalid("deadline_days", "the deadline must be between 1 and %d days after the invitation", MaxDeadline)
 		}
 		iv.DeadlineDays = *in.DeadlineDays
+	}
+	if in.Practice != nil {
+		iv.Practice = *in.Practice
 	}
 	if in.Steps != nil {
 		steps := *in.Steps
@@ -100,9 +104,9 @@ func (s *Service) CreateInterview(ctx context.Context, actor account.Member, in 
 			return apperr.Invalid("job_id", "job %d not found", *in.JobID)
 		}
 		iv.JobID = *in.JobID
-		err := tx.QueryRow(ctx, `INSERT INTO interviews (org_id, job_id, title, intro, deadline_days, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			iv.OrgID, iv.JobID, iv.Title, iv.Intro, iv.DeadlineDays, iv.CreatedAt, iv.UpdatedAt).Scan(&iv.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO interviews (org_id, job_id, title, intro, deadline_days, practice, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			iv.OrgID, iv.JobID, iv.Title, iv.Intro, iv.DeadlineDays, iv.Practice, iv.CreatedAt, iv.UpdatedAt).Scan(&iv.ID)
 		if err != nil {
 			return err
 		}
@@ -138,8 +142,8 @@ func (s *Service) UpdateInterview(ctx context.Context, actor account.Member, id 
 			return err
 		}
 		iv.UpdatedAt = s.now()
-		_, err = tx.Exec(ctx, `UPDATE interviews SET title = $1, intro = $2, deadline_days = $3, updated_at = $4 WHERE id = $5`,
-			iv.Title, iv.Intro, iv.DeadlineDays, iv.UpdatedAt, iv.ID)
+		_, err = tx.Exec(ctx, `UPDATE interviews SET title = $1, intro = $2, deadline_days = $3, practice = $4, updated_at = $5 WHERE id = $6`,
+			iv.Title, iv.Intro, iv.DeadlineDays, iv.Practice, iv.UpdatedAt, iv.ID)
 		if err != nil {
 			return err
 		}
@@ -169,7 +173,8 @@ func (s *Service) saveSteps(ctx context.Context, tx *sqldb.DB, iv *Interview, ol
 	kept := map[int64]bool{}
 	for i := range iv.Steps {
 		st := &iv.Steps[i]
-		raw, err := json.Marshal(settings{MaxWords: st.MaxWords, Multiple: st.Multiple, Points: st.Points})
+		raw, err := json.Marshal(settings{MaxWords: st.MaxWords, Multiple: st.Multiple, Points: st.Points,
+			ThinkSeconds: st.ThinkSeconds, MaxSeconds: st.MaxSeconds, Retakes: st.Retakes, Code: st.Code.settings()})
 		if err != nil {
 			return err
 		}
@@ -318,6 +323,8 @@ func (s *Service) loadSteps(ctx context.Context, db *sqldb.DB, interviewID int64
 			return nil, fmt.Errorf("step %d settings: %w", st.ID, err)
 		}
 		st.MaxWords, st.Multiple, st.Points = set.MaxWords, set.Multiple, set.Points
+		st.ThinkSeconds, st.MaxSeconds, st.Retakes = set.ThinkSeconds, set.MaxSeconds, set.Retakes
+		st.Code = set.Code.task()
 		steps = append(steps, st)
 	}
 	if err := rows.Err(); err != nil {

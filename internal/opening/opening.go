@@ -38,9 +38,13 @@ type Interview struct {
 	Title        string
 	Intro        string
 	DeadlineDays int // the deadline is this many days after the invitation
-	Steps        []Step
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Practice offers the candidate a practice video question before the
+	// first step. Its recording stays in their browser: it is never
+	// uploaded, so never kept nor shown to reviewers.
+	Practice  bool
+	Steps     []Step
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Minutes is the estimated time to complete every step.
@@ -80,7 +84,9 @@ const (
 var Kinds = []Kind{KindVideo, KindText, KindChoice, KindCode, KindTakehome, KindCodeReview, KindFile}
 
 // Available reports whether steps of kind k can be created in this version.
-func (k Kind) Available() bool { return k == KindText || k == KindChoice }
+func (k Kind) Available() bool {
+	return k == KindText || k == KindChoice || k == KindVideo || k == KindCode
+}
 
 // Known reports whether k is a step kind at all.
 func (k Kind) Known() bool {
@@ -131,7 +137,85 @@ type Step struct {
 	// created, so that reviewers can still read what a candidate chose.
 	// Candidates never see them; choosing one scores as a wrong choice.
 	Former []Option
+
+	ThinkSeconds int // video: time to think before recording starts; 0 means "start when ready"
+	MaxSeconds   int // video: the longest a take may run
+	Retakes      int // video: takes allowed after the first; with any, the candidate picks the one to submit
+
+	Code *CodeTask // code: the task's languages, starter code, tests and limits
 }
+
+// Language is a programming language a code step may be answered in.
+type Language string
+
+// Languages code steps support.
+const (
+	Python     Language = "python"
+	JavaScript Language = "javascript"
+	Go         Language = "go"
+)
+
+// Languages lists the supported languages, in the order editors offer them.
+var Languages = []Language{Python, JavaScript, Go}
+
+// Valid reports whether l is a supported language.
+func (l Language) Valid() bool { return l == Python || l == JavaScript || l == Go }
+
+// Label is the language's name for people.
+func (l Language) Label() string {
+	switch l {
+	case Python:
+		return "Python"
+	case JavaScript:
+		return "JavaScript"
+	case Go:
+		return "Go"
+	}
+	return string(l)
+}
+
+// CodeTask is a code step's task. Tests take DESIGN.md's forms per
+// language; IOCases run the program with stdin and compare its stdout, in
+// any of the languages.
+type CodeTask struct {
+	Languages   []Language
+	Starter     map[Language]string
+	Tests       map[Language]CodeTests
+	IOCases     []IOCase
+	TimeLimitMS int // per run
+	MemoryMB    int
+}
+
+// CodeTests are one language's test sources.
+type CodeTests struct {
+	Visible string // candidates see these and run them before submitting
+	Hidden  string // run only when grading; never shown to candidates
+}
+
+// IOCase is a stdin/stdout case.
+type IOCase struct {
+	Name   string
+	Stdin  string
+	Stdout string
+	Hidden bool
+	Points float64 // 0: an even share
+}
+
+// Supports reports whether the task may be answered in l.
+func (c *CodeTask) Supports(l Language) bool {
+	if c == nil {
+		return false
+	}
+	for _, x := range c.Languages {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+// Takes is how many recordings a candidate may make for a video step.
+func (s Step) Takes() int { return s.Retakes + 1 }
 
 // Option is a choice step's option.
 type Option struct {
@@ -155,6 +239,69 @@ type settings struct {
 	MaxWords int     `json:"max_words,omitempty"`
 	Multiple bool    `json:"multiple,omitempty"`
 	Points   float64 `json:"points,omitempty"`
+
+	ThinkSeconds int `json:"think_seconds,omitempty"`
+	MaxSeconds   int `json:"max_seconds,omitempty"`
+	Retakes      int `json:"retakes,omitempty"`
+
+	Code *codeSettings `json:"code,omitempty"`
+}
+
+// codeSettings is a CodeTask as the settings column holds it.
+type codeSettings struct {
+	Languages   []Language                 `json:"languages"`
+	Starter     map[Language]string        `json:"starter,omitempty"`
+	Tests       map[Language]codeTestsJSON `json:"tests,omitempty"`
+	IOCases     []ioCaseJSON               `json:"io_cases,omitempty"`
+	TimeLimitMS int                        `json:"time_limit_ms"`
+	MemoryMB    int                        `json:"memory_mb"`
+}
+
+type codeTestsJSON struct {
+	Visible string `json:"visible,omitempty"`
+	Hidden  string `json:"hidden,omitempty"`
+}
+
+type ioCaseJSON struct {
+	Name   string  `json:"name"`
+	Stdin  string  `json:"stdin"`
+	Stdout string  `json:"stdout"`
+	Hidden bool    `json:"hidden,omitempty"`
+	Points float64 `json:"points,omitempty"`
+}
+
+func (c *CodeTask) settings() *codeSettings {
+	if c == nil {
+		return nil
+	}
+	out := &codeSettings{Languages: c.Languages, Starter: c.Starter, TimeLimitMS: c.TimeLimitMS, MemoryMB: c.MemoryMB}
+	if len(c.Tests) > 0 {
+		out.Tests = map[Language]codeTestsJSON{}
+		for l, t := range c.Tests {
+			out.Tests[l] = codeTestsJSON(t)
+		}
+	}
+	for _, io := range c.IOCases {
+		out.IOCases = append(out.IOCases, ioCaseJSON(io))
+	}
+	return out
+}
+
+func (c *codeSettings) task() *CodeTask {
+	if c == nil {
+		return nil
+	}
+	out := &CodeTask{Languages: c.Languages, Starter: c.Starter, TimeLimitMS: c.TimeLimitMS, MemoryMB: c.MemoryMB}
+	if len(c.Tests) > 0 {
+		out.Tests = map[Language]CodeTests{}
+		for l, t := range c.Tests {
+			out.Tests[l] = CodeTests(t)
+		}
+	}
+	for _, io := range c.IOCases {
+		out.IOCases = append(out.IOCases, IOCase(io))
+	}
+	return out
 }
 
 // TaskInterviewChanged is the queue task enqueued, in the same

@@ -57,7 +57,13 @@ func TestStepValidation(t *testing.T) {
 		{"no title", opening.Step{Kind: opening.KindText}, "title cannot be empty"},
 		{"negative word limit", opening.Step{Kind: opening.KindText, Title: "T", MaxWords: -1}, "word limit"},
 		{"unknown kind", opening.Step{Kind: "essay", Title: "T"}, "unknown kind"},
-		{"video not yet", opening.Step{Kind: opening.KindVideo, Title: "T"}, "not available"},
+		{"take-home not yet", opening.Step{Kind: opening.KindTakehome, Title: "T"}, "not available"},
+		{"code without a task", opening.Step{Kind: opening.KindCode, Title: "T"}, "needs its languages"},
+		{"video defaults", opening.Step{Kind: opening.KindVideo, Title: "T"}, ""},
+		{"video ok", opening.Step{Kind: opening.KindVideo, Title: "T", ThinkSeconds: 30, MaxSeconds: 180, Retakes: 2}, ""},
+		{"video too long", opening.Step{Kind: opening.KindVideo, Title: "T", MaxSeconds: 3600}, "between 10 and"},
+		{"video negative think", opening.Step{Kind: opening.KindVideo, Title: "T", ThinkSeconds: -1}, "think time"},
+		{"video many retakes", opening.Step{Kind: opening.KindVideo, Title: "T", Retakes: 11}, "retakes must be"},
 		{"single ok", choice(false, true, false), ""},
 		{"one option", choice(false, true), "between 2 and"},
 		{"no correct", choice(false, false, false), "at least one option as correct"},
@@ -149,5 +155,26 @@ func TestRemovedOptionsStayReadable(t *testing.T) {
 	}
 	if len(got.Steps[0].Options) != 2 || len(got.Steps[0].Former) != 1 || got.Steps[0].Former[0] != gone {
 		t.Errorf("options %+v, former %+v; want A, B and former C", got.Steps[0].Options, got.Steps[0].Former)
+	}
+}
+
+func TestVideoStepRoundTrips(t *testing.T) {
+	ctx, s, owner, job := setup(t)
+	iv, err := s.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Video"), Practice: ptr(true), Steps: &[]opening.Step{
+		{Kind: opening.KindVideo, Title: "Tell us", ThinkSeconds: 20, MaxSeconds: 90, Retakes: 1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Interview(ctx, owner, iv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := got.Steps[0]
+	if !got.Practice || st.ThinkSeconds != 20 || st.MaxSeconds != 90 || st.Retakes != 1 || st.Takes() != 2 {
+		t.Errorf("read back practice=%v step=%+v", got.Practice, st)
+	}
+	if st.Minutes != 5 { // two takes of 20 s + 90 s, plus a minute
+		t.Errorf("estimated minutes = %d, want 5", st.Minutes)
 	}
 }

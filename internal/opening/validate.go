@@ -2,6 +2,9 @@ package opening
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
+
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/plaintext"
 )
@@ -15,6 +18,18 @@ const (
 	MaxDescription = 50_000
 	MaxWordLimit   = 10_000
 	MaxDeadline    = 365
+	MaxThink       = 600  // seconds of think time
+	MaxRecording   = 1800 // seconds a video answer may run
+	MaxRetakes     = 10
+	// DefaultMaxSeconds is a video step's length when none is given.
+	DefaultMaxSeconds = 120
+
+	// Code steps.
+	DefaultTimeLimitMS = 10_000
+	DefaultMemoryMB    = 256
+	MaxCodeSource      = 200_000 // bytes of a starter or a test file
+	MaxIOCases         = 100
+	MaxIOText          = 1 << 20 // bytes of one case's stdin or expected stdout
 )
 
 // checkText trims s and checks it against a length limit. Texts allowed
@@ -49,15 +64,21 @@ func normalizeStep(i int, s Step) (Step, error) {
 			return s, apperr.Invalid(f("max_words"), "step %d: the word limit must be between 0 (none) and %d", i+1, MaxWordLimit)
 		}
 		s.Multiple, s.Points, s.Options = false, 0, nil
+		s.ThinkSeconds, s.MaxSeconds, s.Retakes, s.Code = 0, 0, 0, nil
 	case KindChoice:
 		return normalizeChoice(i, s)
+	case KindVideo:
+		return normalizeVideo(i, s)
+	case KindCode:
+		return normalizeCode(i, s)
 	}
 	return s, nil
 }
 
 func normalizeChoice(i int, s Step) (Step, error) {
 	f := func(name string) string { return fmt.Sprintf("steps[%d].%s", i, name) }
-	s.MaxWords = 0
+	s.MaxWords, s.Code = 0, nil
+	s.ThinkSeconds, s.MaxSeconds, s.Retakes = 0, 0, 0
 	if s.Points == 0 {
 		s.Points = 1
 	}
@@ -90,4 +111,132 @@ func normalizeChoice(i int, s Step) (Step, error) {
 		return s, apperr.Invalid(f("options"), "step %d: only one option can be correct unless several may be chosen", i+1)
 	}
 	return s, nil
+}
+
+func normalizeVideo(i int, s Step) (Step, error) {
+	f := func(name string) string { return fmt.Sprintf("steps[%d].%s", i, name) }
+	s.MaxWords, s.Multiple, s.Points, s.Options, s.Code = 0, false, 0, nil, nil
+	if s.MaxSeconds == 0 {
+		s.MaxSeconds = DefaultMaxSeconds
+	}
+	if s.ThinkSeconds < 0 || s.ThinkSeconds > MaxThink {
+		return s, apperr.Invalid(f("think_seconds"), "step %d: think time must be between 0 (start when ready) and %d seconds", i+1, MaxThink)
+	}
+	if s.MaxSeconds < 10 || s.MaxSeconds > MaxRecording {
+		return s, apperr.Invalid(f("max_seconds"), "step %d: a recording may last between 10 and %d seconds", i+1, MaxRecording)
+	}
+	if s.Retakes < 0 || s.Retakes > MaxRetakes {
+		return s, apperr.Invalid(f("retakes"), "step %d: retakes must be between 0 (one take) and %d", i+1, MaxRetakes)
+	}
+	if s.Minutes == 0 {
+		// Think time, every take, and a minute to settle in.
+		s.Minutes = (s.Takes()*(s.ThinkSeconds+s.MaxSeconds) + 60 + 59) / 60
+	}
+	return s, nil
+}
+
+func normalizeCode(i int, s Step) (Step, error) {
+	f := func(name string) string { return fmt.Sprintf("steps[%d].%s", i, name) }
+	s.MaxWords, s.Multiple, s.Options = 0, false, nil
+	s.ThinkSeconds, s.MaxSeconds, s.Retakes = 0, 0, 0
+	if s.Code == nil {
+		return s, apperr.Invalid(f("languages"), "step %d: a coding task needs its languages and tests", i+1)
+	}
+	c := *s.Code
+	c.IOCases = append([]IOCase(nil), c.IOCases...)
+	if s.Points == 0 {
+		s.Points = 1
+	}
+	if !(s.Points >= 0 && s.Points <= 1000) {
+		return s, apperr.Invalid(f("points"), "step %d: points must be between 0 and 1000", i+1)
+	}
+	if c.TimeLimitMS == 0 {
+		c.TimeLimitMS = DefaultTimeLimitMS
+	}
+	if c.TimeLimitMS < 1000 || c.TimeLimitMS > 60_000 {
+		return s, apperr.Invalid(f("time_limit_ms"), "step %d: the time limit must be between 1000 and 60000 ms", i+1)
+	}
+	if c.MemoryMB == 0 {
+		c.MemoryMB = DefaultMemoryMB
+	}
+	if c.MemoryMB < 32 || c.MemoryMB > 2048 {
+		return s, apperr.Invalid(f("memory_mb"), "step %d: the memory limit must be between 32 and 2048 MB", i+1)
+	}
+	if len(c.Languages) == 0 {
+		return s, apperr.Invalid(f("languages"), "step %d: choose at least one language (python, javascript, go)", i+1)
+	}
+	seen := map[Language]bool{}
+	for _, l := range c.Languages {
+		if !l.Valid() {
+			return s, apperr.Invalid(f("languages"), "step %d: %q is not a supported language (python, javascript, go)", i+1, l)
+		}
+		if seen[l] {
+			return s, apperr.Invalid(f("languages"), "step %d: %s is listed twice", i+1, l.Label())
+		}
+		seen[l] = true
+	}
+	for l, src := range c.Starter {
+		if !seen[l] {
+			return s, apperr.Invalid(f("starter"), "step %d: starter code for %q, which is not one of the step's languages", i+1, l)
+		}
+		if err := checkSource(f("starter."+string(l)), fmt.Sprintf("step %d's %s starter code", i+1, l.Label()), src); err != nil {
+			return s, err
+		}
+	}
+	for l, t := range c.Tests {
+		if !seen[l] {
+			return s, apperr.Invalid(f("tests"), "step %d: tests for %q, which is not one of the step's languages", i+1, l)
+		}
+		if err := checkSource(f("tests."+string(l)+".visible"), fmt.Sprintf("step %d's visible %s tests", i+1, l.Label()), t.Visible); err != nil {
+			return s, err
+		}
+		if err := checkSource(f("tests."+string(l)+".hidden"), fmt.Sprintf("step %d's hidden %s tests", i+1, l.Label()), t.Hidden); err != nil {
+			return s, err
+		}
+	}
+	if len(c.IOCases) > MaxIOCases {
+		return s, apperr.Invalid(f("io_cases"), "step %d: at most %d stdin/stdout cases", i+1, MaxIOCases)
+	}
+	names := map[string]bool{}
+	for j := range c.IOCases {
+		io := &c.IOCases[j]
+		field := fmt.Sprintf("steps[%d].io_cases[%d]", i, j)
+		name, err := checkText(field+".name", fmt.Sprintf("step %d, case %d's name", i+1, j+1), io.Name, MaxTitle, true)
+		if err != nil {
+			return s, err
+		}
+		if names[name] {
+			return s, apperr.Invalid(field+".name", "step %d: two cases are named %q", i+1, name)
+		}
+		names[name] = true
+		io.Name = name
+		for _, part := range []struct{ field, label, text string }{{"stdin", "input", io.Stdin}, {"stdout", "expected output", io.Stdout}} {
+			if len(part.text) > MaxIOText || !utf8.ValidString(part.text) || strings.ContainsRune(part.text, 0) {
+				return s, apperr.Invalid(field+"."+part.field, "step %d, case %q: the %s must be text of at most 1 MB", i+1, name, part.label)
+			}
+		}
+		if !(io.Points >= 0 && io.Points <= 1000) {
+			return s, apperr.Invalid(field+".points", "step %d, case %q: points must be between 0 and 1000", i+1, name)
+		}
+	}
+	// Every language must have something to grade it by.
+	for _, l := range c.Languages {
+		t := c.Tests[l]
+		if strings.TrimSpace(t.Visible) == "" && strings.TrimSpace(t.Hidden) == "" && len(c.IOCases) == 0 {
+			return s, apperr.Invalid(f("tests"), "step %d: %s has no tests; add tests for it or stdin/stdout cases", i+1, l.Label())
+		}
+	}
+	s.Code = &c
+	return s, nil
+}
+
+// checkSource checks a source file: text, within MaxCodeSource.
+func checkSource(field, label, src string) error {
+	if len(src) > MaxCodeSource {
+		return apperr.Invalid(field, "%s is longer than %d KB", label, MaxCodeSource/1000)
+	}
+	if !utf8.ValidString(src) || strings.ContainsRune(src, 0) {
+		return apperr.Invalid(field, "%s contains characters that are not text", label)
+	}
+	return nil
 }

@@ -5,10 +5,12 @@ import (
 	"strconv"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/video"
 )
 
 // appStep is one step of an application as a reviewer reads it.
@@ -22,9 +24,14 @@ type appStep struct {
 	Options  []appOption
 	Score    float64
 	Max      float64
-	Rating   int     // the reviewer's own rating, as entered or saved
-	Average  float64 // over every review, once the reviewer has submitted
-	Rated    bool    // Average is set
+	Rating   int       // the reviewer's own rating, as entered or saved
+	Average  float64   // over every review, once the reviewer has submitted
+	Rated    bool      // Average is set
+	Video    *appVideo // video steps: the take to watch, its comments and coverage
+
+	Language opening.Language // code steps
+	Code     string
+	Grading  *coding.Grading // code steps: every test, hidden ones included, and the logs
 }
 
 type appOption struct {
@@ -54,6 +61,7 @@ type applicationPage struct {
 	TZ             string
 	Score, Max     float64
 	Scored         bool
+	Graded         bool // a coding task counts in the score, so it is more than a quiz score
 	CanReview      bool // the member may review and the candidate has submitted
 	Reviewed       bool // the member has submitted a review
 	ReviewCount    int
@@ -62,6 +70,8 @@ type applicationPage struct {
 	Recommendation string
 	Note           string
 	Recs           []review.Recommendation
+	HasVideo       bool // a take to play: the page loads the player
+	HasCode        bool // code to highlight
 }
 
 func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -116,9 +126,36 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, true, answers))
 		}
 	}
+	if err := s.addVideos(ctx, m, a.ID, d.Steps, answers); err != nil {
+		return d, err
+	}
+	gradings, err := s.Coding.ForApplication(ctx, a.ID)
+	if err != nil {
+		return d, err
+	}
 	for i := range d.Steps {
 		st := &d.Steps[i]
-		if st.Step.Kind == opening.KindChoice && !st.Removed {
+		if st.Step.Kind != opening.KindCode {
+			continue
+		}
+		ans := answers[st.Step.ID]
+		st.Language, st.Code, st.Answered = ans.Language, ans.Code, ans.Code != ""
+		st.Max = st.Step.Points // until graded, as interview.Total counts it
+		if g, ok := gradings[st.Step.ID]; ok {
+			st.Grading = &g
+			if g.Score != nil && g.MaxScore != nil {
+				st.Score, st.Max = *g.Score, *g.MaxScore
+			}
+		}
+	}
+	for i := range d.Steps {
+		st := &d.Steps[i]
+		d.HasVideo = d.HasVideo || (st.Video != nil && st.Video.Take.Status == video.Ready)
+		if st.Step.Kind == opening.KindCode {
+			d.Graded = true
+			d.HasCode = d.HasCode || st.Answered
+		}
+		if (st.Step.Kind == opening.KindChoice || st.Step.Kind == opening.KindCode) && !st.Removed {
 			d.Score, d.Max, d.Scored = d.Score+st.Score, d.Max+st.Max, true
 		}
 		if sum.Mine != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 const (
-	sessionCookie = "anyhour_session"
+	sessionCookie = account.SessionCookie
 	flashCookie   = "anyhour_flash"
 	// candidateCookiePrefix + application id holds that application's
 	// link token, so one browser can hold several applications at once.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -21,6 +22,20 @@ type candidateStepPage struct {
 	PrevURL string
 	Closed  string // why the answer can no longer change; empty while open
 	Unsaved string // text that was typed but could not be saved
+	Token   string // the link's token, for the recorder's uploads
+
+	Run      *grading.Outcome // code: the results of "Run the visible tests"
+	RunError string
+	Draft    string // code: what was typed and run but not saved
+}
+
+// CodeDraft is what the code editor holds: the code just run, else the
+// saved answer or the starter code.
+func (d candidateStepPage) CodeDraft() string {
+	if d.Draft != "" {
+		return d.Draft
+	}
+	return d.Row.CodeText()
 }
 
 func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a interview.Application) error {
@@ -39,7 +54,11 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a int
 			return err
 		}
 	}
-	s.render(w, r, http.StatusOK, "candidate_step", v.page(row.Step.Title, v.stepPage(row, i)))
+	d := v.stepPage(row, i)
+	if row.Step.Kind == opening.KindVideo && d.Closed == "" {
+		d.Token = candidateToken(r, a.ID)
+	}
+	s.render(w, r, http.StatusOK, "candidate_step", v.page(row.Step.Title, d))
 	return nil
 }
 
@@ -62,27 +81,27 @@ func (v candidateView) stepPage(row candidateStepRow, i int) candidateStepPage {
 // reason, and one over the word limit is saved and comes back with a
 // warning instead of moving on.
 func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a interview.Application) error {
-	v, err := s.loadCandidate(r.Context(), a)
+	v, row, i, err := s.stepForm(r, a)
 	if err != nil {
 		return err
 	}
-	row, i, ok := candidateStep(v, r)
-	if !ok {
-		return apperr.NotFound("step")
-	}
-	if err := r.ParseForm(); err != nil {
-		return apperr.Invalid("", "the form could not be read; please try again")
+	if row.Step.Kind == opening.KindVideo {
+		return s.chooseCandidateTake(w, r, a, v, row, i)
 	}
 	in, typed, err := candidateAnswerInput(row.Step, r)
 	if err == nil {
 		_, err = s.Interviews.SaveAnswer(r.Context(), a, row.Step.ID, in)
 	}
+	auto := r.Header.Get("X-Anyhour-Autosave") != "" && row.Step.Kind == opening.KindCode
 	if err != nil {
 		msg, err2 := formError(err)
 		if err2 != nil {
 			return err2
 		}
 		status, _ := httpx.Status(err)
+		if auto {
+			return autosaved(w, status, "Not saved: "+candidateSentence(msg))
+		}
 		row.Answer = typed
 		row.Words = typed.Words()
 		d := v.stepPage(row, i)
@@ -90,7 +109,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 			// Closed meanwhile (submitted in another tab, or past the
 			// deadline): show what was saved, and what was typed to copy.
 			d.Row = v.Steps()[i]
-			d.Unsaved = typed.Text
+			d.Unsaved = typed.Text + typed.Code
 			if d.Closed == "" {
 				d.Closed = candidateSentence(msg)
 			}
@@ -101,6 +120,9 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 		return nil
 	}
 	saved := "Saved at " + inZone(v.Now, v.Zone()).Format("15:04") + "."
+	if auto {
+		return autosaved(w, http.StatusOK, saved)
+	}
 	if row.Step.Kind == opening.KindText && row.Step.MaxWords > 0 && typed.Words() > row.Step.MaxWords {
 		row.Answer, row.Words, row.Answered, row.Over = typed, typed.Words(), true, true
 		p := v.page(row.Step.Title, v.stepPage(row, i))
@@ -110,13 +132,18 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 		return nil
 	}
 	s.setFlash(w, saved)
+	return redirect(w, r, v.after(r, row, i))
+}
+
+// after is where a saved step goes: on to the next step, or back to it.
+func (v candidateView) after(r *http.Request, row candidateStepRow, i int) string {
 	if r.PostFormValue("then") != "next" {
-		return redirect(w, r, row.URL)
+		return row.URL
 	}
 	if i+1 < len(v.Interview.Steps) {
-		return redirect(w, r, v.Steps()[i+1].URL)
+		return v.Steps()[i+1].URL
 	}
-	return redirect(w, r, v.Base()+"/review")
+	return v.Base() + "/review"
 }
 
 // candidateAnswerInput reads the answer from the form, and returns it also
@@ -138,6 +165,27 @@ func candidateAnswerInput(st opening.Step, r *http.Request) (interview.AnswerInp
 		}
 		typed.Choices = ids
 		return interview.AnswerInput{Choices: &ids}, typed, nil
+	case opening.KindCode:
+		lang, code := r.PostForm.Get("language"), r.PostForm.Get("code")
+		typed.Language, typed.Code = opening.Language(lang), code
+		return interview.AnswerInput{Language: &lang, Code: &code}, typed, nil
 	}
 	return interview.AnswerInput{}, typed, apperr.Invalid("step", "%s steps cannot be answered on this page yet", st.Kind.Label())
+}
+
+// stepForm loads what a form posted to one of a candidate's steps needs:
+// their view, the step the address names and its index, and the form.
+func (s *Server) stepForm(r *http.Request, a interview.Application) (candidateView, candidateStepRow, int, error) {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return v, candidateStepRow{}, 0, err
+	}
+	row, i, ok := candidateStep(v, r)
+	if !ok {
+		return v, row, i, apperr.NotFound("step")
+	}
+	if err := r.ParseForm(); err != nil {
+		return v, row, i, apperr.Invalid("", "the form could not be read; please try again")
+	}
+	return v, row, i, nil
 }

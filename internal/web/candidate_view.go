@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/video"
 )
 
 // candidateView is what every candidate page knows about the application:
@@ -20,6 +22,9 @@ type candidateView struct {
 	Job       opening.Job
 	Interview opening.Interview
 	Answers   map[int64]interview.Answer
+	Takes     map[int64][]video.Media // video steps' recordings, by step id
+	Videos    video.TeamVideos        // the team's intro, outro and prompt videos
+	Gradings  map[int64]coding.Grading
 	Now       time.Time
 	open      bool // the domain's verdict: answers may still change
 }
@@ -37,6 +42,15 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 		return v, err
 	}
 	if v.Answers, err = s.Interviews.Answers(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if v.Takes, err = s.Videos.ApplicationTakes(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if v.Videos, err = s.Videos.InterviewVideos(ctx, a.OrgID, a.InterviewID); err != nil {
+		return v, err
+	}
+	if v.Gradings, err = s.Coding.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -75,7 +89,12 @@ func (v candidateView) Steps() []candidateStepRow {
 	rows := make([]candidateStepRow, len(v.Interview.Steps))
 	for i, st := range v.Interview.Steps {
 		ans, ok := v.Answers[st.ID]
-		rows[i] = candidateStepRow{N: i + 1, Step: st, Answer: ans, URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.ID)}
+		rows[i] = candidateStepRow{N: i + 1, Step: st, Answer: ans, URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.ID),
+			Takes: v.Takes[st.ID], MediaBase: v.Base() + "/media"}
+		if g, ok := v.Gradings[st.ID]; ok {
+			g = g.ForCandidate()
+			rows[i].Grading = &g
+		}
 		rows[i].Answered = ok && candidateAnswered(st, ans)
 		rows[i].Words = ans.Words()
 		rows[i].Over = st.Kind == opening.KindText && st.MaxWords > 0 && rows[i].Words > st.MaxWords
@@ -133,6 +152,55 @@ type candidateStepRow struct {
 	Words    int
 	Over     bool // a text answer over its word limit
 	URL      string
+
+	Takes     []video.Media // video: every take, first first
+	MediaBase string        // where the candidate fetches recordings
+
+	Grading *coding.Grading // code: the saved code's grading, without hidden tests' details
+}
+
+// CodeLanguage is the language the code editor shows: the answer's, else
+// the first the task offers.
+func (r candidateStepRow) CodeLanguage() opening.Language {
+	if r.Answer.Language != "" {
+		return r.Answer.Language
+	}
+	if r.Step.Code != nil && len(r.Step.Code.Languages) > 0 {
+		return r.Step.Code.Languages[0]
+	}
+	return ""
+}
+
+// CodeText is what the code editor holds: the answer, else the starter
+// code of its language.
+func (r candidateStepRow) CodeText() string {
+	if r.Answer.Code != "" || r.Step.Code == nil {
+		return r.Answer.Code
+	}
+	return r.Step.Code.Starter[r.CodeLanguage()]
+}
+
+// Take is the take submitted as the answer to a video step, if any.
+func (r candidateStepRow) Take() *video.Media {
+	for i := range r.Takes {
+		if r.Takes[i].ID == r.Answer.MediaID {
+			return &r.Takes[i]
+		}
+	}
+	return nil
+}
+
+// TakesLeft is how many more takes the candidate may record.
+func (r candidateStepRow) TakesLeft() int { return video.TakesLeft(r.Step, r.Takes) }
+
+// Uploading reports whether a take of the step is still uploading.
+func (r candidateStepRow) Uploading() bool {
+	for _, t := range r.Takes {
+		if t.Status == video.Uploading {
+			return true
+		}
+	}
+	return false
 }
 
 // Chosen reports whether the candidate chose option id.
@@ -148,8 +216,13 @@ func (r candidateStepRow) Chosen(id int64) bool {
 // candidateAnswered reports whether ans holds an answer worth the name: some text,
 // or at least one option.
 func candidateAnswered(st opening.Step, ans interview.Answer) bool {
-	if st.Kind == opening.KindChoice {
+	switch st.Kind {
+	case opening.KindChoice:
 		return len(ans.Choices) > 0
+	case opening.KindVideo:
+		return ans.MediaID != 0
+	case opening.KindCode:
+		return strings.TrimSpace(ans.Code) != ""
 	}
 	return strings.TrimSpace(ans.Text) != ""
 }
@@ -209,3 +282,11 @@ func candidateStep(v candidateView, r *http.Request) (candidateStepRow, int, boo
 
 // WordsOver is how many words a text answer has beyond its limit.
 func (r candidateStepRow) WordsOver() int { return r.Words - r.Step.MaxWords }
+
+// PromptVideo is the team's recorded question for a step, if any.
+func (v candidateView) PromptVideo(stepID int64) *video.Media {
+	if m, ok := v.Videos.Prompts[stepID]; ok {
+		return &m
+	}
+	return nil
+}

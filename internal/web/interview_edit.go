@@ -14,6 +14,13 @@ import (
 // whole form with an action, and the page comes back with the values as
 // typed plus an empty step. Nothing is saved until "Save interview".
 
+// addActions are the editor's "add a step" buttons, by their value.
+var addActions = map[string]opening.Kind{
+	"add_text":   opening.KindText,
+	"add_choice": opening.KindChoice,
+	"add_video":  opening.KindVideo,
+}
+
 func (s *Server) showNewInterview(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	jobID, err := queryID(r, "job")
 	if err != nil || jobID == 0 {
@@ -70,12 +77,12 @@ func (s *Server) saveInterview(w http.ResponseWriter, r *http.Request, m account
 		return err
 	}
 	f.ID = id
+	var current opening.Interview
 	if id != 0 {
-		iv, err := s.Openings.Interview(ctx, m, id)
-		if err != nil {
+		if current, err = s.Openings.Interview(ctx, m, id); err != nil {
 			return err
 		}
-		f.JobID = iv.JobID
+		f.JobID = current.JobID
 	} else if _, err := fmt.Sscan(r.PostFormValue("job_id"), &f.JobID); err != nil {
 		return apperr.NotFound("job")
 	}
@@ -88,18 +95,16 @@ func (s *Server) saveInterview(w http.ResponseWriter, r *http.Request, m account
 		return err
 	}
 
-	switch r.PostFormValue("action") {
-	case "add_text":
-		f.Steps = append(f.Steps, newStep(opening.KindText))
-		s.renderInterviewForm(w, r, m, http.StatusOK, f, "")
-		return nil
-	case "add_choice":
-		f.Steps = append(f.Steps, newStep(opening.KindChoice))
+	if kind, ok := addActions[r.PostFormValue("action")]; ok {
+		f.Steps = append(f.Steps, newStep(kind))
 		s.renderInterviewForm(w, r, m, http.StatusOK, f, "")
 		return nil
 	}
 
 	in, err := f.input()
+	if err == nil {
+		keepCodeTasks(in.Steps, current)
+	}
 	var iv opening.Interview
 	if err == nil {
 		if id == 0 {
@@ -130,4 +135,21 @@ func (s *Server) renderInterviewForm(w http.ResponseWriter, r *http.Request, m a
 	p := s.teamPage(r.Context(), m, "jobs", title, f)
 	p.Error = msg
 	s.render(w, r, status, "interview_form", p)
+}
+
+// keepCodeTasks carries over the tasks of code steps, which this form
+// does not edit yet (the API does), so that saving the form keeps them.
+func keepCodeTasks(steps *[]opening.Step, current opening.Interview) {
+	if steps == nil {
+		return
+	}
+	for i := range *steps {
+		st := &(*steps)[i]
+		if st.Kind != opening.KindCode {
+			continue
+		}
+		if old, ok := current.Step(st.ID); ok && old.Kind == opening.KindCode {
+			st.Code = old.Code
+		}
+	}
 }

@@ -20,6 +20,7 @@ type interviewForm struct {
 	Title        string
 	Intro        string
 	DeadlineDays string
+	Practice     bool
 	Steps        []stepForm
 }
 
@@ -37,6 +38,12 @@ type stepForm struct {
 	Position string
 	Remove   bool
 	Options  []optionForm
+
+	// Video steps: think time in seconds, the longest take as seconds or
+	// m:ss, and retakes after the first take.
+	ThinkSeconds string
+	MaxLength    string
+	Retakes      string
 }
 
 type optionForm struct {
@@ -53,11 +60,11 @@ const (
 )
 
 // parseInterviewForm reads the editor's fields: title, intro,
-// deadline_days and steps.N.field or steps.N.options.M.field, where N and
+// deadline_days, practice and steps.N.field or steps.N.options.M.field, where N and
 // M are row numbers of the form (not positions). Steps come back sorted by
 // their position field, then by row.
 func parseInterviewForm(form url.Values) (interviewForm, error) {
-	f := interviewForm{Title: form.Get("title"), Intro: form.Get("intro"), DeadlineDays: form.Get("deadline_days")}
+	f := interviewForm{Title: form.Get("title"), Intro: form.Get("intro"), DeadlineDays: form.Get("deadline_days"), Practice: form.Get("practice") != ""}
 	steps := map[int]*stepForm{}
 	options := map[int]map[int]*optionForm{}
 	for key, vals := range form {
@@ -152,6 +159,12 @@ func setStepField(st *stepForm, name, v string) error {
 		st.Position = v
 	case "remove":
 		st.Remove = v != ""
+	case "think_seconds":
+		st.ThinkSeconds = v
+	case "max_length":
+		st.MaxLength = v
+	case "retakes":
+		st.Retakes = v
 	default:
 		return apperr.Invalid(name, "the form field %q is not one this page sends", name)
 	}
@@ -179,7 +192,7 @@ func setOptionField(o *optionForm, name, v string) error {
 // input turns the form into the domain's input: removed steps and blank
 // option rows left out, numbers checked.
 func (f interviewForm) input() (opening.InterviewInput, error) {
-	in := opening.InterviewInput{Title: &f.Title, Intro: &f.Intro}
+	in := opening.InterviewInput{Title: &f.Title, Intro: &f.Intro, Practice: &f.Practice}
 	days, err := number(f.DeadlineDays, "deadline_days", "the deadline")
 	if err != nil {
 		return in, err
@@ -198,6 +211,11 @@ func (f interviewForm) input() (opening.InterviewInput, error) {
 		if st.MaxWords, err = number(sf.MaxWords, "max_words", label+"word limit"); err != nil {
 			return in, err
 		}
+		if sf.Kind == opening.KindVideo {
+			if err := sf.videoInput(&st, label); err != nil {
+				return in, err
+			}
+		}
 		if strings.TrimSpace(sf.Points) != "" {
 			if st.Points, err = strconv.ParseFloat(strings.TrimSpace(sf.Points), 64); err != nil {
 				return in, apperr.Invalid("points", "%spoints must be a number", label)
@@ -215,6 +233,50 @@ func (f interviewForm) input() (opening.InterviewInput, error) {
 	return in, nil
 }
 
+// videoInput reads a video step's settings into st. Blank fields are 0,
+// which the domain reads as "start when ready", its default length and
+// one take.
+func (sf stepForm) videoInput(st *opening.Step, label string) error {
+	var err error
+	if st.ThinkSeconds, err = number(sf.ThinkSeconds, "think_seconds", label+"think time"); err != nil {
+		return err
+	}
+	if st.MaxSeconds, err = duration(sf.MaxLength, "max_length", label+"maximum length"); err != nil {
+		return err
+	}
+	st.Retakes, err = number(sf.Retakes, "retakes", label+"number of retakes")
+	return err
+}
+
+// duration reads a length typed as seconds ("90") or as minutes and
+// seconds ("1:30"); blank is 0.
+func duration(v, field, label string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	bad := apperr.Invalid(field, "%s must be minutes:seconds, such as 2:00, or a number of seconds, such as 90", label)
+	mins, secs, colon := strings.Cut(v, ":")
+	if !colon {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, bad
+		}
+		return n, nil
+	}
+	m, err1 := strconv.Atoi(mins)
+	s, err2 := strconv.Atoi(secs)
+	if err1 != nil || err2 != nil || m < 0 || m > 1000 || len(secs) != 2 || s < 0 || s > 59 {
+		return 0, bad
+	}
+	return m*60 + s, nil
+}
+
+// clockText writes seconds as m:ss, the way the editor shows a length.
+func clockText(seconds int) string {
+	return fmt.Sprintf("%d:%02d", seconds/60, seconds%60)
+}
+
 // number reads a whole number; blank is 0.
 func number(v, field, label string) (int, error) {
 	v = strings.TrimSpace(v)
@@ -230,7 +292,7 @@ func number(v, field, label string) (int, error) {
 
 // interviewFormOf fills the editor from a saved interview.
 func interviewFormOf(iv opening.Interview) interviewForm {
-	f := interviewForm{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: strconv.Itoa(iv.DeadlineDays)}
+	f := interviewForm{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: strconv.Itoa(iv.DeadlineDays), Practice: iv.Practice}
 	for _, st := range iv.Steps {
 		sf := stepForm{ID: st.ID, Kind: st.Kind, Title: st.Title, Prompt: st.Prompt, Minutes: strconv.Itoa(st.Minutes), Multiple: st.Multiple}
 		if st.MaxWords > 0 {
@@ -238,6 +300,12 @@ func interviewFormOf(iv opening.Interview) interviewForm {
 		}
 		if st.Kind == opening.KindChoice {
 			sf.Points = strconv.FormatFloat(st.Points, 'f', -1, 64)
+		}
+		if st.Kind == opening.KindVideo {
+			sf.ThinkSeconds, sf.MaxLength, sf.Retakes = strconv.Itoa(st.ThinkSeconds), clockText(st.MaxSeconds), strconv.Itoa(st.Retakes)
+			if st.Minutes == videoMinutes(st) {
+				sf.Minutes = "" // worked out again when the settings change
+			}
 		}
 		for _, o := range st.Options {
 			sf.Options = append(sf.Options, optionForm{ID: o.ID, Text: o.Text, Correct: o.Correct})
@@ -247,11 +315,24 @@ func interviewFormOf(iv opening.Interview) interviewForm {
 	return f
 }
 
+// videoMinutes is the time estimate the domain works out for a video step
+// saved without one (opening's normalizeVideo): think time and every
+// take, plus a minute to settle in. The editor leaves an estimate equal to
+// it blank, so that it follows changes to the step's settings.
+func videoMinutes(st opening.Step) int {
+	return (st.Takes()*(st.ThinkSeconds+st.MaxSeconds) + 60 + 59) / 60
+}
+
 // newStep is an empty step block of a kind.
 func newStep(kind opening.Kind) stepForm {
 	st := stepForm{Kind: kind, Minutes: "5"}
-	if kind == opening.KindChoice {
+	switch kind {
+	case opening.KindChoice:
 		st.Points, st.Minutes = "1", "2"
+	case opening.KindVideo:
+		// Half a minute to think, two minutes a take and one retake:
+		// what most candidates need for a spoken answer.
+		st.Minutes, st.ThinkSeconds, st.MaxLength, st.Retakes = "", "30", clockText(opening.DefaultMaxSeconds), "1"
 	}
 	return st
 }

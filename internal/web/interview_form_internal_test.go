@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,5 +62,88 @@ func TestParseInterviewFormRejects(t *testing.T) {
 	}
 	if _, err := f.input(); err == nil {
 		t.Error("a deadline of \"soon\" accepted")
+	}
+}
+
+func TestParseInterviewFormVideo(t *testing.T) {
+	form := url.Values{
+		"title": {"Screen"}, "deadline_days": {"7"}, "practice": {"1"},
+		"steps.0.kind": {"video"}, "steps.0.title": {"Hello"}, "steps.0.think_seconds": {"30"},
+		"steps.0.max_length": {" 2:30 "}, "steps.0.retakes": {"2"}, "steps.0.minutes": {""},
+		"steps.1.id": {"9"}, "steps.1.kind": {"video"}, "steps.1.title": {"Defaults"},
+		"steps.1.think_seconds": {""}, "steps.1.max_length": {""}, "steps.1.retakes": {""}, "steps.1.minutes": {"4"},
+		"steps.2.kind": {"video"}, "steps.2.title": {"Seconds"}, "steps.2.max_length": {"90"},
+	}
+	f, err := parseInterviewForm(form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !f.Practice {
+		t.Error("the practice box was ticked but reads false")
+	}
+	in, err := f.input()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []opening.Step{
+		{Kind: opening.KindVideo, Title: "Hello", ThinkSeconds: 30, MaxSeconds: 150, Retakes: 2},
+		{ID: 9, Kind: opening.KindVideo, Title: "Defaults", Minutes: 4},
+		{Kind: opening.KindVideo, Title: "Seconds", MaxSeconds: 90},
+	}
+	if diff := cmp.Diff(want, *in.Steps); diff != "" {
+		t.Errorf("input steps (-want +got):\n%s", diff)
+	}
+	if in.Practice == nil || !*in.Practice {
+		t.Errorf("practice %v, want true", in.Practice)
+	}
+
+	// Unticked, the box is absent from the post: practice is turned off.
+	f, err = parseInterviewForm(url.Values{"title": {"Screen"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in, err := f.input(); err != nil || in.Practice == nil || *in.Practice {
+		t.Errorf("without the box: practice %v, err %v; want false", in.Practice, err)
+	}
+}
+
+func TestParseInterviewFormVideoRejects(t *testing.T) {
+	for _, tc := range []struct{ field, value, want string }{
+		{"max_length", "2:5", "maximum length"},
+		{"max_length", "1:60", "maximum length"},
+		{"max_length", "two minutes", "maximum length"},
+		{"max_length", "1:00:00", "maximum length"},
+		{"max_length", "-30", "maximum length"},
+		{"think_seconds", "half a minute", "think time"},
+		{"retakes", "1.5", "retakes"},
+	} {
+		f, err := parseInterviewForm(url.Values{"steps.0.kind": {"video"}, "steps.0.title": {"Q"}, "steps.0." + tc.field: {tc.value}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.input()
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "step 1") {
+			t.Errorf("%s %q: error %v, want one about step 1's %s", tc.field, tc.value, err, tc.want)
+		}
+	}
+}
+
+func TestVideoStepInEditor(t *testing.T) {
+	st := opening.Step{ID: 4, Kind: opening.KindVideo, Title: "Q", ThinkSeconds: 30, MaxSeconds: 90, Retakes: 2}
+	st.Minutes = videoMinutes(st) // as the domain works it out
+	f := interviewFormOf(opening.Interview{Practice: true, Steps: []opening.Step{st}})
+	got := f.Steps[0]
+	if !f.Practice || got.ThinkSeconds != "30" || got.MaxLength != "1:30" || got.Retakes != "2" || got.Minutes != "" {
+		t.Errorf("editor fields: practice %v, %+v", f.Practice, got)
+	}
+	st.Minutes = 12 // typed by a person: kept
+	if got := interviewFormOf(opening.Interview{Steps: []opening.Step{st}}).Steps[0].Minutes; got != "12" {
+		t.Errorf("a typed estimate reads %q in the editor, want 12", got)
+	}
+	if got := (interviewPage{}).VideoRules(opening.Step{Kind: opening.KindVideo, ThinkSeconds: 30, MaxSeconds: 120, Retakes: 2}); got != "up to 2:00 per take, 30 s to think, 3 takes" {
+		t.Errorf("rules %q", got)
+	}
+	if got := (interviewPage{}).VideoRules(opening.Step{Kind: opening.KindVideo, MaxSeconds: 75}); got != "up to 1:15 per take, starts when ready, one take" {
+		t.Errorf("rules %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -53,4 +54,18 @@ func (s *Server) interviewData(r *http.Request, m account.Member, id int64) (int
 		return data, err
 	}
 	return interviewPage{Interview: iv, Job: j, Apps: pg.Items, More: pg.Next != "", TZ: s.memberZone(ctx, m)}, nil
+}
+
+// VideoRules says a video step's settings in words, such as "up to 2:00
+// per take, 30 s to think, 3 takes".
+func (interviewPage) VideoRules(st opening.Step) string {
+	think := "starts when ready"
+	if st.ThinkSeconds > 0 {
+		think = fmt.Sprintf("%d s to think", st.ThinkSeconds)
+	}
+	takes := "one take"
+	if st.Takes() > 1 {
+		takes = fmt.Sprintf("%d takes", st.Takes())
+	}
+	return fmt.Sprintf("up to %s per take, %s, %s", clockText(st.MaxSeconds), think, takes)
 }

@@ -79,6 +79,21 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Write(buf.Bytes())
 }
 
+// renderFragment writes one named template of a page's set, without the
+// layout, for a script that swaps it into the page it already shows.
+func (s *Server) renderFragment(w http.ResponseWriter, status int, name, fragment string, data any) {
+	var buf bytes.Buffer
+	if err := s.views.pages[name].ExecuteTemplate(&buf, fragment, data); err != nil {
+		s.log.Error("render", "template", name, "fragment", fragment, "error", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
 var funcs = template.FuncMap{
 	"static": staticURL,
 	"inZone": func(t time.Time, tz string) string {
@@ -103,6 +118,37 @@ var funcs = template.FuncMap{
 	},
 	"add":  func(a, b int) int { return a + b },
 	"list": func(v ...int) []int { return v },
+	"clock": func(seconds any) string {
+		var s float64
+		switch v := seconds.(type) {
+		case int:
+			s = float64(v)
+		case float64:
+			s = v
+		case *float64:
+			if v == nil {
+				return ""
+			}
+			s = *v
+		}
+		n := int(s + 0.5)
+		return fmt.Sprintf("%d:%02d", n/60, n%60)
+	},
+	"passed": passed,
+	"deref64": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"mb":  func(n int64) string { return fmt.Sprintf("%.0f", float64(n)/(1<<20)) },
+	"div": func(a, b int) int { return a / b },
+	"mediaSources": func(base string, m any) any {
+		return struct {
+			Base  string
+			Media any
+		}{base, m}
+	},
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
 			return one

@@ -28,6 +28,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /interviews/{id}/edit", s.team(s.showEditInterview))
 	mux.HandleFunc("POST /interviews/{id}", s.team(s.saveInterview))
 	mux.HandleFunc("POST /interviews/{id}/invitations", s.team(s.invite))
+	mux.HandleFunc("GET /interviews/{id}/videos", s.team(s.showInterviewVideos))
+	mux.HandleFunc("POST /interviews/{id}/videos/{media}/remove", s.team(s.removeInterviewVideo))
 	mux.HandleFunc("GET /applications/{id}", s.team(s.showApplication))
 	mux.HandleFunc("POST /applications/{id}/review", s.team(s.submitReview))
 	mux.HandleFunc("POST /applications/{id}/relink", s.team(s.relink))
@@ -44,6 +46,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/tokens", s.team(s.createToken))
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", s.team(s.revokeToken))
 	mux.HandleFunc("GET /audit", s.team(s.showAudit))
+	mux.HandleFunc("GET /media/{id}/{file}", s.team(s.serveTeamMedia))
+	mux.HandleFunc("POST /media/{id}/comments", s.team(s.addMediaComment))
+	mux.HandleFunc("POST /media/{id}/views", s.team(s.addMediaViews))
 
 	// Candidate pages.
 	mux.HandleFunc("GET /c/{token}", s.handle(s.openLink))
@@ -51,7 +56,11 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /candidate/{app}/timezone", s.candidate(s.setCandidateZone))
 	mux.HandleFunc("GET /candidate/{app}/steps/{step}", s.candidate(s.showCandidateStep))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}", s.candidate(s.saveCandidateStep))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/discard", s.candidate(s.discardCandidateTake))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/run", s.candidate(s.runCandidateCode))
 	mux.HandleFunc("GET /candidate/{app}/review", s.candidate(s.showCandidateReview))
 	mux.HandleFunc("POST /candidate/{app}/submit", s.candidate(s.submitCandidate))
 	mux.HandleFunc("GET /candidate/{app}/status", s.candidate(s.showCandidateStatus))
+	mux.HandleFunc("GET /candidate/{app}/practice", s.candidate(s.showCandidatePractice))
+	mux.HandleFunc("GET /candidate/{app}/media/{id}/{file}", s.candidate(s.serveCandidateMedia))
 }

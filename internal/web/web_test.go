@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -34,7 +34,7 @@ type testServer struct {
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	db := sqldbtest.Open(t)
-	svc := domain.New(db)
+	svc := domaintest.New(t, db)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	mux := http.NewServeMux()
 	ts := &testServer{DB: db, Svc: svc}

@@ -1,0 +1,97 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// gradingJSON is a code answer's grading (DESIGN.md section 4).
+type gradingJSON struct {
+	Status       string     `json:"status"`
+	Score        *float64   `json:"score"`
+	MaxScore     *float64   `json:"max_score"`
+	Tests        []testJSON `json:"tests"`
+	CompileError string     `json:"compile_error,omitempty"`
+	Error        string     `json:"error,omitempty"`
+	DurationMS   int64      `json:"duration_ms"`
+	MemoryBytes  int64      `json:"memory_bytes"`
+	Logs         string     `json:"logs,omitempty"` // the team's only
+	UpdatedAt    string     `json:"updated_at"`
+}
+
+type testJSON struct {
+	Name       string  `json:"name"`
+	Passed     bool    `json:"passed"`
+	Hidden     bool    `json:"hidden"`
+	Points     float64 `json:"points"`
+	Message    string  `json:"message"`
+	DurationMS int64   `json:"duration_ms"`
+}
+
+func newTests(ts []grading.Test) []testJSON {
+	out := []testJSON{}
+	for _, t := range ts {
+		out = append(out, testJSON{Name: t.Name, Passed: t.Passed, Hidden: t.Hidden, Points: t.Points, Message: t.Message, DurationMS: t.DurationMS})
+	}
+	return out
+}
+
+func newGrading(g coding.Grading) gradingJSON {
+	return gradingJSON{Status: string(g.Status), Score: g.Score, MaxScore: g.MaxScore, Tests: newTests(g.Tests),
+		CompileError: g.CompileError, Error: g.Error, DurationMS: g.WallMS, MemoryBytes: g.MaxRSSBytes, Logs: g.Logs, UpdatedAt: ts(g.UpdatedAt)}
+}
+
+type runInput struct {
+	StepID   int64  `json:"step_id"`
+	Language string `json:"language"`
+	Code     string `json:"code"`
+}
+
+type runJSON struct {
+	Tests        []testJSON `json:"tests"`
+	CompileError string     `json:"compile_error,omitempty"`
+	Output       string     `json:"output,omitempty"` // what the code printed, capped
+	TimedOut     bool       `json:"timed_out"`
+	DurationMS   int64      `json:"duration_ms"`
+}
+
+// runCode answers POST /api/v1/candidate/runs: the code run against the
+// step's visible tests and cases, not saved. One at a time, and a few a
+// minute.
+func (s *Server) runCode(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	var in runInput
+	if err := httpx.DecodeJSON(w, r, &in, maxCodeBody); err != nil {
+		return err
+	}
+	out, err := s.Coding.Run(r.Context(), a, in.StepID, in.Language, in.Code)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, runJSON{Tests: newTests(out.Tests), CompileError: out.CompileError, Output: out.Logs,
+		TimedOut: out.TimedOut, DurationMS: out.Wall.Milliseconds()})
+	return nil
+}
+
+// regrade answers POST /api/v1/applications/{id}/regrade: every code
+// answer of the application is graded again, with the tests as they are
+// now.
+func (s *Server) regrade(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "application")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Interviews.Application(r.Context(), m, id); err != nil {
+		return err
+	}
+	n, err := s.Coding.Regrade(r.Context(), m, id)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusAccepted, map[string]int{"queued": n})
+	return nil
+}

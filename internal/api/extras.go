@@ -1,0 +1,56 @@
+package api
+
+import (
+	"context"
+
+	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/video"
+)
+
+// answerExtras is what other packages hold about an application's
+// answers: video takes and code gradings, for answers' JSON.
+type answerExtras struct {
+	takes     map[int64][]video.Media // by step id
+	gradings  map[int64]coding.Grading
+	base      string
+	candidate bool // hidden tests' names and messages are left out
+}
+
+func (s *Server) answerExtras(ctx context.Context, appID int64, candidate bool) (answerExtras, error) {
+	takes, err := s.Videos.ApplicationTakes(ctx, appID)
+	if err != nil {
+		return answerExtras{}, err
+	}
+	gradings, err := s.Coding.ForApplication(ctx, appID)
+	if err != nil {
+		return answerExtras{}, err
+	}
+	return answerExtras{takes: takes, gradings: gradings, base: s.cfg.BaseURL, candidate: candidate}, nil
+}
+
+// answer is the answer to st, if there is one to show: a stored answer,
+// or for a video step the takes on their way before any is the answer.
+func (rec answerExtras) answer(st opening.Step, answers map[int64]interview.Answer) (interview.Answer, bool) {
+	if a, ok := answers[st.ID]; ok {
+		return a, true
+	}
+	if takes := rec.takes[st.ID]; st.Kind == opening.KindVideo && len(takes) > 0 {
+		return interview.Answer{StepID: st.ID, UpdatedAt: takes[len(takes)-1].UpdatedAt}, true
+	}
+	return interview.Answer{}, false
+}
+
+// grading returns a code answer's grading as the reader may see it.
+func (rec answerExtras) grading(stepID int64) *gradingJSON {
+	g, ok := rec.gradings[stepID]
+	if !ok {
+		return nil
+	}
+	if rec.candidate {
+		g = g.ForCandidate()
+	}
+	out := newGrading(g)
+	return &out
+}

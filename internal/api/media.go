@@ -1,0 +1,164 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/video"
+)
+
+// mediaJSON is a recording (DESIGN.md section 4): status is uploading,
+// processing, ready or failed, and error says why it failed.
+type mediaJSON struct {
+	ID              int64    `json:"id"`
+	Take            int      `json:"take"`
+	Status          string   `json:"status"`
+	Error           string   `json:"error,omitempty"`
+	DurationSeconds *float64 `json:"duration_seconds"`
+	ContentType     string   `json:"content_type"`
+	URL             string   `json:"url"`
+	PosterURL       string   `json:"poster_url"`
+	MP4URL          string   `json:"mp4_url,omitempty"` // an H.264/AAC copy, once made, for players that cannot play the original
+	CreatedAt       string   `json:"created_at"`
+}
+
+func newMedia(m video.Media, base string) mediaJSON {
+	out := mediaJSON{ID: m.ID, Take: m.Take, Status: string(m.Status), DurationSeconds: m.Duration, ContentType: m.ContentType, CreatedAt: ts(m.CreatedAt)}
+	switch m.Status {
+	case video.Failed:
+		out.Error = m.Error
+	case video.Discarded:
+		out.Status, out.Error = string(video.Failed), "This recording was discarded before it finished uploading."
+	}
+	if m.PlayableKey != "" {
+		out.URL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FileVideo)
+	}
+	if m.PosterKey != "" {
+		out.PosterURL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FilePoster)
+	}
+	if m.RenditionKey != "" {
+		out.MP4URL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FileRendition)
+	}
+	return out
+}
+
+// chooseTake answers PUT /api/v1/candidate/answers/{step_id} with
+// {"media_id"}: the candidate picks which take of a video step to submit.
+func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a interview.Application, stepID, mediaID int64, in answerInput) error {
+	if in.Text != nil || in.Choices != nil {
+		return apperr.Invalid("media_id", "send media_id alone to choose a take")
+	}
+	if err := s.Videos.ChooseTake(r.Context(), a, stepID, mediaID); err != nil {
+		return err
+	}
+	answers, err := s.Interviews.Answers(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	rec, err := s.answerExtras(r.Context(), a.ID, true)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, newAnswer(opening.KindVideo, answers[stepID], rec))
+	return nil
+}
+
+// serveMedia answers GET /api/v1/media/{id}/{file}: a recording's video,
+// poster or MP4 copy, with range requests, for the team (API token) or
+// the candidate who recorded it (invitation token).
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, who video.Viewer) error {
+	id, err := pathID(r, "id", "recording")
+	if err != nil {
+		return err
+	}
+	obj, ctype, err := s.Videos.Open(r.Context(), who, id, video.File(r.PathValue("file")))
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	httpx.ServeObject(w, r, obj, ctype)
+	return nil
+}
+
+type commentInput struct {
+	AtSeconds float64 `json:"at_seconds"`
+	Body      string  `json:"body"`
+}
+
+type commentJSON struct {
+	ID        int64        `json:"id"`
+	MediaID   int64        `json:"media_id"`
+	Author    reviewerJSON `json:"author"`
+	AtSeconds float64      `json:"at_seconds"`
+	Body      string       `json:"body"`
+	CreatedAt string       `json:"created_at"`
+}
+
+func newComment(c video.Comment) commentJSON {
+	return commentJSON{ID: c.ID, MediaID: c.MediaID, Author: reviewerJSON{ID: c.MemberID, Name: c.Author}, AtSeconds: c.At, Body: c.Body, CreatedAt: ts(c.CreatedAt)}
+}
+
+// listComments answers GET /api/v1/media/{id}/comments.
+func (s *Server) listComments(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "recording")
+	if err != nil {
+		return err
+	}
+	cs, err := s.Videos.MediaComments(r.Context(), m, id)
+	if err != nil {
+		return err
+	}
+	out := []commentJSON{}
+	for _, c := range cs {
+		out = append(out, newComment(c))
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"comments": out})
+	return nil
+}
+
+// addComment answers POST /api/v1/media/{id}/comments: a comment pinned
+// to a moment of the recording.
+func (s *Server) addComment(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "recording")
+	if err != nil {
+		return err
+	}
+	var in commentInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return err
+	}
+	c, err := s.Videos.AddComment(r.Context(), m, id, in.AtSeconds, in.Body)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, newComment(c))
+	return nil
+}
+
+type viewsInput struct {
+	Spans []video.Span `json:"spans"`
+}
+
+// addViews answers POST /api/v1/media/{id}/views: spans of the recording
+// the caller watched, [start, end] in seconds, added to their coverage.
+func (s *Server) addViews(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "recording")
+	if err != nil {
+		return err
+	}
+	var in viewsInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return err
+	}
+	watched, err := s.Videos.Watched(r.Context(), m, id, in.Spans)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]float64{"watched_seconds": watched})
+	return nil
+}

@@ -1,0 +1,65 @@
+package interview
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Answering runs fn in a transaction in which the application is locked
+// and still open for answers, and marks it started. Packages that own
+// answers of their own kind (video recordings) write them through it, so
+// that they obey the same deadline and submission rules as SaveAnswer.
+func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqldb.DB, a Application) error) error {
+	if err := s.checkOpen(a); err != nil {
+		return err
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if err := s.lockOpen(ctx, tx, &a); err != nil {
+			return err
+		}
+		if err := fn(tx, a); err != nil {
+			return err
+		}
+		return s.start(ctx, tx, a)
+	})
+}
+
+// PutMediaAnswer makes recording mediaID the answer of application appID
+// to stepID, in tx. Recordings are not scored automatically.
+func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, mediaID int64) error {
+	body, err := json.Marshal(answerBody{MediaID: mediaID})
+	if err != nil {
+		return err
+	}
+	t := s.now()
+	_, err = tx.Exec(ctx, `INSERT INTO answers (application_id, step_id, body, score, max_score, created_at, updated_at)
+		VALUES ($1, $2, $3, NULL, NULL, $4, $4)
+		ON CONFLICT (application_id, step_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+		appID, stepID, string(body), t)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, t, appID)
+	return err
+}
+
+// ReplaceMediaAnswer makes recording to the answer of application appID
+// to stepID in tx, if recording from is the answer now.
+func (s *Service) ReplaceMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) error {
+	var body string
+	err := tx.QueryRow(ctx, `SELECT body FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID).Scan(&body)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var b answerBody
+	if err := jsonUnmarshal(body, &b); err != nil || b.MediaID != from {
+		return err
+	}
+	return s.PutMediaAnswer(ctx, tx, appID, stepID, to)
+}

@@ -1,0 +1,349 @@
+// Package upload mounts the tus resumable-upload protocol (tusd, as a
+// library) at /api/v1/uploads/ and ties it to package video: who may
+// create an upload and for what is decided by video.BeginUpload before
+// tusd stores a byte; every later request on an upload is checked against
+// the recording it carries; a finished upload becomes the recording's
+// file and, for a candidate, their answer.
+//
+// Uploads of deferred length are how the recorder uploads while it
+// records: it creates the upload when recording starts, appends a chunk
+// every second or two, and states the length with the last chunk.
+//
+// tusd keeps uploads under the blob store's "uploads/" prefix: on disk
+// through its file store, on S3 through its S3 store, so that a finished
+// upload is read back through blob.Store like any other object.
+package upload
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	tusd "github.com/tus/tusd/v2/pkg/handler"
+	expslog "golang.org/x/exp/slog"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/video"
+)
+
+// BasePath is where the tus endpoint lives (DESIGN.md section 4).
+const BasePath = "/api/v1/uploads/"
+
+// Authenticator says who sends a request: a team member (API token or
+// session) or a candidate (invitation token).
+type Authenticator func(r *http.Request) (video.Viewer, error)
+
+// Config is what Handler needs.
+type Config struct {
+	Store         Store
+	Videos        *video.Service
+	Authenticate  Authenticator
+	Logger        *slog.Logger
+	MaxUploadSize int64 // 0: video.MaxUploadBytes
+}
+
+// Handler serves the tus protocol.
+type Handler struct {
+	tus    *tusd.Handler
+	core   tusd.DataStore
+	cfg    Config
+	logger *slog.Logger
+}
+
+type viewerKey struct{}
+
+// New builds the handler.
+func New(cfg Config) (*Handler, error) {
+	if cfg.MaxUploadSize == 0 {
+		cfg.MaxUploadSize = video.MaxUploadBytes
+	}
+	composer := tusd.NewStoreComposer()
+	cfg.Store.UseIn(composer)
+	h := &Handler{core: composer.Core, cfg: cfg, logger: cfg.Logger}
+	tus, err := tusd.NewHandler(tusd.Config{
+		BasePath:                   BasePath,
+		StoreComposer:              composer,
+		MaxSize:                    cfg.MaxUploadSize,
+		DisableDownload:            true, // recordings are watched through package video's checks
+		DisableConcatenation:       true,
+		Cors:                       &tusd.CorsConfig{Disable: true},                      // same origin only
+		Logger:                     expslog.New(expslog.NewTextHandler(io.Discard, nil)), // requests are logged by httpx.Log
+		PreUploadCreateCallback:    h.preCreate,
+		PreFinishResponseCallback:  h.preFinish,
+		PreUploadTerminateCallback: h.preTerminate,
+		NotifyCreatedUploads:       true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.tus = tus
+	go h.recordTusIDs()
+	return h, nil
+}
+
+// recordTusIDs notes tusd's id of each new upload, which the S3 store
+// makes longer than the id it was given, so that a client whose create
+// answer was lost can be pointed at it. tusd blocks until each event is
+// taken, so this runs for the handler's whole life.
+func (h *Handler) recordTusIDs() {
+	for ev := range h.tus.CreatedUploads {
+		if id := recordingID(ev.Upload.ID); id != ev.Upload.ID {
+			if err := h.cfg.Videos.SetTusID(context.Background(), id, ev.Upload.ID); err != nil {
+				h.logger.Error("upload: recording tusd's id", slog.String("upload", ev.Upload.ID), slog.Any("error", err))
+			}
+		}
+	}
+}
+
+// ServeHTTP authenticates the request, checks that the upload it names
+// belongs to the sender and fits its cap, then hands it to tusd.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions {
+		h.serveTus(w, r)
+		return
+	}
+	who, err := h.cfg.Authenticate(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	r = r.WithContext(context.WithValue(r.Context(), viewerKey{}, who))
+	id := strings.Trim(strings.TrimPrefix(r.URL.Path, BasePath), "/")
+	if id == "" {
+		// Creation only: a body (tus's creation-with-upload) would be
+		// stored before any recording's cap applies. The recorder sends
+		// its bytes with PATCH.
+		if r.ContentLength != 0 || r.Header.Get("Content-Type") == "application/offset+octet-stream" {
+			writeError(w, r, apperr.Invalid("body", "create the upload without a body, then send the bytes with PATCH"))
+			return
+		}
+		h.serveTus(w, r)
+		return
+	}
+	m, err := h.cfg.Videos.UploadFor(r.Context(), who, recordingID(id))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if m.Status == video.Discarded {
+		writeTusError(w, r, goneError())
+		return
+	}
+	switch r.Method {
+	case http.MethodPatch:
+		left, err := checkCap(r, m.MaxSize)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		// A body without a length (chunked) stops at the cap too.
+		r.Body = http.MaxBytesReader(w, r.Body, left)
+	case http.MethodHead, http.MethodDelete:
+	default:
+		writeError(w, r, apperr.New(apperr.ErrInvalid, "%s is not part of the upload protocol here; use HEAD, PATCH or DELETE", r.Method))
+		return
+	}
+	h.serveTus(w, r)
+	if m.Status == video.Uploading && r.Method != http.MethodDelete {
+		h.finishIfComplete(r.Context(), who, id)
+	}
+}
+
+func (h *Handler) serveTus(w http.ResponseWriter, r *http.Request) {
+	http.StripPrefix(strings.TrimSuffix(BasePath, "/"), h.tus).ServeHTTP(w, r)
+}
+
+// checkCap refuses, before a byte is stored, a PATCH that would take the
+// upload past max: by its offset and Content-Length, or by the length it
+// declares. It returns how many bytes the PATCH may still carry. The
+// offset can be believed: tusd refuses a PATCH whose offset is not the
+// upload's.
+func checkCap(r *http.Request, max int64) (left int64, err error) {
+	offset, err := strconv.ParseInt(r.Header.Get("Upload-Offset"), 10, 64)
+	if err != nil || offset < 0 {
+		return 0, apperr.Invalid("Upload-Offset", "send Upload-Offset, the number of bytes the server has")
+	}
+	left = max - offset
+	if left < 0 || (r.ContentLength > 0 && r.ContentLength > left) {
+		return 0, capError(max)
+	}
+	if l := r.Header.Get("Upload-Length"); l != "" {
+		if n, err := strconv.ParseInt(l, 10, 64); err == nil && n > max {
+			return 0, capError(max)
+		}
+	}
+	return left, nil
+}
+
+func capError(max int64) error {
+	return apperr.New(apperr.ErrTooLarge, "the recording is larger than the %d MB allowed for this question", max>>20)
+}
+
+// finishIfComplete finishes a recording whose upload tusd holds complete
+// but whose finish was never recorded: the server stopped between the
+// last byte and the commit. The client's next HEAD or PATCH repairs it.
+func (h *Handler) finishIfComplete(ctx context.Context, who video.Viewer, id string) {
+	if m, err := h.cfg.Videos.UploadFor(ctx, who, recordingID(id)); err != nil || m.Status != video.Uploading {
+		return // finished by this request, or not ours to finish
+	}
+	up, err := h.core.GetUpload(ctx, id)
+	if err != nil {
+		return
+	}
+	info, err := up.GetInfo(ctx)
+	if err != nil || info.SizeIsDeferred || info.Offset != info.Size {
+		return
+	}
+	// The store may not have put the file together yet (S3 completes its
+	// multipart upload here); the disk store has nothing to do.
+	if err := up.FinishUpload(ctx); err != nil {
+		h.logger.WarnContext(ctx, "upload: completing a recovered upload", slog.String("upload", id), slog.Any("error", err))
+	}
+	if _, err := h.cfg.Videos.FinishUpload(ctx, recordingID(id), info.Size); err != nil {
+		h.logger.ErrorContext(ctx, "upload: finish", slog.String("upload", id), slog.Any("error", err))
+		return
+	}
+	queue.Notify()
+}
+
+func (h *Handler) preCreate(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {
+	who, _ := ev.Context.Value(viewerKey{}).(video.Viewer)
+	meta := ev.Upload.MetaData
+	req := video.UploadRequest{Purpose: video.Purpose(meta["purpose"]), Filename: meta["filename"], Filetype: meta["filetype"],
+		ClientKey: meta["take_key"], Length: -1}
+	if !ev.Upload.SizeIsDeferred {
+		req.Length = ev.Upload.Size
+	}
+	var err error
+	if req.StepID, err = metaID(meta, "step_id"); err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(err)
+	}
+	if req.InterviewID, err = metaID(meta, "interview_id"); err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(err)
+	}
+	id := newID()
+	m, err := h.cfg.Videos.BeginUpload(ev.Context, who, req, id)
+	var exists *video.ExistingUpload
+	if errors.As(err, &exists) {
+		// The answer to this take's first create was lost: point the
+		// client at the upload it made.
+		e := tusError(err).(tusd.Error)
+		e.HTTPResponse.Header["Location"] = BasePath + exists.Media.TusID
+		e.HTTPResponse.Header["Anyhour-Media-Id"] = strconv.FormatInt(exists.Media.ID, 10)
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, e
+	}
+	if err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(err)
+	}
+	kept := tusd.MetaData{"media_id": strconv.FormatInt(m.ID, 10), "purpose": string(m.Purpose)}
+	resp := tusd.HTTPResponse{Header: tusd.HTTPHeader{"Anyhour-Media-Id": strconv.FormatInt(m.ID, 10)}}
+	return resp, tusd.FileInfoChanges{ID: id, MetaData: kept}, nil
+}
+
+func (h *Handler) preFinish(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
+	m, err := h.cfg.Videos.FinishUpload(ev.Context, recordingID(ev.Upload.ID), ev.Upload.Size)
+	if errors.Is(err, video.ErrDiscarded) {
+		return tusd.HTTPResponse{}, goneError()
+	}
+	if err != nil {
+		h.logger.ErrorContext(ev.Context, "upload: finish", slog.String("upload", ev.Upload.ID), slog.Any("error", err))
+		return tusd.HTTPResponse{}, tusError(err)
+	}
+	queue.Notify()
+	return tusd.HTTPResponse{Header: tusd.HTTPHeader{"Anyhour-Media-Id": strconv.FormatInt(m.ID, 10)}}, nil
+}
+
+func (h *Handler) preTerminate(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
+	who, _ := ev.Context.Value(viewerKey{}).(video.Viewer)
+	if err := h.cfg.Videos.DiscardUpload(ev.Context, who, recordingID(ev.Upload.ID)); err != nil {
+		return tusd.HTTPResponse{}, tusError(err)
+	}
+	return tusd.HTTPResponse{}, nil
+}
+
+// recordingID is the part of a tus upload id that names the recording:
+// the S3 store appends "+<multipart id>" to the id it was given.
+func recordingID(uploadID string) string {
+	id, _, _ := strings.Cut(uploadID, "+")
+	return id
+}
+
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func metaID(meta tusd.MetaData, key string) (int64, error) {
+	v, ok := meta[key]
+	if !ok || v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, apperr.Invalid(key, "Upload-Metadata %s must be a positive integer id", key)
+	}
+	return n, nil
+}
+
+// tusError turns an error into one tusd sends, with the API's JSON body.
+func tusError(err error) error {
+	status, body := httpx.NewErrorBody(err)
+	b, merr := jsonString(body)
+	if merr != nil {
+		b = `{"error":{"code":"internal","message":"Internal error"}}`
+	}
+	return tusd.Error{ErrorCode: body.Error.Code, Message: body.Error.Message, HTTPResponse: tusd.HTTPResponse{
+		StatusCode: status, Body: b, Header: tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}}}
+}
+
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, body := httpx.NewErrorBody(err)
+	if status >= 500 {
+		slog.ErrorContext(r.Context(), "upload", slog.Any("error", err))
+	}
+	w.Header().Set("Tus-Resumable", "1.0.0")
+	if r.Method == http.MethodHead {
+		w.WriteHeader(status)
+		return
+	}
+	httpx.WriteJSON(w, status, body)
+}
+
+func jsonString(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("upload: %w", err)
+	}
+	return string(b), nil
+}
+
+// goneError is 410, as the tus protocol answers for a terminated upload,
+// so that a client stops retrying and forgets it.
+func goneError() tusd.Error {
+	body := `{"error":{"code":"gone","message":"this recording was discarded"}}`
+	return tusd.Error{ErrorCode: "gone", Message: "this recording was discarded", HTTPResponse: tusd.HTTPResponse{
+		StatusCode: http.StatusGone, Body: body, Header: tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}}}
+}
+
+// writeTusError writes an error made for tusd ourselves.
+func writeTusError(w http.ResponseWriter, r *http.Request, e tusd.Error) {
+	for k, v := range e.HTTPResponse.Header {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Tus-Resumable", "1.0.0")
+	w.WriteHeader(e.HTTPResponse.StatusCode)
+	if r.Method != http.MethodHead {
+		io.WriteString(w, e.HTTPResponse.Body)
+	}
+}

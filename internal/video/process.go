@@ -1,0 +1,291 @@
+package video
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Queue task kinds.
+const (
+	TaskProcess   = "video.process"   // make a finished upload seekable, read its duration, cut a poster
+	TaskRendition = "video.rendition" // make an H.264/AAC MP4 for browsers that cannot play the original
+)
+
+// Time limits for ffmpeg's work on one recording.
+const (
+	processTimeout   = 5 * time.Minute // remux and poster copy streams: seconds, even for long takes
+	renditionTimeout = 5 * time.Minute // plus four times the recording's length
+)
+
+type taskPayload struct {
+	MediaID int64 `json:"media_id"`
+}
+
+func enqueueProcess(ctx context.Context, tx *sqldb.DB, m Media) error {
+	_, err := queue.Enqueue(ctx, tx, TaskProcess, taskPayload{m.ID})
+	return err
+}
+
+// Messages for the person who recorded a failed take: a candidate
+// records again; the team may also upload another file.
+func msgNotMedia(m Media) string {
+	if m.Purpose == Answer {
+		return "This file is not a video we can play. Please record your answer again."
+	}
+	return "This file is not a video we can play. Please record the video again or upload another file."
+}
+
+func msgBroken(m Media) string {
+	if m.Purpose == Answer {
+		return "This recording could not be read to the end. Please record your answer again."
+	}
+	return "This recording could not be read to the end. Please record it again or upload another file."
+}
+
+// tools finds ffmpeg, once it is there: tasks fail (and retry) with a
+// clear error while it is missing, and find it as soon as it is
+// installed, without a restart.
+var tools = func() func() (media.Tools, error) {
+	var mu sync.Mutex
+	var found *media.Tools
+	return func() (media.Tools, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if found != nil {
+			return *found, nil
+		}
+		t, err := media.Find()
+		if err == nil {
+			found = &t
+		}
+		return t, err
+	}
+}()
+
+// msgLater is for a take that could not be processed after every retry,
+// for a reason of the server's, not the file's.
+const msgLater = "This recording arrived, but could not be prepared for playback. The team can see that it failed; please record it again."
+
+// RegisterTasks registers the background work this package does. It
+// reports whether ffmpeg is available, for the worker's start-up check.
+func (s *Service) RegisterTasks(w *queue.Worker) error {
+	w.Handle(TaskProcess, s.handleProcess)
+	w.Handle(TaskRendition, s.handleRendition)
+	_, err := tools()
+	return err
+}
+
+func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
+	m, err := s.taskMedia(ctx, t)
+	if err != nil || m.Status != Processing {
+		return err
+	}
+	// Bounded, so that a file crafted to be slow cannot hold a worker.
+	pctx, cancel := context.WithTimeout(ctx, processTimeout)
+	defer cancel()
+	err = s.process(pctx, m, t.Attempt >= t.MaxAttempts)
+	if err != nil && t.Attempt >= t.MaxAttempts && !errors.Is(err, context.Canceled) {
+		// The last try: a take never stays "processing" for good.
+		if ferr := s.fail(ctx, m, msgLater, err); ferr != nil {
+			return ferr
+		}
+	}
+	return err
+}
+
+// process makes m seekable and measured; last says this is the last
+// attempt, when a file that cannot be remuxed fails for good.
+func (s *Service) process(ctx context.Context, m Media, last bool) error {
+	tl, err := tools()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "anyhour-media-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	orig := filepath.Join(dir, "original")
+	if err := s.fetch(ctx, m.OriginalKey, orig); err != nil {
+		return err
+	}
+	info, err := tl.Probe(ctx, orig)
+	if errors.Is(err, media.ErrNotMedia) {
+		return s.fail(ctx, m, msgNotMedia(m), err)
+	}
+	if err != nil {
+		return err
+	}
+	playable := filepath.Join(dir, "playable")
+	ctype, err := tl.Remux(ctx, orig, playable, info)
+	if err != nil {
+		if last {
+			return s.fail(ctx, m, msgBroken(m), err)
+		}
+		return err
+	}
+	if remuxed, err := tl.Probe(ctx, playable); err == nil && remuxed.Duration > 0 {
+		info.Duration = remuxed.Duration
+	}
+	if limit := time.Duration(m.MaxSeconds) * time.Second; m.MaxSeconds > 0 && info.Duration > limit+Tolerance(m.MaxSeconds) {
+		return s.fail(ctx, m, fmt.Sprintf("This recording is %s long, and the limit is %s. Please record it again.",
+			clock(info.Duration), clock(limit)), nil)
+	}
+	ext := ".webm"
+	if ctype == "video/mp4" {
+		ext = ".mp4"
+	}
+	prefix := fmt.Sprintf("media/%d/", m.ID)
+	m.PlayableKey, m.ContentType = prefix+"video"+ext, ctype
+	if err := s.store(ctx, m.PlayableKey, playable); err != nil {
+		return err
+	}
+	if info.VideoCodec != "" {
+		poster := filepath.Join(dir, "poster.jpg")
+		if err := tl.Poster(ctx, playable, poster, min(time.Second, info.Duration/2)); err != nil {
+			slog.WarnContext(ctx, "video: no poster", slog.Int64("media_id", m.ID), slog.Any("error", err))
+		} else {
+			m.PosterKey = prefix + "poster.jpg"
+			if err := s.store(ctx, m.PosterKey, poster); err != nil {
+				return err
+			}
+		}
+	}
+	seconds := info.Duration.Seconds()
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		res, err := tx.Exec(ctx, `UPDATE media SET status = 'ready', playable_key = $1, content_type = $2, poster_key = $3,
+			duration_seconds = $4, updated_at = $5 WHERE id = $6 AND status = 'processing'`,
+			m.PlayableKey, m.ContentType, m.PosterKey, seconds, s.now(), m.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 && info.NeedsRendition() && info.VideoCodec != "" {
+			_, err = queue.Enqueue(ctx, tx, TaskRendition, taskPayload{m.ID}, queue.MaxAttempts(3))
+		}
+		return err
+	})
+}
+
+func (s *Service) handleRendition(ctx context.Context, t queue.Task) error {
+	m, err := s.taskMedia(ctx, t)
+	if err != nil || m.Status != Ready || m.RenditionKey != "" {
+		return err
+	}
+	limit := renditionTimeout
+	if m.Duration != nil {
+		limit += 4 * time.Duration(*m.Duration*float64(time.Second))
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	tl, err := tools()
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "anyhour-rendition-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	in, out := filepath.Join(dir, "in"), filepath.Join(dir, "out.mp4")
+	if err := s.fetch(ctx, m.PlayableKey, in); err != nil {
+		return err
+	}
+	if err := tl.RenditionMP4(ctx, in, out); err != nil {
+		return err
+	}
+	key := fmt.Sprintf("media/%d/video.mp4", m.ID)
+	if err := s.store(ctx, key, out); err != nil {
+		return err
+	}
+	_, err = s.db.Exec(ctx, `UPDATE media SET rendition_key = $1, updated_at = $2 WHERE id = $3`, key, s.now(), m.ID)
+	return err
+}
+
+func (s *Service) taskMedia(ctx context.Context, t queue.Task) (Media, error) {
+	var p taskPayload
+	if err := t.Decode(&p); err != nil {
+		return Media{}, queue.Permanent(err)
+	}
+	m, err := scanMedia(s.db.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = $1`, p.MediaID))
+	if err != nil {
+		return m, queue.Permanent(err)
+	}
+	return m, nil
+}
+
+// fail marks a recording failed with a message for whoever recorded it.
+// A failed take does not count against the step's takes; if it was the
+// step's answer, the newest take that is still good becomes the answer,
+// so that a failed retake does not replace a good first take.
+func (s *Service) fail(ctx context.Context, m Media, msg string, cause error) error {
+	slog.InfoContext(ctx, "video: recording failed", slog.Int64("media_id", m.ID), slog.String("reason", msg), slog.Any("error", cause))
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if m.ApplicationID != 0 {
+			if _, err := tx.Exec(ctx, `UPDATE applications SET updated_at = updated_at WHERE id = $1`, m.ApplicationID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.Exec(ctx, `UPDATE media SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'`,
+			msg, s.now(), m.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 || m.Purpose != Answer {
+			return nil
+		}
+		var good int64
+		err = tx.QueryRow(ctx, `SELECT id FROM media WHERE application_id = $1 AND step_id = $2 AND purpose = 'answer'
+			AND status IN ('processing', 'ready') ORDER BY take DESC LIMIT 1`, m.ApplicationID, m.StepID).Scan(&good)
+		if errors.Is(err, sqldb.ErrNotFound) {
+			return nil // nothing better: the answer shows the failure
+		}
+		if err != nil {
+			return err
+		}
+		return s.interviews.ReplaceMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID, good)
+	})
+}
+
+func (s *Service) fetch(ctx context.Context, key, path string) error {
+	obj, err := s.blobs.Open(ctx, key)
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, obj); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func (s *Service) store(ctx context.Context, key, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = s.blobs.Put(ctx, key, f)
+	return err
+}
+
+// clock formats d as m:ss.
+func clock(d time.Duration) string {
+	sec := int(d.Round(time.Second).Seconds())
+	return fmt.Sprintf("%d:%02d", sec/60, sec%60)
+}

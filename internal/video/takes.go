@@ -1,0 +1,74 @@
+package video
+
+import (
+	"context"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+func (s *Service) takesIn(ctx context.Context, db *sqldb.DB, appID, stepID int64) ([]Media, error) {
+	rows, err := db.Query(ctx, `SELECT `+mediaColumns+` FROM media
+		WHERE application_id = $1 AND step_id = $2 AND purpose = 'answer' ORDER BY take`, appID, stepID)
+	if err != nil {
+		return nil, err
+	}
+	return scanAll(rows)
+}
+
+// Takes returns a candidate's takes for a step, first take first.
+func (s *Service) Takes(ctx context.Context, a interview.Application, stepID int64) ([]Media, error) {
+	return s.takesIn(ctx, s.db, a.ID, stepID)
+}
+
+// ApplicationTakes returns every take of an application by step id.
+func (s *Service) ApplicationTakes(ctx context.Context, appID int64) (map[int64][]Media, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+mediaColumns+` FROM media
+		WHERE application_id = $1 AND purpose = 'answer' ORDER BY step_id, take`, appID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := scanAll(rows)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]Media{}
+	for _, m := range all {
+		out[m.StepID] = append(out[m.StepID], m)
+	}
+	return out, nil
+}
+
+// TakesLeft is how many more takes a candidate may record for step.
+func TakesLeft(step opening.Step, takes []Media) int {
+	n := step.Takes()
+	for _, t := range takes {
+		if t.Counts() {
+			n--
+		}
+	}
+	return max(n, 0)
+}
+
+// ChooseTake makes an earlier take the answer to its step, for steps that
+// allow retakes. The take must have finished uploading and not failed.
+func (s *Service) ChooseTake(ctx context.Context, a interview.Application, stepID, mediaID int64) error {
+	return s.interviews.Answering(ctx, a, func(tx *sqldb.DB, a interview.Application) error {
+		var status Status
+		err := tx.QueryRow(ctx, `SELECT status FROM media WHERE id = $1 AND application_id = $2 AND step_id = $3 AND purpose = 'answer'`,
+			mediaID, a.ID, stepID).Scan(&status)
+		if err != nil {
+			return notFound(err, "take")
+		}
+		switch status {
+		case Processing, Ready:
+		case Uploading:
+			return apperr.Conflict("this take is still uploading; choose it once it is saved")
+		default:
+			return apperr.Conflict("this take could not be used; choose another or record again")
+		}
+		return s.interviews.PutMediaAnswer(ctx, tx, a.ID, stepID, mediaID)
+	})
+}

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// runCandidateCode runs the code in the form against the step's visible
+// tests and shows the results on the step page, without saving it.
+func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	v, row, i, err := s.stepForm(r, a)
+	if err != nil {
+		return err
+	}
+	d := v.stepPage(row, i)
+	d.Draft = r.PostForm.Get("code")
+	out, err := s.Coding.Run(r.Context(), a, row.Step.ID, r.PostForm.Get("language"), d.Draft)
+	status := http.StatusOK
+	if err != nil {
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
+		}
+		status, _ = httpx.Status(err)
+		d.RunError = candidateSentence(msg)
+	} else {
+		d.Run = &out
+	}
+	if r.Header.Get("X-Anyhour-Fragment") == "run" {
+		s.renderFragment(w, status, "candidate_step", "code-run-result", d)
+		return nil
+	}
+	s.render(w, r, status, "candidate_step", v.page(row.Step.Title, d))
+	return nil
+}
+
+// autosaved answers the editor's autosave: a line to show, and a status.
+func autosaved(w http.ResponseWriter, status int, line string) error {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := io.WriteString(w, line)
+	return err
+}
+
+// passed counts the tests that passed.
+func passed(tests []grading.Test) int {
+	n := 0
+	for _, t := range tests {
+		if t.Passed {
+			n++
+		}
+	}
+	return n
+}

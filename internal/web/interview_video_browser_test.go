@@ -1,0 +1,119 @@
+package web_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/browsertest"
+	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// TestInterviewVideosInBrowser uploads an intro video through the file
+// input of the videos page in headless Chromium (recorder.js, tus, the
+// session cookie), waits for "Saved", and after processing plays it.
+func TestInterviewVideosInBrowser(t *testing.T) {
+	mediatest.Require(t)
+	b := browsertest.New(t)
+	ctx := context.Background()
+	x := newIVVApp(t)
+	x.signIn(t)
+	olivia := teamOwner(t, x.testServer)
+	job, err := x.Svc.Openings.CreateJob(ctx, olivia, opening.JobInput{Title: candPtr("Support engineer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, err := x.Svc.Openings.CreateInterview(ctx, olivia, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Video round"), Steps: &[]opening.Step{
+		{Kind: opening.KindVideo, Title: "Introduce yourself", ThinkSeconds: 30, Retakes: 1},
+		{Kind: opening.KindText, Title: "Why support"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(mediatest.WebM(t, t.TempDir(), 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("%s/interviews/%d/videos", x.URL, iv.ID)
+	scope := fmt.Sprintf("#iv%d-intro", iv.ID)
+
+	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	p.Navigate(x.URL + "/login")
+	p.SetValue("#email", "olivia@acme.example")
+	p.SetValue("#password", teamPassword)
+	p.Submit("#password")
+	shot := func(name string) {
+		t.Helper()
+		if vs := p.Violations(); len(vs) > 0 {
+			t.Errorf("%s: %d accessibility violation(s):\n%s", name, len(vs), browsertest.FormatViolations(vs))
+		}
+		p.Screenshot("team-videos-" + name)
+	}
+	p.Navigate(page)
+	p.WaitVisible(scope + " .rec-file")
+	shot("empty-desktop")
+
+	// Choosing a file is what a person does with the input; the file is
+	// built in the page because the browsertest Page has no file chooser.
+	p.Eval(fmt.Sprintf(`(() => {
+		const bytes = Uint8Array.from(atob(%q), c => c.charCodeAt(0));
+		const dt = new DataTransfer();
+		dt.items.add(new File([bytes], "welcome.webm", {type: "video/webm"}));
+		const input = document.querySelector(%q);
+		input.files = dt.files;
+		input.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`, base64.StdEncoding.EncodeToString(file), scope+" .rec-file"), nil)
+	p.WaitVisible(scope + " .rec-saved")
+	if got := p.Text(scope + " .rec-status"); got != "Saved." {
+		t.Errorf("status after the upload %q", got)
+	}
+	candEventually(t, "the recorder goes back to the page", func() bool { return strings.Contains(p.Location(), "sent=") })
+	p.WaitVisible(scope + " .slot-processing")
+	shot("processing-desktop")
+
+	x.process(t)
+	p.Click(scope + " .slot-processing a") // Refresh
+	p.WaitVisible(scope + " video")
+	var duration float64
+	p.Eval(fmt.Sprintf(`new Promise((ok, fail) => {
+		const v = document.querySelector(%q);
+		if (v.readyState >= 1) return ok(v.duration);
+		v.addEventListener("loadedmetadata", () => ok(v.duration));
+		v.addEventListener("error", () => fail(new Error("the video does not load")));
+		v.load();
+	})`, scope+" video"), &duration)
+	if duration < 1.5 || duration > 2.5 {
+		t.Errorf("the intro plays for %.2f s, want about 2", duration)
+	}
+	var poster bool
+	p.Eval(fmt.Sprintf(`fetch(document.querySelector(%q).poster).then(r => r.ok && r.headers.get("Content-Type") === "image/jpeg")`, scope+" video"), &poster)
+	if !poster {
+		t.Error("the poster does not load")
+	}
+	shot("desktop")
+
+	// The editor and the overview with a video step, for a person to look at.
+	p.Navigate(fmt.Sprintf("%s/interviews/%d/edit", x.URL, iv.ID))
+	shot("editor-desktop")
+	p.Navigate(fmt.Sprintf("%s/interviews/%d", x.URL, iv.ID))
+	if got := p.Text("ol.steps li .meta"); !strings.Contains(got, "up to 2:00 per take, 30 s to think, 2 takes") {
+		t.Errorf("the overview says %q of the video step", got)
+	}
+	shot("interview-desktop")
+
+	phone := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	phone.Navigate(x.URL + "/login")
+	phone.SetValue("#email", "olivia@acme.example")
+	phone.SetValue("#password", teamPassword)
+	phone.Submit("#password")
+	phone.Navigate(page)
+	phone.WaitVisible(scope + " video")
+	if vs := phone.Violations(); len(vs) > 0 {
+		t.Errorf("phone: %d accessibility violation(s):\n%s", len(vs), browsertest.FormatViolations(vs))
+	}
+	phone.Screenshot("team-videos-phone")
+}

@@ -1,0 +1,28 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/video"
+)
+
+// serveTeamMedia sends a recording to a team member, with range requests.
+func (s *Server) serveTeamMedia(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	return s.serveMedia(w, r, video.MemberViewer(m))
+}
+
+func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, who video.Viewer) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	obj, ctype, err := s.Videos.Open(r.Context(), who, id, video.File(r.PathValue("file")))
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	httpx.ServeObject(w, r, obj, ctype)
+	return nil
+}
