@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -86,6 +88,29 @@ func (p *Page) SetValue(selector, value string) {
 func (p *Page) Type(selector, text string) {
 	p.t.Helper()
 	p.do(fmt.Sprintf("Type(%q, %q)", selector, text), chromedp.SendKeys(chromedp.CSS(selector), text))
+}
+
+// SelectAll focuses the element and presses Ctrl+A, as a person selects
+// everything in an editor before typing over it.
+func (p *Page) SelectAll(selector string) {
+	p.t.Helper()
+	p.do(fmt.Sprintf("SelectAll(%q)", selector),
+		chromedp.Focus(chromedp.CSS(selector)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+}
+
+// InsertText focuses the element and inserts text as a keyboard's input
+// method or a paste does, in one piece. Use it for rich editors
+// (contenteditable, such as CodeMirror), which key-by-key events from
+// the DevTools protocol confuse.
+func (p *Page) InsertText(selector, text string) {
+	p.t.Helper()
+	p.do(fmt.Sprintf("InsertText(%q, %q)", selector, abbreviate(text, 60)),
+		chromedp.Focus(chromedp.CSS(selector)),
+		func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
+			return chromedp.Void{}, err
+		})
 }
 
 // submitJS submits the form of the element %[1]s as a person would: with

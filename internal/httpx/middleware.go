@@ -1,6 +1,8 @@
 package httpx
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"log/slog"
 	"net/http"
 	"time"
@@ -21,9 +23,32 @@ func SecurityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("Content-Security-Policy", contentSecurityPolicy(""))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// contentSecurityPolicy allows scripts and styles from this origin only,
+// plus the style elements that carry styleNonce when it is not empty.
+func contentSecurityPolicy(styleNonce string) string {
+	style := "style-src 'self'"
+	if styleNonce != "" {
+		style += " 'nonce-" + styleNonce + "'"
+	}
+	return "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; " + style +
+		"; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+}
+
+// StyleNonce makes a fresh nonce, allows style elements that carry it in
+// the response's Content-Security-Policy, and returns it. A page's
+// scripts that must inject styles (the code editor does) read it from the
+// page and set it on the elements they create; nothing else can.
+func StyleNonce(w http.ResponseWriter) string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	nonce := base64.RawURLEncoding.EncodeToString(b)
+	w.Header().Set("Content-Security-Policy", contentSecurityPolicy(nonce))
+	return nonce
 }
 
 // CrossOrigin rejects state-changing requests that a browser marks as

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/httpx"
 )
 
 //go:embed templates
@@ -27,6 +28,10 @@ type page struct {
 	Flash     string // a one-line confirmation after a redirect
 	Error     string // a form error shown above the form
 	Data      any
+
+	// StyleNonce lets the page's scripts add style elements (the code
+	// editor's); render sets it.
+	StyleNonce string
 }
 
 type views struct {
@@ -67,6 +72,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Flash == "" {
 		p.Flash = takeFlash(w, r)
 	}
+	p.StyleNonce = httpx.StyleNonce(w)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
 		s.log.Error("render", "template", name, "error", err)

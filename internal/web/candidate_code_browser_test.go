@@ -1,0 +1,217 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/browsertest"
+	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+)
+
+// reverseTask is a coding task in Python and JavaScript with visible and
+// hidden tests.
+var reverseTask = opening.Step{Kind: opening.KindCode, Title: "Reverse a string", Points: 6,
+	Prompt: "Write `reverse(s)`, which returns `s` backwards.",
+	Code: &opening.CodeTask{
+		Languages: []opening.Language{opening.Python, opening.JavaScript},
+		Starter: map[opening.Language]string{
+			opening.Python:     "def reverse(s):\n    return s\n",
+			opening.JavaScript: "export function reverse(s) {\n  return s;\n}\n",
+		},
+		Tests: map[opening.Language]opening.CodeTests{
+			opening.Python: {
+				Visible: "from solution import reverse\n\ndef test_word():\n    assert reverse('abc') == 'cba'\n\ndef test_empty():\n    assert reverse('') == ''\n",
+				Hidden:  "from solution import reverse\n\ndef test_unicode():\n    assert reverse('añb') == 'bña'\n",
+			},
+			opening.JavaScript: {
+				Visible: "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { reverse } from './solution.mjs';\ntest('word', () => assert.equal(reverse('abc'), 'cba'));\n",
+			},
+		},
+	}}
+
+// codeWorld is a running app with a grader, an interview of one coding
+// task, Ada invited to it, and the owner able to sign in.
+type codeWorld struct {
+	*testServer
+	app *app.App
+	iv  opening.Interview
+	ada interview.Invitation
+}
+
+func newCodeWorld(t *testing.T) *codeWorld {
+	t.Helper()
+	box := sandboxtest.New(t)
+	ctx := context.Background()
+	srv := httptest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := grading.New(box, grading.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Coding.SetGrader(g, nil)
+	srv.Config.Handler = a.Handler()
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { a.Worker().Run(runCtx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	w := &codeWorld{testServer: &testServer{Server: srv, DB: a.DB, Svc: a.Services}, app: a}
+	w.signIn(t)
+	om := teamOwner(t, w.testServer)
+	job, err := a.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Backend engineer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.iv, err = a.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Coding screen"),
+		Steps: &[]opening.Step{reverseTask}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Interviews.Invite(ctx, om, w.iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.ada = res.Invitations[0]
+	return w
+}
+
+func (w *codeWorld) stepURL() string {
+	return w.URL + "/candidate/" + strconv.FormatInt(w.ada.Application.ID, 10) + "/steps/" + strconv.FormatInt(w.iv.Steps[0].ID, 10)
+}
+
+// editorText is what the CodeMirror editor shows, line by line.
+const editorText = `[...document.querySelectorAll(".code-editor .cm-line")].map(l => l.textContent).join("\n")`
+
+// TestCodeStepInBrowser is the coding task as a candidate and a reviewer
+// meet it: the candidate opens the step, switches language and back,
+// types a solution in the editor, runs the visible tests without leaving
+// the page, is saved automatically and submits; the reviewer sees the code
+// highlighted and every test's result, hidden ones by name. axe checks the
+// candidate's pages at desktop and phone widths.
+func TestCodeStepInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	w := newCodeWorld(t)
+	b := browsertest.New(t)
+	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	openLink(p, w.URL, w.ada.Token)
+	p.Navigate(w.stepURL())
+	p.WaitVisible(".code-editor .cm-content")
+	var text string
+	p.Eval(editorText, &text)
+	if text != "def reverse(s):\n    return s\n" {
+		t.Errorf("the editor opens with %q, want the Python starter", text)
+	}
+	waitJS(t, p, "the visible tests are highlighted", `document.querySelector("details.code-tests:not([hidden]) .code-view .cm-content")`)
+	p.CheckAccessibility()
+	p.Screenshot("code-step-editor-desktop")
+
+	// Switching language brings that language's starter and tests; switching
+	// back brings back what was there.
+	p.SetValue("#language", "javascript")
+	waitJS(t, p, "the JavaScript starter", editorText+`.startsWith("export function reverse")`)
+	waitJS(t, p, "the JavaScript tests show", `!document.querySelector('details.code-tests[data-language="javascript"]').hidden && document.querySelector('details.code-tests[data-language="python"]').hidden`)
+	p.SetValue("#language", "python")
+	waitJS(t, p, "the Python code is back", editorText+` === "def reverse(s):\n    return s\n"`)
+
+	// Replace the starter with a solution, as typing or pasting does.
+	p.SelectAll(".code-editor .cm-content")
+	p.InsertText(".code-editor .cm-content", "def reverse(s):\n    return s[::-1]")
+	p.Eval(`document.getElementById("code").value`, &text)
+	if text != "def reverse(s):\n    return s[::-1]" {
+		t.Fatalf("the form holds %q after typing", text)
+	}
+
+	// Run: the results arrive in the page, which is not reloaded.
+	// CodeMirror's own styles went in: the Content-Security-Policy
+	// admits them by nonce (without them the editor falls apart).
+	var display string
+	p.Eval(`getComputedStyle(document.querySelector(".cm-editor")).display`, &display)
+	if display != "flex" {
+		t.Errorf("the editor's display is %q, want flex: its styles were blocked", display)
+	}
+	p.Eval(`window.stayed = true`, nil)
+	p.Click(`button[formaction$="/run"]`)
+	waitJS(t, p, "the run's results", `document.querySelector("#run-title")`)
+	if got := p.Text("#run-title"); !strings.Contains(got, "2 of 2 passed") {
+		t.Errorf("run: %q", got)
+	}
+	var stayed bool
+	p.Eval(`window.stayed === true`, &stayed)
+	if !stayed {
+		t.Error("running the tests reloaded the page")
+	}
+
+	// Autosave, then grading of what was saved.
+	waitJS(t, p, "the autosave", `document.getElementById("code-status").textContent.startsWith("Saved at")`)
+	candEventually(t, "the saved code is graded", func() bool {
+		gs, err := w.app.Coding.ForApplication(context.Background(), w.ada.Application.ID)
+		return err == nil && gs[w.iv.Steps[0].ID].Status == coding.Done
+	})
+	p.CheckAccessibility()
+	p.Screenshot("code-step-run-desktop")
+
+	phone := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	openLink(phone, w.URL, w.ada.Token)
+	phone.Navigate(w.stepURL())
+	phone.WaitVisible(".code-editor .cm-content")
+	phone.Eval(editorText, &text)
+	if text != "def reverse(s):\n    return s[::-1]" {
+		t.Errorf("on another device the editor shows %q, want the autosaved code", text)
+	}
+	var fits bool
+	phone.Eval(`document.documentElement.scrollWidth <= innerWidth`, &fits)
+	if !fits {
+		t.Error("on a phone the code step scrolls sideways")
+	}
+	phone.Click(`button[formaction$="/run"]`)
+	waitJS(t, phone, "the run's results", `document.querySelector("#run-title")`)
+	mine := phone.Text("main")
+	if !strings.Contains(mine, "3 of 3 tests passed · 6 of 6 points") {
+		t.Errorf("the candidate's grading panel lacks the score:\n%s", mine)
+	}
+	if strings.Contains(mine, "test_unicode") {
+		t.Error("a hidden test's name reached the candidate")
+	}
+	phone.CheckAccessibility()
+	phone.Screenshot("code-step-run-phone")
+
+	p.Navigate(w.URL + "/candidate/" + strconv.FormatInt(w.ada.Application.ID, 10) + "/review")
+	p.CheckAccessibility()
+	p.Submit("form[action$='/submit'] button")
+	p.WaitVisible(".flash")
+	p.Navigate(w.stepURL())
+	waitJS(t, p, "the submitted code is highlighted", `document.querySelector(".code-view .cm-content")`)
+	p.CheckAccessibility()
+	p.Screenshot("code-step-submitted-desktop")
+
+	team := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	team.Navigate(w.URL + "/login")
+	team.SetValue("#email", "olivia@acme.example")
+	team.SetValue("#password", teamPassword)
+	team.Submit("#password")
+	team.Navigate(w.URL + "/applications/" + strconv.FormatInt(w.ada.Application.ID, 10))
+	waitJS(t, team, "the answer is highlighted", `document.querySelector(".code-view .cm-content")`)
+	page := team.Text("main")
+	for _, want := range []string{"6 / 6 points", "3 of 3 tests passed", "test_word", "test_empty", "test_unicode"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the reviewer's page lacks %q:\n%s", want, page)
+		}
+	}
+	team.Screenshot("code-review-desktop")
+}

@@ -1,0 +1,175 @@
+// code_editor: the candidate's code editor on a coding step. It turns the
+// plain textarea into CodeMirror (highlighting, indentation, brackets),
+// keeps the textarea in step so the form posts as before, swaps in the
+// starter code when the language changes, saves a few seconds after
+// typing stops, and shows "Run the visible tests" results without leaving
+// the page. Without JavaScript the textarea and the buttons work alone.
+import {
+  EditorView, EditorState, Compartment, keymap, indentWithTab, indentUnit,
+  basicSetup, python, javascript, go,
+} from "../vendor/codemirror-6.0.2.js";
+import "./code_view.js";
+import { codeTheme } from "./code_theme.js";
+
+const form = document.querySelector("form.cand-code");
+const area = document.getElementById("code");
+if (form && area) mount(form, area);
+
+function languageSupport(lang) {
+  switch (lang) {
+    case "python": return [python(), indentUnit.of("    ")];
+    case "javascript": return [javascript(), indentUnit.of("  ")];
+    case "go": return [go(), indentUnit.of("\t")];
+    default: return [];
+  }
+}
+
+function mount(form, area) {
+  const select = document.getElementById("language");
+  const hidden = form.querySelector("input[type=hidden][name=language]");
+  const status = document.getElementById("code-status");
+  const runOut = document.getElementById("code-run-out");
+  const runButton = form.querySelector("button[formaction$='/run']");
+  const starters = readJSON("code-starters");
+  const language = () => (select ? select.value : hidden ? hidden.value : "");
+
+  // Drafts per language, so switching back and forth loses nothing.
+  const drafts = {};
+  let current = language();
+  let saved = area.value;
+  const lang = new Compartment();
+
+  const view = new EditorView({
+    parent: wrapper(area),
+    state: EditorState.create({
+      doc: area.value,
+      extensions: [
+        basicSetup,
+        codeTheme,
+        keymap.of([
+          { key: "Mod-Enter", run: () => { run(); return true; } },
+          { key: "Mod-s", run: () => { save(); return true; } },
+          indentWithTab,
+        ]),
+        lang.of(languageSupport(current)),
+        EditorView.contentAttributes.of({
+          "aria-labelledby": "code-label",
+          "aria-describedby": "code-hint code-keys",
+          "autocapitalize": "off",
+          "autocorrect": "off",
+          "spellcheck": "false",
+        }),
+        EditorView.updateListener.of((u) => {
+          if (!u.docChanged) return;
+          area.value = u.state.doc.toString();
+          changed();
+        }),
+      ],
+    }),
+  });
+  area.hidden = true;
+  area.setAttribute("aria-hidden", "true");
+  area.tabIndex = -1;
+  document.getElementById("code-keys")?.removeAttribute("hidden");
+  // The label points at the textarea; send its clicks to the editor.
+  document.getElementById("code-label")?.addEventListener("click", (e) => { e.preventDefault(); view.focus(); });
+
+  if (select) {
+    select.addEventListener("change", () => {
+      drafts[current] = view.state.doc.toString();
+      current = select.value;
+      const next = drafts[current] ?? starters[current] ?? "";
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: next },
+        effects: lang.reconfigure(languageSupport(current)),
+      });
+      for (const d of document.querySelectorAll("details.code-tests[data-language]")) {
+        d.hidden = d.dataset.language !== current;
+      }
+      say(`Switched to ${select.options[select.selectedIndex].text}.`);
+    });
+  }
+
+  // Autosave: two seconds after the last change, and when the page is
+  // hidden or left. Saving goes through the same form action.
+  let timer = 0;
+  let saving = null;
+  function changed() {
+    clearTimeout(timer);
+    timer = setTimeout(save, 2000);
+  }
+  async function save() {
+    clearTimeout(timer);
+    if (saving) { await saving; }
+    const code = view.state.doc.toString();
+    if (code === saved) { say(""); return; }
+    const body = new FormData(form);
+    body.set("then", "stay");
+    saving = post(form.action, body, { "X-Anyhour-Autosave": "1" })
+      .then(async (resp) => {
+        const plain = (resp.headers.get("Content-Type") || "").startsWith("text/plain");
+        const text = plain ? (await resp.text()).trim() : "";
+        if (resp.ok) { saved = code; say(text || "Saved."); } else { say(text || "Not saved: please try again."); }
+      })
+      .catch(() => say("Not saved: you seem to be offline. Your code stays here; it will be saved when you are back."))
+      .finally(() => { saving = null; });
+    await saving;
+    if (view.state.doc.toString() !== saved) changed();
+  }
+  window.addEventListener("online", () => { if (view.state.doc.toString() !== saved) save(); });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && view.state.doc.toString() !== saved) {
+      const body = new FormData(form);
+      body.set("then", "stay");
+      post(form.action, body, { "X-Anyhour-Autosave": "1" }, true).then((r) => { if (r.ok) saved = body.get("code"); }).catch(() => {});
+    }
+  });
+  // Saving with the buttons posts the form as usual: nothing to add, but
+  // a pending autosave is no longer needed.
+  form.addEventListener("submit", () => clearTimeout(timer));
+
+  let running = false;
+  async function run() {
+    if (!runButton || running) return;
+    running = true;
+    runButton.disabled = true;
+    const label = runButton.textContent;
+    runButton.textContent = "Running…";
+    runOut.setAttribute("aria-busy", "true");
+    try {
+      const resp = await post(runButton.formAction, new FormData(form), { "X-Anyhour-Fragment": "run" });
+      runOut.innerHTML = await resp.text();
+    } catch {
+      runOut.innerHTML = "";
+      const p = document.createElement("p");
+      p.className = "error";
+      p.setAttribute("role", "alert");
+      p.textContent = "The run did not happen: you seem to be offline. Try again when you are back.";
+      runOut.append(p);
+    } finally {
+      running = false;
+      runButton.disabled = false;
+      runButton.textContent = label;
+      runOut.removeAttribute("aria-busy");
+    }
+  }
+  runButton?.addEventListener("click", (e) => { e.preventDefault(); run(); });
+
+  function say(text) { if (status) status.textContent = text; }
+}
+
+function post(url, body, headers, keepalive = false) {
+  return fetch(url, { method: "POST", body: new URLSearchParams(body), headers, credentials: "same-origin", keepalive });
+}
+
+function readJSON(id) {
+  try { return JSON.parse(document.getElementById(id)?.textContent || "{}") || {}; } catch { return {}; }
+}
+
+// wrapper puts the editor where the textarea was.
+function wrapper(area) {
+  const div = document.createElement("div");
+  div.className = "code-editor";
+  area.after(div);
+  return div;
+}
