@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The issue's goals.
+const (
+	goalOverhead = 1.25            // sandboxed over bare
+	goalGoResult = 2 * time.Second // submit to result for Go, the settle delay aside
+)
+
+// writeReport writes the machine and one section per part measured.
+func writeReport(w io.Writer, res results) {
+	fmt.Fprintf(w, "Machine: %s, %d cores, %s %s/%s; %s; SQLite. Date: %s. The whole run took %s.\n",
+		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, res.sandbox,
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), res.elapsed.Round(time.Second))
+	if res.overhead != nil {
+		writeOverhead(w, res.overhead)
+	}
+	if res.throughput != nil {
+		writeThroughput(w, res.throughput)
+	}
+	if res.burst != nil {
+		writeBurst(w, res.burst)
+	}
+	if res.corpus != nil {
+		writeCorpus(w, res.corpus)
+	}
+}
+
+func writeOverhead(w io.Writer, r *overheadResult) {
+	fmt.Fprintf(w, "\n#### (a) Sandbox overhead: the 10-test Python task\n\n")
+	fmt.Fprintf(w, "Median wall time of %d rounds after a warm-up (fastest–slowest in brackets), each round one fresh directory or box and one python3 process.\n\n", overheadRounds)
+	fmt.Fprintln(w, "| run | median | against | ratio |")
+	fmt.Fprintln(w, "|---|---:|---|---:|")
+	for i, row := range r.rows {
+		s := slices.Clone(row.walls)
+		slices.Sort(s)
+		against, ratio := "", ""
+		if i%2 == 1 {
+			base := r.rows[i-1]
+			x := float64(row.median()) / float64(base.median())
+			against = base.name
+			ratio = fmt.Sprintf("%.3f", x)
+			if i == 1 {
+				ratio += verdict(x <= goalOverhead, " ≤ 1.25 ok", " **misses 1.25**")
+			}
+			ratio += fmt.Sprintf(" (+%s)", ms(row.median()-base.median()))
+		}
+		fmt.Fprintf(w, "| %s | %s (%s–%s) | %s | %s |\n", row.name, ms(row.median()), ms(s[0]), ms(s[len(s)-1]), against, ratio)
+	}
+}
+
+func writeThroughput(w io.Writer, rs []langResult) {
+	fmt.Fprintf(w, "\n#### (b) Throughput and submit to result\n\n")
+	fmt.Fprintf(w, "Throughput: the task's right solution graded (10 hidden tests, full marks checked) by %d goroutines at once for %s per language through grading.Grade. "+
+		"Submit to result: a candidate's PUT of the answer through the API until the grading row is done, polled every 10 ms, one candidate at a time, median of %d (the worker at its default, one grading per core, polling for ready tasks every second); "+
+		"the app waits %s after a save by design before grading (an editor saves as the candidate types; only the last save of a burst is graded).\n\n",
+		runtime.NumCPU(), throughputFor, latencyRounds, settle)
+	fmt.Fprintln(w, "| language | graded | per minute | one grading alone (median) | submit → result | of which after the settle delay |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|")
+	for _, r := range rs {
+		lat := medianOf(r.latency)
+		after := lat - settle
+		goal := ""
+		if r.lang == "go" {
+			goal = verdict(after < goalGoResult, " < 2 s ok", " **misses 2 s**")
+		}
+		fmt.Fprintf(w, "| %s | %d in %s | %.0f | %s | %s (%s–%s) | %s%s |\n", r.lang, r.graded, seconds(r.elapsed), r.perMinute(),
+			ms(medianOf(r.gradeWall)), seconds(lat), seconds(slices.Min(r.latency)), seconds(slices.Max(r.latency)), seconds(after), goal)
+	}
+}
+
+func writeBurst(w io.Writer, r *burstResult) {
+	fmt.Fprintf(w, "\n#### (c) %d submissions at once\n\n", burstSize)
+	fmt.Fprintf(w, "%d candidates of one interview PUT the Python task's right solution at the same moment; the worker runs %d gradings at once (the default, one per core).\n\n", burstSize, r.workers)
+	fmt.Fprintln(w, "| measure | value |")
+	fmt.Fprintln(w, "|---|---:|")
+	fmt.Fprintf(w, "| saves answered 200 | %d of %d (all within %s) |\n", r.saved, burstSize, seconds(r.saveWall))
+	fmt.Fprintf(w, "| gradings done | %d of %d%s |\n", r.done, burstSize, verdict(r.done == burstSize, " ok", " **lost some**"))
+	fmt.Fprintf(w, "| gradings done at `attempt` = 1 | %d of %d |\n", r.doneOnce, burstSize)
+	fmt.Fprintf(w, "| with full marks (10/10) | %d of %d |\n", r.fullMarks, burstSize)
+	fmt.Fprintf(w, "| `code.grade` tasks done (of all) | %d (%d)%s |\n", r.tasksDone, r.tasks, verdict(r.tasksDone == burstSize && r.tasks == burstSize, " ok", " **not one per submission**"))
+	fmt.Fprintf(w, "| `code.grade` tasks claimed more than once | %d |\n", r.taskRetries)
+	fmt.Fprintf(w, "| first save to last grading done | %s (%.0f per minute, %s of it the settle delay) |\n", seconds(r.total), float64(burstSize)/r.total.Minutes(), settle)
+}
+
+func writeCorpus(w io.Writer, rs []corpusResult) {
+	fmt.Fprintf(w, "\n#### (h) HumanEvalPack through the API\n\n")
+	fmt.Fprintf(w, "Per language: interviews of up to 100 code steps, one per problem (its tests hidden, 1 point); two candidates per interview PUT every step's answer, one the canonical solution and one the buggy one (8 requests at a time); the worker grades with %d at once. Time is from creating the interviews to the last grading done, the %s settle included.\n\n", runtime.NumCPU(), settle)
+	fmt.Fprintln(w, "| language | problems (excluded as faulty) | canonical: full marks | buggy: lost points | interviews | time | gradings' own wall time, summed |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
+	var fails []string
+	for _, r := range rs {
+		ex := "none"
+		if len(r.faulty) > 0 {
+			ex = strings.Join(r.faulty, ", ")
+		}
+		fmt.Fprintf(w, "| %s | %d (%s) | %d of %d | %d of %d | %d | %s | %s |\n", r.lang, r.problems, ex, r.fullMarks, r.canonical, r.lostPoints, r.buggy, r.interviews, seconds(r.elapsed), seconds(r.gradingSpent))
+		fails = append(fails, r.failures...)
+	}
+	if len(fails) > 0 {
+		fmt.Fprintf(w, "\nNot as expected: %s.\n", strings.Join(fails, "; "))
+	}
+}
+
+func verdict(ok bool, yes, no string) string {
+	if ok {
+		return yes
+	}
+	return no
+}
+
+func ms(d time.Duration) string      { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// cpuModel reads the processor's name from /proc/cpuinfo.
+func cpuModel() string {
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return "unknown CPU"
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown CPU"
+}
