@@ -72,14 +72,15 @@ type Service struct {
 	mu     sync.Mutex
 	grader *grading.Grader // nil until SetGrader: the server may run without a sandbox
 	why    error           // why there is no grader
-	runs   runLimiter
+	runs   runLimiter      // candidates' runs, by application
+	tries  runLimiter      // the team's tries of reference solutions, by member
 }
 
 // New returns a Service and adds to interviews the queuing of a grading
 // whenever a code answer is saved.
 func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service) *Service {
 	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
-		why: errors.New("the grader has not been set up"), runs: newRunLimiter()}
+		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
 	interviews.OnAnswer(s.queueOnSave)
 	return s
 }

@@ -13,24 +13,36 @@ import (
 // Regrade queues every code answer of an application for grading again,
 // after the team edited a task's tests. It returns how many it queued.
 func (s *Service) Regrade(ctx context.Context, actor account.Member, appID int64) (int, error) {
+	return s.regrade(ctx, actor, `g.application_id = $1`, appID)
+}
+
+// RegradeStep queues every answer to a coding step for grading again,
+// after the team edited the step's tests. It returns how many it queued.
+func (s *Service) RegradeStep(ctx context.Context, actor account.Member, stepID int64) (int, error) {
+	return s.regrade(ctx, actor, `g.step_id = $1`, stepID)
+}
+
+// regrade queues the gradings of actor's organisation that where selects,
+// with arg as its $1.
+func (s *Service) regrade(ctx context.Context, actor account.Member, where string, arg int64) (int, error) {
 	if !actor.Can(account.ManageJobs) {
 		return 0, apperr.Forbidden("your role cannot change how answers are graded")
 	}
 	n := 0
 	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		rows, err := tx.Query(ctx, `SELECT g.step_id, g.language FROM gradings g JOIN applications a ON a.id = g.application_id
-			WHERE g.application_id = $1 AND a.org_id = $2`, appID, actor.OrgID)
+		rows, err := tx.Query(ctx, `SELECT g.application_id, g.step_id, g.language FROM gradings g JOIN applications a ON a.id = g.application_id
+			WHERE `+where+` AND a.org_id = $2`, arg, actor.OrgID)
 		if err != nil {
 			return err
 		}
 		type one struct {
-			step int64
-			lang string
+			app, step int64
+			lang      string
 		}
 		var all []one
 		for rows.Next() {
 			var o one
-			if err := rows.Scan(&o.step, &o.lang); err != nil {
+			if err := rows.Scan(&o.app, &o.step, &o.lang); err != nil {
 				rows.Close()
 				return err
 			}
@@ -41,7 +53,7 @@ func (s *Service) Regrade(ctx context.Context, actor account.Member, appID int64
 			return err
 		}
 		for _, o := range all {
-			if err := s.queue(ctx, tx, actor.OrgID, appID, o.step, opening.Language(o.lang)); err != nil {
+			if err := s.queue(ctx, tx, actor.OrgID, o.app, o.step, opening.Language(o.lang)); err != nil {
 				return err
 			}
 			n++
