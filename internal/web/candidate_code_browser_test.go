@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -44,9 +45,10 @@ var reverseTask = opening.Step{Kind: opening.KindCode, Title: "Reverse a string"
 // task, Ada invited to it, and the owner able to sign in.
 type codeWorld struct {
 	*testServer
-	app *app.App
-	iv  opening.Interview
-	ada interview.Invitation
+	app  *app.App
+	iv   opening.Interview
+	ada  interview.Invitation
+	team *browser // the owner, signed in
 }
 
 func newCodeWorld(t *testing.T) *codeWorld {
@@ -71,7 +73,7 @@ func newCodeWorld(t *testing.T) *codeWorld {
 	t.Cleanup(func() { stop(); <-done })
 
 	w := &codeWorld{testServer: &testServer{Server: srv, DB: a.DB, Svc: a.Services}, app: a}
-	w.signIn(t)
+	w.team = w.signIn(t)
 	om := teamOwner(t, w.testServer)
 	job, err := a.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Backend engineer")})
 	if err != nil {
@@ -214,4 +216,15 @@ func TestCodeStepInBrowser(t *testing.T) {
 		}
 	}
 	team.Screenshot("code-review-desktop")
+
+	// The team's editor for the task, with a reference solution tried.
+	team.Navigate(fmt.Sprintf("%s/interviews/%d/steps/%d/code", w.URL, w.iv.ID, w.iv.Steps[0].ID))
+	team.SetValue("#ref_code", "def reverse(s):\n    return s[::-1]\n")
+	team.Click(`button[value="try"]`)
+	team.WaitVisible("#try-out")
+	if got := team.Text("#try-result"); !strings.Contains(got, "3 of 3 tests passed") {
+		t.Errorf("the reference solution's try: %q", got)
+	}
+	team.CheckAccessibility()
+	team.Screenshot("code-task-editor-desktop")
 }

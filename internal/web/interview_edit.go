@@ -19,6 +19,7 @@ var addActions = map[string]opening.Kind{
 	"add_text":   opening.KindText,
 	"add_choice": opening.KindChoice,
 	"add_video":  opening.KindVideo,
+	"add_code":   opening.KindCode,
 }
 
 func (s *Server) showNewInterview(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -137,8 +138,9 @@ func (s *Server) renderInterviewForm(w http.ResponseWriter, r *http.Request, m a
 	s.render(w, r, status, "interview_form", p)
 }
 
-// keepCodeTasks carries over the tasks of code steps, which this form
-// does not edit yet (the API does), so that saving the form keeps them.
+// keepCodeTasks carries over the tasks of code steps, which their own
+// page edits, so that saving this form keeps them. A new code step starts
+// with opening.NewCodeTask, for the team to replace on its page.
 func keepCodeTasks(steps *[]opening.Step, current opening.Interview) {
 	if steps == nil {
 		return
@@ -150,6 +152,9 @@ func keepCodeTasks(steps *[]opening.Step, current opening.Interview) {
 		}
 		if old, ok := current.Step(st.ID); ok && old.Kind == opening.KindCode {
 			st.Code = old.Code
+		}
+		if st.Code == nil {
+			st.Code = opening.NewCodeTask()
 		}
 	}
 }

@@ -298,7 +298,7 @@ func interviewFormOf(iv opening.Interview) interviewForm {
 		if st.MaxWords > 0 {
 			sf.MaxWords = strconv.Itoa(st.MaxWords)
 		}
-		if st.Kind == opening.KindChoice {
+		if st.Kind == opening.KindChoice || st.Kind == opening.KindCode {
 			sf.Points = strconv.FormatFloat(st.Points, 'f', -1, 64)
 		}
 		if st.Kind == opening.KindVideo {
@@ -329,6 +329,8 @@ func newStep(kind opening.Kind) stepForm {
 	switch kind {
 	case opening.KindChoice:
 		st.Points, st.Minutes = "1", "2"
+	case opening.KindCode:
+		st.Points, st.Minutes = "10", "30"
 	case opening.KindVideo:
 		// Half a minute to think, two minutes a take and one retake:
 		// what most candidates need for a spoken answer.

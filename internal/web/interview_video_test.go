@@ -27,13 +27,21 @@ import (
 
 // ivvForm reads the fields of the form sel matches the way a browser
 // would submit it: text, number and hidden inputs and textareas, and
-// checkboxes only when ticked.
+// checkboxes only when ticked, and selects with their chosen option.
 func ivvForm(doc *goquery.Document, sel string) url.Values {
 	v := url.Values{}
-	doc.Find(sel).Find("input[name], textarea[name]").Each(func(_ int, s *goquery.Selection) {
+	doc.Find(sel).Find("input[name], textarea[name], select[name]").Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
-		if goquery.NodeName(s) == "textarea" {
+		switch goquery.NodeName(s) {
+		case "textarea":
 			v.Add(name, s.Text())
+			return
+		case "select":
+			val, _ := s.Find("option[selected]").First().Attr("value")
+			if val == "" {
+				val, _ = s.Find("option").First().Attr("value")
+			}
+			v.Add(name, val)
 			return
 		}
 		typ, _ := s.Attr("type")

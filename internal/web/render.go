@@ -162,6 +162,7 @@ var funcs = template.FuncMap{
 		return many
 	},
 	"paragraphs": paragraphs,
+	"markdown":   markdown,
 }
 
 // inZone converts t to the zone named tz, falling back to UTC.
