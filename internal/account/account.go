@@ -48,13 +48,16 @@ const (
 	InviteCandidates Permission = "invite_candidates" // invite, revoke and re-link candidates
 	ViewApplications Permission = "view_applications" // read applications and answers
 	Review           Permission = "review"            // rate applications
+	// MessageCandidates is writing to candidates; every member who reads
+	// applications may read the threads and write internal notes.
+	MessageCandidates Permission = "message_candidates"
 )
 
 // permissions is the one table of what each role may do.
 var permissions = map[Role][]Permission{
-	Owner:     {ManageOrg, ViewAudit, ManageJobs, InviteCandidates, ViewApplications, Review},
-	Admin:     {ManageOrg, ViewAudit, ManageJobs, InviteCandidates, ViewApplications, Review},
-	Recruiter: {ManageJobs, InviteCandidates, ViewApplications, Review},
+	Owner:     {ManageOrg, ViewAudit, ManageJobs, InviteCandidates, ViewApplications, Review, MessageCandidates},
+	Admin:     {ManageOrg, ViewAudit, ManageJobs, InviteCandidates, ViewApplications, Review, MessageCandidates},
+	Recruiter: {ManageJobs, InviteCandidates, ViewApplications, Review, MessageCandidates},
 	Reviewer:  {ViewApplications, Review},
 }
 

@@ -1,6 +1,6 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← interview ←
-// review, video, coding), so that the app, the pages, the API, the demo, the benchmarks
+// review, video, coding, message), so that the app, the pages, the API, the demo, the benchmarks
 // and the tests all work with the same set, wired the same way.
 package domain
 
@@ -9,6 +9,7 @@ import (
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -23,6 +24,7 @@ type Services struct {
 	Reviews    *review.Service
 	Videos     *video.Service
 	Coding     *coding.Service
+	Messages   *message.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -34,5 +36,6 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Interviews)
 	s.Videos = video.New(db, blobs, s.Openings, s.Interviews)
 	s.Coding = coding.New(db, s.Openings, s.Interviews)
+	s.Messages = message.New(db, s.Interviews)
 	return s
 }

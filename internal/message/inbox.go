@@ -1,0 +1,74 @@
+package message
+
+import (
+	"context"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// ResponseTarget is how long a candidate's message may wait for the
+// team's reply before the inbox marks it overdue.
+const ResponseTarget = 24 * time.Hour
+
+// Thread is one application's conversation as the inbox lists it.
+type Thread struct {
+	ApplicationID int64
+	CandidateName string
+	JobTitle      string
+	Status        interview.Status
+	LastAt        time.Time
+	Last          Message    // the newest message, internal notes aside
+	WaitingSince  *time.Time // the candidate's oldest unanswered message, if any
+}
+
+// Waiting is how long the candidate has waited for a reply at now; 0 if
+// they are not waiting.
+func (t Thread) Waiting(now time.Time) time.Duration {
+	if t.WaitingSince == nil {
+		return 0
+	}
+	return now.Sub(*t.WaitingSince)
+}
+
+// Overdue reports whether the candidate has waited past ResponseTarget.
+func (t Thread) Overdue(now time.Time) bool { return t.Waiting(now) > ResponseTarget }
+
+// MaxInbox is the most threads the inbox lists.
+const MaxInbox = 200
+
+// Inbox lists the organisation's threads for a team member: those with
+// an unanswered candidate message first, the longest waiting at the top,
+// then the rest, the most recent first.
+func (s *Service) Inbox(ctx context.Context, actor account.Member) ([]Thread, error) {
+	if !actor.Can(account.ViewApplications) {
+		return nil, apperr.Forbidden("your role cannot read applications")
+	}
+	rows, err := s.db.Query(ctx, `
+		SELECT a.id, a.candidate_name, j.title, a.status, a.last_message_at, a.awaiting_reply_since,
+			m.id, COALESCE(m.member_id, 0), m.author_name, m.body, m.created_at, m.seen_at
+		FROM applications a
+		JOIN jobs j ON j.id = a.job_id
+		JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE application_id = a.id AND NOT internal)
+		WHERE a.org_id = $1 AND a.last_message_at IS NOT NULL
+		ORDER BY a.awaiting_reply_since IS NULL, a.awaiting_reply_since, a.last_message_at DESC, a.id DESC
+		LIMIT $2`, actor.OrgID, MaxInbox)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Thread{}
+	for rows.Next() {
+		var t Thread
+		m := &t.Last
+		if err := rows.Scan(&t.ApplicationID, &t.CandidateName, &t.JobTitle, &t.Status, &t.LastAt, &t.WaitingSince,
+			&m.ID, &m.MemberID, &m.AuthorName, &m.Body, &m.CreatedAt, &m.SeenAt); err != nil {
+			return nil, err
+		}
+		m.ApplicationID = t.ApplicationID
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,26 @@
+-- The conversation with each candidate: one thread per application. A
+-- message is the candidate's (member_id NULL) or a team member's; internal
+-- notes are the team's alone. seen_at is when the other side first read
+-- it: a team member for the candidate's messages, the candidate for the
+-- team's (internal notes have none).
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    application_id INTEGER NOT NULL REFERENCES applications(id),
+    member_id INTEGER REFERENCES members(id),
+    author_name TEXT NOT NULL,
+    internal INTEGER NOT NULL DEFAULT FALSE,
+    body TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    seen_at TIMESTAMP,
+    seen_by INTEGER REFERENCES members(id),
+    CHECK (NOT internal OR member_id IS NOT NULL)
+);
+CREATE INDEX messages_application ON messages (application_id, id);
+
+-- The inbox reads these instead of the messages: when the thread last
+-- moved (internal notes aside), and since when the candidate's oldest
+-- unanswered message has waited for the team.
+ALTER TABLE applications ADD COLUMN last_message_at TIMESTAMP;
+ALTER TABLE applications ADD COLUMN awaiting_reply_since TIMESTAMP;
+CREATE INDEX applications_inbox ON applications (org_id, last_message_at);
