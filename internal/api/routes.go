@@ -38,6 +38,8 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
 		s.team("POST", "/api/v1/applications/{id}/reviews", s.submitReview),
 		s.team("POST", "/api/v1/applications/{id}/regrade", s.regrade),
+		s.team("GET", "/api/v1/applications/{id}/messages", s.listMessages),
+		s.team("POST", "/api/v1/applications/{id}/messages", s.postMessage),
 		s.team("GET", "/api/v1/media/{id}/comments", s.listComments),
 		s.team("POST", "/api/v1/media/{id}/comments", s.addComment),
 		s.team("POST", "/api/v1/media/{id}/views", s.addViews),
@@ -51,6 +53,8 @@ func (s *Server) routes() []route {
 		s.candidate("POST", "/api/v1/candidate/runs", s.runCode),
 		s.candidate("POST", "/api/v1/candidate/submit", s.submit),
 		s.candidate("PUT", "/api/v1/candidate/time_zone", s.setTimeZone),
+		s.candidate("GET", "/api/v1/candidate/messages", s.listCandidateMessages),
+		s.candidate("POST", "/api/v1/candidate/messages", s.postCandidateMessage),
 	}
 }
 
