@@ -72,3 +72,14 @@ func (s *Service) Inbox(ctx context.Context, actor account.Member) ([]Thread, er
 	}
 	return out, rows.Err()
 }
+
+// Waiting counts the organisation's threads whose candidate waits for a
+// reply, for the team's navigation; 0 for members who cannot read them.
+func (s *Service) Waiting(ctx context.Context, actor account.Member) (int, error) {
+	if !actor.Can(account.ViewApplications) {
+		return 0, nil
+	}
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE org_id = $1 AND awaiting_reply_since IS NOT NULL`, actor.OrgID).Scan(&n)
+	return n, err
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/video"
@@ -72,6 +73,13 @@ type applicationPage struct {
 	Recs           []review.Recommendation
 	HasVideo       bool // a take to play: the page loads the player
 	HasCode        bool // code to highlight
+
+	// The conversation with the candidate and the team's notes.
+	Messages   []message.Message
+	CanMessage bool   // the member may write to the candidate
+	MsgError   string // why the last message was not sent
+	MsgDraft   string // the message or note typed, when it was not sent
+	MsgNote    bool   // the draft is an internal note
 }
 
 func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -117,6 +125,11 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	d = applicationPage{App: a, Interview: iv, Job: j, TZ: s.memberZone(ctx, m), Recs: review.Recommendations,
 		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average}
 	d.CanReview = m.Can(account.Review) && (a.Status == interview.Submitted || a.Status == interview.Decided)
+	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
+	// Reading the thread here marks the candidate's messages seen.
+	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
+		return d, err
+	}
 	for _, st := range iv.Steps {
 		d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, false, answers))
 	}

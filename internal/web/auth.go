@@ -72,6 +72,7 @@ func (s *Server) teamPage(ctx context.Context, m account.Member, nav, title stri
 	if org, err := s.Accounts.Org(ctx, m.OrgID); err == nil {
 		p.Org = &org
 	}
+	p.Waiting, _ = s.Messages.Waiting(ctx, m)
 	return p
 }
 

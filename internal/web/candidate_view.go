@@ -25,6 +25,7 @@ type candidateView struct {
 	Takes     map[int64][]video.Media // video steps' recordings, by step id
 	Videos    video.TeamVideos        // the team's intro, outro and prompt videos
 	Gradings  map[int64]coding.Grading
+	Unread    int // the team's messages the candidate has not read
 	Now       time.Time
 	open      bool // the domain's verdict: answers may still change
 }
@@ -51,6 +52,9 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 		return v, err
 	}
 	if v.Gradings, err = s.Coding.ForApplication(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if v.Unread, err = s.Messages.Unread(ctx, a); err != nil {
 		return v, err
 	}
 	return v, nil

@@ -28,6 +28,7 @@ type page struct {
 	Flash     string // a one-line confirmation after a redirect
 	Error     string // a form error shown above the form
 	Data      any
+	Waiting   int // team pages: threads whose candidate waits for a reply
 
 	// StyleNonce lets the page's scripts add style elements (the code
 	// editor's); render sets it.
@@ -162,6 +163,7 @@ var funcs = template.FuncMap{
 		return many
 	},
 	"paragraphs": paragraphs,
+	"snippet":    snippet,
 	"markdown":   markdown,
 }
 

@@ -1,0 +1,219 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/browsertest"
+)
+
+// teamLogin signs Olivia, the candidate fixture's owner, in.
+func (f *candidateFixture) teamLogin(t *testing.T) *browser {
+	t.Helper()
+	b := f.ts.browser(t)
+	if resp, body := b.post("/login", url.Values{"email": {"olivia@acme.example"}, "password": {"correct horse battery"}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("login: %d\n%s", resp.StatusCode, body)
+	}
+	return b
+}
+
+// TestConversationPages is a conversation through the plain pages: the
+// candidate asks, the inbox shows who waits, the team adds a note and
+// answers, the candidate reads the answer and the team sees the receipt.
+// The note never appears on any candidate page.
+func TestConversationPages(t *testing.T) {
+	f := newCandidateFixture(t)
+	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
+	cand := f.ts.browser(t)
+	f.open(t, cand, ada)
+	base := candAppPath(ada)
+
+	resp, body := cand.get(base)
+	doc := candHTML(t, body)
+	if link, _ := doc.Find(`.cand-messages a`).Attr("href"); link != base+"/messages" {
+		t.Errorf("the welcome page links to %q for messages", link)
+	}
+	resp, body = cand.post(base+"/messages", url.Values{"body": {"   "}})
+	doc = candHTML(t, body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(candText(doc, ".error"), "cannot be empty") {
+		t.Errorf("an empty message: %d %q", resp.StatusCode, candText(doc, ".error"))
+	}
+	resp, body = cand.post(base+"/messages", url.Values{"body": {"Can I answer in Python? <b>bold</b>"}})
+	doc = candHTML(t, body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(candText(doc, ".thread"), "Can I answer in Python? <b>bold</b>") ||
+		!strings.Contains(candText(doc, ".msg-receipt"), "not seen by the team yet") {
+		t.Fatalf("after sending: %d %q", resp.StatusCode, candText(doc, ".thread"))
+	}
+
+	team := f.teamLogin(t)
+	resp, body = team.get("/inbox")
+	doc = teamMust(t, "inbox", resp, body, http.StatusOK)
+	if got := teamText(doc, "table.inbox tbody tr"); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "Can I answer in Python?") {
+		t.Errorf("inbox row %q", got)
+	}
+	if got := teamText(doc, "nav .count"); got != "1 waiting for a reply" {
+		t.Errorf("the navigation's count reads %q", got)
+	}
+	app := fmt.Sprintf("/applications/%d", ada.Application.ID)
+	resp, body = team.post(app+"/messages", url.Values{"body": {"Her CV mentions Python; ask about Django."}, "internal": {"1"}})
+	doc = teamMust(t, "a note", resp, body, http.StatusOK)
+	if got := teamText(doc, ".msg-note"); !strings.Contains(got, "Internal note") || !strings.Contains(got, "Django") {
+		t.Errorf("the note %q", got)
+	}
+	resp, body = team.post(app+"/messages", url.Values{"body": {"Yes, Python is fine."}})
+	doc = teamMust(t, "a reply", resp, body, http.StatusOK)
+	if got := teamText(doc, ".msg-team .msg-receipt"); got != "Not read by the candidate yet" {
+		t.Errorf("before Ada reads: %q", got)
+	}
+	resp, body = team.post(app+"/messages", url.Values{"body": {strings.Repeat("x", 10_001)}})
+	doc = teamMust(t, "a long reply", resp, body, http.StatusBadRequest)
+	if got := teamText(doc, "#msg-error"); !strings.Contains(got, "Your message was not sent") {
+		t.Errorf("a too long reply: %q", got)
+	}
+	if got := doc.Find("#msg-body").Text(); len(got) != 10_001 {
+		t.Errorf("the long reply was not kept in the form (%d characters)", len(got))
+	}
+
+	// Ada is told, reads, and never sees the note on any page.
+	resp, body = cand.get(base + "/status")
+	if !strings.Contains(candText(candHTML(t, body), ".cand-messages"), "1 new message") {
+		t.Errorf("the status page does not tell Ada about the reply")
+	}
+	resp, body = cand.get(base + "/messages")
+	doc = candHTML(t, body)
+	if got := candText(doc, ".msg-team"); !strings.Contains(got, "Olivia Owner, Acme Robotics") || !strings.Contains(got, "Yes, Python is fine.") {
+		t.Errorf("Ada reads %q", got)
+	}
+	if got := candText(doc, ".msg-mine .msg-receipt"); !strings.HasPrefix(got, "Seen by the team") {
+		t.Errorf("Ada's receipt %q", got)
+	}
+	for _, path := range []string{base, base + "/status", base + "/messages", base + "/review", candStepPath(ada, f.iv.Steps[0])} {
+		_, body := cand.get(path)
+		if strings.Contains(body, "Django") || strings.Contains(body, "Internal note") {
+			t.Errorf("%s shows the team's note to the candidate", path)
+		}
+	}
+	resp, body = team.get(app)
+	doc = teamMust(t, "the application", resp, body, http.StatusOK)
+	if got := teamText(doc, ".msg-team .msg-receipt"); !strings.HasPrefix(got, "Read by the candidate") {
+		t.Errorf("after Ada reads: %q", got)
+	}
+	resp, body = team.get("/inbox")
+	doc = teamMust(t, "inbox", resp, body, http.StatusOK)
+	if doc.Find("nav .count").Length() != 0 || !strings.Contains(teamText(doc, "table.inbox"), "Answered") {
+		t.Errorf("after the reply the inbox reads %q", teamText(doc, "table.inbox"))
+	}
+
+	// A reviewer reads the thread and writes notes, not to the candidate.
+	ctx := context.Background()
+	secret, _, err := f.ts.Svc.Accounts.InviteMember(ctx, f.owner, "rita@acme.example", account.Reviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita", "another long password", account.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	rita := f.ts.browser(t)
+	rita.post("/login", url.Values{"email": {"rita@acme.example"}, "password": {"another long password"}})
+	resp, body = rita.get(app)
+	doc = teamMust(t, "Rita's view", resp, body, http.StatusOK)
+	if doc.Find("#msg-body").Length() != 0 || doc.Find("#note-body").Length() != 1 {
+		t.Error("a reviewer should get the note form only")
+	}
+	resp, body = rita.post(app+"/messages", url.Values{"body": {"sneaky"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer writing to the candidate: %d", resp.StatusCode)
+	}
+
+	// Another candidate's thread is not Ada's.
+	grace := f.invite(t, f.iv, "Grace Hopper", "grace@example.com")
+	other := f.ts.browser(t)
+	f.open(t, other, grace)
+	_, body = other.get(candAppPath(grace) + "/messages")
+	if strings.Contains(body, "Python") {
+		t.Error("Grace sees Ada's conversation")
+	}
+	resp, _ = other.get(base + "/messages")
+	if resp.StatusCode == http.StatusOK {
+		t.Errorf("Grace opened Ada's messages: %d", resp.StatusCode)
+	}
+}
+
+// TestConversationInBrowser is the same conversation in Chromium: a
+// candidate asks a question, a recruiter answers from the inbox, and the
+// candidate sees the answer and the receipt. axe checks the candidate's
+// page at desktop and phone widths.
+func TestConversationInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newCandidateFixture(t)
+	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
+	b := browsertest.New(t)
+	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	openLink(p, f.ts.URL, ada.Token)
+	p.Click(".cand-messages a")
+	p.WaitVisible("#body")
+	p.CheckAccessibility()
+	p.SetValue("#body", "Hello! Can I answer the coding task in Python?\n\nThanks, Ada")
+	p.Submit("#body")
+	p.WaitVisible(".thread")
+	if got := p.Text(".msg-mine .msg-receipt"); got != "Sent; not seen by the team yet" {
+		t.Errorf("receipt before the team reads: %q", got)
+	}
+	p.CheckAccessibility()
+	p.Screenshot("messages-candidate-sent")
+
+	team := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	team.Navigate(f.ts.URL + "/login")
+	team.SetValue("#email", "olivia@acme.example")
+	team.SetValue("#password", "correct horse battery")
+	team.Submit("#password")
+	team.Click(`nav a[href="/inbox"]`)
+	team.WaitVisible("table.inbox")
+	team.Screenshot("messages-inbox")
+	team.Click("table.inbox tbody tr a")
+	team.WaitVisible("#msg-body")
+	team.SetValue("#note-body", "Python is in her CV too.")
+	team.Submit("#note-body")
+	team.WaitVisible(".msg-note")
+	team.SetValue("#msg-body", "Yes, Python is fine. Good luck!")
+	team.Submit("#msg-body")
+	team.WaitVisible(".msg-team")
+	team.Screenshot("messages-application")
+
+	p.Navigate(f.ts.URL + candAppPath(ada) + "/status")
+	if got := p.Text(".cand-messages .notice"); !strings.Contains(got, "1 new message") {
+		t.Errorf("the status page says %q", got)
+	}
+	p.Click(".cand-messages a")
+	p.WaitVisible(".msg-team")
+	if got := p.Text(".msg-team .msg-body"); got != "Yes, Python is fine. Good luck!" {
+		t.Errorf("Ada reads %q", got)
+	}
+	if got := p.Text(".msg-mine .msg-receipt"); !strings.HasPrefix(got, "Seen by the team") {
+		t.Errorf("receipt after the team read: %q", got)
+	}
+	if strings.Contains(p.Text("main"), "CV") {
+		t.Error("the team's note reached the candidate")
+	}
+	p.CheckAccessibility()
+	p.Screenshot("messages-candidate-answered")
+
+	phone := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	openLink(phone, f.ts.URL, ada.Token)
+	phone.Navigate(f.ts.URL + candAppPath(ada) + "/messages")
+	phone.WaitVisible(".thread")
+	var fits bool
+	phone.Eval(`document.documentElement.scrollWidth <= innerWidth`, &fits)
+	if !fits {
+		t.Error("on a phone the messages page scrolls sideways")
+	}
+	phone.CheckAccessibility()
+	phone.Screenshot("messages-candidate-phone")
+}
