@@ -61,6 +61,8 @@ func Seed(ctx context.Context, svc Services) (login Login, err error) {
 	svc.Accounts.SetClock(clock)
 	svc.Interviews.SetClock(clock)
 	svc.Videos.SetClock(clock)
+	svc.Messages.SetClock(clock)
+	defer svc.Messages.SetClock(time.Now)
 	defer svc.Accounts.SetClock(time.Now)
 	defer svc.Interviews.SetClock(time.Now)
 	defer svc.Videos.SetClock(time.Now)

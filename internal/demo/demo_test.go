@@ -52,6 +52,19 @@ func TestSeed(t *testing.T) {
 		t.Errorf("%d members, want 3", len(members))
 	}
 
+	// The inbox: Tomasz has waited past the target, Yuki not yet, and
+	// Elif's questions were answered.
+	inbox, err := svc.Messages.Inbox(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if len(inbox) != 3 || inbox[0].CandidateName != "Tomasz Nowak" || !inbox[0].Overdue(now) ||
+		inbox[1].CandidateName != "Yuki Tanaka" || inbox[1].Overdue(now) || inbox[1].WaitingSince == nil ||
+		inbox[2].CandidateName != "Elif Yılmaz" || inbox[2].WaitingSince != nil || inbox[2].Last.SeenAt == nil {
+		t.Errorf("the demo inbox: %+v", inbox)
+	}
+
 	jobs, err := svc.Openings.Jobs(ctx, owner)
 	if err != nil {
 		t.Fatal(err)

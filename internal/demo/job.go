@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/interview"
@@ -43,6 +44,16 @@ type candidate struct {
 	texts             []int // per text step, in order: index into step.texts; -1 leaves it blank
 	skill             int   // 0 strong … 2 weak: how they fare on choice steps
 	reviews           []verdict
+	talk              []line // their conversation with the team, after they opened the link
+}
+
+// line is one message of a demo conversation.
+type line struct {
+	daysAgo  float64
+	by       account.Role // "" for the candidate
+	internal bool
+	body     string
+	read     bool // the candidate has read it (team messages)
 }
 
 // verdict is a member's review of a candidate.
@@ -82,7 +93,7 @@ func (s *seeder) createJob(ctx context.Context, j job) error {
 
 // runCandidate invites c and plays their part: opening the link,
 // answering, submitting, and the team's reviews.
-func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, c candidate) error {
+func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, c candidate) (err error) {
 	s.at(c.daysAgo)
 	res, err := s.svc.Interviews.Invite(ctx, s.team[account.Recruiter], iv.ID, []interview.NewCandidate{{Name: c.name, Email: c.email}})
 	if err != nil {
@@ -104,6 +115,11 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 	if err := s.svc.Interviews.SetTimeZone(ctx, a, c.zone); err != nil {
 		return err
 	}
+	defer func() {
+		if err == nil {
+			err = s.talk(ctx, a, c.talk)
+		}
+	}()
 	n := len(iv.Steps)
 	if c.progress == started {
 		n = c.answered
@@ -177,6 +193,30 @@ func (s *seeder) reviewCandidate(ctx context.Context, iv opening.Interview, appI
 		in := review.Input{Ratings: ratings, Recommendation: v.rec, Note: v.note}
 		if _, err := s.svc.Reviews.Submit(ctx, s.team[v.by], appID, in); err != nil {
 			return fmt.Errorf("review by %s: %w", v.by, err)
+		}
+	}
+	return nil
+}
+
+// talk posts a demo conversation, each line at its time; the candidate
+// reads the team's lines marked read.
+func (s *seeder) talk(ctx context.Context, a interview.Application, lines []line) error {
+	for _, l := range lines {
+		s.at(l.daysAgo)
+		var err error
+		if l.by == "" {
+			_, err = s.svc.Messages.PostAsCandidate(ctx, a, l.body)
+		} else {
+			_, err = s.svc.Messages.Post(ctx, s.team[l.by], a.ID, l.body, l.internal)
+		}
+		if err != nil {
+			return err
+		}
+		if l.read {
+			s.clock = s.clock.Add(2 * time.Hour)
+			if _, err := s.svc.Messages.CandidateThread(ctx, a); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
