@@ -1,0 +1,339 @@
+// Package email owns the outbox: what anyhour emails, to whom, and
+// whether it went out. An email is queued in the transaction of the change
+// that causes it, and a queue task sends it through a mail.Sender, with
+// retries and backoff while the SMTP server is down. Without a server
+// configured, emails are kept, and admins read them on a page.
+//
+// Sending is at most once: a worker marks an email "sending" before it
+// speaks to the server, and a worker that finds an email in that state
+// (its predecessor died mid-send) does not send it again but marks it
+// "unknown" for an admin to look at. Every email has one Message-ID, so
+// that a copy sent again by hand can be recognised.
+package email
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Status is where an email stands.
+type Status string
+
+// The statuses of an email.
+const (
+	Queued  Status = "queued"
+	Sending Status = "sending"
+	Sent    Status = "sent"
+	Unknown Status = "unknown" // a worker died while sending it
+	Failed  Status = "failed"
+	Kept    Status = "kept" // no SMTP server: kept for admins to read
+)
+
+// Email is one email of the outbox.
+type Email struct {
+	ID            int64
+	OrgID         int64
+	ApplicationID int64 // 0 if it concerns no application
+	Kind          string
+	To            mail.Address
+	Subject       string
+	Text, HTML    string
+	MessageID     string
+	Status        Status
+	Attempts      int
+	LastError     string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// maxAttempts spreads retries over about a day and a half: the backoff
+// doubles from 2 s up to an hour between attempts.
+const maxAttempts = 40
+
+// taskKind is the queue task that sends one email.
+const taskKind = "email.send"
+
+// Linker makes a fresh link to an application's candidate pages, for an
+// email about to be sent; the email package never stores one.
+type Linker func(ctx context.Context, appID int64) (string, error)
+
+// Service keeps the outbox and sends it.
+type Service struct {
+	db  *sqldb.DB
+	now func() time.Time
+	log *slog.Logger
+
+	mu     sync.Mutex
+	sender mail.Sender // nil: keep emails for admins
+	from   mail.Address
+	host   string // for Message-IDs
+	link   Linker
+
+	// afterSend runs after the server accepted an email and before that
+	// is recorded; tests use it to stand for a worker that dies there.
+	afterSend func()
+}
+
+// New returns a Service over db that keeps emails until SetSender.
+func New(db *sqldb.DB) *Service {
+	return &Service{db: db, now: time.Now, log: slog.New(slog.DiscardHandler), host: "anyhour.invalid"}
+}
+
+// SetSender makes the service send through sender, from from; host names
+// this installation in Message-IDs. A nil sender keeps emails instead.
+func (s *Service) SetSender(sender mail.Sender, from mail.Address, host string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sender, s.from = sender, from
+	if host != "" {
+		s.host = host
+	}
+}
+
+// SetLinker gives the service what makes candidates' links at send time.
+func (s *Service) SetLinker(l Linker) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.link = l
+}
+
+// SetLogger sets where the service logs sending.
+func (s *Service) SetLogger(l *slog.Logger) { s.log = l }
+
+// SetClock replaces the service's clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Draft is an email to queue.
+type Draft struct {
+	OrgID         int64
+	ApplicationID int64 // 0 if none
+	Kind          string
+	To            mail.Address
+	Content       Content
+	// WithLink puts a fresh link to ApplicationID's candidate pages where
+	// Content.Action.URL is LinkHere.
+	WithLink bool
+	Delay    time.Duration // send no sooner than this
+}
+
+// LinkHere, at the start of an Action URL, stands for the candidate's
+// link; what follows it (such as "?to=messages") is kept after the link.
+const LinkHere = "link:candidate"
+
+// Queue adds d to the outbox in tx and queues its sending in the same
+// transaction, so that the email exists if and only if the change that
+// caused it does. It returns the email's id.
+func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, error) {
+	to, err := mail.CheckAddress(d.To.Email)
+	if err != nil {
+		return 0, apperr.Invalid("email", "%q is not an email address", d.To.Email)
+	}
+	marker := ""
+	if d.WithLink {
+		marker = "anyhour-link-" + randomHex(12)
+	}
+	c := d.Content
+	if c.Action != nil && strings.HasPrefix(c.Action.URL, LinkHere) {
+		if marker == "" {
+			return 0, errors.New("email: a link action without WithLink")
+		}
+		a := *c.Action
+		a.URL = marker + strings.TrimPrefix(a.URL, LinkHere)
+		c.Action = &a
+	}
+	text, html, err := c.render()
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	var app any
+	if d.ApplicationID != 0 {
+		app = d.ApplicationID
+	}
+	s.mu.Lock()
+	host := s.host
+	s.mu.Unlock()
+	msgID := fmt.Sprintf("%s.%s@%s", d.Kind, randomHex(12), host)
+	var id int64
+	err = tx.WriteRow(ctx, `INSERT INTO emails (org_id, application_id, kind, to_name, to_email, subject, body_text, body_html,
+			link_marker, message_id, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11) RETURNING id`,
+		d.OrgID, app, d.Kind, mail.HeaderText(d.To.Name), to, mail.HeaderText(c.Subject), text, html, marker, msgID, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	opts := []queue.Option{queue.MaxAttempts(maxAttempts)}
+	if d.Delay > 0 {
+		opts = append(opts, queue.Delay(d.Delay))
+	}
+	if _, err := queue.Enqueue(ctx, tx, taskKind, sendPayload{ID: id}, opts...); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+type sendPayload struct {
+	ID int64 `json:"email_id"`
+}
+
+// RegisterTasks adds the sending of emails to w.
+func (s *Service) RegisterTasks(w *queue.Worker) { w.Handle(taskKind, s.handleSend) }
+
+func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
+	var p sendPayload
+	if err := t.Decode(&p); err != nil {
+		return queue.Permanent(err)
+	}
+	e, marker, err := s.load(ctx, p.ID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil // gone with its organisation
+	}
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	sender, from, link := s.sender, s.from, s.link
+	s.mu.Unlock()
+
+	switch e.Status {
+	case Sent, Unknown, Failed, Kept:
+		return nil // done before: a queue retry must not send again
+	case Sending:
+		// A worker began sending it and died before recording the end: the
+		// server may have it. Never risk sending twice.
+		return s.mark(ctx, e.ID, Sending, Unknown, "a worker stopped while sending this email; it may or may not have gone out, so it was not sent again")
+	}
+	if sender == nil {
+		return s.mark(ctx, e.ID, Queued, Kept, "no SMTP server is configured (ANYHOUR_SMTP_URL)")
+	}
+	if marker != "" {
+		if link == nil {
+			return errors.New("email: no linker to make the candidate's link")
+		}
+		url, err := link(ctx, e.ApplicationID)
+		if err != nil {
+			if errors.Is(err, apperr.ErrNotFound) || errors.Is(err, apperr.ErrConflict) {
+				return s.mark(ctx, e.ID, Queued, Failed, "the candidate's link could not be made: "+apperr.Message(err))
+			}
+			return err
+		}
+		e.Text = strings.ReplaceAll(e.Text, marker, url)
+		e.HTML = strings.ReplaceAll(e.HTML, marker, url)
+	}
+	// Claim the email: only one worker may go on, and from here a death
+	// leaves it "sending".
+	if err := s.mark(ctx, e.ID, Queued, Sending, ""); err != nil {
+		return err
+	}
+	err = sender.Send(ctx, mail.Message{From: from, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML,
+		MessageID: e.MessageID, Date: s.now()})
+	if err != nil {
+		status := Queued
+		if t.Attempt >= t.MaxAttempts {
+			status = Failed
+		}
+		if merr := s.mark(ctx, e.ID, Sending, status, err.Error()); merr != nil {
+			return errors.Join(err, merr)
+		}
+		s.log.Warn("email not sent", slog.Int64("email_id", e.ID), slog.String("kind", e.Kind), slog.Int("attempt", t.Attempt), slog.String("error", err.Error()))
+		return err
+	}
+	if s.afterSend != nil {
+		s.afterSend()
+	}
+	if err := s.mark(ctx, e.ID, Sending, Sent, ""); err != nil {
+		return queue.Permanent(fmt.Errorf("email %d was sent but recording it failed: %w", e.ID, err))
+	}
+	s.log.Info("email sent", slog.Int64("email_id", e.ID), slog.String("kind", e.Kind))
+	return nil
+}
+
+// mark moves an email from one status to another; it fails if the email
+// was not in from (another worker moved it).
+func (s *Service) mark(ctx context.Context, id int64, from, to Status, lastError string) error {
+	now := s.now()
+	q := `UPDATE emails SET status = $1, last_error = $2, updated_at = $3`
+	if from == Queued && to == Sending {
+		q += `, attempts = attempts + 1`
+	}
+	if to == Sent {
+		q += `, sent_at = $3`
+	}
+	res, err := s.db.Exec(ctx, q+` WHERE id = $4 AND status = $5`, to, lastError, now, id, from)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return queue.Permanent(fmt.Errorf("email %d is no longer %s", id, from))
+	}
+	return nil
+}
+
+const columns = `id, org_id, COALESCE(application_id, 0), kind, to_name, to_email, subject, body_text, body_html,
+	message_id, status, attempts, last_error, created_at, updated_at, sent_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scan(row scanner, extra ...any) (Email, error) {
+	var e Email
+	dest := append([]any{&e.ID, &e.OrgID, &e.ApplicationID, &e.Kind, &e.To.Name, &e.To.Email, &e.Subject, &e.Text, &e.HTML,
+		&e.MessageID, &e.Status, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt, &e.SentAt}, extra...)
+	return e, row.Scan(dest...)
+}
+
+func (s *Service) load(ctx context.Context, id int64) (Email, string, error) {
+	var marker string
+	e, err := scan(s.db.QueryRow(ctx, `SELECT `+columns+`, link_marker FROM emails WHERE id = $1`, id), &marker)
+	return e, marker, err
+}
+
+// MaxList is the most emails List returns.
+const MaxList = 200
+
+// List returns the organisation's latest emails, newest first, for its
+// admins. Bodies of emails that carried a candidate's link show where the
+// link went, never a link.
+func (s *Service) List(ctx context.Context, actor account.Member) ([]Email, error) {
+	if !actor.Can(account.ManageOrg) {
+		return nil, apperr.Forbidden("your role cannot read the organisation's emails")
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+columns+`, link_marker FROM emails WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, actor.OrgID, MaxList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Email{}
+	for rows.Next() {
+		var marker string
+		e, err := scan(rows, &marker)
+		if err != nil {
+			return nil, err
+		}
+		if marker != "" {
+			e.Text = strings.ReplaceAll(e.Text, marker, "[the candidate's personal link, made when sent]")
+			e.HTML = strings.ReplaceAll(e.HTML, marker, "#")
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,5 @@
+package email
+
+// SetAfterSend runs f after the server accepts an email and before that is
+// recorded, to stand for a worker that dies there.
+func (s *Service) SetAfterSend(f func()) { s.afterSend = f }
