@@ -22,7 +22,13 @@ func (s *Service) ByToken(ctx context.Context, token string) (Application, error
 	if token == "" || len(token) > 200 {
 		return Application{}, ErrLinkUnknown
 	}
-	a, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.token_hash = $1`, account.HashToken(token)))
+	hash := account.HashToken(token)
+	a, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.token_hash = $1`, hash))
+	if errors.Is(err, apperr.ErrNotFound) {
+		// One of the links emails carry?
+		a, err = scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+
+			`WHERE a.id = (SELECT application_id FROM application_links WHERE token_hash = $1)`, hash))
+	}
 	if errors.Is(err, apperr.ErrNotFound) {
 		return a, ErrLinkUnknown
 	}

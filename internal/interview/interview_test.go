@@ -397,3 +397,38 @@ func TestCountsMatchApplications(t *testing.T) {
 		t.Errorf("CountsByJob disagrees with CountsForJob:\n%s", diff)
 	}
 }
+
+// TestEmailLinks: the extra links emails carry open the same application,
+// stop with a revocation, and go when the team makes a new link.
+func TestEmailLinks(t *testing.T) {
+	f := newFixture(t)
+	inv := f.invite(t, "cand@example.com")
+	one, err := f.interviews.NewLink(f.ctx, inv.Application.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, _ := f.interviews.NewLink(f.ctx, inv.Application.ID)
+	for _, tok := range []string{inv.Token, one, two} {
+		if a, err := f.interviews.ByToken(f.ctx, tok); err != nil || a.ID != inv.Application.ID {
+			t.Errorf("ByToken = %d, %v; want application %d", a.ID, err, inv.Application.ID)
+		}
+	}
+	if err := f.interviews.Revoke(f.ctx, f.owner, inv.Application.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.interviews.ByToken(f.ctx, one); !errors.Is(err, interview.ErrLinkRevoked) {
+		t.Errorf("an email's link after revocation: %v", err)
+	}
+	if _, err := f.interviews.NewLink(f.ctx, inv.Application.ID); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("a new email link after revocation: %v", err)
+	}
+	if _, err := f.interviews.Relink(f.ctx, f.owner, inv.Application.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.interviews.ByToken(f.ctx, two); !errors.Is(err, interview.ErrLinkUnknown) {
+		t.Errorf("an email's link after a new link: %v", err)
+	}
+	if _, err := f.interviews.NewLink(f.ctx, 999999); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("a link to no application: %v", err)
+	}
+}

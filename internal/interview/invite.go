@@ -95,6 +95,11 @@ func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID 
 			if err != nil {
 				return err
 			}
+			for _, hook := range s.inviteHooks {
+				if err := hook(ctx, tx, actor, iv, job, inv.Application); err != nil {
+					return err
+				}
+			}
 			res.Invitations = append(res.Invitations, inv)
 		}
 		if len(res.Invitations) == 0 {
@@ -173,6 +178,10 @@ func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64)
 			account.HashToken(token), s.now(), a.ID); err != nil {
 			return err
 		}
+		// The links emails carried go with the old one.
+		if _, err := tx.Exec(ctx, `DELETE FROM application_links WHERE application_id = $1`, a.ID); err != nil {
+			return err
+		}
 		return s.accounts.Audit(ctx, tx, actor, "candidate.relink", applicationTarget(a), "", "")
 	})
 	return token, err
@@ -197,4 +206,28 @@ func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64)
 
 func applicationTarget(a Application) string {
 	return fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email)
+}
+
+// NewLink makes another link to an application's candidate pages, for an
+// email about to go out, and returns its token. It works like the
+// invitation's link until the application is revoked or re-linked. It
+// refuses (ErrConflict) for a revoked or withdrawn application.
+func (s *Service) NewLink(ctx context.Context, appID int64) (string, error) {
+	var status Status
+	var revoked *time.Time
+	if err := s.db.QueryRow(ctx, `SELECT status, revoked_at FROM applications WHERE id = $1`, appID).Scan(&status, &revoked); err != nil {
+		if errors.Is(err, sqldb.ErrNotFound) {
+			return "", apperr.NotFound("application")
+		}
+		return "", err
+	}
+	if revoked != nil || status == Withdrawn {
+		return "", apperr.Conflict("the candidate's link was revoked or they withdrew")
+	}
+	token := account.NewToken("")
+	if _, err := s.db.Exec(ctx, `INSERT INTO application_links (application_id, token_hash, created_at) VALUES ($1, $2, $3)`,
+		appID, account.HashToken(token), s.now()); err != nil {
+		return "", err
+	}
+	return token, nil
 }

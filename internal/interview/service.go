@@ -21,7 +21,15 @@ type Service struct {
 	// application is locked; any error stops the submission.
 	submitChecks []SubmitCheck
 	answerHooks  []AnswerHook
+	inviteHooks  []InviteHook
 }
+
+// InviteHook is work another package does for each new invitation, in
+// the invitation's transaction: package notify queues the email.
+type InviteHook func(ctx context.Context, tx *sqldb.DB, actor account.Member, iv opening.Interview, job opening.Job, a Application) error
+
+// OnInvite adds a hook to Invite. Call it while wiring services.
+func (s *Service) OnInvite(hook InviteHook) { s.inviteHooks = append(s.inviteHooks, hook) }
 
 // AnswerHook is work another package does when an answer is saved, in
 // the same transaction: package coding enqueues the grading of code.
