@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/upload"
@@ -39,6 +40,9 @@ type Config struct {
 	// file:///a/dir, or s3://bucket/prefix?endpoint=…&region=…; empty
 	// means DataDir/blobs.
 	BlobURL string
+	// SMTPURL (ANYHOUR_SMTP_URL) is the SMTP server emails go through:
+	// smtp://user:pass@host:port?from=…; empty keeps them for admins.
+	SMTPURL string
 }
 
 // Defaults fills the zero fields of c.
@@ -115,8 +119,39 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}
+	if err := a.setUpEmail(); err != nil {
+		return nil, fmt.Errorf("ANYHOUR_SMTP_URL: %w", err)
+	}
 	a.startGrader()
 	return a, nil
+}
+
+// setUpEmail points the outbox at the SMTP server, if there is one, and
+// gives it what makes candidates' links.
+func (a *App) setUpEmail() error {
+	a.Emails.SetLogger(a.Logger)
+	a.Emails.SetLinker(func(ctx context.Context, appID int64) (string, error) {
+		token, err := a.Interviews.NewLink(ctx, appID)
+		if err != nil {
+			return "", err
+		}
+		return a.Config.BaseURL + "/c/" + token, nil
+	})
+	if a.Config.SMTPURL == "" {
+		a.Logger.Info("no SMTP server (ANYHOUR_SMTP_URL): emails are kept and shown to admins under Settings")
+		return nil
+	}
+	cfg, err := mail.ParseURL(a.Config.SMTPURL)
+	if err != nil {
+		return err
+	}
+	host := "anyhour.invalid"
+	if u, err := url.Parse(a.Config.BaseURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	a.Emails.SetSender(mail.NewSMTP(cfg), cfg.From, host)
+	a.Logger.Info("emails go through SMTP", slog.String("server", cfg.String()))
+	return nil
 }
 
 // Close releases the database.
@@ -147,6 +182,7 @@ func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
 	a.Interviews.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)
+	a.Emails.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {
 		a.Logger.Warn("video answers cannot be processed until ffmpeg is installed; they wait in the queue", slog.Any("error", err))
 	}

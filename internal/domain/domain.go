@@ -1,15 +1,19 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← interview ←
-// review, video, coding, message), so that the app, the pages, the API, the demo, the benchmarks
-// and the tests all work with the same set, wired the same way.
+// review, video, coding, message; email beside them, with notify hooking
+// the emails onto them), so that the app, the pages, the API, the demo,
+// the benchmarks and the tests all work with the same set, wired the same
+// way.
 package domain
 
 import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -25,6 +29,7 @@ type Services struct {
 	Videos     *video.Service
 	Coding     *coding.Service
 	Messages   *message.Service
+	Emails     *email.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -37,5 +42,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Videos = video.New(db, blobs, s.Openings, s.Interviews)
 	s.Coding = coding.New(db, s.Openings, s.Interviews)
 	s.Messages = message.New(db, s.Interviews)
+	s.Emails = email.New(db)
+	notify.Register(s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails)
 	return s
 }

@@ -29,6 +29,9 @@ func (s *Server) openLink(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.setCookie(w, candidateCookiePrefix+strconv.FormatInt(a.ID, 10), token, candidatePath(a.ID), time.Until(a.LinkExpiresAt()))
+	if r.URL.Query().Get("to") == "messages" { // the link in an email about a message
+		return redirect(w, r, candidatePath(a.ID)+"/messages#latest")
+	}
 	return redirect(w, r, candidatePath(a.ID))
 }
 

@@ -109,6 +109,18 @@ func TestConversationPages(t *testing.T) {
 		t.Errorf("after the reply the inbox reads %q", teamText(doc, "table.inbox"))
 	}
 
+	// The emails page lists the invitation and the reply's email, waiting
+	// for a worker; the note sent none.
+	resp, body = team.get("/settings/emails")
+	doc = teamMust(t, "emails", resp, body, http.StatusOK)
+	if got := teamText(doc, "table.emails tbody"); !strings.Contains(got, "A message from Acme Robotics about the Backend engineer role") ||
+		!strings.Contains(got, "Your interview for Backend engineer at Acme Robotics") || strings.Contains(got, "Django") {
+		t.Errorf("the emails page lists %q", got)
+	}
+	if n := doc.Find("table.emails tbody tr").Length(); n != 2 {
+		t.Errorf("%d emails listed, want 2", n)
+	}
+
 	// A reviewer reads the thread and writes notes, not to the candidate.
 	ctx := context.Background()
 	secret, _, err := f.ts.Svc.Accounts.InviteMember(ctx, f.owner, "rita@acme.example", account.Reviewer)
@@ -128,6 +140,9 @@ func TestConversationPages(t *testing.T) {
 	resp, body = rita.post(app+"/messages", url.Values{"body": {"sneaky"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a reviewer writing to the candidate: %d", resp.StatusCode)
+	}
+	if resp, _ := rita.get("/settings/emails"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer reading the emails: %d", resp.StatusCode)
 	}
 
 	// Another candidate's thread is not Ada's.

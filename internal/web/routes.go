@@ -46,6 +46,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /join/{token}", s.handle(s.showJoin))
 	mux.HandleFunc("POST /join/{token}", s.handle(s.join))
 	mux.HandleFunc("GET /settings", s.team(s.showSettings))
+	mux.HandleFunc("GET /settings/emails", s.team(s.showEmails))
 	mux.HandleFunc("POST /settings/profile", s.team(s.updateProfile))
 	mux.HandleFunc("POST /settings/org", s.team(s.updateOrg))
 	mux.HandleFunc("POST /settings/tokens", s.team(s.createToken))

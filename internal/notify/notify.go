@@ -1,0 +1,108 @@
+// Package notify decides which emails anyhour sends when something
+// happens: the invitation when a candidate is invited, and a note to the
+// candidate when the team writes to them. It hooks into the domain
+// services and queues each email through package email in the
+// transaction of the change, so that nothing is sent for a change that
+// did not happen and nothing is lost for one that did.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/email"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Email kinds, as the outbox records them.
+const (
+	KindInvitation = "invitation"
+	KindMessage    = "message"
+)
+
+type notifier struct {
+	accounts *account.Service
+	openings *opening.Service
+	emails   *email.Service
+}
+
+// Register adds anyhour's emails to the services.
+func Register(accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service, emails *email.Service) {
+	n := &notifier{accounts: accounts, openings: openings, emails: emails}
+	interviews.OnInvite(n.invitation)
+	messages.OnPost(n.message)
+}
+
+// invitation emails a newly invited candidate their link.
+func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Member, iv opening.Interview, job opening.Job, a interview.Application) error {
+	org, err := n.accounts.Org(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	steps := fmt.Sprintf("%d-step", len(iv.Steps))
+	if len(iv.Steps) == 1 {
+		steps = "one-step"
+	}
+	c := email.Content{
+		OrgName:  org.Name,
+		Subject:  fmt.Sprintf("Your interview for %s at %s", job.Title, org.Name),
+		Greeting: fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
+		Paragraphs: []string{
+			fmt.Sprintf("%s invites you to a %s interview for the %s role. There is no need to be online at a set time: answer whenever it suits you before %s.",
+				org.Name, steps, job.Title, deadline(a.DeadlineAt, org.TimeZone)),
+			fmt.Sprintf("It takes about %d minutes. You can stop at any time and come back with the same link, from any device; every answer is saved as you go.", iv.Minutes()),
+		},
+		Action: &email.Action{Label: "Open your interview", URL: email.LinkHere},
+		After: []string{
+			"Questions about the interview? Open it and write to the team from its page; they will answer there.",
+			"The link is personal: please do not share it.",
+		},
+	}
+	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindInvitation,
+		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
+	return err
+}
+
+// message tells the candidate that the team wrote to them, quoting it.
+// The candidate's own messages and the team's notes send nothing.
+func (n *notifier) message(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
+	if m.Internal || m.FromCandidate() {
+		return nil
+	}
+	org, err := n.accounts.Org(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
+	if err != nil {
+		return err
+	}
+	c := email.Content{
+		OrgName:    org.Name,
+		Subject:    fmt.Sprintf("A message from %s about the %s role", org.Name, job.Title),
+		Greeting:   fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
+		Paragraphs: []string{fmt.Sprintf("%s from %s wrote to you about your interview for the %s role:", m.AuthorName, org.Name, job.Title)},
+		Quote:      m.Body,
+		Action:     &email.Action{Label: "Read and reply", URL: email.LinkHere + "?to=messages"},
+		After:      []string{"Please reply from your interview page rather than to this email, so that the whole team sees it."},
+	}
+	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindMessage,
+		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
+	return err
+}
+
+// deadline writes t in the team's zone, naming the zone: the candidate's
+// own is not known before they open the link.
+func deadline(t time.Time, zone string) string {
+	loc, err := time.LoadLocation(zone)
+	if err != nil || zone == "" {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("Monday 2 January 2006, 15:04 MST")
+}
