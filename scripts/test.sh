@@ -181,7 +181,9 @@ eval "$tool_exports"
 echo
 echo "== go test on SQLite =="
 sqlite_rc=0
-env -u ANYHOUR_TEST_POSTGRES go test -count=1 "${GO_TEST_ARGS[@]}" || sqlite_rc=$?
+# -timeout 30m: go test's default of 10 minutes per package is too short
+# for the long packages on a loaded CI machine. Later arguments override it.
+env -u ANYHOUR_TEST_POSTGRES go test -count=1 -timeout 30m "${GO_TEST_ARGS[@]}" || sqlite_rc=$?
 
 PG_URL=""
 SKIP_REASON=""
@@ -202,7 +204,7 @@ pg_rc=0
 if [ -n "$PG_URL" ]; then
 	echo
 	echo "== go test on PostgreSQL ($PG_URL) =="
-	ANYHOUR_TEST_POSTGRES=$PG_URL go test -count=1 "${GO_TEST_ARGS[@]}" || pg_rc=$?
+	ANYHOUR_TEST_POSTGRES=$PG_URL go test -count=1 -timeout 30m "${GO_TEST_ARGS[@]}" || pg_rc=$?
 fi
 
 echo

@@ -51,7 +51,8 @@ func startServer(t *testing.T, args []string, addr string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; i < 300; i++ {
+	// Up to a minute: a loaded machine can be slow to start the server.
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

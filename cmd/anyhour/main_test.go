@@ -92,7 +92,8 @@ func TestServeShutsDownGracefully(t *testing.T) {
 		done <- run(ctx, append([]string{"serve", "--listen", addr}, dbArgs(t, dir)...), &out, discard)
 	}()
 	var ready bool
-	for i := 0; i < 200 && !ready; i++ {
+	// Up to a minute: a loaded machine can be slow to start serve.
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline) && !ready; {
 		resp, err := http.Get(fmt.Sprintf("http://%s/readyz", addr))
 		if err == nil {
 			resp.Body.Close()

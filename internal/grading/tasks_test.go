@@ -51,7 +51,11 @@ func TestTasks(t *testing.T) {
 				Language:      lang,
 				Points:        tk.Points,
 				IncludeHidden: true,
-				Limits:        sandbox.Limits{Wall: 2 * time.Second},
+				// A loaded machine stretches the wall clock, so Wall is
+				// generous; CPU time, which load barely changes, is what
+				// stops the wrong_slow solutions (the quadratic Go twosum
+				// finishes in about 5 s of CPU, under 10 s of wall).
+				Limits: sandbox.Limits{Wall: 10 * time.Second, CPU: 2 * time.Second},
 			}
 			for _, c := range tk.IOCases {
 				base.IOCases = append(base.IOCases, grading.IOCase{Name: c.Name, Stdin: c.Stdin, Stdout: c.Stdout, Hidden: c.Hidden, Points: c.Points})

@@ -90,7 +90,8 @@ func waitForZone(t *testing.T, f *candidateFixture, inv interview.Invitation, wa
 // does without a page load to wait for.
 func candEventually(t *testing.T, what string, ok func() bool) {
 	t.Helper()
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+	// 30 s: the browser and the server share a loaded machine in CI.
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		if ok() {
 			return
 		}

@@ -301,7 +301,9 @@ func TestRecorderStopsAtTheLimitAndExplainsProblems(t *testing.T) {
 		p.Click(".rec-start")
 		var recorded string
 		waitFor(t, p, `document.querySelector(".recorder").dataset.recordedSeconds || ""`, &recorded, func() bool { return recorded != "" })
-		if s, _ := strconv.ParseFloat(recorded, 64); s < 9.5 || s > 11 {
+		// Up to 12 s: on a loaded machine the page's timer and the
+		// recorder's stop can run late.
+		if s, _ := strconv.ParseFloat(recorded, 64); s < 9.5 || s > 12 {
 			t.Errorf("the take stopped at %s s, want 10", recorded)
 		}
 		p.WaitVisible(".rec-saved")
