@@ -86,6 +86,8 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ANYHOUR_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges, comma-separated (ANYHOUR_TRUSTED_PROXIES)")
 	c.BlobURL = env("ANYHOUR_BLOB_URL", "")
 	fs.Var(secret{&c.BlobURL}, "blob-url", "where files and recordings are kept: file:///a/dir or s3://bucket/prefix?endpoint=URL&region=R, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (ANYHOUR_BLOB_URL; default DATA_DIR/blobs)")
+	private, _ := strconv.ParseBool(env("ANYHOUR_WEBHOOKS_TO_PRIVATE", "false"))
+	fs.BoolVar(&c.WebhooksToPrivate, "webhooks-to-private", private, "let webhooks go to loopback and private addresses, refused by default (ANYHOUR_WEBHOOKS_TO_PRIVATE)")
 	c.SMTPURL = env("ANYHOUR_SMTP_URL", "")
 	fs.Var(secret{&c.SMTPURL}, "smtp-url", "SMTP server for email: smtp://user:pass@host:587?from=hiring@example.com (STARTTLS required, except on loopback; tls=none turns it off) or smtps://…:465; without it emails are kept and shown to admins (ANYHOUR_SMTP_URL)")
 	return c

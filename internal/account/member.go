@@ -103,3 +103,19 @@ func (s *Service) UpdateProfile(ctx context.Context, actor Member, name, tz stri
 	_, err = s.db.Exec(ctx, `UPDATE members SET name = $1, time_zone = $2 WHERE id = $3`, name, tz, actor.ID)
 	return err
 }
+
+// Managers lists the enabled members of an organisation who manage it
+// (owners and admins), for what the system itself must tell them.
+func (s *Service) Managers(ctx context.Context, orgID int64) ([]Member, error) {
+	all, err := s.Members(ctx, Member{OrgID: orgID})
+	if err != nil {
+		return nil, err
+	}
+	var out []Member
+	for _, m := range all {
+		if m.DisabledAt == nil && m.Can(ManageOrg) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}

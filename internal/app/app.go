@@ -43,6 +43,9 @@ type Config struct {
 	// SMTPURL (ANYHOUR_SMTP_URL) is the SMTP server emails go through:
 	// smtp://user:pass@host:port?from=…; empty keeps them for admins.
 	SMTPURL string
+	// WebhooksToPrivate (ANYHOUR_WEBHOOKS_TO_PRIVATE) lets webhooks go to
+	// loopback and private addresses, refused by default.
+	WebhooksToPrivate bool
 }
 
 // Defaults fills the zero fields of c.
@@ -119,6 +122,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}
+	a.Webhooks.AllowPrivate(cfg.WebhooksToPrivate)
 	if err := a.setUpEmail(); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_SMTP_URL: %w", err)
 	}
@@ -183,6 +187,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Interviews.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)
 	a.Emails.RegisterTasks(w)
+	a.Webhooks.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {
 		a.Logger.Warn("video answers cannot be processed until ffmpeg is installed; they wait in the queue", slog.Any("error", err))
 	}

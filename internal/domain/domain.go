@@ -1,7 +1,7 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← interview ←
-// review, video, coding, message; email beside them, with notify hooking
-// the emails onto them), so that the app, the pages, the API, the demo,
+// review, video, coding, message; email and webhook beside them, with
+// notify hooking the emails onto them), so that the app, the pages, the API, the demo,
 // the benchmarks and the tests all work with the same set, wired the same
 // way.
 package domain
@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/video"
+	"github.com/anyhour/anyhour/internal/webhook"
 )
 
 // Services is the set of domain services.
@@ -30,6 +31,7 @@ type Services struct {
 	Coding     *coding.Service
 	Messages   *message.Service
 	Emails     *email.Service
+	Webhooks   *webhook.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -43,6 +45,8 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Coding = coding.New(db, s.Openings, s.Interviews)
 	s.Messages = message.New(db, s.Interviews)
 	s.Emails = email.New(db)
-	notify.Register(s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails)
+	s.Webhooks = webhook.New(db, s.Accounts)
+	s.Webhooks.Register(s.Interviews, s.Reviews, s.Messages)
+	notify.Register(s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails, s.Webhooks)
 	return s
 }

@@ -229,6 +229,10 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 			score = $2, max_score = $3, updated_at = $1 WHERE id = $4`, now, a.Score, a.MaxScore, a.ID); err != nil {
 			return err
 		}
+		a.SubmittedAt = &now
+		if err := s.statusChanged(ctx, tx, a, Submitted); err != nil {
+			return err
+		}
 		return account.AuditCandidate(ctx, tx, a.OrgID, "candidate "+a.Candidate.Email, "application.submit", applicationTarget(a), "")
 	})
 	return a, err

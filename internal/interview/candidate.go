@@ -72,7 +72,11 @@ func (s *Service) start(ctx context.Context, tx *sqldb.DB, a Application) error 
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return err
 	}
-	return countStatus(ctx, tx, a.OrgID, a.JobID, Invited, Started)
+	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Invited, Started); err != nil {
+		return err
+	}
+	a.StartedAt = &now
+	return s.statusChanged(ctx, tx, a, Started)
 }
 
 // CanAnswer returns nil if the candidate may still change their answers,

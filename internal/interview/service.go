@@ -22,6 +22,25 @@ type Service struct {
 	submitChecks []SubmitCheck
 	answerHooks  []AnswerHook
 	inviteHooks  []InviteHook
+	statusHooks  []StatusHook
+}
+
+// StatusHook is work another package does when an application moves to a
+// new status (started, submitted), in the same transaction; a carries the
+// new status. Package webhook queues its deliveries there.
+type StatusHook func(ctx context.Context, tx *sqldb.DB, a Application) error
+
+// OnStatus adds a hook to the changes of status. Call it while wiring.
+func (s *Service) OnStatus(hook StatusHook) { s.statusHooks = append(s.statusHooks, hook) }
+
+func (s *Service) statusChanged(ctx context.Context, tx *sqldb.DB, a Application, to Status) error {
+	a.Status = to
+	for _, hook := range s.statusHooks {
+		if err := hook(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // InviteHook is work another package does for each new invitation, in

@@ -1,6 +1,7 @@
 // Package notify decides which emails anyhour sends when something
-// happens: the invitation when a candidate is invited, and a note to the
-// candidate when the team writes to them. It hooks into the domain
+// happens: the invitation when a candidate is invited, a note to the
+// candidate when the team writes to them, and a word to the owners when a
+// webhook endpoint is turned off. It hooks into the domain
 // services and queues each email through package email in the
 // transaction of the change, so that nothing is sent for a change that
 // did not happen and nothing is lost for one that did.
@@ -18,12 +19,14 @@ import (
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/webhook"
 )
 
 // Email kinds, as the outbox records them.
 const (
-	KindInvitation = "invitation"
-	KindMessage    = "message"
+	KindInvitation      = "invitation"
+	KindMessage         = "message"
+	KindWebhookDisabled = "webhook_disabled"
 )
 
 type notifier struct {
@@ -33,10 +36,41 @@ type notifier struct {
 }
 
 // Register adds anyhour's emails to the services.
-func Register(accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service, emails *email.Service) {
+func Register(accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
+	emails *email.Service, webhooks *webhook.Service) {
 	n := &notifier{accounts: accounts, openings: openings, emails: emails}
 	interviews.OnInvite(n.invitation)
 	messages.OnPost(n.message)
+	webhooks.OnDisabled(n.webhookDisabled)
+}
+
+// webhookDisabled tells the organisation's owners and admins that an
+// endpoint failed for a day and was turned off.
+func (n *notifier) webhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.Endpoint) error {
+	org, err := n.accounts.Org(ctx, e.OrgID)
+	if err != nil {
+		return err
+	}
+	managers, err := n.accounts.Managers(ctx, e.OrgID)
+	if err != nil {
+		return err
+	}
+	for _, m := range managers {
+		c := email.Content{
+			OrgName:  org.Name,
+			Subject:  "A webhook endpoint was turned off",
+			Greeting: fmt.Sprintf("Hello %s,", m.Name),
+			Paragraphs: []string{
+				fmt.Sprintf("The webhook endpoint %s was turned off: %s. Events are no longer sent to it.", e.URL, e.DisabledReason),
+				"Its delivery log shows what the endpoint answered. Once it works again, turn it back on from the Webhooks page under Settings, and send the deliveries you need again from the log.",
+			},
+		}
+		if _, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: e.OrgID, Kind: KindWebhookDisabled,
+			To: mail.Address{Name: m.Name, Email: m.Email}, Content: c}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // invitation emails a newly invited candidate their link.

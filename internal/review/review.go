@@ -93,7 +93,15 @@ type Service struct {
 	interviews *interview.Service
 	openings   *opening.Service
 	now        func() time.Time
+	hooks      []Hook
 }
+
+// Hook is work another package does when a review is submitted, in the
+// same transaction: package webhook queues its deliveries there.
+type Hook func(ctx context.Context, tx *sqldb.DB, a interview.Application, r Review) error
+
+// OnSubmit adds a hook to Submit. Call it while wiring services.
+func (s *Service) OnSubmit(h Hook) { s.hooks = append(s.hooks, h) }
 
 // New returns a Service using db.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service) *Service {
@@ -155,6 +163,11 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 		}
 		if _, err := tx.Exec(ctx, `UPDATE applications SET review_count = (SELECT COUNT(*) FROM reviews WHERE application_id = $1) WHERE id = $1`, app.ID); err != nil {
 			return err
+		}
+		for _, h := range s.hooks {
+			if err := h(ctx, tx, app, r); err != nil {
+				return err
+			}
 		}
 		return s.accounts.Audit(ctx, tx, actor, "review.submit", fmt.Sprintf("application %d (%s)", app.ID, app.Candidate.Email), r.Recommendation.Label(), "")
 	})

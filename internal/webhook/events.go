@@ -1,0 +1,105 @@
+package webhook
+
+import (
+	"context"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Register emits the events of the services: application.started and
+// application.submitted from interviews, review.submitted from reviews,
+// message.received (the candidate's messages) from messages.
+// decision.made is emitted by decisions, when they come.
+func (s *Service) Register(interviews *interview.Service, reviews *review.Service, messages *message.Service) {
+	interviews.OnStatus(func(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
+		switch a.Status {
+		case interview.Started:
+			return s.Emit(ctx, tx, a.OrgID, ApplicationStarted, applicationData{Application: newApplication(a)})
+		case interview.Submitted:
+			return s.Emit(ctx, tx, a.OrgID, ApplicationSubmitted, applicationData{Application: newApplication(a)})
+		}
+		return nil
+	})
+	reviews.OnSubmit(func(ctx context.Context, tx *sqldb.DB, a interview.Application, r review.Review) error {
+		return s.Emit(ctx, tx, a.OrgID, ReviewSubmitted, reviewData{Application: newApplication(a), Review: reviewJSON{
+			ID: r.ID, Reviewer: memberJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name}, Recommendation: string(r.Recommendation),
+			Ratings: r.Ratings, Note: r.Note, UpdatedAt: ts(r.UpdatedAt)}})
+	})
+	messages.OnPost(func(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
+		if !m.FromCandidate() {
+			return nil
+		}
+		return s.Emit(ctx, tx, a.OrgID, MessageReceived, messageData{Application: newApplication(a),
+			Message: messageJSON{ID: m.ID, Body: m.Body, CreatedAt: ts(m.CreatedAt)}})
+	})
+}
+
+// The payloads' data, documented in the README.
+type (
+	applicationData struct {
+		Application applicationJSON `json:"application"`
+	}
+	reviewData struct {
+		Application applicationJSON `json:"application"`
+		Review      reviewJSON      `json:"review"`
+	}
+	messageData struct {
+		Application applicationJSON `json:"application"`
+		Message     messageJSON     `json:"message"`
+	}
+	applicationJSON struct {
+		ID          int64         `json:"id"`
+		Status      string        `json:"status"`
+		JobID       int64         `json:"job_id"`
+		InterviewID int64         `json:"interview_id"`
+		Candidate   candidateJSON `json:"candidate"`
+		InvitedAt   string        `json:"invited_at"`
+		DeadlineAt  string        `json:"deadline_at"`
+		StartedAt   *string       `json:"started_at"`
+		SubmittedAt *string       `json:"submitted_at"`
+		Score       *float64      `json:"score"`
+		MaxScore    *float64      `json:"max_score"`
+	}
+	candidateJSON struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	}
+	reviewJSON struct {
+		ID             int64         `json:"id"`
+		Reviewer       memberJSON    `json:"reviewer"`
+		Recommendation string        `json:"recommendation"`
+		Ratings        map[int64]int `json:"ratings"`
+		Note           string        `json:"note"`
+		UpdatedAt      string        `json:"updated_at"`
+	}
+	memberJSON struct {
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
+	}
+	messageJSON struct {
+		ID        int64  `json:"id"`
+		Body      string `json:"body"`
+		CreatedAt string `json:"created_at"`
+	}
+)
+
+func newApplication(a interview.Application) applicationJSON {
+	return applicationJSON{ID: a.ID, Status: string(a.Status), JobID: a.JobID, InterviewID: a.InterviewID,
+		Candidate: candidateJSON{Name: a.Candidate.Name, Email: a.Candidate.Email},
+		InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt), StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt),
+		Score: a.Score, MaxScore: a.MaxScore}
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func tsp(t *time.Time) *string {
+	if t == nil {
+		return nil
+	}
+	s := ts(*t)
+	return &s
+}
