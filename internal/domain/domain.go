@@ -1,6 +1,6 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← interview ←
-// review, video, coding, message; email and webhook beside them, with
+// review, video, coding, message ← decision; email and webhook beside them, with
 // notify hooking the emails onto them), so that the app, the pages, the API, the demo,
 // the benchmarks and the tests all work with the same set, wired the same
 // way.
@@ -10,6 +10,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
@@ -32,6 +33,7 @@ type Services struct {
 	Messages   *message.Service
 	Emails     *email.Service
 	Webhooks   *webhook.Service
+	Decisions  *decision.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -45,8 +47,9 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Coding = coding.New(db, s.Openings, s.Interviews)
 	s.Messages = message.New(db, s.Interviews)
 	s.Emails = email.New(db)
+	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Interviews, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
-	s.Webhooks.Register(s.Interviews, s.Reviews, s.Messages)
+	s.Webhooks.Register(s.Interviews, s.Reviews, s.Messages, s.Decisions)
 	notify.Register(s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails, s.Webhooks)
 	return s
 }

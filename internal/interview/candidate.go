@@ -102,3 +102,28 @@ func (s *Service) checkOpen(a Application) error {
 func (s *Service) Answers(ctx context.Context, appID int64) (map[int64]Answer, error) {
 	return answersIn(ctx, s.db, appID)
 }
+
+// MarkDecided moves a submitted application to decided inside tx, for
+// package decision; a decided one stays so. It returns the application
+// as it now is.
+func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.Member, appID int64) (Application, error) {
+	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
+	if err != nil {
+		return a, err
+	}
+	switch a.Status {
+	case Decided:
+		return a, nil
+	case Submitted:
+	default:
+		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.Candidate.Name)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
+		return a, err
+	}
+	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Submitted, Decided); err != nil {
+		return a, err
+	}
+	a.Status = Decided
+	return a, s.statusChanged(ctx, tx, a, Decided)
+}

@@ -1,6 +1,8 @@
 package interview
 
 import (
+	"time"
+
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -144,4 +146,27 @@ func (s *Service) Application(ctx context.Context, actor account.Member, id int6
 		return Application{}, apperr.NotFound("application")
 	}
 	return scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, id, actor.OrgID))
+}
+
+// SubmittedBefore lists actor's organisation's applications submitted
+// before t and not yet decided, the oldest submission first, at most limit.
+func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t time.Time, limit int) ([]Application, error) {
+	if !actor.Can(account.ViewApplications) {
+		return nil, apperr.Forbidden("your role cannot read applications")
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+applicationColumns+applicationFrom+`
+		WHERE a.org_id = $1 AND a.status = 'submitted' AND a.submitted_at < $2 ORDER BY a.submitted_at, a.id LIMIT $3`, actor.OrgID, t, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Application{}
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }

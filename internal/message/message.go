@@ -96,41 +96,55 @@ func (s *Service) PostAsCandidate(ctx context.Context, a interview.Application, 
 	return m, s.insert(ctx, a, &m, body)
 }
 
+// PostInTx adds a team member's message to the candidate to an
+// application's thread inside tx, for a change that sends one as part of
+// itself (a decision). The caller has checked that actor may write.
+func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string) (Message, error) {
+	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name}
+	var err error
+	if m.Body, err = bodyField.Check(body); err != nil {
+		return m, err
+	}
+	return m, s.insertTx(ctx, tx, a, &m)
+}
+
 func (s *Service) insert(ctx context.Context, a interview.Application, m *Message, body string) error {
 	var err error
 	if m.Body, err = bodyField.Check(body); err != nil {
 		return err
 	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error { return s.insertTx(ctx, tx, a, m) })
+}
+
+func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Application, m *Message) error {
 	m.CreatedAt = s.now()
 	var member any
 	if m.MemberID != 0 {
 		member = m.MemberID
 	}
-	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		err := tx.WriteRow(ctx, `INSERT INTO messages (org_id, application_id, member_id, author_name, internal, body, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			a.OrgID, a.ID, member, m.AuthorName, m.Internal, m.Body, m.CreatedAt).Scan(&m.ID)
-		if err != nil {
+	err := tx.WriteRow(ctx, `INSERT INTO messages (org_id, application_id, member_id, author_name, internal, body, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		a.OrgID, a.ID, member, m.AuthorName, m.Internal, m.Body, m.CreatedAt).Scan(&m.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case m.Internal:
+	case m.FromCandidate():
+		_, err = tx.Exec(ctx, `UPDATE applications SET last_message_at = $1,
+			awaiting_reply_since = COALESCE(awaiting_reply_since, $1) WHERE id = $2`, m.CreatedAt, a.ID)
+	default:
+		_, err = tx.Exec(ctx, `UPDATE applications SET last_message_at = $1, awaiting_reply_since = NULL WHERE id = $2`, m.CreatedAt, a.ID)
+	}
+	if err != nil {
+		return err
+	}
+	for _, fn := range s.posted {
+		if err := fn(ctx, tx, a, *m); err != nil {
 			return err
 		}
-		switch {
-		case m.Internal:
-		case m.FromCandidate():
-			_, err = tx.Exec(ctx, `UPDATE applications SET last_message_at = $1,
-				awaiting_reply_since = COALESCE(awaiting_reply_since, $1) WHERE id = $2`, m.CreatedAt, a.ID)
-		default:
-			_, err = tx.Exec(ctx, `UPDATE applications SET last_message_at = $1, awaiting_reply_since = NULL WHERE id = $2`, m.CreatedAt, a.ID)
-		}
-		if err != nil {
-			return err
-		}
-		for _, fn := range s.posted {
-			if err := fn(ctx, tx, a, *m); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Thread returns an application's messages and notes, oldest first, for

@@ -286,3 +286,15 @@ func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
 	}
 	return out, rr.Err()
 }
+
+// StepAverages is every review's average rating per step of an
+// application, for feedback to the candidate; empty without reviews.
+// Callers check that the application is theirs to read.
+func (s *Service) StepAverages(ctx context.Context, appID int64) (map[int64]float64, error) {
+	all, err := s.load(ctx, appID)
+	if err != nil || len(all) == 0 {
+		return map[int64]float64{}, err
+	}
+	steps, _ := averages(all)
+	return steps, nil
+}

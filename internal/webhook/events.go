@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/review"
@@ -13,8 +14,12 @@ import (
 // Register emits the events of the services: application.started and
 // application.submitted from interviews, review.submitted from reviews,
 // message.received (the candidate's messages) from messages.
-// decision.made is emitted by decisions, when they come.
-func (s *Service) Register(interviews *interview.Service, reviews *review.Service, messages *message.Service) {
+// decision.made from decisions.
+func (s *Service) Register(interviews *interview.Service, reviews *review.Service, messages *message.Service, decisions *decision.Service) {
+	decisions.OnDecide(func(ctx context.Context, tx *sqldb.DB, a interview.Application, d decision.Decision) error {
+		return s.Emit(ctx, tx, a.OrgID, DecisionMade, decisionData{Application: newApplication(a), Decision: decisionJSON{
+			ID: d.ID, Outcome: string(d.Outcome), Message: d.Message, Feedback: d.Feedback, DecidedBy: d.DecidedBy, CreatedAt: ts(d.CreatedAt)}})
+	})
 	interviews.OnStatus(func(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
 		switch a.Status {
 		case interview.Started:
@@ -46,6 +51,18 @@ type (
 	reviewData struct {
 		Application applicationJSON `json:"application"`
 		Review      reviewJSON      `json:"review"`
+	}
+	decisionData struct {
+		Application applicationJSON `json:"application"`
+		Decision    decisionJSON    `json:"decision"`
+	}
+	decisionJSON struct {
+		ID        int64  `json:"id"`
+		Outcome   string `json:"outcome"`
+		Message   string `json:"message"`
+		Feedback  string `json:"feedback"`
+		DecidedBy string `json:"decided_by"`
+		CreatedAt string `json:"created_at"`
 	}
 	messageData struct {
 		Application applicationJSON `json:"application"`

@@ -16,6 +16,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/interview"
@@ -169,7 +170,7 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 	w := newWorld(t)
 	all := newReceiver(t)
 	only := newReceiver(t)
-	eAll := w.add(t, all, webhook.ApplicationStarted, webhook.ApplicationSubmitted, webhook.ReviewSubmitted, webhook.MessageReceived)
+	eAll := w.add(t, all, webhook.Events...)
 	w.add(t, only, webhook.ApplicationSubmitted)
 
 	a, err := w.Interviews.ByToken(ctx, w.inv.Token)
@@ -195,6 +196,9 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 	if _, err := w.Reviews.Submit(ctx, w.owner, a.ID, review.Input{Recommendation: review.Yes, Note: "good"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{a.ID}, decision.Input{Outcome: decision.Advance, Template: "Hello {{.Candidate.FirstName}}"}); err != nil {
+		t.Fatal(err)
+	}
 	w.run(t)
 
 	got := all.received()
@@ -208,7 +212,7 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 			t.Errorf("payload %v for %s %s", r.body, r.event, r.delivery)
 		}
 	}
-	if strings.Join(events, " ") != "application.started message.received application.submitted review.submitted" {
+	if strings.Join(events, " ") != "application.started message.received application.submitted review.submitted decision.made" {
 		t.Errorf("events %v", events)
 	}
 	msg := got[1].body["data"].(map[string]any)
@@ -217,6 +221,9 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 	}
 	if rv := got[3].body["data"].(map[string]any)["review"].(map[string]any); rv["recommendation"] != "yes" || rv["note"] != "good" {
 		t.Errorf("review.submitted data %v", rv)
+	}
+	if d := got[4].body["data"].(map[string]any)["decision"].(map[string]any); d["outcome"] != "advance" || d["message"] != "Hello Ada" {
+		t.Errorf("decision.made data %v", d)
 	}
 	if got := only.received(); len(got) != 1 || got[0].event != "application.submitted" {
 		t.Errorf("the endpoint for submissions only got %v", got)

@@ -1,0 +1,353 @@
+// Package decision records what the team decided about an application
+// (advance, reject or hold) and tells the candidate: the message, written
+// from a template with the candidate's and the job's names, goes into the
+// conversation (and so by email), optionally with feedback built from the
+// reviews' ratings and the team's own words. The candidate's status page
+// shows the decision. One decision or many at once; a preview shows each
+// message before anything is sent.
+package decision
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/plaintext"
+	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Outcome is what was decided.
+type Outcome string
+
+// The outcomes.
+const (
+	Advance Outcome = "advance"
+	Reject  Outcome = "reject"
+	Hold    Outcome = "hold"
+)
+
+// Outcomes lists the outcomes in the order pages offer them.
+var Outcomes = []Outcome{Advance, Hold, Reject}
+
+// Valid reports whether o is an outcome.
+func (o Outcome) Valid() bool { return o == Advance || o == Reject || o == Hold }
+
+// Label is the outcome for the team.
+func (o Outcome) Label() string {
+	switch o {
+	case Advance:
+		return "Advance"
+	case Reject:
+		return "Reject"
+	case Hold:
+		return "Hold"
+	}
+	return string(o)
+}
+
+// ForCandidate is the outcome as the candidate's status page names it.
+func (o Outcome) ForCandidate() string {
+	switch o {
+	case Advance:
+		return "The team would like to go further with you"
+	case Reject:
+		return "The team decided not to go further"
+	case Hold:
+		return "Your application is on hold"
+	}
+	return string(o)
+}
+
+// Templates are the messages each outcome starts with; the team edits
+// them before sending. Fields: {{.Candidate.FirstName}},
+// {{.Candidate.Name}}, {{.Job.Title}}, {{.Interview.Title}}, {{.Org.Name}}.
+var Templates = map[Outcome]string{
+	Advance: "Hello {{.Candidate.FirstName}},\n\nThank you for your answers for the {{.Job.Title}} role. We enjoyed them and would like to go further with you: we will write shortly with the next step.\n\n{{.Org.Name}}",
+	Hold:    "Hello {{.Candidate.FirstName}},\n\nThank you for your answers for the {{.Job.Title}} role. We have not decided yet: we are still meeting other candidates and will write again within two weeks.\n\n{{.Org.Name}}",
+	Reject:  "Hello {{.Candidate.FirstName}},\n\nThank you for the time you gave to the {{.Job.Title}} interview. We have decided not to go further with your application this time. We know that is disappointing, and we are grateful for your answers.\n\n{{.Org.Name}}",
+}
+
+// Decision is one decision on an application.
+type Decision struct {
+	ID            int64
+	ApplicationID int64
+	Outcome       Outcome
+	Message       string // as sent
+	Feedback      string // as given; empty for none
+	DecidedBy     string // the member's name
+	CreatedAt     time.Time
+}
+
+// Input is a decision as the team asks for it.
+type Input struct {
+	Outcome  Outcome
+	Template string // the message, with fields
+	// Ratings adds the reviews' average rating of each answer to the
+	// feedback; Feedback is the team's own words. Both may be empty.
+	Ratings  bool
+	Feedback string
+}
+
+// Limits.
+const (
+	MaxTemplate = 10_000
+	MaxFeedback = 5_000
+	MaxBatch    = 200
+)
+
+// Preview is the message and feedback one candidate would get.
+type Preview struct {
+	Application interview.Application
+	Message     string
+	Feedback    string
+}
+
+// Service records decisions.
+type Service struct {
+	db         *sqldb.DB
+	accounts   *account.Service
+	openings   *opening.Service
+	interviews *interview.Service
+	reviews    *review.Service
+	messages   *message.Service
+	now        func() time.Time
+	hooks      []Hook
+}
+
+// Hook is work another package does with a decision, in its transaction:
+// package webhook emits decision.made.
+type Hook func(ctx context.Context, tx *sqldb.DB, a interview.Application, d Decision) error
+
+// New returns a Service over db.
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, reviews *review.Service, messages *message.Service) *Service {
+	return &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, reviews: reviews, messages: messages, now: time.Now}
+}
+
+// OnDecide adds a hook to Decide. Call it while wiring.
+func (s *Service) OnDecide(h Hook) { s.hooks = append(s.hooks, h) }
+
+// SetClock replaces the service's clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+var (
+	templateField = plaintext.Field{Name: "template", Label: "the message", Max: MaxTemplate, Required: true, Multiline: true}
+	feedbackField = plaintext.Field{Name: "feedback", Label: "the feedback", Max: MaxFeedback, Multiline: true}
+)
+
+// check validates in and parses its template.
+func check(actor account.Member, in Input) (*template.Template, Input, error) {
+	if !actor.Can(account.MessageCandidates) || !actor.Can(account.ManageJobs) {
+		return nil, in, apperr.Forbidden("your role cannot decide on applications")
+	}
+	if !in.Outcome.Valid() {
+		return nil, in, apperr.Invalid("outcome", "choose advance, hold or reject")
+	}
+	var err error
+	if in.Template, err = templateField.Check(in.Template); err != nil {
+		return nil, in, err
+	}
+	if in.Feedback, err = feedbackField.Check(in.Feedback); err != nil {
+		return nil, in, err
+	}
+	t, err := template.New("message").Option("missingkey=error").Parse(in.Template)
+	if err != nil {
+		return nil, in, apperr.Invalid("template", "the message's fields cannot be read: %s (write fields as {{.Candidate.FirstName}})", templateProblem(err))
+	}
+	return t, in, nil
+}
+
+// templateProblem is the part of a template error a person can act on.
+func templateProblem(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		msg = msg[i+2:]
+	}
+	return msg
+}
+
+// fields are what a template may use.
+type fields struct {
+	Candidate struct{ Name, FirstName string }
+	Job       struct{ Title string }
+	Interview struct{ Title string }
+	Org       struct{ Name string }
+}
+
+// Preview renders, for each application, what its candidate would get.
+// Nothing is saved or sent.
+func (s *Service) Preview(ctx context.Context, actor account.Member, appIDs []int64, in Input) ([]Preview, error) {
+	t, in, err := check(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if len(appIDs) == 0 || len(appIDs) > MaxBatch {
+		return nil, apperr.Invalid("applications", "choose between 1 and %d applications", MaxBatch)
+	}
+	var out []Preview
+	for _, id := range appIDs {
+		a, err := s.interviews.Application(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		p, err := s.render(ctx, actor, t, in, a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (s *Service) render(ctx context.Context, actor account.Member, t *template.Template, in Input, a interview.Application) (Preview, error) {
+	org, err := s.accounts.Org(ctx, actor.OrgID)
+	if err != nil {
+		return Preview{}, err
+	}
+	job, err := s.openings.JobInOrg(ctx, actor.OrgID, a.JobID)
+	if err != nil {
+		return Preview{}, err
+	}
+	iv, err := s.openings.InterviewInOrg(ctx, actor.OrgID, a.InterviewID)
+	if err != nil {
+		return Preview{}, err
+	}
+	var f fields
+	f.Candidate.Name, f.Candidate.FirstName = a.Candidate.Name, a.Candidate.FirstName()
+	f.Job.Title, f.Interview.Title, f.Org.Name = job.Title, iv.Title, org.Name
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, f); err != nil {
+		return Preview{}, apperr.Invalid("template", "the message uses a field that does not exist: %s (fields: .Candidate.FirstName, .Candidate.Name, .Job.Title, .Interview.Title, .Org.Name)", templateProblem(err))
+	}
+	p := Preview{Application: a, Message: strings.TrimSpace(buf.String())}
+	var parts []string
+	if in.Ratings {
+		avg, err := s.reviews.StepAverages(ctx, a.ID)
+		if err != nil {
+			return p, err
+		}
+		var lines []string
+		for _, st := range iv.Steps {
+			if v, ok := avg[st.ID]; ok {
+				lines = append(lines, fmt.Sprintf("- %s: %.1f out of 5", st.Title, v))
+			}
+		}
+		if len(lines) > 0 {
+			parts = append(parts, "How the team rated your answers:\n"+strings.Join(lines, "\n"))
+		}
+	}
+	if in.Feedback != "" {
+		parts = append(parts, in.Feedback)
+	}
+	p.Feedback = strings.Join(parts, "\n\n")
+	return p, nil
+}
+
+// Problem is an application a batch could not decide on, and why.
+type Problem struct {
+	ApplicationID int64
+	Candidate     string
+	Reason        string
+}
+
+// Decide records the decision for each application, moves it to decided
+// and sends its candidate the message (with the feedback) through the
+// conversation, each application in its own transaction. Applications
+// that cannot be decided (not submitted, another organisation's) are
+// reported and the rest go ahead.
+func (s *Service) Decide(ctx context.Context, actor account.Member, appIDs []int64, in Input) ([]Decision, []Problem, error) {
+	t, in, err := check(actor, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(appIDs) == 0 || len(appIDs) > MaxBatch {
+		return nil, nil, apperr.Invalid("applications", "choose between 1 and %d applications", MaxBatch)
+	}
+	var done []Decision
+	var problems []Problem
+	for _, id := range appIDs {
+		d, err := s.decideOne(ctx, actor, t, in, id)
+		var ae *apperr.Error
+		switch {
+		case err == nil:
+			done = append(done, d)
+		case errors.As(err, &ae) && !errors.Is(err, apperr.ErrForbidden):
+			name := fmt.Sprintf("application %d", id)
+			if a, err := s.interviews.Application(ctx, actor, id); err == nil {
+				name = a.Candidate.Name
+			}
+			problems = append(problems, Problem{ApplicationID: id, Candidate: name, Reason: apperr.Message(err)})
+		default:
+			return done, problems, err
+		}
+	}
+	return done, problems, nil
+}
+
+func (s *Service) decideOne(ctx context.Context, actor account.Member, t *template.Template, in Input, appID int64) (Decision, error) {
+	a, err := s.interviews.Application(ctx, actor, appID)
+	if err != nil {
+		return Decision{}, err
+	}
+	p, err := s.render(ctx, actor, t, in, a)
+	if err != nil {
+		return Decision{}, err
+	}
+	d := Decision{ApplicationID: a.ID, Outcome: in.Outcome, Message: p.Message, Feedback: p.Feedback, DecidedBy: actor.Name, CreatedAt: s.now()}
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		a, err := s.interviews.MarkDecided(ctx, tx, actor, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.WriteRow(ctx, `INSERT INTO decisions (org_id, application_id, outcome, message, feedback, decided_by, decided_by_name, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			a.OrgID, a.ID, d.Outcome, d.Message, d.Feedback, actor.ID, actor.Name, d.CreatedAt).Scan(&d.ID); err != nil {
+			return err
+		}
+		body := d.Message
+		if d.Feedback != "" {
+			body += "\n\nFeedback\n\n" + d.Feedback
+		}
+		if _, err := s.messages.PostInTx(ctx, tx, actor, a, body); err != nil {
+			return err
+		}
+		for _, h := range s.hooks {
+			if err := h(ctx, tx, a, d); err != nil {
+				return err
+			}
+		}
+		return s.accounts.Audit(ctx, tx, actor, "application.decide", fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email), d.Outcome.Label(), "")
+	})
+	return d, err
+}
+
+// Latest is an application's latest decision, or nil. Callers check that
+// the application is the reader's.
+func (s *Service) Latest(ctx context.Context, appID int64) (*Decision, error) {
+	var d Decision
+	err := s.db.QueryRow(ctx, `SELECT id, application_id, outcome, message, feedback, decided_by_name, created_at
+		FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID).
+		Scan(&d.ID, &d.ApplicationID, &d.Outcome, &d.Message, &d.Feedback, &d.DecidedBy, &d.CreatedAt)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil, nil
+	}
+	return &d, err
+}
+
+// Waiting lists actor's organisation's applications submitted at least
+// olderThan ago and still without a decision, the longest waiting first.
+func (s *Service) Waiting(ctx context.Context, actor account.Member, olderThan time.Duration) ([]interview.Application, error) {
+	if !actor.Can(account.ViewApplications) {
+		return nil, apperr.Forbidden("your role cannot read applications")
+	}
+	return s.interviews.SubmittedBefore(ctx, actor, s.now().Add(-olderThan), MaxBatch)
+}

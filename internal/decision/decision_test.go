@@ -1,0 +1,179 @@
+package decision_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/domain/domaintest"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sqldbtest.DropTemplates()
+	os.Exit(code)
+}
+
+func ptr[T any](v T) *T { return &v }
+
+type world struct {
+	domain.Services
+	owner      account.Member
+	iv         opening.Interview
+	ada, grace interview.Application // Ada submitted and was reviewed; Grace did not submit
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{Services: domaintest.New(t, sqldbtest.Open(t))}
+	var err error
+	if _, w.owner, err = w.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", Name: "Olivia Owner", Email: "o@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	job, _ := w.Openings.CreateJob(ctx, w.owner, opening.JobInput{Title: ptr("Backend engineer")})
+	if w.iv, err = w.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "About you"}, {Kind: opening.KindText, Title: "Design"}}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := w.Interviews.Invite(ctx, w.owner, w.iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := w.Interviews.ByToken(ctx, res.Invitations[0].Token)
+	if w.ada, err = w.Interviews.Submit(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Reviews.Submit(ctx, w.owner, w.ada.ID, review.Input{Recommendation: review.No,
+		Ratings: map[int64]int{w.iv.Steps[0].ID: 4, w.iv.Steps[1].ID: 2}, Note: "internal: weak design"}); err != nil {
+		t.Fatal(err)
+	}
+	w.grace = res.Invitations[1].Application
+	return w
+}
+
+func TestDecideWithFeedback(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	in := decision.Input{Outcome: decision.Reject, Template: decision.Templates[decision.Reject], Ratings: true,
+		Feedback: "Your design answer needed numbers: how much data, how fast."}
+	previews, err := w.Decisions.Preview(ctx, w.owner, []int64{w.ada.ID}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := previews[0]
+	if !strings.HasPrefix(p.Message, "Hello Ada,") || !strings.Contains(p.Message, "the Backend engineer interview") || !strings.HasSuffix(p.Message, "Acme") {
+		t.Errorf("preview message:\n%s", p.Message)
+	}
+	if !strings.Contains(p.Feedback, "- About you: 4.0 out of 5\n- Design: 2.0 out of 5") || !strings.Contains(p.Feedback, "needed numbers") || strings.Contains(p.Feedback, "internal") {
+		t.Errorf("preview feedback:\n%s", p.Feedback)
+	}
+	if d, _ := w.Decisions.Latest(ctx, w.ada.ID); d != nil {
+		t.Fatal("a preview saved a decision")
+	}
+
+	done, problems, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID, w.grace.ID}, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 1 || len(problems) != 1 || problems[0].Candidate != "Grace Hopper" || !strings.Contains(problems[0].Reason, "not submitted") {
+		t.Fatalf("done %+v, problems %+v", done, problems)
+	}
+	a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
+	if a.Status != interview.Decided {
+		t.Errorf("status %s, want decided", a.Status)
+	}
+	thread, err := w.Messages.CandidateThread(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(thread) != 1 || thread[0].Body != p.Message+"\n\nFeedback\n\n"+p.Feedback {
+		t.Errorf("the candidate's thread: %+v", thread)
+	}
+	latest, err := w.Decisions.Latest(ctx, w.ada.ID)
+	if err != nil || latest == nil || latest.Outcome != decision.Reject || latest.DecidedBy != "Olivia Owner" {
+		t.Errorf("Latest = %+v, %v", latest, err)
+	}
+
+	// A decision can change: hold, then advance; the latest counts.
+	for _, o := range []decision.Outcome{decision.Hold, decision.Advance} {
+		if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, decision.Input{Outcome: o, Template: decision.Templates[o]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if latest, _ := w.Decisions.Latest(ctx, w.ada.ID); latest.Outcome != decision.Advance || latest.Feedback != "" {
+		t.Errorf("after hold then advance: %+v", latest)
+	}
+	counts, err := w.Interviews.CountsForJob(ctx, w.owner, a.JobID)
+	if err != nil || counts[interview.Decided] != 1 || counts[interview.Submitted] != 0 {
+		t.Errorf("counts %v, %v", counts, err)
+	}
+}
+
+func TestDecisionInput(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	for name, in := range map[string]decision.Input{
+		"no outcome":        {Template: "Hello"},
+		"no message":        {Outcome: decision.Advance, Template: "  "},
+		"unknown field":     {Outcome: decision.Advance, Template: "Hello {{.Candidate.Age}}"},
+		"broken field":      {Outcome: decision.Advance, Template: "Hello {{.Candidate.FirstName"},
+		"a function call":   {Outcome: decision.Advance, Template: `{{printf "%v" .}}`},
+		"feedback too long": {Outcome: decision.Advance, Template: "Hello", Feedback: strings.Repeat("x", decision.MaxFeedback+1)},
+	} {
+		_, err := w.Decisions.Preview(ctx, w.owner, []int64{w.ada.ID}, in)
+		if name == "a function call" {
+			// printf is a text/template builtin: harmless, it can only
+			// print the fields.
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, apperr.ErrInvalid) {
+			t.Errorf("%s: %v, want invalid", name, err)
+		}
+	}
+	reviewer := account.Member{ID: 999, OrgID: w.owner.OrgID, Role: account.Reviewer}
+	if _, _, err := w.Decisions.Decide(ctx, reviewer, []int64{w.ada.ID}, decision.Input{Outcome: decision.Advance, Template: "Hi"}); !errors.Is(err, apperr.ErrForbidden) {
+		t.Errorf("a reviewer deciding: %v", err)
+	}
+	other := account.Member{ID: 999, OrgID: w.owner.OrgID + 1000, Role: account.Owner}
+	_, problems, err := w.Decisions.Decide(ctx, other, []int64{w.ada.ID}, decision.Input{Outcome: decision.Advance, Template: "Hi"})
+	if err != nil || len(problems) != 1 {
+		t.Errorf("another organisation deciding: %v, %+v", err, problems)
+	}
+	if a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID); a.Status != interview.Submitted {
+		t.Errorf("status after refused decisions: %s", a.Status)
+	}
+}
+
+func TestWaitingForADecision(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	w.Decisions.SetClock(func() time.Time { return time.Now().Add(10 * 24 * time.Hour) })
+	waiting, err := w.Decisions.Waiting(ctx, w.owner, 7*24*time.Hour)
+	if err != nil || len(waiting) != 1 || waiting[0].ID != w.ada.ID {
+		t.Fatalf("waiting after 10 days: %+v, %v", waiting, err)
+	}
+	if waiting, _ := w.Decisions.Waiting(ctx, w.owner, 14*24*time.Hour); len(waiting) != 0 {
+		t.Errorf("waiting for 14 days: %+v", waiting)
+	}
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, decision.Input{Outcome: decision.Hold, Template: "Hi"}); err != nil {
+		t.Fatal(err)
+	}
+	if waiting, _ := w.Decisions.Waiting(ctx, w.owner, 7*24*time.Hour); len(waiting) != 0 {
+		t.Errorf("waiting after a decision: %+v", waiting)
+	}
+}
