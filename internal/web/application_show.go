@@ -6,6 +6,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
@@ -80,6 +81,10 @@ type applicationPage struct {
 	MsgError   string // why the last message was not sent
 	MsgDraft   string // the message or note typed, when it was not sent
 	MsgNote    bool   // the draft is an internal note
+
+	Decision  *decision.Decision // the latest, if any
+	CanDecide bool
+	Outcomes  []decision.Outcome
 }
 
 func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -126,6 +131,11 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average}
 	d.CanReview = m.Can(account.Review) && (a.Status == interview.Submitted || a.Status == interview.Decided)
 	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
+	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == interview.Submitted || a.Status == interview.Decided)
+	d.Outcomes = decision.Outcomes
+	if d.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
+		return d, err
+	}
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
 		return d, err

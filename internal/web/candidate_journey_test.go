@@ -183,7 +183,7 @@ func TestCandidateJourney(t *testing.T) {
 	if resp.Request.URL.Path != candAppPath(inv)+"/status" || candText(doc, "h1") != "Your answers are in" {
 		t.Fatalf("submit: at %s, h1 %q", resp.Request.URL.Path, candText(doc, "h1"))
 	}
-	if !strings.Contains(doc.Text(), "You will hear back by email") || !strings.Contains(candText(doc, ".lead"), "CE") {
+	if !strings.Contains(doc.Text(), "You will hear back here and by email") || !strings.Contains(candText(doc, ".lead"), "CE") {
 		t.Errorf("status page: %q", candText(doc, "section"))
 	}
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
@@ -25,7 +26,8 @@ type candidateView struct {
 	Takes     map[int64][]video.Media // video steps' recordings, by step id
 	Videos    video.TeamVideos        // the team's intro, outro and prompt videos
 	Gradings  map[int64]coding.Grading
-	Unread    int // the team's messages the candidate has not read
+	Unread    int                // the team's messages the candidate has not read
+	Decision  *decision.Decision // the team's latest decision, if any
 	Now       time.Time
 	open      bool // the domain's verdict: answers may still change
 }
@@ -55,6 +57,9 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 		return v, err
 	}
 	if v.Unread, err = s.Messages.Unread(ctx, a); err != nil {
+		return v, err
+	}
+	if v.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
 		return v, err
 	}
 	return v, nil

@@ -27,7 +27,8 @@ import (
 
 // ivvForm reads the fields of the form sel matches the way a browser
 // would submit it: text, number and hidden inputs and textareas, and
-// checkboxes only when ticked, and selects with their chosen option.
+// checkboxes and radio buttons only when ticked, and selects with their
+// chosen option.
 func ivvForm(doc *goquery.Document, sel string) url.Values {
 	v := url.Values{}
 	doc.Find(sel).Find("input[name], textarea[name], select[name]").Each(func(_ int, s *goquery.Selection) {
@@ -45,7 +46,7 @@ func ivvForm(doc *goquery.Document, sel string) url.Values {
 			return
 		}
 		typ, _ := s.Attr("type")
-		if typ == "checkbox" {
+		if typ == "checkbox" || typ == "radio" {
 			if _, on := s.Attr("checked"); !on {
 				return
 			}

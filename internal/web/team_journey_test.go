@@ -302,7 +302,7 @@ func teamCheckJobList(t *testing.T, b *browser, jobID int64) {
 	doc = teamMust(t, "by name", resp, body, http.StatusOK)
 	names := func(doc *goquery.Document) []string {
 		var out []string
-		doc.Find("table.apps tbody tr td:first-child a").Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
+		doc.Find(`table.apps tbody tr td a[href^="/applications/"]`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.Text()) })
 		return out
 	}
 	if got := names(doc); strings.Join(got, "|") != "Ada Lovelace|Bob Byte" {

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// The decision page decides on one application or many: the outcome, the
+// message from its template, optional feedback, a preview of what each
+// candidate will read, then send. It works without JavaScript.
+
+// decidePage is the decision form, as typed, and its preview.
+type decidePage struct {
+	Apps     []interview.Application
+	Outcome  decision.Outcome
+	Outcomes []decision.Outcome
+	Template string
+	Ratings  bool
+	Feedback string
+	Previews []decision.Preview
+	Back     string // where Cancel goes
+}
+
+// showDecide is GET /decide?app=1&app=2&outcome=reject.
+func (s *Server) showDecide(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	d, err := s.decideForm(r, m, r.URL.Query())
+	if err != nil {
+		return err
+	}
+	if d.Template == "" {
+		d.Template = decision.Templates[d.Outcome]
+	}
+	s.renderDecide(w, r, m, http.StatusOK, d, "")
+	return nil
+}
+
+// decideForm reads the applications and choices from q, which is the
+// query of a GET or the form of a POST.
+func (s *Server) decideForm(r *http.Request, m account.Member, q url.Values) (decidePage, error) {
+	if err := need(m, account.ManageJobs, "decide on applications"); err != nil {
+		return decidePage{}, err
+	}
+	d := decidePage{Outcome: decision.Outcome(q.Get("outcome")), Outcomes: decision.Outcomes, Template: q.Get("template"),
+		Ratings: q.Get("ratings") != "", Feedback: q.Get("feedback")}
+	if !d.Outcome.Valid() {
+		d.Outcome = decision.Advance
+	}
+	ids := q["app"]
+	if len(ids) == 0 {
+		return d, apperr.Invalid("app", "tick the applications to decide on first")
+	}
+	if len(ids) > decision.MaxBatch {
+		return d, apperr.Invalid("app", "decide on at most %d applications at once", decision.MaxBatch)
+	}
+	seen := map[int64]bool{}
+	for _, v := range ids {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return d, apperr.NotFound("application")
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		a, err := s.Interviews.Application(r.Context(), m, id)
+		if err != nil {
+			return d, err
+		}
+		d.Apps = append(d.Apps, a)
+	}
+	d.Back = fmt.Sprintf("/jobs/%d", d.Apps[0].JobID)
+	if len(d.Apps) == 1 {
+		d.Back = fmt.Sprintf("/applications/%d", d.Apps[0].ID)
+	}
+	return d, nil
+}
+
+func (d decidePage) ids() []int64 {
+	out := make([]int64, len(d.Apps))
+	for i, a := range d.Apps {
+		out[i] = a.ID
+	}
+	return out
+}
+
+func (d decidePage) input() decision.Input {
+	return decision.Input{Outcome: d.Outcome, Template: d.Template, Ratings: d.Ratings, Feedback: d.Feedback}
+}
+
+// postDecide is POST /decide: preview, or send.
+func (s *Server) postDecide(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.Invalid("", "the form could not be read")
+	}
+	d, err := s.decideForm(r, m, r.PostForm)
+	if err != nil {
+		return err
+	}
+	if r.PostForm.Get("action") != "send" {
+		d.Previews, err = s.Decisions.Preview(r.Context(), m, d.ids(), d.input())
+		return s.decideProblem(w, r, m, d, err)
+	}
+	done, problems, err := s.Decisions.Decide(r.Context(), m, d.ids(), d.input())
+	if err != nil {
+		return s.decideProblem(w, r, m, d, err)
+	}
+	var b strings.Builder
+	switch len(done) {
+	case 0:
+	case 1:
+		fmt.Fprintf(&b, "Decision sent (%s).", strings.ToLower(d.Outcome.Label()))
+	default:
+		fmt.Fprintf(&b, "%d decisions sent (%s).", len(done), strings.ToLower(d.Outcome.Label()))
+	}
+	for _, p := range problems {
+		fmt.Fprintf(&b, " Not decided: %s, %s.", p.Candidate, p.Reason)
+	}
+	s.setFlash(w, strings.TrimSpace(b.String()))
+	return redirect(w, r, d.Back)
+}
+
+// decideProblem shows the form again with err's message, or passes on an
+// error that is not the form's.
+func (s *Server) decideProblem(w http.ResponseWriter, r *http.Request, m account.Member, d decidePage, err error) error {
+	if err == nil {
+		s.renderDecide(w, r, m, http.StatusOK, d, "")
+		return nil
+	}
+	msg, status, ferr := formProblem(err)
+	if ferr != nil {
+		return ferr
+	}
+	d.Previews = nil
+	s.renderDecide(w, r, m, status, d, msg)
+	return nil
+}
+
+func (s *Server) renderDecide(w http.ResponseWriter, r *http.Request, m account.Member, status int, d decidePage, msg string) {
+	title := "Decide"
+	if len(d.Apps) == 1 {
+		title = "Decide: " + d.Apps[0].Candidate.Name
+	}
+	p := s.teamPage(r.Context(), m, "jobs", title, d)
+	p.Error = msg
+	s.render(w, r, status, "decide", p)
+}

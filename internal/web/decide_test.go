@@ -1,0 +1,151 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/browsertest"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// submitted invites name to the fixture's interview and submits for them.
+func (f *candidateFixture) submitted(t *testing.T, name, email string) interview.Invitation {
+	t.Helper()
+	inv := f.invite(t, f.iv, name, email)
+	a, err := f.ts.Svc.Interviews.ByToken(context.Background(), inv.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ts.Svc.Interviews.Submit(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	return inv
+}
+
+// TestDecisionPages decides on one application from its page and on two
+// from the job's list, previewing before sending; the candidate reads the
+// decision and its feedback on their status page.
+func TestDecisionPages(t *testing.T) {
+	f := newCandidateFixture(t)
+	ada := f.submitted(t, "Ada Lovelace", "ada@example.com")
+	grace := f.submitted(t, "Grace Hopper", "grace@example.com")
+	linus := f.invite(t, f.iv, "Linus", "linus@example.com") // not submitted
+	team := f.teamLogin(t)
+
+	app := fmt.Sprintf("/applications/%d", ada.Application.ID)
+	resp, body := team.get(app)
+	doc := teamMust(t, "application", resp, body, http.StatusOK)
+	link, _ := doc.Find(`#decision a[href*="outcome=reject"]`).Attr("href")
+	if link == "" {
+		t.Fatal("no Reject link on the application page")
+	}
+	resp, body = team.get(link)
+	doc = teamMust(t, "decide", resp, body, http.StatusOK)
+	form := ivvForm(doc, "form.decide-form")
+	if !strings.Contains(form.Get("template"), "{{.Candidate.FirstName}}") || form.Get("outcome") != "reject" {
+		t.Fatalf("the form starts with %v", form)
+	}
+
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("template", "Hello {{.Candidate.Age}}")
+	bad.Set("action", "preview")
+	resp, body = team.post("/decide", bad)
+	doc = teamMust(t, "a bad field", resp, body, http.StatusBadRequest)
+	if !strings.Contains(teamText(doc, ".error"), "field that does not exist") || doc.Find("#template").Text() != "Hello {{.Candidate.Age}}" {
+		t.Errorf("a bad field: %q", teamText(doc, ".error"))
+	}
+
+	form.Set("feedback", "Your design answer needed numbers.")
+	form.Set("action", "preview")
+	resp, body = team.post("/decide", form)
+	doc = teamMust(t, "preview", resp, body, http.StatusOK)
+	if got := teamText(doc, "article.preview"); !strings.Contains(got, "Hello Ada,") || !strings.Contains(got, "needed numbers") {
+		t.Errorf("preview %q", got)
+	}
+	if a, _ := f.ts.Svc.Interviews.Application(context.Background(), f.owner, ada.Application.ID); a.Status != interview.Submitted {
+		t.Fatal("a preview decided")
+	}
+	form.Set("action", "send")
+	resp, body = team.post("/decide", form)
+	doc = teamMust(t, "send", resp, body, http.StatusOK)
+	if resp.Request.URL.Path != app || !strings.Contains(teamText(doc, ".flash"), "Decision sent (reject)") {
+		t.Errorf("after sending: at %s, flash %q", resp.Request.URL.Path, teamText(doc, ".flash"))
+	}
+	if !strings.Contains(teamText(doc, "#decision"), "Reject") {
+		t.Errorf("the decision card %q", teamText(doc, "#decision"))
+	}
+
+	cand := f.ts.browser(t)
+	f.open(t, cand, ada)
+	_, body = cand.get(candAppPath(ada) + "/status")
+	cdoc := candHTML(t, body)
+	if got := candText(cdoc, ".cand-decision"); !strings.Contains(got, "The team decided not to go further") || !strings.Contains(got, "needed numbers") || !strings.Contains(got, "Hello Ada,") {
+		t.Errorf("Ada's status page: %q", got)
+	}
+
+	// Many at once from the job page; the one not submitted is skipped.
+	resp, body = team.get(fmt.Sprintf("/decide?app=%d&app=%d&outcome=advance", grace.Application.ID, linus.Application.ID))
+	doc = teamMust(t, "bulk", resp, body, http.StatusOK)
+	form = ivvForm(doc, "form.decide-form")
+	form.Set("action", "send")
+	resp, body = team.post("/decide", form)
+	doc = teamMust(t, "bulk send", resp, body, http.StatusOK)
+	if got := teamText(doc, ".flash"); !strings.Contains(got, "Decision sent (advance)") || !strings.Contains(got, "Not decided: Linus") {
+		t.Errorf("bulk flash %q", got)
+	}
+
+	// The report of applications waiting for a decision is now empty.
+	resp, body = team.get("/waiting?days=0")
+	doc = teamMust(t, "waiting", resp, body, http.StatusOK)
+	if doc.Find("table.apps tbody tr").Length() != 0 {
+		t.Errorf("waiting: %q", teamText(doc, "table.apps"))
+	}
+	f.submitted(t, "Barbara Liskov", "barbara@example.com")
+	_, body = team.get("/waiting?days=0")
+	if !strings.Contains(body, "Barbara Liskov") {
+		t.Error("the waiting report misses a new submission")
+	}
+}
+
+// TestDecisionInBrowser: a recruiter rejects with feedback in Chromium,
+// looking at the preview first; the candidate's status page, with the
+// decision, passes axe.
+func TestDecisionInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	f := newCandidateFixture(t)
+	ada := f.submitted(t, "Ada Lovelace", "ada@example.com")
+	b := browsertest.New(t)
+	team := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	team.Navigate(f.ts.URL + "/login")
+	team.SetValue("#email", "olivia@acme.example")
+	team.SetValue("#password", "correct horse battery")
+	team.Submit("#password")
+	team.Navigate(fmt.Sprintf("%s/applications/%d", f.ts.URL, ada.Application.ID))
+	team.Click(`#decision a[href*="outcome=reject"]`)
+	team.WaitVisible("#template")
+	team.SetValue("#feedback", "Your design answer needed numbers: how much data, how fast.")
+	team.Click(`button[value="preview"]`)
+	team.WaitVisible("article.preview")
+	team.Screenshot("decide-preview")
+	team.Click(`button[value="send"]`)
+	team.WaitVisible(".flash")
+
+	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
+	openLink(p, f.ts.URL, ada.Token)
+	p.Navigate(f.ts.URL + candAppPath(ada) + "/status")
+	p.WaitVisible(".cand-decision")
+	if got := p.Text(".cand-decision h2"); got != "The team decided not to go further" {
+		t.Errorf("the decision reads %q", got)
+	}
+	p.CheckAccessibility()
+	p.Screenshot("candidate-decided-phone")
+}
