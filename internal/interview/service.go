@@ -23,6 +23,8 @@ type Service struct {
 	answerHooks  []AnswerHook
 	inviteHooks  []InviteHook
 	statusHooks  []StatusHook
+	// extensionHooks run when more time is asked for, decided or granted.
+	extensionHooks []ExtensionHook
 }
 
 // StatusHook is work another package does when an application moves to a

@@ -108,6 +108,18 @@ func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Memb
 	return m, s.insertTx(ctx, tx, a, &m)
 }
 
+// PostAsCandidateInTx adds a message from the candidate inside tx, for a
+// change the candidate makes that the team should read in the thread (a
+// request for more time).
+func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a interview.Application, body string) (Message, error) {
+	m := Message{ApplicationID: a.ID, AuthorName: a.Candidate.Name}
+	var err error
+	if m.Body, err = bodyField.Check(body); err != nil {
+		return m, err
+	}
+	return m, s.insertTx(ctx, tx, a, &m)
+}
+
 func (s *Service) insert(ctx context.Context, a interview.Application, m *Message, body string) error {
 	var err error
 	if m.Body, err = bodyField.Check(body); err != nil {

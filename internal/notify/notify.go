@@ -33,13 +33,15 @@ type notifier struct {
 	accounts *account.Service
 	openings *opening.Service
 	emails   *email.Service
+	messages *message.Service
 }
 
 // Register adds anyhour's emails to the services.
 func Register(accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
 	emails *email.Service, webhooks *webhook.Service) {
-	n := &notifier{accounts: accounts, openings: openings, emails: emails}
+	n := &notifier{accounts: accounts, openings: openings, emails: emails, messages: messages}
 	interviews.OnInvite(n.invitation)
+	interviews.OnExtension(n.extension)
 	messages.OnPost(n.message)
 	webhooks.OnDisabled(n.webhookDisabled)
 }
@@ -139,4 +141,42 @@ func deadline(t time.Time, zone string) string {
 		loc = time.UTC
 	}
 	return t.In(loc).Format("Monday 2 January 2006, 15:04 MST")
+}
+
+// extension puts a request for more time, and the team's answer, in the
+// conversation: the request waits in the team's inbox like any question,
+// and the answer reaches the candidate by email like any message.
+func (n *notifier) extension(ctx context.Context, tx *sqldb.DB, actor *account.Member, a interview.Application, e interview.Extension) error {
+	days := fmt.Sprintf("%d more days", e.Days)
+	if e.Days == 1 {
+		days = "one more day"
+	}
+	if actor == nil {
+		_, err := n.messages.PostAsCandidateInTx(ctx, tx, a, fmt.Sprintf("I am asking for %s to finish the interview.\n\nReason: %s", days, e.Reason))
+		return err
+	}
+	org, err := n.accounts.Org(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	zone := a.TimeZone
+	if zone == "" {
+		zone = org.TimeZone
+	}
+	var body string
+	switch e.Status {
+	case interview.ExtensionApproved:
+		body = fmt.Sprintf("Your request for %s is approved: your new deadline is %s.", days, deadline(a.DeadlineAt, zone))
+	case interview.ExtensionDeclined:
+		body = fmt.Sprintf("We are sorry: we cannot give more time on this occasion. Your deadline stays %s.", deadline(a.DeadlineAt, zone))
+	case interview.ExtensionGranted:
+		body = fmt.Sprintf("We have given you %s: your new deadline is %s.", days, deadline(a.DeadlineAt, zone))
+		if e.Reason != "" {
+			body += "\n\n" + e.Reason
+		}
+	default:
+		return nil
+	}
+	_, err = n.messages.PostInTx(ctx, tx, *actor, a, body)
+	return err
 }
