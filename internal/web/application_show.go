@@ -85,6 +85,21 @@ type applicationPage struct {
 	Decision  *decision.Decision // the latest, if any
 	CanDecide bool
 	Outcomes  []decision.Outcome
+
+	// More time: requests, grants, and whether the member may give it.
+	Extensions []interview.Extension
+	CanExtend  bool
+	ExtError   string
+}
+
+// PendingExtension is the candidate's request waiting for an answer.
+func (d applicationPage) PendingExtension() *interview.Extension {
+	for _, e := range d.Extensions {
+		if e.Status == interview.ExtensionPending {
+			return &e
+		}
+	}
+	return nil
 }
 
 func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -133,6 +148,10 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
 	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == interview.Submitted || a.Status == interview.Decided)
 	d.Outcomes = decision.Outcomes
+	d.CanExtend = m.Can(account.InviteCandidates) && (a.Status == interview.Invited || a.Status == interview.Started)
+	if d.Extensions, err = s.Interviews.Extensions(ctx, a.ID); err != nil {
+		return d, err
+	}
 	if d.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
 		return d, err
 	}

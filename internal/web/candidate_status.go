@@ -13,6 +13,6 @@ func (s *Server) showCandidateStatus(w http.ResponseWriter, r *http.Request, a i
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "candidate_status", v.page("Your status", v))
+	s.render(w, r, http.StatusOK, "candidate_status", v.page("Your status", candidateStatusPage{candidateView: v, ExtDays: "3"}))
 	return nil
 }

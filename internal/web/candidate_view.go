@@ -28,8 +28,11 @@ type candidateView struct {
 	Gradings  map[int64]coding.Grading
 	Unread    int                // the team's messages the candidate has not read
 	Decision  *decision.Decision // the team's latest decision, if any
-	Now       time.Time
-	open      bool // the domain's verdict: answers may still change
+	// Extensions are the requests for more time and the time granted,
+	// newest first.
+	Extensions []interview.Extension
+	Now        time.Time
+	open       bool // the domain's verdict: answers may still change
 }
 
 func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (candidateView, error) {
@@ -60,6 +63,9 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 		return v, err
 	}
 	if v.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if v.Extensions, err = s.Interviews.Extensions(ctx, a.ID); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -146,7 +152,7 @@ func (v candidateView) TimeLeft() string {
 		return "less than an hour left"
 	case d < 48*time.Hour:
 		h := int(d.Hours())
-		return fmt.Sprintf("%d %s left", h, candidatePlural(h, "hour", "hours"))
+		return fmt.Sprintf("%d %s left", h, plural(h, "hour", "hours"))
 	}
 	days := int(d.Hours() / 24)
 	return fmt.Sprintf("%d days left", days)
@@ -272,13 +278,6 @@ func (v candidateView) At(t time.Time) string {
 	return inZone(t, v.Zone()).Format("Mon 2 Jan 2006, 15:04 MST")
 }
 
-func candidatePlural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // candidateStep finds the step named in the path, with its index.
 func candidateStep(v candidateView, r *http.Request) (candidateStepRow, int, bool) {
 	for i, row := range v.Steps() {
@@ -298,4 +297,21 @@ func (v candidateView) PromptVideo(stepID int64) *video.Media {
 		return &m
 	}
 	return nil
+}
+
+// PendingExtension is the candidate's request for more time that waits
+// for the team, if any.
+func (v candidateView) PendingExtension() *interview.Extension {
+	for _, e := range v.Extensions {
+		if e.Status == interview.ExtensionPending {
+			return &e
+		}
+	}
+	return nil
+}
+
+// CanAskForTime reports whether the candidate may ask for more time: not
+// after submitting, and not with a request waiting.
+func (v candidateView) CanAskForTime() bool {
+	return (v.App.Status == interview.Invited || v.App.Status == interview.Started) && v.App.RevokedAt == nil && v.PendingExtension() == nil
 }

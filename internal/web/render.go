@@ -156,12 +156,7 @@ var funcs = template.FuncMap{
 			Media any
 		}{base, m}
 	},
-	"plural": func(n int, one, many string) string {
-		if n == 1 {
-			return one
-		}
-		return many
-	},
+	"plural":     plural,
 	"paragraphs": paragraphs,
 	"snippet":    snippet,
 	"markdown":   markdown,
@@ -201,4 +196,12 @@ func paragraphs(s string) template.HTML {
 		b.WriteString("</p>")
 	}
 	return template.HTML(b.String())
+}
+
+// plural picks the word for n of something.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+)
+
+// candidateStatusPage is the status page with the request-for-time form as
+// typed, when it was not sent.
+type candidateStatusPage struct {
+	candidateView
+	ExtDays   string
+	ExtReason string
+}
+
+// askForTime is POST /candidate/{app}/extension: the candidate asks for
+// more time, with a reason.
+func (s *Server) askForTime(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.Invalid("", "the form could not be read; please try again")
+	}
+	days, _ := strconv.Atoi(r.PostForm.Get("days"))
+	reason := r.PostForm.Get("reason")
+	if _, err := s.Interviews.RequestExtension(r.Context(), a, days, reason); err != nil {
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
+		}
+		v, err2 := s.loadCandidate(r.Context(), a)
+		if err2 != nil {
+			return err2
+		}
+		status, _ := httpx.Status(err)
+		p := v.page("Your status", candidateStatusPage{candidateView: v, ExtDays: r.PostForm.Get("days"), ExtReason: reason})
+		p.Error = "Your request was not sent: " + candidateSentence(msg)
+		s.render(w, r, status, "candidate_status", p)
+		return nil
+	}
+	s.setFlash(w, "Your request was sent. The team will answer in your messages, and by email.")
+	return redirect(w, r, candidatePath(a.ID)+"/status#time")
+}
