@@ -8,6 +8,7 @@
 package account
 
 import (
+	"github.com/anyhour/anyhour/internal/worktime"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -67,6 +68,8 @@ type Org struct {
 	Name      string
 	TimeZone  string // IANA name, the team's default zone
 	CreatedAt time.Time
+	// Work is the team's working hours, in TimeZone.
+	Work worktime.Hours
 }
 
 // Member is a person on a team.

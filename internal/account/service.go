@@ -3,6 +3,7 @@ package account
 import (
 	"context"
 	"errors"
+	"github.com/anyhour/anyhour/internal/worktime"
 	"net/mail"
 	"strings"
 	"time"
@@ -38,8 +39,10 @@ func (s *Service) HasOrg(ctx context.Context) (bool, error) {
 // Org returns the organisation with id.
 func (s *Service) Org(ctx context.Context, id int64) (Org, error) {
 	var o Org
-	err := s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at FROM organizations WHERE id = $1`, id).
-		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt)
+	var days int
+	err := s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days FROM organizations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days)
+	o.Work.Zone, o.Work.Days = o.TimeZone, worktime.FromMask(days)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return o, apperr.NotFound("organisation")
 	}
@@ -63,6 +66,24 @@ func (s *Service) UpdateOrg(ctx context.Context, actor Member, name, tz string) 
 			return err
 		}
 		return s.audit(ctx, tx, actor, "org.update", "organisation", name+", "+tz, "")
+	})
+}
+
+// UpdateWorkingHours changes the team's working hours; the zone stays the
+// organisation's.
+func (s *Service) UpdateWorkingHours(ctx context.Context, actor Member, h worktime.Hours) error {
+	if !actor.Can(ManageOrg) {
+		return apperr.Forbidden("only owners and admins can change the organisation")
+	}
+	if err := h.Check(); err != nil {
+		return apperr.Invalid("work_hours", "%s", err.Error())
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if _, err := tx.Exec(ctx, `UPDATE organizations SET work_start = $1, work_end = $2, work_days = $3 WHERE id = $4`,
+			h.Start, h.End, h.DaysMask(), actor.OrgID); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "org.hours", "organisation", h.String(), "")
 	})
 }
 
@@ -195,8 +216,10 @@ func (s *Service) addMember(ctx context.Context, tx *sqldb.DB, orgID int64, name
 
 func (s *Service) orgOf(ctx context.Context, db *sqldb.DB, id int64) (Org, error) {
 	var o Org
-	err := db.QueryRow(ctx, `SELECT id, name, time_zone, created_at FROM organizations WHERE id = $1`, id).
-		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt)
+	var days int
+	err := db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days FROM organizations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days)
+	o.Work.Zone, o.Work.Days = o.TimeZone, worktime.FromMask(days)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return o, apperr.NotFound("organisation")
 	}

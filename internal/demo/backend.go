@@ -107,9 +107,10 @@ func backendCandidates() []candidate {
 				{daysAgo: 3.4, body: "Great, thank you!"},
 				{daysAgo: 3.3, by: account.Recruiter, body: "You're welcome. Good luck!", read: true},
 			}},
-		{name: "Tomasz Nowak", email: "tomasz.nowak@correo.example", zone: "Europe/Warsaw", daysAgo: 3.1, progress: started,
+		{name: "Tomasz Nowak", email: "tomasz.nowak@correo.example", zone: "Europe/Warsaw", daysAgo: 5.1, progress: started,
 			answered: 1, texts: []int{3}, skill: 1, talk: []line{
-				{daysAgo: 2.6, body: "I am travelling for a family wedding until Thursday and will not have my laptop. Would it be possible to have three more days for the interview?"},
+				// Over four days, more than a working day whatever today is.
+				{daysAgo: 4.6, body: "I am travelling for a family wedding until Thursday and will not have my laptop. Would it be possible to have three more days for the interview?"},
 			}},
 		{name: "Lan Nguyen", email: "lan.nguyen@fastmail.example", daysAgo: 2.2, progress: invited},
 		{name: "Hannah Schmidt", email: "hannah.schmidt@mailbox.example", daysAgo: 1.1, progress: invited},

@@ -59,8 +59,12 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if len(inbox) != 3 || inbox[0].CandidateName != "Tomasz Nowak" || !inbox[0].Overdue(now) ||
-		inbox[1].CandidateName != "Yuki Tanaka" || inbox[1].Overdue(now) || inbox[1].WaitingSince == nil ||
+	org, err := svc.Accounts.Org(ctx, owner.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(inbox) != 3 || inbox[0].CandidateName != "Tomasz Nowak" || !inbox[0].Overdue(now, org.Work) ||
+		inbox[1].CandidateName != "Yuki Tanaka" || inbox[1].Overdue(now, org.Work) || inbox[1].WaitingSince == nil ||
 		inbox[2].CandidateName != "Elif Yılmaz" || inbox[2].WaitingSince != nil || inbox[2].Last.SeenAt == nil {
 		t.Errorf("the demo inbox: %+v", inbox)
 	}

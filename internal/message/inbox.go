@@ -7,11 +7,8 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
-
-// ResponseTarget is how long a candidate's message may wait for the
-// team's reply before the inbox marks it overdue.
-const ResponseTarget = 24 * time.Hour
 
 // Thread is one application's conversation as the inbox lists it.
 type Thread struct {
@@ -24,17 +21,21 @@ type Thread struct {
 	WaitingSince  *time.Time // the candidate's oldest unanswered message, if any
 }
 
-// Waiting is how long the candidate has waited for a reply at now; 0 if
-// they are not waiting.
-func (t Thread) Waiting(now time.Time) time.Duration {
+// Waiting is how long the candidate has waited for a reply at now, in the
+// team's working hours: a question sent on Friday evening has not waited
+// at all by Monday 08:00. Zero if they are not waiting.
+func (t Thread) Waiting(now time.Time, team worktime.Hours) time.Duration {
 	if t.WaitingSince == nil {
 		return 0
 	}
-	return now.Sub(*t.WaitingSince)
+	return team.Between(*t.WaitingSince, now)
 }
 
-// Overdue reports whether the candidate has waited past ResponseTarget.
-func (t Thread) Overdue(now time.Time) bool { return t.Waiting(now) > ResponseTarget }
+// Overdue reports whether the candidate has waited past the team's
+// response target: one working day.
+func (t Thread) Overdue(now time.Time, team worktime.Hours) bool {
+	return t.Waiting(now, team) > team.Day()
+}
 
 // MaxInbox is the most threads the inbox lists.
 const MaxInbox = 200

@@ -17,6 +17,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 func TestMain(m *testing.M) {
@@ -26,6 +27,9 @@ func TestMain(m *testing.M) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// always is working hours round the clock, so that waits are wall time.
+var always = worktime.Hours{Start: 0, End: 24 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
 
 // world is an organisation with an owner and a reviewer, an interview,
 // and two candidates invited to it; and a second organisation.
@@ -97,7 +101,7 @@ func TestThreadBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inbox) != 1 || inbox[0].ApplicationID != w.ada.ID || inbox[0].Waiting(w.clock) != time.Hour || inbox[0].Last.ID != q.ID {
+	if len(inbox) != 1 || inbox[0].ApplicationID != w.ada.ID || inbox[0].Waiting(w.clock, always) != time.Hour || inbox[0].Last.ID != q.ID {
 		t.Fatalf("inbox %+v", inbox)
 	}
 
@@ -168,7 +172,7 @@ func TestInboxOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(inbox) != 2 || inbox[0].ApplicationID != w.ada.ID || inbox[0].Waiting(w.clock) != 31*time.Hour || !inbox[0].Overdue(w.clock) || inbox[1].Overdue(w.clock) {
+	if len(inbox) != 2 || inbox[0].ApplicationID != w.ada.ID || inbox[0].Waiting(w.clock, always) != 31*time.Hour || !inbox[0].Overdue(w.clock, always) || inbox[1].Overdue(w.clock, always) {
 		t.Fatalf("inbox %+v", inbox)
 	}
 	if _, err := w.Messages.Post(ctx, w.owner, w.ada.ID, "Sorry for the wait.", false); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 // inboxPage is the team's inbox: every conversation with a candidate,
@@ -16,25 +17,23 @@ type inboxPage struct {
 	Threads []message.Thread
 	Now     time.Time
 	TZ      string
-	Target  time.Duration
+	Hours   worktime.Hours // the team's: waits count in them
 }
 
 // Overdue and Waited are for the template.
-func (p inboxPage) Overdue(t message.Thread) bool  { return t.Overdue(p.Now) }
-func (p inboxPage) Waited(t message.Thread) string { return waited(t.Waiting(p.Now)) }
+func (p inboxPage) Overdue(t message.Thread) bool  { return t.Overdue(p.Now, p.Hours) }
+func (p inboxPage) Waited(t message.Thread) string { return waited(t.Waiting(p.Now, p.Hours)) }
 
-// waited says a wait in the largest unit that fits: "40 min", "5 h",
-// "2 days".
+// waited says a wait in working time: "under a minute",
+// "40 min", "5 h".
 func waited(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return "under a minute"
 	case d < time.Hour:
 		return fmt.Sprintf("%d min", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%d h", int(d/time.Hour))
 	default:
-		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+		return fmt.Sprintf("%d h", int(d/time.Hour))
 	}
 }
 
@@ -44,7 +43,11 @@ func (s *Server) showInbox(w http.ResponseWriter, r *http.Request, m account.Mem
 	if err != nil {
 		return err
 	}
-	d := inboxPage{Threads: ts, Now: time.Now(), TZ: s.memberZone(r.Context(), m), Target: message.ResponseTarget}
+	org, err := s.Accounts.Org(r.Context(), m.OrgID)
+	if err != nil {
+		return err
+	}
+	d := inboxPage{Threads: ts, Now: time.Now(), TZ: s.memberZone(r.Context(), m), Hours: org.Work}
 	s.render(w, r, http.StatusOK, "inbox", s.teamPage(r.Context(), m, "inbox", "Inbox", d))
 	return nil
 }

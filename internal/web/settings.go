@@ -2,14 +2,20 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 type settingsPage struct {
-	Name, TimeZone       string // the profile form
-	OrgName, OrgTimeZone string // the organisation form
+	Name, TimeZone       string  // the profile form
+	OrgName, OrgTimeZone string  // the organisation form
+	WorkStart, WorkEnd   string  // the team's working hours, hh:mm
+	WorkDays             [7]bool // by time.Weekday
+	DayNames             []dayName
 	Tokens               []account.APIToken
 	NewSecret            string // a new token, shown once
 	NewTokenName         string
@@ -26,6 +32,8 @@ func (s *Server) settingsData(r *http.Request, m account.Member) (settingsPage, 
 		return d, err
 	}
 	d.OrgName, d.OrgTimeZone = org.Name, org.TimeZone
+	d.WorkStart, d.WorkEnd, d.WorkDays = worktime.Clock(org.Work.Start), worktime.Clock(org.Work.End), org.Work.Days
+	d.DayNames = dayNames
 	d.Tokens, err = s.Accounts.APITokens(ctx, m)
 	return d, err
 }
@@ -69,10 +77,42 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, m account
 	return redirect(w, r, "/settings")
 }
 
+// dayName is a weekday for the working-days boxes, Monday first.
+type dayName struct {
+	Day  int // time.Weekday
+	Name string
+}
+
+var dayNames = []dayName{{1, "Mon"}, {2, "Tue"}, {3, "Wed"}, {4, "Thu"}, {5, "Fri"}, {6, "Sat"}, {0, "Sun"}}
+
 func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.Invalid("", "the form could not be read")
+	}
 	name, tz := r.PostFormValue("name"), r.PostFormValue("tz")
+	start, end := r.PostFormValue("work_start"), r.PostFormValue("work_end")
+	var days [7]bool
+	for _, v := range r.PostForm["work_days"] {
+		if i, err := strconv.Atoi(v); err == nil && i >= 0 && i < 7 {
+			days[i] = true
+		}
+	}
+	keep := func(d *settingsPage) {
+		d.OrgName, d.OrgTimeZone, d.WorkStart, d.WorkEnd, d.WorkDays = name, tz, start, end, days
+	}
+	h := worktime.Hours{Days: days}
+	var err error
+	if h.Start, err = worktime.ParseClock(start); err == nil {
+		h.End, err = worktime.ParseClock(end)
+	}
+	if err != nil {
+		return s.settingsFailed(w, r, m, "org", apperr.Invalid("work_start", "working hours: %s", err.Error()), keep)
+	}
 	if err := s.Accounts.UpdateOrg(r.Context(), m, name, tz); err != nil {
-		return s.settingsFailed(w, r, m, "org", err, func(d *settingsPage) { d.OrgName, d.OrgTimeZone = name, tz })
+		return s.settingsFailed(w, r, m, "org", err, keep)
+	}
+	if err := s.Accounts.UpdateWorkingHours(r.Context(), m, h); err != nil {
+		return s.settingsFailed(w, r, m, "org", err, keep)
 	}
 	s.setFlash(w, "The organisation's settings are saved.")
 	return redirect(w, r, "/settings")

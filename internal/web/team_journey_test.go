@@ -408,10 +408,20 @@ func teamCheckSettings(t *testing.T, owner *browser) {
 	}
 	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"America/New_York"}})
 	teamMust(t, "profile", resp, body, http.StatusOK)
-	resp, body = owner.post("/settings/org", url.Values{"name": {"Acme Ltd"}, "tz": {"Europe/Berlin"}})
+	resp, body = owner.post("/settings/org", url.Values{"name": {"Acme Ltd"}, "tz": {"Europe/Berlin"},
+		"work_start": {"17:00"}, "work_end": {"09:00"}, "work_days": {"1", "2"}})
+	doc = teamMust(t, "hours that end before they start", resp, body, http.StatusBadRequest)
+	if v, _ := doc.Find("#o-start").Attr("value"); v != "17:00" || !strings.Contains(teamText(doc, ".error"), "start before they end") {
+		t.Errorf("bad hours: %q, %q", v, teamText(doc, ".error"))
+	}
+	resp, body = owner.post("/settings/org", url.Values{"name": {"Acme Ltd"}, "tz": {"Europe/Berlin"},
+		"work_start": {"08:30"}, "work_end": {"16:30"}, "work_days": {"1", "2", "3", "4"}})
 	doc = teamMust(t, "org", resp, body, http.StatusOK)
 	if !strings.Contains(teamText(doc, ".brand"), "Acme Ltd") {
 		t.Errorf("org name not updated: %q", teamText(doc, ".brand"))
+	}
+	if v, _ := doc.Find("#o-start").Attr("value"); v != "08:30" || doc.Find(`input[name=work_days]:checked, input[name=work_days][checked]`).Length() != 4 {
+		t.Errorf("working hours not saved: from %q", v)
 	}
 }
 
