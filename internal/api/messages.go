@@ -2,8 +2,10 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
@@ -18,6 +20,7 @@ type messageJSON struct {
 	Internal  bool              `json:"internal"`
 	CreatedAt string            `json:"created_at"`
 	SeenAt    *string           `json:"seen_at"`
+	SendAt    *string           `json:"send_at"`
 }
 
 type messageAuthorJSON struct {
@@ -36,6 +39,10 @@ func newMessage(m message.Message) messageJSON {
 		s := ts(*m.SeenAt)
 		out.SeenAt = &s
 	}
+	if m.VisibleAt != nil {
+		s := ts(*m.VisibleAt)
+		out.SendAt = &s
+	}
 	return out
 }
 
@@ -48,8 +55,9 @@ func messagesJSON(ms []message.Message) map[string]any {
 }
 
 type messageInput struct {
-	Body     string `json:"body"`
-	Internal bool   `json:"internal"`
+	Body     string     `json:"body"`
+	Internal bool       `json:"internal"`
+	SendAt   *time.Time `json:"send_at"`
 }
 
 type candidateMessageInput struct {
@@ -86,7 +94,15 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, m account.M
 	if err := httpx.DecodeJSON(w, r, &in, maxMessageBody); err != nil {
 		return err
 	}
-	msg, err := s.Messages.Post(r.Context(), m, id, in.Body, in.Internal)
+	var msg message.Message
+	switch {
+	case in.SendAt != nil && in.Internal:
+		return apperr.Invalid("send_at", "internal notes cannot be scheduled; they are for the team at once")
+	case in.SendAt != nil:
+		msg, err = s.Messages.Schedule(r.Context(), m, id, in.Body, *in.SendAt)
+	default:
+		msg, err = s.Messages.Post(r.Context(), m, id, in.Body, in.Internal)
+	}
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 )
@@ -48,6 +49,12 @@ func TestMessages(t *testing.T) {
 		{name: "the receipt reaches the team", method: "GET", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusOK,
 			checks: []check{is("messages.2.id", "{answer}"), notEmpty("messages.2.seen_at")}},
 	})
+	w.flow(t, []scenario{
+		{name: "team schedules a message", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusCreated,
+			body: `{"body": "Good morning!", "send_at": "` + time.Now().Add(time.Hour).UTC().Format(time.RFC3339) + `"}`, checks: []check{notEmpty("send_at")}},
+		{name: "the candidate does not see it yet", method: "GET", path: "/api/v1/candidate/messages", token: "ada", want: http.StatusOK,
+			checks: []check{is("messages.#", 2)}},
+	})
 	if strings.Contains(w.vars["ada_thread"], "bilingual") {
 		t.Errorf("the candidate's thread holds the internal note: %s", w.vars["ada_thread"])
 	}
@@ -70,5 +77,9 @@ func TestMessages(t *testing.T) {
 			body: `{"body": "hi", "internal": true}`},
 		{name: "malformed JSON", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusBadRequest,
 			body: `{"body": `},
+		{name: "a note cannot be scheduled", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusBadRequest,
+			body: `{"body": "x", "internal": true, "send_at": "2099-01-01T09:00:00Z"}`, checks: []check{errorIs("invalid", "cannot be scheduled")}},
+		{name: "scheduled in the past", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusBadRequest,
+			body: `{"body": "x", "send_at": "2001-01-01T09:00:00Z"}`, checks: []check{errorIs("invalid", "in the future")}},
 	})
 }

@@ -52,6 +52,7 @@ type Email struct {
 	Subject       string
 	Text, HTML    string
 	MessageID     string
+	Ref           string // what it is about, such as "message:12"
 	Status        Status
 	Attempts      int
 	LastError     string
@@ -82,6 +83,7 @@ type Service struct {
 	from   mail.Address
 	host   string // for Message-IDs
 	link   Linker
+	guard  Guard
 
 	// afterSend runs after the server accepted an email and before that
 	// is recorded; tests use it to stand for a worker that dies there.
@@ -128,6 +130,8 @@ type Draft struct {
 	// Content.Action.URL is LinkHere.
 	WithLink bool
 	Delay    time.Duration // send no sooner than this
+	// Ref names what the email is about ("message:12"), for Cancel.
+	Ref string
 }
 
 // LinkHere, at the start of an Action URL, stands for the candidate's
@@ -170,9 +174,9 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 	msgID := fmt.Sprintf("%s.%s@%s", d.Kind, randomHex(12), host)
 	var id int64
 	err = tx.WriteRow(ctx, `INSERT INTO emails (org_id, application_id, kind, to_name, to_email, subject, body_text, body_html,
-			link_marker, message_id, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11) RETURNING id`,
-		d.OrgID, app, d.Kind, mail.HeaderText(d.To.Name), to, mail.HeaderText(c.Subject), text, html, marker, msgID, now).Scan(&id)
+			link_marker, message_id, status, created_at, updated_at, ref)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12) RETURNING id`,
+		d.OrgID, app, d.Kind, mail.HeaderText(d.To.Name), to, mail.HeaderText(c.Subject), text, html, marker, msgID, now, d.Ref).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -184,6 +188,32 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 		return 0, err
 	}
 	return id, nil
+}
+
+// Cancel deletes, in tx, the emails about ref that are still waiting to
+// be sent. It fails with ErrConflict if one has already gone, or is going.
+func (s *Service) Cancel(ctx context.Context, tx *sqldb.DB, ref string) error {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE ref = $1 AND status <> 'queued'`, ref).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return apperr.Conflict("it has already been sent")
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM emails WHERE ref = $1 AND status = 'queued'`, ref)
+	return err
+}
+
+// Guard decides, just before an email goes out, whether it still should:
+// it returns why not, or "" to send. Package notify refuses emails to
+// candidates who withdrew or whose link was revoked in the meantime.
+type Guard func(ctx context.Context, e Email) (why string, err error)
+
+// SetGuard sets the guard; call it while wiring.
+func (s *Service) SetGuard(g Guard) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.guard = g
 }
 
 type sendPayload struct {
@@ -206,7 +236,7 @@ func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 		return err
 	}
 	s.mu.Lock()
-	sender, from, link := s.sender, s.from, s.link
+	sender, from, link, guard := s.sender, s.from, s.link, s.guard
 	s.mu.Unlock()
 
 	switch e.Status {
@@ -216,6 +246,15 @@ func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 		// A worker began sending it and died before recording the end: the
 		// server may have it. Never risk sending twice.
 		return s.mark(ctx, e.ID, Sending, Unknown, "a worker stopped while sending this email; it may or may not have gone out, so it was not sent again")
+	}
+	if guard != nil {
+		why, err := guard(ctx, e)
+		if err != nil {
+			return err
+		}
+		if why != "" {
+			return s.mark(ctx, e.ID, Queued, Failed, "not sent: "+why)
+		}
 	}
 	if sender == nil {
 		return s.mark(ctx, e.ID, Queued, Kept, "no SMTP server is configured (ANYHOUR_SMTP_URL)")
@@ -284,14 +323,14 @@ func (s *Service) mark(ctx context.Context, id int64, from, to Status, lastError
 }
 
 const columns = `id, org_id, COALESCE(application_id, 0), kind, to_name, to_email, subject, body_text, body_html,
-	message_id, status, attempts, last_error, created_at, updated_at, sent_at`
+	message_id, ref, status, attempts, last_error, created_at, updated_at, sent_at`
 
 type scanner interface{ Scan(...any) error }
 
 func scan(row scanner, extra ...any) (Email, error) {
 	var e Email
 	dest := append([]any{&e.ID, &e.OrgID, &e.ApplicationID, &e.Kind, &e.To.Name, &e.To.Email, &e.Subject, &e.Text, &e.HTML,
-		&e.MessageID, &e.Status, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt, &e.SentAt}, extra...)
+		&e.MessageID, &e.Ref, &e.Status, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt, &e.SentAt}, extra...)
 	return e, row.Scan(dest...)
 }
 

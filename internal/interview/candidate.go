@@ -1,6 +1,8 @@
 package interview
 
 import (
+	"time"
+
 	"context"
 	"errors"
 
@@ -126,4 +128,24 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 	}
 	a.Status = Decided
 	return a, s.statusChanged(ctx, tx, a, Decided)
+}
+
+// State is what the system itself checks of an application before acting
+// on it later (sending a scheduled email, say).
+type State struct {
+	Status   Status
+	Revoked  bool
+	Deadline time.Time
+}
+
+// StateOf reads an application's State.
+func (s *Service) StateOf(ctx context.Context, appID int64) (State, error) {
+	var st State
+	var revoked *time.Time
+	err := s.db.QueryRow(ctx, `SELECT status, revoked_at, deadline_at FROM applications WHERE id = $1`, appID).Scan(&st.Status, &revoked, &st.Deadline)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return st, apperr.NotFound("application")
+	}
+	st.Revoked = revoked != nil
+	return st, err
 }

@@ -8,6 +8,7 @@ package message
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -33,7 +34,13 @@ type Message struct {
 	// for the candidate's messages, the candidate for the team's. Internal
 	// notes have none.
 	SeenAt *time.Time
+	// VisibleAt is when a message sent later reaches the candidate; nil
+	// for one sent at once.
+	VisibleAt *time.Time
 }
+
+// Scheduled reports whether m waits to be sent at now.
+func (m Message) Scheduled(now time.Time) bool { return m.VisibleAt != nil && m.VisibleAt.After(now) }
 
 // FromCandidate reports whether the candidate wrote m.
 func (m Message) FromCandidate() bool { return m.MemberID == 0 }
@@ -44,6 +51,13 @@ type Service struct {
 	interviews *interview.Service
 	now        func() time.Time
 	posted     []func(ctx context.Context, tx *sqldb.DB, a interview.Application, m Message) error
+	cancelled  []func(ctx context.Context, tx *sqldb.DB, m Message) error
+}
+
+// OnCancel adds fn to what runs, in the same transaction, when a message
+// sent later is cancelled: the email queued for it goes too.
+func (s *Service) OnCancel(fn func(ctx context.Context, tx *sqldb.DB, m Message) error) {
+	s.cancelled = append(s.cancelled, fn)
 }
 
 // New returns a Service over db.
@@ -80,6 +94,67 @@ func (s *Service) Post(ctx context.Context, actor account.Member, appID int64, b
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, Internal: internal}
 	return m, s.insert(ctx, a, &m, body)
+}
+
+// MaxSchedule is how far ahead a message may be scheduled.
+const MaxSchedule = 90 * 24 * time.Hour
+
+// Schedule adds a team member's message to the candidate that reaches
+// them at at: until then they cannot read it and no email goes, and the
+// team can cancel it.
+func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int64, body string, at time.Time) (Message, error) {
+	now := s.now()
+	if !at.After(now) {
+		return Message{}, apperr.Invalid("send_at", "choose a time in the future to send it")
+	}
+	if at.Sub(now) > MaxSchedule {
+		return Message{}, apperr.Invalid("send_at", "a message can be scheduled at most 90 days ahead")
+	}
+	a, err := s.interviews.Application(ctx, actor, appID)
+	if err != nil {
+		return Message{}, err
+	}
+	if !actor.Can(account.MessageCandidates) {
+		return Message{}, apperr.Forbidden("your role cannot write to candidates; write an internal note instead")
+	}
+	if a.Status == interview.Withdrawn {
+		return Message{}, apperr.Conflict("the candidate withdrew from this interview; write an internal note instead")
+	}
+	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, VisibleAt: &at}
+	return m, s.insert(ctx, a, &m, body)
+}
+
+// Cancel withdraws a message scheduled for later that has not reached the
+// candidate yet.
+func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64) (Message, error) {
+	if !actor.Can(account.MessageCandidates) {
+		return Message{}, apperr.Forbidden("your role cannot write to candidates")
+	}
+	var m Message
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		err := tx.QueryRow(ctx, `SELECT id, application_id, COALESCE(member_id, 0), author_name, internal, body, created_at, seen_at, visible_at
+			FROM messages WHERE id = $1 AND org_id = $2`, msgID, actor.OrgID).
+			Scan(&m.ID, &m.ApplicationID, &m.MemberID, &m.AuthorName, &m.Internal, &m.Body, &m.CreatedAt, &m.SeenAt, &m.VisibleAt)
+		if errors.Is(err, sqldb.ErrNotFound) {
+			return apperr.NotFound("message")
+		}
+		if err != nil {
+			return err
+		}
+		if !m.Scheduled(s.now()) {
+			return apperr.Conflict("the message has already reached the candidate")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM messages WHERE id = $1`, m.ID); err != nil {
+			return err
+		}
+		for _, fn := range s.cancelled {
+			if err := fn(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return m, err
 }
 
 // PostAsCandidate adds the candidate's message to their own thread. They
@@ -134,9 +209,9 @@ func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Applic
 	if m.MemberID != 0 {
 		member = m.MemberID
 	}
-	err := tx.WriteRow(ctx, `INSERT INTO messages (org_id, application_id, member_id, author_name, internal, body, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		a.OrgID, a.ID, member, m.AuthorName, m.Internal, m.Body, m.CreatedAt).Scan(&m.ID)
+	err := tx.WriteRow(ctx, `INSERT INTO messages (org_id, application_id, member_id, author_name, internal, body, created_at, visible_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		a.OrgID, a.ID, member, m.AuthorName, m.Internal, m.Body, m.CreatedAt, m.VisibleAt).Scan(&m.ID)
 	if err != nil {
 		return err
 	}
@@ -176,8 +251,10 @@ func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64)
 // CandidateThread returns the candidate's thread without internal notes,
 // oldest first, and marks the team's messages read by the candidate.
 func (s *Service) CandidateThread(ctx context.Context, a interview.Application) ([]Message, error) {
+	now := s.now()
 	if _, err := s.db.Exec(ctx, `UPDATE messages SET seen_at = $1
-		WHERE application_id = $2 AND member_id IS NOT NULL AND NOT internal AND seen_at IS NULL`, s.now(), a.ID); err != nil {
+		WHERE application_id = $2 AND member_id IS NOT NULL AND NOT internal AND seen_at IS NULL
+			AND (visible_at IS NULL OR visible_at <= $1)`, now, a.ID); err != nil {
 		return nil, err
 	}
 	return s.load(ctx, a.ID, false)
@@ -187,18 +264,22 @@ func (s *Service) CandidateThread(ctx context.Context, a interview.Application) 
 func (s *Service) Unread(ctx context.Context, a interview.Application) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages
-		WHERE application_id = $1 AND member_id IS NOT NULL AND NOT internal AND seen_at IS NULL`, a.ID).Scan(&n)
+		WHERE application_id = $1 AND member_id IS NOT NULL AND NOT internal AND seen_at IS NULL
+			AND (visible_at IS NULL OR visible_at <= $2)`, a.ID, s.now()).Scan(&n)
 	return n, err
 }
 
 // load reads a thread; internal notes only with notes.
 func (s *Service) load(ctx context.Context, appID int64, notes bool) ([]Message, error) {
-	q := `SELECT id, application_id, COALESCE(member_id, 0), author_name, internal, body, created_at, seen_at
+	q := `SELECT id, application_id, COALESCE(member_id, 0), author_name, internal, body, created_at, seen_at, visible_at
 		FROM messages WHERE application_id = $1`
+	args := []any{appID}
 	if !notes {
-		q += ` AND NOT internal`
+		// The candidate's view: no notes, nothing scheduled for later.
+		q += ` AND NOT internal AND (visible_at IS NULL OR visible_at <= $2)`
+		args = append(args, s.now())
 	}
-	rows, err := s.db.Query(ctx, q+` ORDER BY id`, appID)
+	rows, err := s.db.Query(ctx, q+` ORDER BY COALESCE(visible_at, created_at), id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +287,7 @@ func (s *Service) load(ctx context.Context, appID int64, notes bool) ([]Message,
 	out := []Message{}
 	for rows.Next() {
 		var m Message
-		if err := rows.Scan(&m.ID, &m.ApplicationID, &m.MemberID, &m.AuthorName, &m.Internal, &m.Body, &m.CreatedAt, &m.SeenAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.ApplicationID, &m.MemberID, &m.AuthorName, &m.Internal, &m.Body, &m.CreatedAt, &m.SeenAt, &m.VisibleAt); err != nil {
 			return nil, err
 		}
 		out = append(out, m)
