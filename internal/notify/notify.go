@@ -30,20 +30,25 @@ const (
 )
 
 type notifier struct {
-	accounts *account.Service
-	openings *opening.Service
-	emails   *email.Service
-	messages *message.Service
+	accounts   *account.Service
+	openings   *opening.Service
+	emails     *email.Service
+	messages   *message.Service
+	interviews *interview.Service
 }
 
 // Register adds anyhour's emails to the services.
 func Register(accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
 	emails *email.Service, webhooks *webhook.Service) {
-	n := &notifier{accounts: accounts, openings: openings, emails: emails, messages: messages}
+	n := &notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, interviews: interviews}
 	interviews.OnInvite(n.invitation)
 	interviews.OnExtension(n.extension)
 	messages.OnPost(n.message)
+	messages.OnCancel(func(ctx context.Context, tx *sqldb.DB, m message.Message) error {
+		return emails.Cancel(ctx, tx, messageRef(m.ID))
+	})
 	webhooks.OnDisabled(n.webhookDisabled)
+	emails.SetGuard(n.guard)
 }
 
 // webhookDisabled tells the organisation's owners and admins that an
@@ -100,9 +105,11 @@ func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 			"The link is personal: please do not share it.",
 		},
 	}
-	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindInvitation,
-		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
-	return err
+	if _, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindInvitation,
+		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}); err != nil {
+		return err
+	}
+	return n.remind(ctx, tx, a)
 }
 
 // message tells the candidate that the team wrote to them, quoting it.
@@ -128,9 +135,36 @@ func (n *notifier) message(ctx context.Context, tx *sqldb.DB, a interview.Applic
 		Action:     &email.Action{Label: "Read and reply", URL: email.LinkHere + "?to=messages"},
 		After:      []string{"Please reply from your interview page rather than to this email, so that the whole team sees it."},
 	}
-	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindMessage,
-		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
+	d := email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindMessage, Ref: messageRef(m.ID),
+		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}
+	if m.VisibleAt != nil {
+		d.Delay = time.Until(*m.VisibleAt)
+	}
+	_, err = n.emails.Queue(ctx, tx, d)
 	return err
+}
+
+func messageRef(id int64) string { return fmt.Sprintf("message:%d", id) }
+
+// guard stops emails to a candidate who withdrew or whose link was
+// revoked after the email was queued: a message scheduled for later, say.
+func (n *notifier) guard(ctx context.Context, e email.Email) (string, error) {
+	if e.ApplicationID == 0 {
+		return "", nil
+	}
+	st, err := n.interviews.StateOf(ctx, e.ApplicationID)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case st.Status == interview.Withdrawn:
+		return "the candidate withdrew", nil
+	case st.Revoked:
+		return "the candidate's link was revoked", nil
+	case e.Kind == KindReminder:
+		return reminderStale(e, st), nil
+	}
+	return "", nil
 }
 
 // deadline writes t in the team's zone, naming the zone: the candidate's
@@ -177,6 +211,11 @@ func (n *notifier) extension(ctx context.Context, tx *sqldb.DB, actor *account.M
 	default:
 		return nil
 	}
-	_, err = n.messages.PostInTx(ctx, tx, *actor, a, body)
-	return err
+	if _, err := n.messages.PostInTx(ctx, tx, *actor, a, body); err != nil {
+		return err
+	}
+	if e.Status == interview.ExtensionApproved || e.Status == interview.ExtensionGranted {
+		return n.remind(ctx, tx, a)
+	}
+	return nil
 }

@@ -3,7 +3,9 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -88,8 +91,12 @@ func TestExtensions(t *testing.T) {
 		t.Errorf("the candidate is told %q", last.Body)
 	}
 	emails, _ := svc.Emails.List(ctx, owner)
-	if len(emails) == 0 || !strings.Contains(emails[0].Text, "approved") {
-		t.Errorf("no email about the approval: %+v", emails)
+	told := false
+	for _, e := range emails {
+		told = told || (e.Kind == "message" && strings.Contains(e.Text, "approved: your new deadline is"))
+	}
+	if !told {
+		t.Error("no email about the approval")
 	}
 
 	// Declined: the deadline stays.
@@ -133,4 +140,151 @@ func berlin(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// TestSendLater: a message scheduled for later is hidden from the
+// candidate and its email waits until then; it can be cancelled, email
+// and all; an email to a candidate who withdrew in the meantime is not
+// sent.
+func TestSendLater(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	svc := domaintest.New(t, db)
+	clock := time.Now()
+	svc.Messages.SetClock(func() time.Time { return clock })
+	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
+	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
+	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Invitations[0].Application
+
+	if _, err := svc.Messages.Schedule(ctx, owner, a.ID, "too late", clock.Add(-time.Minute)); !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("a time in the past: %v", err)
+	}
+	if _, err := svc.Messages.Schedule(ctx, owner, a.ID, "too far", clock.Add(100*24*time.Hour)); !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("100 days ahead: %v", err)
+	}
+	m, err := svc.Messages.Schedule(ctx, owner, a.ID, "Good morning, Ada!", clock.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if thread, _ := svc.Messages.CandidateThread(ctx, a); len(thread) != 0 {
+		t.Errorf("the candidate reads a message scheduled for later: %+v", thread)
+	}
+	if n, _ := svc.Messages.Unread(ctx, a); n != 0 {
+		t.Errorf("%d unread before the time", n)
+	}
+	var runAt time.Time
+	if err := db.QueryRow(ctx, `SELECT run_at FROM tasks WHERE kind = 'email.send' ORDER BY id DESC LIMIT 1`).Scan(&runAt); err != nil {
+		t.Fatal(err)
+	}
+	if d := runAt.Sub(clock); d < 119*time.Minute || d > 121*time.Minute {
+		t.Errorf("the email is due in %s, want 2h", d)
+	}
+	if _, err := svc.Messages.Cancel(ctx, owner, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE ref = $1`, "message:"+itoa(m.ID)).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d emails left after cancelling", n)
+	}
+	if _, err := svc.Messages.Cancel(ctx, owner, m.ID); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("cancelling twice: %v", err)
+	}
+
+	// Once its time has come, a scheduled message is the candidate's, and
+	// can no longer be cancelled.
+	m2, _ := svc.Messages.Schedule(ctx, owner, a.ID, "See you soon.", clock.Add(time.Hour))
+	clock = clock.Add(61 * time.Minute)
+	if thread, _ := svc.Messages.CandidateThread(ctx, a); len(thread) != 1 || thread[0].ID != m2.ID {
+		t.Errorf("after its time: %+v", thread)
+	}
+	if _, err := svc.Messages.Cancel(ctx, owner, m2.ID); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("cancelling a delivered message: %v", err)
+	}
+
+	// A candidate who withdrew gets no email, however it was queued.
+	if _, err := svc.Messages.Post(ctx, owner, a.ID, "One more thing", false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE applications SET status = 'withdrawn' WHERE id = $1`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	w := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(3 * time.Hour) }})
+	svc.Emails.RegisterTasks(w)
+	if err := w.RunUntilIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := svc.Emails.List(ctx, owner)
+	for _, e := range es {
+		if e.Kind == "message" && e.Status != "failed" {
+			t.Errorf("an email to a withdrawn candidate: %s %q", e.Status, e.LastError)
+		}
+		if e.Kind == "message" && !strings.Contains(e.LastError, "withdrew") {
+			t.Errorf("why not sent: %q", e.LastError)
+		}
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestReminders: an invitation queues two reminders before the deadline;
+// none goes after the candidate submits, and a moved deadline replaces
+// them.
+func TestReminders(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	svc := domaintest.New(t, db)
+	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
+	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
+	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada, grace := res.Invitations[0], res.Invitations[1]
+	count := func(kind, status string) int {
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE kind = $1 AND status = $2`, kind, status).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count("reminder", "queued"); n != 4 {
+		t.Fatalf("%d reminders queued for two candidates with a week to go, want 4", n)
+	}
+	// Ada submits; Grace gets 3 more days.
+	a, _ := svc.Interviews.ByToken(ctx, ada.Token)
+	if _, err := svc.Interviews.Submit(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Interviews.GrantExtension(ctx, owner, grace.Application.ID, 3, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("reminder", "queued"); n != 6 {
+		t.Fatalf("%d reminders queued after the extension, want 6", n)
+	}
+	w := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(11 * 24 * time.Hour) }})
+	svc.Emails.RegisterTasks(w)
+	if err := w.RunUntilIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var submitted, moved int
+	db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE kind = 'reminder' AND last_error = 'not sent: the candidate has submitted'`).Scan(&submitted)
+	db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE kind = 'reminder' AND last_error = 'not sent: the deadline has moved since'`).Scan(&moved)
+	if submitted != 2 || moved != 2 || count("reminder", "kept") != 2 {
+		t.Errorf("reminders: %d stopped by the submission, %d by the move, %d kept (no SMTP); want 2, 2, 2", submitted, moved, count("reminder", "kept"))
+	}
 }
