@@ -1,12 +1,17 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 // postApplicationMessage is POST /applications/{id}/messages: a message
@@ -20,8 +25,9 @@ func (s *Server) postApplicationMessage(w http.ResponseWriter, r *http.Request, 
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("", "the form could not be read")
 	}
-	body, internal := r.PostForm.Get("body"), r.PostForm.Get("internal") != ""
-	if _, err := s.Messages.Post(r.Context(), m, id, body, internal); err != nil {
+	body, internal, when := r.PostForm.Get("body"), r.PostForm.Get("internal") != "", r.PostForm.Get("when")
+	sent, err := s.postOrSchedule(r, m, id, body, internal, when, r.PostForm.Get("send_at"))
+	if err != nil {
 		msg, status, ferr := formProblem(err)
 		if ferr != nil {
 			return ferr
@@ -38,10 +44,72 @@ func (s *Server) postApplicationMessage(w http.ResponseWriter, r *http.Request, 
 		s.render(w, r, status, "application_show", s.teamPage(r.Context(), m, "jobs", d.App.Candidate.Name, d))
 		return nil
 	}
-	if internal {
+	switch {
+	case internal:
 		s.setFlash(w, "Note saved. Only the team sees it.")
-	} else {
+	case sent.VisibleAt != nil:
+		s.setFlash(w, "Message scheduled for "+inZone(*sent.VisibleAt, s.memberZone(r.Context(), m)).Format("Mon 2 Jan, 15:04 MST")+". You can cancel it until then.")
+	default:
 		s.setFlash(w, "Message sent to the candidate.")
 	}
 	return redirect(w, r, fmt.Sprintf("/applications/%d#conversation", id))
+}
+
+// postOrSchedule posts a message now, or schedules it: when is "now",
+// "working_hours" (the candidate's next waking hours, now if they are in
+// them) or "at" (sendAt, a datetime-local in the member's zone).
+func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, body string, internal bool, when, sendAt string) (message.Message, error) {
+	ctx := r.Context()
+	if internal || when == "" || when == "now" {
+		return s.Messages.Post(ctx, m, appID, body, internal)
+	}
+	var at time.Time
+	switch when {
+	case "working_hours":
+		a, err := s.Interviews.Application(ctx, m, appID)
+		if err != nil {
+			return message.Message{}, err
+		}
+		at = s.candidateHours(ctx, a).Next(time.Now())
+		if !at.After(time.Now().Add(time.Minute)) {
+			return s.Messages.Post(ctx, m, appID, body, false)
+		}
+	case "at":
+		loc := inZone(time.Now(), s.memberZone(ctx, m)).Location()
+		t, err := time.ParseInLocation("2006-01-02T15:04", sendAt, loc)
+		if err != nil {
+			return message.Message{}, apperr.Invalid("send_at", "choose the date and time to send it")
+		}
+		at = t
+	default:
+		return message.Message{}, apperr.Invalid("when", "choose when to send it")
+	}
+	return s.Messages.Schedule(ctx, m, appID, body, at)
+}
+
+// candidateHours are the hours a candidate may be written to: 09:00 to
+// 20:00 in their zone, or in the team's while theirs is not known.
+func (s *Server) candidateHours(ctx context.Context, a interview.Application) worktime.Hours {
+	zone := a.TimeZone
+	if zone == "" {
+		if org, err := s.Accounts.Org(ctx, a.OrgID); err == nil {
+			zone = org.TimeZone
+		}
+	}
+	return worktime.Waking(zone)
+}
+
+// cancelMessage is POST /messages/{id}/cancel: a message scheduled for
+// later is withdrawn before it reaches the candidate.
+func (s *Server) cancelMessage(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	msg, err := s.Messages.Cancel(r.Context(), m, id)
+	if err != nil {
+		return err
+	}
+	s.setFlash(w, "Scheduled message cancelled; nothing was sent.")
+	return redirect(w, r, fmt.Sprintf("/applications/%d#conversation", msg.ApplicationID))
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/coding"
@@ -81,6 +82,11 @@ type applicationPage struct {
 	MsgError   string // why the last message was not sent
 	MsgDraft   string // the message or note typed, when it was not sent
 	MsgNote    bool   // the draft is an internal note
+	Now        time.Time
+	// NextWaking is when "in their working hours" would send a message,
+	// in the candidate's zone (CandidateZone).
+	NextWaking    time.Time
+	CandidateZone string
 
 	Decision  *decision.Decision // the latest, if any
 	CanDecide bool
@@ -155,6 +161,9 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
 		return d, err
 	}
+	hours := s.candidateHours(ctx, a)
+	d.Now, d.CandidateZone = time.Now(), hours.Zone
+	d.NextWaking = hours.Next(d.Now)
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
 		return d, err

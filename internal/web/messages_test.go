@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/browsertest"
@@ -117,8 +118,8 @@ func TestConversationPages(t *testing.T) {
 		!strings.Contains(got, "Your interview for Backend engineer at Acme Robotics") || strings.Contains(got, "Django") {
 		t.Errorf("the emails page lists %q", got)
 	}
-	if n := doc.Find("table.emails tbody tr").Length(); n != 2 {
-		t.Errorf("%d emails listed, want 2", n)
+	if n := doc.Find("table.emails tbody tr").Length(); n != 4 {
+		t.Errorf("%d emails listed, want 4 (the invitation, two reminders, the reply)", n)
 	}
 
 	// A reviewer reads the thread and writes notes, not to the candidate.
@@ -231,4 +232,58 @@ func TestConversationInBrowser(t *testing.T) {
 	}
 	phone.CheckAccessibility()
 	phone.Screenshot("messages-candidate-phone")
+}
+
+// TestScheduledMessagePages: the team schedules a message for a time and
+// for the candidate's waking hours, sees it marked as scheduled, and
+// cancels it; the candidate never sees it.
+func TestScheduledMessagePages(t *testing.T) {
+	f := newCandidateFixture(t)
+	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
+	team := f.teamLogin(t)
+	app := fmt.Sprintf("/applications/%d", ada.Application.ID)
+	at := time.Now().Add(48 * time.Hour).In(mustZone(t, "America/New_York")).Format("2006-01-02T15:04") // Olivia's zone is the team's
+	resp, body := team.post(app+"/messages", url.Values{"body": {"See you on Monday."}, "when": {"at"}, "send_at": {at}})
+	doc := teamMust(t, "schedule", resp, body, http.StatusOK)
+	if got := teamText(doc, ".flash"); !strings.Contains(got, "Message scheduled for") {
+		t.Errorf("flash %q", got)
+	}
+	if got := teamText(doc, ".msg-team .msg-receipt"); !strings.Contains(got, "Scheduled for") || !strings.Contains(got, "not sent yet") {
+		t.Errorf("the scheduled message reads %q", got)
+	}
+	resp, body = team.post(app+"/messages", url.Values{"body": {"Too late"}, "when": {"at"}, "send_at": {"2001-01-01T10:00"}})
+	doc = teamMust(t, "a past time", resp, body, http.StatusBadRequest)
+	if !strings.Contains(teamText(doc, "#msg-error"), "in the future") || doc.Find("#msg-body").Text() != "Too late" {
+		t.Errorf("a past time: %q", teamText(doc, "#msg-error"))
+	}
+
+	cand := f.ts.browser(t)
+	f.open(t, cand, ada)
+	if _, body := cand.get(candAppPath(ada) + "/messages"); strings.Contains(body, "See you on Monday") {
+		t.Error("the candidate reads a scheduled message")
+	}
+
+	cancel, _ := doc.Find(`form[action$="/cancel"]`).Attr("action")
+	resp, body = team.post(cancel, url.Values{})
+	doc = teamMust(t, "cancel", resp, body, http.StatusOK)
+	if !strings.Contains(teamText(doc, ".flash"), "cancelled") || strings.Contains(teamText(doc, ".thread"), "See you on Monday") {
+		t.Errorf("after cancelling: %q / %q", teamText(doc, ".flash"), teamText(doc, ".thread"))
+	}
+
+	// In the candidate's waking hours: now if it is daytime for them,
+	// else their next 09:00.
+	resp, body = team.post(app+"/messages", url.Values{"body": {"Hello at a good hour."}, "when": {"working_hours"}})
+	doc = teamMust(t, "in waking hours", resp, body, http.StatusOK)
+	if got := teamText(doc, ".flash"); !strings.Contains(got, "Message sent") && !strings.Contains(got, "Message scheduled") {
+		t.Errorf("flash %q", got)
+	}
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

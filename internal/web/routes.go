@@ -40,6 +40,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /applications/{id}/review", s.team(s.submitReview))
 	mux.HandleFunc("POST /applications/{id}/regrade", s.team(s.regradeApplication))
 	mux.HandleFunc("POST /applications/{id}/messages", s.team(s.postApplicationMessage))
+	mux.HandleFunc("POST /messages/{id}/cancel", s.team(s.cancelMessage))
 	mux.HandleFunc("POST /applications/{id}/extensions", s.team(s.grantTime))
 	mux.HandleFunc("POST /extensions/{id}/{action}", s.team(s.decideTime))
 	mux.HandleFunc("POST /applications/{id}/relink", s.team(s.relink))
