@@ -4,13 +4,14 @@
 #   make bench   run the benchmark command
 #   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once; ~15 min)
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack; ~5 min)
+#   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
 
 GO ?= go
 TESTFLAGS ?=
 
-.PHONY: run test vet bench bench-video bench-grading build
+.PHONY: run test vet bench bench-video bench-grading bench-notify build
 
 run:
 	$(GO) run ./cmd/anyhour serve --demo
@@ -29,6 +30,9 @@ bench-video:
 
 bench-grading:
 	$(GO) run ./bench/grading
+
+bench-notify:
+	eval "$$(bash scripts/tools.sh mailpit)" && $(GO) run ./bench/notify
 
 build:
 	$(GO) build -o bin/anyhour ./cmd/anyhour

@@ -43,10 +43,9 @@ func MaxAttempts(n int) Option {
 // encoding of payload, and returns its ID.
 //
 // Call it with the tx of the Transact that makes the domain change, so
-// the two commit or roll back together. Workers in this process notice
-// the task at their next poll; call Notify after the transaction commits
-// to start it at once. When tx is not in a transaction the task is
-// committed immediately and Enqueue notifies by itself.
+// the two commit or roll back together. Workers in this process are woken
+// once the transaction commits (at once when tx is not in one); workers
+// in other processes notice the task at their next poll.
 func Enqueue(ctx context.Context, tx *sqldb.DB, kind string, payload any, opts ...Option) (id int64, err error) {
 	defer func() {
 		if err != nil {
@@ -80,9 +79,7 @@ func Enqueue(ctx context.Context, tx *sqldb.DB, kind string, payload any, opts .
 	if err != nil {
 		return 0, err
 	}
-	if !tx.InTx() {
-		Notify()
-	}
+	tx.AfterCommit(Notify)
 	if wait := runAt.Sub(now); wait > 0 && wait <= maxWakeDelay {
 		// A task due soon is started when it is due, not at the next
 		// poll after (a code grading waits a few seconds after a save,

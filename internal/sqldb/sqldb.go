@@ -80,6 +80,19 @@ type DB struct {
 	reader  *sql.DB
 	writer  *sql.DB
 	tx      *sql.Tx
+	after   *[]func() // in a transaction: what runs once it commits
+}
+
+// AfterCommit runs fn once the transaction db is in commits, and never if
+// it rolls back; outside a transaction it runs fn at once. Use it for
+// what must not happen before the data is visible, such as waking the
+// workers for a task just queued.
+func (db *DB) AfterCommit(fn func()) {
+	if db.tx == nil {
+		fn()
+		return
+	}
+	*db.after = append(*db.after, fn)
 }
 
 // Open connects to the database named by url: a postgres:// or
@@ -242,6 +255,7 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *DB) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("sqldb: begin: %w", normalize(err))
 	}
+	var after []func()
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
@@ -253,9 +267,13 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *DB) error) (err error) {
 		}
 		if cerr := sqlTx.Commit(); cerr != nil {
 			err = fmt.Errorf("sqldb: commit: %w", normalize(cerr))
+			return
+		}
+		for _, f := range after {
+			f()
 		}
 	}()
-	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx})
+	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx, after: &after})
 }
 
 // bindArgs makes argument values mean the same on both databases: times
