@@ -43,6 +43,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	defer stopWorkers()
 	if !*noWorkers {
 		w := a.Worker()
+		if err := a.Digests.EnsureTicking(ctx); err != nil {
+			logger.Warn("daily digests are not scheduled", slog.Any("error", err))
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -88,7 +91,11 @@ func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 	}
 	defer a.Close()
 	logger.Info("worker running", slog.String("database", a.DB.Dialect.String()), slog.Int("concurrency", a.Config.Workers))
-	return a.Worker().Run(ctx)
+	w := a.Worker()
+	if err := a.Digests.EnsureTicking(ctx); err != nil {
+		logger.Warn("daily digests are not scheduled", slog.Any("error", err))
+	}
+	return w.Run(ctx)
 }
 
 func migrate(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {

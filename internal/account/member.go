@@ -1,6 +1,8 @@
 package account
 
 import (
+	"time"
+
 	"context"
 	"errors"
 
@@ -114,6 +116,58 @@ func (s *Service) Managers(ctx context.Context, orgID int64) ([]Member, error) {
 	var out []Member
 	for _, m := range all {
 		if m.DisabledAt == nil && m.Can(ManageOrg) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// DigestDue claims, for the members of every organisation, the daily
+// digest: it returns the enabled members who may read applications and
+// were last sent one before notSince, and marks them sent at now, so
+// that two workers never send the same member two. Callers then choose
+// whom to write to (it is their morning) with keep: members keep
+// returns false for are left as they were.
+func (s *Service) DigestDue(ctx context.Context, notSince, now time.Time, keep func(Member, Org) bool) ([]Member, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members
+		WHERE disabled_at IS NULL AND (last_digest_at IS NULL OR last_digest_at < $1) ORDER BY id`, notSince)
+	if err != nil {
+		return nil, err
+	}
+	var candidates []Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if m.Can(ViewApplications) {
+			candidates = append(candidates, m)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	orgs := map[int64]Org{}
+	var out []Member
+	for _, m := range candidates {
+		org, ok := orgs[m.OrgID]
+		if !ok {
+			if org, err = s.Org(ctx, m.OrgID); err != nil {
+				return nil, err
+			}
+			orgs[m.OrgID] = org
+		}
+		if !keep(m, org) {
+			continue
+		}
+		res, err := s.db.Exec(ctx, `UPDATE members SET last_digest_at = $1
+			WHERE id = $2 AND (last_digest_at IS NULL OR last_digest_at < $3)`, now, m.ID, notSince)
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
 			out = append(out, m)
 		}
 	}

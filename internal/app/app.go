@@ -134,6 +134,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 // gives it what makes candidates' links.
 func (a *App) setUpEmail() error {
 	a.Emails.SetLogger(a.Logger)
+	a.Digests.SetBaseURL(a.Config.BaseURL)
 	a.Emails.SetLinker(func(ctx context.Context, appID int64) (string, error) {
 		token, err := a.Interviews.NewLink(ctx, appID)
 		if err != nil {
@@ -188,6 +189,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Coding.RegisterTasks(w)
 	a.Emails.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
+	a.Digests.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {
 		a.Logger.Warn("video answers cannot be processed until ffmpeg is installed; they wait in the queue", slog.Any("error", err))
 	}

@@ -34,6 +34,7 @@ type Services struct {
 	Emails     *email.Service
 	Webhooks   *webhook.Service
 	Decisions  *decision.Service
+	Digests    *notify.Digests
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -50,6 +51,6 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Interviews, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	s.Webhooks.Register(s.Interviews, s.Reviews, s.Messages, s.Decisions)
-	notify.Register(s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails, s.Webhooks)
+	s.Digests = notify.Register(db, s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails, s.Webhooks)
 	return s
 }

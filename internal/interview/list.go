@@ -170,3 +170,26 @@ func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t t
 	}
 	return out, rows.Err()
 }
+
+// SubmittedSince lists actor's organisation's applications submitted
+// after t, the newest first, at most limit.
+func (s *Service) SubmittedSince(ctx context.Context, actor account.Member, t time.Time, limit int) ([]Application, error) {
+	if !actor.Can(account.ViewApplications) {
+		return nil, apperr.Forbidden("your role cannot read applications")
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+applicationColumns+applicationFrom+`
+		WHERE a.org_id = $1 AND a.submitted_at > $2 ORDER BY a.submitted_at DESC, a.id DESC LIMIT $3`, actor.OrgID, t, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Application{}
+	for rows.Next() {
+		a, err := scanApplication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

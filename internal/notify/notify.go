@@ -38,8 +38,10 @@ type notifier struct {
 }
 
 // Register adds anyhour's emails to the services.
-func Register(accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
-	emails *email.Service, webhooks *webhook.Service) {
+//
+// It returns the daily digests, whose ticks a worker must run.
+func Register(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
+	emails *email.Service, webhooks *webhook.Service) *Digests {
 	n := &notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, interviews: interviews}
 	interviews.OnInvite(n.invitation)
 	interviews.OnExtension(n.extension)
@@ -49,6 +51,7 @@ func Register(accounts *account.Service, openings *opening.Service, interviews *
 	})
 	webhooks.OnDisabled(n.webhookDisabled)
 	emails.SetGuard(n.guard)
+	return newDigests(n, db)
 }
 
 // webhookDisabled tells the organisation's owners and admins that an

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 func TestMain(m *testing.M) {
@@ -286,5 +288,78 @@ func TestReminders(t *testing.T) {
 	db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE kind = 'reminder' AND last_error = 'not sent: the deadline has moved since'`).Scan(&moved)
 	if submitted != 2 || moved != 2 || count("reminder", "kept") != 2 {
 		t.Errorf("reminders: %d stopped by the submission, %d by the move, %d kept (no SMTP); want 2, 2, 2", submitted, moved, count("reminder", "kept"))
+	}
+}
+
+// morningZone is a fixed-offset zone where it is now between 08:00 and
+// 09:00, so that digests are due.
+func morningZone(now time.Time) string {
+	off := 8 - now.UTC().Hour()
+	if off < -12 {
+		off += 24
+	}
+	switch {
+	case off > 0:
+		return fmt.Sprintf("Etc/GMT-%d", off)
+	case off < 0:
+		return fmt.Sprintf("Etc/GMT+%d", -off)
+	}
+	return "Etc/GMT"
+}
+
+// TestDailyDigest: in a member's morning on a working day, one digest
+// with the new submissions and the candidates waiting for a reply; never
+// two the same day; none for a member with nothing to read.
+func TestDailyDigest(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	svc := domaintest.New(t, db)
+	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia Owner", Email: "o@acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
+	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
+	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
+	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := svc.Interviews.ByToken(ctx, res.Invitations[0].Token)
+	if _, err := svc.Interviews.Submit(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := svc.Interviews.ByToken(ctx, res.Invitations[1].Token)
+	if _, err := svc.Messages.PostAsCandidate(ctx, g, "Is the role remote?"); err != nil {
+		t.Fatal(err)
+	}
+	svc.Digests.SetBaseURL("https://hire.acme.example")
+	for range 2 {
+		if err := svc.Digests.Send(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	es, _ := svc.Emails.List(ctx, owner)
+	var digests []string
+	for _, e := range es {
+		if e.Kind == "digest" {
+			digests = append(digests, e.Subject+"\n"+e.Text)
+		}
+	}
+	if len(digests) != 1 {
+		t.Fatalf("%d digests, want 1", len(digests))
+	}
+	d := digests[0]
+	for _, want := range []string{"1 new submission", "1 waiting for a reply", "- Ada Lovelace,", "- Grace Hopper (Engineer), waiting since", "https://hire.acme.example/inbox", "Good morning Olivia,"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the digest lacks %q:\n%s", want, d)
+		}
 	}
 }

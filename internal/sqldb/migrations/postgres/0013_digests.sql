@@ -1,0 +1,2 @@
+-- When each member was last sent their daily digest.
+ALTER TABLE members ADD COLUMN last_digest_at TIMESTAMPTZ;
