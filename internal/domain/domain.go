@@ -46,7 +46,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Interviews)
 	s.Videos = video.New(db, blobs, s.Openings, s.Interviews)
 	s.Coding = coding.New(db, s.Openings, s.Interviews)
-	s.Messages = message.New(db, s.Interviews)
+	s.Messages = message.New(db, blobs, s.Interviews)
 	s.Emails = email.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Interviews, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)

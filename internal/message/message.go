@@ -13,6 +13,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -36,7 +37,8 @@ type Message struct {
 	SeenAt *time.Time
 	// VisibleAt is when a message sent later reaches the candidate; nil
 	// for one sent at once.
-	VisibleAt *time.Time
+	VisibleAt   *time.Time
+	Attachments []Attachment
 }
 
 // Scheduled reports whether m waits to be sent at now.
@@ -48,6 +50,7 @@ func (m Message) FromCandidate() bool { return m.MemberID == 0 }
 // Service runs the conversation.
 type Service struct {
 	db         *sqldb.DB
+	blobs      blob.Store
 	interviews *interview.Service
 	now        func() time.Time
 	posted     []func(ctx context.Context, tx *sqldb.DB, a interview.Application, m Message) error
@@ -60,9 +63,9 @@ func (s *Service) OnCancel(fn func(ctx context.Context, tx *sqldb.DB, m Message)
 	s.cancelled = append(s.cancelled, fn)
 }
 
-// New returns a Service over db.
-func New(db *sqldb.DB, interviews *interview.Service) *Service {
-	return &Service{db: db, interviews: interviews, now: time.Now}
+// New returns a Service over db, keeping attachments in blobs.
+func New(db *sqldb.DB, blobs blob.Store, interviews *interview.Service) *Service {
+	return &Service{db: db, blobs: blobs, interviews: interviews, now: time.Now}
 }
 
 // SetClock replaces the service's clock, for tests.
@@ -80,6 +83,11 @@ var bodyField = plaintext.Field{Name: "body", Label: "the message", Max: MaxBody
 // Post adds a team member's message to an application's thread: to the
 // candidate, or, with internal, a note for the team alone.
 func (s *Service) Post(ctx context.Context, actor account.Member, appID int64, body string, internal bool) (Message, error) {
+	return s.PostFiles(ctx, actor, appID, body, internal, nil)
+}
+
+// PostFiles is Post with files attached.
+func (s *Service) PostFiles(ctx context.Context, actor account.Member, appID int64, body string, internal bool, files []File) (Message, error) {
 	a, err := s.interviews.Application(ctx, actor, appID)
 	if err != nil {
 		return Message{}, err
@@ -93,7 +101,7 @@ func (s *Service) Post(ctx context.Context, actor account.Member, appID int64, b
 		}
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, Internal: internal}
-	return m, s.insert(ctx, a, &m, body)
+	return m, s.insertFiles(ctx, a, &m, body, files)
 }
 
 // MaxSchedule is how far ahead a message may be scheduled.
@@ -102,7 +110,7 @@ const MaxSchedule = 90 * 24 * time.Hour
 // Schedule adds a team member's message to the candidate that reaches
 // them at at: until then they cannot read it and no email goes, and the
 // team can cancel it.
-func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int64, body string, at time.Time) (Message, error) {
+func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int64, body string, at time.Time, files ...File) (Message, error) {
 	now := s.now()
 	if !at.After(now) {
 		return Message{}, apperr.Invalid("send_at", "choose a time in the future to send it")
@@ -121,7 +129,7 @@ func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int6
 		return Message{}, apperr.Conflict("the candidate withdrew from this interview; write an internal note instead")
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, VisibleAt: &at}
-	return m, s.insert(ctx, a, &m, body)
+	return m, s.insertFiles(ctx, a, &m, body, files)
 }
 
 // Cancel withdraws a message scheduled for later that has not reached the
@@ -144,9 +152,22 @@ func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64)
 		if !m.Scheduled(s.now()) {
 			return apperr.Conflict("the message has already reached the candidate")
 		}
+		one := []Message{m}
+		if err := s.attach(ctx, m.ApplicationID, one); err != nil {
+			return err
+		}
+		keys := one[0].Attachments
+		if _, err := tx.Exec(ctx, `DELETE FROM message_attachments WHERE message_id = $1`, m.ID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM messages WHERE id = $1`, m.ID); err != nil {
 			return err
 		}
+		tx.AfterCommit(func() {
+			for _, a := range keys {
+				s.blobs.Delete(context.WithoutCancel(ctx), a.key)
+			}
+		})
 		for _, fn := range s.cancelled {
 			if err := fn(ctx, tx, m); err != nil {
 				return err
@@ -161,6 +182,11 @@ func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64)
 // may write at any stage, after submitting and after a decision too,
 // unless they withdrew.
 func (s *Service) PostAsCandidate(ctx context.Context, a interview.Application, body string) (Message, error) {
+	return s.PostAsCandidateFiles(ctx, a, body, nil)
+}
+
+// PostAsCandidateFiles is PostAsCandidate with files attached.
+func (s *Service) PostAsCandidateFiles(ctx context.Context, a interview.Application, body string, files []File) (Message, error) {
 	if a.RevokedAt != nil {
 		return Message{}, interview.ErrLinkRevoked
 	}
@@ -168,7 +194,7 @@ func (s *Service) PostAsCandidate(ctx context.Context, a interview.Application, 
 		return Message{}, apperr.Conflict("you withdrew from this interview, so the team no longer receives messages here")
 	}
 	m := Message{ApplicationID: a.ID, AuthorName: a.Candidate.Name}
-	return m, s.insert(ctx, a, &m, body)
+	return m, s.insertFiles(ctx, a, &m, body, files)
 }
 
 // PostInTx adds a team member's message to the candidate to an
@@ -196,11 +222,28 @@ func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a inter
 }
 
 func (s *Service) insert(ctx context.Context, a interview.Application, m *Message, body string) error {
+	return s.insertFiles(ctx, a, m, body, nil)
+}
+
+// insertFiles checks body, stores files, and saves the message with them;
+// a message with files may have no text.
+func (s *Service) insertFiles(ctx context.Context, a interview.Application, m *Message, body string, files []File) error {
+	field := bodyField
+	field.Required = len(files) == 0
 	var err error
-	if m.Body, err = bodyField.Check(body); err != nil {
+	if m.Body, err = field.Check(body); err != nil {
 		return err
 	}
-	return s.db.Transact(ctx, func(tx *sqldb.DB) error { return s.insertTx(ctx, tx, a, m) })
+	stored, remove, err := s.storeFiles(ctx, a.OrgID, files)
+	if err != nil {
+		return err
+	}
+	m.Attachments = stored
+	if err := s.db.Transact(ctx, func(tx *sqldb.DB) error { return s.insertTx(ctx, tx, a, m) }); err != nil {
+		remove()
+		return err
+	}
+	return nil
 }
 
 func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Application, m *Message) error {
@@ -213,6 +256,9 @@ func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Applic
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		a.OrgID, a.ID, member, m.AuthorName, m.Internal, m.Body, m.CreatedAt, m.VisibleAt).Scan(&m.ID)
 	if err != nil {
+		return err
+	}
+	if err := insertAttachments(ctx, tx, a.OrgID, m, m.CreatedAt); err != nil {
 		return err
 	}
 	switch {
@@ -292,5 +338,9 @@ func (s *Service) load(ctx context.Context, appID int64, notes bool) ([]Message,
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, s.attach(ctx, appID, out)
 }

@@ -22,11 +22,13 @@ func (s *Server) postApplicationMessage(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return apperr.Invalid("", "the form could not be read")
+	files, closeFiles, err := parseMessageForm(r)
+	defer closeFiles()
+	body, internal, when := r.FormValue("body"), r.FormValue("internal") != "", r.FormValue("when")
+	var sent message.Message
+	if err == nil {
+		sent, err = s.postOrSchedule(r, m, id, body, internal, when, r.FormValue("send_at"), files)
 	}
-	body, internal, when := r.PostForm.Get("body"), r.PostForm.Get("internal") != "", r.PostForm.Get("when")
-	sent, err := s.postOrSchedule(r, m, id, body, internal, when, r.PostForm.Get("send_at"))
 	if err != nil {
 		msg, status, ferr := formProblem(err)
 		if ferr != nil {
@@ -58,10 +60,10 @@ func (s *Server) postApplicationMessage(w http.ResponseWriter, r *http.Request, 
 // postOrSchedule posts a message now, or schedules it: when is "now",
 // "working_hours" (the candidate's next waking hours, now if they are in
 // them) or "at" (sendAt, a datetime-local in the member's zone).
-func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, body string, internal bool, when, sendAt string) (message.Message, error) {
+func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, body string, internal bool, when, sendAt string, files []message.File) (message.Message, error) {
 	ctx := r.Context()
 	if internal || when == "" || when == "now" {
-		return s.Messages.Post(ctx, m, appID, body, internal)
+		return s.Messages.PostFiles(ctx, m, appID, body, internal, files)
 	}
 	var at time.Time
 	switch when {
@@ -72,7 +74,7 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 		}
 		at = s.candidateHours(ctx, a).Next(time.Now())
 		if !at.After(time.Now().Add(time.Minute)) {
-			return s.Messages.Post(ctx, m, appID, body, false)
+			return s.Messages.PostFiles(ctx, m, appID, body, false, files)
 		}
 	case "at":
 		loc := inZone(time.Now(), s.memberZone(ctx, m)).Location()
@@ -84,7 +86,7 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 	default:
 		return message.Message{}, apperr.Invalid("when", "choose when to send it")
 	}
-	return s.Messages.Schedule(ctx, m, appID, body, at)
+	return s.Messages.Schedule(ctx, m, appID, body, at, files...)
 }
 
 // candidateHours are the hours a candidate may be written to: 09:00 to

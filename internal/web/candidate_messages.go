@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
@@ -24,11 +23,18 @@ func (s *Server) showCandidateMessages(w http.ResponseWriter, r *http.Request, a
 
 // postCandidateMessage is POST /candidate/{app}/messages.
 func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a interview.Application) error {
-	if err := r.ParseForm(); err != nil {
-		return apperr.Invalid("", "the form could not be read; please try again")
+	files, closeFiles, err := parseMessageForm(r)
+	if err != nil {
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
+		}
+		status, _ := httpx.Status(err)
+		return s.renderCandidateMessages(w, r, a, status, "Your message was not sent: "+candidateSentence(msg), r.FormValue("body"))
 	}
+	defer closeFiles()
 	body := r.PostForm.Get("body")
-	if _, err := s.Messages.PostAsCandidate(r.Context(), a, body); err != nil {
+	if _, err := s.Messages.PostAsCandidateFiles(r.Context(), a, body, files); err != nil {
 		msg, ferr := formError(err)
 		if ferr != nil {
 			return ferr

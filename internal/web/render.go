@@ -159,7 +159,13 @@ var funcs = template.FuncMap{
 	"plural":     plural,
 	"paragraphs": paragraphs,
 	"snippet":    snippet,
-	"markdown":   markdown,
+	"kb": func(n int64) string {
+		if n < 1<<20 {
+			return fmt.Sprintf("%d KB", (n+1023)/1024)
+		}
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	},
+	"markdown": markdown,
 }
 
 // inZone converts t to the zone named tz, falling back to UTC.

@@ -6,6 +6,7 @@ package web
 
 import (
 	"errors"
+	"github.com/anyhour/anyhour/internal/message"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -60,10 +61,11 @@ func secureCookies(baseURL string) bool {
 // writing it; errorHandler decides the status and renders the error page.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// maxFormBody bounds every posted form: the largest is an invitation with
-// a pasted list and a file of a megabyte each, and a written answer of
-// interview.MaxTextAnswer characters fits many times over.
-const maxFormBody = 3 << 20
+// maxFormBody bounds every posted form: the largest is a message with
+// its files (message.MaxAttachments of message.MaxAttachmentSize each);
+// an invitation with a pasted list and a file, or a written answer, fits
+// many times over. Handlers that take less bound their own bodies lower.
+const maxFormBody = message.MaxAttachments*message.MaxAttachmentSize + 1<<20
 
 func (s *Server) handle(fn handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
