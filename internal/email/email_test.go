@@ -6,12 +6,12 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/mail/mailtest"
@@ -26,23 +26,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// clock is time.Now moved by an offset, for the queue's backoff.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
+// clock is the tests' clock.
+type clock = clocktest.Clock
 
 type world struct {
 	db     *sqldb.DB

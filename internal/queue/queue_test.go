@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -25,24 +25,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// clock runs with real time plus an offset that tests push forward, so
-// tasks enqueued "now" are ready and a lease or backoff can be skipped.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
+// clock is the tests' clock.
+type clock = clocktest.Clock
 
 // newWorker returns a Worker on db with a fast poll, a quiet logger and
 // the given clock.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
@@ -36,23 +37,8 @@ func TestMain(m *testing.M) {
 
 func ptr[T any](v T) *T { return &v }
 
-// clock is time.Now moved by an offset.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
+// clock is the tests' clock.
+type clock = clocktest.Clock
 
 // receiver is an HTTP server that checks signatures and records what
 // arrives; answer decides the response to each delivery.

@@ -7,13 +7,11 @@
 package mailtest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -23,6 +21,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // Version is the Mailpit release the harness expects, as pinned in
@@ -39,7 +38,7 @@ type Server struct {
 	mu   sync.Mutex // guards cmd and done
 	cmd  *exec.Cmd
 	done chan struct{}
-	out  lockedBuffer // the running server's output
+	out  testproc.Output // the running server's output
 }
 
 // Start runs Mailpit on free 127.0.0.1 ports over a fresh directory. It
@@ -49,8 +48,8 @@ func Start(t testing.TB) *Server {
 	s := &Server{t: t, bin: binary(t), dir: t.TempDir()}
 	var err error
 	for range 3 { // a free port can be taken before Mailpit binds it
-		smtpAddr, e1 := freeAddr()
-		apiAddr, e2 := freeAddr()
+		smtpAddr, e1 := testproc.FreeAddr()
+		apiAddr, e2 := testproc.FreeAddr()
 		if e1 != nil || e2 != nil {
 			t.Fatalf("mailtest: %v %v", e1, e2)
 		}
@@ -117,7 +116,7 @@ func (s *Server) start() error {
 	s.out.Reset()
 	cmd.Stdout, cmd.Stderr = &s.out, &s.out
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
-	dieWithParent(cmd.SysProcAttr)
+	testproc.DieWithParent(cmd.SysProcAttr)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", s.bin, err)
 	}
@@ -228,64 +227,5 @@ func (s *Server) get(path string, v any) {
 
 // binary finds mailpit, or ends the test.
 func binary(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("ANYHOUR_MAILPIT"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("mailtest: ANYHOUR_MAILPIT: %v", err)
-		}
-		return p
-	}
-	dir := os.Getenv("ANYHOUR_TOOLS_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "anyhour-tools")
-	}
-	p := filepath.Join(dir, "mailpit-"+Version, "mailpit")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	msg := fmt.Sprintf("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"+
-		"!!! mailpit %s not found at %s and ANYHOUR_MAILPIT is not set:\n"+
-		"!!! SMTP tests cannot run. Build it once with\n"+
-		"!!!     eval \"$(bash scripts/tools.sh)\"\n"+
-		"!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", Version, p)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// freeAddr returns a 127.0.0.1 address with a port nobody listens on.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-// lockedBuffer collects the server's output, written from two pipes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) Reset() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf.Reset()
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	return testproc.Binary(t, "ANYHOUR_MAILPIT", "mailpit", Version, "SMTP tests")
 }

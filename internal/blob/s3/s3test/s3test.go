@@ -7,16 +7,12 @@
 package s3test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,6 +20,7 @@ import (
 	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/anyhour/anyhour/internal/blob/s3"
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // Version is the versitygw release the harness expects, as pinned in
@@ -70,47 +67,22 @@ func URL(cfg s3.Config) string {
 
 // binary finds versitygw, or ends the test.
 func binary(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("ANYHOUR_VERSITYGW"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("s3test: ANYHOUR_VERSITYGW: %v", err)
-		}
-		return p
-	}
-	dir := os.Getenv("ANYHOUR_TOOLS_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "anyhour-tools")
-	}
-	p := filepath.Join(dir, "versitygw-"+Version, "versitygw")
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	msg := fmt.Sprintf("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"+
-		"!!! versitygw %s not found at %s and ANYHOUR_VERSITYGW is not set:\n"+
-		"!!! S3 tests cannot run. Build it once (about 80 s) with\n"+
-		"!!!     eval \"$(bash scripts/tools.sh)\"\n"+
-		"!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!", Version, p)
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return testproc.Binary(t, "ANYHOUR_VERSITYGW", "versitygw", Version, "S3 tests")
 }
 
 // start runs versitygw on a free port and waits until it answers.
 func start(t testing.TB, bin string, cfg s3.Config) (endpoint string, err error) {
-	addr, err := freeAddr()
+	addr, err := testproc.FreeAddr()
 	if err != nil {
 		return "", err
 	}
 	root := t.TempDir()
-	var out syncBuffer
+	var out testproc.Output
 	cmd := exec.Command(bin, "--port", addr, "--quiet", "posix", root)
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY="+cfg.AccessKey, "ROOT_SECRET_KEY="+cfg.SecretKey)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{}
-	dieWithParent(cmd.SysProcAttr)
+	testproc.DieWithParent(cmd.SysProcAttr)
 	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("start %s: %w", bin, err)
 	}
@@ -167,36 +139,8 @@ func waitReady(cfg s3.Config, exited <-chan struct{}) error {
 	}
 }
 
-// freeAddr returns a 127.0.0.1 address with a port nobody listens on.
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
 func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// syncBuffer collects the server's output, written from two pipes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
