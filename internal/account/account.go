@@ -70,6 +70,8 @@ type Org struct {
 	CreatedAt time.Time
 	// Work is the team's working hours, in TimeZone.
 	Work worktime.Hours
+	// Colour is the organisation's colour in its emails, #rrggbb.
+	Colour string
 }
 
 // Member is a person on a team.
@@ -82,6 +84,7 @@ type Member struct {
 	TimeZone   string // IANA name; empty means the organisation's
 	CreatedAt  time.Time
 	DisabledAt *time.Time
+	Work       *worktime.Hours // own working hours; nil: the team's (see Hours)
 }
 
 // Can reports whether m's role allows p.

@@ -84,12 +84,10 @@ func (s *Service) TokenMember(ctx context.Context, secret string) (Member, error
 	}
 	var tokenID int64
 	var lastUsed *time.Time
-	var m Member
-	err := s.db.QueryRow(ctx, `SELECT t.id, t.last_used_at, m.id, m.org_id, m.email, m.name, m.role, m.time_zone, m.created_at, m.disabled_at
+	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`, t.id, t.last_used_at
 		FROM api_tokens t JOIN members m ON m.id = t.member_id
-		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, HashToken(secret)).
-		Scan(&tokenID, &lastUsed, &m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt, &m.DisabledAt)
-	if errors.Is(err, sqldb.ErrNotFound) || (err == nil && m.DisabledAt != nil) {
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, HashToken(secret)), &tokenID, &lastUsed)
+	if errors.Is(err, apperr.ErrNotFound) || (err == nil && m.DisabledAt != nil) {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "the API token is unknown or revoked")
 	}
 	if err != nil {

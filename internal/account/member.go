@@ -1,6 +1,7 @@
 package account
 
 import (
+	"github.com/anyhour/anyhour/internal/worktime"
 	"time"
 
 	"context"
@@ -10,11 +11,18 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-const memberColumns = `id, org_id, email, name, role, time_zone, created_at, disabled_at`
+// memberColumns are a member's columns, from members aliased m.
+const memberColumns = `m.id, m.org_id, m.email, m.name, m.role, m.time_zone, m.created_at, m.disabled_at, m.work_start, m.work_end, m.work_days`
 
-func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+// scanMember reads memberColumns, then any extra columns into extra.
+func scanMember(row interface{ Scan(...any) error }, extra ...any) (Member, error) {
 	var m Member
-	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt, &m.DisabledAt)
+	var start, end, days *int
+	dest := append([]any{&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt, &m.DisabledAt, &start, &end, &days}, extra...)
+	err := row.Scan(dest...)
+	if start != nil && end != nil && days != nil {
+		m.Work = &worktime.Hours{Zone: m.TimeZone, Start: *start, End: *end, Days: worktime.FromMask(*days)}
+	}
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return m, apperr.NotFound("member")
 	}
@@ -26,17 +34,17 @@ func (s *Service) memberByEmail(ctx context.Context, db *sqldb.DB, email string)
 	if err != nil {
 		return Member{}, apperr.NotFound("member")
 	}
-	return scanMember(db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE email = $1`, email))
+	return scanMember(db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE email = $1`, email))
 }
 
 // Member returns the member id of actor's organisation.
 func (s *Service) Member(ctx context.Context, actor Member, id int64) (Member, error) {
-	return scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1 AND org_id = $2`, id, actor.OrgID))
+	return scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE id = $1 AND org_id = $2`, id, actor.OrgID))
 }
 
 // Members lists the members of actor's organisation.
 func (s *Service) Members(ctx context.Context, actor Member) ([]Member, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members WHERE org_id = $1 ORDER BY name, id`, actor.OrgID)
+	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE org_id = $1 ORDER BY name, id`, actor.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +75,7 @@ func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, rol
 		if _, err := tx.Exec(ctx, `UPDATE organizations SET name = name WHERE id = $1`, actor.OrgID); err != nil {
 			return err
 		}
-		m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1 AND org_id = $2`, memberID, actor.OrgID))
+		m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE id = $1 AND org_id = $2`, memberID, actor.OrgID))
 		if err != nil {
 			return err
 		}
@@ -129,7 +137,7 @@ func (s *Service) Managers(ctx context.Context, orgID int64) ([]Member, error) {
 // whom to write to (it is their morning) with keep: members keep
 // returns false for are left as they were.
 func (s *Service) DigestDue(ctx context.Context, notSince, now time.Time, keep func(Member, Org) bool) ([]Member, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members
+	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members m
 		WHERE disabled_at IS NULL AND (last_digest_at IS NULL OR last_digest_at < $1) ORDER BY id`, notSince)
 	if err != nil {
 		return nil, err
@@ -172,4 +180,32 @@ func (s *Service) DigestDue(ctx context.Context, notSince, now time.Time, keep f
 		}
 	}
 	return out, nil
+}
+
+// Hours are the member's working hours: their own, or the team's, in
+// their zone.
+func (m Member) Hours(org Org) worktime.Hours {
+	h := org.Work
+	if m.Work != nil {
+		h = *m.Work
+	}
+	h.Zone = m.TimeZone
+	if h.Zone == "" {
+		h.Zone = org.TimeZone
+	}
+	return h
+}
+
+// UpdateMyHours sets actor's own working hours; nil goes back to the
+// team's.
+func (s *Service) UpdateMyHours(ctx context.Context, actor Member, h *worktime.Hours) error {
+	var start, end, days any
+	if h != nil {
+		if err := h.Check(); err != nil {
+			return apperr.Invalid("my_hours", "%s", err.Error())
+		}
+		start, end, days = h.Start, h.End, h.DaysMask()
+	}
+	_, err := s.db.Exec(ctx, `UPDATE members SET work_start = $1, work_end = $2, work_days = $3 WHERE id = $4`, start, end, days, actor.ID)
+	return err
 }

@@ -40,8 +40,8 @@ func (s *Service) HasOrg(ctx context.Context) (bool, error) {
 func (s *Service) Org(ctx context.Context, id int64) (Org, error) {
 	var o Org
 	var days int
-	err := s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days FROM organizations WHERE id = $1`, id).
-		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days)
+	err := s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days, colour FROM organizations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days, &o.Colour)
 	o.Work.Zone, o.Work.Days = o.TimeZone, worktime.FromMask(days)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return o, apperr.NotFound("organisation")
@@ -85,6 +85,19 @@ func (s *Service) UpdateWorkingHours(ctx context.Context, actor Member, h workti
 		}
 		return s.audit(ctx, tx, actor, "org.hours", "organisation", h.String(), "")
 	})
+}
+
+// UpdateColour sets the colour of the organisation's emails, #rrggbb.
+func (s *Service) UpdateColour(ctx context.Context, actor Member, colour string) error {
+	if !actor.Can(ManageOrg) {
+		return apperr.Forbidden("only owners and admins can change the organisation")
+	}
+	colour = strings.ToLower(strings.TrimSpace(colour))
+	if len(colour) != 7 || colour[0] != '#' || strings.Trim(colour[1:], "0123456789abcdef") != "" {
+		return apperr.Invalid("colour", "the colour must be written #rrggbb, such as #2450c4")
+	}
+	_, err := s.db.Exec(ctx, `UPDATE organizations SET colour = $1 WHERE id = $2`, colour, actor.OrgID)
+	return err
 }
 
 // NewOrg is what the first-run page and bootstrap need to start a team.
@@ -217,8 +230,8 @@ func (s *Service) addMember(ctx context.Context, tx *sqldb.DB, orgID int64, name
 func (s *Service) orgOf(ctx context.Context, db *sqldb.DB, id int64) (Org, error) {
 	var o Org
 	var days int
-	err := db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days FROM organizations WHERE id = $1`, id).
-		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days)
+	err := db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days, colour FROM organizations WHERE id = $1`, id).
+		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days, &o.Colour)
 	o.Work.Zone, o.Work.Days = o.TimeZone, worktime.FromMask(days)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return o, apperr.NotFound("organisation")

@@ -35,7 +35,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 		return "", m, apperr.New(apperr.ErrRateLimited, "too many sign-in attempts; wait a few minutes and try again")
 	}
 	var hash string
-	m, err = scanMemberWithHash(s.db.QueryRow(ctx, `SELECT `+memberColumns+`, password_hash FROM members WHERE email = $1`, normalizeLoose(email)), &hash)
+	m, err = scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`, m.password_hash FROM members m WHERE m.email = $1`, normalizeLoose(email)), &hash)
 	found := err == nil
 	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
 		return "", m, err
@@ -69,15 +69,6 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	return token, m, err
 }
 
-func scanMemberWithHash(row interface{ Scan(...any) error }, hash *string) (Member, error) {
-	var m Member
-	err := row.Scan(&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt, &m.DisabledAt, hash)
-	if errors.Is(err, sqldb.ErrNotFound) {
-		return m, apperr.NotFound("member")
-	}
-	return m, err
-}
-
 // StartSession opens a session for m without a password, after another
 // proof of identity (accepting an invitation, the first-run page).
 func (s *Service) StartSession(ctx context.Context, m Member, c Client) (string, error) {
@@ -93,7 +84,7 @@ func (s *Service) SessionMember(ctx context.Context, token string) (Member, erro
 	if token == "" {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "please sign in")
 	}
-	m, err := scanMember(s.db.QueryRow(ctx, `SELECT m.id, m.org_id, m.email, m.name, m.role, m.time_zone, m.created_at, m.disabled_at
+	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`
 		FROM sessions s JOIN members m ON m.id = s.member_id
 		WHERE s.token_hash = $1 AND s.expires_at > $2`, HashToken(token), s.now()))
 	if errors.Is(err, apperr.ErrNotFound) || (err == nil && m.DisabledAt != nil) {

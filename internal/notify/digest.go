@@ -82,10 +82,7 @@ func (d *Digests) tick(ctx context.Context, _ queue.Task) error {
 func (d *Digests) Send(ctx context.Context) error {
 	now := d.now()
 	due, err := d.n.accounts.DigestDue(ctx, now.Add(-20*time.Hour), now, func(m account.Member, org account.Org) bool {
-		h := org.Work
-		if m.TimeZone != "" {
-			h.Zone = m.TimeZone
-		}
+		h := m.Hours(org)
 		local := now.In(h.Location())
 		return h.Days[local.Weekday()] && local.Hour() >= digestHour && local.Hour() < digestHour+4
 	})
@@ -170,6 +167,7 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now time.Time) 
 	}
 	c := email.Content{
 		OrgName:    org.Name,
+		Colour:     org.Colour,
 		Subject:    fmt.Sprintf("Your day at %s: %s", org.Name, summary(len(submitted), len(waiting), len(undecided))),
 		Greeting:   fmt.Sprintf("Good morning %s,", firstName(m.Name)),
 		Paragraphs: sections,

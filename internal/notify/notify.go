@@ -68,6 +68,7 @@ func (n *notifier) webhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.
 	for _, m := range managers {
 		c := email.Content{
 			OrgName:  org.Name,
+			Colour:   org.Colour,
 			Subject:  "A webhook endpoint was turned off",
 			Greeting: fmt.Sprintf("Hello %s,", m.Name),
 			Paragraphs: []string{
@@ -95,6 +96,7 @@ func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 	}
 	c := email.Content{
 		OrgName:  org.Name,
+		Colour:   org.Colour,
 		Subject:  fmt.Sprintf("Your interview for %s at %s", job.Title, org.Name),
 		Greeting: fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
 		Paragraphs: []string{
@@ -131,6 +133,7 @@ func (n *notifier) message(ctx context.Context, tx *sqldb.DB, a interview.Applic
 	}
 	c := email.Content{
 		OrgName:    org.Name,
+		Colour:     org.Colour,
 		Subject:    fmt.Sprintf("A message from %s about the %s role", org.Name, job.Title),
 		Greeting:   fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
 		Paragraphs: []string{fmt.Sprintf("%s from %s wrote to you about your interview for the %s role:", m.AuthorName, org.Name, job.Title)},

@@ -340,6 +340,12 @@ func TestDailyDigest(t *testing.T) {
 	if _, err := svc.Messages.PostAsCandidate(ctx, g, "Is the role remote?"); err != nil {
 		t.Fatal(err)
 	}
+	if err := svc.Accounts.UpdateColour(ctx, owner, "#8A1C7C"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Accounts.UpdateColour(ctx, owner, "red; background: url(x)"); !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("a colour that is not #rrggbb: %v", err)
+	}
 	svc.Digests.SetBaseURL("https://hire.acme.example")
 	for range 2 {
 		if err := svc.Digests.Send(ctx); err != nil {
@@ -350,14 +356,14 @@ func TestDailyDigest(t *testing.T) {
 	var digests []string
 	for _, e := range es {
 		if e.Kind == "digest" {
-			digests = append(digests, e.Subject+"\n"+e.Text)
+			digests = append(digests, e.Subject+"\n"+e.Text+"\n"+e.HTML)
 		}
 	}
 	if len(digests) != 1 {
 		t.Fatalf("%d digests, want 1", len(digests))
 	}
 	d := digests[0]
-	for _, want := range []string{"1 new submission", "1 waiting for a reply", "- Ada Lovelace,", "- Grace Hopper (Engineer), waiting since", "https://hire.acme.example/inbox", "Good morning Olivia,"} {
+	for _, want := range []string{"1 new submission", "1 waiting for a reply", "- Ada Lovelace,", "- Grace Hopper (Engineer), waiting since", "https://hire.acme.example/inbox", "Good morning Olivia,", "background:#8a1c7c"} {
 		if !strings.Contains(d, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, d)
 		}

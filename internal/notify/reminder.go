@@ -72,6 +72,7 @@ func (n *notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Applica
 		}
 		c := email.Content{
 			OrgName:  org.Name,
+			Colour:   org.Colour,
 			Subject:  fmt.Sprintf("Your interview for %s is due %s", job.Title, when),
 			Greeting: fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
 			Paragraphs: []string{

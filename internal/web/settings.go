@@ -13,9 +13,14 @@ import (
 type settingsPage struct {
 	Name, TimeZone       string  // the profile form
 	OrgName, OrgTimeZone string  // the organisation form
+	OrgColour            string  // #rrggbb
 	WorkStart, WorkEnd   string  // the team's working hours, hh:mm
 	WorkDays             [7]bool // by time.Weekday
 	DayNames             []dayName
+	TeamHours            string // the team's hours, described
+	MyOwn                bool   // the member keeps their own hours
+	MyStart, MyEnd       string // hh:mm
+	MyDays               [7]bool
 	Tokens               []account.APIToken
 	NewSecret            string // a new token, shown once
 	NewTokenName         string
@@ -31,9 +36,12 @@ func (s *Server) settingsData(r *http.Request, m account.Member) (settingsPage, 
 	if err != nil {
 		return d, err
 	}
-	d.OrgName, d.OrgTimeZone = org.Name, org.TimeZone
+	d.OrgName, d.OrgTimeZone, d.OrgColour = org.Name, org.TimeZone, org.Colour
 	d.WorkStart, d.WorkEnd, d.WorkDays = worktime.Clock(org.Work.Start), worktime.Clock(org.Work.End), org.Work.Days
 	d.DayNames = dayNames
+	d.TeamHours = org.Work.String()
+	mine := m.Hours(org)
+	d.MyOwn, d.MyStart, d.MyEnd, d.MyDays = m.Work != nil, worktime.Clock(mine.Start), worktime.Clock(mine.End), mine.Days
 	d.Tokens, err = s.Accounts.APITokens(ctx, m)
 	return d, err
 }
@@ -69,9 +77,29 @@ func (s *Server) settingsFailed(w http.ResponseWriter, r *http.Request, m accoun
 }
 
 func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.Invalid("", "the form could not be read")
+	}
 	name, tz := r.PostFormValue("name"), r.PostFormValue("tz")
+	own := r.PostFormValue("my_hours") == "own"
+	start, end := r.PostFormValue("my_start"), r.PostFormValue("my_end")
+	days := formDays(r.PostForm["my_days"])
+	keep := func(d *settingsPage) {
+		d.Name, d.TimeZone, d.MyOwn, d.MyStart, d.MyEnd, d.MyDays = name, tz, own, start, end, days
+	}
+	var hours *worktime.Hours
+	if own {
+		h, err := formHours(start, end, days)
+		if err != nil {
+			return s.settingsFailed(w, r, m, "profile", err, keep)
+		}
+		hours = &h
+	}
 	if err := s.Accounts.UpdateProfile(r.Context(), m, name, tz); err != nil {
-		return s.settingsFailed(w, r, m, "profile", err, func(d *settingsPage) { d.Name, d.TimeZone = name, tz })
+		return s.settingsFailed(w, r, m, "profile", err, keep)
+	}
+	if err := s.Accounts.UpdateMyHours(r.Context(), m, hours); err != nil {
+		return s.settingsFailed(w, r, m, "profile", err, keep)
 	}
 	s.setFlash(w, "Your profile is saved.")
 	return redirect(w, r, "/settings")
@@ -91,28 +119,25 @@ func (s *Server) updateOrg(w http.ResponseWriter, r *http.Request, m account.Mem
 	}
 	name, tz := r.PostFormValue("name"), r.PostFormValue("tz")
 	start, end := r.PostFormValue("work_start"), r.PostFormValue("work_end")
-	var days [7]bool
-	for _, v := range r.PostForm["work_days"] {
-		if i, err := strconv.Atoi(v); err == nil && i >= 0 && i < 7 {
-			days[i] = true
-		}
-	}
+	days := formDays(r.PostForm["work_days"])
+	colour := r.PostFormValue("colour")
 	keep := func(d *settingsPage) {
-		d.OrgName, d.OrgTimeZone, d.WorkStart, d.WorkEnd, d.WorkDays = name, tz, start, end, days
+		d.OrgName, d.OrgTimeZone, d.WorkStart, d.WorkEnd, d.WorkDays, d.OrgColour = name, tz, start, end, days, colour
 	}
-	h := worktime.Hours{Days: days}
-	var err error
-	if h.Start, err = worktime.ParseClock(start); err == nil {
-		h.End, err = worktime.ParseClock(end)
-	}
+	h, err := formHours(start, end, days)
 	if err != nil {
-		return s.settingsFailed(w, r, m, "org", apperr.Invalid("work_start", "working hours: %s", err.Error()), keep)
+		return s.settingsFailed(w, r, m, "org", err, keep)
 	}
 	if err := s.Accounts.UpdateOrg(r.Context(), m, name, tz); err != nil {
 		return s.settingsFailed(w, r, m, "org", err, keep)
 	}
 	if err := s.Accounts.UpdateWorkingHours(r.Context(), m, h); err != nil {
 		return s.settingsFailed(w, r, m, "org", err, keep)
+	}
+	if colour != "" {
+		if err := s.Accounts.UpdateColour(r.Context(), m, colour); err != nil {
+			return s.settingsFailed(w, r, m, "org", err, keep)
+		}
 	}
 	s.setFlash(w, "The organisation's settings are saved.")
 	return redirect(w, r, "/settings")
@@ -144,4 +169,31 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, m account.M
 	}
 	s.setFlash(w, "The token is revoked; programs using it can no longer sign in.")
 	return redirect(w, r, "/settings")
+}
+
+// formDays reads ticked weekday boxes (0 is Sunday).
+func formDays(vals []string) [7]bool {
+	var days [7]bool
+	for _, v := range vals {
+		if i, err := strconv.Atoi(v); err == nil && i >= 0 && i < 7 {
+			days[i] = true
+		}
+	}
+	return days
+}
+
+// formHours reads working hours from hh:mm fields and ticked days.
+func formHours(start, end string, days [7]bool) (worktime.Hours, error) {
+	h := worktime.Hours{Days: days}
+	var err error
+	if h.Start, err = worktime.ParseClock(start); err == nil {
+		h.End, err = worktime.ParseClock(end)
+	}
+	if err != nil {
+		return h, apperr.Invalid("work_start", "working hours: %s", err.Error())
+	}
+	if err := h.Check(); err != nil {
+		return h, apperr.Invalid("work_start", "working hours: %s", err.Error())
+	}
+	return h, nil
 }

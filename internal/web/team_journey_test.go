@@ -406,8 +406,23 @@ func teamCheckSettings(t *testing.T, owner *browser) {
 	if v, _ := doc.Find("#p-tz").Attr("value"); v != "Mars/Olympus" {
 		t.Errorf("typed zone lost: %q", v)
 	}
-	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"America/New_York"}})
-	teamMust(t, "profile", resp, body, http.StatusOK)
+	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"America/New_York"},
+		"my_hours": {"own"}, "my_start": {"10:00"}, "my_end": {"10:00"}, "my_days": {"1"}})
+	doc = teamMust(t, "own hours that end when they start", resp, body, http.StatusBadRequest)
+	if _, on := doc.Find(`input[name=my_hours][value=own]`).Attr("checked"); !on || !strings.Contains(teamText(doc, ".error"), "start before they end") {
+		t.Errorf("bad own hours: %q", teamText(doc, ".error"))
+	}
+	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"America/New_York"},
+		"my_hours": {"own"}, "my_start": {"07:00"}, "my_end": {"15:00"}, "my_days": {"1", "2", "3"}})
+	doc = teamMust(t, "profile", resp, body, http.StatusOK)
+	if v, _ := doc.Find("#p-start").Attr("value"); v != "07:00" {
+		t.Errorf("own hours not saved: from %q", v)
+	}
+	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"America/New_York"}, "my_hours": {"team"}})
+	doc = teamMust(t, "back to the team's hours", resp, body, http.StatusOK)
+	if _, on := doc.Find(`input[name=my_hours][value=team]`).Attr("checked"); !on {
+		t.Error("the team's hours are not chosen again")
+	}
 	resp, body = owner.post("/settings/org", url.Values{"name": {"Acme Ltd"}, "tz": {"Europe/Berlin"},
 		"work_start": {"17:00"}, "work_end": {"09:00"}, "work_days": {"1", "2"}})
 	doc = teamMust(t, "hours that end before they start", resp, body, http.StatusBadRequest)
@@ -415,10 +430,13 @@ func teamCheckSettings(t *testing.T, owner *browser) {
 		t.Errorf("bad hours: %q, %q", v, teamText(doc, ".error"))
 	}
 	resp, body = owner.post("/settings/org", url.Values{"name": {"Acme Ltd"}, "tz": {"Europe/Berlin"},
-		"work_start": {"08:30"}, "work_end": {"16:30"}, "work_days": {"1", "2", "3", "4"}})
+		"work_start": {"08:30"}, "work_end": {"16:30"}, "work_days": {"1", "2", "3", "4"}, "colour": {"#8A1C7C"}})
 	doc = teamMust(t, "org", resp, body, http.StatusOK)
 	if !strings.Contains(teamText(doc, ".brand"), "Acme Ltd") {
 		t.Errorf("org name not updated: %q", teamText(doc, ".brand"))
+	}
+	if v, _ := doc.Find("#o-colour").Attr("value"); v != "#8a1c7c" {
+		t.Errorf("colour not saved: %q", v)
 	}
 	if v, _ := doc.Find("#o-start").Attr("value"); v != "08:30" || doc.Find(`input[name=work_days]:checked, input[name=work_days][checked]`).Length() != 4 {
 		t.Errorf("working hours not saved: from %q", v)
