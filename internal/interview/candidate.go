@@ -149,3 +149,32 @@ func (s *Service) StateOf(ctx context.Context, appID int64) (State, error) {
 	st.Revoked = revoked != nil
 	return st, err
 }
+
+// Withdraw takes the candidate out of the interview at their own wish,
+// before they submit: their link then shows their status only, the team
+// can no longer write to them, and nothing more is emailed to them.
+func (s *Service) Withdraw(ctx context.Context, a Application) (Application, error) {
+	if a.Status != Invited && a.Status != Started {
+		return a, apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
+	}
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		res, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', updated_at = $1 WHERE id = $2 AND status IN ('invited', 'started')`, s.now(), a.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
+		}
+		if err := countStatus(ctx, tx, a.OrgID, a.JobID, a.Status, Withdrawn); err != nil {
+			return err
+		}
+		if err := s.statusChanged(ctx, tx, a, Withdrawn); err != nil {
+			return err
+		}
+		return account.AuditCandidate(ctx, tx, a.OrgID, "candidate "+a.Candidate.Email, "application.withdraw", applicationTarget(a), "")
+	})
+	if err == nil {
+		a.Status = Withdrawn
+	}
+	return a, err
+}

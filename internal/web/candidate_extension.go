@@ -43,3 +43,20 @@ func (s *Server) askForTime(w http.ResponseWriter, r *http.Request, a interview.
 	s.setFlash(w, "Your request was sent. The team will answer in your messages, and by email.")
 	return redirect(w, r, candidatePath(a.ID)+"/status#time")
 }
+
+// withdraw is POST /candidate/{app}/withdraw: the candidate leaves the
+// interview, once they have ticked that they mean it.
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	if err := r.ParseForm(); err != nil {
+		return apperr.Invalid("", "the form could not be read; please try again")
+	}
+	if r.PostForm.Get("sure") == "" {
+		s.setFlash(w, "Nothing changed: tick the box to confirm that you want to withdraw.")
+		return redirect(w, r, candidatePath(a.ID)+"/status#withdraw")
+	}
+	if _, err := s.Interviews.Withdraw(r.Context(), a); err != nil {
+		return err
+	}
+	s.setFlash(w, "You have withdrawn. The team has been told; thank you for letting them know.")
+	return redirect(w, r, candidatePath(a.ID)+"/status")
+}

@@ -63,3 +63,34 @@ func TestMoreTimePages(t *testing.T) {
 		t.Errorf("an unknown request: %d", resp.StatusCode)
 	}
 }
+
+// TestWithdraw: a candidate withdraws from the status page, after
+// confirming; the team can then only write notes, and the candidate's
+// pages say so.
+func TestWithdraw(t *testing.T) {
+	f := newCandidateFixture(t)
+	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
+	cand := f.ts.browser(t)
+	f.open(t, cand, ada)
+	resp, body := cand.post(candAppPath(ada)+"/withdraw", url.Values{})
+	if !strings.Contains(candText(candHTML(t, body), ".flash"), "Nothing changed") {
+		t.Errorf("withdrawing without confirming: %d", resp.StatusCode)
+	}
+	resp, body = cand.post(candAppPath(ada)+"/withdraw", url.Values{"sure": {"1"}})
+	doc := candHTML(t, body)
+	if candText(doc, "h1") != "You withdrew" || !strings.Contains(candText(doc, ".flash"), "You have withdrawn") {
+		t.Errorf("after withdrawing: %q / %q", candText(doc, "h1"), candText(doc, ".flash"))
+	}
+	if doc.Find("#withdraw, #time form").Length() != 0 {
+		t.Error("a withdrawn candidate is still offered to withdraw or to ask for time")
+	}
+	team := f.teamLogin(t)
+	app := fmt.Sprintf("/applications/%d", ada.Application.ID)
+	resp, body = team.post(app+"/messages", url.Values{"body": {"Sorry to see you go"}})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "withdrew") {
+		t.Errorf("writing to a withdrawn candidate: %d", resp.StatusCode)
+	}
+	if resp, _ := cand.post(candAppPath(ada)+"/withdraw", url.Values{"sure": {"1"}}); resp.StatusCode != http.StatusConflict {
+		t.Errorf("withdrawing twice: %d", resp.StatusCode)
+	}
+}

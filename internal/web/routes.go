@@ -81,6 +81,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /candidate/{app}/status", s.candidate(s.showCandidateStatus))
 	mux.HandleFunc("GET /candidate/{app}/messages", s.candidate(s.showCandidateMessages))
 	mux.HandleFunc("POST /candidate/{app}/extension", s.candidate(s.askForTime))
+	mux.HandleFunc("POST /candidate/{app}/withdraw", s.candidate(s.withdraw))
 	mux.HandleFunc("GET /candidate/{app}/files/{id}", s.candidate(s.showCandidateFile))
 	mux.HandleFunc("POST /candidate/{app}/messages", s.candidate(s.postCandidateMessage))
 	mux.HandleFunc("GET /candidate/{app}/practice", s.candidate(s.showCandidatePractice))
