@@ -8,13 +8,14 @@
 package decision
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
-	"text/template"
 	"time"
+	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -145,7 +146,7 @@ var (
 )
 
 // check validates in and parses its template.
-func check(actor account.Member, in Input) (*template.Template, Input, error) {
+func check(actor account.Member, in Input) (template, Input, error) {
 	if !actor.Can(account.MessageCandidates) || !actor.Can(account.ManageJobs) {
 		return nil, in, apperr.Forbidden("your role cannot decide on applications")
 	}
@@ -159,28 +160,59 @@ func check(actor account.Member, in Input) (*template.Template, Input, error) {
 	if in.Feedback, err = feedbackField.Check(in.Feedback); err != nil {
 		return nil, in, err
 	}
-	t, err := template.New("message").Option("missingkey=error").Parse(in.Template)
+	t, err := parseTemplate(in.Template)
 	if err != nil {
-		return nil, in, apperr.Invalid("template", "the message's fields cannot be read: %s (write fields as {{.Candidate.FirstName}})", templateProblem(err))
+		return nil, in, err
 	}
 	return t, in, nil
 }
 
-// templateProblem is the part of a template error a person can act on.
-func templateProblem(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); i >= 0 {
-		msg = msg[i+2:]
-	}
-	return msg
+// template is a message split into text and fields. Templates are typed
+// by the team and run on the server, so they are not Go templates (which
+// can loop and pad without bound): only the five fields are understood,
+// and each is replaced by a name of at most a couple of hundred
+// characters.
+type template []part
+
+type part struct {
+	text  string
+	field string // one of fieldNames, or "" for text
 }
 
-// fields are what a template may use.
-type fields struct {
-	Candidate struct{ Name, FirstName string }
-	Job       struct{ Title string }
-	Interview struct{ Title string }
-	Org       struct{ Name string }
+// fieldNames are the fields a message may use.
+var fieldNames = []string{".Candidate.FirstName", ".Candidate.Name", ".Job.Title", ".Interview.Title", ".Org.Name"}
+
+var action = regexp.MustCompile(`\{\{-?\s*(.*?)\s*-?\}\}`)
+
+func parseTemplate(src string) (template, error) {
+	var t template
+	last := 0
+	for _, m := range action.FindAllStringSubmatchIndex(src, -1) {
+		name := src[m[2]:m[3]]
+		if !slices.Contains(fieldNames, name) {
+			return nil, apperr.Invalid("template", "the message uses a field that does not exist: {{%s}} (fields: %s)", name, strings.Join(fieldNames, ", "))
+		}
+		t = append(t, part{text: src[last:m[0]]}, part{field: name})
+		last = m[1]
+	}
+	rest := src[last:]
+	if strings.Contains(rest, "{{") {
+		return nil, apperr.Invalid("template", "the message's fields cannot be read: a {{ is not closed (write fields as {{.Candidate.FirstName}})")
+	}
+	return append(t, part{text: rest}), nil
+}
+
+// execute fills the fields.
+func (t template) execute(values map[string]string) string {
+	var b strings.Builder
+	for _, p := range t {
+		if p.field == "" {
+			b.WriteString(p.text)
+		} else {
+			b.WriteString(values[p.field])
+		}
+	}
+	return b.String()
 }
 
 // Preview renders, for each application, what its candidate would get.
@@ -208,7 +240,7 @@ func (s *Service) Preview(ctx context.Context, actor account.Member, appIDs []in
 	return out, nil
 }
 
-func (s *Service) render(ctx context.Context, actor account.Member, t *template.Template, in Input, a interview.Application) (Preview, error) {
+func (s *Service) render(ctx context.Context, actor account.Member, t template, in Input, a interview.Application) (Preview, error) {
 	org, err := s.accounts.Org(ctx, actor.OrgID)
 	if err != nil {
 		return Preview{}, err
@@ -221,14 +253,9 @@ func (s *Service) render(ctx context.Context, actor account.Member, t *template.
 	if err != nil {
 		return Preview{}, err
 	}
-	var f fields
-	f.Candidate.Name, f.Candidate.FirstName = a.Candidate.Name, a.Candidate.FirstName()
-	f.Job.Title, f.Interview.Title, f.Org.Name = job.Title, iv.Title, org.Name
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, f); err != nil {
-		return Preview{}, apperr.Invalid("template", "the message uses a field that does not exist: %s (fields: .Candidate.FirstName, .Candidate.Name, .Job.Title, .Interview.Title, .Org.Name)", templateProblem(err))
-	}
-	p := Preview{Application: a, Message: strings.TrimSpace(buf.String())}
+	msg := t.execute(map[string]string{".Candidate.FirstName": a.Candidate.FirstName(), ".Candidate.Name": a.Candidate.Name,
+		".Job.Title": job.Title, ".Interview.Title": iv.Title, ".Org.Name": org.Name})
+	p := Preview{Application: a, Message: strings.TrimSpace(msg)}
 	var parts []string
 	if in.Ratings {
 		avg, err := s.reviews.StepAverages(ctx, a.ID)
@@ -249,7 +276,18 @@ func (s *Service) render(ctx context.Context, actor account.Member, t *template.
 		parts = append(parts, in.Feedback)
 	}
 	p.Feedback = strings.Join(parts, "\n\n")
+	if n := utf8.RuneCountInString(p.body()); n > message.MaxBody {
+		return p, apperr.Invalid("template", "for %s the message with its feedback comes to %d characters; the most a message holds is %d", a.Candidate.Name, n, message.MaxBody)
+	}
 	return p, nil
+}
+
+// body is what the candidate is sent: the message, then the feedback.
+func (p Preview) body() string {
+	if p.Feedback == "" {
+		return p.Message
+	}
+	return p.Message + "\n\nFeedback\n\n" + p.Feedback
 }
 
 // Problem is an application a batch could not decide on, and why.
@@ -293,7 +331,7 @@ func (s *Service) Decide(ctx context.Context, actor account.Member, appIDs []int
 	return done, problems, nil
 }
 
-func (s *Service) decideOne(ctx context.Context, actor account.Member, t *template.Template, in Input, appID int64) (Decision, error) {
+func (s *Service) decideOne(ctx context.Context, actor account.Member, t template, in Input, appID int64) (Decision, error) {
 	a, err := s.interviews.Application(ctx, actor, appID)
 	if err != nil {
 		return Decision{}, err
@@ -308,16 +346,25 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t *templa
 		if err != nil {
 			return err
 		}
+		// The same decision sent twice in a row (a double click, two
+		// tabs) is sent once.
+		var last Decision
+		err = tx.QueryRow(ctx, `SELECT id, outcome, message, feedback, decided_by_name, created_at FROM decisions
+			WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, a.ID).Scan(&last.ID, &last.Outcome, &last.Message, &last.Feedback, &last.DecidedBy, &last.CreatedAt)
+		if err == nil && last.Outcome == d.Outcome && last.Message == d.Message && last.Feedback == d.Feedback && d.CreatedAt.Sub(last.CreatedAt) < 10*time.Minute {
+			last.ApplicationID = a.ID
+			d = last
+			return nil
+		}
+		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+			return err
+		}
 		if err := tx.WriteRow(ctx, `INSERT INTO decisions (org_id, application_id, outcome, message, feedback, decided_by, decided_by_name, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			a.OrgID, a.ID, d.Outcome, d.Message, d.Feedback, actor.ID, actor.Name, d.CreatedAt).Scan(&d.ID); err != nil {
 			return err
 		}
-		body := d.Message
-		if d.Feedback != "" {
-			body += "\n\nFeedback\n\n" + d.Feedback
-		}
-		if _, err := s.messages.PostInTx(ctx, tx, actor, a, body); err != nil {
+		if _, err := s.messages.PostInTx(ctx, tx, actor, a, p.body()); err != nil {
 			return err
 		}
 		for _, h := range s.hooks {
