@@ -130,15 +130,13 @@ func (s *Service) Managers(ctx context.Context, orgID int64) ([]Member, error) {
 	return out, nil
 }
 
-// DigestDue claims, for the members of every organisation, the daily
-// digest: it returns the enabled members who may read applications and
-// were last sent one before notSince, and marks them sent at now, so
-// that two workers never send the same member two. Callers then choose
-// whom to write to (it is their morning) with keep: members keep
-// returns false for are left as they were.
-func (s *Service) DigestDue(ctx context.Context, notSince, now time.Time, keep func(Member, Org) bool) ([]Member, error) {
+// DigestDue lists, for the members of every organisation, those due a
+// daily digest: enabled, able to read applications, last sent one before
+// notSince, and for whom keep (it is their morning) returns true. It
+// claims nothing: ClaimDigest does, in the transaction that queues it.
+func (s *Service) DigestDue(ctx context.Context, notSince time.Time, keep func(Member, Org) bool) ([]Member, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members m
-		WHERE disabled_at IS NULL AND (last_digest_at IS NULL OR last_digest_at < $1) ORDER BY id`, notSince)
+		WHERE m.disabled_at IS NULL AND (m.last_digest_at IS NULL OR m.last_digest_at < $1) ORDER BY m.id`, notSince)
 	if err != nil {
 		return nil, err
 	}
@@ -167,19 +165,24 @@ func (s *Service) DigestDue(ctx context.Context, notSince, now time.Time, keep f
 			}
 			orgs[m.OrgID] = org
 		}
-		if !keep(m, org) {
-			continue
-		}
-		res, err := s.db.Exec(ctx, `UPDATE members SET last_digest_at = $1
-			WHERE id = $2 AND (last_digest_at IS NULL OR last_digest_at < $3)`, now, m.ID, notSince)
-		if err != nil {
-			return nil, err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
+		if keep(m, org) {
 			out = append(out, m)
 		}
 	}
 	return out, nil
+}
+
+// ClaimDigest marks m's digest sent at now inside tx, unless it was
+// sent since notSince; it reports whether the claim was this caller's,
+// so that two workers never send one member two digests.
+func ClaimDigest(ctx context.Context, tx *sqldb.DB, m Member, notSince, now time.Time) (bool, error) {
+	res, err := tx.Exec(ctx, `UPDATE members SET last_digest_at = $1
+		WHERE id = $2 AND (last_digest_at IS NULL OR last_digest_at < $3)`, now, m.ID, notSince)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // Hours are the member's working hours: their own, or the team's, in

@@ -135,6 +135,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 func (a *App) setUpEmail() error {
 	a.Emails.SetLogger(a.Logger)
 	a.Digests.SetBaseURL(a.Config.BaseURL)
+	a.Digests.SetLogger(a.Logger)
 	a.Emails.SetLinker(func(ctx context.Context, appID int64) (string, error) {
 		token, err := a.Interviews.NewLink(ctx, appID)
 		if err != nil {

@@ -193,15 +193,19 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 // Cancel deletes, in tx, the emails about ref that are still waiting to
 // be sent. It fails with ErrConflict if one has already gone, or is going.
 func (s *Service) Cancel(ctx context.Context, tx *sqldb.DB, ref string) error {
+	// Delete first, then look: a worker that took the email in between
+	// left it behind, and the caller's transaction rolls back.
+	if _, err := tx.Exec(ctx, `DELETE FROM emails WHERE ref = $1 AND status = 'queued'`, ref); err != nil {
+		return err
+	}
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE ref = $1 AND status <> 'queued'`, ref).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE ref = $1`, ref).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
 		return apperr.Conflict("it has already been sent")
 	}
-	_, err := tx.Exec(ctx, `DELETE FROM emails WHERE ref = $1 AND status = 'queued'`, ref)
-	return err
+	return nil
 }
 
 // Guard decides, just before an email goes out, whether it still should:

@@ -115,13 +115,22 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 	}
 	switch a.Status {
 	case Decided:
-		return a, nil
+		// Lock the row all the same, so that decisions on it take turns.
+		_, err := tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, s.now(), a.ID)
+		return a, err
 	case Submitted:
 	default:
 		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.Candidate.Name)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
+	res, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', updated_at = $1 WHERE id = $2 AND status = 'submitted'`, s.now(), a.ID)
+	if err != nil {
 		return a, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		// Another decision moved it a moment ago: it is decided, and
+		// counted once.
+		a.Status = Decided
+		return a, nil
 	}
 	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Submitted, Decided); err != nil {
 		return a, err
@@ -158,7 +167,10 @@ func (s *Service) Withdraw(ctx context.Context, a Application) (Application, err
 		return a, apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
 	}
 	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		res, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', updated_at = $1 WHERE id = $2 AND status IN ('invited', 'started')`, s.now(), a.ID)
+		// Nobody can answer a withdrawn candidate: their questions stop
+		// waiting in the inbox.
+		res, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', awaiting_reply_since = NULL, updated_at = $1
+			WHERE id = $2 AND status IN ('invited', 'started')`, s.now(), a.ID)
 		if err != nil {
 			return err
 		}

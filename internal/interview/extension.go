@@ -115,18 +115,32 @@ func (s *Service) DecideExtension(ctx context.Context, actor account.Member, ext
 		if err != nil {
 			return err
 		}
+		if approve && a.Status != Invited && a.Status != Started {
+			return apperr.Conflict("%s has %s, so there is no deadline left to move; decline the request", a.Candidate.Name, a.Status)
+		}
 		now := s.now()
 		e.DecidedBy, e.DecidedAt = actor.Name, &now
 		e.Status = ExtensionDeclined
 		if approve {
 			e.Status = ExtensionApproved
+		}
+		// Claim the request first: of two answers at once (a double
+		// click, two members), only one goes on.
+		res, err := tx.Exec(ctx, `UPDATE extensions SET status = $1, decided_by = $2, decided_by_name = $3, decided_at = $4
+			WHERE id = $5 AND status = 'pending'`, e.Status, actor.ID, actor.Name, now, e.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("this request was answered a moment ago")
+		}
+		if approve {
 			if a, err = s.moveDeadline(ctx, tx, a, e.Days, &e); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE extensions SET status = $1, decided_by = $2, decided_by_name = $3, decided_at = $4,
-			old_deadline = $5, new_deadline = $6 WHERE id = $7`, e.Status, actor.ID, actor.Name, now, e.OldDeadline, e.NewDeadline, e.ID); err != nil {
-			return err
+			if _, err := tx.Exec(ctx, `UPDATE extensions SET old_deadline = $1, new_deadline = $2 WHERE id = $3`, e.OldDeadline, e.NewDeadline, e.ID); err != nil {
+				return err
+			}
 		}
 		if err := s.extensionChanged(ctx, tx, &actor, a, e); err != nil {
 			return err

@@ -81,6 +81,6 @@ func (s *Service) Waiting(ctx context.Context, actor account.Member) (int, error
 		return 0, nil
 	}
 	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE org_id = $1 AND awaiting_reply_since IS NOT NULL`, actor.OrgID).Scan(&n)
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE org_id = $1 AND awaiting_reply_since IS NOT NULL AND status <> 'withdrawn'`, actor.OrgID).Scan(&n)
 	return n, err
 }

@@ -41,6 +41,15 @@ type Message struct {
 	Attachments []Attachment
 }
 
+// SentAt is when m reached the other side: when a message sent later
+// was due, or when it was written.
+func (m Message) SentAt() time.Time {
+	if m.VisibleAt != nil {
+		return *m.VisibleAt
+	}
+	return m.CreatedAt
+}
+
 // Scheduled reports whether m waits to be sent at now.
 func (m Message) Scheduled(now time.Time) bool { return m.VisibleAt != nil && m.VisibleAt.After(now) }
 
@@ -163,6 +172,14 @@ func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64)
 		if _, err := tx.Exec(ctx, `DELETE FROM messages WHERE id = $1`, m.ID); err != nil {
 			return err
 		}
+		// The candidate waits again for the answer that is not coming:
+		// since their first message after the team's last.
+		if _, err := tx.Exec(ctx, `UPDATE applications SET awaiting_reply_since = (
+				SELECT MIN(c.created_at) FROM messages c WHERE c.application_id = $1 AND c.member_id IS NULL
+					AND c.id > COALESCE((SELECT MAX(t.id) FROM messages t WHERE t.application_id = $1 AND t.member_id IS NOT NULL AND NOT t.internal), 0))
+			WHERE id = $1`, m.ApplicationID); err != nil {
+			return err
+		}
 		tx.AfterCommit(func() {
 			for _, a := range keys {
 				s.blobs.Delete(context.WithoutCancel(ctx), a.key)
@@ -193,8 +210,40 @@ func (s *Service) PostAsCandidateFiles(ctx context.Context, a interview.Applicat
 	if a.Status == interview.Withdrawn {
 		return Message{}, apperr.Conflict("you withdrew from this interview, so the team no longer receives messages here")
 	}
+	if err := s.withinLimits(ctx, a, len(files)); err != nil {
+		return Message{}, err
+	}
 	m := Message{ApplicationID: a.ID, AuthorName: a.Candidate.Name}
 	return m, s.insertFiles(ctx, a, &m, body, files)
+}
+
+// Limits on what one candidate may send, so that a link in the wrong
+// hands cannot fill the store or the team's inbox.
+const (
+	MaxCandidateMessagesPerHour = 20
+	MaxCandidateFiles           = 30 // per application
+)
+
+func (s *Service) withinLimits(ctx context.Context, a interview.Application, files int) error {
+	var recent, stored int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages WHERE application_id = $1 AND member_id IS NULL AND created_at > $2`,
+		a.ID, s.now().Add(-time.Hour)).Scan(&recent); err != nil {
+		return err
+	}
+	if recent >= MaxCandidateMessagesPerHour {
+		return apperr.New(apperr.ErrRateLimited, "you have sent %d messages in the last hour; the team will answer them, so please wait before writing again", recent)
+	}
+	if files == 0 {
+		return nil
+	}
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM message_attachments f JOIN messages m ON m.id = f.message_id
+		WHERE m.application_id = $1 AND m.member_id IS NULL`, a.ID).Scan(&stored); err != nil {
+		return err
+	}
+	if stored+files > MaxCandidateFiles {
+		return apperr.Invalid("files", "you have sent %d files already; the most is %d. Write to the team if they need more", stored, MaxCandidateFiles)
+	}
+	return nil
 }
 
 // PostInTx adds a team member's message to the candidate to an

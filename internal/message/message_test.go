@@ -3,6 +3,7 @@ package message_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -199,6 +200,18 @@ func TestMessagesRefuseBadInput(t *testing.T) {
 		if _, err := w.Messages.PostAsCandidate(ctx, w.ada, body); !errors.Is(err, apperr.ErrInvalid) {
 			t.Errorf("%s: %v, want invalid", name, err)
 		}
+	}
+	for i := range message.MaxCandidateMessagesPerHour {
+		if _, err := w.Messages.PostAsCandidate(ctx, w.grace, fmt.Sprintf("message %d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Messages.PostAsCandidate(ctx, w.grace, "one too many"); !errors.Is(err, apperr.ErrRateLimited) {
+		t.Errorf("message %d within the hour: %v, want rate limited", message.MaxCandidateMessagesPerHour+1, err)
+	}
+	w.clock = w.clock.Add(61 * time.Minute)
+	if _, err := w.Messages.PostAsCandidate(ctx, w.grace, "an hour later"); err != nil {
+		t.Errorf("an hour later: %v", err)
 	}
 	if _, err := w.Messages.Post(ctx, w.other, w.ada.ID, "hi", false); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("another organisation writing: %v, want not found", err)

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -38,11 +39,15 @@ type Digests struct {
 	db   *sqldb.DB
 	base string // the installation's URL, for links to the inbox
 	now  func() time.Time
+	log  *slog.Logger
 }
+
+// SetLogger sets where failed digests are logged.
+func (d *Digests) SetLogger(l *slog.Logger) { d.log = l }
 
 // NewDigests returns the digest sender over the services n uses.
 func newDigests(n *notifier, db *sqldb.DB) *Digests {
-	return &Digests{n: n, db: db, now: time.Now}
+	return &Digests{n: n, db: db, now: time.Now, log: slog.New(slog.DiscardHandler)}
 }
 
 // SetBaseURL sets the address links in digests start with.
@@ -70,18 +75,25 @@ func (d *Digests) EnsureTicking(ctx context.Context) error {
 	})
 }
 
+// tick sends the digests due and queues the next tick, whatever
+// happened: a failure must not stop tomorrow's digests.
 func (d *Digests) tick(ctx context.Context, _ queue.Task) error {
-	if err := d.Send(ctx); err != nil {
+	_, err := queue.Enqueue(ctx, d.db, tickKind, struct{}{}, queue.Delay(tickEvery))
+	if err != nil {
 		return err
 	}
-	_, err := queue.Enqueue(ctx, d.db, tickKind, struct{}{}, queue.Delay(tickEvery))
-	return err
+	if err := d.Send(ctx); err != nil {
+		d.log.Error("daily digests", slog.String("error", err.Error()))
+	}
+	return nil
 }
 
-// Send sends the digests due now.
+// Send sends the digests due now. A member whose digest fails is
+// skipped, not the members after them; the first error is returned.
 func (d *Digests) Send(ctx context.Context) error {
 	now := d.now()
-	due, err := d.n.accounts.DigestDue(ctx, now.Add(-20*time.Hour), now, func(m account.Member, org account.Org) bool {
+	notSince := now.Add(-20 * time.Hour)
+	due, err := d.n.accounts.DigestDue(ctx, notSince, func(m account.Member, org account.Org) bool {
 		h := m.Hours(org)
 		local := now.In(h.Location())
 		return h.Days[local.Weekday()] && local.Hour() >= digestHour && local.Hour() < digestHour+4
@@ -89,15 +101,16 @@ func (d *Digests) Send(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	var first error
 	for _, m := range due {
-		if err := d.sendOne(ctx, m, now); err != nil {
-			return err
+		if err := d.sendOne(ctx, m, now, notSince); err != nil && first == nil {
+			first = fmt.Errorf("digest for member %d: %w", m.ID, err)
 		}
 	}
-	return nil
+	return first
 }
 
-func (d *Digests) sendOne(ctx context.Context, m account.Member, now time.Time) error {
+func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince time.Time) error {
 	org, err := d.n.accounts.Org(ctx, m.OrgID)
 	if err != nil {
 		return err
@@ -163,7 +176,11 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now time.Time) 
 		sections = append(sections, fmt.Sprintf("Waiting more than three days for a review and a decision:\n%s", strings.Join(lines, "\n")))
 	}
 	if len(sections) == 0 {
-		return nil // nothing to say today
+		// Nothing to say today; still today's digest.
+		return d.db.Transact(ctx, func(tx *sqldb.DB) error {
+			_, err := account.ClaimDigest(ctx, tx, m, notSince, now)
+			return err
+		})
 	}
 	c := email.Content{
 		OrgName:    org.Name,
@@ -175,6 +192,9 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now time.Time) 
 		After:      []string{"This digest comes once a day, in your morning, instead of an email for every event."},
 	}
 	return d.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if mine, err := account.ClaimDigest(ctx, tx, m, notSince, now); err != nil || !mine {
+			return err
+		}
 		_, err := d.n.emails.Queue(ctx, tx, email.Draft{OrgID: m.OrgID, Kind: KindDigest,
 			To: mail.Address{Name: m.Name, Email: m.Email}, Content: c})
 		return err

@@ -191,6 +191,9 @@ func (n *notifier) extension(ctx context.Context, tx *sqldb.DB, actor *account.M
 	if e.Days == 1 {
 		days = "one more day"
 	}
+	if a.Status == interview.Withdrawn {
+		return nil // nothing more is written to a candidate who withdrew
+	}
 	if actor == nil {
 		_, err := n.messages.PostAsCandidateInTx(ctx, tx, a, fmt.Sprintf("I am asking for %s to finish the interview.\n\nReason: %s", days, e.Reason))
 		return err

@@ -8,11 +8,14 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -173,11 +176,14 @@ func TestSendLater(t *testing.T) {
 	if _, err := svc.Messages.Schedule(ctx, owner, a.ID, "too far", clock.Add(100*24*time.Hour)); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("100 days ahead: %v", err)
 	}
+	if _, err := svc.Messages.PostAsCandidate(ctx, a, "Is the role remote?"); err != nil {
+		t.Fatal(err)
+	}
 	m, err := svc.Messages.Schedule(ctx, owner, a.ID, "Good morning, Ada!", clock.Add(2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if thread, _ := svc.Messages.CandidateThread(ctx, a); len(thread) != 0 {
+	if thread, _ := svc.Messages.CandidateThread(ctx, a); len(thread) != 1 {
 		t.Errorf("the candidate reads a message scheduled for later: %+v", thread)
 	}
 	if n, _ := svc.Messages.Unread(ctx, a); n != 0 {
@@ -193,6 +199,9 @@ func TestSendLater(t *testing.T) {
 	if _, err := svc.Messages.Cancel(ctx, owner, m.ID); err != nil {
 		t.Fatal(err)
 	}
+	if inbox, _ := svc.Messages.Inbox(ctx, owner); len(inbox) != 1 || inbox[0].WaitingSince == nil {
+		t.Errorf("after the reply was cancelled, Ada's question should wait again: %+v", inbox)
+	}
 	var n int
 	db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE ref = $1`, "message:"+itoa(m.ID)).Scan(&n)
 	if n != 0 {
@@ -206,7 +215,7 @@ func TestSendLater(t *testing.T) {
 	// can no longer be cancelled.
 	m2, _ := svc.Messages.Schedule(ctx, owner, a.ID, "See you soon.", clock.Add(time.Hour))
 	clock = clock.Add(61 * time.Minute)
-	if thread, _ := svc.Messages.CandidateThread(ctx, a); len(thread) != 1 || thread[0].ID != m2.ID {
+	if thread, _ := svc.Messages.CandidateThread(ctx, a); len(thread) != 2 || thread[1].ID != m2.ID {
 		t.Errorf("after its time: %+v", thread)
 	}
 	if _, err := svc.Messages.Cancel(ctx, owner, m2.ID); !errors.Is(err, apperr.ErrConflict) {
@@ -367,5 +376,56 @@ func TestDailyDigest(t *testing.T) {
 		if !strings.Contains(d, want) {
 			t.Errorf("the digest lacks %q:\n%s", want, d)
 		}
+	}
+}
+
+// TestAnswersAtOnce: eight approvals of one request at the same moment
+// (a double click, two members) move the deadline once and tell the
+// candidate once; eight identical decisions send one message.
+func TestAnswersAtOnce(t *testing.T) {
+	ctx := context.Background()
+	svc := domaintest.New(t, sqldbtest.Open(t))
+	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
+	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
+	res, _ := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
+	ada, grace := res.Invitations[0].Application, res.Invitations[1]
+	e, err := svc.Interviews.RequestExtension(ctx, ada, 3, "A wedding.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var ok atomic.Int32
+	for range 8 {
+		wg.Go(func() {
+			if _, err := svc.Interviews.DecideExtension(ctx, owner, e.ID, true); err == nil {
+				ok.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	a, _ := svc.Interviews.Application(ctx, owner, ada.ID)
+	if ok.Load() != 1 || !a.DeadlineAt.Equal(ada.DeadlineAt.Add(72*time.Hour)) {
+		t.Errorf("%d approvals went through; deadline moved by %s", ok.Load(), a.DeadlineAt.Sub(ada.DeadlineAt))
+	}
+
+	g, _ := svc.Interviews.ByToken(ctx, grace.Token)
+	if _, err := svc.Interviews.Submit(ctx, g); err != nil {
+		t.Fatal(err)
+	}
+	for range 8 {
+		wg.Go(func() {
+			svc.Decisions.Decide(ctx, owner, []int64{g.ID}, decision.Input{Outcome: decision.Reject, Template: "Thank you, {{.Candidate.FirstName}}."})
+		})
+	}
+	wg.Wait()
+	thread, _ := svc.Messages.Thread(ctx, owner, g.ID)
+	counts, _ := svc.Interviews.CountsForJob(ctx, owner, job.ID)
+	if len(thread) != 1 || counts[interview.Decided] != 1 || counts[interview.Submitted] != 0 {
+		t.Errorf("eight identical decisions: %d messages, counts %v", len(thread), counts)
 	}
 }
