@@ -57,13 +57,43 @@ func newClient(allowPrivate bool, timeout time.Duration) *client {
 // public reports whether a is an address on the public internet.
 func public(a netip.Addr) bool {
 	a = a.Unmap()
-	return a.IsValid() && !a.IsLoopback() && !a.IsPrivate() && !a.IsLinkLocalUnicast() && !a.IsLinkLocalMulticast() &&
-		!a.IsInterfaceLocalMulticast() && !a.IsMulticast() && !a.IsUnspecified() && !cgnat.Contains(a)
+	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() ||
+		a.IsInterfaceLocalMulticast() || a.IsMulticast() || a.IsUnspecified() {
+		return false
+	}
+	for _, p := range special {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	// NAT64 (RFC 6052, RFC 8215) carries an IPv4 address in its last 32
+	// bits; a gateway would reach it, so it must be public too.
+	if a.Is6() && (nat64.Contains(a) || nat64Local.Contains(a)) {
+		b := a.As16()
+		return public(netip.AddrFrom4([4]byte{b[12], b[13], b[14], b[15]}))
+	}
+	return true
 }
 
-// cgnat is the shared address space of carrier-grade NAT (RFC 6598),
-// private in practice though not in netip's sense.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+// special are ranges that are not the public internet though netip does
+// not call them private: shared (carrier-grade NAT), "this network",
+// protocol assignments, benchmarking, reserved, and documentation.
+var special = []netip.Prefix{
+	netip.MustParsePrefix("100.64.0.0/10"),
+	netip.MustParsePrefix("0.0.0.0/8"),
+	netip.MustParsePrefix("192.0.0.0/24"),
+	netip.MustParsePrefix("192.0.2.0/24"),
+	netip.MustParsePrefix("198.18.0.0/15"),
+	netip.MustParsePrefix("198.51.100.0/24"),
+	netip.MustParsePrefix("203.0.113.0/24"),
+	netip.MustParsePrefix("240.0.0.0/4"),
+	netip.MustParsePrefix("2001:db8::/32"),
+}
+
+var (
+	nat64      = netip.MustParsePrefix("64:ff9b::/96")
+	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+)
 
 func (c *client) do(ctx context.Context, req *http.Request) (*http.Response, error) {
 	return c.http.Do(req.WithContext(ctx))

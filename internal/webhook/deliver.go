@@ -254,8 +254,9 @@ func (s *Service) Redeliver(ctx context.Context, actor account.Member, deliveryI
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var url string
 		var disabled *time.Time
-		err := tx.QueryRow(ctx, `SELECT e.url, e.disabled_at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-			WHERE d.id = $1 AND d.org_id = $2`, deliveryID, actor.OrgID).Scan(&url, &disabled)
+		var status Status
+		err := tx.QueryRow(ctx, `SELECT e.url, e.disabled_at, d.status FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+			WHERE d.id = $1 AND d.org_id = $2`, deliveryID, actor.OrgID).Scan(&url, &disabled, &status)
 		if errors.Is(err, sqldb.ErrNotFound) {
 			return apperr.NotFound("delivery")
 		}
@@ -265,9 +266,16 @@ func (s *Service) Redeliver(ctx context.Context, actor account.Member, deliveryI
 		if disabled != nil {
 			return apperr.Conflict("the endpoint is disabled; enable it first")
 		}
+		if status == Pending {
+			return apperr.Conflict("this delivery is still being tried; wait for it to succeed or fail")
+		}
 		now := s.now()
-		if _, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'pending', created_at = $1, updated_at = $1 WHERE id = $2`, now, deliveryID); err != nil {
+		res, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET status = 'pending', created_at = $1, updated_at = $1 WHERE id = $2 AND status <> 'pending'`, now, deliveryID)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("this delivery is still being tried; wait for it to succeed or fail")
 		}
 		if err := s.enqueue(ctx, tx, deliveryID); err != nil {
 			return err

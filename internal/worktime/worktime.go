@@ -62,8 +62,7 @@ func (h Hours) Check() error {
 }
 
 // window is the working window of the local day that date falls on.
-func (h Hours) window(date time.Time) (start, end time.Time, ok bool) {
-	loc := h.Location()
+func (h Hours) window(date time.Time, loc *time.Location) (start, end time.Time, ok bool) {
 	y, m, d := date.In(loc).Date()
 	if !h.Days[time.Date(y, m, d, 12, 0, 0, 0, loc).Weekday()] {
 		return time.Time{}, time.Time{}, false
@@ -79,7 +78,7 @@ func (h Hours) Next(t time.Time) time.Time {
 	loc := h.Location()
 	y, m, d := t.In(loc).Date()
 	for i := 0; i < 8; i++ {
-		start, end, ok := h.window(time.Date(y, m, d+i, 12, 0, 0, 0, loc))
+		start, end, ok := h.window(time.Date(y, m, d+i, 12, 0, 0, 0, loc), loc)
 		if !ok || !t.Before(end) {
 			continue
 		}
@@ -104,7 +103,7 @@ func (h Hours) Between(a, b time.Time) time.Duration {
 	var total time.Duration
 	for i := 0; ; i++ {
 		noon := time.Date(y, m, d+i, 12, 0, 0, 0, loc)
-		start, end, ok := h.window(noon)
+		start, end, ok := h.window(noon, loc)
 		if ok {
 			from, to := maxTime(start, a), minTime(end, b)
 			if to.After(from) {
