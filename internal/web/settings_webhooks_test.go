@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -40,11 +41,17 @@ func TestWebhookPages(t *testing.T) {
 	if got := teamText(doc, "table.deliveries tbody tr"); !strings.Contains(got, "message.received") || !strings.Contains(got, "pending") {
 		t.Errorf("the log reads %q", got)
 	}
-	action, _ := doc.Find("table.deliveries form").Attr("action")
-	resp, body = team.post(action, url.Values{})
-	doc = teamMust(t, "send again", resp, body, http.StatusOK)
-	if !strings.Contains(teamText(doc, ".flash"), "being sent again") {
-		t.Errorf("flash %q", teamText(doc, ".flash"))
+	// A delivery still being tried cannot be sent again on top.
+	if doc.Find("table.deliveries form").Length() != 0 {
+		t.Error("a pending delivery offers to be sent again")
+	}
+	id := regexp.MustCompile(`whd_(\d+)`).FindStringSubmatch(teamText(doc, "table.deliveries"))
+	if len(id) != 2 {
+		t.Fatalf("no delivery id in %q", teamText(doc, "table.deliveries"))
+	}
+	resp, body = team.post(endpoint+"/deliveries/"+id[1]+"/redeliver", url.Values{})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "still being tried") {
+		t.Errorf("sending a pending delivery again: %d", resp.StatusCode)
 	}
 	resp, body = team.get("/settings/webhooks")
 	doc = teamMust(t, "the list", resp, body, http.StatusOK)
