@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -258,14 +257,7 @@ func parseCodeTaskForm(form url.Values) (codeTaskPage, error) {
 			return d, apperr.Invalid(key, "the form field %q is not one this page sends", key)
 		}
 	}
-	rows := make([]int, 0, len(cases))
-	for n := range cases {
-		rows = append(rows, n)
-	}
-	sort.Ints(rows)
-	for _, n := range rows {
-		d.Cases = append(d.Cases, *cases[n])
-	}
+	d.Cases = inRowOrder(cases)
 	return d, nil
 }
 

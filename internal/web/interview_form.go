@@ -2,7 +2,9 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,21 +104,9 @@ func parseInterviewForm(form url.Values) (interviewForm, error) {
 			return f, err
 		}
 	}
-	rows := make([]int, 0, len(steps))
-	for n := range steps {
-		rows = append(rows, n)
-	}
-	sort.Ints(rows)
-	for _, n := range rows {
+	for _, n := range slices.Sorted(maps.Keys(steps)) {
 		st := steps[n]
-		js := make([]int, 0, len(options[n]))
-		for j := range options[n] {
-			js = append(js, j)
-		}
-		sort.Ints(js)
-		for _, j := range js {
-			st.Options = append(st.Options, *options[n][j])
-		}
+		st.Options = inRowOrder(options[n])
 		f.Steps = append(f.Steps, *st)
 	}
 	sort.SliceStable(f.Steps, func(a, b int) bool { return position(f.Steps[a]) < position(f.Steps[b]) })
@@ -364,4 +354,14 @@ func (f *interviewForm) prepare() {
 		}
 		st.Options = kept
 	}
+}
+
+// inRowOrder is the rows of a form, numbered by their fields' names, in
+// the order of their numbers.
+func inRowOrder[T any](rows map[int]*T) []T {
+	var out []T
+	for _, n := range slices.Sorted(maps.Keys(rows)) {
+		out = append(out, *rows[n])
+	}
+	return out
 }
