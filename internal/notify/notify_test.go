@@ -16,10 +16,12 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/worktime"
 )
@@ -32,28 +34,56 @@ func TestMain(m *testing.M) {
 
 func ptr[T any](v T) *T { return &v }
 
+// world is an organisation (team zone Europe/Berlin) with its owner and
+// a one-step interview, over its own database.
+type world struct {
+	domain.Services
+	db    *sqldb.DB
+	owner account.Member
+	job   opening.Job
+	iv    opening.Interview
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	ctx := context.Background()
+	w := &world{db: sqldbtest.Open(t)}
+	w.Services = domaintest.New(t, w.db)
+	var err error
+	if _, w.owner, err = w.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia Owner", Email: "o@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if w.job, err = w.Openings.CreateJob(ctx, w.owner, opening.JobInput{Title: ptr("Engineer")}); err != nil {
+		t.Fatal(err)
+	}
+	if w.iv, err = w.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &w.job.ID, Title: ptr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}}); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// invite invites Ada Lovelace and Grace Hopper.
+func (w *world) invite(t *testing.T) (ada, grace interview.Invitation) {
+	t.Helper()
+	res, err := w.Interviews.Invite(context.Background(), w.owner, w.iv.ID,
+		[]interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Invitations[0], res.Invitations[1]
+}
+
 // TestExtensions: a request for more time reaches the team's inbox as the
 // candidate's message; approving moves the deadline and tells the
 // candidate (a message, and an email queued); declining keeps it; the
 // team can grant time up front.
 func TestExtensions(t *testing.T) {
 	ctx := context.Background()
-	svc := domaintest.New(t, sqldbtest.Open(t))
-	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
-	iv, err := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ada, grace := res.Invitations[0].Application, res.Invitations[1].Application
+	w := newWorld(t)
+	svc, owner := w.Services, w.owner
+	adaInv, graceInv := w.invite(t)
+	ada, grace := adaInv.Application, graceInv.Application
 	deadline := ada.DeadlineAt
 
 	for name, tc := range map[string]struct {
@@ -122,14 +152,14 @@ func TestExtensions(t *testing.T) {
 		t.Errorf("granted: %v", g.DeadlineAt)
 	}
 	all, _ := svc.Interviews.Extensions(ctx, grace.ID)
-	if len(all) != 1 || all[0].Status != interview.ExtensionGranted || all[0].DecidedBy != "Olivia" {
+	if len(all) != 1 || all[0].Status != interview.ExtensionGranted || all[0].DecidedBy != "Olivia Owner" {
 		t.Errorf("Grace's extensions %+v", all)
 	}
-	g2, _ := svc.Interviews.ByToken(ctx, res.Invitations[1].Token)
+	g2, _ := svc.Interviews.ByToken(ctx, graceInv.Token)
 	if _, err := svc.Interviews.Submit(ctx, g2); err != nil {
 		t.Fatal(err)
 	}
-	g2, _ = svc.Interviews.ByToken(ctx, res.Invitations[1].Token)
+	g2, _ = svc.Interviews.ByToken(ctx, graceInv.Token)
 	if _, err := svc.Interviews.RequestExtension(ctx, g2, 1, "late"); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("a request after submitting: %v", err)
 	}
@@ -153,22 +183,12 @@ func berlin(t *testing.T) *time.Location {
 // sent.
 func TestSendLater(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
-	svc := domaintest.New(t, db)
+	w := newWorld(t)
+	svc, db, owner := w.Services, w.db, w.owner
 	clock := time.Now()
 	svc.Messages.SetClock(func() time.Time { return clock })
-	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
-	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
-	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := res.Invitations[0].Application
+	adaInv, _ := w.invite(t)
+	a := adaInv.Application
 
 	if _, err := svc.Messages.Schedule(ctx, owner, a.ID, "too late", clock.Add(-time.Minute)); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("a time in the past: %v", err)
@@ -229,9 +249,9 @@ func TestSendLater(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE applications SET status = 'withdrawn' WHERE id = $1`, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	w := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(3 * time.Hour) }})
-	svc.Emails.RegisterTasks(w)
-	if err := w.RunUntilIdle(ctx); err != nil {
+	worker := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(3 * time.Hour) }})
+	svc.Emails.RegisterTasks(worker)
+	if err := worker.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
 	es, _ := svc.Emails.List(ctx, owner)
@@ -252,20 +272,9 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // them.
 func TestReminders(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
-	svc := domaintest.New(t, db)
-	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
-	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
-	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ada, grace := res.Invitations[0], res.Invitations[1]
+	w := newWorld(t)
+	svc, db, owner := w.Services, w.db, w.owner
+	ada, grace := w.invite(t)
 	count := func(kind, status string) int {
 		var n int
 		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE kind = $1 AND status = $2`, kind, status).Scan(&n); err != nil {
@@ -287,9 +296,9 @@ func TestReminders(t *testing.T) {
 	if n := count("reminder", "queued"); n != 6 {
 		t.Fatalf("%d reminders queued after the extension, want 6", n)
 	}
-	w := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(11 * 24 * time.Hour) }})
-	svc.Emails.RegisterTasks(w)
-	if err := w.RunUntilIdle(ctx); err != nil {
+	worker := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(11 * 24 * time.Hour) }})
+	svc.Emails.RegisterTasks(worker)
+	if err := worker.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var submitted, moved int
@@ -321,12 +330,8 @@ func morningZone(now time.Time) string {
 // two the same day; none for a member with nothing to read.
 func TestDailyDigest(t *testing.T) {
 	ctx := context.Background()
-	db := sqldbtest.Open(t)
-	svc := domaintest.New(t, db)
-	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia Owner", Email: "o@acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newWorld(t)
+	svc, owner := w.Services, w.owner
 	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
 	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
 		t.Fatal(err)
@@ -334,18 +339,12 @@ func TestDailyDigest(t *testing.T) {
 	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
 		t.Fatal(err)
 	}
-	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
-	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
-	res, err := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, _ := svc.Interviews.ByToken(ctx, res.Invitations[0].Token)
+	adaInv, graceInv := w.invite(t)
+	a, _ := svc.Interviews.ByToken(ctx, adaInv.Token)
 	if _, err := svc.Interviews.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	g, _ := svc.Interviews.ByToken(ctx, res.Invitations[1].Token)
+	g, _ := svc.Interviews.ByToken(ctx, graceInv.Token)
 	if _, err := svc.Messages.PostAsCandidate(ctx, g, "Is the role remote?"); err != nil {
 		t.Fatal(err)
 	}
@@ -384,16 +383,10 @@ func TestDailyDigest(t *testing.T) {
 // candidate once; eight identical decisions send one message.
 func TestAnswersAtOnce(t *testing.T) {
 	ctx := context.Background()
-	svc := domaintest.New(t, sqldbtest.Open(t))
-	_, owner, err := svc.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	job, _ := svc.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
-	iv, _ := svc.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}})
-	res, _ := svc.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
-	ada, grace := res.Invitations[0].Application, res.Invitations[1]
+	w := newWorld(t)
+	svc, owner, job := w.Services, w.owner, w.job
+	adaInv, grace := w.invite(t)
+	ada := adaInv.Application
 	e, err := svc.Interviews.RequestExtension(ctx, ada, 3, "A wedding.")
 	if err != nil {
 		t.Fatal(err)
