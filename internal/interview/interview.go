@@ -88,6 +88,15 @@ type Application struct {
 	UpdatedAt   time.Time
 }
 
+// Zone is the time zone to write to the candidate in: theirs once their
+// browser has told it, the team's (teamZone) until then.
+func (a Application) Zone(teamZone string) string {
+	if a.TimeZone != "" {
+		return a.TimeZone
+	}
+	return teamZone
+}
+
 // Open reports whether the candidate may still change answers at now.
 func (a Application) Open(now time.Time) bool {
 	return (a.Status == Invited || a.Status == Started) && a.RevokedAt == nil && now.Before(a.DeadlineAt.Add(AnswerGrace))

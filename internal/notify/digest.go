@@ -12,7 +12,6 @@ import (
 	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
-	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 // KindDigest is a team member's daily summary.
@@ -115,11 +114,7 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 	if err != nil {
 		return err
 	}
-	zone := m.TimeZone
-	if zone == "" {
-		zone = org.TimeZone
-	}
-	loc := worktime.Hours{Zone: zone}.Location()
+	loc := m.Hours(org).Location()
 	var sections []string
 
 	submitted, err := d.n.interviews.SubmittedSince(ctx, m, now.Add(-24*time.Hour), digestList+1)

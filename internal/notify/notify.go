@@ -114,7 +114,7 @@ func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}); err != nil {
 		return err
 	}
-	return n.remind(ctx, tx, a)
+	return n.remind(ctx, tx, a, org, job)
 }
 
 // message tells the candidate that the team wrote to them, quoting it.
@@ -202,10 +202,7 @@ func (n *notifier) extension(ctx context.Context, tx *sqldb.DB, actor *account.M
 	if err != nil {
 		return err
 	}
-	zone := a.TimeZone
-	if zone == "" {
-		zone = org.TimeZone
-	}
+	zone := a.Zone(org.TimeZone)
 	var body string
 	switch e.Status {
 	case interview.ExtensionApproved:
@@ -224,7 +221,11 @@ func (n *notifier) extension(ctx context.Context, tx *sqldb.DB, actor *account.M
 		return err
 	}
 	if e.Status == interview.ExtensionApproved || e.Status == interview.ExtensionGranted {
-		return n.remind(ctx, tx, a)
+		job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
+		if err != nil {
+			return err
+		}
+		return n.remind(ctx, tx, a, org, job)
 	}
 	return nil
 }

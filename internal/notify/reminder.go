@@ -7,9 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/worktime"
 )
@@ -50,19 +52,8 @@ func reminderRef(appID int64, deadline time.Time) string {
 }
 
 // remind queues the reminders of a's deadline.
-func (n *notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
-	org, err := n.accounts.Org(ctx, a.OrgID)
-	if err != nil {
-		return err
-	}
-	job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
-	if err != nil {
-		return err
-	}
-	zone := a.TimeZone
-	if zone == "" {
-		zone = org.TimeZone
-	}
+func (n *notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Application, org account.Org, job opening.Job) error {
+	zone := a.Zone(org.TimeZone)
 	now := time.Now()
 	for _, at := range reminderTimes(a.DeadlineAt, now, worktime.Waking(zone)) {
 		left := a.DeadlineAt.Sub(at)

@@ -92,13 +92,13 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 // candidateHours are the hours a candidate may be written to: 09:00 to
 // 20:00 in their zone, or in the team's while theirs is not known.
 func (s *Server) candidateHours(ctx context.Context, a interview.Application) worktime.Hours {
-	zone := a.TimeZone
-	if zone == "" {
+	teamZone := ""
+	if a.TimeZone == "" {
 		if org, err := s.Accounts.Org(ctx, a.OrgID); err == nil {
-			zone = org.TimeZone
+			teamZone = org.TimeZone
 		}
 	}
-	return worktime.Waking(zone)
+	return worktime.Waking(a.Zone(teamZone))
 }
 
 // cancelMessage is POST /messages/{id}/cancel: a message scheduled for
