@@ -24,12 +24,12 @@ type inboxPage struct {
 func (p inboxPage) Overdue(t message.Thread) bool  { return t.Overdue(p.Now, p.Hours) }
 func (p inboxPage) Waited(t message.Thread) string { return waited(t.Waiting(p.Now, p.Hours)) }
 
-// waited says a wait in working time: "under a minute",
-// "40 min", "5 h".
+// waited says a wait in working time: "new" (the team has not been at
+// work since, or not for a minute), "40 min", "5 h".
 func waited(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return "under a minute"
+		return "new"
 	case d < time.Hour:
 		return fmt.Sprintf("%d min", int(d/time.Minute))
 	default:

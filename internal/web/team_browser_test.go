@@ -42,6 +42,15 @@ func TestTeamPagesInBrowser(t *testing.T) {
 	if _, err := ts.Svc.Interviews.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
+	// Grace asks a question; a webhook endpoint waits for deliveries.
+	g, err := ts.Svc.Interviews.ByToken(ctx, links[1][len(ts.URL)+len("/c/"):])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Svc.Messages.PostAsCandidate(ctx, g, "Could I have two more days? I am moving house this week."); err != nil {
+		t.Fatal(err)
+	}
+	owner.post("/settings/webhooks", url.Values{"url": {"https://ats.example.com/anyhour"}, "events": {"application.submitted", "message.received"}})
 	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")
 	rita.post(fmt.Sprintf("/applications/%d/review", a.ID), url.Values{"recommendation": {"yes"}, "note": {"Thoughtful answer."},
 		fmt.Sprintf("rating.%d", iv.Steps[0].ID): {"4"}, fmt.Sprintf("rating.%d", iv.Steps[1].ID): {"5"}})
@@ -64,6 +73,11 @@ func TestTeamPagesInBrowser(t *testing.T) {
 				if vs := p.Violations(); len(vs) > 0 {
 					t.Errorf("%s: %d accessibility violation(s):\n%s", name, len(vs), browsertest.FormatViolations(vs))
 				}
+				var fits bool
+				p.Eval(`document.documentElement.scrollWidth <= innerWidth`, &fits)
+				if !fits {
+					t.Errorf("%s scrolls sideways at %d px", name, size.w)
+				}
 				p.Screenshot("team-" + name + "-" + size.name)
 			}
 			shot("dashboard")
@@ -85,6 +99,18 @@ func TestTeamPagesInBrowser(t *testing.T) {
 			shot("settings")
 			p.Navigate(ts.URL + "/audit")
 			shot("audit")
+			p.Navigate(ts.URL + "/inbox")
+			shot("inbox")
+			p.Navigate(ts.URL + "/waiting?days=0")
+			shot("waiting")
+			p.Navigate(fmt.Sprintf("%s/decide?app=%d&outcome=hold", ts.URL, a.ID))
+			shot("decide")
+			p.Navigate(ts.URL + "/settings/emails")
+			shot("emails")
+			p.Navigate(ts.URL + "/settings/webhooks")
+			shot("webhooks")
+			p.Navigate(ts.URL + "/settings/webhooks/1")
+			shot("webhook")
 		})
 	}
 }
