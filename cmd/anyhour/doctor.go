@@ -41,7 +41,7 @@ func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.L
 	} else {
 		say(true, "video", "ffmpeg at "+t.FFmpeg)
 	}
-	box, err := sandbox.New(sandbox.Options{})
+	box, err := sandbox.New(sandbox.Options{UID: sandboxUID()})
 	if err != nil {
 		say(false, "sandbox", err.Error())
 		return fmt.Errorf("%d problems: coding tasks cannot be graded here", problems+len(helloPrograms))

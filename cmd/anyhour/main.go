@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 const usage = `anyhour — asynchronous interviews, at any hour.
@@ -35,6 +36,13 @@ through an ANYHOUR_* environment variable; flags win.
 
 func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Before anything starts a program: a descriptor inherited without
+	// close-on-exec would reach every box (sandbox.SealInherited).
+	if n, err := sandbox.SealInherited(); err != nil {
+		logger.Warn("cannot check inherited descriptors", slog.Any("error", err))
+	} else if n > 0 {
+		logger.Info("closed inherited descriptors to child programs", slog.Int("count", n))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
@@ -88,6 +96,7 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	fs.Var(secret{&c.BlobURL}, "blob-url", "where files and recordings are kept: file:///a/dir or s3://bucket/prefix?endpoint=URL&region=R, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (ANYHOUR_BLOB_URL; default DATA_DIR/blobs)")
 	private, _ := strconv.ParseBool(env("ANYHOUR_WEBHOOKS_TO_PRIVATE", "false"))
 	fs.BoolVar(&c.WebhooksToPrivate, "webhooks-to-private", private, "let webhooks go to loopback and private addresses, refused by default (ANYHOUR_WEBHOOKS_TO_PRIVATE)")
+	fs.IntVar(&c.SandboxUID, "sandbox-uid", sandboxUID(), "host user id the sandbox runs candidates' code as when anyhour runs as root, and this plus one for the tests that judge it; both must belong to nobody else (ANYHOUR_SANDBOX_UID; default 2000000000)")
 	c.SMTPURL = env("ANYHOUR_SMTP_URL", "")
 	fs.Var(secret{&c.SMTPURL}, "smtp-url", "SMTP server for email: smtp://user:pass@host:587?from=hiring@example.com (STARTTLS required, except on loopback; tls=none turns it off) or smtps://…:465; without it emails are kept and shown to admins (ANYHOUR_SMTP_URL)")
 	return c
@@ -113,6 +122,12 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, cfg *app.Config, args [
 		return nil, err
 	}
 	return app.Open(ctx, *cfg, logger)
+}
+
+// sandboxUID is ANYHOUR_SANDBOX_UID, or 0 for the sandbox's default.
+func sandboxUID() int {
+	n, _ := strconv.Atoi(env("ANYHOUR_SANDBOX_UID", "0"))
+	return n
 }
 
 func env(key, def string) string {

@@ -46,6 +46,10 @@ type Config struct {
 	// WebhooksToPrivate (ANYHOUR_WEBHOOKS_TO_PRIVATE) lets webhooks go to
 	// loopback and private addresses, refused by default.
 	WebhooksToPrivate bool
+	// SandboxUID (ANYHOUR_SANDBOX_UID) is the host user id boxes run as
+	// when the server is root, and SandboxUID+1 the tests' boxes; 0 means
+	// sandbox.DefaultUID.
+	SandboxUID int
 }
 
 // Defaults fills the zero fields of c.

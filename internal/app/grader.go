@@ -8,23 +8,31 @@ import (
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
-// newGrader sets up the sandbox and the grader, once per process: both
-// are safe for concurrent use, and preparing the Go toolchain's cache
-// takes a while.
-var newGrader = sync.OnceValues(func() (*grading.Grader, error) {
-	box, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return grading.New(box, grading.Options{})
-})
+var (
+	graderOnce sync.Once
+	grader     *grading.Grader
+	graderErr  error
+)
+
+// newGrader sets up the sandbox and the grader, once per process (the
+// first caller's options win): both are safe for concurrent use, and
+// preparing the Go toolchain's cache takes a while.
+func newGrader(opts sandbox.Options) (*grading.Grader, error) {
+	graderOnce.Do(func() {
+		var box *sandbox.Box
+		if box, graderErr = sandbox.New(opts); graderErr == nil {
+			grader, graderErr = grading.New(box, grading.Options{})
+		}
+	})
+	return grader, graderErr
+}
 
 // startGrader gives the coding service its grader in the background, so
 // that the server need not wait for it. Until it is ready, or if this
 // machine cannot sandbox code, runs and gradings say why.
 func (a *App) startGrader() {
 	go func() {
-		g, err := newGrader()
+		g, err := newGrader(sandbox.Options{UID: a.Config.SandboxUID})
 		switch {
 		case err != nil:
 			a.Logger.Warn("code answers cannot be graded on this machine; run anyhour doctor", slog.Any("error", err))

@@ -31,19 +31,34 @@ import (
 // run's directories. Cache entries are content-addressed files that Go
 // writes once and never rewrites, so a new entry never touches a linked one.
 
-// boxUID is the host user the sandbox runs boxes as when the server is
-// root (see the sandbox package).
-const boxUID = 65534
-
 // goCache is the master cache and the directory of per-run copies.
 type goCache struct {
 	master string
 	runs   string
+	// owner is the host user the compile box runs as, who must own the
+	// run's copies; nil when boxes run as this process's user.
+	owner *hostUser
+}
+
+// hostUser is a box's host user and group.
+type hostUser struct{ uid, gid int }
+
+// boxOwner asks the runner which host user its boxes run as, if it can
+// tell (a *sandbox.Box can).
+func boxOwner(r any) *hostUser {
+	h, ok := r.(interface{ HostUser() (int, int, bool) })
+	if !ok {
+		return nil
+	}
+	if uid, gid, ok := h.HostUser(); ok {
+		return &hostUser{uid, gid}
+	}
+	return nil
 }
 
 // openGoCache makes sure dir holds a master cache for this toolchain,
 // building it if needed.
-func openGoCache(dir, goRoot, version string) (*goCache, error) {
+func openGoCache(dir, goRoot, version string, owner *hostUser) (*goCache, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -51,10 +66,10 @@ func openGoCache(dir, goRoot, version string) (*goCache, error) {
 	if err := safeDir(dir); err != nil {
 		return nil, err
 	}
-	if err := reachable(dir); err != nil {
+	if err := reachable(dir, owner != nil); err != nil {
 		return nil, err
 	}
-	c := &goCache{master: filepath.Join(dir, version), runs: filepath.Join(dir, "runs")}
+	c := &goCache{master: filepath.Join(dir, version), runs: filepath.Join(dir, "runs"), owner: owner}
 	for _, d := range []string{c.master, c.runs} {
 		if err := safeDir(d); err != nil {
 			return nil, err
@@ -106,10 +121,10 @@ func safeDir(dir string) error {
 }
 
 // reachable checks that the box's user can get to dir: a root server runs
-// bubblewrap as another user (boxUID), who must be able to search every
-// directory on the way to the run's cache to bind it.
-func reachable(dir string) error {
-	if os.Geteuid() != 0 {
+// bubblewrap as another user, who must be able to search every directory
+// on the way to the run's cache to bind it.
+func reachable(dir string, otherUser bool) error {
+	if !otherUser {
 		return nil
 	}
 	for d := dir; ; d = filepath.Dir(d) {
@@ -161,10 +176,9 @@ func (c *goCache) fork() (dir string, done func(), err error) {
 			done()
 		}
 	}()
-	root := os.Geteuid() == 0
 	own := func(p string) error {
-		if root {
-			return os.Lchown(p, boxUID, boxUID)
+		if c.owner != nil {
+			return os.Lchown(p, c.owner.uid, c.owner.gid)
 		}
 		return nil
 	}

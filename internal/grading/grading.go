@@ -234,14 +234,14 @@ func New(r sandbox.Runner, opts Options) (*Grader, error) {
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "anyhour-gocache")
 	}
-	g.goErr = g.setupGo(dir)
+	g.goErr = g.setupGo(dir, boxOwner(r))
 	return g, nil
 }
 
 // GoError says why Go submissions cannot be graded, or returns nil.
 func (g *Grader) GoError() error { return g.goErr }
 
-func (g *Grader) setupGo(cacheDir string) error {
+func (g *Grader) setupGo(cacheDir string, owner *hostUser) error {
 	version, err := os.ReadFile(filepath.Join(g.goRoot, "VERSION"))
 	if err != nil {
 		return fmt.Errorf("grading: no Go toolchain at %s: %w", g.goRoot, err)
@@ -252,7 +252,7 @@ func (g *Grader) setupGo(cacheDir string) error {
 		return fmt.Errorf("grading: cannot read the Go version in %s/VERSION", g.goRoot)
 	}
 	g.goMod = fmt.Sprintf("module solution\n\ngo %s.%s\n", parts[0], parts[1])
-	c, err := openGoCache(cacheDir, g.goRoot, "go"+v)
+	c, err := openGoCache(cacheDir, g.goRoot, "go"+v, owner)
 	if err != nil {
 		return err
 	}

@@ -21,17 +21,31 @@ type Options struct {
 	// is a size-limited tmpfs inside the box, so nothing is written to the
 	// host's disk (see doc.go).
 	WorkRoot string
+	// UID is the host user id boxes run as when the server is root, and
+	// UID+1 the one Peer boxes run as; both are used as group ids too.
+	// They must belong to nobody else on the machine (no daemon, no
+	// person, not the shared nobody). Default DefaultUID.
+	UID int
 }
+
+// DefaultUID is the host user id of boxes when Options.UID is zero: far
+// above the ranges Debian, systemd's dynamic users and container id maps
+// hand out, so that no other process on the machine runs as it.
+const DefaultUID = 2_000_000_000
 
 // Box runs commands under bubblewrap. It is safe for concurrent use.
 type Box struct {
 	bwrap    string
 	version  string
 	features features
-	layout   []string // --symlink/--ro-bind args for /bin, /lib...
-	cred     *syscall.Credential
+	layout   []string            // --symlink/--ro-bind args for /bin, /lib...
+	uid      int                 // host user of boxes (Peer ones: uid+1) when cred is set
+	cred     *syscall.Credential // bwrap's host user for boxes, nil when the server is not root
+	peerCred *syscall.Credential // the same for Peer boxes
+	seccomp  []byte              // the filter (seccomp.go), nil where there is none
 	cg       *cgroups
 	problems []string
+	sealed   int // inherited descriptors New had to mark close-on-exec
 
 	// noCgroups forces the rlimit and polling fallback (tests).
 	noCgroups bool
@@ -67,9 +81,24 @@ func New(opts Options) (*Box, error) {
 	if !b.features.size {
 		b.problems = append(b.problems, "bwrap "+b.version+" has no --size: /tmp and /task are bounded only by the memory cgroup")
 	}
+	b.uid = opts.UID
+	if b.uid == 0 {
+		b.uid = DefaultUID
+	}
 	if os.Geteuid() == 0 {
-		// Never run bwrap as root: see doc.go ("Why bwrap runs as nobody").
-		b.cred = &syscall.Credential{Uid: boxUID, Gid: boxUID, Groups: []uint32{}}
+		// Never run bwrap as root: see doc.go ("Why bwrap runs as a user
+		// of its own").
+		b.cred = credential(b.uid)
+		b.peerCred = credential(b.uid + 1)
+		b.problems = append(b.problems, sharedUsers(b.uid, b.uid+1)...)
+	}
+	if b.seccomp = seccompProgram(); b.seccomp == nil {
+		b.problems = append(b.problems, "no seccomp filter for this architecture: boxed programs may make every system call an unprivileged user may")
+	}
+	if n, err := SealInherited(); err != nil {
+		b.problems = append(b.problems, "cannot check the server's inherited descriptors: "+err.Error())
+	} else if n > 0 {
+		b.sealed = n
 	}
 	b.cg = detectCgroups()
 	return b, nil

@@ -10,20 +10,34 @@ import (
 	"strings"
 )
 
-// boxUID is the user (and group) the program runs as inside the box, and
-// on the host the user bubblewrap itself runs as when the server is root.
-// See doc.go for why bubblewrap must not run as root.
+// boxUID is the user (and group) the program runs as inside the box's
+// user namespace. On the host the box is Options.UID (doc.go).
 const boxUID = 65534
 
-// The descriptors bubblewrap receives (ExtraFiles start at 3).
-const (
-	infoFD      = 3 // bwrap writes {"child-pid": N} here
-	blockFD     = 4 // bwrap waits on it after setting up, before exec
-	firstFileFD = 5 // one memfd per Command.File
-)
+// fdLayout numbers the descriptors bubblewrap receives: first the
+// Command's ExtraFiles (3, 4, ...), which bwrap leaves open for the
+// program, then its own, which it closes before the program starts.
+type fdLayout struct {
+	info      int // bwrap writes {"child-pid": N} here
+	block     int // bwrap waits on it after setting up, before exec
+	seccomp   int // the filter, or -1
+	firstFile int // one memfd per Command.File
+}
+
+func newFDLayout(extra int, seccomp bool) fdLayout {
+	l := fdLayout{info: 3 + extra, block: 4 + extra, seccomp: -1, firstFile: 5 + extra}
+	if seccomp {
+		l.seccomp = l.firstFile
+		l.firstFile++
+	}
+	return l
+}
 
 // maxFiles bounds Command.Files: each is one descriptor passed to bwrap.
 const maxFiles = 256
+
+// maxExtraFiles bounds Command.ExtraFiles.
+const maxExtraFiles = 16
 
 // hostLayout is how the host's top-level /bin, /lib... relate to /usr:
 // on a merged-/usr system (Debian 12) they are symlinks, recreated as
@@ -51,7 +65,7 @@ func hostLayout() []string {
 // bwrapArgs builds bubblewrap's command line for one run. The order of the
 // mount operations matters: bwrap performs them in order, and the two
 // --remount-ro come last, once every mount point exists.
-func (b *Box) bwrapArgs(cmd Command, l Limits, files []File) []string {
+func (b *Box) bwrapArgs(cmd Command, l Limits, files []File, fds fdLayout) []string {
 	a := []string{
 		"--unshare-all", "--unshare-user",
 		"--uid", strconv.Itoa(boxUID), "--gid", strconv.Itoa(boxUID),
@@ -81,7 +95,7 @@ func (b *Box) bwrapArgs(cmd Command, l Limits, files []File) []string {
 			mode = 0o644
 		}
 		a = append(a, "--perms", fmt.Sprintf("%04o", mode),
-			"--file", strconv.Itoa(firstFileFD+i), path.Join("/task", f.Path))
+			"--file", strconv.Itoa(fds.firstFile+i), path.Join("/task", f.Path))
 	}
 	for _, bd := range cmd.Binds {
 		op := "--ro-bind"
@@ -94,9 +108,12 @@ func (b *Box) bwrapArgs(cmd Command, l Limits, files []File) []string {
 		"--remount-ro", "/dev",
 		"--remount-ro", "/",
 		"--chdir", "/task",
-		"--info-fd", strconv.Itoa(infoFD),
-		"--block-fd", strconv.Itoa(blockFD),
+		"--info-fd", strconv.Itoa(fds.info),
+		"--block-fd", strconv.Itoa(fds.block),
 	)
+	if fds.seccomp >= 0 {
+		a = append(a, "--seccomp", strconv.Itoa(fds.seccomp))
+	}
 	return append(a, cmd.Args...)
 }
 

@@ -17,7 +17,8 @@
 // Namespaces (bwrap --unshare-all): a new mount, pid, network, IPC, UTS and
 // cgroup namespace and a user namespace in which the program is uid and
 // gid 65534 with no capabilities (--cap-drop ALL) and cannot create nested
-// user namespaces (--disable-userns, bwrap 0.8+). The network namespace
+// user namespaces (--disable-userns, bwrap 0.8+). On the host the box is
+// a user of its own (below), not the shared nobody. The network namespace
 // holds only a loopback device: no route to the host's 127.0.0.1, no DNS
 // (there is no /etc either), no internet. The environment is exactly
 // Command.Env (--clearenv; bwrap adds PWD=/task). --new-session detaches
@@ -40,24 +41,50 @@
 // and held until the run ends (the tmpfs lives as long as that handle).
 // Collect refuses symlinks, FIFOs and anything but regular files.
 //
-// Why bwrap runs as nobody: run by root with --unshare-user, bwrap maps the
-// box's user to host root. Without capabilities that user is still the
-// owner of every root-owned inode it can see: it could chmod the host's
-// /dev/null (we tried). So when the server is root, bwrap is started as
-// host uid/gid 65534 (Credential in SysProcAttr) and uses unprivileged user
-// namespaces; the box's processes are then host uid 65534 too. A
-// consequence: Bind sources must be readable (and Writable ones writable)
-// by uid 65534. When the server is not root, bwrap runs as the server's
-// user.
+// Why bwrap runs as a user of its own: run by root with --unshare-user,
+// bwrap maps the box's user to host root. Without capabilities that user
+// is still the owner of every root-owned inode it can see: it could chmod
+// the host's /dev/null (we tried). So when the server is root, bwrap is
+// started as host uid/gid Options.UID (DefaultUID, 2000000000: far above
+// what Debian, systemd and container id maps hand out, and never the
+// nobody other daemons share) and uses unprivileged user namespaces; the
+// box's processes are then that host user too. A Command with Peer runs
+// as UID+1 instead: two boxes that talk through pipes (a candidate's code
+// and the tests judging it) then share neither a user nor anything else.
+// New reports (Check's Problems) an id that /etc/passwd or /etc/group
+// gives to someone. A consequence: Bind sources must be readable (and
+// Writable ones writable) by that user; HostUser names it. When the server
+// is not root, bwrap runs as the server's user.
+//
+// Descriptors: the program has its standard streams and Command.ExtraFiles
+// (as 3, 4, ...) and nothing else. bwrap closes the descriptors it uses
+// itself (--info-fd, --block-fd, --file, --seccomp), but passes on
+// whatever else it inherits; and a process inherits, across exec, every
+// descriptor its parent left open without close-on-exec. A server started
+// by a careless wrapper with a descriptor on its data directory would so
+// hand that directory to every box (TestInheritedDescriptor shows it
+// happening). SealInherited marks every descriptor above 2 close-on-exec:
+// the server calls it first thing, New again; Check lists the box's
+// descriptors and reports any stranger.
+//
+// System calls: a seccomp filter (seccomp.go, given to bwrap's --seccomp)
+// refuses with EPERM what no task needs and what reaches past the box's
+// own processes or widens the kernel's surface: ptrace, process_vm_*,
+// kcmp, pidfd_getfd, bpf, perf_event_open, userfaultfd, the keyring,
+// mounts, unshare and setns, modules, kexec, swap, reboot, and more;
+// io_uring answers ENOSYS. A call through another architecture's entry
+// (int 0x80, x32) kills the program, since a list of numbers cannot cover
+// it. bwrap installs the filter just before it executes the program, so
+// the program and everything it starts run under it.
 //
 // Limits, set on the box's first process (bwrap's pid 1) while it waits on
 // --block-fd, after the mounts and before it forks the program, so the
 // program never runs unlimited: RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NOFILE,
 // RLIMIT_CORE=0 and RLIMIT_NPROC, with prlimit(2) (or util-linux prlimit(1)
-// run as uid 65534 where root lacks CAP_SYS_RESOURCE, as in some
+// run as the box's host user where root lacks CAP_SYS_RESOURCE, as in some
 // containers). RLIMIT_NPROC counts per user namespace since Linux 5.14
 // (ucounts), and every box has its own user namespace whose creator, bwrap,
-// keeps the server's limit: concurrent boxes sharing host uid 65534 do not
+// keeps the server's limit: concurrent boxes sharing a host user do not
 // share the budget. Older kernels count per host uid, so there concurrent
 // boxes would; the pids cgroup is exact either way. RLIMIT_AS is never set:
 // Go and Node reserve far more address space than they use.
@@ -95,8 +122,10 @@
 //
 // # What is not done
 //
-// No seccomp filter: the program can make any system call the kernel
-// allows an unprivileged user in a user namespace. bwrap's outer process
+// The seccomp filter is a list of refusals, not of permissions: a system
+// call it does not name is allowed if the kernel allows it to an
+// unprivileged user without capabilities in a user namespace, and only on
+// x86-64 and arm64 is there a filter at all. bwrap's outer process
 // exits without reaping the box's pid 1, which the host's init (or the
 // nearest subreaper) then reaps: in a container whose pid 1 does not reap
 // (a bare Go binary), run with an init such as docker --init. bwrap reports a program

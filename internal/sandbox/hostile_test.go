@@ -216,14 +216,15 @@ print("parent exits")
 // must reach it (t.TempDir's parent is 0700) and, if writable, write it.
 func hostDir(t *testing.T, writable bool) string {
 	t.Helper()
+	b := newBox(t)
 	dir := t.TempDir()
 	for _, d := range []string{filepath.Dir(dir), dir} {
 		if err := os.Chmod(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if writable {
-		if err := os.Chown(dir, 65534, 65534); err != nil {
+	if uid, gid, ok := b.HostUser(); ok && writable {
+		if err := os.Chown(dir, uid, gid); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -74,6 +74,14 @@ func (b *Box) Run(ctx context.Context, cmd Command) (Result, error) {
 // start writes the files into memfds, makes the run's cgroups and starts
 // bwrap, which sets up the box and then waits on blockFD.
 func (r *run) start() error {
+	fds := newFDLayout(len(r.cmd.ExtraFiles), r.box.seccomp != nil)
+	if r.box.seccomp != nil {
+		mf, err := memfd(r.box.seccomp)
+		if err != nil {
+			return err
+		}
+		r.memfds = append(r.memfds, mf)
+	}
 	for _, f := range r.files {
 		mf, err := memfd(f.Data)
 		if err != nil {
@@ -101,7 +109,7 @@ func (r *run) start() error {
 	defer blockR.Close()
 	r.infoR, r.blockW = infoR, blockW
 
-	c := exec.Command(r.box.bwrap, r.box.bwrapArgs(r.cmd, r.lim, r.files)...)
+	c := exec.Command(r.box.bwrap, r.box.bwrapArgs(r.cmd, r.lim, r.files, fds)...)
 	c.Env = []string{} // not nil: nil would pass the server's environment to bwrap
 	c.Dir = "/"
 	if len(r.cmd.Stdin) > 0 {
@@ -109,11 +117,11 @@ func (r *run) start() error {
 	}
 	r.stdout, r.stderr = newCappedBuffer(r.lim.OutputBytes), newCappedBuffer(r.lim.OutputBytes)
 	c.Stdout, c.Stderr = r.stdout, r.stderr
-	c.ExtraFiles = append([]*os.File{infoW, blockR}, r.memfds...)
+	c.ExtraFiles = append(append(append([]*os.File(nil), r.cmd.ExtraFiles...), infoW, blockR), r.memfds...)
 	c.SysProcAttr = &syscall.SysProcAttr{
 		Setpgid:    true,
 		Pdeathsig:  syscall.SIGKILL,
-		Credential: r.box.cred,
+		Credential: r.cred(),
 	}
 	c.WaitDelay = 2 * time.Second
 	if err := c.Start(); err != nil {
@@ -129,6 +137,15 @@ func (r *run) start() error {
 	}
 	r.memfds = nil
 	return nil
+}
+
+// cred is the host user bwrap runs as for this run, or nil for the
+// server's own.
+func (r *run) cred() *syscall.Credential {
+	if r.cmd.Peer {
+		return r.box.peerCred
+	}
+	return r.box.cred
 }
 
 // memfd returns an anonymous in-memory file holding data, for bwrap's
@@ -188,7 +205,7 @@ func (r *run) setup(ctx context.Context) error {
 	if ppid(r.inner) != r.c.Process.Pid || unix.PidfdSendSignal(r.pidfd, 0, nil, 0) != nil {
 		return errors.New("the box's first process went away")
 	}
-	if err := setRlimits(r.inner, r.lim.rlimits(!r.box.memoryByCgroup()), r.box.cred); err != nil {
+	if err := setRlimits(r.inner, r.lim.rlimits(!r.box.memoryByCgroup()), r.cred()); err != nil {
 		return err
 	}
 	if r.cg != nil {

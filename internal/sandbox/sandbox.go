@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"io/fs"
+	"os"
 	"time"
 )
 
@@ -46,6 +47,17 @@ type Bind struct {
 
 // Command is one program to run in a fresh box.
 type Command struct {
+	// ExtraFiles are descriptors the program gets as 3, 4, ... in this
+	// order, such as pipes to a program in another box; Run does not
+	// close them. The box has no other descriptor than these and its
+	// standard streams.
+	ExtraFiles []*os.File
+	// Peer runs the box as the sandbox's second host user (Options.UID+1
+	// when the server is root), for a box that talks through ExtraFiles
+	// with another one and must not share its user: the tests that judge
+	// a candidate's code, beside the box running that code.
+	Peer bool
+
 	Args    []string // Args[0] must be an absolute path inside the box, e.g. /usr/bin/python3
 	Env     []string // the whole environment (the box starts empty); PATH=/usr/bin:/bin is added if absent, and bwrap adds PWD=/task
 	Stdin   []byte
@@ -83,5 +95,8 @@ type Report struct {
 	Cgroups        string // "v1", "v2" or "none"
 	MemoryLimit    bool
 	PidsLimit      bool
+	Seccomp        bool // the system call filter is in place
+	UID            int  // the host user boxes run as (Peer boxes: UID+1); 0 when they run as the server's user
+	Sealed         int  // descriptors the server inherited without close-on-exec, now closed to boxes
 	Problems       []string
 }

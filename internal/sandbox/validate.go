@@ -32,6 +32,14 @@ func validate(cmd Command, l Limits) ([]File, error) {
 			return nil, badCommand("environment entry %q is not KEY=value", kv)
 		}
 	}
+	if len(cmd.ExtraFiles) > maxExtraFiles {
+		return nil, badCommand("%d extra descriptors, at most %d", len(cmd.ExtraFiles), maxExtraFiles)
+	}
+	for i, f := range cmd.ExtraFiles {
+		if f == nil {
+			return nil, badCommand("extra descriptor %d is nil", 3+i)
+		}
+	}
 	if len(cmd.Files) > maxFiles {
 		return nil, badCommand("%d files, at most %d", len(cmd.Files), maxFiles)
 	}
