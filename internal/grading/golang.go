@@ -11,33 +11,51 @@ import (
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
-// goBuild is what the compile run produced. The candidate's code is
-// compiled up to three ways, each in a directory of the module solution:
-// v (with the visible tests), h (with the hidden tests) and p (as a
-// program for the stdin/stdout cases).
+// goBuild is what the compile run produced. In one box where only the Go
+// toolchain runs, the module solution is built up to four ways:
+//
+//	sol/  the candidate's package, with the generated server (gobridge.go)
+//	s/    the solution's program: sol's server, run in the solution's box
+//	v/, h/  the visible and hidden tests with the generated stubs in place
+//	      of the candidate's code, as test binaries run in the judge's box
+//	p/    the candidate's code as a program, for the stdin/stdout cases
+//
+// The tests' binaries hold no code of the candidate's, and the solution's
+// program no test: neither box can read the other's from its binary.
 type goBuild struct {
-	bins map[string][]byte // "v", "h", "p" -> binary
-	// compileError is the candidate's code's own errors; hiddenError is
-	// the hidden tests' errors against it, for reviewers only.
+	bins map[string][]byte // "s", "v", "h", "p" -> binary
+	// compileError is the candidate's code's own errors (or the visible
+	// tests' against it); hiddenError is the hidden tests' errors against
+	// it, for reviewers only.
 	compileError, hiddenError string
 	tests                     map[string]goTestFile // "v", "h" -> instrumented tests
 	testErr                   map[string]string     // "v", "h" -> the test file does not parse
 	res                       sandbox.Result
 }
 
+// goModule is the box's module: the bridge and the judge's harness.
+func (g *Grader) goModule() []sandbox.File {
+	files := []sandbox.File{{Path: "go.mod", Data: []byte(g.goMod)}, {Path: "anyhour/harness/harness.go", Data: harnessFile("harness.go")}}
+	for _, f := range []string{"codec.go", "protocol.go", "api.go"} {
+		files = append(files, sandbox.File{Path: "anyhour/bridge/" + f, Data: harnessFile("bridge/" + f)})
+	}
+	return files
+}
+
+// solutionMain is the solution's program.
+const solutionMain = "package main\n\nimport sol \"solution/sol\"\n\nfunc main() { sol.AnyhourServe() }\n"
+
 // goCompile builds what the suite needs in one box where only the Go
-// toolchain runs: the candidate's code runs later, in boxes of its own.
+// toolchain runs: the candidate's code and the tests run later, each in
+// boxes of their own.
 func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild, error) {
 	b := goBuild{bins: map[string][]byte{}, tests: map[string]goTestFile{}, testErr: map[string]string{}}
-	files := []sandbox.File{
-		{Path: "go.mod", Data: []byte(g.goMod)},
-		{Path: "anyhour/harness/harness.go", Data: harnessFile("harness.go")},
-	}
-	var testPkgs []string
-	var program bool
+	files := g.goModule()
+	br, _ := bridgeGo(s.Code) // nil when it does not parse: the compiler says why
+	var testPkgs, mains []string
 	for _, p := range pkgs {
 		if p == "p" {
-			program = true
+			mains = append(mains, "./p")
 			files = append(files, sandbox.File{Path: "p/solution.go", Data: []byte(setPackage(s.Code, "main"))})
 			continue
 		}
@@ -51,30 +69,50 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 			continue
 		}
 		b.tests[p] = tf
-		testPkgs = append(testPkgs, p)
+		testPkgs = append(testPkgs, "./"+p)
+		stubs := "package solution\n"
+		if br != nil {
+			stubs = br.stubs(src)
+		}
 		files = append(files,
-			sandbox.File{Path: p + "/solution.go", Data: []byte(setPackage(s.Code, "solution"))},
 			sandbox.File{Path: p + "/" + name, Data: []byte(tf.source)},
+			sandbox.File{Path: p + "/zz_anyhour_bridge.go", Data: []byte(stubs)},
 			sandbox.File{Path: p + "/" + goTestMainFile, Data: []byte(goTestMain("solution"))},
 		)
 	}
-	var cmds [][]string
-	var collect []string
-	goBin := g.goRoot + "/bin/go"
 	if len(testPkgs) > 0 {
-		cmd := []string{goBin, "test", "-c", "-vet=off", "-ldflags=-s -w", "-o", "/task/out/"}
-		for _, p := range testPkgs {
-			cmd = append(cmd, "./"+p)
-			collect = append(collect, "out/"+p+".test")
+		server := "package solution\n\nfunc AnyhourServe() {}\n"
+		if br != nil {
+			server = br.server()
 		}
-		cmds = append(cmds, cmd)
+		mains = append(mains, "./s")
+		files = append(files,
+			sandbox.File{Path: "sol/solution.go", Data: []byte(setPackage(s.Code, "solution"))},
+			sandbox.File{Path: "sol/zz_anyhour_serve.go", Data: []byte(server)},
+			sandbox.File{Path: "s/main.go", Data: []byte(solutionMain)},
+		)
 	}
-	if program {
-		cmds = append(cmds, []string{goBin, "build", "-ldflags=-s -w", "-o", "/task/out/p", "./p"})
-		collect = append(collect, "out/p")
+	var cmds [][]string
+	goBin := g.goRoot + "/bin/go"
+	if len(mains) > 0 {
+		cmds = append(cmds, append([]string{goBin, "build", "-ldflags=-s -w", "-o", "/task/out/"}, mains...))
+	}
+	if len(testPkgs) > 0 {
+		cmds = append(cmds, append([]string{goBin, "test", "-c", "-vet=off", "-ldflags=-s -w", "-o", "/task/out/"}, testPkgs...))
 	}
 	if len(cmds) == 0 {
 		return b, nil
+	}
+	var collect []string
+	for _, p := range pkgs {
+		name := "out/" + p + ".test"
+		if p == "p" {
+			name = "out/p"
+		}
+		collect = append(collect, name)
+	}
+	if len(testPkgs) > 0 {
+		collect = append(collect, "out/s")
 	}
 	args := cmds[0]
 	if len(cmds) > 1 {
@@ -105,17 +143,18 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 		return b, err
 	}
 	b.res = res
-	for _, p := range pkgs {
-		name := "out/" + p + ".test"
-		if p == "p" {
-			name = "out/p"
-		}
+	for _, name := range collect {
 		if bin, ok := res.Collected[name]; ok && len(bin) > 0 {
-			b.bins[p] = bin
+			key := strings.TrimSuffix(strings.TrimPrefix(name, "out/"), ".test")
+			b.bins[key] = bin
 		}
 	}
 	b.classify(clean(res.Stdout) + clean(res.Stderr))
-	if len(b.bins) < len(testPkgs)+boolInt(program) && b.compileError == "" && b.hiddenError == "" {
+	want := len(pkgs) - len(b.testErr)
+	if len(testPkgs) > 0 {
+		want++ // the solution's program
+	}
+	if len(b.bins) < want && b.compileError == "" && b.hiddenError == "" {
 		switch {
 		case res.TimedOut:
 			b.compileError = "compiling took longer than " + limitText(g.compile.Wall)
@@ -128,13 +167,6 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 	return b, nil
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func shellJoin(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
@@ -144,11 +176,11 @@ func shellJoin(args []string) string {
 }
 
 // goPathPrefix matches the package directories in compiler messages.
-var goPathPrefix = regexp.MustCompile(`(?m)(^|\s)(?:\./|/task/)?[vhp]/`)
+var goPathPrefix = regexp.MustCompile(`(?m)(^|\s)(?:\./|/task/)?(?:sol|[vhps])/`)
 
-// classify sorts the go command's complaints: "# solution/v" starts the
-// errors of the package with the visible tests, and so on. The candidate's
-// code is in all of them; what the hidden package says goes only to
+// classify sorts the go command's complaints: "# solution/sol" starts the
+// errors of the candidate's package, "# solution/v" those of the visible
+// tests against it, and so on. What the hidden tests say goes only to
 // reviewers unless it concerns the candidate's file alone.
 func (b *goBuild) classify(out string) {
 	sections := map[string]*strings.Builder{}
@@ -175,14 +207,14 @@ func (b *goBuild) classify(out string) {
 		t = b.tests["v"].fixColumns(t, "visible_test.go")
 		return b.tests["h"].fixColumns(t, "hidden_test.go")
 	}
-	for _, p := range []string{"v", "p", ""} {
+	for _, p := range []string{"sol", "p", "v", "s", ""} {
 		if t := text(p); t != "" && b.compileError == "" {
-			b.compileError = t
+			b.compileError = bridgeNote(t)
 		}
 	}
 	if t := text("h"); t != "" {
-		if strings.Contains(t, "hidden_test.go") || strings.Contains(t, goTestMainFile) {
-			b.hiddenError = t
+		if strings.Contains(t, "hidden_test.go") || strings.Contains(t, goTestMainFile) || strings.Contains(t, "zz_anyhour") {
+			b.hiddenError = bridgeNote(t)
 		} else if b.compileError == "" {
 			b.compileError = t
 		}
@@ -191,38 +223,51 @@ func (b *goBuild) classify(out string) {
 	b.hiddenError = capText(b.hiddenError, maxMessage)
 }
 
-// goTests runs a compiled test binary in a box of its own: no source, no
-// toolchain, no cache.
-func (g *Grader) goTests(ctx context.Context, s Suite, bin []byte, tf goTestFile, hidden bool) (testRun, error) {
+// bridgeNote explains errors in the generated bridge: a declaration of
+// the candidate's that the tests' side could not take over.
+func bridgeNote(t string) string {
+	if !strings.Contains(t, "zz_anyhour_bridge.go") {
+		return t
+	}
+	return t + "\n(zz_anyhour_bridge.go holds your package's declarations as the tests see them: your code runs apart from the tests, " +
+		"and only what can be copied across—types, constants, functions' signatures—reaches them)"
+}
+
+// goTests runs a compiled test binary in the judge's box, beside the
+// solution's program in its own; neither holds source, toolchain or
+// cache.
+func (g *Grader) goTests(ctx context.Context, s Suite, judgeBin, solutionBin []byte, tf goTestFile, hidden bool) (testRun, error) {
 	l := s.Limits
 	if l.FileBytes == 0 {
 		l.FileBytes = sandbox.DefaultLimits.FileBytes
 	}
-	l.FileBytes = max(l.FileBytes, int64(len(bin))+1<<20)
-	token := newToken()
-	tr := testRun{hidden: hidden, plan: append([]string(nil), tf.tests...), limits: s.Limits}
-	res, err := g.box.Run(ctx, sandbox.Command{
-		Args:    []string{"/task/solution.test", "-test.v=test2json", "-test.run=^Test", "-test.paniconexit0"},
+	l.FileBytes = max(l.FileBytes, int64(max(len(judgeBin), len(solutionBin)))+1<<20)
+	judge := sandbox.Command{
+		Args:    []string{"/task/judge.test", "-test.v=test2json", "-test.run=^Test", "-test.paniconexit0"},
 		Env:     []string{"HOME=/tmp", "LANG=C.UTF-8"},
-		Stdin:   []byte(token + "\n"),
-		Files:   []sandbox.File{{Path: "solution.test", Data: bin, Mode: 0o755}},
+		Files:   []sandbox.File{{Path: "judge.test", Data: judgeBin, Mode: 0o755}},
 		Collect: []string{resultsFile},
-		Limits:  l,
-	})
+	}
+	solution := sandbox.Command{
+		Args:  []string{"/task/solution"},
+		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
+		Files: []sandbox.File{{Path: "solution", Data: solutionBin, Mode: 0o755}},
+	}
+	tr, err := g.runPair(ctx, judge, solution, l)
 	if err != nil {
 		return tr, err
 	}
-	// testing's closing verdict goes to the real stdout: not the
-	// candidate's output, and the results say it better.
+	tr.hidden = hidden
+	tr.plan = append([]string(nil), tf.tests...)
+	tr.limits = s.Limits
+	// testing's closing verdict goes to the real stdout: not the tests'
+	// output, and the results say it better.
 	for _, v := range []string{"PASS\n", "FAIL\n", "\x16PASS\n", "\x16FAIL\n"} {
-		if bytes.Equal(res.Stdout, []byte(v)) || bytes.HasSuffix(res.Stdout, []byte("\n"+v)) {
-			res.Stdout = res.Stdout[:len(res.Stdout)-len(v)]
+		if bytes.Equal(tr.judge.Stdout, []byte(v)) || bytes.HasSuffix(tr.judge.Stdout, []byte("\n"+v)) {
+			tr.judge.Stdout = tr.judge.Stdout[:len(tr.judge.Stdout)-len(v)]
 		}
 	}
-	tr.res = res
-	recs, tampered := parseRecords(res.Collected[resultsFile], token)
-	tr.tampered = tampered
-	tr.absorbGo(recs)
+	tr.absorbGo(tr.records())
 	return tr, nil
 }
 
@@ -240,7 +285,7 @@ func goProgram(bin []byte) sandbox.Command {
 var harnessLine = regexp.MustCompile(`^harness\.go:\d+: `)
 
 // absorbGo reads the testing package's output (as -test.v=test2json
-// writes it: its own lines start with 0x16) out of the harness's records.
+// writes it: its own lines start with 0x16) out of the judge's records.
 func (tr *testRun) absorbGo(recs []record) {
 	planned := map[string]bool{}
 	for _, n := range tr.plan {
@@ -249,12 +294,12 @@ func (tr *testRun) absorbGo(recs []record) {
 	output := map[string][]string{}
 	current := ""
 	for _, r := range recs {
-		if r.kind == "done" {
-			tr.done = true
+		var line string
+		if r.kind != "go" {
+			tr.absorb([]record{r})
 			continue
 		}
-		var line string
-		if r.kind != "go" || json.Unmarshal(r.payload, &line) != nil {
+		if json.Unmarshal(r.payload, &line) != nil {
 			continue
 		}
 		frame, ok := strings.CutPrefix(line, "\x16")

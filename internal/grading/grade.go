@@ -140,7 +140,7 @@ func (gr *grading) tests(ctx context.Context, src string, hidden bool) error {
 			gr.units = append(gr.units, ungraded(orLabel(staticPlan(s.Language, src), label), named, hidden, msg)...)
 			return nil
 		}
-		tr, err = gr.g.goTests(ctx, s, gr.build.bins[pkg], gr.build.tests[pkg], hidden)
+		tr, err = gr.g.goTests(ctx, s, gr.build.bins[pkg], gr.build.bins["s"], gr.build.tests[pkg], hidden)
 	}
 	if err != nil {
 		return err
@@ -158,6 +158,9 @@ func (gr *grading) tests(ctx context.Context, src string, hidden bool) error {
 	for _, t := range tr.tampered {
 		gr.warnings = append(gr.warnings, label+": "+t)
 	}
+	if w := tr.incomplete(); w != "" {
+		gr.warnings = append(gr.warnings, label+": "+w)
+	}
 	if tr.compile != "" {
 		gr.compile = message(tr.compile)
 	}
@@ -171,7 +174,7 @@ func (gr *grading) goTestFailure(pkg string) string {
 	switch {
 	case b.testErr[pkg] != "":
 		return b.testErr[pkg]
-	case b.bins[pkg] != nil:
+	case b.bins[pkg] != nil && b.bins["s"] != nil:
 		return ""
 	case pkg == "h" && b.hiddenError != "":
 		return "the hidden tests do not compile against this code:\n" + b.hiddenError

@@ -10,57 +10,54 @@
 // ./solution.mjs; a Go _test.go file in package solution; and
 // stdin/stdout cases for any of the three.
 //
-// # Runs
+// # Two boxes: the judgement apart from the candidate's code
 //
-// Visible and hidden tests never share a run. A run with the visible
-// tests has no trace of the hidden ones (when Suite.IncludeHidden is
-// false, hidden test code is not put in any box; the host only counts its
-// tests), so the "run the visible tests" button cannot leak them. In the
-// run with the hidden tests the harness takes the test file out of the
-// candidate's reach before the candidate's code starts: Python and
-// JavaScript read it into memory and delete it; Go compiles in one box
-// and runs the test binary in another, which holds no source at all. Each
-// stdin/stdout case runs in a box of its own, with only the program in it:
-// neither expected output nor other cases' input is ever beside the
-// candidate's code.
+// Each run of a test file is two boxes started together (pair.go): the
+// judge, holding the team's tests, the assertion library and the results
+// file, and the solution, holding the candidate's code and a small server.
+// Two pipes join them and nothing else: different host users, no shared
+// file, process or network. The tests call the candidate's functions as
+// always (`from solution import f`, `import { f } from './solution.mjs'`,
+// `F(x)` in package solution); in the judge those names are stand-ins that
+// send the call across as data and rebuild the answer as plain values
+// (harness/wire.py, harness/wire.mjs, harness/bridge) before any assertion
+// sees it. What crosses: numbers, strings, booleans, null, lists, tuples,
+// dicts, sets, bytes and the like, in both directions; objects of the
+// candidate's classes as handles whose attributes and methods are asked for
+// across the same pipe (in Go, values of the candidate's types, copied both
+// ways: a method with a pointer receiver updates the tests' value); the
+// tests' functions, called back while the call that received them is under
+// way; the changes a call makes to a list, dict, slice, map or pointed-to
+// value it was given. What cannot: anything else the tests would pass
+// (open files, their own objects), channels, generic Go functions, and Go
+// package variables of unknown type. A handle compares equal only to
+// itself: no __eq__, getter or prototype of the candidate's ever runs on
+// the judging side.
 //
-// In memory the hidden tests stay within reach of code that looks for
-// them (Python's module object, the strings in Go's test binary), but
-// nothing carries what it finds to the candidate: the hidden runs' output
-// goes to HiddenLogs and hidden tests' messages, which ForCandidate drops.
-// What the candidate does learn is whether each hidden test passed, if the
-// product shows that.
+// So the candidate's code cannot read the tests, their expected values or
+// the results, nor write a result: it can only answer the calls it is
+// given. Only the tests the team's file declares count (Python's test_*
+// functions, the tests node:test registers from the team's module, Go's
+// Test functions); a repeated name fails, and so does a test left without
+// a result because the solution's program ended (whatever the exit code),
+// hung or ran out of memory, each with why. The judge reports a solution
+// that writes what is not a message to the pipe ("broke the protocol"),
+// which fails every test of the run, and a run that ended without all its
+// results; both reach reviewers as Outcome.Warnings.
 //
-// Limits apply to each run as a whole. The harnesses report each test as
-// it finishes, so a test that hangs, exhausts memory or ends the process
+// Visible and hidden tests never share a run, and a run with only the
+// visible tests has no trace of the hidden ones (Suite.IncludeHidden
+// false: their code is not put in any box; the host only counts their
+// tests), so the "run the visible tests" button cannot leak them. The
+// hidden runs' output goes to HiddenLogs and hidden tests' messages, which
+// ForCandidate drops. Each stdin/stdout case runs in a box of its own,
+// with only the program in it: neither expected output nor other cases'
+// input is ever beside the candidate's code.
+//
+// Limits apply to each run as a whole. The judges report each test as it
+// finishes, so a test that hangs, exhausts memory or ends the program
 // costs itself ("time limit exceeded while this test ran") and the tests
 // after it in the same run ("did not run"), never the tests before it.
-//
-// # Reporting, and what a candidate could forge
-//
-// The harnesses (directory harness/) write their results to a file, one
-// record per line, each starting with a random token made for the run.
-// The token reaches the harness on stdin, which the harness reads and
-// closes before the candidate's code runs; it is not in the environment,
-// the arguments or any file. Only records with the token count: whatever
-// the candidate's code prints, whatever it writes to the results file,
-// cannot pass a test, and a record with a wrong token or a line that is
-// not a record marks the run as tampered with, which fails every test of
-// the run and adds a warning for the reviewer.
-//
-// What remains: the candidate's functions run in the harness's own process
-// (that is what calling them from tests means), so code written to attack
-// this harness could find the token in memory (Python's gc, Go's
-// /proc/self/mem), patch the test framework, or make == lie with an object
-// whose __eq__ always returns True. No in-process harness can rule that
-// out. Such code is plain to see for the reviewer, who reads every
-// submission, and the harnesses make it deliberate work: the Python and
-// JavaScript harnesses bind everything they use before the candidate's
-// code runs, the JavaScript reporter refuses to be driven twice, and Go
-// test output reaches the results file only through a pipe the candidate's
-// prints do not go to. The harnesses' files are in the box beside the
-// candidate's code, and the project is open source: the design assumes the
-// candidate knows all of it, except the token.
 //
 // # Points
 //

@@ -44,7 +44,7 @@ func TestMessages(t *testing.T) {
 			[]string{"+ actual - expected\n\n  {\n    a: [\n+     1\n-     2\n    ]\n  }"}},
 		{"javascript error names its place", grading.Suite{Language: grading.JavaScript, Code: "export function f(x) {\n  return x.y.z;\n}\n",
 			Visible: "import test from 'node:test';\nimport { f } from './solution.mjs';\ntest('f', () => f({}));\n"},
-			[]string{"TypeError: Cannot read properties of undefined (reading 'z')\n  at f (solution.mjs:2:14)\n  at TestContext.<anonymous> (visible_test.mjs:3:17)"}},
+			[]string{"TypeError: Cannot read properties of undefined (reading 'z')\n  at f (solution.js:2:14)\n  at TestContext.<anonymous> (visible_test.mjs:3:17)"}},
 		{"javascript missing export", grading.Suite{Language: grading.JavaScript, Code: "export function g() {}\n",
 			Visible: "import test from 'node:test';\nimport { f } from './solution.mjs';\ntest('f', () => f());\n"},
 			[]string{"loading the tests failed: visible_test.mjs:2\nimport { f } from './solution.mjs';\n         ^\nSyntaxError: The requested module './solution.mjs' does not provide an export named 'f'"}},

@@ -52,7 +52,7 @@ var (
 
 // syntaxError recognises an interpreter refusing the program before any of
 // it ran: Python prints a SyntaxError without a traceback, node a
-// SyntaxError located in solution.mjs with no frame of it on the stack.
+// SyntaxError located in solution.js with no frame of it on the stack.
 // Errors raised while running (a SyntaxError from parsing the input, say)
 // have a traceback or such a frame, and are the program's failures.
 func syntaxError(lang Language, res sandbox.Result) string {
@@ -66,7 +66,7 @@ func syntaxError(lang Language, res sandbox.Result) string {
 			return strings.TrimSpace(strings.ReplaceAll(stderr, `"/task/`, `"`))
 		}
 	case JavaScript:
-		if strings.HasPrefix(stderr, "file:///task/solution.mjs:") && strings.Contains(stderr, "\nSyntaxError: ") && !jsFrame.MatchString(stderr) {
+		if strings.HasPrefix(stderr, "file:///task/solution.js:") && strings.Contains(stderr, "\nSyntaxError: ") && !jsFrame.MatchString(stderr) {
 			msg := strings.ReplaceAll(stderr, "file:///task/", "")
 			if i := strings.Index(msg, "\n    at "); i >= 0 {
 				msg = msg[:i]

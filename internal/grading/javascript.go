@@ -8,37 +8,59 @@ import (
 
 const node = "/usr/bin/node"
 
-// javascriptTests runs one node:test file with the harness. The reporter
-// writes nothing to its destination (it writes the results file itself,
+// nodeEnv is the environment of every JavaScript box.
+var nodeEnv = []string{"HOME=/tmp", "LANG=C.UTF-8"}
+
+// detectModule lets node run the candidate's file, solution.js, as an ES
+// module when it has import or export statements and as CommonJS
+// otherwise, so that `const readline = require('readline')` works as well
+// as `import readline from 'node:readline'`.
+const detectModule = "--experimental-detect-module"
+
+// javascriptTests runs one node:test file: the tests in the judge's box,
+// the candidate's code in the solution's (pair.go). The reporter writes
+// nothing to its destination (it writes the results file itself,
 // synchronously), so the destination is just somewhere harmless.
 func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
 	name := testFileName(hidden) + ".mjs"
-	token := newToken()
-	cmd := sandbox.Command{
+	wire := sandbox.File{Path: "anyhour-wire.mjs", Data: harnessFile("wire.mjs")}
+	judge := sandbox.Command{
 		Args: []string{node,
 			"--test-reporter=./anyhour-reporter.mjs", "--test-reporter-destination=stderr",
-			"/task/anyhour-main.mjs", name, "/task/" + resultsFile},
-		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
-		Stdin: []byte(token + "\n"),
+			"/task/anyhour-judge.mjs", name, "/task/" + resultsFile},
+		Env: nodeEnv,
 		Files: []sandbox.File{
-			{Path: "solution.mjs", Data: []byte(s.Code)},
 			{Path: name, Data: []byte(src)},
-			{Path: "anyhour-main.mjs", Data: harnessFile("main.mjs")},
+			{Path: "anyhour-judge.mjs", Data: harnessFile("judge.mjs")},
 			{Path: "anyhour-reporter.mjs", Data: harnessFile("reporter.mjs")},
-			{Path: "anyhour-hooks.mjs", Data: harnessFile("hooks.mjs")},
+			wire,
 		},
 		Collect: []string{resultsFile},
-		Limits:  s.Limits,
 	}
-	return g.runHarness(ctx, cmd, token, hidden, s.Limits)
+	solution := sandbox.Command{
+		Args: []string{node, detectModule, "/task/anyhour-serve.mjs"},
+		Env:  nodeEnv,
+		Files: []sandbox.File{
+			{Path: "solution.js", Data: []byte(s.Code)},
+			{Path: "anyhour-serve.mjs", Data: harnessFile("serve.mjs")},
+			wire,
+		},
+	}
+	tr, err := g.runPair(ctx, judge, solution, s.Limits)
+	if err != nil {
+		return tr, err
+	}
+	tr.hidden = hidden
+	tr.absorb(tr.records())
+	return tr, nil
 }
 
 // javascriptProgram is the command that runs the candidate's code as a
-// program.
+// program, an ES module or CommonJS.
 func javascriptProgram(s Suite) sandbox.Command {
 	return sandbox.Command{
-		Args:  []string{node, "/task/solution.mjs"},
-		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
-		Files: []sandbox.File{{Path: "solution.mjs", Data: []byte(s.Code)}},
+		Args:  []string{node, detectModule, "/task/solution.js"},
+		Env:   nodeEnv,
+		Files: []sandbox.File{{Path: "solution.js", Data: []byte(s.Code)}},
 	}
 }

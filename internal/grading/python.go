@@ -12,25 +12,40 @@ const python3 = "/usr/bin/python3"
 // write no bytecode, and speak UTF-8 whatever the locale.
 var pythonFlags = []string{"-E", "-s", "-B", "-X", "utf8"}
 
-// pythonTests runs one Python test file with the harness.
+// pythonEnv is the environment of every Python box.
+var pythonEnv = []string{"HOME=/tmp", "LANG=C.UTF-8"}
+
+// pythonTests runs one Python test file: the tests in the judge's box,
+// the candidate's code in the solution's (pair.go).
 func (g *Grader) pythonTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
 	name := testFileName(hidden) + ".py"
-	token := newToken()
-	args := append([]string{python3}, pythonFlags...)
-	args = append(args, "/task/anyhour_harness.py", name, "/task/"+resultsFile)
-	cmd := sandbox.Command{
-		Args:  args,
-		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
-		Stdin: []byte(token + "\n"),
+	wire := sandbox.File{Path: "anyhour_wire.py", Data: harnessFile("wire.py")}
+	judge := sandbox.Command{
+		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_judge.py", name, "/task/"+resultsFile),
+		Env:  pythonEnv,
 		Files: []sandbox.File{
-			{Path: "solution.py", Data: []byte(s.Code)},
 			{Path: name, Data: []byte(src)},
-			{Path: "anyhour_harness.py", Data: harnessFile("harness.py")},
+			{Path: "anyhour_judge.py", Data: harnessFile("judge.py")},
+			wire,
 		},
 		Collect: []string{resultsFile},
-		Limits:  s.Limits,
 	}
-	return g.runHarness(ctx, cmd, token, hidden, s.Limits)
+	solution := sandbox.Command{
+		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_serve.py"),
+		Env:  pythonEnv,
+		Files: []sandbox.File{
+			{Path: "solution.py", Data: []byte(s.Code)},
+			{Path: "anyhour_serve.py", Data: harnessFile("serve.py")},
+			wire,
+		},
+	}
+	tr, err := g.runPair(ctx, judge, solution, s.Limits)
+	if err != nil {
+		return tr, err
+	}
+	tr.hidden = hidden
+	tr.absorb(tr.records())
+	return tr, nil
 }
 
 // pythonProgram is the command that runs the candidate's code as a program.
@@ -38,7 +53,7 @@ func pythonProgram(s Suite) sandbox.Command {
 	args := append([]string{python3}, pythonFlags...)
 	return sandbox.Command{
 		Args:  append(args, "/task/solution.py"),
-		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
+		Env:   pythonEnv,
 		Files: []sandbox.File{{Path: "solution.py", Data: []byte(s.Code)}},
 	}
 }
@@ -48,18 +63,4 @@ func testFileName(hidden bool) string {
 		return "hidden_test"
 	}
 	return "visible_test"
-}
-
-// runHarness runs a Python or JavaScript harness and reads its records.
-func (g *Grader) runHarness(ctx context.Context, cmd sandbox.Command, token string, hidden bool, l sandbox.Limits) (testRun, error) {
-	tr := testRun{hidden: hidden, limits: l}
-	res, err := g.box.Run(ctx, cmd)
-	if err != nil {
-		return tr, err
-	}
-	tr.res = res
-	recs, tampered := parseRecords(res.Collected[resultsFile], token)
-	tr.tampered = tampered
-	tr.absorb(recs)
-	return tr, nil
 }

@@ -2,80 +2,44 @@ package grading
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
-// resultsFile is where the harnesses write their records, under /task.
+// resultsFile is where the judges write their records, under /task of
+// the judge's box, which holds no code of the candidate's.
 const resultsFile = "anyhour-results"
 
-// newToken returns a fresh random token for one run.
-func newToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// record is one line a harness wrote: "TOKEN KIND PAYLOAD", PAYLOAD JSON.
+// record is one line a judge wrote: "KIND PAYLOAD", PAYLOAD JSON.
 type record struct {
 	kind    string
 	payload json.RawMessage
 }
 
-// recordLike matches what looks like a record, whatever its token.
-var recordLike = regexp.MustCompile(`^[0-9a-f]{32} [a-z]+ `)
-
-// parseRecords returns the records carrying token. Anything else in the
-// results file (a record with another token, a line that is no record)
-// was not written by the harness and is reported as tampering. A last line
-// without its newline is what a killed harness left half written, and is
-// dropped.
-func parseRecords(data []byte, token string) (recs []record, tampered []string) {
-	prefix := token + " "
+// parseRecords reads a judge's results file. A last line without its
+// newline is what a killed judge left half written, and is dropped; so is
+// any line that is not a record (the team's own tests could write to the
+// file, but never the candidate's code).
+func parseRecords(data []byte) []record {
 	lines := bytes.Split(data, []byte("\n"))
 	if len(lines) > 0 {
 		lines = lines[:len(lines)-1]
 	}
+	var recs []record
 	for _, l := range lines {
-		s := string(l)
-		rest, ok := strings.CutPrefix(s, prefix)
-		if !ok {
-			if recordLike.MatchString(s) {
-				tampered = append(tampered, "a result record carried a wrong token")
-			} else {
-				tampered = append(tampered, "the results file held a line the harness did not write")
-			}
-			continue
-		}
-		kind, payload, _ := strings.Cut(rest, " ")
-		if !json.Valid([]byte(payload)) {
-			tampered = append(tampered, "a result record was malformed")
+		kind, payload, ok := strings.Cut(string(l), " ")
+		if !ok || !json.Valid([]byte(payload)) {
 			continue
 		}
 		recs = append(recs, record{kind: kind, payload: json.RawMessage(payload)})
 	}
-	return recs, dedupe(tampered)
+	return recs
 }
 
-func dedupe(s []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-// result is one finished test as a harness reported it.
+// result is one finished test as a judge reported it.
 type result struct {
 	Name    string `json:"name"`
 	Passed  bool   `json:"passed"`
@@ -83,7 +47,8 @@ type result struct {
 	Message string `json:"message"`
 }
 
-// testRun is what one run of a test file told us.
+// testRun is what one run of a test file told us: the judge's records,
+// and how the two boxes ended.
 type testRun struct {
 	hidden   bool
 	plan     []string // top-level tests, in order
@@ -92,12 +57,21 @@ type testRun struct {
 	compile  string // the candidate's code does not compile
 	failure  string // the tests could not run at all, and why
 	tampered []string
-	done     bool // the harness finished normally
-	res      sandbox.Result
-	limits   sandbox.Limits
+	done     bool // the judge finished every test
+	// gone says the solution's program ended before the judge did; goneIn
+	// is the test it ended in, "" if none had started.
+	gone   bool
+	goneIn string
+	// judge is the judge box's result; res the solution box's, which says
+	// how the candidate's code ended (or, for Go, the test binary's).
+	judge, res sandbox.Result
+	// stopped says the solution box was ended by the grader once the
+	// judge was done, not by itself.
+	stopped bool
+	limits  sandbox.Limits
 }
 
-// absorb applies the records of a Python or JavaScript harness.
+// absorb applies a judge's records.
 func (tr *testRun) absorb(recs []record) {
 	planned := map[string]bool{}
 	for _, n := range tr.plan {
@@ -137,6 +111,9 @@ func (tr *testRun) absorb(recs []record) {
 			if json.Unmarshal(r.payload, &s) == nil {
 				tr.failure = s
 			}
+		case "gone":
+			tr.gone = true
+			json.Unmarshal(r.payload, &tr.goneIn)
 		case "tamper":
 			if json.Unmarshal(r.payload, &s) == nil {
 				tr.tampered = append(tr.tampered, s)
@@ -152,11 +129,21 @@ func (tr *testRun) absorb(recs []record) {
 func (tr *testRun) stopReason(started bool) string {
 	res := tr.res
 	loading := len(tr.started) == 0 && !tr.done
+	judgeEnded := !tr.done && !tr.gone && tr.stopped
 	switch {
 	case tr.compile != "":
 		return "did not run: the code does not compile"
 	case tr.failure != "":
 		return tr.failure
+	case judgeEnded && tr.judge.TimedOut:
+		if started {
+			return fmt.Sprintf("time limit exceeded (%s) while this test ran", limitText(tr.limits.Wall))
+		}
+		return "did not run: the time limit ran out during an earlier test"
+	case judgeEnded && started:
+		return "did not finish: the tests' program ended during this test (" + exitText(tr.judge) + ")" + stderrTail(tr.judge)
+	case judgeEnded:
+		return "did not run: the tests' program ended during an earlier test (" + exitText(tr.judge) + ")"
 	case loading && res.TimedOut:
 		return fmt.Sprintf("did not run: the time limit (%s) ran out while the code was loading", limitText(tr.limits.Wall))
 	case loading && res.MemoryExceeded:
@@ -177,6 +164,24 @@ func (tr *testRun) stopReason(started bool) string {
 		return "did not run"
 	default:
 		return "did not run: the program ended during an earlier test (" + exitText(res) + ")"
+	}
+}
+
+// incomplete says, for reviewers, why a run ended without a result for
+// every test, or "" if it did not.
+func (tr *testRun) incomplete() string {
+	if tr.done || tr.compile != "" || tr.failure != "" || len(tr.tampered) > 0 {
+		return ""
+	}
+	switch {
+	case tr.gone && tr.goneIn != "":
+		return fmt.Sprintf("the run ended without all its results: the solution's program ended (%s) during %s", exitText(tr.res), tr.goneIn)
+	case tr.gone:
+		return fmt.Sprintf("the run ended without all its results: the solution's program ended (%s) before the first test", exitText(tr.res))
+	case tr.res.TimedOut || tr.judge.TimedOut:
+		return "the run ended without all its results: the time limit ran out"
+	default:
+		return fmt.Sprintf("the run ended without all its results: the tests' program ended (%s)", exitText(tr.judge))
 	}
 }
 

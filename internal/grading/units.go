@@ -40,7 +40,7 @@ func (tr *testRun) units(named map[string]float64, label string) []unit {
 		return Test{Name: n, Hidden: tr.hidden, Message: message(tr.stopReason(started[n]))}
 	}
 
-	plan := tr.plan
+	plan, dups := dedupePlan(tr.plan)
 	if len(plan) == 0 {
 		msg := tr.stopReason(false)
 		if tr.done && tr.failure == "" && tr.compile == "" {
@@ -64,16 +64,36 @@ func (tr *testRun) units(named map[string]float64, label string) []unit {
 		}
 		out = append(out, un)
 	}
+	for _, d := range dups {
+		out = append(out, unit{name: d, hidden: tr.hidden, graded: true, entries: []Test{{Name: d, Hidden: tr.hidden,
+			Message: "not run: another test has the same name; each test needs a name of its own"}}})
+	}
 	if len(tr.tampered) > 0 {
 		for i := range out {
 			for j := range out[i].entries {
 				e := &out[i].entries[j]
 				e.Passed = false
-				e.Message = "not graded: the results were tampered with (" + tr.tampered[0] + ")"
+				e.Message = "not graded: " + tr.tampered[0]
 			}
 		}
 	}
 	return out
+}
+
+// dedupePlan splits a plan into its first occurrences and the repeats of
+// a name, which never count as passed: a second test of the same name
+// would otherwise hide the first one's result.
+func dedupePlan(plan []string) (first, repeats []string) {
+	seen := map[string]bool{}
+	for _, n := range plan {
+		if seen[n] {
+			repeats = append(repeats, n)
+			continue
+		}
+		seen[n] = true
+		first = append(first, n)
+	}
+	return first, repeats
 }
 
 // ungraded returns units for tests that were not run, worth their share

@@ -46,6 +46,7 @@ type run struct {
 // up the box) or ctx ends; a program that fails, crashes, times out or
 // runs out of memory is a normal Result.
 func (b *Box) Run(ctx context.Context, cmd Command) (Result, error) {
+	defer closeFiles(cmd.ExtraFiles)
 	l := cmd.Limits.withDefaults()
 	files, err := validate(cmd, l)
 	if err != nil {
@@ -132,11 +133,22 @@ func (r *run) start() error {
 		c.Wait()
 		close(r.done)
 	}()
+	// The box has its copies now; ours would keep a pipe from reporting
+	// the end of the box's side.
+	closeFiles(r.cmd.ExtraFiles)
 	for _, mf := range r.memfds {
 		mf.Close()
 	}
 	r.memfds = nil
 	return nil
+}
+
+func closeFiles(fs []*os.File) {
+	for _, f := range fs {
+		if f != nil {
+			f.Close()
+		}
+	}
 }
 
 // cred is the host user bwrap runs as for this run, or nil for the

@@ -48,8 +48,10 @@ type Bind struct {
 // Command is one program to run in a fresh box.
 type Command struct {
 	// ExtraFiles are descriptors the program gets as 3, 4, ... in this
-	// order, such as pipes to a program in another box; Run does not
-	// close them. The box has no other descriptor than these and its
+	// order, such as pipes to a program in another box. Run closes them as
+	// soon as the box has its own copies (or when it fails before), so
+	// that the other end sees the end of the stream when the box's
+	// program ends. The box has no other descriptor than these and its
 	// standard streams.
 	ExtraFiles []*os.File
 	// Peer runs the box as the sandbox's second host user (Options.UID+1

@@ -1,16 +1,17 @@
-// Package harness is anyhour's Go test harness. It is never part of
-// anyhour's own binaries: the grading package copies this file into the
-// sandbox, where the candidate's package is compiled with tests that call
-// it (see grading's gosource.go), and runs the resulting test binary as
+//go:build anyhourbox
+
+// Package harness is anyhour's Go test harness: the judge's side of a Go
+// task. It is never part of anyhour's own binaries: the grading package
+// copies this file into the sandbox, where the team's tests are compiled,
+// without the candidate's code, into a test binary that calls it (see
+// grading's gosource.go and gobridge.go), run as
 //
-//	pkg.test -test.v=test2json < TOKEN
+//	pkg.test -test.v=test2json
 //
-// The testing package's own output, and nothing else, goes through a pipe
-// to the results file, one record per line: "TOKEN go <line as JSON>".
-// The tests' prints go to the real stdout and stderr, which are the logs.
-//
-// Go initialises an imported package before the package importing it, so
-// this package reads the token before any of the candidate's code runs.
+// beside the solution's box, which its calls reach through the bridge.
+// The testing package's own output goes through a pipe to the results
+// file, one record per line: "go <line as JSON>". The tests' prints go to
+// the real stdout and stderr.
 package harness
 
 import (
@@ -23,27 +24,11 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"solution/anyhour/bridge"
 )
 
-var (
-	token                  = readToken()
-	realStdout, realStderr = os.Stdout, os.Stderr
-)
-
-// readToken reads the first line of stdin, one byte at a time so that
-// nothing beyond it is consumed.
-func readToken() string {
-	var b []byte
-	one := make([]byte, 1)
-	for len(b) < 200 {
-		n, err := os.Stdin.Read(one)
-		if n == 0 || err != nil || one[0] == '\n' {
-			break
-		}
-		b = append(b, one[0])
-	}
-	return string(b)
-}
+var realStdout, realStderr = os.Stdout, os.Stderr
 
 var (
 	mu      sync.Mutex // held while moving output from the pipe to the file
@@ -52,16 +37,24 @@ var (
 	results *os.File
 )
 
-// Main runs the tests with the testing package writing to a pipe whose
-// lines go to the results file at path, and returns the exit code.
-// testing takes os.Stdout as its output when the tests start; Begin then
-// gives the tests the real one back.
+func record(kind, payload string) {
+	results.Write([]byte(kind + " " + payload + "\n"))
+}
+
+// Main waits for the solution's hello, then runs the tests with the
+// testing package writing to a pipe whose lines go to the results file
+// at path, and returns the exit code. testing takes os.Stdout as its
+// output when the tests start; Begin then gives the tests the real one
+// back.
 func Main(m *testing.M, path string) int {
 	var err error
 	results, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		fmt.Fprintln(realStderr, "anyhour harness:", err)
 		return 3
+	}
+	if !start() {
+		return 0
 	}
 	var p [2]int
 	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
@@ -82,8 +75,29 @@ func Main(m *testing.M, path string) int {
 	os.Stdout, os.Stderr = realStdout, realStderr
 	w.Close()
 	<-done
-	results.Write([]byte(token + " done null\n"))
+	record("done", "null")
 	return code
+}
+
+// start reads the solution's hello; false if it ended first or broke
+// the protocol, which is then recorded.
+func start() (ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if t, isTamper := r.(bridge.Tamper); isTamper {
+				q, _ := json.Marshal(t.Error())
+				record("tamper", string(q))
+				ok = false
+				return
+			}
+			panic(r)
+		}
+	}()
+	if !bridge.Start() {
+		record("gone", "null")
+		return false
+	}
+	return true
 }
 
 // waitReadable waits up to a second for the pipe to have something.
@@ -99,8 +113,8 @@ func waitReadable() bool {
 // file, one record per complete line, and reports false at the end of
 // the output. Begin calls it too, so that whatever was written before a
 // test starts (the results of the tests before it) is in the file before
-// any of the test's code runs: if that code brings the process down, the
-// goroutine might not get to it.
+// the test runs: if the test ends the process, the goroutine might not
+// get to it.
 func pump() bool {
 	mu.Lock()
 	defer mu.Unlock()
@@ -134,7 +148,7 @@ func emit(all bool) {
 			i = len(pending)
 		}
 		q, _ := json.Marshal(string(pending[:i]))
-		results.Write([]byte(token + " go " + string(q) + "\n"))
+		record("go", string(q))
 		pending = pending[min(i+1, len(pending)):]
 	}
 }
@@ -150,16 +164,39 @@ func Begin() {
 }
 
 // Recover, deferred at the start of a test, turns a panic into a failure
-// of that test, so the tests after it still run.
+// of that test, so the tests after it still run. When the solution's
+// program has ended, or broke the protocol, nothing more can be asked of
+// it: the harness records which test that was and stops.
 func Recover(t *testing.T) {
 	r := recover()
 	if r == nil {
 		return
 	}
-	t.Errorf("panic: %v%s", r, where())
+	switch v := r.(type) {
+	case bridge.Gone:
+		q, _ := json.Marshal(t.Name())
+		stop("gone", string(q))
+	case bridge.Tamper:
+		q, _ := json.Marshal(v.Error())
+		stop("tamper", string(q))
+	case *bridge.Panic:
+		t.Errorf("panic: %s", v)
+	default:
+		t.Errorf("panic: %v%s", r, where())
+	}
 }
 
-// where lists the innermost frames of the candidate's and the tests' code.
+// stop records why the run ends here and ends it: with syscall.Exit,
+// since -test.paniconexit0 turns os.Exit(0) during a test into a panic.
+func stop(kind, payload string) {
+	if rfd >= 0 {
+		pump()
+	}
+	record(kind, payload)
+	syscall.Exit(0)
+}
+
+// where lists the innermost frames of the tests' code.
 func where() string {
 	pcs := make([]uintptr, 64)
 	n := runtime.Callers(3, pcs)
@@ -167,7 +204,7 @@ func where() string {
 	var b strings.Builder
 	for k := 0; k < 4; {
 		fr, more := frames.Next()
-		if strings.HasPrefix(fr.File, "/task/") && !strings.HasPrefix(fr.File, "/task/anyhour/") {
+		if strings.HasPrefix(fr.File, "/task/") && !strings.HasPrefix(fr.File, "/task/anyhour/") && !strings.Contains(fr.File, "zz_anyhour") {
 			file := fr.File[strings.LastIndexByte(fr.File, '/')+1:]
 			fn := fr.Function[strings.LastIndexByte(fr.Function, '/')+1:]
 			_, fn, _ = strings.Cut(fn, ".")
