@@ -49,10 +49,14 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	}
 	if !found || !ok || m.DisabledAt != nil {
 		if found {
+			why := "wrong password"
+			if ok {
+				why = "removed from the team"
+			}
 			// Recorded off the request path: a reply that waited for this
 			// write would take longer for real accounts than for unknown
 			// addresses, and tell them apart.
-			go s.auditDirect(context.WithoutCancel(ctx), m.OrgID, nil, m.Email, "member.login_failed", m.Email, "wrong password", c.IP)
+			go s.auditDirect(context.WithoutCancel(ctx), m.OrgID, nil, m.Email, "member.login_failed", m.Email, why, c.IP)
 		}
 		return "", Member{}, apperr.New(apperr.ErrUnauthenticated, "that email and password do not match an account")
 	}

@@ -48,6 +48,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /applications/{id}/revoke", s.team(s.revokeLink))
 	mux.HandleFunc("GET /team", s.team(s.showTeam))
 	mux.HandleFunc("POST /team/{id}/role", s.team(s.setRole))
+	mux.HandleFunc("POST /team/{id}/remove", s.team(s.removeMember))
 	mux.HandleFunc("POST /team/invites", s.team(s.inviteMember))
 	mux.HandleFunc("POST /team/invites/{id}/revoke", s.team(s.revokeMemberInvite))
 	mux.HandleFunc("GET /join/{token}", s.handle(s.showJoin))
