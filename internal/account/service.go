@@ -212,8 +212,8 @@ func (s *Service) addMember(ctx context.Context, tx *sqldb.DB, orgID int64, name
 	}
 	hash := ""
 	if password != "" {
-		if len(password) < MinPasswordLength {
-			return m, apperr.Invalid("password", "the password must have at least %d characters", MinPasswordLength)
+		if err := checkNewPassword(password); err != nil {
+			return m, err
 		}
 		if hash, err = HashPassword(password); err != nil {
 			return m, err

@@ -88,13 +88,26 @@ func (s *Service) SessionMember(ctx context.Context, token string) (Member, erro
 	if token == "" {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "please sign in")
 	}
-	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`
+	var id int64
+	var lastSeen *time.Time
+	now := s.now()
+	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`, s.id, s.last_seen_at
 		FROM sessions s JOIN members m ON m.id = s.member_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, HashToken(token), s.now()))
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, HashToken(token), now), &id, &lastSeen)
 	if errors.Is(err, apperr.ErrNotFound) || (err == nil && m.DisabledAt != nil) {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "your session has ended; please sign in again")
 	}
-	return m, err
+	if err != nil {
+		return Member{}, err
+	}
+	// At most once a minute, as for API tokens: a write per request would
+	// make every page view a write on SQLite's single writer.
+	if lastSeen == nil || now.Sub(*lastSeen) > time.Minute {
+		if _, err := s.db.Exec(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, now, id); err != nil {
+			return Member{}, err
+		}
+	}
+	return m, nil
 }
 
 // Logout ends the session with token.
