@@ -81,7 +81,8 @@ func removeRefusal(actor, m Member) error {
 // offer it; RemoveMember checks again when it is asked.
 func (a Member) CanRemove(m Member) bool { return removeRefusal(a, m) == nil }
 
-// endAccess ends every way m had in: sessions and API tokens.
+// endAccess ends every way m had in: sessions and API tokens. Links to
+// reset the password check that their member is not disabled.
 func endAccess(ctx context.Context, tx *sqldb.DB, memberID int64, now time.Time) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE member_id = $1`, memberID); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -26,8 +27,16 @@ const ownerPassword = "correct horse battery"
 
 func newTeam(t *testing.T) team {
 	t.Helper()
+	tm, _ := newTeamDB(t)
+	return tm
+}
+
+// newTeamDB is newTeam, also returning its database.
+func newTeamDB(t *testing.T) (team, *sqldb.DB) {
+	t.Helper()
 	ctx := context.Background()
-	s := account.New(sqldbtest.Open(t))
+	db := sqldbtest.Open(t)
+	s := account.New(db)
 	_, owner, err := s.Setup(ctx, account.NewOrg{OrgName: "Acme", Name: "Olivia", Email: "olivia@acme.example", Password: ownerPassword})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +50,7 @@ func newTeam(t *testing.T) team {
 	if tm.ritaKey, _, err = s.CreateAPIToken(ctx, tm.rita, "laptop"); err != nil {
 		t.Fatal(err)
 	}
-	return tm
+	return tm, db
 }
 
 func (tm team) join(t *testing.T, email string, role account.Role) account.Member {

@@ -17,12 +17,17 @@ import (
 type Service struct {
 	db  *sqldb.DB
 	now func() time.Time
-	lim *loginLimiter
+	lim *loginLimiter // sign-ins and password changes
+	// resetLim counts requests to reset a password, apart from sign-ins:
+	// asking for a reset must not lock the account's owner out.
+	resetLim   *loginLimiter
+	resetHooks []ResetHook
 }
 
 // New returns a Service using db.
 func New(db *sqldb.DB) *Service {
-	return &Service{db: db, now: time.Now, lim: &loginLimiter{failures: map[string][]time.Time{}}}
+	return &Service{db: db, now: time.Now, lim: &loginLimiter{failures: map[string][]time.Time{}},
+		resetLim: &loginLimiter{failures: map[string][]time.Time{}}}
 }
 
 // SetClock replaces the clock, for tests.

@@ -186,6 +186,7 @@ func (a *App) Handler() http.Handler {
 // Worker returns the background worker with every task kind registered.
 func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
+	a.Accounts.RegisterTasks(w)
 	a.Interviews.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)
 	a.Emails.RegisterTasks(w)

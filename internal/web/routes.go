@@ -7,12 +7,16 @@ import "net/http"
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", serveStatic())
 
-	// Signing in, first run, joining a team.
+	// Signing in, a forgotten password, first run, joining a team.
 	mux.HandleFunc("GET /setup", s.handle(s.showSetup))
 	mux.HandleFunc("POST /setup", s.handle(s.setup))
 	mux.HandleFunc("GET /login", s.handle(s.showLogin))
 	mux.HandleFunc("POST /login", s.handle(s.login))
 	mux.HandleFunc("POST /logout", s.handle(s.logout))
+	mux.HandleFunc("GET /password/forgot", s.handle(s.showForgot))
+	mux.HandleFunc("POST /password/forgot", s.handle(s.forgot))
+	mux.HandleFunc("GET /password/reset/{token}", s.handle(s.showReset))
+	mux.HandleFunc("POST /password/reset/{token}", s.handle(s.reset))
 
 	// Team pages.
 	mux.HandleFunc("GET /{$}", s.team(s.showDashboard))
