@@ -151,7 +151,6 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, c C
 		return "", m, err
 	}
 	now := s.now()
-	session = NewToken("ahs_")
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		// Claim the link in one statement: of two uses at once, one wins.
 		var memberID int64
@@ -172,8 +171,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string, c C
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE member_id = $1`, m.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
-			VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, HashToken(session), now, now.Add(SessionLifetime), truncate(c.UserAgent, 300), c.IP); err != nil {
+		if session, err = s.startSession(ctx, tx, m, c); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, m, "member.password_reset", m.Email, "every session ended", c.IP)

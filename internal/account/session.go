@@ -76,9 +76,13 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 // StartSession opens a session for m without a password, after another
 // proof of identity (accepting an invitation, the first-run page).
 func (s *Service) StartSession(ctx context.Context, m Member, c Client) (string, error) {
+	return s.startSession(ctx, s.db, m, c)
+}
+
+func (s *Service) startSession(ctx context.Context, db *sqldb.DB, m Member, c Client) (string, error) {
 	now := s.now()
 	token := NewToken("ahs_")
-	_, err := s.db.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
+	_, err := db.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
 		VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, HashToken(token), now, now.Add(SessionLifetime), truncate(c.UserAgent, 300), c.IP)
 	return token, err
 }

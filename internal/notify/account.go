@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/email"
@@ -10,8 +11,11 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-// KindPasswordReset is the email with a link to choose a new password.
-const KindPasswordReset = "password_reset"
+// Kinds of the emails about a team member's own account.
+const (
+	KindPasswordReset = "password_reset" // a link to choose a new password
+	KindMemberJoin    = "member_join"    // a link to finish joining a team
+)
 
 // registerAccountEmails hooks the emails about a member's own account
 // onto the account service. Their links are made when they are sent, from
@@ -25,6 +29,45 @@ func registerAccountEmails(n *notifier, d *Digests) {
 		}
 		return d.base + "/password/reset/" + token, nil
 	})
+	n.accounts.OnJoinRequest(n.memberJoin)
+	n.emails.SetRefLinker(KindMemberJoin, func(ctx context.Context, ref string) (string, error) {
+		token, err := n.accounts.JoinLink(ctx, ref)
+		if err != nil {
+			return "", err
+		}
+		return d.base + "/join/confirm/" + token, nil
+	})
+}
+
+// memberJoin sends an invited address the link to finish joining. It
+// says the same whether or not the address has an account already: what
+// it is, the link's page tells (see package account's join.go).
+func (n *notifier) memberJoin(ctx context.Context, tx *sqldb.DB, inv account.Invite, org account.Org, name, ref string) error {
+	c := email.Content{
+		OrgName:  org.Name,
+		Colour:   org.Colour,
+		Subject:  fmt.Sprintf("Finish joining %s on anyhour", org.Name),
+		Greeting: fmt.Sprintf("Hello %s,", name),
+		Paragraphs: []string{
+			fmt.Sprintf("To finish joining %s on anyhour as %s, show that %s is your address by opening this link.", org.Name, article(string(inv.Role)), inv.Email),
+		},
+		Action: &email.Action{Label: "Finish joining", URL: email.LinkFromRef},
+		After: []string{
+			"The link works once, for an hour at most.",
+			"If you did not ask to join, ignore this email: nothing happens without the link.",
+		},
+	}
+	_, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: inv.OrgID, Kind: KindMemberJoin, Ref: ref,
+		To: mail.Address{Name: name, Email: inv.Email}, Content: c, WithLink: true})
+	return err
+}
+
+// article puts "a" or "an" before a word.
+func article(w string) string {
+	if w != "" && strings.ContainsRune("aeiou", rune(w[0])) {
+		return "an " + w
+	}
+	return "a " + w
 }
 
 // passwordReset sends a member the link to choose a new password.

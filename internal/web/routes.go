@@ -57,6 +57,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /team/invites/{id}/revoke", s.team(s.revokeMemberInvite))
 	mux.HandleFunc("GET /join/{token}", s.handle(s.showJoin))
 	mux.HandleFunc("POST /join/{token}", s.handle(s.join))
+	mux.HandleFunc("GET /join/confirm/{token}", s.handle(s.showJoinConfirm))
+	mux.HandleFunc("POST /join/confirm/{token}", s.handle(s.joinConfirm))
 	mux.HandleFunc("GET /settings", s.team(s.showSettings))
 	mux.HandleFunc("GET /settings/emails", s.team(s.showEmails))
 	mux.HandleFunc("GET /settings/webhooks", s.team(s.showWebhooks))

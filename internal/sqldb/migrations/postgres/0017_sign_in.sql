@@ -15,3 +15,19 @@ CREATE TABLE password_resets (
     used_at TIMESTAMPTZ
 );
 CREATE INDEX password_resets_member ON password_resets (member_id, id);
+
+-- Requests to join a team by invitation, when anyhour can send email: the
+-- name and password chosen wait here until the invited address shows it
+-- is theirs, through a link made when the email is sent (token_hash,
+-- expires_at). Only an invitation's newest request can work, once.
+CREATE TABLE member_joins (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    invite_id BIGINT NOT NULL REFERENCES member_invites(id),
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    requested_at TIMESTAMPTZ NOT NULL,
+    token_hash TEXT UNIQUE,
+    expires_at TIMESTAMPTZ,
+    used_at TIMESTAMPTZ
+);
+CREATE INDEX member_joins_invite ON member_joins (invite_id, id);
