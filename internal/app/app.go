@@ -91,7 +91,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if _, err := httpx.ParsePrefixes(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_TRUSTED_PROXIES: %w", err)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, dataDirPerm); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if err := tightenDataDir(cfg.DataDir, logger); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
