@@ -43,6 +43,7 @@ var errJoinLink = apperr.New(apperr.ErrNotFound,
 // RequestJoin keeps the name and password chosen on an invitation's page
 // and has the invited address emailed a link to finish joining. It does
 // the same whatever the address: see the comment at the top of this file.
+// Requests are limited per address and per email, as sign-ins are.
 func (s *Service) RequestJoin(ctx context.Context, secret, name, password string, c Client) (err error) {
 	defer apperr.Wrap(&err, "account.RequestJoin")
 	inv, org, err := s.PendingInvite(ctx, secret)
@@ -54,6 +55,12 @@ func (s *Service) RequestJoin(ctx context.Context, secret, name, password string
 	}
 	if err := checkNewPassword(password); err != nil {
 		return err
+	}
+	// Each request emails the address: limited like requests to reset a
+	// password, on the same counter, so that an invitation link cannot
+	// be used to flood an inbox.
+	if !s.resetLim.reserve(s.now(), "ip:"+c.IP, "email:"+inv.Email) {
+		return apperr.New(apperr.ErrRateLimited, "too many requests to join; wait a few minutes and try again")
 	}
 	hash, err := HashPassword(password)
 	if err != nil {

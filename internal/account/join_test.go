@@ -183,3 +183,23 @@ func TestRemovedMemberComesBack(t *testing.T) {
 		t.Errorf("inviting a member on the team: %v", err)
 	}
 }
+
+// TestJoinRequestsAreRateLimited: an invitation link cannot be used to
+// flood the invited address with emails.
+func TestJoinRequestsAreRateLimited(t *testing.T) {
+	ctx := context.Background()
+	tm := newTeam(t)
+	newJoins(tm.s)
+	secret, _, err := tm.s.InviteMember(ctx, tm.owner, "nina@example.com", account.Reviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		if err := tm.s.RequestJoin(ctx, secret, "Nina", "chosen at joining", account.Client{IP: "192.0.2." + string(rune('0'+i))}); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+	}
+	if err := tm.s.RequestJoin(ctx, secret, "Nina", "chosen at joining", account.Client{IP: "198.51.100.1"}); !errors.Is(err, apperr.ErrRateLimited) {
+		t.Errorf("request 11: %v, want rate limited", err)
+	}
+}
