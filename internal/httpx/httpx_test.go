@@ -89,6 +89,7 @@ func TestDecodeJSONStrictKeys(t *testing.T) {
 		{`{"steps":[{"Kind":"text"}]}`, "steps[0].Kind", `did you mean "kind"?`},
 		{`{"steps":[{"options":[{"CORRECT":true}]}]}`, "steps[0].options[0].CORRECT", `did you mean "correct"?`},
 		{`{"NOTE":"x"}`, "NOTE", `did you mean "note"?`},
+		{"{\"steps\":[{\"\u212aind\":\"text\"}]}", "steps[0].\u212aind", `did you mean "kind"?`}, // a Kelvin sign, which encoding/json folds to k
 		{`{"skip":"x"}`, "skip", `unknown field "skip"`},
 		{`{"Skip":"x"}`, "Skip", `unknown field "Skip"`},
 	}
