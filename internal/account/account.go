@@ -8,10 +8,11 @@
 package account
 
 import (
-	"github.com/anyhour/anyhour/internal/worktime"
+	"slices"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 // Role is a member's role in their organisation.
@@ -62,6 +63,20 @@ var permissions = map[Role][]Permission{
 	Reviewer:  {ViewApplications, Review},
 }
 
+// AllPermissions lists every permission of the table, in the order the
+// roles list them, most privileged role first.
+func AllPermissions() []Permission {
+	var out []Permission
+	for _, r := range Roles {
+		for _, p := range permissions[r] {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
 // Org is an organisation: a hiring team and everything it owns.
 type Org struct {
 	ID        int64
@@ -98,6 +113,17 @@ func (m Member) Can(p Permission) bool {
 		}
 	}
 	return false
+}
+
+// Permissions lists what m may do, in the order of AllPermissions.
+func (m Member) Permissions() []Permission {
+	out := []Permission{}
+	for _, p := range AllPermissions() {
+		if m.Can(p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // APIToken describes a member's API token; the secret itself is shown once

@@ -45,8 +45,9 @@ func (s *Service) InviteMember(ctx context.Context, actor Member, email string, 
 		// Only this team's members are refused here: saying that an address
 		// has an account elsewhere would tell one organisation about
 		// another's people. Such an invitation fails when it is accepted,
-		// and says so to the address's owner.
-		if m, err := s.memberByEmail(ctx, tx, email); err == nil && m.OrgID == actor.OrgID {
+		// and says so only to the address's owner (see RequestJoin). A
+		// member removed from the team may be invited back.
+		if m, err := s.memberByEmail(ctx, tx, email); err == nil && m.OrgID == actor.OrgID && m.DisabledAt == nil {
 			return apperr.Conflict("%s is already on your team", email)
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO member_invites (org_id, email, role, token_hash, invited_by, created_at, expires_at)
@@ -108,33 +109,75 @@ func (s *Service) PendingInvite(ctx context.Context, secret string) (Invite, Org
 		return inv, Org{}, err
 	}
 	if !inv.Pending(s.now()) {
-		return inv, Org{}, apperr.New(apperr.ErrNotFound, "this invitation has expired, was withdrawn or was already used; ask your team for a new one")
+		return inv, Org{}, errInviteGone
 	}
 	org, err := s.Org(ctx, inv.OrgID)
 	return inv, org, err
 }
 
-// AcceptInvite turns an invitation into a member with a password.
+// errInviteGone explains an invitation link that no longer works.
+var errInviteGone = apperr.New(apperr.ErrNotFound, "this invitation has expired, was withdrawn or was already used; ask your team for a new one")
+
+// AcceptInvite turns an invitation into a member with a password at once,
+// without asking the address to show it is the holder's: for an
+// installation that cannot send email (see RequestJoin), and for
+// programs that hold the invitation themselves.
 func (s *Service) AcceptInvite(ctx context.Context, secret, name, password string, c Client) (Member, error) {
+	if password == "" {
+		return Member{}, apperr.Invalid("password", "choose a password of at least %d characters", MinPasswordLength)
+	}
+	if err := checkNewPassword(password); err != nil {
+		return Member{}, err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return Member{}, err
+	}
 	var m Member
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		inv, err := scanInvite(tx.QueryRow(ctx, `SELECT `+inviteColumns+` FROM member_invites WHERE token_hash = $1`, HashToken(secret)))
 		if err != nil {
 			return err
 		}
 		if !inv.Pending(s.now()) {
-			return apperr.New(apperr.ErrNotFound, "this invitation has expired, was withdrawn or was already used; ask your team for a new one")
+			return errInviteGone
 		}
-		if password == "" {
-			return apperr.Invalid("password", "choose a password of at least %d characters", MinPasswordLength)
-		}
-		if m, err = s.addMember(ctx, tx, inv.OrgID, name, inv.Email, inv.Role, password); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE member_invites SET accepted_at = $1 WHERE id = $2`, s.now(), inv.ID); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, m, "member.join", m.Email, string(m.Role), c.IP)
+		m, err = s.join(ctx, tx, inv, name, hash, c.IP)
+		return err
 	})
 	return m, err
+}
+
+// join makes inv's address a member of its team with name and password
+// hash, in tx: a new member, or one removed from this team coming back
+// (keeping their id, so their old reviews are theirs again). An address
+// on this team already, or with an account on another, is refused.
+func (s *Service) join(ctx context.Context, tx *sqldb.DB, inv Invite, name, hash, ip string) (Member, error) {
+	m, err := s.memberByEmail(ctx, tx, inv.Email)
+	detail := string(inv.Role)
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		if m, err = s.addMemberHash(ctx, tx, inv.OrgID, name, inv.Email, inv.Role, hash); err != nil {
+			return m, err
+		}
+	case err != nil:
+		return m, err
+	default:
+		if err := joinable(m, inv); err != nil {
+			return m, err
+		}
+		if name, err = memberName(name, m.Email); err != nil {
+			return m, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE members SET disabled_at = NULL, role = $1, name = $2, password_hash = $3 WHERE id = $4`,
+			inv.Role, name, hash, m.ID); err != nil {
+			return m, err
+		}
+		m.DisabledAt, m.Role, m.Name = nil, inv.Role, name
+		detail += ", back after being removed"
+	}
+	if _, err := tx.Exec(ctx, `UPDATE member_invites SET accepted_at = $1 WHERE id = $2`, s.now(), inv.ID); err != nil {
+		return m, err
+	}
+	return m, s.audit(ctx, tx, m, "member.join", m.Email, detail, ip)
 }

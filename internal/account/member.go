@@ -60,6 +60,15 @@ func (s *Service) Members(ctx context.Context, actor Member) ([]Member, error) {
 	return out, rows.Err()
 }
 
+// Team lists the members of actor's organisation, removed ones included,
+// for owners and admins.
+func (s *Service) Team(ctx context.Context, actor Member) ([]Member, error) {
+	if !actor.Can(ManageOrg) {
+		return nil, apperr.Forbidden("only owners and admins can list the team")
+	}
+	return s.Members(ctx, actor)
+}
+
 // SetRole changes a member's role. Only owners and admins may; only an
 // owner may make or unmake an owner; the last owner stays an owner.
 func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, role Role) error {
@@ -78,6 +87,9 @@ func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, rol
 		m, err := scanMember(tx.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE id = $1 AND org_id = $2`, memberID, actor.OrgID))
 		if err != nil {
 			return err
+		}
+		if m.DisabledAt != nil {
+			return apperr.Conflict("%s was removed from the team; invite them again to bring them back", m.Name)
 		}
 		if (m.Role == Owner || role == Owner) && actor.Role != Owner {
 			return apperr.Forbidden("only an owner can make or unmake owners")

@@ -17,12 +17,18 @@ import (
 type Service struct {
 	db  *sqldb.DB
 	now func() time.Time
-	lim *loginLimiter
+	lim *loginLimiter // sign-ins and password changes
+	// resetLim counts requests to reset a password, apart from sign-ins:
+	// asking for a reset must not lock the account's owner out.
+	resetLim   *loginLimiter
+	resetHooks []ResetHook
+	joinHooks  []JoinHook
 }
 
 // New returns a Service using db.
 func New(db *sqldb.DB) *Service {
-	return &Service{db: db, now: time.Now, lim: &loginLimiter{failures: map[string][]time.Time{}}}
+	return &Service{db: db, now: time.Now, lim: &loginLimiter{failures: map[string][]time.Time{}},
+		resetLim: &loginLimiter{failures: map[string][]time.Time{}}}
 }
 
 // SetClock replaces the clock, for tests.
@@ -34,6 +40,14 @@ func (s *Service) HasOrg(ctx context.Context) (bool, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations LIMIT 1) o`).Scan(&n)
 	return n > 0, err
+}
+
+// SoleOrg reports whether orgID is the only organisation on this
+// installation.
+func (s *Service) SoleOrg(ctx context.Context, orgID int64) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations WHERE id <> $1 LIMIT 1) o`, orgID).Scan(&n)
+	return n == 0, err
 }
 
 // Org returns the organisation with id.
@@ -199,25 +213,38 @@ func (s *Service) createOrg(ctx context.Context, tx *sqldb.DB, in NewOrg) (Org, 
 // addMember inserts a member; an empty password leaves them unable to sign
 // in with one.
 func (s *Service) addMember(ctx context.Context, tx *sqldb.DB, orgID int64, name, email string, role Role, password string) (Member, error) {
+	hash := ""
+	if password != "" {
+		if err := checkNewPassword(password); err != nil {
+			return Member{}, err
+		}
+		var err error
+		if hash, err = HashPassword(password); err != nil {
+			return Member{}, err
+		}
+	}
+	return s.addMemberHash(ctx, tx, orgID, name, email, role, hash)
+}
+
+// memberName checks a name typed for a member; empty, it is the part of
+// their address before the @.
+func memberName(name, email string) (string, error) {
+	name, err := personName.Check(name)
+	if err == nil && name == "" {
+		name = email[:strings.IndexByte(email, '@')]
+	}
+	return name, err
+}
+
+// addMemberHash is addMember with the password already hashed.
+func (s *Service) addMemberHash(ctx context.Context, tx *sqldb.DB, orgID int64, name, email string, role Role, hash string) (Member, error) {
 	m := Member{OrgID: orgID, Role: role, CreatedAt: s.now()}
 	var err error
 	if m.Email, err = NormalizeEmail(email); err != nil {
 		return m, err
 	}
-	if m.Name, err = personName.Check(name); err != nil {
+	if m.Name, err = memberName(name, m.Email); err != nil {
 		return m, err
-	}
-	if m.Name == "" {
-		m.Name = m.Email[:strings.IndexByte(m.Email, '@')]
-	}
-	hash := ""
-	if password != "" {
-		if len(password) < MinPasswordLength {
-			return m, apperr.Invalid("password", "the password must have at least %d characters", MinPasswordLength)
-		}
-		if hash, err = HashPassword(password); err != nil {
-			return m, err
-		}
 	}
 	err = tx.QueryRow(ctx, `INSERT INTO members (org_id, email, name, role, password_hash, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, orgID, m.Email, m.Name, m.Role, hash, m.CreatedAt).Scan(&m.ID)

@@ -49,10 +49,14 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	}
 	if !found || !ok || m.DisabledAt != nil {
 		if found {
+			why := "wrong password"
+			if ok {
+				why = "removed from the team"
+			}
 			// Recorded off the request path: a reply that waited for this
 			// write would take longer for real accounts than for unknown
 			// addresses, and tell them apart.
-			go s.auditDirect(context.WithoutCancel(ctx), m.OrgID, nil, m.Email, "member.login_failed", m.Email, "wrong password", c.IP)
+			go s.auditDirect(context.WithoutCancel(ctx), m.OrgID, nil, m.Email, "member.login_failed", m.Email, why, c.IP)
 		}
 		return "", Member{}, apperr.New(apperr.ErrUnauthenticated, "that email and password do not match an account")
 	}
@@ -72,9 +76,13 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 // StartSession opens a session for m without a password, after another
 // proof of identity (accepting an invitation, the first-run page).
 func (s *Service) StartSession(ctx context.Context, m Member, c Client) (string, error) {
+	return s.startSession(ctx, s.db, m, c)
+}
+
+func (s *Service) startSession(ctx context.Context, db *sqldb.DB, m Member, c Client) (string, error) {
 	now := s.now()
 	token := NewToken("ahs_")
-	_, err := s.db.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
+	_, err := db.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)
 		VALUES ($1, $2, $3, $4, $5, $6)`, m.ID, HashToken(token), now, now.Add(SessionLifetime), truncate(c.UserAgent, 300), c.IP)
 	return token, err
 }
@@ -84,13 +92,26 @@ func (s *Service) SessionMember(ctx context.Context, token string) (Member, erro
 	if token == "" {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "please sign in")
 	}
-	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`
+	var id int64
+	var lastSeen *time.Time
+	now := s.now()
+	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+`, s.id, s.last_seen_at
 		FROM sessions s JOIN members m ON m.id = s.member_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, HashToken(token), s.now()))
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, HashToken(token), now), &id, &lastSeen)
 	if errors.Is(err, apperr.ErrNotFound) || (err == nil && m.DisabledAt != nil) {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "your session has ended; please sign in again")
 	}
-	return m, err
+	if err != nil {
+		return Member{}, err
+	}
+	// At most once a minute, as for API tokens: a write per request would
+	// make every page view a write on SQLite's single writer.
+	if lastSeen == nil || now.Sub(*lastSeen) > time.Minute {
+		if _, err := s.db.Exec(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, now, id); err != nil {
+			return Member{}, err
+		}
+	}
+	return m, nil
 }
 
 // Logout ends the session with token.

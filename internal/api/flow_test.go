@@ -28,7 +28,7 @@ func TestHappyPath(t *testing.T) {
 		{name: "openapi document", method: "GET", path: "/api/v1/openapi.json", want: http.StatusOK,
 			checks: []check{is("openapi", "3.1.0"), is("servers.0.url", testBaseURL)}},
 		{name: "me", method: "GET", path: "/api/v1/me", token: "owner", want: http.StatusOK,
-			checks: []check{is("email", "owner@acme.example"), is("role", "owner"), is("organization.name", "Acme"), is("permissions.#", 6)}},
+			checks: []check{is("email", "owner@acme.example"), is("role", "owner"), is("organization.name", "Acme"), is("permissions.#", 7)}},
 
 		// The team sets up a job and its interview.
 		{name: "create job", method: "POST", path: "/api/v1/jobs", token: "owner", want: http.StatusCreated,

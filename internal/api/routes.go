@@ -26,6 +26,11 @@ func (s *Server) routes() []route {
 
 		// Team: an API token of a member.
 		s.team("GET", "/api/v1/me", s.showMe),
+		s.team("GET", "/api/v1/me/sessions", s.listSessions),
+		s.team("DELETE", "/api/v1/me/sessions", s.endAllSessions),
+		s.team("DELETE", "/api/v1/me/sessions/{id}", s.endSession),
+		s.team("GET", "/api/v1/members", s.listMembers),
+		s.team("DELETE", "/api/v1/members/{id}", s.removeMember),
 		s.team("GET", "/api/v1/jobs", s.listJobs),
 		s.team("POST", "/api/v1/jobs", s.createJob),
 		s.team("GET", "/api/v1/jobs/{id}", s.showJob),

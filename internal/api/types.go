@@ -45,17 +45,13 @@ type meJSON struct {
 	Organization orgJSON  `json:"organization"`
 }
 
-// permissions lists what a role may be allowed, for GET /me.
-var permissions = []account.Permission{account.ManageOrg, account.ViewAudit, account.ManageJobs,
-	account.InviteCandidates, account.ViewApplications, account.Review}
-
+// newMe lists m's permissions from account's one table, so that a new
+// permission shows up here without anyone remembering to add it.
 func newMe(m account.Member, org account.Org) meJSON {
 	me := meJSON{ID: m.ID, Name: m.Name, Email: m.Email, Role: string(m.Role), TimeZone: m.TimeZone, Permissions: []string{},
 		Organization: orgJSON{ID: org.ID, Name: org.Name, TimeZone: org.TimeZone}}
-	for _, p := range permissions {
-		if m.Can(p) {
-			me.Permissions = append(me.Permissions, string(p))
-		}
+	for _, p := range m.Permissions() {
+		me.Permissions = append(me.Permissions, string(p))
 	}
 	return me
 }

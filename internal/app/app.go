@@ -95,7 +95,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if _, err := httpx.ParsePrefixes(cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_TRUSTED_PROXIES: %w", err)
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+	if err := os.MkdirAll(cfg.DataDir, dataDirPerm); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	if err := tightenDataDir(cfg.DataDir, logger); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
 	db, err := sqldb.Open(ctx, cfg.DatabaseURL)
@@ -190,6 +193,7 @@ func (a *App) Handler() http.Handler {
 // Worker returns the background worker with every task kind registered.
 func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
+	a.Accounts.RegisterTasks(w)
 	a.Interviews.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)
 	a.Emails.RegisterTasks(w)

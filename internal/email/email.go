@@ -83,6 +83,7 @@ type Service struct {
 	from   mail.Address
 	host   string // for Message-IDs
 	link   Linker
+	refs   map[string]RefLinker // by email kind
 	guard  Guard
 
 	// afterSend runs after the server accepted an email and before that
@@ -113,6 +114,32 @@ func (s *Service) SetLinker(l Linker) {
 	s.link = l
 }
 
+// RefLinker makes, at send time, the link of an email about ref (its
+// Draft.Ref), such as a team member's link to reset their password.
+type RefLinker func(ctx context.Context, ref string) (string, error)
+
+// SetRefLinker gives the service what makes the links of emails of kind,
+// which put LinkFromRef where the link goes.
+func (s *Service) SetRefLinker(kind string, l RefLinker) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs := map[string]RefLinker{kind: l} // a new map: List reads the old one unlocked
+	for k, v := range s.refs {
+		if k != kind {
+			refs[k] = v
+		}
+	}
+	s.refs = refs
+}
+
+// Sends reports whether emails go out through a server, rather than
+// being kept for admins to read.
+func (s *Service) Sends() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sender != nil
+}
+
 // SetLogger sets where the service logs sending.
 func (s *Service) SetLogger(l *slog.Logger) { s.log = l }
 
@@ -138,6 +165,10 @@ type Draft struct {
 // link; what follows it (such as "?to=messages") is kept after the link.
 const LinkHere = "link:candidate"
 
+// LinkFromRef, as an Action URL, stands for the link that the RefLinker
+// of the email's kind makes from its Ref when it is sent.
+const LinkFromRef = "link:ref"
+
 // Queue adds d to the outbox in tx and queues its sending in the same
 // transaction, so that the email exists if and only if the change that
 // caused it does. It returns the email's id.
@@ -151,12 +182,15 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 		marker = "anyhour-link-" + randomHex(12)
 	}
 	c := d.Content
-	if c.Action != nil && strings.HasPrefix(c.Action.URL, LinkHere) {
+	for _, link := range []string{LinkHere, LinkFromRef} {
+		if c.Action == nil || !strings.HasPrefix(c.Action.URL, link) {
+			continue
+		}
 		if marker == "" {
 			return 0, errors.New("email: a link action without WithLink")
 		}
 		a := *c.Action
-		a.URL = marker + strings.TrimPrefix(a.URL, LinkHere)
+		a.URL = marker + strings.TrimPrefix(a.URL, link)
 		c.Action = &a
 	}
 	text, html, err := c.render()
@@ -241,6 +275,9 @@ func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 	}
 	s.mu.Lock()
 	sender, from, link, guard := s.sender, s.from, s.link, s.guard
+	if l, ok := s.refs[e.Kind]; ok {
+		link = func(ctx context.Context, _ int64) (string, error) { return l(ctx, e.Ref) }
+	}
 	s.mu.Unlock()
 
 	switch e.Status {
@@ -270,7 +307,7 @@ func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 		url, err := link(ctx, e.ApplicationID)
 		if err != nil {
 			if errors.Is(err, apperr.ErrNotFound) || errors.Is(err, apperr.ErrConflict) {
-				return s.mark(ctx, e.ID, Queued, Failed, "the candidate's link could not be made: "+apperr.Message(err))
+				return s.mark(ctx, e.ID, Queued, Failed, "its link could not be made: "+apperr.Message(err))
 			}
 			return err
 		}
@@ -359,6 +396,9 @@ func (s *Service) List(ctx context.Context, actor account.Member) ([]Email, erro
 		return nil, err
 	}
 	defer rows.Close()
+	s.mu.Lock()
+	refs := s.refs
+	s.mu.Unlock()
 	out := []Email{}
 	for rows.Next() {
 		var marker string
@@ -367,7 +407,11 @@ func (s *Service) List(ctx context.Context, actor account.Member) ([]Email, erro
 			return nil, err
 		}
 		if marker != "" {
-			e.Text = strings.ReplaceAll(e.Text, marker, "[the candidate's personal link, made when sent]")
+			what := "[the candidate's personal link, made when sent]"
+			if _, ok := refs[e.Kind]; ok {
+				what = "[a personal link, made when sent]"
+			}
+			e.Text = strings.ReplaceAll(e.Text, marker, what)
 			e.HTML = strings.ReplaceAll(e.HTML, marker, "#")
 		}
 		out = append(out, e)

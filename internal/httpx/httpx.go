@@ -3,6 +3,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -70,23 +71,26 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // DecodeJSON reads a JSON body of at most maxBytes into v, rejecting
-// unknown fields and trailing data with errors that say exactly what is
+// unknown fields, duplicate keys, names that match a field only when case
+// is ignored, and trailing data, with errors that say exactly what is
 // wrong. The Content-Type is not checked: API callers authenticate with a
 // bearer token, never a cookie, so a mislabelled body (curl -d sends JSON
 // as a form) is no forgery risk, only a client's slip.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) error {
-	body := http.MaxBytesReader(w, r.Body, maxBytes)
-	dec := json.NewDecoder(body)
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
+	if err != nil {
+		return jsonError(err, maxBytes)
+	}
+	if err := checkKeys(data, reflect.TypeOf(v)); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err, maxBytes)
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); err != io.EOF {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return jsonError(err, maxBytes)
-		}
 		return apperr.Invalid("", "the body must hold a single JSON value")
 	}
 	return nil

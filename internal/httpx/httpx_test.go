@@ -47,3 +47,81 @@ func TestDecodeJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeJSONStrictKeys: encoding/json keeps the last of two equal keys
+// and matches names without regard to case; DecodeJSON refuses both,
+// anywhere in the document, and names the key.
+func TestDecodeJSONStrictKeys(t *testing.T) {
+	type option struct {
+		Text    string `json:"text"`
+		Correct bool   `json:"correct"`
+	}
+	type Embedded struct {
+		Note string `json:"note"`
+	}
+	type step struct {
+		Kind    string         `json:"kind"`
+		Options []option       `json:"options"`
+		Ratings map[int64]int  `json:"ratings"`
+		Extra   map[string]any `json:"extra"`
+		Any     any            `json:"any"`
+	}
+	type body struct {
+		Embedded
+		Title string `json:"title"`
+		Steps []step `json:"steps"`
+		Skip  string `json:"-"`
+	}
+	tests := []struct {
+		in    string
+		field string // "" when the body is fine
+		msg   string
+	}{
+		{`{"title":"a","note":"n","steps":[{"kind":"text","options":[{"text":"x","correct":true}],"ratings":{"1":2},"extra":{"Kind":1},"any":{"A":1,"a":2}}]}`, "", ""},
+		{`{"title":"a","title":"b"}`, "title", `duplicate key "title"`},
+		{`{"steps":[{"kind":"code","kind":"text"}]}`, "steps[0].kind", `duplicate key "steps[0].kind"`},
+		{`{"steps":[{"kind":"text"},{"options":[{"text":"x"},{"text":"y","text":"z"}]}]}`, "steps[1].options[1].text", `duplicate key "steps[1].options[1].text"`},
+		{`{"steps":[{"ratings":{"7":1,"07":5}}]}`, "steps[0].ratings.07", `duplicate key`},
+		{`{"steps":[{"extra":{"a":1,"a":2}}]}`, "steps[0].extra.a", `duplicate key`},
+		{`{"steps":[{"any":[{"x":{"y":1,"y":2}}]}]}`, "steps[0].any[0].x.y", `duplicate key`},
+		{`{"note":"a","note":"b"}`, "note", `duplicate key "note"`},
+		{`{"Title":"a"}`, "Title", `unknown field "Title": names are case-sensitive; did you mean "title"?`},
+		{`{"steps":[{"Kind":"text"}]}`, "steps[0].Kind", `did you mean "kind"?`},
+		{`{"steps":[{"options":[{"CORRECT":true}]}]}`, "steps[0].options[0].CORRECT", `did you mean "correct"?`},
+		{`{"NOTE":"x"}`, "NOTE", `did you mean "note"?`},
+		{"{\"steps\":[{\"\u212aind\":\"text\"}]}", "steps[0].\u212aind", `did you mean "kind"?`}, // a Kelvin sign, which encoding/json folds to k
+		{`{"skip":"x"}`, "skip", `unknown field "skip"`},
+		{`{"Skip":"x"}`, "Skip", `unknown field "Skip"`},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.in))
+		var b body
+		err := httpx.DecodeJSON(httptest.NewRecorder(), r, &b, 1000)
+		if tt.field == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.in, err)
+			}
+			continue
+		}
+		var e *apperr.Error
+		if !errors.As(err, &e) || !errors.Is(err, apperr.ErrInvalid) || e.Field != tt.field || !strings.Contains(e.Message, tt.msg) {
+			t.Errorf("%s: err = %#v, want invalid %s containing %q", tt.in, err, tt.field, tt.msg)
+		}
+	}
+}
+
+// TestLogPathHidesSecrets: paths that carry a secret are cut off in logs.
+func TestLogPathHidesSecrets(t *testing.T) {
+	for path, want := range map[string]string{
+		"/c/ahc_secret":                 "/c/…",
+		"/join/ahi_secret":              "/join/…",
+		"/password/reset/ahr_secret":    "/password/reset/…",
+		"/password/forgot":              "/password/forgot",
+		"/settings/sessions/3/end":      "/settings/sessions/3/end",
+		"/api/v1/me/sessions?x=ahr_key": "/api/v1/me/sessions",
+	} {
+		if got := httpx.LogPath(httptest.NewRequest(http.MethodGet, path, nil)); got != want {
+			t.Errorf("LogPath(%s) = %s, want %s", path, got, want)
+		}
+	}
+}

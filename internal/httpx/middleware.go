@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -134,6 +135,9 @@ func LogPath(r *http.Request) string {
 	}
 	if len(p) > 6 && p[:6] == "/join/" {
 		return "/join/…"
+	}
+	if strings.HasPrefix(p, "/password/reset/") {
+		return "/password/reset/…"
 	}
 	return p
 }

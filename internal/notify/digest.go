@@ -49,7 +49,8 @@ func newDigests(n *notifier, db *sqldb.DB) *Digests {
 	return &Digests{n: n, db: db, now: time.Now, log: slog.New(slog.DiscardHandler)}
 }
 
-// SetBaseURL sets the address links in digests start with.
+// SetBaseURL sets the address links in digests, and in emails to team
+// members about their account, start with.
 func (d *Digests) SetBaseURL(u string) { d.base = strings.TrimRight(u, "/") }
 
 // SetClock replaces the clock, for tests.

@@ -1,7 +1,8 @@
 // Package notify decides which emails anyhour sends when something
 // happens: the invitation when a candidate is invited, a note to the
-// candidate when the team writes to them, and a word to the owners when a
-// webhook endpoint is turned off. It hooks into the domain
+// candidate when the team writes to them, a word to the owners when a
+// webhook endpoint is turned off, and a team member's link to choose a
+// new password. It hooks into the domain
 // services and queues each email through package email in the
 // transaction of the change, so that nothing is sent for a change that
 // did not happen and nothing is lost for one that did.
@@ -51,7 +52,9 @@ func Register(db *sqldb.DB, accounts *account.Service, openings *opening.Service
 	})
 	webhooks.OnDisabled(n.webhookDisabled)
 	emails.SetGuard(n.guard)
-	return newDigests(n, db)
+	d := newDigests(n, db)
+	registerAccountEmails(n, d)
+	return d
 }
 
 // webhookDisabled tells the organisation's owners and admins that an

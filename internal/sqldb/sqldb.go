@@ -27,7 +27,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -137,6 +139,14 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("sqldb: sqlite path: %w", err)
+	}
+	// Create the file for this user alone before SQLite does (it would
+	// use 0644): SQLite gives the -wal and -shm files it makes later the
+	// database file's permissions.
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("sqldb: create sqlite %s: %w", path, err)
 	}
 	q := url.Values{}
 	for _, p := range sqlitePragmas {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -249,6 +250,18 @@ func TestResumeLater(t *testing.T) {
 	half := len(file) / 2
 	if r := c.patch(loc, 0, file[:half], false); r.status != http.StatusNoContent {
 		t.Fatalf("first half: %d %s", r.status, r.body)
+	}
+	// Half an answer on disk is the candidate's as much as a whole one:
+	// for anyhour's user alone.
+	uploads := filepath.Join(w.app.Config.DataDir, "blobs", "uploads")
+	entries, err := os.ReadDir(uploads)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("uploads directory: %v, %d entries", err, len(entries))
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err != nil || fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s: %v %v", e.Name(), fi.Mode(), err)
+		}
 	}
 	later := time.Now().Add(time.Hour)
 	w.app.Videos.SetClock(func() time.Time { return later })

@@ -32,10 +32,14 @@ func (c composed) UseIn(sc *tusd.StoreComposer) {
 // File locks make it safe for several processes on one machine.
 func DiskStore(blobDir string) (Store, error) {
 	dir := filepath.Join(blobDir, filepath.FromSlash(video.UploadsPrefix))
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	return composed{filestore.New(dir), filelocker.New(dir)}, nil
+	// Uploads are candidates' recordings: for anyhour's user alone, like
+	// the rest of the blob store (tusd's defaults are 0775 and 0664).
+	files := filestore.New(dir)
+	files.DirModePerm, files.FileModePerm = 0o700, 0o600
+	return composed{files, filelocker.New(dir)}, nil
 }
 
 // S3Store keeps uploads in bucket under prefix+"uploads/", where an S3

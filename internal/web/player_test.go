@@ -364,8 +364,10 @@ func TestMediaCommentByJSON(t *testing.T) {
 		t.Errorf("the page lists %q", got)
 	}
 
-	rival := teamOtherOrg(t, w.testServer)
+	// Rita joins first: with a second organisation and no email server,
+	// joining waits for email.
 	rita := teamJoin(t, w.testServer, w.owner, "rita@acme.example", "reviewer")
+	rival := teamOtherOrg(t, w.testServer)
 	if _, err := w.DB.Exec(context.Background(), `UPDATE members SET disabled_at = $1 WHERE email = $2`, time.Now(), "rita@acme.example"); err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,16 @@ import "net/http"
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", serveStatic())
 
-	// Signing in, first run, joining a team.
+	// Signing in, a forgotten password, first run, joining a team.
 	mux.HandleFunc("GET /setup", s.handle(s.showSetup))
 	mux.HandleFunc("POST /setup", s.handle(s.setup))
 	mux.HandleFunc("GET /login", s.handle(s.showLogin))
 	mux.HandleFunc("POST /login", s.handle(s.login))
 	mux.HandleFunc("POST /logout", s.handle(s.logout))
+	mux.HandleFunc("GET /password/forgot", s.handle(s.showForgot))
+	mux.HandleFunc("POST /password/forgot", s.handle(s.forgot))
+	mux.HandleFunc("GET /password/reset/{token}", s.handle(s.showReset))
+	mux.HandleFunc("POST /password/reset/{token}", s.handle(s.reset))
 
 	// Team pages.
 	mux.HandleFunc("GET /{$}", s.team(s.showDashboard))
@@ -48,10 +52,13 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /applications/{id}/revoke", s.team(s.revokeLink))
 	mux.HandleFunc("GET /team", s.team(s.showTeam))
 	mux.HandleFunc("POST /team/{id}/role", s.team(s.setRole))
+	mux.HandleFunc("POST /team/{id}/remove", s.team(s.removeMember))
 	mux.HandleFunc("POST /team/invites", s.team(s.inviteMember))
 	mux.HandleFunc("POST /team/invites/{id}/revoke", s.team(s.revokeMemberInvite))
 	mux.HandleFunc("GET /join/{token}", s.handle(s.showJoin))
 	mux.HandleFunc("POST /join/{token}", s.handle(s.join))
+	mux.HandleFunc("GET /join/confirm/{token}", s.handle(s.showJoinConfirm))
+	mux.HandleFunc("POST /join/confirm/{token}", s.handle(s.joinConfirm))
 	mux.HandleFunc("GET /settings", s.team(s.showSettings))
 	mux.HandleFunc("GET /settings/emails", s.team(s.showEmails))
 	mux.HandleFunc("GET /settings/webhooks", s.team(s.showWebhooks))
@@ -63,6 +70,9 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/org", s.team(s.updateOrg))
 	mux.HandleFunc("POST /settings/tokens", s.team(s.createToken))
 	mux.HandleFunc("POST /settings/tokens/{id}/revoke", s.team(s.revokeToken))
+	mux.HandleFunc("POST /settings/password", s.team(s.changePassword))
+	mux.HandleFunc("POST /settings/sessions/{id}/end", s.team(s.endSession))
+	mux.HandleFunc("POST /settings/sessions/end-others", s.team(s.endOtherSessions))
 	mux.HandleFunc("GET /audit", s.team(s.showAudit))
 	mux.HandleFunc("GET /media/{id}/{file}", s.team(s.serveTeamMedia))
 	mux.HandleFunc("POST /media/{id}/comments", s.team(s.addMediaComment))

@@ -22,10 +22,11 @@ type settingsPage struct {
 	MyStart, MyEnd       string // hh:mm
 	MyDays               [7]bool
 	Tokens               []account.APIToken
-	NewSecret            string // a new token, shown once
+	Sessions             []account.Session // the member's own, the current one marked
+	NewSecret            string            // a new token, shown once
 	NewTokenName         string
 	TZ                   string
-	// Which form an error belongs to: profile, tokens or org.
+	// Which form an error belongs to: profile, tokens, org or password.
 	ErrorFor string
 }
 
@@ -42,7 +43,14 @@ func (s *Server) settingsData(r *http.Request, m account.Member) (settingsPage, 
 	d.TeamHours = org.Work.String()
 	mine := m.Hours(org)
 	d.MyOwn, d.MyStart, d.MyEnd, d.MyDays = m.Work != nil, worktime.Clock(mine.Start), worktime.Clock(mine.End), mine.Days
-	d.Tokens, err = s.Accounts.APITokens(ctx, m)
+	if d.Tokens, err = s.Accounts.APITokens(ctx, m); err != nil {
+		return d, err
+	}
+	current := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		current = c.Value
+	}
+	d.Sessions, err = s.Accounts.Sessions(ctx, m, current)
 	return d, err
 }
 

@@ -57,6 +57,14 @@ func TestTeamPagesInBrowser(t *testing.T) {
 	owner.post(fmt.Sprintf("/applications/%d/review", a.ID), url.Values{"recommendation": {"strong_yes"}, "note": {"Clear and concrete."},
 		fmt.Sprintf("rating.%d", iv.Steps[0].ID): {"5"}, fmt.Sprintf("rating.%d", iv.Steps[1].ID): {"5"}})
 
+	// Pages of one's own account: asking for a new password, choosing it,
+	// joining by email. An email server is set up from here on.
+	box := ts.withMail(t)
+	anon := ts.browser(t)
+	anon.post("/password/forgot", url.Values{"email": {"rita@acme.example"}})
+	ts.work(t)
+	resetPath := lastLink(t, box, "rita@acme.example")
+
 	sizes := []struct {
 		name string
 		w, h int
@@ -64,10 +72,6 @@ func TestTeamPagesInBrowser(t *testing.T) {
 	for _, size := range sizes {
 		t.Run(size.name, func(t *testing.T) {
 			p := b.Page(t, size.w, size.h)
-			p.Navigate(ts.URL + "/login")
-			p.SetValue("#email", "olivia@acme.example")
-			p.SetValue("#password", teamPassword)
-			p.Submit("#password")
 			shot := func(name string) {
 				t.Helper()
 				if vs := p.Violations(); len(vs) > 0 {
@@ -80,6 +84,37 @@ func TestTeamPagesInBrowser(t *testing.T) {
 				}
 				p.Screenshot("team-" + name + "-" + size.name)
 			}
+			p.Navigate(ts.URL + "/password/forgot")
+			shot("forgot")
+			p.SetValue("#email", "someone."+size.name+"@example.com")
+			p.Submit("#email")
+			shot("forgot-sent")
+			p.Navigate(ts.URL + resetPath)
+			shot("reset")
+			p.Navigate(ts.URL + "/password/reset/ahr_no-such-link")
+			shot("reset-dead")
+			join := teamInviteLink(t, ts, owner, "nina."+size.name+"@example.com")
+			p.Navigate(ts.URL + join)
+			shot("join")
+			p.SetValue("#name", "Nina")
+			p.SetValue("#password", "chosen at joining")
+			p.Submit("#password")
+			shot("join-sent")
+			ts.work(t)
+			var confirm string
+			for _, m := range box.all() {
+				if l := joinLink.FindStringSubmatch(m.Text); l != nil && m.To.Email == "nina."+size.name+"@example.com" {
+					confirm = l[1]
+				}
+			}
+			p.Navigate(ts.URL + confirm)
+			shot("join-confirm")
+
+			p.Navigate(ts.URL + "/login")
+			shot("login")
+			p.SetValue("#email", "olivia@acme.example")
+			p.SetValue("#password", teamPassword)
+			p.Submit("#password")
 			shot("dashboard")
 			p.Navigate(fmt.Sprintf("%s/jobs/%d", ts.URL, jobID))
 			shot("job")
@@ -95,6 +130,8 @@ func TestTeamPagesInBrowser(t *testing.T) {
 			shot("application")
 			p.Navigate(ts.URL + "/team")
 			shot("team")
+			p.Eval(`document.querySelector("details.remove-member").open = true`, nil)
+			shot("team-remove")
 			p.Navigate(ts.URL + "/settings")
 			shot("settings")
 			p.Navigate(ts.URL + "/audit")

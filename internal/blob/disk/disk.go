@@ -24,10 +24,11 @@ import (
 	"github.com/anyhour/anyhour/internal/blob"
 )
 
-// Permissions for what the store creates; the umask still applies.
+// Permissions for what the store creates: recordings and files are the
+// candidates' and the team's, for anyhour's user alone.
 const (
-	dirPerm  = 0o750
-	filePerm = 0o640
+	dirPerm  = 0o700
+	filePerm = 0o600
 )
 
 // Store is a blob.Store on a directory. It is safe for concurrent use.
