@@ -249,7 +249,10 @@ func (gr *grading) outcome() Outcome {
 	assignPoints(gr.units, gr.s.Points)
 	for _, u := range gr.units {
 		if u.graded {
-			o.Tests = append(o.Tests, u.entries...)
+			for _, t := range u.entries {
+				t.Name = testName(t.Name)
+				o.Tests = append(o.Tests, t)
+			}
 		}
 	}
 	o.CompileError = gr.compile

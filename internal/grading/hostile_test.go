@@ -279,7 +279,7 @@ func TestOutputSanitised(t *testing.T) {
 			IOCases: []grading.IOCase{{Name: "io", Stdout: "x"}}},
 		{Language: grading.JavaScript,
 			Code:    "process.stdout.write(Buffer.from([0x62, 0xff, 0xfe, 0x00, 0x0a]));\nexport function f() { throw new Error('nul\\0here \\uD800'); }\n",
-			Visible: "import test from 'node:test';\nimport { f } from './solution.mjs';\ntest('f', () => f());\n",
+			Visible: "import test from 'node:test';\nimport { f } from './solution.mjs';\ntest('f\\u0000 \\u0007name', () => f());\n",
 			IOCases: []grading.IOCase{{Name: "io", Stdout: "x"}}},
 		{Language: grading.Go,
 			Code:    "package solution\n\nimport \"fmt\"\n\nfunc init() { fmt.Print(\"bad \\xff\\xfe nul \\x00 end\\n\") }\n\nfunc F() string { return \"nul\\x00here \\xff\" }\n\nfunc main() { fmt.Print(\"\\xff\\x00\\n\") }\n",

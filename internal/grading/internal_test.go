@@ -209,3 +209,18 @@ func TestGoCacheUnreachable(t *testing.T) {
 		t.Errorf("openGoCache in a private directory: %v", err)
 	}
 }
+
+func TestTestName(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain name":                "plain name",
+		"nul\x00here":               "nulhere",
+		"line\nbreak\ttab\r":        "linebreaktab",
+		"bell\x07 del\x7f c1\u0085": "bell del c1",
+		"bad \xff utf8":             "bad \uFFFD utf8",
+		strings.Repeat("é", 200):    strings.Repeat("é", 150) + "…",
+	} {
+		if got := testName(in); got != want {
+			t.Errorf("testName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -79,3 +79,26 @@ func (l *logs) add(heading string, data []byte, truncated bool) {
 }
 
 func (l *logs) String() string { return capText(l.b.String(), maxLogs) }
+
+// maxName bounds a test's name as shown.
+const maxName = 300
+
+// testName makes a test's name fit to show and store: valid UTF-8, no
+// NUL or other control character (a name is one line of text), and at
+// most maxName bytes. A JavaScript test's name can be any string.
+func testName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) > maxName {
+		cut := maxName
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}

@@ -111,3 +111,12 @@ func ungraded(names []string, named map[string]float64, hidden bool, fail string
 	}
 	return out
 }
+
+// DeclaredTests lists the tests a test file declares, as the grader finds
+// them before running anything, and the names declared more than once. In
+// JavaScript only tests registered at the top of the file with a literal
+// name can be seen this way; a repeat among the others shows when the
+// tests run, as a failing test.
+func DeclaredTests(lang Language, src string) (names, repeated []string) {
+	return dedupePlan(staticPlan(lang, src))
+}

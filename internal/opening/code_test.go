@@ -45,6 +45,17 @@ func TestNormalizeCode(t *testing.T) {
 		{"unnamed case", func(s *Step) { s.Code.IOCases = []IOCase{{Stdin: "1"}} }, "name"},
 		{"two cases of one name", func(s *Step) { s.Code.IOCases = []IOCase{{Name: "a"}, {Name: "a"}} }, "two cases"},
 		{"binary stdin", func(s *Step) { s.Code.IOCases = []IOCase{{Name: "a", Stdin: "\xff"}} }, "input must be text"},
+		{"a test declared twice", func(s *Step) {
+			s.Code.Tests[Python] = CodeTests{Visible: "def test_a():\n    assert False\n\ndef test_a():\n    pass\n"}
+		}, `two Python tests are named "test_a"`},
+		{"a name in visible and hidden tests", func(s *Step) {
+			s.Code.Tests[Go] = CodeTests{Visible: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n",
+				Hidden: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n"}
+		}, `two Go tests are named "TestA"`},
+		{"a JavaScript test registered twice", func(s *Step) {
+			s.Code.Languages = append(s.Code.Languages, JavaScript)
+			s.Code.Tests[JavaScript] = CodeTests{Visible: "import test from 'node:test';\ntest('same', () => {});\ntest('same', () => { throw new Error(); });\n"}
+		}, `two JavaScript tests are named "same"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

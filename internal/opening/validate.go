@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/plaintext"
 )
 
@@ -193,6 +194,9 @@ func normalizeCode(i int, s Step) (Step, error) {
 		if err := checkSource(f("tests."+string(l)+".hidden"), fmt.Sprintf("step %d's hidden %s tests", i+1, l.Label()), t.Hidden); err != nil {
 			return s, err
 		}
+		if name := repeatedTest(l, t); name != "" {
+			return s, apperr.Invalid(f("tests."+string(l)), "step %d: two %s tests are named %q; each test needs a name of its own, or only one of them would count", i+1, l.Label(), name)
+		}
 	}
 	if len(c.IOCases) > MaxIOCases {
 		return s, apperr.Invalid(f("io_cases"), "step %d: at most %d stdin/stdout cases", i+1, MaxIOCases)
@@ -228,6 +232,27 @@ func normalizeCode(i int, s Step) (Step, error) {
 	}
 	s.Code = &c
 	return s, nil
+}
+
+// repeatedTest returns a name declared twice in a language's tests,
+// visible and hidden together, or "".
+func repeatedTest(l Language, t CodeTests) string {
+	visible, repeated := grading.DeclaredTests(grading.Language(l), t.Visible)
+	if len(repeated) > 0 {
+		return repeated[0]
+	}
+	hidden, repeated := grading.DeclaredTests(grading.Language(l), t.Hidden)
+	if len(repeated) > 0 {
+		return repeated[0]
+	}
+	for _, v := range visible {
+		for _, h := range hidden {
+			if v == h {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // checkSource checks a source file: text, within MaxCodeSource.
