@@ -269,3 +269,32 @@ func TestNewWithoutBwrap(t *testing.T) {
 		t.Errorf("New with a missing bwrap = %v, want ErrNoBwrap naming the Debian package", err)
 	}
 }
+
+// TestTwoBoxes: two Boxes in one process (a test's beside the app's) run
+// at the same time without their cgroups clashing.
+func TestTwoBoxes(t *testing.T) {
+	t.Parallel()
+	a, b := sandboxtest.New(t), sandboxtest.New(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, box := range []*sandbox.Box{a, b} {
+		wg.Go(func() {
+			for range 5 {
+				res, err := box.Run(context.Background(), sandbox.Command{Args: []string{"/bin/true"}})
+				if err == nil && res.ExitCode != 0 {
+					err = fmt.Errorf("exit %d: %s", res.ExitCode, res.Stderr)
+				}
+				if err != nil {
+					errs[i] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("box %d: %v", i, err)
+		}
+	}
+}
