@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/media"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -53,36 +53,55 @@ func msgBroken(m Media) string {
 	return "This recording could not be read to the end. Please record it again or upload another file."
 }
 
-// tools finds ffmpeg, once it is there: tasks fail (and retry) with a
-// clear error while it is missing, and find it as soon as it is
-// installed, without a restart.
-var tools = func() func() (media.Tools, error) {
-	var mu sync.Mutex
-	var found *media.Tools
-	return func() (media.Tools, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if found != nil {
-			return *found, nil
-		}
-		t, err := media.Find()
-		if err == nil {
-			found = &t
-		}
-		return t, err
+// SetSandbox gives the service the sandbox ffmpeg runs in, or err, the
+// reason there is none. Recordings are never processed outside a box.
+func (s *Service) SetSandbox(r sandbox.Runner, err error) {
+	s.mediaMu.Lock()
+	defer s.mediaMu.Unlock()
+	if err != nil {
+		r = nil // not a nil *Box in an interface
+	} else if r == nil {
+		err = errors.New("no sandbox was set up")
 	}
-}()
+	s.box, s.boxErr, s.media = r, err, nil
+}
+
+// tools returns the media tools once ffmpeg has been found and seen to
+// work in the sandbox. Until then tasks fail (and retry) with a clear
+// error, and find ffmpeg as soon as it is installed, without a restart.
+func (s *Service) tools(ctx context.Context) (media.Tools, error) {
+	s.mediaMu.Lock()
+	defer s.mediaMu.Unlock()
+	if s.media != nil {
+		return *s.media, nil
+	}
+	if s.box == nil {
+		return media.Tools{}, fmt.Errorf("video: ffmpeg runs only in the sandbox, and there is none: %w", s.boxErr)
+	}
+	t, err := media.New(s.box)
+	if err != nil {
+		return media.Tools{}, err
+	}
+	if err := t.SelfTest(ctx); err != nil {
+		return media.Tools{}, err
+	}
+	s.media = &t
+	return t, nil
+}
 
 // msgLater is for a take that could not be processed after every retry,
 // for a reason of the server's, not the file's.
 const msgLater = "This recording arrived, but could not be prepared for playback. The team can see that it failed; please record it again."
 
 // RegisterTasks registers the background work this package does. It
-// reports whether ffmpeg is available, for the worker's start-up check.
+// reports whether ffmpeg works in the sandbox, for the worker's start-up
+// check.
 func (s *Service) RegisterTasks(w *queue.Worker) error {
 	w.Handle(TaskProcess, s.handleProcess)
 	w.Handle(TaskRendition, s.handleRendition)
-	_, err := tools()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := s.tools(ctx)
 	return err
 }
 
@@ -107,7 +126,7 @@ func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
 // process makes m seekable and measured; last says this is the last
 // attempt, when a file that cannot be remuxed fails for good.
 func (s *Service) process(ctx context.Context, m Media, last bool) error {
-	tl, err := tools()
+	tl, err := s.tools(ctx)
 	if err != nil {
 		return err
 	}
@@ -188,7 +207,7 @@ func (s *Service) handleRendition(ctx context.Context, t queue.Task) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	tl, err := tools()
+	tl, err := s.tools(ctx)
 	if err != nil {
 		return err
 	}
