@@ -38,7 +38,7 @@ func (t Tools) stage(in string, withOut bool) (_ *staging, err error) {
 	if hu, ok := t.Runner.(hostUser); ok {
 		st.uid, st.gid, st.boxed = hu.HostUser()
 	}
-	if st.dir, err = os.MkdirTemp(t.TempDir, "anyhour-media-"); err != nil {
+	if st.dir, err = os.MkdirTemp(t.TempDir, "anyhour-ffmpeg-"); err != nil {
 		return nil, err
 	}
 	defer func() {
