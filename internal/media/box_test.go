@@ -93,3 +93,22 @@ func TestPrivateInput(t *testing.T) {
 		t.Errorf("the input is now %v (%v)", fi.Mode(), err)
 	}
 }
+
+// TestSelfTest: on a machine with ffmpeg and bubblewrap the self-test
+// passes; where the box's user cannot reach TempDir it fails, as every
+// recording would.
+func TestSelfTest(t *testing.T) {
+	t.Parallel()
+	tools := mediatest.Require(t)
+	ctx := context.Background()
+	if err := tools.SelfTest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Where boxes run as the server's user, they reach whatever it made.
+	if _, _, ok := tools.Runner.(interface{ HostUser() (int, int, bool) }).HostUser(); ok {
+		tools.TempDir = t.TempDir() // 0700, the server's
+		if err := tools.SelfTest(ctx); err == nil {
+			t.Error("the self-test passed with a TempDir the box cannot reach")
+		}
+	}
+}
