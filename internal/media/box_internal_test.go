@@ -136,3 +136,24 @@ func TestBoxMemoryCap(t *testing.T) {
 		t.Errorf("run = %v, want a *LimitError about memory", err)
 	}
 }
+
+// A command that writes past its file size cap fails with a *LimitError,
+// and its output goes nowhere.
+func TestBoxFileSizeCap(t *testing.T) {
+	t.Parallel()
+	tools := boxedTools(t)
+	out := filepath.Join(t.TempDir(), "out")
+	l := posterJob
+	l.FileBytes = 1 * mb
+	// Ten raw 320x240 frames are 1.2 MB.
+	_, err := tools.run(context.Background(), job{bin: tools.FFmpeg, out: out, limits: l, args: []string{
+		"-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-frames:v", "10",
+		"-pix_fmt", "yuv420p", "-c:v", "rawvideo", "-f", "nut", "-y", "file:" + boxOutput}})
+	var le *LimitError
+	if !errors.As(err, &le) || !strings.Contains(le.Reason, "larger than 1 MB") {
+		t.Errorf("run = %v, want a *LimitError about the size", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("the output reached %s: %v", out, err)
+	}
+}

@@ -76,10 +76,9 @@ func (t Tools) run(ctx context.Context, j job) (result, error) {
 		// box's own clock a moment earlier.
 		l.Wall = min(l.Wall, max(time.Until(deadline)+time.Second, time.Second))
 	}
-	// The wall clock is the bound on time. RLIMIT_CPU counts every
-	// thread, and an encode keeps several busy, so it is set well above
-	// the wall clock, only to stop a process spinning where the clock
-	// could not (it cannot, but two bounds are cheap).
+	// The wall clock bounds time. RLIMIT_CPU counts every thread, and an
+	// encode keeps several busy, so it is set well above the clock, which
+	// is then always what ends a slow command.
 	l.CPU = 8 * l.Wall
 	cmd := sandbox.Command{
 		Args:   append([]string{j.bin}, j.args...),
