@@ -39,9 +39,10 @@
 // decoder with a bug is a way into the server. So:
 //
 //   - every ffmpeg and ffprobe runs in a box of Tools.Runner (a
-//     sandbox.Box: bubblewrap, no network, no host files but /usr, a
-//     memory cgroup, a process cap, a wall clock, capped output and file
-//     sizes; limits.go has each command's). It sees its input read-only
+//     sandbox.Box: bubblewrap, its own host user, no network, no host
+//     files but /usr, a seccomp filter, a memory cgroup, a process cap, a
+//     wall clock, capped output and file sizes; limits.go has each
+//     command's). It sees its input read-only
 //     at /in/input and writes its one output into /out, a fresh host
 //     directory from which the file is moved into place once the box is
 //     gone (stage.go). Tools without a Runner run nothing: ErrNoSandbox.
