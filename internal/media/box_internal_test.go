@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -155,5 +156,33 @@ func TestBoxFileSizeCap(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("the output reached %s: %v", out, err)
+	}
+}
+
+// removeStale removes the command directories of servers that are gone,
+// and only those.
+func TestRemoveStale(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gone := exec.Command("/bin/true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{ // name: should stay
+		fmt.Sprintf("%s%d-1", stagingPrefix, gone.Process.Pid): false,
+		fmt.Sprintf("%s%d-2", stagingPrefix, os.Getpid()):      true,
+		stagingPrefix + "1-3":                                  true, // init is alive
+		"anyhour-media-4":                                      true, // not ours
+	}
+	for name := range names {
+		if err := os.MkdirAll(filepath.Join(dir, name, "out"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeStale(dir)
+	for name, stay := range names {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != stay {
+			t.Errorf("%s: present %v, want %v", name, err == nil, stay)
+		}
 	}
 }

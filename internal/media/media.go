@@ -90,7 +90,8 @@ type Tools struct {
 }
 
 // New finds ffmpeg and ffprobe (see Find) and returns Tools that run them
-// in r's boxes.
+// in r's boxes. It removes what servers that died in the middle of a
+// command left in the temporary directory.
 func New(r sandbox.Runner) (Tools, error) {
 	if r == nil {
 		return Tools{}, ErrNoSandbox
@@ -100,6 +101,7 @@ func New(r sandbox.Runner) (Tools, error) {
 		return Tools{}, err
 	}
 	t.Runner = r
+	removeStale(os.TempDir())
 	return t, nil
 }
 

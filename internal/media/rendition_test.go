@@ -79,7 +79,7 @@ func TestRenditionMP4Cancel(t *testing.T) {
 	cancelled := make(chan time.Time, 1)
 	go func() {
 		for ctx.Err() == nil {
-			outs, _ := filepath.Glob(filepath.Join(tools.TempDir, "anyhour-ffmpeg-*", "out", "output"))
+			outs, _ := filepath.Glob(filepath.Join(tools.TempDir, "anyhour-ffmpeg-*-*", "out", "output"))
 			for _, o := range outs {
 				if fi, err := os.Stat(o); err == nil && fi.Size() > 0 && ctx.Err() == nil {
 					cancelled <- time.Now()

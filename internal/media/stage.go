@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -27,6 +29,30 @@ type staging struct {
 	boxed              bool // the box runs as uid/gid, not as the server's user
 }
 
+// stagingPrefix starts the name of every command's directory, followed by
+// the server's pid, so that the directories of a server that died in the
+// middle of a command, before its deferred removal, can be told apart
+// and removed (removeStale). They hold a link to an upload.
+const stagingPrefix = "anyhour-ffmpeg-"
+
+// removeStale removes the command directories in dir of servers that are
+// no longer running. Another server's live directories are left alone.
+func removeStale(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), stagingPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidStr, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || pid <= 0 || pid == os.Getpid() || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		os.RemoveAll(filepath.Join(dir, e.Name()))
+	}
+}
+
 // hostUser is what *sandbox.Box says about the host user its boxes run
 // as; another Runner (a test's fake) is taken to run as the server.
 type hostUser interface {
@@ -38,7 +64,7 @@ func (t Tools) stage(in string, withOut bool) (_ *staging, err error) {
 	if hu, ok := t.Runner.(hostUser); ok {
 		st.uid, st.gid, st.boxed = hu.HostUser()
 	}
-	if st.dir, err = os.MkdirTemp(t.TempDir, "anyhour-ffmpeg-"); err != nil {
+	if st.dir, err = os.MkdirTemp(t.TempDir, fmt.Sprintf("%s%d-", stagingPrefix, os.Getpid())); err != nil {
 		return nil, err
 	}
 	defer func() {
