@@ -21,8 +21,8 @@ var helloPrograms = map[grading.Language]string{
 }
 
 // doctor prints, for a person, what this machine can do: the sandbox and
-// each language's toolchain for coding tasks, and ffmpeg for video. It
-// exits with an error if any is missing.
+// each language's toolchain for coding tasks, and ffmpeg, in the sandbox,
+// for video. It exits with an error if any is missing.
 func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	fs := newFlagSet("doctor", "Checks the sandbox, each language of coding tasks and ffmpeg, and says what works on this machine.")
 	if err := fs.Parse(args); err != nil {
@@ -36,14 +36,24 @@ func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.L
 		}
 		fmt.Fprintf(stdout, "%s  %-12s %s\n", mark, what, detail)
 	}
-	if t, err := media.Find(); err != nil {
-		say(false, "video", err.Error())
-	} else {
-		say(true, "video", "ffmpeg at "+t.FFmpeg)
+	box, boxErr := sandbox.New(sandbox.Options{UID: sandboxUID()})
+	// ffmpeg runs only in the sandbox: without it, recordings wait in
+	// the queue rather than be decoded unboxed.
+	switch t, err := media.Find(); {
+	case err != nil:
+		say(false, "video", err.Error()+"; recordings wait in the queue")
+	case boxErr != nil:
+		say(false, "video", "ffmpeg at "+t.FFmpeg+" runs only in the sandbox, and there is none; recordings wait in the queue")
+	default:
+		t.Runner = box
+		if err := t.SelfTest(ctx); err != nil {
+			say(false, "video", err.Error()+"; recordings wait in the queue")
+		} else {
+			say(true, "video", "ffmpeg at "+t.FFmpeg+" runs in the sandbox")
+		}
 	}
-	box, err := sandbox.New(sandbox.Options{UID: sandboxUID()})
-	if err != nil {
-		say(false, "sandbox", err.Error())
+	if boxErr != nil {
+		say(false, "sandbox", boxErr.Error())
 		return fmt.Errorf("%d problems: coding tasks cannot be graded here", problems+len(helloPrograms))
 	}
 	rep := box.Check(ctx)

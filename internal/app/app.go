@@ -20,6 +20,7 @@ import (
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/upload"
 	"github.com/anyhour/anyhour/internal/web"
@@ -130,6 +131,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}
 	a.Webhooks.AllowPrivate(cfg.WebhooksToPrivate)
+	a.Videos.SetSandbox(sharedBox(sandbox.Options{UID: cfg.SandboxUID}))
 	if err := a.setUpEmail(); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_SMTP_URL: %w", err)
 	}
@@ -200,7 +202,9 @@ func (a *App) Worker() *queue.Worker {
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {
-		a.Logger.Warn("video answers cannot be processed until ffmpeg is installed; they wait in the queue", slog.Any("error", err))
+		a.Logger.Warn("video answers cannot be processed on this worker; they wait in the queue (run anyhour doctor)", slog.Any("error", err))
+	} else {
+		a.Logger.Info("video answers are processed with ffmpeg in the sandbox")
 	}
 	return w
 }

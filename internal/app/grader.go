@@ -20,7 +20,7 @@ var (
 func newGrader(opts sandbox.Options) (*grading.Grader, error) {
 	graderOnce.Do(func() {
 		var box *sandbox.Box
-		if box, graderErr = sandbox.New(opts); graderErr == nil {
+		if box, graderErr = sharedBox(opts); graderErr == nil {
 			grader, graderErr = grading.New(box, grading.Options{})
 		}
 	})

@@ -18,17 +18,16 @@ import (
 // which says nothing about whether the file decodes.
 func (t Tools) Check(ctx context.Context, path string) (err error) {
 	defer apperr.Wrap(&err, "media.Check(%q)", path)
-	args, err := ffmpegArgs(path)
-	if err != nil {
+	if err := readable(path); err != nil {
 		return err
 	}
-	args = append(args, "-map", "0:V?", "-map", "0:a?", "-f", "null", "-")
-	stderr, err := run(ctx, t.FFmpeg, nil, args...)
+	args := append(ffmpegArgs(), "-map", "0:V?", "-map", "0:a?", "-f", "null", "-")
+	res, err := t.run(ctx, job{bin: t.FFmpeg, in: path, limits: checkJob, args: args})
 	if err != nil {
 		return err
 	}
 	var complaints []string
-	for _, line := range strings.Split(stderr, "\n") {
+	for _, line := range strings.Split(res.stderr, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || (strings.HasPrefix(line, "[null @") && strings.Contains(line, "dts")) {
 			continue

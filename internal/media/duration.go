@@ -3,79 +3,87 @@ package media
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"strconv"
-	"time"
 )
 
-// packetSpan measures a file that declares no duration, as a browser's
-// WebM does, by reading every packet's timestamp and duration. Only the
-// container is parsed, nothing is decoded: ffprobe lists the ~14,000
-// packets of a three-minute recording in about 50 ms, as fast as
-// "ffmpeg -c copy -f null" and without parsing its progress lines. The
-// span runs from the earliest packet start (slightly negative for Opus,
-// whose encoder delay comes first) to the latest packet end, which is
-// what the Matroska muxer writes as the duration on Remux.
-func (t Tools) packetSpan(ctx context.Context, path string) (time.Duration, error) {
-	args, err := ffprobeArgs(path, "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0")
+// maxPacketList bounds ffprobe's list of packets: at about 22 bytes a
+// packet, some 700,000 packets, twice what half an hour at 120 frames a
+// second and 50 audio packets a second makes.
+const maxPacketList = 16 << 20
+
+// packets reads every packet's stream, timestamp and duration, parsing
+// the container only, nothing decoded: ffprobe lists the ~14,000 packets
+// of a three-minute recording in about 50 ms. The span runs from the
+// earliest packet start (slightly negative for Opus, whose encoder delay
+// comes first) to the latest packet end, which is what the Matroska
+// muxer writes as the duration on Remux. The video stream's packets are
+// counted, and spanned on their own, for its frame rate.
+func (t Tools) packets(ctx context.Context, path string, video int) (span, error) {
+	l := probeJob
+	l.OutputBytes = maxPacketList
+	res, err := t.run(ctx, job{bin: t.FFprobe, in: path, limits: l,
+		args: ffprobeArgs("-show_entries", "packet=stream_index,pts_time,duration_time", "-of", "csv=p=0")})
+	if exit := (*exitError)(nil); errors.As(err, &exit) {
+		return span{}, fmt.Errorf("%w: %s", ErrNotMedia, exit.stderr)
+	}
 	if err != nil {
-		return 0, err
+		return span{}, err
 	}
-	var span spanWriter
-	if _, err := run(ctx, t.FFprobe, &span, args...); err != nil {
-		return 0, err
+	if res.stdoutTruncated {
+		return span{}, &LimitError{Reason: "It is cut into more packets than any recording within the limits."}
 	}
-	if span.n == 0 {
-		return 0, nil
-	}
-	return fromSeconds(span.end - span.start), nil
+	return parsePackets(res.stdout, video), nil
 }
 
-// spanWriter reads ffprobe's packet lines ("pts_time,duration_time", more
-// fields after them for packets with side data) as they arrive, so a long
-// recording's packet list is never held in memory.
-type spanWriter struct {
-	start, end float64
-	n          int
-	partial    []byte
-	skip       bool // the current line is too long to be a packet line
+// span is what the packets say: when the first starts and the last ends;
+// how many the video stream has, and when the first and the last start
+// (the last one's duration is often unknown, or a guess).
+type span struct {
+	start, end            float64
+	n                     int // packets with a timestamp
+	videoFirst, videoLast float64
+	frames                int // the video stream's packets with a timestamp
 }
 
-func (s *spanWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	for {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			break
-		}
-		switch {
-		case s.skip:
-			s.skip = false
-		case len(s.partial) > 0:
-			s.line(append(s.partial, p[:i]...))
-		default:
-			s.line(p[:i])
-		}
-		s.partial = s.partial[:0]
-		p = p[i+1:]
+// frameRate is the video's frames per second on average, 0 if it has
+// fewer than two frames at different times.
+func (s span) frameRate() float64 {
+	if s.frames < 2 || s.videoLast <= s.videoFirst {
+		return 0
 	}
-	if len(s.partial)+len(p) > 1024 {
-		s.partial, s.skip = s.partial[:0], true
-	} else if !s.skip {
-		s.partial = append(s.partial, p...)
-	}
-	return n, nil
+	return float64(s.frames-1) / (s.videoLast - s.videoFirst)
 }
 
-func (s *spanWriter) line(l []byte) {
-	fields := bytes.SplitN(l, []byte(","), 3)
-	pts, err := strconv.ParseFloat(string(fields[0]), 64)
+// parsePackets reads ffprobe's packet lines ("stream_index,pts_time,
+// duration_time", more fields after them for packets with side data);
+// video is the video stream's index, -1 if none.
+func parsePackets(out []byte, video int) span {
+	var s span
+	for _, l := range bytes.Split(out, []byte("\n")) {
+		s.line(l, video)
+	}
+	return s
+}
+
+func (s *span) line(l []byte, video int) {
+	fields := bytes.SplitN(l, []byte(","), 4)
+	if len(fields) < 2 {
+		return
+	}
+	stream, err := strconv.Atoi(string(fields[0]))
+	if err != nil {
+		return
+	}
+	pts, err := strconv.ParseFloat(string(fields[1]), 64)
 	if err != nil || math.IsNaN(pts) || math.IsInf(pts, 0) {
 		return // N/A: a packet without a timestamp says nothing about the span
 	}
 	end := pts
-	if len(fields) > 1 {
-		if d, err := strconv.ParseFloat(string(fields[1]), 64); err == nil && d > 0 && !math.IsInf(d, 0) {
+	if len(fields) > 2 {
+		if d, err := strconv.ParseFloat(string(fields[2]), 64); err == nil && d > 0 && !math.IsInf(d, 0) {
 			end += d
 		}
 	}
@@ -86,4 +94,14 @@ func (s *spanWriter) line(l []byte) {
 		s.end = end
 	}
 	s.n++
+	if stream != video {
+		return
+	}
+	if s.frames == 0 || pts < s.videoFirst {
+		s.videoFirst = pts
+	}
+	if s.frames == 0 || pts > s.videoLast {
+		s.videoLast = pts
+	}
+	s.frames++
 }

@@ -1,6 +1,7 @@
 // Package media turns a recorded video answer into files every browser can
-// play, using Debian's ffmpeg and ffprobe. It runs them as child processes,
-// never through a shell, one call per command, each bounded by its context.
+// play, using Debian's ffmpeg and ffprobe. Each command runs in a fresh
+// sandbox box (see "Uploads are untrusted" below), never through a shell,
+// bounded by its context.
 //
 // Why remux: Chromium's MediaRecorder writes WebM as a live stream. The
 // file has no duration and no Cues (the index), because the recorder never
@@ -18,6 +19,7 @@
 // A worker handles an uploaded answer in this order:
 //
 //	info, err := tools.Probe(ctx, upload) // ErrNotMedia: reject the upload
+//	err = media.DefaultLimits.Check(info) // *LimitError: reject it, saying why
 //	contentType, err := tools.Remux(ctx, upload, playable, info)
 //	if info.VideoCodec != "" {
 //		err = tools.Poster(ctx, playable, poster, info.Duration/3)
@@ -32,10 +34,29 @@
 // video, so image formats are refused, and neither a cover picture nor a
 // single-frame video stream counts as video.
 //
-// Uploads are untrusted, so every input is opened through the file
-// protocol alone and only the Matroska/WebM and MP4/QuickTime demuxers,
-// the containers browsers record. That also keeps ffmpeg's playlist
-// demuxers (HLS, concat), which can read other files or URLs, out of reach.
+// Uploads are untrusted. A file of a few hundred kilobytes can hold
+// pictures of 8192×8192 that take a decoder seconds and gigabytes, and a
+// decoder with a bug is a way into the server. So:
+//
+//   - every ffmpeg and ffprobe runs in a box of Tools.Runner (a
+//     sandbox.Box: bubblewrap, its own host user, no network, no host
+//     files but /usr, a seccomp filter, a memory cgroup, a process cap, a
+//     wall clock, capped output and file sizes; limits.go has each
+//     command's). It sees its input read-only
+//     at /in/input and writes its one output into /out, a fresh host
+//     directory from which the file is moved into place once the box is
+//     gone (stage.go). Tools without a Runner run nothing: ErrNoSandbox.
+//   - Probe reads only headers and packet timestamps, decoding nothing,
+//     and Limits.Check refuses a picture, a frame rate or a stream count
+//     beyond DefaultLimits before any decoder sees the file.
+//   - A header can lie, so every decoder is told the largest picture it
+//     may allocate (-max_pixels): a frame beyond it fails the command at
+//     once with a *LimitError, as does a box that runs out of memory.
+//   - Every input is opened through the file protocol alone and only the
+//     Matroska/WebM and MP4/QuickTime demuxers, the containers browsers
+//     record. That also keeps ffmpeg's playlist demuxers (HLS, concat),
+//     which can read other files or URLs, out of reach.
+//   - Threads are capped, and the environment is empty.
 package media
 
 import (
@@ -44,17 +65,50 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 // ErrNotMedia means the file is not audio or video we can read. Probe
 // returns it wrapped, with ffprobe's reason; test with errors.Is.
 var ErrNotMedia = errors.New("media: not audio or video")
 
-// Tools locates the binaries.
-type Tools struct{ FFmpeg, FFprobe string }
+// ErrNoSandbox is what every command of Tools without a Runner returns:
+// media never runs ffmpeg on an upload outside a box.
+var ErrNoSandbox = errors.New("media: no sandbox to run ffmpeg in")
+
+// Tools runs ffmpeg and ffprobe, each command in a fresh box.
+type Tools struct {
+	FFmpeg, FFprobe string // absolute paths under /usr, which every box sees
+	// Runner runs each command; a *sandbox.Box also says, through its
+	// HostUser method, which host user must be able to reach the files.
+	Runner sandbox.Runner
+	// TempDir is where each command's input and output directory is
+	// made; "" means os.TempDir(). The box's host user must be able to
+	// pass through it (/tmp's mode 1777 lets anyone).
+	TempDir string
+}
+
+// New finds ffmpeg and ffprobe (see Find) and returns Tools that run them
+// in r's boxes. It removes what servers that died in the middle of a
+// command left in the temporary directory.
+func New(r sandbox.Runner) (Tools, error) {
+	if r == nil {
+		return Tools{}, ErrNoSandbox
+	}
+	t, err := Find()
+	if err != nil {
+		return Tools{}, err
+	}
+	t.Runner = r
+	removeStale(os.TempDir())
+	return t, nil
+}
 
 // Find looks up ffmpeg and ffprobe, preferring Debian's /usr/bin over
-// whatever comes first on PATH.
+// whatever comes first on PATH. The Tools it returns have no Runner: they
+// name the binaries, for running them on files of our own (tests, the
+// demo), and run nothing themselves.
 func Find() (Tools, error) {
 	ffmpeg, err := find("ffmpeg")
 	if err != nil {
@@ -87,6 +141,11 @@ type Info struct {
 	// Width and Height are the displayed size: a phone's portrait MP4 is
 	// stored landscape with a rotation, and they are swapped back here.
 	Width, Height int
+	// FrameRate is the video's frames per second on average, counted
+	// from its packets; 0 without video.
+	FrameRate float64
+	// Streams is how many streams the container holds, of any kind.
+	Streams int
 }
 
 // NeedsRendition reports whether the file is not already H.264 video with

@@ -3,7 +3,9 @@ package media_test
 import (
 	"context"
 	"math"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,6 +39,19 @@ func TestNeedsRendition(t *testing.T) {
 	}
 }
 
+// boxReachableDir returns an empty directory for Tools.TempDir, which the
+// box's host user can pass through, as through /tmp.
+func boxReachableDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o711); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
 // mustProbe probes path and fails the test on error.
 func mustProbe(t *testing.T, tools media.Tools, path string) media.Info {
 	t.Helper()
@@ -63,6 +78,14 @@ func wantDuration(t *testing.T, got time.Duration, want float64) {
 	t.Helper()
 	if math.Abs(got.Seconds()-want) > 0.1 {
 		t.Errorf("duration %v, want %vs ± 0.1s", got, want)
+	}
+}
+
+// wantFrameRate fails the test unless got is within 2% of want.
+func wantFrameRate(t *testing.T, got, want float64) {
+	t.Helper()
+	if math.Abs(got-want) > want/50 {
+		t.Errorf("frame rate %v, want %v ± 2%%", got, want)
 	}
 }
 

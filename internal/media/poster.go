@@ -18,7 +18,8 @@ const posterEndMargin = time.Second
 // Poster writes to out a JPEG of the frame at at, scaled down to at most
 // 1280 pixels wide with its aspect ratio kept. at is clamped into the
 // video; if no frame can be taken there (a gap, a broken cluster), Poster
-// takes the first frame instead. out is replaced only if Poster succeeds.
+// takes the first frame instead, unless a limit stopped it. out is
+// replaced only if Poster succeeds.
 func (t Tools) Poster(ctx context.Context, in, out string, at time.Duration) (err error) {
 	defer apperr.Wrap(&err, "media.Poster(%q, %q, %v)", in, out, at)
 	info, err := t.Probe(ctx, in)
@@ -31,7 +32,7 @@ func (t Tools) Poster(ctx context.Context, in, out string, at time.Duration) (er
 	at = min(at, info.Duration-posterEndMargin)
 	at = max(at, 0)
 	err = t.frame(ctx, in, out, at)
-	if err != nil && at > 0 && ctx.Err() == nil {
+	if err != nil && at > 0 && ctx.Err() == nil && !errors.Is(err, ErrLimit) {
 		if err0 := t.frame(ctx, in, out, 0); err0 != nil {
 			return fmt.Errorf("%w; first frame: %w", err, err0)
 		}
@@ -49,17 +50,11 @@ func (t Tools) frame(ctx context.Context, in, out string, at time.Duration) erro
 		// (80 ms at 90 s into a three-minute recording).
 		seek = []string{"-ss", strconv.FormatFloat(at.Seconds(), 'f', 3, 64)}
 	}
-	args, err := ffmpegArgs(in, seek...)
-	if err != nil {
-		return err
-	}
-	args = append(args,
+	args := append(ffmpegArgs(seek...),
 		"-map", "0:V:0", "-frames:v", "1",
 		"-vf", "scale=w='min(1280,iw)':h=-2",
 		"-q:v", "3", "-threads", threads,
 		"-f", "image2", "-c:v", "mjpeg", "-update", "1")
-	return writeFile(out, func(tmp string) error {
-		_, err := run(ctx, t.FFmpeg, nil, append(args, "-y", tmp)...)
-		return err
-	})
+	_, err := t.run(ctx, job{bin: t.FFmpeg, in: in, out: out, limits: posterJob, args: append(args, "-y", "file:"+boxOutput)})
+	return err
 }

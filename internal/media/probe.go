@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -19,50 +18,50 @@ import (
 // any real recording, more only for a file crafted to have many streams.
 const maxProbeJSON = 1 << 20
 
-// Probe reads the container, codecs, size and duration of the file at
-// path. It returns ErrNotMedia, wrapped with ffprobe's reason, for a file
-// that is not audio or video we can read (see the package doc); a missing
-// or unreadable file is reported as such.
+// Probe reads the container, codecs, size, duration, stream count and
+// frame rate of the file at path, without decoding it: ffprobe reads the
+// headers (with -nofind_stream_info), then every packet's timestamp. It
+// returns ErrNotMedia, wrapped with ffprobe's reason, for a file that is
+// not audio or video we can read (see the package doc); a missing or
+// unreadable file is reported as such. Probe accepts a file of any size
+// or length: Limits.Check says whether it is one we take.
 //
-// A browser's WebM declares no duration, so Probe then reads every packet
-// header to find where the last one ends; that takes about 50 ms for three
-// minutes of video, since nothing is decoded.
+// The duration is the longer of what the container declares (a
+// browser's WebM declares none) and the span of its packets, so a header
+// cannot claim ten seconds over an hour of video. Reading the packets
+// takes about 50 ms for three minutes of video, since nothing is decoded.
 func (t Tools) Probe(ctx context.Context, path string) (info Info, err error) {
 	defer apperr.Wrap(&err, "media.Probe(%q)", path)
 	if err := readable(path); err != nil {
 		return Info{}, err
 	}
-	args, err := ffprobeArgs(path, "-print_format", "json", "-show_format", "-show_streams")
+	res, err := t.run(ctx, job{bin: t.FFprobe, in: path, limits: probeJob,
+		args: ffprobeArgs("-print_format", "json", "-show_format", "-show_streams")})
+	if exit := (*exitError)(nil); errors.As(err, &exit) {
+		return Info{}, fmt.Errorf("%w: %s", ErrNotMedia, exit.stderr)
+	}
 	if err != nil {
 		return Info{}, err
 	}
-	out := &cappedBuffer{max: maxProbeJSON}
-	stderr, err := run(ctx, t.FFprobe, out, args...)
-	if ctx.Err() != nil {
-		return Info{}, err
-	}
-	if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
-		return Info{}, fmt.Errorf("%w: %s", ErrNotMedia, strings.TrimSpace(stderr))
-	}
-	if err != nil {
-		return Info{}, err // ffprobe did not run
-	}
-	if out.over {
+	if res.stdoutTruncated {
 		return Info{}, fmt.Errorf("%w: ffprobe described more than %d bytes of streams", ErrNotMedia, maxProbeJSON)
 	}
 	var p probeOutput
-	if err := json.Unmarshal(out.b, &p); err != nil {
+	if err := json.Unmarshal(res.stdout, &p); err != nil {
 		return Info{}, fmt.Errorf("reading ffprobe output: %w", err)
 	}
-	info, err = p.info()
+	info, video, err := p.info()
 	if err != nil {
 		return Info{}, err
 	}
-	if info.Duration == 0 {
-		if info.Duration, err = t.packetSpan(ctx, path); err != nil {
-			return Info{}, err
-		}
+	pk, err := t.packets(ctx, path, video)
+	if err != nil {
+		return Info{}, err
 	}
+	if pk.n > 0 {
+		info.Duration = max(info.Duration, spanSeconds(pk.end-pk.start))
+	}
+	info.FrameRate = pk.frameRate()
 	if info.Duration <= 0 {
 		return Info{}, fmt.Errorf("%w: no audio or video data", ErrNotMedia)
 	}
@@ -97,6 +96,7 @@ type probeOutput struct {
 }
 
 type probeStream struct {
+	Index       int    `json:"index"`
 	CodecType   string `json:"codec_type"`
 	CodecName   string `json:"codec_name"`
 	Width       int    `json:"width"`
@@ -118,8 +118,8 @@ type sideData struct {
 // info picks the first real video stream and the first audio stream,
 // ignoring cover pictures and single frames, and takes the duration from
 // the container, else from the longest stream. Duration is 0 when neither
-// knows it.
-func (p probeOutput) info() (Info, error) {
+// knows it. video is the index of the video stream, -1 if none.
+func (p probeOutput) info() (_ Info, videoIndex int, _ error) {
 	var info Info
 	var video, audio *probeStream
 	var longest time.Duration
@@ -136,9 +136,16 @@ func (p probeOutput) info() (Info, error) {
 		longest = max(longest, seconds(s.Duration))
 	}
 	if video == nil && audio == nil {
-		return Info{}, fmt.Errorf("%w: %s holds no audio or video stream", ErrNotMedia, p.Format.FormatName)
+		return Info{}, -1, fmt.Errorf("%w: %s holds no audio or video stream", ErrNotMedia, p.Format.FormatName)
 	}
+	videoIndex = -1
 	if video != nil {
+		if video.Width <= 0 || video.Height <= 0 {
+			// Matroska and MP4 both state it; without it the size limit
+			// could not be checked before decoding.
+			return Info{}, -1, fmt.Errorf("%w: the video stream states no picture size", ErrNotMedia)
+		}
+		videoIndex = video.Index
 		info.VideoCodec = video.CodecName
 		info.Width, info.Height = video.Width, video.Height
 		for _, sd := range video.SideData {
@@ -150,12 +157,13 @@ func (p probeOutput) info() (Info, error) {
 	if audio != nil {
 		info.AudioCodec = audio.CodecName
 	}
+	info.Streams = len(p.Streams)
 	info.Container = container(p.Format.FormatName, info.VideoCodec, info.AudioCodec)
 	info.Duration = seconds(p.Format.Duration)
 	if info.Duration == 0 {
 		info.Duration = longest
 	}
-	return info, nil
+	return info, videoIndex, nil
 }
 
 // webmCodecs are the codecs the WebM subset of Matroska allows.
@@ -185,6 +193,15 @@ func seconds(s string) time.Duration {
 	return fromSeconds(f)
 }
 
+// spanSeconds converts a span of packets to a Duration, the longest one
+// there is if the timestamps run further than a Duration can hold.
+func spanSeconds(f float64) time.Duration {
+	if f >= math.MaxInt64/float64(time.Second) {
+		return math.MaxInt64
+	}
+	return fromSeconds(f)
+}
+
 // fromSeconds converts seconds to a Duration, or 0 if f is not a positive
 // number a Duration can hold.
 func fromSeconds(f float64) time.Duration {
@@ -192,24 +209,4 @@ func fromSeconds(f float64) time.Duration {
 		return 0
 	}
 	return time.Duration(math.Round(f * float64(time.Second)))
-}
-
-// cappedBuffer keeps the first max bytes written to it and notes whether
-// there were more. It never fails a write, so the command is not stopped
-// half way by a broken pipe.
-type cappedBuffer struct {
-	b    []byte
-	max  int
-	over bool
-}
-
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	room := c.max - len(c.b)
-	if len(p) > room {
-		c.over = true
-		c.b = append(c.b, p[:room]...)
-		return len(p), nil
-	}
-	c.b = append(c.b, p...)
-	return len(p), nil
 }

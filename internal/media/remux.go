@@ -22,10 +22,11 @@ func (t Tools) Remux(ctx context.Context, in, out string, info Info) (contentTyp
 	if !ok {
 		return "", fmt.Errorf("cannot remux container %q", info.Container)
 	}
-	args, err := ffmpegArgs(in)
+	size, err := fileSize(in)
 	if err != nil {
 		return "", err
 	}
+	args := ffmpegArgs()
 	// 0:V skips cover pictures; "?" lets an audio-only file through.
 	args = append(args, "-map", "0:V:0?", "-map", "0:a:0?", "-c", "copy", "-f", c.muxer)
 	if c.muxer == "mp4" {
@@ -36,10 +37,9 @@ func (t Tools) Remux(ctx context.Context, in, out string, info Info) (contentTyp
 		// before the clusters, saving players a range request.
 		args = append(args, "-cues_to_front", "1")
 	}
-	err = writeFile(out, func(tmp string) error {
-		_, err := run(ctx, t.FFmpeg, nil, append(args, "-y", tmp)...)
-		return err
-	})
+	l := remuxJob
+	l.FileBytes = size + size/4 + 16*mb // the same packets, a new index
+	_, err = t.run(ctx, job{bin: t.FFmpeg, in: in, out: out, limits: l, args: append(args, "-y", "file:"+boxOutput)})
 	if err != nil {
 		return "", err
 	}

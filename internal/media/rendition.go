@@ -16,11 +16,11 @@ import (
 // threads, and camera footage, harder to compress, takes longer.
 func (t Tools) RenditionMP4(ctx context.Context, in, out string) (err error) {
 	defer apperr.Wrap(&err, "media.RenditionMP4(%q, %q)", in, out)
-	args, err := ffmpegArgs(in)
+	size, err := fileSize(in)
 	if err != nil {
 		return err
 	}
-	args = append(args,
+	args := append(ffmpegArgs(),
 		"-map", "0:V:0?", "-map", "0:a:0?",
 		// Browsers record at a variable frame rate, with timestamps in
 		// milliseconds. Keep each frame's own timestamp, to the
@@ -36,8 +36,10 @@ func (t Tools) RenditionMP4(ctx context.Context, in, out string) (err error) {
 		"-c:a", "aac", "-b:a", "128k",
 		"-threads", threads,
 		"-movflags", "+faststart", "-f", "mp4")
-	return writeFile(out, func(tmp string) error {
-		_, err := run(ctx, t.FFmpeg, nil, append(args, "-y", tmp)...)
-		return err
-	})
+	l := renditionJob
+	// H.264 at most 1280 wide at CRF 23 is rarely larger than what a
+	// browser uploads; twice that, and room for a short one, is plenty.
+	l.FileBytes = 2*size + 64*mb
+	_, err = t.run(ctx, job{bin: t.FFmpeg, in: in, out: out, limits: l, args: append(args, "-y", "file:"+boxOutput)})
+	return err
 }

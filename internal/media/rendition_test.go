@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -30,11 +29,12 @@ func TestRenditionMP4(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := mustProbe(t, tools, out)
-	want := media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac", Width: 320, Height: 240}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(media.Info{}, "Duration")); diff != "" {
+	want := media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac", Width: 320, Height: 240, Streams: 2}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(media.Info{}, "Duration", "FrameRate")); diff != "" {
 		t.Errorf("rendition mismatch (-want +got):\n%s", diff)
 	}
 	wantDuration(t, got.Duration, 2)
+	wantFrameRate(t, got.FrameRate, 15)
 	if got.NeedsRendition() {
 		t.Error("NeedsRendition true for the rendition itself")
 	}
@@ -62,10 +62,12 @@ func TestRenditionOddSize(t *testing.T) {
 	}
 }
 
-// Cancelling the context kills ffmpeg at once and leaves no output.
+// Cancelling the context kills ffmpeg at once and leaves no output, and
+// nothing of the box's directory.
 func TestRenditionMP4Cancel(t *testing.T) {
 	t.Parallel()
 	tools := mediatest.Require(t)
+	tools.TempDir = boxReachableDir(t)
 	dir := t.TempDir()
 	in := mediatest.WebM(t, dir, 10)
 	out := filepath.Join(dir, "rendition.mp4")
@@ -77,9 +79,9 @@ func TestRenditionMP4Cancel(t *testing.T) {
 	cancelled := make(chan time.Time, 1)
 	go func() {
 		for ctx.Err() == nil {
-			tmps, _ := filepath.Glob(filepath.Join(dir, ".media-*"))
-			for _, tmp := range tmps {
-				if fi, err := os.Stat(tmp); err == nil && fi.Size() > 0 && ctx.Err() == nil {
+			outs, _ := filepath.Glob(filepath.Join(tools.TempDir, "anyhour-ffmpeg-*-*", "out", "output"))
+			for _, o := range outs {
+				if fi, err := os.Stat(o); err == nil && fi.Size() > 0 && ctx.Err() == nil {
 					cancelled <- time.Now()
 					cancel()
 				}
@@ -96,11 +98,11 @@ func TestRenditionMP4Cancel(t *testing.T) {
 	if d := time.Since(<-cancelled); d > 5*time.Second {
 		t.Errorf("RenditionMP4 returned %v after its context was cancelled", d)
 	}
-	left, _ := os.ReadDir(dir)
-	for _, e := range left {
-		if e.Name() == "rendition.mp4" || strings.HasPrefix(e.Name(), ".media-") {
-			t.Errorf("cancelled RenditionMP4 left %s", e.Name())
-		}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("cancelled RenditionMP4 left %s: %v", out, err)
+	}
+	if left, _ := os.ReadDir(tools.TempDir); len(left) > 0 {
+		t.Errorf("cancelled RenditionMP4 left %s behind", left[0].Name())
 	}
 }
 

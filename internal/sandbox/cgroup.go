@@ -27,8 +27,12 @@ type cgroups struct {
 	cpuDir    string // v1 only: parent of per-run cpuacct cgroups
 	memsw     bool   // v1 memory.memsw.* exists (swap accounting)
 	problems  []string
-	seq       atomic.Int64
 }
+
+// runSeq numbers the runs, and New's probes, of every Box in the process,
+// so that two Boxes (a test's beside the app's) never name a cgroup
+// alike: a clash failed one run and removed the other's cgroup.
+var runSeq atomic.Int64
 
 // detectCgroups finds the memory and pids controllers, v1 or v2, under the
 // server's own cgroup (so no global privileges are needed beyond write
@@ -217,7 +221,7 @@ func hasWord(s, w string) bool {
 }
 
 func probeCgroup(dir string) error {
-	p := filepath.Join(dir, fmt.Sprintf("%sprobe-%d", cgroupPrefix, os.Getpid()))
+	p := filepath.Join(dir, fmt.Sprintf("%sprobe-%d-%d", cgroupPrefix, os.Getpid(), runSeq.Add(1)))
 	if err := os.Mkdir(p, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
 		return err
 	}
@@ -254,7 +258,7 @@ type runCgroup struct {
 
 // create makes the cgroups for one run and writes their limits.
 func (cg *cgroups) create(l Limits) (_ *runCgroup, err error) {
-	name := fmt.Sprintf("%s%d-%d", cgroupPrefix, os.Getpid(), cg.seq.Add(1))
+	name := fmt.Sprintf("%s%d-%d", cgroupPrefix, os.Getpid(), runSeq.Add(1))
 	rc := &runCgroup{version: cg.version}
 	defer func() {
 		if err != nil {

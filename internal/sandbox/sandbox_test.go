@@ -5,11 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -267,5 +270,76 @@ func TestNewWithoutBwrap(t *testing.T) {
 	_, err := sandbox.New(sandbox.Options{Bwrap: "/nonexistent/bwrap"})
 	if !errors.Is(err, sandbox.ErrNoBwrap) || !strings.Contains(err.Error(), "apt-get install bubblewrap") {
 		t.Errorf("New with a missing bwrap = %v, want ErrNoBwrap naming the Debian package", err)
+	}
+}
+
+// TestTwoBoxes: two Boxes in one process (a test's beside the app's) run
+// at the same time without their cgroups clashing.
+func TestTwoBoxes(t *testing.T) {
+	t.Parallel()
+	a, b := sandboxtest.New(t), sandboxtest.New(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, box := range []*sandbox.Box{a, b} {
+		wg.Go(func() {
+			for range 5 {
+				res, err := box.Run(context.Background(), sandbox.Command{Args: []string{"/bin/true"}})
+				if err == nil && res.ExitCode != 0 {
+					err = fmt.Errorf("exit %d: %s", res.ExitCode, res.Stderr)
+				}
+				if err != nil {
+					errs[i] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("box %d: %v", i, err)
+		}
+	}
+}
+
+// TestHostUser: what a box writes through a writable bind belongs, on the
+// host, to the user HostUser names, or to the server's user when boxes
+// run as that.
+func TestHostUser(t *testing.T) {
+	t.Parallel()
+	b := newBox(t)
+	uid, gid, ok := b.HostUser()
+	if !ok {
+		uid, gid = os.Getuid(), os.Getgid()
+	}
+	if ok != (os.Geteuid() == 0) {
+		t.Errorf("HostUser ok = %v for a server with euid %d", ok, os.Geteuid())
+	}
+	dir := t.TempDir()
+	// The box's user must be able to reach and write the bound directory.
+	for _, d := range []string{filepath.Dir(dir), dir} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(out, uid, gid); err != nil {
+		t.Fatal(err)
+	}
+	res := mustRun(t, b, sandbox.Command{Args: []string{"/bin/sh", "-c", "echo hi > /out/f"},
+		Binds: []sandbox.Bind{{Src: out, Dst: "/out", Writable: true}}})
+	if res.ExitCode != 0 {
+		t.Fatalf("writing into the bind: exit %d: %s", res.ExitCode, res.Stderr)
+	}
+	fi, err := os.Stat(filepath.Join(out, "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	if int(st.Uid) != uid || int(st.Gid) != gid {
+		t.Errorf("the box's file belongs to %d:%d, HostUser says %d:%d (ok %v)", st.Uid, st.Gid, uid, gid, ok)
 	}
 }

@@ -3,10 +3,12 @@ package upload_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/blob/s3/s3test"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/media"
 	"github.com/anyhour/anyhour/internal/media/mediatest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
@@ -535,5 +538,106 @@ func TestFailedRetakeKeepsTheGoodAnswer(t *testing.T) {
 	answers, _ = w.app.Interviews.Answers(context.Background(), w.alice.Application.ID)
 	if answers[step.ID].MediaID != takes[0].ID {
 		t.Errorf("after the retake failed the answer is %d, want the good take %d", answers[step.ID].MediaID, takes[0].ID)
+	}
+}
+
+// TestBeyondLimitsFails: a take beyond media's limits fails with the
+// reason, shown to the candidate, whether its headers say so (a thousand
+// frames a second) or hide it (4352×2176 frames under a header of
+// 640×480, which the first decoder refuses), and does not count.
+func TestBeyondLimitsFails(t *testing.T) {
+	tools := mediatest.Require(t)
+	w := newWorld(t, app.Config{})
+	c := w.tus(w.alice.Token)
+	step := w.iv.Steps[1] // three takes
+	dir := t.TempDir()
+	fast := filepath.Join(dir, "fast.webm")
+	ffmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=160x120:rate=1000", "-t", "1",
+		"-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "16", "-threads", "2", fast)
+	large := filepath.Join(dir, "large.webm")
+	ffmpeg(t, tools, "-f", "lavfi", "-i", "color=c=black:s=4352x2176:r=2", "-t", "1",
+		"-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "16", "-lag-in-frames", "0", "-auto-alt-ref", "0", "-threads", "1", large)
+	liar := mustRead(t, large)
+	// Matroska's PixelWidth (B0) and PixelHeight (BA): 4352 and 2176
+	// become 640 and 480.
+	for _, r := range [][2][]byte{{{0xB0, 0x82, 0x11, 0x00}, {0xB0, 0x82, 0x02, 0x80}}, {{0xBA, 0x82, 0x08, 0x80}, {0xBA, 0x82, 0x01, 0xE0}}} {
+		if bytes.Count(liar, r[0]) != 1 {
+			t.Fatalf("the file holds %x %d times, want once", r[0], bytes.Count(liar, r[0]))
+		}
+		liar = bytes.Replace(liar, r[0], r[1], 1)
+	}
+	for i, tt := range []struct {
+		name string
+		file []byte
+		want string
+	}{
+		{"a thousand frames a second", mustRead(t, fast), "It has 1000 frames a second; at most 120 are accepted."},
+		{"a header that lies", liar, "Its pictures are 4352×2176 pixels; the largest accepted is 4096×2160."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			loc := c.mustCreate(step.ID, -1)
+			c.send(loc, tt.file, 1<<20)
+			w.process()
+			m := w.takes(w.alice.Application, step.ID)[i]
+			if m.Status != video.Failed || !strings.Contains(m.Error, tt.want) || !strings.Contains(m.Error, "record your answer again") {
+				t.Fatalf("take: %s %q, want failed saying %q", m.Status, m.Error, tt.want)
+			}
+			if m.PlayableKey != "" || m.PosterKey != "" || m.Counts() {
+				t.Errorf("the failed take kept files (%q, %q) or counts (%v)", m.PlayableKey, m.PosterKey, m.Counts())
+			}
+			for _, a := range w.candidate(w.alice.Token)["answers"].([]any) {
+				ans := a.(map[string]any)
+				if ans["step_id"] != float64(step.ID) {
+					continue
+				}
+				if media := ans["media"].(map[string]any); media["status"] != "failed" || media["error"] != m.Error {
+					t.Errorf("the candidate sees %v", media)
+				}
+			}
+		})
+	}
+}
+
+// TestWaitsWithoutSandbox: on a worker where ffmpeg cannot run in the
+// sandbox, a recording is never processed outside it, nor failed: it
+// waits in the queue, and is processed once the sandbox is there.
+func TestWaitsWithoutSandbox(t *testing.T) {
+	tools := mediatest.Require(t)
+	w := newWorld(t, app.Config{})
+	w.app.Videos.SetSandbox(nil, errors.New("bubblewrap (bwrap) not found"))
+	c := w.tus(w.alice.Token)
+	step := w.iv.Steps[0]
+	loc := c.mustCreate(step.ID, -1)
+	c.send(loc, mustRead(t, mediatest.WebM(t, t.TempDir(), 2)), 1<<20)
+	for range 2 {
+		w.process()
+	}
+	if m := w.takes(w.alice.Application, step.ID)[0]; m.Status != video.Processing {
+		t.Fatalf("without a sandbox the take is %s %q, want processing", m.Status, m.Error)
+	}
+	ctx := context.Background()
+	var waiting int
+	err := w.app.DB.QueryRow(ctx, `SELECT COUNT(*) FROM tasks WHERE kind = $1 AND status = 'pending' AND run_at > $2`,
+		video.TaskProcess, time.Now()).Scan(&waiting)
+	if err != nil || waiting != 1 {
+		t.Fatalf("%d tasks wait for later (%v), want 1", waiting, err)
+	}
+
+	w.app.Videos.SetSandbox(tools.Runner, nil)
+	if _, err := w.app.DB.Exec(ctx, `UPDATE tasks SET run_at = $1 WHERE status = 'pending'`, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	w.process()
+	if m := w.takes(w.alice.Application, step.ID)[0]; m.Status != video.Ready {
+		t.Fatalf("with the sandbox back the take is %s %q, want ready", m.Status, m.Error)
+	}
+}
+
+// ffmpeg makes a test file, outside any box: the inputs are ours.
+func ffmpeg(t *testing.T, tools media.Tools, args ...string) {
+	t.Helper()
+	args = append([]string{"-nostdin", "-v", "error", "-y"}, args...)
+	if out, err := exec.Command(tools.FFmpeg, args...).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg %v: %v: %s", args, err, out)
 	}
 }

@@ -8,11 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -46,6 +47,24 @@ func msgNotMedia(m Media) string {
 	return "This file is not a video we can play. Please record the video again or upload another file."
 }
 
+// msgLimit is for a file beyond what media accepts (too large a picture,
+// too many frames a second, too many streams, too much memory to
+// decode), with media's reason.
+func msgLimit(m Media, le *media.LimitError) string {
+	if m.Purpose == Answer {
+		return "This recording cannot be used. " + le.Reason + " Please record your answer again."
+	}
+	return "This video cannot be used. " + le.Reason + " Please record it again or upload another file."
+}
+
+// msgTooLong is for a file longer than the step, or a team video, may be.
+func msgTooLong(m Media, d, limit time.Duration) string {
+	if m.Purpose == Answer {
+		return fmt.Sprintf("This recording is %s long, and the limit is %s. Please record it again.", clock(d), clock(limit))
+	}
+	return fmt.Sprintf("This video is %s long, and the limit is %s. Please upload a shorter one.", clock(d), clock(limit))
+}
+
 func msgBroken(m Media) string {
 	if m.Purpose == Answer {
 		return "This recording could not be read to the end. Please record your answer again."
@@ -53,37 +72,92 @@ func msgBroken(m Media) string {
 	return "This recording could not be read to the end. Please record it again or upload another file."
 }
 
-// tools finds ffmpeg, once it is there: tasks fail (and retry) with a
-// clear error while it is missing, and find it as soon as it is
-// installed, without a restart.
-var tools = func() func() (media.Tools, error) {
-	var mu sync.Mutex
-	var found *media.Tools
-	return func() (media.Tools, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if found != nil {
-			return *found, nil
-		}
-		t, err := media.Find()
-		if err == nil {
-			found = &t
-		}
-		return t, err
+// SetSandbox gives the service the sandbox ffmpeg runs in, or err, the
+// reason there is none. Recordings are never processed outside a box.
+func (s *Service) SetSandbox(r sandbox.Runner, err error) {
+	s.mediaMu.Lock()
+	defer s.mediaMu.Unlock()
+	if err != nil {
+		r = nil // not a nil *Box in an interface
+	} else if r == nil {
+		err = errors.New("no sandbox was set up")
 	}
-}()
+	s.box, s.boxErr, s.media = r, err, nil
+}
+
+// tools returns the media tools once ffmpeg has been found and seen to
+// work in the sandbox. Until then recordings wait in the queue (see
+// wait), and ffmpeg is found as soon as it is installed, without a
+// restart; a sandbox missing at start needs one.
+func (s *Service) tools(ctx context.Context) (media.Tools, error) {
+	s.mediaMu.Lock()
+	defer s.mediaMu.Unlock()
+	if s.media != nil {
+		return *s.media, nil
+	}
+	if s.box == nil {
+		return media.Tools{}, fmt.Errorf("video: ffmpeg runs only in the sandbox, and there is none: %w", s.boxErr)
+	}
+	t, err := media.New(s.box)
+	if err != nil {
+		return media.Tools{}, err
+	}
+	if err := t.SelfTest(ctx); err != nil {
+		return media.Tools{}, err
+	}
+	s.media = &t
+	return t, nil
+}
 
 // msgLater is for a take that could not be processed after every retry,
 // for a reason of the server's, not the file's.
 const msgLater = "This recording arrived, but could not be prepared for playback. The team can see that it failed; please record it again."
 
 // RegisterTasks registers the background work this package does. It
-// reports whether ffmpeg is available, for the worker's start-up check.
+// reports whether ffmpeg works in the sandbox, for the worker's start-up
+// check.
 func (s *Service) RegisterTasks(w *queue.Worker) error {
 	w.Handle(TaskProcess, s.handleProcess)
 	w.Handle(TaskRendition, s.handleRendition)
-	_, err := tools()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := s.tools(ctx)
 	return err
+}
+
+// waitDelay is how long a recording waits before a worker that could not
+// run ffmpeg in the sandbox, or another worker, tries it again.
+const waitDelay = 5 * time.Minute
+
+// wait puts a recording's task back in the queue, as a new task due in
+// waitDelay, because this worker cannot run ffmpeg in the sandbox (no
+// bubblewrap, no ffmpeg, or they fail to start). The recording stays
+// "processing": the machine is at fault, not the file, and a careful
+// server neither runs an upload's decoders outside a box nor gives up on
+// a candidate's answer for that. The log says why, every time.
+func (s *Service) wait(ctx context.Context, t queue.Task, m Media, cause error, opts ...queue.Option) error {
+	slog.WarnContext(ctx, "video: recording waits in the queue: ffmpeg cannot run in the sandbox on this worker; run anyhour doctor",
+		slog.Int64("media_id", m.ID), slog.String("task", t.Kind), slog.Duration("retry_in", waitDelay), slog.Any("error", cause))
+	_, err := queue.Enqueue(ctx, s.db, t.Kind, taskPayload{m.ID}, append(opts, queue.Delay(waitDelay))...)
+	return err
+}
+
+// maxSeconds is how long m may run: its own limit (its step's, or
+// teamMaxSeconds), or for a row without one the longest a step may ask.
+func maxSeconds(m Media) int {
+	if m.MaxSeconds > 0 {
+		return m.MaxSeconds
+	}
+	return opening.MaxRecording
+}
+
+// limitError returns err's *media.LimitError, or nil.
+func limitError(err error) *media.LimitError {
+	var le *media.LimitError
+	if errors.As(err, &le) {
+		return le
+	}
+	return nil
 }
 
 func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
@@ -91,10 +165,14 @@ func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
 	if err != nil || m.Status != Processing {
 		return err
 	}
+	tl, err := s.tools(ctx)
+	if err != nil {
+		return s.wait(ctx, t, m, err)
+	}
 	// Bounded, so that a file crafted to be slow cannot hold a worker.
 	pctx, cancel := context.WithTimeout(ctx, processTimeout)
 	defer cancel()
-	err = s.process(pctx, m, t.Attempt >= t.MaxAttempts)
+	err = s.process(pctx, tl, m, t.Attempt >= t.MaxAttempts)
 	if err != nil && t.Attempt >= t.MaxAttempts && !errors.Is(err, context.Canceled) {
 		// The last try: a take never stays "processing" for good.
 		if ferr := s.fail(ctx, m, msgLater, err); ferr != nil {
@@ -105,12 +183,11 @@ func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
 }
 
 // process makes m seekable and measured; last says this is the last
-// attempt, when a file that cannot be remuxed fails for good.
-func (s *Service) process(ctx context.Context, m Media, last bool) error {
-	tl, err := tools()
-	if err != nil {
-		return err
-	}
+// attempt, when a file that cannot be remuxed fails for good. A file
+// beyond the limits fails at once, with the reason; the limits are
+// checked from the headers and packets before anything is decoded, and
+// the decoders refuse what a lying header hid.
+func (s *Service) process(ctx context.Context, tl media.Tools, m Media, last bool) error {
 	dir, err := os.MkdirTemp("", "anyhour-media-")
 	if err != nil {
 		return err
@@ -124,11 +201,23 @@ func (s *Service) process(ctx context.Context, m Media, last bool) error {
 	if errors.Is(err, media.ErrNotMedia) {
 		return s.fail(ctx, m, msgNotMedia(m), err)
 	}
+	if err == nil {
+		err = media.DefaultLimits.Check(info)
+	}
+	if le := limitError(err); le != nil {
+		return s.fail(ctx, m, msgLimit(m, le), err)
+	}
 	if err != nil {
 		return err
 	}
+	if secs := maxSeconds(m); info.Duration > time.Duration(secs)*time.Second+Tolerance(secs) {
+		return s.fail(ctx, m, msgTooLong(m, info.Duration, time.Duration(secs)*time.Second), nil)
+	}
 	playable := filepath.Join(dir, "playable")
 	ctype, err := tl.Remux(ctx, orig, playable, info)
+	if le := limitError(err); le != nil {
+		return s.fail(ctx, m, msgLimit(m, le), err)
+	}
 	if err != nil {
 		if last {
 			return s.fail(ctx, m, msgBroken(m), err)
@@ -138,9 +227,17 @@ func (s *Service) process(ctx context.Context, m Media, last bool) error {
 	if remuxed, err := tl.Probe(ctx, playable); err == nil && remuxed.Duration > 0 {
 		info.Duration = remuxed.Duration
 	}
-	if limit := time.Duration(m.MaxSeconds) * time.Second; m.MaxSeconds > 0 && info.Duration > limit+Tolerance(m.MaxSeconds) {
-		return s.fail(ctx, m, fmt.Sprintf("This recording is %s long, and the limit is %s. Please record it again.",
-			clock(info.Duration), clock(limit)), nil)
+	var poster string
+	if info.VideoCodec != "" {
+		poster = filepath.Join(dir, "poster.jpg")
+		err := tl.Poster(ctx, playable, poster, min(time.Second, info.Duration/2))
+		if le := limitError(err); le != nil {
+			return s.fail(ctx, m, msgLimit(m, le), err) // the first decoder met what the header hid
+		}
+		if err != nil {
+			slog.WarnContext(ctx, "video: no poster", slog.Int64("media_id", m.ID), slog.Any("error", err))
+			poster = ""
+		}
 	}
 	ext := ".webm"
 	if ctype == "video/mp4" {
@@ -151,15 +248,10 @@ func (s *Service) process(ctx context.Context, m Media, last bool) error {
 	if err := s.store(ctx, m.PlayableKey, playable); err != nil {
 		return err
 	}
-	if info.VideoCodec != "" {
-		poster := filepath.Join(dir, "poster.jpg")
-		if err := tl.Poster(ctx, playable, poster, min(time.Second, info.Duration/2)); err != nil {
-			slog.WarnContext(ctx, "video: no poster", slog.Int64("media_id", m.ID), slog.Any("error", err))
-		} else {
-			m.PosterKey = prefix + "poster.jpg"
-			if err := s.store(ctx, m.PosterKey, poster); err != nil {
-				return err
-			}
+	if poster != "" {
+		m.PosterKey = prefix + "poster.jpg"
+		if err := s.store(ctx, m.PosterKey, poster); err != nil {
+			return err
 		}
 	}
 	seconds := info.Duration.Seconds()
@@ -186,12 +278,12 @@ func (s *Service) handleRendition(ctx context.Context, t queue.Task) error {
 	if m.Duration != nil {
 		limit += 4 * time.Duration(*m.Duration*float64(time.Second))
 	}
+	tl, err := s.tools(ctx)
+	if err != nil {
+		return s.wait(ctx, t, m, err, queue.MaxAttempts(3))
+	}
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	tl, err := tools()
-	if err != nil {
-		return err
-	}
 	dir, err := os.MkdirTemp("", "anyhour-rendition-")
 	if err != nil {
 		return err
@@ -201,7 +293,13 @@ func (s *Service) handleRendition(ctx context.Context, t queue.Task) error {
 	if err := s.fetch(ctx, m.PlayableKey, in); err != nil {
 		return err
 	}
-	if err := tl.RenditionMP4(ctx, in, out); err != nil {
+	if err := tl.RenditionMP4(ctx, in, out); limitError(err) != nil {
+		// Frames past the poster broke a limit the headers kept quiet
+		// about. The take stays as it is, playable where the remux
+		// plays; trying again would only fail again.
+		slog.WarnContext(ctx, "video: no rendition", slog.Int64("media_id", m.ID), slog.Any("error", err))
+		return queue.Permanent(err)
+	} else if err != nil {
 		return err
 	}
 	key := fmt.Sprintf("media/%d/video.mp4", m.ID)

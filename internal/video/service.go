@@ -3,12 +3,15 @@ package video
 import (
 	"database/sql"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/media"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -19,12 +22,18 @@ type Service struct {
 	openings   *opening.Service
 	interviews *interview.Service
 	now        func() time.Time
+
+	mediaMu sync.Mutex
+	box     sandbox.Runner // ffmpeg's sandbox (SetSandbox), nil if none
+	boxErr  error          // why there is none
+	media   *media.Tools   // once seen to work in box
 }
 
 // New returns a Service keeping recordings in blobs. It adds to
 // interviews' Submit the rule that no answer may still be uploading.
 func New(db *sqldb.DB, blobs blob.Store, openings *opening.Service, interviews *interview.Service) *Service {
-	s := &Service{db: db, blobs: blobs, openings: openings, interviews: interviews, now: time.Now}
+	s := &Service{db: db, blobs: blobs, openings: openings, interviews: interviews, now: time.Now,
+		boxErr: errors.New("no sandbox was set up")}
 	interviews.OnSubmit(s.checkNothingUploading)
 	return s
 }

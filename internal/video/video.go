@@ -4,9 +4,13 @@
 // A recording arrives through a tus upload (package upload mounts tusd and
 // calls BeginUpload, UploadFor and FinishUpload here). When the last byte
 // is in, the recording becomes the answer and a queue task processes it:
-// ffmpeg remuxes the browser's file so it can be seeked, reads its
-// duration and cuts a poster; a second task makes an H.264/AAC MP4 for
-// browsers that cannot play the original. The original is kept as it came.
+// ffmpeg, always in the sandbox (package media), reads its headers and
+// refuses a file beyond the limits or longer than the step allows, then
+// remuxes the browser's file so it can be seeked and cuts a poster; a
+// second task makes an H.264/AAC MP4 for browsers that cannot play the
+// original. The original is kept as it came. A take refused for its file
+// fails with the reason, for whoever recorded it; on a worker where
+// ffmpeg cannot run in the sandbox, recordings wait in the queue.
 //
 // Who may do what is decided here, in one place per action: a candidate
 // records only for a video step of their own open application, within

@@ -1,5 +1,6 @@
-// Package mediatest makes small recordings for tests: a WebM shaped like
-// the one Chromium's MediaRecorder uploads and an MP4 like Safari's, both
+// Package mediatest gives tests the media tools, running in the real
+// sandbox, and makes small recordings for them: a WebM shaped like the
+// one Chromium's MediaRecorder uploads and an MP4 like Safari's, both
 // 320x240 at 15 fps with a test pattern and a tone, so each takes a
 // fraction of a second to make.
 package mediatest
@@ -7,31 +8,51 @@ package mediatest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
-// Require returns the ffmpeg tools, or skips the test loudly when they are
-// missing. With CI=true in the environment a missing tool fails the test
-// instead, so CI cannot pass by skipping.
+// Require returns the ffmpeg tools, running in bubblewrap boxes, or skips
+// the test loudly when ffmpeg or bubblewrap is missing. With CI=true in
+// the environment a missing tool fails the test instead, so CI cannot
+// pass by skipping.
 func Require(t testing.TB) media.Tools {
 	t.Helper()
 	tools, err := media.Find()
-	if err == nil {
-		return tools
+	if err != nil {
+		missing(t, "media tests need ffmpeg and ffprobe (apt-get install ffmpeg)", err)
 	}
+	b, err := box()
+	if errors.Is(err, sandbox.ErrNoBwrap) {
+		missing(t, "media tests need bubblewrap, which ffmpeg runs in (apt-get install bubblewrap)", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	tools.Runner = b
+	return tools
+}
+
+// box is the process's one sandbox for media tests; a Box is safe for
+// concurrent use.
+var box = sync.OnceValues(func() (*sandbox.Box, error) { return sandbox.New(sandbox.Options{}) })
+
+func missing(t testing.TB, what string, err error) {
+	t.Helper()
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("CI=true but the media tools are missing: %v", err)
+		t.Fatalf("CI=true but %s: %v", what, err)
 	}
-	t.Skipf("SKIPPING: media tests need ffmpeg and ffprobe (apt-get install ffmpeg): %v", err)
-	return media.Tools{}
+	t.Skipf("SKIPPING: %s: %v", what, err)
 }
 
 // WebM writes a VP8/Opus WebM of the given length into dir and returns its
