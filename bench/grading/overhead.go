@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,10 +14,11 @@ import (
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
-const overheadRounds = 20
+const overheadRounds = 30
 
-// overheadRow is one way of running the 10-test Python task.
+// overheadRow is one way of running something, timed each round.
 type overheadRow struct {
+	lang  grading.Language
 	name  string
 	walls []time.Duration
 }
@@ -26,108 +26,158 @@ type overheadRow struct {
 func (r overheadRow) median() time.Duration { return medianOf(r.walls) }
 
 type overheadResult struct {
-	rows []overheadRow // bare harness, graded, bare runner, runner in a box
+	rows []overheadRow // per language: the floor bare, the floor through sandbox.Run, the whole grading
 }
-
-// runner is a minimal test runner: it imports the tests and calls each
-// test_ function, with none of the harness's records or defences.
-const runner = `import visible_test as t
-failed = 0
-for name in sorted(n for n in dir(t) if n.startswith("test_")):
-    try:
-        getattr(t, name)()
-    except Exception:
-        failed += 1
-print("failed", failed)
-`
 
 var pyFlags = []string{"-E", "-s", "-B", "-X", "utf8"}
 
-// overhead runs the same 10-test Python task four ways, overheadRounds
-// times each after a warm-up: anyhour's harness bare on the host and
-// through grading.Grade, and a minimal runner bare and in a box.
-func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader) (*overheadResult, error) {
-	task := fizzTask(grading.Python)
-	harness, err := os.ReadFile(filepath.Join("internal", "grading", "harness", "harness.py"))
-	if err != nil {
-		return nil, fmt.Errorf("run from the module's root: %w", err)
+// floorCommand is the language's bare start-up: the interpreter doing
+// nothing, or for Go the toolchain building the task's solution and tests
+// as one ordinary test package and running it (what grading did before
+// the tests and the solution ran apart).
+func floorCommand(lang grading.Language, goCache string) sandbox.Command {
+	env := []string{"HOME=/tmp", "LANG=C.UTF-8"}
+	switch lang {
+	case grading.Python:
+		return sandbox.Command{Args: append(append([]string{"/usr/bin/python3"}, pyFlags...), "-c", "pass"), Env: env}
+	case grading.JavaScript:
+		return sandbox.Command{Args: []string{"/usr/bin/node", "-e", "0"}, Env: env}
 	}
-	files := map[string]string{"solution.py": task.code, "visible_test.py": task.tests, "harness.py": string(harness), "runner.py": runner}
-	ways := []struct {
-		name string
-		run  func() error
-	}{
-		{"anyhour's harness, bare on the host", func() error {
-			return bare(files, rand.Text()+"\n", append(pyFlags, "harness.py", "visible_test.py", "results")...)
-		}},
-		{"anyhour's harness, through grading.Grade (sandboxed)", func() error {
-			o, err := g.Grade(ctx, grading.Suite{Language: grading.Python, Code: task.code, Visible: task.tests, Points: 10})
-			if s, m := o.Score(); err == nil && (s != 10 || m != 10) {
-				err = fmt.Errorf("graded %v/%v", s, m)
-			}
-			return err
-		}},
-		{"minimal runner, bare on the host", func() error { return bare(files, "", append(pyFlags, "runner.py")...) }},
-		{"minimal runner, sandbox.Run", func() error {
-			cmd := sandbox.Command{Args: append(append([]string{"/usr/bin/python3"}, pyFlags...), "/task/runner.py"), Env: []string{"HOME=/tmp", "LANG=C.UTF-8"}}
-			for _, n := range []string{"solution.py", "visible_test.py", "runner.py"} {
-				cmd.Files = append(cmd.Files, sandbox.File{Path: n, Data: []byte(files[n])})
-			}
-			res, err := box.Run(ctx, cmd)
-			if err == nil && !strings.Contains(string(res.Stdout), "failed 0") {
-				err = fmt.Errorf("runner in the box: %q %q", res.Stdout, res.Stderr)
-			}
-			return err
-		}},
+	task := fizzTask(grading.Go)
+	return sandbox.Command{
+		Args: []string{"/bin/sh", "-c", "/usr/local/go/bin/go test -c -vet=off -ldflags='-s -w' -o /tmp/t . && /tmp/t -test.run=^Test >/dev/null"},
+		Env: []string{"PATH=/usr/local/go/bin:/usr/bin:/bin", "HOME=/tmp", "GOPATH=/tmp/gopath", "GOCACHE=/gocache", "GOENV=off",
+			"GOTOOLCHAIN=local", "GOPROXY=off", "GOSUMDB=off", "GOTELEMETRY=off", "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0"},
+		Files: []sandbox.File{
+			{Path: "go.mod", Data: []byte("module solution\n\ngo 1.26\n")},
+			{Path: "solution.go", Data: []byte(task.code)},
+			{Path: "solution_test.go", Data: []byte(task.tests)},
+		},
+		Binds:  []sandbox.Bind{{Src: "/usr/local/go", Dst: "/usr/local/go"}, {Src: goCache, Dst: "/gocache", Writable: true}},
+		Limits: sandbox.Limits{Wall: 60 * time.Second, MemoryBytes: 1 << 30, Processes: 256, FileBytes: 256 << 20, OpenFiles: 1024, TmpBytes: 512 << 20},
 	}
-	// The ways take turns within each round, so that whatever else the
-	// machine does falls on all of them alike.
-	res := &overheadResult{rows: make([]overheadRow, len(ways))}
+}
+
+// overhead times, per language and round after round (the variants take
+// turns within each round, so that whatever else the machine does falls
+// on all of them alike): the language's bare start-up in bubblewrap with
+// the flags the sandbox uses, the same through sandbox.Run, and a whole
+// grading of the 10-test task, both boxes included.
+func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheMaster string) (*overheadResult, error) {
+	type way struct {
+		row int
+		run func() error
+	}
+	res := &overheadResult{}
+	var ways []way
+	for _, lang := range grading.Languages {
+		lang := lang
+		task := fizzTask(lang)
+		suite := grading.Suite{Language: lang, Code: task.code, Visible: task.tests, Points: 10}
+		base := len(res.rows)
+		res.rows = append(res.rows,
+			overheadRow{lang: lang, name: "bare start-up in bubblewrap"},
+			overheadRow{lang: lang, name: "the same through sandbox.Run"},
+			overheadRow{lang: lang, name: "a whole grading, both boxes"})
+		ways = append(ways,
+			way{base, func() error {
+				cache, done, err := forkCache(cacheFor(lang, goCacheMaster), box)
+				if err != nil {
+					return err
+				}
+				defer done()
+				_, out, err := box.Bare(ctx, floorCommand(lang, cache))
+				if err != nil {
+					return fmt.Errorf("%s: %w: %s", lang, err, out)
+				}
+				return nil
+			}},
+			way{base + 1, func() error {
+				cache, done, err := forkCache(cacheFor(lang, goCacheMaster), box)
+				if err != nil {
+					return err
+				}
+				defer done()
+				r, err := box.Run(ctx, floorCommand(lang, cache))
+				if err == nil && r.ExitCode != 0 {
+					err = fmt.Errorf("exit %d: %s", r.ExitCode, r.Stderr)
+				}
+				return err
+			}},
+			way{base + 2, func() error {
+				o, err := g.Grade(ctx, suite)
+				if s, m := o.Score(); err == nil && (s != 10 || m != 10) {
+					err = fmt.Errorf("%s graded %v/%v: %+v", lang, s, m, o.Tests)
+				}
+				return err
+			}})
+	}
 	for i := -1; i < overheadRounds; i++ { // round -1 warms up
-		for j, w := range ways {
+		for _, w := range ways {
 			start := time.Now()
 			if err := w.run(); err != nil {
-				return nil, fmt.Errorf("%s: %w", w.name, err)
+				return nil, fmt.Errorf("%s, %s: %w", res.rows[w.row].lang, res.rows[w.row].name, err)
 			}
-			res.rows[j].name = w.name
 			if i >= 0 {
-				res.rows[j].walls = append(res.rows[j].walls, time.Since(start))
+				res.rows[w.row].walls = append(res.rows[w.row].walls, time.Since(start))
 			}
 		}
 	}
 	return res, nil
 }
 
-// bare runs python3 with args in a fresh directory holding files. The
-// caller times the directory's making too, as the sandbox's /task is
-// made in the timed run.
-func bare(files map[string]string, stdin string, args ...string) error {
-	dir, err := os.MkdirTemp("", "anyhour-bench-bare-")
-	if err != nil {
-		return err
+func cacheFor(lang grading.Language, master string) string {
+	if lang == grading.Go {
+		return master
 	}
-	defer os.RemoveAll(dir)
-	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+	return ""
+}
+
+// forkCache gives a Go build a cache of its own, hard links to the
+// master's files that the box's user may add to (as grading does), or ""
+// when there is no master.
+func forkCache(master string, box *sandbox.Box) (string, func(), error) {
+	if master == "" {
+		return "", func() {}, nil
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(master), "bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	done := func() { os.RemoveAll(dir) }
+	if out, err := exec.Command("cp", "-al", master+"/.", dir).CombinedOutput(); err != nil {
+		done()
+		return "", nil, fmt.Errorf("cp -al: %v: %s", err, out)
+	}
+	// The box's user may add to the directories; the linked files stay
+	// the master's, read-only to it.
+	if uid, gid, ok := box.HostUser(); ok {
+		err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.IsDir() {
+				err = os.Lchown(p, uid, gid)
+			}
 			return err
+		})
+		if err != nil {
+			done()
+			return "", nil, err
 		}
 	}
-	cmd := exec.Command("/usr/bin/python3", args...)
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=/tmp", "LANG=C.UTF-8", "PATH=/usr/bin:/bin"}
-	cmd.Stdin = strings.NewReader(stdin)
-	out, err := cmd.CombinedOutput()
+	return dir, done, nil
+}
+
+// goCacheMaster finds the master cache grading built in dir.
+func goCacheMaster(dir string) (string, error) {
+	v, err := os.ReadFile("/usr/local/go/VERSION")
 	if err != nil {
-		return fmt.Errorf("%w: %s", err, out)
+		return "", err
 	}
-	if slices.Contains(args, "results") {
-		if b, _ := os.ReadFile(filepath.Join(dir, "results")); strings.Count(string(b), `"passed":true`) != 10 {
-			return fmt.Errorf("the bare harness did not pass 10 tests: %s", b)
-		}
-	} else if !strings.Contains(string(out), "failed 0") {
-		return fmt.Errorf("the bare runner: %s", out)
+	version, _, _ := strings.Cut(string(v), "\n")
+	master := filepath.Join(dir, version)
+	if _, err := os.Stat(filepath.Join(master, "anyhour-std-built")); err != nil {
+		return "", fmt.Errorf("no Go cache at %s: %w", master, err)
 	}
-	return nil
+	return master, nil
 }
 
 func medianOf(d []time.Duration) time.Duration {

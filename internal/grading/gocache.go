@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 // The Go build cache.
@@ -57,8 +59,13 @@ func boxOwner(r any) *hostUser {
 }
 
 // openGoCache makes sure dir holds a master cache for this toolchain,
-// building it if needed.
-func openGoCache(dir, goRoot, version string, owner *hostUser) (*goCache, error) {
+// building it if needed, with the standard library and the packages
+// every build in a box imports (module, the box's module without the
+// candidate's code or the tests: the bridge and the judge's harness).
+// Every build uses -trimpath, so that a package's cache key does not
+// depend on the directory it was built in: the same sources built here
+// and in a box's /task share their entries.
+func openGoCache(dir, goRoot, version string, owner *hostUser, module []sandbox.File) (*goCache, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -69,30 +76,48 @@ func openGoCache(dir, goRoot, version string, owner *hostUser) (*goCache, error)
 	if err := reachable(dir, owner != nil); err != nil {
 		return nil, err
 	}
-	c := &goCache{master: filepath.Join(dir, version), runs: filepath.Join(dir, "runs"), owner: owner}
+	c := &goCache{master: filepath.Join(dir, version+"-trimpath"), runs: filepath.Join(dir, "runs"), owner: owner}
 	for _, d := range []string{c.master, c.runs} {
 		if err := safeDir(d); err != nil {
 			return nil, err
 		}
 	}
 	c.sweep()
-	stamp := filepath.Join(c.master, "anyhour-std-built")
-	if _, err := os.Stat(stamp); err == nil {
-		return c, nil
-	}
 	home, err := os.MkdirTemp(c.runs, "build-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(home)
-	cmd := exec.Command(filepath.Join(goRoot, "bin", "go"), "build", "std")
-	cmd.Env = goEnv(goRoot, c.master, home)
-	cmd.Dir = home
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("grading: building the Go standard library into %s: %w: %s", c.master, err, out)
+	goBin := filepath.Join(goRoot, "bin", "go")
+	stamp := filepath.Join(c.master, "anyhour-std-built")
+	if _, err := os.Stat(stamp); err != nil {
+		cmd := exec.Command(goBin, "build", "std")
+		cmd.Env = goEnv(goRoot, c.master, home)
+		cmd.Dir = home
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("grading: building the Go standard library into %s: %w: %s", c.master, err, out)
+		}
+		if err := os.WriteFile(stamp, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644); err != nil {
+			return nil, err
+		}
 	}
-	if err := os.WriteFile(stamp, []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644); err != nil {
-		return nil, err
+	// The module's own packages change with anyhour, and cost little to
+	// build again when they have not: go looks them up by their sources.
+	src := filepath.Join(home, "src")
+	for _, f := range module {
+		p := filepath.Join(src, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	cmd := exec.Command(goBin, "build", "./anyhour/...")
+	cmd.Env = goEnv(goRoot, c.master, home)
+	cmd.Dir = src
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("grading: building the bridge into %s: %w: %s", c.master, err, out)
 	}
 	return c, nil
 }
@@ -156,7 +181,7 @@ func goEnv(goRoot, cache, home string) []string {
 		"GOSUMDB=off",
 		"GOTELEMETRY=off",
 		"GOWORK=off",
-		"GOFLAGS=",
+		"GOFLAGS=-trimpath",
 		"CGO_ENABLED=0",
 	}
 }

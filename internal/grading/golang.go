@@ -12,16 +12,22 @@ import (
 )
 
 // goBuild is what the compile run produced. In one box where only the Go
-// toolchain runs, the module solution is built up to four ways:
+// toolchain runs, the module solution is built up to four ways, all test
+// binaries of one `go test -c` but the program:
 //
-//	sol/  the candidate's package, with the generated server (gobridge.go)
-//	s/    the solution's program: sol's server, run in the solution's box
+//	sol/  the candidate's package, with the generated server
+//	      (gobridge.go), whose TestMain serves the tests' calls: the
+//	      solution's program, run in the solution's box
 //	v/, h/  the visible and hidden tests with the generated stubs in place
-//	      of the candidate's code, as test binaries run in the judge's box
+//	      of the candidate's code, run in the judge's box
 //	p/    the candidate's code as a program, for the stdin/stdout cases
 //
 // The tests' binaries hold no code of the candidate's, and the solution's
-// program no test: neither box can read the other's from its binary.
+// program no test: neither box can read the other's from its binary. A
+// tests' binary depends only on the tests and on the declarations the
+// stubs copy, not on the candidate's function bodies, so the grader keeps
+// the ones it built (judgeCache): saving new code with the same
+// signatures builds only the solution.
 type goBuild struct {
 	bins map[string][]byte // "s", "v", "h", "p" -> binary
 	// compileError is the candidate's code's own errors (or the visible
@@ -42,8 +48,10 @@ func (g *Grader) goModule() []sandbox.File {
 	return files
 }
 
-// solutionMain is the solution's program.
-const solutionMain = "package main\n\nimport sol \"solution/sol\"\n\nfunc main() { sol.AnyhourServe() }\n"
+// solutionMain makes the candidate's package, tested, the solution's
+// program: it serves the tests' calls and never runs a test of its own.
+const solutionMain = "package solution\n\nimport (\n\t\"os\"\n\t\"testing\"\n)\n\n" +
+	"func TestMain(m *testing.M) { AnyhourServe(); os.Exit(0) }\n"
 
 // goCompile builds what the suite needs in one box where only the Go
 // toolchain runs: the candidate's code and the tests run later, each in
@@ -52,10 +60,13 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 	b := goBuild{bins: map[string][]byte{}, tests: map[string]goTestFile{}, testErr: map[string]string{}}
 	files := g.goModule()
 	br, _ := bridgeGo(s.Code) // nil when it does not parse: the compiler says why
-	var testPkgs, mains []string
+	var tests []string        // test packages to build
+	var program bool          // build p
+	var solution bool         // build sol
+	keys := map[string]string{}
 	for _, p := range pkgs {
 		if p == "p" {
-			mains = append(mains, "./p")
+			program = true
 			files = append(files, sandbox.File{Path: "p/solution.go", Data: []byte(setPackage(s.Code, "main"))})
 			continue
 		}
@@ -69,50 +80,51 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 			continue
 		}
 		b.tests[p] = tf
-		testPkgs = append(testPkgs, "./"+p)
+		solution = true
 		stubs := "package solution\n"
 		if br != nil {
 			stubs = br.stubs(src)
 		}
-		files = append(files,
-			sandbox.File{Path: p + "/" + name, Data: []byte(tf.source)},
-			sandbox.File{Path: p + "/zz_anyhour_bridge.go", Data: []byte(stubs)},
-			sandbox.File{Path: p + "/" + goTestMainFile, Data: []byte(goTestMain("solution"))},
-		)
+		judge := []sandbox.File{
+			{Path: p + "/" + name, Data: []byte(tf.source)},
+			{Path: p + "/zz_anyhour_bridge.go", Data: []byte(stubs)},
+			{Path: p + "/" + goTestMainFile, Data: []byte(goTestMain("solution"))},
+		}
+		keys[p] = g.judgeKey(append(g.goModule(), judge...))
+		if bin, ok := g.judges.get(keys[p]); ok {
+			b.bins[p] = bin
+			continue
+		}
+		tests = append(tests, "./"+p)
+		files = append(files, judge...)
 	}
-	if len(testPkgs) > 0 {
+	if solution {
 		server := "package solution\n\nfunc AnyhourServe() {}\n"
 		if br != nil {
 			server = br.server()
 		}
-		mains = append(mains, "./s")
+		tests = append(tests, "./sol")
 		files = append(files,
 			sandbox.File{Path: "sol/solution.go", Data: []byte(setPackage(s.Code, "solution"))},
 			sandbox.File{Path: "sol/zz_anyhour_serve.go", Data: []byte(server)},
-			sandbox.File{Path: "s/main.go", Data: []byte(solutionMain)},
+			sandbox.File{Path: "sol/zz_anyhour_main_test.go", Data: []byte(solutionMain)},
 		)
 	}
 	var cmds [][]string
 	goBin := g.goRoot + "/bin/go"
-	if len(mains) > 0 {
-		cmds = append(cmds, append([]string{goBin, "build", "-ldflags=-s -w", "-o", "/task/out/"}, mains...))
+	var collect []string
+	if len(tests) > 0 {
+		cmds = append(cmds, append([]string{goBin, "test", "-c", "-vet=off", "-ldflags=-s -w", "-o", "/task/out/"}, tests...))
+		for _, t := range tests {
+			collect = append(collect, "out/"+strings.TrimPrefix(t, "./")+".test")
+		}
 	}
-	if len(testPkgs) > 0 {
-		cmds = append(cmds, append([]string{goBin, "test", "-c", "-vet=off", "-ldflags=-s -w", "-o", "/task/out/"}, testPkgs...))
+	if program {
+		cmds = append(cmds, []string{goBin, "build", "-ldflags=-s -w", "-o", "/task/out/p", "./p"})
+		collect = append(collect, "out/p")
 	}
 	if len(cmds) == 0 {
 		return b, nil
-	}
-	var collect []string
-	for _, p := range pkgs {
-		name := "out/" + p + ".test"
-		if p == "p" {
-			name = "out/p"
-		}
-		collect = append(collect, name)
-	}
-	if len(testPkgs) > 0 {
-		collect = append(collect, "out/s")
 	}
 	args := cmds[0]
 	if len(cmds) > 1 {
@@ -144,14 +156,22 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 	}
 	b.res = res
 	for _, name := range collect {
-		if bin, ok := res.Collected[name]; ok && len(bin) > 0 {
-			key := strings.TrimSuffix(strings.TrimPrefix(name, "out/"), ".test")
-			b.bins[key] = bin
+		bin, ok := res.Collected[name]
+		if !ok || len(bin) == 0 {
+			continue
+		}
+		key := strings.TrimSuffix(strings.TrimPrefix(name, "out/"), ".test")
+		if key == "sol" {
+			key = "s"
+		}
+		b.bins[key] = bin
+		if k, ok := keys[key]; ok {
+			g.judges.put(k, bin)
 		}
 	}
 	b.classify(clean(res.Stdout) + clean(res.Stderr))
 	want := len(pkgs) - len(b.testErr)
-	if len(testPkgs) > 0 {
+	if solution {
 		want++ // the solution's program
 	}
 	if len(b.bins) < want && b.compileError == "" && b.hiddenError == "" {
@@ -246,7 +266,6 @@ func (g *Grader) goTests(ctx context.Context, s Suite, judgeBin, solutionBin []b
 		Args:    []string{"/task/judge.test", "-test.v=test2json", "-test.run=^Test", "-test.paniconexit0"},
 		Env:     []string{"HOME=/tmp", "LANG=C.UTF-8"},
 		Files:   []sandbox.File{{Path: "judge.test", Data: judgeBin, Mode: 0o755}},
-		Collect: []string{resultsFile},
 	}
 	solution := sandbox.Command{
 		Args:  []string{"/task/solution"},

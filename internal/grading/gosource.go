@@ -218,7 +218,7 @@ import (
 	` + harnessName + ` "` + harnessImport + `"
 )
 
-func TestMain(m *testing.M) { os.Exit(` + harnessName + `.Main(m, "/task/` + resultsFile + `")) }
+func TestMain(m *testing.M) { os.Exit(` + harnessName + `.Main(m)) }
 `
 }
 

@@ -206,14 +206,24 @@ type Options struct {
 	CompileLimits sandbox.Limits
 }
 
+// judgeCacheBytes bounds the tests' binaries a Grader keeps (some 3 MB
+// each).
+const judgeCacheBytes = 256 << 20
+
+// compiledCacheBytes bounds the compiled Python tests a Grader keeps.
+const compiledCacheBytes = 32 << 20
+
 // Grader grades submissions. It is safe for concurrent use.
 type Grader struct {
 	box     sandbox.Runner
 	goRoot  string
 	goErr   error // why Go is unavailable, or nil
 	cache   *goCache
-	goMod   string // go.mod for the candidate's module
-	compile sandbox.Limits
+	goMod     string // go.mod for the candidate's module
+	goVersion string // the toolchain's full version
+	compile   sandbox.Limits
+	judges    *judgeCache // Go tests' binaries
+	compiled  *judgeCache // Python tests, compiled
 }
 
 // New returns a Grader that runs everything through r. It builds the
@@ -223,7 +233,7 @@ func New(r sandbox.Runner, opts Options) (*Grader, error) {
 	if r == nil {
 		return nil, errors.New("grading.New: nil runner")
 	}
-	g := &Grader{box: r, goRoot: opts.GoRoot, compile: compileLimits(opts.CompileLimits)}
+	g := &Grader{box: r, goRoot: opts.GoRoot, compile: compileLimits(opts.CompileLimits), judges: newJudgeCache(judgeCacheBytes), compiled: newJudgeCache(compiledCacheBytes)}
 	if g.goRoot == "" {
 		g.goRoot = "/usr/local/go"
 	}
@@ -249,7 +259,8 @@ func (g *Grader) setupGo(cacheDir string, owner *hostUser) error {
 		return fmt.Errorf("grading: cannot read the Go version in %s/VERSION", g.goRoot)
 	}
 	g.goMod = fmt.Sprintf("module solution\n\ngo %s.%s\n", parts[0], parts[1])
-	c, err := openGoCache(cacheDir, g.goRoot, "go"+v, owner)
+	g.goVersion = v
+	c, err := openGoCache(cacheDir, g.goRoot, "go"+v, owner, g.goModule())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package grading
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -204,7 +206,7 @@ func TestGoCacheFork(t *testing.T) {
 
 func TestGoCacheUnreachable(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache") // t.TempDir's parent is private
-	_, err := openGoCache(dir, "/usr/local/go", "go0", &hostUser{2_000_000_000, 2_000_000_000})
+	_, err := openGoCache(dir, "/usr/local/go", "go0", &hostUser{2_000_000_000, 2_000_000_000}, nil)
 	if err == nil || !strings.Contains(err.Error(), "cannot reach") {
 		t.Errorf("openGoCache in a private directory: %v", err)
 	}
@@ -222,5 +224,37 @@ func TestTestName(t *testing.T) {
 		if got := testName(in); got != want {
 			t.Errorf("testName(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestJudgeCache: saving new function bodies under the same signatures
+// reuses the tests' binary; a new signature builds it again, and the
+// cached binary grades the new body, not the old one.
+func TestJudgeCache(t *testing.T) {
+	box := sandboxtest.New(t)
+	g, err := New(box, Options{})
+	if err != nil || g.GoError() != nil {
+		t.Fatalf("New: %v %v", err, g.GoError())
+	}
+	tests := "package solution\n\nimport \"testing\"\n\nfunc TestDouble(t *testing.T) {\n\tif Double(2) != 4 {\n\t\tt.Fatal(Double(2))\n\t}\n}\n"
+	grade := func(code string) Outcome {
+		t.Helper()
+		o, err := g.Grade(context.Background(), Suite{Language: Go, Code: code, Visible: tests})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	wrong := grade("package solution\n\nfunc Double(n int) int { return n + 1 }\n")
+	right := grade("package solution\n\n// A new body, the same signature.\nfunc Double(n int) int { return 2 * n }\n")
+	if wrong.Tests[0].Passed || !right.Tests[0].Passed {
+		t.Fatalf("wrong passed %v, right passed %v: the cached tests' binary graded the wrong code", wrong.Tests[0].Passed, right.Tests[0].Passed)
+	}
+	if g.judges.hits != 1 {
+		t.Errorf("%d cache hits after two gradings with one signature, want 1", g.judges.hits)
+	}
+	grade("package solution\n\nfunc Double(n int64) int64 { return 2 * n }\n")
+	if g.judges.hits != 1 || g.judges.order.Len() != 2 {
+		t.Errorf("a new signature: %d hits, %d entries; want it built anew", g.judges.hits, g.judges.order.Len())
 	}
 }

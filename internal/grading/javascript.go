@@ -19,7 +19,7 @@ const detectModule = "--experimental-detect-module"
 
 // javascriptTests runs one node:test file: the tests in the judge's box,
 // the candidate's code in the solution's (pair.go). The reporter writes
-// nothing to its destination (it writes the results file itself,
+// nothing to its destination (it writes the results itself,
 // synchronously), so the destination is just somewhere harmless.
 func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
 	name := testFileName(hidden) + ".mjs"
@@ -27,7 +27,7 @@ func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidde
 	judge := sandbox.Command{
 		Args: []string{node,
 			"--test-reporter=./anyhour-reporter.mjs", "--test-reporter-destination=stderr",
-			"/task/anyhour-judge.mjs", name, "/task/" + resultsFile},
+			"/task/anyhour-judge.mjs", name},
 		Env: nodeEnv,
 		Files: []sandbox.File{
 			{Path: name, Data: []byte(src)},
@@ -35,7 +35,6 @@ func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidde
 			{Path: "anyhour-reporter.mjs", Data: harnessFile("reporter.mjs")},
 			wire,
 		},
-		Collect: []string{resultsFile},
 	}
 	solution := sandbox.Command{
 		Args: []string{node, detectModule, "/task/anyhour-serve.mjs"},

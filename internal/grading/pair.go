@@ -3,6 +3,7 @@ package grading
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -11,11 +12,14 @@ import (
 
 // The judgement never shares a box with the candidate's code. A test run
 // is two boxes started together: the judge, with the team's tests, the
-// assertion library and the results file, and the solution, with the
+// assertion library and the results, and the solution, with the
 // candidate's code and a small server. Two pipes join them; in each box
 // descriptor 3 reads what the other sends and 4 writes to it. The judge
 // box runs as the sandbox's second user (sandbox.Command.Peer), so the
 // two share no user, no files, no processes, nothing but the pipes.
+//
+// The judge writes its results, one record a line, to descriptor 5, a
+// third pipe that only the grader reads.
 //
 // The judge sends calls and the solution answers with data, which the
 // judge rebuilds as plain values before any assertion sees it (the wire
@@ -48,11 +52,25 @@ func (g *Grader) runPair(ctx context.Context, judge, solution sandbox.Command, l
 		fromJudge.Close()
 		return tr, err
 	}
+	resultsW, resultsR, err := pipe()
+	if err != nil {
+		for _, f := range []*os.File{toSolution, fromJudge, toJudge, fromSolution} {
+			f.Close()
+		}
+		return tr, err
+	}
 	solution.ExtraFiles = []*os.File{fromJudge, toJudge}
 	solution.Limits = l
-	judge.ExtraFiles = []*os.File{fromSolution, toSolution}
+	judge.ExtraFiles = []*os.File{fromSolution, toSolution, resultsW}
 	judge.Peer = true
 	judge.Limits = judgeLimits(l)
+	results := make(chan []byte, 1)
+	go func() {
+		defer resultsR.Close()
+		b, _ := io.ReadAll(io.LimitReader(resultsR, maxResults))
+		io.Copy(io.Discard, resultsR) // past the cap: drained, dropped
+		results <- b
+	}()
 
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -77,6 +95,7 @@ func (g *Grader) runPair(ctx context.Context, judge, solution sandbox.Command, l
 	}
 	tr.res = sol.res
 	tr.limits = l
+	tr.recs = <-results
 	if err != nil {
 		return tr, err
 	}
@@ -89,9 +108,12 @@ func (g *Grader) runPair(ctx context.Context, judge, solution sandbox.Command, l
 	return tr, nil
 }
 
-// records are what the judge wrote to its results file.
+// maxResults bounds what a judge may write to its results.
+const maxResults = 8 << 20
+
+// records are what the judge wrote to its results.
 func (tr *testRun) records() []record {
-	return parseRecords(tr.judge.Collected[resultsFile])
+	return parseRecords(tr.recs)
 }
 
 // pipe returns the read and write ends of a new pipe, write end first.

@@ -2,6 +2,8 @@ package grading
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
@@ -21,14 +23,20 @@ func (g *Grader) pythonTests(ctx context.Context, s Suite, src string, hidden bo
 	name := testFileName(hidden) + ".py"
 	wire := sandbox.File{Path: "anyhour_wire.py", Data: harnessFile("wire.py")}
 	judge := sandbox.Command{
-		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_judge.py", name, "/task/"+resultsFile),
+		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_judge.py", name),
 		Env:  pythonEnv,
 		Files: []sandbox.File{
 			{Path: name, Data: []byte(src)},
 			{Path: "anyhour_judge.py", Data: harnessFile("judge.py")},
 			wire,
 		},
-		Collect: []string{resultsFile},
+	}
+	// The tests compiled by an earlier run of the same file: parsing and
+	// rewriting them again would cost the judge more than the rest of its
+	// start (Python's ast module alone takes some 5 ms to import).
+	key := compiledKey(name, src)
+	if blob, ok := g.compiled.get(key); ok {
+		judge.Files = append(judge.Files, sandbox.File{Path: "anyhour_compiled", Data: blob})
 	}
 	solution := sandbox.Command{
 		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_serve.py"),
@@ -45,7 +53,19 @@ func (g *Grader) pythonTests(ctx context.Context, s Suite, src string, hidden bo
 	}
 	tr.hidden = hidden
 	tr.absorb(tr.records())
+	if tr.compiled != nil {
+		g.compiled.put(key, tr.compiled)
+	}
 	return tr, nil
+}
+
+// compiledKey names a test file's compiled form: its name, source and the
+// judge that compiled it.
+func compiledKey(name, src string) string {
+	h := sha256.New()
+	h.Write(harnessFile("judge.py"))
+	h.Write([]byte("\x00" + name + "\x00" + src))
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // pythonProgram is the command that runs the candidate's code as a program.

@@ -2,6 +2,7 @@ package grading
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,17 +10,13 @@ import (
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
-// resultsFile is where the judges write their records, under /task of
-// the judge's box, which holds no code of the candidate's.
-const resultsFile = "anyhour-results"
-
 // record is one line a judge wrote: "KIND PAYLOAD", PAYLOAD JSON.
 type record struct {
 	kind    string
 	payload json.RawMessage
 }
 
-// parseRecords reads a judge's results file. A last line without its
+// parseRecords reads a judge's results. A last line without its
 // newline is what a killed judge left half written, and is dropped; so is
 // any line that is not a record (the team's own tests could write to the
 // file, but never the candidate's code).
@@ -68,6 +65,10 @@ type testRun struct {
 	// stopped says the solution box was ended by the grader once the
 	// judge was done, not by itself.
 	stopped bool
+	recs    []byte // what the judge wrote to its results
+	// compiled is the tests as the judge compiled them, for the next
+	// run of the same file (Python).
+	compiled []byte
 	limits  sandbox.Limits
 }
 
@@ -117,6 +118,10 @@ func (tr *testRun) absorb(recs []record) {
 		case "tamper":
 			if json.Unmarshal(r.payload, &s) == nil {
 				tr.tampered = append(tr.tampered, s)
+			}
+		case "compiled":
+			if json.Unmarshal(r.payload, &s) == nil {
+				tr.compiled, _ = base64.StdEncoding.DecodeString(s)
 			}
 		case "done":
 			tr.done = true

@@ -179,9 +179,11 @@ func memfd(data []byte) (*os.File, error) {
 	return f, nil
 }
 
-// setup waits until bwrap has built the box, then limits its first process
-// while it is still blocked: rlimits, cgroups. It keeps /task open so that
-// files can be collected after the box is gone.
+// setup limits the box's first process before it may start the program:
+// rlimits, cgroups. bwrap builds the box meanwhile; only a run that
+// collects files waits until it has, to keep /task open so that they can
+// be read after the box is gone. The program cannot start before release
+// in either case: bwrap waits on blockFD before it forks it.
 func (r *run) setup(ctx context.Context) error {
 	deadline := time.Now().Add(setupTimeout)
 	r.infoR.SetReadDeadline(deadline)
@@ -197,7 +199,7 @@ func (r *run) setup(ctx context.Context) error {
 		return fmt.Errorf("pidfd_open: %w", err)
 	}
 	r.pidfd = fd
-	for wait := 50 * time.Microsecond; ; wait = min(2*wait, 2*time.Millisecond) {
+	for wait := 50 * time.Microsecond; len(r.cmd.Collect) > 0; wait = min(2*wait, 2*time.Millisecond) {
 		if r.work, err = openWork(r.inner); err == nil {
 			break
 		}
@@ -212,8 +214,9 @@ func (r *run) setup(ctx context.Context) error {
 		case <-time.After(wait):
 		}
 	}
-	// The pid is bwrap's child (not a recycled pid) and still alive: it is
-	// blocked on blockFD and cannot exit by itself from here on.
+	// The pid is bwrap's child (not a recycled pid) and still alive. It
+	// cannot run the program before release; if it fails while building
+	// the box, the limits below fail with it, or the release does.
 	if ppid(r.inner) != r.c.Process.Pid || unix.PidfdSendSignal(r.pidfd, 0, nil, 0) != nil {
 		return errors.New("the box's first process went away")
 	}

@@ -1,8 +1,9 @@
 // anyhour's JavaScript judge. It runs inside the sandbox, in a box that
 // holds the team's tests and nothing of the candidate's code:
-//   node --test-reporter=./anyhour-reporter.mjs anyhour-judge.mjs TESTFILE RESULTS
+//   node --test-reporter=./anyhour-reporter.mjs anyhour-judge.mjs TESTFILE
 // Descriptor 3 brings the solution box's messages, descriptor 4 takes ours
-// to it (anyhour-serve.mjs runs the candidate's code there).
+// to it (anyhour-serve.mjs runs the candidate's code there), descriptor 5
+// takes the results to the grader.
 //
 // The tests import ./solution.mjs as always; here it is a module written
 // once the solution has said which exports it has, whose functions send
@@ -19,9 +20,9 @@ import { pathToFileURL } from 'node:url';
 import * as reporter from './anyhour-reporter.mjs';
 import { BUILTIN_ERRORS, Channel, Decoder, Encoder, WireError, parse, q } from './anyhour-wire.mjs';
 
-const [testFile, results] = process.argv.slice(2);
+const testFile = process.argv[2];
 const source = fs.readFileSync(testFile, 'utf8');
-const record = reporter.open(results, testFile, source);
+const record = reporter.open(5, testFile, source);
 const testURL = pathToFileURL(path.resolve(testFile)).href;
 const exit = process.exit.bind(process);
 const CLASS = Symbol('anyhour class');

@@ -1,8 +1,9 @@
 # anyhour's Python judge. It runs inside the sandbox, in a box that holds
 # the team's tests and nothing of the candidate's code:
-#   python3 anyhour_judge.py TESTFILE RESULTS
+#   python3 anyhour_judge.py TESTFILE
 # Descriptor 3 brings the solution box's messages, descriptor 4 takes ours
-# to it (anyhour_serve.py runs the candidate's code there).
+# to it (anyhour_serve.py runs the candidate's code there), descriptor 5
+# takes the results to the grader.
 #
 # The tests import `solution` as always; here that module is a stand-in
 # whose functions send each call across, as data (anyhour_wire.py), and
@@ -13,7 +14,8 @@
 # attributes, methods and operators are sent across in turn, and they
 # compare equal only to themselves.
 #
-# Results go to RESULTS, one record per line, written as each test ends:
+# Results go to descriptor 5, one record per line, written as each test ends:
+#   compiled "base64"         the tests compiled, for the grader to keep
 #   plan    ["test_a", ...]   the test functions, in file order
 #   start   "test_a"          just before a test runs
 #   result  {"name", "passed", "ms", "message"}
@@ -22,7 +24,6 @@
 #   gone    "test_a" | null   the solution's program ended (during that test)
 #   tamper  "message"         the solution box sent what is not a message
 #   done    null
-import ast
 import os
 import sys
 import time
@@ -542,12 +543,6 @@ def _repr(v):
     return _cap(r, _MAX_REPR)
 
 
-_OPS = {
-    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
-    ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
-}
-
-
 def _explain(msg, src, left, right):
     # Called only when an assert fails: the message pytest would show.
     text = "assert %s\n  left:  %s\n  right: %s" % (src, _repr(left), _repr(right))
@@ -558,39 +553,70 @@ def _explain(msg, src, left, right):
     return text
 
 
-class _Rewriter(ast.NodeTransformer):
-    """Rewrites `assert a OP b[, msg]` so a failure reports both values.
+def _compile_tests(source, path):
+    """The test functions' names, in file order, and the tests compiled
+    with `assert a OP b[, msg]` rewritten so that a failure reports both
+    values. The operands are evaluated once, in the original order,
+    through assignment expressions; the message is built only when the
+    assert fails, like the original msg. ast is imported here, not at
+    start: when the grader has the compiled tests from an earlier run,
+    this is never called."""
+    import ast
 
-    The operands are evaluated once, in the original order, through
-    assignment expressions; the message is built only when the assert
-    fails, like the original msg.
-    """
+    ops = {
+        ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+        ast.GtE: ">=", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in",
+    }
 
-    def __init__(self, source):
-        self.source = source
-
-    def visit_Assert(self, node):
-        src = ast.get_source_segment(self.source, node.test) or "…"
-        t = node.test
-        if isinstance(t, ast.Compare) and len(t.ops) == 1 and type(t.ops[0]) in _OPS:
-            left = ast.NamedExpr(target=ast.Name("_anyhour_left", ast.Store()), value=t.left)
-            right = ast.NamedExpr(target=ast.Name("_anyhour_right", ast.Store()), value=t.comparators[0])
-            test = ast.Compare(left=left, ops=t.ops, comparators=[right])
-            msg = ast.Call(
-                func=ast.Name("_anyhour_explain", ast.Load()),
-                args=[node.msg or ast.Constant(None), ast.Constant(src),
-                      ast.Name("_anyhour_left", ast.Load()), ast.Name("_anyhour_right", ast.Load())],
-                keywords=[])
-            new = ast.Assert(test=test, msg=msg)
-        else:
-            text = ast.Constant("assert " + src)
-            if node.msg is None:
-                msg = text
+    class Rewriter(ast.NodeTransformer):
+        def visit_Assert(self, node):
+            src = ast.get_source_segment(source, node.test) or "…"
+            t = node.test
+            if isinstance(t, ast.Compare) and len(t.ops) == 1 and type(t.ops[0]) in ops:
+                left = ast.NamedExpr(target=ast.Name("_anyhour_left", ast.Store()), value=t.left)
+                right = ast.NamedExpr(target=ast.Name("_anyhour_right", ast.Store()), value=t.comparators[0])
+                test = ast.Compare(left=left, ops=t.ops, comparators=[right])
+                msg = ast.Call(
+                    func=ast.Name("_anyhour_explain", ast.Load()),
+                    args=[node.msg or ast.Constant(None), ast.Constant(src),
+                          ast.Name("_anyhour_left", ast.Load()), ast.Name("_anyhour_right", ast.Load())],
+                    keywords=[])
+                new = ast.Assert(test=test, msg=msg)
             else:
-                msg = ast.BinOp(ast.BinOp(ast.Call(ast.Name("str", ast.Load()), [node.msg], []),
-                                          ast.Add(), ast.Constant("\n")), ast.Add(), text)
-            new = ast.Assert(test=node.test, msg=msg)
-        return ast.fix_missing_locations(ast.copy_location(new, node))
+                text = ast.Constant("assert " + src)
+                if node.msg is None:
+                    msg = text
+                else:
+                    msg = ast.BinOp(ast.BinOp(ast.Call(ast.Name("str", ast.Load()), [node.msg], []),
+                                              ast.Add(), ast.Constant("\n")), ast.Add(), text)
+                new = ast.Assert(test=node.test, msg=msg)
+            return ast.fix_missing_locations(ast.copy_location(new, node))
+
+    tree = ast.parse(source, path)
+    names = [n.name for n in tree.body
+             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test_")]
+    return names, compile(Rewriter().visit(tree), path, "exec")
+
+
+# COMPILED is where the grader puts the compiled tests of an earlier run
+# of the same file, if it has them.
+COMPILED = "/task/anyhour_compiled"
+
+
+def _load_compiled():
+    try:
+        with open(COMPILED, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    import marshal
+    try:
+        version, names, code = marshal.loads(data)
+    except Exception:
+        return None
+    if version != sys.version or type(names) is not list:
+        return None
+    return names, code
 
 
 def _rel(path):
@@ -627,22 +653,28 @@ def _describe(exc):
 def main():
     global _weakref
     from _weakref import ref as _weakref
-    test_file, results = sys.argv[1], sys.argv[2]
-    out = os.open(results, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    test_file = sys.argv[1]
+    out = 5
 
     def record(kind, payload):
         os.write(out, ("%s %s\n" % (kind, payload)).encode("utf-8", "replace"))
 
-    with open(test_file, "rb") as f:
-        source = f.read().decode("utf-8", "replace")
     path = os.path.abspath(test_file)
-    try:
-        tree = ast.parse(source, test_file)
-    except SyntaxError as e:
-        record("error", wire._q("the test file does not compile: " + _describe(e)))
-        return
-    names = [n.name for n in tree.body
-             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test_")]
+    cached = _load_compiled()
+    if cached is not None:
+        names, code = cached
+    else:
+        with open(test_file, "rb") as f:
+            source = f.read().decode("utf-8", "replace")
+        try:
+            names, code = _compile_tests(source, path)
+        except SyntaxError as e:
+            record("error", wire._q("the test file does not compile: " + _describe(e)))
+            return
+        import binascii
+        import marshal
+        blob = marshal.dumps((sys.version, names, code))
+        record("compiled", '"%s"' % binascii.b2a_base64(blob, newline=False).decode("ascii"))
     record("plan", "[" + ",".join(wire._q(n) for n in names) + "]")
 
     chan = wire.Channel(3, 4)
@@ -668,16 +700,13 @@ def main():
         return
     sys.modules["solution"] = ProxyModule(bridge, m[2], [n for n in m[1] if type(n) is str])
 
-    tree = _Rewriter(source).visit(tree)
     modname = os.path.splitext(os.path.basename(test_file))[0]
     mod = type(sys)(modname)
     mod.__file__ = path
     mod._anyhour_explain = _explain
     sys.modules[modname] = mod
-    import linecache
-    linecache.cache[path] = (len(source), None, source.splitlines(True), path)
     try:
-        exec(compile(tree, path, "exec"), mod.__dict__)
+        exec(code, mod.__dict__)
     except Tampered:
         return
     except SolutionGone:

@@ -1,7 +1,7 @@
 // anyhour's node:test reporter. It runs inside the sandbox, in the judge's
 // box, which holds no code of the candidate's. It is loaded under one URL
 // by anyhour-judge.mjs and by node:test (--test-reporter), so both share
-// it. Records go straight to the results file with synchronous writes, so
+// it. Records go straight to the results (descriptor 5) with synchronous writes, so
 // a test that hangs or ends the process loses nothing reported before it:
 //   test    "name"        a top-level test was registered
 //   start   "a/b"         a test (or subtest a/b) begins
@@ -35,10 +35,10 @@ function str(s) {
   return JSON.stringify(s);
 }
 
-// open opens the results file and keeps the test file's name and source
-// to quote from.
-export function open(path, file, source) {
-  fd = fs.openSync(path, 'a', 0o600);
+// open takes the results' descriptor and keeps the test file's name and
+// source to quote from.
+export function open(resultsFD, file, source) {
+  fd = resultsFD;
   testFile = String(file);
   testLines = String(source).split('\n');
   return (kind, message) => record(kind, message === null ? 'null' : str(message));

@@ -338,10 +338,11 @@ func where() string {
 	k := 0
 	for _, line := range strings.Split(string(debug.Stack()), "\n") {
 		line = strings.TrimSpace(line)
-		if !strings.HasPrefix(line, "/task/sol/") || strings.Contains(line, "zz_anyhour") {
+		// Paths as -trimpath writes them: module path, directory, file.
+		if !strings.HasPrefix(line, "solution/sol/") || strings.Contains(line, "zz_anyhour") {
 			continue
 		}
-		file, _, _ := strings.Cut(strings.TrimPrefix(line, "/task/sol/"), " +")
+		file, _, _ := strings.Cut(strings.TrimPrefix(line, "solution/sol/"), " +")
 		fmt.Fprintf(&b, "    at %s\n", file)
 		if k++; k == 3 {
 			break
