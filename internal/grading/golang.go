@@ -263,9 +263,9 @@ func (g *Grader) goTests(ctx context.Context, s Suite, judgeBin, solutionBin []b
 	}
 	l.FileBytes = max(l.FileBytes, int64(max(len(judgeBin), len(solutionBin)))+1<<20)
 	judge := sandbox.Command{
-		Args:    []string{"/task/judge.test", "-test.v=test2json", "-test.run=^Test", "-test.paniconexit0"},
-		Env:     []string{"HOME=/tmp", "LANG=C.UTF-8"},
-		Files:   []sandbox.File{{Path: "judge.test", Data: judgeBin, Mode: 0o755}},
+		Args:  []string{"/task/judge.test", "-test.v=test2json", "-test.run=^Test", "-test.paniconexit0"},
+		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
+		Files: []sandbox.File{{Path: "judge.test", Data: judgeBin, Mode: 0o755}},
 	}
 	solution := sandbox.Command{
 		Args:  []string{"/task/solution"},

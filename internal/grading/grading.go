@@ -215,10 +215,10 @@ const compiledCacheBytes = 32 << 20
 
 // Grader grades submissions. It is safe for concurrent use.
 type Grader struct {
-	box     sandbox.Runner
-	goRoot  string
-	goErr   error // why Go is unavailable, or nil
-	cache   *goCache
+	box       sandbox.Runner
+	goRoot    string
+	goErr     error // why Go is unavailable, or nil
+	cache     *goCache
 	goMod     string // go.mod for the candidate's module
 	goVersion string // the toolchain's full version
 	compile   sandbox.Limits

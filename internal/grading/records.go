@@ -69,7 +69,7 @@ type testRun struct {
 	// compiled is the tests as the judge compiled them, for the next
 	// run of the same file (Python).
 	compiled []byte
-	limits  sandbox.Limits
+	limits   sandbox.Limits
 }
 
 // absorb applies a judge's records.
