@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -49,9 +50,15 @@ func (s *Service) queue(ctx context.Context, tx *sqldb.DB, orgID, appID, stepID 
 	if err != nil {
 		return err
 	}
+	opts = append(opts, queue.SerialKey(serialKey(appID)))
 	_, err = queue.Enqueue(ctx, tx, TaskGrade, gradePayload{appID, stepID, attempt}, opts...)
 	return err
 }
+
+// serialKey makes an application's gradings run one at a time: a
+// candidate who saves five code answers takes one grading slot, not five,
+// and other candidates' gradings go first meanwhile.
+func serialKey(appID int64) string { return fmt.Sprintf("%s:application:%d", TaskGrade, appID) }
 
 // RegisterTasks registers the grading task.
 func (s *Service) RegisterTasks(w *queue.Worker) {

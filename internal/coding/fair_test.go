@@ -1,0 +1,324 @@
+package coding_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/clocktest"
+	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sandbox"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+)
+
+// These tests are about who gets a worker and for how long, not about
+// grading, so the sandbox is a fake: every run of code marked "# who: X"
+// blocks until X's gate opens (X's first letter names the candidate) or
+// its context ends, and the box logs what happens in order.
+
+var whoRE = regexp.MustCompile(`# who: (\S+)`)
+
+type gatedBox struct {
+	mu      sync.Mutex
+	gates   map[string]chan struct{} // by who; a who without a gate runs at once
+	running map[byte]int             // by candidate
+	most    map[byte]int
+	log     []string // "start X", "end X: cause", and what the test adds
+}
+
+func newGatedBox() *gatedBox {
+	return &gatedBox{gates: map[string]chan struct{}{}, running: map[byte]int{}, most: map[byte]int{}}
+}
+
+// hold makes runs of who wait until open(who).
+func (b *gatedBox) hold(who string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.gates[who] = make(chan struct{})
+}
+
+func (b *gatedBox) open(who string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	close(b.gates[who])
+}
+
+func (b *gatedBox) note(event string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.log = append(b.log, event)
+}
+
+func (b *gatedBox) events() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.log)
+}
+
+func (b *gatedBox) mostAtOnce(c byte) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.most[c]
+}
+
+func (b *gatedBox) has(event string) bool { return slices.Contains(b.events(), event) }
+
+func (b *gatedBox) Run(ctx context.Context, cmd sandbox.Command) (sandbox.Result, error) {
+	who := "?"
+	for _, f := range cmd.Files {
+		if m := whoRE.FindSubmatch(f.Data); m != nil {
+			who = string(m[1])
+		}
+	}
+	b.mu.Lock()
+	gate := b.gates[who]
+	b.running[who[0]]++
+	b.most[who[0]] = max(b.most[who[0]], b.running[who[0]])
+	b.log = append(b.log, "start "+who)
+	b.mu.Unlock()
+	var err error
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	b.mu.Lock()
+	b.running[who[0]]--
+	if err != nil {
+		b.log = append(b.log, fmt.Sprintf("end %s: %v", who, context.Cause(ctx)))
+	} else {
+		b.log = append(b.log, "end "+who)
+	}
+	b.mu.Unlock()
+	return sandbox.Result{}, err
+}
+
+// fairWorld is anyhour with the gated box as its sandbox, an interview of
+// steps code steps (one visible test each: one run per grading) and a
+// worker of its own whose clock is a minute ahead, past the settle delay.
+type fairWorld struct {
+	t     *testing.T
+	app   *app.App
+	box   *gatedBox
+	clock *clocktest.Clock
+	steps []opening.Step
+	apps  map[byte]interview.Application // by candidate letter
+}
+
+func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
+	t.Helper()
+	ctx := context.Background()
+	box := newGatedBox()
+	a, err := app.New(app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := grading.New(box, grading.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Coding.SetGrader(g, nil)
+	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
+	owner, _ := a.Accounts.TokenMember(ctx, team)
+	job, err := a.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ss []opening.Step
+	for i := range steps {
+		ss = append(ss, opening.Step{Kind: opening.KindCode, Title: fmt.Sprint("Task ", i+1), Points: 1, Code: &opening.CodeTask{
+			Languages: []opening.Language{opening.Python},
+			Tests:     map[opening.Language]opening.CodeTests{opening.Python: {Visible: "from solution import f\n\ndef test_f():\n    assert f() == 1\n"}},
+		}})
+	}
+	iv, err := a.Openings.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Code"), Steps: &ss})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var people []interview.NewCandidate
+	for _, c := range candidates {
+		people = append(people, interview.NewCandidate{Name: string(c), Email: fmt.Sprintf("%c@example.com", c)})
+	}
+	res, err := a.Interviews.Invite(ctx, owner, iv.ID, people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &fairWorld{t: t, app: a, box: box, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]interview.Application{}}
+	for i, inv := range res.Invitations {
+		w.apps[candidates[i]] = inv.Application
+	}
+	w.clock.Advance(time.Minute)
+	return w
+}
+
+// worker returns a worker with gradings slots for code gradings, as the
+// app's, on the world's clock.
+func (w *fairWorld) worker(gradings int) *queue.Worker {
+	wk := queue.New(w.app.DB, queue.Config{
+		Pools:  []queue.Pool{{Name: "grading", Kinds: []string{coding.TaskGrade}, Concurrency: gradings}},
+		Poll:   10 * time.Millisecond,
+		Name:   "w",
+		Logger: slog.New(slog.DiscardHandler),
+		Now:    w.clock.Now,
+	})
+	w.app.Coding.RegisterTasks(wk)
+	return wk
+}
+
+// run runs wk until the test ends.
+func (w *fairWorld) run(wk *queue.Worker) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- wk.Run(ctx) }()
+	w.t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// save saves code marked who as candidate c's answer to step i.
+func (w *fairWorld) save(c byte, i int, who string) {
+	w.t.Helper()
+	lang, code := "python", fmt.Sprintf("# who: %s\ndef f():\n    return 1\n", who)
+	_, err := w.app.Interviews.SaveAnswer(context.Background(), w.apps[c], w.steps[i].ID, interview.AnswerInput{Language: &lang, Code: &code})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *fairWorld) grading(c byte, i int) coding.Grading {
+	w.t.Helper()
+	gs, err := w.app.Coding.ForApplication(context.Background(), w.apps[c].ID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return gs[w.steps[i].ID]
+}
+
+func (w *fairWorld) waitFor(what string, cond func() bool) {
+	w.t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // against a hang; nothing is timed
+	for !cond() {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("gave up waiting for %s; the box saw %q", what, w.box.events())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (w *fairWorld) finished(c byte, i int) func() bool {
+	return func() bool { s := w.grading(c, i).Status; return s == coding.Done || s == coding.Error }
+}
+
+// settled reports whether every code.grade task is done or failed: a
+// grading is stored before its task's outcome is.
+func (w *fairWorld) settled() bool {
+	for _, o := range w.taskOutcomes() {
+		if !strings.HasPrefix(o, "done/") && !strings.HasPrefix(o, "failed/") {
+			return false
+		}
+	}
+	return true
+}
+
+// taskOutcomes lists the code.grade tasks as "status/attempts", oldest first.
+func (w *fairWorld) taskOutcomes() []string {
+	w.t.Helper()
+	rows, err := w.app.DB.Query(context.Background(), `SELECT status, attempts FROM tasks WHERE kind = $1 ORDER BY id`, coding.TaskGrade)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			w.t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s/%d", s, n))
+	}
+	return out
+}
+
+// TestOneGradingAtATimePerApplication: candidate A saves three code
+// answers and B one, with three grading slots: A's gradings run one after
+// the other, and B's runs meanwhile.
+func TestOneGradingAtATimePerApplication(t *testing.T) {
+	w := newFairWorld(t, 3, "AB")
+	for _, who := range []string{"A1", "A2", "A3", "B1"} {
+		w.box.hold(who)
+	}
+	for i := range 3 {
+		w.save('A', i, fmt.Sprint("A", i+1))
+	}
+	w.save('B', 0, "B1")
+	w.run(w.worker(3))
+	w.waitFor("B's grading to start", func() bool { return w.box.has("start B1") })
+	w.box.open("B1")
+	for _, who := range []string{"A1", "A2", "A3"} {
+		w.waitFor(who+" to start", func() bool { return w.box.has("start " + who) })
+		w.box.open(who)
+	}
+	for i := range 3 {
+		w.waitFor("A's gradings", w.finished('A', i))
+	}
+	ev := w.box.events()
+	if n := w.box.mostAtOnce('A'); n != 1 {
+		t.Errorf("%d of A's gradings ran at once: %q", n, ev)
+	}
+	if slices.Index(ev, "start B1") > slices.Index(ev, "end A1") {
+		t.Errorf("B waited for A: %q", ev)
+	}
+}
+
+// TestKilledWorkerDoesNotBlockApplication: a worker dies while grading
+// one of A's answers. A's other grading waits, until the dead one's lease
+// expires; then both are graded.
+func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
+	ctx := context.Background()
+	w := newFairWorld(t, 2, "A")
+	w.save('A', 0, "A1")
+	w.save('A', 1, "A2")
+	// The dead worker's claim, as claim makes it.
+	res, err := w.app.DB.Exec(ctx, `UPDATE tasks SET status = 'running', attempts = 1, lease_until = $1, worker = 'dead'
+		WHERE id = (SELECT MIN(id) FROM tasks WHERE kind = $2)`, w.clock.Now().Add(5*time.Minute), coding.TaskGrade)
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("claiming for the dead worker: %v", err)
+	}
+
+	wk := w.worker(2)
+	if err := wk.RunUntilIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if w.box.has("start A2") || w.grading('A', 1).Status != coding.Queued {
+		t.Fatalf("A's second answer was graded while the first was held: %q", w.box.events())
+	}
+	w.clock.Advance(6 * time.Minute)
+	if err := wk.RunUntilIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if g := w.grading('A', i); g.Status != coding.Done {
+			t.Errorf("step %d: %s, want done", i+1, g.Status)
+		}
+	}
+	if got := w.taskOutcomes(); !slices.Equal(got, []string{"done/2", "done/1"}) {
+		t.Errorf("tasks %v, want the lost one done at its second attempt", got)
+	}
+}
