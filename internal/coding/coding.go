@@ -69,6 +69,11 @@ type Service struct {
 	interviews *interview.Service
 	now        func() time.Time
 
+	// checkEvery is how often a running grading looks for a newer save;
+	// checked, if set, hears each look's answer (tests count them).
+	checkEvery time.Duration
+	checked    func(newer bool)
+
 	mu     sync.Mutex
 	grader *grading.Grader // nil until SetGrader: the server may run without a sandbox
 	why    error           // why there is no grader
@@ -79,7 +84,7 @@ type Service struct {
 // New returns a Service and adds to interviews the queuing of a grading
 // whenever a code answer is saved.
 func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service) *Service {
-	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
+	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now, checkEvery: checkEvery,
 		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
 	interviews.OnAnswer(s.queueOnSave)
 	return s

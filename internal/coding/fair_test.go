@@ -256,6 +256,61 @@ func (w *fairWorld) taskOutcomes() []string {
 	return out
 }
 
+// TestNewSaveCancelsRunningGrading: a candidate's code runs as long as it
+// may; the candidate saves again, and the running grading is cancelled at
+// the next look for a newer save, so the new answer's grading gets the
+// slot. Looks are counted, not timed.
+func TestNewSaveCancelsRunningGrading(t *testing.T) {
+	w := newFairWorld(t, 1, "A")
+	w.app.Coding.SetWatch(5*time.Millisecond, func(newer bool) {
+		w.box.note(fmt.Sprint("check ", newer))
+	})
+	w.box.hold("A-slow")
+	w.save('A', 0, "A-slow")
+	w.run(w.worker(1))
+	w.waitFor("the slow grading to start", func() bool { return w.box.has("start A-slow") })
+
+	w.box.note("saving")
+	w.save('A', 0, "A-fast")
+	w.box.note("saved")
+	w.waitFor("the new answer's grading", w.finished('A', 0))
+
+	ev := w.box.events()
+	at := func(e string) int {
+		i := slices.Index(ev, e)
+		if i < 0 {
+			t.Fatalf("no %q in %q", e, ev)
+		}
+		return i
+	}
+	saving, saved := at("saving"), at("saved")
+	cancelled := slices.IndexFunc(ev, func(e string) bool { return strings.HasPrefix(e, "end A-slow: ") })
+	if cancelled < saving || !strings.Contains(ev[cancelled], "newer save") {
+		t.Fatalf("the slow grading did not end for the newer save: %q", ev)
+	}
+	// A look in flight while the save committed may still miss it; the
+	// next one must not.
+	checks := 0
+	for _, e := range ev[saved:max(saved, cancelled)] {
+		if e == "check false" {
+			checks++
+		}
+	}
+	if checks > 1 {
+		t.Errorf("%d looks after the save missed it: %q", checks, ev[saved:cancelled])
+	}
+	if at("start A-fast") < cancelled {
+		t.Errorf("the new answer was graded before the old grading ended: %q", ev)
+	}
+	if g := w.grading('A', 0); g.Status != coding.Done {
+		t.Errorf("grading %+v, want done", g)
+	}
+	w.waitFor("the tasks' outcomes", w.settled)
+	if got := w.taskOutcomes(); !slices.Equal(got, []string{"done/1", "done/1"}) {
+		t.Errorf("tasks %v, want both done at the first attempt", got)
+	}
+}
+
 // TestOneGradingAtATimePerApplication: candidate A saves three code
 // answers and B one, with three grading slots: A's gradings run one after
 // the other, and B's runs meanwhile.

@@ -80,7 +80,12 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	out, step, err := s.grade(ctx, p)
+	gctx, stop := s.watch(ctx, p)
+	defer stop()
+	out, step, err := s.grade(gctx, p)
+	if errors.Is(context.Cause(gctx), errSuperseded) {
+		return nil // the newer save's own task grades it
+	}
 	if err != nil {
 		if t.Attempt < t.MaxAttempts && !errors.Is(err, errNoAnswer) {
 			return err
