@@ -4,6 +4,12 @@
 // application and step with its per-test results. Candidates also run a
 // task's visible tests on demand, one run at a time.
 //
+// A candidate cannot hold the workers: an application's gradings run one
+// at a time (a queue serial key), a new save of an answer cancels the
+// running grading of the old one (watch.go), and a whole grading has a
+// time budget (budget.go). Runs from the Run button do not go through the
+// queue at all, so background gradings never hold them up for a slot.
+//
 // Hidden tests never reach candidates: Outcome.ForCandidate strips them
 // for every candidate-facing answer, and visible-only runs do not even
 // put the hidden tests in the box.
@@ -73,6 +79,7 @@ type Service struct {
 	// checked, if set, hears each look's answer (tests count them).
 	checkEvery time.Duration
 	checked    func(newer bool)
+	budget     func(grading.Suite) time.Duration // budgetFor; tests shorten it
 
 	mu     sync.Mutex
 	grader *grading.Grader // nil until SetGrader: the server may run without a sandbox
@@ -84,7 +91,8 @@ type Service struct {
 // New returns a Service and adds to interviews the queuing of a grading
 // whenever a code answer is saved.
 func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service) *Service {
-	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now, checkEvery: checkEvery,
+	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
+		checkEvery: checkEvery, budget: budgetFor,
 		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
 	interviews.OnAnswer(s.queueOnSave)
 	return s

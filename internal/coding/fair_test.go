@@ -377,3 +377,59 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 		t.Errorf("tasks %v, want the lost one done at its second attempt", got)
 	}
 }
+
+// TestGradingOverBudgetEnds: code that runs as long as it may is stopped
+// at the grading's budget; the grading says so, is not retried, and the
+// slot goes to the next candidate.
+func TestGradingOverBudgetEnds(t *testing.T) {
+	w := newFairWorld(t, 1, "AB")
+	w.app.Coding.SetBudget(50 * time.Millisecond)
+	w.box.hold("A-endless")
+	w.save('A', 0, "A-endless")
+	w.save('B', 0, "B")
+	w.run(w.worker(1))
+	w.waitFor("both gradings", func() bool { return w.finished('A', 0)() && w.finished('B', 0)() })
+
+	g := w.grading('A', 0)
+	if g.Status != coding.Error || !strings.HasPrefix(g.Error, "Grading took longer than 0 s, the limit for this task") || g.Score != nil {
+		t.Errorf("the endless grading: %s %q, score %v", g.Status, g.Error, g.Score)
+	}
+	if cand := g.ForCandidate(); cand.Error != g.Error {
+		t.Errorf("the candidate reads %q", cand.Error)
+	}
+	if b := w.grading('B', 0); b.Status != coding.Done {
+		t.Errorf("B's grading: %s", b.Status)
+	}
+	w.waitFor("the tasks' outcomes", w.settled)
+	if got := w.taskOutcomes(); !slices.Equal(got, []string{"done/1", "done/1"}) {
+		t.Errorf("tasks %v, want both done at the first attempt", got)
+	}
+}
+
+func TestBudget(t *testing.T) {
+	py := func(wall time.Duration, visible, hidden string, io ...grading.IOCase) grading.Suite {
+		return grading.Suite{Language: grading.Python, Visible: visible, Hidden: hidden, IOCases: io, IncludeHidden: true,
+			Limits: sandbox.Limits{Wall: wall}}
+	}
+	many := make([]grading.IOCase, 100)
+	goSuite := py(10*time.Second, "t", "")
+	goSuite.Language = grading.Go
+	trial := py(20*time.Second, "t", "h", grading.IOCase{Hidden: true}, grading.IOCase{})
+	trial.IncludeHidden = false
+	for _, tc := range []struct {
+		name  string
+		suite grading.Suite
+		want  time.Duration
+	}{
+		{"visible, hidden and a case", py(10*time.Second, "t", "h", grading.IOCase{}), 36 * time.Second},
+		{"the sandbox's wall by default", py(0, "t", "h", grading.IOCase{}), 36 * time.Second},
+		{"at least 30 s", py(time.Second, "t", ""), 30 * time.Second},
+		{"Go compiles first", goSuite, 74 * time.Second},
+		{"capped", py(60*time.Second, "t", "h", many...), 3 * time.Minute},
+		{"hidden runs only when included", trial, 44 * time.Second},
+	} {
+		if got := coding.BudgetFor(tc.suite); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

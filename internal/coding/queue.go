@@ -83,8 +83,15 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 	gctx, stop := s.watch(ctx, p)
 	defer stop()
 	out, step, err := s.grade(gctx, p)
-	if errors.Is(context.Cause(gctx), errSuperseded) {
+	var over *overBudgetError
+	switch {
+	case errors.Is(context.Cause(gctx), errSuperseded):
 		return nil // the newer save's own task grades it
+	case errors.As(err, &over):
+		// Not retried: the same code would take as long again.
+		slog.WarnContext(ctx, "coding: grading stopped at its time budget", slog.Int64("application_id", p.ApplicationID),
+			slog.Int64("step_id", p.StepID), slog.Duration("budget", over.budget))
+		return s.store(ctx, p, Grading{Status: Error, Error: over.message()})
 	}
 	if err != nil {
 		if t.Attempt < t.MaxAttempts && !errors.Is(err, errNoAnswer) {
@@ -137,7 +144,16 @@ func (s *Service) grade(ctx context.Context, p gradePayload) (grading.Outcome, o
 	if err != nil {
 		return grading.Outcome{}, step, err
 	}
-	out, err := g.Grade(ctx, Suite(step, ans.Language, ans.Code, true))
+	suite := Suite(step, ans.Language, ans.Code, true)
+	over := &overBudgetError{s.budget(suite)}
+	ctx, cancel := context.WithTimeoutCause(ctx, over.budget, over)
+	defer cancel()
+	out, err := g.Grade(ctx, suite)
+	if context.Cause(ctx) == over {
+		// Whatever Grade made of its runs being cut short, the grading
+		// as a whole took too long.
+		return grading.Outcome{}, step, over
+	}
 	return out, step, err
 }
 
