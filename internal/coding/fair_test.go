@@ -2,6 +2,7 @@ package coding_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grading"
@@ -432,4 +434,42 @@ func TestBudget(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
+}
+
+// TestRunIsNotHeldByGradings: with every grading slot busy and another
+// grading waiting, candidates' runs of the visible tests still go at
+// once: they never wait for a worker. One candidate still has one run at
+// a time.
+func TestRunIsNotHeldByGradings(t *testing.T) {
+	ctx := context.Background()
+	w := newFairWorld(t, 1, "AB")
+	w.box.hold("A-grade")
+	w.box.hold("A-run")
+	w.save('A', 0, "A-grade")
+	w.save('B', 0, "B-grade")
+	w.run(w.worker(1))
+	w.waitFor("A's grading to take the slot", func() bool { return w.box.has("start A-grade") })
+
+	run := func(c byte, who string) error {
+		_, err := w.app.Coding.Run(ctx, w.apps[c], w.steps[0].ID, "python", fmt.Sprintf("# who: %s\ndef f():\n    return 1\n", who))
+		return err
+	}
+	first := make(chan error, 1)
+	go func() { first <- run('A', "A-run") }()
+	w.waitFor("A's run to start", func() bool { return w.box.has("start A-run") })
+	if err := run('A', "A-run-2"); !errors.Is(err, apperr.ErrRateLimited) {
+		t.Errorf("A's second run at once: %v, want rate limited", err)
+	}
+	if err := run('B', "B-run"); err != nil {
+		t.Errorf("B's run: %v", err)
+	}
+	w.box.open("A-run")
+	if err := <-first; err != nil {
+		t.Errorf("A's run: %v", err)
+	}
+	if w.box.has("start B-grade") || w.grading('A', 0).Status != coding.Running {
+		t.Errorf("the runs went while gradings waited? %q", w.box.events())
+	}
+	w.box.open("A-grade")
+	w.waitFor("the gradings", func() bool { return w.finished('A', 0)() && w.finished('B', 0)() })
 }
