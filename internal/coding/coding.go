@@ -82,10 +82,10 @@ type Service struct {
 	budget     func(grading.Suite) time.Duration // budgetFor; tests shorten it
 
 	mu     sync.Mutex
-	grader *grading.Grader // nil until SetGrader: the server may run without a sandbox
-	why    error           // why there is no grader
-	runs   runLimiter      // candidates' runs, by application
-	tries  runLimiter      // the team's tries of reference solutions, by member
+	grader grader     // nil until SetGrader: the server may run without a sandbox
+	why    error      // why there is no grader
+	runs   runLimiter // candidates' runs, by application
+	tries  runLimiter // the team's tries of reference solutions, by member
 }
 
 // New returns a Service and adds to interviews the queuing of a grading
@@ -98,12 +98,19 @@ func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service)
 	return s
 }
 
+// grader is what the service grades code with: a *grading.Grader, or in
+// tests about who runs when, a stand-in that does not depend on how
+// grading uses the sandbox.
+type grader interface {
+	Grade(ctx context.Context, s grading.Suite) (grading.Outcome, error)
+}
+
 // SetGrader gives the service its grader, or the reason there is none
 // (no sandbox on this machine), which candidates and the team are told.
 func (s *Service) SetGrader(g *grading.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.grader, s.why = g, why
+	s.setGrader(g, why)
 }
 
 // OfferGrader is SetGrader unless the service has a grader already. The
@@ -113,11 +120,18 @@ func (s *Service) OfferGrader(g *grading.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.grader == nil {
-		s.grader, s.why = g, why
+		s.setGrader(g, why)
 	}
 }
 
-func (s *Service) getGrader() (*grading.Grader, error) {
+func (s *Service) setGrader(g *grading.Grader, why error) {
+	s.grader, s.why = nil, why
+	if g != nil {
+		s.grader = g
+	}
+}
+
+func (s *Service) getGrader() (grader, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.grader == nil {

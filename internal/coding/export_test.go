@@ -1,6 +1,7 @@
 package coding
 
 import (
+	"context"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/grading"
@@ -18,3 +19,18 @@ func (s *Service) SetBudget(d time.Duration) {
 }
 
 var BudgetFor = budgetFor
+
+// GradeFunc stands in for the grader.
+type GradeFunc func(ctx context.Context, s grading.Suite) (grading.Outcome, error)
+
+// Grade calls f.
+func (f GradeFunc) Grade(ctx context.Context, s grading.Suite) (grading.Outcome, error) {
+	return f(ctx, s)
+}
+
+// SetGradeFunc makes the service grade with f.
+func (s *Service) SetGradeFunc(f GradeFunc) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.grader, s.why = f, nil
+}

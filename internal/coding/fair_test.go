@@ -27,70 +27,70 @@ import (
 )
 
 // These tests are about who gets a worker and for how long, not about
-// grading, so the sandbox is a fake: every run of code marked "# who: X"
-// blocks until X's gate opens (X's first letter names the candidate) or
-// its context ends, and the box logs what happens in order.
+// grading, so the grader is a stand-in (and so independent of how
+// grading uses the sandbox): grading code marked "# who: X" blocks until
+// X's gate opens (X's first letter names the candidate) or its context
+// ends, then passes its one test, and the grader logs what happens in
+// order.
 
 var whoRE = regexp.MustCompile(`# who: (\S+)`)
 
-type gatedBox struct {
+type gatedGrader struct {
 	mu      sync.Mutex
-	gates   map[string]chan struct{} // by who; a who without a gate runs at once
+	gates   map[string]chan struct{} // by who; a who without a gate is graded at once
 	running map[byte]int             // by candidate
 	most    map[byte]int
 	log     []string // "start X", "end X: cause", and what the test adds
 }
 
-func newGatedBox() *gatedBox {
-	return &gatedBox{gates: map[string]chan struct{}{}, running: map[byte]int{}, most: map[byte]int{}}
+func newGatedGrader() *gatedGrader {
+	return &gatedGrader{gates: map[string]chan struct{}{}, running: map[byte]int{}, most: map[byte]int{}}
 }
 
-// hold makes runs of who wait until open(who).
-func (b *gatedBox) hold(who string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.gates[who] = make(chan struct{})
+// hold makes gradings of who wait until open(who).
+func (g *gatedGrader) hold(who string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.gates[who] = make(chan struct{})
 }
 
-func (b *gatedBox) open(who string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	close(b.gates[who])
+func (g *gatedGrader) open(who string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	close(g.gates[who])
 }
 
-func (b *gatedBox) note(event string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.log = append(b.log, event)
+func (g *gatedGrader) note(event string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.log = append(g.log, event)
 }
 
-func (b *gatedBox) events() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return slices.Clone(b.log)
+func (g *gatedGrader) events() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return slices.Clone(g.log)
 }
 
-func (b *gatedBox) mostAtOnce(c byte) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.most[c]
+func (g *gatedGrader) mostAtOnce(c byte) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.most[c]
 }
 
-func (b *gatedBox) has(event string) bool { return slices.Contains(b.events(), event) }
+func (g *gatedGrader) has(event string) bool { return slices.Contains(g.events(), event) }
 
-func (b *gatedBox) Run(ctx context.Context, cmd sandbox.Command) (sandbox.Result, error) {
+func (g *gatedGrader) Grade(ctx context.Context, s grading.Suite) (grading.Outcome, error) {
 	who := "?"
-	for _, f := range cmd.Files {
-		if m := whoRE.FindSubmatch(f.Data); m != nil {
-			who = string(m[1])
-		}
+	if m := whoRE.FindStringSubmatch(s.Code); m != nil {
+		who = m[1]
 	}
-	b.mu.Lock()
-	gate := b.gates[who]
-	b.running[who[0]]++
-	b.most[who[0]] = max(b.most[who[0]], b.running[who[0]])
-	b.log = append(b.log, "start "+who)
-	b.mu.Unlock()
+	g.mu.Lock()
+	gate := g.gates[who]
+	g.running[who[0]]++
+	g.most[who[0]] = max(g.most[who[0]], g.running[who[0]])
+	g.log = append(g.log, "start "+who)
+	g.mu.Unlock()
 	var err error
 	if gate != nil {
 		select {
@@ -99,42 +99,38 @@ func (b *gatedBox) Run(ctx context.Context, cmd sandbox.Command) (sandbox.Result
 			err = ctx.Err()
 		}
 	}
-	b.mu.Lock()
-	b.running[who[0]]--
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.running[who[0]]--
 	if err != nil {
-		b.log = append(b.log, fmt.Sprintf("end %s: %v", who, context.Cause(ctx)))
-	} else {
-		b.log = append(b.log, "end "+who)
+		g.log = append(g.log, fmt.Sprintf("end %s: %v", who, context.Cause(ctx)))
+		return grading.Outcome{}, err
 	}
-	b.mu.Unlock()
-	return sandbox.Result{}, err
+	g.log = append(g.log, "end "+who)
+	return grading.Outcome{Tests: []grading.Test{{Name: "test_f", Passed: true, Points: 1}}}, nil
 }
 
-// fairWorld is anyhour with the gated box as its sandbox, an interview of
-// steps code steps (one visible test each: one run per grading) and a
-// worker of its own whose clock is a minute ahead, past the settle delay.
+// fairWorld is anyhour with the gated grader, an interview of steps code
+// steps and a worker of its own whose clock is a minute ahead, past the
+// settle delay.
 type fairWorld struct {
-	t     *testing.T
-	app   *app.App
-	box   *gatedBox
-	clock *clocktest.Clock
-	steps []opening.Step
-	apps  map[byte]interview.Application // by candidate letter
+	t      *testing.T
+	app    *app.App
+	grader *gatedGrader
+	clock  *clocktest.Clock
+	steps  []opening.Step
+	apps   map[byte]interview.Application // by candidate letter
 }
 
 func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	t.Helper()
 	ctx := context.Background()
-	box := newGatedBox()
+	g := newGatedGrader()
 	a, err := app.New(app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := grading.New(box, grading.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Coding.SetGrader(g, nil)
+	a.Coding.SetGradeFunc(g.Grade)
 	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	owner, _ := a.Accounts.TokenMember(ctx, team)
 	job, err := a.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
@@ -160,7 +156,7 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &fairWorld{t: t, app: a, box: box, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]interview.Application{}}
+	w := &fairWorld{t: t, app: a, grader: g, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]interview.Application{}}
 	for i, inv := range res.Invitations {
 		w.apps[candidates[i]] = inv.Application
 	}
@@ -217,7 +213,7 @@ func (w *fairWorld) waitFor(what string, cond func() bool) {
 	deadline := time.Now().Add(30 * time.Second) // against a hang; nothing is timed
 	for !cond() {
 		if time.Now().After(deadline) {
-			w.t.Fatalf("gave up waiting for %s; the box saw %q", what, w.box.events())
+			w.t.Fatalf("gave up waiting for %s; the grader saw %q", what, w.grader.events())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -265,19 +261,19 @@ func (w *fairWorld) taskOutcomes() []string {
 func TestNewSaveCancelsRunningGrading(t *testing.T) {
 	w := newFairWorld(t, 1, "A")
 	w.app.Coding.SetWatch(5*time.Millisecond, func(newer bool) {
-		w.box.note(fmt.Sprint("check ", newer))
+		w.grader.note(fmt.Sprint("check ", newer))
 	})
-	w.box.hold("A-slow")
+	w.grader.hold("A-slow")
 	w.save('A', 0, "A-slow")
 	w.run(w.worker(1))
-	w.waitFor("the slow grading to start", func() bool { return w.box.has("start A-slow") })
+	w.waitFor("the slow grading to start", func() bool { return w.grader.has("start A-slow") })
 
-	w.box.note("saving")
+	w.grader.note("saving")
 	w.save('A', 0, "A-fast")
-	w.box.note("saved")
+	w.grader.note("saved")
 	w.waitFor("the new answer's grading", w.finished('A', 0))
 
-	ev := w.box.events()
+	ev := w.grader.events()
 	at := func(e string) int {
 		i := slices.Index(ev, e)
 		if i < 0 {
@@ -319,24 +315,24 @@ func TestNewSaveCancelsRunningGrading(t *testing.T) {
 func TestOneGradingAtATimePerApplication(t *testing.T) {
 	w := newFairWorld(t, 3, "AB")
 	for _, who := range []string{"A1", "A2", "A3", "B1"} {
-		w.box.hold(who)
+		w.grader.hold(who)
 	}
 	for i := range 3 {
 		w.save('A', i, fmt.Sprint("A", i+1))
 	}
 	w.save('B', 0, "B1")
 	w.run(w.worker(3))
-	w.waitFor("B's grading to start", func() bool { return w.box.has("start B1") })
-	w.box.open("B1")
+	w.waitFor("B's grading to start", func() bool { return w.grader.has("start B1") })
+	w.grader.open("B1")
 	for _, who := range []string{"A1", "A2", "A3"} {
-		w.waitFor(who+" to start", func() bool { return w.box.has("start " + who) })
-		w.box.open(who)
+		w.waitFor(who+" to start", func() bool { return w.grader.has("start " + who) })
+		w.grader.open(who)
 	}
 	for i := range 3 {
 		w.waitFor("A's gradings", w.finished('A', i))
 	}
-	ev := w.box.events()
-	if n := w.box.mostAtOnce('A'); n != 1 {
+	ev := w.grader.events()
+	if n := w.grader.mostAtOnce('A'); n != 1 {
 		t.Errorf("%d of A's gradings ran at once: %q", n, ev)
 	}
 	if slices.Index(ev, "start B1") > slices.Index(ev, "end A1") {
@@ -363,8 +359,8 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 	if err := wk.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if w.box.has("start A2") || w.grading('A', 1).Status != coding.Queued {
-		t.Fatalf("A's second answer was graded while the first was held: %q", w.box.events())
+	if w.grader.has("start A2") || w.grading('A', 1).Status != coding.Queued {
+		t.Fatalf("A's second answer was graded while the first was held: %q", w.grader.events())
 	}
 	w.clock.Advance(6 * time.Minute)
 	if err := wk.RunUntilIdle(ctx); err != nil {
@@ -386,7 +382,7 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 func TestGradingOverBudgetEnds(t *testing.T) {
 	w := newFairWorld(t, 1, "AB")
 	w.app.Coding.SetBudget(50 * time.Millisecond)
-	w.box.hold("A-endless")
+	w.grader.hold("A-endless")
 	w.save('A', 0, "A-endless")
 	w.save('B', 0, "B")
 	w.run(w.worker(1))
@@ -443,12 +439,12 @@ func TestBudget(t *testing.T) {
 func TestRunIsNotHeldByGradings(t *testing.T) {
 	ctx := context.Background()
 	w := newFairWorld(t, 1, "AB")
-	w.box.hold("A-grade")
-	w.box.hold("A-run")
+	w.grader.hold("A-grade")
+	w.grader.hold("A-run")
 	w.save('A', 0, "A-grade")
 	w.save('B', 0, "B-grade")
 	w.run(w.worker(1))
-	w.waitFor("A's grading to take the slot", func() bool { return w.box.has("start A-grade") })
+	w.waitFor("A's grading to take the slot", func() bool { return w.grader.has("start A-grade") })
 
 	run := func(c byte, who string) error {
 		_, err := w.app.Coding.Run(ctx, w.apps[c], w.steps[0].ID, "python", fmt.Sprintf("# who: %s\ndef f():\n    return 1\n", who))
@@ -456,20 +452,20 @@ func TestRunIsNotHeldByGradings(t *testing.T) {
 	}
 	first := make(chan error, 1)
 	go func() { first <- run('A', "A-run") }()
-	w.waitFor("A's run to start", func() bool { return w.box.has("start A-run") })
+	w.waitFor("A's run to start", func() bool { return w.grader.has("start A-run") })
 	if err := run('A', "A-run-2"); !errors.Is(err, apperr.ErrRateLimited) {
 		t.Errorf("A's second run at once: %v, want rate limited", err)
 	}
 	if err := run('B', "B-run"); err != nil {
 		t.Errorf("B's run: %v", err)
 	}
-	w.box.open("A-run")
+	w.grader.open("A-run")
 	if err := <-first; err != nil {
 		t.Errorf("A's run: %v", err)
 	}
-	if w.box.has("start B-grade") || w.grading('A', 0).Status != coding.Running {
-		t.Errorf("the runs went while gradings waited? %q", w.box.events())
+	if w.grader.has("start B-grade") || w.grading('A', 0).Status != coding.Running {
+		t.Errorf("the runs went while gradings waited? %q", w.grader.events())
 	}
-	w.box.open("A-grade")
+	w.grader.open("A-grade")
 	w.waitFor("the gradings", func() bool { return w.finished('A', 0)() && w.finished('B', 0)() })
 }
