@@ -9,17 +9,21 @@ import (
 )
 
 // A whole grading has a time budget: the wall limit of each run it makes,
-// plus a margin per run for setting up its box, capped at maxBudget. Each
-// run is already held to its wall limit; the budget bounds the sum, so
-// that a task with many stdin/stdout cases and code that hangs in each
-// cannot hold a grading slot for an hour.
+// plus a margin per run, capped at maxBudget. Each run is already held to
+// its wall limit; the budget bounds the sum, so that a task with many
+// stdin/stdout cases and code that hangs in each cannot hold a grading
+// slot for an hour. Below the cap the budget is generous on purpose: code
+// that merely times out should get its tests' own "time limit exceeded",
+// not lose them to the budget.
 const (
 	// maxBudget caps a grading's time budget.
 	maxBudget = 3 * time.Minute
 	// minBudget is the least a grading gets, however few its runs.
 	minBudget = 30 * time.Second
-	// boxMargin is the time allowed per run beyond its wall limit.
-	boxMargin = 2 * time.Second
+	// boxMargin is the time allowed per run beyond its wall limit: for
+	// setting up its boxes, and for the tests' own box, which may outlive
+	// the code's by a couple of seconds to record which test timed out.
+	boxMargin = 5 * time.Second
 	// goCompileWall is the wall limit of Go's compile run, package
 	// grading's default (grading.Options.CompileLimits).
 	goCompileWall = 60 * time.Second

@@ -419,12 +419,12 @@ func TestBudget(t *testing.T) {
 		suite grading.Suite
 		want  time.Duration
 	}{
-		{"visible, hidden and a case", py(10*time.Second, "t", "h", grading.IOCase{}), 36 * time.Second},
-		{"the sandbox's wall by default", py(0, "t", "h", grading.IOCase{}), 36 * time.Second},
+		{"visible, hidden and a case", py(10*time.Second, "t", "h", grading.IOCase{}), 45 * time.Second},
+		{"the sandbox's wall by default", py(0, "t", "h", grading.IOCase{}), 45 * time.Second},
 		{"at least 30 s", py(time.Second, "t", ""), 30 * time.Second},
-		{"Go compiles first", goSuite, 74 * time.Second},
+		{"Go compiles first", goSuite, 80 * time.Second},
 		{"capped", py(60*time.Second, "t", "h", many...), 3 * time.Minute},
-		{"hidden runs only when included", trial, 44 * time.Second},
+		{"hidden runs only when included", trial, 50 * time.Second},
 	} {
 		if got := coding.BudgetFor(tc.suite); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
