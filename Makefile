@@ -3,7 +3,7 @@
 #   make test    go vet, then the test suite on SQLite and on PostgreSQL
 #   make bench   run the benchmark command
 #   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once; ~15 min)
-#   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack; ~5 min)
+#   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'

@@ -18,14 +18,19 @@
 //   - (h) HumanEvalPack (164 problems each in Python, JavaScript and Go)
 //     through the API: every canonical solution must get full marks and
 //     every buggy one lose points.
+//   - (f) fair workers: one candidate saves code that spins until the
+//     time limit, three times 4 s apart; right after, an honest candidate
+//     saves a right answer and presses Run, and the team invites someone.
+//     The time to the honest grading, to the invitation email and to the
+//     run's results, in rounds alternating without and with the attacker.
 //
 // The parts that go through the app run anyhour in this process, SQLite
 // in a temporary directory, served by net/http on 127.0.0.1, with its
 // worker running. Grading needs bubblewrap, python3, node and Go. Run it
 // from the module's root (it reads the Python harness and the corpus
-// from there); about 5 minutes in all.
+// from there); about 8 minutes in all.
 //
-//	go run ./bench/grading [-only a,b,c,h] [-corpus DIR] [-out FILE]
+//	go run ./bench/grading [-only a,b,c,h,f] [-corpus DIR] [-out FILE]
 package main
 
 import (
@@ -48,12 +53,13 @@ type results struct {
 	throughput []langResult
 	burst      *burstResult
 	corpus     []corpusResult
+	fair       []fairRound
 	sandbox    string
 	elapsed    time.Duration
 }
 
 func main() {
-	only := flag.String("only", "a,b,c,h", "parts to run, comma-separated: a (sandbox overhead), b (throughput and latency), c (200 at once), h (HumanEvalPack)")
+	only := flag.String("only", "a,b,c,h,f", "parts to run, comma-separated: a (sandbox overhead), b (throughput and latency), c (200 at once), h (HumanEvalPack), f (fair workers)")
 	corpusDir := flag.String("corpus", "../shared/data/humanevalpack", "directory of humanevalpack_{python,js,go}.jsonl")
 	out := flag.String("out", "", "also write the Markdown report to this file")
 	flag.Parse()
@@ -67,8 +73,8 @@ func benchmark(only, corpusDir, out string) error {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(only, ",") {
 		p = strings.TrimSpace(p)
-		if !strings.Contains("abch", p) || len(p) != 1 {
-			return fmt.Errorf("-only takes a, b, c and h, not %q", p)
+		if !strings.Contains("abchf", p) || len(p) != 1 {
+			return fmt.Errorf("-only takes a, b, c, h and f, not %q", p)
 		}
 		parts[p] = true
 	}
@@ -114,6 +120,12 @@ func benchmark(only, corpusDir, out string) error {
 		fmt.Println("== (h) HumanEvalPack through the API")
 		if res.corpus, err = corpus(ctx, g, corpusDir); err != nil {
 			return fmt.Errorf("(h): %w", err)
+		}
+	}
+	if parts["f"] {
+		fmt.Println("== (f) fair workers: an attacker's slow saves")
+		if res.fair, err = fair(ctx, g); err != nil {
+			return fmt.Errorf("(f): %w", err)
 		}
 	}
 	res.elapsed = time.Since(start)

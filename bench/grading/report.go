@@ -34,6 +34,9 @@ func writeReport(w io.Writer, res results) {
 	if res.corpus != nil {
 		writeCorpus(w, res.corpus)
 	}
+	if res.fair != nil {
+		writeFair(w, res.fair)
+	}
 }
 
 func writeOverhead(w io.Writer, r *overheadResult) {
@@ -110,6 +113,37 @@ func writeCorpus(w io.Writer, rs []corpusResult) {
 	if len(fails) > 0 {
 		fmt.Fprintf(w, "\nNot as expected: %s.\n", strings.Join(fails, "; "))
 	}
+}
+
+func writeFair(w io.Writer, rs []fairRound) {
+	fmt.Fprintf(w, "\n#### (f) Fair workers: an attacker's slow saves\n\n")
+	fmt.Fprintf(w, "A Python task with visible and hidden tests and %d stdin/stdout cases (six runs per grading), %d ms per run; the worker at its defaults (%d grading slots). "+
+		"In attack rounds one candidate saves code that spins until the limit %d times, %s apart; right after the last save an honest candidate saves the right answer and presses Run, "+
+		"and the team invites a candidate (no SMTP server: the email is kept). Quiet rounds do the same without the attacker. Rounds alternate, each in a fresh app; the honest grading includes the %s settle delay.\n\n",
+		fairIOCases, fairTimeMS, runtime.NumCPU(), attackSaves, attackEvery, settle)
+	fmt.Fprintln(w, "| round | honest save → graded | invitation → email | Run → results | attacker's last grading done after |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|")
+	for i, r := range rs {
+		att := "–"
+		if r.attack {
+			att = seconds(r.attacker)
+		}
+		fmt.Fprintf(w, "| %d %s | %s | %s | %s | %s |\n", i/2+1, r.name(), seconds(r.graded), seconds(r.emailed), seconds(r.ran), att)
+	}
+	med := func(attack bool, f func(fairRound) time.Duration) string {
+		var ds []time.Duration
+		for _, r := range rs {
+			if r.attack == attack {
+				ds = append(ds, f(r))
+			}
+		}
+		return seconds(medianOf(ds))
+	}
+	graded := func(r fairRound) time.Duration { return r.graded }
+	emailed := func(r fairRound) time.Duration { return r.emailed }
+	ran := func(r fairRound) time.Duration { return r.ran }
+	fmt.Fprintf(w, "| median quiet | %s | %s | %s | |\n", med(false, graded), med(false, emailed), med(false, ran))
+	fmt.Fprintf(w, "| median attack | %s | %s | %s | |\n", med(true, graded), med(true, emailed), med(true, ran))
 }
 
 func verdict(ok bool, yes, no string) string {

@@ -90,7 +90,7 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	fs.Var(secret{&c.DatabaseURL}, "database-url", "postgres:// URL, or a SQLite path; default: anyhour.db in the data directory (ANYHOUR_DATABASE_URL)")
 	fs.StringVar(&c.BaseURL, "base-url", env("ANYHOUR_BASE_URL", ""), "public URL used in links; default http://LISTEN (ANYHOUR_BASE_URL)")
 	workers, _ := strconv.Atoi(env("ANYHOUR_WORKERS", "0"))
-	fs.IntVar(&c.Workers, "workers", workers, "background tasks run at once; 0 means one per CPU (ANYHOUR_WORKERS)")
+	fs.IntVar(&c.Workers, "workers", workers, "code gradings run at once, in this process; 0 means one per CPU; emails, webhooks and video have slots of their own (ANYHOUR_WORKERS)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("ANYHOUR_TRUSTED_PROXIES", ""), "reverse proxies whose X-Forwarded-For is believed, as addresses or CIDR ranges, comma-separated (ANYHOUR_TRUSTED_PROXIES)")
 	c.BlobURL = env("ANYHOUR_BLOB_URL", "")
 	fs.Var(secret{&c.BlobURL}, "blob-url", "where files and recordings are kept: file:///a/dir or s3://bucket/prefix?endpoint=URL&region=R, credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (ANYHOUR_BLOB_URL; default DATA_DIR/blobs)")

@@ -90,7 +90,7 @@ func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
-	logger.Info("worker running", slog.String("database", a.DB.Dialect.String()), slog.Int("concurrency", a.Config.Workers))
+	logger.Info("worker running", slog.String("database", a.DB.Dialect.String()), slog.Int("grading_slots", a.Config.Workers))
 	w := a.Worker()
 	if err := a.Digests.EnsureTicking(ctx); err != nil {
 		logger.Warn("daily digests are not scheduled", slog.Any("error", err))

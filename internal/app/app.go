@@ -16,14 +16,18 @@ import (
 
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
+	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/upload"
+	"github.com/anyhour/anyhour/internal/video"
 	"github.com/anyhour/anyhour/internal/web"
+	"github.com/anyhour/anyhour/internal/webhook"
 )
 
 // Config is everything anyhour reads from flags and the environment, read
@@ -33,7 +37,7 @@ type Config struct {
 	DataDir     string // ANYHOUR_DATA_DIR
 	DatabaseURL string // ANYHOUR_DATABASE_URL; empty: SQLite in DataDir
 	BaseURL     string // ANYHOUR_BASE_URL; empty: http://<Listen>
-	Workers     int    // ANYHOUR_WORKERS: background tasks run at once; 0: one per core
+	Workers     int    // ANYHOUR_WORKERS: code gradings run at once; 0: one per core
 	// TrustedProxies (ANYHOUR_TRUSTED_PROXIES) lists the reverse proxies,
 	// as addresses or CIDR ranges, whose X-Forwarded-For is believed.
 	TrustedProxies string
@@ -193,8 +197,25 @@ func (a *App) Handler() http.Handler {
 }
 
 // Worker returns the background worker with every task kind registered.
+//
+// Its slots are in pools, so that no kind of work waits for another's
+// slots: code gradings, which use a CPU each and may run for minutes,
+// get ANYHOUR_WORKERS; video processing (ffmpeg, CPU-bound) gets one;
+// emails and webhook deliveries, which mostly wait on the network, get a
+// few each, apart, so that a slow webhook receiver cannot hold up email;
+// the rest (rescoring after an interview edit, daily digests) shares the
+// default pool.
 func (a *App) Worker() *queue.Worker {
-	w := queue.New(a.DB, queue.Config{Concurrency: a.Config.Workers, Logger: a.Logger})
+	w := queue.New(a.DB, queue.Config{
+		Concurrency: 2,
+		Pools: []queue.Pool{
+			{Name: "grading", Kinds: []string{coding.TaskGrade}, Concurrency: a.Config.Workers},
+			{Name: "video", Kinds: []string{video.TaskProcess, video.TaskRendition}, Concurrency: 1},
+			{Name: "email", Kinds: []string{email.TaskSend}, Concurrency: 4},
+			{Name: "webhooks", Kinds: []string{webhook.TaskDeliver}, Concurrency: 4},
+		},
+		Logger: a.Logger,
+	})
 	a.Accounts.RegisterTasks(w)
 	a.Interviews.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)

@@ -28,7 +28,7 @@ func newGrader(opts sandbox.Options) (*grading.Grader, error) {
 }
 
 // startGrader gives the coding service its grader in the background, so
-// that the server need not wait for it. Until it is ready, or if this
+// that the server need not wait for it, unless it was given one already. Until it is ready, or if this
 // machine cannot sandbox code, runs and gradings say why.
 func (a *App) startGrader() {
 	go func() {
@@ -41,6 +41,6 @@ func (a *App) startGrader() {
 		default:
 			a.Logger.Debug("code grading ready")
 		}
-		a.Coding.SetGrader(g, err)
+		a.Coding.OfferGrader(g, err)
 	}()
 }

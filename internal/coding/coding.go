@@ -4,6 +4,12 @@
 // application and step with its per-test results. Candidates also run a
 // task's visible tests on demand, one run at a time.
 //
+// A candidate cannot hold the workers: an application's gradings run one
+// at a time (a queue serial key), a new save of an answer cancels the
+// running grading of the old one (watch.go), and a whole grading has a
+// time budget (budget.go). Runs from the Run button do not go through the
+// queue at all, so background gradings never hold them up for a slot.
+//
 // Hidden tests never reach candidates: Outcome.ForCandidate strips them
 // for every candidate-facing answer, and visible-only runs do not even
 // put the hidden tests in the box.
@@ -69,20 +75,34 @@ type Service struct {
 	interviews *interview.Service
 	now        func() time.Time
 
+	// checkEvery is how often a running grading looks for a newer save;
+	// checked, if set, hears each look's answer (tests count them).
+	checkEvery time.Duration
+	checked    func(newer bool)
+	budget     func(grading.Suite) time.Duration // budgetFor; tests shorten it
+
 	mu     sync.Mutex
-	grader *grading.Grader // nil until SetGrader: the server may run without a sandbox
-	why    error           // why there is no grader
-	runs   runLimiter      // candidates' runs, by application
-	tries  runLimiter      // the team's tries of reference solutions, by member
+	grader grader     // nil until SetGrader: the server may run without a sandbox
+	why    error      // why there is no grader
+	runs   runLimiter // candidates' runs, by application
+	tries  runLimiter // the team's tries of reference solutions, by member
 }
 
 // New returns a Service and adds to interviews the queuing of a grading
 // whenever a code answer is saved.
 func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service) *Service {
 	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
+		checkEvery: checkEvery, budget: budgetFor,
 		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
 	interviews.OnAnswer(s.queueOnSave)
 	return s
+}
+
+// grader is what the service grades code with: a *grading.Grader, or in
+// tests about who runs when, a stand-in that does not depend on how
+// grading uses the sandbox.
+type grader interface {
+	Grade(ctx context.Context, s grading.Suite) (grading.Outcome, error)
 }
 
 // SetGrader gives the service its grader, or the reason there is none
@@ -90,10 +110,28 @@ func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service)
 func (s *Service) SetGrader(g *grading.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.grader, s.why = g, why
+	s.setGrader(g, why)
 }
 
-func (s *Service) getGrader() (*grading.Grader, error) {
+// OfferGrader is SetGrader unless the service has a grader already. The
+// app prepares this machine's grader in the background; a grader given
+// meanwhile (a test's or a benchmark's) stays.
+func (s *Service) OfferGrader(g *grading.Grader, why error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.grader == nil {
+		s.setGrader(g, why)
+	}
+}
+
+func (s *Service) setGrader(g *grading.Grader, why error) {
+	s.grader, s.why = nil, why
+	if g != nil {
+		s.grader = g
+	}
+}
+
+func (s *Service) getGrader() (grader, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.grader == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -49,9 +50,15 @@ func (s *Service) queue(ctx context.Context, tx *sqldb.DB, orgID, appID, stepID 
 	if err != nil {
 		return err
 	}
+	opts = append(opts, queue.SerialKey(serialKey(appID)))
 	_, err = queue.Enqueue(ctx, tx, TaskGrade, gradePayload{appID, stepID, attempt}, opts...)
 	return err
 }
+
+// serialKey makes an application's gradings run one at a time: a
+// candidate who saves five code answers takes one grading slot, not five,
+// and other candidates' gradings go first meanwhile.
+func serialKey(appID int64) string { return fmt.Sprintf("%s:application:%d", TaskGrade, appID) }
 
 // RegisterTasks registers the grading task.
 func (s *Service) RegisterTasks(w *queue.Worker) {
@@ -73,7 +80,19 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	out, step, err := s.grade(ctx, p)
+	gctx, stop := s.watch(ctx, p)
+	defer stop()
+	out, step, err := s.grade(gctx, p)
+	var over *overBudgetError
+	switch {
+	case errors.Is(context.Cause(gctx), errSuperseded):
+		return nil // the newer save's own task grades it
+	case errors.As(err, &over):
+		// Not retried: the same code would take as long again.
+		slog.WarnContext(ctx, "coding: grading stopped at its time budget", slog.Int64("application_id", p.ApplicationID),
+			slog.Int64("step_id", p.StepID), slog.Duration("budget", over.budget))
+		return s.store(ctx, p, Grading{Status: Error, Error: over.message()})
+	}
 	if err != nil {
 		if t.Attempt < t.MaxAttempts && !errors.Is(err, errNoAnswer) {
 			return err
@@ -125,7 +144,16 @@ func (s *Service) grade(ctx context.Context, p gradePayload) (grading.Outcome, o
 	if err != nil {
 		return grading.Outcome{}, step, err
 	}
-	out, err := g.Grade(ctx, Suite(step, ans.Language, ans.Code, true))
+	suite := Suite(step, ans.Language, ans.Code, true)
+	over := &overBudgetError{s.budget(suite)}
+	ctx, cancel := context.WithTimeoutCause(ctx, over.budget, over)
+	defer cancel()
+	out, err := g.Grade(ctx, suite)
+	if context.Cause(ctx) == over {
+		// Whatever Grade made of its runs being cut short, the grading
+		// as a whole took too long.
+		return grading.Outcome{}, step, over
+	}
 	return out, step, err
 }
 

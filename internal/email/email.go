@@ -65,8 +65,8 @@ type Email struct {
 // doubles from 2 s up to an hour between attempts.
 const maxAttempts = 40
 
-// taskKind is the queue task that sends one email.
-const taskKind = "email.send"
+// TaskSend is the queue task that sends one email.
+const TaskSend = "email.send"
 
 // Linker makes a fresh link to an application's candidate pages, for an
 // email about to be sent; the email package never stores one.
@@ -218,7 +218,7 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 	if d.Delay > 0 {
 		opts = append(opts, queue.Delay(d.Delay))
 	}
-	if _, err := queue.Enqueue(ctx, tx, taskKind, sendPayload{ID: id}, opts...); err != nil {
+	if _, err := queue.Enqueue(ctx, tx, TaskSend, sendPayload{ID: id}, opts...); err != nil {
 		return 0, err
 	}
 	return id, nil
@@ -259,7 +259,7 @@ type sendPayload struct {
 }
 
 // RegisterTasks adds the sending of emails to w.
-func (s *Service) RegisterTasks(w *queue.Worker) { w.Handle(taskKind, s.handleSend) }
+func (s *Service) RegisterTasks(w *queue.Worker) { w.Handle(TaskSend, s.handleSend) }
 
 func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 	var p sendPayload

@@ -22,6 +22,7 @@ type options struct {
 	runAt       time.Time
 	delay       time.Duration
 	maxAttempts int
+	serialKey   string
 }
 
 // RunAt makes the task ready no earlier than t.
@@ -37,6 +38,16 @@ func Delay(d time.Duration) Option {
 // MaxAttempts sets how many times the task may run before it fails.
 func MaxAttempts(n int) Option {
 	return func(o *options) { o.maxAttempts = n }
+}
+
+// SerialKey makes the task one of those with key that run one at a
+// time, whichever workers and processes claim them: while one is
+// running, the others stay pending and the worker takes other ready
+// tasks instead. A worker that dies holds the key until its task's lease
+// expires; the task is then reclaimed (or failed on its last attempt)
+// before the next one of its key starts.
+func SerialKey(key string) Option {
+	return func(o *options) { o.serialKey = key }
 }
 
 // Enqueue adds a pending task of the given kind whose payload is the JSON
@@ -71,11 +82,15 @@ func Enqueue(ctx context.Context, tx *sqldb.DB, kind string, payload any, opts .
 	if runAt.IsZero() {
 		runAt = now.Add(o.delay)
 	}
+	var key *string
+	if o.serialKey != "" {
+		key = &o.serialKey
+	}
 	err = tx.WriteRow(ctx, `
-		INSERT INTO tasks (kind, payload, status, max_attempts, run_at, created_at, updated_at)
-		VALUES ($1, $2, 'pending', $3, $4, $5, $5)
+		INSERT INTO tasks (kind, payload, status, max_attempts, run_at, serial_key, created_at, updated_at)
+		VALUES ($1, $2, 'pending', $3, $4, $5, $6, $6)
 		RETURNING id`,
-		kind, string(body), o.maxAttempts, runAt, now).Scan(&id)
+		kind, string(body), o.maxAttempts, runAt, key, now).Scan(&id)
 	if err != nil {
 		return 0, err
 	}

@@ -20,6 +20,7 @@ type TaskInfo struct {
 	Attempts    int
 	MaxAttempts int
 	RunAt       time.Time
+	SerialKey   string    // see SerialKey; empty for none
 	LeaseUntil  time.Time // zero unless running
 	Worker      string    // the worker that claimed it last, if any
 	LastError   string
@@ -32,11 +33,12 @@ func Get(ctx context.Context, db *sqldb.DB, id int64) (TaskInfo, error) {
 	var ti TaskInfo
 	var payload string
 	var lease sql.NullTime
+	var key sql.NullString
 	err := db.QueryRow(ctx, `
-		SELECT id, kind, payload, status, attempts, max_attempts, run_at, lease_until,
+		SELECT id, kind, payload, status, attempts, max_attempts, run_at, serial_key, lease_until,
 			worker, last_error, created_at, updated_at
 		FROM tasks WHERE id = $1`, id,
-	).Scan(&ti.ID, &ti.Kind, &payload, &ti.Status, &ti.Attempts, &ti.MaxAttempts, &ti.RunAt, &lease,
+	).Scan(&ti.ID, &ti.Kind, &payload, &ti.Status, &ti.Attempts, &ti.MaxAttempts, &ti.RunAt, &key, &lease,
 		&ti.Worker, &ti.LastError, &ti.CreatedAt, &ti.UpdatedAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return TaskInfo{}, fmt.Errorf("queue: get task %d: %w", id, ErrNotFound)
@@ -46,6 +48,7 @@ func Get(ctx context.Context, db *sqldb.DB, id int64) (TaskInfo, error) {
 	}
 	ti.Payload = []byte(payload)
 	ti.LeaseUntil = lease.Time
+	ti.SerialKey = key.String
 	return ti, nil
 }
 

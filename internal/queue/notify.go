@@ -18,10 +18,7 @@ func Notify() {
 	running.Lock()
 	defer running.Unlock()
 	for ch := range running.wake {
-		select {
-		case ch <- struct{}{}:
-		default: // a wake-up is already pending
-		}
+		signal(ch)
 	}
 }
 

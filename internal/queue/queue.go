@@ -13,6 +13,13 @@
 // worker, once their lease expires. Handlers must therefore be safe to
 // run more than once for the same task.
 //
+// A Worker's slots are split into pools (Config.Pools): each pool runs
+// only its own kinds, with its own concurrency, so code gradings that run
+// as long as they may never keep an email or a webhook waiting for a
+// slot. Tasks enqueued with the same SerialKey run one at a time, across
+// workers and processes: a candidate's gradings take one slot, not one
+// per answer.
+//
 // Several workers, in one process or on several machines sharing one
 // PostgreSQL database, may run at once. On SQLite the single writer
 // serialises claims.

@@ -18,38 +18,57 @@ import (
 
 // claimSQL takes the oldest ready task: a pending one whose time has
 // come, or a running one whose worker stopped renewing its lease and
-// that has attempts left (sweepSQL fails the others). On Postgres, FOR
-// UPDATE SKIP LOCKED lets concurrent workers pass over a row another is
-// claiming, as in pkgsite's pgqueue; SQLite's single writer serialises
-// the whole UPDATE … RETURNING, so it needs no row lock.
+// that has attempts left (sweepSQL fails the others). A task with a
+// serial key waits while another task with that key is running, lease
+// expired or not: a lost task is reclaimed, or failed by sweep, before
+// the next one of its key starts. The first %s narrows the kinds to those
+// of the pools with a free slot (kindFilter), from $4 on.
+//
+// On Postgres, FOR UPDATE SKIP LOCKED (the second %s) lets concurrent
+// workers pass over a row another is claiming, as in pkgsite's pgqueue;
+// SQLite's single writer serialises the whole UPDATE … RETURNING, so it
+// needs no row lock. Two Postgres workers may still pick two tasks of one
+// serial key at the same moment: the unique index on the running tasks'
+// keys lets only one of them commit, and the other claims again.
 const claimSQL = `
 	UPDATE tasks SET status = 'running', attempts = attempts + 1, lease_until = $1, worker = $2, updated_at = $3
 	WHERE id = (
-		SELECT id FROM tasks
-		WHERE (status = 'pending' AND run_at <= $3)
-		   OR (status = 'running' AND lease_until < $3 AND attempts < max_attempts)
-		ORDER BY run_at, id
+		SELECT t.id FROM tasks t
+		WHERE ((t.status = 'pending' AND t.run_at <= $3)
+		    OR (t.status = 'running' AND t.lease_until < $3 AND t.attempts < t.max_attempts))
+		  AND (t.serial_key IS NULL OR NOT EXISTS (
+			SELECT 1 FROM tasks r WHERE r.serial_key = t.serial_key AND r.status = 'running' AND r.id <> t.id))
+		  %s
+		ORDER BY t.run_at, t.id
 		LIMIT 1%s)
 	RETURNING id, kind, payload, attempts, max_attempts`
 
-var claimSQLite, claimPostgres = fmt.Sprintf(claimSQL, ""), fmt.Sprintf(claimSQL, " FOR UPDATE SKIP LOCKED")
+// claimTries bounds how often claim tries again after losing a race for
+// a serial key; each loss means another worker claimed a task, so the
+// queue is moving.
+const claimTries = 3
 
-// claim marks the next ready task as running under this worker's lease.
-// ok is false when no task is ready.
-func (w *Worker) claim(ctx context.Context) (t Task, ok bool, err error) {
-	now := w.now()
-	var payload string
-	err = w.db.WriteRow(ctx, w.db.Dialect.Pick(claimSQLite, claimPostgres),
-		now.Add(w.cfg.Lease), w.cfg.Name, now,
-	).Scan(&t.ID, &t.Kind, &payload, &t.Attempt, &t.MaxAttempts)
-	if errors.Is(err, sqldb.ErrNotFound) {
-		return Task{}, false, nil
+// claim marks the next ready task of the kinds f lets through as running
+// under this worker's lease. ok is false when no task is ready.
+func (w *Worker) claim(ctx context.Context, f kindFilter) (t Task, ok bool, err error) {
+	kinds, args := f.sql(4)
+	q := fmt.Sprintf(claimSQL, kinds, w.db.Dialect.Pick("", " FOR UPDATE SKIP LOCKED"))
+	for try := 1; ; try++ {
+		now := w.now()
+		var payload string
+		err = w.db.WriteRow(ctx, q, append([]any{now.Add(w.cfg.Lease), w.cfg.Name, now}, args...)...).
+			Scan(&t.ID, &t.Kind, &payload, &t.Attempt, &t.MaxAttempts)
+		switch {
+		case errors.Is(err, sqldb.ErrNotFound):
+			return Task{}, false, nil
+		case errors.Is(err, sqldb.ErrConflict) && try < claimTries:
+			continue
+		case err != nil:
+			return Task{}, false, fmt.Errorf("queue: claim: %w", err)
+		}
+		t.Payload = []byte(payload)
+		return t, true, nil
 	}
-	if err != nil {
-		return Task{}, false, fmt.Errorf("queue: claim: %w", err)
-	}
-	t.Payload = []byte(payload)
-	return t, true, nil
 }
 
 // sweep fails the tasks whose lease expired on their last attempt: their

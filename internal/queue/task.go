@@ -14,11 +14,11 @@ import (
 var errLeaseLost = errors.New("queue: lease lost to another worker")
 
 // run runs one claimed task, records its outcome and logs it, once.
-func (w *Worker) run(ctx context.Context, t Task) {
+func (w *Worker) run(ctx context.Context, t Task, p *pool) {
 	start := time.Now()
 	herr := w.handle(ctx, t)
 	attrs := []slog.Attr{
-		slog.Int64("task_id", t.ID), slog.String("kind", t.Kind),
+		slog.Int64("task_id", t.ID), slog.String("kind", t.Kind), slog.String("pool", p.name),
 		slog.Int("attempt", t.Attempt), slog.Int("max_attempts", t.MaxAttempts),
 		slog.Duration("took", time.Since(start)),
 	}

@@ -13,8 +13,12 @@ import (
 
 // Config tunes a Worker. Zero fields take the defaults noted.
 type Config struct {
-	// Concurrency is how many handlers run at once. Default 4.
+	// Concurrency is how many handlers of the default pool run at once:
+	// the tasks of every kind that no Pool names. Default 4.
 	Concurrency int
+	// Pools give kinds worker slots of their own. Default none: every
+	// kind shares the Concurrency slots.
+	Pools []Pool
 	// Lease is how long a claim holds without renewal; the worker renews
 	// it every Lease/3 while the handler runs, and another worker may
 	// reclaim the task once it expires. Default 5 minutes.
@@ -30,6 +34,16 @@ type Config struct {
 	Now func() time.Time
 }
 
+// Pool is a set of task kinds with worker slots of their own. A task of
+// a pool's kinds runs only in one of that pool's slots, and the worker
+// claims it only while one is free, so slow tasks of one pool (code
+// gradings) never keep those of another (emails) waiting for a slot.
+type Pool struct {
+	Name        string   // for logs
+	Kinds       []string // each kind in one pool at most
+	Concurrency int      // how many of its handlers run at once; default 1
+}
+
 // HandlerFunc does the work of one task. An error makes the task retry
 // later, unless it is Permanent or the attempts are used up. The context
 // is cancelled if the worker loses the task's lease, not when Run is
@@ -42,6 +56,9 @@ type Worker struct {
 	db  *sqldb.DB
 	cfg Config
 	log *slog.Logger
+
+	pools  []*pool          // the named pools, then the default one
+	poolOf map[string]*pool // by kind; kinds not in it go to the default pool
 
 	mu       sync.Mutex
 	handlers map[string]HandlerFunc
@@ -68,12 +85,25 @@ func New(db *sqldb.DB, cfg Config) *Worker {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Worker{
+	w := &Worker{
 		db:       db,
 		cfg:      cfg,
 		log:      cfg.Logger.With(slog.String("worker", cfg.Name)),
+		poolOf:   make(map[string]*pool),
 		handlers: make(map[string]HandlerFunc),
 	}
+	for _, p := range cfg.Pools {
+		pl := newPool(p.Name, p.Kinds, p.Concurrency)
+		for _, kind := range p.Kinds {
+			if _, dup := w.poolOf[kind]; dup {
+				panic("queue: kind " + kind + " is in two pools")
+			}
+			w.poolOf[kind] = pl
+		}
+		w.pools = append(w.pools, pl)
+	}
+	w.pools = append(w.pools, newPool("default", nil, cfg.Concurrency))
+	return w
 }
 
 // Handle registers fn for tasks of the given kind. It panics if the kind

@@ -70,7 +70,7 @@ func Verify(secret, header string, body []byte, now time.Time, tolerance time.Du
 }
 
 // RegisterTasks adds deliveries to w.
-func (s *Service) RegisterTasks(w *queue.Worker) { w.Handle(taskKind, s.handleDeliver) }
+func (s *Service) RegisterTasks(w *queue.Worker) { w.Handle(TaskDeliver, s.handleDeliver) }
 
 // maxLogged bounds what a delivery keeps of an answer's body.
 const maxLogged = 1000

@@ -97,8 +97,8 @@ const (
 	Timeout = 10 * time.Second
 )
 
-// taskKind is the queue task that makes one delivery attempt.
-const taskKind = "webhook.deliver"
+// TaskDeliver is the queue task that makes one delivery attempt.
+const TaskDeliver = "webhook.deliver"
 
 // Service keeps endpoints and deliveries and sends them.
 type Service struct {
@@ -327,7 +327,7 @@ func (s *Service) Emit(ctx context.Context, tx *sqldb.DB, orgID int64, ev Event,
 func (s *Service) enqueue(ctx context.Context, tx *sqldb.DB, id int64) error {
 	// Attempts are bounded by RetryFor, not by count: the backoff reaches
 	// an hour between attempts, so a day takes about 35.
-	_, err := queue.Enqueue(ctx, tx, taskKind, deliverPayload{ID: id}, queue.MaxAttempts(1000))
+	_, err := queue.Enqueue(ctx, tx, TaskDeliver, deliverPayload{ID: id}, queue.MaxAttempts(1000))
 	return err
 }
 
