@@ -100,7 +100,7 @@ func benchmark(only, corpusDir, out string) error {
 		if err != nil {
 			return fmt.Errorf("(a): %w", err)
 		}
-		if res.overhead, err = overhead(ctx, box, g, master); err != nil {
+		if res.overhead, err = overhead(ctx, box, g, cacheDir, master); err != nil {
 			return fmt.Errorf("(a): %w", err)
 		}
 	}

@@ -26,8 +26,11 @@ type overheadRow struct {
 func (r overheadRow) median() time.Duration { return medianOf(r.walls) }
 
 type overheadResult struct {
-	rows []overheadRow // per language: the floor bare, the floor through sandbox.Run, the whole grading
+	rows []overheadRow // per language: the floor bare, through sandbox.Run, a grading, a cold grading
 }
+
+// rowsPerLanguage is how many ways each language is run.
+const rowsPerLanguage = 4
 
 var pyFlags = []string{"-E", "-s", "-B", "-X", "utf8"}
 
@@ -47,7 +50,7 @@ func floorCommand(lang grading.Language, goCache string) sandbox.Command {
 	return sandbox.Command{
 		Args: []string{"/bin/sh", "-c", "/usr/local/go/bin/go test -c -vet=off -ldflags='-s -w' -o /tmp/t . && /tmp/t -test.run=^Test >/dev/null"},
 		Env: []string{"PATH=/usr/local/go/bin:/usr/bin:/bin", "HOME=/tmp", "GOPATH=/tmp/gopath", "GOCACHE=/gocache", "GOENV=off",
-			"GOTOOLCHAIN=local", "GOPROXY=off", "GOSUMDB=off", "GOTELEMETRY=off", "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0"},
+			"GOTOOLCHAIN=local", "GOPROXY=off", "GOSUMDB=off", "GOTELEMETRY=off", "GOWORK=off", "GOFLAGS=-trimpath", "CGO_ENABLED=0"},
 		Files: []sandbox.File{
 			{Path: "go.mod", Data: []byte("module solution\n\ngo 1.26\n")},
 			{Path: "solution.go", Data: []byte(task.code)},
@@ -63,7 +66,12 @@ func floorCommand(lang grading.Language, goCache string) sandbox.Command {
 // on all of them alike): the language's bare start-up in bubblewrap with
 // the flags the sandbox uses, the same through sandbox.Run, and a whole
 // grading of the 10-test task, both boxes included.
-func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheMaster string) (*overheadResult, error) {
+//
+// A grading as a candidate's save usually meets it has its boxes started
+// ahead (Python, JavaScript) and its tests compiled by an earlier grading
+// of the same file; a cold one has a Grader of its own, made before the
+// clock starts, with nothing started ahead or kept.
+func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheDir, goCacheMaster string) (*overheadResult, error) {
 	type way struct {
 		row int
 		run func() error
@@ -78,7 +86,8 @@ func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheM
 		res.rows = append(res.rows,
 			overheadRow{lang: lang, name: "bare start-up in bubblewrap"},
 			overheadRow{lang: lang, name: "the same through sandbox.Run"},
-			overheadRow{lang: lang, name: "a whole grading, both boxes"})
+			overheadRow{lang: lang, name: "a whole grading, both boxes"},
+			overheadRow{lang: lang, name: "a cold grading: nothing started ahead or kept"})
 		ways = append(ways,
 			way{base, func() error {
 				cache, done, err := forkCache(cacheFor(lang, goCacheMaster), box)
@@ -104,16 +113,19 @@ func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheM
 				}
 				return err
 			}},
-			way{base + 2, func() error {
-				o, err := g.Grade(ctx, suite)
-				if s, m := o.Score(); err == nil && (s != 10 || m != 10) {
-					err = fmt.Errorf("%s graded %v/%v: %+v", lang, s, m, o.Tests)
-				}
-				return err
-			}})
+			way{base + 2, func() error { return gradeSuite(ctx, g, suite) }},
+			way{base + 3, func() error { return gradeSuite(ctx, nil, suite) }})
 	}
 	for i := -1; i < overheadRounds; i++ { // round -1 warms up
 		for _, w := range ways {
+			if w.row%rowsPerLanguage == 3 {
+				// A Grader of its own, made before the clock starts.
+				cold, err := grading.New(box, grading.Options{GoCache: goCacheDir, Cold: true})
+				if err != nil {
+					return nil, err
+				}
+				coldGrader = cold
+			}
 			start := time.Now()
 			if err := w.run(); err != nil {
 				return nil, fmt.Errorf("%s, %s: %w", res.rows[w.row].lang, res.rows[w.row].name, err)
@@ -124,6 +136,22 @@ func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheM
 		}
 	}
 	return res, nil
+}
+
+// coldGrader is the Grader of the round's cold grading.
+var coldGrader *grading.Grader
+
+// gradeSuite grades a suite with g (or the round's cold grader) and
+// checks it gets full marks.
+func gradeSuite(ctx context.Context, g *grading.Grader, suite grading.Suite) error {
+	if g == nil {
+		g = coldGrader
+	}
+	o, err := g.Grade(ctx, suite)
+	if s, m := o.Score(); err == nil && (s != 10 || m != 10) {
+		err = fmt.Errorf("%s graded %v/%v: %+v", suite.Language, s, m, o.Tests)
+	}
+	return err
 }
 
 func cacheFor(lang grading.Language, master string) string {
@@ -173,7 +201,7 @@ func goCacheMaster(dir string) (string, error) {
 		return "", err
 	}
 	version, _, _ := strings.Cut(string(v), "\n")
-	master := filepath.Join(dir, version)
+	master := filepath.Join(dir, version+"-trimpath")
 	if _, err := os.Stat(filepath.Join(master, "anyhour-std-built")); err != nil {
 		return "", fmt.Errorf("no Go cache at %s: %w", master, err)
 	}

@@ -252,3 +252,33 @@ func describeTests(o grading.Outcome) string {
 	fmt.Fprintf(&b, "compile: %s\nlogs: %s\nwarnings: %q\n", o.CompileError, o.Logs, o.Warnings)
 	return b.String()
 }
+
+// TestWarmBoxesShareNothing: the boxes a Grader starts ahead are each used
+// once. A solution that leaves a mark in every place it can write finds
+// none from the grading before it.
+func TestWarmBoxesShareNothing(t *testing.T) {
+	for lang, s := range map[grading.Language]grading.Suite{
+		grading.Python: {Language: grading.Python, Code: `import os
+seen = [p for p in ("/tmp/mark", "/task/mark", "/dev/shm/mark") if os.path.exists(p)]
+for p in ("/tmp/mark", "/task/mark", "/dev/shm/mark"):
+    open(p, "w").write("x")
+def add(a, b):
+    return a + b if not seen else 0
+`, Visible: addTests[grading.Python]},
+		grading.JavaScript: {Language: grading.JavaScript, Code: `import fs from 'node:fs';
+const seen = ['/tmp/mark', '/task/mark', '/dev/shm/mark'].filter((p) => fs.existsSync(p));
+for (const p of ['/tmp/mark', '/task/mark', '/dev/shm/mark']) fs.writeFileSync(p, 'x');
+export function add(a, b) { return seen.length === 0 ? a + b : 0; }
+`, Visible: addTests[grading.JavaScript]},
+	} {
+		t.Run(string(lang), func(t *testing.T) {
+			t.Parallel()
+			for i := range 3 {
+				o := mustGrade(t, s)
+				if score, _ := o.Score(); score != float64(len(o.Tests)) {
+					t.Fatalf("grading %d: the solution saw a mark of an earlier grading:\n%s", i+1, describeTests(o))
+				}
+			}
+		})
+	}
+}

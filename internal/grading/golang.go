@@ -272,7 +272,7 @@ func (g *Grader) goTests(ctx context.Context, s Suite, judgeBin, solutionBin []b
 		Env:   []string{"HOME=/tmp", "LANG=C.UTF-8"},
 		Files: []sandbox.File{{Path: "solution", Data: solutionBin, Mode: 0o755}},
 	}
-	tr, err := g.runPair(ctx, judge, solution, l)
+	tr, err := g.runPair(ctx, judge, solution, nil, nil, l)
 	if err != nil {
 		return tr, err
 	}

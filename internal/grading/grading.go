@@ -204,6 +204,10 @@ type Options struct {
 	// CompileLimits bound the Go compile run; zero fields take defaults
 	// (60 s, 1 GiB, 256 processes).
 	CompileLimits sandbox.Limits
+	// Cold starts every box when a grading needs it instead of keeping a
+	// pair started ahead for Python and JavaScript (warm.go): nothing
+	// waits in memory, and each grading takes the boxes' start-up.
+	Cold bool
 }
 
 // judgeCacheBytes bounds the tests' binaries a Grader keeps (some 3 MB
@@ -224,6 +228,8 @@ type Grader struct {
 	compile   sandbox.Limits
 	judges    *judgeCache // Go tests' binaries
 	compiled  *judgeCache // Python tests, compiled
+	warm      *warmPool
+	cold      bool
 }
 
 // New returns a Grader that runs everything through r. It builds the
@@ -233,7 +239,7 @@ func New(r sandbox.Runner, opts Options) (*Grader, error) {
 	if r == nil {
 		return nil, errors.New("grading.New: nil runner")
 	}
-	g := &Grader{box: r, goRoot: opts.GoRoot, compile: compileLimits(opts.CompileLimits), judges: newJudgeCache(judgeCacheBytes), compiled: newJudgeCache(compiledCacheBytes)}
+	g := &Grader{box: r, goRoot: opts.GoRoot, cold: opts.Cold, compile: compileLimits(opts.CompileLimits), judges: newJudgeCache(judgeCacheBytes), compiled: newJudgeCache(compiledCacheBytes), warm: newWarmPool()}
 	if g.goRoot == "" {
 		g.goRoot = "/usr/local/go"
 	}

@@ -17,35 +17,35 @@ var nodeEnv = []string{"HOME=/tmp", "LANG=C.UTF-8"}
 // as `import readline from 'node:readline'`.
 const detectModule = "--experimental-detect-module"
 
-// javascriptTests runs one node:test file: the tests in the judge's box,
-// the candidate's code in the solution's (pair.go). The reporter writes
-// nothing to its destination (it writes the results itself,
-// synchronously), so the destination is just somewhere harmless.
-func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
-	name := testFileName(hidden) + ".mjs"
+// javascriptPair is the judge's and the solution's command, with their
+// harnesses; the payloads bring the tests and the candidate's code. The
+// reporter writes nothing to its destination (it writes the results
+// itself, synchronously), so the destination is just somewhere harmless.
+func javascriptPair() (judge, solution sandbox.Command) {
 	wire := sandbox.File{Path: "anyhour-wire.mjs", Data: harnessFile("wire.mjs")}
-	judge := sandbox.Command{
-		Args: []string{node,
-			"--test-reporter=./anyhour-reporter.mjs", "--test-reporter-destination=stderr",
-			"/task/anyhour-judge.mjs", name},
-		Env: nodeEnv,
+	judge = sandbox.Command{
+		Args: []string{node, "--test-reporter=./anyhour-reporter.mjs", "--test-reporter-destination=stderr", "/task/anyhour-judge.mjs"},
+		Env:  nodeEnv,
 		Files: []sandbox.File{
-			{Path: name, Data: []byte(src)},
 			{Path: "anyhour-judge.mjs", Data: harnessFile("judge.mjs")},
 			{Path: "anyhour-reporter.mjs", Data: harnessFile("reporter.mjs")},
 			wire,
 		},
 	}
-	solution := sandbox.Command{
-		Args: []string{node, detectModule, "/task/anyhour-serve.mjs"},
-		Env:  nodeEnv,
-		Files: []sandbox.File{
-			{Path: "solution.js", Data: []byte(s.Code)},
-			{Path: "anyhour-serve.mjs", Data: harnessFile("serve.mjs")},
-			wire,
-		},
+	solution = sandbox.Command{
+		Args:  []string{node, detectModule, "/task/anyhour-serve.mjs"},
+		Env:   nodeEnv,
+		Files: []sandbox.File{{Path: "anyhour-serve.mjs", Data: harnessFile("serve.mjs")}, wire},
 	}
-	tr, err := g.runPair(ctx, judge, solution, s.Limits)
+	return judge, solution
+}
+
+// javascriptTests runs one node:test file: the tests in the judge's box,
+// the candidate's code in the solution's (pair.go).
+func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
+	name := testFileName(hidden) + ".mjs"
+	tr, err := g.runInterpreted(ctx, JavaScript, []sandbox.File{{Path: name, Data: []byte(src)}},
+		[]sandbox.File{{Path: "solution.js", Data: []byte(s.Code)}}, []string{name}, s.Limits)
 	if err != nil {
 		return tr, err
 	}

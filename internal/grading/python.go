@@ -17,37 +17,36 @@ var pythonFlags = []string{"-E", "-s", "-B", "-X", "utf8"}
 // pythonEnv is the environment of every Python box.
 var pythonEnv = []string{"HOME=/tmp", "LANG=C.UTF-8"}
 
+// pythonPair is the judge's and the solution's command, with their
+// harnesses; the payloads bring the tests and the candidate's code.
+func pythonPair() (judge, solution sandbox.Command) {
+	wire := sandbox.File{Path: "anyhour_wire.py", Data: harnessFile("wire.py")}
+	judge = sandbox.Command{
+		Args:  append(append([]string{python3}, pythonFlags...), "/task/anyhour_judge.py"),
+		Env:   pythonEnv,
+		Files: []sandbox.File{{Path: "anyhour_judge.py", Data: harnessFile("judge.py")}, wire},
+	}
+	solution = sandbox.Command{
+		Args:  append(append([]string{python3}, pythonFlags...), "/task/anyhour_serve.py"),
+		Env:   pythonEnv,
+		Files: []sandbox.File{{Path: "anyhour_serve.py", Data: harnessFile("serve.py")}, wire},
+	}
+	return judge, solution
+}
+
 // pythonTests runs one Python test file: the tests in the judge's box,
 // the candidate's code in the solution's (pair.go).
 func (g *Grader) pythonTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
 	name := testFileName(hidden) + ".py"
-	wire := sandbox.File{Path: "anyhour_wire.py", Data: harnessFile("wire.py")}
-	judge := sandbox.Command{
-		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_judge.py", name),
-		Env:  pythonEnv,
-		Files: []sandbox.File{
-			{Path: name, Data: []byte(src)},
-			{Path: "anyhour_judge.py", Data: harnessFile("judge.py")},
-			wire,
-		},
-	}
+	judgeFiles := []sandbox.File{{Path: name, Data: []byte(src)}}
 	// The tests compiled by an earlier run of the same file: parsing and
 	// rewriting them again would cost the judge more than the rest of its
 	// start (Python's ast module alone takes some 5 ms to import).
 	key := compiledKey(name, src)
 	if blob, ok := g.compiled.get(key); ok {
-		judge.Files = append(judge.Files, sandbox.File{Path: "anyhour_compiled", Data: blob})
+		judgeFiles = append(judgeFiles, sandbox.File{Path: "anyhour_compiled", Data: blob})
 	}
-	solution := sandbox.Command{
-		Args: append(append([]string{python3}, pythonFlags...), "/task/anyhour_serve.py"),
-		Env:  pythonEnv,
-		Files: []sandbox.File{
-			{Path: "solution.py", Data: []byte(s.Code)},
-			{Path: "anyhour_serve.py", Data: harnessFile("serve.py")},
-			wire,
-		},
-	}
-	tr, err := g.runPair(ctx, judge, solution, s.Limits)
+	tr, err := g.runInterpreted(ctx, Python, judgeFiles, []sandbox.File{{Path: "solution.py", Data: []byte(s.Code)}}, []string{name}, s.Limits)
 	if err != nil {
 		return tr, err
 	}

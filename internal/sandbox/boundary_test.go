@@ -1,6 +1,7 @@
 package sandbox_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
@@ -192,4 +194,55 @@ int main(void) {
 	if string(res.Stdout) != "before\n" || res.Signal != "bad system call" {
 		t.Errorf("a call through int 0x80: stdout %q, exit %d, signal %q; want it killed by SIGSYS after \"before\"", res.Stdout, res.ExitCode, res.Signal)
 	}
+}
+
+// TestStartAhead: a box started ahead waits for its input without its
+// wall clock running, takes the memory limit given when it is waited for,
+// and a box never waited for can be stopped.
+func TestStartAhead(t *testing.T) {
+	t.Parallel()
+	b := newBox(t)
+	start := func(src string) (*sandbox.Started, *os.File) {
+		t.Helper()
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := b.Start(sandbox.Command{
+			Args:       []string{python, "-c", "import os\nos.read(3, 1)\n" + src},
+			ExtraFiles: []*os.File{r},
+			Limits:     sandbox.Limits{CPU: time.Minute},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, w
+	}
+
+	// Started long before its work, with a short clock: the clock counts
+	// from Wait, so the work is done in time.
+	s, w := start("print('done')")
+	time.Sleep(3 * time.Second)
+	w.Write([]byte{1})
+	w.Close()
+	res, err := s.Wait(context.Background(), 2*time.Second, 0)
+	if err != nil || res.TimedOut || string(res.Stdout) != "done\n" {
+		t.Errorf("waited after 3 s with a 2 s clock: timed out %v, stdout %q, err %v", res.TimedOut, res.Stdout, err)
+	}
+
+	// The memory limit given to Wait holds.
+	s, w = start("b = bytearray(200 << 20)\nprint(len(b))")
+	w.Write([]byte{1})
+	w.Close()
+	res, err = s.Wait(context.Background(), 10*time.Second, 64<<20)
+	if err != nil || !res.MemoryExceeded {
+		t.Errorf("200 MB under a 64 MB limit set at Wait: memory exceeded %v, stdout %q, err %v", res.MemoryExceeded, res.Stdout, err)
+	}
+
+	// Never waited for: Stop ends it, and a second Stop is harmless.
+	s, w = start("print('never')")
+	s.Stop()
+	s.Stop()
+	w.Close()
+	stillWorks(t, b)
 }

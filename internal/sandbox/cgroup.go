@@ -308,6 +308,35 @@ func (cg *cgroups) create(l Limits) (_ *runCgroup, err error) {
 	return rc, nil
 }
 
+// setMemory changes a running box's memory limit (and, on v1 with swap
+// accounting, memory+swap, in the order the kernel accepts).
+func (rc *runCgroup) setMemory(n int64) error {
+	if rc.memory == "" {
+		return nil
+	}
+	v := strconv.FormatInt(n, 10)
+	if rc.version != "v1" {
+		return writeFile(rc.memory, "memory.max", v)
+	}
+	memsw := filepath.Join(rc.memory, "memory.memsw.limit_in_bytes")
+	if _, err := os.Stat(memsw); err != nil {
+		return writeFile(rc.memory, "memory.limit_in_bytes", v)
+	}
+	// memsw may never be below the memory limit: raise it first when
+	// growing, lower it last when shrinking.
+	cur := readInt(rc.memory, "memory.limit_in_bytes")
+	if n > cur {
+		if err := writeFile(rc.memory, "memory.memsw.limit_in_bytes", v); err != nil {
+			return err
+		}
+		return writeFile(rc.memory, "memory.limit_in_bytes", v)
+	}
+	if err := writeFile(rc.memory, "memory.limit_in_bytes", v); err != nil {
+		return err
+	}
+	return writeFile(rc.memory, "memory.memsw.limit_in_bytes", v)
+}
+
 func writeFile(dir, name, value string) error {
 	return os.WriteFile(filepath.Join(dir, name), []byte(value), 0)
 }

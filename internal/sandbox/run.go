@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -46,30 +47,98 @@ type run struct {
 // up the box) or ctx ends; a program that fails, crashes, times out or
 // runs out of memory is a normal Result.
 func (b *Box) Run(ctx context.Context, cmd Command) (Result, error) {
+	s, err := b.begin(ctx, cmd)
+	if err != nil {
+		return Result{}, err
+	}
+	s.r.started = time.Now()
+	return s.wait(ctx)
+}
+
+// Started is a box whose program runs without its wall clock yet: a
+// program that loads what it can ahead (an interpreter and its harness)
+// and then waits for the rest of its work on one of its ExtraFiles. Wait
+// starts the clock; a Started that is not waited for must be stopped.
+type Started struct {
+	r    *run
+	once sync.Once
+}
+
+// Start runs cmd in a fresh box, with its limits in place but for the
+// wall clock, and returns as soon as the program has been let go. The
+// CPU limit (RLIMIT_CPU) counts from here, so it should allow for the
+// wait; the wall clock given to Wait is what bounds the work.
+func (b *Box) Start(cmd Command) (*Started, error) {
+	return b.begin(context.Background(), cmd)
+}
+
+// Wait starts the wall clock (the Command's own, or wall if positive),
+// sets the memory limit to memory if positive, and waits for the program
+// to end, as Run does.
+func (s *Started) Wait(ctx context.Context, wall time.Duration, memory int64) (Result, error) {
+	r := s.r
+	if wall > 0 {
+		r.lim.Wall = wall
+	}
+	if memory > 0 && memory != r.lim.MemoryBytes {
+		r.lim.MemoryBytes = memory
+		if r.cg != nil {
+			if err := r.cg.setMemory(memory); err != nil {
+				s.Stop()
+				return Result{}, fmt.Errorf("sandbox: setting the memory limit: %w", err)
+			}
+		}
+	}
+	r.started = time.Now()
+	return s.wait(ctx)
+}
+
+// Stop ends a Started box that will not be waited for.
+func (s *Started) Stop() {
+	s.once.Do(func() {
+		s.r.kill()
+		<-s.r.done
+		s.r.waitGone()
+		s.r.cleanup()
+	})
+}
+
+func (s *Started) wait(ctx context.Context) (res Result, err error) {
+	s.once.Do(func() {
+		defer s.r.cleanup()
+		s.r.supervise(ctx)
+		res, err = s.r.finish()
+	})
+	return res, err
+}
+
+// begin starts bwrap, limits the box and lets the program go.
+func (b *Box) begin(ctx context.Context, cmd Command) (*Started, error) {
 	defer closeFiles(cmd.ExtraFiles)
 	l := cmd.Limits.withDefaults()
 	files, err := validate(cmd, l)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	r := &run{box: b, cmd: cmd, lim: l, files: files, pidfd: -1, done: make(chan struct{})}
-	defer r.cleanup()
 	if err := r.start(); err != nil {
-		return Result{}, fmt.Errorf("sandbox: starting bwrap: %w", err)
+		r.cleanup()
+		return nil, fmt.Errorf("sandbox: starting bwrap: %w", err)
 	}
 	if err := r.setup(ctx); err != nil {
 		r.kill()
 		<-r.done
 		stderr, _ := r.stderr.bytes()
-		return Result{}, fmt.Errorf("sandbox: setting up the box: %w: %s", err, strings.TrimSpace(string(stderr)))
+		r.cleanup()
+		return nil, fmt.Errorf("sandbox: setting up the box: %w: %s", err, strings.TrimSpace(string(stderr)))
 	}
 	if err := r.release(); err != nil {
 		r.kill()
 		<-r.done
-		return Result{}, fmt.Errorf("sandbox: releasing the box: %w", err)
+		r.cleanup()
+		return nil, fmt.Errorf("sandbox: releasing the box: %w", err)
 	}
-	r.supervise(ctx)
-	return r.finish()
+	return &Started{r: r}, nil
 }
 
 // start writes the files into memfds, makes the run's cgroups and starts
@@ -271,7 +340,6 @@ func sameDev(a, b os.FileInfo) bool {
 
 // release lets bwrap exec the program.
 func (r *run) release() error {
-	r.started = time.Now()
 	_, err := r.blockW.Write([]byte{1})
 	r.blockW.Close()
 	r.blockW = nil

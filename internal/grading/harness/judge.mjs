@@ -1,9 +1,11 @@
 // anyhour's JavaScript judge. It runs inside the sandbox, in a box that
 // holds the team's tests and nothing of the candidate's code:
-//   node --test-reporter=./anyhour-reporter.mjs anyhour-judge.mjs TESTFILE
+//   node --test-reporter=./anyhour-reporter.mjs anyhour-judge.mjs
 // Descriptor 3 brings the solution box's messages, descriptor 4 takes ours
 // to it (anyhour-serve.mjs runs the candidate's code there), descriptor 5
-// takes the results to the grader.
+// takes the results to the grader, and descriptor 6 brings the grader's
+// payload: the test file, and its name as the argument. The judge may
+// wait on it, started ahead, with node:test loaded.
 //
 // The tests import ./solution.mjs as always; here it is a module written
 // once the solution has said which exports it has, whose functions send
@@ -15,12 +17,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, beforeEach } from 'node:test';
-import { setImmediate as yieldToReporter, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as yieldToReporter } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import * as reporter from './anyhour-reporter.mjs';
-import { BUILTIN_ERRORS, Channel, Decoder, Encoder, WireError, parse, q } from './anyhour-wire.mjs';
+import { BUILTIN_ERRORS, Channel, Decoder, Encoder, WireError, parse, payload, q } from './anyhour-wire.mjs';
 
-const testFile = process.argv[2];
+// Ahead of the payload: a root hook starts node:test and its reporter
+// now; the other lets the reporter write out each finished test before the
+// next one starts, in case that one waits on the solution for good.
+before(() => {});
+beforeEach(() => yieldToReporter());
+for (let i = 0; i < 100000 && !reporter.isStarted(); i++) await yieldToReporter();
+
+const testFile = payload(6)[0];
 const source = fs.readFileSync(testFile, 'utf8');
 const record = reporter.open(5, testFile, source);
 const testURL = pathToFileURL(path.resolve(testFile)).href;
@@ -400,27 +409,19 @@ const names = Object.keys(exported);
 fs.writeFileSync('/task/solution.mjs', 'const x = globalThis[Symbol.for("anyhour.solution")];\n' +
   names.map((n, i) => `const _${i} = x[${q(n)}];\nexport { _${i} as ${q(n)} };\n`).join(''));
 
-// A root hook starts node:test and its reporter now; the other lets the
-// reporter write out each finished test before the next one starts, in
-// case that one waits on the solution for good.
-before(() => {});
-beforeEach(() => yieldToReporter());
-for (let i = 0; i < 5000 && !reporter.isStarted(); i++) await sleep(1);
-
-// node:test ends only when nothing is left for the event loop to do: a
-// timer the tests leave open would keep the process alive until the time
-// limit. Once every test has finished (and a moment passed in case more
-// get registered), the judge ends it.
-const watchdog = setInterval(() => {
-  if (reporter.isIdle(100)) {
-    reporter.end();
-    exit(process.exitCode ?? 0);
-  }
-}, 50);
-watchdog.unref();
+// node:test ends only when nothing is left for the event loop to do, and
+// takes its time about it: a timer the tests leave open would keep the
+// process alive until the time limit. Once the test file has loaded (so
+// every top-level test is registered) and every one of them has finished,
+// the judge ends the run.
+reporter.onIdle(() => {
+  reporter.end();
+  exit(process.exitCode ?? 0);
+});
 
 try {
   await import(testURL);
+  reporter.loaded();
 } catch (e) {
   if (e instanceof SolutionGone) ended();
   const stack = String((e && e.stack) || e).split('\n')

@@ -1,9 +1,12 @@
 # anyhour's Python judge. It runs inside the sandbox, in a box that holds
 # the team's tests and nothing of the candidate's code:
-#   python3 anyhour_judge.py TESTFILE
+#   python3 anyhour_judge.py
 # Descriptor 3 brings the solution box's messages, descriptor 4 takes ours
 # to it (anyhour_serve.py runs the candidate's code there), descriptor 5
-# takes the results to the grader.
+# takes the results to the grader, and descriptor 6 brings the grader's
+# payload: the test file (and its name, the argument) and, when the grader
+# has them, the tests compiled by an earlier run. The judge may wait on it,
+# started ahead.
 #
 # The tests import `solution` as always; here that module is a stand-in
 # whose functions send each call across, as data (anyhour_wire.py), and
@@ -653,7 +656,7 @@ def _describe(exc):
 def main():
     global _weakref
     from _weakref import ref as _weakref
-    test_file = sys.argv[1]
+    test_file = wire.payload(6)[0]
     out = 5
 
     def record(kind, payload):

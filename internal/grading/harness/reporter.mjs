@@ -21,7 +21,6 @@ let testFile = '';
 let testLines = [];
 let registered = 0; // top-level tests registered
 let finished = 0; // top-level tests complete
-let lastFinish = 0;
 let ended = false;
 let current = null; // the test running now, as "a/b"
 
@@ -54,10 +53,28 @@ export function running() {
   return current;
 }
 
-// isIdle reports whether every top-level test registered so far has
-// completed, the last one at least quietMS ago.
-export function isIdle(quietMS) {
-  return registered > 0 && finished === registered && Date.now() - lastFinish >= quietMS;
+let isLoaded = false;
+let idle = null;
+
+// onIdle calls f, once, when the test file has loaded and every top-level
+// test it registered has finished.
+export function onIdle(f) {
+  idle = f;
+}
+
+// loaded says the test file has loaded: every top-level test is
+// registered.
+export function loaded() {
+  isLoaded = true;
+  checkIdle();
+}
+
+function checkIdle() {
+  if (isLoaded && idle !== null && finished === registered) {
+    const f = idle;
+    idle = null;
+    setImmediate(f);
+  }
 }
 
 // end writes the closing record, once.
@@ -129,7 +146,7 @@ export default async function* anyhourReporter(source) {
       current = stack.length > 0 ? stack.join('/') : null;
       if (d.nesting === 0) {
         finished++;
-        lastFinish = Date.now();
+        checkIdle();
       }
     }
   }

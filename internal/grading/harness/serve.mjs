@@ -1,6 +1,8 @@
 // anyhour's JavaScript solution server. It runs inside the sandbox, in the
 // box that holds the candidate's code and nothing of the tests:
-//   node --experimental-detect-module anyhour-serve.mjs   (requests on 3, replies on 4)
+//   node --experimental-detect-module anyhour-serve.mjs
+// Requests come on descriptor 3, replies go on 4, and the grader's payload
+// (solution.js) comes on 5, which the server may wait on, started ahead.
 //
 // It imports solution.js (an ES module or CommonJS, whichever it is),
 // says hello with its exports, then answers the judge's requests
@@ -10,7 +12,7 @@
 // may change any of it: all it can send the judge is data.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { BUILTIN_ERRORS, Channel, Decoder, Encoder, WireError, parse, q } from './anyhour-wire.mjs';
+import { BUILTIN_ERRORS, Channel, Decoder, Encoder, WireError, parse, payload, q } from './anyhour-wire.mjs';
 
 const chan = new Channel(3, 4);
 const objs = new Map(); // handle id -> object
@@ -321,6 +323,7 @@ function syntaxError(file) {
     .join('\n').split(copy).join('solution.js').replace(/\n{3,}/g, '\n\n').trim();
 }
 
+payload(5);
 let mod;
 try {
   mod = await import('./solution.js');

@@ -1,6 +1,8 @@
 # anyhour's Python solution server. It runs inside the sandbox, in the box
 # that holds the candidate's code and nothing of the tests:
-#   python3 anyhour_serve.py        (requests on descriptor 3, replies on 4)
+#   python3 anyhour_serve.py
+# Requests come on descriptor 3, replies go on 4, and the grader's payload
+# (solution.py) comes on 5, which the server may wait on, started ahead.
 #
 # It imports solution.py, says hello with the module's names, then answers
 # the judge's requests (anyhour_judge.py) one at a time: call a function,
@@ -310,6 +312,7 @@ _OPS = _ops()
 
 
 def main():
+    wire.payload(5)
     chan = wire.Channel(3, 4)
     server = Server(chan)
     try:
