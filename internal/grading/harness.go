@@ -12,7 +12,7 @@ import (
 // bridge both sides import (bridge/).
 //
 //go:embed harness/judge.py harness/serve.py harness/wire.py
-//go:embed harness/judge.mjs harness/serve.mjs harness/wire.mjs harness/reporter.mjs
+//go:embed harness/judge.mjs harness/serve.mjs harness/wire.mjs harness/reporter.mjs harness/runner.mjs
 //go:embed harness/harness.go harness/bridge/codec.go harness/bridge/protocol.go harness/bridge/api.go
 var harnessFiles embed.FS
 

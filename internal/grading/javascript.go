@@ -29,6 +29,7 @@ func javascriptPair() (judge, solution sandbox.Command) {
 		Files: []sandbox.File{
 			{Path: "anyhour-judge.mjs", Data: harnessFile("judge.mjs")},
 			{Path: "anyhour-reporter.mjs", Data: harnessFile("reporter.mjs")},
+			{Path: "anyhour-test.mjs", Data: harnessFile("runner.mjs")},
 			wire,
 		},
 	}

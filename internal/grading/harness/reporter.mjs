@@ -28,7 +28,7 @@ export function record(kind, payload) {
   if (fd >= 0) fs.writeSync(fd, kind + ' ' + payload + '\n');
 }
 
-function str(s) {
+export function str(s) {
   s = String(s);
   if (s.length > MAX_MESSAGE) s = s.slice(0, MAX_MESSAGE) + '… (truncated)';
   return JSON.stringify(s);
@@ -101,12 +101,18 @@ function where(stack) {
 }
 
 function describe(details) {
+  const err = details.error;
+  if (err === undefined || err === null) return '';
+  if (err.failureType === 'subtestsFailed') return String(err.message);
+  if (err.failureType === 'testTimeoutFailure') return String(err.message);
+  return describeFailure(err.cause !== undefined ? err.cause : err);
+}
+
+// describeFailure says what a test threw: the assertion's message, or the
+// error's name and message, then where in the solution (as it told the
+// judge) and where in the tests.
+export function describeFailure(cause) {
   try {
-    const err = details.error;
-    if (err === undefined || err === null) return '';
-    if (err.failureType === 'subtestsFailed') return String(err.message);
-    if (err.failureType === 'testTimeoutFailure') return String(err.message);
-    const cause = err.cause !== undefined ? err.cause : err;
     if (cause === null || (typeof cause !== 'object' && typeof cause !== 'function')) {
       return 'thrown: ' + String(cause);
     }
@@ -121,31 +127,39 @@ function describe(details) {
   }
 }
 
+// The reporter follows two orders. test:dequeue comes as each test starts
+// to run, so it says which test runs now (the start records, and the test
+// a solution that ends is charged with); test:start, test:pass and
+// test:fail come in the order the tests are defined, so they name each
+// result with its parents' names even when a subtest ends after its
+// parent (node:test cancels a subtest its parent did not wait for).
 export default async function* anyhourReporter(source) {
   started = true;
-  const stack = [];
+  const runs = []; // names by nesting, as tests run
+  const defs = []; // names by nesting, as tests are defined
   for await (const ev of source) {
     const d = ev.data;
     if (ev.type === 'test:enqueue' && d.nesting === 0) {
       registered++;
       record('test', str(d.name));
     } else if (ev.type === 'test:dequeue') {
-      stack.length = d.nesting;
-      stack[d.nesting] = String(d.name);
-      current = stack.join('/');
+      runs.length = d.nesting;
+      runs[d.nesting] = String(d.name);
+      current = runs.join('/');
       record('start', str(current));
-    } else if (ev.type === 'test:complete') {
-      stack.length = d.nesting;
-      stack[d.nesting] = String(d.name);
+    } else if (ev.type === 'test:start') {
+      defs.length = d.nesting;
+      defs[d.nesting] = String(d.name);
+    } else if (ev.type === 'test:pass' || ev.type === 'test:fail') {
+      const name = [...defs.slice(0, d.nesting), String(d.name)].join('/');
       const det = d.details || {};
-      const passed = det.passed === true || det.skip !== undefined;
+      const passed = ev.type === 'test:pass' || det.skip !== undefined;
       const ms = Math.round(Number(det.duration_ms) || 0);
-      record('result', '{"name":' + str(stack.join('/')) + ',"passed":' + (passed ? 'true' : 'false') +
+      record('result', '{"name":' + str(name) + ',"passed":' + (passed ? 'true' : 'false') +
         ',"ms":' + ms + ',"message":' + str(passed ? '' : describe(det)) + '}');
-      stack.length = d.nesting;
-      current = stack.length > 0 ? stack.join('/') : null;
       if (d.nesting === 0) {
         finished++;
+        current = null;
         checkIdle();
       }
     }
