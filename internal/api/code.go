@@ -20,7 +20,8 @@ type gradingJSON struct {
 	Error        string     `json:"error,omitempty"`
 	DurationMS   int64      `json:"duration_ms"`
 	MemoryBytes  int64      `json:"memory_bytes"`
-	Logs         string     `json:"logs,omitempty"` // the team's only
+	Logs         string     `json:"logs,omitempty"`     // the team's only
+	Warnings     []string   `json:"warnings,omitempty"` // the team's only
 	UpdatedAt    string     `json:"updated_at"`
 }
 
@@ -43,7 +44,8 @@ func newTests(ts []grading.Test) []testJSON {
 
 func newGrading(g coding.Grading) gradingJSON {
 	return gradingJSON{Status: string(g.Status), Score: g.Score, MaxScore: g.MaxScore, Tests: newTests(g.Tests),
-		CompileError: g.CompileError, Error: g.Error, DurationMS: g.WallMS, MemoryBytes: g.MaxRSSBytes, Logs: g.Logs, UpdatedAt: ts(g.UpdatedAt)}
+		CompileError: g.CompileError, Error: g.Error, DurationMS: g.WallMS, MemoryBytes: g.MaxRSSBytes, Logs: g.Logs,
+		Warnings: g.Warnings, UpdatedAt: ts(g.UpdatedAt)}
 }
 
 type runInput struct {

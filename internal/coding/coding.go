@@ -57,6 +57,10 @@ type Grading struct {
 	WallMS        int64
 	MaxRSSBytes   int64
 	UpdatedAt     time.Time
+	// Warnings tell reviewers to look closely: the candidate's program
+	// broke the protocol between it and the tests, or a run ended without
+	// all its results. Never shown to the candidate.
+	Warnings []string
 }
 
 // ForCandidate is the grading as a candidate may see it: hidden tests
@@ -65,6 +69,7 @@ func (g Grading) ForCandidate() Grading {
 	out := g
 	out.Tests = grading.Outcome{Tests: g.Tests}.ForCandidate().Tests
 	out.Logs = ""
+	out.Warnings = nil
 	return out
 }
 
@@ -144,18 +149,21 @@ func (s *Service) getGrader() (grader, error) {
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 const gradingColumns = `application_id, step_id, status, language, score, max_score, tests, compile_error, logs, error,
-	wall_ms, max_rss_bytes, updated_at`
+	wall_ms, max_rss_bytes, updated_at, warnings`
 
 func scanGrading(row interface{ Scan(...any) error }) (Grading, error) {
 	var g Grading
-	var tests string
+	var tests, warnings string
 	err := row.Scan(&g.ApplicationID, &g.StepID, &g.Status, &g.Language, &g.Score, &g.MaxScore, &tests, &g.CompileError,
-		&g.Logs, &g.Error, &g.WallMS, &g.MaxRSSBytes, &g.UpdatedAt)
+		&g.Logs, &g.Error, &g.WallMS, &g.MaxRSSBytes, &g.UpdatedAt, &warnings)
 	if err != nil {
 		return g, err
 	}
 	if err := json.Unmarshal([]byte(tests), &g.Tests); err != nil {
 		return g, fmt.Errorf("grading tests: %w", err)
+	}
+	if err := json.Unmarshal([]byte(warnings), &g.Warnings); err != nil {
+		return g, fmt.Errorf("grading warnings: %w", err)
 	}
 	return g, nil
 }

@@ -228,3 +228,30 @@ func TestRunShowsVisibleTestsOnly(t *testing.T) {
 		t.Errorf("a run with an API token: %d", status)
 	}
 }
+
+// TestTamperingIsShownToReviewers: a solution that writes rubbish where
+// the tests listen scores nothing, and the grading tells the team why in
+// words, in the API (and on the page, from the same field); the
+// candidate's view has no warnings, only the visible tests' messages.
+func TestTamperingIsShownToReviewers(t *testing.T) {
+	w := newWorld(t)
+	path := fmt.Sprintf("/api/v1/candidate/answers/%d", w.step.ID)
+	attack := "import os\nos.write(4, b'[\"ok\", \"FizzBuzz\", [], 0]\\nnot a message\\n')\ndef fizz(n):\n    return ''\n"
+	if status, body := w.call("PUT", path, w.token, map[string]string{"language": "python", "code": attack}); status != http.StatusOK {
+		t.Fatalf("save: %d %s", status, body)
+	}
+	w.grade()
+	gs, _ := w.app.Coding.ForApplication(context.Background(), w.a.ID)
+	g := gs[w.step.ID]
+	if g.Status != coding.Done || g.Score == nil || *g.Score != 0 || len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0], "broke the protocol") {
+		t.Fatalf("grading of a solution that tampers: %+v", g)
+	}
+	_, team := w.call("GET", fmt.Sprintf("/api/v1/applications/%d", w.a.ID), w.team, nil)
+	if !strings.Contains(team, `"warnings":["`) || !strings.Contains(team, "broke the protocol") {
+		t.Errorf("the team's view lacks the warning: %s", team)
+	}
+	_, cand := w.call("GET", "/api/v1/candidate", w.token, nil)
+	if strings.Contains(cand, "warnings") {
+		t.Errorf("the candidate's view shows the warning: %s", cand)
+	}
+}

@@ -105,11 +105,8 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 	if out.HiddenLogs != "" {
 		logs += "\n--- hidden tests ---\n" + out.HiddenLogs
 	}
-	for _, w := range out.Warnings {
-		logs += "\nwarning: " + w
-	}
 	g := Grading{Status: Done, Score: &score, MaxScore: &max, Tests: out.Tests, CompileError: out.CompileError, Logs: logs,
-		WallMS: out.Wall.Milliseconds(), MaxRSSBytes: out.MaxRSSBytes}
+		WallMS: out.Wall.Milliseconds(), MaxRSSBytes: out.MaxRSSBytes, Warnings: out.Warnings}
 	if err := s.store(ctx, p, g); err != nil {
 		return err
 	}
@@ -183,11 +180,15 @@ func (s *Service) store(ctx context.Context, p gradePayload, g Grading) error {
 	if g.Tests == nil {
 		tests = []byte("[]")
 	}
+	warnings, err := json.Marshal(append([]string{}, g.Warnings...))
+	if err != nil {
+		return err
+	}
 	_, err = s.db.Exec(ctx, `UPDATE gradings SET status = $1, score = $2, max_score = $3, tests = $4, compile_error = $5, logs = $6,
-		error = $7, wall_ms = $8, max_rss_bytes = $9, updated_at = $10
+		error = $7, wall_ms = $8, max_rss_bytes = $9, updated_at = $10, warnings = $14
 		WHERE application_id = $11 AND step_id = $12 AND attempt = $13`,
 		g.Status, g.Score, g.MaxScore, string(tests), g.CompileError, g.Logs, g.Error, g.WallMS, g.MaxRSSBytes, s.now(),
-		p.ApplicationID, p.StepID, p.Attempt)
+		p.ApplicationID, p.StepID, p.Attempt, string(warnings))
 	return err
 }
 

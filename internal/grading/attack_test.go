@@ -282,3 +282,34 @@ export function add(a, b) { return seen.length === 0 ? a + b : 0; }
 		})
 	}
 }
+
+// TestSameNamedTests: two of the team's tests with one name (node:test
+// lets a file register them) never let the passing one hide the failing
+// one, whichever comes last: the name fails, and so does the repeat.
+func TestSameNamedTests(t *testing.T) {
+	t.Parallel()
+	tests := "import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from './solution.mjs';\n" +
+		"test('same', () => assert.strictEqual(add(1, 1), 3));\n" +
+		"for (const name of ['same']) test(name, () => assert.strictEqual(add(1, 1), 2));\n"
+	o := mustGrade(t, grading.Suite{Language: grading.JavaScript, Code: "export function add(a, b) { return a + b; }\n", Visible: tests, Points: 10})
+	if score, _ := o.Score(); score != 0 || len(o.Tests) != 2 {
+		t.Errorf("scored %v over %d tests, want 0 over 2:\n%s", score, len(o.Tests), describeTests(o))
+	}
+}
+
+// TestRepliesBeyondLimits: answers nested past the wire's depth, or too
+// large for it, fail the test they answer and pass nothing.
+func TestRepliesBeyondLimits(t *testing.T) {
+	for lang, code := range map[grading.Language]string{
+		grading.Python:     "def add(a, b):\n    x = []\n    for _ in range(100000):\n        x = [x]\n    return x\n",
+		grading.JavaScript: "export function add(a, b) { let x = []; for (let i = 0; i < 100000; i++) x = [x]; return x; }\n",
+	} {
+		t.Run(string(lang), func(t *testing.T) {
+			t.Parallel()
+			o := mustGrade(t, grading.Suite{Language: lang, Code: code, Visible: addTests[lang], Points: 10})
+			if score, _ := o.Score(); score != 0 || len(o.Tests) != 10 || !strings.Contains(o.Tests[0].Message, "nested") {
+				t.Errorf("scored %v over %d tests:\n%s", score, len(o.Tests), describeTests(o))
+			}
+		})
+	}
+}

@@ -91,7 +91,8 @@ func (tr *testRun) absorb(recs []record) {
 				}
 			}
 		case "test":
-			if json.Unmarshal(r.payload, &s) == nil && !planned[s] {
+			// Every registration, a repeated name too (units.go fails it).
+			if json.Unmarshal(r.payload, &s) == nil {
 				planned[s] = true
 				tr.plan = append(tr.plan, s)
 			}

@@ -3,9 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,7 +58,7 @@ func newCodeWorld(t *testing.T) *codeWorld {
 	ctx := context.Background()
 	srv := httptest.NewServer(nil)
 	t.Cleanup(srv.Close)
-	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
+	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 2}, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), sqldbtest.Open(t))
 	if err != nil {
 		t.Fatal(err)
 	}

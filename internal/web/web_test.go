@@ -35,7 +35,8 @@ func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	db := sqldbtest.Open(t)
 	svc := domaintest.New(t, db)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Errors go to stderr, which go test shows when the package fails.
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	mux := http.NewServeMux()
 	ts := &testServer{DB: db, Svc: svc}
 	ts.Server = httptest.NewUnstartedServer(nil)

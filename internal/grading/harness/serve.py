@@ -272,7 +272,7 @@ def _where(e):
     """The innermost frames of the candidate's code, for the message."""
     try:
         import traceback
-        frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.endswith("anyhour_serve.py")]
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if not f.filename.endswith(("anyhour_serve.py", "anyhour_wire.py"))]
     except BaseException:
         return ""
     lines = []

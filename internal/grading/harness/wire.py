@@ -23,7 +23,7 @@
 import sys
 from _json import encode_basestring_ascii as _q, make_scanner as _make_scanner
 
-MAX_DEPTH = 600  # nesting a value may have
+MAX_DEPTH = 200  # nesting a value may have (within Python's recursion limit)
 MAX_MESSAGE = 64 << 20
 
 sys.set_int_max_str_digits(0)
@@ -77,7 +77,10 @@ class Encoder:
 
     def encode(self, v):
         parts = []
-        self._enc(v, parts, 0)
+        try:
+            self._enc(v, parts, 0)
+        except RecursionError:
+            raise WireError("the value is nested too deeply to cross")
         return "".join(parts)
 
     def _enc(self, v, out, depth):
