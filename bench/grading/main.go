@@ -59,7 +59,7 @@ type results struct {
 }
 
 func main() {
-	only := flag.String("only", "a,b,c,h,f", "parts to run, comma-separated: a (sandbox overhead), b (throughput and latency), c (200 at once), h (HumanEvalPack), f (fair workers)")
+	only := flag.String("only", "a,b,c,h,f", "parts to run, comma-separated: a (a grading against the floor), b (throughput and latency), c (200 at once), h (HumanEvalPack), f (fair workers)")
 	corpusDir := flag.String("corpus", "../shared/data/humanevalpack", "directory of humanevalpack_{python,js,go}.jsonl")
 	out := flag.String("out", "", "also write the Markdown report to this file")
 	flag.Parse()
@@ -95,7 +95,7 @@ func benchmark(only, corpusDir, out string) error {
 	rep := box.Check(ctx)
 	res := results{sandbox: fmt.Sprintf("bubblewrap %s, cgroups %s (memory limit %v, pids limit %v)", rep.Version, rep.Cgroups, rep.MemoryLimit, rep.PidsLimit)}
 	if parts["a"] {
-		fmt.Println("== (a) sandbox overhead")
+		fmt.Println("== (a) a grading against the floor")
 		master, err := goCacheMaster(cacheDir)
 		if err != nil {
 			return fmt.Errorf("(a): %w", err)

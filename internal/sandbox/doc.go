@@ -1,5 +1,6 @@
-// Package sandbox runs untrusted programs (candidates' code and the tests
-// that grade it) with bubblewrap, on the team's own server.
+// Package sandbox runs untrusted programs (candidates' code, the tests that
+// judge it, ffmpeg on uploaded files) with bubblewrap, on the team's own
+// server.
 //
 // # Threat model
 //
@@ -114,6 +115,13 @@
 // init dies the kernel kills everything in it, daemonised grandchildren
 // included: no process can leave the namespace. Run returns only after
 // that pid 1 is gone and the cgroups are empty.
+//
+// Starting ahead: Start builds a box and lets its program go with every
+// limit in place but the wall clock, for a program that loads what it can
+// (an interpreter and its harness) and then waits on a descriptor for the
+// rest of its work; Started.Wait starts the clock (and may set the memory
+// limit) when the work is handed over. RLIMIT_CPU counts from the start,
+// so a box started ahead is given enough for the longest work it may get.
 //
 // Output: stdout and stderr are each kept up to OutputBytes and the rest is
 // read and dropped, so the program never blocks on a full pipe and 100 MB

@@ -226,59 +226,61 @@ function replyError(e, args, muts, async) {
   chan.send('["err",' + thrown(e) + ',' + mutations(muts, args) + ',' + (async ? 1 : 0) + ']');
 }
 
-// dispatch answers one request, waiting for a promise it returns.
-async function dispatch(m) {
-  let r;
+// perform performs a request and returns [value, args, muts, step], or
+// null when it was answered already (an error) or needs no answer.
+function perform(m) {
   try {
-    r = request(m);
+    return request(m);
   } catch (e) {
     if (e instanceof WireError) throw e;
     replyError(e, [], [], false);
-    return;
+    return null;
   }
+}
+
+function isPromise(v) {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof v.then === 'function';
+}
+
+// send replies with a value, or with the error its encoding raised.
+function send(value, args, muts, step, async) {
+  try {
+    reply(value, args, muts, step, async);
+  } catch (e) {
+    replyError(e, [], [], async);
+  }
+}
+
+// dispatch answers one request, waiting for a promise it returns.
+async function dispatch(m) {
+  const r = perform(m);
   if (r === null) return;
   const [value, args, muts, step] = r;
-  if (value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function' && m[0] !== 'get') {
-    let settled;
-    try {
-      settled = await value;
-    } catch (e) {
-      replyError(e, args, muts, true);
-      return;
-    }
-    try {
-      reply(settled, args, muts, step, true);
-    } catch (e) {
-      replyError(e, [], [], true);
-    }
+  if (!isPromise(value) || m[0] === 'get') {
+    send(value, args, muts, step, false);
     return;
   }
+  let settled;
   try {
-    reply(value, args, muts, step, false);
+    settled = await value;
   } catch (e) {
-    if (e instanceof WireError) replyError(e, [], [], false);
-    else replyError(e, [], [], false);
+    replyError(e, args, muts, true);
+    return;
   }
+  send(settled, args, muts, step, true);
 }
 
 // dispatchNested answers a request that arrives while a callback waits:
 // it must finish synchronously.
 function dispatchNested(m) {
-  let r;
-  try {
-    r = request(m);
-  } catch (e) {
-    if (e instanceof WireError) throw e;
-    replyError(e, [], [], false);
-    return;
-  }
+  const r = perform(m);
   if (r === null) return;
   const [value, args, muts, step] = r;
-  if (value !== null && typeof value === 'object' && typeof value.then === 'function') {
+  if (isPromise(value) && m[0] !== 'get') {
     replyError(new Error('an async function of the solution cannot be called from inside a function the tests passed'), args, muts, false);
     return;
   }
-  reply(value, args, muts, step, false);
+  send(value, args, muts, step, false);
 }
 
 function serve() {
