@@ -155,6 +155,11 @@ func (gr *grading) tests(ctx context.Context, src string, hidden bool) error {
 	}
 	l.add(label+": stdout", tr.res.Stdout, tr.res.StdoutTruncated)
 	l.add(label+": stderr", tr.res.Stderr, tr.res.StderrTruncated)
+	// What the tests themselves printed: the team's code, never the
+	// candidate's, for reviewers (and, for the visible tests, which the
+	// candidate can read anyway, the candidate).
+	l.add(label+": the tests' output", append(append([]byte(nil), tr.judge.Stdout...), tr.judge.Stderr...),
+		tr.judge.StdoutTruncated || tr.judge.StderrTruncated)
 	for _, t := range tr.tampered {
 		gr.warnings = append(gr.warnings, label+": "+t)
 	}

@@ -16,11 +16,11 @@ func Invoke(name string, recv any, args []any, results []any) {
 	m.byte1(frameCall)
 	m.byte1(0)
 	m.blob([]byte(name))
-	var rv reflect.Value
+	e := &encoder{side: side}
 	if recv != nil {
-		rv = reflect.ValueOf(recv)
+		e.value(reflect.ValueOf(recv).Elem())
 		m.byte1(1)
-		m.blob(encode(side, rv.Elem()))
+		m.blob(e.take())
 	} else {
 		m.byte1(0)
 	}
@@ -28,13 +28,14 @@ func Invoke(name string, recv any, args []any, results []any) {
 	m.uvarint(uint64(len(args)))
 	for i, a := range args {
 		av[i] = reflect.ValueOf(a)
-		m.blob(encode(side, av[i].Elem()))
+		e.value(av[i].Elem())
+		m.blob(e.take())
 	}
 	resv := make([]reflect.Value, len(results))
 	for i, r := range results {
 		resv[i] = reflect.ValueOf(r)
 	}
-	side.exchange(m.buf, rv, resv, av, nil)
+	side.exchange(m.buf, e.order, resv, av)
 }
 
 // Start waits for the solution's hello and fills the package's variables

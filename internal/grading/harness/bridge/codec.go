@@ -140,12 +140,33 @@ func typeByName(name string, depth int) (reflect.Type, bool) {
 
 var errorType = reflect.TypeFor[error]()
 
-// encoder writes values of known static type.
+// encoder writes values of known static type. Pointers are numbered in
+// the order they are first written (order holds them); one encoder may
+// write several values that share them, and may start from the pointers
+// of a message it answers (seed), so that the other side finds its own.
 type encoder struct {
 	buf   []byte
 	ptrs  map[ptrKey]int
+	order []reflect.Value
 	depth int
 	side  *Side
+}
+
+// seed numbers ptrs first, as the message they came in numbered them.
+func (e *encoder) seed(ptrs []reflect.Value) {
+	e.ptrs = map[ptrKey]int{}
+	for i, p := range ptrs {
+		e.ptrs[ptrKey{p.Pointer(), p.Type()}] = i
+	}
+	e.order = append([]reflect.Value(nil), ptrs...)
+}
+
+// take returns what was written since the last take, keeping the
+// pointers' numbers.
+func (e *encoder) take() []byte {
+	b := e.buf
+	e.buf = nil
+	return b
 }
 
 type ptrKey struct {
@@ -243,6 +264,9 @@ func (e *encoder) value(v reflect.Value) {
 			return
 		}
 		e.ptrs[key] = len(e.ptrs)
+		// The pointer itself, not the place it was read from (a field a
+		// reply may change).
+		e.order = append(e.order, reflect.NewAt(v.Type().Elem(), v.UnsafePointer()).Convert(v.Type()))
 		e.uvarint(1)
 		e.value(v.Elem())
 	case reflect.Struct:
@@ -309,10 +333,22 @@ func (e *encoder) errorChain(err error, depth int) {
 	}
 	e.uvarint(uint64(len(wrapped)))
 	for _, w := range wrapped {
-		if i, ok := e.side.sentinel(reflect.ValueOf(w)); ok {
+		wv := reflect.ValueOf(w)
+		if i, ok := e.side.sentinel(wv); ok {
 			e.uvarint(1)
 			e.uvarint(uint64(i))
 			continue
+		}
+		// An error of a type both sides declare crosses as itself, so
+		// that errors.As finds it.
+		if wv.IsValid() {
+			name := wv.Type().String()
+			if t, ok := typeByName(name, 0); ok && t == wv.Type() {
+				e.uvarint(2)
+				e.str(name)
+				e.value(wv)
+				continue
+			}
 		}
 		e.uvarint(0)
 		e.errorChain(w, depth+1)
@@ -386,6 +422,12 @@ func settable(v reflect.Value) reflect.Value {
 
 func decode(side *Side, data []byte, dst reflect.Value) {
 	d := &decoder{data: data, side: side}
+	d.whole(data, dst)
+}
+
+// whole decodes all of data into dst, with the pointers met so far.
+func (d *decoder) whole(data []byte, dst reflect.Value) {
+	d.data = data
 	d.value(dst)
 	if len(d.data) != 0 {
 		d.fail("trailing bytes")
@@ -541,24 +583,34 @@ func (d *decoder) errorChain(depth int) error {
 		d.fail("too many wrapped errors")
 	}
 	for i := uint64(0); i < n; i++ {
-		if d.uvarint() == 1 {
+		switch d.uvarint() {
+		case 1:
 			x, ok := d.side.sentinelValue(int(d.uvarint()))
 			if !ok {
 				d.fail("a bad variable")
 			}
 			err, _ := x.Interface().(error)
 			e.Wrapped = append(e.Wrapped, err)
-			continue
+		case 2:
+			t, ok := typeByName(d.str(), 0)
+			if !ok || !t.Implements(errorType) {
+				d.fail("an unknown error type")
+			}
+			x := reflect.New(t).Elem()
+			d.value(x)
+			e.Wrapped = append(e.Wrapped, x.Interface().(error))
+		default:
+			e.Wrapped = append(e.Wrapped, d.errorChain(depth+1))
 		}
-		e.Wrapped = append(e.Wrapped, d.errorChain(depth+1))
 	}
 	return e
 }
 
-// update makes the value at orig (addressable) equal to changed in place:
-// slices are copied element by element into their own backing array, maps
-// are emptied and refilled, pointers have what they point to updated, so
-// that whoever shares them sees what the other side's code did to them.
+// update makes the slice or map at orig (addressable) equal to changed in
+// place: a slice's elements are copied into its own backing array, a map
+// is emptied and refilled, so that whoever shares them sees what the other
+// side's code did to them. Pointers need no such care: the answer names
+// the caller's own pointers (the states of a reply), so a pointer is set.
 func update(orig, changed reflect.Value, depth int) {
 	if depth > maxDepth {
 		return
@@ -584,11 +636,6 @@ func update(orig, changed reflect.Value, depth int) {
 		for it.Next() {
 			o.SetMapIndex(it.Key(), it.Value())
 		}
-	case reflect.Pointer:
-		if orig.IsNil() || changed.IsNil() {
-			return
-		}
-		assign(orig.Elem(), changed.Elem(), depth+1)
 	case reflect.Struct:
 		for i := 0; i < orig.NumField(); i++ {
 			update(orig.Field(i), changed.Field(i), depth+1)
@@ -600,13 +647,14 @@ func update(orig, changed reflect.Value, depth int) {
 	}
 }
 
-// assign sets orig to changed, updating in place what both share.
+// assign sets orig to changed, updating in place the slices and maps both
+// share.
 func assign(orig, changed reflect.Value, depth int) {
 	if depth > maxDepth {
 		return
 	}
 	switch orig.Kind() {
-	case reflect.Slice, reflect.Map, reflect.Pointer:
+	case reflect.Slice, reflect.Map:
 		if !orig.IsNil() && !changed.IsNil() && (orig.Kind() != reflect.Slice || orig.Len() == changed.Len()) {
 			update(orig, changed, depth)
 			return
@@ -622,10 +670,15 @@ func assign(orig, changed reflect.Value, depth int) {
 		}
 		return
 	}
-	if !changed.CanInterface() {
-		changed = settable(changed)
+	setValue(orig, changed)
+}
+
+// setValue sets orig to v, unexported fields and all.
+func setValue(orig, v reflect.Value) {
+	if !v.CanInterface() {
+		v = settable(v)
 	}
-	settable(orig).Set(changed)
+	settable(orig).Set(v)
 }
 
 // sortKeys orders map keys of basic kinds by value.

@@ -117,14 +117,21 @@ func (s *Side) remoteFunc(t reflect.Type, id int) reflect.Value {
 		m.uvarint(uint64(id))
 		m.byte1(0)
 		m.uvarint(uint64(len(args)))
-		for _, a := range args {
-			m.blob(encode(s, a))
+		e := &encoder{side: s}
+		ptrs := make([]reflect.Value, len(args))
+		for i, a := range args {
+			// By pointer, so that a slice or map the call changes is
+			// changed here too (a copy shares what they point to).
+			ptrs[i] = reflect.New(a.Type())
+			ptrs[i].Elem().Set(a)
+			e.value(a)
+			m.blob(e.take())
 		}
 		results := make([]reflect.Value, t.NumOut())
 		for i := range results {
 			results[i] = reflect.New(t.Out(i))
 		}
-		s.exchange(m.buf, reflect.Value{}, results, nil, nil)
+		s.exchange(m.buf, e.order, results, ptrs)
 		for i := range results {
 			results[i] = results[i].Elem()
 		}
@@ -171,9 +178,10 @@ func (s *Side) recv() []byte {
 }
 
 // exchange sends a call and waits for its answer, serving the other
-// side's calls meanwhile. It decodes the results into results (pointers),
-// the receiver's new value into recv and changed arguments into args.
-func (s *Side) exchange(call []byte, recv reflect.Value, results, args []reflect.Value, _ []byte) {
+// side's calls meanwhile. ptrs are the pointers the call's receiver and
+// arguments hold, as the call numbered them; results point to where the
+// results go, args to the arguments.
+func (s *Side) exchange(call []byte, ptrs, results, args []reflect.Value) {
 	s.lock.Lock()
 	defer s.lock.Unlock()
 	if s.gone {
@@ -190,7 +198,7 @@ func (s *Side) exchange(call []byte, recv reflect.Value, results, args []reflect
 		case frameCall:
 			s.serve(body[1:])
 		case frameReturn:
-			s.returned(body[1:], recv, results, args)
+			s.returned(body[1:], ptrs, results, args)
 			return
 		case framePanic:
 			d := &decoder{data: body[1:], side: s}
@@ -216,33 +224,36 @@ func (s *Side) tamperOn() {
 	}
 }
 
-func (s *Side) returned(body []byte, recv reflect.Value, results, args []reflect.Value) {
+// returned reads an answer. It names the caller's own pointers by the
+// numbers the call gave them, so a result that is one of them (a method
+// that returns its receiver, a list's node) is that very pointer; when
+// the call changed anything it was given, the answer brings the new state
+// of every one of them, set in place. Slices and maps the call changed
+// are updated element by element.
+func (s *Side) returned(body []byte, ptrs, results, args []reflect.Value) {
 	defer s.tamperOn()
-	d := &decoder{data: body, side: s}
+	d := &decoder{data: body, side: s, ptrs: append([]reflect.Value(nil), ptrs...)}
+	if d.bytesN(1)[0] == 1 {
+		for _, p := range ptrs {
+			fresh := reflect.New(p.Type().Elem())
+			d.value(fresh.Elem())
+			setValue(p.Elem(), fresh.Elem())
+		}
+	}
 	if n := d.uvarint(); n != uint64(len(results)) {
 		d.fail("the wrong number of results")
 	}
 	for _, r := range results {
-		decode(s, d.bytesN(d.uvarint()), r.Elem())
-	}
-	if d.bytesN(1)[0] == 1 {
-		b := d.bytesN(d.uvarint())
-		if !recv.IsValid() {
-			d.fail("a receiver nobody sent")
-		}
-		fresh := reflect.New(recv.Elem().Type())
-		decode(s, b, fresh.Elem())
-		assign(recv.Elem(), fresh.Elem(), 0)
+		d.value(r.Elem())
 	}
 	n := d.uvarint()
 	for i := uint64(0); i < n; i++ {
 		k := d.uvarint()
-		b := d.bytesN(d.uvarint())
 		if k >= uint64(len(args)) {
 			d.fail("a change to no argument")
 		}
 		fresh := reflect.New(args[k].Elem().Type())
-		decode(s, b, fresh.Elem())
+		d.value(fresh.Elem())
 		update(args[k].Elem(), fresh.Elem(), 0)
 	}
 	if len(d.data) != 0 {
@@ -255,7 +266,7 @@ func (s *Side) returned(body []byte, recv reflect.Value, results, args []reflect
 func (s *Side) serve(body []byte) {
 	d := &decoder{data: body, side: s}
 	var handler func(c *Call)
-	c := &Call{side: s}
+	c := &Call{side: s, dec: &decoder{side: s}}
 	func() {
 		defer s.tamperOn()
 		switch d.bytesN(1)[0] {
@@ -356,26 +367,26 @@ type Call struct {
 	side    *Side
 	recv    []byte
 	args    [][]byte
-	recvPtr reflect.Value // set by PtrRecv: the receiver goes back
+	dec     *decoder      // one for the receiver and the arguments: they share their pointers
+	recvPtr reflect.Value // where the receiver was decoded
 	argPtrs []reflect.Value
 	results []reflect.Value
 }
 
 func (c *Call) decode(b []byte, p any) {
 	defer c.side.tamperOn()
-	decode(c.side, b, reflect.ValueOf(p).Elem())
+	c.dec.whole(b, reflect.ValueOf(p).Elem())
 }
 
 // Recv decodes a value receiver into *p.
 func (c *Call) Recv(p any) {
 	c.decode(c.recv, p)
-}
-
-// PtrRecv decodes a pointer receiver into *p; its new value goes back.
-func (c *Call) PtrRecv(p any) {
-	c.decode(c.recv, p)
 	c.recvPtr = reflect.ValueOf(p)
 }
+
+// PtrRecv decodes a pointer receiver into *p. What the method does to it
+// goes back with the pointers' states.
+func (c *Call) PtrRecv(p any) { c.Recv(p) }
 
 // Args decodes the arguments into the pointers ps.
 func (c *Call) Args(ps ...any) {
@@ -406,6 +417,7 @@ func (c *Call) callLent(fn reflect.Value) {
 	for i := range in {
 		p := reflect.New(t.In(i))
 		c.decode(c.args[i], p.Interface())
+		c.argPtrs = append(c.argPtrs, p)
 		in[i] = p.Elem()
 	}
 	var out []reflect.Value
@@ -421,35 +433,47 @@ func (c *Call) callLent(fn reflect.Value) {
 	}
 }
 
-// reply encodes the results, the receiver if it goes back, and the
-// arguments the call changed.
+// reply encodes the answer (returned, on the other side, reads it): the
+// states of the pointers the call was given if it changed anything, the
+// results, and the slices and maps among the arguments that it changed.
+// It numbers the pointers that came with the call as the call did.
 func (c *Call) reply() []byte {
-	var m message
-	m.byte1(frameReturn)
-	m.uvarint(uint64(len(c.results)))
-	for _, r := range c.results {
-		m.blob(encode(c.side, r.Elem()))
-	}
+	again := &encoder{side: c.side}
+	given := []byte{}
 	if c.recvPtr.IsValid() {
-		m.byte1(1)
-		m.blob(encode(c.side, c.recvPtr.Elem()))
-	} else {
-		m.byte1(0)
+		again.value(c.recvPtr.Elem())
+		given = append(given, c.recv...)
 	}
-	var changed []int
-	var blobs [][]byte
 	for i, p := range c.argPtrs {
-		if b := encode(c.side, p.Elem()); !bytes.Equal(b, c.args[i]) {
-			changed = append(changed, i)
-			blobs = append(blobs, b)
+		again.value(p.Elem())
+		given = append(given, c.args[i]...)
+	}
+	e := &encoder{side: c.side}
+	e.seed(c.dec.ptrs)
+	if bytes.Equal(again.buf, given) {
+		e.byte1(0)
+	} else {
+		e.byte1(1)
+		for _, p := range c.dec.ptrs {
+			e.value(p.Elem())
 		}
 	}
-	m.uvarint(uint64(len(changed)))
-	for i, k := range changed {
-		m.uvarint(uint64(k))
-		m.blob(blobs[i])
+	e.uvarint(uint64(len(c.results)))
+	for _, r := range c.results {
+		e.value(r.Elem())
 	}
-	return m.buf
+	var changed []int
+	for i, p := range c.argPtrs {
+		if k := p.Elem().Kind(); (k == reflect.Slice || k == reflect.Map) && !bytes.Equal(encode(c.side, p.Elem()), c.args[i]) {
+			changed = append(changed, i)
+		}
+	}
+	e.uvarint(uint64(len(changed)))
+	for _, i := range changed {
+		e.uvarint(uint64(i))
+		e.value(c.argPtrs[i].Elem())
+	}
+	return append([]byte{frameReturn}, e.buf...)
 }
 
 // reentrant is a mutex its holder may take again: a function of the tests
