@@ -238,3 +238,27 @@ func (w *codeWorld) answer(t *testing.T, code string) {
 		t.Fatal(err)
 	}
 }
+
+// TestGradingWarningsOnTheApplication: what a grading warns reviewers of
+// (here, a solution that broke the protocol between it and the tests)
+// stands beside its score on the application page.
+func TestGradingWarningsOnTheApplication(t *testing.T) {
+	ctx := context.Background()
+	w := newCodeWorld(t)
+	step := w.iv.Steps[0]
+	w.answer(t, "def reverse(s):\n    return s[::-1]\n")
+	candEventually(t, "the answer is graded", func() bool {
+		gs, err := w.app.Coding.ForApplication(ctx, w.ada.Application.ID)
+		return err == nil && gs[step.ID].Status == coding.Done
+	})
+	warning := "visible tests: the solution's program broke the protocol: a message that is not JSON"
+	if _, err := w.app.DB.Exec(ctx, `UPDATE gradings SET warnings = $1 WHERE application_id = $2`,
+		`["`+warning+`"]`, w.ada.Application.ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := w.team.get(fmt.Sprintf("/applications/%d", w.ada.Application.ID))
+	doc := teamMust(t, "the application", resp, body, http.StatusOK)
+	if got := strings.TrimSpace(doc.Find(".grading-warnings li").Text()); got != warning {
+		t.Errorf("the grading's warning on the page: %q, want %q", got, warning)
+	}
+}
