@@ -249,10 +249,14 @@ func memfd(data []byte) (*os.File, error) {
 }
 
 // setup limits the box's first process before it may start the program:
-// rlimits, cgroups. bwrap builds the box meanwhile; only a run that
-// collects files waits until it has, to keep /task open so that they can
-// be read after the box is gone. The program cannot start before release
-// in either case: bwrap waits on blockFD before it forks it.
+// rlimits, cgroups. bwrap builds the box meanwhile. A run that collects
+// files waits until it has, to keep /task open so that they can be read
+// after the box is gone; so does a run with Binds, whose sources may be
+// missing, so that bwrap's failure is Run's error and not the program's
+// exit. A run with neither has nothing that can fail bwrap but the
+// machine, and lets its program go without waiting. The program cannot
+// start before release in any case: bwrap waits on blockFD before it
+// forks it.
 func (r *run) setup(ctx context.Context) error {
 	deadline := time.Now().Add(setupTimeout)
 	r.infoR.SetReadDeadline(deadline)
@@ -268,7 +272,7 @@ func (r *run) setup(ctx context.Context) error {
 		return fmt.Errorf("pidfd_open: %w", err)
 	}
 	r.pidfd = fd
-	for wait := 50 * time.Microsecond; len(r.cmd.Collect) > 0; wait = min(2*wait, 2*time.Millisecond) {
+	for wait := 50 * time.Microsecond; len(r.cmd.Collect) > 0 || len(r.cmd.Binds) > 0; wait = min(2*wait, 2*time.Millisecond) {
 		if r.work, err = openWork(r.inner); err == nil {
 			break
 		}
