@@ -236,3 +236,41 @@ func TestCodeStepInBrowser(t *testing.T) {
 	team.CheckAccessibility()
 	team.Screenshot("code-task-editor-desktop")
 }
+
+// TestCodeLeftAtOnceIsSaved types in the code editor and leaves at once by
+// the overview link, then by reload: the code is saved either way, as the
+// written answers are (TestTypedAnswersAreNeverLost).
+func TestCodeLeftAtOnceIsSaved(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	w := newCodeWorld(t)
+	b := browsertest.New(t)
+	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	openLink(p, w.URL, w.ada.Token)
+	savedCode := func() string {
+		ans, err := w.app.Interviews.Answers(context.Background(), w.ada.Application.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans[w.iv.Steps[0].ID].Code
+	}
+	for i, leave := range []func(){
+		func() { p.Click("nav.crumbs a"); p.WaitVisible("a.cand-big") },
+		func() { p.Reload() },
+	} {
+		p.Navigate(w.stepURL())
+		p.WaitVisible(".code-editor .cm-content")
+		code := fmt.Sprintf("def reverse(s):\n    return s[::-1]  # %d", i)
+		p.SelectAll(".code-editor .cm-content")
+		p.InsertText(".code-editor .cm-content", code)
+		leave()
+		candEventually(t, "the code left at once is saved", func() bool { return savedCode() == code })
+	}
+	p.WaitVisible(".code-editor .cm-content")
+	var text string
+	p.Eval(editorText, &text)
+	if !strings.HasSuffix(text, "# 1") {
+		t.Errorf("after reload the editor shows %q", text)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/grading"
@@ -27,6 +28,23 @@ type candidateStepPage struct {
 	Run      *grading.Outcome // code: the results of "Run the visible tests"
 	RunError string
 	Draft    string // code: what was typed and run but not saved
+}
+
+// SaveStatus says when the answer was last saved.
+func (d candidateStepPage) SaveStatus() string {
+	if d.Row.Answer.UpdatedAt.IsZero() {
+		return "Not saved yet."
+	}
+	return d.savedLine(d.Row.Answer.UpdatedAt)
+}
+
+// savedLine says when an answer was saved, in the candidate's zone.
+func (v candidateView) savedLine(t time.Time) string {
+	at, now := inZone(t, v.Zone()), inZone(v.Now, v.Zone())
+	if at.Format(time.DateOnly) == now.Format(time.DateOnly) {
+		return "Saved at " + at.Format("15:04") + "."
+	}
+	return "Saved on " + at.Format("Mon 2 Jan") + " at " + at.Format("15:04") + "."
 }
 
 // CodeDraft is what the code editor holds: the code just run, else the
@@ -92,7 +110,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 	if err == nil {
 		_, err = s.Interviews.SaveAnswer(r.Context(), a, row.Step.ID, in)
 	}
-	auto := r.Header.Get("X-Anyhour-Autosave") != "" && row.Step.Kind == opening.KindCode
+	auto := r.Header.Get("X-Anyhour-Autosave") != ""
 	if err != nil {
 		msg, err2 := formError(err)
 		if err2 != nil {
@@ -119,7 +137,10 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 		s.render(w, r, status, "candidate_step", p)
 		return nil
 	}
-	saved := "Saved at " + inZone(v.Now, v.Zone()).Format("15:04") + "."
+	saved := v.savedLine(v.Now)
+	if row.Step.Kind == opening.KindChoice && len(typed.Choices) == 0 {
+		saved = "No option is chosen, so this question is unanswered."
+	}
 	if auto {
 		return autosaved(w, http.StatusOK, saved)
 	}

@@ -20,4 +20,7 @@ if (area && out) {
     clearTimeout(timer);
     timer = setTimeout(update, 400);
   });
+  // Text put back from this device's copy arrives before this script
+  // may have listened.
+  update();
 }

@@ -5,11 +5,12 @@
 // typing stops, and shows "Run the visible tests" results without leaving
 // the page. Without JavaScript the textarea and the buttons work alone.
 import {
-  EditorView, EditorState, Compartment, keymap, indentWithTab, indentUnit,
+  EditorView, EditorState, Compartment, Prec, keymap, indentWithTab, indentUnit,
   basicSetup, python, javascript, go,
 } from "../vendor/codemirror-6.0.2.js";
 import "./code_view.js";
 import { codeTheme } from "./code_theme.js";
+import { Autosave } from "./autosave.js";
 
 const form = document.querySelector("form.cand-code");
 const area = document.getElementById("code");
@@ -36,8 +37,8 @@ function mount(form, area) {
   // Drafts per language, so switching back and forth loses nothing.
   const drafts = {};
   let current = language();
-  let saved = area.value;
   const lang = new Compartment();
+  let saver = null; // set once the editor exists
 
   const view = new EditorView({
     parent: wrapper(area),
@@ -46,11 +47,12 @@ function mount(form, area) {
       extensions: [
         basicSetup,
         codeTheme,
-        keymap.of([
+        // Above basicSetup's keys, whose Mod-Enter inserts a blank line.
+        Prec.highest(keymap.of([
           { key: "Mod-Enter", run: () => { run(); return true; } },
           { key: "Mod-s", run: () => { save(); return true; } },
           indentWithTab,
-        ]),
+        ])),
         lang.of(languageSupport(current)),
         EditorView.contentAttributes.of({
           "aria-labelledby": "code-label",
@@ -90,43 +92,25 @@ function mount(form, area) {
     });
   }
 
-  // Autosave: two seconds after the last change, and when the page is
-  // hidden or left. Saving goes through the same form action.
-  let timer = 0;
-  let saving = null;
-  function changed() {
-    clearTimeout(timer);
-    timer = setTimeout(save, 2000);
-  }
-  async function save() {
-    clearTimeout(timer);
-    if (saving) { await saving; }
-    const code = view.state.doc.toString();
-    if (code === saved) { say(""); return; }
-    const body = new FormData(form);
-    body.set("then", "stay");
-    saving = post(form.action, body, { "X-Anyhour-Autosave": "1" })
-      .then(async (resp) => {
-        const plain = (resp.headers.get("Content-Type") || "").startsWith("text/plain");
-        const text = plain ? (await resp.text()).trim() : "";
-        if (resp.ok) { saved = code; say(text || "Saved."); } else { say(text || "Not saved: please try again."); }
-      })
-      .catch(() => say("Not saved: you seem to be offline. Your code stays here; it will be saved when you are back."))
-      .finally(() => { saving = null; });
-    await saving;
-    if (view.state.doc.toString() !== saved) changed();
-  }
-  window.addEventListener("online", () => { if (view.state.doc.toString() !== saved) save(); });
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden" && view.state.doc.toString() !== saved) {
-      const body = new FormData(form);
-      body.set("then", "stay");
-      post(form.action, body, { "X-Anyhour-Autosave": "1" }, true).then((r) => { if (r.ok) saved = body.get("code"); }).catch(() => {});
-    }
+  // Autosave (see autosave.js): two seconds after the last change, when
+  // the page is hidden or left, and before a link is followed.
+  saver = new Autosave(form, {
+    status,
+    delay: 2000,
+    write: (value) => {
+      const body = new URLSearchParams(value);
+      if (select && body.get("language")) {
+        select.value = body.get("language");
+        current = select.value;
+      }
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: body.get("code") ?? "" },
+        effects: lang.reconfigure(languageSupport(current)),
+      });
+    },
   });
-  // Saving with the buttons posts the form as usual: nothing to add, but
-  // a pending autosave is no longer needed.
-  form.addEventListener("submit", () => clearTimeout(timer));
+  function changed() { saver?.changed(); }
+  function save() { saver.save(); }
 
   let running = false;
   async function run() {
