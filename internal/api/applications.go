@@ -94,7 +94,13 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 	if err != nil {
 		return err
 	}
-	answers, err := s.Interviews.Answers(ctx, a.ID)
+	// Until the candidate submits, the team gets their progress, never
+	// what they answered (interview.Application.Shared).
+	answers, err := s.Interviews.TeamAnswers(ctx, a)
+	if err != nil {
+		return err
+	}
+	progress, err := s.Interviews.Progress(ctx, a, iv)
 	if err != nil {
 		return err
 	}
@@ -107,7 +113,8 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 		}
 	}
 	out := newApplication(a)
-	rec, err := s.answerExtras(ctx, a.ID, false)
+	out.Progress = newProgress(iv, progress)
+	rec, err := s.answerExtras(ctx, a, false)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 	if err != nil {
 		return view, err
 	}
-	rec, err := s.answerExtras(ctx, a.ID, true)
+	rec, err := s.answerExtras(ctx, a, true)
 	if err != nil {
 		return view, err
 	}

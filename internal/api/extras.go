@@ -18,16 +18,24 @@ type answerExtras struct {
 	candidate bool // hidden tests' names and messages are left out
 }
 
-func (s *Server) answerExtras(ctx context.Context, appID int64, candidate bool) (answerExtras, error) {
-	takes, err := s.Videos.ApplicationTakes(ctx, appID)
-	if err != nil {
-		return answerExtras{}, err
+func (s *Server) answerExtras(ctx context.Context, a interview.Application, candidate bool) (answerExtras, error) {
+	var rec answerExtras
+	var err error
+	if candidate {
+		rec.takes, err = s.Videos.ApplicationTakes(ctx, a.ID)
+	} else {
+		rec.takes, err = s.Videos.TeamTakes(ctx, a)
 	}
-	gradings, err := s.Coding.ForApplication(ctx, appID)
 	if err != nil {
-		return answerExtras{}, err
+		return rec, err
 	}
-	return answerExtras{takes: takes, gradings: gradings, base: s.cfg.BaseURL, candidate: candidate}, nil
+	if candidate {
+		rec.gradings, err = s.Coding.ForApplication(ctx, a.ID)
+	} else {
+		rec.gradings, err = s.Coding.ForTeam(ctx, a)
+	}
+	rec.base, rec.candidate = s.cfg.BaseURL, candidate
+	return rec, err
 }
 
 // answer is the answer to st, if there is one to show: a stored answer,

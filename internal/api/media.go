@@ -60,7 +60,7 @@ func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a interview.
 	if err != nil {
 		return err
 	}
-	rec, err := s.answerExtras(r.Context(), a.ID, true)
+	rec, err := s.answerExtras(r.Context(), a, true)
 	if err != nil {
 		return err
 	}

@@ -341,6 +341,7 @@ type applicationJSON struct {
 	MaxScore       *float64            `json:"max_score"`
 	ReviewCount    int                 `json:"review_count"`
 	UpdatedAt      string              `json:"updated_at"`
+	Progress       *progressJSON       `json:"progress,omitempty"`
 	Answers        []scoredAnswerJSON  `json:"answers,omitzero"`
 	Reviews        []reviewJSON        `json:"reviews,omitzero"`
 	ReviewAverages *reviewAveragesJSON `json:"review_averages,omitempty"`
@@ -351,6 +352,33 @@ func newApplication(a interview.Application) applicationJSON {
 		JobID: a.JobID, InterviewID: a.InterviewID, TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
 		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), RevokedAt: tsp(a.RevokedAt),
 		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt)}
+}
+
+// progressJSON is how far a candidate has got: which steps hold an
+// answer and when each was last saved, never what it says.
+type progressJSON struct {
+	Steps      int                `json:"steps"`
+	Answered   []answeredStepJSON `json:"answered"`
+	LastActive *string            `json:"last_active_at"`
+}
+
+type answeredStepJSON struct {
+	StepID  int64  `json:"step_id"`
+	SavedAt string `json:"saved_at"`
+}
+
+func newProgress(iv opening.Interview, p interview.Progress) *progressJSON {
+	out := &progressJSON{Steps: p.Steps, Answered: []answeredStepJSON{}}
+	for _, st := range iv.Steps {
+		if at, ok := p.Answered[st.ID]; ok {
+			out.Answered = append(out.Answered, answeredStepJSON{StepID: st.ID, SavedAt: ts(at)})
+		}
+	}
+	if !p.LastActive.IsZero() {
+		at := ts(p.LastActive)
+		out.LastActive = &at
+	}
+	return out
 }
 
 type applicationListJSON struct {

@@ -168,8 +168,18 @@ func scanGrading(row interface{ Scan(...any) error }) (Grading, error) {
 	return g, nil
 }
 
-// ForApplication returns an application's gradings by step id. The
-// caller has checked that the viewer may read the application.
+// ForTeam returns an application's gradings by step id as its team may
+// read them: none until the candidate submits (interview.Application.Shared).
+// The caller has checked that the viewer may read the application.
+func (s *Service) ForTeam(ctx context.Context, a interview.Application) (map[int64]Grading, error) {
+	if !a.Shared() {
+		return map[int64]Grading{}, nil
+	}
+	return s.ForApplication(ctx, a.ID)
+}
+
+// ForApplication returns an application's gradings by step id, for the
+// candidate. The team reads them through ForTeam.
 func (s *Service) ForApplication(ctx context.Context, appID int64) (map[int64]Grading, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+gradingColumns+` FROM gradings WHERE application_id = $1`, appID)
 	if err != nil {

@@ -150,10 +150,10 @@ func TestCodeAnswerIsGraded(t *testing.T) {
 	if g.Status != coding.Done || g.Score == nil || *g.MaxScore != 10 || *g.Score >= 10 || *g.Score <= 0 {
 		t.Fatalf("grading of a solution without Buzz: %+v", g)
 	}
-	// The team sees every test, named, with messages.
+	// Before the candidate submits, the team sees no grading at all.
 	_, team := w.call("GET", fmt.Sprintf("/api/v1/applications/%d", w.a.ID), w.team, nil)
-	if !strings.Contains(team, "test_fifteen") || !strings.Contains(team, `"status":"done"`) {
-		t.Errorf("the team's view lacks the hidden tests' results: %s", team)
+	if strings.Contains(team, "test_fifteen") || strings.Contains(team, `"grading"`) {
+		t.Errorf("the team sees the grading of an answer not yet submitted: %s", team)
 	}
 	// The candidate sees that hidden tests failed, never which or why.
 	_, cand := w.call("GET", "/api/v1/candidate", w.token, nil)
@@ -175,6 +175,11 @@ func TestCodeAnswerIsGraded(t *testing.T) {
 	}
 	if status, body := w.call("POST", "/api/v1/candidate/submit", w.token, nil); status != http.StatusOK {
 		t.Fatalf("submit: %d %s", status, body)
+	}
+	// Submitted, the team sees every test, named, with messages.
+	_, team = w.call("GET", fmt.Sprintf("/api/v1/applications/%d", w.a.ID), w.team, nil)
+	if !strings.Contains(team, "test_fifteen") || !strings.Contains(team, `"status":"done"`) {
+		t.Errorf("the team's view lacks the hidden tests' results: %s", team)
 	}
 	a, _ := w.app.Interviews.ByToken(context.Background(), w.token)
 	if a.Score == nil || *a.Score != 10 || *a.MaxScore != 10 {
@@ -245,6 +250,9 @@ func TestTamperingIsShownToReviewers(t *testing.T) {
 	g := gs[w.step.ID]
 	if g.Status != coding.Done || g.Score == nil || *g.Score != 0 || len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0], "broke the protocol") {
 		t.Fatalf("grading of a solution that tampers: %+v", g)
+	}
+	if status, body := w.call("POST", "/api/v1/candidate/submit", w.token, nil); status != http.StatusOK {
+		t.Fatalf("submit: %d %s", status, body)
 	}
 	_, team := w.call("GET", fmt.Sprintf("/api/v1/applications/%d", w.a.ID), w.team, nil)
 	if !strings.Contains(team, `"warnings":["`) || !strings.Contains(team, "broke the protocol") {

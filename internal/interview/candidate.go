@@ -100,7 +100,9 @@ func (s *Service) checkOpen(a Application) error {
 	return nil
 }
 
-// Answers returns an application's answers by step id.
+// Answers returns an application's answers by step id, for the candidate
+// and for the work done on their answers (grading). The team reads them
+// through TeamAnswers, which keeps them private until submission.
 func (s *Service) Answers(ctx context.Context, appID int64) (map[int64]Answer, error) {
 	return answersIn(ctx, s.db, appID)
 }

@@ -79,9 +79,19 @@ func TestRecordingBecomesAnswer(t *testing.T) {
 	if err := tools.Check(context.Background(), playable); err != nil {
 		t.Errorf("the playable file does not decode: %v", err)
 	}
-	// Bob may not watch it; the team may.
+	// Bob may not watch it; the team may, once Alice has submitted.
 	if r := w.tus(w.bob.Token).do("GET", url, nil, nil); r.status != http.StatusNotFound {
 		t.Errorf("another candidate fetched the recording: %d", r.status)
+	}
+	if r := w.tus(w.apiToken).do("GET", url, nil, nil); r.status != http.StatusNotFound {
+		t.Errorf("the team fetched the recording before Alice submitted: %d", r.status)
+	}
+	a, err := w.app.Interviews.ByToken(context.Background(), w.alice.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.app.Interviews.Submit(context.Background(), a); err != nil {
+		t.Fatal(err)
 	}
 	if r := w.tus(w.apiToken).do("GET", url, nil, nil); r.status != http.StatusOK {
 		t.Errorf("the team cannot fetch the recording: %d", r.status)

@@ -23,7 +23,18 @@ func (s *Service) Takes(ctx context.Context, a interview.Application, stepID int
 	return s.takesIn(ctx, s.db, a.ID, stepID)
 }
 
-// ApplicationTakes returns every take of an application by step id.
+// TeamTakes returns an application's takes by step id as its team may
+// see them: none until the candidate submits (interview.Application.Shared).
+// The caller has checked that the viewer may read the application.
+func (s *Service) TeamTakes(ctx context.Context, a interview.Application) (map[int64][]Media, error) {
+	if !a.Shared() {
+		return map[int64][]Media{}, nil
+	}
+	return s.ApplicationTakes(ctx, a.ID)
+}
+
+// ApplicationTakes returns every take of an application by step id, for
+// the candidate. The team reads them through TeamTakes.
 func (s *Service) ApplicationTakes(ctx context.Context, appID int64) (map[int64][]Media, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+mediaColumns+` FROM media
 		WHERE application_id = $1 AND purpose = 'answer' ORDER BY step_id, take`, appID)

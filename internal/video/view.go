@@ -13,7 +13,8 @@ import (
 // Get returns recording id if who may watch it.
 //
 // A team member of the organisation watches answers with
-// ViewApplications and the team's own videos with any role. A candidate
+// ViewApplications once the candidate has submitted them, and the team's
+// own videos with any role. A candidate
 // watches their own takes, and the prompt, intro and outro videos of
 // their interview once ready. Anyone else hears that it does not exist.
 func (s *Service) Get(ctx context.Context, who Viewer, id int64) (Media, error) {
@@ -23,6 +24,13 @@ func (s *Service) Get(ctx context.Context, who Viewer, id int64) (Media, error) 
 	}
 	if !s.mayWatch(who, m) {
 		return Media{}, apperr.NotFound("recording")
+	}
+	if who.Member != nil && m.Purpose == Answer {
+		// Until submitted, a take is the candidate's alone.
+		a, err := s.interviews.Application(ctx, *who.Member, m.ApplicationID)
+		if err != nil || !a.Shared() {
+			return Media{}, apperr.NotFound("recording")
+		}
 	}
 	return m, nil
 }

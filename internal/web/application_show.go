@@ -35,6 +35,10 @@ type appStep struct {
 	Language opening.Language // code steps
 	Code     string
 	Grading  *coding.Grading // code steps: every test, hidden ones included, and the logs
+
+	// Before submission: when the step's answer was last saved, zero if
+	// it has none. What it says stays private.
+	SavedAt time.Time
 }
 
 type appOption struct {
@@ -73,6 +77,10 @@ type applicationPage struct {
 	Recommendation string
 	Note           string
 	Recs           []review.Recommendation
+	// Shared: the candidate has submitted, so the team may read the
+	// answers; until then the page shows Progress only.
+	Shared         bool
+	Progress       interview.Progress
 	HasVideo       bool // a take to play: the page loads the player
 	HasCode        bool // code to highlight
 
@@ -140,7 +148,11 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if err != nil {
 		return d, err
 	}
-	answers, err := s.Interviews.Answers(ctx, a.ID)
+	answers, err := s.Interviews.TeamAnswers(ctx, a)
+	if err != nil {
+		return d, err
+	}
+	progress, err := s.Interviews.Progress(ctx, a, iv)
 	if err != nil {
 		return d, err
 	}
@@ -149,7 +161,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		return d, err
 	}
 	d = applicationPage{App: a, Interview: iv, Job: j, TZ: s.memberZone(ctx, m), Recs: review.Recommendations,
-		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average}
+		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average, Shared: a.Shared(), Progress: progress}
 	d.CanReview = m.Can(account.Review) && (a.Status == interview.Submitted || a.Status == interview.Decided)
 	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
 	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == interview.Submitted || a.Status == interview.Decided)
@@ -177,10 +189,13 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, true, answers))
 		}
 	}
-	if err := s.addVideos(ctx, m, a.ID, d.Steps, answers); err != nil {
+	for i := range d.Steps {
+		d.Steps[i].SavedAt = progress.Answered[d.Steps[i].Step.ID]
+	}
+	if err := s.addVideos(ctx, m, a, d.Steps, answers); err != nil {
 		return d, err
 	}
-	gradings, err := s.Coding.ForApplication(ctx, a.ID)
+	gradings, err := s.Coding.ForTeam(ctx, a)
 	if err != nil {
 		return d, err
 	}
@@ -206,7 +221,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			d.Graded = true
 			d.HasCode = d.HasCode || st.Answered
 		}
-		if (st.Step.Kind == opening.KindChoice || st.Step.Kind == opening.KindCode) && !st.Removed {
+		if (st.Step.Kind == opening.KindChoice || st.Step.Kind == opening.KindCode) && !st.Removed && d.Shared {
 			d.Score, d.Max, d.Scored = d.Score+st.Score, d.Max+st.Max, true
 		}
 		if sum.Mine != nil {

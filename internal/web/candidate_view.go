@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -110,7 +109,7 @@ func (v candidateView) Steps() []candidateStepRow {
 			g = g.ForCandidate()
 			rows[i].Grading = &g
 		}
-		rows[i].Answered = ok && candidateAnswered(st, ans)
+		rows[i].Answered = ok && ans.Given(st.Kind)
 		rows[i].Words = ans.Words()
 		rows[i].Over = st.Kind == opening.KindText && st.MaxWords > 0 && rows[i].Words > st.MaxWords
 	}
@@ -226,20 +225,6 @@ func (r candidateStepRow) Chosen(id int64) bool {
 		}
 	}
 	return false
-}
-
-// candidateAnswered reports whether ans holds an answer worth the name: some text,
-// or at least one option.
-func candidateAnswered(st opening.Step, ans interview.Answer) bool {
-	switch st.Kind {
-	case opening.KindChoice:
-		return len(ans.Choices) > 0
-	case opening.KindVideo:
-		return ans.MediaID != 0
-	case opening.KindCode:
-		return strings.TrimSpace(ans.Code) != ""
-	}
-	return strings.TrimSpace(ans.Text) != ""
 }
 
 // candidateTime is a moment as the candidate reads it and as the team does.

@@ -208,6 +208,7 @@ func TestRegradeButton(t *testing.T) {
 		first = gs[step.ID]
 		return err == nil && first.Status == coding.Done
 	})
+	w.submit(t)
 	app := fmt.Sprintf("/applications/%d", w.ada.Application.ID)
 	resp, body := w.team.get(app)
 	doc := teamMust(t, "the application", resp, body, http.StatusOK)
@@ -239,6 +240,18 @@ func (w *codeWorld) answer(t *testing.T, code string) {
 	}
 }
 
+// submit sends Ada's answers to the team, who sees them only then.
+func (w *codeWorld) submit(t *testing.T) {
+	t.Helper()
+	a, err := w.app.Interviews.ByToken(context.Background(), w.ada.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.app.Interviews.Submit(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestGradingWarningsOnTheApplication: what a grading warns reviewers of
 // (here, a solution that broke the protocol between it and the tests)
 // stands beside its score on the application page.
@@ -256,6 +269,7 @@ func TestGradingWarningsOnTheApplication(t *testing.T) {
 		`["`+warning+`"]`, w.ada.Application.ID); err != nil {
 		t.Fatal(err)
 	}
+	w.submit(t)
 	resp, body := w.team.get(fmt.Sprintf("/applications/%d", w.ada.Application.ID))
 	doc := teamMust(t, "the application", resp, body, http.StatusOK)
 	if got := strings.TrimSpace(doc.Find(".grading-warnings li").Text()); got != warning {

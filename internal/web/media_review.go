@@ -54,8 +54,9 @@ type coverageRow struct {
 type coverageBar struct{ X, W string }
 
 // addVideos fills in the video steps of an application.
-func (s *Server) addVideos(ctx context.Context, m account.Member, appID int64, steps []appStep, answers map[int64]interview.Answer) error {
-	takes, err := s.Videos.ApplicationTakes(ctx, appID)
+func (s *Server) addVideos(ctx context.Context, m account.Member, a interview.Application, steps []appStep, answers map[int64]interview.Answer) error {
+	appID := a.ID
+	takes, err := s.Videos.TeamTakes(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -203,8 +203,10 @@ func TestApplicationPageShowsVideoAnswer(t *testing.T) {
 	}
 	w.upload(t, bob, junk)
 	w.process(t)
+	w.submit(t, bob)
 	cy := w.candidate(t, iv, "Cy Waiting")
 	w.upload(t, cy, mediatest.WebM(t, t.TempDir(), 2))
+	w.submit(t, cy)
 	dee := w.candidate(t, iv, "Dee Uploading")
 	w.upload(t, dee, "")
 	if w.take.RenditionKey == "" {
@@ -267,7 +269,6 @@ func TestApplicationPageShowsVideoAnswer(t *testing.T) {
 	}{
 		{bob, "Failed", "could not be prepared for playback: This file is not a video"},
 		{cy, "Processing", "being prepared for playback"},
-		{dee, "Uploading", "still uploading"},
 	} {
 		resp, body := w.owner.get(w.appPath(c.a))
 		doc := teamMust(t, c.a.Candidate.Name, resp, body, http.StatusOK)
@@ -280,6 +281,17 @@ func TestApplicationPageShowsVideoAnswer(t *testing.T) {
 		if doc.Find("video, section.player, script[src*=player], link[href*=player]").Length() != 0 {
 			t.Errorf("%s: a player for a take that cannot play", c.a.Candidate.Name)
 		}
+	}
+
+	// Dee has not submitted (she cannot while her take uploads): the team
+	// sees that she answered, not the take.
+	resp, body = w.owner.get(w.appPath(dee))
+	doc = teamMust(t, "Dee's page", resp, body, http.StatusOK)
+	if doc.Find(".answer, video, section.player, .take-line").Length() != 0 {
+		t.Errorf("the team sees a take of an application not yet submitted:\n%s", teamText(doc, "main"))
+	}
+	if got := teamText(doc, "#progress"); !strings.Contains(got, "has not submitted yet") {
+		t.Errorf("Dee's page says %q", got)
 	}
 }
 
