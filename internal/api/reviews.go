@@ -29,6 +29,40 @@ func (s *Server) submitReview(w http.ResponseWriter, r *http.Request, m account.
 	return nil
 }
 
+// saveReviewDraft answers PUT /api/v1/applications/{id}/review-draft: the
+// caller's scorecard as it stands, which only they see until they submit
+// it as a review. The recommendation may still be empty.
+func (s *Server) saveReviewDraft(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "application")
+	if err != nil {
+		return err
+	}
+	var in reviewInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return err
+	}
+	d, err := s.Reviews.SaveDraft(r.Context(), m, id, review.Input{
+		Ratings: in.Ratings, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, newReviewDraft(d))
+	return nil
+}
+
+// discardReviewDraft answers DELETE /api/v1/applications/{id}/review-draft.
+func (s *Server) discardReviewDraft(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "application")
+	if err != nil {
+		return err
+	}
+	if err := s.Reviews.DiscardDraft(r.Context(), m, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // addReviews adds to an application what m may see of its reviews: their
 // own, and the others' with the averages only once their own is in, so
 // that nobody anchors on the first opinion.
@@ -38,6 +72,10 @@ func (s *Server) addReviews(r *http.Request, m account.Member, out *applicationJ
 		return err
 	}
 	out.Reviews = []reviewJSON{}
+	if sum.Draft != nil {
+		d := newReviewDraft(*sum.Draft)
+		out.ReviewDraft = &d
+	}
 	if sum.Mine == nil {
 		return nil
 	}

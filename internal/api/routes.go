@@ -42,6 +42,8 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/applications", s.listApplications),
 		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
 		s.team("POST", "/api/v1/applications/{id}/reviews", s.submitReview),
+		s.team("PUT", "/api/v1/applications/{id}/review-draft", s.saveReviewDraft),
+		s.team("DELETE", "/api/v1/applications/{id}/review-draft", s.discardReviewDraft),
 		s.team("POST", "/api/v1/applications/{id}/regrade", s.regrade),
 		s.team("GET", "/api/v1/applications/{id}/messages", s.listMessages),
 		s.team("POST", "/api/v1/applications/{id}/messages", s.postMessage),

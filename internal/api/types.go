@@ -168,6 +168,8 @@ type stepJSON struct {
 	IOCases     []ioCaseJSON             `json:"io_cases,omitempty"`      // code
 	TimeLimitMS *int                     `json:"time_limit_ms,omitempty"` // code
 	MemoryMB    *int                     `json:"memory_mb,omitempty"`     // code
+
+	ReviewersRate *bool `json:"reviewers_rate,omitempty"` // choice, code: reviewers rate these answers too
 }
 
 type optionJSON struct {
@@ -225,6 +227,9 @@ func (st stepJSON) domain(i int) (opening.Step, error) {
 	if st.Retakes != nil {
 		out.Retakes = *st.Retakes
 	}
+	if st.ReviewersRate != nil {
+		out.ReviewersRate = *st.ReviewersRate
+	}
 	return out, nil
 }
 
@@ -249,6 +254,7 @@ func (st stepJSON) misplacedSetting() (name, kinds string) {
 		{"io_cases", st.IOCases != nil, []opening.Kind{opening.KindCode}},
 		{"time_limit_ms", st.TimeLimitMS != nil, []opening.Kind{opening.KindCode}},
 		{"memory_mb", st.MemoryMB != nil, []opening.Kind{opening.KindCode}},
+		{"reviewers_rate", st.ReviewersRate != nil, []opening.Kind{opening.KindChoice, opening.KindCode}},
 	} {
 		if s.set && !slices.Contains(s.kinds, opening.Kind(st.Kind)) {
 			names := make([]string, len(s.kinds))
@@ -282,6 +288,9 @@ func newStep(st opening.Step, withCorrect bool) stepJSON {
 	case opening.KindCode:
 		out.Points = &st.Points
 		out.setCode(st.Code, withCorrect)
+	}
+	if withCorrect && (st.Kind == opening.KindChoice || st.Kind == opening.KindCode) {
+		out.ReviewersRate = &st.ReviewersRate // the team's setting
 	}
 	return out
 }
@@ -345,6 +354,7 @@ type applicationJSON struct {
 	Answers        []scoredAnswerJSON  `json:"answers,omitzero"`
 	Reviews        []reviewJSON        `json:"reviews,omitzero"`
 	ReviewAverages *reviewAveragesJSON `json:"review_averages,omitempty"`
+	ReviewDraft    *reviewDraftJSON    `json:"review_draft,omitempty"`
 }
 
 func newApplication(a interview.Application) applicationJSON {
@@ -451,6 +461,22 @@ type reviewInput struct {
 	Ratings        map[int64]int `json:"ratings"`
 	Recommendation string        `json:"recommendation"`
 	Note           string        `json:"note"`
+}
+
+// reviewDraftJSON is the caller's own scorecard not yet submitted.
+type reviewDraftJSON struct {
+	Ratings        map[int64]int `json:"ratings"`
+	Recommendation string        `json:"recommendation"` // empty until chosen
+	Note           string        `json:"note"`
+	UpdatedAt      string        `json:"updated_at"`
+}
+
+func newReviewDraft(d review.Draft) reviewDraftJSON {
+	ratings := d.Ratings
+	if ratings == nil {
+		ratings = map[int64]int{}
+	}
+	return reviewDraftJSON{Ratings: ratings, Recommendation: string(d.Recommendation), Note: d.Note, UpdatedAt: ts(d.UpdatedAt)}
 }
 
 type reviewerJSON struct {

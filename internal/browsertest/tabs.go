@@ -88,3 +88,11 @@ func (p *Page) AnswerDialogs(accept bool) *Dialogs {
 	}()
 	return d
 }
+
+// Press presses and releases key on whatever has the focus, as a person
+// pressing a shortcut does; key is a character ("j") or a name such as
+// "Enter".
+func (p *Page) Press(key string) {
+	p.t.Helper()
+	p.do(fmt.Sprintf("Press(%q)", key), chromedp.KeyEvent(key))
+}

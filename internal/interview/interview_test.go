@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -239,6 +241,55 @@ func TestApplicationsKeysetPaging(t *testing.T) {
 	first, _ := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Limit: 3})
 	if _, err := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Limit: 3, Sort: interview.ByName, Cursor: first.Next}); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("a newest-first cursor used for a list by name: %v, want invalid", err)
+	}
+}
+
+// TestNeighbours walks each list order from end to end with Neighbours, as
+// the application page's "next" does, and agrees with the list itself; two
+// candidates of one name keep a stable order; an application outside the
+// filter has no place but still gets its way back into the list.
+func TestNeighbours(t *testing.T) {
+	f := newFixture(t)
+	var people []interview.NewCandidate
+	for _, n := range []string{"Zoe", "Ann", "Max", "Ann", "Bea"} {
+		people = append(people, interview.NewCandidate{Name: n, Email: strings.ToLower(n) + strconv.Itoa(len(people)) + "@example.com"})
+	}
+	res, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sort := range []interview.Sort{interview.Newest, interview.Oldest, interview.ByName} {
+		filter := interview.Filter{JobID: f.iv.JobID, Sort: sort}
+		page, err := f.interviews.Applications(f.ctx, f.owner, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range page.Items {
+			p, err := f.interviews.Neighbours(f.ctx, f.owner, filter, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Position != i+1 || p.Total != len(page.Items) {
+				t.Errorf("%s: %s is %d of %d, want %d of %d", sort, a.Candidate.Name, p.Position, p.Total, i+1, len(page.Items))
+			}
+			if (i == 0) != (p.Prev == nil) || (i > 0 && p.Prev.ID != page.Items[i-1].ID) {
+				t.Errorf("%s: the one before %s (#%d) is %+v", sort, a.Candidate.Name, i+1, p.Prev)
+			}
+			last := i == len(page.Items)-1
+			if last != (p.Next == nil) || (!last && p.Next.ID != page.Items[i+1].ID) {
+				t.Errorf("%s: the one after %s (#%d) is %+v", sort, a.Candidate.Name, i+1, p.Next)
+			}
+		}
+	}
+	// A filter the application is not in: no position, but neighbours
+	// on either side of where it would be.
+	submitted := interview.Filter{JobID: f.iv.JobID, Status: interview.Submitted}
+	p, err := f.interviews.Neighbours(f.ctx, f.owner, submitted, res.Invitations[0].Application)
+	if err != nil || p.Position != 0 || p.Total != 0 {
+		t.Errorf("outside the filter: %+v, %v", p, err)
+	}
+	if _, err := f.interviews.Neighbours(f.ctx, f.owner, interview.Filter{Sort: "rating"}, res.Invitations[0].Application); !errors.Is(err, apperr.ErrInvalid) {
+		t.Errorf("an unknown sort: %v", err)
 	}
 }
 

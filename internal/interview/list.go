@@ -1,13 +1,13 @@
 package interview
 
 import (
-	"time"
-
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -74,44 +74,33 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 		}
 	}
 
-	where := []string{"a.org_id = $1"}
-	args := []any{actor.OrgID}
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if f.JobID != 0 {
-		where = append(where, "a.job_id = "+arg(f.JobID))
-	}
-	if f.InterviewID != 0 {
-		where = append(where, "a.interview_id = "+arg(f.InterviewID))
-	}
-	if f.Status != "" {
-		where = append(where, "a.status = "+arg(f.Status))
-	}
+	q := newListQuery(actor, f)
 	var order string
 	switch f.Sort {
 	case Newest:
 		order = "a.id DESC"
 		if cur.ID > 0 {
-			where = append(where, "a.id < "+arg(cur.ID))
+			q.where("a.id < " + q.arg(cur.ID))
 		}
 	case Oldest:
 		order = "a.id ASC"
 		if cur.ID > 0 {
-			where = append(where, "a.id > "+arg(cur.ID))
+			q.where("a.id > " + q.arg(cur.ID))
 		}
 	case ByName:
 		order = "a.candidate_name ASC, a.id ASC"
 		if cur.ID > 0 {
-			where = append(where, "(a.candidate_name, a.id) > ("+arg(cur.Name)+", "+arg(cur.ID)+")")
+			q.where("(a.candidate_name, a.id) > (" + q.arg(cur.Name) + ", " + q.arg(cur.ID) + ")")
 		}
 	default:
 		return Page{}, apperr.Invalid("sort", "sort is newest, oldest or name, not %q", f.Sort)
 	}
-	q := `SELECT ` + applicationColumns + applicationFrom + `WHERE ` + strings.Join(where, " AND ") +
-		` ORDER BY ` + order + ` LIMIT ` + arg(f.Limit+1)
-	rows, err := s.db.Query(ctx, q, args...)
+	where, args := q.conds, q.args
+	arg := q.arg
+	limit := arg(f.Limit + 1)
+	where, args = q.conds, q.args
+	rows, err := s.db.Query(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+order+` LIMIT `+limit, args...)
 	if err != nil {
 		return Page{}, err
 	}
@@ -138,6 +127,117 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 		page.Next = base64.RawURLEncoding.EncodeToString(raw)
 	}
 	return page, nil
+}
+
+// listQuery builds the WHERE clause of a list of applications.
+type listQuery struct {
+	conds []string
+	args  []any
+}
+
+// newListQuery selects the applications of actor's organisation that f
+// filters (not its cursor).
+func newListQuery(actor account.Member, f Filter) *listQuery {
+	q := &listQuery{}
+	q.where("a.org_id = " + q.arg(actor.OrgID))
+	if f.JobID != 0 {
+		q.where("a.job_id = " + q.arg(f.JobID))
+	}
+	if f.InterviewID != 0 {
+		q.where("a.interview_id = " + q.arg(f.InterviewID))
+	}
+	if f.Status != "" {
+		q.where("a.status = " + q.arg(f.Status))
+	}
+	return q
+}
+
+func (q *listQuery) where(cond string) { q.conds = append(q.conds, cond) }
+
+func (q *listQuery) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+func (q *listQuery) sql() string { return strings.Join(q.conds, " AND ") }
+
+// Place is where an application stands in a list: the applications on
+// either side (nil at the ends) and its position, counted from 1.
+type Place struct {
+	Prev, Next *Application
+	Position   int // 0 when a is not in the list
+	Total      int
+}
+
+// Neighbours finds a's place in the list f describes (its cursor and
+// limit aside), for "previous" and "next" links that keep the list's
+// filter and sort.
+func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter, a Application) (Place, error) {
+	var p Place
+	if !actor.Can(account.ViewApplications) {
+		return p, apperr.Forbidden("your role cannot see applications")
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return p, apperr.Invalid("status", "unknown status %q", f.Status)
+	}
+	// before is the condition for coming before a in the list's order;
+	// first and last order the list forwards and backwards.
+	var before, after func(q *listQuery) string
+	var forward, backward string
+	switch f.Sort {
+	case "", Newest:
+		before = func(q *listQuery) string { return "a.id > " + q.arg(a.ID) }
+		after = func(q *listQuery) string { return "a.id < " + q.arg(a.ID) }
+		forward, backward = "a.id DESC", "a.id ASC"
+	case Oldest:
+		before = func(q *listQuery) string { return "a.id < " + q.arg(a.ID) }
+		after = func(q *listQuery) string { return "a.id > " + q.arg(a.ID) }
+		forward, backward = "a.id ASC", "a.id DESC"
+	case ByName:
+		before = func(q *listQuery) string {
+			return "(a.candidate_name, a.id) < (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
+		}
+		after = func(q *listQuery) string {
+			return "(a.candidate_name, a.id) > (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
+		}
+		forward, backward = "a.candidate_name ASC, a.id ASC", "a.candidate_name DESC, a.id DESC"
+	default:
+		return p, apperr.Invalid("sort", "sort is newest, oldest or name, not %q", f.Sort)
+	}
+	one := func(cond func(q *listQuery) string, order string) (*Application, error) {
+		q := newListQuery(actor, f)
+		q.where(cond(q))
+		n, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE `+q.sql()+` ORDER BY `+order+` LIMIT 1`, q.args...))
+		if errors.Is(err, apperr.ErrNotFound) {
+			return nil, nil
+		}
+		return &n, err
+	}
+	var err error
+	if p.Prev, err = one(before, backward); err != nil {
+		return p, err
+	}
+	if p.Next, err = one(after, forward); err != nil {
+		return p, err
+	}
+	q := newListQuery(actor, f)
+	cond := before(q)
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+cond+` THEN 1 ELSE 0 END), 0) FROM applications a WHERE `+q.sql(),
+		q.args...).Scan(&p.Total, &p.Position); err != nil {
+		return p, err
+	}
+	in := newListQuery(actor, f)
+	in.where("a.id = " + in.arg(a.ID))
+	var n int
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications a WHERE `+in.sql(), in.args...).Scan(&n); err != nil {
+		return p, err
+	}
+	if n == 0 {
+		p.Position = 0
+	} else {
+		p.Position++
+	}
+	return p, nil
 }
 
 // Application returns an application of actor's organisation.

@@ -143,6 +143,21 @@ type Step struct {
 	Retakes      int // video: takes allowed after the first; with any, the candidate picks the one to submit
 
 	Code *CodeTask // code: the task's languages, starter code, tests and limits
+
+	// ReviewersRate asks reviewers for a 1–5 rating of an answer scored
+	// automatically (choice, code) as well; see AsksRating.
+	ReviewersRate bool
+}
+
+// AsksRating reports whether reviewers rate answers to the step: always
+// for written and recorded answers, and for answers scored automatically
+// only when the team asked for it.
+func (s Step) AsksRating() bool {
+	switch s.Kind {
+	case KindChoice, KindCode:
+		return s.ReviewersRate
+	}
+	return true
 }
 
 // Language is a programming language a code step may be answered in.
@@ -245,6 +260,8 @@ type settings struct {
 	Retakes      int `json:"retakes,omitempty"`
 
 	Code *codeSettings `json:"code,omitempty"`
+
+	ReviewersRate bool `json:"reviewers_rate,omitempty"`
 }
 
 // codeSettings is a CodeTask as the settings column holds it.

@@ -66,6 +66,7 @@ func normalizeStep(i int, s Step) (Step, error) {
 		}
 		s.Multiple, s.Points, s.Options = false, 0, nil
 		s.ThinkSeconds, s.MaxSeconds, s.Retakes, s.Code = 0, 0, 0, nil
+		s.ReviewersRate = false
 	case KindChoice:
 		return normalizeChoice(i, s)
 	case KindVideo:
@@ -117,6 +118,7 @@ func normalizeChoice(i int, s Step) (Step, error) {
 func normalizeVideo(i int, s Step) (Step, error) {
 	f := func(name string) string { return fmt.Sprintf("steps[%d].%s", i, name) }
 	s.MaxWords, s.Multiple, s.Points, s.Options, s.Code = 0, false, 0, nil, nil
+	s.ReviewersRate = false
 	if s.MaxSeconds == 0 {
 		s.MaxSeconds = DefaultMaxSeconds
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -79,6 +78,7 @@ type Input struct {
 // Summary is what a reviewer may see of an application's reviews.
 type Summary struct {
 	Mine   *Review
+	Draft  *Draft   // the reviewer's own scorecard not yet submitted, if any
 	Others []Review // empty until Mine is submitted
 	Count  int      // how many reviews exist, which everyone may know
 	// Averages per step and overall, over every review; only set once Mine is.
@@ -114,25 +114,11 @@ const MaxNote = 20_000
 // Submit records actor's review of an application, replacing their
 // earlier one. The application must have been submitted by the candidate.
 func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64, in Input) (Review, error) {
-	if !actor.Can(account.Review) {
-		return Review{}, apperr.Forbidden("your role cannot review")
-	}
-	app, err := s.interviews.Application(ctx, actor, appID)
+	app, steps, err := s.reviewable(ctx, actor, appID)
 	if err != nil {
 		return Review{}, err
 	}
-	if app.Status != interview.Submitted && app.Status != interview.Decided {
-		return Review{}, apperr.Conflict("the candidate has not submitted yet; review once they have")
-	}
-	iv, err := s.openings.InterviewInOrg(ctx, actor.OrgID, app.InterviewID)
-	if err != nil {
-		return Review{}, err
-	}
-	removed, err := s.openings.RemovedSteps(ctx, actor.OrgID, app.InterviewID)
-	if err != nil {
-		return Review{}, err
-	}
-	if err := checkInput(in, append(iv.Steps, removed...)); err != nil {
+	if err := checkInput(in, steps); err != nil {
 		return Review{}, err
 	}
 	r := Review{ApplicationID: app.ID, Reviewer: actor, Ratings: in.Ratings, Recommendation: in.Recommendation,
@@ -164,6 +150,9 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 		if _, err := tx.Exec(ctx, `UPDATE applications SET review_count = (SELECT COUNT(*) FROM reviews WHERE application_id = $1) WHERE id = $1`, app.ID); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM review_drafts WHERE application_id = $1 AND member_id = $2`, app.ID, actor.ID); err != nil {
+			return err
+		}
 		for _, h := range s.hooks {
 			if err := h(ctx, tx, app, r); err != nil {
 				return err
@@ -176,24 +165,9 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 
 func checkInput(in Input, steps []opening.Step) error {
 	if !in.Recommendation.Valid() {
-		return apperr.Invalid("recommendation", "recommendation is one of strong_no, no, yes, strong_yes")
+		return apperr.Invalid("recommendation", "choose an overall recommendation: one of strong_no, no, yes, strong_yes")
 	}
-	if _, err := (plaintext.Field{Name: "note", Label: "the note", Max: MaxNote, Multiline: true}).Check(in.Note); err != nil {
-		return err
-	}
-	known := map[int64]bool{}
-	for _, st := range steps {
-		known[st.ID] = true
-	}
-	for step, rating := range in.Ratings {
-		if !known[step] {
-			return apperr.Invalid("ratings", "step %d is not part of this interview", step)
-		}
-		if rating < 1 || rating > 5 {
-			return apperr.Invalid("ratings", "ratings go from 1 to 5; step %d has %d", step, rating)
-		}
-	}
-	return nil
+	return checkRatings(in, steps)
 }
 
 // ForApplication returns what actor may see of an application's reviews.
@@ -207,6 +181,9 @@ func (s *Service) ForApplication(ctx context.Context, actor account.Member, appI
 		return sum, err
 	}
 	sum.Count = len(all)
+	if sum.Draft, err = s.draft(ctx, actor, appID); err != nil {
+		return sum, err
+	}
 	for i := range all {
 		if all[i].Reviewer.ID == actor.ID {
 			sum.Mine = &all[i]

@@ -36,7 +36,7 @@ func (s *Server) grantTime(w http.ResponseWriter, r *http.Request, m account.Mem
 		return nil
 	}
 	s.setFlash(w, fmt.Sprintf("%d more %s given; the candidate is told.", e.Days, plural(e.Days, "day", "days")))
-	return redirect(w, r, fmt.Sprintf("/applications/%d#time", id))
+	return redirect(w, r, appPath(r, id, "#time"))
 }
 
 // decideTime is POST /extensions/{id}/{approve|decline}.
@@ -62,5 +62,5 @@ func (s *Server) decideTime(w http.ResponseWriter, r *http.Request, m account.Me
 	} else {
 		s.setFlash(w, "Declined: the candidate is told.")
 	}
-	return redirect(w, r, fmt.Sprintf("/applications/%d#time", e.ApplicationID))
+	return redirect(w, r, appPath(r, e.ApplicationID, "#time"))
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -54,7 +53,7 @@ func (s *Server) postApplicationMessage(w http.ResponseWriter, r *http.Request, 
 	default:
 		s.setFlash(w, "Message sent to the candidate.")
 	}
-	return redirect(w, r, fmt.Sprintf("/applications/%d#conversation", id))
+	return redirect(w, r, appPath(r, id, "#conversation"))
 }
 
 // postOrSchedule posts a message now, or schedules it: when is "now",
@@ -113,5 +112,5 @@ func (s *Server) cancelMessage(w http.ResponseWriter, r *http.Request, m account
 		return err
 	}
 	s.setFlash(w, "Scheduled message cancelled; nothing was sent.")
-	return redirect(w, r, fmt.Sprintf("/applications/%d#conversation", msg.ApplicationID))
+	return redirect(w, r, appPath(r, msg.ApplicationID, "#conversation"))
 }

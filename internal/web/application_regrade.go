@@ -30,5 +30,5 @@ func (s *Server) regradeApplication(w http.ResponseWriter, r *http.Request, m ac
 	default:
 		s.setFlash(w, fmt.Sprintf("The %d code answers are being graded again with the current tests; reload in a moment.", n))
 	}
-	return redirect(w, r, fmt.Sprintf("/applications/%d#answers-h", id))
+	return redirect(w, r, appPath(r, id, "#answers-h"))
 }

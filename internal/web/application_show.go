@@ -68,21 +68,28 @@ type applicationPage struct {
 	TZ             string
 	Score, Max     float64
 	Scored         bool
-	Graded         bool // a coding task counts in the score, so it is more than a quiz score
-	CanReview      bool // the member may review and the candidate has submitted
-	Reviewed       bool // the member has submitted a review
+	Graded         bool   // a coding task counts in the score, so it is more than a quiz score
+	CanReview      bool   // the member may review and the candidate has submitted
+	CanRate        bool   // the member's role may review, submitted or not
+	ScoreError     string // why the scorecard was not submitted
+	Reviewed       bool   // the member has submitted a review
 	ReviewCount    int
 	Others         []otherReview
 	Average        float64
 	Recommendation string
 	Note           string
 	Recs           []review.Recommendation
+	// Draft: the scorecard holds the member's draft, saved at DraftAt and
+	// seen by nobody else; else it holds their review, if any.
+	Draft   bool
+	DraftAt time.Time
+	Nav     appNav
 	// Shared: the candidate has submitted, so the team may read the
 	// answers; until then the page shows Progress only.
-	Shared         bool
-	Progress       interview.Progress
-	HasVideo       bool // a take to play: the page loads the player
-	HasCode        bool // code to highlight
+	Shared   bool
+	Progress interview.Progress
+	HasVideo bool // a take to play: the page loads the player
+	HasCode  bool // code to highlight
 
 	// The conversation with the candidate and the team's notes.
 	Messages   []message.Message
@@ -162,7 +169,8 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	}
 	d = applicationPage{App: a, Interview: iv, Job: j, TZ: s.memberZone(ctx, m), Recs: review.Recommendations,
 		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average, Shared: a.Shared(), Progress: progress}
-	d.CanReview = m.Can(account.Review) && (a.Status == interview.Submitted || a.Status == interview.Decided)
+	d.CanRate = m.Can(account.Review)
+	d.CanReview = d.CanRate && a.Shared()
 	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
 	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == interview.Submitted || a.Status == interview.Decided)
 	d.Outcomes = decision.Outcomes
@@ -178,6 +186,9 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	d.NextWaking = hours.Next(d.Now)
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
+		return d, err
+	}
+	if d.Nav, err = s.appNav(ctx, m, a, listFrom(r.URL.Query())); err != nil {
 		return d, err
 	}
 	for _, st := range iv.Steps {
@@ -228,8 +239,15 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			st.Rating = sum.Mine.Ratings[st.Step.ID]
 			st.Average, st.Rated = sum.StepAverage[st.Step.ID]
 		}
+		if sum.Draft != nil {
+			st.Rating = sum.Draft.Ratings[st.Step.ID]
+		}
 	}
-	if sum.Mine != nil {
+	switch {
+	case sum.Draft != nil:
+		d.Recommendation, d.Note = string(sum.Draft.Recommendation), sum.Draft.Note
+		d.Draft, d.DraftAt = true, sum.Draft.UpdatedAt
+	case sum.Mine != nil:
 		d.Recommendation, d.Note = string(sum.Mine.Recommendation), sum.Mine.Note
 	}
 	for _, o := range sum.Others {

@@ -40,6 +40,8 @@ type stepForm struct {
 	Position string
 	Remove   bool
 	Options  []optionForm
+	// Choice and code steps: reviewers rate the answers from 1 to 5 too.
+	ReviewersRate bool
 
 	// Video steps: think time in seconds, the longest take as seconds or
 	// m:ss, and retakes after the first take.
@@ -149,6 +151,8 @@ func setStepField(st *stepForm, name, v string) error {
 		st.Position = v
 	case "remove":
 		st.Remove = v != ""
+	case "reviewers_rate":
+		st.ReviewersRate = v != ""
 	case "think_seconds":
 		st.ThinkSeconds = v
 	case "max_length":
@@ -194,7 +198,7 @@ func (f interviewForm) input() (opening.InterviewInput, error) {
 			continue
 		}
 		label := fmt.Sprintf("step %d's ", len(steps)+1)
-		st := opening.Step{ID: sf.ID, Kind: sf.Kind, Title: sf.Title, Prompt: sf.Prompt, Multiple: sf.Multiple}
+		st := opening.Step{ID: sf.ID, Kind: sf.Kind, Title: sf.Title, Prompt: sf.Prompt, Multiple: sf.Multiple, ReviewersRate: sf.ReviewersRate}
 		if st.Minutes, err = number(sf.Minutes, "minutes", label+"time estimate"); err != nil {
 			return in, err
 		}
@@ -284,7 +288,8 @@ func number(v, field, label string) (int, error) {
 func interviewFormOf(iv opening.Interview) interviewForm {
 	f := interviewForm{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: strconv.Itoa(iv.DeadlineDays), Practice: iv.Practice}
 	for _, st := range iv.Steps {
-		sf := stepForm{ID: st.ID, Kind: st.Kind, Title: st.Title, Prompt: st.Prompt, Minutes: strconv.Itoa(st.Minutes), Multiple: st.Multiple}
+		sf := stepForm{ID: st.ID, Kind: st.Kind, Title: st.Title, Prompt: st.Prompt, Minutes: strconv.Itoa(st.Minutes), Multiple: st.Multiple,
+			ReviewersRate: st.ReviewersRate}
 		if st.MaxWords > 0 {
 			sf.MaxWords = strconv.Itoa(st.MaxWords)
 		}

@@ -31,6 +31,7 @@ type jobPage struct {
 	FirstURL   string // set when not on the first page
 	Total      int
 	TZ         string
+	ListQuery  string // the list's filter and sort, carried to each application
 }
 
 // statusTabs are the job page's filters; "started" reads "In progress".
@@ -74,7 +75,8 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	if err != nil {
 		return err
 	}
-	data := jobPage{Job: j, Interviews: ivs, Titles: map[int64]string{}, Apps: pg.Items, Total: counts.Total(), TZ: s.memberZone(ctx, m)}
+	data := jobPage{Job: j, Interviews: ivs, Titles: map[int64]string{}, Apps: pg.Items, Total: counts.Total(), TZ: s.memberZone(ctx, m),
+		ListQuery: listFrom(q).query()}
 	for _, iv := range ivs {
 		data.Titles[iv.ID] = iv.Title
 	}

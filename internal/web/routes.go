@@ -42,6 +42,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /waiting", s.team(s.showWaiting))
 	mux.HandleFunc("GET /applications/{id}", s.team(s.showApplication))
 	mux.HandleFunc("POST /applications/{id}/review", s.team(s.submitReview))
+	mux.HandleFunc("POST /applications/{id}/review/draft", s.team(s.saveReviewDraft))
 	mux.HandleFunc("POST /applications/{id}/regrade", s.team(s.regradeApplication))
 	mux.HandleFunc("POST /applications/{id}/messages", s.team(s.postApplicationMessage))
 	mux.HandleFunc("POST /messages/{id}/cancel", s.team(s.cancelMessage))
