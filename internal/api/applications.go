@@ -38,9 +38,9 @@ func applicationFilter(q url.Values) (interview.Filter, error) {
 	var f interview.Filter
 	for name := range q {
 		switch name {
-		case "interview_id", "job_id", "status", "sort", "limit", "cursor":
+		case "interview_id", "job_id", "status", "outcome", "sort", "limit", "cursor":
 		default:
-			return f, apperr.Invalid(name, "unknown query parameter %q (use interview_id, job_id, status, sort, limit, cursor)", name)
+			return f, apperr.Invalid(name, "unknown query parameter %q (use interview_id, job_id, status, outcome, sort, limit, cursor)", name)
 		}
 	}
 	var err error
@@ -56,6 +56,7 @@ func applicationFilter(q url.Values) (interview.Filter, error) {
 	}
 	f.Limit = int(limit)
 	f.Status = interview.Status(q.Get("status"))
+	f.Outcome = q.Get("outcome")
 	f.Sort = interview.Sort(q.Get("sort"))
 	f.Cursor = q.Get("cursor")
 	return f, nil

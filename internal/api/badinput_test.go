@@ -223,6 +223,10 @@ func TestBadInput(t *testing.T) {
 			want: http.StatusBadRequest, checks: []check{errorIs("invalid", "not part of this interview")}},
 
 		// Listing.
+		{name: "unknown outcome", method: "GET", path: "/api/v1/applications?outcome=maybe", token: "owner", want: http.StatusBadRequest,
+			checks: []check{errorIs("invalid", "advance, hold or reject")}},
+		{name: "an outcome filter", method: "GET", path: "/api/v1/applications?outcome=advance", token: "owner", want: http.StatusOK,
+			checks: []check{is("applications.#", 0)}},
 		{name: "unknown status", method: "GET", path: "/api/v1/applications?status=hired", token: "owner", want: http.StatusBadRequest,
 			checks: []check{errorIs("invalid", "unknown status"), is("error.field", "status")}},
 		{name: "limit zero", method: "GET", path: "/api/v1/applications?limit=0", token: "owner", want: http.StatusBadRequest, checks: []check{is("error.field", "limit")}},

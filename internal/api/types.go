@@ -350,6 +350,7 @@ type applicationJSON struct {
 	MaxScore       *float64            `json:"max_score"`
 	ReviewCount    int                 `json:"review_count"`
 	UpdatedAt      string              `json:"updated_at"`
+	Outcome        *string             `json:"outcome"` // the latest decision's; null until one
 	Progress       *progressJSON       `json:"progress,omitempty"`
 	Answers        []scoredAnswerJSON  `json:"answers,omitzero"`
 	Reviews        []reviewJSON        `json:"reviews,omitzero"`
@@ -361,7 +362,7 @@ func newApplication(a interview.Application) applicationJSON {
 	return applicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
 		JobID: a.JobID, InterviewID: a.InterviewID, TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
 		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), RevokedAt: tsp(a.RevokedAt),
-		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt)}
+		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt), Outcome: outcome(a)}
 }
 
 // progressJSON is how far a candidate has got: which steps hold an
@@ -389,6 +390,14 @@ func newProgress(iv opening.Interview, p interview.Progress) *progressJSON {
 		out.LastActive = &at
 	}
 	return out
+}
+
+// outcome is an application's latest decision's outcome, nil before one.
+func outcome(a interview.Application) *string {
+	if a.Outcome == "" {
+		return nil
+	}
+	return &a.Outcome
 }
 
 type applicationListJSON struct {

@@ -56,6 +56,20 @@ func (o Outcome) Label() string {
 	return string(o)
 }
 
+// Done is the outcome as a list names an application decided so:
+// "Advanced", "On hold", "Rejected".
+func (o Outcome) Done() string {
+	switch o {
+	case Advance:
+		return "Advanced"
+	case Reject:
+		return "Rejected"
+	case Hold:
+		return "On hold"
+	}
+	return string(o)
+}
+
 // ForCandidate is the outcome as the candidate's status page names it.
 func (o Outcome) ForCandidate() string {
 	switch o {
@@ -342,7 +356,7 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 	}
 	d := Decision{ApplicationID: a.ID, Outcome: in.Outcome, Message: p.Message, Feedback: p.Feedback, DecidedBy: actor.Name, CreatedAt: s.now()}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		a, err := s.interviews.MarkDecided(ctx, tx, actor, a.ID)
+		a, err := s.interviews.MarkDecided(ctx, tx, actor, a.ID, string(in.Outcome))
 		if err != nil {
 			return err
 		}

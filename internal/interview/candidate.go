@@ -107,37 +107,40 @@ func (s *Service) Answers(ctx context.Context, appID int64) (map[int64]Answer, e
 	return answersIn(ctx, s.db, appID)
 }
 
-// MarkDecided moves a submitted application to decided inside tx, for
-// package decision; a decided one stays so. It returns the application
-// as it now is.
-func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.Member, appID int64) (Application, error) {
+// MarkDecided moves a submitted application to decided with outcome
+// inside tx, for package decision; a decided one stays so and takes the
+// new outcome. It returns the application as it now is.
+func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.Member, appID int64, outcome string) (Application, error) {
 	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
 	if err != nil {
 		return a, err
 	}
 	switch a.Status {
 	case Decided:
-		// Lock the row all the same, so that decisions on it take turns.
-		_, err := tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, s.now(), a.ID)
+		// This also locks the row, so that decisions on it take turns.
+		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID)
+		a.Outcome = outcome
 		return a, err
 	case Submitted:
 	default:
 		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.Candidate.Name)
 	}
-	res, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', updated_at = $1 WHERE id = $2 AND status = 'submitted'`, s.now(), a.ID)
+	res, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', outcome = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'`,
+		outcome, s.now(), a.ID)
 	if err != nil {
 		return a, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		// Another decision moved it a moment ago: it is decided, and
-		// counted once.
-		a.Status = Decided
-		return a, nil
+		// counted once; this decision's outcome is the latest.
+		a.Status, a.Outcome = Decided, outcome
+		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1 WHERE id = $2`, outcome, a.ID)
+		return a, err
 	}
 	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Submitted, Decided); err != nil {
 		return a, err
 	}
-	a.Status = Decided
+	a.Status, a.Outcome = Decided, outcome
 	return a, s.statusChanged(ctx, tx, a, Decided)
 }
 

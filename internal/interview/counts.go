@@ -85,3 +85,33 @@ func (s *Service) counts(ctx context.Context, actor account.Member, q string, ar
 	}
 	return out, rows.Err()
 }
+
+// Outcomes counts the decided applications of actor's organisation by
+// job and by their latest decision's outcome (package decision's advance,
+// hold and reject). Unlike the status counts it reads the applications,
+// through the index on (job_id, outcome).
+func (s *Service) Outcomes(ctx context.Context, actor account.Member) (map[int64]map[string]int, error) {
+	out := map[int64]map[string]int{}
+	if !actor.Can(account.ViewApplications) {
+		return out, nil
+	}
+	rows, err := s.db.Query(ctx, `SELECT job_id, outcome, COUNT(*) FROM applications
+		WHERE org_id = $1 AND status = 'decided' AND outcome <> '' GROUP BY job_id, outcome`, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var job int64
+		var outcome string
+		var n int
+		if err := rows.Scan(&job, &outcome, &n); err != nil {
+			return nil, err
+		}
+		if out[job] == nil {
+			out[job] = map[string]int{}
+		}
+		out[job][outcome] = n
+	}
+	return out, rows.Err()
+}

@@ -86,6 +86,9 @@ type Application struct {
 	MaxScore    *float64
 	ReviewCount int
 	UpdatedAt   time.Time
+	// Outcome is the latest decision's (package decision's advance, hold
+	// or reject), empty until one is made.
+	Outcome string
 }
 
 // Zone is the time zone to write to the candidate in: theirs once their

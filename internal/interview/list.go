@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Filter struct {
 	JobID       int64 // 0: any
 	InterviewID int64 // 0: any
 	Status      Status
+	Outcome     string // package decision's advance, hold or reject; "" for any
 	Sort        Sort
 	Cursor      string // from Page.Next
 	Limit       int    // 1..200, default 50
@@ -60,8 +62,8 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 	if f.Sort == "" {
 		f.Sort = Newest
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return Page{}, apperr.Invalid("status", "unknown status %q", f.Status)
+	if err := f.check(); err != nil {
+		return Page{}, err
 	}
 	var cur cursor
 	if f.Cursor != "" {
@@ -129,6 +131,20 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 	return page, nil
 }
 
+// Outcomes names the outcomes a list may be filtered by: package
+// decision's, which this package stores without knowing.
+var Outcomes = []string{"advance", "hold", "reject"}
+
+func (f Filter) check() error {
+	if f.Status != "" && !f.Status.Valid() {
+		return apperr.Invalid("status", "unknown status %q", f.Status)
+	}
+	if f.Outcome != "" && !slices.Contains(Outcomes, f.Outcome) {
+		return apperr.Invalid("outcome", "outcome is advance, hold or reject, not %q", f.Outcome)
+	}
+	return nil
+}
+
 // listQuery builds the WHERE clause of a list of applications.
 type listQuery struct {
 	conds []string
@@ -148,6 +164,9 @@ func newListQuery(actor account.Member, f Filter) *listQuery {
 	}
 	if f.Status != "" {
 		q.where("a.status = " + q.arg(f.Status))
+	}
+	if f.Outcome != "" {
+		q.where("a.status = 'decided' AND a.outcome = " + q.arg(f.Outcome))
 	}
 	return q
 }
@@ -177,8 +196,8 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 	if !actor.Can(account.ViewApplications) {
 		return p, apperr.Forbidden("your role cannot see applications")
 	}
-	if f.Status != "" && !f.Status.Valid() {
-		return p, apperr.Invalid("status", "unknown status %q", f.Status)
+	if err := f.check(); err != nil {
+		return p, err
 	}
 	// before is the condition for coming before a in the list's order;
 	// first and last order the list forwards and backwards.

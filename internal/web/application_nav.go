@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/interview"
@@ -14,14 +15,18 @@ import (
 // filter and sort travel in the application page's address, so that
 // "previous" and "next" walk the list the reviewer was looking at.
 type listContext struct {
-	Status string
-	Sort   string
+	Status  string
+	Outcome string
+	Sort    string
 }
 
 func listFrom(q url.Values) listContext {
-	c := listContext{Status: q.Get("status"), Sort: q.Get("sort")}
+	c := listContext{Status: q.Get("status"), Outcome: q.Get("outcome"), Sort: q.Get("sort")}
 	if !interview.Status(c.Status).Valid() {
 		c.Status = ""
+	}
+	if !slices.Contains(interview.Outcomes, c.Outcome) {
+		c.Outcome = ""
 	}
 	switch interview.Sort(c.Sort) {
 	case interview.Oldest, interview.ByName:
@@ -36,6 +41,9 @@ func (c listContext) values() url.Values {
 	v := url.Values{}
 	if c.Status != "" {
 		v.Set("status", c.Status)
+	}
+	if c.Outcome != "" {
+		v.Set("outcome", c.Outcome)
 	}
 	if c.Sort != "" {
 		v.Set("sort", c.Sort)
@@ -70,7 +78,7 @@ type appNav struct {
 }
 
 func (s *Server) appNav(ctx context.Context, m account.Member, a interview.Application, c listContext) (appNav, error) {
-	f := interview.Filter{JobID: a.JobID, Status: interview.Status(c.Status), Sort: interview.Sort(c.Sort)}
+	f := interview.Filter{JobID: a.JobID, Status: interview.Status(c.Status), Outcome: c.Outcome, Sort: interview.Sort(c.Sort)}
 	place, err := s.Interviews.Neighbours(ctx, m, f, a)
 	if err != nil {
 		return appNav{}, err
@@ -78,7 +86,7 @@ func (s *Server) appNav(ctx context.Context, m account.Member, a interview.Appli
 	n := appNav{Position: place.Position, Total: place.Total, Query: c.query(),
 		ListURL: fmt.Sprintf("/jobs/%d%s", a.JobID, c.query()), ListLabel: "All applications"}
 	for _, t := range statusTabs {
-		if t.Status == c.Status && t.Status != "" {
+		if t.Status == c.Status && t.Outcome == c.Outcome && (t.Status != "" || t.Outcome != "") {
 			n.ListLabel = t.Label
 		}
 	}

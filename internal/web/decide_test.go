@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/interview"
 )
@@ -99,6 +101,37 @@ func TestDecisionPages(t *testing.T) {
 	doc = teamMust(t, "bulk send", resp, body, http.StatusOK)
 	if got := teamText(doc, ".flash"); !strings.Contains(got, "Decision sent (advance)") || !strings.Contains(got, "Not decided: Linus") {
 		t.Errorf("bulk flash %q", got)
+	}
+
+	// Lists say the outcome and filter by it, in the dashboard's words.
+	resp, body = team.get("/")
+	doc = teamMust(t, "dashboard", resp, body, http.StatusOK)
+	tiles := map[string]string{}
+	doc.Find(".counts a").Each(func(_ int, s *goquery.Selection) {
+		tiles[strings.TrimSpace(s.Find(".label").Text())] = strings.TrimSpace(s.Find(".n").Text()) + " " + s.AttrOr("href", "")
+	})
+	job := fmt.Sprintf("/jobs/%d", f.job.ID)
+	for label, want := range map[string]string{"Invited": "1 " + job + "?status=invited", "To review": "0 " + job + "?status=submitted",
+		"Advanced": "1 " + job + "?outcome=advance", "Rejected": "1 " + job + "?outcome=reject", "On hold": "0 " + job + "?outcome=hold"} {
+		if tiles[label] != want {
+			t.Errorf("the dashboard's %q tile: %q, want %q", label, tiles[label], want)
+		}
+	}
+	resp, body = team.get(job + "?outcome=reject")
+	doc = teamMust(t, "rejected", resp, body, http.StatusOK)
+	if got := teamText(doc, "table.apps tbody"); !strings.Contains(got, "Ada Lovelace") || strings.Contains(got, "Grace") || !strings.Contains(got, "Rejected") {
+		t.Errorf("the rejected list: %q", got)
+	}
+	if got := teamText(doc, `.filters a[aria-current="true"]`); !strings.HasPrefix(got, "Rejected 1") {
+		t.Errorf("current tab %q", got)
+	}
+	resp, body = team.get(job)
+	doc = teamMust(t, "all", resp, body, http.StatusOK)
+	if got := teamText(doc, "table.apps tbody"); !strings.Contains(got, "Advanced") || !strings.Contains(got, "Rejected") || strings.Contains(got, "Decided") {
+		t.Errorf("the list's badges: %q", got)
+	}
+	if resp, _ := team.get(job + "?outcome=maybe"); resp.StatusCode != http.StatusOK {
+		t.Errorf("an unknown outcome in the address: %d, want the whole list", resp.StatusCode)
 	}
 
 	// The report of applications waiting for a decision is now empty.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -10,6 +9,7 @@ import (
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
 )
 
 // listTab is a filter or sort link of an application list.
@@ -32,11 +32,15 @@ type jobPage struct {
 	Total      int
 	TZ         string
 	ListQuery  string // the list's filter and sort, carried to each application
+	Showing    string // the current filter's label
+	Briefs     map[int64]review.Brief
 }
 
-// statusTabs are the job page's filters; "started" reads "In progress".
-var statusTabs = []struct{ Label, Status string }{
-	{"All", ""}, {"Invited", "invited"}, {"In progress", "started"}, {"Submitted", "submitted"}, {"Decided", "decided"},
+// statusTabs are the job page's filters, in the words the dashboard's
+// tiles and the status badges use: a status, or a decision's outcome.
+var statusTabs = []struct{ Label, Status, Outcome string }{
+	{"All", "", ""}, {"Invited", "invited", ""}, {"In progress", "started", ""}, {"To review", "submitted", ""},
+	{"Advanced", "", "advance"}, {"On hold", "", "hold"}, {"Rejected", "", "reject"}, {"Withdrawn", "withdrawn", ""},
 }
 
 var sortTabs = []struct{ Label, Sort string }{{"Newest", "newest"}, {"Oldest", "oldest"}, {"Name", "name"}}
@@ -58,7 +62,8 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 		return err
 	}
 	q := r.URL.Query()
-	f := interview.Filter{JobID: j.ID, Status: interview.Status(q.Get("status")), Sort: interview.Sort(q.Get("sort")), Cursor: q.Get("after")}
+	c := listFrom(q)
+	f := interview.Filter{JobID: j.ID, Status: interview.Status(c.Status), Outcome: c.Outcome, Sort: interview.Sort(c.Sort), Cursor: q.Get("after")}
 	if f.Sort == "" {
 		f.Sort = interview.Newest
 	}
@@ -75,19 +80,25 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	if err != nil {
 		return err
 	}
+	outcomes, err := s.Interviews.Outcomes(ctx, m)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(pg.Items))
+	for i, a := range pg.Items {
+		ids[i] = a.ID
+	}
+	briefs, err := s.Reviews.Briefs(ctx, m, ids)
+	if err != nil {
+		return err
+	}
 	data := jobPage{Job: j, Interviews: ivs, Titles: map[int64]string{}, Apps: pg.Items, Total: counts.Total(), TZ: s.memberZone(ctx, m),
-		ListQuery: listFrom(q).query()}
+		ListQuery: c.query(), Briefs: briefs}
 	for _, iv := range ivs {
 		data.Titles[iv.ID] = iv.Title
 	}
-	link := func(status string, sort interview.Sort, after string) string {
-		v := url.Values{}
-		if status != "" {
-			v.Set("status", status)
-		}
-		if sort != interview.Newest {
-			v.Set("sort", string(sort))
-		}
+	link := func(c listContext, after string) string {
+		v := c.values()
 		if after != "" {
 			v.Set("after", after)
 		}
@@ -101,19 +112,34 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	}
 	for _, t := range statusTabs {
 		n := counts.Of(t.Status)
-		if t.Status == "" {
+		switch {
+		case t.Outcome != "":
+			n = outcomes[j.ID][t.Outcome]
+		case t.Status == "":
 			n = data.Total
 		}
-		data.Tabs = append(data.Tabs, listTab{Label: t.Label, URL: link(t.Status, f.Sort, ""), Current: string(f.Status) == t.Status, Count: n})
+		current := c.Status == t.Status && c.Outcome == t.Outcome
+		if n == 0 && t.Status == "withdrawn" && !current {
+			continue
+		}
+		data.Tabs = append(data.Tabs, listTab{Label: t.Label, URL: link(listContext{Status: t.Status, Outcome: t.Outcome, Sort: c.Sort}, ""), Current: current, Count: n})
+		if current {
+			data.Showing = t.Label
+		}
 	}
 	for _, t := range sortTabs {
-		data.Sorts = append(data.Sorts, listTab{Label: t.Label, URL: link(string(f.Status), interview.Sort(t.Sort), ""), Current: string(f.Sort) == t.Sort})
+		sc := c
+		sc.Sort = t.Sort
+		if t.Sort == string(interview.Newest) {
+			sc.Sort = ""
+		}
+		data.Sorts = append(data.Sorts, listTab{Label: t.Label, URL: link(sc, ""), Current: string(f.Sort) == t.Sort})
 	}
 	if pg.Next != "" {
-		data.NextURL = link(string(f.Status), f.Sort, pg.Next)
+		data.NextURL = link(c, pg.Next)
 	}
 	if f.Cursor != "" {
-		data.FirstURL = link(string(f.Status), f.Sort, "")
+		data.FirstURL = link(c, "")
 	}
 	s.render(w, r, http.StatusOK, "job_show", s.teamPage(ctx, m, "jobs", j.Title, data))
 	return nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/httpx"
 )
 
@@ -166,6 +167,8 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	},
 	"markdown": markdown,
+	"outcome":  func(o string) string { return decision.Outcome(o).Done() },
+	"addr":     addr,
 }
 
 // inZone converts t to the zone named tz, falling back to UTC.
@@ -210,4 +213,14 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// addr is an email address that may break only before its @, as a
+// <span class="addr">; the parts are escaped.
+func addr(email string) template.HTML {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return template.HTML(`<span class="addr">` + template.HTMLEscapeString(email) + `</span>`)
+	}
+	return template.HTML(`<span class="addr">` + template.HTMLEscapeString(local) + `<wbr>@` + template.HTMLEscapeString(domain) + `</span>`)
 }

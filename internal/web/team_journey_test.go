@@ -202,8 +202,22 @@ func TestTeamJourney(t *testing.T) {
 		t.Error("the own review does not pre-fill the form")
 	}
 
-	// A second reviewer joins through a team invitation.
+	// The job's list shows Olivia the average and the recommendations.
+	listRow := func(b *browser) string {
+		t.Helper()
+		_, body := b.get(fmt.Sprintf("/jobs/%d?status=submitted", jobID))
+		return teamText(teamDoc(t, body), "table.apps tbody td.brief")
+	}
+	if got := listRow(owner); !strings.Contains(got, "4 / 5") || !strings.Contains(got, "1 Yes") {
+		t.Errorf("the list's reviews for Olivia: %q", got)
+	}
+
+	// A second reviewer joins through a team invitation, and sees no
+	// rating in the list before reviewing.
 	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")
+	if got := listRow(rita); got != "1 review · shown once you review" {
+		t.Errorf("the list's reviews for Rita before hers: %q", got)
+	}
 	resp, body = rita.get(appPath)
 	doc = teamMust(t, "reviewer reads", resp, body, http.StatusOK)
 	if got := teamText(doc, ".reviews-hidden"); !strings.Contains(got, "1 review so far") {
@@ -293,7 +307,7 @@ func teamCheckJobList(t *testing.T, b *browser, jobID int64) {
 	if rows.Length() != 1 || !strings.Contains(rows.Text(), "Ada Lovelace") || !strings.Contains(rows.Text(), "2 / 2") {
 		t.Errorf("submitted filter rows %q", strings.Join(strings.Fields(rows.Text()), " "))
 	}
-	if got := teamText(doc, `.filters a[aria-current="true"]`); !strings.HasPrefix(got, "Submitted 1") {
+	if got := teamText(doc, `.filters a[aria-current="true"]`); !strings.HasPrefix(got, "To review 1") {
 		t.Errorf("current tab %q", got)
 	}
 	// Sorted by name, two a page.
