@@ -295,6 +295,30 @@ func (v candidateView) PendingExtension() *interview.Extension {
 	return nil
 }
 
+// CanWithdraw reports whether the candidate may still withdraw: until
+// they submit, whatever else is pending.
+func (v candidateView) CanWithdraw() bool {
+	return (v.App.Status == interview.Invited || v.App.Status == interview.Started) && v.App.RevokedAt == nil
+}
+
+// StatusWord is the one word for where the application stands, the same
+// on every candidate page.
+func (v candidateView) StatusWord() string {
+	switch {
+	case v.App.Status == interview.Withdrawn:
+		return "Withdrawn"
+	case v.App.Status == interview.Decided:
+		return "Decided"
+	case v.Submitted():
+		return "Submitted"
+	case !v.Open():
+		return "Deadline passed"
+	case v.App.Status == interview.Started || v.AnsweredCount() > 0:
+		return "In progress"
+	}
+	return "Not started"
+}
+
 // CanAskForTime reports whether the candidate may ask for more time: not
 // after submitting, and not with a request waiting.
 func (v candidateView) CanAskForTime() bool {
