@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/stash"
 	"github.com/anyhour/anyhour/internal/video"
 	"github.com/anyhour/anyhour/internal/webhook"
 )
@@ -35,6 +36,9 @@ type Services struct {
 	Webhooks   *webhook.Service
 	Decisions  *decision.Service
 	Digests    *notify.Digests
+	// Stashes keep a form's result, sealed, for the page the form
+	// redirects to.
+	Stashes *stash.Store
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -52,5 +56,6 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Webhooks = webhook.New(db, s.Accounts)
 	s.Webhooks.Register(s.Interviews, s.Reviews, s.Messages, s.Decisions)
 	s.Digests = notify.Register(db, s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails, s.Webhooks)
+	s.Stashes = stash.New(db)
 	return s
 }

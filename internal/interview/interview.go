@@ -100,9 +100,12 @@ func (a Application) Zone(teamZone string) string {
 	return teamZone
 }
 
+// Answering reports whether the candidate has yet to submit or withdraw.
+func (a Application) Answering() bool { return a.Status == Invited || a.Status == Started }
+
 // Open reports whether the candidate may still change answers at now.
 func (a Application) Open(now time.Time) bool {
-	return (a.Status == Invited || a.Status == Started) && a.RevokedAt == nil && now.Before(a.DeadlineAt.Add(AnswerGrace))
+	return a.Answering() && a.RevokedAt == nil && now.Before(a.DeadlineAt.Add(AnswerGrace))
 }
 
 // LinkExpiresAt is when the candidate's link stops working.

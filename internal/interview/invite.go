@@ -187,6 +187,37 @@ func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64)
 	return token, err
 }
 
+// EmailLink emails the candidate a fresh link to their application,
+// beside the links they already have, which keep working (Relink replaces
+// them). A revoked link is replaced first with Relink; a candidate who
+// withdrew is written to no more.
+func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int64) (Application, error) {
+	if !actor.Can(account.InviteCandidates) {
+		return Application{}, apperr.Forbidden("your role cannot send links to candidates")
+	}
+	var a Application
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var err error
+		a, err = scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
+		if err != nil {
+			return err
+		}
+		switch {
+		case a.Status == Withdrawn:
+			return apperr.Conflict("%s withdrew, so nothing more is sent to them", a.Candidate.Name)
+		case a.RevokedAt != nil:
+			return apperr.Conflict("%s's link was revoked; make a new link to let them back in", a.Candidate.Name)
+		}
+		for _, hook := range s.linkHooks {
+			if err := hook(ctx, tx, actor, a); err != nil {
+				return err
+			}
+		}
+		return s.accounts.Audit(ctx, tx, actor, "candidate.email_link", applicationTarget(a), "", "")
+	})
+	return a, err
+}
+
 // Revoke stops an application's link from working.
 func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64) error {
 	if !actor.Can(account.InviteCandidates) {

@@ -22,6 +22,7 @@ type Service struct {
 	submitChecks []SubmitCheck
 	answerHooks  []AnswerHook
 	inviteHooks  []InviteHook
+	linkHooks    []LinkHook
 	statusHooks  []StatusHook
 	// extensionHooks run when more time is asked for, decided or granted.
 	extensionHooks []ExtensionHook
@@ -51,6 +52,14 @@ type InviteHook func(ctx context.Context, tx *sqldb.DB, actor account.Member, iv
 
 // OnInvite adds a hook to Invite. Call it while wiring services.
 func (s *Service) OnInvite(hook InviteHook) { s.inviteHooks = append(s.inviteHooks, hook) }
+
+// LinkHook is work another package does when the team asks for a link to
+// be emailed to a candidate again, in the same transaction: package notify
+// queues the email.
+type LinkHook func(ctx context.Context, tx *sqldb.DB, actor account.Member, a Application) error
+
+// OnEmailLink adds a hook to EmailLink. Call it while wiring services.
+func (s *Service) OnEmailLink(hook LinkHook) { s.linkHooks = append(s.linkHooks, hook) }
 
 // AnswerHook is work another package does when an answer is saved, in
 // the same transaction: package coding enqueues the grading of code.

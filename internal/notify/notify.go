@@ -26,6 +26,7 @@ import (
 // Email kinds, as the outbox records them.
 const (
 	KindInvitation      = "invitation"
+	KindLink            = "link"
 	KindMessage         = "message"
 	KindWebhookDisabled = "webhook_disabled"
 )
@@ -45,6 +46,7 @@ func Register(db *sqldb.DB, accounts *account.Service, openings *opening.Service
 	emails *email.Service, webhooks *webhook.Service) *Digests {
 	n := &notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, interviews: interviews}
 	interviews.OnInvite(n.invitation)
+	interviews.OnEmailLink(n.link)
 	interviews.OnExtension(n.extension)
 	messages.OnPost(n.message)
 	messages.OnCancel(func(ctx context.Context, tx *sqldb.DB, m message.Message) error {
@@ -118,6 +120,35 @@ func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 		return err
 	}
 	return n.remind(ctx, tx, a, org, job)
+}
+
+// link emails a candidate a fresh link to their interview, at the team's
+// request.
+func (n *notifier) link(ctx context.Context, tx *sqldb.DB, _ account.Member, a interview.Application) error {
+	org, err := n.accounts.Org(ctx, a.OrgID)
+	if err != nil {
+		return err
+	}
+	job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
+	if err != nil {
+		return err
+	}
+	para := fmt.Sprintf("Here is your link to the interview for the %s role at %s, as you or the team asked. Any link you had before still works.", job.Title, org.Name)
+	if a.SubmittedAt == nil {
+		para += fmt.Sprintf(" Your answers are due by %s.", deadline(a.DeadlineAt, a.Zone(org.TimeZone)))
+	}
+	c := email.Content{
+		OrgName:    org.Name,
+		Colour:     org.Colour,
+		Subject:    fmt.Sprintf("Your link to the %s interview at %s", job.Title, org.Name),
+		Greeting:   fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
+		Paragraphs: []string{para},
+		Action:     &email.Action{Label: "Open your interview", URL: email.LinkHere},
+		After:      []string{"The link is personal: please do not share it."},
+	}
+	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindLink,
+		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
+	return err
 }
 
 // message tells the candidate that the team wrote to them, quoting it.

@@ -111,6 +111,10 @@ type applicationPage struct {
 	Extensions []interview.Extension
 	CanExtend  bool
 	ExtError   string
+
+	// CanLink: the member may email the candidate a link, or replace or
+	// revoke it.
+	CanLink bool
 }
 
 // PendingExtension is the candidate's request waiting for an answer.
@@ -174,7 +178,8 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
 	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == interview.Submitted || a.Status == interview.Decided)
 	d.Outcomes = decision.Outcomes
-	d.CanExtend = m.Can(account.InviteCandidates) && (a.Status == interview.Invited || a.Status == interview.Started)
+	d.CanExtend = m.Can(account.InviteCandidates) && a.Answering()
+	d.CanLink = m.Can(account.InviteCandidates) && a.Status != interview.Withdrawn
 	if d.Extensions, err = s.Interviews.Extensions(ctx, a.ID); err != nil {
 		return d, err
 	}

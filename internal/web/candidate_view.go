@@ -298,7 +298,7 @@ func (v candidateView) PendingExtension() *interview.Extension {
 // CanWithdraw reports whether the candidate may still withdraw: until
 // they submit, whatever else is pending.
 func (v candidateView) CanWithdraw() bool {
-	return (v.App.Status == interview.Invited || v.App.Status == interview.Started) && v.App.RevokedAt == nil
+	return v.App.Answering() && v.App.RevokedAt == nil
 }
 
 // StatusWord is the one word for where the application stands, the same
@@ -322,5 +322,5 @@ func (v candidateView) StatusWord() string {
 // CanAskForTime reports whether the candidate may ask for more time: not
 // after submitting, and not with a request waiting.
 func (v candidateView) CanAskForTime() bool {
-	return (v.App.Status == interview.Invited || v.App.Status == interview.Started) && v.App.RevokedAt == nil && v.PendingExtension() == nil
+	return v.App.Answering() && v.App.RevokedAt == nil && v.PendingExtension() == nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -35,9 +36,16 @@ type inviteLink struct {
 type invitedPage struct {
 	Interview opening.Interview
 	Job       opening.Job
-	Batches   []inviteBatch
-	Invited   int
-	Error     string // why a later source was not invited, after earlier ones were
+	invitedResult
+	Gone bool // the result is no longer shown: expired, or another browser
+}
+
+// invitedResult is what an invitation post did, kept sealed for the page
+// it redirects to (showOnce): the links are secrets, shown only there.
+type invitedResult struct {
+	Batches []inviteBatch
+	Invited int
+	Error   string // why a later source was not invited, after earlier ones were
 }
 
 // maxInviteBody bounds the whole invitation post: a pasted list and a file
@@ -89,7 +97,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member
 		}
 		parsed[i] = parsedSource{name: src.name, people: people, problems: problems}
 	}
-	data := invitedPage{}
+	var data invitedResult
 	for _, src := range parsed {
 		b, err := s.inviteFrom(r, m, id, src)
 		if err != nil {
@@ -107,12 +115,28 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member
 		data.Invited += len(b.Links)
 		data.Batches = append(data.Batches, b)
 	}
+	return s.showOnce(w, r, m, fmt.Sprintf("/interviews/%d/invited", id), data)
+}
+
+// showInvited shows what an invitation post did, with the new links,
+// for as long as its stash lasts; a reload does not invite again.
+func (s *Server) showInvited(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var data invitedPage
 	if data.Interview, err = s.Openings.Interview(r.Context(), m, id); err != nil {
 		return err
 	}
 	if data.Job, err = s.Openings.Job(r.Context(), m, data.Interview.JobID); err != nil {
 		return err
 	}
+	found, err := s.openStash(r, m, &data.invitedResult)
+	if err != nil {
+		return err
+	}
+	data.Gone = !found
 	s.render(w, r, http.StatusOK, "interview_invited", s.teamPage(r.Context(), m, "jobs", "Invitations", data))
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/stash"
 )
 
 //go:embed templates
@@ -166,9 +167,10 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	},
-	"markdown": markdown,
-	"outcome":  func(o string) string { return decision.Outcome(o).Done() },
-	"addr":     addr,
+	"markdown":     markdown,
+	"outcome":      func(o string) string { return decision.Outcome(o).Done() },
+	"addr":         addr,
+	"stashMinutes": func() int { return int(stash.TTL.Minutes()) },
 }
 
 // inZone converts t to the zone named tz, falling back to UTC.

@@ -84,6 +84,17 @@ func (b *browser) postFile(path string, fields url.Values, field, filename strin
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	for _, c := range resp.Cookies() {
+		if c.MaxAge < 0 || c.Value == "" {
+			delete(b.cookie, c.Name)
+		} else {
+			b.cookie[c.Name] = c.Value
+		}
+	}
+	if resp.StatusCode/100 == 3 {
+		loc, _ := resp.Location()
+		return b.get(loc.RequestURI())
+	}
 	return resp, string(data)
 }
 

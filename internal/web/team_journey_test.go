@@ -146,8 +146,28 @@ func TestTeamJourney(t *testing.T) {
 	if len(links) != 2 || !strings.HasPrefix(links[0], ts.URL+"/c/") {
 		t.Fatalf("links %q, want 2 under %s/c/", links, ts.URL)
 	}
-	if !strings.Contains(teamText(doc, ".notice"), "shown only once") {
-		t.Error("no warning that links are shown once")
+	if !strings.Contains(teamText(doc, ".notice"), "shown only here") {
+		t.Error("no warning that links are shown only here")
+	}
+	// The result is a page of its own: reloading it shows the same links
+	// and invites nobody again; another browser does not see them.
+	shown := resp.Request.URL.RequestURI()
+	if !strings.HasPrefix(shown, fmt.Sprintf("/interviews/%d/invited/", ivID)) {
+		t.Errorf("the invitation post lands on %s", shown)
+	}
+	if _, again := owner.get(shown); strings.Join(teamLinks(teamDoc(t, again)), " ") != strings.Join(links, " ") {
+		t.Errorf("reloading shows links %q, want %q", teamLinks(teamDoc(t, again)), links)
+	}
+	var apps int
+	if err := ts.DB.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE interview_id = $1`, ivID).Scan(&apps); err != nil || apps != 2 {
+		t.Errorf("after a reload, %d applications (%v), want 2", apps, err)
+	}
+	other := ts.browser(t)
+	if resp, body := other.post("/login", url.Values{"email": {"olivia@acme.example"}, "password": {"correct horse battery"}}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("second sign-in: %d\n%s", resp.StatusCode, body)
+	}
+	if _, body := other.get(shown); len(teamLinks(teamDoc(t, body))) != 0 || !strings.Contains(body, "no longer shown") {
+		t.Error("another browser of the same member sees the links")
 	}
 	if got := teamText(doc, ".problems li"); !strings.Contains(got, "Line 2") {
 		t.Errorf("problems %q, want line 2", got)
@@ -245,11 +265,14 @@ func TestTeamJourney(t *testing.T) {
 	if resp, _ := rita.get("/team"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("reviewer opening the team page: status %d, want 403", resp.StatusCode)
 	}
+	if resp, _ := rita.post(fmt.Sprintf("/applications/%d/email-link", a.ID), url.Values{}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a reviewer emails a link: %d, want 403", resp.StatusCode)
+	}
 	if resp, _ := rita.post(fmt.Sprintf("/applications/%d/relink", a.ID), url.Values{}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("reviewer making a link: status %d, want 403", resp.StatusCode)
 	}
 
-	teamCheckRoleAndLinks(t, owner, a.ID, ivID)
+	teamCheckRoleAndLinks(t, ts, owner, a.ID, ivID)
 	teamCheckSettings(t, owner)
 	teamCheckAudit(t, owner)
 }
@@ -370,7 +393,8 @@ func teamCheckApplication(t *testing.T, b *browser, path, text string) {
 	}
 }
 
-func teamCheckRoleAndLinks(t *testing.T, owner *browser, appID, ivID int64) {
+func teamCheckRoleAndLinks(t *testing.T, ts *testServer, owner *browser, appID, ivID int64) {
+	ctx := context.Background()
 	t.Helper()
 	resp, body := owner.get("/team")
 	doc := teamMust(t, "team page", resp, body, http.StatusOK)
@@ -389,15 +413,44 @@ func teamCheckRoleAndLinks(t *testing.T, owner *browser, appID, ivID int64) {
 		t.Errorf("role flash %q", got)
 	}
 
+	// "Email a new link" queues an email with a fresh link and leaves the
+	// old ones working.
+	resp, body = owner.post(fmt.Sprintf("/applications/%d/email-link", appID), url.Values{})
+	doc = teamMust(t, "email a link", resp, body, http.StatusOK)
+	if got := teamText(doc, ".flash"); !strings.Contains(got, "on its way") {
+		t.Errorf("email-link flash %q", got)
+	}
+	if resp.Request.URL.Path != fmt.Sprintf("/applications/%d", appID) || doc.Find("#link form[action$='/email-link']").Length() != 1 {
+		t.Errorf("after emailing a link: %s, with no form to email another", resp.Request.URL.Path)
+	}
+	var mailed int
+	if err := ts.DB.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE application_id = $1 AND kind = 'link'`, appID).Scan(&mailed); err != nil || mailed != 1 {
+		t.Errorf("%d link emails queued (%v), want 1", mailed, err)
+	}
+
 	resp, body = owner.post(fmt.Sprintf("/applications/%d/relink", appID), url.Values{})
 	doc = teamMust(t, "relink", resp, body, http.StatusOK)
-	if !strings.Contains(teamText(doc, "code.new-link"), "/c/") {
-		t.Errorf("new link %q", teamText(doc, "code.new-link"))
+	newLink := teamText(doc, "code.new-link")
+	if !strings.Contains(newLink, "/c/") {
+		t.Errorf("new link %q", newLink)
+	}
+	// A reload shows the same link and makes no other.
+	if _, again := owner.get(resp.Request.URL.RequestURI()); teamText(teamDoc(t, again), "code.new-link") != newLink {
+		t.Errorf("reloading the new link's page shows %q, want %q", teamText(teamDoc(t, again), "code.new-link"), newLink)
 	}
 	resp, body = owner.post(fmt.Sprintf("/applications/%d/revoke", appID), url.Values{})
 	doc = teamMust(t, "revoke", resp, body, http.StatusOK)
 	if resp.Request.URL.Path != fmt.Sprintf("/interviews/%d", ivID) || !strings.Contains(teamText(doc, "table"), "Link revoked") {
 		t.Errorf("after revoke: %s, table %q", resp.Request.URL.Path, teamText(doc, "table"))
+	}
+	// A revoked link is not mailed again: the page offers a new link.
+	resp, body = owner.post(fmt.Sprintf("/applications/%d/email-link", appID), url.Values{})
+	doc = teamMust(t, "email a revoked link", resp, body, http.StatusOK)
+	if got := teamText(doc, ".flash"); !strings.Contains(got, "Not sent") || !strings.Contains(got, "revoked") {
+		t.Errorf("emailing a revoked link: flash %q", got)
+	}
+	if doc.Find("#link form[action$='/relink']").Length() != 1 || doc.Find("#link form[action$='/email-link']").Length() != 0 {
+		t.Error("a revoked link's section does not offer just a new link")
 	}
 }
 
@@ -496,13 +549,14 @@ func TestTeamPagesOfAnotherOrganisationAreNotFound(t *testing.T) {
 		}
 	}
 	posts := map[string]url.Values{
-		fmt.Sprintf("/jobs/%d", jobID):                  {"title": {"Mine now"}},
-		fmt.Sprintf("/jobs/%d/status", jobID):           {"status": {"closed"}},
-		fmt.Sprintf("/interviews/%d", ivID):             teamInterviewForm(jobID, false, false),
-		fmt.Sprintf("/interviews/%d/invitations", ivID): {"candidates": {"eve@example.com"}},
-		fmt.Sprintf("/applications/%d/review", appID):   {"recommendation": {"no"}},
-		fmt.Sprintf("/applications/%d/relink", appID):   {},
-		fmt.Sprintf("/applications/%d/revoke", appID):   {},
+		fmt.Sprintf("/jobs/%d", jobID):                    {"title": {"Mine now"}},
+		fmt.Sprintf("/jobs/%d/status", jobID):             {"status": {"closed"}},
+		fmt.Sprintf("/interviews/%d", ivID):               teamInterviewForm(jobID, false, false),
+		fmt.Sprintf("/interviews/%d/invitations", ivID):   {"candidates": {"eve@example.com"}},
+		fmt.Sprintf("/applications/%d/review", appID):     {"recommendation": {"no"}},
+		fmt.Sprintf("/applications/%d/relink", appID):     {},
+		fmt.Sprintf("/applications/%d/revoke", appID):     {},
+		fmt.Sprintf("/applications/%d/email-link", appID): {},
 		"/interviews": teamInterviewForm(jobID, false, false),
 	}
 	for path, form := range posts {
