@@ -90,9 +90,15 @@ func (p *Page) AnswerDialogs(accept bool) *Dialogs {
 }
 
 // Press presses and releases key on whatever has the focus, as a person
-// pressing a shortcut does; key is a character ("j") or a name such as
-// "Enter".
+// pressing a shortcut does; key is a character ("j") or one of package
+// kb's keys (kb.Enter).
 func (p *Page) Press(key string) {
 	p.t.Helper()
 	p.do(fmt.Sprintf("Press(%q)", key), chromedp.KeyEvent(key))
+}
+
+// PressCtrl presses key with Control held, as Ctrl+Enter.
+func (p *Page) PressCtrl(key string) {
+	p.t.Helper()
+	p.do(fmt.Sprintf("PressCtrl(%q)", key), chromedp.KeyEvent(key, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 }

@@ -4,9 +4,11 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // runCandidateCode runs the code in the form against the step's visible
@@ -34,7 +36,23 @@ func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a inte
 		s.renderFragment(w, status, "candidate_step", "code-run-result", d)
 		return nil
 	}
-	s.render(w, r, status, "candidate_step", v.page(row.Step.Title, d))
+	s.render(w, r, status, "candidate_step", d.page())
+	return nil
+}
+
+// showCandidateGrading is the saved code's grading alone, for the editor
+// to show in place when a grading finishes.
+func (s *Server) showCandidateGrading(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	row, i, ok := candidateStep(v, r)
+	if !ok || row.Step.Kind != opening.KindCode {
+		return apperr.NotFound("coding step")
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.renderFragment(w, http.StatusOK, "candidate_step", "code-grading-box", v.stepPage(row, i))
 	return nil
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // reverseTask is a coding task in Python and JavaScript with visible and
@@ -148,9 +149,25 @@ func TestCodeStepInBrowser(t *testing.T) {
 	if display != "flex" {
 		t.Errorf("the editor's display is %q, want flex: its styles were blocked", display)
 	}
+	// The task sits beside the editor, which has the width for its lines.
+	var box struct{ BriefRight, EditorLeft, EditorWidth float64 }
+	p.Eval(`(() => { const b = document.querySelector(".code-brief").getBoundingClientRect(), e = document.querySelector(".code-editor").getBoundingClientRect();
+		return {BriefRight: b.right, EditorLeft: e.left, EditorWidth: e.width}; })()`, &box)
+	if box.BriefRight > box.EditorLeft || box.EditorWidth < 640 {
+		t.Errorf("at %d px the task ends at %.0f px and the editor starts at %.0f px, %.0f px wide: want them side by side, the editor at least 640 px",
+			browsertest.DesktopWidth, box.BriefRight, box.EditorLeft, box.EditorWidth)
+	}
+
+	// Ctrl+Enter in the editor runs the visible tests, and inserts nothing.
+	// The results arrive in the page, which is not reloaded.
 	p.Eval(`window.stayed = true`, nil)
-	p.Click(`button[formaction$="/run"]`)
+	p.Click(".code-editor .cm-content")
+	p.PressCtrl(kb.Enter)
 	waitJS(t, p, "the run's results", `document.querySelector("#run-title")`)
+	p.Eval(`document.getElementById("code").value`, &text)
+	if text != "def reverse(s):\n    return s[::-1]" {
+		t.Errorf("after Ctrl+Enter the form holds %q", text)
+	}
 	if got := p.Text("#run-title"); !strings.Contains(got, "2 of 2 passed") {
 		t.Errorf("run: %q", got)
 	}
@@ -160,7 +177,8 @@ func TestCodeStepInBrowser(t *testing.T) {
 		t.Error("running the tests reloaded the page")
 	}
 
-	// Autosave, then grading of what was saved.
+	// Autosave, then grading of what was saved, which appears in the page
+	// without a reload.
 	waitJS(t, p, "the autosave", `document.getElementById("code-status").textContent.startsWith("Saved at")`)
 	// Up to a minute: grading waits for the code to settle, then runs it
 	// in the sandbox, which a loaded machine slows down.
@@ -172,6 +190,10 @@ func TestCodeStepInBrowser(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until the saved code is graded: %+v, %v", gs, err)
 		}
+	}
+	waitJS(t, p, "the grading shows in place", `document.getElementById("code-grading-out").textContent.includes("3 of 3 tests passed")`)
+	if p.Eval(`window.stayed === true`, &stayed); !stayed {
+		t.Error("the page reloaded to show the grading")
 	}
 	p.CheckAccessibility()
 	p.Screenshot("code-step-run-desktop")

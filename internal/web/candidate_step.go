@@ -76,8 +76,16 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a int
 	if row.Step.Kind == opening.KindVideo && d.Closed == "" {
 		d.Token = candidateToken(r, a.ID)
 	}
-	s.render(w, r, http.StatusOK, "candidate_step", v.page(row.Step.Title, d))
+	s.render(w, r, http.StatusOK, "candidate_step", d.page())
 	return nil
+}
+
+// page fills the layout for the step; an open code step takes the width,
+// the task beside the editor.
+func (d candidateStepPage) page() page {
+	p := d.candidateView.page(d.Row.Step.Title, d)
+	p.Wide = d.Row.Step.Kind == opening.KindCode && d.Closed == ""
+	return p
 }
 
 func (v candidateView) stepPage(row candidateStepRow, i int) candidateStepPage {
@@ -132,7 +140,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 				d.Closed = candidateSentence(msg)
 			}
 		}
-		p := v.page(row.Step.Title, d)
+		p := d.page()
 		p.Error = "Your answer was not saved: " + candidateSentence(msg)
 		s.render(w, r, status, "candidate_step", p)
 		return nil
@@ -146,7 +154,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 	}
 	if row.Step.Kind == opening.KindText && row.Step.MaxWords > 0 && typed.Words() > row.Step.MaxWords {
 		row.Answer, row.Words, row.Answered, row.Over = typed, typed.Words(), true, true
-		p := v.page(row.Step.Title, v.stepPage(row, i))
+		p := v.stepPage(row, i).page()
 		p.Flash = saved
 		p.Error = fmt.Sprintf("Your answer has %d words; the limit is %d. It is saved, but please shorten it before you submit.", typed.Words(), row.Step.MaxWords)
 		s.render(w, r, http.StatusOK, "candidate_step", p)

@@ -26,6 +26,7 @@ type page struct {
 	Member    *account.Member // the signed-in team member, if any
 	Org       *account.Org
 	Candidate bool   // a candidate page: no team navigation
+	Wide      bool   // a candidate page that needs the width (the code step)
 	Nav       string // which team navigation item is current
 	Flash     string // a one-line confirmation after a redirect
 	Error     string // a form error shown above the form

@@ -90,6 +90,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}", s.candidate(s.saveCandidateStep))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/discard", s.candidate(s.discardCandidateTake))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/run", s.candidate(s.runCandidateCode))
+	mux.HandleFunc("GET /candidate/{app}/steps/{step}/grading", s.candidate(s.showCandidateGrading))
 	mux.HandleFunc("GET /candidate/{app}/review", s.candidate(s.showCandidateReview))
 	mux.HandleFunc("POST /candidate/{app}/submit", s.candidate(s.submitCandidate))
 	mux.HandleFunc("GET /candidate/{app}/status", s.candidate(s.showCandidateStatus))

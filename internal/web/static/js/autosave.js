@@ -22,12 +22,13 @@ export class Autosave {
   // form: the step's form; its fields other than "then" are the answer.
   // write(value): put a saved value back into the controls (defaults to
   // setting the form's fields). status: the element for the status line.
-  constructor(form, { write, status, delay = 1500 } = {}) {
+  constructor(form, { write, status, delay = 1500, onSaved } = {}) {
     this.form = form;
     this.key = form.dataset.draft;
     this.status = status;
     this.delay = delay;
     this.write = write || ((value) => writeFields(form, value));
+    this.onSaved = onSaved || (() => {});
     this.saved = this.read(); // what the server has
     this.base = this.saved; // what the server had when the page loaded
     this.failed = ""; // "", "offline" or "refused"
@@ -121,6 +122,7 @@ export class Autosave {
       if (!this.unloading && readDraft(this.key)?.value === value) removeDraft(this.key);
       this.say(this.note + (text || "Saved."));
       this.note = "";
+      this.onSaved();
       return;
     }
     // A server error may pass; a refusal (closed, too long) will not.

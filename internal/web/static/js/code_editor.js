@@ -12,9 +12,6 @@ import "./code_view.js";
 import { codeTheme } from "./code_theme.js";
 import { Autosave } from "./autosave.js";
 
-const form = document.querySelector("form.cand-code");
-const area = document.getElementById("code");
-if (form && area) mount(form, area);
 
 function languageSupport(lang) {
   switch (lang) {
@@ -94,9 +91,11 @@ function mount(form, area) {
 
   // Autosave (see autosave.js): two seconds after the last change, when
   // the page is hidden or left, and before a link is followed.
+  const grading = new GradingBox(document.getElementById("code-grading-out"));
   saver = new Autosave(form, {
     status,
     delay: 2000,
+    onSaved: () => grading.refresh(),
     write: (value) => {
       const body = new URLSearchParams(value);
       if (select && body.get("language")) {
@@ -142,6 +141,45 @@ function mount(form, area) {
   function say(text) { if (status) status.textContent = text; }
 }
 
+// GradingBox keeps "Your saved code" current: after each save, and while
+// a grading is queued or running, it asks the server again, sooner at
+// first, and shows the result in place.
+class GradingBox {
+  constructor(box) {
+    this.box = box;
+    this.timer = 0;
+    this.tries = 0;
+    if (box?.querySelector("[data-pending]")) this.poll();
+  }
+
+  refresh() {
+    this.tries = 0;
+    this.fetch();
+  }
+
+  poll() {
+    clearTimeout(this.timer);
+    // 1 s apart for the first 20 s, then 5 s, for up to ten minutes.
+    const wait = this.tries < 20 ? 1000 : 5000;
+    if (this.tries++ > 130) return;
+    this.timer = setTimeout(() => this.fetch(), wait);
+  }
+
+  async fetch() {
+    if (!this.box) return;
+    clearTimeout(this.timer);
+    try {
+      const resp = await fetch(this.box.dataset.url, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!resp.ok) return;
+      const html = await resp.text();
+      if (html !== this.box.innerHTML) this.box.innerHTML = html;
+    } catch {
+      // Offline: try again on the next save, or the next poll.
+    }
+    if (this.box.querySelector("[data-pending]")) this.poll();
+  }
+}
+
 function post(url, body, headers, keepalive = false) {
   return fetch(url, { method: "POST", body: new URLSearchParams(body), headers, credentials: "same-origin", keepalive });
 }
@@ -157,3 +195,7 @@ function wrapper(area) {
   area.after(div);
   return div;
 }
+
+const form = document.querySelector("form.cand-code");
+const area = document.getElementById("code");
+if (form && area) mount(form, area);
