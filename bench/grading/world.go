@@ -17,6 +17,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 )
 
 // world is anyhour over SQLite in a temporary directory, served on
@@ -78,6 +79,11 @@ func (w *world) close() {
 func (w *world) interview(ctx context.Context, title string, steps []opening.Step, n int) (opening.Interview, []interview.Invitation, error) {
 	iv, err := w.app.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &w.jobID, Title: &title, Steps: &steps})
 	if err != nil {
+		return iv, nil, err
+	}
+	// The team's reference solutions are taken as passed: what is measured
+	// here is the grading of candidates.
+	if err := openingtest.CheckAll(ctx, w.app.Openings, w.owner, iv); err != nil {
 		return iv, nil, err
 	}
 	people := make([]interview.NewCandidate, n)

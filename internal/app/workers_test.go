@@ -13,6 +13,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
@@ -96,6 +97,7 @@ func TestEmailIsNotHeldByGradings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	openingtest.Checked(t, a.Openings, owner, iv)
 	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{
 		{Name: "Mallory", Email: "m1@example.com"}, {Name: "Mallory", Email: "m2@example.com"}, {Name: "Mallory", Email: "m3@example.com"}})
 	if err != nil {

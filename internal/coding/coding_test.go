@@ -20,6 +20,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
@@ -85,6 +86,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
+	openingtest.Checked(t, a.Openings, owner, iv)
 	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatal(err)

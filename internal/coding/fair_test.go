@@ -21,6 +21,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -152,6 +153,7 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	for _, c := range candidates {
 		people = append(people, interview.NewCandidate{Name: string(c), Email: fmt.Sprintf("%c@example.com", c)})
 	}
+	openingtest.Checked(t, a.Openings, owner, iv)
 	res, err := a.Interviews.Invite(ctx, owner, iv.ID, people)
 	if err != nil {
 		t.Fatal(err)

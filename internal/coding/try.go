@@ -2,6 +2,7 @@ package coding
 
 import (
 	"context"
+	"slices"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -40,4 +41,39 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 	}
 	defer done()
 	return g.Grade(ctx, Suite(step, lang, code, true))
+}
+
+// Check tries a reference solution against every test of the saved code
+// step stepID, as Try does, and when it passes them all records so
+// (opening.Service.RecordCheck): a coding step goes to candidates only
+// with every language's tests checked this way. checked is whether it
+// was recorded.
+func (s *Service) Check(ctx context.Context, actor account.Member, interviewID, stepID int64, language, code string) (out grading.Outcome, checked bool, err error) {
+	iv, err := s.openings.Interview(ctx, actor, interviewID)
+	if err != nil {
+		return out, false, err
+	}
+	i := slices.IndexFunc(iv.Steps, func(st opening.Step) bool { return st.ID == stepID && st.Kind == opening.KindCode })
+	if i < 0 {
+		return out, false, apperr.NotFound("coding step")
+	}
+	step := iv.Steps[i]
+	if out, err = s.Try(ctx, actor, i, step, language, code); err != nil || !PassedAll(out) {
+		return out, false, err
+	}
+	checked, err = s.openings.RecordCheck(ctx, actor, interviewID, stepID, opening.Language(language), step.Code.Fingerprint(opening.Language(language)), s.now())
+	return out, checked, err
+}
+
+// PassedAll reports whether a grading passed every test, within the limits.
+func PassedAll(o grading.Outcome) bool {
+	if len(o.Tests) == 0 || o.CompileError != "" || o.TimedOut || o.MemoryExceeded {
+		return false
+	}
+	for _, t := range o.Tests {
+		if !t.Passed {
+			return false
+		}
+	}
+	return true
 }

@@ -61,6 +61,9 @@ func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID 
 	if err != nil {
 		return res, err
 	}
+	if why := iv.Unready(); len(why) > 0 {
+		return res, apperr.Conflict("the interview is not ready for candidates: %s", strings.Join(why, "; "))
+	}
 	job, err := s.openings.Job(ctx, actor, iv.JobID)
 	if err != nil {
 		return res, err

@@ -173,13 +173,23 @@ func (s *Service) saveSteps(ctx context.Context, tx *sqldb.DB, iv *Interview, ol
 	kept := map[int64]bool{}
 	for i := range iv.Steps {
 		st := &iv.Steps[i]
+		prev, exists := oldByID[st.ID]
+		if exists && st.Kind == KindCode && st.Code != nil && prev.Code != nil {
+			// What the task's editor keeps and other editors do not send:
+			// the reference solutions, and which passed.
+			if st.Code.Reference == nil {
+				st.Code.Reference = prev.Code.Reference
+			}
+			if st.Code.Checks == nil {
+				st.Code.Checks = prev.Code.Checks
+			}
+		}
 		raw, err := json.Marshal(settings{MaxWords: st.MaxWords, Multiple: st.Multiple, Points: st.Points,
 			ThinkSeconds: st.ThinkSeconds, MaxSeconds: st.MaxSeconds, Retakes: st.Retakes, Code: st.Code.settings(),
 			ReviewersRate: st.ReviewersRate})
 		if err != nil {
 			return err
 		}
-		prev, exists := oldByID[st.ID]
 		switch {
 		case st.ID == 0:
 			err = tx.QueryRow(ctx, `INSERT INTO steps (org_id, interview_id, position, kind, title, prompt, minutes, settings)

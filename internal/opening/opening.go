@@ -199,6 +199,12 @@ type CodeTask struct {
 	IOCases     []IOCase
 	TimeLimitMS int // per run
 	MemoryMB    int
+
+	// Reference is the team's solution per language, never shown to
+	// candidates; Checks say which passed the tests as they are now.
+	// Only package coding records a check (Service.RecordCheck).
+	Reference map[Language]string
+	Checks    map[Language]CodeCheck
 }
 
 // CodeTests are one language's test sources.
@@ -272,6 +278,13 @@ type codeSettings struct {
 	IOCases     []ioCaseJSON               `json:"io_cases,omitempty"`
 	TimeLimitMS int                        `json:"time_limit_ms"`
 	MemoryMB    int                        `json:"memory_mb"`
+	Reference   map[Language]string        `json:"reference,omitempty"`
+	Checks      map[Language]codeCheckJSON `json:"checks,omitempty"`
+}
+
+type codeCheckJSON struct {
+	Sum string    `json:"sum"`
+	At  time.Time `json:"at"`
 }
 
 type codeTestsJSON struct {
@@ -291,7 +304,13 @@ func (c *CodeTask) settings() *codeSettings {
 	if c == nil {
 		return nil
 	}
-	out := &codeSettings{Languages: c.Languages, Starter: c.Starter, TimeLimitMS: c.TimeLimitMS, MemoryMB: c.MemoryMB}
+	out := &codeSettings{Languages: c.Languages, Starter: c.Starter, TimeLimitMS: c.TimeLimitMS, MemoryMB: c.MemoryMB, Reference: c.Reference}
+	for l, check := range c.Checks {
+		if out.Checks == nil {
+			out.Checks = map[Language]codeCheckJSON{}
+		}
+		out.Checks[l] = codeCheckJSON(check)
+	}
 	if len(c.Tests) > 0 {
 		out.Tests = map[Language]codeTestsJSON{}
 		for l, t := range c.Tests {
@@ -308,7 +327,13 @@ func (c *codeSettings) task() *CodeTask {
 	if c == nil {
 		return nil
 	}
-	out := &CodeTask{Languages: c.Languages, Starter: c.Starter, TimeLimitMS: c.TimeLimitMS, MemoryMB: c.MemoryMB}
+	out := &CodeTask{Languages: c.Languages, Starter: c.Starter, TimeLimitMS: c.TimeLimitMS, MemoryMB: c.MemoryMB, Reference: c.Reference}
+	for l, check := range c.Checks {
+		if out.Checks == nil {
+			out.Checks = map[Language]CodeCheck{}
+		}
+		out.Checks[l] = CodeCheck(check)
+	}
 	if len(c.Tests) > 0 {
 		out.Tests = map[Language]CodeTests{}
 		for l, t := range c.Tests {

@@ -2,6 +2,7 @@ package opening
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf8"
 
@@ -147,6 +148,7 @@ func normalizeCode(i int, s Step) (Step, error) {
 	}
 	c := *s.Code
 	c.IOCases = append([]IOCase(nil), c.IOCases...)
+	c.Reference = maps.Clone(c.Reference)
 	if s.Points == 0 {
 		s.Points = 1
 	}
@@ -198,6 +200,15 @@ func normalizeCode(i int, s Step) (Step, error) {
 		}
 		if name := repeatedTest(l, t); name != "" {
 			return s, apperr.Invalid(f("tests."+string(l)), "step %d: two %s tests are named %q; each test needs a name of its own, or only one of them would count", i+1, l.Label(), name)
+		}
+	}
+	for l, src := range c.Reference {
+		if !seen[l] {
+			delete(c.Reference, l) // an unticked language's solution goes with it
+			continue
+		}
+		if err := checkSource(f("reference."+string(l)), fmt.Sprintf("step %d's %s reference solution", i+1, l.Label()), src); err != nil {
+			return s, err
 		}
 	}
 	if len(c.IOCases) > MaxIOCases {

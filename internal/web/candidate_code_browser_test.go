@@ -17,6 +17,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/chromedp/chromedp/kb"
@@ -85,6 +86,7 @@ func newCodeWorld(t *testing.T) *codeWorld {
 		Steps: &[]opening.Step{reverseTask}}); err != nil {
 		t.Fatal(err)
 	}
+	openingtest.Checked(t, a.Openings, om, w.iv)
 	res, err := a.Interviews.Invite(ctx, om, w.iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -249,10 +251,21 @@ func TestCodeStepInBrowser(t *testing.T) {
 
 	// The team's editor for the task, with a reference solution tried.
 	team.Navigate(fmt.Sprintf("%s/interviews/%d/steps/%d/code", w.URL, w.iv.ID, w.iv.Steps[0].ID))
-	team.SetValue("#ref_code", "def reverse(s):\n    return s[::-1]\n")
-	team.Click(`button[value="try"]`)
-	team.WaitVisible("#try-out")
-	if got := team.Text("#try-result"); !strings.Contains(got, "3 of 3 tests passed") {
+	// Starters, tests and solutions are code editors; an unticked
+	// language folds away.
+	waitJS(t, team, "the code fields are editors", `document.querySelectorAll("textarea.code-input[data-language]").length > 0 &&
+		[...document.querySelectorAll("textarea.code-input[data-language]")].every(a => a.hidden && a.nextElementSibling.querySelector(".cm-content"))`)
+	var folded bool
+	team.Eval(`getComputedStyle(document.querySelector("#lang-go .lang-body")).display === "none" &&
+		getComputedStyle(document.querySelector("#lang-python .lang-body")).display !== "none"`, &folded)
+	if !folded {
+		t.Error("the unticked language's fields are shown, or a ticked one's are not")
+	}
+	team.SelectAll("#reference-python + .code-editor .cm-content")
+	team.InsertText("#reference-python + .code-editor .cm-content", "def reverse(s):\n    return s[::-1]\n")
+	team.Click(`button[value="try.python"]`)
+	team.WaitVisible("#try-python")
+	if got := team.Text("#try-result-python"); !strings.Contains(got, "3 of 3 tests passed") {
 		t.Errorf("the reference solution's try: %q", got)
 	}
 	team.CheckAccessibility()

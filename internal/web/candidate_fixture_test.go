@@ -13,6 +13,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 )
 
 // candidateFixture is an organisation in New York with one job and two
@@ -64,6 +65,7 @@ func newCandidateFixture(t *testing.T) *candidateFixture {
 // invite invites one person to iv and returns the invitation.
 func (f *candidateFixture) invite(t *testing.T, iv opening.Interview, name, email string) interview.Invitation {
 	t.Helper()
+	openingtest.Checked(t, f.ts.Svc.Openings, f.owner, iv)
 	res, err := f.ts.Svc.Interviews.Invite(context.Background(), f.owner, iv.ID, []interview.NewCandidate{{Name: name, Email: email}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite %s: %v %+v", email, err, res)

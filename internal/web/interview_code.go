@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -23,28 +24,33 @@ import (
 // codeTaskPage is what the coding task editor shows.
 type codeTaskPage struct {
 	Interview opening.Interview
-	Step      opening.Step // as saved: its title and prompt
+	Step      opening.Step // as saved: its title, prompt and checks
 	Index     int          // the step's index in the interview
 	Langs     []codeLangForm
 	Cases     []ioCaseForm
 	TimeLimit string // seconds
 	MemoryMB  string
 	Regrade   bool
-
-	RefLanguage string
-	RefCode     string
-	Try         *grading.Outcome
-	TryScore    [2]float64 // points earned and possible in Try
-	TryError    string
+	TZ        string // the member's time zone
+	// Unready says why candidates cannot be sent the saved task yet.
+	Unready []string
 }
 
-// codeLangForm is one language's block of the editor.
+// codeLangForm is one language's block of the editor, with the outcome
+// of trying its reference solution, if it was tried.
 type codeLangForm struct {
-	Lang    opening.Language
-	On      bool
-	Starter string
-	Visible string
-	Hidden  string
+	Lang      opening.Language
+	On        bool
+	Starter   string
+	Visible   string
+	Hidden    string
+	Reference string
+
+	Checked   *time.Time // a reference passed the saved tests, then
+	Try       *grading.Outcome
+	TryScore  [2]float64 // points earned and possible in Try
+	TryError  string
+	TryStored bool // the try passed the saved tests and was recorded
 }
 
 // ioCaseForm is one stdin/stdout case row, as typed.
@@ -111,30 +117,20 @@ func (s *Server) saveCodeTask(w http.ResponseWriter, r *http.Request, m account.
 	}
 	d.Interview, d.Step, d.Index = iv, iv.Steps[i], i
 
-	switch r.PostFormValue("action") {
-	case "add_case":
+	action := r.PostFormValue("action")
+	switch {
+	case action == "add_case":
 		d.Cases = append(d.Cases, ioCaseForm{})
 		s.renderCodeTask(w, r, m, http.StatusOK, d, "")
 		return nil
-	case "try":
-		step := iv.Steps[i]
-		task, err := d.task()
-		if err == nil {
-			step.Code = &task
-			var out grading.Outcome
-			out, err = s.Coding.Try(ctx, m, i, step, d.RefLanguage, d.RefCode)
-			if err == nil {
-				d.Try = &out
-				d.TryScore[0], d.TryScore[1] = out.Score()
-			}
+	case strings.HasPrefix(action, "try."):
+		l := d.lang(opening.Language(strings.TrimPrefix(action, "try.")))
+		if l == nil {
+			return apperr.Invalid("action", "choose one of the task's languages for the reference solution")
 		}
-		status := http.StatusOK
+		status, err := s.tryReference(r, m, &d, l)
 		if err != nil {
-			msg, st, ferr := formProblem(err)
-			if ferr != nil {
-				return ferr
-			}
-			d.TryError, status = msg, st
+			return err
 		}
 		s.renderCodeTask(w, r, m, status, d, "")
 		return nil
@@ -144,7 +140,7 @@ func (s *Server) saveCodeTask(w http.ResponseWriter, r *http.Request, m account.
 	if err == nil {
 		steps := append([]opening.Step(nil), iv.Steps...)
 		steps[i].Code = &task
-		_, err = s.Openings.UpdateInterview(ctx, m, iv.ID, opening.InterviewInput{Steps: &steps})
+		iv, err = s.Openings.UpdateInterview(ctx, m, iv.ID, opening.InterviewInput{Steps: &steps})
 	}
 	if err != nil {
 		msg, status, err := formProblem(err)
@@ -154,6 +150,22 @@ func (s *Server) saveCodeTask(w http.ResponseWriter, r *http.Request, m account.
 		s.renderCodeTask(w, r, m, status, d, msg)
 		return nil
 	}
+	// Each reference solution not yet passed is tried against the tests
+	// as saved; those that pass every test make the task ready.
+	d.Interview, d.Step = iv, iv.Steps[i]
+	for j := range d.Langs {
+		l := &d.Langs[j]
+		if !l.On || strings.TrimSpace(l.Reference) == "" || d.Step.Code.Checked(l.Lang) {
+			continue
+		}
+		if _, err := s.tryReference(r, m, &d, l); err != nil {
+			return err
+		}
+	}
+	if iv, err = s.Openings.Interview(ctx, m, iv.ID); err != nil {
+		return err
+	}
+	d.Interview, d.Step = iv, iv.Steps[i]
 	flash := "Coding task saved."
 	if d.Regrade {
 		n, err := s.Coding.RegradeStep(ctx, m, iv.Steps[i].ID)
@@ -167,25 +179,86 @@ func (s *Server) saveCodeTask(w http.ResponseWriter, r *http.Request, m account.
 			flash += fmt.Sprintf(" The %d answers already given are being graded again.", n)
 		}
 	}
-	s.setFlash(w, flash)
+	if why := d.Step.Code.Unready(); len(why) > 0 {
+		// Saved, but not ready: the page stays, saying why, with the
+		// tries' results.
+		p := s.codeTaskView(r, m, d)
+		p.Flash = flash + " Not ready for candidates yet: see below."
+		s.render(w, r, http.StatusOK, "interview_code", p)
+		return nil
+	}
+	s.setFlash(w, flash+" It is ready for candidates: every language's reference solution passes every test.")
 	return redirect(w, r, fmt.Sprintf("/interviews/%d", iv.ID))
 }
 
+// tryReference tries l's reference solution against every test. When the
+// page's tests are the saved ones, a pass is recorded as the task's check
+// (coding.Service.Check); otherwise the tests as typed are tried and
+// nothing is kept. The status is the page's.
+func (s *Server) tryReference(r *http.Request, m account.Member, d *codeTaskPage, l *codeLangForm) (int, error) {
+	ctx := r.Context()
+	step := d.Step
+	task, err := d.task()
+	if err == nil {
+		step.Code = &task
+		var typed opening.Step
+		if typed, err = opening.CheckStep(d.Index, step); err == nil {
+			var out grading.Outcome
+			if d.Step.Code != nil && typed.Code.Fingerprint(l.Lang) == d.Step.Code.Fingerprint(l.Lang) {
+				out, l.TryStored, err = s.Coding.Check(ctx, m, d.Interview.ID, d.Step.ID, string(l.Lang), l.Reference)
+			} else {
+				out, err = s.Coding.Try(ctx, m, d.Index, step, string(l.Lang), l.Reference)
+			}
+			if err == nil {
+				l.Try = &out
+				l.TryScore[0], l.TryScore[1] = out.Score()
+			}
+		}
+	}
+	if err != nil {
+		msg, status, ferr := formProblem(err)
+		if ferr != nil {
+			return 0, ferr
+		}
+		l.TryError = msg
+		return status, nil
+	}
+	return http.StatusOK, nil
+}
+
+// lang is the block of language l, or nil.
+func (d *codeTaskPage) lang(l opening.Language) *codeLangForm {
+	for j := range d.Langs {
+		if d.Langs[j].Lang == l {
+			return &d.Langs[j]
+		}
+	}
+	return nil
+}
+
 func (s *Server) renderCodeTask(w http.ResponseWriter, r *http.Request, m account.Member, status int, d codeTaskPage, msg string) {
-	if d.RefLanguage == "" {
-		for _, l := range d.Langs {
-			if l.On {
-				d.RefLanguage = string(l.Lang)
-				break
+	p := s.codeTaskView(r, m, d)
+	p.Error = msg
+	s.render(w, r, status, "interview_code", p)
+}
+
+// codeTaskView fills the layout for the editor: the saved checks beside
+// each language, and one blank case row to fill in.
+func (s *Server) codeTaskView(r *http.Request, m account.Member, d codeTaskPage) page {
+	d.TZ = s.memberZone(r.Context(), m)
+	if c := d.Step.Code; c != nil {
+		d.Unready = c.Unready()
+		for j := range d.Langs {
+			if l := &d.Langs[j]; c.Checked(l.Lang) {
+				at := c.Checks[l.Lang].At
+				l.Checked = &at
 			}
 		}
 	}
 	if len(d.Cases) == 0 || strings.TrimSpace(d.Cases[len(d.Cases)-1].Name+d.Cases[len(d.Cases)-1].Stdin+d.Cases[len(d.Cases)-1].Stdout) != "" {
 		d.Cases = append(d.Cases, ioCaseForm{}) // always one blank row to fill in
 	}
-	p := s.teamPage(r.Context(), m, "jobs", "Coding task · "+d.Step.Title, d)
-	p.Error = msg
-	s.render(w, r, status, "interview_code", p)
+	return s.teamPage(r.Context(), m, "jobs", "Coding task · "+d.Step.Title, d)
 }
 
 // codeTaskFormOf fills the editor from a saved step.
@@ -199,7 +272,7 @@ func codeTaskFormOf(iv opening.Interview, i int) codeTaskPage {
 		TimeLimit: strconv.FormatFloat(float64(c.TimeLimitMS)/1000, 'f', -1, 64), MemoryMB: strconv.Itoa(c.MemoryMB)}
 	for _, l := range opening.Languages {
 		t := c.Tests[l]
-		d.Langs = append(d.Langs, codeLangForm{Lang: l, On: c.Supports(l), Starter: c.Starter[l], Visible: t.Visible, Hidden: t.Hidden})
+		d.Langs = append(d.Langs, codeLangForm{Lang: l, On: c.Supports(l), Starter: c.Starter[l], Visible: t.Visible, Hidden: t.Hidden, Reference: c.Reference[l]})
 	}
 	for _, io := range c.IOCases {
 		cf := ioCaseForm{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden}
@@ -212,18 +285,18 @@ func codeTaskFormOf(iv opening.Interview, i int) codeTaskPage {
 }
 
 // parseCodeTaskForm reads the editor's fields: languages, starter.L,
-// visible.L, hidden.L for each language L, cases.N.field, time_limit,
-// memory_mb, regrade, ref_language and ref_code.
+// visible.L, hidden.L and reference.L for each language L, cases.N.field,
+// time_limit, memory_mb and regrade.
 func parseCodeTaskForm(form url.Values) (codeTaskPage, error) {
-	d := codeTaskPage{TimeLimit: form.Get("time_limit"), MemoryMB: form.Get("memory_mb"), Regrade: form.Get("regrade") != "",
-		RefLanguage: form.Get("ref_language"), RefCode: form.Get("ref_code")}
+	d := codeTaskPage{TimeLimit: form.Get("time_limit"), MemoryMB: form.Get("memory_mb"), Regrade: form.Get("regrade") != ""}
 	on := map[string]bool{}
 	for _, l := range form["languages"] {
 		on[l] = true
 	}
 	for _, l := range opening.Languages {
 		d.Langs = append(d.Langs, codeLangForm{Lang: l, On: on[string(l)],
-			Starter: form.Get("starter." + string(l)), Visible: form.Get("visible." + string(l)), Hidden: form.Get("hidden." + string(l))})
+			Starter: form.Get("starter." + string(l)), Visible: form.Get("visible." + string(l)), Hidden: form.Get("hidden." + string(l)),
+			Reference: crlf(form.Get("reference." + string(l)))})
 	}
 	cases := map[int]*ioCaseForm{}
 	for key, vals := range form {
@@ -264,7 +337,8 @@ func parseCodeTaskForm(form url.Values) (codeTaskPage, error) {
 // task is the coding task as typed. Blank case rows are left out; the
 // domain checks the rest when it saves or tries the task.
 func (d codeTaskPage) task() (opening.CodeTask, error) {
-	c := opening.CodeTask{Starter: map[opening.Language]string{}, Tests: map[opening.Language]opening.CodeTests{}}
+	c := opening.CodeTask{Starter: map[opening.Language]string{}, Tests: map[opening.Language]opening.CodeTests{},
+		Reference: map[opening.Language]string{}}
 	for _, l := range d.Langs {
 		if !l.On {
 			continue
@@ -274,6 +348,9 @@ func (d codeTaskPage) task() (opening.CodeTask, error) {
 			c.Starter[l.Lang] = crlf(l.Starter)
 		}
 		c.Tests[l.Lang] = opening.CodeTests{Visible: crlf(l.Visible), Hidden: crlf(l.Hidden)}
+		if strings.TrimSpace(l.Reference) != "" {
+			c.Reference[l.Lang] = l.Reference
+		}
 	}
 	if t := strings.TrimSpace(d.TimeLimit); t != "" {
 		sec, err := strconv.ParseFloat(t, 64)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/coding"
@@ -61,15 +62,14 @@ func TestTeamEditsCodeTask(t *testing.T) {
 		for k, v := range form {
 			f[k] = v
 		}
-		f.Set("action", "try")
-		f.Set("ref_language", "python")
-		f.Set("ref_code", code)
+		f.Set("action", "try.python")
+		f.Set("reference.python", code)
 		resp, body := team.post(path, f)
 		doc := teamMust(t, "a try", resp, body, http.StatusOK)
-		if got := doc.Find("#ref_code").Text(); got != code {
+		if got := doc.Find("#reference-python").Text(); got != code {
 			t.Errorf("the tried solution is not kept on the page: %q", got)
 		}
-		return teamText(doc, "#try-out")
+		return teamText(doc, "#try-python")
 	}
 	if got := try("def reverse(s):\n    return s\n"); !strings.Contains(got, "1 of 3 tests passed · 2 of 6 points") || !strings.Contains(got, "test_unicode") {
 		t.Errorf("a wrong reference solution: %q", got)
@@ -135,6 +135,11 @@ func TestTeamEditsCodeTask(t *testing.T) {
 	doc = teamMust(t, "save", resp, body, http.StatusOK)
 	if got := teamText(doc, ".flash"); !strings.Contains(got, "Coding task saved. The answer already given is being graded again.") {
 		t.Errorf("flash after save %q", got)
+	}
+	// New tests are not checked until a reference solution passes them:
+	// the page stays and says so.
+	if got := teamText(doc, ".not-ready"); resp.Request.URL.Path != path || !strings.Contains(got, "no reference solution in Python has passed the tests as they are") {
+		t.Errorf("after saving new tests without a reference: %s, %q", resp.Request.URL.Path, got)
 	}
 	iv, err := w.app.Openings.InterviewInOrg(ctx, w.iv.OrgID, w.iv.ID)
 	if err != nil {
@@ -274,5 +279,106 @@ func TestGradingWarningsOnTheApplication(t *testing.T) {
 	doc := teamMust(t, "the application", resp, body, http.StatusOK)
 	if got := strings.TrimSpace(doc.Find(".grading-warnings li").Text()); got != warning {
 		t.Errorf("the grading's warning on the page: %q, want %q", got, warning)
+	}
+}
+
+// TestCodeStepIsCheckedBeforeInviting holds a new coding step back from
+// candidates until its tests are the team's own and a reference solution
+// passes every one; the solution never reaches a candidate.
+func TestCodeStepIsCheckedBeforeInviting(t *testing.T) {
+	ctx := context.Background()
+	w := newCodeWorld(t)
+	team := w.team
+	ivPath := fmt.Sprintf("/interviews/%d", w.iv.ID)
+
+	// A new coding step starts with the example task: not ready.
+	resp, body := team.get(ivPath + "/edit")
+	f := ivvForm(teamMust(t, "the interview editor", resp, body, http.StatusOK), "form.editor")
+	f.Set("action", "add_code")
+	resp, body = team.post(ivPath, f)
+	f = ivvForm(teamMust(t, "add a coding step", resp, body, http.StatusOK), "form.editor")
+	f.Set("steps.1.title", "Count vowels")
+	f.Set("action", "save")
+	resp, body = team.post(ivPath, f)
+	doc := teamMust(t, "save with a new coding step", resp, body, http.StatusOK)
+	if got := teamText(doc, ".not-ready"); !strings.Contains(got, "“Count vowels”: the Python tests are still the example") {
+		t.Errorf("the interview page's readiness: %q", got)
+	}
+	if _, off := doc.Find(`form[action$="/invitations"] button[type=submit]`).Attr("disabled"); !off {
+		t.Error("the Invite button is enabled for an interview that is not ready")
+	}
+	resp, body = team.postFile(ivPath+"/invitations", url.Values{"candidates": {"Bob, bob@example.com"}}, "csv", "", nil)
+	if !strings.Contains(body, "not ready for candidates") {
+		t.Errorf("inviting to an unready interview: %d, %s", resp.StatusCode, teamText(teamDoc(t, body), ".error"))
+	}
+	var apps int
+	if err := w.DB.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE interview_id = $1`, w.iv.ID).Scan(&apps); err != nil || apps != 1 {
+		t.Errorf("%d applications after inviting to an unready interview (%v), want Ada's alone", apps, err)
+	}
+
+	iv, err := w.app.Openings.InterviewInOrg(ctx, w.iv.OrgID, w.iv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("%s/steps/%d/code", ivPath, iv.Steps[1].ID)
+	resp, body = team.get(path)
+	form := ivvForm(teamMust(t, "the new task's page", resp, body, http.StatusOK), "form.code-task")
+	save := func(visible, hidden, reference string) (*http.Response, *goquery.Document) {
+		t.Helper()
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set("starter.python", "def vowels(s):\n    return 0\n")
+		f.Set("visible.python", visible)
+		f.Set("hidden.python", hidden)
+		f.Set("reference.python", reference)
+		f.Set("action", "save")
+		resp, body := team.post(path, f)
+		return resp, teamMust(t, "save the task", resp, body, http.StatusOK)
+	}
+	const visible = "from solution import vowels\n\ndef test_word():\n    assert vowels('banana') == 3\n"
+	const hidden = "from solution import vowels\n\ndef test_capitals():\n    assert vowels('AEIOU') == 5\n"
+	const right = "# the team's own answer\ndef vowels(s):\n    return sum(c in 'aeiouAEIOU' for c in s)\n"
+
+	// Own tests, but a reference that fails the hidden test: saved, not ready.
+	resp, doc = save(visible, hidden, "def vowels(s):\n    return sum(c in 'aeiou' for c in s)\n")
+	if resp.Request.URL.Path != path || !strings.Contains(teamText(doc, ".not-ready"), "no reference solution in Python has passed") {
+		t.Errorf("a failing reference: %s, %q", resp.Request.URL.Path, teamText(doc, ".not-ready"))
+	}
+	if got := teamText(doc, "#try-python"); !strings.Contains(got, "1 of 2 tests passed") || !strings.Contains(got, "test_capitals") {
+		t.Errorf("the failing reference's results: %q", got)
+	}
+
+	// A reference that passes every test: ready, and candidates can be invited.
+	resp, doc = save(visible, hidden, right)
+	if resp.Request.URL.Path != ivPath || !strings.Contains(teamText(doc, ".flash"), "ready for candidates") || doc.Find(".not-ready").Length() != 0 {
+		t.Fatalf("a passing reference: %s, flash %q, not ready %q", resp.Request.URL.Path, teamText(doc, ".flash"), teamText(doc, ".not-ready"))
+	}
+	resp, body = team.postFile(ivPath+"/invitations", url.Values{"candidates": {"Bob, bob@example.com"}}, "csv", "", nil)
+	if got := teamText(teamDoc(t, body), "h1"); !strings.Contains(got, "1 candidate invited") {
+		t.Errorf("inviting to a ready interview: %d, %q", resp.StatusCode, got)
+	}
+
+	// Changing the tests takes the check away unless the kept reference
+	// passes them again, which saving tries.
+	resp, doc = save(visible, hidden+"\ndef test_y():\n    assert vowels('y') == 1\n", right)
+	if resp.Request.URL.Path != path || !strings.Contains(teamText(doc, ".not-ready"), "no reference solution in Python") {
+		t.Errorf("tests the reference fails: %s, %q", resp.Request.URL.Path, teamText(doc, ".not-ready"))
+	}
+	if _, err := w.app.Interviews.Invite(ctx, teamOwner(t, w.testServer), w.iv.ID, []interview.NewCandidate{{Name: "Cy", Email: "cy@example.com"}}); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("inviting after the tests changed: %v, want a conflict", err)
+	}
+
+	// The reference solution is the team's alone.
+	ada := &browser{t: t, base: w.URL, cookie: map[string]string{}}
+	ada.c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	ada.get("/c/" + w.ada.Token)
+	resp, page := ada.get(fmt.Sprintf("/candidate/%d/steps/%d", w.ada.Application.ID, iv.Steps[1].ID))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "banana") {
+		t.Errorf("the candidate's step page: %d, without its visible tests", resp.StatusCode)
+	}
+	if strings.Contains(page, "the team's own answer") || strings.Contains(page, "the team&#39;s own answer") {
+		t.Error("a candidate's page holds the team's reference solution")
 	}
 }

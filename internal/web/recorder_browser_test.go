@@ -20,6 +20,7 @@ import (
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/media/mediatest"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -63,6 +64,7 @@ func newVideoApp(t *testing.T, steps []opening.Step) *videoApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	openingtest.Checked(t, a.Openings, owner, iv)
 	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Grace Hopper", Email: "grace@example.com"}})
 	if err != nil {
 		t.Fatal(err)
