@@ -83,13 +83,51 @@ func (o Outcome) ForCandidate() string {
 	return string(o)
 }
 
-// Templates are the messages each outcome starts with; the team edits
-// them before sending. Fields: {{.Candidate.FirstName}},
-// {{.Candidate.Name}}, {{.Job.Title}}, {{.Interview.Title}}, {{.Org.Name}}.
+// CandidateWord is the outcome as the candidate's status line says it.
+func (o Outcome) CandidateWord() string {
+	switch o {
+	case Advance:
+		return "Going further"
+	case Reject:
+		return "Not going further"
+	case Hold:
+		return "On hold"
+	}
+	return string(o)
+}
+
+// Templates are the standard messages each outcome starts with, until a
+// job has its own (SaveJobTemplate); the team edits them before sending.
+// Placeholders in square brackets are filled in for each candidate.
 var Templates = map[Outcome]string{
-	Advance: "Hello {{.Candidate.FirstName}},\n\nThank you for your answers for the {{.Job.Title}} role. We enjoyed them and would like to go further with you: we will write shortly with the next step.\n\n{{.Org.Name}}",
-	Hold:    "Hello {{.Candidate.FirstName}},\n\nThank you for your answers for the {{.Job.Title}} role. We have not decided yet: we are still meeting other candidates and will write again within two weeks.\n\n{{.Org.Name}}",
-	Reject:  "Hello {{.Candidate.FirstName}},\n\nThank you for the time you gave to the {{.Job.Title}} interview. We have decided not to go further with your application this time. We know that is disappointing, and we are grateful for your answers.\n\n{{.Org.Name}}",
+	Advance: "Hello [first name],\n\nThank you for your answers for the [job title] role. We enjoyed them and would like to go further with you: we will write shortly with the next step.\n\n[company]",
+	Hold:    "Hello [first name],\n\nThank you for your answers for the [job title] role. We have not decided yet: we are still meeting other candidates and will write again within two weeks.\n\n[company]",
+	Reject:  "Hello [first name],\n\nThank you for the time you gave to the [job title] interview. We have decided not to go further with your application this time. We know that is disappointing, and we are grateful for your answers.\n\n[company]",
+}
+
+// Placeholder is a name in square brackets that a message may use.
+type Placeholder struct {
+	Text  string // as written: "[first name]"
+	Label string // what it becomes
+	field string
+}
+
+// Placeholders are the names a message may use, in the order the form
+// offers them.
+var Placeholders = []Placeholder{
+	{"[first name]", "the candidate's first name", ".Candidate.FirstName"},
+	{"[full name]", "the candidate's full name", ".Candidate.Name"},
+	{"[job title]", "the job's title", ".Job.Title"},
+	{"[interview]", "the interview's title", ".Interview.Title"},
+	{"[company]", "your organisation's name", ".Org.Name"},
+}
+
+// Reasons are the reasons the decision form suggests for the team's
+// records; the team may write its own.
+var Reasons = map[Outcome][]string{
+	Advance: {"Strong answers", "Skills match the role", "Experience", "Communication"},
+	Hold:    {"Waiting for other candidates", "Role on hold", "Needs another opinion"},
+	Reject:  {"Skills gap", "Experience level", "Answers incomplete", "Role filled", "Location or timing"},
 }
 
 // Decision is one decision on an application.
@@ -99,9 +137,16 @@ type Decision struct {
 	Outcome       Outcome
 	Message       string // as sent
 	Feedback      string // as given; empty for none
+	Reason        string // for the team's records; never sent
 	DecidedBy     string // the member's name
 	CreatedAt     time.Time
+	// VisibleAt is when the candidate learns of it, for a message sent
+	// later; nil when at once.
+	VisibleAt *time.Time
 }
+
+// Pending reports whether the candidate has yet to learn of d at now.
+func (d Decision) Pending(now time.Time) bool { return d.VisibleAt != nil && d.VisibleAt.After(now) }
 
 // Input is a decision as the team asks for it.
 type Input struct {
@@ -111,12 +156,20 @@ type Input struct {
 	// feedback; Feedback is the team's own words. Both may be empty.
 	Ratings  bool
 	Feedback string
+	Reason   string // for the team's records; never sent
+	// SendAt sends the message, and lets the candidate learn of the
+	// decision, later; nil sends it at once.
+	SendAt *time.Time
+	// SaveForJob keeps Template as the job's message for this outcome,
+	// when every application is of one job.
+	SaveForJob bool
 }
 
 // Limits.
 const (
 	MaxTemplate = 10_000
 	MaxFeedback = 5_000
+	MaxReason   = 200
 	MaxBatch    = 200
 )
 
@@ -157,6 +210,7 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 var (
 	templateField = plaintext.Field{Name: "template", Label: "the message", Max: MaxTemplate, Required: true, Multiline: true}
 	feedbackField = plaintext.Field{Name: "feedback", Label: "the feedback", Max: MaxFeedback, Multiline: true}
+	reasonField   = plaintext.Field{Name: "reason", Label: "the reason", Max: MaxReason}
 )
 
 // check validates in and parses its template.
@@ -174,6 +228,9 @@ func check(actor account.Member, in Input) (template, Input, error) {
 	if in.Feedback, err = feedbackField.Check(in.Feedback); err != nil {
 		return nil, in, err
 	}
+	if in.Reason, err = reasonField.Check(in.Reason); err != nil {
+		return nil, in, err
+	}
 	t, err := parseTemplate(in.Template)
 	if err != nil {
 		return nil, in, err
@@ -183,37 +240,57 @@ func check(actor account.Member, in Input) (template, Input, error) {
 
 // template is a message split into text and fields. Templates are typed
 // by the team and run on the server, so they are not Go templates (which
-// can loop and pad without bound): only the five fields are understood,
+// can loop and pad without bound): only the Placeholders are understood,
 // and each is replaced by a name of at most a couple of hundred
-// characters.
+// characters. Messages saved before placeholders were written in square
+// brackets used {{.Candidate.FirstName}} and the like, which still work.
 type template []part
 
 type part struct {
 	text  string
-	field string // one of fieldNames, or "" for text
+	field string // a Placeholder's field, or "" for text
 }
 
-// fieldNames are the fields a message may use.
-var fieldNames = []string{".Candidate.FirstName", ".Candidate.Name", ".Job.Title", ".Interview.Title", ".Org.Name"}
-
-var action = regexp.MustCompile(`\{\{-?\s*(.*?)\s*-?\}\}`)
+// placeholder matches [a name] of one to four words, and the older
+// {{.Field}}.
+var placeholder = regexp.MustCompile(`\[\s*([A-Za-z]+(?:[ \t]+[A-Za-z]+){0,3})\s*\]|\{\{-?\s*(.*?)\s*-?\}\}`)
 
 func parseTemplate(src string) (template, error) {
 	var t template
 	last := 0
-	for _, m := range action.FindAllStringSubmatchIndex(src, -1) {
-		name := src[m[2]:m[3]]
-		if !slices.Contains(fieldNames, name) {
-			return nil, apperr.Invalid("template", "the message uses a field that does not exist: {{%s}} (fields: %s)", name, strings.Join(fieldNames, ", "))
+	for _, m := range placeholder.FindAllStringSubmatchIndex(src, -1) {
+		var field string
+		if m[2] >= 0 {
+			name := "[" + strings.ToLower(strings.Join(strings.Fields(src[m[2]:m[3]]), " ")) + "]"
+			i := slices.IndexFunc(Placeholders, func(p Placeholder) bool { return p.Text == name })
+			if i < 0 {
+				return nil, apperr.Invalid("template", "the message has %s, which is not a placeholder; use %s, or write it without square brackets", src[m[0]:m[1]], placeholderList())
+			}
+			field = Placeholders[i].field
+		} else {
+			name := src[m[4]:m[5]]
+			i := slices.IndexFunc(Placeholders, func(p Placeholder) bool { return p.field == name })
+			if i < 0 {
+				return nil, apperr.Invalid("template", "the message has {{%s}}, which is not a placeholder; use %s", name, placeholderList())
+			}
+			field = Placeholders[i].field
 		}
-		t = append(t, part{text: src[last:m[0]]}, part{field: name})
+		t = append(t, part{text: src[last:m[0]]}, part{field: field})
 		last = m[1]
 	}
 	rest := src[last:]
 	if strings.Contains(rest, "{{") {
-		return nil, apperr.Invalid("template", "the message's fields cannot be read: a {{ is not closed (write fields as {{.Candidate.FirstName}})")
+		return nil, apperr.Invalid("template", "the message has a {{ that is not closed; write placeholders in square brackets, such as [first name]")
 	}
 	return append(t, part{text: rest}), nil
+}
+
+func placeholderList() string {
+	var names []string
+	for _, p := range Placeholders {
+		names = append(names, p.Text)
+	}
+	return strings.Join(names, ", ")
 }
 
 // execute fills the fields.
@@ -354,7 +431,8 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 	if err != nil {
 		return Decision{}, err
 	}
-	d := Decision{ApplicationID: a.ID, Outcome: in.Outcome, Message: p.Message, Feedback: p.Feedback, DecidedBy: actor.Name, CreatedAt: s.now()}
+	d := Decision{ApplicationID: a.ID, Outcome: in.Outcome, Message: p.Message, Feedback: p.Feedback, Reason: in.Reason,
+		DecidedBy: actor.Name, CreatedAt: s.now(), VisibleAt: in.SendAt}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		a, err := s.interviews.MarkDecided(ctx, tx, actor, a.ID, string(in.Outcome))
 		if err != nil {
@@ -363,8 +441,8 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 		// The same decision sent twice in a row (a double click, two
 		// tabs) is sent once.
 		var last Decision
-		err = tx.QueryRow(ctx, `SELECT id, outcome, message, feedback, decided_by_name, created_at FROM decisions
-			WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, a.ID).Scan(&last.ID, &last.Outcome, &last.Message, &last.Feedback, &last.DecidedBy, &last.CreatedAt)
+		err = tx.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions
+			WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, a.ID).Scan(last.fields()...)
 		if err == nil && last.Outcome == d.Outcome && last.Message == d.Message && last.Feedback == d.Feedback && d.CreatedAt.Sub(last.CreatedAt) < 10*time.Minute {
 			last.ApplicationID = a.ID
 			d = last
@@ -373,12 +451,17 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 			return err
 		}
-		if err := tx.WriteRow(ctx, `INSERT INTO decisions (org_id, application_id, outcome, message, feedback, decided_by, decided_by_name, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			a.OrgID, a.ID, d.Outcome, d.Message, d.Feedback, actor.ID, actor.Name, d.CreatedAt).Scan(&d.ID); err != nil {
+		if err := tx.WriteRow(ctx, `INSERT INTO decisions (org_id, application_id, outcome, message, feedback, reason, decided_by, decided_by_name, created_at, visible_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			a.OrgID, a.ID, d.Outcome, d.Message, d.Feedback, d.Reason, actor.ID, actor.Name, d.CreatedAt, d.VisibleAt).Scan(&d.ID); err != nil {
 			return err
 		}
-		if _, err := s.messages.PostInTx(ctx, tx, actor, a, p.body()); err != nil {
+		if d.VisibleAt != nil {
+			_, err = s.messages.ScheduleInTx(ctx, tx, actor, a, p.body(), *d.VisibleAt)
+		} else {
+			_, err = s.messages.PostInTx(ctx, tx, actor, a, p.body())
+		}
+		if err != nil {
 			return err
 		}
 		for _, h := range s.hooks {
@@ -391,17 +474,64 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 	return d, err
 }
 
+const decisionColumns = `id, application_id, outcome, message, feedback, reason, decided_by_name, created_at, visible_at`
+
+func (d *Decision) fields() []any {
+	return []any{&d.ID, &d.ApplicationID, &d.Outcome, &d.Message, &d.Feedback, &d.Reason, &d.DecidedBy, &d.CreatedAt, &d.VisibleAt}
+}
+
 // Latest is an application's latest decision, or nil. Callers check that
 // the application is the reader's.
 func (s *Service) Latest(ctx context.Context, appID int64) (*Decision, error) {
 	var d Decision
-	err := s.db.QueryRow(ctx, `SELECT id, application_id, outcome, message, feedback, decided_by_name, created_at
-		FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID).
-		Scan(&d.ID, &d.ApplicationID, &d.Outcome, &d.Message, &d.Feedback, &d.DecidedBy, &d.CreatedAt)
+	err := s.db.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID).Scan(d.fields()...)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
 	}
 	return &d, err
+}
+
+// ForCandidate is the latest decision the candidate has learnt of: one
+// whose message is sent later stays the team's until then.
+func (s *Service) ForCandidate(ctx context.Context, appID int64) (*Decision, error) {
+	var d Decision
+	err := s.db.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1 AND (visible_at IS NULL OR visible_at <= $2)
+		ORDER BY id DESC LIMIT 1`, appID, s.now()).Scan(d.fields()...)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil, nil
+	}
+	return &d, err
+}
+
+// JobTemplate is the message job jobID starts with for outcome o: the
+// one the team saved for it, or the standard one (saved is false).
+func (s *Service) JobTemplate(ctx context.Context, actor account.Member, jobID int64, o Outcome) (body string, saved bool, err error) {
+	err = s.db.QueryRow(ctx, `SELECT body FROM decision_templates WHERE job_id = $1 AND org_id = $2 AND outcome = $3`, jobID, actor.OrgID, o).Scan(&body)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return Templates[o], false, nil
+	}
+	return body, err == nil, err
+}
+
+// SaveJobTemplate keeps in.Template as job jobID's message for
+// in.Outcome, for the next decisions on the job's candidates.
+func (s *Service) SaveJobTemplate(ctx context.Context, actor account.Member, jobID int64, in Input) error {
+	_, in, err := check(actor, in)
+	if err != nil {
+		return err
+	}
+	if _, err := s.openings.Job(ctx, actor, jobID); err != nil {
+		return err
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO decision_templates (org_id, job_id, outcome, body, updated_by_name, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (job_id, outcome) DO UPDATE SET body = excluded.body, updated_by_name = excluded.updated_by_name, updated_at = excluded.updated_at`,
+			actor.OrgID, jobID, in.Outcome, in.Template, actor.Name, s.now()); err != nil {
+			return err
+		}
+		return s.accounts.Audit(ctx, tx, actor, "job.decision_message", fmt.Sprintf("job %d", jobID), in.Outcome.Label(), "")
+	})
 }
 
 // Waiting lists actor's organisation's applications submitted at least

@@ -171,3 +171,59 @@ func TestWaitingForADecision(t *testing.T) {
 		t.Errorf("waiting after a decision: %+v", waiting)
 	}
 }
+
+// TestDecisionSentLater records a decision whose message goes tomorrow:
+// until then the candidate reads neither the message nor the decision.
+func TestDecisionSentLater(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	now := time.Now()
+	clock := now
+	w.Decisions.SetClock(func() time.Time { return clock })
+	w.Messages.SetClock(func() time.Time { return clock })
+	at := now.Add(24 * time.Hour)
+	in := decision.Input{Outcome: decision.Reject, Template: decision.Templates[decision.Reject], Reason: "Role filled", SendAt: &at}
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, in); err != nil {
+		t.Fatal(err)
+	}
+	team, err := w.Decisions.Latest(ctx, w.ada.ID)
+	if err != nil || team == nil || team.Reason != "Role filled" || !team.Pending(now) {
+		t.Fatalf("the team's view: %+v, %v", team, err)
+	}
+	if d, err := w.Decisions.ForCandidate(ctx, w.ada.ID); d != nil || err != nil {
+		t.Errorf("before the message goes, the candidate learns of %+v, %v", d, err)
+	}
+	a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
+	if thread, _ := w.Messages.CandidateThread(ctx, a); len(thread) != 0 {
+		t.Errorf("before the message goes, the candidate reads %+v", thread)
+	}
+	clock = at.Add(time.Minute)
+	if d, err := w.Decisions.ForCandidate(ctx, w.ada.ID); d == nil || d.Outcome != decision.Reject || err != nil {
+		t.Errorf("once the message went, the candidate learns of %+v, %v", d, err)
+	}
+	if thread, _ := w.Messages.CandidateThread(ctx, a); len(thread) != 1 || strings.Contains(thread[0].Body, "Role filled") {
+		t.Errorf("once the message went, the candidate reads %+v", thread)
+	}
+}
+
+// TestPlaceholders: square brackets in any case and spacing, the older
+// fields, and a clear refusal of a name that is not a placeholder.
+func TestPlaceholders(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	for src, want := range map[string]string{
+		"Hi [first name] ([Full Name]) for [job title], [interview], [company]": "Hi Ada (Ada Lovelace) for Backend engineer, Screen, Acme",
+		"Hi {{.Candidate.FirstName}}, [ first   name ]":                         "Hi Ada, Ada",
+		"Scores [1] and [a-b] stay as typed":                                    "Scores [1] and [a-b] stay as typed",
+	} {
+		p, err := w.Decisions.Preview(ctx, w.owner, []int64{w.ada.ID}, decision.Input{Outcome: decision.Hold, Template: src})
+		if err != nil || p[0].Message != want {
+			t.Errorf("%q: %+v, %v; want %q", src, p, err, want)
+		}
+	}
+	for _, src := range []string{"Hi [name]", "Hi {{.Candidate.Age}}", "Hi {{ unclosed"} {
+		if _, err := w.Decisions.Preview(ctx, w.owner, []int64{w.ada.ID}, decision.Input{Outcome: decision.Hold, Template: src}); !errors.Is(err, apperr.ErrInvalid) {
+			t.Errorf("%q: %v, want invalid", src, err)
+		}
+	}
+}

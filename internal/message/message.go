@@ -258,6 +258,24 @@ func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Memb
 	return m, s.insertTx(ctx, tx, a, &m)
 }
 
+// ScheduleInTx is PostInTx for a message that reaches the candidate at
+// at (Schedule): a decision sent later.
+func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string, at time.Time) (Message, error) {
+	now := s.now()
+	if !at.After(now) {
+		return Message{}, apperr.Invalid("send_at", "choose a time in the future to send it")
+	}
+	if at.Sub(now) > MaxSchedule {
+		return Message{}, apperr.Invalid("send_at", "a message can be scheduled at most 90 days ahead")
+	}
+	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, VisibleAt: &at}
+	var err error
+	if m.Body, err = bodyField.Check(body); err != nil {
+		return m, err
+	}
+	return m, s.insertTx(ctx, tx, a, &m)
+}
+
 // PostAsCandidateInTx adds a message from the candidate inside tx, for a
 // change the candidate makes that the team should read in the thread (a
 // request for more time).

@@ -61,7 +61,7 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 	if v.Unread, err = s.Messages.Unread(ctx, a); err != nil {
 		return v, err
 	}
-	if v.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
+	if v.Decision, err = s.Decisions.ForCandidate(ctx, a.ID); err != nil {
 		return v, err
 	}
 	if v.Extensions, err = s.Interviews.Extensions(ctx, a.ID); err != nil {
@@ -307,8 +307,8 @@ func (v candidateView) StatusWord() string {
 	switch {
 	case v.App.Status == interview.Withdrawn:
 		return "Withdrawn"
-	case v.App.Status == interview.Decided:
-		return "Decided"
+	case v.App.Status == interview.Decided && v.Decision != nil:
+		return v.Decision.Outcome.CandidateWord()
 	case v.Submitted():
 		return "Submitted"
 	case !v.Open():
@@ -317,6 +317,18 @@ func (v candidateView) StatusWord() string {
 		return "In progress"
 	}
 	return "Not started"
+}
+
+// StatusClass names the status line's colour: the outcome's once the
+// candidate knows it.
+func (v candidateView) StatusClass() string {
+	if v.Decision != nil {
+		return "outcome-" + string(v.Decision.Outcome)
+	}
+	if v.App.Status == interview.Decided {
+		return "status-submitted" // decided, but the message goes later
+	}
+	return "status-" + string(v.App.Status)
 }
 
 // CanAskForTime reports whether the candidate may ask for more time: not

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -25,9 +26,23 @@ type decidePage struct {
 	Template string
 	Ratings  bool
 	Feedback string
-	Previews []decision.Preview
-	Back     string // where Cancel goes
+	Reason   string
+	When     string // "now" or "at"
+	SendAt   string // datetime-local, in the member's zone, for "at"
+	TZ       string // the member's zone
+	// OneJob: every application is of one job, whose message for the
+	// outcome the form may save (SaveForJob); JobSaved: the template is
+	// the job's saved one.
+	OneJob     bool
+	SaveForJob bool
+	JobSaved   bool
+	Previews   []decision.Preview
+	Back       string // where Cancel goes
 }
+
+// Placeholders and Reasons are the form's buttons and suggestions.
+func (d decidePage) Placeholders() []decision.Placeholder { return decision.Placeholders }
+func (d decidePage) Reasons() []string                     { return decision.Reasons[d.Outcome] }
 
 // showDecide is GET /decide?app=1&app=2&outcome=reject.
 func (s *Server) showDecide(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -37,6 +52,11 @@ func (s *Server) showDecide(w http.ResponseWriter, r *http.Request, m account.Me
 	}
 	if d.Template == "" {
 		d.Template = decision.Templates[d.Outcome]
+		if d.OneJob {
+			if d.Template, d.JobSaved, err = s.Decisions.JobTemplate(r.Context(), m, d.Apps[0].JobID, d.Outcome); err != nil {
+				return err
+			}
+		}
 	}
 	s.renderDecide(w, r, m, http.StatusOK, d, "")
 	return nil
@@ -49,7 +69,11 @@ func (s *Server) decideForm(r *http.Request, m account.Member, q url.Values) (de
 		return decidePage{}, err
 	}
 	d := decidePage{Outcome: decision.Outcome(q.Get("outcome")), Outcomes: decision.Outcomes, Template: q.Get("template"),
-		Ratings: q.Get("ratings") != "", Feedback: q.Get("feedback")}
+		Ratings: q.Get("ratings") != "", Feedback: q.Get("feedback"), Reason: q.Get("reason"), When: q.Get("when"), SendAt: q.Get("send_at"),
+		SaveForJob: q.Get("save_for_job") != "", TZ: s.memberZone(r.Context(), m)}
+	if d.When != "at" {
+		d.When = "now"
+	}
 	if !d.Outcome.Valid() {
 		d.Outcome = decision.Advance
 	}
@@ -76,6 +100,10 @@ func (s *Server) decideForm(r *http.Request, m account.Member, q url.Values) (de
 		}
 		d.Apps = append(d.Apps, a)
 	}
+	d.OneJob = true
+	for _, a := range d.Apps {
+		d.OneJob = d.OneJob && a.JobID == d.Apps[0].JobID
+	}
 	d.Back = fmt.Sprintf("/jobs/%d", d.Apps[0].JobID)
 	if len(d.Apps) == 1 {
 		d.Back = fmt.Sprintf("/applications/%d", d.Apps[0].ID)
@@ -91,8 +119,16 @@ func (d decidePage) ids() []int64 {
 	return out
 }
 
-func (d decidePage) input() decision.Input {
-	return decision.Input{Outcome: d.Outcome, Template: d.Template, Ratings: d.Ratings, Feedback: d.Feedback}
+func (d decidePage) input() (decision.Input, error) {
+	in := decision.Input{Outcome: d.Outcome, Template: d.Template, Ratings: d.Ratings, Feedback: d.Feedback, Reason: d.Reason}
+	if d.When == "at" {
+		t, err := time.ParseInLocation("2006-01-02T15:04", d.SendAt, inZone(time.Now(), d.TZ).Location())
+		if err != nil {
+			return in, apperr.Invalid("send_at", "choose the date and time to send the message")
+		}
+		in.SendAt = &t
+	}
+	return in, nil
 }
 
 // postDecide is POST /decide: preview, or send.
@@ -104,21 +140,35 @@ func (s *Server) postDecide(w http.ResponseWriter, r *http.Request, m account.Me
 	if err != nil {
 		return err
 	}
-	if r.PostForm.Get("action") != "send" {
-		d.Previews, err = s.Decisions.Preview(r.Context(), m, d.ids(), d.input())
+	in, err := d.input()
+	if err != nil {
 		return s.decideProblem(w, r, m, d, err)
 	}
-	done, problems, err := s.Decisions.Decide(r.Context(), m, d.ids(), d.input())
+	if r.PostForm.Get("action") != "send" {
+		d.Previews, err = s.Decisions.Preview(r.Context(), m, d.ids(), in)
+		return s.decideProblem(w, r, m, d, err)
+	}
+	done, problems, err := s.Decisions.Decide(r.Context(), m, d.ids(), in)
 	if err != nil {
 		return s.decideProblem(w, r, m, d, err)
 	}
 	var b strings.Builder
+	sent := "sent"
+	if in.SendAt != nil {
+		sent = "recorded; the message goes " + inZone(*in.SendAt, d.TZ).Format("Mon 2 Jan at 15:04 MST") + ", and the candidate learns of it then"
+	}
 	switch len(done) {
 	case 0:
 	case 1:
-		fmt.Fprintf(&b, "Decision sent (%s).", strings.ToLower(d.Outcome.Label()))
+		fmt.Fprintf(&b, "Decision %s (%s).", sent, strings.ToLower(d.Outcome.Label()))
 	default:
-		fmt.Fprintf(&b, "%d decisions sent (%s).", len(done), strings.ToLower(d.Outcome.Label()))
+		fmt.Fprintf(&b, "%d decisions %s (%s).", len(done), sent, strings.ToLower(d.Outcome.Label()))
+	}
+	if d.SaveForJob && d.OneJob && len(done) > 0 {
+		if err := s.Decisions.SaveJobTemplate(r.Context(), m, d.Apps[0].JobID, in); err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, " The message is saved as this job's “%s” message.", d.Outcome.Label())
 	}
 	for _, p := range problems {
 		fmt.Fprintf(&b, " Not decided: %s, %s.", p.Candidate, p.Reason)

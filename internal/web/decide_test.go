@@ -48,27 +48,40 @@ func TestDecisionPages(t *testing.T) {
 	resp, body = team.get(link)
 	doc = teamMust(t, "decide", resp, body, http.StatusOK)
 	form := ivvForm(doc, "form.decide-form")
-	if !strings.Contains(form.Get("template"), "{{.Candidate.FirstName}}") || form.Get("outcome") != "reject" {
+	if !strings.HasPrefix(form.Get("template"), "Hello [first name],") || form.Get("outcome") != "reject" {
 		t.Fatalf("the form starts with %v", form)
+	}
+	if n := doc.Find(`.insert-bar button[data-insert="[first name]"]`).Length(); n != 1 {
+		t.Errorf("%d buttons insert [first name], want 1", n)
 	}
 
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
 	}
-	bad.Set("template", "Hello {{.Candidate.Age}}")
+	// A mistyped placeholder is caught, not sent in brackets.
+	bad.Set("template", "Hello [frist name]")
 	bad.Set("action", "preview")
 	resp, body = team.post("/decide", bad)
-	doc = teamMust(t, "a bad field", resp, body, http.StatusBadRequest)
-	if !strings.Contains(teamText(doc, ".error"), "field that does not exist") || doc.Find("#template").Text() != "Hello {{.Candidate.Age}}" {
-		t.Errorf("a bad field: %q", teamText(doc, ".error"))
+	doc = teamMust(t, "a bad placeholder", resp, body, http.StatusBadRequest)
+	if !strings.Contains(teamText(doc, ".error"), "[frist name], which is not a placeholder") || doc.Find("#template").Text() != "Hello [frist name]" {
+		t.Errorf("a bad placeholder: %q", teamText(doc, ".error"))
+	}
+	// The older {{.Field}} form still works, for messages saved with it.
+	bad.Set("template", "Hello {{.Candidate.FirstName}} and [ First  Name ]")
+	resp, body = team.post("/decide", bad)
+	if got := teamText(teamMust(t, "old fields", resp, body, http.StatusOK), "article.preview"); !strings.Contains(got, "Hello Ada and Ada") {
+		t.Errorf("the older fields: %q", got)
 	}
 
 	form.Set("feedback", "Your design answer needed numbers.")
+	form.Set("reason", "Skills gap")
+	form.Set("template", strings.Replace(form.Get("template"), "Hello [first name],", "Dear [first name],", 1))
+	form.Set("save_for_job", "1")
 	form.Set("action", "preview")
 	resp, body = team.post("/decide", form)
 	doc = teamMust(t, "preview", resp, body, http.StatusOK)
-	if got := teamText(doc, "article.preview"); !strings.Contains(got, "Hello Ada,") || !strings.Contains(got, "needed numbers") {
+	if got := teamText(doc, "article.preview"); !strings.Contains(got, "Dear Ada,") || !strings.Contains(got, "needed numbers") || strings.Contains(got, "Skills gap") {
 		t.Errorf("preview %q", got)
 	}
 	if a, _ := f.ts.Svc.Interviews.Application(context.Background(), f.owner, ada.Application.ID); a.Status != interview.Submitted {
@@ -80,16 +93,31 @@ func TestDecisionPages(t *testing.T) {
 	if resp.Request.URL.Path != app || !strings.Contains(teamText(doc, ".flash"), "Decision sent (reject)") {
 		t.Errorf("after sending: at %s, flash %q", resp.Request.URL.Path, teamText(doc, ".flash"))
 	}
-	if !strings.Contains(teamText(doc, "#decision"), "Reject") {
-		t.Errorf("the decision card %q", teamText(doc, "#decision"))
+	if got := teamText(doc, "#decision"); !strings.Contains(got, "Reject") || !strings.Contains(got, "Skills gap") {
+		t.Errorf("the decision card %q", got)
+	}
+	if !strings.Contains(teamText(doc, ".flash"), "saved as this job's “Reject” message") {
+		t.Errorf("no word that the message was saved for the job: %q", teamText(doc, ".flash"))
 	}
 
 	cand := f.ts.browser(t)
 	f.open(t, cand, ada)
 	_, body = cand.get(candAppPath(ada) + "/status")
 	cdoc := candHTML(t, body)
-	if got := candText(cdoc, ".cand-decision"); !strings.Contains(got, "The team decided not to go further") || !strings.Contains(got, "needed numbers") || !strings.Contains(got, "Hello Ada,") {
+	if got := candText(cdoc, "h1"); got != "The team decided not to go further" {
+		t.Errorf("Ada's status page's headline: %q", got)
+	}
+	if got := candText(cdoc, ".cand-decision"); !strings.Contains(got, "needed numbers") || !strings.Contains(got, "Dear Ada,") || strings.Contains(got, "Skills gap") {
 		t.Errorf("Ada's status page: %q", got)
+	}
+	if got := candText(cdoc, "p.badge"); got != "Status: Not going further" || cdoc.Find("p.badge.outcome-reject").Length() != 1 {
+		t.Errorf("Ada's status line: %q", got)
+	}
+
+	// The job's saved message is where the next rejection starts.
+	resp, body = team.get(fmt.Sprintf("/decide?app=%d&outcome=reject", grace.Application.ID))
+	if got := ivvForm(teamMust(t, "next rejection", resp, body, http.StatusOK), "form.decide-form").Get("template"); !strings.HasPrefix(got, "Dear [first name],") {
+		t.Errorf("the next rejection starts with %q, want the job's saved message", got)
 	}
 
 	// Many at once from the job page; the one not submitted is skipped.
@@ -165,6 +193,14 @@ func TestDecisionInBrowser(t *testing.T) {
 	team.Navigate(fmt.Sprintf("%s/applications/%d", f.ts.URL, ada.Application.ID))
 	team.Click(`#decision a[href*="outcome=reject"]`)
 	team.WaitVisible("#template")
+	// The placeholder buttons put their text where the cursor is.
+	team.Eval(`document.getElementById("template").setSelectionRange(0, 0)`, nil)
+	team.Click(`.insert-bar button[data-insert="[full name]"]`)
+	var start string
+	team.Eval(`document.getElementById("template").value.slice(0, 20)`, &start)
+	if start != "[full name]Hello [fi" {
+		t.Errorf("after inserting [full name] at the start: %q", start)
+	}
 	team.SetValue("#feedback", "Your design answer needed numbers: how much data, how fast.")
 	team.Click(`button[value="preview"]`)
 	team.WaitVisible("article.preview")
@@ -176,7 +212,7 @@ func TestDecisionInBrowser(t *testing.T) {
 	openLink(p, f.ts.URL, ada.Token)
 	p.Navigate(f.ts.URL + candAppPath(ada) + "/status")
 	p.WaitVisible(".cand-decision")
-	if got := p.Text(".cand-decision h2"); got != "The team decided not to go further" {
+	if got := p.Text("h1"); got != "The team decided not to go further" {
 		t.Errorf("the decision reads %q", got)
 	}
 	p.CheckAccessibility()
