@@ -123,7 +123,8 @@ func TestCandidateJourney(t *testing.T) {
 	if resp.Request.URL.Path != candStepPath(inv, single) {
 		t.Fatalf("save and continue lands on %s, want %s", resp.Request.URL.Path, candStepPath(inv, single))
 	}
-	if doc.Find("fieldset legend").Length() != 1 || !strings.Contains(candText(doc, "fieldset legend"), "Which of these numbers is prime?") ||
+	if doc.Find("fieldset legend").Length() != 1 || !strings.Contains(candText(doc, "#step-prompt"), "Which of these numbers is prime?") ||
+		doc.Find(`fieldset[aria-describedby="step-prompt"]`).Length() != 1 ||
 		doc.Find("fieldset label.check input[type=radio][name=choice]").Length() != 3 {
 		t.Errorf("single choice form is not as expected:\n%s", body)
 	}

@@ -111,6 +111,7 @@ var funcs = template.FuncMap{
 	},
 	"date": func(t time.Time, tz string) string { return inZone(t, tz).Format("2 Jan 2006") },
 	"ago":  ago,
+	"markdownInline": markdownInline,
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}
