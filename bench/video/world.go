@@ -76,6 +76,12 @@ func (w *world) seed(ctx context.Context, steps []string, maxSeconds, candidates
 	if len(res.Invitations) != candidates {
 		return fmt.Errorf("invited %d of %d candidates: %+v %+v", len(res.Invitations), candidates, res.Problems, res.Duplicates)
 	}
+	// Every candidate agrees to be recorded, as the step page asks first.
+	for _, inv := range res.Invitations {
+		if _, err := w.app.Interviews.ConsentToVideo(ctx, inv.Application); err != nil {
+			return err
+		}
+	}
 	w.invs = res.Invitations
 	return nil
 }

@@ -131,6 +131,9 @@ func TestKilledServerResumesUpload(t *testing.T) {
 		t.Fatalf("invite: %s", b)
 	}
 	token := invited.Invitations[0].Token
+	if resp, b := call("POST", "/api/v1/candidate/video_consent", token, nil, nil, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("agree to be recorded: %d %s", resp.StatusCode, b)
+	}
 
 	file := make([]byte, 6<<20)
 	rand.Read(file)

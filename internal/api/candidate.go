@@ -117,3 +117,20 @@ func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request, a interview
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// consentToVideo answers POST /api/v1/candidate/video_consent: the
+// candidate agrees to be recorded, having been told what is recorded, who
+// sees it and how long it is kept. Until then their uploads are refused.
+// Agreeing again keeps the first time.
+func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	a, err := s.Interviews.ConsentToVideo(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	view, err := s.candidateView(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, view)
+	return nil
+}

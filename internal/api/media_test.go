@@ -11,8 +11,9 @@ import (
 )
 
 // TestVideoAnswersInTheAPI covers a video step through the API: its
-// settings, a take as the candidate and the team see it, choosing a
-// take, comments pinned to moments, watch reports, and who may do what.
+// settings, agreeing to be recorded, a take as the candidate and the team
+// see it, choosing a take, comments pinned to moments, watch reports, and
+// who may do what.
 func TestVideoAnswersInTheAPI(t *testing.T) {
 	w := newWorld(t)
 	w.bootstrap(t, "owner", "Acme", "owner@acme.example")
@@ -32,6 +33,14 @@ func TestVideoAnswersInTheAPI(t *testing.T) {
 		{name: "invite", method: "POST", path: "/api/v1/interviews/{interview}/invitations", token: "owner", want: http.StatusCreated,
 			body:   `{"candidates": [{"name": "Ada Lovelace", "email": "ada@example.com"}, {"name": "Bob", "email": "bob@example.com"}]}`,
 			checks: []check{save("invitations.0.token", "ada"), save("invitations.0.application_id", "app"), save("invitations.1.token", "bob")}},
+		{name: "nobody has agreed to be recorded yet", method: "GET", path: "/api/v1/candidate", token: "ada", want: http.StatusOK,
+			checks: []check{is("application.video_consent_at", nil)}},
+		{name: "ada agrees to be recorded", method: "POST", path: "/api/v1/candidate/video_consent", token: "ada", want: http.StatusOK,
+			checks: []check{notEmpty("application.video_consent_at")}},
+		{name: "bob agrees to be recorded", method: "POST", path: "/api/v1/candidate/video_consent", token: "bob", want: http.StatusOK,
+			checks: []check{notEmpty("application.video_consent_at")}},
+		{name: "the team sees when ada agreed", method: "GET", path: "/api/v1/applications/{app}", token: "owner", want: http.StatusOK,
+			checks: []check{notEmpty("video_consent_at")}},
 	})
 
 	// Two takes arrive through uploads (package upload drives these calls).

@@ -350,7 +350,8 @@ type applicationJSON struct {
 	MaxScore       *float64            `json:"max_score"`
 	ReviewCount    int                 `json:"review_count"`
 	UpdatedAt      string              `json:"updated_at"`
-	Outcome        *string             `json:"outcome"` // the latest decision's; null until one
+	Outcome        *string             `json:"outcome"`          // the latest decision's; null until one
+	VideoConsentAt *string             `json:"video_consent_at"` // when the candidate agreed to be recorded; null until then
 	Progress       *progressJSON       `json:"progress,omitempty"`
 	Answers        []scoredAnswerJSON  `json:"answers,omitzero"`
 	Reviews        []reviewJSON        `json:"reviews,omitzero"`
@@ -362,7 +363,8 @@ func newApplication(a interview.Application) applicationJSON {
 	return applicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
 		JobID: a.JobID, InterviewID: a.InterviewID, TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
 		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), RevokedAt: tsp(a.RevokedAt),
-		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt), Outcome: outcome(a)}
+		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt), Outcome: outcome(a),
+		VideoConsentAt: tsp(a.VideoConsentAt)}
 }
 
 // progressJSON is how far a candidate has got: which steps hold an
@@ -541,12 +543,15 @@ type candidateApplicationJSON struct {
 	StartedAt   *string       `json:"started_at"`
 	SubmittedAt *string       `json:"submitted_at"`
 	CanAnswer   bool          `json:"can_answer"` // answers may still be saved and submitted
+	// VideoConsentAt is when the candidate agreed to be recorded; until
+	// then no recording is taken.
+	VideoConsentAt *string `json:"video_consent_at"`
 }
 
 func newCandidateApplication(a interview.Application, canAnswer bool) candidateApplicationJSON {
 	return candidateApplicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
 		TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
-		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), CanAnswer: canAnswer}
+		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), CanAnswer: canAnswer, VideoConsentAt: tsp(a.VideoConsentAt)}
 }
 
 type orgNameJSON struct {

@@ -100,6 +100,13 @@ func TestSeed(t *testing.T) {
 	if reviews < 6 || reviewers != 3 {
 		t.Errorf("%d reviews by %d members, want several by all 3", reviews, reviewers)
 	}
+
+	// Whoever recorded agreed to be recorded first.
+	var unasked int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM media m JOIN applications a ON a.id = m.application_id
+		WHERE a.video_consent_at IS NULL OR a.video_consent_at > m.created_at`).Scan(&unasked); err != nil || unasked != 0 {
+		t.Errorf("%d recordings without consent before them (%v)", unasked, err)
+	}
 }
 
 // checkSubmitted checks that j has reviewed and unreviewed submissions

@@ -64,13 +64,18 @@ func makeDemoVideo(ctx context.Context, n int) ([]byte, bool) {
 }
 
 // recordVideo gives candidate c's answer to a video step, when ffmpeg can
-// make one; the worker processes it like any upload.
+// make one; the worker processes it like any upload. The candidate agrees
+// to be recorded first, as the step page asks.
 func (s *seeder) recordVideo(ctx context.Context, a interview.Application, stepID int64) error {
 	s.videos++
 	b, ok := demoVideo(ctx, s.videos)
 	if !ok {
 		return nil
 	}
-	_, err := s.svc.Videos.AddTake(ctx, a, stepID, bytes.NewReader(b), "take.webm", "video/webm")
+	a, err := s.svc.Interviews.ConsentToVideo(ctx, a)
+	if err != nil {
+		return err
+	}
+	_, err = s.svc.Videos.AddTake(ctx, a, stepID, bytes.NewReader(b), "take.webm", "video/webm")
 	return err
 }

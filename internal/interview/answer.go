@@ -239,18 +239,19 @@ func (s *Service) Submit(ctx context.Context, a Application) (Application, error
 }
 
 // lockOpen locks the application's row for the rest of the transaction
-// and checks, under that lock, that answers may still change. Saves and
-// submits from two tabs are thereby serialised: on PostgreSQL a plain
-// SELECT would let a save land after a submit had read the answers.
+// and checks, under that lock, that answers may still change; it reads
+// again what may have changed meanwhile (status, revocation, consent).
+// Saves and submits from two tabs are thereby serialised: on PostgreSQL a
+// plain SELECT would let a save land after a submit had read the answers.
 func (s *Service) lockOpen(ctx context.Context, tx *sqldb.DB, a *Application) error {
 	var status Status
-	var revoked *time.Time
-	err := tx.QueryRow(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2 RETURNING status, revoked_at`,
-		s.now(), a.ID).Scan(&status, &revoked)
+	var revoked, consent *time.Time
+	err := tx.QueryRow(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2 RETURNING status, revoked_at, video_consent_at`,
+		s.now(), a.ID).Scan(&status, &revoked, &consent)
 	if err != nil {
 		return err
 	}
-	a.Status, a.RevokedAt = status, revoked
+	a.Status, a.RevokedAt, a.VideoConsentAt = status, revoked, consent
 	return s.checkOpen(*a)
 }
 

@@ -89,6 +89,9 @@ type Application struct {
 	// Outcome is the latest decision's (package decision's advance, hold
 	// or reject), empty until one is made.
 	Outcome string
+	// VideoConsentAt is when the candidate agreed to be recorded (see
+	// ConsentToVideo); nil until then, and no recording is taken.
+	VideoConsentAt *time.Time
 }
 
 // Zone is the time zone to write to the candidate in: theirs once their

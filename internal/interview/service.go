@@ -89,14 +89,16 @@ func (s *Service) Now() time.Time { return s.now() }
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 const applicationColumns = `a.id, a.org_id, a.job_id, a.interview_id, c.id, a.candidate_name, c.email, a.status, a.time_zone,
-	a.invited_at, a.deadline_at, a.started_at, a.submitted_at, a.revoked_at, a.score, a.max_score, a.review_count, a.updated_at, a.outcome`
+	a.invited_at, a.deadline_at, a.started_at, a.submitted_at, a.revoked_at, a.score, a.max_score, a.review_count, a.updated_at, a.outcome,
+	a.video_consent_at`
 
 const applicationFrom = ` FROM applications a JOIN candidates c ON c.id = a.candidate_id `
 
 func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	err := row.Scan(&a.ID, &a.OrgID, &a.JobID, &a.InterviewID, &a.Candidate.ID, &a.Candidate.Name, &a.Candidate.Email, &a.Status, &a.TimeZone,
-		&a.InvitedAt, &a.DeadlineAt, &a.StartedAt, &a.SubmittedAt, &a.RevokedAt, &a.Score, &a.MaxScore, &a.ReviewCount, &a.UpdatedAt, &a.Outcome)
+		&a.InvitedAt, &a.DeadlineAt, &a.StartedAt, &a.SubmittedAt, &a.RevokedAt, &a.Score, &a.MaxScore, &a.ReviewCount, &a.UpdatedAt, &a.Outcome,
+		&a.VideoConsentAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return a, apperr.NotFound("application")
 	}

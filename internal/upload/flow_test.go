@@ -349,6 +349,7 @@ func TestTooLongFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	inv := res.Invitations[0]
+	w.consent(inv.Application)
 	c := w.tus(inv.Token)
 	step := iv.Steps[0]
 	loc := c.mustCreate(step.ID, -1)

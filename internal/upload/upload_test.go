@@ -31,7 +31,7 @@ func TestMain(m *testing.M) {
 }
 
 // world is a running anyhour with an interview of two video steps (one
-// take; three takes) and two invited candidates.
+// take; three takes) and two invited candidates who agreed to be recorded.
 type world struct {
 	t        *testing.T
 	app      *app.App
@@ -79,7 +79,19 @@ func newWorld(t *testing.T, cfg app.Config) *world {
 		t.Fatalf("invite: %v %+v", err, res)
 	}
 	w.alice, w.bob = res.Invitations[0], res.Invitations[1]
+	// Both have agreed to be recorded (TestNoTakeWithoutConsent covers
+	// a candidate who has not).
+	w.consent(w.alice.Application)
+	w.consent(w.bob.Application)
 	return w
+}
+
+// consent records that a's candidate agreed to be recorded.
+func (w *world) consent(a interview.Application) {
+	w.t.Helper()
+	if _, err := w.app.Interviews.ConsentToVideo(context.Background(), a); err != nil {
+		w.t.Fatal(err)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

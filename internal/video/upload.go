@@ -47,7 +47,8 @@ const UploadsPrefix = "uploads/"
 
 // BeginUpload decides whether who may start upload id, and records it as
 // a new recording in state uploading. A candidate uploads answers only:
-// for a video step of their own application, while it is open, within
+// for a video step of their own application, while it is open, once they
+// agreed to be recorded (interview.ErrNoVideoConsent until then), within
 // the step's takes. A team member with ManageJobs uploads prompt, intro
 // and outro videos of their organisation's interviews.
 func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest, id string) (Media, error) {
@@ -99,6 +100,11 @@ func (s *Service) beginAnswer(ctx context.Context, a interview.Application, req 
 		return tooLarge(m.MaxSize)
 	}
 	return s.interviews.Answering(ctx, a, func(tx *sqldb.DB, a interview.Application) error {
+		// Read under the application's lock: nothing is stored, not even
+		// a row, for a candidate who has not agreed to be recorded.
+		if a.VideoConsentAt == nil {
+			return interview.ErrNoVideoConsent
+		}
 		takes, err := s.takesIn(ctx, tx, a.ID, step.ID)
 		if err != nil {
 			return err

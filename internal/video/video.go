@@ -13,9 +13,10 @@
 // ffmpeg cannot run in the sandbox, recordings wait in the queue.
 //
 // Who may do what is decided here, in one place per action: a candidate
-// records only for a video step of their own open application, within
-// the takes the step allows; team members of the organisation with the
-// matching permission watch, comment and record prompts.
+// records only for a video step of their own open application, once they
+// agreed to be recorded, within the takes the step allows; team members
+// of the organisation with the matching permission watch, comment and
+// record prompts.
 package video
 
 import (

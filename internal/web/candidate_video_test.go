@@ -24,6 +24,9 @@ func TestCandidateDiscardsLostTake(t *testing.T) {
 	}
 	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
 	other := f.invite(t, iv, "Bob", "bob@example.com")
+	if _, err := f.ts.Svc.Interviews.ConsentToVideo(ctx, inv.Application); err != nil {
+		t.Fatal(err)
+	}
 	m, err := f.ts.Svc.Videos.BeginUpload(ctx, video.CandidateViewer(inv.Application), video.UploadRequest{StepID: iv.Steps[0].ID, Length: -1}, "lost")
 	if err != nil {
 		t.Fatal(err)

@@ -77,7 +77,8 @@ func newVideoWorld(t *testing.T, seconds float64) *videoWorld {
 	return w
 }
 
-// candidate invites name and returns the application.
+// candidate invites name, who agrees to be recorded, and returns the
+// application.
 func (w *videoWorld) candidate(t *testing.T, ivID int64, name string) interview.Application {
 	t.Helper()
 	ctx := context.Background()
@@ -85,6 +86,10 @@ func (w *videoWorld) candidate(t *testing.T, ivID int64, name string) interview.
 	res, err := w.app.Interviews.Invite(ctx, w.om, ivID, []interview.NewCandidate{{Name: name, Email: email}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite %s: %v %+v", name, err, res)
+	}
+	// Everyone here records: they have agreed to be recorded.
+	if _, err := w.app.Interviews.ConsentToVideo(ctx, res.Invitations[0].Application); err != nil {
+		t.Fatal(err)
 	}
 	a, err := w.app.Interviews.ByToken(ctx, res.Invitations[0].Token)
 	if err != nil {

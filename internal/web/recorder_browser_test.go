@@ -145,11 +145,10 @@ func TestCandidateRecordsVideoAnswers(t *testing.T) {
 	base := w.url + "/candidate/" + strconv.FormatInt(w.inv.Application.ID, 10)
 
 	// Answer 1: the connection drops for five seconds mid-recording.
+	// Grace agrees to be recorded first, and the camera turns on.
 	p.Navigate(base + "/steps/" + strconv.FormatInt(step1.ID, 10))
-	p.WaitVisible(".recorder button.primary")
-	p.CheckAccessibility()
-	p.Screenshot("video-step")
-	p.Click(".recorder button.primary")
+	p.WaitVisible(".video-consent")
+	p.Submit(".video-consent button.primary")
 	p.WaitVisible(".rec-start")
 	waitFor(t, p, `document.querySelector(".rec-preview").readyState`, new(int), func() bool { return true })
 	p.CheckAccessibility()
@@ -177,6 +176,8 @@ func TestCandidateRecordsVideoAnswers(t *testing.T) {
 	// Answer 2: a slow uplink, and a reload while the take uploads.
 	p.Navigate(base + "/steps/" + strconv.FormatInt(step2.ID, 10))
 	p.WaitVisible(".recorder button.primary")
+	p.CheckAccessibility()
+	p.Screenshot("video-step")
 	p.SetNetwork(false, 20_000) // slower than the recording: a backlog builds up
 	p.Click(".recorder button.primary")
 	p.WaitVisible(".rec-start")
@@ -236,6 +237,15 @@ func TestCandidateRecordsVideoAnswers(t *testing.T) {
 
 func recorderPtr[T any](v T) *T { return &v }
 
+// consent records that the candidate agreed to be recorded, for tests
+// about the recorder rather than the consent panel before it.
+func (w *videoApp) consent(t *testing.T) {
+	t.Helper()
+	if _, err := w.app.Interviews.ConsentToVideo(context.Background(), w.inv.Application); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestPracticeNeverUploads records a practice take: it plays back in the
 // page, and nothing reaches the server.
 func TestPracticeNeverUploads(t *testing.T) {
@@ -277,6 +287,7 @@ func TestRecorderStopsAtTheLimitAndExplainsProblems(t *testing.T) {
 	}
 	mediatest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Ten seconds", MaxSeconds: 10}})
+	w.consent(t)
 	step := w.url + "/candidate/" + strconv.FormatInt(w.inv.Application.ID, 10) + "/steps/" + strconv.FormatInt(w.iv.Steps[0].ID, 10)
 
 	t.Run("no camera", func(t *testing.T) {

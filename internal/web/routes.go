@@ -89,6 +89,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /candidate/{app}/steps/{step}", s.candidate(s.showCandidateStep))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}", s.candidate(s.saveCandidateStep))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/discard", s.candidate(s.discardCandidateTake))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/consent", s.candidate(s.consentToVideo))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/skip-video", s.candidate(s.skipVideo))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/run", s.candidate(s.runCandidateCode))
 	mux.HandleFunc("GET /candidate/{app}/steps/{step}/grading", s.candidate(s.showCandidateGrading))
 	mux.HandleFunc("GET /candidate/{app}/review", s.candidate(s.showCandidateReview))

@@ -130,7 +130,17 @@ class Recorder {
       const left = await this.db.unfinished(this.cfg.scope);
       if (left.length) return this.resume(left[0]);
     }
+    if (location.hash === "#" + this.root.id && this.canRecord()) {
+      // The candidate has just agreed with "I agree, turn on my camera":
+      // do what the button said, once (a reload shows the intro).
+      history.replaceState(null, "", location.pathname + location.search);
+      return this.check();
+    }
     this.showIntro();
+  }
+
+  canRecord() {
+    return this.type !== null && !!navigator.mediaDevices && !!navigator.mediaDevices.getUserMedia && this.cfg.takesLeft > 0;
   }
 
   say(msg) {
