@@ -97,3 +97,54 @@ func (s *Server) regrade(w http.ResponseWriter, r *http.Request, m account.Membe
 	httpx.WriteJSON(w, http.StatusAccepted, map[string]int{"queued": n})
 	return nil
 }
+
+// checkInput is a reference solution to try against a coding step.
+type checkInput struct {
+	Language string `json:"language"`
+	Code     string `json:"code"`
+}
+
+type checkJSON struct {
+	Checked      bool       `json:"checked"`
+	Tests        []testJSON `json:"tests"`
+	CompileError string     `json:"compile_error,omitempty"`
+	TimedOut     bool       `json:"timed_out"`
+	Score        float64    `json:"score"`
+	MaxScore     float64    `json:"max_score"`
+	Unready      []string   `json:"unready"`
+}
+
+// checkStep answers POST /api/v1/interviews/{id}/steps/{step}/check: a
+// reference solution run against every test of a saved coding step,
+// hidden ones included. When it passes them all, the step's tests are
+// checked in its language, as the coding task's page records them: a
+// coding step goes to candidates only so.
+func (s *Server) checkStep(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := pathID(r, "id", "interview")
+	if err != nil {
+		return err
+	}
+	stepID, err := pathID(r, "step", "step")
+	if err != nil {
+		return err
+	}
+	var in checkInput
+	if err := httpx.DecodeJSON(w, r, &in, maxCodeBody); err != nil {
+		return err
+	}
+	out, checked, err := s.Coding.Check(r.Context(), m, id, stepID, in.Language, in.Code)
+	if err != nil {
+		return err
+	}
+	iv, err := s.Openings.Interview(r.Context(), m, id)
+	if err != nil {
+		return err
+	}
+	res := checkJSON{Checked: checked, Tests: newTests(out.Tests), CompileError: out.CompileError, TimedOut: out.TimedOut, Unready: iv.Unready()}
+	res.Score, res.MaxScore = out.Score()
+	if res.Unready == nil {
+		res.Unready = []string{}
+	}
+	httpx.WriteJSON(w, http.StatusOK, res)
+	return nil
+}

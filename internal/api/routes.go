@@ -39,6 +39,7 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/interviews/{id}", s.showInterview),
 		s.team("PATCH", "/api/v1/interviews/{id}", s.updateInterview),
 		s.team("POST", "/api/v1/interviews/{id}/invitations", s.invite),
+		s.team("POST", "/api/v1/interviews/{id}/steps/{step}/check", s.checkStep),
 		s.team("GET", "/api/v1/applications", s.listApplications),
 		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
 		s.team("POST", "/api/v1/applications/{id}/reviews", s.submitReview),

@@ -128,13 +128,18 @@ type interviewJSON struct {
 	Practice     bool       `json:"practice"`
 	Minutes      int        `json:"minutes"`
 	Steps        []stepJSON `json:"steps"`
+	Unready      []string   `json:"unready"` // why candidates cannot be invited yet
 	CreatedAt    string     `json:"created_at"`
 	UpdatedAt    string     `json:"updated_at"`
 }
 
 func newInterview(iv opening.Interview) interviewJSON {
 	out := interviewJSON{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: iv.DeadlineDays,
-		Practice: iv.Practice, Minutes: iv.Minutes(), Steps: make([]stepJSON, len(iv.Steps)), CreatedAt: ts(iv.CreatedAt), UpdatedAt: ts(iv.UpdatedAt)}
+		Practice: iv.Practice, Minutes: iv.Minutes(), Steps: make([]stepJSON, len(iv.Steps)), Unready: iv.Unready(),
+		CreatedAt: ts(iv.CreatedAt), UpdatedAt: ts(iv.UpdatedAt)}
+	if out.Unready == nil {
+		out.Unready = []string{}
+	}
 	for i, st := range iv.Steps {
 		out.Steps[i] = newStep(st, true)
 	}
