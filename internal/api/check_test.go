@@ -24,7 +24,7 @@ func TestCodingStepIsCheckedBeforeInviting(t *testing.T) {
 		{name: "job", method: "POST", path: "/api/v1/jobs", token: "owner", want: http.StatusCreated,
 			body: `{"title": "Backend engineer"}`, checks: []check{save("id", "job")}},
 		{name: "interview", method: "POST", path: "/api/v1/interviews", token: "owner", want: http.StatusCreated,
-			body: `{"job_id": {job}, "title": "Code", "steps": [{"kind": "code", "title": "Double", "languages": ["python"], ` + tests + `}]}`,
+			body:   `{"job_id": {job}, "title": "Code", "steps": [{"kind": "code", "title": "Double", "languages": ["python"], ` + tests + `}]}`,
 			checks: []check{save("id", "interview"), save("steps.0.id", "step"), contains("unready.0", "no reference solution in Python")}},
 		{name: "invite before the check", method: "POST", path: "/api/v1/interviews/{interview}/invitations", token: "owner", want: http.StatusConflict,
 			body: `{"candidates": [{"name": "Ada", "email": "ada@example.com"}]}`, checks: []check{errorIs("conflict", "not ready for candidates")}},

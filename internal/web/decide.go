@@ -42,7 +42,7 @@ type decidePage struct {
 
 // Placeholders and Reasons are the form's buttons and suggestions.
 func (d decidePage) Placeholders() []decision.Placeholder { return decision.Placeholders }
-func (d decidePage) Reasons() []string                     { return decision.Reasons[d.Outcome] }
+func (d decidePage) Reasons() []string                    { return decision.Reasons[d.Outcome] }
 
 // showDecide is GET /decide?app=1&app=2&outcome=reject.
 func (s *Server) showDecide(w http.ResponseWriter, r *http.Request, m account.Member) error {

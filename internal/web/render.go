@@ -109,8 +109,8 @@ var funcs = template.FuncMap{
 	"inZone": func(t time.Time, tz string) string {
 		return inZone(t, tz).Format("Mon 2 Jan 2006, 15:04 MST")
 	},
-	"date": func(t time.Time, tz string) string { return inZone(t, tz).Format("2 Jan 2006") },
-	"ago":  ago,
+	"date":           func(t time.Time, tz string) string { return inZone(t, tz).Format("2 Jan 2006") },
+	"ago":            ago,
 	"markdownInline": markdownInline,
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
