@@ -3,6 +3,8 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -101,6 +103,10 @@ func (s *Server) saveInterview(w http.ResponseWriter, r *http.Request, m account
 		s.renderInterviewForm(w, r, m, http.StatusOK, f, "")
 		return nil
 	}
+	if f.move(r.PostFormValue("action")) {
+		s.renderInterviewForm(w, r, m, http.StatusOK, f, "")
+		return nil
+	}
 
 	in, err := f.input()
 	if err == nil {
@@ -157,4 +163,27 @@ func keepCodeTasks(steps *[]opening.Step, current opening.Interview) {
 			st.Code = opening.NewCodeTask()
 		}
 	}
+}
+
+// move carries out "Move up" and "Move down" (action "up.N" or "down.N",
+// N the step's place in the form as shown), the editor's way to reorder
+// steps without JavaScript; step_order.js does it in the page. It reports
+// whether action was a move.
+func (f *interviewForm) move(action string) bool {
+	dir, num, ok := strings.Cut(action, ".")
+	if !ok || (dir != "up" && dir != "down") {
+		return false
+	}
+	i, err := strconv.Atoi(num)
+	if err != nil || i < 0 || i >= len(f.Steps) {
+		return true // a move of a step no longer there: the form as it is
+	}
+	j := i - 1
+	if dir == "down" {
+		j = i + 1
+	}
+	if j >= 0 && j < len(f.Steps) {
+		f.Steps[i], f.Steps[j] = f.Steps[j], f.Steps[i]
+	}
+	return true
 }
