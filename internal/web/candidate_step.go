@@ -88,6 +88,14 @@ func (d candidateStepPage) page() page {
 	return p
 }
 
+// NextStepURL is the step after this one, or "" for the last.
+func (d candidateStepPage) NextStepURL() string {
+	if steps := d.Steps(); d.Row.N < len(steps) {
+		return steps[d.Row.N].URL
+	}
+	return ""
+}
+
 func (v candidateView) stepPage(row candidateStepRow, i int) candidateStepPage {
 	d := candidateStepPage{candidateView: v, Row: row, Total: len(v.Interview.Steps), PrevURL: v.Base()}
 	if i > 0 {

@@ -32,6 +32,7 @@ type candidateView struct {
 	Extensions []interview.Extension
 	Now        time.Time
 	open       bool // the domain's verdict: answers may still change
+	preview    bool // a team member's preview: no application behind it
 }
 
 func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (candidateView, error) {
@@ -78,7 +79,15 @@ func (v candidateView) page(title string, data any) page {
 }
 
 // Base is the address of the application's pages.
-func (v candidateView) Base() string { return candidatePath(v.App.ID) }
+func (v candidateView) Base() string {
+	if v.preview {
+		return previewPath(v.Interview.ID)
+	}
+	return candidatePath(v.App.ID)
+}
+
+// Preview reports whether the page is a team member's preview.
+func (v candidateView) Preview() bool { return v.preview }
 
 func candidatePath(appID int64) string { return fmt.Sprintf("/candidate/%d", appID) }
 

@@ -27,6 +27,9 @@ type page struct {
 	Org       *account.Org
 	Candidate bool   // a candidate page: no team navigation
 	Wide      bool   // a candidate page that needs the width (the code step)
+	// Preview: a candidate page shown to a team member as a preview, with
+	// this way back to the interview; nothing on it is saved.
+	Preview string
 	Nav       string // which team navigation item is current
 	Flash     string // a one-line confirmation after a redirect
 	Error     string // a form error shown above the form
