@@ -25,16 +25,16 @@ type page struct {
 	Title     string
 	Member    *account.Member // the signed-in team member, if any
 	Org       *account.Org
-	Candidate bool   // a candidate page: no team navigation
-	Wide      bool   // a candidate page that needs the width (the code step)
+	Candidate bool // a candidate page: no team navigation
+	Wide      bool // a candidate page that needs the width (the code step)
 	// Preview: a candidate page shown to a team member as a preview, with
 	// this way back to the interview; nothing on it is saved.
 	Preview string
-	Nav       string // which team navigation item is current
-	Flash     string // a one-line confirmation after a redirect
-	Error     string // a form error shown above the form
-	Data      any
-	Waiting   int // team pages: threads whose candidate waits for a reply
+	Nav     string // which team navigation item is current
+	Flash   string // a one-line confirmation after a redirect
+	Error   string // a form error shown above the form
+	Data    any
+	Waiting int // team pages: threads whose candidate waits for a reply
 
 	// StyleNonce lets the page's scripts add style elements (the code
 	// editor's); render sets it.
