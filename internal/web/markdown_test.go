@@ -63,7 +63,11 @@ func TestMarkdownEverywhere(t *testing.T) {
 	team := f.ts.browser(t)
 	team.post("/login", map[string][]string{"email": {"olivia@acme.example"}, "password": {"correct horse battery"}})
 	_, body = team.get(fmt.Sprintf("/interviews/%d", iv.ID))
-	if doc := candHTML(t, body); doc.Find(".prompt.md strong").Text() != "Welcome." {
+	doc = candHTML(t, body)
+	if doc.Find(".prompt.md strong").Text() != "Welcome." {
 		t.Errorf("the team's view of the intro: %q", candText(doc, ".prompt"))
+	}
+	if got := candText(doc, "ol.steps"); !strings.Contains(got, "worth 1 point") || strings.Contains(got, "1 points") {
+		t.Errorf("the steps' points: %q", got)
 	}
 }

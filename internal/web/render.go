@@ -115,6 +115,13 @@ var funcs = template.FuncMap{
 	"date":           func(t time.Time, tz string) string { return inZone(t, tz).Format("2 Jan 2006") },
 	"ago":            ago,
 	"markdownInline": markdownInline,
+	// points is "point" for one, else "points": "worth 1 point".
+	"points": func(n float64) string {
+		if n == 1 {
+			return "point"
+		}
+		return "points"
+	},
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}

@@ -116,6 +116,26 @@ func TestTeamPagesInBrowser(t *testing.T) {
 			p.SetValue("#password", teamPassword)
 			p.Submit("#password")
 			shot("dashboard")
+			// The header is one row; on a phone its links fold into a menu.
+			var header struct {
+				Height      float64
+				Menu, Links bool
+			}
+			p.Eval(`({Height: document.querySelector("header.top").getBoundingClientRect().height,
+				Menu: getComputedStyle(document.querySelector(".top-menu")).display !== "none",
+				Links: getComputedStyle(document.querySelector("nav.top-wide")).display !== "none"})`, &header)
+			if header.Height > 70 || header.Menu != (size.w < 640) || header.Links == header.Menu {
+				t.Errorf("the header at %d px: %+v", size.w, header)
+			}
+			if header.Menu {
+				p.Click(".top-menu > summary")
+				var inbox bool
+				p.Eval(`!!document.querySelector(".top-menu-panel a[href='/inbox']").offsetParent`, &inbox)
+				if !inbox {
+					t.Error("the open menu does not show the inbox")
+				}
+				p.Click(".top-menu > summary")
+			}
 			p.Navigate(fmt.Sprintf("%s/jobs/%d", ts.URL, jobID))
 			shot("job")
 			p.Navigate(fmt.Sprintf("%s/interviews/%d/edit", ts.URL, ivID))
