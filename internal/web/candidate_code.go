@@ -28,7 +28,7 @@ func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a inte
 			return ferr
 		}
 		status, _ = httpx.Status(err)
-		d.RunError = candidateSentence(msg)
+		d.RunError = sentence(msg)
 	} else {
 		d.Run = &out
 	}

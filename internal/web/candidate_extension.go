@@ -36,7 +36,7 @@ func (s *Server) askForTime(w http.ResponseWriter, r *http.Request, a interview.
 		}
 		status, _ := httpx.Status(err)
 		p := v.page("Your status", candidateStatusPage{candidateView: v, ExtDays: r.PostForm.Get("days"), ExtReason: reason})
-		p.Error = "Your request was not sent: " + candidateSentence(msg)
+		p.Error = "Your request was not sent: " + sentence(msg)
 		s.render(w, r, status, "candidate_status", p)
 		return nil
 	}

@@ -4,10 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/httpx"
@@ -46,7 +43,7 @@ type candidateLinkPage struct {
 // renderBadLink explains, kindly, why a link does not open and what to do.
 func (s *Server) renderBadLink(w http.ResponseWriter, r *http.Request, err error) {
 	status, _ := httpx.Status(err)
-	d := candidateLinkPage{Message: candidateSentence(apperr.Message(err))}
+	d := candidateLinkPage{Message: sentence(apperr.Message(err))}
 	title := "This link does not work"
 	switch {
 	case errors.Is(err, interview.ErrLinkExpired):
@@ -61,17 +58,4 @@ func (s *Server) renderBadLink(w http.ResponseWriter, r *http.Request, err error
 		d.Unsaved = r.PostFormValue("text")
 	}
 	s.render(w, r, status, "candidate_link", page{Title: title, Candidate: true, Data: d})
-}
-
-// candidateSentence starts msg with a capital and ends it with a full stop.
-func candidateSentence(msg string) string {
-	r, n := utf8.DecodeRuneInString(msg)
-	if n == 0 {
-		return msg
-	}
-	msg = string(unicode.ToUpper(r)) + msg[n:]
-	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
-		msg += "."
-	}
-	return msg
 }

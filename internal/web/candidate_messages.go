@@ -30,7 +30,7 @@ func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a 
 			return ferr
 		}
 		status, _ := httpx.Status(err)
-		return s.renderCandidateMessages(w, r, a, status, "Your message was not sent: "+candidateSentence(msg), r.FormValue("body"))
+		return s.renderCandidateMessages(w, r, a, status, "Your message was not sent: "+sentence(msg), r.FormValue("body"))
 	}
 	defer closeFiles()
 	body := r.PostForm.Get("body")
@@ -40,7 +40,7 @@ func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a 
 			return ferr
 		}
 		status, _ := httpx.Status(err)
-		return s.renderCandidateMessages(w, r, a, status, "Your message was not sent: "+candidateSentence(msg), body)
+		return s.renderCandidateMessages(w, r, a, status, "Your message was not sent: "+sentence(msg), body)
 	}
 	s.setFlash(w, "Message sent. The team sees it in their inbox.")
 	return redirect(w, r, candidatePath(a.ID)+"/messages#latest")

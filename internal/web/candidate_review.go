@@ -52,7 +52,7 @@ func (s *Server) submitCandidate(w http.ResponseWriter, r *http.Request, a inter
 		}
 		status, _ := httpx.Status(err)
 		p := v.page("Review your answers", v.review())
-		p.Error = "Your answers were not submitted: " + candidateSentence(msg)
+		p.Error = "Your answers were not submitted: " + sentence(msg)
 		s.render(w, r, status, "candidate_review", p)
 		return nil
 	}

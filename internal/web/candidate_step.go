@@ -134,7 +134,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 		}
 		status, _ := httpx.Status(err)
 		if auto {
-			return autosaved(w, status, "Not saved: "+candidateSentence(msg))
+			return autosaved(w, status, "Not saved: "+sentence(msg))
 		}
 		row.Answer = typed
 		row.Words = typed.Words()
@@ -145,11 +145,11 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 			d.Row = v.Steps()[i]
 			d.Unsaved = typed.Text + typed.Code
 			if d.Closed == "" {
-				d.Closed = candidateSentence(msg)
+				d.Closed = sentence(msg)
 			}
 		}
 		p := d.page()
-		p.Error = "Your answer was not saved: " + candidateSentence(msg)
+		p.Error = "Your answer was not saved: " + sentence(msg)
 		s.render(w, r, status, "candidate_step", p)
 		return nil
 	}

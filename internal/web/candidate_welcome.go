@@ -40,7 +40,7 @@ func (s *Server) setCandidateZone(w http.ResponseWriter, r *http.Request, a inte
 			return err
 		}
 		p := v.page(v.Interview.Title, candidateWelcome{candidateView: v, Zones: commonZones, TZ: tz})
-		p.Error = candidateSentence(msg)
+		p.Error = sentence(msg)
 		s.render(w, r, http.StatusBadRequest, "candidate_welcome", p)
 		return nil
 	}

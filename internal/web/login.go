@@ -32,7 +32,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
-		s.render(w, r, loginStatus(err), "login", page{Title: "Sign in", Error: msg, Data: loginPage{Email: email, Next: next}})
+		s.render(w, r, loginStatus(err), "login", page{Title: "Sign in", Error: sentence(msg), Data: loginPage{Email: email, Next: next}})
 		return nil
 	}
 	s.startSession(w, token)

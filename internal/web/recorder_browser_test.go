@@ -233,6 +233,12 @@ func TestCandidateRecordsVideoAnswers(t *testing.T) {
 	p.WaitVisible(".take video")
 	p.CheckAccessibility()
 	p.Screenshot("video-step-with-take")
+	// With a take made, the recorder offers another, not a device check.
+	if step1.Retakes > 0 {
+		if got := p.Text(".recorder button.primary"); !strings.HasPrefix(got, "Record another take") {
+			t.Errorf("with a take made, the recorder's button reads %q", got)
+		}
+	}
 }
 
 func recorderPtr[T any](v T) *T { return &v }

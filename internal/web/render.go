@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/decision"
@@ -237,4 +239,17 @@ func addr(email string) template.HTML {
 		return template.HTML(`<span class="addr">` + template.HTMLEscapeString(email) + `</span>`)
 	}
 	return template.HTML(`<span class="addr">` + template.HTMLEscapeString(local) + `<wbr>@` + template.HTMLEscapeString(domain) + `</span>`)
+}
+
+// sentence starts msg with a capital and ends it with a full stop.
+func sentence(msg string) string {
+	r, n := utf8.DecodeRuneInString(msg)
+	if n == 0 {
+		return msg
+	}
+	msg = string(unicode.ToUpper(r)) + msg[n:]
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
+		msg += "."
+	}
+	return msg
 }

@@ -109,6 +109,7 @@ class Recorder {
       think: parseInt(d.thinkSeconds || "0", 10),
       max: parseInt(d.maxSeconds || "120", 10),
       takesLeft: parseInt(d.takesLeft || "1", 10),
+      takesMade: parseInt(d.takesMade || "0", 10),
       practice: d.practice === "true",
       allowFile: d.allowFile === "true",
       doneURL: d.doneUrl || "",
@@ -161,7 +162,12 @@ class Recorder {
         ? "This browser cannot record video. Please open this page in a recent Chrome, Edge, Firefox or Safari."
         : "Recording needs a secure (https) connection to this site."));
     } else if (this.cfg.takesLeft > 0 || this.cfg.practice) {
-      parts.push(h("button", { type: "button", class: "primary", onclick: () => this.check() }, "Check camera and microphone"));
+      // The first take starts with a check of the camera and microphone;
+      // a later one says what it is for.
+      const label = this.cfg.takesMade > 0 && !this.cfg.practice
+        ? `Record another take (${this.cfg.takesLeft} left)`
+        : "Check camera and microphone";
+      parts.push(h("button", { type: "button", class: "primary", onclick: () => this.check() }, label));
     }
     if (this.cfg.allowFile) {
       const input = h("input", { type: "file", id: this.cfg.scope + "-file", accept: "video/*", class: "rec-file" });
