@@ -35,3 +35,54 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request, m account.Mem
 	s.render(w, r, http.StatusOK, "audit", s.teamPage(r.Context(), m, "audit", "Audit log", d))
 	return nil
 }
+
+// auditActions name the audit log's actions in words; the key stays
+// beside them, as the API and exports give it.
+var auditActions = map[string]string{
+	"account.password_reset":        "Password reset",
+	"application.decide":            "Decision made",
+	"application.submit":            "Answers submitted",
+	"application.video_consent":     "Agreed to be recorded",
+	"application.withdraw":          "Candidate withdrew",
+	"candidate.email_link":          "New link emailed to a candidate",
+	"candidate.invite":              "Candidates invited",
+	"candidate.relink":              "Candidate's link replaced",
+	"candidate.revoke":              "Candidate's link revoked",
+	"extension.granted":             "More time given",
+	"interview.create":              "Interview created",
+	"interview.update":              "Interview edited",
+	"job.create":                    "Job created",
+	"job.decision_message":          "Job's decision message saved",
+	"job.update":                    "Job edited",
+	"member.invite":                 "Member invited",
+	"member.invite_revoke":          "Member's invitation withdrawn",
+	"member.join":                   "Member joined",
+	"member.join_request":           "Asked to join",
+	"member.login":                  "Signed in",
+	"member.login_failed":           "Sign-in failed",
+	"member.password":               "Password changed",
+	"member.password_reset":         "Password reset",
+	"member.password_reset_request": "Password reset asked for",
+	"member.remove":                 "Member removed",
+	"member.role":                   "Role changed",
+	"org.create":                    "Organisation created",
+	"org.hours":                     "Working hours changed",
+	"org.update":                    "Organisation settings changed",
+	"review.submit":                 "Review submitted",
+	"session.end":                   "Signed out a session",
+	"session.end_others":            "Signed out other sessions",
+	"token.create":                  "API token created",
+	"token.revoke":                  "API token revoked",
+	"webhook.add":                   "Webhook added",
+	"webhook.enable":                "Webhook turned on again",
+	"webhook.redeliver":             "Webhook delivery sent again",
+	"webhook.remove":                "Webhook removed",
+}
+
+// auditAction is an action's words, or its key for one without.
+func auditAction(key string) string {
+	if words, ok := auditActions[key]; ok {
+		return words
+	}
+	return key
+}

@@ -117,6 +117,7 @@ var funcs = template.FuncMap{
 	"date":           func(t time.Time, tz string) string { return inZone(t, tz).Format("2 Jan 2006") },
 	"ago":            ago,
 	"markdownInline": markdownInline,
+	"auditAction":    auditAction,
 	// points is "point" for one, else "points": "worth 1 point".
 	"points": func(n float64) string {
 		if n == 1 {

@@ -6,6 +6,8 @@ import "net/http"
 // place, so the whole surface can be read at a glance.
 func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", serveStatic())
+	// Browsers ask for /favicon.ico before reading a page's icon link.
+	mux.Handle("GET /favicon.ico", http.RedirectHandler(staticURL("favicon.svg"), http.StatusMovedPermanently))
 
 	// Signing in, a forgotten password, first run, joining a team.
 	mux.HandleFunc("GET /setup", s.handle(s.showSetup))

@@ -516,7 +516,12 @@ func teamCheckAudit(t *testing.T, owner *browser) {
 	resp, body := owner.get("/audit")
 	doc := teamMust(t, "audit", resp, body, http.StatusOK)
 	actions := map[string]bool{}
-	doc.Find("table.audit tbody tr td:nth-child(3)").Each(func(_ int, s *goquery.Selection) { actions[strings.TrimSpace(s.Text())] = true })
+	doc.Find("table.audit tbody tr td:nth-child(3)").Each(func(_ int, s *goquery.Selection) {
+		actions[strings.TrimSpace(s.Find("code").Text())] = true
+		if words := strings.TrimSpace(strings.TrimSuffix(s.Text(), s.Find("code").Text())); words == "" || strings.Contains(words, ".") {
+			t.Errorf("an audit action reads %q, want words", words)
+		}
+	})
 	for _, want := range []string{"member.login", "token.create", "candidate.invite", "member.invite", "member.join", "member.role", "review.submit", "candidate.relink", "candidate.revoke", "job.create", "interview.create"} {
 		if !actions[want] {
 			t.Errorf("audit log lacks %s; has %v", want, actions)
