@@ -1,11 +1,13 @@
 package browsertest
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -101,4 +103,15 @@ func (p *Page) Press(key string) {
 func (p *Page) PressCtrl(key string) {
 	p.t.Helper()
 	p.do(fmt.Sprintf("PressCtrl(%q)", key), chromedp.KeyEvent(key, chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+}
+
+// SetTimeZone makes the page's clock read time in zone (an IANA name), as
+// a browser in that place does.
+func (p *Page) SetTimeZone(zone string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: zone}); err != nil {
+		p.fail("SetTimeZone("+zone+")", err)
+	}
 }

@@ -61,7 +61,7 @@ func (s *Server) showPreview(w http.ResponseWriter, r *http.Request, m account.M
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "candidate_welcome", v.previewPage(v.page(v.Interview.Title, candidateWelcome{candidateView: v, Zones: commonZones})))
+	s.render(w, r, http.StatusOK, "candidate_welcome", v.previewPage(v.page(v.Interview.Title, candidateWelcome{candidateView: v})))
 	return nil
 }
 

@@ -57,7 +57,7 @@ func TestConversationPages(t *testing.T) {
 	if got := teamText(doc, "table.inbox tbody tr"); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "Can I answer in Python?") {
 		t.Errorf("inbox row %q", got)
 	}
-	if got := teamText(doc, "nav .count"); got != "1 waiting for a reply" {
+	if got := teamText(doc, "nav.top-wide .count"); got != "1 waiting for a reply" {
 		t.Errorf("the navigation's count reads %q", got)
 	}
 	app := fmt.Sprintf("/applications/%d", ada.Application.ID)

@@ -118,6 +118,7 @@ var funcs = template.FuncMap{
 	"ago":            ago,
 	"markdownInline": markdownInline,
 	"auditAction":    auditAction,
+	"zoneGroups":     zoneGroups,
 	// points is "point" for one, else "points": "worth 1 point".
 	"points": func(n float64) string {
 		if n == 1 {

@@ -9,7 +9,9 @@ import (
 
 type setupPage struct {
 	Org, Name, Email, TimeZone string
-	Zones                      []string // suggestions for the time zone field
+	// Chosen: the zone came from the form, so the page leaves it; on
+	// the first visit the browser's zone replaces the default.
+	Chosen bool
 }
 
 // showSetup is the first-run page, shown only while no organisation exists.
@@ -20,12 +22,12 @@ func (s *Server) showSetup(w http.ResponseWriter, r *http.Request) error {
 		}
 		return redirect(w, r, "/login")
 	}
-	s.render(w, r, http.StatusOK, "setup", page{Title: "Set up anyhour", Data: setupPage{TimeZone: "UTC", Zones: commonZones}})
+	s.render(w, r, http.StatusOK, "setup", page{Title: "Set up anyhour", Data: setupPage{TimeZone: "UTC"}})
 	return nil
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
-	in := setupPage{Org: r.PostFormValue("org"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("tz"), Zones: commonZones}
+	in := setupPage{Org: r.PostFormValue("org"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"), TimeZone: r.PostFormValue("tz"), Chosen: true}
 	_, owner, err := s.Accounts.Setup(r.Context(), account.NewOrg{
 		OrgName: in.Org, TimeZone: in.TimeZone, Name: in.Name, Email: in.Email, Password: r.PostFormValue("password"),
 	})

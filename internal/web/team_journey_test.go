@@ -471,7 +471,7 @@ func teamCheckSettings(t *testing.T, owner *browser) {
 	}
 	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"Mars/Olympus"}})
 	doc = teamMust(t, "bad zone", resp, body, http.StatusBadRequest)
-	if v, _ := doc.Find("#p-tz").Attr("value"); v != "Mars/Olympus" {
+	if v, _ := doc.Find("#p-tz option[selected]").Attr("value"); v != "Mars/Olympus" {
 		t.Errorf("typed zone lost: %q", v)
 	}
 	resp, body = owner.post("/settings/profile", url.Values{"name": {"Olivia Owner"}, "tz": {"America/New_York"},
