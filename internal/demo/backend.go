@@ -15,9 +15,9 @@ func backendJob() job {
 			"You will build the Go services that plan their routes, collect their telemetry and keep " +
 			"operators informed, on PostgreSQL and a small, boring stack we are proud of. Remote within " +
 			"CET ± 3 hours, or at our office in Berlin.",
-		interview: "Backend Engineer — written interview",
+		interview: "Written interview",
 		intro: "Hi, and thank you for your interest in Northwind Robotics!\n\n" +
-			"This interview has five short parts and takes about 45 minutes. There are no trick questions: " +
+			"This interview has five short parts; the list below says about how long each takes. There are no trick questions: " +
 			"we want to see how you think about running software in production. Answer in your own words, " +
 			"take breaks whenever you like (your answers are saved as you go), and submit when you are happy.\n\n" +
 			"— Noor, for the platform team",

@@ -15,9 +15,9 @@ func successJob() job {
 			"relationship with 30 logistics companies after they sign: onboarding, adoption, renewals, and the " +
 			"hard phone call when something breaks. You will work closely with support and product, and travel " +
 			"to customer sites about four days a month.",
-		interview: "Customer Success Lead — written interview",
+		interview: "First interview: video and written",
 		intro: "Welcome, and thanks for applying!\n\n" +
-			"These six steps take about 45 minutes. First a short video to say hello; then two questions ask you " +
+			"There are six steps; the list below says about how long each takes. First a short video to say hello; then two questions ask you " +
 			"to write about real situations, and three are quick multiple-choice questions. Write the way you would write to a customer: clearly and kindly. " +
 			"You can stop and come back at any time before the deadline.\n\n— Noor and the customer team",
 		steps: []step{
