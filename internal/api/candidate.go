@@ -13,6 +13,12 @@ import (
 // application, the interview's steps (never which options are correct)
 // and their answers so far.
 func (s *Server) showCandidate(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+	return s.writeCandidate(w, r, a)
+}
+
+// writeCandidate answers with the candidate's view of a, as GET
+// /api/v1/candidate does.
+func (s *Server) writeCandidate(w http.ResponseWriter, r *http.Request, a interview.Application) error {
 	view, err := s.candidateView(r.Context(), a)
 	if err != nil {
 		return err
@@ -96,12 +102,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, a interview.Appl
 	if err != nil {
 		return err
 	}
-	view, err := s.candidateView(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, view)
-	return nil
+	return s.writeCandidate(w, r, a)
 }
 
 // setTimeZone answers PUT /api/v1/candidate/time_zone: the zone the
@@ -127,10 +128,5 @@ func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a interv
 	if err != nil {
 		return err
 	}
-	view, err := s.candidateView(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, view)
-	return nil
+	return s.writeCandidate(w, r, a)
 }

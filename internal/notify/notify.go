@@ -122,18 +122,24 @@ func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 	return n.remind(ctx, tx, a, org, job)
 }
 
+// orgAndJob are the organisation and the job an email about a speaks of.
+func (n *notifier) orgAndJob(ctx context.Context, a interview.Application) (account.Org, opening.Job, error) {
+	org, err := n.accounts.Org(ctx, a.OrgID)
+	if err != nil {
+		return org, opening.Job{}, err
+	}
+	job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
+	return org, job, err
+}
+
 // link emails a candidate a fresh link to their interview, at the team's
 // request.
 func (n *notifier) link(ctx context.Context, tx *sqldb.DB, _ account.Member, a interview.Application) error {
-	org, err := n.accounts.Org(ctx, a.OrgID)
+	org, job, err := n.orgAndJob(ctx, a)
 	if err != nil {
 		return err
 	}
-	job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
-	if err != nil {
-		return err
-	}
-	para := fmt.Sprintf("Here is your link to the interview for the %s role at %s, as you or the team asked. Any link you had before still works.", job.Title, org.Name)
+	para := fmt.Sprintf("The team at %[2]s sent you a new link to your interview for the %[1]s role. Any link you had before still works.", job.Title, org.Name)
 	if a.SubmittedAt == nil {
 		para += fmt.Sprintf(" Your answers are due by %s.", deadline(a.DeadlineAt, a.Zone(org.TimeZone)))
 	}
@@ -157,11 +163,7 @@ func (n *notifier) message(ctx context.Context, tx *sqldb.DB, a interview.Applic
 	if m.Internal || m.FromCandidate() {
 		return nil
 	}
-	org, err := n.accounts.Org(ctx, a.OrgID)
-	if err != nil {
-		return err
-	}
-	job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
+	org, job, err := n.orgAndJob(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -51,10 +51,7 @@ func TestReviewingInBrowser(t *testing.T) {
 	} {
 		t.Run(size.name, func(t *testing.T) {
 			p := b.Page(t, size.width, size.height)
-			p.Navigate(f.ts.URL + "/login")
-			p.SetValue("#email", "olivia@acme.example")
-			p.SetValue("#password", "correct horse battery")
-			p.Submit("#password")
+			teamSignInPage(p, f.ts.URL)
 			p.Navigate(fmt.Sprintf("%s/jobs/%d?status=submitted&sort=name", f.ts.URL, f.job.ID))
 			p.Click(fmt.Sprintf(`a[href^="/applications/%d?"]`, bob.Application.ID))
 			p.WaitVisible("#scorecard")

@@ -235,10 +235,7 @@ func TestCodeStepInBrowser(t *testing.T) {
 	p.Screenshot("code-step-submitted-desktop")
 
 	team := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
-	team.Navigate(w.URL + "/login")
-	team.SetValue("#email", "olivia@acme.example")
-	team.SetValue("#password", teamPassword)
-	team.Submit("#password")
+	teamSignInPage(team, w.URL)
 	team.Navigate(w.URL + "/applications/" + strconv.FormatInt(w.ada.Application.ID, 10))
 	waitJS(t, team, "the answer is highlighted", `document.querySelector(".code-view .cm-content")`)
 	page := team.Text("main")

@@ -67,10 +67,7 @@ func TestStepsReorderInBrowser(t *testing.T) {
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
-	p.Navigate(f.ts.URL + "/login")
-	p.SetValue("#email", "olivia@acme.example")
-	p.SetValue("#password", teamPassword)
-	p.Submit("#password")
+	teamSignInPage(p, f.ts.URL)
 	p.Navigate(fmt.Sprintf("%s/interviews/%d/edit", f.ts.URL, f.iv.ID))
 	p.WaitVisible(".step-handle")
 	order := func() string {

@@ -42,10 +42,7 @@ func TestInterviewVideosInBrowser(t *testing.T) {
 	scope := fmt.Sprintf("#iv%d-intro", iv.ID)
 
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
-	p.Navigate(x.URL + "/login")
-	p.SetValue("#email", "olivia@acme.example")
-	p.SetValue("#password", teamPassword)
-	p.Submit("#password")
+	teamSignInPage(p, x.URL)
 	shot := func(name string) {
 		t.Helper()
 		if vs := p.Violations(); len(vs) > 0 {
@@ -121,10 +118,7 @@ func TestInterviewVideosInBrowser(t *testing.T) {
 	shot("interview-desktop")
 
 	phone := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
-	phone.Navigate(x.URL + "/login")
-	phone.SetValue("#email", "olivia@acme.example")
-	phone.SetValue("#password", teamPassword)
-	phone.Submit("#password")
+	teamSignInPage(phone, x.URL)
 	phone.Navigate(page)
 	phone.WaitVisible(scope + " video")
 	if vs := phone.Violations(); len(vs) > 0 {

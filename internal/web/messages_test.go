@@ -186,10 +186,7 @@ func TestConversationInBrowser(t *testing.T) {
 	p.Screenshot("messages-candidate-sent")
 
 	team := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
-	team.Navigate(f.ts.URL + "/login")
-	team.SetValue("#email", "olivia@acme.example")
-	team.SetValue("#password", "correct horse battery")
-	team.Submit("#password")
+	teamSignInPage(team, f.ts.URL)
 	team.Click(`nav a[href="/inbox"]`)
 	team.WaitVisible("table.inbox")
 	team.Screenshot("messages-inbox")

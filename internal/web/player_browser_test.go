@@ -26,7 +26,7 @@ func TestVideoPlayerInBrowser(t *testing.T) {
 	// to play sound that no person asked for.
 	b := browsertest.NewWithOptions(t, browsertest.Options{ExtraFlags: []string{"--autoplay-policy=no-user-gesture-required"}})
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
-	playerSignIn(p, w)
+	teamSignInPage(p, w.URL)
 	p.Navigate(w.URL + w.appPath(w.ada))
 	sel := fmt.Sprintf("#media-%d", w.take.ID)
 	p.WaitVisible(sel + " .speeds") // the script has enhanced the player
@@ -179,7 +179,7 @@ func TestVideoPlayerInBrowser(t *testing.T) {
 	candEventually(t, "the report sent as the page is left arrives", func() bool { return w.watched(t) > seen+1 })
 
 	phone := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
-	playerSignIn(phone, w)
+	teamSignInPage(phone, w.URL)
 	phone.Navigate(w.URL + w.appPath(w.ada))
 	phone.WaitVisible(sel + " .speeds")
 	waitJS(t, phone, "the video's metadata loads", v+`.readyState >= 1`)
@@ -190,13 +190,6 @@ func TestVideoPlayerInBrowser(t *testing.T) {
 		t.Error("on a phone the page scrolls sideways or the video is not full width")
 	}
 	phone.Screenshot("team-video-player-phone")
-}
-
-func playerSignIn(p *browsertest.Page, w *videoWorld) {
-	p.Navigate(w.URL + "/login")
-	p.SetValue("#email", "olivia@acme.example")
-	p.SetValue("#password", teamPassword)
-	p.Submit("#password")
 }
 
 // waitJS waits until the JavaScript expression ok is true.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"github.com/anyhour/anyhour/internal/browsertest"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -111,4 +112,12 @@ func teamOtherOrg(t *testing.T, ts *testServer) *browser {
 	resp, body := b.post("/login", url.Values{"email": {"rex@rival.example"}, "password": {"another long password"}, "next": {"/"}})
 	teamMust(t, "rival sign-in", resp, body, http.StatusOK)
 	return b
+}
+
+// teamSignInPage signs the owner in on page p of the server at base.
+func teamSignInPage(p *browsertest.Page, base string) {
+	p.Navigate(base + "/login")
+	p.SetValue("#email", "olivia@acme.example")
+	p.SetValue("#password", teamPassword)
+	p.Submit("#password")
 }
