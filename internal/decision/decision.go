@@ -143,6 +143,7 @@ type Decision struct {
 	// VisibleAt is when the candidate learns of it, for a message sent
 	// later; nil when at once.
 	VisibleAt *time.Time
+	MessageID int64 // the message that told, or tells, the candidate
 }
 
 // Pending reports whether the candidate has yet to learn of d at now.
@@ -198,7 +199,32 @@ type Hook func(ctx context.Context, tx *sqldb.DB, a interview.Application, d Dec
 
 // New returns a Service over db.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, reviews *review.Service, messages *message.Service) *Service {
-	return &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, reviews: reviews, messages: messages, now: time.Now}
+	s := &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, reviews: reviews, messages: messages, now: time.Now}
+	messages.OnCancel(s.messageCancelled)
+	return s
+}
+
+// messageCancelled goes back on a decision whose message, sent later, the
+// team cancelled before it went: the candidate never learns of it, and the
+// application is as it was before it (interview.Service.Undecide).
+func (s *Service) messageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) error {
+	var appID int64
+	err := tx.QueryRow(ctx, `SELECT application_id FROM decisions WHERE message_id = $1`, m.ID).Scan(&appID)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM decisions WHERE message_id = $1`, m.ID); err != nil {
+		return err
+	}
+	var before Outcome
+	err = tx.QueryRow(ctx, `SELECT outcome FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID).Scan(&before)
+	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+		return err
+	}
+	return s.interviews.Undecide(ctx, tx, appID, string(before))
 }
 
 // OnDecide adds a hook to Decide. Call it while wiring.
@@ -434,6 +460,19 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 	d := Decision{ApplicationID: a.ID, Outcome: in.Outcome, Message: p.Message, Feedback: p.Feedback, Reason: in.Reason,
 		DecidedBy: actor.Name, CreatedAt: s.now(), VisibleAt: in.SendAt}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		// A decision whose message has not gone yet is replaced: its
+		// message is cancelled, so the candidate hears only this one.
+		var pending int64
+		err := tx.QueryRow(ctx, `SELECT COALESCE(message_id, 0) FROM decisions WHERE application_id = $1 AND visible_at > $2
+			ORDER BY id DESC LIMIT 1`, a.ID, s.now()).Scan(&pending)
+		if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
+			return err
+		}
+		if pending != 0 {
+			if _, err := s.messages.CancelInTx(ctx, tx, a.OrgID, pending); err != nil {
+				return err
+			}
+		}
 		a, err := s.interviews.MarkDecided(ctx, tx, actor, a.ID, string(in.Outcome))
 		if err != nil {
 			return err
@@ -456,12 +495,17 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 			a.OrgID, a.ID, d.Outcome, d.Message, d.Feedback, d.Reason, actor.ID, actor.Name, d.CreatedAt, d.VisibleAt).Scan(&d.ID); err != nil {
 			return err
 		}
+		var told message.Message
 		if d.VisibleAt != nil {
-			_, err = s.messages.ScheduleInTx(ctx, tx, actor, a, p.body(), *d.VisibleAt)
+			told, err = s.messages.ScheduleInTx(ctx, tx, actor, a, p.body(), *d.VisibleAt)
 		} else {
-			_, err = s.messages.PostInTx(ctx, tx, actor, a, p.body())
+			told, err = s.messages.PostInTx(ctx, tx, actor, a, p.body())
 		}
 		if err != nil {
+			return err
+		}
+		d.MessageID = told.ID
+		if _, err := tx.Exec(ctx, `UPDATE decisions SET message_id = $1 WHERE id = $2`, told.ID, d.ID); err != nil {
 			return err
 		}
 		for _, h := range s.hooks {
@@ -474,10 +518,10 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 	return d, err
 }
 
-const decisionColumns = `id, application_id, outcome, message, feedback, reason, decided_by_name, created_at, visible_at`
+const decisionColumns = `id, application_id, outcome, message, feedback, reason, decided_by_name, created_at, visible_at, COALESCE(message_id, 0)`
 
 func (d *Decision) fields() []any {
-	return []any{&d.ID, &d.ApplicationID, &d.Outcome, &d.Message, &d.Feedback, &d.Reason, &d.DecidedBy, &d.CreatedAt, &d.VisibleAt}
+	return []any{&d.ID, &d.ApplicationID, &d.Outcome, &d.Message, &d.Feedback, &d.Reason, &d.DecidedBy, &d.CreatedAt, &d.VisibleAt, &d.MessageID}
 }
 
 // Latest is an application's latest decision, or nil. Callers check that

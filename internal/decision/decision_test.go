@@ -206,6 +206,55 @@ func TestDecisionSentLater(t *testing.T) {
 	}
 }
 
+// TestDecisionSentLaterCanBeTakenBack: cancelling a decision's message
+// before it goes takes the decision back; a new decision replaces one
+// whose message has not gone, so the candidate hears one decision.
+func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	now := time.Now()
+	clock := now
+	w.Decisions.SetClock(func() time.Time { return clock })
+	w.Messages.SetClock(func() time.Time { return clock })
+	at := now.Add(24 * time.Hour)
+	reject := decision.Input{Outcome: decision.Reject, Template: decision.Templates[decision.Reject], SendAt: &at}
+	ds, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, reject)
+	if err != nil || len(ds) != 1 || ds[0].MessageID == 0 {
+		t.Fatalf("decide: %+v, %v", ds, err)
+	}
+	if _, err := w.Messages.Cancel(ctx, w.owner, ds[0].MessageID); err != nil {
+		t.Fatal(err)
+	}
+	clock = at.Add(time.Hour)
+	a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
+	if d, _ := w.Decisions.Latest(ctx, w.ada.ID); d != nil || a.Status != interview.Submitted || a.Outcome != "" {
+		t.Errorf("after cancelling the message: decision %+v, application %s %q", d, a.Status, a.Outcome)
+	}
+	if d, _ := w.Decisions.ForCandidate(ctx, w.ada.ID); d != nil {
+		t.Errorf("the candidate learns of a cancelled decision: %+v", d)
+	}
+
+	// Rejected for tomorrow, then advanced at once: only the advance reaches Ada.
+	clock = now
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, reject); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, decision.Input{Outcome: decision.Advance, Template: decision.Templates[decision.Advance]}); err != nil {
+		t.Fatal(err)
+	}
+	clock = at.Add(time.Hour)
+	thread, _ := w.Messages.CandidateThread(ctx, a)
+	if len(thread) != 1 || !strings.Contains(thread[0].Body, "go further with you") {
+		t.Errorf("the candidate's thread after a replaced decision: %+v", thread)
+	}
+	if d, _ := w.Decisions.ForCandidate(ctx, w.ada.ID); d == nil || d.Outcome != decision.Advance {
+		t.Errorf("the candidate learns of %+v, want the advance", d)
+	}
+	if a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID); a.Outcome != string(decision.Advance) {
+		t.Errorf("the application's outcome %q", a.Outcome)
+	}
+}
+
 // TestPlaceholders: square brackets in any case and spacing, the older
 // fields, and a clear refusal of a name that is not a placeholder.
 func TestPlaceholders(t *testing.T) {

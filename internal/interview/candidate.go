@@ -144,6 +144,25 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 	return a, s.statusChanged(ctx, tx, a, Decided)
 }
 
+// Undecide goes back on a decision the candidate never learnt of (its
+// message, sent later, was cancelled), inside tx: the application takes
+// the outcome of the decision before it, or, with none (outcome ""), is
+// submitted again.
+func (s *Service) Undecide(ctx context.Context, tx *sqldb.DB, appID int64, outcome string) error {
+	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1`, appID))
+	if err != nil || a.Status != Decided {
+		return err
+	}
+	if outcome != "" {
+		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID)
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', outcome = '', updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
+		return err
+	}
+	return countStatus(ctx, tx, a.OrgID, a.JobID, Decided, Submitted)
+}
+
 // State is what the system itself checks of an application before acting
 // on it later (sending a scheduled email, say).
 type State struct {

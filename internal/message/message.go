@@ -149,8 +149,21 @@ func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64)
 	}
 	var m Message
 	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		var err error
+		m, err = s.CancelInTx(ctx, tx, actor.OrgID, msgID)
+		return err
+	})
+	return m, err
+}
+
+// CancelInTx is Cancel inside tx, for organisation orgID, for a change
+// that withdraws a message of its own (a new decision replacing one
+// whose message has not gone yet). The caller has checked permissions.
+func (s *Service) CancelInTx(ctx context.Context, tx *sqldb.DB, orgID, msgID int64) (Message, error) {
+	var m Message
+	err := func() error {
 		err := tx.QueryRow(ctx, `SELECT id, application_id, COALESCE(member_id, 0), author_name, internal, body, created_at, seen_at, visible_at
-			FROM messages WHERE id = $1 AND org_id = $2`, msgID, actor.OrgID).
+			FROM messages WHERE id = $1 AND org_id = $2`, msgID, orgID).
 			Scan(&m.ID, &m.ApplicationID, &m.MemberID, &m.AuthorName, &m.Internal, &m.Body, &m.CreatedAt, &m.SeenAt, &m.VisibleAt)
 		if errors.Is(err, sqldb.ErrNotFound) {
 			return apperr.NotFound("message")
@@ -191,7 +204,7 @@ func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64)
 			}
 		}
 		return nil
-	})
+	}()
 	return m, err
 }
 
