@@ -60,6 +60,16 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 	for i, st := range iv.Steps {
 		view.Interview.Steps[i] = newStep(st, false)
 	}
+	if a.Status == interview.Decided {
+		// A decision whose message goes later is the team's until then.
+		d, err := s.Decisions.ForCandidate(ctx, a.ID)
+		if err != nil {
+			return view, err
+		}
+		if d == nil {
+			view.Application.Status = string(interview.Submitted)
+		}
+	}
 	return view, nil
 }
 

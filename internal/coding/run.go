@@ -35,6 +35,9 @@ func (s *Service) Run(ctx context.Context, a interview.Application, stepID int64
 	if step.Kind != opening.KindCode {
 		return grading.Outcome{}, apperr.Invalid("step_id", "step %d is not a coding task", stepID)
 	}
+	if len(step.Code.Unready()) > 0 {
+		return grading.Outcome{}, interview.ErrTaskNotReady
+	}
 	lang := opening.Language(language)
 	if !step.Code.Supports(lang) {
 		return grading.Outcome{}, apperr.Invalid("language", "this task is answered in one of its languages, not %q", language)

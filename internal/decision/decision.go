@@ -482,7 +482,8 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 		var last Decision
 		err = tx.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions
 			WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, a.ID).Scan(last.fields()...)
-		if err == nil && last.Outcome == d.Outcome && last.Message == d.Message && last.Feedback == d.Feedback && d.CreatedAt.Sub(last.CreatedAt) < 10*time.Minute {
+		if err == nil && last.Outcome == d.Outcome && last.Message == d.Message && last.Feedback == d.Feedback && last.Reason == d.Reason &&
+			sameTime(last.VisibleAt, d.VisibleAt) && d.CreatedAt.Sub(last.CreatedAt) < 10*time.Minute {
 			last.ApplicationID = a.ID
 			d = last
 			return nil
@@ -522,6 +523,14 @@ const decisionColumns = `id, application_id, outcome, message, feedback, reason,
 
 func (d *Decision) fields() []any {
 	return []any{&d.ID, &d.ApplicationID, &d.Outcome, &d.Message, &d.Feedback, &d.Reason, &d.DecidedBy, &d.CreatedAt, &d.VisibleAt, &d.MessageID}
+}
+
+// sameTime reports whether two times to send, nil for at once, are one.
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // Latest is an application's latest decision, or nil. Callers check that

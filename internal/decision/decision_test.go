@@ -234,6 +234,24 @@ func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
 		t.Errorf("the candidate learns of a cancelled decision: %+v", d)
 	}
 
+	// The same rejection for tomorrow, then at once: the second is not
+	// taken for a double click, and it reaches Ada now.
+	clock = now
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, reject); err != nil {
+		t.Fatal(err)
+	}
+	atOnce := reject
+	atOnce.SendAt = nil
+	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, atOnce); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := w.Decisions.ForCandidate(ctx, w.ada.ID); d == nil || d.Outcome != decision.Reject {
+		t.Errorf("the same decision sent now after later: the candidate learns of %+v", d)
+	}
+	if thread, _ := w.Messages.CandidateThread(ctx, a); len(thread) != 1 {
+		t.Errorf("the same decision sent now after later: %d messages reach Ada, want 1", len(thread))
+	}
+
 	// Rejected for tomorrow, then advanced at once: only the advance reaches Ada.
 	clock = now
 	if _, _, err := w.Decisions.Decide(ctx, w.owner, []int64{w.ada.ID}, reject); err != nil {
@@ -244,7 +262,7 @@ func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
 	}
 	clock = at.Add(time.Hour)
 	thread, _ := w.Messages.CandidateThread(ctx, a)
-	if len(thread) != 1 || !strings.Contains(thread[0].Body, "go further with you") {
+	if len(thread) != 2 || !strings.Contains(thread[1].Body, "go further with you") {
 		t.Errorf("the candidate's thread after a replaced decision: %+v", thread)
 	}
 	if d, _ := w.Decisions.ForCandidate(ctx, w.ada.ID); d == nil || d.Outcome != decision.Advance {

@@ -224,6 +224,17 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 	return id, nil
 }
 
+// LastQueued is when an email of kind was last queued about application
+// appID, inside tx; nil for never.
+func (s *Service) LastQueued(ctx context.Context, tx *sqldb.DB, appID int64, kind string) (*time.Time, error) {
+	var last time.Time
+	err := tx.QueryRow(ctx, `SELECT created_at FROM emails WHERE application_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`, appID, kind).Scan(&last)
+	if errors.Is(err, sqldb.ErrNotFound) {
+		return nil, nil
+	}
+	return &last, err
+}
+
 // Cancel deletes, in tx, the emails about ref that are still waiting to
 // be sent. It fails with ErrConflict if one has already gone, or is going.
 func (s *Service) Cancel(ctx context.Context, tx *sqldb.DB, ref string) error {

@@ -27,9 +27,16 @@ type AnswerInput struct {
 // MaxCode is the longest code answer accepted, in bytes.
 const MaxCode = 200_000
 
+// ErrTaskNotReady refuses an answer to a coding task the team changed
+// and has not checked again with a reference solution. It is
+// apperr.ErrConflict.
+var ErrTaskNotReady = &apperr.Error{Kind: apperr.ErrConflict,
+	Message: "the team is still preparing this task; your code was not saved, so keep a copy, and come back to it later"}
+
 // SaveAnswer stores the candidate's answer to a step, replacing any
 // earlier one. A text answer over its word limit is kept (nothing typed is
-// lost) and reported by Submit until it is shortened.
+// lost) and reported by Submit until it is shortened. A coding task that
+// is not ready (opening.CodeTask.Unready) takes no answer.
 func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, in AnswerInput) (Answer, error) {
 	if err := s.checkOpen(a); err != nil {
 		return Answer{}, err
@@ -41,6 +48,10 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 	step, ok := iv.Step(stepID)
 	if !ok {
 		return Answer{}, apperr.NotFound("step")
+	}
+	if step.Kind == opening.KindCode && len(step.Code.Unready()) > 0 {
+		// Changed since the candidate was invited and not checked again.
+		return Answer{}, ErrTaskNotReady
 	}
 	ans, err := buildAnswer(step, in)
 	if err != nil {

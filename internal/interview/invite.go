@@ -177,6 +177,9 @@ func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64)
 		if err != nil {
 			return err
 		}
+		if !a.Answering() && a.RevokedAt == nil {
+			return apperr.Conflict("%s is no longer answering and reads their status and the conversation with the links they have; email them a new link instead", a.Candidate.Name)
+		}
 		if _, err := tx.Exec(ctx, `UPDATE applications SET token_hash = $1, revoked_at = NULL, updated_at = $2 WHERE id = $3`,
 			account.HashToken(token), s.now(), a.ID); err != nil {
 			return err
@@ -210,6 +213,8 @@ func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int
 			return apperr.Conflict("%s withdrew, so nothing more is sent to them", a.Candidate.Name)
 		case a.RevokedAt != nil:
 			return apperr.Conflict("%s's link was revoked; make a new link to let them back in", a.Candidate.Name)
+		case !s.now().Before(a.LinkExpiresAt()):
+			return apperr.Conflict("%s's links stopped working %d days after the deadline, so a new one would not open", a.Candidate.Name, int(LinkGrace.Hours()/24))
 		}
 		for _, hook := range s.linkHooks {
 			if err := hook(ctx, tx, actor, a); err != nil {
@@ -221,7 +226,10 @@ func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int
 	return a, err
 }
 
-// Revoke stops an application's link from working.
+// Revoke stops an application's link from working, at any stage: a link
+// that reached the wrong person is stopped even after the candidate
+// submitted (pages offer it only while they answer; Relink then lets the
+// candidate back in).
 func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64) error {
 	if !actor.Can(account.InviteCandidates) {
 		return apperr.Forbidden("your role cannot revoke invitations")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/mail"
@@ -132,16 +133,31 @@ func (n *notifier) orgAndJob(ctx context.Context, a interview.Application) (acco
 	return org, job, err
 }
 
+// linkGap is how long after emailing a candidate a new link another waits:
+// a second click, or a colleague at the same moment, sends no second email.
+const linkGap = 5 * time.Minute
+
 // link emails a candidate a fresh link to their interview, at the team's
 // request.
 func (n *notifier) link(ctx context.Context, tx *sqldb.DB, _ account.Member, a interview.Application) error {
+	last, err := n.emails.LastQueued(ctx, tx, a.ID, KindLink)
+	if err != nil {
+		return err
+	}
+	if last != nil && time.Now().Sub(*last) < linkGap {
+		return apperr.Conflict("a new link was emailed to %s a moment ago; it is on its way", a.Candidate.Name)
+	}
 	org, job, err := n.orgAndJob(ctx, a)
 	if err != nil {
 		return err
 	}
 	para := fmt.Sprintf("The team at %[2]s sent you a new link to your interview for the %[1]s role. Any link you had before still works.", job.Title, org.Name)
-	if a.SubmittedAt == nil {
+	switch {
+	case a.SubmittedAt != nil:
+	case time.Now().Before(a.DeadlineAt):
 		para += fmt.Sprintf(" Your answers are due by %s.", deadline(a.DeadlineAt, a.Zone(org.TimeZone)))
+	default:
+		para += " The deadline has passed, so answers can no longer be changed; with the link you can still read your status and write to the team."
 	}
 	c := email.Content{
 		OrgName:    org.Name,

@@ -374,10 +374,20 @@ func TestCodeStepIsCheckedBeforeInviting(t *testing.T) {
 	ada := &browser{t: t, base: w.URL, cookie: map[string]string{}}
 	ada.c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	ada.get("/c/" + w.ada.Token)
-	resp, page := ada.get(fmt.Sprintf("/candidate/%d/steps/%d", w.ada.Application.ID, iv.Steps[1].ID))
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "banana") {
-		t.Errorf("the candidate's step page: %d, without its visible tests", resp.StatusCode)
+	// Ada was invited before the tests changed: the task waits for the
+	// team's check, and takes no answer meanwhile.
+	stepPath := fmt.Sprintf("/candidate/%d/steps/%d", w.ada.Application.ID, iv.Steps[1].ID)
+	resp, page := ada.get(stepPath)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "still preparing this task") || strings.Contains(page, "banana") {
+		t.Errorf("the candidate's page of an unchecked task: %d\n%s", resp.StatusCode, candText(candHTML(t, page), "main"))
 	}
+	if _, err := w.app.Interviews.SaveAnswer(ctx, w.ada.Application, iv.Steps[1].ID, interview.AnswerInput{Language: candPtr("python"), Code: candPtr("x")}); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("an answer to an unchecked task: %v, want a conflict", err)
+	}
+	if _, err := w.app.Coding.Run(ctx, w.ada.Application, iv.Steps[1].ID, "python", "x"); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("a run of an unchecked task: %v, want a conflict", err)
+	}
+	resp, page = ada.get(fmt.Sprintf("/candidate/%d/steps/%d", w.ada.Application.ID, iv.Steps[0].ID))
 	if strings.Contains(page, "the team's own answer") || strings.Contains(page, "the team&#39;s own answer") {
 		t.Error("a candidate's page holds the team's reference solution")
 	}

@@ -272,7 +272,11 @@ func TestTeamJourney(t *testing.T) {
 		t.Errorf("reviewer making a link: status %d, want 403", resp.StatusCode)
 	}
 
-	teamCheckRoleAndLinks(t, ts, owner, a.ID, ivID)
+	open, err := ts.Svc.Interviews.ByToken(ctx, links[1][strings.LastIndexByte(links[1], '/')+1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	teamCheckRoleAndLinks(t, ts, owner, a.ID, open.ID, ivID)
 	teamCheckSettings(t, owner)
 	teamCheckAudit(t, owner)
 }
@@ -393,7 +397,8 @@ func teamCheckApplication(t *testing.T, b *browser, path, text string) {
 	}
 }
 
-func teamCheckRoleAndLinks(t *testing.T, ts *testServer, owner *browser, appID, ivID int64) {
+// teamCheckRoleAndLinks: appID has submitted, openID is still answering.
+func teamCheckRoleAndLinks(t *testing.T, ts *testServer, owner *browser, appID, openID, ivID int64) {
 	ctx := context.Background()
 	t.Helper()
 	resp, body := owner.get("/team")
@@ -423,10 +428,22 @@ func teamCheckRoleAndLinks(t *testing.T, ts *testServer, owner *browser, appID, 
 	if resp.Request.URL.Path != fmt.Sprintf("/applications/%d", appID) || doc.Find("#link form[action$='/email-link']").Length() != 1 {
 		t.Errorf("after emailing a link: %s, with no form to email another", resp.Request.URL.Path)
 	}
+	// A second click a moment later sends no second email.
+	resp, body = owner.post(fmt.Sprintf("/applications/%d/email-link", appID), url.Values{})
+	if got := teamText(teamMust(t, "email a link again", resp, body, http.StatusOK), ".flash"); !strings.Contains(got, "a moment ago") {
+		t.Errorf("emailing a link twice: flash %q", got)
+	}
 	var mailed int
 	if err := ts.DB.QueryRow(ctx, `SELECT COUNT(*) FROM emails WHERE application_id = $1 AND kind = 'link'`, appID).Scan(&mailed); err != nil || mailed != 1 {
 		t.Errorf("%d link emails queued (%v), want 1", mailed, err)
 	}
+
+	// A submitted candidate's link is not replaced: they read their
+	// status and the conversation with it, and a new one is emailed.
+	if resp, _ := owner.post(fmt.Sprintf("/applications/%d/relink", appID), url.Values{}); resp.StatusCode != http.StatusConflict {
+		t.Errorf("replacing a submitted candidate's link: %d, want 409", resp.StatusCode)
+	}
+	appID = openID
 
 	resp, body = owner.post(fmt.Sprintf("/applications/%d/relink", appID), url.Values{})
 	doc = teamMust(t, "relink", resp, body, http.StatusOK)

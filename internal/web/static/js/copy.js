@@ -3,6 +3,7 @@
 // and copying it works as ever.
 for (const b of document.querySelectorAll("button[data-copy]")) {
   b.hidden = false;
+  b.setAttribute("aria-live", "polite"); // before the first "Copied", so it is heard
   const label = b.innerHTML;
   b.addEventListener("click", async () => {
     const el = document.querySelector(b.dataset.copy);
@@ -20,7 +21,6 @@ for (const b of document.querySelectorAll("button[data-copy]")) {
       sel.addRange(range);
       b.textContent = "Selected: press Ctrl+C";
     }
-    b.setAttribute("aria-live", "polite");
     setTimeout(() => { b.innerHTML = label; }, 2500);
   });
 }

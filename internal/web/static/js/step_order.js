@@ -43,6 +43,9 @@ function move(step, by, focus) {
   if (by < 0) all[j].before(step); else all[j].after(step);
   renumber();
   say(step);
+  // A button the move disabled (the step reached the top or the bottom)
+  // hands the focus to its partner.
+  if (focus?.disabled) focus = [...step.querySelectorAll(".step-move button")].find((b) => !b.disabled) || step.querySelector(".step-handle");
   focus?.focus();
   step.scrollIntoView({ block: "nearest" });
 }
@@ -54,8 +57,8 @@ if (form && said) {
     const handle = step.querySelector(".step-handle");
     const [up, down] = step.querySelectorAll(".step-move button");
     step.querySelector(".step-pos")?.setAttribute("hidden", "");
-    up?.addEventListener("click", (e) => { e.preventDefault(); move(step, -1, up.disabled ? down : up); });
-    down?.addEventListener("click", (e) => { e.preventDefault(); move(step, +1, down.disabled ? up : down); });
+    up?.addEventListener("click", (e) => { e.preventDefault(); move(step, -1, up); });
+    down?.addEventListener("click", (e) => { e.preventDefault(); move(step, +1, down); });
     if (!handle) continue;
     handle.hidden = false;
     handle.addEventListener("keydown", (e) => {
@@ -67,6 +70,7 @@ if (form && said) {
     // The step is draggable only from its handle, so that text in its
     // fields can still be selected with the mouse.
     handle.addEventListener("pointerdown", () => { step.draggable = true; });
+    handle.addEventListener("pointerup", () => { if (!step.classList.contains("dragging")) step.draggable = false; });
     step.addEventListener("dragstart", (e) => {
       e.dataTransfer.effectAllowed = "move";
       e.dataTransfer.setData("text/plain", title(step));
