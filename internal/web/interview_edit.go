@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -166,16 +167,18 @@ func keepCodeTasks(steps *[]opening.Step, current opening.Interview) {
 }
 
 // move carries out "Move up" and "Move down" (action "up.N" or "down.N",
-// N the step's place in the form as shown), the editor's way to reorder
-// steps without JavaScript; step_order.js does it in the page. It reports
-// whether action was a move.
+// N the step's row in the posted form), the editor's way to reorder steps
+// without JavaScript; step_order.js does it in the page. The step moves
+// from its place in the order as typed. It reports whether action was a
+// move.
 func (f *interviewForm) move(action string) bool {
 	dir, num, ok := strings.Cut(action, ".")
 	if !ok || (dir != "up" && dir != "down") {
 		return false
 	}
-	i, err := strconv.Atoi(num)
-	if err != nil || i < 0 || i >= len(f.Steps) {
+	row, err := strconv.Atoi(num)
+	i := slices.IndexFunc(f.Steps, func(st stepForm) bool { return st.row == row })
+	if err != nil || i < 0 {
 		return true // a move of a step no longer there: the form as it is
 	}
 	j := i - 1

@@ -48,6 +48,7 @@ type stepForm struct {
 	ThinkSeconds string
 	MaxLength    string
 	Retakes      string
+	row          int // the row it came from in the posted form, which Move up and down name
 }
 
 type optionForm struct {
@@ -108,6 +109,7 @@ func parseInterviewForm(form url.Values) (interviewForm, error) {
 	}
 	for _, n := range slices.Sorted(maps.Keys(steps)) {
 		st := steps[n]
+		st.row = n
 		st.Options = inRowOrder(options[n])
 		f.Steps = append(f.Steps, *st)
 	}

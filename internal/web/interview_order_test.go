@@ -46,6 +46,18 @@ func TestStepsMoveWithoutJavaScript(t *testing.T) {
 	if _, off := doc.Find(`fieldset.step-edit button[value="up.0"]`).Attr("disabled"); !off {
 		t.Error("the first step's Move up is not disabled")
 	}
+	// An order number typed first counts: "Move down" moves the step on
+	// from where the numbers put it.
+	typed := ivvForm(doc, "form.editor")
+	typed.Set("steps.3.position", "1")
+	typed.Set("action", "down.1")
+	resp, body = team.post(path, typed)
+	var after []string
+	teamMust(t, "move after typing an order", resp, body, http.StatusOK).Find("fieldset.step-edit input[name$='.title']").Each(func(_ int, s *goquery.Selection) { after = append(after, s.AttrOr("value", "")) })
+	if want := "[Primes Anything else Go keywords About you, typed]"; fmt.Sprint(after) != want {
+		t.Errorf("moving after typing an order: %v, want %s", after, want)
+	}
+
 	form = ivvForm(doc, "form.editor")
 	form.Set("action", "up.3")
 	resp, body = team.post(path, form)
