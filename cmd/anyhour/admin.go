@@ -11,7 +11,7 @@ import (
 )
 
 // bootstrap creates the organisation and its owner if missing and prints
-// one line: a new API token for that owner (DESIGN.md section 4).
+// one line: a new API token for that owner (docs/contracts.md).
 func bootstrap(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
 	fs := newFlagSet("admin bootstrap", "Creates the organisation and its owner if missing, and prints a new API token for the owner.")
 	cfg := configFlags(fs)

@@ -1,5 +1,5 @@
-// Package api serves anyhour's JSON API v1 under /api/v1/ (DESIGN.md
-// section 4): team routes authorised by a member's API token, candidate
+// Package api serves anyhour's JSON API v1 under /api/v1/
+// (docs/contracts.md): team routes authorised by a member's API token, candidate
 // routes by the invitation token of their magic link, and the OpenAPI
 // document that describes both. Handlers translate between JSON and the
 // domain packages; the rules live in the domain.

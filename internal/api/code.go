@@ -10,7 +10,7 @@ import (
 	"github.com/anyhour/anyhour/internal/interview"
 )
 
-// gradingJSON is a code answer's grading (DESIGN.md section 4).
+// gradingJSON is a code answer's grading (docs/contracts.md).
 type gradingJSON struct {
 	Status       string     `json:"status"`
 	Score        *float64   `json:"score"`

@@ -12,7 +12,7 @@ import (
 	"github.com/anyhour/anyhour/internal/video"
 )
 
-// mediaJSON is a recording (DESIGN.md section 4): status is uploading,
+// mediaJSON is a recording (docs/contracts.md): status is uploading,
 // processing, ready or failed, and error says why it failed.
 type mediaJSON struct {
 	ID              int64    `json:"id"`

@@ -31,7 +31,7 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-// Status is where a grading stands (DESIGN.md section 4).
+// Status is where a grading stands (docs/contracts.md).
 type Status string
 
 // Statuses.

@@ -4,7 +4,7 @@
 //
 // # Test forms
 //
-// The tests take the forms of DESIGN.md section 4: a Python file whose
+// The tests take the forms of docs/contracts.md: a Python file whose
 // top-level test_* functions are the tests, importing the module
 // solution; an ES module registering tests with node:test and importing
 // ./solution.mjs; a Go _test.go file in package solution; and
@@ -164,7 +164,7 @@ func (o Outcome) ForCandidate() Outcome {
 type Suite struct {
 	Language Language
 	Code     string
-	// Visible and Hidden are test sources in the forms of DESIGN.md §4;
+	// Visible and Hidden are test sources in the forms of docs/contracts.md;
 	// either may be empty.
 	Visible, Hidden string
 	IOCases         []IOCase

@@ -38,7 +38,7 @@ func Status(err error) (int, string) {
 	return http.StatusInternalServerError, "internal"
 }
 
-// ErrorBody is the JSON shape of every API error (DESIGN.md section 4).
+// ErrorBody is the JSON shape of every API error (docs/contracts.md).
 type ErrorBody struct {
 	Error struct {
 		Code    string `json:"code"`

@@ -69,7 +69,7 @@ func (iv Interview) Step(id int64) (Step, bool) {
 // Kind is a step's kind.
 type Kind string
 
-// Step kinds (DESIGN.md section 2).
+// Step kinds (docs/step-kinds.md).
 const (
 	KindVideo      Kind = "video"
 	KindText       Kind = "text"
@@ -189,9 +189,9 @@ func (l Language) Label() string {
 	return string(l)
 }
 
-// CodeTask is a code step's task. Tests take DESIGN.md's forms per
-// language; IOCases run the program with stdin and compare its stdout, in
-// any of the languages.
+// CodeTask is a code step's task. Tests take the forms of
+// docs/contracts.md per language; IOCases run the program with stdin and
+// compare its stdout, in any of the languages.
 type CodeTask struct {
 	Languages   []Language
 	Starter     map[Language]string

@@ -36,7 +36,7 @@ import (
 	"github.com/anyhour/anyhour/internal/video"
 )
 
-// BasePath is where the tus endpoint lives (DESIGN.md section 4).
+// BasePath is where the tus endpoint lives (docs/contracts.md).
 const BasePath = "/api/v1/uploads/"
 
 // Authenticator says who sends a request: a team member (API token or

@@ -40,7 +40,7 @@ const (
 // Valid reports whether p is a known purpose.
 func (p Purpose) Valid() bool { return p == Answer || p == Prompt || p == Intro || p == Outro }
 
-// Status is where a recording stands. The first four are DESIGN.md's
+// Status is where a recording stands. The first four are docs/contracts.md's
 // media statuses; Discarded marks a take the candidate gave up before it
 // finished uploading, which still counts as one of their takes.
 type Status string

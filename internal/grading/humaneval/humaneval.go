@@ -4,7 +4,7 @@
 // through the grading package or the API: every canonical solution must
 // score full marks, every buggy one must lose points.
 //
-// The corpus's tests take other forms than anyhour's (DESIGN.md §4); Tests
+// The corpus's tests take other forms than anyhour's (docs/contracts.md); Tests
 // adapts them:
 //   - Python: test defines check(candidate); the file imports solution and
 //     gets one test, test_<entry point>, that calls check.
