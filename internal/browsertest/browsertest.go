@@ -75,9 +75,13 @@ func New(t testing.TB) *Browser {
 
 // NewWithOptions starts a headless Chromium for t with opts and closes it
 // when t ends. Each browser gets a fresh profile in t.TempDir(). If the
-// binary is missing, the test is skipped, or fails when CI=true.
+// binary is missing, the test is skipped, or fails when CI=true; with
+// -short it is skipped.
 func NewWithOptions(t testing.TB, opts Options) *Browser {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a browser test: not with -short")
+	}
 	path := chromiumPath(t)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, t.TempDir(), opts)...)

@@ -20,9 +20,6 @@ import (
 // saves it); a version kept on the device that differs from one saved
 // since elsewhere is offered, not forced; a choice is saved when ticked.
 func TestTypedAnswersAreNeverLost(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	for i, size := range []struct {

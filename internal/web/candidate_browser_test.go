@@ -14,9 +14,6 @@ import (
 // desktop and a phone width, checks each with axe-core and takes a
 // screenshot (into $ANYHOUR_SCREENSHOTS when set).
 func TestCandidatePagesInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	// The browser reports this zone, and the page script stores it.
 	t.Setenv("TZ", "Asia/Tokyo")
 	f := newCandidateFixture(t)
@@ -102,9 +99,6 @@ func candEventually(t *testing.T, what string, ok func() bool) {
 // TestCandidateWithoutJavaScript answers a text and a choice step by
 // keyboard in a browser with JavaScript switched off.
 func TestCandidateWithoutJavaScript(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	b := browsertest.NewWithOptions(t, browsertest.Options{ExtraFlags: []string{"--blink-settings=scriptEnabled=false"}})

@@ -109,9 +109,6 @@ const editorText = `[...document.querySelectorAll(".code-editor .cm-line")].map(
 // highlighted and every test's result, hidden ones by name. axe checks the
 // candidate's pages at desktop and phone widths.
 func TestCodeStepInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	w := newCodeWorld(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
@@ -273,9 +270,6 @@ func TestCodeStepInBrowser(t *testing.T) {
 // the overview link, then by reload: the code is saved either way, as the
 // written answers are (TestTypedAnswersAreNeverLost).
 func TestCodeLeftAtOnceIsSaved(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	w := newCodeWorld(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)

@@ -15,9 +15,6 @@ import (
 // question, told what they can still do; on the desktop they agree, and
 // the camera turns on without another click.
 func TestVideoConsentInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	w := newVideoApp(t, []opening.Step{
 		{Kind: opening.KindVideo, Title: "Tell us about yourself", Prompt: "Who are you, and what brings you here?", MaxSeconds: 60, Retakes: 1},
 		{Kind: opening.KindText, Title: "Anything else", Prompt: "Is there anything else you would like us to know?"},

@@ -179,9 +179,6 @@ func TestDecisionPages(t *testing.T) {
 // looking at the preview first; the candidate's status page, with the
 // decision, passes axe.
 func TestDecisionInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	f := newCandidateFixture(t)
 	ada := f.submitted(t, "Ada Lovelace", "ada@example.com")
 	b := browsertest.New(t)

@@ -73,9 +73,6 @@ func TestStepsMoveWithoutJavaScript(t *testing.T) {
 // TestStepsReorderInBrowser moves steps by button, by arrow key on the
 // handle and by dragging, and saves the order.
 func TestStepsReorderInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)

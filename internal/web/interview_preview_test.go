@@ -84,9 +84,6 @@ func TestPreviewAsCandidate(t *testing.T) {
 
 // TestPreviewInBrowser: the preview's pages pass axe on a phone.
 func TestPreviewInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)

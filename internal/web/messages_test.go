@@ -165,9 +165,6 @@ func TestConversationPages(t *testing.T) {
 // candidate sees the answer and the receipt. axe checks the candidate's
 // page at desktop and phone widths.
 func TestConversationInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	b := browsertest.New(t)

@@ -18,9 +18,6 @@ import (
 // watched spans reach the server. It checks the page with axe-core and
 // saves screenshots (to $ANYHOUR_SCREENSHOTS when set).
 func TestVideoPlayerInBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	w := newVideoWorld(t, 12)
 	// Headless Chromium has no speakers; without this flag it may refuse
 	// to play sound that no person asked for.

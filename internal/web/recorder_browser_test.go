@@ -127,9 +127,6 @@ func waitFor[T any](t *testing.T, p *browsertest.Page, js string, out *T, ok fun
 // Both must arrive whole: the duration the server measures within half a
 // second of what was recorded, and ffmpeg decoding them without error.
 func TestCandidateRecordsVideoAnswers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	tools := mediatest.Require(t)
 	y4m, wav := fakeMedia(t)
 	w := newVideoApp(t, []opening.Step{
@@ -255,9 +252,6 @@ func (w *videoApp) consent(t *testing.T) {
 // TestPracticeNeverUploads records a practice take: it plays back in the
 // page, and nothing reaches the server.
 func TestPracticeNeverUploads(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	mediatest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Hello", MaxSeconds: 30}})
 	b := browsertest.NewWithOptions(t, browsertest.Options{FakeMedia: true})
@@ -288,9 +282,6 @@ func TestPracticeNeverUploads(t *testing.T) {
 // at the step's length; and a browser without a camera gets words that
 // say what to do, not a dead button.
 func TestRecorderStopsAtTheLimitAndExplainsProblems(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	mediatest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Ten seconds", MaxSeconds: 10}})
 	w.consent(t)

@@ -11,9 +11,6 @@ import (
 // today's name though Chromium reports Asia/Calcutta; the organisation
 // gets it.
 func TestSetupChoosesTheBrowsersZone(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test")
-	}
 	ts := newTestServer(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
