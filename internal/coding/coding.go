@@ -99,7 +99,6 @@ func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service)
 	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
 		checkEvery: checkEvery, budget: budgetFor,
 		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
-	interviews.OnAnswer(s.queueOnSave)
 	return s
 }
 

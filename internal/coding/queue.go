@@ -30,9 +30,9 @@ type gradePayload struct {
 	Attempt       int   `json:"attempt"`
 }
 
-// queueOnSave queues a grading of a code answer, in the transaction that
+// QueueOnSave queues a grading of a code answer, in the transaction that
 // saves it.
-func (s *Service) queueOnSave(ctx context.Context, tx *sqldb.DB, a interview.Application, step opening.Step, ans interview.Answer) error {
+func (s *Service) QueueOnSave(ctx context.Context, tx *sqldb.DB, a interview.Application, step opening.Step, ans interview.Answer) error {
 	if step.Kind != opening.KindCode {
 		return nil
 	}

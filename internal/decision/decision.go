@@ -199,15 +199,13 @@ type Hook func(ctx context.Context, tx *sqldb.DB, a interview.Application, d Dec
 
 // New returns a Service over db.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, reviews *review.Service, messages *message.Service) *Service {
-	s := &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, reviews: reviews, messages: messages, now: time.Now}
-	messages.OnCancel(s.messageCancelled)
-	return s
+	return &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, reviews: reviews, messages: messages, now: time.Now}
 }
 
-// messageCancelled goes back on a decision whose message, sent later, the
+// MessageCancelled goes back on a decision whose message, sent later, the
 // team cancelled before it went: the candidate never learns of it, and the
 // application is as it was before it (interview.Service.Undecide).
-func (s *Service) messageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) error {
+func (s *Service) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) error {
 	var appID int64
 	err := tx.QueryRow(ctx, `SELECT application_id FROM decisions WHERE message_id = $1`, m.ID).Scan(&appID)
 	if errors.Is(err, sqldb.ErrNotFound) {

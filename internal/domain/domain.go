@@ -54,8 +54,9 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Emails = email.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Interviews, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
-	s.Webhooks.Register(s.Interviews, s.Reviews, s.Messages, s.Decisions)
-	s.Digests = notify.Register(db, s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails, s.Webhooks)
+	var n *notify.Notifier
+	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails)
 	s.Stashes = stash.New(db)
+	s.react(n)
 	return s
 }

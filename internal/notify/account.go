@@ -17,11 +17,10 @@ const (
 	KindMemberJoin    = "member_join"    // a link to finish joining a team
 )
 
-// registerAccountEmails hooks the emails about a member's own account
-// onto the account service. Their links are made when they are sent, from
-// base (read then, since it is set after wiring).
-func registerAccountEmails(n *notifier, d *Digests) {
-	n.accounts.OnPasswordReset(n.passwordReset)
+// setAccountLinks makes the links of the emails about a member's own
+// account when they are sent, from base (read then, since it is set after
+// wiring).
+func setAccountLinks(n *Notifier, d *Digests) {
 	n.emails.SetRefLinker(KindPasswordReset, func(ctx context.Context, ref string) (string, error) {
 		token, err := n.accounts.ResetLink(ctx, ref)
 		if err != nil {
@@ -29,7 +28,6 @@ func registerAccountEmails(n *notifier, d *Digests) {
 		}
 		return d.base + "/password/reset/" + token, nil
 	})
-	n.accounts.OnJoinRequest(n.memberJoin)
 	n.emails.SetRefLinker(KindMemberJoin, func(ctx context.Context, ref string) (string, error) {
 		token, err := n.accounts.JoinLink(ctx, ref)
 		if err != nil {
@@ -39,10 +37,10 @@ func registerAccountEmails(n *notifier, d *Digests) {
 	})
 }
 
-// memberJoin sends an invited address the link to finish joining. It
+// MemberJoin sends an invited address the link to finish joining. It
 // says the same whether or not the address has an account already: what
 // it is, the link's page tells (see package account's join.go).
-func (n *notifier) memberJoin(ctx context.Context, tx *sqldb.DB, inv account.Invite, org account.Org, name, ref string) error {
+func (n *Notifier) MemberJoin(ctx context.Context, tx *sqldb.DB, inv account.Invite, org account.Org, name, ref string) error {
 	c := email.Content{
 		OrgName:  org.Name,
 		Colour:   org.Colour,
@@ -70,8 +68,8 @@ func article(w string) string {
 	return "a " + w
 }
 
-// passwordReset sends a member the link to choose a new password.
-func (n *notifier) passwordReset(ctx context.Context, tx *sqldb.DB, m account.Member, ref string) error {
+// PasswordReset sends a member the link to choose a new password.
+func (n *Notifier) PasswordReset(ctx context.Context, tx *sqldb.DB, m account.Member, ref string) error {
 	org, err := n.accounts.Org(ctx, m.OrgID)
 	if err != nil {
 		return err

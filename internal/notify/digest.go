@@ -34,7 +34,7 @@ const (
 // candidates waiting for a reply, and submissions waiting too long for a
 // decision; nothing on a day with nothing to say.
 type Digests struct {
-	n    *notifier
+	n    *Notifier
 	db   *sqldb.DB
 	base string // the installation's URL, for links to the inbox
 	now  func() time.Time
@@ -45,7 +45,7 @@ type Digests struct {
 func (d *Digests) SetLogger(l *slog.Logger) { d.log = l }
 
 // NewDigests returns the digest sender over the services n uses.
-func newDigests(n *notifier, db *sqldb.DB) *Digests {
+func newDigests(n *Notifier, db *sqldb.DB) *Digests {
 	return &Digests{n: n, db: db, now: time.Now, log: slog.New(slog.DiscardHandler)}
 }
 

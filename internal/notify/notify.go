@@ -32,7 +32,9 @@ const (
 	KindWebhookDisabled = "webhook_disabled"
 )
 
-type notifier struct {
+// Notifier decides which emails go out when, and writes them; its methods
+// are reactions to changes of the other services (package domain).
+type Notifier struct {
 	accounts   *account.Service
 	openings   *opening.Service
 	emails     *email.Service
@@ -40,29 +42,28 @@ type notifier struct {
 	interviews *interview.Service
 }
 
-// Register adds anyhour's emails to the services.
-//
-// It returns the daily digests, whose ticks a worker must run.
-func Register(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
-	emails *email.Service, webhooks *webhook.Service) *Digests {
-	n := &notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, interviews: interviews}
-	interviews.OnInvite(n.invitation)
-	interviews.OnEmailLink(n.link)
-	interviews.OnExtension(n.extension)
-	messages.OnPost(n.message)
-	messages.OnCancel(func(ctx context.Context, tx *sqldb.DB, m message.Message) error {
-		return emails.Cancel(ctx, tx, messageRef(m.ID))
-	})
-	webhooks.OnDisabled(n.webhookDisabled)
+// New returns the Notifier, whose methods package domain registers as
+// reactions to the services' changes, and the daily digests, whose ticks
+// a worker must run. It sets the outbox's guard and the links of the
+// emails about a member's own account.
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
+	emails *email.Service) (*Notifier, *Digests) {
+	n := &Notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, interviews: interviews}
 	emails.SetGuard(n.guard)
 	d := newDigests(n, db)
-	registerAccountEmails(n, d)
-	return d
+	setAccountLinks(n, d)
+	return n, d
 }
 
-// webhookDisabled tells the organisation's owners and admins that an
+// MessageCancelled takes back the email of a message sent later that
+// the team cancelled.
+func (n *Notifier) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) error {
+	return n.emails.Cancel(ctx, tx, messageRef(m.ID))
+}
+
+// WebhookDisabled tells the organisation's owners and admins that an
 // endpoint failed for a day and was turned off.
-func (n *notifier) webhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.Endpoint) error {
+func (n *Notifier) WebhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.Endpoint) error {
 	org, err := n.accounts.Org(ctx, e.OrgID)
 	if err != nil {
 		return err
@@ -90,8 +91,8 @@ func (n *notifier) webhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.
 	return nil
 }
 
-// invitation emails a newly invited candidate their link.
-func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Member, iv opening.Interview, job opening.Job, a interview.Application) error {
+// Invitation emails a newly invited candidate their link.
+func (n *Notifier) Invitation(ctx context.Context, tx *sqldb.DB, _ account.Member, iv opening.Interview, job opening.Job, a interview.Application) error {
 	org, err := n.accounts.Org(ctx, a.OrgID)
 	if err != nil {
 		return err
@@ -124,7 +125,7 @@ func (n *notifier) invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 }
 
 // orgAndJob are the organisation and the job an email about a speaks of.
-func (n *notifier) orgAndJob(ctx context.Context, a interview.Application) (account.Org, opening.Job, error) {
+func (n *Notifier) orgAndJob(ctx context.Context, a interview.Application) (account.Org, opening.Job, error) {
 	org, err := n.accounts.Org(ctx, a.OrgID)
 	if err != nil {
 		return org, opening.Job{}, err
@@ -137,9 +138,9 @@ func (n *notifier) orgAndJob(ctx context.Context, a interview.Application) (acco
 // a second click, or a colleague at the same moment, sends no second email.
 const linkGap = 5 * time.Minute
 
-// link emails a candidate a fresh link to their interview, at the team's
+// Link emails a candidate a fresh link to their interview, at the team's
 // request.
-func (n *notifier) link(ctx context.Context, tx *sqldb.DB, _ account.Member, a interview.Application) error {
+func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a interview.Application) error {
 	last, err := n.emails.LastQueued(ctx, tx, a.ID, KindLink)
 	if err != nil {
 		return err
@@ -173,9 +174,9 @@ func (n *notifier) link(ctx context.Context, tx *sqldb.DB, _ account.Member, a i
 	return err
 }
 
-// message tells the candidate that the team wrote to them, quoting it.
+// Message tells the candidate that the team wrote to them, quoting it.
 // The candidate's own messages and the team's notes send nothing.
-func (n *notifier) message(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
+func (n *Notifier) Message(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
 	if m.Internal || m.FromCandidate() {
 		return nil
 	}
@@ -206,7 +207,7 @@ func messageRef(id int64) string { return fmt.Sprintf("message:%d", id) }
 
 // guard stops emails to a candidate who withdrew or whose link was
 // revoked after the email was queued: a message scheduled for later, say.
-func (n *notifier) guard(ctx context.Context, e email.Email) (string, error) {
+func (n *Notifier) guard(ctx context.Context, e email.Email) (string, error) {
 	if e.ApplicationID == 0 {
 		return "", nil
 	}
@@ -235,10 +236,10 @@ func deadline(t time.Time, zone string) string {
 	return t.In(loc).Format("Monday 2 January 2006, 15:04 MST")
 }
 
-// extension puts a request for more time, and the team's answer, in the
+// Extension puts a request for more time, and the team's answer, in the
 // conversation: the request waits in the team's inbox like any question,
 // and the answer reaches the candidate by email like any message.
-func (n *notifier) extension(ctx context.Context, tx *sqldb.DB, actor *account.Member, a interview.Application, e interview.Extension) error {
+func (n *Notifier) Extension(ctx context.Context, tx *sqldb.DB, actor *account.Member, a interview.Application, e interview.Extension) error {
 	days := fmt.Sprintf("%d more days", e.Days)
 	if e.Days == 1 {
 		days = "one more day"

@@ -52,7 +52,7 @@ func reminderRef(appID int64, deadline time.Time) string {
 }
 
 // remind queues the reminders of a's deadline.
-func (n *notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Application, org account.Org, job opening.Job) error {
+func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Application, org account.Org, job opening.Job) error {
 	zone := a.Zone(org.TimeZone)
 	now := time.Now()
 	for _, at := range reminderTimes(a.DeadlineAt, now, worktime.Waking(zone)) {

@@ -304,9 +304,9 @@ func (s *Service) DiscardTake(ctx context.Context, a interview.Application, medi
 	return s.DiscardUpload(ctx, CandidateViewer(a), uploadID)
 }
 
-// checkNothingUploading stops a submission while a take is uploading:
+// CheckNothingUploading stops a submission while a take is uploading:
 // submitting then would freeze the answers without it.
-func (s *Service) checkNothingUploading(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
+func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
 	var title string
 	err := tx.QueryRow(ctx, `SELECT st.title FROM media m JOIN steps st ON st.id = m.step_id
 		WHERE m.application_id = $1 AND m.status = 'uploading' ORDER BY st.position LIMIT 1`, a.ID).Scan(&title)

@@ -11,36 +11,40 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-// Register emits the events of the services: application.started and
-// application.submitted from interviews, review.submitted from reviews,
-// message.received (the candidate's messages) from messages.
-// decision.made from decisions.
-func (s *Service) Register(interviews *interview.Service, reviews *review.Service, messages *message.Service, decisions *decision.Service) {
-	decisions.OnDecide(func(ctx context.Context, tx *sqldb.DB, a interview.Application, d decision.Decision) error {
-		return s.Emit(ctx, tx, a.OrgID, DecisionMade, decisionData{Application: newApplication(a), Decision: decisionJSON{
-			ID: d.ID, Outcome: string(d.Outcome), Message: d.Message, Feedback: d.Feedback, DecidedBy: d.DecidedBy, CreatedAt: ts(d.CreatedAt)}})
-	})
-	interviews.OnStatus(func(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
-		switch a.Status {
-		case interview.Started:
-			return s.Emit(ctx, tx, a.OrgID, ApplicationStarted, applicationData{Application: newApplication(a)})
-		case interview.Submitted:
-			return s.Emit(ctx, tx, a.OrgID, ApplicationSubmitted, applicationData{Application: newApplication(a)})
-		}
+// The events, each a reaction to a change of another service, in its
+// transaction; package domain registers them.
+
+// EmitApplicationStatus emits application.started and application.submitted.
+func (s *Service) EmitApplicationStatus(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
+	switch a.Status {
+	case interview.Started:
+		return s.Emit(ctx, tx, a.OrgID, ApplicationStarted, applicationData{Application: newApplication(a)})
+	case interview.Submitted:
+		return s.Emit(ctx, tx, a.OrgID, ApplicationSubmitted, applicationData{Application: newApplication(a)})
+	}
+	return nil
+}
+
+// EmitReviewSubmitted emits review.submitted.
+func (s *Service) EmitReviewSubmitted(ctx context.Context, tx *sqldb.DB, a interview.Application, r review.Review) error {
+	return s.Emit(ctx, tx, a.OrgID, ReviewSubmitted, reviewData{Application: newApplication(a), Review: reviewJSON{
+		ID: r.ID, Reviewer: memberJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name}, Recommendation: string(r.Recommendation),
+		Ratings: r.Ratings, Note: r.Note, UpdatedAt: ts(r.UpdatedAt)}})
+}
+
+// EmitMessagePosted emits message.received for a candidate's message.
+func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
+	if !m.FromCandidate() {
 		return nil
-	})
-	reviews.OnSubmit(func(ctx context.Context, tx *sqldb.DB, a interview.Application, r review.Review) error {
-		return s.Emit(ctx, tx, a.OrgID, ReviewSubmitted, reviewData{Application: newApplication(a), Review: reviewJSON{
-			ID: r.ID, Reviewer: memberJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name}, Recommendation: string(r.Recommendation),
-			Ratings: r.Ratings, Note: r.Note, UpdatedAt: ts(r.UpdatedAt)}})
-	})
-	messages.OnPost(func(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
-		if !m.FromCandidate() {
-			return nil
-		}
-		return s.Emit(ctx, tx, a.OrgID, MessageReceived, messageData{Application: newApplication(a),
-			Message: messageJSON{ID: m.ID, Body: m.Body, CreatedAt: ts(m.CreatedAt)}})
-	})
+	}
+	return s.Emit(ctx, tx, a.OrgID, MessageReceived, messageData{Application: newApplication(a),
+		Message: messageJSON{ID: m.ID, Body: m.Body, CreatedAt: ts(m.CreatedAt)}})
+}
+
+// EmitDecisionMade emits decision.made.
+func (s *Service) EmitDecisionMade(ctx context.Context, tx *sqldb.DB, a interview.Application, d decision.Decision) error {
+	return s.Emit(ctx, tx, a.OrgID, DecisionMade, decisionData{Application: newApplication(a), Decision: decisionJSON{
+		ID: d.ID, Outcome: string(d.Outcome), Message: d.Message, Feedback: d.Feedback, DecidedBy: d.DecidedBy, CreatedAt: ts(d.CreatedAt)}})
 }
 
 // The payloads' data, documented in the README.

@@ -1,0 +1,46 @@
+package domain
+
+import "github.com/anyhour/anyhour/internal/notify"
+
+// react registers every reaction of one service to another's change, in
+// one list: what happens when. Each runs in the transaction of the change
+// that causes it, so both happen or neither does.
+func (s *Services) react(n *notify.Notifier) {
+	// Candidates are invited: each is emailed their link, and reminded
+	// before the deadline.
+	s.Interviews.OnInvite(n.Invitation)
+	// The team asks for a new link to be emailed.
+	s.Interviews.OnEmailLink(n.Link)
+	// More time is asked for, given or refused: the candidate and the team
+	// read it in the conversation.
+	s.Interviews.OnExtension(n.Extension)
+	// An answer is saved: code is queued for grading.
+	s.Interviews.OnAnswer(s.Coding.QueueOnSave)
+	// Before a submission: no take may still be uploading (a check that
+	// can refuse the submission).
+	s.Interviews.OnSubmit(s.Videos.CheckNothingUploading)
+	// A candidate starts or submits: application.started or .submitted.
+	s.Interviews.OnStatus(s.Webhooks.EmitApplicationStatus)
+
+	// A message is posted: the candidate is emailed the team's; the
+	// team's systems hear of the candidate's (message.received).
+	s.Messages.OnPost(n.Message)
+	s.Messages.OnPost(s.Webhooks.EmitMessagePosted)
+	// A message sent later is cancelled: its email goes, and a decision
+	// it announced is taken back.
+	s.Messages.OnCancel(n.MessageCancelled)
+	s.Messages.OnCancel(s.Decisions.MessageCancelled)
+
+	// A review is submitted: review.submitted.
+	s.Reviews.OnSubmit(s.Webhooks.EmitReviewSubmitted)
+	// A decision is made: decision.made (at once, even when its message
+	// goes later).
+	s.Decisions.OnDecide(s.Webhooks.EmitDecisionMade)
+	// A webhook failed for a day and was turned off: the owners are told.
+	s.Webhooks.OnDisabled(n.WebhookDisabled)
+
+	// A member asks to reset their password, or to join: the link is
+	// emailed.
+	s.Accounts.OnPasswordReset(n.PasswordReset)
+	s.Accounts.OnJoinRequest(n.MemberJoin)
+}
