@@ -205,9 +205,10 @@ func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, int
 // MessageCancelled goes back on a decision whose message, sent later, the
 // team cancelled before it went: the candidate never learns of it, and the
 // application is as it was before it (interview.Service.Undecide).
-func (s *Service) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) error {
+func (s *Service) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) (err error) {
+	defer apperr.Wrap(&err, "decision.MessageCancelled")
 	var appID int64
-	err := tx.QueryRow(ctx, `SELECT application_id FROM decisions WHERE message_id = $1`, m.ID).Scan(&appID)
+	err = tx.QueryRow(ctx, `SELECT application_id FROM decisions WHERE message_id = $1`, m.ID).Scan(&appID)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil
 	}
@@ -332,7 +333,8 @@ func (t template) execute(values map[string]string) string {
 
 // Preview renders, for each application, what its candidate would get.
 // Nothing is saved or sent.
-func (s *Service) Preview(ctx context.Context, actor account.Member, appIDs []int64, in Input) ([]Preview, error) {
+func (s *Service) Preview(ctx context.Context, actor account.Member, appIDs []int64, in Input) (_ []Preview, err error) {
+	defer apperr.Wrap(&err, "decision.Preview")
 	t, in, err := check(actor, in)
 	if err != nil {
 		return nil, err
@@ -417,7 +419,8 @@ type Problem struct {
 // conversation, each application in its own transaction. Applications
 // that cannot be decided (not submitted, another organisation's) are
 // reported and the rest go ahead.
-func (s *Service) Decide(ctx context.Context, actor account.Member, appIDs []int64, in Input) ([]Decision, []Problem, error) {
+func (s *Service) Decide(ctx context.Context, actor account.Member, appIDs []int64, in Input) (_ []Decision, _ []Problem, err error) {
+	defer apperr.Wrap(&err, "decision.Decide")
 	t, in, err := check(actor, in)
 	if err != nil {
 		return nil, nil, err
@@ -533,9 +536,10 @@ func sameTime(a, b *time.Time) bool {
 
 // Latest is an application's latest decision, or nil. Callers check that
 // the application is the reader's.
-func (s *Service) Latest(ctx context.Context, appID int64) (*Decision, error) {
+func (s *Service) Latest(ctx context.Context, appID int64) (_ *Decision, err error) {
+	defer apperr.Wrap(&err, "decision.Latest(%d)", appID)
 	var d Decision
-	err := s.db.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID).Scan(d.fields()...)
+	err = s.db.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1 ORDER BY id DESC LIMIT 1`, appID).Scan(d.fields()...)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
 	}
@@ -544,9 +548,10 @@ func (s *Service) Latest(ctx context.Context, appID int64) (*Decision, error) {
 
 // ForCandidate is the latest decision the candidate has learnt of: one
 // whose message is sent later stays the team's until then.
-func (s *Service) ForCandidate(ctx context.Context, appID int64) (*Decision, error) {
+func (s *Service) ForCandidate(ctx context.Context, appID int64) (_ *Decision, err error) {
+	defer apperr.Wrap(&err, "decision.ForCandidate(%d)", appID)
 	var d Decision
-	err := s.db.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1 AND (visible_at IS NULL OR visible_at <= $2)
+	err = s.db.QueryRow(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE application_id = $1 AND (visible_at IS NULL OR visible_at <= $2)
 		ORDER BY id DESC LIMIT 1`, appID, s.now()).Scan(d.fields()...)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
@@ -566,8 +571,9 @@ func (s *Service) JobTemplate(ctx context.Context, actor account.Member, jobID i
 
 // SaveJobTemplate keeps in.Template as job jobID's message for
 // in.Outcome, for the next decisions on the job's candidates.
-func (s *Service) SaveJobTemplate(ctx context.Context, actor account.Member, jobID int64, in Input) error {
-	_, in, err := check(actor, in)
+func (s *Service) SaveJobTemplate(ctx context.Context, actor account.Member, jobID int64, in Input) (err error) {
+	defer apperr.Wrap(&err, "decision.SaveJobTemplate(%d)", jobID)
+	_, in, err = check(actor, in)
 	if err != nil {
 		return err
 	}
@@ -587,7 +593,8 @@ func (s *Service) SaveJobTemplate(ctx context.Context, actor account.Member, job
 
 // Waiting lists actor's organisation's applications submitted at least
 // olderThan ago and still without a decision, the longest waiting first.
-func (s *Service) Waiting(ctx context.Context, actor account.Member, olderThan time.Duration) ([]interview.Application, error) {
+func (s *Service) Waiting(ctx context.Context, actor account.Member, olderThan time.Duration) (_ []interview.Application, err error) {
+	defer apperr.Wrap(&err, "decision.Waiting")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}

@@ -37,7 +37,8 @@ var ErrTaskNotReady = &apperr.Error{Kind: apperr.ErrConflict,
 // earlier one. A text answer over its word limit is kept (nothing typed is
 // lost) and reported by Submit until it is shortened. A coding task that
 // is not ready (opening.CodeTask.Unready) takes no answer.
-func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, in AnswerInput) (Answer, error) {
+func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, in AnswerInput) (_ Answer, err error) {
+	defer apperr.Wrap(&err, "interview.SaveAnswer(%d)", stepID)
 	if err := s.checkOpen(a); err != nil {
 		return Answer{}, err
 	}
@@ -198,7 +199,8 @@ func ScoreChoice(step opening.Step, chosen []int64) (score, max float64) {
 // Submit freezes the candidate's answers. Steps left unanswered are
 // allowed (the review page warns about them); a text answer over its word
 // limit is not.
-func (s *Service) Submit(ctx context.Context, a Application) (Application, error) {
+func (s *Service) Submit(ctx context.Context, a Application) (_ Application, err error) {
+	defer apperr.Wrap(&err, "interview.Submit(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return a, err
 	}

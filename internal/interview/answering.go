@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/anyhour/anyhour/internal/apperr"
 
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -12,7 +13,8 @@ import (
 // and still open for answers, and marks it started. Packages that own
 // answers of their own kind (video recordings) write them through it, so
 // that they obey the same deadline and submission rules as SaveAnswer.
-func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqldb.DB, a Application) error) error {
+func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqldb.DB, a Application) error) (err error) {
+	defer apperr.Wrap(&err, "interview.Answering(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return err
 	}
@@ -29,7 +31,8 @@ func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqld
 
 // PutMediaAnswer makes recording mediaID the answer of application appID
 // to stepID, in tx. Recordings are not scored automatically.
-func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, mediaID int64) error {
+func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, mediaID int64) (err error) {
+	defer apperr.Wrap(&err, "interview.PutMediaAnswer(%d)", appID)
 	body, err := json.Marshal(answerBody{MediaID: mediaID})
 	if err != nil {
 		return err
@@ -48,9 +51,10 @@ func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepI
 
 // ReplaceMediaAnswer makes recording to the answer of application appID
 // to stepID in tx, if recording from is the answer now.
-func (s *Service) ReplaceMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) error {
+func (s *Service) ReplaceMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) (err error) {
+	defer apperr.Wrap(&err, "interview.ReplaceMediaAnswer(%d)", appID)
 	var body string
-	err := tx.QueryRow(ctx, `SELECT body FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID).Scan(&body)
+	err = tx.QueryRow(ctx, `SELECT body FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID).Scan(&body)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil
 	}

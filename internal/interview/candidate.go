@@ -20,7 +20,8 @@ var (
 )
 
 // ByToken returns the application a candidate's link opens.
-func (s *Service) ByToken(ctx context.Context, token string) (Application, error) {
+func (s *Service) ByToken(ctx context.Context, token string) (_ Application, err error) {
+	defer apperr.Wrap(&err, "interview.ByToken")
 	if token == "" || len(token) > 200 {
 		return Application{}, ErrLinkUnknown
 	}
@@ -48,17 +49,19 @@ func (s *Service) ByToken(ctx context.Context, token string) (Application, error
 
 // SetTimeZone records the candidate's time zone, as their browser reports
 // it or as they choose.
-func (s *Service) SetTimeZone(ctx context.Context, a Application, tz string) error {
+func (s *Service) SetTimeZone(ctx context.Context, a Application, tz string) (err error) {
+	defer apperr.Wrap(&err, "interview.SetTimeZone(%d)", a.ID)
 	if err := checkZone(tz); err != nil {
 		return err
 	}
-	_, err := s.db.Exec(ctx, `UPDATE applications SET time_zone = $1 WHERE id = $2`, tz, a.ID)
+	_, err = s.db.Exec(ctx, `UPDATE applications SET time_zone = $1 WHERE id = $2`, tz, a.ID)
 	return err
 }
 
 // Start marks the application started, the first time the candidate
 // begins; later calls do nothing.
-func (s *Service) Start(ctx context.Context, a Application) error {
+func (s *Service) Start(ctx context.Context, a Application) (err error) {
+	defer apperr.Wrap(&err, "interview.Start(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return err
 	}
@@ -103,14 +106,16 @@ func (s *Service) checkOpen(a Application) error {
 // Answers returns an application's answers by step id, for the candidate
 // and for the work done on their answers (grading). The team reads them
 // through TeamAnswers, which keeps them private until submission.
-func (s *Service) Answers(ctx context.Context, appID int64) (map[int64]Answer, error) {
+func (s *Service) Answers(ctx context.Context, appID int64) (_ map[int64]Answer, err error) {
+	defer apperr.Wrap(&err, "interview.Answers(%d)", appID)
 	return answersIn(ctx, s.db, appID)
 }
 
 // MarkDecided moves a submitted application to decided with outcome
 // inside tx, for package decision; a decided one stays so and takes the
 // new outcome. It returns the application as it now is.
-func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.Member, appID int64, outcome string) (Application, error) {
+func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.Member, appID int64, outcome string) (_ Application, err error) {
+	defer apperr.Wrap(&err, "interview.MarkDecided(%d)", appID)
 	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
 	if err != nil {
 		return a, err
@@ -148,7 +153,8 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 // message, sent later, was cancelled), inside tx: the application takes
 // the outcome of the decision before it, or, with none (outcome ""), is
 // submitted again.
-func (s *Service) Undecide(ctx context.Context, tx *sqldb.DB, appID int64, outcome string) error {
+func (s *Service) Undecide(ctx context.Context, tx *sqldb.DB, appID int64, outcome string) (err error) {
+	defer apperr.Wrap(&err, "interview.Undecide(%d)", appID)
 	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1`, appID))
 	if err != nil || a.Status != Decided {
 		return err
@@ -172,10 +178,11 @@ type State struct {
 }
 
 // StateOf reads an application's State.
-func (s *Service) StateOf(ctx context.Context, appID int64) (State, error) {
+func (s *Service) StateOf(ctx context.Context, appID int64) (_ State, err error) {
+	defer apperr.Wrap(&err, "interview.StateOf(%d)", appID)
 	var st State
 	var revoked *time.Time
-	err := s.db.QueryRow(ctx, `SELECT status, revoked_at, deadline_at FROM applications WHERE id = $1`, appID).Scan(&st.Status, &revoked, &st.Deadline)
+	err = s.db.QueryRow(ctx, `SELECT status, revoked_at, deadline_at FROM applications WHERE id = $1`, appID).Scan(&st.Status, &revoked, &st.Deadline)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return st, apperr.NotFound("application")
 	}
@@ -186,11 +193,12 @@ func (s *Service) StateOf(ctx context.Context, appID int64) (State, error) {
 // Withdraw takes the candidate out of the interview at their own wish,
 // before they submit: their link then shows their status only, the team
 // can no longer write to them, and nothing more is emailed to them.
-func (s *Service) Withdraw(ctx context.Context, a Application) (Application, error) {
+func (s *Service) Withdraw(ctx context.Context, a Application) (_ Application, err error) {
+	defer apperr.Wrap(&err, "interview.Withdraw(%d)", a.ID)
 	if a.Status != Invited && a.Status != Started {
 		return a, apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
 	}
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		// Nobody can answer a withdrawn candidate: their questions stop
 		// waiting in the inbox.
 		res, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', awaiting_reply_since = NULL, updated_at = $1

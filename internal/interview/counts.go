@@ -2,6 +2,7 @@ package interview
 
 import (
 	"context"
+	"github.com/anyhour/anyhour/internal/apperr"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -45,12 +46,14 @@ func (c JobCounts) Of(status string) int { return c[Status(status)] }
 
 // CountsByJob counts the applications of every job of actor's
 // organisation per status.
-func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (map[int64]JobCounts, error) {
+func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (_ map[int64]JobCounts, err error) {
+	defer apperr.Wrap(&err, "interview.CountsByJob")
 	return s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1`, actor.OrgID)
 }
 
 // CountsForJob counts one job's applications per status.
-func (s *Service) CountsForJob(ctx context.Context, actor account.Member, jobID int64) (JobCounts, error) {
+func (s *Service) CountsForJob(ctx context.Context, actor account.Member, jobID int64) (_ JobCounts, err error) {
+	defer apperr.Wrap(&err, "interview.CountsForJob(%d)", jobID)
 	all, err := s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1 AND job_id = $2`, actor.OrgID, jobID)
 	if err != nil || all[jobID] == nil {
 		return JobCounts{}, err
@@ -90,7 +93,8 @@ func (s *Service) counts(ctx context.Context, actor account.Member, q string, ar
 // job and by their latest decision's outcome (package decision's advance,
 // hold and reject). Unlike the status counts it reads the applications,
 // through the index on (job_id, outcome).
-func (s *Service) Outcomes(ctx context.Context, actor account.Member) (map[int64]map[string]int, error) {
+func (s *Service) Outcomes(ctx context.Context, actor account.Member) (_ map[int64]map[string]int, err error) {
+	defer apperr.Wrap(&err, "interview.Outcomes")
 	out := map[int64]map[string]int{}
 	if !actor.Can(account.ViewApplications) {
 		return out, nil

@@ -60,7 +60,8 @@ func checkDays(days int) error {
 // RequestExtension records the candidate's request for days more, with a
 // reason. They may ask before or after the deadline, until they submit;
 // one request waits for an answer at a time.
-func (s *Service) RequestExtension(ctx context.Context, a Application, days int, reason string) (Extension, error) {
+func (s *Service) RequestExtension(ctx context.Context, a Application, days int, reason string) (_ Extension, err error) {
+	defer apperr.Wrap(&err, "interview.RequestExtension(%d)", a.ID)
 	switch {
 	case a.RevokedAt != nil:
 		return Extension{}, ErrLinkRevoked
@@ -70,7 +71,7 @@ func (s *Service) RequestExtension(ctx context.Context, a Application, days int,
 	if err := checkDays(days); err != nil {
 		return Extension{}, err
 	}
-	reason, err := reasonField.Check(reason)
+	reason, err = reasonField.Check(reason)
 	if err != nil {
 		return Extension{}, err
 	}
@@ -98,12 +99,13 @@ func (s *Service) RequestExtension(ctx context.Context, a Application, days int,
 
 // DecideExtension approves or declines a pending request. Approving moves
 // the deadline by the days asked, from the later of the deadline and now.
-func (s *Service) DecideExtension(ctx context.Context, actor account.Member, extID int64, approve bool) (Extension, error) {
+func (s *Service) DecideExtension(ctx context.Context, actor account.Member, extID int64, approve bool) (_ Extension, err error) {
+	defer apperr.Wrap(&err, "interview.DecideExtension(%d)", extID)
 	if !actor.Can(account.InviteCandidates) {
 		return Extension{}, apperr.Forbidden("your role cannot change deadlines")
 	}
 	var e Extension
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var err error
 		if e, err = loadExtension(ctx, tx, actor.OrgID, extID); err != nil {
 			return err
@@ -152,14 +154,15 @@ func (s *Service) DecideExtension(ctx context.Context, actor account.Member, ext
 
 // GrantExtension gives a candidate days more without a request, with an
 // optional note for them: an accommodation agreed beforehand, say.
-func (s *Service) GrantExtension(ctx context.Context, actor account.Member, appID int64, days int, note string) (Extension, error) {
+func (s *Service) GrantExtension(ctx context.Context, actor account.Member, appID int64, days int, note string) (_ Extension, err error) {
+	defer apperr.Wrap(&err, "interview.GrantExtension(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return Extension{}, apperr.Forbidden("your role cannot change deadlines")
 	}
 	if err := checkDays(days); err != nil {
 		return Extension{}, err
 	}
-	note, err := (plaintext.Field{Name: "note", Label: "the note", Max: 2000, Multiline: true}).Check(note)
+	note, err = (plaintext.Field{Name: "note", Label: "the note", Max: 2000, Multiline: true}).Check(note)
 	if err != nil {
 		return Extension{}, err
 	}
@@ -232,7 +235,8 @@ func loadExtension(ctx context.Context, db *sqldb.DB, orgID, id int64) (Extensio
 
 // Extensions lists an application's extensions, newest first. Callers
 // check that the application is the reader's.
-func (s *Service) Extensions(ctx context.Context, appID int64) ([]Extension, error) {
+func (s *Service) Extensions(ctx context.Context, appID int64) (_ []Extension, err error) {
+	defer apperr.Wrap(&err, "interview.Extensions(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT `+extensionColumns+` FROM extensions WHERE application_id = $1 ORDER BY id DESC`, appID)
 	if err != nil {
 		return nil, err

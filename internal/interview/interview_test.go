@@ -483,3 +483,20 @@ func TestEmailLinks(t *testing.T) {
 		t.Errorf("a link to no application: %v", err)
 	}
 }
+
+// TestErrorsSayWhere: an error the service did not classify names the
+// operation and its key, so a failed page's log says which query failed;
+// classified errors keep the message users read.
+func TestErrorsSayWhere(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := f.interviews.Application(ctx, f.owner, 42)
+	if err == nil || !strings.HasPrefix(err.Error(), "interview.Application(42): ") || !errors.Is(err, context.Canceled) {
+		t.Errorf("an unclassified error: %v", err)
+	}
+	_, err = f.interviews.Application(context.Background(), f.owner, 42)
+	if !errors.Is(err, apperr.ErrNotFound) || strings.Contains(err.Error(), "interview.Application") {
+		t.Errorf("a classified error: %v", err)
+	}
+}

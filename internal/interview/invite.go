@@ -46,7 +46,8 @@ type InviteResult struct {
 }
 
 // Invite invites candidates to an interview of actor's organisation.
-func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID int64, people []NewCandidate) (InviteResult, error) {
+func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID int64, people []NewCandidate) (_ InviteResult, err error) {
+	defer apperr.Wrap(&err, "interview.Invite(%d)", interviewID)
 	var res InviteResult
 	if !actor.Can(account.InviteCandidates) {
 		return res, apperr.Forbidden("your role cannot invite candidates")
@@ -167,12 +168,13 @@ func deadline(now time.Time, days int) time.Time {
 }
 
 // Relink gives an application a new magic link; the old one stops working.
-func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64) (string, error) {
+func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64) (_ string, err error) {
+	defer apperr.Wrap(&err, "interview.Relink(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return "", apperr.Forbidden("your role cannot send links to candidates")
 	}
 	token := account.NewToken("")
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
 		if err != nil {
 			return err
@@ -197,12 +199,13 @@ func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64)
 // beside the links they already have, which keep working (Relink replaces
 // them). A revoked link is replaced first with Relink; a candidate who
 // withdrew is written to no more.
-func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int64) (Application, error) {
+func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int64) (_ Application, err error) {
+	defer apperr.Wrap(&err, "interview.EmailLink(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return Application{}, apperr.Forbidden("your role cannot send links to candidates")
 	}
 	var a Application
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var err error
 		a, err = scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
 		if err != nil {
@@ -230,7 +233,8 @@ func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int
 // that reached the wrong person is stopped even after the candidate
 // submitted (pages offer it only while they answer; Relink then lets the
 // candidate back in).
-func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64) error {
+func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64) (err error) {
+	defer apperr.Wrap(&err, "interview.Revoke(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return apperr.Forbidden("your role cannot revoke invitations")
 	}
@@ -254,7 +258,8 @@ func applicationTarget(a Application) string {
 // email about to go out, and returns its token. It works like the
 // invitation's link until the application is revoked or re-linked. It
 // refuses (ErrConflict) for a revoked or withdrawn application.
-func (s *Service) NewLink(ctx context.Context, appID int64) (string, error) {
+func (s *Service) NewLink(ctx context.Context, appID int64) (_ string, err error) {
+	defer apperr.Wrap(&err, "interview.NewLink(%d)", appID)
 	var status Status
 	var revoked *time.Time
 	if err := s.db.QueryRow(ctx, `SELECT status, revoked_at FROM applications WHERE id = $1`, appID).Scan(&status, &revoked); err != nil {

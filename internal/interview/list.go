@@ -49,7 +49,8 @@ type cursor struct {
 }
 
 // Applications lists applications matching f.
-func (s *Service) Applications(ctx context.Context, actor account.Member, f Filter) (Page, error) {
+func (s *Service) Applications(ctx context.Context, actor account.Member, f Filter) (_ Page, err error) {
+	defer apperr.Wrap(&err, "interview.Applications")
 	if !actor.Can(account.ViewApplications) {
 		return Page{}, apperr.Forbidden("your role cannot see applications")
 	}
@@ -191,7 +192,8 @@ type Place struct {
 // Neighbours finds a's place in the list f describes (its cursor and
 // limit aside), for "previous" and "next" links that keep the list's
 // filter and sort.
-func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter, a Application) (Place, error) {
+func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter, a Application) (_ Place, err error) {
+	defer apperr.Wrap(&err, "interview.Neighbours(%d)", a.ID)
 	var p Place
 	if !actor.Can(account.ViewApplications) {
 		return p, apperr.Forbidden("your role cannot see applications")
@@ -232,7 +234,6 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 		}
 		return &n, err
 	}
-	var err error
 	if p.Prev, err = one(before, backward); err != nil {
 		return p, err
 	}
@@ -260,7 +261,8 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 }
 
 // Application returns an application of actor's organisation.
-func (s *Service) Application(ctx context.Context, actor account.Member, id int64) (Application, error) {
+func (s *Service) Application(ctx context.Context, actor account.Member, id int64) (_ Application, err error) {
+	defer apperr.Wrap(&err, "interview.Application(%d)", id)
 	if !actor.Can(account.ViewApplications) {
 		return Application{}, apperr.NotFound("application")
 	}
@@ -269,7 +271,8 @@ func (s *Service) Application(ctx context.Context, actor account.Member, id int6
 
 // SubmittedBefore lists actor's organisation's applications submitted
 // before t and not yet decided, the oldest submission first, at most limit.
-func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t time.Time, limit int) ([]Application, error) {
+func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t time.Time, limit int) (_ []Application, err error) {
+	defer apperr.Wrap(&err, "interview.SubmittedBefore")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}
@@ -292,7 +295,8 @@ func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t t
 
 // SubmittedSince lists actor's organisation's applications submitted
 // after t, the newest first, at most limit.
-func (s *Service) SubmittedSince(ctx context.Context, actor account.Member, t time.Time, limit int) ([]Application, error) {
+func (s *Service) SubmittedSince(ctx context.Context, actor account.Member, t time.Time, limit int) (_ []Application, err error) {
+	defer apperr.Wrap(&err, "interview.SubmittedSince")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}

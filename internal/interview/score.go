@@ -3,6 +3,7 @@ package interview
 import (
 	"context"
 	"fmt"
+	"github.com/anyhour/anyhour/internal/apperr"
 
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
@@ -46,7 +47,8 @@ func Total(steps []opening.Step, answers map[int64]Answer) (score, max float64, 
 // SetScore stores the score of an answer scored in the background (code,
 // once graded), and brings the application's total up to date if it was
 // submitted.
-func (s *Service) SetScore(ctx context.Context, appID, stepID int64, score, max float64) error {
+func (s *Service) SetScore(ctx context.Context, appID, stepID int64, score, max float64) (err error) {
+	defer apperr.Wrap(&err, "interview.SetScore(%d)", appID)
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var status Status
 		var orgID, ivID int64
@@ -97,7 +99,8 @@ func (s *Service) handleInterviewChanged(ctx context.Context, t queue.Task) erro
 // corrected an option or changed points. It runs as a background task, in
 // one transaction per application so a large interview never holds the
 // writer for long.
-func (s *Service) RescoreInterview(ctx context.Context, orgID, interviewID int64) error {
+func (s *Service) RescoreInterview(ctx context.Context, orgID, interviewID int64) (err error) {
+	defer apperr.Wrap(&err, "interview.RescoreInterview(%d)", interviewID)
 	iv, err := s.openings.InterviewInOrg(ctx, orgID, interviewID)
 	if err != nil {
 		return err

@@ -124,7 +124,8 @@ func (s *Service) attach(ctx context.Context, appID int64, ms []Message) error {
 
 // OpenAttachment opens an attachment for a team member who may read the
 // application it belongs to. The caller closes it.
-func (s *Service) OpenAttachment(ctx context.Context, actor account.Member, id int64) (Attachment, blob.Object, error) {
+func (s *Service) OpenAttachment(ctx context.Context, actor account.Member, id int64) (_ Attachment, _ blob.Object, err error) {
+	defer apperr.Wrap(&err, "message.OpenAttachment(%d)", id)
 	if !actor.Can(account.ViewApplications) {
 		return Attachment{}, nil, apperr.NotFound("file")
 	}
@@ -133,7 +134,8 @@ func (s *Service) OpenAttachment(ctx context.Context, actor account.Member, id i
 
 // OpenCandidateAttachment opens an attachment of a message the candidate
 // may read: in their thread, not a note, and already sent.
-func (s *Service) OpenCandidateAttachment(ctx context.Context, a interview.Application, id int64) (Attachment, blob.Object, error) {
+func (s *Service) OpenCandidateAttachment(ctx context.Context, a interview.Application, id int64) (_ Attachment, _ blob.Object, err error) {
+	defer apperr.Wrap(&err, "message.OpenCandidateAttachment(%d)", id)
 	return s.openAttachment(ctx, `f.id = $1 AND m.application_id = $2 AND NOT m.internal AND (m.visible_at IS NULL OR m.visible_at <= $3)`, id, a.ID, s.now())
 }
 

@@ -43,7 +43,8 @@ const MaxInbox = 200
 // Inbox lists the organisation's threads for a team member: those with
 // an unanswered candidate message first, the longest waiting at the top,
 // then the rest, the most recent first.
-func (s *Service) Inbox(ctx context.Context, actor account.Member) ([]Thread, error) {
+func (s *Service) Inbox(ctx context.Context, actor account.Member) (_ []Thread, err error) {
+	defer apperr.Wrap(&err, "message.Inbox")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}
@@ -76,11 +77,12 @@ func (s *Service) Inbox(ctx context.Context, actor account.Member) ([]Thread, er
 
 // Waiting counts the organisation's threads whose candidate waits for a
 // reply, for the team's navigation; 0 for members who cannot read them.
-func (s *Service) Waiting(ctx context.Context, actor account.Member) (int, error) {
+func (s *Service) Waiting(ctx context.Context, actor account.Member) (_ int, err error) {
+	defer apperr.Wrap(&err, "message.Waiting")
 	if !actor.Can(account.ViewApplications) {
 		return 0, nil
 	}
 	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE org_id = $1 AND awaiting_reply_since IS NOT NULL AND status <> 'withdrawn'`, actor.OrgID).Scan(&n)
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications WHERE org_id = $1 AND awaiting_reply_since IS NOT NULL AND status <> 'withdrawn'`, actor.OrgID).Scan(&n)
 	return n, err
 }

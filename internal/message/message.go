@@ -91,12 +91,14 @@ var bodyField = plaintext.Field{Name: "body", Label: "the message", Max: MaxBody
 
 // Post adds a team member's message to an application's thread: to the
 // candidate, or, with internal, a note for the team alone.
-func (s *Service) Post(ctx context.Context, actor account.Member, appID int64, body string, internal bool) (Message, error) {
+func (s *Service) Post(ctx context.Context, actor account.Member, appID int64, body string, internal bool) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.Post(%d)", appID)
 	return s.PostFiles(ctx, actor, appID, body, internal, nil)
 }
 
 // PostFiles is Post with files attached.
-func (s *Service) PostFiles(ctx context.Context, actor account.Member, appID int64, body string, internal bool, files []File) (Message, error) {
+func (s *Service) PostFiles(ctx context.Context, actor account.Member, appID int64, body string, internal bool, files []File) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.PostFiles(%d)", appID)
 	a, err := s.interviews.Application(ctx, actor, appID)
 	if err != nil {
 		return Message{}, err
@@ -119,7 +121,8 @@ const MaxSchedule = 90 * 24 * time.Hour
 // Schedule adds a team member's message to the candidate that reaches
 // them at at: until then they cannot read it and no email goes, and the
 // team can cancel it.
-func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int64, body string, at time.Time, files ...File) (Message, error) {
+func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int64, body string, at time.Time, files ...File) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.Schedule(%d)", appID)
 	now := s.now()
 	if !at.After(now) {
 		return Message{}, apperr.Invalid("send_at", "choose a time in the future to send it")
@@ -143,12 +146,13 @@ func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int6
 
 // Cancel withdraws a message scheduled for later that has not reached the
 // candidate yet.
-func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64) (Message, error) {
+func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.Cancel(%d)", msgID)
 	if !actor.Can(account.MessageCandidates) {
 		return Message{}, apperr.Forbidden("your role cannot write to candidates")
 	}
 	var m Message
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var err error
 		m, err = s.CancelInTx(ctx, tx, actor.OrgID, msgID)
 		return err
@@ -159,9 +163,10 @@ func (s *Service) Cancel(ctx context.Context, actor account.Member, msgID int64)
 // CancelInTx is Cancel inside tx, for organisation orgID, for a change
 // that withdraws a message of its own (a new decision replacing one
 // whose message has not gone yet). The caller has checked permissions.
-func (s *Service) CancelInTx(ctx context.Context, tx *sqldb.DB, orgID, msgID int64) (Message, error) {
+func (s *Service) CancelInTx(ctx context.Context, tx *sqldb.DB, orgID, msgID int64) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.CancelInTx(%d)", msgID)
 	var m Message
-	err := func() error {
+	err = func() error {
 		err := tx.QueryRow(ctx, `SELECT id, application_id, COALESCE(member_id, 0), author_name, internal, body, created_at, seen_at, visible_at
 			FROM messages WHERE id = $1 AND org_id = $2`, msgID, orgID).
 			Scan(&m.ID, &m.ApplicationID, &m.MemberID, &m.AuthorName, &m.Internal, &m.Body, &m.CreatedAt, &m.SeenAt, &m.VisibleAt)
@@ -211,12 +216,14 @@ func (s *Service) CancelInTx(ctx context.Context, tx *sqldb.DB, orgID, msgID int
 // PostAsCandidate adds the candidate's message to their own thread. They
 // may write at any stage, after submitting and after a decision too,
 // unless they withdrew.
-func (s *Service) PostAsCandidate(ctx context.Context, a interview.Application, body string) (Message, error) {
+func (s *Service) PostAsCandidate(ctx context.Context, a interview.Application, body string) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.PostAsCandidate")
 	return s.PostAsCandidateFiles(ctx, a, body, nil)
 }
 
 // PostAsCandidateFiles is PostAsCandidate with files attached.
-func (s *Service) PostAsCandidateFiles(ctx context.Context, a interview.Application, body string, files []File) (Message, error) {
+func (s *Service) PostAsCandidateFiles(ctx context.Context, a interview.Application, body string, files []File) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.PostAsCandidateFiles")
 	if a.RevokedAt != nil {
 		return Message{}, interview.ErrLinkRevoked
 	}
@@ -262,9 +269,9 @@ func (s *Service) withinLimits(ctx context.Context, a interview.Application, fil
 // PostInTx adds a team member's message to the candidate to an
 // application's thread inside tx, for a change that sends one as part of
 // itself (a decision). The caller has checked that actor may write.
-func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string) (Message, error) {
+func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.PostInTx")
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name}
-	var err error
 	if m.Body, err = bodyField.Check(body); err != nil {
 		return m, err
 	}
@@ -273,7 +280,8 @@ func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Memb
 
 // ScheduleInTx is PostInTx for a message that reaches the candidate at
 // at (Schedule): a decision sent later.
-func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string, at time.Time) (Message, error) {
+func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string, at time.Time) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.ScheduleInTx")
 	now := s.now()
 	if !at.After(now) {
 		return Message{}, apperr.Invalid("send_at", "choose a time in the future to send it")
@@ -282,7 +290,6 @@ func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.
 		return Message{}, apperr.Invalid("send_at", "a message can be scheduled at most 90 days ahead")
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, VisibleAt: &at}
-	var err error
 	if m.Body, err = bodyField.Check(body); err != nil {
 		return m, err
 	}
@@ -292,9 +299,9 @@ func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.
 // PostAsCandidateInTx adds a message from the candidate inside tx, for a
 // change the candidate makes that the team should read in the thread (a
 // request for more time).
-func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a interview.Application, body string) (Message, error) {
+func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a interview.Application, body string) (_ Message, err error) {
+	defer apperr.Wrap(&err, "message.PostAsCandidateInTx")
 	m := Message{ApplicationID: a.ID, AuthorName: a.Candidate.Name}
-	var err error
 	if m.Body, err = bodyField.Check(body); err != nil {
 		return m, err
 	}
@@ -362,7 +369,8 @@ func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Applic
 
 // Thread returns an application's messages and notes, oldest first, for
 // a team member, and marks the candidate's messages seen by them.
-func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64) ([]Message, error) {
+func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64) (_ []Message, err error) {
+	defer apperr.Wrap(&err, "message.Thread(%d)", appID)
 	a, err := s.interviews.Application(ctx, actor, appID)
 	if err != nil {
 		return nil, err
@@ -376,7 +384,8 @@ func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64)
 
 // CandidateThread returns the candidate's thread without internal notes,
 // oldest first, and marks the team's messages read by the candidate.
-func (s *Service) CandidateThread(ctx context.Context, a interview.Application) ([]Message, error) {
+func (s *Service) CandidateThread(ctx context.Context, a interview.Application) (_ []Message, err error) {
+	defer apperr.Wrap(&err, "message.CandidateThread")
 	now := s.now()
 	if _, err := s.db.Exec(ctx, `UPDATE messages SET seen_at = $1
 		WHERE application_id = $2 AND member_id IS NOT NULL AND NOT internal AND seen_at IS NULL
@@ -387,9 +396,10 @@ func (s *Service) CandidateThread(ctx context.Context, a interview.Application) 
 }
 
 // Unread counts the team's messages the candidate has not read yet.
-func (s *Service) Unread(ctx context.Context, a interview.Application) (int, error) {
+func (s *Service) Unread(ctx context.Context, a interview.Application) (_ int, err error) {
+	defer apperr.Wrap(&err, "message.Unread")
 	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages
 		WHERE application_id = $1 AND member_id IS NOT NULL AND NOT internal AND seen_at IS NULL
 			AND (visible_at IS NULL OR visible_at <= $2)`, a.ID, s.now()).Scan(&n)
 	return n, err

@@ -113,12 +113,13 @@ func (iv Interview) Unready() []string {
 // code step stepID when its tests summed to sum (Fingerprint). Package
 // coding calls it after such a run. If the saved tests have changed since,
 // it records nothing and returns false.
-func (s *Service) RecordCheck(ctx context.Context, actor account.Member, interviewID, stepID int64, l Language, sum string, at time.Time) (bool, error) {
+func (s *Service) RecordCheck(ctx context.Context, actor account.Member, interviewID, stepID int64, l Language, sum string, at time.Time) (_ bool, err error) {
+	defer apperr.Wrap(&err, "opening.RecordCheck(%d)", stepID)
 	if !actor.Can(account.ManageJobs) {
 		return false, apperr.Forbidden("your role cannot edit coding tasks")
 	}
 	recorded := false
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var raw string
 		err := tx.QueryRow(ctx, `SELECT settings FROM steps WHERE id = $1 AND interview_id = $2 AND org_id = $3
 			AND kind = $4 AND removed_at IS NULL`, stepID, interviewID, actor.OrgID, KindCode).Scan(&raw)

@@ -76,7 +76,8 @@ func (in InterviewInput) apply(iv *Interview) error {
 }
 
 // CreateInterview creates an interview for a job of actor's organisation.
-func (s *Service) CreateInterview(ctx context.Context, actor account.Member, in InterviewInput) (Interview, error) {
+func (s *Service) CreateInterview(ctx context.Context, actor account.Member, in InterviewInput) (_ Interview, err error) {
+	defer apperr.Wrap(&err, "opening.CreateInterview")
 	if !actor.Can(account.ManageJobs) {
 		return Interview{}, apperr.Forbidden("your role cannot create interviews")
 	}
@@ -99,7 +100,7 @@ func (s *Service) CreateInterview(ctx context.Context, actor account.Member, in 
 	if err := in.apply(&iv); err != nil {
 		return iv, err
 	}
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		if _, err := scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 AND org_id = $2`, *in.JobID, actor.OrgID)); err != nil {
 			return apperr.Invalid("job_id", "job %d not found", *in.JobID)
 		}
@@ -119,7 +120,8 @@ func (s *Service) CreateInterview(ctx context.Context, actor account.Member, in 
 }
 
 // UpdateInterview changes what in sets.
-func (s *Service) UpdateInterview(ctx context.Context, actor account.Member, id int64, in InterviewInput) (Interview, error) {
+func (s *Service) UpdateInterview(ctx context.Context, actor account.Member, id int64, in InterviewInput) (_ Interview, err error) {
+	defer apperr.Wrap(&err, "opening.UpdateInterview(%d)", id)
 	if !actor.Can(account.ManageJobs) {
 		return Interview{}, apperr.Forbidden("your role cannot edit interviews")
 	}
@@ -127,7 +129,7 @@ func (s *Service) UpdateInterview(ctx context.Context, actor account.Member, id 
 		return Interview{}, apperr.Invalid("job_id", "an interview cannot move to another job")
 	}
 	var iv Interview
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		// Lock the interview before reading its steps, so that two editors
 		// saving at once are applied one after the other.
 		if _, err := tx.Exec(ctx, `UPDATE interviews SET updated_at = updated_at WHERE id = $1 AND org_id = $2`, id, actor.OrgID); err != nil {
@@ -255,7 +257,8 @@ func (s *Service) saveOptions(ctx context.Context, tx *sqldb.DB, stepIndex int, 
 }
 
 // Interview returns an interview of actor's organisation with its steps.
-func (s *Service) Interview(ctx context.Context, actor account.Member, id int64) (Interview, error) {
+func (s *Service) Interview(ctx context.Context, actor account.Member, id int64) (_ Interview, err error) {
+	defer apperr.Wrap(&err, "opening.Interview(%d)", id)
 	if !actor.Can(account.ViewApplications) {
 		return Interview{}, apperr.NotFound("interview")
 	}
@@ -264,12 +267,14 @@ func (s *Service) Interview(ctx context.Context, actor account.Member, id int64)
 
 // InterviewInOrg returns interview id of organisation orgID with its steps,
 // without a permission check, for the candidate's pages.
-func (s *Service) InterviewInOrg(ctx context.Context, orgID, id int64) (Interview, error) {
+func (s *Service) InterviewInOrg(ctx context.Context, orgID, id int64) (_ Interview, err error) {
+	defer apperr.Wrap(&err, "opening.InterviewInOrg(%d)", id)
 	return s.loadInterview(ctx, s.db, orgID, id)
 }
 
 // Interviews lists the interviews of a job, oldest first.
-func (s *Service) Interviews(ctx context.Context, actor account.Member, jobID int64) ([]Interview, error) {
+func (s *Service) Interviews(ctx context.Context, actor account.Member, jobID int64) (_ []Interview, err error) {
+	defer apperr.Wrap(&err, "opening.Interviews(%d)", jobID)
 	if !actor.Can(account.ViewApplications) {
 		return nil, nil
 	}
@@ -308,7 +313,8 @@ func (s *Service) loadInterview(ctx context.Context, db *sqldb.DB, orgID, id int
 
 // RemovedSteps returns the steps once part of an interview and since
 // removed, so that reviewers can still read answers to them.
-func (s *Service) RemovedSteps(ctx context.Context, orgID, interviewID int64) ([]Step, error) {
+func (s *Service) RemovedSteps(ctx context.Context, orgID, interviewID int64) (_ []Step, err error) {
+	defer apperr.Wrap(&err, "opening.RemovedSteps(%d)", interviewID)
 	if _, err := scanInterview(s.db.QueryRow(ctx, `SELECT `+interviewColumns+` FROM interviews WHERE id = $1 AND org_id = $2`, interviewID, orgID)); err != nil {
 		return nil, err
 	}

@@ -49,7 +49,8 @@ func (in JobInput) apply(j *Job) error {
 }
 
 // CreateJob creates a job in actor's organisation.
-func (s *Service) CreateJob(ctx context.Context, actor account.Member, in JobInput) (Job, error) {
+func (s *Service) CreateJob(ctx context.Context, actor account.Member, in JobInput) (_ Job, err error) {
+	defer apperr.Wrap(&err, "opening.CreateJob")
 	if !actor.Can(account.ManageJobs) {
 		return Job{}, apperr.Forbidden("your role cannot create jobs")
 	}
@@ -61,7 +62,7 @@ func (s *Service) CreateJob(ctx context.Context, actor account.Member, in JobInp
 	if err := in.apply(&j); err != nil {
 		return j, err
 	}
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		err := tx.QueryRow(ctx, `INSERT INTO jobs (org_id, title, description, status, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, j.OrgID, j.Title, j.Description, j.Status, j.CreatedAt, j.UpdatedAt).Scan(&j.ID)
 		if err != nil {
@@ -73,12 +74,13 @@ func (s *Service) CreateJob(ctx context.Context, actor account.Member, in JobInp
 }
 
 // UpdateJob changes the fields of a job that in sets.
-func (s *Service) UpdateJob(ctx context.Context, actor account.Member, id int64, in JobInput) (Job, error) {
+func (s *Service) UpdateJob(ctx context.Context, actor account.Member, id int64, in JobInput) (_ Job, err error) {
+	defer apperr.Wrap(&err, "opening.UpdateJob(%d)", id)
 	if !actor.Can(account.ManageJobs) {
 		return Job{}, apperr.Forbidden("your role cannot edit jobs")
 	}
 	var j Job
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var err error
 		if j, err = scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 AND org_id = $2`, id, actor.OrgID)); err != nil {
 			return err
@@ -98,7 +100,8 @@ func (s *Service) UpdateJob(ctx context.Context, actor account.Member, id int64,
 }
 
 // Job returns a job of actor's organisation.
-func (s *Service) Job(ctx context.Context, actor account.Member, id int64) (Job, error) {
+func (s *Service) Job(ctx context.Context, actor account.Member, id int64) (_ Job, err error) {
+	defer apperr.Wrap(&err, "opening.Job(%d)", id)
 	if !actor.Can(account.ViewApplications) {
 		return Job{}, apperr.NotFound("job")
 	}
@@ -107,12 +110,14 @@ func (s *Service) Job(ctx context.Context, actor account.Member, id int64) (Job,
 
 // JobInOrg returns job id of organisation orgID without a permission check,
 // for pages a candidate sees.
-func (s *Service) JobInOrg(ctx context.Context, orgID, id int64) (Job, error) {
+func (s *Service) JobInOrg(ctx context.Context, orgID, id int64) (_ Job, err error) {
+	defer apperr.Wrap(&err, "opening.JobInOrg(%d)", id)
 	return scanJob(s.db.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1 AND org_id = $2`, id, orgID))
 }
 
 // Jobs lists the jobs of actor's organisation, open ones first, newest first.
-func (s *Service) Jobs(ctx context.Context, actor account.Member) ([]Job, error) {
+func (s *Service) Jobs(ctx context.Context, actor account.Member) (_ []Job, err error) {
+	defer apperr.Wrap(&err, "opening.Jobs")
 	if !actor.Can(account.ViewApplications) {
 		return nil, nil
 	}

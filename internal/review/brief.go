@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"strconv"
 	"strings"
 
@@ -40,7 +41,8 @@ type RecCount struct {
 // Briefs returns what actor may see of the reviews of each application
 // in ids (one page of a list), by application id. Applications of other
 // organisations are left out.
-func (s *Service) Briefs(ctx context.Context, actor account.Member, ids []int64) (map[int64]Brief, error) {
+func (s *Service) Briefs(ctx context.Context, actor account.Member, ids []int64) (_ map[int64]Brief, err error) {
+	defer apperr.Wrap(&err, "review.Briefs")
 	out := map[int64]Brief{}
 	if len(ids) == 0 || !actor.Can(account.ViewApplications) {
 		return out, nil

@@ -28,7 +28,8 @@ type Draft struct {
 
 // SaveDraft replaces actor's draft review of an application. Unlike a
 // review, a draft may lack a recommendation.
-func (s *Service) SaveDraft(ctx context.Context, actor account.Member, appID int64, in Input) (Draft, error) {
+func (s *Service) SaveDraft(ctx context.Context, actor account.Member, appID int64, in Input) (_ Draft, err error) {
+	defer apperr.Wrap(&err, "review.SaveDraft(%d)", appID)
 	app, steps, err := s.reviewable(ctx, actor, appID)
 	if err != nil {
 		return Draft{}, err
@@ -56,11 +57,12 @@ func (s *Service) SaveDraft(ctx context.Context, actor account.Member, appID int
 }
 
 // DiscardDraft removes actor's draft review of an application, if any.
-func (s *Service) DiscardDraft(ctx context.Context, actor account.Member, appID int64) error {
+func (s *Service) DiscardDraft(ctx context.Context, actor account.Member, appID int64) (err error) {
+	defer apperr.Wrap(&err, "review.DiscardDraft(%d)", appID)
 	if _, err := s.interviews.Application(ctx, actor, appID); err != nil {
 		return err
 	}
-	_, err := s.db.Exec(ctx, `DELETE FROM review_drafts WHERE application_id = $1 AND member_id = $2`, appID, actor.ID)
+	_, err = s.db.Exec(ctx, `DELETE FROM review_drafts WHERE application_id = $1 AND member_id = $2`, appID, actor.ID)
 	return err
 }
 

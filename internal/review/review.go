@@ -113,7 +113,8 @@ const MaxNote = 20_000
 
 // Submit records actor's review of an application, replacing their
 // earlier one. The application must have been submitted by the candidate.
-func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64, in Input) (Review, error) {
+func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64, in Input) (_ Review, err error) {
+	defer apperr.Wrap(&err, "review.Submit(%d)", appID)
 	app, steps, err := s.reviewable(ctx, actor, appID)
 	if err != nil {
 		return Review{}, err
@@ -171,7 +172,8 @@ func checkInput(in Input, steps []opening.Step) error {
 }
 
 // ForApplication returns what actor may see of an application's reviews.
-func (s *Service) ForApplication(ctx context.Context, actor account.Member, appID int64) (Summary, error) {
+func (s *Service) ForApplication(ctx context.Context, actor account.Member, appID int64) (_ Summary, err error) {
+	defer apperr.Wrap(&err, "review.ForApplication(%d)", appID)
 	var sum Summary
 	if _, err := s.interviews.Application(ctx, actor, appID); err != nil {
 		return sum, err
@@ -267,7 +269,8 @@ func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
 // StepAverages is every review's average rating per step of an
 // application, for feedback to the candidate; empty without reviews.
 // Callers check that the application is theirs to read.
-func (s *Service) StepAverages(ctx context.Context, appID int64) (map[int64]float64, error) {
+func (s *Service) StepAverages(ctx context.Context, appID int64) (_ map[int64]float64, err error) {
+	defer apperr.Wrap(&err, "review.StepAverages(%d)", appID)
 	all, err := s.load(ctx, appID)
 	if err != nil || len(all) == 0 {
 		return map[int64]float64{}, err
