@@ -43,7 +43,8 @@ func (s *Service) createAPIToken(ctx context.Context, tx *sqldb.DB, actor Member
 }
 
 // APITokens lists actor's own tokens, newest first.
-func (s *Service) APITokens(ctx context.Context, actor Member) ([]APIToken, error) {
+func (s *Service) APITokens(ctx context.Context, actor Member) (_ []APIToken, err error) {
+	defer apperr.Wrap(&err, "account.APITokens")
 	rows, err := s.db.Query(ctx, `SELECT id, member_id, name, hint, created_at, last_used_at, revoked_at
 		FROM api_tokens WHERE member_id = $1 ORDER BY id DESC`, actor.ID)
 	if err != nil {
@@ -62,7 +63,8 @@ func (s *Service) APITokens(ctx context.Context, actor Member) ([]APIToken, erro
 }
 
 // RevokeAPIToken stops a token of actor's from working.
-func (s *Service) RevokeAPIToken(ctx context.Context, actor Member, id int64) error {
+func (s *Service) RevokeAPIToken(ctx context.Context, actor Member, id int64) (err error) {
+	defer apperr.Wrap(&err, "account.RevokeAPIToken(%d)", id)
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var name string
 		err := tx.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND member_id = $3 AND revoked_at IS NULL RETURNING name`,
@@ -78,7 +80,8 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor Member, id int64) er
 }
 
 // TokenMember returns the member an API token acts for.
-func (s *Service) TokenMember(ctx context.Context, secret string) (Member, error) {
+func (s *Service) TokenMember(ctx context.Context, secret string) (_ Member, err error) {
+	defer apperr.Wrap(&err, "account.TokenMember")
 	if !strings.HasPrefix(secret, apiTokenPrefix) {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "that is not an API token")
 	}

@@ -2,13 +2,15 @@ package account
 
 import (
 	"context"
+	"github.com/anyhour/anyhour/internal/apperr"
 
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
 // Audit records that actor did action to target, inside the caller's
 // transaction, so that the record exists exactly when the action does.
-func (s *Service) Audit(ctx context.Context, tx *sqldb.DB, actor Member, action, target, detail, ip string) error {
+func (s *Service) Audit(ctx context.Context, tx *sqldb.DB, actor Member, action, target, detail, ip string) (err error) {
+	defer apperr.Wrap(&err, "account.Audit")
 	return s.audit(ctx, tx, actor, action, target, detail, ip)
 }
 
@@ -37,7 +39,8 @@ func insertAudit(ctx context.Context, db *sqldb.DB, orgID int64, actorID *int64,
 
 // AuditLog returns up to limit entries of actor's organisation older than
 // the entry with id before (0 for the newest), newest first.
-func (s *Service) AuditLog(ctx context.Context, actor Member, before int64, limit int) ([]AuditEntry, error) {
+func (s *Service) AuditLog(ctx context.Context, actor Member, before int64, limit int) (_ []AuditEntry, err error) {
+	defer apperr.Wrap(&err, "account.AuditLog")
 	if !actor.Can(ViewAudit) {
 		return nil, errForbiddenAudit
 	}

@@ -62,7 +62,8 @@ func (s *Service) InviteMember(ctx context.Context, actor Member, email string, 
 }
 
 // Invites lists actor's organisation's invitations, newest first.
-func (s *Service) Invites(ctx context.Context, actor Member) ([]Invite, error) {
+func (s *Service) Invites(ctx context.Context, actor Member) (_ []Invite, err error) {
+	defer apperr.Wrap(&err, "account.Invites")
 	if !actor.Can(ManageOrg) {
 		return nil, apperr.Forbidden("only owners and admins can see invitations")
 	}
@@ -83,7 +84,8 @@ func (s *Service) Invites(ctx context.Context, actor Member) ([]Invite, error) {
 }
 
 // RevokeInvite withdraws a pending invitation.
-func (s *Service) RevokeInvite(ctx context.Context, actor Member, id int64) error {
+func (s *Service) RevokeInvite(ctx context.Context, actor Member, id int64) (err error) {
+	defer apperr.Wrap(&err, "account.RevokeInvite(%d)", id)
 	if !actor.Can(ManageOrg) {
 		return apperr.Forbidden("only owners and admins can revoke invitations")
 	}
@@ -103,7 +105,8 @@ func (s *Service) RevokeInvite(ctx context.Context, actor Member, id int64) erro
 
 // PendingInvite returns the invitation a link's secret belongs to, if it
 // can still be accepted.
-func (s *Service) PendingInvite(ctx context.Context, secret string) (Invite, Org, error) {
+func (s *Service) PendingInvite(ctx context.Context, secret string) (_ Invite, _ Org, err error) {
+	defer apperr.Wrap(&err, "account.PendingInvite")
 	inv, err := scanInvite(s.db.QueryRow(ctx, `SELECT `+inviteColumns+` FROM member_invites WHERE token_hash = $1`, HashToken(secret)))
 	if err != nil {
 		return inv, Org{}, err
@@ -122,7 +125,8 @@ var errInviteGone = apperr.New(apperr.ErrNotFound, "this invitation has expired,
 // without asking the address to show it is the holder's: for an
 // installation that cannot send email (see RequestJoin), and for
 // programs that hold the invitation themselves.
-func (s *Service) AcceptInvite(ctx context.Context, secret, name, password string, c Client) (Member, error) {
+func (s *Service) AcceptInvite(ctx context.Context, secret, name, password string, c Client) (_ Member, err error) {
+	defer apperr.Wrap(&err, "account.AcceptInvite")
 	if password == "" {
 		return Member{}, apperr.Invalid("password", "choose a password of at least %d characters", MinPasswordLength)
 	}

@@ -126,10 +126,11 @@ type JoinRequest struct {
 // if the link works. Only the invited address receives the link, so here
 // it is told if it cannot join: it is on this team already, or has an
 // account with another.
-func (s *Service) PendingJoin(ctx context.Context, token string) (JoinRequest, error) {
+func (s *Service) PendingJoin(ctx context.Context, token string) (_ JoinRequest, err error) {
+	defer apperr.Wrap(&err, "account.PendingJoin")
 	var j JoinRequest
 	var inviteID int64
-	err := s.db.QueryRow(ctx, `SELECT invite_id, name FROM member_joins
+	err = s.db.QueryRow(ctx, `SELECT invite_id, name FROM member_joins
 		WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 AND `+newestJoin+` AND `+joinPending,
 		s.now(), HashToken(token)).Scan(&inviteID, &j.Name)
 	if errors.Is(err, sqldb.ErrNotFound) {

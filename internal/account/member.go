@@ -38,12 +38,14 @@ func (s *Service) memberByEmail(ctx context.Context, db *sqldb.DB, email string)
 }
 
 // Member returns the member id of actor's organisation.
-func (s *Service) Member(ctx context.Context, actor Member, id int64) (Member, error) {
+func (s *Service) Member(ctx context.Context, actor Member, id int64) (_ Member, err error) {
+	defer apperr.Wrap(&err, "account.Member(%d)", id)
 	return scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+` FROM members m WHERE id = $1 AND org_id = $2`, id, actor.OrgID))
 }
 
 // Members lists the members of actor's organisation.
-func (s *Service) Members(ctx context.Context, actor Member) ([]Member, error) {
+func (s *Service) Members(ctx context.Context, actor Member) (_ []Member, err error) {
+	defer apperr.Wrap(&err, "account.Members")
 	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members m WHERE org_id = $1 ORDER BY name, id`, actor.OrgID)
 	if err != nil {
 		return nil, err
@@ -62,7 +64,8 @@ func (s *Service) Members(ctx context.Context, actor Member) ([]Member, error) {
 
 // Team lists the members of actor's organisation, removed ones included,
 // for owners and admins.
-func (s *Service) Team(ctx context.Context, actor Member) ([]Member, error) {
+func (s *Service) Team(ctx context.Context, actor Member) (_ []Member, err error) {
+	defer apperr.Wrap(&err, "account.Team")
 	if !actor.Can(ManageOrg) {
 		return nil, apperr.Forbidden("only owners and admins can list the team")
 	}
@@ -71,7 +74,8 @@ func (s *Service) Team(ctx context.Context, actor Member) ([]Member, error) {
 
 // SetRole changes a member's role. Only owners and admins may; only an
 // owner may make or unmake an owner; the last owner stays an owner.
-func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, role Role) error {
+func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, role Role) (err error) {
+	defer apperr.Wrap(&err, "account.SetRole")
 	if !actor.Can(ManageOrg) {
 		return apperr.Forbidden("only owners and admins can change roles")
 	}
@@ -111,8 +115,9 @@ func (s *Service) SetRole(ctx context.Context, actor Member, memberID int64, rol
 }
 
 // UpdateProfile changes the actor's own name and time zone.
-func (s *Service) UpdateProfile(ctx context.Context, actor Member, name, tz string) error {
-	name, err := personName.Check(name)
+func (s *Service) UpdateProfile(ctx context.Context, actor Member, name, tz string) (err error) {
+	defer apperr.Wrap(&err, "account.UpdateProfile")
+	name, err = personName.Check(name)
 	if err != nil {
 		return err
 	}
@@ -128,7 +133,8 @@ func (s *Service) UpdateProfile(ctx context.Context, actor Member, name, tz stri
 
 // Managers lists the enabled members of an organisation who manage it
 // (owners and admins), for what the system itself must tell them.
-func (s *Service) Managers(ctx context.Context, orgID int64) ([]Member, error) {
+func (s *Service) Managers(ctx context.Context, orgID int64) (_ []Member, err error) {
+	defer apperr.Wrap(&err, "account.Managers(%d)", orgID)
 	all, err := s.Members(ctx, Member{OrgID: orgID})
 	if err != nil {
 		return nil, err
@@ -146,7 +152,8 @@ func (s *Service) Managers(ctx context.Context, orgID int64) ([]Member, error) {
 // daily digest: enabled, able to read applications, last sent one before
 // notSince, and for whom keep (it is their morning) returns true. It
 // claims nothing: ClaimDigest does, in the transaction that queues it.
-func (s *Service) DigestDue(ctx context.Context, notSince time.Time, keep func(Member, Org) bool) ([]Member, error) {
+func (s *Service) DigestDue(ctx context.Context, notSince time.Time, keep func(Member, Org) bool) (_ []Member, err error) {
+	defer apperr.Wrap(&err, "account.DigestDue")
 	rows, err := s.db.Query(ctx, `SELECT `+memberColumns+` FROM members m
 		WHERE m.disabled_at IS NULL AND (m.last_digest_at IS NULL OR m.last_digest_at < $1) ORDER BY m.id`, notSince)
 	if err != nil {
@@ -213,7 +220,8 @@ func (m Member) Hours(org Org) worktime.Hours {
 
 // UpdateMyHours sets actor's own working hours; nil goes back to the
 // team's.
-func (s *Service) UpdateMyHours(ctx context.Context, actor Member, h *worktime.Hours) error {
+func (s *Service) UpdateMyHours(ctx context.Context, actor Member, h *worktime.Hours) (err error) {
+	defer apperr.Wrap(&err, "account.UpdateMyHours")
 	var start, end, days any
 	if h != nil {
 		if err := h.Check(); err != nil {
@@ -221,6 +229,6 @@ func (s *Service) UpdateMyHours(ctx context.Context, actor Member, h *worktime.H
 		}
 		start, end, days = h.Start, h.End, h.DaysMask()
 	}
-	_, err := s.db.Exec(ctx, `UPDATE members SET work_start = $1, work_end = $2, work_days = $3 WHERE id = $4`, start, end, days, actor.ID)
+	_, err = s.db.Exec(ctx, `UPDATE members SET work_start = $1, work_end = $2, work_days = $3 WHERE id = $4`, start, end, days, actor.ID)
 	return err
 }

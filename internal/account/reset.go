@@ -126,7 +126,8 @@ func (s *Service) ResetLink(ctx context.Context, ref string) (token string, err 
 
 // PendingReset returns the member a reset link's token would set the
 // password of, if the link still works.
-func (s *Service) PendingReset(ctx context.Context, token string) (Member, error) {
+func (s *Service) PendingReset(ctx context.Context, token string) (_ Member, err error) {
+	defer apperr.Wrap(&err, "account.PendingReset")
 	m, err := scanMember(s.db.QueryRow(ctx, `SELECT `+memberColumns+` FROM password_resets JOIN members m ON m.id = password_resets.member_id
 		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND `+newestReset+` AND m.disabled_at IS NULL`, HashToken(token), s.now()))
 	if errors.Is(err, apperr.ErrNotFound) {

@@ -36,25 +36,28 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // HasOrg reports whether any organisation exists yet; when none does, the
 // web UI shows the first-run page.
-func (s *Service) HasOrg(ctx context.Context) (bool, error) {
+func (s *Service) HasOrg(ctx context.Context) (_ bool, err error) {
+	defer apperr.Wrap(&err, "account.HasOrg")
 	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations LIMIT 1) o`).Scan(&n)
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations LIMIT 1) o`).Scan(&n)
 	return n > 0, err
 }
 
 // SoleOrg reports whether orgID is the only organisation on this
 // installation.
-func (s *Service) SoleOrg(ctx context.Context, orgID int64) (bool, error) {
+func (s *Service) SoleOrg(ctx context.Context, orgID int64) (_ bool, err error) {
+	defer apperr.Wrap(&err, "account.SoleOrg(%d)", orgID)
 	var n int
-	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations WHERE id <> $1 LIMIT 1) o`, orgID).Scan(&n)
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM organizations WHERE id <> $1 LIMIT 1) o`, orgID).Scan(&n)
 	return n == 0, err
 }
 
 // Org returns the organisation with id.
-func (s *Service) Org(ctx context.Context, id int64) (Org, error) {
+func (s *Service) Org(ctx context.Context, id int64) (_ Org, err error) {
+	defer apperr.Wrap(&err, "account.Org(%d)", id)
 	var o Org
 	var days int
-	err := s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days, colour FROM organizations WHERE id = $1`, id).
+	err = s.db.QueryRow(ctx, `SELECT id, name, time_zone, created_at, work_start, work_end, work_days, colour FROM organizations WHERE id = $1`, id).
 		Scan(&o.ID, &o.Name, &o.TimeZone, &o.CreatedAt, &o.Work.Start, &o.Work.End, &days, &o.Colour)
 	o.Work.Zone, o.Work.Days = o.TimeZone, worktime.FromMask(days)
 	if errors.Is(err, sqldb.ErrNotFound) {
@@ -64,11 +67,12 @@ func (s *Service) Org(ctx context.Context, id int64) (Org, error) {
 }
 
 // UpdateOrg changes the organisation's name and default time zone.
-func (s *Service) UpdateOrg(ctx context.Context, actor Member, name, tz string) error {
+func (s *Service) UpdateOrg(ctx context.Context, actor Member, name, tz string) (err error) {
+	defer apperr.Wrap(&err, "account.UpdateOrg")
 	if !actor.Can(ManageOrg) {
 		return apperr.Forbidden("only owners and admins can change the organisation")
 	}
-	name, err := orgName.Check(name)
+	name, err = orgName.Check(name)
 	if err != nil {
 		return err
 	}
@@ -85,7 +89,8 @@ func (s *Service) UpdateOrg(ctx context.Context, actor Member, name, tz string) 
 
 // UpdateWorkingHours changes the team's working hours; the zone stays the
 // organisation's.
-func (s *Service) UpdateWorkingHours(ctx context.Context, actor Member, h worktime.Hours) error {
+func (s *Service) UpdateWorkingHours(ctx context.Context, actor Member, h worktime.Hours) (err error) {
+	defer apperr.Wrap(&err, "account.UpdateWorkingHours")
 	if !actor.Can(ManageOrg) {
 		return apperr.Forbidden("only owners and admins can change the organisation")
 	}
@@ -102,7 +107,8 @@ func (s *Service) UpdateWorkingHours(ctx context.Context, actor Member, h workti
 }
 
 // UpdateColour sets the colour of the organisation's emails, #rrggbb.
-func (s *Service) UpdateColour(ctx context.Context, actor Member, colour string) error {
+func (s *Service) UpdateColour(ctx context.Context, actor Member, colour string) (err error) {
+	defer apperr.Wrap(&err, "account.UpdateColour")
 	if !actor.Can(ManageOrg) {
 		return apperr.Forbidden("only owners and admins can change the organisation")
 	}
@@ -110,7 +116,7 @@ func (s *Service) UpdateColour(ctx context.Context, actor Member, colour string)
 	if len(colour) != 7 || colour[0] != '#' || strings.Trim(colour[1:], "0123456789abcdef") != "" {
 		return apperr.Invalid("colour", "the colour must be written #rrggbb, such as #2450c4")
 	}
-	_, err := s.db.Exec(ctx, `UPDATE organizations SET colour = $1 WHERE id = $2`, colour, actor.OrgID)
+	_, err = s.db.Exec(ctx, `UPDATE organizations SET colour = $1 WHERE id = $2`, colour, actor.OrgID)
 	return err
 }
 
@@ -126,10 +132,11 @@ type NewOrg struct {
 // Setup creates the first organisation and its owner. It fails with
 // ErrConflict once any organisation exists, so the first-run page cannot be
 // used to take over an installation.
-func (s *Service) Setup(ctx context.Context, in NewOrg) (Org, Member, error) {
+func (s *Service) Setup(ctx context.Context, in NewOrg) (_ Org, _ Member, err error) {
+	defer apperr.Wrap(&err, "account.Setup")
 	var org Org
 	var owner Member
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM organizations`).Scan(&n); err != nil {
 			return err

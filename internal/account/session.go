@@ -75,7 +75,8 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 
 // StartSession opens a session for m without a password, after another
 // proof of identity (accepting an invitation, the first-run page).
-func (s *Service) StartSession(ctx context.Context, m Member, c Client) (string, error) {
+func (s *Service) StartSession(ctx context.Context, m Member, c Client) (_ string, err error) {
+	defer apperr.Wrap(&err, "account.StartSession")
 	return s.startSession(ctx, s.db, m, c)
 }
 
@@ -88,7 +89,8 @@ func (s *Service) startSession(ctx context.Context, db *sqldb.DB, m Member, c Cl
 }
 
 // SessionMember returns the member signed in with a session token.
-func (s *Service) SessionMember(ctx context.Context, token string) (Member, error) {
+func (s *Service) SessionMember(ctx context.Context, token string) (_ Member, err error) {
+	defer apperr.Wrap(&err, "account.SessionMember")
 	if token == "" {
 		return Member{}, apperr.New(apperr.ErrUnauthenticated, "please sign in")
 	}
@@ -115,8 +117,9 @@ func (s *Service) SessionMember(ctx context.Context, token string) (Member, erro
 }
 
 // Logout ends the session with token.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
+func (s *Service) Logout(ctx context.Context, token string) (err error) {
+	defer apperr.Wrap(&err, "account.Logout")
+	_, err = s.db.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, HashToken(token))
 	return err
 }
 

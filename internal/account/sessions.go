@@ -24,7 +24,8 @@ type Session struct {
 
 // Sessions lists actor's sessions that have not expired, newest first;
 // the one whose token is current is marked.
-func (s *Service) Sessions(ctx context.Context, actor Member, current string) ([]Session, error) {
+func (s *Service) Sessions(ctx context.Context, actor Member, current string) (_ []Session, err error) {
+	defer apperr.Wrap(&err, "account.Sessions")
 	rows, err := s.db.Query(ctx, `SELECT id, created_at, last_seen_at, expires_at, user_agent, ip, token_hash = $3
 		FROM sessions WHERE member_id = $1 AND expires_at > $2 ORDER BY id DESC`, actor.ID, s.now(), HashToken(current))
 	if err != nil {
@@ -44,7 +45,8 @@ func (s *Service) Sessions(ctx context.Context, actor Member, current string) ([
 
 // EndSession signs actor out of one of their own sessions. Another
 // member's session id is not found, exactly like a missing one.
-func (s *Service) EndSession(ctx context.Context, actor Member, id int64) error {
+func (s *Service) EndSession(ctx context.Context, actor Member, id int64) (err error) {
+	defer apperr.Wrap(&err, "account.EndSession(%d)", id)
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var ua, ip string
 		err := tx.QueryRow(ctx, `DELETE FROM sessions WHERE id = $1 AND member_id = $2 RETURNING user_agent, ip`, id, actor.ID).Scan(&ua, &ip)
@@ -60,9 +62,10 @@ func (s *Service) EndSession(ctx context.Context, actor Member, id int64) error 
 
 // EndOtherSessions signs actor out everywhere but the session with token
 // keep (none, from the API), and reports how many sessions ended.
-func (s *Service) EndOtherSessions(ctx context.Context, actor Member, keep string) (int, error) {
+func (s *Service) EndOtherSessions(ctx context.Context, actor Member, keep string) (_ int, err error) {
+	defer apperr.Wrap(&err, "account.EndOtherSessions")
 	var n int64
-	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var err error
 		if n, err = endSessionsBut(ctx, tx, actor.ID, keep); err != nil {
 			return err

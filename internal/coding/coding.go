@@ -170,7 +170,8 @@ func scanGrading(row interface{ Scan(...any) error }) (Grading, error) {
 // ForTeam returns an application's gradings by step id as its team may
 // read them: none until the candidate submits (interview.Application.Shared).
 // The caller has checked that the viewer may read the application.
-func (s *Service) ForTeam(ctx context.Context, a interview.Application) (map[int64]Grading, error) {
+func (s *Service) ForTeam(ctx context.Context, a interview.Application) (_ map[int64]Grading, err error) {
+	defer apperr.Wrap(&err, "coding.ForTeam")
 	if !a.Shared() {
 		return map[int64]Grading{}, nil
 	}
@@ -179,7 +180,8 @@ func (s *Service) ForTeam(ctx context.Context, a interview.Application) (map[int
 
 // ForApplication returns an application's gradings by step id, for the
 // candidate. The team reads them through ForTeam.
-func (s *Service) ForApplication(ctx context.Context, appID int64) (map[int64]Grading, error) {
+func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]Grading, err error) {
+	defer apperr.Wrap(&err, "coding.ForApplication(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT `+gradingColumns+` FROM gradings WHERE application_id = $1`, appID)
 	if err != nil {
 		return nil, err

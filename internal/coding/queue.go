@@ -32,7 +32,8 @@ type gradePayload struct {
 
 // QueueOnSave queues a grading of a code answer, in the transaction that
 // saves it.
-func (s *Service) QueueOnSave(ctx context.Context, tx *sqldb.DB, a interview.Application, step opening.Step, ans interview.Answer) error {
+func (s *Service) QueueOnSave(ctx context.Context, tx *sqldb.DB, a interview.Application, step opening.Step, ans interview.Answer) (err error) {
+	defer apperr.Wrap(&err, "coding.QueueOnSave")
 	if step.Kind != opening.KindCode {
 		return nil
 	}

@@ -20,7 +20,8 @@ const (
 // Run runs code against a step's visible tests and cases only, for the
 // candidate's "Run" button, and returns the results. It is not saved.
 // One run per application at a time, and RunsPerMinute a minute.
-func (s *Service) Run(ctx context.Context, a interview.Application, stepID int64, language, code string) (grading.Outcome, error) {
+func (s *Service) Run(ctx context.Context, a interview.Application, stepID int64, language, code string) (_ grading.Outcome, err error) {
+	defer apperr.Wrap(&err, "coding.Run(%d)", stepID)
 	if err := s.interviews.CanAnswer(a); err != nil {
 		return grading.Outcome{}, err
 	}

@@ -16,11 +16,12 @@ import (
 // is saved or published. step is the task as edited, checked here as
 // saving it would check it; i is its index, for messages. Nothing is
 // stored. A member has one try at a time and RunsPerMinute a minute.
-func (s *Service) Try(ctx context.Context, actor account.Member, i int, step opening.Step, language, code string) (grading.Outcome, error) {
+func (s *Service) Try(ctx context.Context, actor account.Member, i int, step opening.Step, language, code string) (_ grading.Outcome, err error) {
+	defer apperr.Wrap(&err, "coding.Try")
 	if !actor.Can(account.ManageJobs) {
 		return grading.Outcome{}, apperr.Forbidden("your role cannot edit coding tasks")
 	}
-	step, err := opening.CheckStep(i, step)
+	step, err = opening.CheckStep(i, step)
 	if err != nil {
 		return grading.Outcome{}, err
 	}

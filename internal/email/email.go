@@ -172,7 +172,8 @@ const LinkFromRef = "link:ref"
 // Queue adds d to the outbox in tx and queues its sending in the same
 // transaction, so that the email exists if and only if the change that
 // caused it does. It returns the email's id.
-func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, error) {
+func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (_ int64, err error) {
+	defer apperr.Wrap(&err, "email.Queue")
 	to, err := mail.CheckAddress(d.To.Email)
 	if err != nil {
 		return 0, apperr.Invalid("email", "%q is not an email address", d.To.Email)
@@ -226,9 +227,10 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (int64, erro
 
 // LastQueued is when an email of kind was last queued about application
 // appID, inside tx; nil for never.
-func (s *Service) LastQueued(ctx context.Context, tx *sqldb.DB, appID int64, kind string) (*time.Time, error) {
+func (s *Service) LastQueued(ctx context.Context, tx *sqldb.DB, appID int64, kind string) (_ *time.Time, err error) {
+	defer apperr.Wrap(&err, "email.LastQueued(%d)", appID)
 	var last time.Time
-	err := tx.QueryRow(ctx, `SELECT created_at FROM emails WHERE application_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`, appID, kind).Scan(&last)
+	err = tx.QueryRow(ctx, `SELECT created_at FROM emails WHERE application_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`, appID, kind).Scan(&last)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
 	}
@@ -237,7 +239,8 @@ func (s *Service) LastQueued(ctx context.Context, tx *sqldb.DB, appID int64, kin
 
 // Cancel deletes, in tx, the emails about ref that are still waiting to
 // be sent. It fails with ErrConflict if one has already gone, or is going.
-func (s *Service) Cancel(ctx context.Context, tx *sqldb.DB, ref string) error {
+func (s *Service) Cancel(ctx context.Context, tx *sqldb.DB, ref string) (err error) {
+	defer apperr.Wrap(&err, "email.Cancel")
 	// Delete first, then look: a worker that took the email in between
 	// left it behind, and the caller's transaction rolls back.
 	if _, err := tx.Exec(ctx, `DELETE FROM emails WHERE ref = $1 AND status = 'queued'`, ref); err != nil {
@@ -398,7 +401,8 @@ const MaxList = 200
 // List returns the organisation's latest emails, newest first, for its
 // admins. Bodies of emails that carried a candidate's link show where the
 // link went, never a link.
-func (s *Service) List(ctx context.Context, actor account.Member) ([]Email, error) {
+func (s *Service) List(ctx context.Context, actor account.Member) (_ []Email, err error) {
+	defer apperr.Wrap(&err, "email.List")
 	if !actor.Can(account.ManageOrg) {
 		return nil, apperr.Forbidden("your role cannot read the organisation's emails")
 	}

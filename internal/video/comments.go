@@ -26,7 +26,8 @@ type Comment struct {
 
 // AddComment pins a comment at second at of recording mediaID.
 // Reviewers and anyone else who may rate applications comment.
-func (s *Service) AddComment(ctx context.Context, actor account.Member, mediaID int64, at float64, body string) (Comment, error) {
+func (s *Service) AddComment(ctx context.Context, actor account.Member, mediaID int64, at float64, body string) (_ Comment, err error) {
+	defer apperr.Wrap(&err, "video.AddComment(%d)", mediaID)
 	if !actor.Can(account.Review) {
 		return Comment{}, apperr.Forbidden("your role cannot review")
 	}
@@ -50,12 +51,14 @@ func (s *Service) AddComment(ctx context.Context, actor account.Member, mediaID 
 // ApplicationComments returns the comments on an application's takes,
 // by recording, in the order of the moments they are pinned to. The
 // caller has checked that the viewer may read the application.
-func (s *Service) ApplicationComments(ctx context.Context, orgID, appID int64) (map[int64][]Comment, error) {
+func (s *Service) ApplicationComments(ctx context.Context, orgID, appID int64) (_ map[int64][]Comment, err error) {
+	defer apperr.Wrap(&err, "video.ApplicationComments(%d)", appID)
 	return s.comments(ctx, `md.application_id = $2`, orgID, appID)
 }
 
 // MediaComments returns the comments on one recording who may watch.
-func (s *Service) MediaComments(ctx context.Context, who account.Member, mediaID int64) ([]Comment, error) {
+func (s *Service) MediaComments(ctx context.Context, who account.Member, mediaID int64) (_ []Comment, err error) {
+	defer apperr.Wrap(&err, "video.MediaComments(%d)", mediaID)
 	if _, err := s.Get(ctx, MemberViewer(who), mediaID); err != nil {
 		return nil, err
 	}

@@ -19,14 +19,16 @@ func (s *Service) takesIn(ctx context.Context, db *sqldb.DB, appID, stepID int64
 }
 
 // Takes returns a candidate's takes for a step, first take first.
-func (s *Service) Takes(ctx context.Context, a interview.Application, stepID int64) ([]Media, error) {
+func (s *Service) Takes(ctx context.Context, a interview.Application, stepID int64) (_ []Media, err error) {
+	defer apperr.Wrap(&err, "video.Takes(%d)", stepID)
 	return s.takesIn(ctx, s.db, a.ID, stepID)
 }
 
 // TeamTakes returns an application's takes by step id as its team may
 // see them: none until the candidate submits (interview.Application.Shared).
 // The caller has checked that the viewer may read the application.
-func (s *Service) TeamTakes(ctx context.Context, a interview.Application) (map[int64][]Media, error) {
+func (s *Service) TeamTakes(ctx context.Context, a interview.Application) (_ map[int64][]Media, err error) {
+	defer apperr.Wrap(&err, "video.TeamTakes")
 	if !a.Shared() {
 		return map[int64][]Media{}, nil
 	}
@@ -35,7 +37,8 @@ func (s *Service) TeamTakes(ctx context.Context, a interview.Application) (map[i
 
 // ApplicationTakes returns every take of an application by step id, for
 // the candidate. The team reads them through TeamTakes.
-func (s *Service) ApplicationTakes(ctx context.Context, appID int64) (map[int64][]Media, error) {
+func (s *Service) ApplicationTakes(ctx context.Context, appID int64) (_ map[int64][]Media, err error) {
+	defer apperr.Wrap(&err, "video.ApplicationTakes(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT `+mediaColumns+` FROM media
 		WHERE application_id = $1 AND purpose = 'answer' ORDER BY step_id, take`, appID)
 	if err != nil {
@@ -65,7 +68,8 @@ func TakesLeft(step opening.Step, takes []Media) int {
 
 // ChooseTake makes an earlier take the answer to its step, for steps that
 // allow retakes. The take must have finished uploading and not failed.
-func (s *Service) ChooseTake(ctx context.Context, a interview.Application, stepID, mediaID int64) error {
+func (s *Service) ChooseTake(ctx context.Context, a interview.Application, stepID, mediaID int64) (err error) {
+	defer apperr.Wrap(&err, "video.ChooseTake(%d)", stepID)
 	return s.interviews.Answering(ctx, a, func(tx *sqldb.DB, a interview.Application) error {
 		var status Status
 		err := tx.QueryRow(ctx, `SELECT status FROM media WHERE id = $1 AND application_id = $2 AND step_id = $3 AND purpose = 'answer'`,

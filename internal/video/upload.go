@@ -51,7 +51,8 @@ const UploadsPrefix = "uploads/"
 // agreed to be recorded (interview.ErrNoVideoConsent until then), within
 // the step's takes. A team member with ManageJobs uploads prompt, intro
 // and outro videos of their organisation's interviews.
-func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest, id string) (Media, error) {
+func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest, id string) (_ Media, err error) {
+	defer apperr.Wrap(&err, "video.BeginUpload(%q)", id)
 	if req.Purpose == "" {
 		req.Purpose = Answer
 	}
@@ -61,7 +62,6 @@ func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest
 	m := Media{Purpose: req.Purpose, UploadID: id, TusID: id, ClientKey: clip(req.ClientKey, 100), Status: Uploading,
 		OriginalKey: UploadsPrefix + id, Filename: clip(req.Filename, 200), Filetype: clip(req.Filetype, 100), CreatedAt: s.now()}
 	m.UpdatedAt = m.CreatedAt
-	var err error
 	switch {
 	case who.Application != nil:
 		err = s.beginAnswer(ctx, *who.Application, req, &m)
@@ -186,7 +186,8 @@ func (s *Service) insert(ctx context.Context, tx *sqldb.DB, m *Media) error {
 // write to it or ask how far it got: the candidate whose answer it is, or
 // the team member who started it. Anyone else is refused: upload ids are
 // unguessable, so saying that one exists gives nothing away.
-func (s *Service) UploadFor(ctx context.Context, who Viewer, id string) (Media, error) {
+func (s *Service) UploadFor(ctx context.Context, who Viewer, id string) (_ Media, err error) {
+	defer apperr.Wrap(&err, "video.UploadFor(%q)", id)
 	m, err := scanMedia(s.db.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE upload_id = $1`, id))
 	if err != nil {
 		return m, apperr.NotFound("upload")
@@ -214,8 +215,9 @@ func resumeUntil(m Media, a interview.Application) time.Time {
 }
 
 // SetTusID records tusd's id for upload id, once tusd has made it.
-func (s *Service) SetTusID(ctx context.Context, id, tusID string) error {
-	_, err := s.db.Exec(ctx, `UPDATE media SET tus_id = $1 WHERE upload_id = $2`, tusID, id)
+func (s *Service) SetTusID(ctx context.Context, id, tusID string) (err error) {
+	defer apperr.Wrap(&err, "video.SetTusID(%q)", id)
+	_, err = s.db.Exec(ctx, `UPDATE media SET tus_id = $1 WHERE upload_id = $2`, tusID, id)
 	return err
 }
 
@@ -223,7 +225,8 @@ func (s *Service) SetTusID(ctx context.Context, id, tusID string) error {
 // recording is processed in the background, and a take becomes its
 // step's answer at once, so that nothing recorded waits on processing.
 // It is idempotent: a second call for the same upload changes nothing.
-func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (Media, error) {
+func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Media, err error) {
+	defer apperr.Wrap(&err, "video.FinishUpload(%q)", id)
 	// The upload handler keeps uploads under their cap; this is the last
 	// line should anything get past it.
 	res, err := s.db.Exec(ctx, `UPDATE media SET status = 'failed', error = $1, updated_at = $2
@@ -278,7 +281,8 @@ var ErrDiscarded = apperr.New(apperr.ErrConflict, "this recording was discarded"
 // DiscardUpload gives up an unfinished take, for a candidate whose
 // recording was lost before it reached the server. The take still counts
 // against the step's allowance.
-func (s *Service) DiscardUpload(ctx context.Context, who Viewer, id string) error {
+func (s *Service) DiscardUpload(ctx context.Context, who Viewer, id string) (err error) {
+	defer apperr.Wrap(&err, "video.DiscardUpload(%q)", id)
 	m, err := s.UploadFor(ctx, who, id)
 	if err != nil {
 		return err
@@ -295,9 +299,10 @@ func (s *Service) DiscardUpload(ctx context.Context, who Viewer, id string) erro
 
 // DiscardTake gives up a candidate's unfinished take by its id, for the
 // step page's button; see DiscardUpload.
-func (s *Service) DiscardTake(ctx context.Context, a interview.Application, mediaID int64) error {
+func (s *Service) DiscardTake(ctx context.Context, a interview.Application, mediaID int64) (err error) {
+	defer apperr.Wrap(&err, "video.DiscardTake(%d)", mediaID)
 	var uploadID string
-	err := s.db.QueryRow(ctx, `SELECT upload_id FROM media WHERE id = $1 AND application_id = $2 AND purpose = 'answer'`, mediaID, a.ID).Scan(&uploadID)
+	err = s.db.QueryRow(ctx, `SELECT upload_id FROM media WHERE id = $1 AND application_id = $2 AND purpose = 'answer'`, mediaID, a.ID).Scan(&uploadID)
 	if err != nil {
 		return notFound(err, "take")
 	}
@@ -306,9 +311,10 @@ func (s *Service) DiscardTake(ctx context.Context, a interview.Application, medi
 
 // CheckNothingUploading stops a submission while a take is uploading:
 // submitting then would freeze the answers without it.
-func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
+func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a interview.Application) (err error) {
+	defer apperr.Wrap(&err, "video.CheckNothingUploading")
 	var title string
-	err := tx.QueryRow(ctx, `SELECT st.title FROM media m JOIN steps st ON st.id = m.step_id
+	err = tx.QueryRow(ctx, `SELECT st.title FROM media m JOIN steps st ON st.id = m.step_id
 		WHERE m.application_id = $1 AND m.status = 'uploading' ORDER BY st.position LIMIT 1`, a.ID).Scan(&title)
 	if err == nil {
 		return apperr.Conflict("your recording for %q is still uploading; wait until it says saved, then submit", title)
@@ -349,7 +355,8 @@ func nullID(id int64) *int64 {
 // as an imported file or the demo's, as a new take of the candidate's
 // answer to stepID. It passes the same checks as an upload and is
 // processed the same way.
-func (s *Service) AddTake(ctx context.Context, a interview.Application, stepID int64, r io.Reader, filename, filetype string) (Media, error) {
+func (s *Service) AddTake(ctx context.Context, a interview.Application, stepID int64, r io.Reader, filename, filetype string) (_ Media, err error) {
+	defer apperr.Wrap(&err, "video.AddTake(%d)", stepID)
 	b := make([]byte, 16)
 	rand.Read(b)
 	id := "take-" + hex.EncodeToString(b)

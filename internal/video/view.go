@@ -17,7 +17,8 @@ import (
 // own videos with any role. A candidate
 // watches their own takes, and the prompt, intro and outro videos of
 // their interview once ready. Anyone else hears that it does not exist.
-func (s *Service) Get(ctx context.Context, who Viewer, id int64) (Media, error) {
+func (s *Service) Get(ctx context.Context, who Viewer, id int64) (_ Media, err error) {
+	defer apperr.Wrap(&err, "video.Get(%d)", id)
 	m, err := scanMedia(s.db.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = $1`, id))
 	if err != nil {
 		return Media{}, err
@@ -53,7 +54,8 @@ func (s *Service) mayWatch(who Viewer, m Media) bool {
 }
 
 // Open opens a file of recording id for who, with its content type.
-func (s *Service) Open(ctx context.Context, who Viewer, id int64, f File) (blob.Object, string, error) {
+func (s *Service) Open(ctx context.Context, who Viewer, id int64, f File) (_ blob.Object, _ string, err error) {
+	defer apperr.Wrap(&err, "video.Open(%d)", id)
 	m, err := s.Get(ctx, who, id)
 	if err != nil {
 		return nil, "", err
@@ -121,7 +123,8 @@ func (tv TeamVideos) PendingFor(p Purpose, stepID int64) *Media {
 }
 
 // InterviewVideos returns the team's current videos of an interview.
-func (s *Service) InterviewVideos(ctx context.Context, orgID, interviewID int64) (TeamVideos, error) {
+func (s *Service) InterviewVideos(ctx context.Context, orgID, interviewID int64) (_ TeamVideos, err error) {
+	defer apperr.Wrap(&err, "video.InterviewVideos(%d)", interviewID)
 	rows, err := s.db.Query(ctx, `SELECT `+mediaColumns+` FROM media
 		WHERE interview_id = $1 AND org_id = $2 AND purpose <> 'answer' AND status <> 'discarded' AND removed_at IS NULL ORDER BY id`, interviewID, orgID)
 	if err != nil {
@@ -155,7 +158,8 @@ func (s *Service) InterviewVideos(ctx context.Context, orgID, interviewID int64)
 }
 
 // RemoveTeamVideo takes a prompt, intro or outro video off its interview.
-func (s *Service) RemoveTeamVideo(ctx context.Context, actor account.Member, id int64) error {
+func (s *Service) RemoveTeamVideo(ctx context.Context, actor account.Member, id int64) (err error) {
+	defer apperr.Wrap(&err, "video.RemoveTeamVideo(%d)", id)
 	if !actor.Can(account.ManageJobs) {
 		return apperr.Forbidden("your role cannot change interviews")
 	}

@@ -22,7 +22,8 @@ const maxSpans = 500
 // Watched records that a team member watched spans of recording mediaID.
 // Reports from the player add up: the stored view is the union of every
 // span reported, so coverage never double-counts a replayed minute.
-func (s *Service) Watched(ctx context.Context, actor account.Member, mediaID int64, spans []Span) (float64, error) {
+func (s *Service) Watched(ctx context.Context, actor account.Member, mediaID int64, spans []Span) (_ float64, err error) {
+	defer apperr.Wrap(&err, "video.Watched(%d)", mediaID)
 	m, err := s.Get(ctx, MemberViewer(actor), mediaID)
 	if err != nil {
 		return 0, err
@@ -137,7 +138,8 @@ type Coverage struct {
 // ApplicationCoverage returns, for each take of an application that
 // someone watched, who watched how much. The caller has checked that
 // the viewer may read the application.
-func (s *Service) ApplicationCoverage(ctx context.Context, orgID, appID int64) (map[int64][]Coverage, error) {
+func (s *Service) ApplicationCoverage(ctx context.Context, orgID, appID int64) (_ map[int64][]Coverage, err error) {
+	defer apperr.Wrap(&err, "video.ApplicationCoverage(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT v.media_id, v.member_id, mb.name, v.watched_seconds, v.ranges, md.duration_seconds
 		FROM media_views v JOIN media md ON md.id = v.media_id JOIN members mb ON mb.id = v.member_id
 		WHERE md.org_id = $1 AND md.application_id = $2 ORDER BY v.media_id, mb.name, v.member_id`, orgID, appID)

@@ -223,7 +223,8 @@ func (s *Service) failing(ctx context.Context, tx *sqldb.DB, endpointID int64, n
 const MaxLog = 100
 
 // Deliveries is an endpoint's delivery log, newest first.
-func (s *Service) Deliveries(ctx context.Context, actor account.Member, endpointID int64) ([]Delivery, error) {
+func (s *Service) Deliveries(ctx context.Context, actor account.Member, endpointID int64) (_ []Delivery, err error) {
+	defer apperr.Wrap(&err, "webhook.Deliveries")
 	if _, err := s.Endpoint(ctx, actor, endpointID); err != nil {
 		return nil, err
 	}
@@ -247,7 +248,8 @@ func (s *Service) Deliveries(ctx context.Context, actor account.Member, endpoint
 
 // Redeliver sends a delivery again, whatever became of it, with the same
 // id and payload and a fresh signature; it is retried like a new one.
-func (s *Service) Redeliver(ctx context.Context, actor account.Member, deliveryID int64) error {
+func (s *Service) Redeliver(ctx context.Context, actor account.Member, deliveryID int64) (err error) {
+	defer apperr.Wrap(&err, "webhook.Redeliver")
 	if !actor.Can(account.ManageOrg) {
 		return apperr.Forbidden("your role cannot manage webhooks")
 	}

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/decision"
@@ -15,7 +16,8 @@ import (
 // transaction; package domain registers them.
 
 // EmitApplicationStatus emits application.started and application.submitted.
-func (s *Service) EmitApplicationStatus(ctx context.Context, tx *sqldb.DB, a interview.Application) error {
+func (s *Service) EmitApplicationStatus(ctx context.Context, tx *sqldb.DB, a interview.Application) (err error) {
+	defer apperr.Wrap(&err, "webhook.EmitApplicationStatus")
 	switch a.Status {
 	case interview.Started:
 		return s.Emit(ctx, tx, a.OrgID, ApplicationStarted, applicationData{Application: newApplication(a)})
@@ -26,14 +28,16 @@ func (s *Service) EmitApplicationStatus(ctx context.Context, tx *sqldb.DB, a int
 }
 
 // EmitReviewSubmitted emits review.submitted.
-func (s *Service) EmitReviewSubmitted(ctx context.Context, tx *sqldb.DB, a interview.Application, r review.Review) error {
+func (s *Service) EmitReviewSubmitted(ctx context.Context, tx *sqldb.DB, a interview.Application, r review.Review) (err error) {
+	defer apperr.Wrap(&err, "webhook.EmitReviewSubmitted")
 	return s.Emit(ctx, tx, a.OrgID, ReviewSubmitted, reviewData{Application: newApplication(a), Review: reviewJSON{
 		ID: r.ID, Reviewer: memberJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name}, Recommendation: string(r.Recommendation),
 		Ratings: r.Ratings, Note: r.Note, UpdatedAt: ts(r.UpdatedAt)}})
 }
 
 // EmitMessagePosted emits message.received for a candidate's message.
-func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
+func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) (err error) {
+	defer apperr.Wrap(&err, "webhook.EmitMessagePosted")
 	if !m.FromCandidate() {
 		return nil
 	}
@@ -42,7 +46,8 @@ func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a intervi
 }
 
 // EmitDecisionMade emits decision.made.
-func (s *Service) EmitDecisionMade(ctx context.Context, tx *sqldb.DB, a interview.Application, d decision.Decision) error {
+func (s *Service) EmitDecisionMade(ctx context.Context, tx *sqldb.DB, a interview.Application, d decision.Decision) (err error) {
+	defer apperr.Wrap(&err, "webhook.EmitDecisionMade")
 	return s.Emit(ctx, tx, a.OrgID, DecisionMade, decisionData{Application: newApplication(a), Decision: decisionJSON{
 		ID: d.ID, Outcome: string(d.Outcome), Message: d.Message, Feedback: d.Feedback, DecidedBy: d.DecidedBy, CreatedAt: ts(d.CreatedAt)}})
 }

@@ -143,7 +143,8 @@ func (s *Service) OnDisabled(fn func(ctx context.Context, tx *sqldb.DB, e Endpoi
 }
 
 // Add registers an endpoint for actor's organisation, with a new secret.
-func (s *Service) Add(ctx context.Context, actor account.Member, rawURL string, events []Event) (Endpoint, error) {
+func (s *Service) Add(ctx context.Context, actor account.Member, rawURL string, events []Event) (_ Endpoint, err error) {
+	defer apperr.Wrap(&err, "webhook.Add")
 	if !actor.Can(account.ManageOrg) {
 		return Endpoint{}, apperr.Forbidden("your role cannot manage webhooks")
 	}
@@ -195,7 +196,8 @@ func checkURL(raw string) (string, error) {
 }
 
 // Endpoints lists actor's organisation's endpoints.
-func (s *Service) Endpoints(ctx context.Context, actor account.Member) ([]Endpoint, error) {
+func (s *Service) Endpoints(ctx context.Context, actor account.Member) (_ []Endpoint, err error) {
+	defer apperr.Wrap(&err, "webhook.Endpoints")
 	if !actor.Can(account.ManageOrg) {
 		return nil, apperr.Forbidden("your role cannot manage webhooks")
 	}
@@ -216,7 +218,8 @@ func (s *Service) Endpoints(ctx context.Context, actor account.Member) ([]Endpoi
 }
 
 // Endpoint returns one of actor's organisation's endpoints.
-func (s *Service) Endpoint(ctx context.Context, actor account.Member, id int64) (Endpoint, error) {
+func (s *Service) Endpoint(ctx context.Context, actor account.Member, id int64) (_ Endpoint, err error) {
+	defer apperr.Wrap(&err, "webhook.Endpoint(%d)", id)
 	if !actor.Can(account.ManageOrg) {
 		return Endpoint{}, apperr.Forbidden("your role cannot manage webhooks")
 	}
@@ -228,7 +231,8 @@ func (s *Service) Endpoint(ctx context.Context, actor account.Member, id int64) 
 }
 
 // Enable turns a disabled endpoint back on; its failures start afresh.
-func (s *Service) Enable(ctx context.Context, actor account.Member, id int64) error {
+func (s *Service) Enable(ctx context.Context, actor account.Member, id int64) (err error) {
+	defer apperr.Wrap(&err, "webhook.Enable(%d)", id)
 	e, err := s.Endpoint(ctx, actor, id)
 	if err != nil {
 		return err
@@ -242,7 +246,8 @@ func (s *Service) Enable(ctx context.Context, actor account.Member, id int64) er
 }
 
 // Remove deletes an endpoint and its delivery log.
-func (s *Service) Remove(ctx context.Context, actor account.Member, id int64) error {
+func (s *Service) Remove(ctx context.Context, actor account.Member, id int64) (err error) {
+	defer apperr.Wrap(&err, "webhook.Remove(%d)", id)
 	e, err := s.Endpoint(ctx, actor, id)
 	if err != nil {
 		return err
@@ -282,7 +287,8 @@ type envelope struct {
 
 // Emit queues ev with data for every enabled endpoint of orgID that takes
 // it, in tx.
-func (s *Service) Emit(ctx context.Context, tx *sqldb.DB, orgID int64, ev Event, data any) error {
+func (s *Service) Emit(ctx context.Context, tx *sqldb.DB, orgID int64, ev Event, data any) (err error) {
+	defer apperr.Wrap(&err, "webhook.Emit(%d)", orgID)
 	rows, err := tx.Query(ctx, `SELECT id, events FROM webhook_endpoints WHERE org_id = $1 AND disabled_at IS NULL`, orgID)
 	if err != nil {
 		return err
