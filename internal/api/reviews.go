@@ -8,20 +8,29 @@ import (
 	"github.com/anyhour/anyhour/internal/review"
 )
 
+// readReview reads the application's id and a scorecard, as a review and
+// a draft of one both send it.
+func readReview(w http.ResponseWriter, r *http.Request) (int64, review.Input, error) {
+	id, err := pathID(r, "id", "application")
+	if err != nil {
+		return 0, review.Input{}, err
+	}
+	var in reviewInput
+	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+		return 0, review.Input{}, err
+	}
+	return id, review.Input{Ratings: in.Ratings, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note}, nil
+}
+
 // submitReview answers POST /api/v1/applications/{id}/reviews: the
 // caller's ratings per step, recommendation and note, replacing their
 // earlier review of the application if any.
 func (s *Server) submitReview(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := pathID(r, "id", "application")
+	id, in, err := readReview(w, r)
 	if err != nil {
 		return err
 	}
-	var in reviewInput
-	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
-		return err
-	}
-	rv, err := s.Reviews.Submit(r.Context(), m, id, review.Input{
-		Ratings: in.Ratings, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note})
+	rv, err := s.Reviews.Submit(r.Context(), m, id, in)
 	if err != nil {
 		return err
 	}
@@ -33,16 +42,11 @@ func (s *Server) submitReview(w http.ResponseWriter, r *http.Request, m account.
 // caller's scorecard as it stands, which only they see until they submit
 // it as a review. The recommendation may still be empty.
 func (s *Server) saveReviewDraft(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := pathID(r, "id", "application")
+	id, in, err := readReview(w, r)
 	if err != nil {
 		return err
 	}
-	var in reviewInput
-	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
-		return err
-	}
-	d, err := s.Reviews.SaveDraft(r.Context(), m, id, review.Input{
-		Ratings: in.Ratings, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note})
+	d, err := s.Reviews.SaveDraft(r.Context(), m, id, in)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"github.com/anyhour/anyhour/internal/interview"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,6 +34,7 @@ func TestFailedSignIn(t *testing.T) {
 // second step that says what it does.
 func TestCloseJobAsksFirst(t *testing.T) {
 	f := newCandidateFixture(t)
+	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	team := f.ts.signInAs(t, "olivia@acme.example", teamPassword)
 	path := fmt.Sprintf("/jobs/%d", f.job.ID)
 	resp, body := team.get(path)
@@ -47,6 +49,23 @@ func TestCloseJobAsksFirst(t *testing.T) {
 	if doc := teamMust(t, "close", resp, body, http.StatusOK); !strings.Contains(teamText(doc, ".page-head"), "Reopen job") {
 		t.Error("the closed job offers no Reopen")
 	}
+	// As the second step says: those invited still answer.
+	text := "Still answering."
+	if _, err := f.ts.Svc.Interviews.SaveAnswer(t.Context(), inv.Application, f.iv.Steps[0].ID, interview.AnswerInput{Text: &text}); err != nil {
+		t.Errorf("an invited candidate answers after the job closed: %v", err)
+	}
+}
+
+// TestEmailedLinkKeepsTheOldOnes: "The links they had still work."
+func TestEmailedLinkKeepsTheOldOnes(t *testing.T) {
+	f := newCandidateFixture(t)
+	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
+	team := f.ts.signInAs(t, "olivia@acme.example", teamPassword)
+	resp, body := team.post(fmt.Sprintf("/applications/%d/email-link", inv.Application.ID), url.Values{})
+	if got := teamText(teamMust(t, "email a link", resp, body, http.StatusOK), ".flash"); !strings.Contains(got, "The links they had still work") {
+		t.Fatalf("flash %q", got)
+	}
+	f.open(t, f.ts.browser(t), inv)
 }
 
 // TestFavicon: the browser's first guess finds the icon.
