@@ -11,8 +11,8 @@ import (
 	"github.com/anyhour/anyhour/internal/blob/disk"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/domain"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -25,7 +25,7 @@ type fixture struct {
 	dir        string // scratch directory: the SQLite file, the app's data dir
 	accounts   *account.Service
 	openings   *opening.Service
-	interviews *interview.Service
+	interviews *application.Service
 	reviews    *review.Service
 	reviewer   account.Member
 	jobs       []opening.Job
@@ -108,7 +108,7 @@ func newFixture(ctx context.Context, dialect, adminURL string, n, jobs int) (*fi
 		return nil, err
 	}
 	svc := domain.New(db, blobs)
-	f.accounts, f.openings, f.interviews, f.reviews = svc.Accounts, svc.Openings, svc.Interviews, svc.Reviews
+	f.accounts, f.openings, f.interviews, f.reviews = svc.Accounts, svc.Openings, svc.Applications, svc.Reviews
 	start := time.Now()
 	if err := f.setupOrg(ctx, jobs); err != nil {
 		cleanup()

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // result is the timing of one measurement on one database and size.
@@ -65,7 +65,7 @@ const smallJob = "not comparable: a few rows at 1k, a full page at 100k; compare
 // domain service directly: job 0 is the biggest job.
 func domainMeasurements(ctx context.Context, f *fixture) []measurement {
 	job := f.jobs[0].ID
-	list := func(filter interview.Filter) func(ctx context.Context) error {
+	list := func(filter application.Filter) func(ctx context.Context) error {
 		return func(ctx context.Context) error {
 			page, err := f.interviews.Applications(ctx, f.reviewer, filter)
 			if err == nil && len(page.Items) == 0 {
@@ -77,20 +77,20 @@ func domainMeasurements(ctx context.Context, f *fixture) []measurement {
 	// The deep page is one of the organisation's whole list: at 1k, no
 	// single job has 20 pages, but the organisation has exactly 20.
 	var deep func(context.Context) error
-	if cursor, err := f.cursorAt(ctx, interview.Filter{}, deepPage); err != nil {
+	if cursor, err := f.cursorAt(ctx, application.Filter{}, deepPage); err != nil {
 		deep = func(context.Context) error { return errSkip{err.Error()} }
 	} else {
-		deep = list(interview.Filter{Cursor: cursor})
+		deep = list(application.Filter{Cursor: cursor})
 	}
 	return []measurement{
-		{name: "(a) job list, first page (newest)", run: list(interview.Filter{JobID: job})},
-		{name: "(b) job list, status submitted", run: list(interview.Filter{JobID: job, Status: interview.Submitted})},
+		{name: "(a) job list, first page (newest)", run: list(application.Filter{JobID: job})},
+		{name: "(b) job list, status submitted", run: list(application.Filter{JobID: job, Status: application.Submitted})},
 		{name: fmt.Sprintf("(c) whole list, page %d by cursor", deepPage), run: deep},
-		{name: "(d) job list, sorted by name", run: list(interview.Filter{JobID: job, Sort: interview.ByName})},
+		{name: "(d) job list, sorted by name", run: list(application.Filter{JobID: job, Sort: application.ByName})},
 		// The smallest job: a plan that walks all applications by id and
 		// filters by job is cheap for the biggest job and ruinous here.
-		{name: "(a') smallest job's list, first page", run: list(interview.Filter{JobID: f.jobs[len(f.jobs)-1].ID}), unlike: smallJob},
-		{name: "(b') smallest job's list, status submitted", run: list(interview.Filter{JobID: f.jobs[len(f.jobs)-1].ID, Status: interview.Submitted}), unlike: smallJob},
+		{name: "(a') smallest job's list, first page", run: list(application.Filter{JobID: f.jobs[len(f.jobs)-1].ID}), unlike: smallJob},
+		{name: "(b') smallest job's list, status submitted", run: list(application.Filter{JobID: f.jobs[len(f.jobs)-1].ID, Status: application.Submitted}), unlike: smallJob},
 	}
 }
 
@@ -112,7 +112,7 @@ func countsMeasurements(f *fixture) []measurement {
 
 // cursorAt follows Next cursors of filter's list to page n and returns
 // the cursor that fetches it.
-func (f *fixture) cursorAt(ctx context.Context, filter interview.Filter, n int) (string, error) {
+func (f *fixture) cursorAt(ctx context.Context, filter application.Filter, n int) (string, error) {
 	for page := 1; page < n; page++ {
 		p, err := f.interviews.Applications(ctx, f.reviewer, filter)
 		if err != nil {

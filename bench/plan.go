@@ -9,7 +9,7 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-// listSQL mirrors the query interview.Service.Applications builds (see
+// listSQL mirrors the query application.Service.Applications builds (see
 // internal/interview/list.go), so that its plan can be shown; keep the two
 // in step.
 const listSQL = `SELECT a.id, a.org_id, a.job_id, a.interview_id, c.id, a.candidate_name, c.email, a.status, a.time_zone,

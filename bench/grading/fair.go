@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -134,7 +134,7 @@ func fairOnce(ctx context.Context, g *grading.Grader, attack bool, round int) (f
 	wg.Go(func() {
 		t0 := time.Now()
 		to := fmt.Sprintf("new-%d-%d@bench.example", round, time.Now().UnixNano())
-		if _, errs[1] = w.app.Interviews.Invite(ctx, w.owner, iv.ID, []interview.NewCandidate{{Name: "New", Email: to}}); errs[1] == nil {
+		if _, errs[1] = w.app.Applications.Invite(ctx, w.owner, iv.ID, []application.NewCandidate{{Name: "New", Email: to}}); errs[1] == nil {
 			errs[1] = w.pollUntil(ctx, `SELECT COUNT(*) FROM emails WHERE to_email = $1 AND status IN ('sent', 'kept')`, to)
 		}
 		r.emailed = time.Since(t0)

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/grading/humaneval"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -68,7 +68,7 @@ func corpus(ctx context.Context, g *grading.Grader, dir string) ([]corpusResult,
 // submission is one answer saved through the API.
 type submission struct {
 	problem   humaneval.Problem
-	inv       interview.Invitation
+	inv       application.Invitation
 	step      int64
 	canonical bool
 }

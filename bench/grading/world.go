@@ -14,8 +14,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 )
@@ -76,7 +76,7 @@ func (w *world) close() {
 }
 
 // interview creates an interview of steps and invites n candidates.
-func (w *world) interview(ctx context.Context, title string, steps []opening.Step, n int) (opening.Interview, []interview.Invitation, error) {
+func (w *world) interview(ctx context.Context, title string, steps []opening.Step, n int) (opening.Interview, []application.Invitation, error) {
 	iv, err := w.app.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &w.jobID, Title: &title, Steps: &steps})
 	if err != nil {
 		return iv, nil, err
@@ -86,11 +86,11 @@ func (w *world) interview(ctx context.Context, title string, steps []opening.Ste
 	if err := openingtest.CheckAll(ctx, w.app.Openings, w.owner, iv); err != nil {
 		return iv, nil, err
 	}
-	people := make([]interview.NewCandidate, n)
+	people := make([]application.NewCandidate, n)
 	for i := range people {
-		people[i] = interview.NewCandidate{Name: fmt.Sprintf("Candidate %d", i+1), Email: fmt.Sprintf("iv%d-c%d@bench.example", iv.ID, i+1)}
+		people[i] = application.NewCandidate{Name: fmt.Sprintf("Candidate %d", i+1), Email: fmt.Sprintf("iv%d-c%d@bench.example", iv.ID, i+1)}
 	}
-	res, err := w.app.Interviews.Invite(ctx, w.owner, iv.ID, people)
+	res, err := w.app.Applications.Invite(ctx, w.owner, iv.ID, people)
 	if err == nil && len(res.Invitations) != n {
 		err = fmt.Errorf("invited %d of %d candidates", len(res.Invitations), n)
 	}

@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // Part (a): how fast tus uploads reach the disk store, against the
@@ -155,7 +155,7 @@ type tusRuns struct {
 	client *http.Client
 	base   string
 	files  [][]byte
-	invs   []interview.Invitation // the candidates not used yet
+	invs   []application.Invitation // the candidates not used yet
 	res    *ingestResult
 }
 

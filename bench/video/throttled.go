@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -79,7 +79,7 @@ func throttled(ctx context.Context, seconds int) (*throttledResult, error) {
 
 // record answers step 1 in a new browser, then uploads the same number of
 // bytes to step 2 from the same throttled tab.
-func record(ctx context.Context, w *world, base string, cam camera, inv interview.Invitation, seconds int) (throttledRun, error) {
+func record(ctx context.Context, w *world, base string, cam camera, inv application.Invitation, seconds int) (throttledRun, error) {
 	run := throttledRun{camera: cam.name}
 	dir, err := scratch("browser")
 	if err != nil {
@@ -176,7 +176,7 @@ func startRecording(tab context.Context) error {
 
 // bytesOnServer is how much of the application's take for step the disk
 // store holds: 0 until the recorder has created the upload.
-func (w *world) bytesOnServer(ctx context.Context, a interview.Application, step int64) int64 {
+func (w *world) bytesOnServer(ctx context.Context, a application.Application, step int64) int64 {
 	takes, err := w.app.Videos.Takes(ctx, a, step)
 	if err != nil || len(takes) == 0 {
 		return 0
@@ -189,7 +189,7 @@ func (w *world) bytesOnServer(ctx context.Context, a interview.Application, step
 }
 
 // onlyTake is the application's one take for step.
-func (w *world) onlyTake(ctx context.Context, a interview.Application, step int64) (video.Media, error) {
+func (w *world) onlyTake(ctx context.Context, a application.Application, step int64) (video.Media, error) {
 	takes, err := w.app.Videos.Takes(ctx, a, step)
 	if err != nil {
 		return video.Media{}, err

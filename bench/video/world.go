@@ -12,7 +12,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -25,7 +25,7 @@ type world struct {
 	app   *app.App
 	owner account.Member
 	iv    opening.Interview
-	invs  []interview.Invitation
+	invs  []application.Invitation
 }
 
 // newWorld opens anyhour in dir, served at baseURL, and invites
@@ -65,11 +65,11 @@ func (w *world) seed(ctx context.Context, steps []string, maxSeconds, candidates
 	if w.iv, err = w.app.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &job.ID, Title: &ivTitle, Steps: &st}); err != nil {
 		return err
 	}
-	people := make([]interview.NewCandidate, candidates)
+	people := make([]application.NewCandidate, candidates)
 	for i := range people {
-		people[i] = interview.NewCandidate{Name: fmt.Sprintf("Candidate %d", i+1), Email: fmt.Sprintf("c%d@bench.example", i+1)}
+		people[i] = application.NewCandidate{Name: fmt.Sprintf("Candidate %d", i+1), Email: fmt.Sprintf("c%d@bench.example", i+1)}
 	}
-	res, err := w.app.Interviews.Invite(ctx, w.owner, w.iv.ID, people)
+	res, err := w.app.Applications.Invite(ctx, w.owner, w.iv.ID, people)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (w *world) seed(ctx context.Context, steps []string, maxSeconds, candidates
 	}
 	// Every candidate agrees to be recorded, as the step page asks first.
 	for _, inv := range res.Invitations {
-		if _, err := w.app.Interviews.ConsentToVideo(ctx, inv.Application); err != nil {
+		if _, err := w.app.Applications.ConsentToVideo(ctx, inv.Application); err != nil {
 			return err
 		}
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -20,7 +20,7 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, m acco
 	if err != nil {
 		return err
 	}
-	page, err := s.Interviews.Applications(r.Context(), m, f)
+	page, err := s.Applications.Applications(r.Context(), m, f)
 	if err != nil {
 		return err
 	}
@@ -34,8 +34,8 @@ func (s *Server) listApplications(w http.ResponseWriter, r *http.Request, m acco
 
 // applicationFilter reads the list's query parameters. An unknown one is
 // an error: a misspelt filter must not quietly list everything.
-func applicationFilter(q url.Values) (interview.Filter, error) {
-	var f interview.Filter
+func applicationFilter(q url.Values) (application.Filter, error) {
+	var f application.Filter
 	for name := range q {
 		switch name {
 		case "interview_id", "job_id", "status", "outcome", "sort", "limit", "cursor":
@@ -55,9 +55,9 @@ func applicationFilter(q url.Values) (interview.Filter, error) {
 		return f, err
 	}
 	f.Limit = int(limit)
-	f.Status = interview.Status(q.Get("status"))
+	f.Status = application.Status(q.Get("status"))
 	f.Outcome = q.Get("outcome")
-	f.Sort = interview.Sort(q.Get("sort"))
+	f.Sort = application.Sort(q.Get("sort"))
 	f.Cursor = q.Get("cursor")
 	return f, nil
 }
@@ -83,7 +83,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 		return err
 	}
 	ctx := r.Context()
-	a, err := s.Interviews.Application(ctx, m, id)
+	a, err := s.Applications.Application(ctx, m, id)
 	if err != nil {
 		return err
 	}
@@ -96,20 +96,20 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 		return err
 	}
 	// Until the candidate submits, the team gets their progress, never
-	// what they answered (interview.Application.Shared).
-	answers, err := s.Interviews.TeamAnswers(ctx, a)
+	// what they answered (application.Application.Shared).
+	answers, err := s.Applications.TeamAnswers(ctx, a)
 	if err != nil {
 		return err
 	}
-	progress, err := s.Interviews.Progress(ctx, a, iv)
+	progress, err := s.Applications.Progress(ctx, a, iv)
 	if err != nil {
 		return err
 	}
 	// Score from the current options, so a corrected option counts at once;
 	// the stored scores catch up in the background.
-	interview.Rescore(append(iv.Steps, removed...), answers)
-	if a.Status == interview.Submitted || a.Status == interview.Decided {
-		if score, max, ok := interview.Total(iv.Steps, answers); ok {
+	application.Rescore(append(iv.Steps, removed...), answers)
+	if a.Status == application.Submitted || a.Status == application.Decided {
+		if score, max, ok := application.Total(iv.Steps, answers); ok {
 			a.Score, a.MaxScore = &score, &max
 		}
 	}
@@ -129,7 +129,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 
 // scoredAnswers returns the answers to steps, in the steps' order, with
 // their scores.
-func scoredAnswers(steps []opening.Step, answers map[int64]interview.Answer, rec answerExtras) []scoredAnswerJSON {
+func scoredAnswers(steps []opening.Step, answers map[int64]application.Answer, rec answerExtras) []scoredAnswerJSON {
 	out := []scoredAnswerJSON{}
 	for _, st := range steps {
 		if a, ok := rec.answer(st, answers); ok {

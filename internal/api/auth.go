@@ -7,7 +7,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -45,7 +45,7 @@ func (s *Server) team(method, pattern string, h func(w http.ResponseWriter, r *h
 
 // candidate makes a route for a candidate, authorised by the invitation
 // token of their magic link; the handler gets the application it opens.
-func (s *Server) candidate(method, pattern string, h func(w http.ResponseWriter, r *http.Request, a interview.Application) error) route {
+func (s *Server) candidate(method, pattern string, h func(w http.ResponseWriter, r *http.Request, a application.Application) error) route {
 	return route{method: method, pattern: pattern, auth: authCandidate, handler: func(w http.ResponseWriter, r *http.Request) error {
 		token, err := bearer(r, "the invitation token of the candidate's link")
 		if err != nil {
@@ -54,7 +54,7 @@ func (s *Server) candidate(method, pattern string, h func(w http.ResponseWriter,
 		if account.IsAPIToken(token) {
 			return apperr.New(apperr.ErrUnauthenticated, "this route is for candidates and takes the invitation token of their link, not an API token")
 		}
-		a, err := s.Interviews.ByToken(r.Context(), token)
+		a, err := s.Applications.ByToken(r.Context(), token)
 		if err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Server) tokenViewer(ctx context.Context, token string) (video.Viewer, e
 		m, err := s.Accounts.TokenMember(ctx, token)
 		return video.MemberViewer(m), err
 	}
-	a, err := s.Interviews.ByToken(ctx, token)
+	a, err := s.Applications.ByToken(ctx, token)
 	return video.CandidateViewer(a), err
 }
 

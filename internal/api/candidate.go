@@ -4,21 +4,21 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // showCandidate answers GET /api/v1/candidate: the candidate's
 // application, the interview's steps (never which options are correct)
 // and their answers so far.
-func (s *Server) showCandidate(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidate(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	return s.writeCandidate(w, r, a)
 }
 
 // writeCandidate answers with the candidate's view of a, as GET
 // /api/v1/candidate does.
-func (s *Server) writeCandidate(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) writeCandidate(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	view, err := s.candidateView(r.Context(), a)
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (s *Server) writeCandidate(w http.ResponseWriter, r *http.Request, a interv
 	return nil
 }
 
-func (s *Server) candidateView(ctx context.Context, a interview.Application) (candidateViewJSON, error) {
+func (s *Server) candidateView(ctx context.Context, a application.Application) (candidateViewJSON, error) {
 	var view candidateViewJSON
 	iv, err := s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
 	if err != nil {
@@ -41,7 +41,7 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 	if err != nil {
 		return view, err
 	}
-	answers, err := s.Interviews.Answers(ctx, a.ID)
+	answers, err := s.Applications.Answers(ctx, a.ID)
 	if err != nil {
 		return view, err
 	}
@@ -50,7 +50,7 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 		return view, err
 	}
 	view = candidateViewJSON{
-		Application:  newCandidateApplication(a, s.Interviews.CanAnswer(a) == nil),
+		Application:  newCandidateApplication(a, s.Applications.CanAnswer(a) == nil),
 		Organization: orgNameJSON{Name: org.Name, TimeZone: org.TimeZone},
 		Job:          jobNameJSON{Title: job.Title},
 		Interview: candidateInterviewJSON{ID: iv.ID, Title: iv.Title, Intro: iv.Intro, Minutes: iv.Minutes(),
@@ -60,14 +60,14 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 	for i, st := range iv.Steps {
 		view.Interview.Steps[i] = newStep(st, false)
 	}
-	if a.Status == interview.Decided {
+	if a.Status == application.Decided {
 		// A decision whose message goes later is the team's until then.
 		d, err := s.Decisions.ForCandidate(ctx, a.ID)
 		if err != nil {
 			return view, err
 		}
 		if d == nil {
-			view.Application.Status = string(interview.Submitted)
+			view.Application.Status = string(application.Submitted)
 		}
 	}
 	return view, nil
@@ -76,7 +76,7 @@ func (s *Server) candidateView(ctx context.Context, a interview.Application) (ca
 // saveAnswer answers PUT /api/v1/candidate/answers/{step_id}: the
 // candidate's answer to one step of their interview, replacing any
 // earlier one, until they submit or the deadline passes.
-func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	stepID, err := pathID(r, "step_id", "step")
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a interview.
 	if in.MediaID != nil {
 		return s.chooseTake(w, r, a, stepID, *in.MediaID, in)
 	}
-	ans, err := s.Interviews.SaveAnswer(r.Context(), a, stepID, interview.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code})
+	ans, err := s.Applications.SaveAnswer(r.Context(), a, stepID, application.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code})
 	if err != nil {
 		return err
 	}
@@ -107,8 +107,8 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a interview.
 
 // submit answers POST /api/v1/candidate/submit: the answers are frozen
 // and the team told they can review.
-func (s *Server) submit(w http.ResponseWriter, r *http.Request, a interview.Application) error {
-	a, err := s.Interviews.Submit(r.Context(), a)
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, a application.Application) error {
+	a, err := s.Applications.Submit(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -117,12 +117,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, a interview.Appl
 
 // setTimeZone answers PUT /api/v1/candidate/time_zone: the zone the
 // candidate's deadline and reminders are shown in.
-func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	var in timeZoneInput
 	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
 		return err
 	}
-	if err := s.Interviews.SetTimeZone(r.Context(), a, in.TimeZone); err != nil {
+	if err := s.Applications.SetTimeZone(r.Context(), a, in.TimeZone); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -133,8 +133,8 @@ func (s *Server) setTimeZone(w http.ResponseWriter, r *http.Request, a interview
 // candidate agrees to be recorded, having been told what is recorded, who
 // sees it and how long it is kept. Until then their uploads are refused.
 // Agreeing again keeps the first time.
-func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a interview.Application) error {
-	a, err := s.Interviews.ConsentToVideo(r.Context(), a)
+func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a application.Application) error {
+	a, err := s.Applications.ConsentToVideo(r.Context(), a)
 	if err != nil {
 		return err
 	}

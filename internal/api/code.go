@@ -4,10 +4,10 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // gradingJSON is a code answer's grading (docs/contracts.md).
@@ -65,7 +65,7 @@ type runJSON struct {
 // runCode answers POST /api/v1/candidate/runs: the code run against the
 // step's visible tests and cases, not saved. One at a time, and a few a
 // minute.
-func (s *Server) runCode(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) runCode(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	var in runInput
 	if err := httpx.DecodeJSON(w, r, &in, maxCodeBody); err != nil {
 		return err
@@ -87,7 +87,7 @@ func (s *Server) regrade(w http.ResponseWriter, r *http.Request, m account.Membe
 	if err != nil {
 		return err
 	}
-	if _, err := s.Interviews.Application(r.Context(), m, id); err != nil {
+	if _, err := s.Applications.Application(r.Context(), m, id); err != nil {
 		return err
 	}
 	n, err := s.Coding.Regrade(r.Context(), m, id)

@@ -3,8 +3,8 @@ package api
 import (
 	"context"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -18,7 +18,7 @@ type answerExtras struct {
 	candidate bool // hidden tests' names and messages are left out
 }
 
-func (s *Server) answerExtras(ctx context.Context, a interview.Application, candidate bool) (answerExtras, error) {
+func (s *Server) answerExtras(ctx context.Context, a application.Application, candidate bool) (answerExtras, error) {
 	var rec answerExtras
 	var err error
 	if candidate {
@@ -40,14 +40,14 @@ func (s *Server) answerExtras(ctx context.Context, a interview.Application, cand
 
 // answer is the answer to st, if there is one to show: a stored answer,
 // or for a video step the takes on their way before any is the answer.
-func (rec answerExtras) answer(st opening.Step, answers map[int64]interview.Answer) (interview.Answer, bool) {
+func (rec answerExtras) answer(st opening.Step, answers map[int64]application.Answer) (application.Answer, bool) {
 	if a, ok := answers[st.ID]; ok {
 		return a, true
 	}
 	if takes := rec.takes[st.ID]; st.Kind == opening.KindVideo && len(takes) > 0 {
-		return interview.Answer{StepID: st.ID, UpdatedAt: takes[len(takes)-1].UpdatedAt}, true
+		return application.Answer{StepID: st.ID, UpdatedAt: takes[len(takes)-1].UpdatedAt}, true
 	}
-	return interview.Answer{}, false
+	return application.Answer{}, false
 }
 
 // grading returns a code answer's grading as the reader may see it.

@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // invite answers POST /api/v1/interviews/{id}/invitations. Every bad row
@@ -21,11 +21,11 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member
 	if err := httpx.DecodeJSON(w, r, &in, maxInviteBody); err != nil {
 		return err
 	}
-	people := make([]interview.NewCandidate, len(in.Candidates))
+	people := make([]application.NewCandidate, len(in.Candidates))
 	for i, c := range in.Candidates {
-		people[i] = interview.NewCandidate{Name: c.Name, Email: c.Email, Row: i + 1}
+		people[i] = application.NewCandidate{Name: c.Name, Email: c.Email, Row: i + 1}
 	}
-	res, err := s.Interviews.Invite(r.Context(), m, id, people)
+	res, err := s.Applications.Invite(r.Context(), m, id, people)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, m account.Memb
 	if err != nil {
 		return err
 	}
-	counts, err := s.Interviews.CountsByJob(r.Context(), m)
+	counts, err := s.Applications.CountsByJob(r.Context(), m)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) writeJob(w http.ResponseWriter, r *http.Request, m account.Memb
 }
 
 func (s *Server) jobDetail(ctx context.Context, m account.Member, j opening.Job) (jobJSON, error) {
-	counts, err := s.Interviews.CountsForJob(ctx, m, j.ID)
+	counts, err := s.Applications.CountsForJob(ctx, m, j.ID)
 	if err != nil {
 		return jobJSON{}, err
 	}

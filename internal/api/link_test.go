@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // TestLinkEnds follows a candidate's link past its deadline to its expiry,
 // and a link the team revoked: each answer says clearly why.
 func TestLinkEnds(t *testing.T) {
 	w := seeded(t)
-	if err := w.Interviews.Revoke(context.Background(), w.member(t, "owner"), mustID(t, w.vars["bob_app"])); err != nil {
+	if err := w.Applications.Revoke(context.Background(), w.member(t, "owner"), mustID(t, w.vars["bob_app"])); err != nil {
 		t.Fatal(err)
 	}
 	w.table(t, []scenario{
@@ -35,7 +35,7 @@ func TestLinkEnds(t *testing.T) {
 			want: http.StatusConflict, checks: []check{errorIs("conflict", "deadline has passed")}},
 	})
 
-	expired := time.Now().Add(7*24*time.Hour + interview.LinkGrace + time.Hour)
+	expired := time.Now().Add(7*24*time.Hour + application.LinkGrace + time.Hour)
 	w.setClock(func() time.Time { return expired })
 	w.table(t, []scenario{
 		{name: "expired link", method: "GET", path: "/api/v1/candidate", token: "ada", want: http.StatusUnauthorized,

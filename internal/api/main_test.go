@@ -58,7 +58,7 @@ func newWorld(t *testing.T) *world {
 
 // setClock moves the clock of the candidate side of the domain to now.
 func (w *world) setClock(now func() time.Time) {
-	w.Interviews.SetClock(now)
+	w.Applications.SetClock(now)
 }
 
 // bootstrap creates organisation org with member email if missing and

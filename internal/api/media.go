@@ -6,8 +6,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -49,14 +49,14 @@ func newMedia(m video.Media, base string) mediaJSON {
 
 // chooseTake answers PUT /api/v1/candidate/answers/{step_id} with
 // {"media_id"}: the candidate picks which take of a video step to submit.
-func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a interview.Application, stepID, mediaID int64, in answerInput) error {
+func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a application.Application, stepID, mediaID int64, in answerInput) error {
 	if in.Text != nil || in.Choices != nil {
 		return apperr.Invalid("media_id", "send media_id alone to choose a take")
 	}
 	if err := s.Videos.ChooseTake(r.Context(), a, stepID, mediaID); err != nil {
 		return err
 	}
-	answers, err := s.Interviews.Answers(r.Context(), a.ID)
+	answers, err := s.Applications.Answers(r.Context(), a.ID)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,11 @@ func TestVideoAnswersInTheAPI(t *testing.T) {
 	})
 
 	// Two takes arrive through uploads (package upload drives these calls).
-	a, err := w.Interviews.ByToken(ctx, w.vars["ada"])
+	a, err := w.Applications.ByToken(ctx, w.vars["ada"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := w.Interviews.ByToken(ctx, w.vars["bob"])
+	b, err := w.Applications.ByToken(ctx, w.vars["bob"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestVideoAnswersInTheAPI(t *testing.T) {
 	if _, err := w.Videos.BeginUpload(ctx, video.CandidateViewer(b), video.UploadRequest{StepID: stepID, Length: -1}, "bob1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Interviews.Submit(ctx, b); err == nil || !strings.Contains(err.Error(), "still uploading") {
+	if _, err := w.Applications.Submit(ctx, b); err == nil || !strings.Contains(err.Error(), "still uploading") {
 		t.Errorf("submit while uploading: %v", err)
 	}
 }

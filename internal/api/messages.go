@@ -6,8 +6,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 )
 
@@ -113,7 +113,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, m account.M
 // listCandidateMessages answers GET /api/v1/candidate/messages: the
 // candidate's thread, without the team's notes. Reading it marks the
 // team's messages read.
-func (s *Server) listCandidateMessages(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) listCandidateMessages(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	ms, err := s.Messages.CandidateThread(r.Context(), a)
 	if err != nil {
 		return err
@@ -123,7 +123,7 @@ func (s *Server) listCandidateMessages(w http.ResponseWriter, r *http.Request, a
 }
 
 // postCandidateMessage answers POST /api/v1/candidate/messages.
-func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	var in candidateMessageInput
 	if err := httpx.DecodeJSON(w, r, &in, maxMessageBody); err != nil {
 		return err

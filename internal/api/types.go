@@ -8,7 +8,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
@@ -84,10 +84,10 @@ type jobJSON struct {
 	UpdatedAt         string             `json:"updated_at"`
 }
 
-func newJob(j opening.Job, counts interview.JobCounts) jobJSON {
+func newJob(j opening.Job, counts application.JobCounts) jobJSON {
 	out := jobJSON{ID: j.ID, Title: j.Title, Description: j.Description, Status: string(j.Status),
 		ApplicationCounts: map[string]int{}, CreatedAt: ts(j.CreatedAt), UpdatedAt: ts(j.UpdatedAt)}
-	for _, st := range interview.Statuses {
+	for _, st := range application.Statuses {
 		out.ApplicationCounts[string(st)] = counts[st]
 	}
 	return out
@@ -329,7 +329,7 @@ type inviteResultJSON struct {
 	Duplicates  []rowProblemJSON `json:"duplicates"`
 }
 
-func newRowProblems(ps []interview.RowProblem) []rowProblemJSON {
+func newRowProblems(ps []application.RowProblem) []rowProblemJSON {
 	out := make([]rowProblemJSON, len(ps))
 	for i, p := range ps {
 		out[i] = rowProblemJSON{Row: p.Row, Input: p.Input, Message: p.Message}
@@ -364,7 +364,7 @@ type applicationJSON struct {
 	ReviewDraft    *reviewDraftJSON    `json:"review_draft,omitempty"`
 }
 
-func newApplication(a interview.Application) applicationJSON {
+func newApplication(a application.Application) applicationJSON {
 	return applicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
 		JobID: a.JobID, InterviewID: a.InterviewID, TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
 		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), RevokedAt: tsp(a.RevokedAt),
@@ -385,7 +385,7 @@ type answeredStepJSON struct {
 	SavedAt string `json:"saved_at"`
 }
 
-func newProgress(iv opening.Interview, p interview.Progress) *progressJSON {
+func newProgress(iv opening.Interview, p application.Progress) *progressJSON {
 	out := &progressJSON{Steps: p.Steps, Answered: []answeredStepJSON{}}
 	for _, st := range iv.Steps {
 		if at, ok := p.Answered[st.ID]; ok {
@@ -400,7 +400,7 @@ func newProgress(iv opening.Interview, p interview.Progress) *progressJSON {
 }
 
 // outcome is an application's latest decision's outcome, nil before one.
-func outcome(a interview.Application) *string {
+func outcome(a application.Application) *string {
 	if a.Outcome == "" {
 		return nil
 	}
@@ -436,7 +436,7 @@ type scoredAnswerJSON struct {
 	MaxScore *float64 `json:"max_score"`
 }
 
-func newAnswer(kind opening.Kind, a interview.Answer, rec answerExtras) answerJSON {
+func newAnswer(kind opening.Kind, a application.Answer, rec answerExtras) answerJSON {
 	out := answerJSON{StepID: a.StepID, Kind: string(kind), UpdatedAt: ts(a.UpdatedAt)}
 	switch kind {
 	case opening.KindText:
@@ -463,7 +463,7 @@ func newAnswer(kind opening.Kind, a interview.Answer, rec answerExtras) answerJS
 }
 
 // answersInOrder returns the answers to steps, in the steps' order.
-func answersInOrder(steps []opening.Step, answers map[int64]interview.Answer, rec answerExtras) []answerJSON {
+func answersInOrder(steps []opening.Step, answers map[int64]application.Answer, rec answerExtras) []answerJSON {
 	out := []answerJSON{}
 	for _, st := range steps {
 		if a, ok := rec.answer(st, answers); ok {
@@ -553,7 +553,7 @@ type candidateApplicationJSON struct {
 	VideoConsentAt *string `json:"video_consent_at"`
 }
 
-func newCandidateApplication(a interview.Application, canAnswer bool) candidateApplicationJSON {
+func newCandidateApplication(a application.Application, canAnswer bool) candidateApplicationJSON {
 	return candidateApplicationJSON{ID: a.ID, Status: string(a.Status), Candidate: candidateJSON{a.Candidate.Name, a.Candidate.Email},
 		TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
 		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), CanAnswer: canAnswer, VideoConsentAt: tsp(a.VideoConsentAt)}

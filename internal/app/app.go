@@ -150,7 +150,7 @@ func (a *App) setUpEmail() error {
 	a.Digests.SetBaseURL(a.Config.BaseURL)
 	a.Digests.SetLogger(a.Logger)
 	a.Emails.SetLinker(func(ctx context.Context, appID int64) (string, error) {
-		token, err := a.Interviews.NewLink(ctx, appID)
+		token, err := a.Applications.NewLink(ctx, appID)
 		if err != nil {
 			return "", err
 		}
@@ -217,7 +217,7 @@ func (a *App) Worker() *queue.Worker {
 		Logger: a.Logger,
 	})
 	a.Accounts.RegisterTasks(w)
-	a.Interviews.RegisterTasks(w)
+	a.Applications.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)
 	a.Emails.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)

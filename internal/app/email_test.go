@@ -14,7 +14,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/mail/mailtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -52,7 +52,7 @@ func TestEmailsReachCandidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
+	res, err := a.Applications.Invite(ctx, owner, iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -98,7 +98,7 @@ func TestEmailIsNotHeldByGradings(t *testing.T) {
 		t.Fatal(err)
 	}
 	openingtest.Checked(t, a.Openings, owner, iv)
-	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{
+	res, err := a.Applications.Invite(ctx, owner, iv.ID, []application.NewCandidate{
 		{Name: "Mallory", Email: "m1@example.com"}, {Name: "Mallory", Email: "m2@example.com"}, {Name: "Mallory", Email: "m3@example.com"}})
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +122,7 @@ func TestEmailIsNotHeldByGradings(t *testing.T) {
 
 	lang, code := "python", "def f():\n    while True:\n        pass\n"
 	for _, inv := range res.Invitations {
-		if _, err := a.Interviews.SaveAnswer(ctx, inv.Application, iv.Steps[0].ID, interview.AnswerInput{Language: &lang, Code: &code}); err != nil {
+		if _, err := a.Applications.SaveAnswer(ctx, inv.Application, iv.Steps[0].ID, application.AnswerInput{Language: &lang, Code: &code}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -140,7 +140,7 @@ func TestEmailIsNotHeldByGradings(t *testing.T) {
 		return running == 2 && pending == 1 && boxes >= 2
 	})
 
-	if _, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}}); err != nil {
+	if _, err := a.Applications.Invite(ctx, owner, iv.ID, []application.NewCandidate{{Name: "Ada", Email: "ada@example.com"}}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the invitation sent while gradings are stuck", kept(4))

@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -75,10 +75,10 @@ func (g Grading) ForCandidate() Grading {
 
 // Service runs code gradings.
 type Service struct {
-	db         *sqldb.DB
-	openings   *opening.Service
-	interviews *interview.Service
-	now        func() time.Time
+	db           *sqldb.DB
+	openings     *opening.Service
+	applications *application.Service
+	now          func() time.Time
 
 	// checkEvery is how often a running grading looks for a newer save;
 	// checked, if set, hears each look's answer (tests count them).
@@ -95,8 +95,8 @@ type Service struct {
 
 // New returns a Service and adds to interviews the queuing of a grading
 // whenever a code answer is saved.
-func New(db *sqldb.DB, openings *opening.Service, interviews *interview.Service) *Service {
-	s := &Service{db: db, openings: openings, interviews: interviews, now: time.Now,
+func New(db *sqldb.DB, openings *opening.Service, applications *application.Service) *Service {
+	s := &Service{db: db, openings: openings, applications: applications, now: time.Now,
 		checkEvery: checkEvery, budget: budgetFor,
 		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
 	return s
@@ -168,9 +168,9 @@ func scanGrading(row interface{ Scan(...any) error }) (Grading, error) {
 }
 
 // ForTeam returns an application's gradings by step id as its team may
-// read them: none until the candidate submits (interview.Application.Shared).
+// read them: none until the candidate submits (application.Application.Shared).
 // The caller has checked that the viewer may read the application.
-func (s *Service) ForTeam(ctx context.Context, a interview.Application) (_ map[int64]Grading, err error) {
+func (s *Service) ForTeam(ctx context.Context, a application.Application) (_ map[int64]Grading, err error) {
 	defer apperr.Wrap(&err, "coding.ForTeam")
 	if !a.Shared() {
 		return map[int64]Grading{}, nil

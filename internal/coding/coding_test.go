@@ -16,9 +16,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -57,7 +57,7 @@ type world struct {
 	url   string
 	token string // the candidate's
 	team  string // an API token
-	a     interview.Application
+	a     application.Application
 	step  opening.Step
 }
 
@@ -87,7 +87,7 @@ func newWorld(t *testing.T) *world {
 		t.Fatal(err)
 	}
 	openingtest.Checked(t, a.Openings, owner, iv)
-	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}})
+	res, err := a.Applications.Invite(ctx, owner, iv.ID, []application.NewCandidate{{Name: "Ada", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestCodeAnswerIsGraded(t *testing.T) {
 	if !strings.Contains(team, "test_fifteen") || !strings.Contains(team, `"status":"done"`) {
 		t.Errorf("the team's view lacks the hidden tests' results: %s", team)
 	}
-	a, _ := w.app.Interviews.ByToken(context.Background(), w.token)
+	a, _ := w.app.Applications.ByToken(context.Background(), w.token)
 	if a.Score == nil || *a.Score != 10 || *a.MaxScore != 10 {
 		t.Errorf("application total %v / %v, want 10 / 10", a.Score, a.MaxScore)
 	}
@@ -225,7 +225,7 @@ func TestRunShowsVisibleTestsOnly(t *testing.T) {
 	}{
 		{map[string]any{"step_id": w.step.ID, "language": "cobol", "code": "x"}, http.StatusBadRequest},
 		{map[string]any{"step_id": 999999, "language": "python", "code": "x"}, http.StatusNotFound},
-		{map[string]any{"step_id": w.step.ID, "language": "python", "code": strings.Repeat("x", interview.MaxCode+1)}, http.StatusRequestEntityTooLarge},
+		{map[string]any{"step_id": w.step.ID, "language": "python", "code": strings.Repeat("x", application.MaxCode+1)}, http.StatusRequestEntityTooLarge},
 	} {
 		if status, body := w.call("POST", "/api/v1/candidate/runs", w.token, c.body); status != c.want {
 			t.Errorf("run %v: %d, want %d: %s", c.body, status, c.want, body)

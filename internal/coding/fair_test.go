@@ -16,10 +16,10 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/queue"
@@ -120,7 +120,7 @@ type fairWorld struct {
 	grader *gatedGrader
 	clock  *clocktest.Clock
 	steps  []opening.Step
-	apps   map[byte]interview.Application // by candidate letter
+	apps   map[byte]application.Application // by candidate letter
 }
 
 func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
@@ -149,16 +149,16 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var people []interview.NewCandidate
+	var people []application.NewCandidate
 	for _, c := range candidates {
-		people = append(people, interview.NewCandidate{Name: string(c), Email: fmt.Sprintf("%c@example.com", c)})
+		people = append(people, application.NewCandidate{Name: string(c), Email: fmt.Sprintf("%c@example.com", c)})
 	}
 	openingtest.Checked(t, a.Openings, owner, iv)
-	res, err := a.Interviews.Invite(ctx, owner, iv.ID, people)
+	res, err := a.Applications.Invite(ctx, owner, iv.ID, people)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &fairWorld{t: t, app: a, grader: g, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]interview.Application{}}
+	w := &fairWorld{t: t, app: a, grader: g, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]application.Application{}}
 	for i, inv := range res.Invitations {
 		w.apps[candidates[i]] = inv.Application
 	}
@@ -195,7 +195,7 @@ func (w *fairWorld) run(wk *queue.Worker) {
 func (w *fairWorld) save(c byte, i int, who string) {
 	w.t.Helper()
 	lang, code := "python", fmt.Sprintf("# who: %s\ndef f():\n    return 1\n", who)
-	_, err := w.app.Interviews.SaveAnswer(context.Background(), w.apps[c], w.steps[i].ID, interview.AnswerInput{Language: &lang, Code: &code})
+	_, err := w.app.Applications.SaveAnswer(context.Background(), w.apps[c], w.steps[i].ID, application.AnswerInput{Language: &lang, Code: &code})
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -32,7 +32,7 @@ type gradePayload struct {
 
 // QueueOnSave queues a grading of a code answer, in the transaction that
 // saves it.
-func (s *Service) QueueOnSave(ctx context.Context, tx *sqldb.DB, a interview.Application, step opening.Step, ans interview.Answer) (err error) {
+func (s *Service) QueueOnSave(ctx context.Context, tx *sqldb.DB, a application.Application, step opening.Step, ans application.Answer) (err error) {
 	defer apperr.Wrap(&err, "coding.QueueOnSave")
 	if step.Kind != opening.KindCode {
 		return nil
@@ -111,7 +111,7 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 	if err := s.store(ctx, p, g); err != nil {
 		return err
 	}
-	return s.interviews.SetScore(ctx, p.ApplicationID, step.ID, score, max)
+	return s.applications.SetScore(ctx, p.ApplicationID, step.ID, score, max)
 }
 
 var errNoAnswer = errors.New("the answer is no longer there")
@@ -130,7 +130,7 @@ func (s *Service) grade(ctx context.Context, p gradePayload) (grading.Outcome, o
 	if !ok || step.Kind != opening.KindCode {
 		return grading.Outcome{}, step, errNoAnswer
 	}
-	answers, err := s.interviews.Answers(ctx, p.ApplicationID)
+	answers, err := s.applications.Answers(ctx, p.ApplicationID)
 	if err != nil {
 		return grading.Outcome{}, step, err
 	}

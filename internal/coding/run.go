@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -20,9 +20,9 @@ const (
 // Run runs code against a step's visible tests and cases only, for the
 // candidate's "Run" button, and returns the results. It is not saved.
 // One run per application at a time, and RunsPerMinute a minute.
-func (s *Service) Run(ctx context.Context, a interview.Application, stepID int64, language, code string) (_ grading.Outcome, err error) {
+func (s *Service) Run(ctx context.Context, a application.Application, stepID int64, language, code string) (_ grading.Outcome, err error) {
 	defer apperr.Wrap(&err, "coding.Run(%d)", stepID)
-	if err := s.interviews.CanAnswer(a); err != nil {
+	if err := s.applications.CanAnswer(a); err != nil {
 		return grading.Outcome{}, err
 	}
 	iv, err := s.openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
@@ -37,14 +37,14 @@ func (s *Service) Run(ctx context.Context, a interview.Application, stepID int64
 		return grading.Outcome{}, apperr.Invalid("step_id", "step %d is not a coding task", stepID)
 	}
 	if len(step.Code.Unready()) > 0 {
-		return grading.Outcome{}, interview.ErrTaskNotReady
+		return grading.Outcome{}, application.ErrTaskNotReady
 	}
 	lang := opening.Language(language)
 	if !step.Code.Supports(lang) {
 		return grading.Outcome{}, apperr.Invalid("language", "this task is answered in one of its languages, not %q", language)
 	}
-	if len(code) > interview.MaxCode {
-		return grading.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", interview.MaxCode/1000)
+	if len(code) > application.MaxCode {
+		return grading.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
 	}
 	g, err := s.getGrader()
 	if err != nil {

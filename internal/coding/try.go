@@ -6,8 +6,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -29,8 +29,8 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 	if !step.Code.Supports(lang) {
 		return grading.Outcome{}, apperr.Invalid("language", "choose one of the task's languages for the reference solution")
 	}
-	if len(code) > interview.MaxCode {
-		return grading.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", interview.MaxCode/1000)
+	if len(code) > application.MaxCode {
+		return grading.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
 	}
 	g, err := s.getGrader()
 	if err != nil {

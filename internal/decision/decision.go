@@ -19,7 +19,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/plaintext"
@@ -176,35 +176,35 @@ const (
 
 // Preview is the message and feedback one candidate would get.
 type Preview struct {
-	Application interview.Application
+	Application application.Application
 	Message     string
 	Feedback    string
 }
 
 // Service records decisions.
 type Service struct {
-	db         *sqldb.DB
-	accounts   *account.Service
-	openings   *opening.Service
-	interviews *interview.Service
-	reviews    *review.Service
-	messages   *message.Service
-	now        func() time.Time
-	hooks      []Hook
+	db           *sqldb.DB
+	accounts     *account.Service
+	openings     *opening.Service
+	applications *application.Service
+	reviews      *review.Service
+	messages     *message.Service
+	now          func() time.Time
+	hooks        []Hook
 }
 
 // Hook is work another package does with a decision, in its transaction:
 // package webhook emits decision.made.
-type Hook func(ctx context.Context, tx *sqldb.DB, a interview.Application, d Decision) error
+type Hook func(ctx context.Context, tx *sqldb.DB, a application.Application, d Decision) error
 
 // New returns a Service over db.
-func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, reviews *review.Service, messages *message.Service) *Service {
-	return &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, reviews: reviews, messages: messages, now: time.Now}
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, applications *application.Service, reviews *review.Service, messages *message.Service) *Service {
+	return &Service{db: db, accounts: accounts, openings: openings, applications: applications, reviews: reviews, messages: messages, now: time.Now}
 }
 
 // MessageCancelled goes back on a decision whose message, sent later, the
 // team cancelled before it went: the candidate never learns of it, and the
-// application is as it was before it (interview.Service.Undecide).
+// application is as it was before it (application.Service.Undecide).
 func (s *Service) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) (err error) {
 	defer apperr.Wrap(&err, "decision.MessageCancelled")
 	var appID int64
@@ -223,7 +223,7 @@ func (s *Service) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.
 	if err != nil && !errors.Is(err, sqldb.ErrNotFound) {
 		return err
 	}
-	return s.interviews.Undecide(ctx, tx, appID, string(before))
+	return s.applications.Undecide(ctx, tx, appID, string(before))
 }
 
 // OnDecide adds a hook to Decide. Call it while wiring.
@@ -344,7 +344,7 @@ func (s *Service) Preview(ctx context.Context, actor account.Member, appIDs []in
 	}
 	var out []Preview
 	for _, id := range appIDs {
-		a, err := s.interviews.Application(ctx, actor, id)
+		a, err := s.applications.Application(ctx, actor, id)
 		if err != nil {
 			return nil, err
 		}
@@ -357,7 +357,7 @@ func (s *Service) Preview(ctx context.Context, actor account.Member, appIDs []in
 	return out, nil
 }
 
-func (s *Service) render(ctx context.Context, actor account.Member, t template, in Input, a interview.Application) (Preview, error) {
+func (s *Service) render(ctx context.Context, actor account.Member, t template, in Input, a application.Application) (Preview, error) {
 	org, err := s.accounts.Org(ctx, actor.OrgID)
 	if err != nil {
 		return Preview{}, err
@@ -438,7 +438,7 @@ func (s *Service) Decide(ctx context.Context, actor account.Member, appIDs []int
 			done = append(done, d)
 		case errors.As(err, &ae) && !errors.Is(err, apperr.ErrForbidden):
 			name := fmt.Sprintf("application %d", id)
-			if a, err := s.interviews.Application(ctx, actor, id); err == nil {
+			if a, err := s.applications.Application(ctx, actor, id); err == nil {
 				name = a.Candidate.Name
 			}
 			problems = append(problems, Problem{ApplicationID: id, Candidate: name, Reason: apperr.Message(err)})
@@ -450,7 +450,7 @@ func (s *Service) Decide(ctx context.Context, actor account.Member, appIDs []int
 }
 
 func (s *Service) decideOne(ctx context.Context, actor account.Member, t template, in Input, appID int64) (Decision, error) {
-	a, err := s.interviews.Application(ctx, actor, appID)
+	a, err := s.applications.Application(ctx, actor, appID)
 	if err != nil {
 		return Decision{}, err
 	}
@@ -474,7 +474,7 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 				return err
 			}
 		}
-		a, err := s.interviews.MarkDecided(ctx, tx, actor, a.ID, string(in.Outcome))
+		a, err := s.applications.MarkDecided(ctx, tx, actor, a.ID, string(in.Outcome))
 		if err != nil {
 			return err
 		}
@@ -593,10 +593,10 @@ func (s *Service) SaveJobTemplate(ctx context.Context, actor account.Member, job
 
 // Waiting lists actor's organisation's applications submitted at least
 // olderThan ago and still without a decision, the longest waiting first.
-func (s *Service) Waiting(ctx context.Context, actor account.Member, olderThan time.Duration) (_ []interview.Application, err error) {
+func (s *Service) Waiting(ctx context.Context, actor account.Member, olderThan time.Duration) (_ []application.Application, err error) {
 	defer apperr.Wrap(&err, "decision.Waiting")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}
-	return s.interviews.SubmittedBefore(ctx, actor, s.now().Add(-olderThan), MaxBatch)
+	return s.applications.SubmittedBefore(ctx, actor, s.now().Add(-olderThan), MaxBatch)
 }

@@ -10,10 +10,10 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -31,7 +31,7 @@ type world struct {
 	domain.Services
 	owner      account.Member
 	iv         opening.Interview
-	ada, grace interview.Application // Ada submitted and was reviewed; Grace did not submit
+	ada, grace application.Application // Ada submitted and was reviewed; Grace did not submit
 }
 
 func newWorld(t *testing.T) *world {
@@ -47,12 +47,12 @@ func newWorld(t *testing.T) *world {
 		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "About you"}, {Kind: opening.KindText, Title: "Design"}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.Interviews.Invite(ctx, w.owner, w.iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
+	res, err := w.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := w.Interviews.ByToken(ctx, res.Invitations[0].Token)
-	if w.ada, err = w.Interviews.Submit(ctx, a); err != nil {
+	a, _ := w.Applications.ByToken(ctx, res.Invitations[0].Token)
+	if w.ada, err = w.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Reviews.Submit(ctx, w.owner, w.ada.ID, review.Input{Recommendation: review.No,
@@ -90,8 +90,8 @@ func TestDecideWithFeedback(t *testing.T) {
 	if len(done) != 1 || len(problems) != 1 || problems[0].Candidate != "Grace Hopper" || !strings.Contains(problems[0].Reason, "not submitted") {
 		t.Fatalf("done %+v, problems %+v", done, problems)
 	}
-	a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
-	if a.Status != interview.Decided {
+	a, _ := w.Applications.Application(ctx, w.owner, w.ada.ID)
+	if a.Status != application.Decided {
 		t.Errorf("status %s, want decided", a.Status)
 	}
 	thread, err := w.Messages.CandidateThread(ctx, a)
@@ -115,8 +115,8 @@ func TestDecideWithFeedback(t *testing.T) {
 	if latest, _ := w.Decisions.Latest(ctx, w.ada.ID); latest.Outcome != decision.Advance || latest.Feedback != "" {
 		t.Errorf("after hold then advance: %+v", latest)
 	}
-	counts, err := w.Interviews.CountsForJob(ctx, w.owner, a.JobID)
-	if err != nil || counts[interview.Decided] != 1 || counts[interview.Submitted] != 0 {
+	counts, err := w.Applications.CountsForJob(ctx, w.owner, a.JobID)
+	if err != nil || counts[application.Decided] != 1 || counts[application.Submitted] != 0 {
 		t.Errorf("counts %v, %v", counts, err)
 	}
 }
@@ -148,7 +148,7 @@ func TestDecisionInput(t *testing.T) {
 	if err != nil || len(problems) != 1 {
 		t.Errorf("another organisation deciding: %v, %+v", err, problems)
 	}
-	if a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID); a.Status != interview.Submitted {
+	if a, _ := w.Applications.Application(ctx, w.owner, w.ada.ID); a.Status != application.Submitted {
 		t.Errorf("status after refused decisions: %s", a.Status)
 	}
 }
@@ -193,7 +193,7 @@ func TestDecisionSentLater(t *testing.T) {
 	if d, err := w.Decisions.ForCandidate(ctx, w.ada.ID); d != nil || err != nil {
 		t.Errorf("before the message goes, the candidate learns of %+v, %v", d, err)
 	}
-	a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
+	a, _ := w.Applications.Application(ctx, w.owner, w.ada.ID)
 	if thread, _ := w.Messages.CandidateThread(ctx, a); len(thread) != 0 {
 		t.Errorf("before the message goes, the candidate reads %+v", thread)
 	}
@@ -226,8 +226,8 @@ func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	clock = at.Add(time.Hour)
-	a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
-	if d, _ := w.Decisions.Latest(ctx, w.ada.ID); d != nil || a.Status != interview.Submitted || a.Outcome != "" {
+	a, _ := w.Applications.Application(ctx, w.owner, w.ada.ID)
+	if d, _ := w.Decisions.Latest(ctx, w.ada.ID); d != nil || a.Status != application.Submitted || a.Outcome != "" {
 		t.Errorf("after cancelling the message: decision %+v, application %s %q", d, a.Status, a.Outcome)
 	}
 	if d, _ := w.Decisions.ForCandidate(ctx, w.ada.ID); d != nil {
@@ -268,7 +268,7 @@ func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
 	if d, _ := w.Decisions.ForCandidate(ctx, w.ada.ID); d == nil || d.Outcome != decision.Advance {
 		t.Errorf("the candidate learns of %+v, want the advance", d)
 	}
-	if a, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID); a.Outcome != string(decision.Advance) {
+	if a, _ := w.Applications.Application(ctx, w.owner, w.ada.ID); a.Outcome != string(decision.Advance) {
 		t.Errorf("the application's outcome %q", a.Outcome)
 	}
 }

@@ -52,19 +52,19 @@ type seeder struct {
 // owner's is returned. On an installation that is already set up it
 // fails with apperr.ErrConflict and writes nothing.
 //
-// Seed sets the clocks of svc.Accounts and svc.Interviews while it runs
+// Seed sets the clocks of svc.Accounts and svc.Applications while it runs
 // and puts back time.Now at the end, so call it before serving requests.
 func Seed(ctx context.Context, svc Services) (login Login, err error) {
 	defer apperr.Wrap(&err, "demo.Seed")
 	s := &seeder{svc: svc, now: time.Now(), team: team{}}
 	clock := func() time.Time { return s.clock }
 	svc.Accounts.SetClock(clock)
-	svc.Interviews.SetClock(clock)
+	svc.Applications.SetClock(clock)
 	svc.Videos.SetClock(clock)
 	svc.Messages.SetClock(clock)
 	defer svc.Messages.SetClock(time.Now)
 	defer svc.Accounts.SetClock(time.Now)
-	defer svc.Interviews.SetClock(time.Now)
+	defer svc.Applications.SetClock(time.Now)
 	defer svc.Videos.SetClock(time.Now)
 
 	if login, err = s.createTeam(ctx); err != nil {

@@ -9,9 +9,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/demo"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -76,7 +76,7 @@ func TestSeed(t *testing.T) {
 	if len(jobs) != 2 {
 		t.Fatalf("%d jobs, want 2", len(jobs))
 	}
-	counts, err := svc.Interviews.CountsByJob(ctx, owner)
+	counts, err := svc.Applications.CountsByJob(ctx, owner)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestSeed(t *testing.T) {
 		if n := c.Total(); n < 10 || n > 14 {
 			t.Errorf("%s: %d candidates, want 10 to 14", j.Title, n)
 		}
-		for _, st := range []interview.Status{interview.Invited, interview.Started, interview.Submitted} {
+		for _, st := range []application.Status{application.Invited, application.Started, application.Submitted} {
 			if c[st] == 0 {
 				t.Errorf("%s: no application is %s (counts %v)", j.Title, st, c)
 			}
@@ -114,7 +114,7 @@ func TestSeed(t *testing.T) {
 // the last weeks.
 func checkSubmitted(t *testing.T, svc demo.Services, owner account.Member, j opening.Job) {
 	t.Helper()
-	page, err := svc.Interviews.Applications(context.Background(), owner, interview.Filter{JobID: j.ID, Limit: 200})
+	page, err := svc.Applications.Applications(context.Background(), owner, application.Filter{JobID: j.ID, Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func checkSubmitted(t *testing.T, svc demo.Services, owner account.Member, j ope
 		if a.InvitedAt.After(newest) {
 			newest = a.InvitedAt
 		}
-		if a.Status != interview.Submitted {
+		if a.Status != application.Submitted {
 			continue
 		}
 		if a.Score == nil || a.MaxScore == nil || *a.MaxScore == 0 {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
@@ -95,7 +95,7 @@ func (s *seeder) createJob(ctx context.Context, j job) error {
 // answering, submitting, and the team's reviews.
 func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, c candidate) (err error) {
 	s.at(c.daysAgo)
-	res, err := s.svc.Interviews.Invite(ctx, s.team[account.Recruiter], iv.ID, []interview.NewCandidate{{Name: c.name, Email: c.email}})
+	res, err := s.svc.Applications.Invite(ctx, s.team[account.Recruiter], iv.ID, []application.NewCandidate{{Name: c.name, Email: c.email}})
 	if err != nil {
 		return err
 	}
@@ -108,11 +108,11 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 	// The candidate opens the link some hours later and answers a step
 	// every few minutes.
 	s.at(c.daysAgo - 0.3 - 0.05*float64(len(c.name)%7))
-	a, err := s.svc.Interviews.ByToken(ctx, res.Invitations[0].Token)
+	a, err := s.svc.Applications.ByToken(ctx, res.Invitations[0].Token)
 	if err != nil {
 		return err
 	}
-	if err := s.svc.Interviews.SetTimeZone(ctx, a, c.zone); err != nil {
+	if err := s.svc.Applications.SetTimeZone(ctx, a, c.zone); err != nil {
 		return err
 	}
 	defer func() {
@@ -137,7 +137,7 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 		if !ok {
 			continue
 		}
-		if _, err := s.svc.Interviews.SaveAnswer(ctx, a, iv.Steps[i].ID, in); err != nil {
+		if _, err := s.svc.Applications.SaveAnswer(ctx, a, iv.Steps[i].ID, in); err != nil {
 			return fmt.Errorf("step %d: %w", i+1, err)
 		}
 	}
@@ -145,7 +145,7 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 		return nil
 	}
 	s.clock = s.clock.Add(minutes(3))
-	if _, err := s.svc.Interviews.Submit(ctx, a); err != nil {
+	if _, err := s.svc.Applications.Submit(ctx, a); err != nil {
 		return err
 	}
 	return s.reviewCandidate(ctx, iv, a.ID, c)
@@ -153,7 +153,7 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 
 // answerFor is c's answer to step st (created as iv's step), and whether
 // they give one.
-func answerFor(st step, created opening.Step, c candidate, textIndex *int) (interview.AnswerInput, bool) {
+func answerFor(st step, created opening.Step, c candidate, textIndex *int) (application.AnswerInput, bool) {
 	switch st.Kind {
 	case opening.KindText:
 		k := -1
@@ -162,17 +162,17 @@ func answerFor(st step, created opening.Step, c candidate, textIndex *int) (inte
 		}
 		*textIndex++
 		if k < 0 {
-			return interview.AnswerInput{}, false
+			return application.AnswerInput{}, false
 		}
-		return interview.AnswerInput{Text: &st.texts[k]}, true
+		return application.AnswerInput{Text: &st.texts[k]}, true
 	case opening.KindChoice:
 		ids := []int64{}
 		for _, k := range st.picks[c.skill] {
 			ids = append(ids, created.Options[k].ID)
 		}
-		return interview.AnswerInput{Choices: &ids}, true
+		return application.AnswerInput{Choices: &ids}, true
 	}
-	return interview.AnswerInput{}, false
+	return application.AnswerInput{}, false
 }
 
 // reviewCandidate submits the team's verdicts on c's application.
@@ -200,7 +200,7 @@ func (s *seeder) reviewCandidate(ctx context.Context, iv opening.Interview, appI
 
 // talk posts a demo conversation, each line at its time; the candidate
 // reads the team's lines marked read.
-func (s *seeder) talk(ctx context.Context, a interview.Application, lines []line) error {
+func (s *seeder) talk(ctx context.Context, a application.Application, lines []line) error {
 	for _, l := range lines {
 		s.at(l.daysAgo)
 		var err error

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/media"
 )
 
@@ -66,13 +66,13 @@ func makeDemoVideo(ctx context.Context, n int) ([]byte, bool) {
 // recordVideo gives candidate c's answer to a video step, when ffmpeg can
 // make one; the worker processes it like any upload. The candidate agrees
 // to be recorded first, as the step page asks.
-func (s *seeder) recordVideo(ctx context.Context, a interview.Application, stepID int64) error {
+func (s *seeder) recordVideo(ctx context.Context, a application.Application, stepID int64) error {
 	s.videos++
 	b, ok := demoVideo(ctx, s.videos)
 	if !ok {
 		return nil
 	}
-	a, err := s.svc.Interviews.ConsentToVideo(ctx, a)
+	a, err := s.svc.Applications.ConsentToVideo(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -8,11 +8,11 @@ package domain
 
 import (
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -25,17 +25,17 @@ import (
 
 // Services is the set of domain services.
 type Services struct {
-	Accounts   *account.Service
-	Openings   *opening.Service
-	Interviews *interview.Service
-	Reviews    *review.Service
-	Videos     *video.Service
-	Coding     *coding.Service
-	Messages   *message.Service
-	Emails     *email.Service
-	Webhooks   *webhook.Service
-	Decisions  *decision.Service
-	Digests    *notify.Digests
+	Accounts     *account.Service
+	Openings     *opening.Service
+	Applications *application.Service
+	Reviews      *review.Service
+	Videos       *video.Service
+	Coding       *coding.Service
+	Messages     *message.Service
+	Emails       *email.Service
+	Webhooks     *webhook.Service
+	Decisions    *decision.Service
+	Digests      *notify.Digests
 	// Stashes keep a form's result, sealed, for the page the form
 	// redirects to.
 	Stashes *stash.Store
@@ -46,16 +46,16 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	var s Services
 	s.Accounts = account.New(db)
 	s.Openings = opening.New(db, s.Accounts)
-	s.Interviews = interview.New(db, s.Accounts, s.Openings)
-	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Interviews)
-	s.Videos = video.New(db, blobs, s.Openings, s.Interviews)
-	s.Coding = coding.New(db, s.Openings, s.Interviews)
-	s.Messages = message.New(db, blobs, s.Interviews)
+	s.Applications = application.New(db, s.Accounts, s.Openings)
+	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Applications)
+	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
+	s.Coding = coding.New(db, s.Openings, s.Applications)
+	s.Messages = message.New(db, blobs, s.Applications)
 	s.Emails = email.New(db)
-	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Interviews, s.Reviews, s.Messages)
+	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier
-	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Interviews, s.Messages, s.Emails)
+	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Emails)
 	s.Stashes = stash.New(db)
 	s.react(n)
 	return s

@@ -8,19 +8,19 @@ import "github.com/anyhour/anyhour/internal/notify"
 func (s *Services) react(n *notify.Notifier) {
 	// Candidates are invited: each is emailed their link, and reminded
 	// before the deadline.
-	s.Interviews.OnInvite(n.Invitation)
+	s.Applications.OnInvite(n.Invitation)
 	// The team asks for a new link to be emailed.
-	s.Interviews.OnEmailLink(n.Link)
+	s.Applications.OnEmailLink(n.Link)
 	// More time is asked for, given or refused: the candidate and the team
 	// read it in the conversation.
-	s.Interviews.OnExtension(n.Extension)
+	s.Applications.OnExtension(n.Extension)
 	// An answer is saved: code is queued for grading.
-	s.Interviews.OnAnswer(s.Coding.QueueOnSave)
+	s.Applications.OnAnswer(s.Coding.QueueOnSave)
 	// Before a submission: no take may still be uploading (a check that
 	// can refuse the submission).
-	s.Interviews.OnSubmit(s.Videos.CheckNothingUploading)
+	s.Applications.CheckBeforeSubmit(s.Videos.CheckNothingUploading)
 	// A candidate starts or submits: application.started or .submitted.
-	s.Interviews.OnStatus(s.Webhooks.EmitApplicationStatus)
+	s.Applications.OnStatus(s.Webhooks.EmitApplicationStatus)
 
 	// A message is posted: the candidate is emailed the team's; the
 	// team's systems hear of the candidate's (message.received).

@@ -14,8 +14,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -134,7 +134,7 @@ func (s *Service) OpenAttachment(ctx context.Context, actor account.Member, id i
 
 // OpenCandidateAttachment opens an attachment of a message the candidate
 // may read: in their thread, not a note, and already sent.
-func (s *Service) OpenCandidateAttachment(ctx context.Context, a interview.Application, id int64) (_ Attachment, _ blob.Object, err error) {
+func (s *Service) OpenCandidateAttachment(ctx context.Context, a application.Application, id int64) (_ Attachment, _ blob.Object, err error) {
 	defer apperr.Wrap(&err, "message.OpenCandidateAttachment(%d)", id)
 	return s.openAttachment(ctx, `f.id = $1 AND m.application_id = $2 AND NOT m.internal AND (m.visible_at IS NULL OR m.visible_at <= $3)`, id, a.ID, s.now())
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/worktime"
 )
 
@@ -15,7 +15,7 @@ type Thread struct {
 	ApplicationID int64
 	CandidateName string
 	JobTitle      string
-	Status        interview.Status
+	Status        application.Status
 	LastAt        time.Time
 	Last          Message    // the newest message, internal notes aside
 	WaitingSince  *time.Time // the candidate's oldest unanswered message, if any

@@ -13,8 +13,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -58,12 +58,12 @@ func (m Message) FromCandidate() bool { return m.MemberID == 0 }
 
 // Service runs the conversation.
 type Service struct {
-	db         *sqldb.DB
-	blobs      blob.Store
-	interviews *interview.Service
-	now        func() time.Time
-	posted     []func(ctx context.Context, tx *sqldb.DB, a interview.Application, m Message) error
-	cancelled  []func(ctx context.Context, tx *sqldb.DB, m Message) error
+	db           *sqldb.DB
+	blobs        blob.Store
+	applications *application.Service
+	now          func() time.Time
+	posted       []func(ctx context.Context, tx *sqldb.DB, a application.Application, m Message) error
+	cancelled    []func(ctx context.Context, tx *sqldb.DB, m Message) error
 }
 
 // OnCancel adds fn to what runs, in the same transaction, when a message
@@ -73,8 +73,8 @@ func (s *Service) OnCancel(fn func(ctx context.Context, tx *sqldb.DB, m Message)
 }
 
 // New returns a Service over db, keeping attachments in blobs.
-func New(db *sqldb.DB, blobs blob.Store, interviews *interview.Service) *Service {
-	return &Service{db: db, blobs: blobs, interviews: interviews, now: time.Now}
+func New(db *sqldb.DB, blobs blob.Store, applications *application.Service) *Service {
+	return &Service{db: db, blobs: blobs, applications: applications, now: time.Now}
 }
 
 // SetClock replaces the service's clock, for tests.
@@ -83,7 +83,7 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 // OnPost adds fn to what runs, in the same transaction, whenever a message
 // is posted: emails and webhooks queue their work there, so that a
 // message is never saved without them nor they sent without it.
-func (s *Service) OnPost(fn func(ctx context.Context, tx *sqldb.DB, a interview.Application, m Message) error) {
+func (s *Service) OnPost(fn func(ctx context.Context, tx *sqldb.DB, a application.Application, m Message) error) {
 	s.posted = append(s.posted, fn)
 }
 
@@ -99,7 +99,7 @@ func (s *Service) Post(ctx context.Context, actor account.Member, appID int64, b
 // PostFiles is Post with files attached.
 func (s *Service) PostFiles(ctx context.Context, actor account.Member, appID int64, body string, internal bool, files []File) (_ Message, err error) {
 	defer apperr.Wrap(&err, "message.PostFiles(%d)", appID)
-	a, err := s.interviews.Application(ctx, actor, appID)
+	a, err := s.applications.Application(ctx, actor, appID)
 	if err != nil {
 		return Message{}, err
 	}
@@ -107,7 +107,7 @@ func (s *Service) PostFiles(ctx context.Context, actor account.Member, appID int
 		if !actor.Can(account.MessageCandidates) {
 			return Message{}, apperr.Forbidden("your role cannot write to candidates; write an internal note instead")
 		}
-		if a.Status == interview.Withdrawn {
+		if a.Status == application.Withdrawn {
 			return Message{}, apperr.Conflict("the candidate withdrew from this interview; write an internal note instead")
 		}
 	}
@@ -130,14 +130,14 @@ func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int6
 	if at.Sub(now) > MaxSchedule {
 		return Message{}, apperr.Invalid("send_at", "a message can be scheduled at most 90 days ahead")
 	}
-	a, err := s.interviews.Application(ctx, actor, appID)
+	a, err := s.applications.Application(ctx, actor, appID)
 	if err != nil {
 		return Message{}, err
 	}
 	if !actor.Can(account.MessageCandidates) {
 		return Message{}, apperr.Forbidden("your role cannot write to candidates; write an internal note instead")
 	}
-	if a.Status == interview.Withdrawn {
+	if a.Status == application.Withdrawn {
 		return Message{}, apperr.Conflict("the candidate withdrew from this interview; write an internal note instead")
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, VisibleAt: &at}
@@ -216,18 +216,18 @@ func (s *Service) CancelInTx(ctx context.Context, tx *sqldb.DB, orgID, msgID int
 // PostAsCandidate adds the candidate's message to their own thread. They
 // may write at any stage, after submitting and after a decision too,
 // unless they withdrew.
-func (s *Service) PostAsCandidate(ctx context.Context, a interview.Application, body string) (_ Message, err error) {
+func (s *Service) PostAsCandidate(ctx context.Context, a application.Application, body string) (_ Message, err error) {
 	defer apperr.Wrap(&err, "message.PostAsCandidate")
 	return s.PostAsCandidateFiles(ctx, a, body, nil)
 }
 
 // PostAsCandidateFiles is PostAsCandidate with files attached.
-func (s *Service) PostAsCandidateFiles(ctx context.Context, a interview.Application, body string, files []File) (_ Message, err error) {
+func (s *Service) PostAsCandidateFiles(ctx context.Context, a application.Application, body string, files []File) (_ Message, err error) {
 	defer apperr.Wrap(&err, "message.PostAsCandidateFiles")
 	if a.RevokedAt != nil {
-		return Message{}, interview.ErrLinkRevoked
+		return Message{}, application.ErrLinkRevoked
 	}
-	if a.Status == interview.Withdrawn {
+	if a.Status == application.Withdrawn {
 		return Message{}, apperr.Conflict("you withdrew from this interview, so the team no longer receives messages here")
 	}
 	if err := s.withinLimits(ctx, a, len(files)); err != nil {
@@ -244,7 +244,7 @@ const (
 	MaxCandidateFiles           = 30 // per application
 )
 
-func (s *Service) withinLimits(ctx context.Context, a interview.Application, files int) error {
+func (s *Service) withinLimits(ctx context.Context, a application.Application, files int) error {
 	var recent, stored int
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages WHERE application_id = $1 AND member_id IS NULL AND created_at > $2`,
 		a.ID, s.now().Add(-time.Hour)).Scan(&recent); err != nil {
@@ -269,7 +269,7 @@ func (s *Service) withinLimits(ctx context.Context, a interview.Application, fil
 // PostInTx adds a team member's message to the candidate to an
 // application's thread inside tx, for a change that sends one as part of
 // itself (a decision). The caller has checked that actor may write.
-func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string) (_ Message, err error) {
+func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a application.Application, body string) (_ Message, err error) {
 	defer apperr.Wrap(&err, "message.PostInTx")
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name}
 	if m.Body, err = bodyField.Check(body); err != nil {
@@ -280,7 +280,7 @@ func (s *Service) PostInTx(ctx context.Context, tx *sqldb.DB, actor account.Memb
 
 // ScheduleInTx is PostInTx for a message that reaches the candidate at
 // at (Schedule): a decision sent later.
-func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a interview.Application, body string, at time.Time) (_ Message, err error) {
+func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.Member, a application.Application, body string, at time.Time) (_ Message, err error) {
 	defer apperr.Wrap(&err, "message.ScheduleInTx")
 	now := s.now()
 	if !at.After(now) {
@@ -299,7 +299,7 @@ func (s *Service) ScheduleInTx(ctx context.Context, tx *sqldb.DB, actor account.
 // PostAsCandidateInTx adds a message from the candidate inside tx, for a
 // change the candidate makes that the team should read in the thread (a
 // request for more time).
-func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a interview.Application, body string) (_ Message, err error) {
+func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a application.Application, body string) (_ Message, err error) {
 	defer apperr.Wrap(&err, "message.PostAsCandidateInTx")
 	m := Message{ApplicationID: a.ID, AuthorName: a.Candidate.Name}
 	if m.Body, err = bodyField.Check(body); err != nil {
@@ -308,13 +308,13 @@ func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a inter
 	return m, s.insertTx(ctx, tx, a, &m)
 }
 
-func (s *Service) insert(ctx context.Context, a interview.Application, m *Message, body string) error {
+func (s *Service) insert(ctx context.Context, a application.Application, m *Message, body string) error {
 	return s.insertFiles(ctx, a, m, body, nil)
 }
 
 // insertFiles checks body, stores files, and saves the message with them;
 // a message with files may have no text.
-func (s *Service) insertFiles(ctx context.Context, a interview.Application, m *Message, body string, files []File) error {
+func (s *Service) insertFiles(ctx context.Context, a application.Application, m *Message, body string, files []File) error {
 	field := bodyField
 	field.Required = len(files) == 0
 	var err error
@@ -333,7 +333,7 @@ func (s *Service) insertFiles(ctx context.Context, a interview.Application, m *M
 	return nil
 }
 
-func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Application, m *Message) error {
+func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a application.Application, m *Message) error {
 	m.CreatedAt = s.now()
 	var member any
 	if m.MemberID != 0 {
@@ -371,7 +371,7 @@ func (s *Service) insertTx(ctx context.Context, tx *sqldb.DB, a interview.Applic
 // a team member, and marks the candidate's messages seen by them.
 func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64) (_ []Message, err error) {
 	defer apperr.Wrap(&err, "message.Thread(%d)", appID)
-	a, err := s.interviews.Application(ctx, actor, appID)
+	a, err := s.applications.Application(ctx, actor, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +384,7 @@ func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64)
 
 // CandidateThread returns the candidate's thread without internal notes,
 // oldest first, and marks the team's messages read by the candidate.
-func (s *Service) CandidateThread(ctx context.Context, a interview.Application) (_ []Message, err error) {
+func (s *Service) CandidateThread(ctx context.Context, a application.Application) (_ []Message, err error) {
 	defer apperr.Wrap(&err, "message.CandidateThread")
 	now := s.now()
 	if _, err := s.db.Exec(ctx, `UPDATE messages SET seen_at = $1
@@ -396,7 +396,7 @@ func (s *Service) CandidateThread(ctx context.Context, a interview.Application) 
 }
 
 // Unread counts the team's messages the candidate has not read yet.
-func (s *Service) Unread(ctx context.Context, a interview.Application) (_ int, err error) {
+func (s *Service) Unread(ctx context.Context, a application.Application) (_ int, err error) {
 	defer apperr.Wrap(&err, "message.Unread")
 	var n int
 	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages

@@ -11,9 +11,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -40,7 +40,7 @@ type world struct {
 	clock      time.Time
 	owner      account.Member
 	rita       account.Member // a reviewer
-	ada, grace interview.Application
+	ada, grace application.Application
 	other      account.Member // the owner of another organisation
 }
 
@@ -71,7 +71,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.Interviews.Invite(ctx, w.owner, iv.ID, []interview.NewCandidate{{Name: "Ada", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
+	res, err := w.Applications.Invite(ctx, w.owner, iv.ID, []application.NewCandidate{{Name: "Ada", Email: "ada@example.com"}, {Name: "Grace", Email: "grace@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestMessagesRefuseBadInput(t *testing.T) {
 	if _, err := w.db.Exec(ctx, `UPDATE applications SET status = 'withdrawn' WHERE id = $1`, w.ada.ID); err != nil {
 		t.Fatal(err)
 	}
-	ada, _ := w.Interviews.Application(ctx, w.owner, w.ada.ID)
+	ada, _ := w.Applications.Application(ctx, w.owner, w.ada.ID)
 	if _, err := w.Messages.PostAsCandidate(ctx, ada, "hi"); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("writing after withdrawing: %v, want conflict", err)
 	}

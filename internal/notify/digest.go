@@ -118,7 +118,7 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 	loc := m.Hours(org).Location()
 	var sections []string
 
-	submitted, err := d.n.interviews.SubmittedSince(ctx, m, now.Add(-24*time.Hour), digestList+1)
+	submitted, err := d.n.applications.SubmittedSince(ctx, m, now.Add(-24*time.Hour), digestList+1)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 		sections = append(sections, "Candidates waiting for a reply:\n"+strings.Join(waiting, "\n"))
 	}
 
-	undecided, err := d.n.interviews.SubmittedBefore(ctx, m, now.Add(-undecidedAfter), digestList+1)
+	undecided, err := d.n.applications.SubmittedBefore(ctx, m, now.Add(-undecidedAfter), digestList+1)
 	if err != nil {
 		return err
 	}

@@ -15,8 +15,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -35,20 +35,20 @@ const (
 // Notifier decides which emails go out when, and writes them; its methods
 // are reactions to changes of the other services (package domain).
 type Notifier struct {
-	accounts   *account.Service
-	openings   *opening.Service
-	emails     *email.Service
-	messages   *message.Service
-	interviews *interview.Service
+	accounts     *account.Service
+	openings     *opening.Service
+	emails       *email.Service
+	messages     *message.Service
+	applications *application.Service
 }
 
 // New returns the Notifier, whose methods package domain registers as
 // reactions to the services' changes, and the daily digests, whose ticks
 // a worker must run. It sets the outbox's guard and the links of the
 // emails about a member's own account.
-func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service, messages *message.Service,
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, applications *application.Service, messages *message.Service,
 	emails *email.Service) (*Notifier, *Digests) {
-	n := &Notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, interviews: interviews}
+	n := &Notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, applications: applications}
 	emails.SetGuard(n.guard)
 	d := newDigests(n, db)
 	setAccountLinks(n, d)
@@ -92,7 +92,7 @@ func (n *Notifier) WebhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.
 }
 
 // Invitation emails a newly invited candidate their link.
-func (n *Notifier) Invitation(ctx context.Context, tx *sqldb.DB, _ account.Member, iv opening.Interview, job opening.Job, a interview.Application) error {
+func (n *Notifier) Invitation(ctx context.Context, tx *sqldb.DB, _ account.Member, iv opening.Interview, job opening.Job, a application.Application) error {
 	org, err := n.accounts.Org(ctx, a.OrgID)
 	if err != nil {
 		return err
@@ -125,7 +125,7 @@ func (n *Notifier) Invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 }
 
 // orgAndJob are the organisation and the job an email about a speaks of.
-func (n *Notifier) orgAndJob(ctx context.Context, a interview.Application) (account.Org, opening.Job, error) {
+func (n *Notifier) orgAndJob(ctx context.Context, a application.Application) (account.Org, opening.Job, error) {
 	org, err := n.accounts.Org(ctx, a.OrgID)
 	if err != nil {
 		return org, opening.Job{}, err
@@ -140,7 +140,7 @@ const linkGap = 5 * time.Minute
 
 // Link emails a candidate a fresh link to their interview, at the team's
 // request.
-func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a interview.Application) error {
+func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a application.Application) error {
 	last, err := n.emails.LastQueued(ctx, tx, a.ID, KindLink)
 	if err != nil {
 		return err
@@ -176,7 +176,7 @@ func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a i
 
 // Message tells the candidate that the team wrote to them, quoting it.
 // The candidate's own messages and the team's notes send nothing.
-func (n *Notifier) Message(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) error {
+func (n *Notifier) Message(ctx context.Context, tx *sqldb.DB, a application.Application, m message.Message) error {
 	if m.Internal || m.FromCandidate() {
 		return nil
 	}
@@ -211,12 +211,12 @@ func (n *Notifier) guard(ctx context.Context, e email.Email) (string, error) {
 	if e.ApplicationID == 0 {
 		return "", nil
 	}
-	st, err := n.interviews.StateOf(ctx, e.ApplicationID)
+	st, err := n.applications.StateOf(ctx, e.ApplicationID)
 	if err != nil {
 		return "", err
 	}
 	switch {
-	case st.Status == interview.Withdrawn:
+	case st.Status == application.Withdrawn:
 		return "the candidate withdrew", nil
 	case st.Revoked:
 		return "the candidate's link was revoked", nil
@@ -239,12 +239,12 @@ func deadline(t time.Time, zone string) string {
 // Extension puts a request for more time, and the team's answer, in the
 // conversation: the request waits in the team's inbox like any question,
 // and the answer reaches the candidate by email like any message.
-func (n *Notifier) Extension(ctx context.Context, tx *sqldb.DB, actor *account.Member, a interview.Application, e interview.Extension) error {
+func (n *Notifier) Extension(ctx context.Context, tx *sqldb.DB, actor *account.Member, a application.Application, e application.Extension) error {
 	days := fmt.Sprintf("%d more days", e.Days)
 	if e.Days == 1 {
 		days = "one more day"
 	}
-	if a.Status == interview.Withdrawn {
+	if a.Status == application.Withdrawn {
 		return nil // nothing more is written to a candidate who withdrew
 	}
 	if actor == nil {
@@ -258,11 +258,11 @@ func (n *Notifier) Extension(ctx context.Context, tx *sqldb.DB, actor *account.M
 	zone := a.Zone(org.TimeZone)
 	var body string
 	switch e.Status {
-	case interview.ExtensionApproved:
+	case application.ExtensionApproved:
 		body = fmt.Sprintf("Your request for %s is approved: your new deadline is %s.", days, deadline(a.DeadlineAt, zone))
-	case interview.ExtensionDeclined:
+	case application.ExtensionDeclined:
 		body = fmt.Sprintf("We are sorry: we cannot give more time on this occasion. Your deadline stays %s.", deadline(a.DeadlineAt, zone))
-	case interview.ExtensionGranted:
+	case application.ExtensionGranted:
 		body = fmt.Sprintf("We have given you %s: your new deadline is %s.", days, deadline(a.DeadlineAt, zone))
 		if e.Reason != "" {
 			body += "\n\n" + e.Reason
@@ -273,7 +273,7 @@ func (n *Notifier) Extension(ctx context.Context, tx *sqldb.DB, actor *account.M
 	if _, err := n.messages.PostInTx(ctx, tx, *actor, a, body); err != nil {
 		return err
 	}
-	if e.Status == interview.ExtensionApproved || e.Status == interview.ExtensionGranted {
+	if e.Status == application.ExtensionApproved || e.Status == application.ExtensionGranted {
 		job, err := n.openings.JobInOrg(ctx, a.OrgID, a.JobID)
 		if err != nil {
 			return err

@@ -15,10 +15,10 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -64,10 +64,10 @@ func newWorld(t *testing.T) *world {
 }
 
 // invite invites Ada Lovelace and Grace Hopper.
-func (w *world) invite(t *testing.T) (ada, grace interview.Invitation) {
+func (w *world) invite(t *testing.T) (ada, grace application.Invitation) {
 	t.Helper()
-	res, err := w.Interviews.Invite(context.Background(), w.owner, w.iv.ID,
-		[]interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
+	res, err := w.Applications.Invite(context.Background(), w.owner, w.iv.ID,
+		[]application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}, {Name: "Grace Hopper", Email: "grace@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,15 +90,15 @@ func TestExtensions(t *testing.T) {
 		days   int
 		reason string
 	}{"no days": {0, "r"}, "too many days": {31, "r"}, "no reason": {3, "  "}} {
-		if _, err := svc.Interviews.RequestExtension(ctx, ada, tc.days, tc.reason); !errors.Is(err, apperr.ErrInvalid) {
+		if _, err := svc.Applications.RequestExtension(ctx, ada, tc.days, tc.reason); !errors.Is(err, apperr.ErrInvalid) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	e, err := svc.Interviews.RequestExtension(ctx, ada, 3, "A family wedding.")
+	e, err := svc.Applications.RequestExtension(ctx, ada, 3, "A family wedding.")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Interviews.RequestExtension(ctx, ada, 2, "Again"); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := svc.Applications.RequestExtension(ctx, ada, 2, "Again"); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("a second pending request: %v", err)
 	}
 	inbox, _ := svc.Messages.Inbox(ctx, owner)
@@ -107,18 +107,18 @@ func TestExtensions(t *testing.T) {
 	}
 
 	reviewer := account.Member{ID: 999, OrgID: owner.OrgID, Role: account.Reviewer}
-	if _, err := svc.Interviews.DecideExtension(ctx, reviewer, e.ID, true); !errors.Is(err, apperr.ErrForbidden) {
+	if _, err := svc.Applications.DecideExtension(ctx, reviewer, e.ID, true); !errors.Is(err, apperr.ErrForbidden) {
 		t.Errorf("a reviewer approving: %v", err)
 	}
-	e, err = svc.Interviews.DecideExtension(ctx, owner, e.ID, true)
+	e, err = svc.Applications.DecideExtension(ctx, owner, e.ID, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := svc.Interviews.Application(ctx, owner, ada.ID)
-	if !a.DeadlineAt.Equal(deadline.Add(72*time.Hour)) || e.Status != interview.ExtensionApproved || !e.OldDeadline.Equal(deadline) {
+	a, _ := svc.Applications.Application(ctx, owner, ada.ID)
+	if !a.DeadlineAt.Equal(deadline.Add(72*time.Hour)) || e.Status != application.ExtensionApproved || !e.OldDeadline.Equal(deadline) {
 		t.Errorf("after approval: deadline %v (was %v), %+v", a.DeadlineAt, deadline, e)
 	}
-	if _, err := svc.Interviews.DecideExtension(ctx, owner, e.ID, false); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := svc.Applications.DecideExtension(ctx, owner, e.ID, false); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("deciding twice: %v", err)
 	}
 	thread, _ := svc.Messages.CandidateThread(ctx, a)
@@ -135,36 +135,36 @@ func TestExtensions(t *testing.T) {
 	}
 
 	// Declined: the deadline stays.
-	e2, _ := svc.Interviews.RequestExtension(ctx, a, 5, "More exams.")
-	if _, err := svc.Interviews.DecideExtension(ctx, owner, e2.ID, false); err != nil {
+	e2, _ := svc.Applications.RequestExtension(ctx, a, 5, "More exams.")
+	if _, err := svc.Applications.DecideExtension(ctx, owner, e2.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := svc.Interviews.Application(ctx, owner, ada.ID); !b.DeadlineAt.Equal(a.DeadlineAt) {
+	if b, _ := svc.Applications.Application(ctx, owner, ada.ID); !b.DeadlineAt.Equal(a.DeadlineAt) {
 		t.Errorf("a declined request moved the deadline")
 	}
 
 	// Granted up front, for Grace; and nothing after submitting.
-	if _, err := svc.Interviews.GrantExtension(ctx, owner, grace.ID, 7, "As agreed on the phone."); err != nil {
+	if _, err := svc.Applications.GrantExtension(ctx, owner, grace.ID, 7, "As agreed on the phone."); err != nil {
 		t.Fatal(err)
 	}
-	g, _ := svc.Interviews.Application(ctx, owner, grace.ID)
+	g, _ := svc.Applications.Application(ctx, owner, grace.ID)
 	if !g.DeadlineAt.Equal(grace.DeadlineAt.Add(7 * 24 * time.Hour)) {
 		t.Errorf("granted: %v", g.DeadlineAt)
 	}
-	all, _ := svc.Interviews.Extensions(ctx, grace.ID)
-	if len(all) != 1 || all[0].Status != interview.ExtensionGranted || all[0].DecidedBy != "Olivia Owner" {
+	all, _ := svc.Applications.Extensions(ctx, grace.ID)
+	if len(all) != 1 || all[0].Status != application.ExtensionGranted || all[0].DecidedBy != "Olivia Owner" {
 		t.Errorf("Grace's extensions %+v", all)
 	}
-	g2, _ := svc.Interviews.ByToken(ctx, graceInv.Token)
-	if _, err := svc.Interviews.Submit(ctx, g2); err != nil {
+	g2, _ := svc.Applications.ByToken(ctx, graceInv.Token)
+	if _, err := svc.Applications.Submit(ctx, g2); err != nil {
 		t.Fatal(err)
 	}
-	g2, _ = svc.Interviews.ByToken(ctx, graceInv.Token)
-	if _, err := svc.Interviews.RequestExtension(ctx, g2, 1, "late"); !errors.Is(err, apperr.ErrConflict) {
+	g2, _ = svc.Applications.ByToken(ctx, graceInv.Token)
+	if _, err := svc.Applications.RequestExtension(ctx, g2, 1, "late"); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("a request after submitting: %v", err)
 	}
 	other := account.Member{ID: 998, OrgID: owner.OrgID + 1000, Role: account.Owner}
-	if _, err := svc.Interviews.GrantExtension(ctx, other, ada.ID, 1, ""); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := svc.Applications.GrantExtension(ctx, other, ada.ID, 1, ""); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("another organisation granting: %v", err)
 	}
 }
@@ -286,11 +286,11 @@ func TestReminders(t *testing.T) {
 		t.Fatalf("%d reminders queued for two candidates with a week to go, want 4", n)
 	}
 	// Ada submits; Grace gets 3 more days.
-	a, _ := svc.Interviews.ByToken(ctx, ada.Token)
-	if _, err := svc.Interviews.Submit(ctx, a); err != nil {
+	a, _ := svc.Applications.ByToken(ctx, ada.Token)
+	if _, err := svc.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Interviews.GrantExtension(ctx, owner, grace.Application.ID, 3, ""); err != nil {
+	if _, err := svc.Applications.GrantExtension(ctx, owner, grace.Application.ID, 3, ""); err != nil {
 		t.Fatal(err)
 	}
 	if n := count("reminder", "queued"); n != 6 {
@@ -340,11 +340,11 @@ func TestDailyDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	adaInv, graceInv := w.invite(t)
-	a, _ := svc.Interviews.ByToken(ctx, adaInv.Token)
-	if _, err := svc.Interviews.Submit(ctx, a); err != nil {
+	a, _ := svc.Applications.ByToken(ctx, adaInv.Token)
+	if _, err := svc.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	g, _ := svc.Interviews.ByToken(ctx, graceInv.Token)
+	g, _ := svc.Applications.ByToken(ctx, graceInv.Token)
 	if _, err := svc.Messages.PostAsCandidate(ctx, g, "Is the role remote?"); err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func TestAnswersAtOnce(t *testing.T) {
 	svc, owner, job := w.Services, w.owner, w.job
 	adaInv, grace := w.invite(t)
 	ada := adaInv.Application
-	e, err := svc.Interviews.RequestExtension(ctx, ada, 3, "A wedding.")
+	e, err := svc.Applications.RequestExtension(ctx, ada, 3, "A wedding.")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,19 +395,19 @@ func TestAnswersAtOnce(t *testing.T) {
 	var ok atomic.Int32
 	for range 8 {
 		wg.Go(func() {
-			if _, err := svc.Interviews.DecideExtension(ctx, owner, e.ID, true); err == nil {
+			if _, err := svc.Applications.DecideExtension(ctx, owner, e.ID, true); err == nil {
 				ok.Add(1)
 			}
 		})
 	}
 	wg.Wait()
-	a, _ := svc.Interviews.Application(ctx, owner, ada.ID)
+	a, _ := svc.Applications.Application(ctx, owner, ada.ID)
 	if ok.Load() != 1 || !a.DeadlineAt.Equal(ada.DeadlineAt.Add(72*time.Hour)) {
 		t.Errorf("%d approvals went through; deadline moved by %s", ok.Load(), a.DeadlineAt.Sub(ada.DeadlineAt))
 	}
 
-	g, _ := svc.Interviews.ByToken(ctx, grace.Token)
-	if _, err := svc.Interviews.Submit(ctx, g); err != nil {
+	g, _ := svc.Applications.ByToken(ctx, grace.Token)
+	if _, err := svc.Applications.Submit(ctx, g); err != nil {
 		t.Fatal(err)
 	}
 	for range 8 {
@@ -417,8 +417,8 @@ func TestAnswersAtOnce(t *testing.T) {
 	}
 	wg.Wait()
 	thread, _ := svc.Messages.Thread(ctx, owner, g.ID)
-	counts, _ := svc.Interviews.CountsForJob(ctx, owner, job.ID)
-	if len(thread) != 1 || counts[interview.Decided] != 1 || counts[interview.Submitted] != 0 {
+	counts, _ := svc.Applications.CountsForJob(ctx, owner, job.ID)
+	if len(thread) != 1 || counts[application.Decided] != 1 || counts[application.Submitted] != 0 {
 		t.Errorf("eight identical decisions: %d messages, counts %v", len(thread), counts)
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -52,7 +52,7 @@ func reminderRef(appID int64, deadline time.Time) string {
 }
 
 // remind queues the reminders of a's deadline.
-func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Application, org account.Org, job opening.Job) error {
+func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a application.Application, org account.Org, job opening.Job) error {
 	zone := a.Zone(org.TimeZone)
 	now := time.Now()
 	for _, at := range reminderTimes(a.DeadlineAt, now, worktime.Waking(zone)) {
@@ -84,14 +84,14 @@ func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a interview.Applica
 
 // reminderStale says why a reminder should no longer go: the candidate
 // submitted, or the deadline moved (its new reminders are queued).
-func reminderStale(e email.Email, st interview.State) string {
+func reminderStale(e email.Email, st application.State) string {
 	parts := strings.Split(e.Ref, ":")
 	if len(parts) != 3 {
 		return ""
 	}
 	unix, err := strconv.ParseInt(parts[2], 10, 64)
 	switch {
-	case st.Status != interview.Invited && st.Status != interview.Started:
+	case st.Status != application.Invited && st.Status != application.Started:
 		return "the candidate has submitted"
 	case err == nil && st.Deadline.Unix() != unix:
 		return "the deadline has moved since"

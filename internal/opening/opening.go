@@ -347,7 +347,7 @@ func (c *codeSettings) task() *CodeTask {
 }
 
 // TaskInterviewChanged is the queue task enqueued, in the same
-// transaction, whenever an interview's steps change; the interview package
+// transaction, whenever an interview's steps change; the application package
 // handles it by rescoring answers.
 const TaskInterviewChanged = "interview.changed"
 

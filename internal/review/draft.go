@@ -9,7 +9,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -59,7 +59,7 @@ func (s *Service) SaveDraft(ctx context.Context, actor account.Member, appID int
 // DiscardDraft removes actor's draft review of an application, if any.
 func (s *Service) DiscardDraft(ctx context.Context, actor account.Member, appID int64) (err error) {
 	defer apperr.Wrap(&err, "review.DiscardDraft(%d)", appID)
-	if _, err := s.interviews.Application(ctx, actor, appID); err != nil {
+	if _, err := s.applications.Application(ctx, actor, appID); err != nil {
 		return err
 	}
 	_, err = s.db.Exec(ctx, `DELETE FROM review_drafts WHERE application_id = $1 AND member_id = $2`, appID, actor.ID)
@@ -86,11 +86,11 @@ func (s *Service) draft(ctx context.Context, actor account.Member, appID int64) 
 
 // reviewable checks that actor may review the application now, and
 // returns it with every step a rating may name.
-func (s *Service) reviewable(ctx context.Context, actor account.Member, appID int64) (interview.Application, []opening.Step, error) {
+func (s *Service) reviewable(ctx context.Context, actor account.Member, appID int64) (application.Application, []opening.Step, error) {
 	if !actor.Can(account.Review) {
-		return interview.Application{}, nil, apperr.Forbidden("your role cannot review")
+		return application.Application{}, nil, apperr.Forbidden("your role cannot review")
 	}
-	app, err := s.interviews.Application(ctx, actor, appID)
+	app, err := s.applications.Application(ctx, actor, appID)
 	if err != nil {
 		return app, nil, err
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -88,24 +88,24 @@ type Summary struct {
 
 // Service runs review operations.
 type Service struct {
-	db         *sqldb.DB
-	accounts   *account.Service
-	interviews *interview.Service
-	openings   *opening.Service
-	now        func() time.Time
-	hooks      []Hook
+	db           *sqldb.DB
+	accounts     *account.Service
+	applications *application.Service
+	openings     *opening.Service
+	now          func() time.Time
+	hooks        []Hook
 }
 
 // Hook is work another package does when a review is submitted, in the
 // same transaction: package webhook queues its deliveries there.
-type Hook func(ctx context.Context, tx *sqldb.DB, a interview.Application, r Review) error
+type Hook func(ctx context.Context, tx *sqldb.DB, a application.Application, r Review) error
 
 // OnSubmit adds a hook to Submit. Call it while wiring services.
 func (s *Service) OnSubmit(h Hook) { s.hooks = append(s.hooks, h) }
 
 // New returns a Service using db.
-func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, interviews *interview.Service) *Service {
-	return &Service{db: db, accounts: accounts, openings: openings, interviews: interviews, now: time.Now}
+func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, applications *application.Service) *Service {
+	return &Service{db: db, accounts: accounts, openings: openings, applications: applications, now: time.Now}
 }
 
 // MaxNote is the longest note accepted, in characters.
@@ -175,7 +175,7 @@ func checkInput(in Input, steps []opening.Step) error {
 func (s *Service) ForApplication(ctx context.Context, actor account.Member, appID int64) (_ Summary, err error) {
 	defer apperr.Wrap(&err, "review.ForApplication(%d)", appID)
 	var sum Summary
-	if _, err := s.interviews.Application(ctx, actor, appID); err != nil {
+	if _, err := s.applications.Application(ctx, actor, appID); err != nil {
 		return sum, err
 	}
 	all, err := s.load(ctx, appID)

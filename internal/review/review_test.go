@@ -8,7 +8,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -27,7 +27,7 @@ func TestReviewsAreBlindUntilYourOwn(t *testing.T) {
 	db := sqldbtest.Open(t)
 	accounts := account.New(db)
 	openings := opening.New(db, accounts)
-	interviews := interview.New(db, accounts, openings)
+	interviews := application.New(db, accounts, openings)
 	reviews := review.New(db, accounts, openings, interviews)
 
 	_, owner, err := accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", Email: "o@acme.example"})
@@ -45,7 +45,7 @@ func TestReviewsAreBlindUntilYourOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, _ := interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Email: "c@example.com"}})
+	res, _ := interviews.Invite(ctx, owner, iv.ID, []application.NewCandidate{{Email: "c@example.com"}})
 	app := res.Invitations[0].Application
 	A, B := iv.Steps[0], iv.Steps[1]
 
@@ -103,7 +103,7 @@ func TestDraftsAreTheirAuthorsAlone(t *testing.T) {
 	db := sqldbtest.Open(t)
 	accounts := account.New(db)
 	openings := opening.New(db, accounts)
-	interviews := interview.New(db, accounts, openings)
+	interviews := application.New(db, accounts, openings)
 	reviews := review.New(db, accounts, openings, interviews)
 	_, owner, err := accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", Email: "o@acme.example"})
 	if err != nil {
@@ -126,7 +126,7 @@ func TestDraftsAreTheirAuthorsAlone(t *testing.T) {
 	if !rated.ReviewersRate || quiz.AsksRating() || !rated.AsksRating() || !A.AsksRating() {
 		t.Fatalf("which steps ask for a rating: %v %v %v", A.AsksRating(), quiz.AsksRating(), rated.AsksRating())
 	}
-	res, _ := interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Email: "c@example.com"}})
+	res, _ := interviews.Invite(ctx, owner, iv.ID, []application.NewCandidate{{Email: "c@example.com"}})
 	app := res.Invitations[0].Application
 	if _, err := reviews.SaveDraft(ctx, owner, app.ID, review.Input{Ratings: map[int64]int{A.ID: 3}}); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("a draft before the candidate submitted: %v, want conflict", err)

@@ -13,7 +13,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // TestNoTakeWithoutConsent: a candidate who has not agreed to be recorded
@@ -23,7 +23,7 @@ import (
 func TestNoTakeWithoutConsent(t *testing.T) {
 	w := newWorld(t, app.Config{})
 	ctx := context.Background()
-	res, err := w.app.Interviews.Invite(ctx, w.owner, w.iv.ID, []interview.NewCandidate{{Name: "Carol C", Email: "carol@example.com"}})
+	res, err := w.app.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Carol C", Email: "carol@example.com"}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite: %v %+v", err, res)
 	}
@@ -44,21 +44,21 @@ func TestNoTakeWithoutConsent(t *testing.T) {
 	if r.status < 400 {
 		t.Errorf("create with a body before consent: %d %s", r.status, r.body)
 	}
-	if _, err := w.app.Videos.AddTake(ctx, carol.Application, step.ID, bytes.NewReader([]byte("not a video")), "take.webm", "video/webm"); !errors.Is(err, interview.ErrNoVideoConsent) {
+	if _, err := w.app.Videos.AddTake(ctx, carol.Application, step.ID, bytes.NewReader([]byte("not a video")), "take.webm", "video/webm"); !errors.Is(err, application.ErrNoVideoConsent) {
 		t.Errorf("AddTake before consent: %v", err)
 	}
 
 	if takes := w.takes(carol.Application, step.ID); len(takes) != 0 {
 		t.Errorf("recordings stored before consent: %+v", takes)
 	}
-	if answers, _ := w.app.Interviews.Answers(ctx, carol.Application.ID); len(answers) != 0 {
+	if answers, _ := w.app.Applications.Answers(ctx, carol.Application.ID); len(answers) != 0 {
 		t.Errorf("answers before consent: %+v", answers)
 	}
 	if files := blobFiles(t, w); len(files) != 0 {
 		t.Errorf("bytes stored before consent: %v", files)
 	}
 
-	a, err := w.app.Interviews.ConsentToVideo(ctx, carol.Application)
+	a, err := w.app.Applications.ConsentToVideo(ctx, carol.Application)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestNoTakeWithoutConsent(t *testing.T) {
 func TestConsentRecordsTime(t *testing.T) {
 	w := newWorld(t, app.Config{})
 	ctx := context.Background()
-	res, err := w.app.Interviews.Invite(ctx, w.owner, w.iv.ID, []interview.NewCandidate{{Name: "Dan D", Email: "dan@example.com"}})
+	res, err := w.app.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Dan D", Email: "dan@example.com"}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite: %v %+v", err, res)
 	}
@@ -81,23 +81,23 @@ func TestConsentRecordsTime(t *testing.T) {
 	if dan.VideoConsentAt != nil {
 		t.Fatalf("consent before asking: %v", dan.VideoConsentAt)
 	}
-	a, err := w.app.Interviews.ConsentToVideo(ctx, dan)
+	a, err := w.app.Applications.ConsentToVideo(ctx, dan)
 	if err != nil || a.VideoConsentAt == nil {
 		t.Fatalf("consent: %v %v", err, a.VideoConsentAt)
 	}
 	first := a.VideoConsentAt.Truncate(time.Microsecond) // what the database keeps
-	again, err := w.app.Interviews.ConsentToVideo(ctx, a)
+	again, err := w.app.Applications.ConsentToVideo(ctx, a)
 	if err != nil || again.VideoConsentAt == nil || !again.VideoConsentAt.Equal(first) {
 		t.Errorf("agreeing again: %v %v, want %v", err, again.VideoConsentAt, first)
 	}
-	read, err := w.app.Interviews.Application(ctx, w.owner, dan.ID)
+	read, err := w.app.Applications.Application(ctx, w.owner, dan.ID)
 	if err != nil || read.VideoConsentAt == nil || !read.VideoConsentAt.Equal(first) {
 		t.Errorf("the team reads consent %v (%v), want %v", read.VideoConsentAt, err, first)
 	}
-	if _, err := w.app.Interviews.Submit(ctx, read); err != nil {
+	if _, err := w.app.Applications.Submit(ctx, read); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.app.Interviews.ConsentToVideo(ctx, read); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := w.app.Applications.ConsentToVideo(ctx, read); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("consent after submitting: %v, want a conflict", err)
 	}
 }

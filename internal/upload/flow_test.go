@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob/s3/s3test"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/media"
 	"github.com/anyhour/anyhour/internal/media/mediatest"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -40,7 +40,7 @@ func TestRecordingBecomesAnswer(t *testing.T) {
 	if len(takes) != 1 || takes[0].Status != video.Processing || takes[0].Size != int64(len(file)) {
 		t.Fatalf("after upload: %+v", takes)
 	}
-	answers, _ := w.app.Interviews.Answers(context.Background(), w.alice.Application.ID)
+	answers, _ := w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
 	if answers[step.ID].MediaID != takes[0].ID {
 		t.Fatalf("the take is not the answer: %+v", answers[step.ID])
 	}
@@ -86,11 +86,11 @@ func TestRecordingBecomesAnswer(t *testing.T) {
 	if r := w.tus(w.apiToken).do("GET", url, nil, nil); r.status != http.StatusNotFound {
 		t.Errorf("the team fetched the recording before Alice submitted: %d", r.status)
 	}
-	a, err := w.app.Interviews.ByToken(context.Background(), w.alice.Token)
+	a, err := w.app.Applications.ByToken(context.Background(), w.alice.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.app.Interviews.Submit(context.Background(), a); err != nil {
+	if _, err := w.app.Applications.Submit(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
 	if r := w.tus(w.apiToken).do("GET", url, nil, nil); r.status != http.StatusOK {
@@ -145,7 +145,7 @@ func TestUploadsAreAuthorised(t *testing.T) {
 		}
 	})
 	t.Run("after submitting", func(t *testing.T) {
-		if _, err := w.app.Interviews.Submit(context.Background(), w.bob.Application); err != nil {
+		if _, err := w.app.Applications.Submit(context.Background(), w.bob.Application); err != nil {
 			t.Fatal(err)
 		}
 		if r := bob.create(step.ID, -1); r.status != http.StatusConflict {
@@ -203,7 +203,7 @@ func TestTakes(t *testing.T) {
 		t.Fatalf("a fourth counted take: %d %s", r.status, r.body)
 	}
 	w.process()
-	answers, _ := w.app.Interviews.Answers(context.Background(), w.alice.Application.ID)
+	answers, _ := w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
 	if answers[three.ID].MediaID != ids[2] {
 		t.Fatalf("the newest take should be the answer: %d, takes %v", answers[three.ID].MediaID, ids)
 	}
@@ -278,7 +278,7 @@ func TestResumeLater(t *testing.T) {
 	}
 	later := time.Now().Add(time.Hour)
 	w.app.Videos.SetClock(func() time.Time { return later })
-	w.app.Interviews.SetClock(func() time.Time { return later })
+	w.app.Applications.SetClock(func() time.Time { return later })
 	r := c.do("HEAD", loc, nil, nil)
 	if r.header.Get("Upload-Offset") != itoa(int64(half)) || r.header.Get("Upload-Defer-Length") != "1" {
 		t.Fatalf("HEAD an hour later: %d offset %q", r.status, r.header.Get("Upload-Offset"))
@@ -344,7 +344,7 @@ func TestTooLongFails(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.app.Interviews.Invite(ctx, w.owner, iv.ID, []interview.NewCandidate{{Name: "Cy", Email: "cy@example.com"}})
+	res, err := w.app.Applications.Invite(ctx, w.owner, iv.ID, []application.NewCandidate{{Name: "Cy", Email: "cy@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -541,12 +541,12 @@ func TestFailedRetakeKeepsTheGoodAnswer(t *testing.T) {
 	bad := c.mustCreate(step.ID, -1)
 	c.send(bad, randomBytes(4000), 1<<20)
 	takes := w.takes(w.alice.Application, step.ID)
-	answers, _ := w.app.Interviews.Answers(context.Background(), w.alice.Application.ID)
+	answers, _ := w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
 	if answers[step.ID].MediaID != takes[1].ID {
 		t.Fatalf("the newest take should be the answer while it is processed")
 	}
 	w.process()
-	answers, _ = w.app.Interviews.Answers(context.Background(), w.alice.Application.ID)
+	answers, _ = w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
 	if answers[step.ID].MediaID != takes[0].ID {
 		t.Errorf("after the retake failed the answer is %d, want the good take %d", answers[step.ID].MediaID, takes[0].ID)
 	}

@@ -18,7 +18,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/video"
@@ -39,8 +39,8 @@ type world struct {
 	owner    account.Member
 	apiToken string
 	iv       opening.Interview
-	alice    interview.Invitation
-	bob      interview.Invitation
+	alice    application.Invitation
+	bob      application.Invitation
 }
 
 func newWorld(t *testing.T, cfg app.Config) *world {
@@ -74,7 +74,7 @@ func newWorld(t *testing.T, cfg app.Config) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Interviews.Invite(ctx, w.owner, w.iv.ID, []interview.NewCandidate{{Name: "Alice A", Email: "alice@example.com"}, {Name: "Bob B", Email: "bob@example.com"}})
+	res, err := a.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Alice A", Email: "alice@example.com"}, {Name: "Bob B", Email: "bob@example.com"}})
 	if err != nil || len(res.Invitations) != 2 {
 		t.Fatalf("invite: %v %+v", err, res)
 	}
@@ -87,9 +87,9 @@ func newWorld(t *testing.T, cfg app.Config) *world {
 }
 
 // consent records that a's candidate agreed to be recorded.
-func (w *world) consent(a interview.Application) {
+func (w *world) consent(a application.Application) {
 	w.t.Helper()
-	if _, err := w.app.Interviews.ConsentToVideo(context.Background(), a); err != nil {
+	if _, err := w.app.Applications.ConsentToVideo(context.Background(), a); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -200,7 +200,7 @@ func (w *world) candidate(token string) map[string]any {
 	return out
 }
 
-func (w *world) takes(a interview.Application, stepID int64) []video.Media {
+func (w *world) takes(a application.Application, stepID int64) []video.Media {
 	w.t.Helper()
 	ts, err := w.app.Videos.Takes(context.Background(), a, stepID)
 	if err != nil {

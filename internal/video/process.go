@@ -351,7 +351,7 @@ func (s *Service) fail(ctx context.Context, m Media, msg string, cause error) er
 		if err != nil {
 			return err
 		}
-		return s.interviews.ReplaceMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID, good)
+		return s.applications.ReplaceMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID, good)
 	})
 }
 

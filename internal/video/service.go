@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/media"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -17,11 +17,11 @@ import (
 
 // Service runs recording operations.
 type Service struct {
-	db         *sqldb.DB
-	blobs      blob.Store
-	openings   *opening.Service
-	interviews *interview.Service
-	now        func() time.Time
+	db           *sqldb.DB
+	blobs        blob.Store
+	openings     *opening.Service
+	applications *application.Service
+	now          func() time.Time
 
 	mediaMu sync.Mutex
 	box     sandbox.Runner // ffmpeg's sandbox (SetSandbox), nil if none
@@ -31,8 +31,8 @@ type Service struct {
 
 // New returns a Service keeping recordings in blobs. It adds to
 // interviews' Submit the rule that no answer may still be uploading.
-func New(db *sqldb.DB, blobs blob.Store, openings *opening.Service, interviews *interview.Service) *Service {
-	s := &Service{db: db, blobs: blobs, openings: openings, interviews: interviews, now: time.Now,
+func New(db *sqldb.DB, blobs blob.Store, openings *opening.Service, applications *application.Service) *Service {
+	s := &Service{db: db, blobs: blobs, openings: openings, applications: applications, now: time.Now,
 		boxErr: errors.New("no sandbox was set up")}
 	return s
 }

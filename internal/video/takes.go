@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -19,15 +19,15 @@ func (s *Service) takesIn(ctx context.Context, db *sqldb.DB, appID, stepID int64
 }
 
 // Takes returns a candidate's takes for a step, first take first.
-func (s *Service) Takes(ctx context.Context, a interview.Application, stepID int64) (_ []Media, err error) {
+func (s *Service) Takes(ctx context.Context, a application.Application, stepID int64) (_ []Media, err error) {
 	defer apperr.Wrap(&err, "video.Takes(%d)", stepID)
 	return s.takesIn(ctx, s.db, a.ID, stepID)
 }
 
 // TeamTakes returns an application's takes by step id as its team may
-// see them: none until the candidate submits (interview.Application.Shared).
+// see them: none until the candidate submits (application.Application.Shared).
 // The caller has checked that the viewer may read the application.
-func (s *Service) TeamTakes(ctx context.Context, a interview.Application) (_ map[int64][]Media, err error) {
+func (s *Service) TeamTakes(ctx context.Context, a application.Application) (_ map[int64][]Media, err error) {
 	defer apperr.Wrap(&err, "video.TeamTakes")
 	if !a.Shared() {
 		return map[int64][]Media{}, nil
@@ -68,9 +68,9 @@ func TakesLeft(step opening.Step, takes []Media) int {
 
 // ChooseTake makes an earlier take the answer to its step, for steps that
 // allow retakes. The take must have finished uploading and not failed.
-func (s *Service) ChooseTake(ctx context.Context, a interview.Application, stepID, mediaID int64) (err error) {
+func (s *Service) ChooseTake(ctx context.Context, a application.Application, stepID, mediaID int64) (err error) {
 	defer apperr.Wrap(&err, "video.ChooseTake(%d)", stepID)
-	return s.interviews.Answering(ctx, a, func(tx *sqldb.DB, a interview.Application) error {
+	return s.applications.Answering(ctx, a, func(tx *sqldb.DB, a application.Application) error {
 		var status Status
 		err := tx.QueryRow(ctx, `SELECT status FROM media WHERE id = $1 AND application_id = $2 AND step_id = $3 AND purpose = 'answer'`,
 			mediaID, a.ID, stepID).Scan(&status)
@@ -84,6 +84,6 @@ func (s *Service) ChooseTake(ctx context.Context, a interview.Application, stepI
 		default:
 			return apperr.Conflict("this take could not be used; choose another or record again")
 		}
-		return s.interviews.PutMediaAnswer(ctx, tx, a.ID, stepID, mediaID)
+		return s.applications.PutMediaAnswer(ctx, tx, a.ID, stepID, mediaID)
 	})
 }

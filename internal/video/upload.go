@@ -12,7 +12,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -48,7 +48,7 @@ const UploadsPrefix = "uploads/"
 // BeginUpload decides whether who may start upload id, and records it as
 // a new recording in state uploading. A candidate uploads answers only:
 // for a video step of their own application, while it is open, once they
-// agreed to be recorded (interview.ErrNoVideoConsent until then), within
+// agreed to be recorded (application.ErrNoVideoConsent until then), within
 // the step's takes. A team member with ManageJobs uploads prompt, intro
 // and outro videos of their organisation's interviews.
 func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest, id string) (_ Media, err error) {
@@ -76,7 +76,7 @@ func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest
 	return m, nil
 }
 
-func (s *Service) beginAnswer(ctx context.Context, a interview.Application, req UploadRequest, m *Media) error {
+func (s *Service) beginAnswer(ctx context.Context, a application.Application, req UploadRequest, m *Media) error {
 	if req.Purpose != Answer {
 		return apperr.Forbidden("candidates upload answers only")
 	}
@@ -99,11 +99,11 @@ func (s *Service) beginAnswer(ctx context.Context, a interview.Application, req 
 	if req.Length > m.MaxSize {
 		return tooLarge(m.MaxSize)
 	}
-	return s.interviews.Answering(ctx, a, func(tx *sqldb.DB, a interview.Application) error {
+	return s.applications.Answering(ctx, a, func(tx *sqldb.DB, a application.Application) error {
 		// Read under the application's lock: nothing is stored, not even
 		// a row, for a candidate who has not agreed to be recorded.
 		if a.VideoConsentAt == nil {
-			return interview.ErrNoVideoConsent
+			return application.ErrNoVideoConsent
 		}
 		takes, err := s.takesIn(ctx, tx, a.ID, step.ID)
 		if err != nil {
@@ -206,8 +206,8 @@ func (s *Service) UploadFor(ctx context.Context, who Viewer, id string) (_ Media
 
 // resumeUntil is when a candidate's take may last be uploaded to: see
 // ResumeWindow.
-func resumeUntil(m Media, a interview.Application) time.Time {
-	last := a.DeadlineAt.Add(interview.AnswerGrace)
+func resumeUntil(m Media, a application.Application) time.Time {
+	last := a.DeadlineAt.Add(application.AnswerGrace)
 	if end := m.CreatedAt.Add(time.Duration(m.MaxSeconds)*time.Second + Tolerance(m.MaxSeconds)); end.After(last) {
 		last = end
 	}
@@ -265,7 +265,7 @@ func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Me
 		if m.Purpose == Answer {
 			// The take was begun while the application was open; it
 			// counts even if the deadline passed while it uploaded.
-			if err := s.interviews.PutMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID); err != nil {
+			if err := s.applications.PutMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID); err != nil {
 				return err
 			}
 		}
@@ -299,7 +299,7 @@ func (s *Service) DiscardUpload(ctx context.Context, who Viewer, id string) (err
 
 // DiscardTake gives up a candidate's unfinished take by its id, for the
 // step page's button; see DiscardUpload.
-func (s *Service) DiscardTake(ctx context.Context, a interview.Application, mediaID int64) (err error) {
+func (s *Service) DiscardTake(ctx context.Context, a application.Application, mediaID int64) (err error) {
 	defer apperr.Wrap(&err, "video.DiscardTake(%d)", mediaID)
 	var uploadID string
 	err = s.db.QueryRow(ctx, `SELECT upload_id FROM media WHERE id = $1 AND application_id = $2 AND purpose = 'answer'`, mediaID, a.ID).Scan(&uploadID)
@@ -311,7 +311,7 @@ func (s *Service) DiscardTake(ctx context.Context, a interview.Application, medi
 
 // CheckNothingUploading stops a submission while a take is uploading:
 // submitting then would freeze the answers without it.
-func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a interview.Application) (err error) {
+func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a application.Application) (err error) {
 	defer apperr.Wrap(&err, "video.CheckNothingUploading")
 	var title string
 	err = tx.QueryRow(ctx, `SELECT st.title FROM media m JOIN steps st ON st.id = m.step_id
@@ -355,7 +355,7 @@ func nullID(id int64) *int64 {
 // as an imported file or the demo's, as a new take of the candidate's
 // answer to stepID. It passes the same checks as an upload and is
 // processed the same way.
-func (s *Service) AddTake(ctx context.Context, a interview.Application, stepID int64, r io.Reader, filename, filetype string) (_ Media, err error) {
+func (s *Service) AddTake(ctx context.Context, a application.Application, stepID int64, r io.Reader, filename, filetype string) (_ Media, err error) {
 	defer apperr.Wrap(&err, "video.AddTake(%d)", stepID)
 	b := make([]byte, 16)
 	rand.Read(b)

@@ -23,7 +23,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // Purpose says what a recording belongs to.
@@ -140,9 +140,9 @@ const (
 // through their application. Exactly one is set.
 type Viewer struct {
 	Member      *account.Member
-	Application *interview.Application
+	Application *application.Application
 }
 
 // MemberViewer and CandidateViewer make a Viewer.
-func MemberViewer(m account.Member) Viewer           { return Viewer{Member: &m} }
-func CandidateViewer(a interview.Application) Viewer { return Viewer{Application: &a} }
+func MemberViewer(m account.Member) Viewer             { return Viewer{Member: &m} }
+func CandidateViewer(a application.Application) Viewer { return Viewer{Application: &a} }

@@ -28,7 +28,7 @@ func (s *Service) Get(ctx context.Context, who Viewer, id int64) (_ Media, err e
 	}
 	if who.Member != nil && m.Purpose == Answer {
 		// Until submitted, a take is the candidate's alone.
-		a, err := s.interviews.Application(ctx, *who.Member, m.ApplicationID)
+		a, err := s.applications.Application(ctx, *who.Member, m.ApplicationID)
 		if err != nil || !a.Shared() {
 			return Media{}, apperr.NotFound("recording")
 		}

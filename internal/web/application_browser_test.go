@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // TestReviewingInBrowser is a reviewer's ten minutes between meetings, in
@@ -137,18 +137,18 @@ func TestReviewingInBrowser(t *testing.T) {
 }
 
 // answered invites name, answers the first step with text and submits.
-func (f *candidateFixture) answered(t *testing.T, name, email, text string) interview.Invitation {
+func (f *candidateFixture) answered(t *testing.T, name, email, text string) application.Invitation {
 	t.Helper()
 	ctx := context.Background()
 	inv := f.invite(t, f.iv, name, email)
-	a, err := f.ts.Svc.Interviews.ByToken(ctx, inv.Token)
+	a, err := f.ts.Svc.Applications.ByToken(ctx, inv.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ts.Svc.Interviews.SaveAnswer(ctx, a, f.iv.Steps[0].ID, interview.AnswerInput{Text: &text}); err != nil {
+	if _, err := f.ts.Svc.Applications.SaveAnswer(ctx, a, f.iv.Steps[0].ID, application.AnswerInput{Text: &text}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ts.Svc.Interviews.Submit(ctx, a); err != nil {
+	if _, err := f.ts.Svc.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	return inv

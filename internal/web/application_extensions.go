@@ -21,7 +21,7 @@ func (s *Server) grantTime(w http.ResponseWriter, r *http.Request, m account.Mem
 		return apperr.Invalid("", "the form could not be read")
 	}
 	days, _ := strconv.Atoi(r.PostForm.Get("days"))
-	e, err := s.Interviews.GrantExtension(r.Context(), m, id, days, r.PostForm.Get("note"))
+	e, err := s.Applications.GrantExtension(r.Context(), m, id, days, r.PostForm.Get("note"))
 	if err != nil {
 		msg, status, ferr := formProblem(err)
 		if ferr != nil {
@@ -53,7 +53,7 @@ func (s *Server) decideTime(w http.ResponseWriter, r *http.Request, m account.Me
 	default:
 		return apperr.NotFound("page")
 	}
-	e, err := s.Interviews.DecideExtension(r.Context(), m, id, approve)
+	e, err := s.Applications.DecideExtension(r.Context(), m, id, approve)
 	if err != nil {
 		return err
 	}

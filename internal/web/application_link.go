@@ -5,12 +5,12 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 type linkPage struct {
-	Application interview.Application
+	Application application.Application
 	linkResult
 	Gone bool // the link is no longer shown: expired, or another browser
 }
@@ -28,10 +28,10 @@ func (s *Server) relink(w http.ResponseWriter, r *http.Request, m account.Member
 	if err != nil {
 		return err
 	}
-	if _, err := s.Interviews.Application(r.Context(), m, id); err != nil {
+	if _, err := s.Applications.Application(r.Context(), m, id); err != nil {
 		return err
 	}
-	token, err := s.Interviews.Relink(r.Context(), m, id)
+	token, err := s.Applications.Relink(r.Context(), m, id)
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func (s *Server) showLink(w http.ResponseWriter, r *http.Request, m account.Memb
 	if err != nil {
 		return err
 	}
-	a, err := s.Interviews.Application(r.Context(), m, id)
+	a, err := s.Applications.Application(r.Context(), m, id)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (s *Server) emailLink(w http.ResponseWriter, r *http.Request, m account.Mem
 	if err != nil {
 		return err
 	}
-	a, err := s.Interviews.EmailLink(r.Context(), m, id)
+	a, err := s.Applications.EmailLink(r.Context(), m, id)
 	if err != nil {
 		msg, _, ferr := formProblem(err)
 		if ferr != nil {
@@ -83,11 +83,11 @@ func (s *Server) revokeLink(w http.ResponseWriter, r *http.Request, m account.Me
 	if err != nil {
 		return err
 	}
-	a, err := s.Interviews.Application(r.Context(), m, id)
+	a, err := s.Applications.Application(r.Context(), m, id)
 	if err != nil {
 		return err
 	}
-	if err := s.Interviews.Revoke(r.Context(), m, id); err != nil {
+	if err := s.Applications.Revoke(r.Context(), m, id); err != nil {
 		return err
 	}
 	s.setFlash(w, fmt.Sprintf("%s's link no longer works. Make a new link if they should continue.", a.Candidate.Name))

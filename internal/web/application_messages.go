@@ -7,8 +7,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/worktime"
 )
@@ -67,7 +67,7 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 	var at time.Time
 	switch when {
 	case "working_hours":
-		a, err := s.Interviews.Application(ctx, m, appID)
+		a, err := s.Applications.Application(ctx, m, appID)
 		if err != nil {
 			return message.Message{}, err
 		}
@@ -90,7 +90,7 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 
 // candidateHours are the hours a candidate may be written to: 09:00 to
 // 20:00 in their zone, or in the team's while theirs is not known.
-func (s *Server) candidateHours(ctx context.Context, a interview.Application) worktime.Hours {
+func (s *Server) candidateHours(ctx context.Context, a application.Application) worktime.Hours {
 	teamZone := ""
 	if a.TimeZone == "" {
 		if org, err := s.Accounts.Org(ctx, a.OrgID); err == nil {

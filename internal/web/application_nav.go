@@ -8,7 +8,7 @@ import (
 	"slices"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // listContext is the job's list an application was opened from: its
@@ -22,14 +22,14 @@ type listContext struct {
 
 func listFrom(q url.Values) listContext {
 	c := listContext{Status: q.Get("status"), Outcome: q.Get("outcome"), Sort: q.Get("sort")}
-	if !interview.Status(c.Status).Valid() {
+	if !application.Status(c.Status).Valid() {
 		c.Status = ""
 	}
-	if !slices.Contains(interview.Outcomes, c.Outcome) {
+	if !slices.Contains(application.Outcomes, c.Outcome) {
 		c.Outcome = ""
 	}
-	switch interview.Sort(c.Sort) {
-	case interview.Oldest, interview.ByName:
+	switch application.Sort(c.Sort) {
+	case application.Oldest, application.ByName:
 	default:
 		c.Sort = ""
 	}
@@ -77,9 +77,9 @@ type appNav struct {
 	Query            string // the context, for the page's own forms
 }
 
-func (s *Server) appNav(ctx context.Context, m account.Member, a interview.Application, c listContext) (appNav, error) {
-	f := interview.Filter{JobID: a.JobID, Status: interview.Status(c.Status), Outcome: c.Outcome, Sort: interview.Sort(c.Sort)}
-	place, err := s.Interviews.Neighbours(ctx, m, f, a)
+func (s *Server) appNav(ctx context.Context, m account.Member, a application.Application, c listContext) (appNav, error) {
+	f := application.Filter{JobID: a.JobID, Status: application.Status(c.Status), Outcome: c.Outcome, Sort: application.Sort(c.Sort)}
+	place, err := s.Applications.Neighbours(ctx, m, f, a)
 	if err != nil {
 		return appNav{}, err
 	}

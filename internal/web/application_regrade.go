@@ -15,7 +15,7 @@ func (s *Server) regradeApplication(w http.ResponseWriter, r *http.Request, m ac
 	if err != nil {
 		return err
 	}
-	if _, err := s.Interviews.Application(r.Context(), m, id); err != nil {
+	if _, err := s.Applications.Application(r.Context(), m, id); err != nil {
 		return err
 	}
 	n, err := s.Coding.Regrade(r.Context(), m, id)

@@ -85,7 +85,7 @@ func (s *Server) saveReviewDraft(w http.ResponseWriter, r *http.Request, m accou
 		}
 		return autosaved(w, status, "Not saved: "+msg)
 	}
-	return autosaved(w, http.StatusOK, "Draft saved at "+inZone(s.Interviews.Now(), s.memberZone(r.Context(), m)).Format("15:04")+
+	return autosaved(w, http.StatusOK, "Draft saved at "+inZone(s.Applications.Now(), s.memberZone(r.Context(), m)).Format("15:04")+
 		". Only you can see it until you submit.")
 }
 

@@ -6,10 +6,10 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
@@ -61,7 +61,7 @@ type otherRating struct {
 }
 
 type applicationPage struct {
-	App            interview.Application
+	App            application.Application
 	Interview      opening.Interview
 	Job            opening.Job
 	Steps          []appStep
@@ -87,7 +87,7 @@ type applicationPage struct {
 	// Shared: the candidate has submitted, so the team may read the
 	// answers; until then the page shows Progress only.
 	Shared   bool
-	Progress interview.Progress
+	Progress application.Progress
 	HasVideo bool // a take to play: the page loads the player
 	HasCode  bool // code to highlight
 
@@ -108,7 +108,7 @@ type applicationPage struct {
 	Outcomes  []decision.Outcome
 
 	// More time: requests, grants, and whether the member may give it.
-	Extensions []interview.Extension
+	Extensions []application.Extension
 	CanExtend  bool
 	ExtError   string
 
@@ -118,9 +118,9 @@ type applicationPage struct {
 }
 
 // PendingExtension is the candidate's request waiting for an answer.
-func (d applicationPage) PendingExtension() *interview.Extension {
+func (d applicationPage) PendingExtension() *application.Extension {
 	for _, e := range d.Extensions {
-		if e.Status == interview.ExtensionPending {
+		if e.Status == application.ExtensionPending {
 			return &e
 		}
 	}
@@ -143,7 +143,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (applicationPage, error) {
 	ctx := r.Context()
 	var d applicationPage
-	a, err := s.Interviews.Application(ctx, m, id)
+	a, err := s.Applications.Application(ctx, m, id)
 	if err != nil {
 		return d, err
 	}
@@ -159,11 +159,11 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if err != nil {
 		return d, err
 	}
-	answers, err := s.Interviews.TeamAnswers(ctx, a)
+	answers, err := s.Applications.TeamAnswers(ctx, a)
 	if err != nil {
 		return d, err
 	}
-	progress, err := s.Interviews.Progress(ctx, a, iv)
+	progress, err := s.Applications.Progress(ctx, a, iv)
 	if err != nil {
 		return d, err
 	}
@@ -175,12 +175,12 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average, Shared: a.Shared(), Progress: progress}
 	d.CanRate = m.Can(account.Review)
 	d.CanReview = d.CanRate && a.Shared()
-	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != interview.Withdrawn
-	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == interview.Submitted || a.Status == interview.Decided)
+	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != application.Withdrawn
+	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == application.Submitted || a.Status == application.Decided)
 	d.Outcomes = decision.Outcomes
 	d.CanExtend = m.Can(account.InviteCandidates) && a.Answering()
-	d.CanLink = m.Can(account.InviteCandidates) && a.Status != interview.Withdrawn
-	if d.Extensions, err = s.Interviews.Extensions(ctx, a.ID); err != nil {
+	d.CanLink = m.Can(account.InviteCandidates) && a.Status != application.Withdrawn
+	if d.Extensions, err = s.Applications.Extensions(ctx, a.ID); err != nil {
 		return d, err
 	}
 	if d.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
@@ -222,7 +222,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		}
 		ans := answers[st.Step.ID]
 		st.Language, st.Code, st.Answered = ans.Language, ans.Code, ans.Code != ""
-		st.Max = st.Step.Points // until graded, as interview.Total counts it
+		st.Max = st.Step.Points // until graded, as application.Total counts it
 		if g, ok := gradings[st.Step.ID]; ok {
 			st.Grading = &g
 			if g.Score != nil && g.MaxScore != nil {
@@ -267,7 +267,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	return d, nil
 }
 
-func (s *Server) appStep(n int, st opening.Step, removed bool, answers map[int64]interview.Answer) appStep {
+func (s *Server) appStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer) appStep {
 	v := appStep{N: n, Step: st, Removed: removed}
 	ans, ok := answers[st.ID]
 	v.Answered = ok
@@ -288,7 +288,7 @@ func (s *Server) appStep(n int, st opening.Step, removed bool, answers map[int64
 				v.Options = append(v.Options, appOption{Text: o.Text, Chosen: true, Removed: true})
 			}
 		}
-		v.Score, v.Max = interview.ScoreChoice(st, ans.Choices)
+		v.Score, v.Max = application.ScoreChoice(st, ans.Choices)
 	}
 	return v
 }

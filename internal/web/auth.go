@@ -10,8 +10,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 const (
@@ -92,7 +92,7 @@ var errLinkReplaced = &apperr.Error{Kind: apperr.ErrUnauthenticated,
 	Message: "the team has sent you a new link for this interview, so this one stopped working"}
 
 // candidateHandler is a page handler for a candidate in their application.
-type candidateHandler func(w http.ResponseWriter, r *http.Request, a interview.Application) error
+type candidateHandler func(w http.ResponseWriter, r *http.Request, a application.Application) error
 
 // candidate wraps h so that it runs only with the application's cookie,
 // set when the candidate opened their magic link.
@@ -107,8 +107,8 @@ func (s *Server) candidate(h candidateHandler) http.HandlerFunc {
 			s.renderBadLink(w, r, apperr.New(apperr.ErrUnauthenticated, "open the interview from the link in your invitation email to continue"))
 			return nil
 		}
-		a, err := s.Interviews.ByToken(r.Context(), c.Value)
-		if errors.Is(err, interview.ErrLinkUnknown) {
+		a, err := s.Applications.ByToken(r.Context(), c.Value)
+		if errors.Is(err, application.ErrLinkUnknown) {
 			// The browser held a link that worked: the team has since
 			// made a new one.
 			err = errLinkReplaced

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -32,9 +32,9 @@ func TestTypedAnswersAreNeverLost(t *testing.T) {
 		t.Run(size.name, func(t *testing.T) {
 			inv := f.invite(t, f.iv, "Ada Lovelace", fmt.Sprintf("ada-autosave%d@example.com", i))
 			text0, choice1 := f.iv.Steps[0], f.iv.Steps[1]
-			saved := func(st opening.Step) interview.Answer {
+			saved := func(st opening.Step) application.Answer {
 				t.Helper()
-				ans, err := f.ts.Svc.Interviews.Answers(context.Background(), inv.Application.ID)
+				ans, err := f.ts.Svc.Applications.Answers(context.Background(), inv.Application.ID)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -126,7 +126,7 @@ func TestTypedAnswersAreNeverLost(t *testing.T) {
 			other := f.iv.Steps[3]
 			q.Eval(fmt.Sprintf(`localStorage.setItem("anyhour-answer:%d/%d", JSON.stringify({base: "text=from+another+time", value: "text=Kept+on+this+device", at: Date.now() - 3600e3}))`,
 				inv.Application.ID, other.ID), nil)
-			if _, err := f.ts.Svc.Interviews.SaveAnswer(context.Background(), inv.Application, other.ID, interview.AnswerInput{Text: candPtr("Saved on my phone")}); err != nil {
+			if _, err := f.ts.Svc.Applications.SaveAnswer(context.Background(), inv.Application, other.ID, application.AnswerInput{Text: candPtr("Saved on my phone")}); err != nil {
 				t.Fatal(err)
 			}
 			q.Navigate(f.ts.URL + candStepPath(inv, other))

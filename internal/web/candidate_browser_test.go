@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // TestCandidatePagesInBrowser walks every candidate page in Chromium at a
@@ -75,10 +75,10 @@ func TestCandidatePagesInBrowser(t *testing.T) {
 
 // waitForZone waits until the welcome page's script has stored the
 // browser's time zone.
-func waitForZone(t *testing.T, f *candidateFixture, inv interview.Invitation, want string) {
+func waitForZone(t *testing.T, f *candidateFixture, inv application.Invitation, want string) {
 	t.Helper()
 	candEventually(t, "the page script stores the zone "+want, func() bool {
-		a, err := f.ts.Svc.Interviews.ByToken(context.Background(), inv.Token)
+		a, err := f.ts.Svc.Applications.ByToken(context.Background(), inv.Token)
 		return err == nil && a.TimeZone == want
 	})
 }
@@ -116,18 +116,18 @@ func TestCandidateWithoutJavaScript(t *testing.T) {
 	p.Type(fmt.Sprintf("input[value='%d']", f.iv.Steps[1].Options[1].ID), " ")
 	p.Type("button[value=stay]", "\r")
 	candEventually(t, "the choice is saved", func() bool {
-		ans, err := f.ts.Svc.Interviews.Answers(context.Background(), inv.Application.ID)
+		ans, err := f.ts.Svc.Applications.Answers(context.Background(), inv.Application.ID)
 		return err == nil && len(ans[f.iv.Steps[1].ID].Choices) > 0
 	})
 	p.WaitVisible("input[type=radio]:checked")
 	// axe-core and full-page screenshots need scripts, so the test above
 	// checks and pictures these pages.
 
-	a, err := f.ts.Svc.Interviews.ByToken(context.Background(), inv.Token)
+	a, err := f.ts.Svc.Applications.ByToken(context.Background(), inv.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ans, err := f.ts.Svc.Interviews.Answers(context.Background(), inv.Application.ID)
+	ans, err := f.ts.Svc.Applications.Answers(context.Background(), inv.Application.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,15 +5,15 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // runCandidateCode runs the code in the form against the step's visible
 // tests and shows the results on the step page, without saving it.
-func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, row, i, err := s.stepForm(r, a)
 	if err != nil {
 		return err
@@ -42,7 +42,7 @@ func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a inte
 
 // showCandidateGrading is the saved code's grading alone, for the editor
 // to show in place when a grading finishes.
-func (s *Server) showCandidateGrading(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidateGrading(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return err

@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -50,7 +50,7 @@ type codeWorld struct {
 	*testServer
 	app  *app.App
 	iv   opening.Interview
-	ada  interview.Invitation
+	ada  application.Invitation
 	team *browser // the owner, signed in
 }
 
@@ -87,7 +87,7 @@ func newCodeWorld(t *testing.T) *codeWorld {
 		t.Fatal(err)
 	}
 	openingtest.Checked(t, a.Openings, om, w.iv)
-	res, err := a.Interviews.Invite(ctx, om, w.iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
+	res, err := a.Applications.Invite(ctx, om, w.iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +275,7 @@ func TestCodeLeftAtOnceIsSaved(t *testing.T) {
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
 	openLink(p, w.URL, w.ada.Token)
 	savedCode := func() string {
-		ans, err := w.app.Interviews.Answers(context.Background(), w.ada.Application.ID)
+		ans, err := w.app.Applications.Answers(context.Background(), w.ada.Application.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -11,12 +11,12 @@ import (
 // the panel a video step shows until they do, and brings them back to the
 // step. "#camera" asks the recorder to turn the camera on at once, as the
 // button promised; without JavaScript the step says recording needs it.
-func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	_, row, _, err := s.stepForm(r, a)
 	if err != nil {
 		return err
 	}
-	if _, err := s.Interviews.ConsentToVideo(r.Context(), a); err != nil {
+	if _, err := s.Applications.ConsentToVideo(r.Context(), a); err != nil {
 		return err
 	}
 	return redirect(w, r, row.URL+"#camera")
@@ -26,7 +26,7 @@ func (s *Server) consentToVideo(w http.ResponseWriter, r *http.Request, a interv
 // rather not be recorded: nothing is stored, and they go on to the next
 // step that is not a video, or to the review page, told what they can
 // still do.
-func (s *Server) skipVideo(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) skipVideo(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, _, i, err := s.stepForm(r, a)
 	if err != nil {
 		return err

@@ -57,7 +57,7 @@ func TestVideoConsentInBrowser(t *testing.T) {
 		p.WaitVisible(".rec-start") // the camera is on: no second click
 		p.WaitVisible(".consent-given")
 		p.CheckAccessibility()
-		a, err := w.app.Interviews.ByToken(context.Background(), w.inv.Token)
+		a, err := w.app.Applications.ByToken(context.Background(), w.inv.Token)
 		if err != nil || a.VideoConsentAt == nil {
 			t.Fatalf("consent not recorded: %v %v", err, a.VideoConsentAt)
 		}

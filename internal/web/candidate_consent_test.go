@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -72,7 +72,7 @@ func TestVideoStepAsksConsentFirst(t *testing.T) {
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-site consent: %v %v", err, resp.StatusCode)
 	}
-	if a, _ := f.ts.Svc.Interviews.Application(ctx, f.owner, ada.Application.ID); a.VideoConsentAt != nil {
+	if a, _ := f.ts.Svc.Applications.Application(ctx, f.owner, ada.Application.ID); a.VideoConsentAt != nil {
 		t.Fatalf("consent recorded from another site at %v", a.VideoConsentAt)
 	}
 
@@ -95,7 +95,7 @@ func TestVideoStepAsksConsentFirst(t *testing.T) {
 	if got := candText(doc, ".consent-given"); !strings.Contains(got, "You agreed to be recorded on") {
 		t.Errorf("the step does not say when Ada agreed: %q", got)
 	}
-	a, err := f.ts.Svc.Interviews.Application(ctx, f.owner, ada.Application.ID)
+	a, err := f.ts.Svc.Applications.Application(ctx, f.owner, ada.Application.ID)
 	if err != nil || a.VideoConsentAt == nil {
 		t.Fatalf("consent not recorded: %v %v", err, a.VideoConsentAt)
 	}
@@ -136,7 +136,7 @@ func TestCandidateWithoutConsentCarriesOn(t *testing.T) {
 	}
 
 	// The recording is refused, whoever's page sends it.
-	if _, err := f.ts.Svc.Videos.AddTake(ctx, ada.Application, iv.Steps[1].ID, strings.NewReader("x"), "a.webm", "video/webm"); err != interview.ErrNoVideoConsent {
+	if _, err := f.ts.Svc.Videos.AddTake(ctx, ada.Application, iv.Steps[1].ID, strings.NewReader("x"), "a.webm", "video/webm"); err != application.ErrNoVideoConsent {
 		t.Errorf("a take without consent: %v", err)
 	}
 
@@ -149,7 +149,7 @@ func TestCandidateWithoutConsentCarriesOn(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(resp.Request.URL.Path, "/status") {
 		t.Fatalf("submit without consent: %d\n%s", resp.StatusCode, body)
 	}
-	answers, _ := f.ts.Svc.Interviews.Answers(ctx, ada.Application.ID)
+	answers, _ := f.ts.Svc.Applications.Answers(ctx, ada.Application.ID)
 	if _, ok := answers[iv.Steps[1].ID]; ok || answers[iv.Steps[0].ID].Text != "I build robots." {
 		t.Errorf("submitted answers: %+v", answers)
 	}

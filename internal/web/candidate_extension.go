@@ -5,8 +5,8 @@ import (
 	"strconv"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // candidateStatusPage is the status page with the request-for-time form as
@@ -19,13 +19,13 @@ type candidateStatusPage struct {
 
 // askForTime is POST /candidate/{app}/extension: the candidate asks for
 // more time, with a reason.
-func (s *Server) askForTime(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) askForTime(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("", "the form could not be read; please try again")
 	}
 	days, _ := strconv.Atoi(r.PostForm.Get("days"))
 	reason := r.PostForm.Get("reason")
-	if _, err := s.Interviews.RequestExtension(r.Context(), a, days, reason); err != nil {
+	if _, err := s.Applications.RequestExtension(r.Context(), a, days, reason); err != nil {
 		msg, ferr := formError(err)
 		if ferr != nil {
 			return ferr
@@ -46,7 +46,7 @@ func (s *Server) askForTime(w http.ResponseWriter, r *http.Request, a interview.
 
 // withdraw is POST /candidate/{app}/withdraw: the candidate leaves the
 // interview, once they have ticked that they mean it.
-func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	if err := r.ParseForm(); err != nil {
 		return apperr.Invalid("", "the form could not be read; please try again")
 	}
@@ -54,7 +54,7 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request, a interview.Ap
 		s.setFlash(w, "Nothing changed: tick the box to confirm that you want to withdraw.")
 		return redirect(w, r, candidatePath(a.ID)+"/status#withdraw")
 	}
-	if _, err := s.Interviews.Withdraw(r.Context(), a); err != nil {
+	if _, err := s.Applications.Withdraw(r.Context(), a); err != nil {
 		return err
 	}
 	s.setFlash(w, "You have withdrawn. The team has been told; thank you for letting them know.")

@@ -11,7 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 )
@@ -63,10 +63,10 @@ func newCandidateFixture(t *testing.T) *candidateFixture {
 }
 
 // invite invites one person to iv and returns the invitation.
-func (f *candidateFixture) invite(t *testing.T, iv opening.Interview, name, email string) interview.Invitation {
+func (f *candidateFixture) invite(t *testing.T, iv opening.Interview, name, email string) application.Invitation {
 	t.Helper()
 	openingtest.Checked(t, f.ts.Svc.Openings, f.owner, iv)
-	res, err := f.ts.Svc.Interviews.Invite(context.Background(), f.owner, iv.ID, []interview.NewCandidate{{Name: name, Email: email}})
+	res, err := f.ts.Svc.Applications.Invite(context.Background(), f.owner, iv.ID, []application.NewCandidate{{Name: name, Email: email}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite %s: %v %+v", email, err, res)
 	}
@@ -74,7 +74,7 @@ func (f *candidateFixture) invite(t *testing.T, iv opening.Interview, name, emai
 }
 
 // open opens inv's magic link in b and checks it lands on the welcome page.
-func (f *candidateFixture) open(t *testing.T, b *browser, inv interview.Invitation) {
+func (f *candidateFixture) open(t *testing.T, b *browser, inv application.Invitation) {
 	t.Helper()
 	resp, body := b.get("/c/" + inv.Token)
 	if want := candAppPath(inv); resp.StatusCode != http.StatusOK || resp.Request.URL.Path != want {
@@ -82,11 +82,11 @@ func (f *candidateFixture) open(t *testing.T, b *browser, inv interview.Invitati
 	}
 }
 
-func candAppPath(inv interview.Invitation) string {
+func candAppPath(inv application.Invitation) string {
 	return fmt.Sprintf("/candidate/%d", inv.Application.ID)
 }
 
-func candStepPath(inv interview.Invitation, st opening.Step) string {
+func candStepPath(inv application.Invitation, st opening.Step) string {
 	return fmt.Sprintf("%s/steps/%d", candAppPath(inv), st.ID)
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 func TestCandidateMagicLinkSetsCookie(t *testing.T) {
@@ -89,7 +89,7 @@ func TestCandidateJourney(t *testing.T) {
 	if doc.Find("label[for=answer]").Length() != 1 || doc.Find("textarea#answer[name=text]").Length() != 1 || !strings.Contains(candText(doc, "#answer-hint"), "Up to 5 words") {
 		t.Errorf("text step form is not as expected:\n%s", body)
 	}
-	if a, err := f.ts.Svc.Interviews.ByToken(context.Background(), inv.Token); err != nil || a.Status != interview.Started {
+	if a, err := f.ts.Svc.Applications.ByToken(context.Background(), inv.Token); err != nil || a.Status != application.Started {
 		t.Errorf("after the first step: status %q, %v; want started", a.Status, err)
 	}
 
@@ -200,7 +200,7 @@ func TestCandidateJourney(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(candText(doc, ".error[role=alert]"), "submitted") || doc.Find("textarea#unsaved").Text() != "A late change" {
 		t.Errorf("save after submit: %d, error %q", resp.StatusCode, candText(doc, ".error"))
 	}
-	if ans, _ := f.ts.Svc.Interviews.Answers(context.Background(), inv.Application.ID); ans[text1.ID].Text != "I build calm tools." {
+	if ans, _ := f.ts.Svc.Applications.Answers(context.Background(), inv.Application.ID); ans[text1.ID].Text != "I build calm tools." {
 		t.Errorf("the late save changed the answer to %q", ans[text1.ID].Text)
 	}
 	_, body = b.get(candAppPath(inv))
@@ -229,7 +229,7 @@ func TestCandidateTwoApplicationsSideBySide(t *testing.T) {
 	if got := candText(doc, "h1"); got != "Second interview" || !strings.Contains(candText(doc, ".cand-facts"), "1 of 1") {
 		t.Errorf("second application shows %q: %q", got, candText(doc, ".cand-facts"))
 	}
-	if ans, _ := f.ts.Svc.Interviews.Answers(context.Background(), first.Application.ID); len(ans) != 0 {
+	if ans, _ := f.ts.Svc.Applications.Answers(context.Background(), first.Application.ID); len(ans) != 0 {
 		t.Errorf("the first application got answers %v", ans)
 	}
 }
@@ -240,7 +240,7 @@ func TestCandidateBadLinks(t *testing.T) {
 	expired := f.invite(t, f.iv, "Ezra", "ezra@example.com")
 	holder := f.ts.browser(t)
 	f.open(t, holder, revoked)
-	if err := f.ts.Svc.Interviews.Revoke(context.Background(), f.owner, revoked.Application.ID); err != nil {
+	if err := f.ts.Svc.Applications.Revoke(context.Background(), f.owner, revoked.Application.ID); err != nil {
 		t.Fatal(err)
 	}
 	check := func(name string, b *browser, path, wantTitle, wantMessage string) {
@@ -265,7 +265,7 @@ func TestCandidateBadLinks(t *testing.T) {
 	replaced := f.invite(t, f.iv, "Remy", "remy@example.com")
 	typist := f.ts.browser(t)
 	f.open(t, typist, replaced)
-	if _, err := f.ts.Svc.Interviews.Relink(context.Background(), f.owner, replaced.Application.ID); err != nil {
+	if _, err := f.ts.Svc.Applications.Relink(context.Background(), f.owner, replaced.Application.ID); err != nil {
 		t.Fatal(err)
 	}
 	resp, body := typist.post(candStepPath(replaced, f.iv.Steps[0]), url.Values{"text": {"My careful answer."}, "action": {"stay"}})
@@ -277,8 +277,8 @@ func TestCandidateBadLinks(t *testing.T) {
 		t.Errorf("the typed answer is not given back: %q", got)
 	}
 
-	f.ts.Svc.Interviews.SetClock(func() time.Time { return expired.Application.LinkExpiresAt().Add(time.Minute) })
-	defer f.ts.Svc.Interviews.SetClock(time.Now)
+	f.ts.Svc.Applications.SetClock(func() time.Time { return expired.Application.LinkExpiresAt().Add(time.Minute) })
+	defer f.ts.Svc.Applications.SetClock(time.Now)
 	check("expired", anon, "/c/"+expired.Token, "This interview link has expired", "ask the team for a new one")
 }
 
@@ -311,7 +311,7 @@ func TestCandidateCannotSeeAnotherApplication(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("forged POST: status %d, want 404", resp.StatusCode)
 	}
-	if ans, _ := f.ts.Svc.Interviews.Answers(context.Background(), theirs.Application.ID); ans[f.iv.Steps[0].ID].Text != "Grace's secret answer" {
+	if ans, _ := f.ts.Svc.Applications.Answers(context.Background(), theirs.Application.ID); ans[f.iv.Steps[0].ID].Text != "Grace's secret answer" {
 		t.Errorf("the other answer became %q", ans[f.iv.Steps[0].ID].Text)
 	}
 }
@@ -328,7 +328,7 @@ func TestCandidateTimeZone(t *testing.T) {
 		t.Errorf("without a zone the welcome page should show UTC, an open zone form and the zone script:\n%s", body)
 	}
 	zone := func() string {
-		a, err := f.ts.Svc.Interviews.ByToken(context.Background(), inv.Token)
+		a, err := f.ts.Svc.Applications.ByToken(context.Background(), inv.Token)
 		if err != nil {
 			t.Fatal(err)
 		}

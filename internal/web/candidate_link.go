@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // openLink is the magic link of an invitation. It keeps the token in a
@@ -16,7 +16,7 @@ import (
 // token leaves the address bar (and the history) at once.
 func (s *Server) openLink(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
-	a, err := s.Interviews.ByToken(r.Context(), token)
+	a, err := s.Applications.ByToken(r.Context(), token)
 	if errors.Is(err, apperr.ErrUnauthenticated) {
 		s.renderBadLink(w, r, err)
 		return nil
@@ -46,9 +46,9 @@ func (s *Server) renderBadLink(w http.ResponseWriter, r *http.Request, err error
 	d := candidateLinkPage{Message: sentence(apperr.Message(err))}
 	title := "This link does not work"
 	switch {
-	case errors.Is(err, interview.ErrLinkExpired):
+	case errors.Is(err, application.ErrLinkExpired):
 		status, title, d.Expired = http.StatusGone, "This interview link has expired", true
-	case errors.Is(err, interview.ErrLinkRevoked):
+	case errors.Is(err, application.ErrLinkRevoked):
 		status, title, d.Revoked = http.StatusGone, "This interview link was withdrawn", true
 	case errors.Is(err, errLinkReplaced):
 		status, title, d.Replaced = http.StatusGone, "This interview link was replaced", true

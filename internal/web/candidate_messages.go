@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 )
 
@@ -17,12 +17,12 @@ type candidateMessagesPage struct {
 
 // showCandidateMessages is GET /candidate/{app}/messages. Opening it marks
 // the team's messages read.
-func (s *Server) showCandidateMessages(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidateMessages(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	return s.renderCandidateMessages(w, r, a, http.StatusOK, "", "")
 }
 
 // postCandidateMessage is POST /candidate/{app}/messages.
-func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	files, closeFiles, err := parseMessageForm(r)
 	if err != nil {
 		msg, ferr := formError(err)
@@ -46,7 +46,7 @@ func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a 
 	return redirect(w, r, candidatePath(a.ID)+"/messages#latest")
 }
 
-func (s *Server) renderCandidateMessages(w http.ResponseWriter, r *http.Request, a interview.Application, status int, problem, draft string) error {
+func (s *Server) renderCandidateMessages(w http.ResponseWriter, r *http.Request, a application.Application, status int, problem, draft string) error {
 	ms, err := s.Messages.CandidateThread(r.Context(), a)
 	if err != nil {
 		return err

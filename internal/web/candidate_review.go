@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // candidateReview is the review-before-submit page's data.
@@ -28,7 +28,7 @@ func (v candidateView) review() candidateReview {
 }
 
 // showCandidateReview shows every answer before the candidate submits.
-func (s *Server) showCandidateReview(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidateReview(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return err
@@ -39,8 +39,8 @@ func (s *Server) showCandidateReview(w http.ResponseWriter, r *http.Request, a i
 
 // submitCandidate freezes the answers; when that cannot be done (a text
 // over its word limit, the deadline passed) the review page says why.
-func (s *Server) submitCandidate(w http.ResponseWriter, r *http.Request, a interview.Application) error {
-	_, err := s.Interviews.Submit(r.Context(), a)
+func (s *Server) submitCandidate(w http.ResponseWriter, r *http.Request, a application.Application) error {
+	_, err := s.Applications.Submit(r.Context(), a)
 	if err != nil {
 		msg, err2 := formError(err)
 		if err2 != nil {

@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // showCandidateStatus tells the candidate where they stand: what they
 // submitted and when, and what happens next; before that, their progress.
-func (s *Server) showCandidateStatus(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidateStatus(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return err

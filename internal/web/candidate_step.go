@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -56,7 +56,7 @@ func (d candidateStepPage) CodeDraft() string {
 	return d.Row.CodeText()
 }
 
-func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return err
@@ -65,10 +65,10 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a int
 	if !ok {
 		return apperr.NotFound("step")
 	}
-	if v.Open() && a.Status == interview.Invited {
+	if v.Open() && a.Status == application.Invited {
 		// The first step opened starts the application; Start does
 		// nothing on later calls.
-		if err := s.Interviews.Start(r.Context(), a); err != nil && !errors.Is(err, apperr.ErrConflict) {
+		if err := s.Applications.Start(r.Context(), a); err != nil && !errors.Is(err, apperr.ErrConflict) {
 			return err
 		}
 	}
@@ -114,7 +114,7 @@ func (v candidateView) stepPage(row candidateStepRow, i int) candidateStepPage {
 // lost: an answer that cannot be saved comes back in the form with the
 // reason, and one over the word limit is saved and comes back with a
 // warning instead of moving on.
-func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, row, i, err := s.stepForm(r, a)
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a int
 	}
 	in, typed, err := candidateAnswerInput(row.Step, r)
 	if err == nil {
-		_, err = s.Interviews.SaveAnswer(r.Context(), a, row.Step.ID, in)
+		_, err = s.Applications.SaveAnswer(r.Context(), a, row.Step.ID, in)
 	}
 	auto := r.Header.Get("X-Anyhour-Autosave") != ""
 	if err != nil {
@@ -185,34 +185,34 @@ func (v candidateView) after(r *http.Request, row candidateStepRow, i int) strin
 
 // candidateAnswerInput reads the answer from the form, and returns it also
 // as an Answer so that a form shown again keeps what was typed or chosen.
-func candidateAnswerInput(st opening.Step, r *http.Request) (interview.AnswerInput, interview.Answer, error) {
-	typed := interview.Answer{StepID: st.ID}
+func candidateAnswerInput(st opening.Step, r *http.Request) (application.AnswerInput, application.Answer, error) {
+	typed := application.Answer{StepID: st.ID}
 	switch st.Kind {
 	case opening.KindText:
 		typed.Text = r.PostForm.Get("text")
-		return interview.AnswerInput{Text: &typed.Text}, typed, nil
+		return application.AnswerInput{Text: &typed.Text}, typed, nil
 	case opening.KindChoice:
 		ids := []int64{}
 		for _, c := range r.PostForm["choice"] {
 			id, err := strconv.ParseInt(c, 10, 64)
 			if err != nil {
-				return interview.AnswerInput{}, typed, apperr.Invalid("choice", "that option is not one of this question's options")
+				return application.AnswerInput{}, typed, apperr.Invalid("choice", "that option is not one of this question's options")
 			}
 			ids = append(ids, id)
 		}
 		typed.Choices = ids
-		return interview.AnswerInput{Choices: &ids}, typed, nil
+		return application.AnswerInput{Choices: &ids}, typed, nil
 	case opening.KindCode:
 		lang, code := r.PostForm.Get("language"), r.PostForm.Get("code")
 		typed.Language, typed.Code = opening.Language(lang), code
-		return interview.AnswerInput{Language: &lang, Code: &code}, typed, nil
+		return application.AnswerInput{Language: &lang, Code: &code}, typed, nil
 	}
-	return interview.AnswerInput{}, typed, apperr.Invalid("step", "%s steps cannot be answered on this page yet", st.Kind.Label())
+	return application.AnswerInput{}, typed, apperr.Invalid("step", "%s steps cannot be answered on this page yet", st.Kind.Label())
 }
 
 // stepForm loads what a form posted to one of a candidate's steps needs:
 // their view, the step the address names and its index, and the form.
-func (s *Server) stepForm(r *http.Request, a interview.Application) (candidateView, candidateStepRow, int, error) {
+func (s *Server) stepForm(r *http.Request, a application.Application) (candidateView, candidateStepRow, int, error) {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return v, candidateStepRow{}, 0, err

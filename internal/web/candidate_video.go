@@ -6,14 +6,14 @@ import (
 	"strconv"
 
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
 // chooseCandidateTake saves which take answers a video step, for steps
 // with retakes, and moves on. The recording itself arrives through the
 // upload endpoint; without a take to choose this only moves on.
-func (s *Server) chooseCandidateTake(w http.ResponseWriter, r *http.Request, a interview.Application, v candidateView, row candidateStepRow, i int) error {
+func (s *Server) chooseCandidateTake(w http.ResponseWriter, r *http.Request, a application.Application, v candidateView, row candidateStepRow, i int) error {
 	if raw := r.PostForm.Get("take"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
@@ -41,7 +41,7 @@ func (s *Server) chooseCandidateTake(w http.ResponseWriter, r *http.Request, a i
 
 // serveCandidateMedia sends a recording the candidate may watch: their
 // own takes and the team's videos of their interview.
-func (s *Server) serveCandidateMedia(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) serveCandidateMedia(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	return s.serveMedia(w, r, video.CandidateViewer(a))
 }
 
@@ -57,7 +57,7 @@ func candidateToken(r *http.Request, appID int64) string {
 
 // showCandidatePractice is a practice video question: the recorder in
 // practice mode, which plays the take back and never uploads it.
-func (s *Server) showCandidatePractice(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidatePractice(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (s *Server) showCandidatePractice(w http.ResponseWriter, r *http.Request, a
 // discardCandidateTake gives up a take that never finished uploading and
 // is no longer on any device, so that the candidate may submit (or
 // record again, if takes are left).
-func (s *Server) discardCandidateTake(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) discardCandidateTake(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	_, row, _, err := s.stepForm(r, a)
 	if err != nil {
 		return err

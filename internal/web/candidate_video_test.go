@@ -24,7 +24,7 @@ func TestCandidateDiscardsLostTake(t *testing.T) {
 	}
 	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
 	other := f.invite(t, iv, "Bob", "bob@example.com")
-	if _, err := f.ts.Svc.Interviews.ConsentToVideo(ctx, inv.Application); err != nil {
+	if _, err := f.ts.Svc.Applications.ConsentToVideo(ctx, inv.Application); err != nil {
 		t.Fatal(err)
 	}
 	m, err := f.ts.Svc.Videos.BeginUpload(ctx, video.CandidateViewer(inv.Application), video.UploadRequest{StepID: iv.Steps[0].ID, Length: -1}, "lost")

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -17,11 +17,11 @@ import (
 // candidateView is what every candidate page knows about the application:
 // who invited them, to what, and how far they are.
 type candidateView struct {
-	App       interview.Application
+	App       application.Application
 	Org       account.Org
 	Job       opening.Job
 	Interview opening.Interview
-	Answers   map[int64]interview.Answer
+	Answers   map[int64]application.Answer
 	Takes     map[int64][]video.Media // video steps' recordings, by step id
 	Videos    video.TeamVideos        // the team's intro, outro and prompt videos
 	Gradings  map[int64]coding.Grading
@@ -29,14 +29,14 @@ type candidateView struct {
 	Decision  *decision.Decision // the team's latest decision, if any
 	// Extensions are the requests for more time and the time granted,
 	// newest first.
-	Extensions []interview.Extension
+	Extensions []application.Extension
 	Now        time.Time
 	open       bool // the domain's verdict: answers may still change
 	preview    bool // a team member's preview: no application behind it
 }
 
-func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (candidateView, error) {
-	v := candidateView{App: a, Now: s.Interviews.Now(), open: s.Interviews.CanAnswer(a) == nil}
+func (s *Server) loadCandidate(ctx context.Context, a application.Application) (candidateView, error) {
+	v := candidateView{App: a, Now: s.Applications.Now(), open: s.Applications.CanAnswer(a) == nil}
 	var err error
 	if v.Org, err = s.Accounts.Org(ctx, a.OrgID); err != nil {
 		return v, err
@@ -47,7 +47,7 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 	if v.Interview, err = s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID); err != nil {
 		return v, err
 	}
-	if v.Answers, err = s.Interviews.Answers(ctx, a.ID); err != nil {
+	if v.Answers, err = s.Applications.Answers(ctx, a.ID); err != nil {
 		return v, err
 	}
 	if v.Takes, err = s.Videos.ApplicationTakes(ctx, a.ID); err != nil {
@@ -65,7 +65,7 @@ func (s *Server) loadCandidate(ctx context.Context, a interview.Application) (ca
 	if v.Decision, err = s.Decisions.ForCandidate(ctx, a.ID); err != nil {
 		return v, err
 	}
-	if v.Extensions, err = s.Interviews.Extensions(ctx, a.ID); err != nil {
+	if v.Extensions, err = s.Applications.Extensions(ctx, a.ID); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -96,7 +96,7 @@ func (v candidateView) Open() bool { return v.open }
 
 // Submitted reports whether the answers were sent to the team.
 func (v candidateView) Submitted() bool {
-	return v.App.Status == interview.Submitted || v.App.Status == interview.Decided
+	return v.App.Status == application.Submitted || v.App.Status == application.Decided
 }
 
 // Zone is the candidate's time zone, or UTC while it is unknown.
@@ -170,7 +170,7 @@ func (v candidateView) TimeLeft() string {
 type candidateStepRow struct {
 	N        int
 	Step     opening.Step
-	Answer   interview.Answer
+	Answer   application.Answer
 	Answered bool
 	Words    int
 	Over     bool // a text answer over its word limit
@@ -295,9 +295,9 @@ func (v candidateView) PromptVideo(stepID int64) *video.Media {
 
 // PendingExtension is the candidate's request for more time that waits
 // for the team, if any.
-func (v candidateView) PendingExtension() *interview.Extension {
+func (v candidateView) PendingExtension() *application.Extension {
 	for _, e := range v.Extensions {
-		if e.Status == interview.ExtensionPending {
+		if e.Status == application.ExtensionPending {
 			return &e
 		}
 	}
@@ -314,15 +314,15 @@ func (v candidateView) CanWithdraw() bool {
 // on every candidate page.
 func (v candidateView) StatusWord() string {
 	switch {
-	case v.App.Status == interview.Withdrawn:
+	case v.App.Status == application.Withdrawn:
 		return "Withdrawn"
-	case v.App.Status == interview.Decided && v.Decision != nil:
+	case v.App.Status == application.Decided && v.Decision != nil:
 		return v.Decision.Outcome.CandidateWord()
 	case v.Submitted():
 		return "Submitted"
 	case !v.Open():
 		return "Deadline passed"
-	case v.App.Status == interview.Started || v.AnsweredCount() > 0:
+	case v.App.Status == application.Started || v.AnsweredCount() > 0:
 		return "In progress"
 	}
 	return "Not started"
@@ -334,7 +334,7 @@ func (v candidateView) StatusClass() string {
 	if v.Decision != nil {
 		return "outcome-" + string(v.Decision.Outcome)
 	}
-	if v.App.Status == interview.Decided {
+	if v.App.Status == application.Decided {
 		return "status-submitted" // decided, but the message goes later
 	}
 	return "status-" + string(v.App.Status)

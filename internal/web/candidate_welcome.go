@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // candidateWelcome is the welcome page's data.
@@ -13,7 +13,7 @@ type candidateWelcome struct {
 
 // showCandidateWelcome is the first page a candidate sees: who invited
 // them, the steps and the time they take, and the deadline in their zone.
-func (s *Server) showCandidateWelcome(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) showCandidateWelcome(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	v, err := s.loadCandidate(r.Context(), a)
 	if err != nil {
 		return err
@@ -25,9 +25,9 @@ func (s *Server) showCandidateWelcome(w http.ResponseWriter, r *http.Request, a 
 // setCandidateZone stores the candidate's time zone: sent once by a small
 // script with the browser's zone, or chosen in the form on the welcome
 // page. The script sends auto=1 and needs no page back.
-func (s *Server) setCandidateZone(w http.ResponseWriter, r *http.Request, a interview.Application) error {
+func (s *Server) setCandidateZone(w http.ResponseWriter, r *http.Request, a application.Application) error {
 	tz := r.PostFormValue("tz")
-	err := s.Interviews.SetTimeZone(r.Context(), a, tz)
+	err := s.Applications.SetTimeZone(r.Context(), a, tz)
 	if err != nil {
 		msg, err := formError(err)
 		if err != nil {

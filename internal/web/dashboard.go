@@ -4,7 +4,7 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -33,11 +33,11 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, m account
 	if err != nil {
 		return err
 	}
-	counts, err := s.Interviews.CountsByJob(r.Context(), m)
+	counts, err := s.Applications.CountsByJob(r.Context(), m)
 	if err != nil {
 		return err
 	}
-	outcomes, err := s.Interviews.Outcomes(r.Context(), m)
+	outcomes, err := s.Applications.Outcomes(r.Context(), m)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, m account
 	for _, j := range jobs {
 		c := counts[j.ID]
 		if c == nil {
-			c = interview.JobCounts{}
+			c = application.JobCounts{}
 		}
 		dj := dashboardJob{Job: j}
 		for _, t := range statusTabs {
@@ -57,7 +57,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, m account
 				n = outcomes[j.ID][t.Outcome]
 			}
 			dj.Tiles = append(dj.Tiles, dashboardTile{Label: t.Label, N: n, Query: listContext{Status: t.Status, Outcome: t.Outcome}.query(),
-				Highlight: t.Status == string(interview.Submitted)})
+				Highlight: t.Status == string(application.Submitted)})
 		}
 		data.Jobs = append(data.Jobs, dj)
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // The decision page decides on one application or many: the outcome, the
@@ -20,7 +20,7 @@ import (
 
 // decidePage is the decision form, as typed, and its preview.
 type decidePage struct {
-	Apps     []interview.Application
+	Apps     []application.Application
 	Outcome  decision.Outcome
 	Outcomes []decision.Outcome
 	Template string
@@ -94,7 +94,7 @@ func (s *Server) decideForm(r *http.Request, m account.Member, q url.Values) (de
 			continue
 		}
 		seen[id] = true
-		a, err := s.Interviews.Application(r.Context(), m, id)
+		a, err := s.Applications.Application(r.Context(), m, id)
 		if err != nil {
 			return d, err
 		}

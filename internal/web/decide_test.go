@@ -10,19 +10,19 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // submitted invites name to the fixture's interview and submits for them.
-func (f *candidateFixture) submitted(t *testing.T, name, email string) interview.Invitation {
+func (f *candidateFixture) submitted(t *testing.T, name, email string) application.Invitation {
 	t.Helper()
 	inv := f.invite(t, f.iv, name, email)
-	a, err := f.ts.Svc.Interviews.ByToken(context.Background(), inv.Token)
+	a, err := f.ts.Svc.Applications.ByToken(context.Background(), inv.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ts.Svc.Interviews.Submit(context.Background(), a); err != nil {
+	if _, err := f.ts.Svc.Applications.Submit(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
 	return inv
@@ -84,7 +84,7 @@ func TestDecisionPages(t *testing.T) {
 	if got := teamText(doc, "article.preview"); !strings.Contains(got, "Dear Ada,") || !strings.Contains(got, "needed numbers") || strings.Contains(got, "Skills gap") {
 		t.Errorf("preview %q", got)
 	}
-	if a, _ := f.ts.Svc.Interviews.Application(context.Background(), f.owner, ada.Application.ID); a.Status != interview.Submitted {
+	if a, _ := f.ts.Svc.Applications.Application(context.Background(), f.owner, ada.Application.ID); a.Status != application.Submitted {
 		t.Fatal("a preview decided")
 	}
 	form.Set("action", "send")

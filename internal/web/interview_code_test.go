@@ -12,8 +12,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -236,11 +236,11 @@ func (w *codeWorld) answer(t *testing.T, code string) {
 	t.Helper()
 	ctx := context.Background()
 	a := w.ada.Application
-	if err := w.app.Interviews.Start(ctx, a); err != nil {
+	if err := w.app.Applications.Start(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	a.Status = interview.Started
-	if _, err := w.app.Interviews.SaveAnswer(ctx, a, w.iv.Steps[0].ID, interview.AnswerInput{Language: candPtr("python"), Code: &code}); err != nil {
+	a.Status = application.Started
+	if _, err := w.app.Applications.SaveAnswer(ctx, a, w.iv.Steps[0].ID, application.AnswerInput{Language: candPtr("python"), Code: &code}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -248,11 +248,11 @@ func (w *codeWorld) answer(t *testing.T, code string) {
 // submit sends Ada's answers to the team, who sees them only then.
 func (w *codeWorld) submit(t *testing.T) {
 	t.Helper()
-	a, err := w.app.Interviews.ByToken(context.Background(), w.ada.Token)
+	a, err := w.app.Applications.ByToken(context.Background(), w.ada.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.app.Interviews.Submit(context.Background(), a); err != nil {
+	if _, err := w.app.Applications.Submit(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -366,7 +366,7 @@ func TestCodeStepIsCheckedBeforeInviting(t *testing.T) {
 	if resp.Request.URL.Path != path || !strings.Contains(teamText(doc, ".not-ready"), "no reference solution in Python") {
 		t.Errorf("tests the reference fails: %s, %q", resp.Request.URL.Path, teamText(doc, ".not-ready"))
 	}
-	if _, err := w.app.Interviews.Invite(ctx, teamOwner(t, w.testServer), w.iv.ID, []interview.NewCandidate{{Name: "Cy", Email: "cy@example.com"}}); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := w.app.Applications.Invite(ctx, teamOwner(t, w.testServer), w.iv.ID, []application.NewCandidate{{Name: "Cy", Email: "cy@example.com"}}); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("inviting after the tests changed: %v, want a conflict", err)
 	}
 
@@ -381,7 +381,7 @@ func TestCodeStepIsCheckedBeforeInviting(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "still preparing this task") || strings.Contains(page, "banana") {
 		t.Errorf("the candidate's page of an unchecked task: %d\n%s", resp.StatusCode, candText(candHTML(t, page), "main"))
 	}
-	if _, err := w.app.Interviews.SaveAnswer(ctx, w.ada.Application, iv.Steps[1].ID, interview.AnswerInput{Language: candPtr("python"), Code: candPtr("x")}); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := w.app.Applications.SaveAnswer(ctx, w.ada.Application, iv.Steps[1].ID, application.AnswerInput{Language: candPtr("python"), Code: candPtr("x")}); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("an answer to an unchecked task: %v, want a conflict", err)
 	}
 	if _, err := w.app.Coding.Run(ctx, w.ada.Application, iv.Steps[1].ID, "python", "x"); !errors.Is(err, apperr.ErrConflict) {

@@ -9,8 +9,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -19,8 +19,8 @@ import (
 type inviteBatch struct {
 	Source     string
 	Links      []inviteLink
-	Problems   []interview.RowProblem
-	Duplicates []interview.RowProblem
+	Problems   []application.RowProblem
+	Duplicates []application.RowProblem
 }
 
 type candidateSource struct {
@@ -29,7 +29,7 @@ type candidateSource struct {
 }
 
 type inviteLink struct {
-	Application interview.Application
+	Application application.Application
 	URL         string
 }
 
@@ -49,8 +49,8 @@ type invitedResult struct {
 }
 
 // maxInviteBody bounds the whole invitation post: a pasted list and a file
-// of up to interview.MaxCandidateList each, plus the multipart envelope.
-const maxInviteBody = 2*interview.MaxCandidateList + 64<<10
+// of up to application.MaxCandidateList each, plus the multipart envelope.
+const maxInviteBody = 2*application.MaxCandidateList + 64<<10
 
 // invite invites the candidates pasted into the form or uploaded as CSV
 // and shows each new magic link once: only hashes are stored.
@@ -88,9 +88,9 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, m account.Member
 	// must not leave the pasted candidates invited with their links unseen.
 	parsed := make([]parsedSource, len(sources))
 	for i, src := range sources {
-		people, problems, err := interview.ParseCandidates(src.r)
-		if err == nil && len(people) > interview.MaxInvitesPerCall {
-			err = apperr.Invalid("candidates", "%s has %d candidates; invite at most %d at once", src.name, len(people), interview.MaxInvitesPerCall)
+		people, problems, err := application.ParseCandidates(src.r)
+		if err == nil && len(people) > application.MaxInvitesPerCall {
+			err = apperr.Invalid("candidates", "%s has %d candidates; invite at most %d at once", src.name, len(people), application.MaxInvitesPerCall)
 		}
 		if err != nil {
 			return s.inviteFormError(w, r, m, id, pasted, err)
@@ -144,8 +144,8 @@ func (s *Server) showInvited(w http.ResponseWriter, r *http.Request, m account.M
 // parsedSource is a source of candidates, read.
 type parsedSource struct {
 	name     string
-	people   []interview.NewCandidate
-	problems []interview.RowProblem
+	people   []application.NewCandidate
+	problems []application.RowProblem
 }
 
 func (s *Server) inviteFrom(r *http.Request, m account.Member, id int64, src parsedSource) (inviteBatch, error) {
@@ -153,7 +153,7 @@ func (s *Server) inviteFrom(r *http.Request, m account.Member, id int64, src par
 	if len(src.people) == 0 {
 		return b, nil
 	}
-	res, err := s.Interviews.Invite(r.Context(), m, id, src.people)
+	res, err := s.Applications.Invite(r.Context(), m, id, src.people)
 	if err != nil {
 		return b, err
 	}

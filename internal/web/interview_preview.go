@@ -8,8 +8,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // "Preview as candidate": the interview's welcome page and steps as a
@@ -42,8 +42,8 @@ func (s *Server) previewView(r *http.Request, m account.Member) (candidateView, 
 	if v.Videos, err = s.Videos.InterviewVideos(ctx, m.OrgID, id); err != nil {
 		return v, err
 	}
-	v.App = interview.Application{OrgID: m.OrgID, JobID: v.Job.ID, InterviewID: id, Status: interview.Invited,
-		Candidate: interview.Candidate{Name: m.Name, Email: m.Email}, InvitedAt: v.Now,
+	v.App = application.Application{OrgID: m.OrgID, JobID: v.Job.ID, InterviewID: id, Status: application.Invited,
+		Candidate: application.Candidate{Name: m.Name, Email: m.Email}, InvitedAt: v.Now,
 		DeadlineAt: v.Now.AddDate(0, 0, v.Interview.DeadlineDays), TimeZone: s.memberZone(ctx, m)}
 	return v, nil
 }

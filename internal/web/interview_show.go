@@ -5,15 +5,15 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
 type interviewPage struct {
 	Interview opening.Interview
 	Job       opening.Job
-	Apps      []interview.Application
+	Apps      []application.Application
 	More      bool // more applications than shown
 	TZ        string
 	Pasted    string // the invite form's text, kept after an error
@@ -49,7 +49,7 @@ func (s *Server) interviewData(r *http.Request, m account.Member, id int64) (int
 	if err != nil {
 		return data, err
 	}
-	pg, err := s.Interviews.Applications(ctx, m, interview.Filter{InterviewID: iv.ID, Sort: interview.ByName, Limit: interviewAppsShown})
+	pg, err := s.Applications.Applications(ctx, m, application.Filter{InterviewID: iv.ID, Sort: application.ByName, Limit: interviewAppsShown})
 	if err != nil {
 		return data, err
 	}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
@@ -26,7 +26,7 @@ type jobPage struct {
 	Titles     map[int64]string // interview id → title
 	Tabs       []listTab
 	Sorts      []listTab
-	Apps       []interview.Application
+	Apps       []application.Application
 	NextURL    string
 	FirstURL   string // set when not on the first page
 	Total      int
@@ -63,24 +63,24 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	}
 	q := r.URL.Query()
 	c := listFrom(q)
-	f := interview.Filter{JobID: j.ID, Status: interview.Status(c.Status), Outcome: c.Outcome, Sort: interview.Sort(c.Sort), Cursor: q.Get("after")}
+	f := application.Filter{JobID: j.ID, Status: application.Status(c.Status), Outcome: c.Outcome, Sort: application.Sort(c.Sort), Cursor: q.Get("after")}
 	if f.Sort == "" {
-		f.Sort = interview.Newest
+		f.Sort = application.Newest
 	}
 	if v := q.Get("limit"); v != "" {
 		if f.Limit, err = strconv.Atoi(v); err != nil || f.Limit < 1 {
 			return apperr.Invalid("limit", "limit must be a number between 1 and 200")
 		}
 	}
-	pg, err := s.Interviews.Applications(ctx, m, f)
+	pg, err := s.Applications.Applications(ctx, m, f)
 	if err != nil {
 		return err
 	}
-	counts, err := s.Interviews.CountsForJob(ctx, m, j.ID)
+	counts, err := s.Applications.CountsForJob(ctx, m, j.ID)
 	if err != nil {
 		return err
 	}
-	outcomes, err := s.Interviews.Outcomes(ctx, m)
+	outcomes, err := s.Applications.Outcomes(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	for _, t := range sortTabs {
 		sc := c
 		sc.Sort = t.Sort
-		if t.Sort == string(interview.Newest) {
+		if t.Sort == string(application.Newest) {
 			sc.Sort = ""
 		}
 		data.Sorts = append(data.Sorts, listTab{Label: t.Label, URL: link(sc, ""), Current: string(f.Sort) == t.Sort})

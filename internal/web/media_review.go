@@ -15,8 +15,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -54,7 +54,7 @@ type coverageRow struct {
 type coverageBar struct{ X, W string }
 
 // addVideos fills in the video steps of an application.
-func (s *Server) addVideos(ctx context.Context, m account.Member, a interview.Application, steps []appStep, answers map[int64]interview.Answer) error {
+func (s *Server) addVideos(ctx context.Context, m account.Member, a application.Application, steps []appStep, answers map[int64]application.Answer) error {
 	appID := a.ID
 	takes, err := s.Videos.TeamTakes(ctx, a)
 	if err != nil {

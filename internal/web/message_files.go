@@ -8,9 +8,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 )
 
@@ -78,7 +78,7 @@ func (s *Server) showTeamFile(w http.ResponseWriter, r *http.Request, m account.
 }
 
 // showCandidateFile is GET /candidate/{app}/files/{id}.
-func (s *Server) showCandidateFile(w http.ResponseWriter, r *http.Request, app interview.Application) error {
+func (s *Server) showCandidateFile(w http.ResponseWriter, r *http.Request, app application.Application) error {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		return apperr.NotFound("file")

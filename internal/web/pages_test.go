@@ -2,7 +2,7 @@ package web_test
 
 import (
 	"fmt"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"net/http"
 	"net/url"
 	"strings"
@@ -51,7 +51,7 @@ func TestCloseJobAsksFirst(t *testing.T) {
 	}
 	// As the second step says: those invited still answer.
 	text := "Still answering."
-	if _, err := f.ts.Svc.Interviews.SaveAnswer(t.Context(), inv.Application, f.iv.Steps[0].ID, interview.AnswerInput{Text: &text}); err != nil {
+	if _, err := f.ts.Svc.Applications.SaveAnswer(t.Context(), inv.Application, f.iv.Steps[0].ID, application.AnswerInput{Text: &text}); err != nil {
 		t.Errorf("an invited candidate answers after the job closed: %v", err)
 	}
 }

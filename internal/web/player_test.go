@@ -21,7 +21,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/media/mediatest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -38,7 +38,7 @@ type videoWorld struct {
 	owner *browser
 	om    account.Member
 	step  opening.Step
-	ada   interview.Application
+	ada   application.Application
 	take  video.Media // Ada's answer, ready
 }
 
@@ -79,19 +79,19 @@ func newVideoWorld(t *testing.T, seconds float64) *videoWorld {
 
 // candidate invites name, who agrees to be recorded, and returns the
 // application.
-func (w *videoWorld) candidate(t *testing.T, ivID int64, name string) interview.Application {
+func (w *videoWorld) candidate(t *testing.T, ivID int64, name string) application.Application {
 	t.Helper()
 	ctx := context.Background()
 	email := strings.ToLower(strings.Fields(name)[0]) + "@example.com"
-	res, err := w.app.Interviews.Invite(ctx, w.om, ivID, []interview.NewCandidate{{Name: name, Email: email}})
+	res, err := w.app.Applications.Invite(ctx, w.om, ivID, []application.NewCandidate{{Name: name, Email: email}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite %s: %v %+v", name, err, res)
 	}
 	// Everyone here records: they have agreed to be recorded.
-	if _, err := w.app.Interviews.ConsentToVideo(ctx, res.Invitations[0].Application); err != nil {
+	if _, err := w.app.Applications.ConsentToVideo(ctx, res.Invitations[0].Application); err != nil {
 		t.Fatal(err)
 	}
-	a, err := w.app.Interviews.ByToken(ctx, res.Invitations[0].Token)
+	a, err := w.app.Applications.ByToken(ctx, res.Invitations[0].Token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func (w *videoWorld) candidate(t *testing.T, ivID int64, name string) interview.
 // upload stores the file at path as a's take the way the tus handler
 // does: begin, write the bytes where tus keeps them, finish. An empty
 // path leaves the take uploading.
-func (w *videoWorld) upload(t *testing.T, a interview.Application, path string) {
+func (w *videoWorld) upload(t *testing.T, a application.Application, path string) {
 	t.Helper()
 	ctx := context.Background()
 	id := strings.ToLower(rand.Text())
@@ -137,15 +137,15 @@ func (w *videoWorld) process(t *testing.T) {
 	}
 }
 
-func (w *videoWorld) submit(t *testing.T, a interview.Application) {
+func (w *videoWorld) submit(t *testing.T, a application.Application) {
 	t.Helper()
-	if _, err := w.app.Interviews.Submit(context.Background(), a); err != nil {
+	if _, err := w.app.Applications.Submit(context.Background(), a); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // answer is a's latest take of the video step, as it is now.
-func (w *videoWorld) answer(t *testing.T, a interview.Application) video.Media {
+func (w *videoWorld) answer(t *testing.T, a application.Application) video.Media {
 	t.Helper()
 	takes, err := w.app.Videos.Takes(context.Background(), a, w.step.ID)
 	if err != nil || len(takes) == 0 {
@@ -154,7 +154,7 @@ func (w *videoWorld) answer(t *testing.T, a interview.Application) video.Media {
 	return takes[len(takes)-1]
 }
 
-func (w *videoWorld) appPath(a interview.Application) string {
+func (w *videoWorld) appPath(a application.Application) string {
 	return fmt.Sprintf("/applications/%d", a.ID)
 }
 
@@ -269,7 +269,7 @@ func TestApplicationPageShowsVideoAnswer(t *testing.T) {
 	}
 
 	for _, c := range []struct {
-		a           interview.Application
+		a           application.Application
 		badge, text string
 	}{
 		{bob, "Failed", "could not be prepared for playback: This file is not a video"},

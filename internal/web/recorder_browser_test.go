@@ -16,8 +16,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/media/mediatest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
@@ -31,7 +31,7 @@ type videoApp struct {
 	app *app.App
 	url string
 	iv  opening.Interview
-	inv interview.Invitation
+	inv application.Invitation
 }
 
 func newVideoApp(t *testing.T, steps []opening.Step) *videoApp {
@@ -65,7 +65,7 @@ func newVideoApp(t *testing.T, steps []opening.Step) *videoApp {
 		t.Fatal(err)
 	}
 	openingtest.Checked(t, a.Openings, owner, iv)
-	res, err := a.Interviews.Invite(ctx, owner, iv.ID, []interview.NewCandidate{{Name: "Grace Hopper", Email: "grace@example.com"}})
+	res, err := a.Applications.Invite(ctx, owner, iv.ID, []application.NewCandidate{{Name: "Grace Hopper", Email: "grace@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func recorderPtr[T any](v T) *T { return &v }
 // about the recorder rather than the consent panel before it.
 func (w *videoApp) consent(t *testing.T) {
 	t.Helper()
-	if _, err := w.app.Interviews.ConsentToVideo(context.Background(), w.inv.Application); err != nil {
+	if _, err := w.app.Applications.ConsentToVideo(context.Background(), w.inv.Application); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/interview"
 )
 
 // TestTeamPagesInBrowser opens the team pages in headless Chromium at a
@@ -23,7 +23,7 @@ func TestTeamPagesInBrowser(t *testing.T) {
 	// A submitted application reviewed by two people.
 	resp, body := owner.post(fmt.Sprintf("/interviews/%d/invitations", ivID), url.Values{"candidates": {"Ada Lovelace <ada@example.com>\nGrace Hopper, grace@example.com"}})
 	links := teamLinks(teamMust(t, "invite", resp, body, 200))
-	a, err := ts.Svc.Interviews.ByToken(ctx, links[0][len(ts.URL)+len("/c/"):])
+	a, err := ts.Svc.Applications.ByToken(ctx, links[0][len(ts.URL)+len("/c/"):])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,17 +33,17 @@ func TestTeamPagesInBrowser(t *testing.T) {
 	}
 	text := "I like building calm, dependable systems.\n\nYour product does exactly that for hiring teams."
 	choice := []int64{iv.Steps[1].Options[0].ID}
-	if _, err := ts.Svc.Interviews.SaveAnswer(ctx, a, iv.Steps[0].ID, interview.AnswerInput{Text: &text}); err != nil {
+	if _, err := ts.Svc.Applications.SaveAnswer(ctx, a, iv.Steps[0].ID, application.AnswerInput{Text: &text}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Svc.Interviews.SaveAnswer(ctx, a, iv.Steps[1].ID, interview.AnswerInput{Choices: &choice}); err != nil {
+	if _, err := ts.Svc.Applications.SaveAnswer(ctx, a, iv.Steps[1].ID, application.AnswerInput{Choices: &choice}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Svc.Interviews.Submit(ctx, a); err != nil {
+	if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	// Grace asks a question; a webhook endpoint waits for deliveries.
-	g, err := ts.Svc.Interviews.ByToken(ctx, links[1][len(ts.URL)+len("/c/"):])
+	g, err := ts.Svc.Applications.ByToken(ctx, links[1][len(ts.URL)+len("/c/"):])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 const teamPassword = "correct horse battery"
@@ -189,7 +189,7 @@ func TestTeamJourney(t *testing.T) {
 	}
 
 	// Ada answers through the candidate's service.
-	a, err := ts.Svc.Interviews.ByToken(ctx, adaToken)
+	a, err := ts.Svc.Applications.ByToken(ctx, adaToken)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,14 +198,14 @@ func TestTeamJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := "Because I like queues and careful SQL."
-	if _, err := ts.Svc.Interviews.SaveAnswer(ctx, a, iv.Steps[0].ID, interview.AnswerInput{Text: &text}); err != nil {
+	if _, err := ts.Svc.Applications.SaveAnswer(ctx, a, iv.Steps[0].ID, application.AnswerInput{Text: &text}); err != nil {
 		t.Fatal(err)
 	}
 	choice := []int64{iv.Steps[1].Options[0].ID}
-	if _, err := ts.Svc.Interviews.SaveAnswer(ctx, a, iv.Steps[1].ID, interview.AnswerInput{Choices: &choice}); err != nil {
+	if _, err := ts.Svc.Applications.SaveAnswer(ctx, a, iv.Steps[1].ID, application.AnswerInput{Choices: &choice}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Svc.Interviews.Submit(ctx, a); err != nil {
+	if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 
@@ -272,7 +272,7 @@ func TestTeamJourney(t *testing.T) {
 		t.Errorf("reviewer making a link: status %d, want 403", resp.StatusCode)
 	}
 
-	open, err := ts.Svc.Interviews.ByToken(ctx, links[1][strings.LastIndexByte(links[1], '/')+1:])
+	open, err := ts.Svc.Applications.ByToken(ctx, links[1][strings.LastIndexByte(links[1], '/')+1:])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -555,7 +555,7 @@ func TestTeamPagesOfAnotherOrganisationAreNotFound(t *testing.T) {
 	jobID, ivID := teamSetUpInterview(t, owner)
 	resp, body := owner.post(fmt.Sprintf("/interviews/%d/invitations", ivID), url.Values{"candidates": {"ada@example.com"}})
 	teamMust(t, "invite", resp, body, http.StatusOK)
-	pg, err := ts.Svc.Interviews.Applications(context.Background(), teamOwner(t, ts), interview.Filter{JobID: jobID})
+	pg, err := ts.Svc.Applications.Applications(context.Background(), teamOwner(t, ts), application.Filter{JobID: jobID})
 	if err != nil || len(pg.Items) != 1 {
 		t.Fatalf("applications: %v %d", err, len(pg.Items))
 	}

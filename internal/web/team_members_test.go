@@ -19,11 +19,11 @@ func teamSubmitted(t *testing.T, ts *testServer, owner *browser) int64 {
 	_, ivID := teamSetUpInterview(t, owner)
 	resp, body := owner.post(fmt.Sprintf("/interviews/%d/invitations", ivID), url.Values{"candidates": {"Ada Lovelace <ada@example.com>"}})
 	links := teamLinks(teamMust(t, "invite", resp, body, http.StatusOK))
-	a, err := ts.Svc.Interviews.ByToken(ctx, links[0][len(ts.URL)+len("/c/"):])
+	a, err := ts.Svc.Applications.ByToken(ctx, links[0][len(ts.URL)+len("/c/"):])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ts.Svc.Interviews.Submit(ctx, a); err != nil {
+	if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	return a.ID

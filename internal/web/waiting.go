@@ -6,21 +6,21 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // waitingPage is the report of applications submitted and still without
 // a decision after some days, so that nobody is left waiting.
 type waitingPage struct {
 	Days   int
-	Apps   []interview.Application
+	Apps   []application.Application
 	Titles map[int64]string // job titles
 	TZ     string
 	Now    time.Time
 }
 
 // DaysWaiting is how many whole days a submitted application has waited.
-func (p waitingPage) DaysWaiting(a interview.Application) int {
+func (p waitingPage) DaysWaiting(a application.Application) int {
 	if a.SubmittedAt == nil {
 		return 0
 	}

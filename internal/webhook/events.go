@@ -5,8 +5,8 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -16,19 +16,19 @@ import (
 // transaction; package domain registers them.
 
 // EmitApplicationStatus emits application.started and application.submitted.
-func (s *Service) EmitApplicationStatus(ctx context.Context, tx *sqldb.DB, a interview.Application) (err error) {
+func (s *Service) EmitApplicationStatus(ctx context.Context, tx *sqldb.DB, a application.Application) (err error) {
 	defer apperr.Wrap(&err, "webhook.EmitApplicationStatus")
 	switch a.Status {
-	case interview.Started:
+	case application.Started:
 		return s.Emit(ctx, tx, a.OrgID, ApplicationStarted, applicationData{Application: newApplication(a)})
-	case interview.Submitted:
+	case application.Submitted:
 		return s.Emit(ctx, tx, a.OrgID, ApplicationSubmitted, applicationData{Application: newApplication(a)})
 	}
 	return nil
 }
 
 // EmitReviewSubmitted emits review.submitted.
-func (s *Service) EmitReviewSubmitted(ctx context.Context, tx *sqldb.DB, a interview.Application, r review.Review) (err error) {
+func (s *Service) EmitReviewSubmitted(ctx context.Context, tx *sqldb.DB, a application.Application, r review.Review) (err error) {
 	defer apperr.Wrap(&err, "webhook.EmitReviewSubmitted")
 	return s.Emit(ctx, tx, a.OrgID, ReviewSubmitted, reviewData{Application: newApplication(a), Review: reviewJSON{
 		ID: r.ID, Reviewer: memberJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name}, Recommendation: string(r.Recommendation),
@@ -36,7 +36,7 @@ func (s *Service) EmitReviewSubmitted(ctx context.Context, tx *sqldb.DB, a inter
 }
 
 // EmitMessagePosted emits message.received for a candidate's message.
-func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a interview.Application, m message.Message) (err error) {
+func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a application.Application, m message.Message) (err error) {
 	defer apperr.Wrap(&err, "webhook.EmitMessagePosted")
 	if !m.FromCandidate() {
 		return nil
@@ -46,7 +46,7 @@ func (s *Service) EmitMessagePosted(ctx context.Context, tx *sqldb.DB, a intervi
 }
 
 // EmitDecisionMade emits decision.made.
-func (s *Service) EmitDecisionMade(ctx context.Context, tx *sqldb.DB, a interview.Application, d decision.Decision) (err error) {
+func (s *Service) EmitDecisionMade(ctx context.Context, tx *sqldb.DB, a application.Application, d decision.Decision) (err error) {
 	defer apperr.Wrap(&err, "webhook.EmitDecisionMade")
 	return s.Emit(ctx, tx, a.OrgID, DecisionMade, decisionData{Application: newApplication(a), Decision: decisionJSON{
 		ID: d.ID, Outcome: string(d.Outcome), Message: d.Message, Feedback: d.Feedback, DecidedBy: d.DecidedBy, CreatedAt: ts(d.CreatedAt)}})
@@ -113,7 +113,7 @@ type (
 	}
 )
 
-func newApplication(a interview.Application) applicationJSON {
+func newApplication(a application.Application) applicationJSON {
 	return applicationJSON{ID: a.ID, Status: string(a.Status), JobID: a.JobID, InterviewID: a.InterviewID,
 		Candidate: candidateJSON{Name: a.Candidate.Name, Email: a.Candidate.Email},
 		InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt), StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt),

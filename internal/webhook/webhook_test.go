@@ -16,11 +16,11 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/domain"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
-	"github.com/anyhour/anyhour/internal/interview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/review"
@@ -93,7 +93,7 @@ type world struct {
 	worker *queue.Worker
 	owner  account.Member
 	iv     opening.Interview
-	inv    interview.Invitation
+	inv    application.Invitation
 }
 
 func newWorld(t *testing.T) *world {
@@ -114,7 +114,7 @@ func newWorld(t *testing.T) *world {
 		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "A"}}}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := w.Interviews.Invite(ctx, w.owner, w.iv.ID, []interview.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
+	res, err := w.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,14 +159,14 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 	eAll := w.add(t, all, webhook.Events...)
 	w.add(t, only, webhook.ApplicationSubmitted)
 
-	a, err := w.Interviews.ByToken(ctx, w.inv.Token)
+	a, err := w.Applications.ByToken(ctx, w.inv.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Interviews.Start(ctx, a); err != nil {
+	if err := w.Applications.Start(ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Interviews.Start(ctx, a); err != nil { // a second start changes nothing
+	if err := w.Applications.Start(ctx, a); err != nil { // a second start changes nothing
 		t.Fatal(err)
 	}
 	if _, err := w.Messages.PostAsCandidate(ctx, a, "A question <b>?</b>"); err != nil {
@@ -175,8 +175,8 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 	if _, err := w.Messages.Post(ctx, w.owner, a.ID, "An answer", false); err != nil {
 		t.Fatal(err)
 	}
-	a, _ = w.Interviews.ByToken(ctx, w.inv.Token)
-	if _, err := w.Interviews.Submit(ctx, a); err != nil {
+	a, _ = w.Applications.ByToken(ctx, w.inv.Token)
+	if _, err := w.Applications.Submit(ctx, a); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Reviews.Submit(ctx, w.owner, a.ID, review.Input{Recommendation: review.Yes, Note: "good"}); err != nil {
@@ -245,7 +245,7 @@ func TestRetriesAndRedelivery(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}
 	e := w.add(t, r, webhook.MessageReceived)
-	a, _ := w.Interviews.ByToken(ctx, w.inv.Token)
+	a, _ := w.Applications.ByToken(ctx, w.inv.Token)
 	if _, err := w.Messages.PostAsCandidate(ctx, a, "hello"); err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestEndpointThatFailsForADay(t *testing.T) {
 		return nil
 	})
 	e := w.add(t, r, webhook.MessageReceived)
-	a, _ := w.Interviews.ByToken(ctx, w.inv.Token)
+	a, _ := w.Applications.ByToken(ctx, w.inv.Token)
 	w.Messages.PostAsCandidate(ctx, a, "one")
 	w.run(t)
 	for range 26 {
@@ -346,7 +346,7 @@ func TestHostileEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := w.Interviews.ByToken(ctx, w.inv.Token)
+	a, _ := w.Applications.ByToken(ctx, w.inv.Token)
 	w.Messages.PostAsCandidate(ctx, a, "hi")
 	w.run(t)
 	if d := w.log(t, eRedirect)[0]; d.Status != webhook.Pending || d.LastStatus != http.StatusFound || !strings.Contains(d.LastError, "do not follow redirects") {
@@ -374,7 +374,7 @@ func TestHostileEndpoints(t *testing.T) {
 	}
 	strict.Webhooks.AllowPrivate(false)
 	strict.Webhooks.SetTimeout(500 * time.Millisecond)
-	a, _ = strict.Interviews.ByToken(ctx, strict.inv.Token)
+	a, _ = strict.Applications.ByToken(ctx, strict.inv.Token)
 	strict.Messages.PostAsCandidate(ctx, a, "hi")
 	strict.run(t)
 	for _, e := range eps {

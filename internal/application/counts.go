@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -47,13 +47,13 @@ func (c JobCounts) Of(status string) int { return c[Status(status)] }
 // CountsByJob counts the applications of every job of actor's
 // organisation per status.
 func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (_ map[int64]JobCounts, err error) {
-	defer apperr.Wrap(&err, "interview.CountsByJob")
+	defer apperr.Wrap(&err, "application.CountsByJob")
 	return s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1`, actor.OrgID)
 }
 
 // CountsForJob counts one job's applications per status.
 func (s *Service) CountsForJob(ctx context.Context, actor account.Member, jobID int64) (_ JobCounts, err error) {
-	defer apperr.Wrap(&err, "interview.CountsForJob(%d)", jobID)
+	defer apperr.Wrap(&err, "application.CountsForJob(%d)", jobID)
 	all, err := s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1 AND job_id = $2`, actor.OrgID, jobID)
 	if err != nil || all[jobID] == nil {
 		return JobCounts{}, err
@@ -94,7 +94,7 @@ func (s *Service) counts(ctx context.Context, actor account.Member, q string, ar
 // hold and reject). Unlike the status counts it reads the applications,
 // through the index on (job_id, outcome).
 func (s *Service) Outcomes(ctx context.Context, actor account.Member) (_ map[int64]map[string]int, err error) {
-	defer apperr.Wrap(&err, "interview.Outcomes")
+	defer apperr.Wrap(&err, "application.Outcomes")
 	out := map[int64]map[string]int{}
 	if !actor.Can(account.ViewApplications) {
 		return out, nil

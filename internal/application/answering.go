@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 // answers of their own kind (video recordings) write them through it, so
 // that they obey the same deadline and submission rules as SaveAnswer.
 func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqldb.DB, a Application) error) (err error) {
-	defer apperr.Wrap(&err, "interview.Answering(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.Answering(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqld
 // PutMediaAnswer makes recording mediaID the answer of application appID
 // to stepID, in tx. Recordings are not scored automatically.
 func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, mediaID int64) (err error) {
-	defer apperr.Wrap(&err, "interview.PutMediaAnswer(%d)", appID)
+	defer apperr.Wrap(&err, "application.PutMediaAnswer(%d)", appID)
 	body, err := json.Marshal(answerBody{MediaID: mediaID})
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepI
 // ReplaceMediaAnswer makes recording to the answer of application appID
 // to stepID in tx, if recording from is the answer now.
 func (s *Service) ReplaceMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) (err error) {
-	defer apperr.Wrap(&err, "interview.ReplaceMediaAnswer(%d)", appID)
+	defer apperr.Wrap(&err, "application.ReplaceMediaAnswer(%d)", appID)
 	var body string
 	err = tx.QueryRow(ctx, `SELECT body FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID).Scan(&body)
 	if errors.Is(err, sqldb.ErrNotFound) {

@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -50,7 +50,7 @@ type cursor struct {
 
 // Applications lists applications matching f.
 func (s *Service) Applications(ctx context.Context, actor account.Member, f Filter) (_ Page, err error) {
-	defer apperr.Wrap(&err, "interview.Applications")
+	defer apperr.Wrap(&err, "application.Applications")
 	if !actor.Can(account.ViewApplications) {
 		return Page{}, apperr.Forbidden("your role cannot see applications")
 	}
@@ -193,7 +193,7 @@ type Place struct {
 // limit aside), for "previous" and "next" links that keep the list's
 // filter and sort.
 func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter, a Application) (_ Place, err error) {
-	defer apperr.Wrap(&err, "interview.Neighbours(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.Neighbours(%d)", a.ID)
 	var p Place
 	if !actor.Can(account.ViewApplications) {
 		return p, apperr.Forbidden("your role cannot see applications")
@@ -262,7 +262,7 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 
 // Application returns an application of actor's organisation.
 func (s *Service) Application(ctx context.Context, actor account.Member, id int64) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.Application(%d)", id)
+	defer apperr.Wrap(&err, "application.Application(%d)", id)
 	if !actor.Can(account.ViewApplications) {
 		return Application{}, apperr.NotFound("application")
 	}
@@ -272,7 +272,7 @@ func (s *Service) Application(ctx context.Context, actor account.Member, id int6
 // SubmittedBefore lists actor's organisation's applications submitted
 // before t and not yet decided, the oldest submission first, at most limit.
 func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t time.Time, limit int) (_ []Application, err error) {
-	defer apperr.Wrap(&err, "interview.SubmittedBefore")
+	defer apperr.Wrap(&err, "application.SubmittedBefore")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}
@@ -296,7 +296,7 @@ func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t t
 // SubmittedSince lists actor's organisation's applications submitted
 // after t, the newest first, at most limit.
 func (s *Service) SubmittedSince(ctx context.Context, actor account.Member, t time.Time, limit int) (_ []Application, err error) {
-	defer apperr.Wrap(&err, "interview.SubmittedSince")
+	defer apperr.Wrap(&err, "application.SubmittedSince")
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}

@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"bufio"

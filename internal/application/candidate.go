@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"time"
@@ -21,7 +21,7 @@ var (
 
 // ByToken returns the application a candidate's link opens.
 func (s *Service) ByToken(ctx context.Context, token string) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.ByToken")
+	defer apperr.Wrap(&err, "application.ByToken")
 	if token == "" || len(token) > 200 {
 		return Application{}, ErrLinkUnknown
 	}
@@ -50,7 +50,7 @@ func (s *Service) ByToken(ctx context.Context, token string) (_ Application, err
 // SetTimeZone records the candidate's time zone, as their browser reports
 // it or as they choose.
 func (s *Service) SetTimeZone(ctx context.Context, a Application, tz string) (err error) {
-	defer apperr.Wrap(&err, "interview.SetTimeZone(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.SetTimeZone(%d)", a.ID)
 	if err := checkZone(tz); err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Service) SetTimeZone(ctx context.Context, a Application, tz string) (er
 // Start marks the application started, the first time the candidate
 // begins; later calls do nothing.
 func (s *Service) Start(ctx context.Context, a Application) (err error) {
-	defer apperr.Wrap(&err, "interview.Start(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.Start(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Service) checkOpen(a Application) error {
 // and for the work done on their answers (grading). The team reads them
 // through TeamAnswers, which keeps them private until submission.
 func (s *Service) Answers(ctx context.Context, appID int64) (_ map[int64]Answer, err error) {
-	defer apperr.Wrap(&err, "interview.Answers(%d)", appID)
+	defer apperr.Wrap(&err, "application.Answers(%d)", appID)
 	return answersIn(ctx, s.db, appID)
 }
 
@@ -115,7 +115,7 @@ func (s *Service) Answers(ctx context.Context, appID int64) (_ map[int64]Answer,
 // inside tx, for package decision; a decided one stays so and takes the
 // new outcome. It returns the application as it now is.
 func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.Member, appID int64, outcome string) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.MarkDecided(%d)", appID)
+	defer apperr.Wrap(&err, "application.MarkDecided(%d)", appID)
 	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, appID, actor.OrgID))
 	if err != nil {
 		return a, err
@@ -154,7 +154,7 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 // the outcome of the decision before it, or, with none (outcome ""), is
 // submitted again.
 func (s *Service) Undecide(ctx context.Context, tx *sqldb.DB, appID int64, outcome string) (err error) {
-	defer apperr.Wrap(&err, "interview.Undecide(%d)", appID)
+	defer apperr.Wrap(&err, "application.Undecide(%d)", appID)
 	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1`, appID))
 	if err != nil || a.Status != Decided {
 		return err
@@ -179,7 +179,7 @@ type State struct {
 
 // StateOf reads an application's State.
 func (s *Service) StateOf(ctx context.Context, appID int64) (_ State, err error) {
-	defer apperr.Wrap(&err, "interview.StateOf(%d)", appID)
+	defer apperr.Wrap(&err, "application.StateOf(%d)", appID)
 	var st State
 	var revoked *time.Time
 	err = s.db.QueryRow(ctx, `SELECT status, revoked_at, deadline_at FROM applications WHERE id = $1`, appID).Scan(&st.Status, &revoked, &st.Deadline)
@@ -194,7 +194,7 @@ func (s *Service) StateOf(ctx context.Context, appID int64) (_ State, err error)
 // before they submit: their link then shows their status only, the team
 // can no longer write to them, and nothing more is emailed to them.
 func (s *Service) Withdraw(ctx context.Context, a Application) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.Withdraw(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.Withdraw(%d)", a.ID)
 	if a.Status != Invited && a.Status != Started {
 		return a, apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
 	}

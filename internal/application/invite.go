@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -47,7 +47,7 @@ type InviteResult struct {
 
 // Invite invites candidates to an interview of actor's organisation.
 func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID int64, people []NewCandidate) (_ InviteResult, err error) {
-	defer apperr.Wrap(&err, "interview.Invite(%d)", interviewID)
+	defer apperr.Wrap(&err, "application.Invite(%d)", interviewID)
 	var res InviteResult
 	if !actor.Can(account.InviteCandidates) {
 		return res, apperr.Forbidden("your role cannot invite candidates")
@@ -169,7 +169,7 @@ func deadline(now time.Time, days int) time.Time {
 
 // Relink gives an application a new magic link; the old one stops working.
 func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64) (_ string, err error) {
-	defer apperr.Wrap(&err, "interview.Relink(%d)", appID)
+	defer apperr.Wrap(&err, "application.Relink(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return "", apperr.Forbidden("your role cannot send links to candidates")
 	}
@@ -200,7 +200,7 @@ func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64)
 // them). A revoked link is replaced first with Relink; a candidate who
 // withdrew is written to no more.
 func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int64) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.EmailLink(%d)", appID)
+	defer apperr.Wrap(&err, "application.EmailLink(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return Application{}, apperr.Forbidden("your role cannot send links to candidates")
 	}
@@ -234,7 +234,7 @@ func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int
 // submitted (pages offer it only while they answer; Relink then lets the
 // candidate back in).
 func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64) (err error) {
-	defer apperr.Wrap(&err, "interview.Revoke(%d)", appID)
+	defer apperr.Wrap(&err, "application.Revoke(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return apperr.Forbidden("your role cannot revoke invitations")
 	}
@@ -259,7 +259,7 @@ func applicationTarget(a Application) string {
 // invitation's link until the application is revoked or re-linked. It
 // refuses (ErrConflict) for a revoked or withdrawn application.
 func (s *Service) NewLink(ctx context.Context, appID int64) (_ string, err error) {
-	defer apperr.Wrap(&err, "interview.NewLink(%d)", appID)
+	defer apperr.Wrap(&err, "application.NewLink(%d)", appID)
 	var status Status
 	var revoked *time.Time
 	if err := s.db.QueryRow(ctx, `SELECT status, revoked_at FROM applications WHERE id = $1`, appID).Scan(&status, &revoked); err != nil {

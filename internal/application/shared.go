@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -20,7 +20,7 @@ func (a Application) Shared() bool { return a.SubmittedAt != nil }
 // TeamAnswers returns an application's answers as its team may read them:
 // all of them once the candidate has submitted, none before.
 func (s *Service) TeamAnswers(ctx context.Context, a Application) (_ map[int64]Answer, err error) {
-	defer apperr.Wrap(&err, "interview.TeamAnswers(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.TeamAnswers(%d)", a.ID)
 	if !a.Shared() {
 		return map[int64]Answer{}, nil
 	}
@@ -42,7 +42,7 @@ func (p Progress) Count() int { return len(p.Answered) }
 
 // Progress reports how far the candidate has got through iv's steps.
 func (s *Service) Progress(ctx context.Context, a Application, iv opening.Interview) (_ Progress, err error) {
-	defer apperr.Wrap(&err, "interview.Progress(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.Progress(%d)", a.ID)
 	answers, err := s.Answers(ctx, a.ID)
 	if err != nil {
 		return Progress{}, err

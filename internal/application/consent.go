@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -20,7 +20,7 @@ var ErrNoVideoConsent = &apperr.Error{Kind: apperr.ErrForbidden,
 // submits and writes to the team; package video refuses their takes. It
 // returns the application as it now is.
 func (s *Service) ConsentToVideo(ctx context.Context, a Application) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.ConsentToVideo(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.ConsentToVideo(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return a, err
 	}

@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -48,7 +48,7 @@ func Total(steps []opening.Step, answers map[int64]Answer) (score, max float64, 
 // once graded), and brings the application's total up to date if it was
 // submitted.
 func (s *Service) SetScore(ctx context.Context, appID, stepID int64, score, max float64) (err error) {
-	defer apperr.Wrap(&err, "interview.SetScore(%d)", appID)
+	defer apperr.Wrap(&err, "application.SetScore(%d)", appID)
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		var status Status
 		var orgID, ivID int64
@@ -100,7 +100,7 @@ func (s *Service) handleInterviewChanged(ctx context.Context, t queue.Task) erro
 // one transaction per application so a large interview never holds the
 // writer for long.
 func (s *Service) RescoreInterview(ctx context.Context, orgID, interviewID int64) (err error) {
-	defer apperr.Wrap(&err, "interview.RescoreInterview(%d)", interviewID)
+	defer apperr.Wrap(&err, "application.RescoreInterview(%d)", interviewID)
 	iv, err := s.openings.InterviewInOrg(ctx, orgID, interviewID)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-// Package interview owns what happens after a candidate is invited: their
+// Package application owns what happens after a candidate is invited: their
 // application (one per interview), its magic link, their answers, and
 // submission. Team members list and read applications here; candidates act
 // through their Application, found by the link's token.
@@ -7,7 +7,7 @@
 // candidate answer until the deadline (plus a short grace for answers in
 // flight) and read their status for LinkGrace after it. Methods return
 // apperr kinds.
-package interview
+package application
 
 import (
 	"time"

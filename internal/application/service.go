@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -72,9 +72,11 @@ func (s *Service) OnAnswer(hook AnswerHook) { s.answerHooks = append(s.answerHoo
 // recording is still uploading". It runs in Submit's transaction.
 type SubmitCheck func(ctx context.Context, tx *sqldb.DB, a Application) error
 
-// OnSubmit adds a check to Submit. Call it while wiring services, before
+// CheckBeforeSubmit adds a check to Submit. Call it while wiring services, before
 // any request is served.
-func (s *Service) OnSubmit(check SubmitCheck) { s.submitChecks = append(s.submitChecks, check) }
+func (s *Service) CheckBeforeSubmit(check SubmitCheck) {
+	s.submitChecks = append(s.submitChecks, check)
+}
 
 // New returns a Service using db.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service) *Service {

@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -38,7 +38,7 @@ var ErrTaskNotReady = &apperr.Error{Kind: apperr.ErrConflict,
 // lost) and reported by Submit until it is shortened. A coding task that
 // is not ready (opening.CodeTask.Unready) takes no answer.
 func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, in AnswerInput) (_ Answer, err error) {
-	defer apperr.Wrap(&err, "interview.SaveAnswer(%d)", stepID)
+	defer apperr.Wrap(&err, "application.SaveAnswer(%d)", stepID)
 	if err := s.checkOpen(a); err != nil {
 		return Answer{}, err
 	}
@@ -200,7 +200,7 @@ func ScoreChoice(step opening.Step, chosen []int64) (score, max float64) {
 // allowed (the review page warns about them); a text answer over its word
 // limit is not.
 func (s *Service) Submit(ctx context.Context, a Application) (_ Application, err error) {
-	defer apperr.Wrap(&err, "interview.Submit(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.Submit(%d)", a.ID)
 	if err := s.checkOpen(a); err != nil {
 		return a, err
 	}

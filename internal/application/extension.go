@@ -1,4 +1,4 @@
-package interview
+package application
 
 import (
 	"context"
@@ -61,7 +61,7 @@ func checkDays(days int) error {
 // reason. They may ask before or after the deadline, until they submit;
 // one request waits for an answer at a time.
 func (s *Service) RequestExtension(ctx context.Context, a Application, days int, reason string) (_ Extension, err error) {
-	defer apperr.Wrap(&err, "interview.RequestExtension(%d)", a.ID)
+	defer apperr.Wrap(&err, "application.RequestExtension(%d)", a.ID)
 	switch {
 	case a.RevokedAt != nil:
 		return Extension{}, ErrLinkRevoked
@@ -100,7 +100,7 @@ func (s *Service) RequestExtension(ctx context.Context, a Application, days int,
 // DecideExtension approves or declines a pending request. Approving moves
 // the deadline by the days asked, from the later of the deadline and now.
 func (s *Service) DecideExtension(ctx context.Context, actor account.Member, extID int64, approve bool) (_ Extension, err error) {
-	defer apperr.Wrap(&err, "interview.DecideExtension(%d)", extID)
+	defer apperr.Wrap(&err, "application.DecideExtension(%d)", extID)
 	if !actor.Can(account.InviteCandidates) {
 		return Extension{}, apperr.Forbidden("your role cannot change deadlines")
 	}
@@ -155,7 +155,7 @@ func (s *Service) DecideExtension(ctx context.Context, actor account.Member, ext
 // GrantExtension gives a candidate days more without a request, with an
 // optional note for them: an accommodation agreed beforehand, say.
 func (s *Service) GrantExtension(ctx context.Context, actor account.Member, appID int64, days int, note string) (_ Extension, err error) {
-	defer apperr.Wrap(&err, "interview.GrantExtension(%d)", appID)
+	defer apperr.Wrap(&err, "application.GrantExtension(%d)", appID)
 	if !actor.Can(account.InviteCandidates) {
 		return Extension{}, apperr.Forbidden("your role cannot change deadlines")
 	}
@@ -236,7 +236,7 @@ func loadExtension(ctx context.Context, db *sqldb.DB, orgID, id int64) (Extensio
 // Extensions lists an application's extensions, newest first. Callers
 // check that the application is the reader's.
 func (s *Service) Extensions(ctx context.Context, appID int64) (_ []Extension, err error) {
-	defer apperr.Wrap(&err, "interview.Extensions(%d)", appID)
+	defer apperr.Wrap(&err, "application.Extensions(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT `+extensionColumns+` FROM extensions WHERE application_id = $1 ORDER BY id DESC`, appID)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package interview_test
+package application_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/interview"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -29,13 +29,13 @@ func TestMain(m *testing.M) {
 }
 
 type fixture struct {
-	ctx        context.Context
-	db         *sqldb.DB
-	accounts   *account.Service
-	openings   *opening.Service
-	interviews *interview.Service
-	owner      account.Member
-	iv         opening.Interview
+	ctx          context.Context
+	db           *sqldb.DB
+	accounts     *account.Service
+	openings     *opening.Service
+	applications *application.Service
+	owner        account.Member
+	iv           opening.Interview
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -46,7 +46,7 @@ func newFixture(t *testing.T) *fixture {
 	db := sqldbtest.Open(t)
 	f := &fixture{ctx: ctx, db: db, accounts: account.New(db)}
 	f.openings = opening.New(db, f.accounts)
-	f.interviews = interview.New(db, f.accounts, f.openings)
+	f.applications = application.New(db, f.accounts, f.openings)
 	var err error
 	if _, f.owner, err = f.accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", Name: "Olivia", Email: "olivia@acme.example", TimeZone: "Europe/Berlin"}); err != nil {
 		t.Fatal(err)
@@ -69,9 +69,9 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) invite(t *testing.T, email string) interview.Invitation {
+func (f *fixture) invite(t *testing.T, email string) application.Invitation {
 	t.Helper()
-	res, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, []interview.NewCandidate{{Name: "Cand " + email, Email: email}})
+	res, err := f.applications.Invite(f.ctx, f.owner, f.iv.ID, []application.NewCandidate{{Name: "Cand " + email, Email: email}})
 	if err != nil || len(res.Invitations) != 1 {
 		t.Fatalf("invite %s: %v %+v", email, err, res)
 	}
@@ -81,7 +81,7 @@ func (f *fixture) invite(t *testing.T, email string) interview.Invitation {
 func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
 	f := newFixture(t)
 	f.invite(t, "first@example.com")
-	res, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, []interview.NewCandidate{
+	res, err := f.applications.Invite(f.ctx, f.owner, f.iv.ID, []application.NewCandidate{
 		{Name: "Ada", Email: "ada@example.com"},
 		{Name: "Bad", Email: "not-an-address"},
 		{Name: "Ada again", Email: "ADA@example.com"},
@@ -106,59 +106,59 @@ func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
 func TestCandidateJourney(t *testing.T) {
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
-	a, err := f.interviews.ByToken(f.ctx, inv.Token)
+	a, err := f.applications.ByToken(f.ctx, inv.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	text, pick1, pick2 := f.iv.Steps[0], f.iv.Steps[1], f.iv.Steps[2]
 
 	// Too many words are kept, then block submission.
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, text.ID, interview.AnswerInput{Text: ptr("one two three four five six")}); err != nil {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, text.ID, application.AnswerInput{Text: ptr("one two three four five six")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.interviews.Submit(f.ctx, a); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := f.applications.Submit(f.ctx, a); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("submit over the word limit: %v, want conflict", err)
 	}
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, text.ID, interview.AnswerInput{Text: ptr("short and sweet")}); err != nil {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, text.ID, application.AnswerInput{Text: ptr("short and sweet")}); err != nil {
 		t.Fatal(err)
 	}
 	// A choice naming another step's option is refused.
-	_, err = f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick2.Options[0].ID}})
+	_, err = f.applications.SaveAnswer(f.ctx, a, pick1.ID, application.AnswerInput{Choices: &[]int64{pick2.Options[0].ID}})
 	if !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("option of another step: %v, want invalid", err)
 	}
 	// Two options on a single choice are refused.
-	_, err = f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick1.Options[0].ID, pick1.Options[1].ID}})
+	_, err = f.applications.SaveAnswer(f.ctx, a, pick1.ID, application.AnswerInput{Choices: &[]int64{pick1.Options[0].ID, pick1.Options[1].ID}})
 	if !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("two options on a single choice: %v, want invalid", err)
 	}
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick1.Options[0].ID}}); err != nil {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, pick1.ID, application.AnswerInput{Choices: &[]int64{pick1.Options[0].ID}}); err != nil {
 		t.Fatal(err)
 	}
 	// One right and one wrong of two correct: 0 of 4.
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, pick2.ID, interview.AnswerInput{Choices: &[]int64{pick2.Options[0].ID, pick2.Options[2].ID}}); err != nil {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, pick2.ID, application.AnswerInput{Choices: &[]int64{pick2.Options[0].ID, pick2.Options[2].ID}}); err != nil {
 		t.Fatal(err)
 	}
-	a, _ = f.interviews.ByToken(f.ctx, inv.Token)
-	if a.Status != interview.Started {
+	a, _ = f.applications.ByToken(f.ctx, inv.Token)
+	if a.Status != application.Started {
 		t.Errorf("status after answering = %s, want started", a.Status)
 	}
-	a, err = f.interviews.Submit(f.ctx, a)
+	a, err = f.applications.Submit(f.ctx, a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Status != interview.Submitted || *a.Score != 2 || *a.MaxScore != 6 {
+	if a.Status != application.Submitted || *a.Score != 2 || *a.MaxScore != 6 {
 		t.Errorf("after submit: %s score %v/%v, want submitted 2/6", a.Status, *a.Score, *a.MaxScore)
 	}
 	// Frozen.
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, text.ID, interview.AnswerInput{Text: ptr("changed")}); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, text.ID, application.AnswerInput{Text: ptr("changed")}); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("answer after submit: %v, want conflict", err)
 	}
-	if _, err := f.interviews.Submit(f.ctx, a); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := f.applications.Submit(f.ctx, a); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("second submit: %v, want conflict", err)
 	}
 	// A step of another interview is not found.
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, 999999, interview.AnswerInput{Text: ptr("x")}); err == nil {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, 999999, application.AnswerInput{Text: ptr("x")}); err == nil {
 		t.Error("answer to an unknown step accepted")
 	}
 }
@@ -166,57 +166,57 @@ func TestCandidateJourney(t *testing.T) {
 func TestLinks(t *testing.T) {
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
-	if _, err := f.interviews.ByToken(f.ctx, "nonsense"); !errors.Is(err, interview.ErrLinkUnknown) {
+	if _, err := f.applications.ByToken(f.ctx, "nonsense"); !errors.Is(err, application.ErrLinkUnknown) {
 		t.Errorf("unknown token: %v", err)
 	}
 	// Past the deadline: the link still opens, but answers are refused.
-	f.interviews.SetClock(func() time.Time { return time.Now().Add(8 * 24 * time.Hour) })
-	a, err := f.interviews.ByToken(f.ctx, inv.Token)
+	f.applications.SetClock(func() time.Time { return time.Now().Add(8 * 24 * time.Hour) })
+	a, err := f.applications.ByToken(f.ctx, inv.Token)
 	if err != nil {
 		t.Fatalf("link after deadline: %v", err)
 	}
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, f.iv.Steps[0].ID, interview.AnswerInput{Text: ptr("late")}); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, f.iv.Steps[0].ID, application.AnswerInput{Text: ptr("late")}); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("answer after deadline: %v, want conflict", err)
 	}
 	// Past the grace period the link is expired.
-	f.interviews.SetClock(func() time.Time { return time.Now().Add(7*24*time.Hour + interview.LinkGrace + time.Hour) })
-	if _, err := f.interviews.ByToken(f.ctx, inv.Token); !errors.Is(err, interview.ErrLinkExpired) {
+	f.applications.SetClock(func() time.Time { return time.Now().Add(7*24*time.Hour + application.LinkGrace + time.Hour) })
+	if _, err := f.applications.ByToken(f.ctx, inv.Token); !errors.Is(err, application.ErrLinkExpired) {
 		t.Errorf("expired link: %v", err)
 	}
-	f.interviews.SetClock(time.Now)
+	f.applications.SetClock(time.Now)
 	// Revoked, then relinked: the old token stops, the new one works.
-	if err := f.interviews.Revoke(f.ctx, f.owner, inv.Application.ID); err != nil {
+	if err := f.applications.Revoke(f.ctx, f.owner, inv.Application.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.interviews.ByToken(f.ctx, inv.Token); !errors.Is(err, interview.ErrLinkRevoked) {
+	if _, err := f.applications.ByToken(f.ctx, inv.Token); !errors.Is(err, application.ErrLinkRevoked) {
 		t.Errorf("revoked link: %v", err)
 	}
-	fresh, err := f.interviews.Relink(f.ctx, f.owner, inv.Application.ID)
+	fresh, err := f.applications.Relink(f.ctx, f.owner, inv.Application.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.interviews.ByToken(f.ctx, inv.Token); !errors.Is(err, interview.ErrLinkUnknown) {
+	if _, err := f.applications.ByToken(f.ctx, inv.Token); !errors.Is(err, application.ErrLinkUnknown) {
 		t.Errorf("old token after relink: %v", err)
 	}
-	if _, err := f.interviews.ByToken(f.ctx, fresh); err != nil {
+	if _, err := f.applications.ByToken(f.ctx, fresh); err != nil {
 		t.Errorf("new token: %v", err)
 	}
 }
 
 func TestApplicationsKeysetPaging(t *testing.T) {
 	f := newFixture(t)
-	var people []interview.NewCandidate
+	var people []application.NewCandidate
 	for _, n := range []string{"Zoe", "Yann", "Xia", "Wim", "Vera", "Uma", "Tom"} {
-		people = append(people, interview.NewCandidate{Name: n, Email: n + "@example.com"})
+		people = append(people, application.NewCandidate{Name: n, Email: n + "@example.com"})
 	}
-	if _, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, people); err != nil {
+	if _, err := f.applications.Invite(f.ctx, f.owner, f.iv.ID, people); err != nil {
 		t.Fatal(err)
 	}
-	for _, sort := range []interview.Sort{interview.Newest, interview.Oldest, interview.ByName} {
+	for _, sort := range []application.Sort{application.Newest, application.Oldest, application.ByName} {
 		var names []string
-		filter := interview.Filter{JobID: f.iv.JobID, Sort: sort, Limit: 3}
+		filter := application.Filter{JobID: f.iv.JobID, Sort: sort, Limit: 3}
 		for pages := 0; ; pages++ {
-			page, err := f.interviews.Applications(f.ctx, f.owner, filter)
+			page, err := f.applications.Applications(f.ctx, f.owner, filter)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,15 +231,15 @@ func TestApplicationsKeysetPaging(t *testing.T) {
 		if len(names) != 7 {
 			t.Errorf("%s: paged through %v, want all 7 once", sort, names)
 		}
-		if sort == interview.ByName && names[0] != "Tom" {
+		if sort == application.ByName && names[0] != "Tom" {
 			t.Errorf("by name starts with %s", names[0])
 		}
 	}
-	if _, err := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Cursor: "garbage"}); !errors.Is(err, apperr.ErrInvalid) {
+	if _, err := f.applications.Applications(f.ctx, f.owner, application.Filter{Cursor: "garbage"}); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("bad cursor: %v", err)
 	}
-	first, _ := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Limit: 3})
-	if _, err := f.interviews.Applications(f.ctx, f.owner, interview.Filter{Limit: 3, Sort: interview.ByName, Cursor: first.Next}); !errors.Is(err, apperr.ErrInvalid) {
+	first, _ := f.applications.Applications(f.ctx, f.owner, application.Filter{Limit: 3})
+	if _, err := f.applications.Applications(f.ctx, f.owner, application.Filter{Limit: 3, Sort: application.ByName, Cursor: first.Next}); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("a newest-first cursor used for a list by name: %v, want invalid", err)
 	}
 }
@@ -250,22 +250,22 @@ func TestApplicationsKeysetPaging(t *testing.T) {
 // filter has no place but still gets its way back into the list.
 func TestNeighbours(t *testing.T) {
 	f := newFixture(t)
-	var people []interview.NewCandidate
+	var people []application.NewCandidate
 	for _, n := range []string{"Zoe", "Ann", "Max", "Ann", "Bea"} {
-		people = append(people, interview.NewCandidate{Name: n, Email: strings.ToLower(n) + strconv.Itoa(len(people)) + "@example.com"})
+		people = append(people, application.NewCandidate{Name: n, Email: strings.ToLower(n) + strconv.Itoa(len(people)) + "@example.com"})
 	}
-	res, err := f.interviews.Invite(f.ctx, f.owner, f.iv.ID, people)
+	res, err := f.applications.Invite(f.ctx, f.owner, f.iv.ID, people)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sort := range []interview.Sort{interview.Newest, interview.Oldest, interview.ByName} {
-		filter := interview.Filter{JobID: f.iv.JobID, Sort: sort}
-		page, err := f.interviews.Applications(f.ctx, f.owner, filter)
+	for _, sort := range []application.Sort{application.Newest, application.Oldest, application.ByName} {
+		filter := application.Filter{JobID: f.iv.JobID, Sort: sort}
+		page, err := f.applications.Applications(f.ctx, f.owner, filter)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, a := range page.Items {
-			p, err := f.interviews.Neighbours(f.ctx, f.owner, filter, a)
+			p, err := f.applications.Neighbours(f.ctx, f.owner, filter, a)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -283,12 +283,12 @@ func TestNeighbours(t *testing.T) {
 	}
 	// A filter the application is not in: no position, but neighbours
 	// on either side of where it would be.
-	submitted := interview.Filter{JobID: f.iv.JobID, Status: interview.Submitted}
-	p, err := f.interviews.Neighbours(f.ctx, f.owner, submitted, res.Invitations[0].Application)
+	submitted := application.Filter{JobID: f.iv.JobID, Status: application.Submitted}
+	p, err := f.applications.Neighbours(f.ctx, f.owner, submitted, res.Invitations[0].Application)
 	if err != nil || p.Position != 0 || p.Total != 0 {
 		t.Errorf("outside the filter: %+v, %v", p, err)
 	}
-	if _, err := f.interviews.Neighbours(f.ctx, f.owner, interview.Filter{Sort: "rating"}, res.Invitations[0].Application); !errors.Is(err, apperr.ErrInvalid) {
+	if _, err := f.applications.Neighbours(f.ctx, f.owner, application.Filter{Sort: "rating"}, res.Invitations[0].Application); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("an unknown sort: %v", err)
 	}
 }
@@ -304,13 +304,13 @@ func TestOtherOrganisationSeesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.interviews.Application(f.ctx, other, inv.Application.ID); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := f.applications.Application(f.ctx, other, inv.Application.ID); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("other org reads application: %v", err)
 	}
-	if _, err := f.interviews.Invite(f.ctx, other, f.iv.ID, []interview.NewCandidate{{Email: "x@example.com"}}); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := f.applications.Invite(f.ctx, other, f.iv.ID, []application.NewCandidate{{Email: "x@example.com"}}); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("other org invites to interview: %v", err)
 	}
-	page, err := f.interviews.Applications(f.ctx, other, interview.Filter{})
+	page, err := f.applications.Applications(f.ctx, other, application.Filter{})
 	if err != nil || len(page.Items) != 0 {
 		t.Errorf("other org lists %d applications (%v)", len(page.Items), err)
 	}
@@ -324,32 +324,32 @@ func TestSaveRacingSubmit(t *testing.T) {
 	step := f.iv.Steps[0]
 	for i := 0; i < 40; i++ {
 		inv := f.invite(t, fmt.Sprintf("racer%d@example.com", i))
-		a, err := f.interviews.ByToken(f.ctx, inv.Token)
+		a, err := f.applications.ByToken(f.ctx, inv.Token)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.interviews.SaveAnswer(f.ctx, a, step.ID, interview.AnswerInput{Text: ptr("first")}); err != nil {
+		if _, err := f.applications.SaveAnswer(f.ctx, a, step.ID, application.AnswerInput{Text: ptr("first")}); err != nil {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			f.interviews.SaveAnswer(f.ctx, a, step.ID, interview.AnswerInput{Text: ptr("second")})
+			f.applications.SaveAnswer(f.ctx, a, step.ID, application.AnswerInput{Text: ptr("second")})
 		}()
 		go func() {
 			defer wg.Done()
-			f.interviews.Submit(f.ctx, a)
+			f.applications.Submit(f.ctx, a)
 		}()
 		wg.Wait()
-		got, err := f.interviews.Application(f.ctx, f.owner, a.ID)
+		got, err := f.applications.Application(f.ctx, f.owner, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.SubmittedAt == nil {
 			continue
 		}
-		answers, err := f.interviews.Answers(f.ctx, a.ID)
+		answers, err := f.applications.Answers(f.ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -365,12 +365,12 @@ func TestSaveRacingSubmit(t *testing.T) {
 func TestCorrectedOptionRescores(t *testing.T) {
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
-	a, _ := f.interviews.ByToken(f.ctx, inv.Token)
+	a, _ := f.applications.ByToken(f.ctx, inv.Token)
 	pick1 := f.iv.Steps[1]
-	if _, err := f.interviews.SaveAnswer(f.ctx, a, pick1.ID, interview.AnswerInput{Choices: &[]int64{pick1.Options[1].ID}}); err != nil {
+	if _, err := f.applications.SaveAnswer(f.ctx, a, pick1.ID, application.AnswerInput{Choices: &[]int64{pick1.Options[1].ID}}); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ = f.interviews.Submit(f.ctx, a); *a.Score != 0 {
+	if a, _ = f.applications.Submit(f.ctx, a); *a.Score != 0 {
 		t.Fatalf("score before the correction = %v, want 0", *a.Score)
 	}
 	// B, not A, was the right answer all along.
@@ -383,11 +383,11 @@ func TestCorrectedOptionRescores(t *testing.T) {
 	if err != nil || stats[queue.StatusPending] != 1 {
 		t.Fatalf("tasks after the edit: %v (%v), want one pending", stats, err)
 	}
-	if err := f.interviews.RescoreInterview(f.ctx, f.owner.OrgID, f.iv.ID); err != nil {
+	if err := f.applications.RescoreInterview(f.ctx, f.owner.OrgID, f.iv.ID); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.interviews.Application(f.ctx, f.owner, a.ID)
-	answers, _ := f.interviews.Answers(f.ctx, a.ID)
+	got, _ := f.applications.Application(f.ctx, f.owner, a.ID)
+	answers, _ := f.applications.Answers(f.ctx, a.ID)
 	if *got.Score != 2 || *answers[pick1.ID].Score != 2 {
 		t.Errorf("after rescoring: application %v, answer %v; want 2 and 2", *got.Score, *answers[pick1.ID].Score)
 	}
@@ -397,41 +397,41 @@ func TestCorrectedOptionRescores(t *testing.T) {
 // and checks the maintained counts against a count of the rows.
 func TestCountsMatchApplications(t *testing.T) {
 	f := newFixture(t)
-	var invs []interview.Invitation
+	var invs []application.Invitation
 	for i := 0; i < 6; i++ {
 		invs = append(invs, f.invite(t, fmt.Sprintf("c%d@example.com", i)))
 	}
 	// A duplicate and a bad row change nothing.
-	f.interviews.Invite(f.ctx, f.owner, f.iv.ID, []interview.NewCandidate{{Email: "c0@example.com"}, {Email: "bad"}})
+	f.applications.Invite(f.ctx, f.owner, f.iv.ID, []application.NewCandidate{{Email: "c0@example.com"}, {Email: "bad"}})
 	for i, inv := range invs {
-		a, _ := f.interviews.ByToken(f.ctx, inv.Token)
+		a, _ := f.applications.ByToken(f.ctx, inv.Token)
 		if i >= 2 {
-			f.interviews.Start(f.ctx, a)
-			f.interviews.Start(f.ctx, a) // twice: counted once
+			f.applications.Start(f.ctx, a)
+			f.applications.Start(f.ctx, a) // twice: counted once
 		}
 		if i >= 4 {
-			a, _ = f.interviews.ByToken(f.ctx, inv.Token)
-			if _, err := f.interviews.Submit(f.ctx, a); err != nil {
+			a, _ = f.applications.ByToken(f.ctx, inv.Token)
+			if _, err := f.applications.Submit(f.ctx, a); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	// One submitted without ever starting.
-	a, _ := f.interviews.ByToken(f.ctx, f.invite(t, "direct@example.com").Token)
-	if _, err := f.interviews.Submit(f.ctx, a); err != nil {
+	a, _ := f.applications.ByToken(f.ctx, f.invite(t, "direct@example.com").Token)
+	if _, err := f.applications.Submit(f.ctx, a); err != nil {
 		t.Fatal(err)
 	}
-	counts, err := f.interviews.CountsForJob(f.ctx, f.owner, f.iv.JobID)
+	counts, err := f.applications.CountsForJob(f.ctx, f.owner, f.iv.JobID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := interview.JobCounts{}
+	want := application.JobCounts{}
 	rows, err := f.db.Query(f.ctx, `SELECT status, COUNT(*) FROM applications WHERE job_id = $1 GROUP BY status`, f.iv.JobID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var st interview.Status
+		var st application.Status
 		var n int
 		rows.Scan(&st, &n)
 		want[st] = n
@@ -440,10 +440,10 @@ func TestCountsMatchApplications(t *testing.T) {
 	if diff := cmp.Diff(want, counts); diff != "" {
 		t.Errorf("counts drifted from the applications (-rows +counts):\n%s", diff)
 	}
-	if want[interview.Invited] != 2 || want[interview.Started] != 2 || want[interview.Submitted] != 3 {
+	if want[application.Invited] != 2 || want[application.Started] != 2 || want[application.Submitted] != 3 {
 		t.Errorf("unexpected statuses %v", want)
 	}
-	all, _ := f.interviews.CountsByJob(f.ctx, f.owner)
+	all, _ := f.applications.CountsByJob(f.ctx, f.owner)
 	if diff := cmp.Diff(counts, all[f.iv.JobID]); diff != "" {
 		t.Errorf("CountsByJob disagrees with CountsForJob:\n%s", diff)
 	}
@@ -454,32 +454,32 @@ func TestCountsMatchApplications(t *testing.T) {
 func TestEmailLinks(t *testing.T) {
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
-	one, err := f.interviews.NewLink(f.ctx, inv.Application.ID)
+	one, err := f.applications.NewLink(f.ctx, inv.Application.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	two, _ := f.interviews.NewLink(f.ctx, inv.Application.ID)
+	two, _ := f.applications.NewLink(f.ctx, inv.Application.ID)
 	for _, tok := range []string{inv.Token, one, two} {
-		if a, err := f.interviews.ByToken(f.ctx, tok); err != nil || a.ID != inv.Application.ID {
+		if a, err := f.applications.ByToken(f.ctx, tok); err != nil || a.ID != inv.Application.ID {
 			t.Errorf("ByToken = %d, %v; want application %d", a.ID, err, inv.Application.ID)
 		}
 	}
-	if err := f.interviews.Revoke(f.ctx, f.owner, inv.Application.ID); err != nil {
+	if err := f.applications.Revoke(f.ctx, f.owner, inv.Application.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.interviews.ByToken(f.ctx, one); !errors.Is(err, interview.ErrLinkRevoked) {
+	if _, err := f.applications.ByToken(f.ctx, one); !errors.Is(err, application.ErrLinkRevoked) {
 		t.Errorf("an email's link after revocation: %v", err)
 	}
-	if _, err := f.interviews.NewLink(f.ctx, inv.Application.ID); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := f.applications.NewLink(f.ctx, inv.Application.ID); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("a new email link after revocation: %v", err)
 	}
-	if _, err := f.interviews.Relink(f.ctx, f.owner, inv.Application.ID); err != nil {
+	if _, err := f.applications.Relink(f.ctx, f.owner, inv.Application.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.interviews.ByToken(f.ctx, two); !errors.Is(err, interview.ErrLinkUnknown) {
+	if _, err := f.applications.ByToken(f.ctx, two); !errors.Is(err, application.ErrLinkUnknown) {
 		t.Errorf("an email's link after a new link: %v", err)
 	}
-	if _, err := f.interviews.NewLink(f.ctx, 999999); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := f.applications.NewLink(f.ctx, 999999); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("a link to no application: %v", err)
 	}
 }
@@ -491,12 +491,12 @@ func TestErrorsSayWhere(t *testing.T) {
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := f.interviews.Application(ctx, f.owner, 42)
-	if err == nil || !strings.HasPrefix(err.Error(), "interview.Application(42): ") || !errors.Is(err, context.Canceled) {
+	_, err := f.applications.Application(ctx, f.owner, 42)
+	if err == nil || !strings.HasPrefix(err.Error(), "application.Application(42): ") || !errors.Is(err, context.Canceled) {
 		t.Errorf("an unclassified error: %v", err)
 	}
-	_, err = f.interviews.Application(context.Background(), f.owner, 42)
-	if !errors.Is(err, apperr.ErrNotFound) || strings.Contains(err.Error(), "interview.Application") {
+	_, err = f.applications.Application(context.Background(), f.owner, 42)
+	if !errors.Is(err, apperr.ErrNotFound) || strings.Contains(err.Error(), "application.Application") {
 		t.Errorf("a classified error: %v", err)
 	}
 }
