@@ -36,9 +36,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
-	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/mail"
-	"github.com/anyhour/anyhour/internal/mail/mailtest"
+	"github.com/anyhour/anyhour/internal/outbox"
+	"github.com/anyhour/anyhour/internal/smtp"
+	"github.com/anyhour/anyhour/internal/smtp/smtptest"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/webhook"
 )
@@ -180,9 +180,9 @@ func emails(n, workers int, smtpAddr string, rate float64) (result, error) {
 		return result{}, err
 	}
 	queue := func(tx *sqldb.DB, i int) error {
-		c := email.Content{OrgName: "Bench", Subject: fmt.Sprintf("Bench %d", i), Greeting: "Hello,", Paragraphs: []string{"A measured email."}}
-		_, err := w.a.Emails.Queue(ctx, tx, email.Draft{OrgID: w.owner.OrgID, Kind: "bench",
-			To: mail.Address{Name: "Candidate", Email: fmt.Sprintf("c%d@bench.example", i)}, Content: c})
+		c := outbox.Content{OrgName: "Bench", Subject: fmt.Sprintf("Bench %d", i), Greeting: "Hello,", Paragraphs: []string{"A measured email."}}
+		_, err := w.a.Outbox.Queue(ctx, tx, outbox.Draft{OrgID: w.owner.OrgID, Kind: "bench",
+			To: smtp.Address{Name: "Candidate", Email: fmt.Sprintf("c%d@bench.example", i)}, Content: c})
 		return err
 	}
 	r, err := w.drain(n, rate, queue, `SELECT created_at, sent_at FROM emails WHERE status = 'sent'`, `SELECT COUNT(*) FROM emails WHERE status = 'sent'`)
@@ -312,7 +312,7 @@ func startMailpit() (string, func(), error) {
 	bin := os.Getenv("ANYHOUR_MAILPIT")
 	if bin == "" {
 		home, _ := os.UserHomeDir()
-		bin = filepath.Join(home, ".cache", "anyhour-tools", "mailpit-"+mailtest.Version, "mailpit")
+		bin = filepath.Join(home, ".cache", "anyhour-tools", "mailpit-"+smtptest.Version, "mailpit")
 	}
 	if _, err := os.Stat(bin); err != nil {
 		return "", nil, fmt.Errorf("mailpit not found (%v); build it with: eval \"$(bash scripts/tools.sh)\"", err)

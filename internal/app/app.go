@@ -18,11 +18,11 @@ import (
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/domain"
-	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/upload"
 	"github.com/anyhour/anyhour/internal/video"
@@ -146,10 +146,10 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 // setUpEmail points the outbox at the SMTP server, if there is one, and
 // gives it what makes candidates' links.
 func (a *App) setUpEmail() error {
-	a.Emails.SetLogger(a.Logger)
+	a.Outbox.SetLogger(a.Logger)
 	a.Digests.SetBaseURL(a.Config.BaseURL)
 	a.Digests.SetLogger(a.Logger)
-	a.Emails.SetLinker(func(ctx context.Context, appID int64) (string, error) {
+	a.Outbox.SetLinker(func(ctx context.Context, appID int64) (string, error) {
 		token, err := a.Applications.NewLink(ctx, appID)
 		if err != nil {
 			return "", err
@@ -160,7 +160,7 @@ func (a *App) setUpEmail() error {
 		a.Logger.Info("no SMTP server (ANYHOUR_SMTP_URL): emails are kept and shown to admins under Settings")
 		return nil
 	}
-	cfg, err := mail.ParseURL(a.Config.SMTPURL)
+	cfg, err := smtp.ParseURL(a.Config.SMTPURL)
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (a *App) setUpEmail() error {
 	if u, err := url.Parse(a.Config.BaseURL); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	a.Emails.SetSender(mail.NewSMTP(cfg), cfg.From, host)
+	a.Outbox.SetSender(smtp.NewSMTP(cfg), cfg.From, host)
 	a.Logger.Info("emails go through SMTP", slog.String("server", cfg.String()))
 	return nil
 }
@@ -211,7 +211,7 @@ func (a *App) Worker() *queue.Worker {
 		Pools: []queue.Pool{
 			{Name: "grading", Kinds: []string{coding.TaskGrade}, Concurrency: a.Config.Workers},
 			{Name: "video", Kinds: []string{video.TaskProcess, video.TaskRendition}, Concurrency: 1},
-			{Name: "email", Kinds: []string{email.TaskSend}, Concurrency: 4},
+			{Name: "email", Kinds: []string{outbox.TaskSend}, Concurrency: 4},
 			{Name: "webhooks", Kinds: []string{webhook.TaskDeliver}, Concurrency: 4},
 		},
 		Logger: a.Logger,
@@ -219,7 +219,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Accounts.RegisterTasks(w)
 	a.Applications.RegisterTasks(w)
 	a.Coding.RegisterTasks(w)
-	a.Emails.RegisterTasks(w)
+	a.Outbox.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {

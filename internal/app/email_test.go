@@ -15,8 +15,8 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/mail/mailtest"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/smtp/smtptest"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -26,7 +26,7 @@ import (
 // messages. An internal note sends nothing.
 func TestEmailsReachCandidates(t *testing.T) {
 	ctx := context.Background()
-	smtp := mailtest.Start(t)
+	smtp := smtptest.Start(t)
 	srv := httptest.NewServer(nil)
 	defer srv.Close()
 	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, SMTPURL: smtp.URL("hiring@acme.example")},
@@ -99,7 +99,7 @@ func TestEmailsReachCandidates(t *testing.T) {
 	if !strings.Contains(string(body), "welcome") || strings.Contains(string(body), "strong CV") {
 		t.Error("the messages page after the email's link")
 	}
-	es, err := a.Emails.List(ctx, owner)
+	es, err := a.Outbox.List(ctx, owner)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func TestEmailIsNotHeldByGradings(t *testing.T) {
 	}
 	kept := func(n int) func() bool {
 		return func() bool {
-			es, err := a.Emails.List(ctx, owner)
+			es, err := a.Outbox.List(ctx, owner)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,10 +12,10 @@ import (
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
-	"github.com/anyhour/anyhour/internal/email"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/stash"
@@ -32,7 +32,7 @@ type Services struct {
 	Videos       *video.Service
 	Coding       *coding.Service
 	Messages     *message.Service
-	Emails       *email.Service
+	Outbox       *outbox.Service
 	Webhooks     *webhook.Service
 	Decisions    *decision.Service
 	Digests      *notify.Digests
@@ -51,11 +51,11 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
 	s.Coding = coding.New(db, s.Openings, s.Applications)
 	s.Messages = message.New(db, blobs, s.Applications)
-	s.Emails = email.New(db)
+	s.Outbox = outbox.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier
-	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Emails)
+	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Outbox)
 	s.Stashes = stash.New(db)
 	s.react(n)
 	return s

@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/outbox"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -21,14 +21,14 @@ const (
 // account when they are sent, from base (read then, since it is set after
 // wiring).
 func setAccountLinks(n *Notifier, d *Digests) {
-	n.emails.SetRefLinker(KindPasswordReset, func(ctx context.Context, ref string) (string, error) {
+	n.outbox.SetRefLinker(KindPasswordReset, func(ctx context.Context, ref string) (string, error) {
 		token, err := n.accounts.ResetLink(ctx, ref)
 		if err != nil {
 			return "", err
 		}
 		return d.base + "/password/reset/" + token, nil
 	})
-	n.emails.SetRefLinker(KindMemberJoin, func(ctx context.Context, ref string) (string, error) {
+	n.outbox.SetRefLinker(KindMemberJoin, func(ctx context.Context, ref string) (string, error) {
 		token, err := n.accounts.JoinLink(ctx, ref)
 		if err != nil {
 			return "", err
@@ -41,7 +41,7 @@ func setAccountLinks(n *Notifier, d *Digests) {
 // says the same whether or not the address has an account already: what
 // it is, the link's page tells (see package account's join.go).
 func (n *Notifier) MemberJoin(ctx context.Context, tx *sqldb.DB, inv account.Invite, org account.Org, name, ref string) error {
-	c := email.Content{
+	c := outbox.Content{
 		OrgName:  org.Name,
 		Colour:   org.Colour,
 		Subject:  fmt.Sprintf("Finish joining %s on anyhour", org.Name),
@@ -49,14 +49,14 @@ func (n *Notifier) MemberJoin(ctx context.Context, tx *sqldb.DB, inv account.Inv
 		Paragraphs: []string{
 			fmt.Sprintf("To finish joining %s on anyhour as %s, show that %s is your address by opening this link.", org.Name, article(string(inv.Role)), inv.Email),
 		},
-		Action: &email.Action{Label: "Finish joining", URL: email.LinkFromRef},
+		Action: &outbox.Action{Label: "Finish joining", URL: outbox.LinkFromRef},
 		After: []string{
 			"The link works once, for an hour at most.",
 			"If you did not ask to join, ignore this email: nothing happens without the link.",
 		},
 	}
-	_, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: inv.OrgID, Kind: KindMemberJoin, Ref: ref,
-		To: mail.Address{Name: name, Email: inv.Email}, Content: c, WithLink: true})
+	_, err := n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: inv.OrgID, Kind: KindMemberJoin, Ref: ref,
+		To: smtp.Address{Name: name, Email: inv.Email}, Content: c, WithLink: true})
 	return err
 }
 
@@ -74,7 +74,7 @@ func (n *Notifier) PasswordReset(ctx context.Context, tx *sqldb.DB, m account.Me
 	if err != nil {
 		return err
 	}
-	c := email.Content{
+	c := outbox.Content{
 		OrgName:  org.Name,
 		Colour:   org.Colour,
 		Subject:  "Choose a new password for anyhour",
@@ -82,13 +82,13 @@ func (n *Notifier) PasswordReset(ctx context.Context, tx *sqldb.DB, m account.Me
 		Paragraphs: []string{
 			fmt.Sprintf("Someone, probably you, asked for a new password for %s, your account with %s on anyhour.", m.Email, org.Name),
 		},
-		Action: &email.Action{Label: "Choose a new password", URL: email.LinkFromRef},
+		Action: &outbox.Action{Label: "Choose a new password", URL: outbox.LinkFromRef},
 		After: []string{
 			"The link works once, for an hour. Choosing a new password signs you out everywhere else.",
 			"If you did not ask, ignore this email: your password stays as it is.",
 		},
 	}
-	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: m.OrgID, Kind: KindPasswordReset, Ref: ref,
-		To: mail.Address{Name: m.Name, Email: m.Email}, Content: c, WithLink: true})
+	_, err = n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: m.OrgID, Kind: KindPasswordReset, Ref: ref,
+		To: smtp.Address{Name: m.Name, Email: m.Email}, Content: c, WithLink: true})
 	return err
 }

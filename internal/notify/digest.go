@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -178,21 +178,21 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 			return err
 		})
 	}
-	c := email.Content{
+	c := outbox.Content{
 		OrgName:    org.Name,
 		Colour:     org.Colour,
 		Subject:    fmt.Sprintf("Your day at %s: %s", org.Name, summary(len(submitted), len(waiting), len(undecided))),
 		Greeting:   fmt.Sprintf("Good morning %s,", firstName(m.Name)),
 		Paragraphs: sections,
-		Action:     &email.Action{Label: "Open the inbox", URL: d.base + "/inbox"},
+		Action:     &outbox.Action{Label: "Open the inbox", URL: d.base + "/inbox"},
 		After:      []string{"This digest comes once a day, in your morning, instead of an email for every event."},
 	}
 	return d.db.Transact(ctx, func(tx *sqldb.DB) error {
 		if mine, err := account.ClaimDigest(ctx, tx, m, notSince, now); err != nil || !mine {
 			return err
 		}
-		_, err := d.n.emails.Queue(ctx, tx, email.Draft{OrgID: m.OrgID, Kind: KindDigest,
-			To: mail.Address{Name: m.Name, Email: m.Email}, Content: c})
+		_, err := d.n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: m.OrgID, Kind: KindDigest,
+			To: smtp.Address{Name: m.Name, Email: m.Email}, Content: c})
 		return err
 	})
 }

@@ -3,7 +3,7 @@
 // candidate when the team writes to them, a word to the owners when a
 // webhook endpoint is turned off, and a team member's link to choose a
 // new password. It hooks into the domain
-// services and queues each email through package email in the
+// services and queues each email through package outbox in the
 // transaction of the change, so that nothing is sent for a change that
 // did not happen and nothing is lost for one that did.
 package notify
@@ -16,10 +16,10 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/outbox"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/webhook"
 )
@@ -37,7 +37,7 @@ const (
 type Notifier struct {
 	accounts     *account.Service
 	openings     *opening.Service
-	emails       *email.Service
+	outbox       *outbox.Service
 	messages     *message.Service
 	applications *application.Service
 }
@@ -47,9 +47,9 @@ type Notifier struct {
 // a worker must run. It sets the outbox's guard and the links of the
 // emails about a member's own account.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, applications *application.Service, messages *message.Service,
-	emails *email.Service) (*Notifier, *Digests) {
-	n := &Notifier{accounts: accounts, openings: openings, emails: emails, messages: messages, applications: applications}
-	emails.SetGuard(n.guard)
+	outbox *outbox.Service) (*Notifier, *Digests) {
+	n := &Notifier{accounts: accounts, openings: openings, outbox: outbox, messages: messages, applications: applications}
+	outbox.SetGuard(n.guard)
 	d := newDigests(n, db)
 	setAccountLinks(n, d)
 	return n, d
@@ -58,7 +58,7 @@ func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, app
 // MessageCancelled takes back the email of a message sent later that
 // the team cancelled.
 func (n *Notifier) MessageCancelled(ctx context.Context, tx *sqldb.DB, m message.Message) error {
-	return n.emails.Cancel(ctx, tx, messageRef(m.ID))
+	return n.outbox.Cancel(ctx, tx, messageRef(m.ID))
 }
 
 // WebhookDisabled tells the organisation's owners and admins that an
@@ -73,7 +73,7 @@ func (n *Notifier) WebhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.
 		return err
 	}
 	for _, m := range managers {
-		c := email.Content{
+		c := outbox.Content{
 			OrgName:  org.Name,
 			Colour:   org.Colour,
 			Subject:  "A webhook endpoint was turned off",
@@ -83,8 +83,8 @@ func (n *Notifier) WebhookDisabled(ctx context.Context, tx *sqldb.DB, e webhook.
 				"Its delivery log shows what the endpoint answered. Once it works again, turn it back on from the Webhooks page under Settings, and send the deliveries you need again from the log.",
 			},
 		}
-		if _, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: e.OrgID, Kind: KindWebhookDisabled,
-			To: mail.Address{Name: m.Name, Email: m.Email}, Content: c}); err != nil {
+		if _, err := n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: e.OrgID, Kind: KindWebhookDisabled,
+			To: smtp.Address{Name: m.Name, Email: m.Email}, Content: c}); err != nil {
 			return err
 		}
 	}
@@ -101,7 +101,7 @@ func (n *Notifier) Invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 	if len(iv.Steps) == 1 {
 		steps = "one-step"
 	}
-	c := email.Content{
+	c := outbox.Content{
 		OrgName:  org.Name,
 		Colour:   org.Colour,
 		Subject:  fmt.Sprintf("Your interview for %s at %s", job.Title, org.Name),
@@ -111,14 +111,14 @@ func (n *Notifier) Invitation(ctx context.Context, tx *sqldb.DB, _ account.Membe
 				org.Name, steps, job.Title, deadline(a.DeadlineAt, org.TimeZone)),
 			fmt.Sprintf("It takes about %d minutes. You can stop at any time and come back with the same link, from any device; every answer is saved as you go.", iv.Minutes()),
 		},
-		Action: &email.Action{Label: "Open your interview", URL: email.LinkHere},
+		Action: &outbox.Action{Label: "Open your interview", URL: outbox.LinkHere},
 		After: []string{
 			"Questions about the interview? Open it and write to the team from its page; they will answer there.",
 			"The link is personal: please do not share it.",
 		},
 	}
-	if _, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindInvitation,
-		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}); err != nil {
+	if _, err := n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindInvitation,
+		To: smtp.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}); err != nil {
 		return err
 	}
 	return n.remind(ctx, tx, a, org, job)
@@ -141,7 +141,7 @@ const linkGap = 5 * time.Minute
 // Link emails a candidate a fresh link to their interview, at the team's
 // request.
 func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a application.Application) error {
-	last, err := n.emails.LastQueued(ctx, tx, a.ID, KindLink)
+	last, err := n.outbox.LastQueued(ctx, tx, a.ID, KindLink)
 	if err != nil {
 		return err
 	}
@@ -160,17 +160,17 @@ func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a a
 	default:
 		para += " The deadline has passed, so answers can no longer be changed; with the link you can still read your status and write to the team."
 	}
-	c := email.Content{
+	c := outbox.Content{
 		OrgName:    org.Name,
 		Colour:     org.Colour,
 		Subject:    fmt.Sprintf("Your link to the %s interview at %s", job.Title, org.Name),
 		Greeting:   fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
 		Paragraphs: []string{para},
-		Action:     &email.Action{Label: "Open your interview", URL: email.LinkHere},
+		Action:     &outbox.Action{Label: "Open your interview", URL: outbox.LinkHere},
 		After:      []string{"The link is personal: please do not share it."},
 	}
-	_, err = n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindLink,
-		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
+	_, err = n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindLink,
+		To: smtp.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true})
 	return err
 }
 
@@ -184,22 +184,22 @@ func (n *Notifier) Message(ctx context.Context, tx *sqldb.DB, a application.Appl
 	if err != nil {
 		return err
 	}
-	c := email.Content{
+	c := outbox.Content{
 		OrgName:    org.Name,
 		Colour:     org.Colour,
 		Subject:    fmt.Sprintf("A message from %s about the %s role", org.Name, job.Title),
 		Greeting:   fmt.Sprintf("Hello %s,", a.Candidate.FirstName()),
 		Paragraphs: []string{fmt.Sprintf("%s from %s wrote to you about your interview for the %s role:", m.AuthorName, org.Name, job.Title)},
 		Quote:      m.Body,
-		Action:     &email.Action{Label: "Read and reply", URL: email.LinkHere + "?to=messages"},
+		Action:     &outbox.Action{Label: "Read and reply", URL: outbox.LinkHere + "?to=messages"},
 		After:      []string{"Please reply from your interview page rather than to this email, so that the whole team sees it."},
 	}
-	d := email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindMessage, Ref: messageRef(m.ID),
-		To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}
+	d := outbox.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindMessage, Ref: messageRef(m.ID),
+		To: smtp.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c, WithLink: true}
 	if m.VisibleAt != nil {
 		d.Delay = time.Until(*m.VisibleAt)
 	}
-	_, err = n.emails.Queue(ctx, tx, d)
+	_, err = n.outbox.Queue(ctx, tx, d)
 	return err
 }
 
@@ -207,7 +207,7 @@ func messageRef(id int64) string { return fmt.Sprintf("message:%d", id) }
 
 // guard stops emails to a candidate who withdrew or whose link was
 // revoked after the email was queued: a message scheduled for later, say.
-func (n *Notifier) guard(ctx context.Context, e email.Email) (string, error) {
+func (n *Notifier) guard(ctx context.Context, e outbox.Email) (string, error) {
 	if e.ApplicationID == 0 {
 		return "", nil
 	}

@@ -125,7 +125,7 @@ func TestExtensions(t *testing.T) {
 	if last := thread[len(thread)-1]; !strings.Contains(last.Body, "approved: your new deadline is") || !strings.Contains(last.Body, a.DeadlineAt.In(berlin(t)).Format("2 January 2006, 15:04")) {
 		t.Errorf("the candidate is told %q", last.Body)
 	}
-	emails, _ := svc.Emails.List(ctx, owner)
+	emails, _ := svc.Outbox.List(ctx, owner)
 	told := false
 	for _, e := range emails {
 		told = told || (e.Kind == "message" && strings.Contains(e.Text, "approved: your new deadline is"))
@@ -250,11 +250,11 @@ func TestSendLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	worker := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(3 * time.Hour) }})
-	svc.Emails.RegisterTasks(worker)
+	svc.Outbox.RegisterTasks(worker)
 	if err := worker.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	es, _ := svc.Emails.List(ctx, owner)
+	es, _ := svc.Outbox.List(ctx, owner)
 	for _, e := range es {
 		if e.Kind == "message" && e.Status != "failed" {
 			t.Errorf("an email to a withdrawn candidate: %s %q", e.Status, e.LastError)
@@ -297,7 +297,7 @@ func TestReminders(t *testing.T) {
 		t.Fatalf("%d reminders queued after the extension, want 6", n)
 	}
 	worker := queue.New(db, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return time.Now().Add(11 * 24 * time.Hour) }})
-	svc.Emails.RegisterTasks(worker)
+	svc.Outbox.RegisterTasks(worker)
 	if err := worker.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestDailyDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	es, _ := svc.Emails.List(ctx, owner)
+	es, _ := svc.Outbox.List(ctx, owner)
 	var digests []string
 	for _, e := range es {
 		if e.Kind == "digest" {

@@ -9,9 +9,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/outbox"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/worktime"
 )
@@ -61,7 +61,7 @@ func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a application.Appli
 		if left < 36*time.Hour {
 			when = "tomorrow"
 		}
-		c := email.Content{
+		c := outbox.Content{
 			OrgName:  org.Name,
 			Colour:   org.Colour,
 			Subject:  fmt.Sprintf("Your interview for %s is due %s", job.Title, when),
@@ -70,12 +70,12 @@ func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a application.Appli
 				fmt.Sprintf("A reminder that your interview for the %s role at %s is due %s: %s.", job.Title, org.Name, when, deadline(a.DeadlineAt, zone)),
 				"Your answers so far are saved; open the interview to carry on where you left off.",
 			},
-			Action: &email.Action{Label: "Open your interview", URL: email.LinkHere},
+			Action: &outbox.Action{Label: "Open your interview", URL: outbox.LinkHere},
 			After:  []string{"Need more time? Ask from the interview's status page and say why; the team will answer."},
 		}
-		if _, err := n.emails.Queue(ctx, tx, email.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindReminder,
+		if _, err := n.outbox.Queue(ctx, tx, outbox.Draft{OrgID: a.OrgID, ApplicationID: a.ID, Kind: KindReminder,
 			Ref: reminderRef(a.ID, a.DeadlineAt), Delay: at.Sub(now), WithLink: true,
-			To: mail.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c}); err != nil {
+			To: smtp.Address{Name: a.Candidate.Name, Email: a.Candidate.Email}, Content: c}); err != nil {
 			return err
 		}
 	}
@@ -84,7 +84,7 @@ func (n *Notifier) remind(ctx context.Context, tx *sqldb.DB, a application.Appli
 
 // reminderStale says why a reminder should no longer go: the candidate
 // submitted, or the deadline moved (its new reminders are queued).
-func reminderStale(e email.Email, st application.State) string {
+func reminderStale(e outbox.Email, st application.State) string {
 	parts := strings.Split(e.Ref, ":")
 	if len(parts) != 3 {
 		return ""

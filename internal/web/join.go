@@ -46,7 +46,7 @@ func (m joinMode) ByEmail() bool    { return m == joinByEmail }
 func (m joinMode) NeedsEmail() bool { return m == joinNeedsEmail }
 
 func (s *Server) joinMode(ctx context.Context, inv account.Invite) (joinMode, error) {
-	if s.Emails.Sends() {
+	if s.Outbox.Sends() {
 		return joinByEmail, nil
 	}
 	sole, err := s.Accounts.SoleOrg(ctx, inv.OrgID)

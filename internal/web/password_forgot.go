@@ -16,7 +16,7 @@ type forgotPage struct {
 // showForgot asks for the address to send a link to choose a new
 // password to.
 func (s *Server) showForgot(w http.ResponseWriter, r *http.Request) error {
-	s.render(w, r, http.StatusOK, "password_forgot", page{Title: "Forgot your password?", Data: forgotPage{CanSend: s.Emails.Sends()}})
+	s.render(w, r, http.StatusOK, "password_forgot", page{Title: "Forgot your password?", Data: forgotPage{CanSend: s.Outbox.Sends()}})
 	return nil
 }
 
@@ -24,7 +24,7 @@ func (s *Server) showForgot(w http.ResponseWriter, r *http.Request) error {
 // uses the address: account.RequestPasswordReset does the same work for
 // both and leaves the lookup to a background task.
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) error {
-	d := forgotPage{Email: r.PostFormValue("email"), CanSend: s.Emails.Sends()}
+	d := forgotPage{Email: r.PostFormValue("email"), CanSend: s.Outbox.Sends()}
 	if !d.CanSend {
 		return s.showForgot(w, r)
 	}

@@ -12,28 +12,28 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/smtp"
 )
 
 // mailbox is an SMTP server as far as the outbox can tell: it keeps
 // what it is given.
 type mailbox struct {
 	mu   sync.Mutex
-	msgs []mail.Message
+	msgs []smtp.Message
 }
 
-func (b *mailbox) Send(_ context.Context, m mail.Message) error {
+func (b *mailbox) Send(_ context.Context, m smtp.Message) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.msgs = append(b.msgs, m)
 	return nil
 }
 
-func (b *mailbox) all() []mail.Message {
+func (b *mailbox) all() []smtp.Message {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return append([]mail.Message(nil), b.msgs...)
+	return append([]smtp.Message(nil), b.msgs...)
 }
 
 // withMail makes the server's outbox send to a mailbox, with links to
@@ -41,7 +41,7 @@ func (b *mailbox) all() []mail.Message {
 func (ts *testServer) withMail(t *testing.T) *mailbox {
 	t.Helper()
 	box := &mailbox{}
-	ts.Svc.Emails.SetSender(box, mail.Address{Name: "Acme hiring", Email: "hiring@acme.example"}, "acme.example")
+	ts.Svc.Outbox.SetSender(box, smtp.Address{Name: "Acme hiring", Email: "hiring@acme.example"}, "acme.example")
 	ts.Svc.Digests.SetBaseURL(ts.URL)
 	return box
 }
@@ -51,7 +51,7 @@ func (ts *testServer) work(t *testing.T) {
 	t.Helper()
 	w := queue.New(ts.DB, queue.Config{Concurrency: 1, Name: "t", Logger: slog.New(slog.DiscardHandler)})
 	ts.Svc.Accounts.RegisterTasks(w)
-	ts.Svc.Emails.RegisterTasks(w)
+	ts.Svc.Outbox.RegisterTasks(w)
 	if err := w.RunUntilIdle(context.Background()); err != nil {
 		t.Fatal(err)
 	}

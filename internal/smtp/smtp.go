@@ -1,8 +1,8 @@
-// Package mail sends email over SMTP. It knows nothing of anyhour's data:
-// the email package decides what to send and keeps the outbox; this one
+// Package smtp sends email over SMTP. It knows nothing of anyhour's data:
+// the outbox package decides what to send and keeps it; this one
 // parses the server's address, keeps headers clean and talks SMTP through
 // go-mail.
-package mail
+package smtp
 
 import (
 	"context"
@@ -65,11 +65,11 @@ func HeaderText(s string) string {
 // separately.
 func CheckAddress(s string) (string, error) {
 	if s == "" || len(s) > 254 || strings.ContainsAny(s, "\r\n<>,;\" ") {
-		return "", fmt.Errorf("mail: %q is not an email address", s)
+		return "", fmt.Errorf("smtp: %q is not an email address", s)
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return "", fmt.Errorf("mail: %q is not an email address", s)
+		return "", fmt.Errorf("smtp: %q is not an email address", s)
 	}
 	return a.Address, nil
 }
@@ -121,7 +121,7 @@ func (c Config) String() string {
 func ParseURL(raw string) (Config, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Config{}, errors.New("mail: the SMTP URL cannot be read (smtp://user:pass@host:port?from=…)")
+		return Config{}, errors.New("smtp: the SMTP URL cannot be read (smtp://user:pass@host:port?from=…)")
 	}
 	var c Config
 	switch u.Scheme {
@@ -130,15 +130,15 @@ func ParseURL(raw string) (Config, error) {
 	case "smtps":
 		c.Port, c.Security = 465, ImplicitTLS
 	default:
-		return c, fmt.Errorf("mail: the SMTP URL must start with smtp:// or smtps://, not %q", u.Scheme+"://")
+		return c, fmt.Errorf("smtp: the SMTP URL must start with smtp:// or smtps://, not %q", u.Scheme+"://")
 	}
 	c.Host = u.Hostname()
 	if c.Host == "" {
-		return c, errors.New("mail: the SMTP URL has no host")
+		return c, errors.New("smtp: the SMTP URL has no host")
 	}
 	if p := u.Port(); p != "" {
 		if c.Port, err = strconv.Atoi(p); err != nil || c.Port < 1 || c.Port > 65535 {
-			return c, fmt.Errorf("mail: the SMTP port %q is not a port number", p)
+			return c, fmt.Errorf("smtp: the SMTP port %q is not a port number", p)
 		}
 	}
 	if u.User != nil {
@@ -150,7 +150,7 @@ func ParseURL(raw string) (Config, error) {
 		switch k {
 		case "tls", "from", "from_name", "timeout":
 		default:
-			return c, fmt.Errorf("mail: unknown SMTP URL option %q (tls, from, from_name, timeout)", k)
+			return c, fmt.Errorf("smtp: unknown SMTP URL option %q (tls, from, from_name, timeout)", k)
 		}
 	}
 	switch t := q.Get("tls"); {
@@ -163,16 +163,16 @@ func ParseURL(raw string) (Config, error) {
 		c.Security = Plain
 	case t == "tls" && u.Scheme == "smtps":
 	default:
-		return c, fmt.Errorf("mail: tls=%q does not go with %s:// (smtp: starttls or none; smtps: tls)", t, u.Scheme)
+		return c, fmt.Errorf("smtp: tls=%q does not go with %s:// (smtp: starttls or none; smtps: tls)", t, u.Scheme)
 	}
 	if c.From.Email, err = CheckAddress(q.Get("from")); err != nil {
-		return c, errors.New("mail: the SMTP URL needs ?from= with the address emails come from")
+		return c, errors.New("smtp: the SMTP URL needs ?from= with the address emails come from")
 	}
 	c.From.Name = HeaderText(q.Get("from_name"))
 	c.Timeout = 30 * time.Second
 	if t := q.Get("timeout"); t != "" {
 		if c.Timeout, err = time.ParseDuration(t); err != nil || c.Timeout <= 0 {
-			return c, fmt.Errorf("mail: timeout=%q is not a duration such as 30s", t)
+			return c, fmt.Errorf("smtp: timeout=%q is not a duration such as 30s", t)
 		}
 	}
 	return c, nil
@@ -219,10 +219,10 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	}
 	c, err := gomail.NewClient(s.cfg.Host, opts...)
 	if err != nil {
-		return fmt.Errorf("mail: %w", err)
+		return fmt.Errorf("smtp: %w", err)
 	}
 	if err := c.DialAndSendWithContext(ctx, msg); err != nil {
-		return fmt.Errorf("mail: sending to %s through %s: %w", m.To.Email, s.cfg.Host, err)
+		return fmt.Errorf("smtp: sending to %s through %s: %w", m.To.Email, s.cfg.Host, err)
 	}
 	return nil
 }
@@ -234,18 +234,18 @@ func (s *SMTP) build(m Message) (*gomail.Msg, error) {
 		from = s.cfg.From
 	}
 	if err := msg.FromFormat(HeaderText(from.Name), from.Email); err != nil {
-		return nil, fmt.Errorf("mail: from: %w", err)
+		return nil, fmt.Errorf("smtp: from: %w", err)
 	}
 	to, err := CheckAddress(m.To.Email)
 	if err != nil {
 		return nil, err
 	}
 	if err := msg.AddToFormat(HeaderText(m.To.Name), to); err != nil {
-		return nil, fmt.Errorf("mail: to: %w", err)
+		return nil, fmt.Errorf("smtp: to: %w", err)
 	}
 	if m.ReplyTo != nil {
 		if err := msg.ReplyToFormat(HeaderText(m.ReplyTo.Name), m.ReplyTo.Email); err != nil {
-			return nil, fmt.Errorf("mail: reply-to: %w", err)
+			return nil, fmt.Errorf("smtp: reply-to: %w", err)
 		}
 	}
 	msg.Subject(HeaderText(m.Subject))

@@ -1,12 +1,12 @@
-package mail_test
+package smtp_test
 
 import (
 	"context"
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/mail"
-	"github.com/anyhour/anyhour/internal/mail/mailtest"
+	"github.com/anyhour/anyhour/internal/smtp"
+	"github.com/anyhour/anyhour/internal/smtp/smtptest"
 )
 
 func TestParseURL(t *testing.T) {
@@ -18,14 +18,14 @@ func TestParseURL(t *testing.T) {
 		{"smtp://127.0.0.1:1025?from=a@b.example", "smtp://127.0.0.1:1025 (opportunistic)"},
 		{"smtp://mail.example.com:25?tls=none&from=a@b.example", "smtp://mail.example.com:25 (none)"},
 		{"smtps://u:p@mail.example.com?from=a@b.example", "smtp://u@mail.example.com:465 (tls)"},
-		{"smtp://mail.example.com", "mail: the SMTP URL needs ?from="},
-		{"smtp://mail.example.com?from=Bob%20%3Cbob@x.example%3E", "mail: the SMTP URL needs ?from="},
-		{"http://mail.example.com?from=a@b.example", "mail: the SMTP URL must start with smtp://"},
-		{"smtp://mail.example.com:99999?from=a@b.example", "mail: the SMTP port"},
-		{"smtps://mail.example.com?tls=none&from=a@b.example", `mail: tls="none" does not go with smtps://`},
-		{"smtp://mail.example.com?from=a@b.example&bcc=x@y.example", `mail: unknown SMTP URL option "bcc"`},
+		{"smtp://mail.example.com", "smtp: the SMTP URL needs ?from="},
+		{"smtp://mail.example.com?from=Bob%20%3Cbob@x.example%3E", "smtp: the SMTP URL needs ?from="},
+		{"http://mail.example.com?from=a@b.example", "smtp: the SMTP URL must start with smtp://"},
+		{"smtp://mail.example.com:99999?from=a@b.example", "smtp: the SMTP port"},
+		{"smtps://mail.example.com?tls=none&from=a@b.example", `smtp: tls="none" does not go with smtps://`},
+		{"smtp://mail.example.com?from=a@b.example&bcc=x@y.example", `smtp: unknown SMTP URL option "bcc"`},
 	} {
-		c, err := mail.ParseURL(tc.url)
+		c, err := smtp.ParseURL(tc.url)
 		got := ""
 		if err != nil {
 			got = err.Error()
@@ -47,12 +47,12 @@ func TestHeaderText(t *testing.T) {
 		"Ada\r\nBcc: evil@example.com":          "Ada Bcc: evil@example.com",
 		"  tabs\tand\u2028separators\x00 here ": "tabs and separators here",
 	} {
-		if got := mail.HeaderText(in); got != want {
+		if got := smtp.HeaderText(in); got != want {
 			t.Errorf("HeaderText(%q) = %q, want %q", in, got, want)
 		}
 	}
 	for _, bad := range []string{"", "a", "Ada <a@b.example>", "a@b.example, c@d.example", "a@b.example\r\nBcc: x@y.example", "a b@c.example"} {
-		if _, err := mail.CheckAddress(bad); err == nil {
+		if _, err := smtp.CheckAddress(bad); err == nil {
 			t.Errorf("CheckAddress(%q) accepted it", bad)
 		}
 	}
@@ -61,10 +61,10 @@ func TestHeaderText(t *testing.T) {
 // TestSendThroughMailpit sends a two-part message with a hostile name and
 // subject through a real SMTP server and reads back what arrived.
 func TestSendThroughMailpit(t *testing.T) {
-	srv := mailtest.Start(t)
-	s := mail.NewSMTP(srv.Config(mail.Address{Name: "Acme Hiring", Email: "hiring@acme.example"}))
-	err := s.Send(context.Background(), mail.Message{
-		To:        mail.Address{Name: "Ada\r\nBcc: evil@example.com", Email: "ada@example.com"},
+	srv := smtptest.Start(t)
+	s := smtp.NewSMTP(srv.Config(smtp.Address{Name: "Acme Hiring", Email: "hiring@acme.example"}))
+	err := s.Send(context.Background(), smtp.Message{
+		To:        smtp.Address{Name: "Ada\r\nBcc: evil@example.com", Email: "ada@example.com"},
 		Subject:   "Your interview\r\nBcc: evil@example.com",
 		Text:      "Hello Ada,\n\nplain text.\n",
 		HTML:      "<p>Hello Ada,</p>",

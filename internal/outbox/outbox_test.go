@@ -1,4 +1,4 @@
-package email_test
+package outbox_test
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/clocktest"
-	"github.com/anyhour/anyhour/internal/email"
-	"github.com/anyhour/anyhour/internal/mail"
-	"github.com/anyhour/anyhour/internal/mail/mailtest"
+	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/smtp"
+	"github.com/anyhour/anyhour/internal/smtp/smtptest"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
@@ -31,7 +31,7 @@ type clock = clocktest.Clock
 
 type world struct {
 	db     *sqldb.DB
-	svc    *email.Service
+	svc    *outbox.Service
 	worker *queue.Worker
 	clock  *clock
 	owner  account.Member
@@ -41,7 +41,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{db: sqldbtest.Open(t), clock: &clock{}}
-	w.svc = email.New(w.db)
+	w.svc = outbox.New(w.db)
 	w.svc.SetClock(w.clock.Now)
 	w.worker = queue.New(w.db, queue.Config{Concurrency: 1, Name: "test", Logger: slog.New(slog.DiscardHandler), Now: w.clock.Now})
 	w.svc.RegisterTasks(w.worker)
@@ -52,7 +52,7 @@ func newWorld(t *testing.T) *world {
 	return w
 }
 
-func (w *world) queue(t *testing.T, d email.Draft) int64 {
+func (w *world) queue(t *testing.T, d outbox.Draft) int64 {
 	t.Helper()
 	d.OrgID = w.owner.OrgID
 	var id int64
@@ -74,7 +74,7 @@ func (w *world) run(t *testing.T) {
 	}
 }
 
-func (w *world) email(t *testing.T, id int64) email.Email {
+func (w *world) email(t *testing.T, id int64) outbox.Email {
 	t.Helper()
 	all, err := w.svc.List(context.Background(), w.owner)
 	if err != nil {
@@ -86,17 +86,17 @@ func (w *world) email(t *testing.T, id int64) email.Email {
 		}
 	}
 	t.Fatalf("email %d not listed", id)
-	return email.Email{}
+	return outbox.Email{}
 }
 
-var hello = email.Content{OrgName: "Acme <Robotics>", Subject: "Hello\r\nBcc: evil@example.com", Greeting: "Hello Ada,",
+var hello = outbox.Content{OrgName: "Acme <Robotics>", Subject: "Hello\r\nBcc: evil@example.com", Greeting: "Hello Ada,",
 	Paragraphs: []string{"Thank you for applying.", "<script>alert(1)</script>"}}
 
 func TestSendsOnceThroughSMTP(t *testing.T) {
-	srv := mailtest.Start(t)
+	srv := smtptest.Start(t)
 	w := newWorld(t)
-	w.svc.SetSender(mail.NewSMTP(srv.Config(mail.Address{Name: "Acme", Email: "hiring@acme.example"})), mail.Address{Name: "Acme", Email: "hiring@acme.example"}, "anyhour.test")
-	id := w.queue(t, email.Draft{Kind: "test", To: mail.Address{Name: "Ada\r\nCc: evil@example.com", Email: "ada@example.com"}, Content: hello})
+	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Name: "Acme", Email: "hiring@acme.example"})), smtp.Address{Name: "Acme", Email: "hiring@acme.example"}, "anyhour.test")
+	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Name: "Ada\r\nCc: evil@example.com", Email: "ada@example.com"}, Content: hello})
 	w.run(t)
 	got := srv.WaitFor(1)
 	m := srv.Message(got[0].ID)
@@ -110,7 +110,7 @@ func TestSendsOnceThroughSMTP(t *testing.T) {
 		t.Errorf("text %q, Message-ID %q", m.Text, m.MessageID)
 	}
 	e := w.email(t, id)
-	if e.Status != email.Sent || e.Attempts != 1 || e.SentAt == nil || e.MessageID != m.MessageID {
+	if e.Status != outbox.Sent || e.Attempts != 1 || e.SentAt == nil || e.MessageID != m.MessageID {
 		t.Errorf("after sending: %+v", e)
 	}
 	// The same task run again (a queue retry) sends nothing more.
@@ -127,16 +127,16 @@ func TestSendsOnceThroughSMTP(t *testing.T) {
 // TestWaitsForTheServer: with the SMTP server down the email waits, and it
 // goes out once when the server is back.
 func TestWaitsForTheServer(t *testing.T) {
-	srv := mailtest.Start(t)
+	srv := smtptest.Start(t)
 	w := newWorld(t)
-	w.svc.SetSender(mail.NewSMTP(srv.Config(mail.Address{Email: "hiring@acme.example"})), mail.Address{Email: "hiring@acme.example"}, "")
+	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
 	srv.Stop()
-	id := w.queue(t, email.Draft{Kind: "test", To: mail.Address{Email: "ada@example.com"}, Content: hello})
+	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Email: "ada@example.com"}, Content: hello})
 	w.run(t)
 	w.clock.Advance(time.Minute)
 	w.run(t)
 	e := w.email(t, id)
-	if e.Status != email.Queued || e.Attempts != 2 || e.LastError == "" {
+	if e.Status != outbox.Queued || e.Attempts != 2 || e.LastError == "" {
 		t.Fatalf("while the server is down: %+v", e)
 	}
 	srv.Restart()
@@ -145,7 +145,7 @@ func TestWaitsForTheServer(t *testing.T) {
 	if got := srv.WaitFor(1); len(got) != 1 {
 		t.Errorf("%d messages once the server is back, want 1", len(got))
 	}
-	if e := w.email(t, id); e.Status != email.Sent || e.Attempts != 3 || e.LastError != "" {
+	if e := w.email(t, id); e.Status != outbox.Sent || e.Attempts != 3 || e.LastError != "" {
 		t.Errorf("after the server came back: %+v", e)
 	}
 }
@@ -154,20 +154,20 @@ func TestWaitsForTheServer(t *testing.T) {
 // email and before recording it leaves it "sending"; the retry marks it
 // unknown and does not send it again.
 func TestDiesAfterSending(t *testing.T) {
-	srv := mailtest.Start(t)
+	srv := smtptest.Start(t)
 	w := newWorld(t)
-	w.svc.SetSender(mail.NewSMTP(srv.Config(mail.Address{Email: "hiring@acme.example"})), mail.Address{Email: "hiring@acme.example"}, "")
+	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
 	w.svc.SetAfterSend(func() { panic("the worker dies here") })
-	id := w.queue(t, email.Draft{Kind: "test", To: mail.Address{Email: "ada@example.com"}, Content: hello})
+	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Email: "ada@example.com"}, Content: hello})
 	w.run(t)
-	if e := w.email(t, id); e.Status != email.Sending {
+	if e := w.email(t, id); e.Status != outbox.Sending {
 		t.Fatalf("after the death: %+v", e)
 	}
 	w.svc.SetAfterSend(nil)
 	w.clock.Advance(time.Hour)
 	w.run(t)
 	e := w.email(t, id)
-	if e.Status != email.Unknown || !strings.Contains(e.LastError, "not sent again") {
+	if e.Status != outbox.Unknown || !strings.Contains(e.LastError, "not sent again") {
 		t.Errorf("after the retry: %+v", e)
 	}
 	time.Sleep(200 * time.Millisecond)
@@ -179,16 +179,16 @@ func TestDiesAfterSending(t *testing.T) {
 // TestKeptWithoutServer: with no SMTP server emails are kept for admins.
 func TestKeptWithoutServer(t *testing.T) {
 	w := newWorld(t)
-	id := w.queue(t, email.Draft{Kind: "test", To: mail.Address{Email: "ada@example.com"}, Content: hello})
+	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Email: "ada@example.com"}, Content: hello})
 	w.run(t)
 	e := w.email(t, id)
-	if e.Status != email.Kept || !strings.Contains(e.Text, "Thank you for applying.") {
+	if e.Status != outbox.Kept || !strings.Contains(e.Text, "Thank you for applying.") {
 		t.Errorf("kept email %+v", e)
 	}
 	if _, err := w.svc.List(context.Background(), account.Member{ID: 99, OrgID: w.owner.OrgID, Role: account.Reviewer}); !errors.Is(err, apperr.ErrForbidden) {
 		t.Errorf("a reviewer listing emails: %v", err)
 	}
-	if _, err := w.svc.Queue(context.Background(), w.db, email.Draft{OrgID: w.owner.OrgID, Kind: "test", To: mail.Address{Email: "ada@example.com\r\nBcc: x@y.example"}, Content: hello}); !errors.Is(err, apperr.ErrInvalid) {
+	if _, err := w.svc.Queue(context.Background(), w.db, outbox.Draft{OrgID: w.owner.OrgID, Kind: "test", To: smtp.Address{Email: "ada@example.com\r\nBcc: x@y.example"}, Content: hello}); !errors.Is(err, apperr.ErrInvalid) {
 		t.Errorf("a hostile address: %v", err)
 	}
 }
@@ -196,17 +196,17 @@ func TestKeptWithoutServer(t *testing.T) {
 // TestLinkMadeWhenSent: the candidate's link goes into the email at send
 // time; the outbox never holds it.
 func TestLinkMadeWhenSent(t *testing.T) {
-	srv := mailtest.Start(t)
+	srv := smtptest.Start(t)
 	w := newWorld(t)
-	w.svc.SetSender(mail.NewSMTP(srv.Config(mail.Address{Email: "hiring@acme.example"})), mail.Address{Email: "hiring@acme.example"}, "")
+	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
 	made := 0
 	w.svc.SetLinker(func(_ context.Context, appID int64) (string, error) {
 		made++
 		return "https://anyhour.test/c/secret-token-" + string(rune('0'+made)), nil
 	})
 	c := hello
-	c.Action = &email.Action{Label: "Open your interview", URL: email.LinkHere}
-	id := w.queue(t, email.Draft{Kind: "test", To: mail.Address{Email: "ada@example.com"}, Content: c, WithLink: true})
+	c.Action = &outbox.Action{Label: "Open your interview", URL: outbox.LinkHere}
+	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Email: "ada@example.com"}, Content: c, WithLink: true})
 	var stored string
 	if err := w.db.QueryRow(context.Background(), `SELECT body_text || body_html FROM emails WHERE id = $1`, id).Scan(&stored); err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package email
+package outbox
 
 // SetAfterSend runs f after the server accepts an email and before that is
 // recorded, to stand for a worker that dies there.

@@ -1,10 +1,10 @@
-// Package mailtest starts a real SMTP server for tests: Mailpit, which
+// Package smtptest starts a real SMTP server for tests: Mailpit, which
 // keeps what it receives and shows it through a REST API.
 //
 // The binary is built once by scripts/tools.sh and found through
 // ANYHOUR_MAILPIT, or else in the cache that script fills. Without it the
 // tests that need SMTP skip, loudly; with CI=true they fail instead.
-package mailtest
+package smtptest
 
 import (
 	"encoding/json"
@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/mail"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/testproc"
 )
 
@@ -65,11 +65,11 @@ func Start(t testing.TB) *Server {
 	return s
 }
 
-// Config is a mail.Config that sends through s, from from.
-func (s *Server) Config(from mail.Address) mail.Config {
+// Config is an smtp.Config that sends through s, from from.
+func (s *Server) Config(from smtp.Address) smtp.Config {
 	host, port, _ := net.SplitHostPort(s.SMTPAddr)
 	p, _ := strconv.Atoi(port)
-	return mail.Config{Host: host, Port: p, Security: mail.Opportunistic, From: from, Timeout: 10 * time.Second}
+	return smtp.Config{Host: host, Port: p, Security: smtp.Opportunistic, From: from, Timeout: 10 * time.Second}
 }
 
 // URL is the ANYHOUR_SMTP_URL that sends through s.

@@ -1,6 +1,6 @@
-// Package email owns the outbox: what anyhour emails, to whom, and
+// Package outbox keeps what anyhour emails, to whom, and
 // whether it went out. An email is queued in the transaction of the change
-// that causes it, and a queue task sends it through a mail.Sender, with
+// that causes it, and a queue task sends it through an smtp.Sender, with
 // retries and backoff while the SMTP server is down. Without a server
 // configured, emails are kept, and admins read them on a page.
 //
@@ -9,7 +9,7 @@
 // (its predecessor died mid-send) does not send it again but marks it
 // "unknown" for an admin to look at. Every email has one Message-ID, so
 // that a copy sent again by hand can be recognised.
-package email
+package outbox
 
 import (
 	"context"
@@ -24,8 +24,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/mail"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -48,7 +48,7 @@ type Email struct {
 	OrgID         int64
 	ApplicationID int64 // 0 if it concerns no application
 	Kind          string
-	To            mail.Address
+	To            smtp.Address
 	Subject       string
 	Text, HTML    string
 	MessageID     string
@@ -69,7 +69,7 @@ const maxAttempts = 40
 const TaskSend = "email.send"
 
 // Linker makes a fresh link to an application's candidate pages, for an
-// email about to be sent; the email package never stores one.
+// email about to be sent; the outbox package never stores one.
 type Linker func(ctx context.Context, appID int64) (string, error)
 
 // Service keeps the outbox and sends it.
@@ -79,8 +79,8 @@ type Service struct {
 	log *slog.Logger
 
 	mu     sync.Mutex
-	sender mail.Sender // nil: keep emails for admins
-	from   mail.Address
+	sender smtp.Sender // nil: keep emails for admins
+	from   smtp.Address
 	host   string // for Message-IDs
 	link   Linker
 	refs   map[string]RefLinker // by email kind
@@ -98,7 +98,7 @@ func New(db *sqldb.DB) *Service {
 
 // SetSender makes the service send through sender, from from; host names
 // this installation in Message-IDs. A nil sender keeps emails instead.
-func (s *Service) SetSender(sender mail.Sender, from mail.Address, host string) {
+func (s *Service) SetSender(sender smtp.Sender, from smtp.Address, host string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sender, s.from = sender, from
@@ -151,7 +151,7 @@ type Draft struct {
 	OrgID         int64
 	ApplicationID int64 // 0 if none
 	Kind          string
-	To            mail.Address
+	To            smtp.Address
 	Content       Content
 	// WithLink puts a fresh link to ApplicationID's candidate pages where
 	// Content.Action.URL is LinkHere.
@@ -173,8 +173,8 @@ const LinkFromRef = "link:ref"
 // transaction, so that the email exists if and only if the change that
 // caused it does. It returns the email's id.
 func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (_ int64, err error) {
-	defer apperr.Wrap(&err, "email.Queue")
-	to, err := mail.CheckAddress(d.To.Email)
+	defer apperr.Wrap(&err, "outbox.Queue")
+	to, err := smtp.CheckAddress(d.To.Email)
 	if err != nil {
 		return 0, apperr.Invalid("email", "%q is not an email address", d.To.Email)
 	}
@@ -211,7 +211,7 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (_ int64, er
 	err = tx.WriteRow(ctx, `INSERT INTO emails (org_id, application_id, kind, to_name, to_email, subject, body_text, body_html,
 			link_marker, message_id, status, created_at, updated_at, ref)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $11, $12) RETURNING id`,
-		d.OrgID, app, d.Kind, mail.HeaderText(d.To.Name), to, mail.HeaderText(c.Subject), text, html, marker, msgID, now, d.Ref).Scan(&id)
+		d.OrgID, app, d.Kind, smtp.HeaderText(d.To.Name), to, smtp.HeaderText(c.Subject), text, html, marker, msgID, now, d.Ref).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -228,7 +228,7 @@ func (s *Service) Queue(ctx context.Context, tx *sqldb.DB, d Draft) (_ int64, er
 // LastQueued is when an email of kind was last queued about application
 // appID, inside tx; nil for never.
 func (s *Service) LastQueued(ctx context.Context, tx *sqldb.DB, appID int64, kind string) (_ *time.Time, err error) {
-	defer apperr.Wrap(&err, "email.LastQueued(%d)", appID)
+	defer apperr.Wrap(&err, "outbox.LastQueued(%d)", appID)
 	var last time.Time
 	err = tx.QueryRow(ctx, `SELECT created_at FROM emails WHERE application_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1`, appID, kind).Scan(&last)
 	if errors.Is(err, sqldb.ErrNotFound) {
@@ -240,7 +240,7 @@ func (s *Service) LastQueued(ctx context.Context, tx *sqldb.DB, appID int64, kin
 // Cancel deletes, in tx, the emails about ref that are still waiting to
 // be sent. It fails with ErrConflict if one has already gone, or is going.
 func (s *Service) Cancel(ctx context.Context, tx *sqldb.DB, ref string) (err error) {
-	defer apperr.Wrap(&err, "email.Cancel")
+	defer apperr.Wrap(&err, "outbox.Cancel")
 	// Delete first, then look: a worker that took the email in between
 	// left it behind, and the caller's transaction rolls back.
 	if _, err := tx.Exec(ctx, `DELETE FROM emails WHERE ref = $1 AND status = 'queued'`, ref); err != nil {
@@ -333,7 +333,7 @@ func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 	if err := s.mark(ctx, e.ID, Queued, Sending, ""); err != nil {
 		return err
 	}
-	err = sender.Send(ctx, mail.Message{From: from, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML,
+	err = sender.Send(ctx, smtp.Message{From: from, To: e.To, Subject: e.Subject, Text: e.Text, HTML: e.HTML,
 		MessageID: e.MessageID, Date: s.now()})
 	if err != nil {
 		status := Queued
@@ -402,7 +402,7 @@ const MaxList = 200
 // admins. Bodies of emails that carried a candidate's link show where the
 // link went, never a link.
 func (s *Service) List(ctx context.Context, actor account.Member) (_ []Email, err error) {
-	defer apperr.Wrap(&err, "email.List")
+	defer apperr.Wrap(&err, "outbox.List")
 	if !actor.Can(account.ManageOrg) {
 		return nil, apperr.Forbidden("your role cannot read the organisation's emails")
 	}
