@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -26,13 +26,13 @@ type burstResult struct {
 // burst has burstSize candidates of one interview save the Python task's
 // right solution at the same moment, with the worker running at its
 // default concurrency, and checks that each is graded exactly once.
-func burst(ctx context.Context, g *grading.Grader) (*burstResult, error) {
+func burst(ctx context.Context, g *grader.Grader) (*burstResult, error) {
 	w, err := newWorld(ctx, g, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
-	task := fizzTask(grading.Python)
+	task := fizzTask(grader.Python)
 	iv, invs, err := w.interview(ctx, "Burst", []opening.Step{task.step()}, burstSize)
 	if err != nil {
 		return nil, err

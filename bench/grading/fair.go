@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -42,7 +42,7 @@ type fairRound struct {
 // fairTask is FizzBuzz in Python with visible and hidden tests and
 // stdin/stdout cases: a grading makes six runs, each held to fairTimeMS.
 func fairTask() (opening.Step, string) {
-	f := fizzTask(grading.Python)
+	f := fizzTask(grader.Python)
 	visible, hidden := "from solution import fizz\n", "from solution import fizz\n"
 	for i, c := range fizzCases {
 		t := fmt.Sprintf("\n\ndef test_fizz_%d():\n    assert fizz(%d) == %q\n", c.n, c.n, c.want)
@@ -71,7 +71,7 @@ func slowCode(i int) string {
 	return fmt.Sprintf("# save %d\nwhile True:\n    pass\n\ndef fizz(n):\n    return str(n)\n", i)
 }
 
-func fair(ctx context.Context, g *grading.Grader) ([]fairRound, error) {
+func fair(ctx context.Context, g *grader.Grader) ([]fairRound, error) {
 	var out []fairRound
 	for i := range fairRounds {
 		for _, attack := range []bool{false, true} {
@@ -93,7 +93,7 @@ func (r fairRound) name() string {
 	return "quiet"
 }
 
-func fairOnce(ctx context.Context, g *grading.Grader, attack bool, round int) (fairRound, error) {
+func fairOnce(ctx context.Context, g *grader.Grader, attack bool, round int) (fairRound, error) {
 	r := fairRound{attack: attack}
 	w, err := newWorld(ctx, g, 0)
 	if err != nil {
@@ -113,7 +113,7 @@ func fairOnce(ctx context.Context, g *grading.Grader, attack bool, round int) (f
 			if i > 0 {
 				time.Sleep(attackEvery)
 			}
-			if err := w.save(attacker.Token, stepID, grading.Python, slowCode(i)); err != nil {
+			if err := w.save(attacker.Token, stepID, grader.Python, slowCode(i)); err != nil {
 				return r, err
 			}
 		}
@@ -123,7 +123,7 @@ func fairOnce(ctx context.Context, g *grading.Grader, attack bool, round int) (f
 	errs := make([]error, 3)
 	wg.Go(func() {
 		t0 := time.Now()
-		if errs[0] = w.save(honest.Token, stepID, grading.Python, right); errs[0] == nil {
+		if errs[0] = w.save(honest.Token, stepID, grader.Python, right); errs[0] == nil {
 			errs[0] = w.pollUntil(ctx, `SELECT COUNT(*) FROM gradings WHERE application_id = $1 AND status IN ('done', 'error')`, honest.Application.ID)
 		}
 		r.graded = time.Since(t0)
@@ -141,7 +141,7 @@ func fairOnce(ctx context.Context, g *grading.Grader, attack bool, round int) (f
 	})
 	wg.Go(func() {
 		t0 := time.Now()
-		errs[2] = w.run(honest.Token, stepID, grading.Python, right)
+		errs[2] = w.run(honest.Token, stepID, grader.Python, right)
 		r.ran = time.Since(t0)
 	})
 	wg.Wait()
@@ -191,7 +191,7 @@ func (w *world) pollUntil(ctx context.Context, q string, args ...any) error {
 
 // run presses the candidate's Run button through the API and checks that
 // the visible tests passed.
-func (w *world) run(token string, stepID int64, lang grading.Language, code string) error {
+func (w *world) run(token string, stepID int64, lang grader.Language, code string) error {
 	b, _ := json.Marshal(map[string]any{"step_id": stepID, "language": string(lang), "code": code})
 	req, _ := http.NewRequest("POST", w.srv.URL+"/api/v1/candidate/runs", bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+token)

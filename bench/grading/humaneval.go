@@ -9,17 +9,17 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/grading/humaneval"
+	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader/humaneval"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // corpusFiles name the corpus's file for each language.
-var corpusFiles = map[grading.Language]string{grading.Python: "python", grading.JavaScript: "js", grading.Go: "go"}
+var corpusFiles = map[grader.Language]string{grader.Python: "python", grader.JavaScript: "js", grader.Go: "go"}
 
 // corpusResult is (h) for one language.
 type corpusResult struct {
-	lang                  grading.Language
+	lang                  grader.Language
 	problems              int
 	faulty                []string // excluded: faulty in the corpus itself
 	canonical, fullMarks  int
@@ -33,14 +33,14 @@ type corpusResult struct {
 // of up to opening.MaxSteps code steps, one per problem, each with two
 // candidates, one answering every step with the canonical solution and
 // one with the buggy one; the worker runs one grading per core.
-func corpus(ctx context.Context, g *grading.Grader, dir string) ([]corpusResult, error) {
+func corpus(ctx context.Context, g *grader.Grader, dir string) ([]corpusResult, error) {
 	w, err := newWorld(ctx, g, runtime.NumCPU())
 	if err != nil {
 		return nil, err
 	}
 	defer w.close()
 	var out []corpusResult
-	for _, lang := range grading.Languages {
+	for _, lang := range grader.Languages {
 		problems, err := humaneval.Load(filepath.Join(dir, "humanevalpack_"+corpusFiles[lang]+".jsonl"))
 		if err != nil {
 			return nil, err

@@ -9,7 +9,7 @@
 //     most 1.5 times the floor.
 //   - (b) throughput: graded submissions per minute of a 10-test task in
 //     Python, JavaScript and Go, one grading per core at once for 20 s
-//     each through grading.Grade; and the median seconds from saving an
+//     each through grader.Grade; and the median seconds from saving an
 //     answer through the API to its grading being done. Goal for Go:
 //     under 2 s.
 //   - (c) 200 candidates saving code through the API at the same moment,
@@ -43,7 +43,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -85,7 +85,7 @@ func benchmark(only, corpusDir, out string) error {
 		return err
 	}
 	cacheDir := filepath.Join(os.TempDir(), "anyhour-gocache")
-	g, err := grading.New(box, grading.Options{GoCache: cacheDir})
+	g, err := grader.New(box, grader.Options{GoCache: cacheDir})
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -18,7 +18,7 @@ const overheadRounds = 30
 
 // overheadRow is one way of running something, timed each round.
 type overheadRow struct {
-	lang  grading.Language
+	lang  grader.Language
 	name  string
 	walls []time.Duration
 }
@@ -38,15 +38,15 @@ var pyFlags = []string{"-E", "-s", "-B", "-X", "utf8"}
 // nothing, or for Go the toolchain building the task's solution and tests
 // as one ordinary test package and running it (what grading did before
 // the tests and the solution ran apart).
-func floorCommand(lang grading.Language, goCache string) sandbox.Command {
+func floorCommand(lang grader.Language, goCache string) sandbox.Command {
 	env := []string{"HOME=/tmp", "LANG=C.UTF-8"}
 	switch lang {
-	case grading.Python:
+	case grader.Python:
 		return sandbox.Command{Args: append(append([]string{"/usr/bin/python3"}, pyFlags...), "-c", "pass"), Env: env}
-	case grading.JavaScript:
+	case grader.JavaScript:
 		return sandbox.Command{Args: []string{"/usr/bin/node", "-e", "0"}, Env: env}
 	}
-	task := fizzTask(grading.Go)
+	task := fizzTask(grader.Go)
 	return sandbox.Command{
 		Args: []string{"/bin/sh", "-c", "/usr/local/go/bin/go test -c -vet=off -ldflags='-s -w' -o /tmp/t . && /tmp/t -test.run=^Test >/dev/null"},
 		Env: []string{"PATH=/usr/local/go/bin:/usr/bin:/bin", "HOME=/tmp", "GOPATH=/tmp/gopath", "GOCACHE=/gocache", "GOENV=off",
@@ -71,17 +71,17 @@ func floorCommand(lang grading.Language, goCache string) sandbox.Command {
 // ahead (Python, JavaScript) and its tests compiled by an earlier grading
 // of the same file; a cold one has a Grader of its own, made before the
 // clock starts, with nothing started ahead or kept.
-func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheDir, goCacheMaster string) (*overheadResult, error) {
+func overhead(ctx context.Context, box *sandbox.Box, g *grader.Grader, goCacheDir, goCacheMaster string) (*overheadResult, error) {
 	type way struct {
 		row int
 		run func() error
 	}
 	res := &overheadResult{}
 	var ways []way
-	for _, lang := range grading.Languages {
+	for _, lang := range grader.Languages {
 		lang := lang
 		task := fizzTask(lang)
-		suite := grading.Suite{Language: lang, Code: task.code, Visible: task.tests, Points: 10}
+		suite := grader.Suite{Language: lang, Code: task.code, Visible: task.tests, Points: 10}
 		base := len(res.rows)
 		res.rows = append(res.rows,
 			overheadRow{lang: lang, name: "bare start-up in bubblewrap"},
@@ -120,7 +120,7 @@ func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheD
 		for _, w := range ways {
 			if w.row%rowsPerLanguage == 3 {
 				// A Grader of its own, made before the clock starts.
-				cold, err := grading.New(box, grading.Options{GoCache: goCacheDir, Cold: true})
+				cold, err := grader.New(box, grader.Options{GoCache: goCacheDir, Cold: true})
 				if err != nil {
 					return nil, err
 				}
@@ -139,11 +139,11 @@ func overhead(ctx context.Context, box *sandbox.Box, g *grading.Grader, goCacheD
 }
 
 // coldGrader is the Grader of the round's cold grading.
-var coldGrader *grading.Grader
+var coldGrader *grader.Grader
 
 // gradeSuite grades a suite with g (or the round's cold grader) and
 // checks it gets full marks.
-func gradeSuite(ctx context.Context, g *grading.Grader, suite grading.Suite) error {
+func gradeSuite(ctx context.Context, g *grader.Grader, suite grader.Suite) error {
 	if g == nil {
 		g = coldGrader
 	}
@@ -154,8 +154,8 @@ func gradeSuite(ctx context.Context, g *grading.Grader, suite grading.Suite) err
 	return err
 }
 
-func cacheFor(lang grading.Language, master string) string {
-	if lang == grading.Go {
+func cacheFor(lang grader.Language, master string) string {
+	if lang == grader.Go {
 		return master
 	}
 	return ""

@@ -43,7 +43,7 @@ func writeOverhead(w io.Writer, r *overheadResult) {
 	fmt.Fprintf(w, "\n#### (a) A whole grading against the language's floor\n\n")
 	fmt.Fprintf(w, "Median wall time of %d rounds after a warm-up (fastest–slowest in brackets); the variants take turns within each round. "+
 		"The floor is the language's bare start-up in bubblewrap with the flags the sandbox uses (`python3 -c pass`, `node -e 0`; for Go, building the task's solution and tests as one ordinary test package and running it), without cgroups, rlimits or supervision. "+
-		"A grading is `grading.Grade` of the 10-test task with the right solution, visible tests, full marks checked: the judge's box and the solution's, Go's compile box too. "+
+		"A grading is `grader.Grade` of the 10-test task with the right solution, visible tests, full marks checked: the judge's box and the solution's, Go's compile box too. "+
 		"As a candidate's saves usually meet it, the Python and JavaScript boxes were started ahead (one pair waits per language, refilled behind each grading) and the tests compiled by an earlier grading of the same file are kept (Python's compiled tests, Go's tests' binary). "+
 		"A cold grading has a Grader of its own, made before the clock starts, with nothing started ahead or kept.\n\n", overheadRounds)
 	fmt.Fprintln(w, "| language | run | median | against the floor |")
@@ -66,7 +66,7 @@ func writeOverhead(w io.Writer, r *overheadResult) {
 
 func writeThroughput(w io.Writer, rs []langResult) {
 	fmt.Fprintf(w, "\n#### (b) Throughput and submit to result\n\n")
-	fmt.Fprintf(w, "Throughput: the task's right solution graded (10 hidden tests, full marks checked) by %d goroutines at once for %s per language through grading.Grade. "+
+	fmt.Fprintf(w, "Throughput: the task's right solution graded (10 hidden tests, full marks checked) by %d goroutines at once for %s per language through grader.Grade. "+
 		"Submit to result: a candidate's PUT of the answer through the API until the grading row is done, polled every 10 ms, one candidate at a time, median of %d (the worker at its default, one grading per core, polling for ready tasks every second); "+
 		"the app waits %s after a save by design before grading (an editor saves as the candidate types; only the last save of a burst is graded).\n\n",
 		runtime.NumCPU(), throughputFor, latencyRounds, settle)

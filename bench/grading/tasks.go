@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -17,20 +17,20 @@ var fizzCases = []struct {
 
 // fizz is the task in each language: a right solution and ten tests.
 type fizz struct {
-	lang        grading.Language
+	lang        grader.Language
 	code, tests string
 }
 
-func fizzTask(lang grading.Language) fizz {
+func fizzTask(lang grader.Language) fizz {
 	var t strings.Builder
 	switch lang {
-	case grading.Python:
+	case grader.Python:
 		t.WriteString("from solution import fizz\n")
 		for _, c := range fizzCases {
 			fmt.Fprintf(&t, "\n\ndef test_fizz_%d():\n    assert fizz(%d) == %q\n", c.n, c.n, c.want)
 		}
 		return fizz{lang, "def fizz(n):\n    if n % 15 == 0:\n        return 'FizzBuzz'\n    if n % 3 == 0:\n        return 'Fizz'\n    if n % 5 == 0:\n        return 'Buzz'\n    return str(n)\n", t.String()}
-	case grading.JavaScript:
+	case grader.JavaScript:
 		t.WriteString("import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { fizz } from './solution.mjs';\n")
 		for _, c := range fizzCases {
 			fmt.Fprintf(&t, "test('fizz %d', () => assert.equal(fizz(%d), %q));\n", c.n, c.n, c.want)
@@ -46,8 +46,8 @@ func fizzTask(lang grading.Language) fizz {
 }
 
 // suite is the final grade of the right solution: the ten tests, hidden.
-func (f fizz) suite() grading.Suite {
-	return grading.Suite{Language: f.lang, Code: f.code, Hidden: f.tests, IncludeHidden: true, Points: 10}
+func (f fizz) suite() grader.Suite {
+	return grader.Suite{Language: f.lang, Code: f.code, Hidden: f.tests, IncludeHidden: true, Points: 10}
 }
 
 // step is the task as an interview's code step, its tests hidden.

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -20,7 +20,7 @@ const (
 
 // langResult is (b) for one language.
 type langResult struct {
-	lang      grading.Language
+	lang      grader.Language
 	graded    int
 	elapsed   time.Duration
 	gradeWall []time.Duration // each Grade call, alone
@@ -31,9 +31,9 @@ func (r langResult) perMinute() float64 { return float64(r.graded) / r.elapsed.M
 
 // throughput grades each language's task at runtime.NumCPU() at once
 // for throughputFor, then times submit to result through the app.
-func throughput(ctx context.Context, g *grading.Grader) ([]langResult, error) {
+func throughput(ctx context.Context, g *grader.Grader) ([]langResult, error) {
 	var out []langResult
-	for _, lang := range grading.Languages {
+	for _, lang := range grader.Languages {
 		task := fizzTask(lang)
 		if _, err := gradeFull(ctx, g, task); err != nil { // warm-up
 			return nil, err
@@ -74,7 +74,7 @@ func throughput(ctx context.Context, g *grading.Grader) ([]langResult, error) {
 }
 
 // gradeFull grades the task's right solution and checks full marks.
-func gradeFull(ctx context.Context, g *grading.Grader, task fizz) (time.Duration, error) {
+func gradeFull(ctx context.Context, g *grader.Grader, task fizz) (time.Duration, error) {
 	start := time.Now()
 	o, err := g.Grade(ctx, task.suite())
 	if err != nil {
@@ -88,7 +88,7 @@ func gradeFull(ctx context.Context, g *grading.Grader, task fizz) (time.Duration
 
 // latency saves the right solution through the API, one candidate at a
 // time, and polls the database until its grading is done.
-func latency(ctx context.Context, g *grading.Grader, rs []langResult) error {
+func latency(ctx context.Context, g *grader.Grader, rs []langResult) error {
 	w, err := newWorld(ctx, g, 0)
 	if err != nil {
 		return err

@@ -15,7 +15,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 )
@@ -33,7 +33,7 @@ type world struct {
 
 // newWorld opens anyhour with workers background tasks at once (0: one
 // per core) and grader g, and starts its worker.
-func newWorld(ctx context.Context, g *grading.Grader, workers int) (*world, error) {
+func newWorld(ctx context.Context, g *grader.Grader, workers int) (*world, error) {
 	dir, err := os.MkdirTemp("", "anyhour-bench-grading-")
 	if err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func (w *world) interview(ctx context.Context, title string, steps []opening.Ste
 }
 
 // save PUTs code as the candidate's answer to a step through the API.
-func (w *world) save(token string, stepID int64, lang grading.Language, code string) error {
+func (w *world) save(token string, stepID int64, lang grader.Language, code string) error {
 	b, _ := json.Marshal(map[string]string{"language": string(lang), "code": code})
 	req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/api/v1/candidate/answers/%d", w.srv.URL, stepID), bytes.NewReader(b))
 	req.Header.Set("Authorization", "Bearer "+token)

@@ -7,17 +7,17 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/media"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 // helloPrograms print "ok" in each language: doctor grades them as a
 // stdin/stdout case, through the sandbox, as candidates' code would be.
-var helloPrograms = map[grading.Language]string{
-	grading.Python:     "print('ok')\n",
-	grading.JavaScript: "console.log('ok');\n",
-	grading.Go:         "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
+var helloPrograms = map[grader.Language]string{
+	grader.Python:     "print('ok')\n",
+	grader.JavaScript: "console.log('ok');\n",
+	grader.Go:         "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n",
 }
 
 // doctor prints, for a person, what this machine can do: the sandbox and
@@ -58,15 +58,15 @@ func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.L
 	}
 	rep := box.Check(ctx)
 	say(len(rep.Problems) == 0, "sandbox", rep.String())
-	g, err := grading.New(box, grading.Options{})
+	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		say(false, "grading", err.Error())
 		return fmt.Errorf("%d problems", problems)
 	}
-	for _, lang := range grading.Languages {
+	for _, lang := range grader.Languages {
 		start := time.Now()
-		out, err := g.Grade(ctx, grading.Suite{Language: lang, Code: helloPrograms[lang], Points: 1,
-			IOCases: []grading.IOCase{{Name: "hello", Stdout: "ok"}}})
+		out, err := g.Grade(ctx, grader.Suite{Language: lang, Code: helloPrograms[lang], Points: 1,
+			IOCases: []grader.IOCase{{Name: "hello", Stdout: "ok"}}})
 		switch {
 		case err != nil:
 			say(false, string(lang), err.Error())

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 )
 
@@ -13,7 +13,7 @@ import (
 // which the API runs; a wrong one checks nothing.
 func TestCodingStepIsCheckedBeforeInviting(t *testing.T) {
 	w := newWorld(t)
-	g, err := grading.New(sandboxtest.New(t), grading.Options{})
+	g, err := grader.New(sandboxtest.New(t), grader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/httpx"
 )
 
@@ -34,7 +34,7 @@ type testJSON struct {
 	DurationMS int64   `json:"duration_ms"`
 }
 
-func newTests(ts []grading.Test) []testJSON {
+func newTests(ts []grader.Test) []testJSON {
 	out := []testJSON{}
 	for _, t := range ts {
 		out = append(out, testJSON{Name: t.Name, Passed: t.Passed, Hidden: t.Hidden, Points: t.Points, Message: t.Message, DurationMS: t.DurationMS})

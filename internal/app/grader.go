@@ -4,24 +4,24 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	grader1 "github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 var (
 	graderOnce sync.Once
-	grader     *grading.Grader
+	grader     *grader1.Grader
 	graderErr  error
 )
 
 // newGrader sets up the sandbox and the grader, once per process (the
 // first caller's options win): both are safe for concurrent use, and
 // preparing the Go toolchain's cache takes a while.
-func newGrader(opts sandbox.Options) (*grading.Grader, error) {
+func newGrader(opts sandbox.Options) (*grader1.Grader, error) {
 	graderOnce.Do(func() {
 		var box *sandbox.Box
 		if box, graderErr = sharedBox(opts); graderErr == nil {
-			grader, graderErr = grading.New(box, grading.Options{})
+			grader, graderErr = grader1.New(box, grader1.Options{})
 		}
 	})
 	return grader, graderErr

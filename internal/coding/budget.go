@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	grader1 "github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -25,12 +25,12 @@ const (
 	// the code's by a couple of seconds to record which test timed out.
 	boxMargin = 5 * time.Second
 	// goCompileWall is the wall limit of Go's compile run, package
-	// grading's default (grading.Options.CompileLimits).
+	// the grader's default (grader.Options.CompileLimits).
 	goCompileWall = 60 * time.Second
 )
 
 // budgetFor is how long grading s may take in all.
-func budgetFor(s grading.Suite) time.Duration {
+func budgetFor(s grader1.Suite) time.Duration {
 	wall := s.Limits.Wall
 	if wall <= 0 {
 		wall = sandbox.DefaultLimits.Wall
@@ -48,7 +48,7 @@ func budgetFor(s grading.Suite) time.Duration {
 		}
 	}
 	d := time.Duration(runs) * (wall + boxMargin)
-	if s.Language == grading.Go {
+	if s.Language == grader1.Go {
 		d += goCompileWall + boxMargin
 	}
 	return min(max(d, minBudget), maxBudget)

@@ -1,6 +1,6 @@
 // Package coding owns code answers' grading: a grading is queued in the
 // same transaction as the answer it grades, run in the background by the
-// worker through package grading (and so the sandbox), and kept per
+// worker through package grader (and so the sandbox), and kept per
 // application and step with its per-test results. Candidates also run a
 // task's visible tests on demand, one run at a time.
 //
@@ -26,7 +26,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
+	grader1 "github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -50,7 +50,7 @@ type Grading struct {
 	Language      opening.Language
 	Score         *float64
 	MaxScore      *float64
-	Tests         []grading.Test
+	Tests         []grader1.Test
 	CompileError  string
 	Logs          string
 	Error         string // why the grader could not run
@@ -67,7 +67,7 @@ type Grading struct {
 // keep their result and points but lose their names and messages.
 func (g Grading) ForCandidate() Grading {
 	out := g
-	out.Tests = grading.Outcome{Tests: g.Tests}.ForCandidate().Tests
+	out.Tests = grader1.Outcome{Tests: g.Tests}.ForCandidate().Tests
 	out.Logs = ""
 	out.Warnings = nil
 	return out
@@ -84,7 +84,7 @@ type Service struct {
 	// checked, if set, hears each look's answer (tests count them).
 	checkEvery time.Duration
 	checked    func(newer bool)
-	budget     func(grading.Suite) time.Duration // budgetFor; tests shorten it
+	budget     func(grader1.Suite) time.Duration // budgetFor; tests shorten it
 
 	mu     sync.Mutex
 	grader grader     // nil until SetGrader: the server may run without a sandbox
@@ -102,16 +102,16 @@ func New(db *sqldb.DB, openings *opening.Service, applications *application.Serv
 	return s
 }
 
-// grader is what the service grades code with: a *grading.Grader, or in
+// grader is what the service grades code with: a *grader.Grader, or in
 // tests about who runs when, a stand-in that does not depend on how
 // grading uses the sandbox.
 type grader interface {
-	Grade(ctx context.Context, s grading.Suite) (grading.Outcome, error)
+	Grade(ctx context.Context, s grader1.Suite) (grader1.Outcome, error)
 }
 
 // SetGrader gives the service its grader, or the reason there is none
 // (no sandbox on this machine), which candidates and the team are told.
-func (s *Service) SetGrader(g *grading.Grader, why error) {
+func (s *Service) SetGrader(g *grader1.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.setGrader(g, why)
@@ -120,7 +120,7 @@ func (s *Service) SetGrader(g *grading.Grader, why error) {
 // OfferGrader is SetGrader unless the service has a grader already. The
 // app prepares this machine's grader in the background; a grader given
 // meanwhile (a test's or a benchmark's) stays.
-func (s *Service) OfferGrader(g *grading.Grader, why error) {
+func (s *Service) OfferGrader(g *grader1.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.grader == nil {
@@ -128,7 +128,7 @@ func (s *Service) OfferGrader(g *grading.Grader, why error) {
 	}
 }
 
-func (s *Service) setGrader(g *grading.Grader, why error) {
+func (s *Service) setGrader(g *grader1.Grader, why error) {
 	s.grader, s.why = nil, why
 	if g != nil {
 		s.grader = g

@@ -18,7 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -69,7 +69,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := grading.New(box, grading.Options{})
+	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/clocktest"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/queue"
@@ -81,7 +81,7 @@ func (g *gatedGrader) mostAtOnce(c byte) int {
 
 func (g *gatedGrader) has(event string) bool { return slices.Contains(g.events(), event) }
 
-func (g *gatedGrader) Grade(ctx context.Context, s grading.Suite) (grading.Outcome, error) {
+func (g *gatedGrader) Grade(ctx context.Context, s grader.Suite) (grader.Outcome, error) {
 	who := "?"
 	if m := whoRE.FindStringSubmatch(s.Code); m != nil {
 		who = m[1]
@@ -105,10 +105,10 @@ func (g *gatedGrader) Grade(ctx context.Context, s grading.Suite) (grading.Outco
 	g.running[who[0]]--
 	if err != nil {
 		g.log = append(g.log, fmt.Sprintf("end %s: %v", who, context.Cause(ctx)))
-		return grading.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	g.log = append(g.log, "end "+who)
-	return grading.Outcome{Tests: []grading.Test{{Name: "test_f", Passed: true, Points: 1}}}, nil
+	return grader.Outcome{Tests: []grader.Test{{Name: "test_f", Passed: true, Points: 1}}}, nil
 }
 
 // fairWorld is anyhour with the gated grader, an interview of steps code
@@ -407,22 +407,22 @@ func TestGradingOverBudgetEnds(t *testing.T) {
 }
 
 func TestBudget(t *testing.T) {
-	py := func(wall time.Duration, visible, hidden string, io ...grading.IOCase) grading.Suite {
-		return grading.Suite{Language: grading.Python, Visible: visible, Hidden: hidden, IOCases: io, IncludeHidden: true,
+	py := func(wall time.Duration, visible, hidden string, io ...grader.IOCase) grader.Suite {
+		return grader.Suite{Language: grader.Python, Visible: visible, Hidden: hidden, IOCases: io, IncludeHidden: true,
 			Limits: sandbox.Limits{Wall: wall}}
 	}
-	many := make([]grading.IOCase, 100)
+	many := make([]grader.IOCase, 100)
 	goSuite := py(10*time.Second, "t", "")
-	goSuite.Language = grading.Go
-	trial := py(20*time.Second, "t", "h", grading.IOCase{Hidden: true}, grading.IOCase{})
+	goSuite.Language = grader.Go
+	trial := py(20*time.Second, "t", "h", grader.IOCase{Hidden: true}, grader.IOCase{})
 	trial.IncludeHidden = false
 	for _, tc := range []struct {
 		name  string
-		suite grading.Suite
+		suite grader.Suite
 		want  time.Duration
 	}{
-		{"visible, hidden and a case", py(10*time.Second, "t", "h", grading.IOCase{}), 45 * time.Second},
-		{"the sandbox's wall by default", py(0, "t", "h", grading.IOCase{}), 45 * time.Second},
+		{"visible, hidden and a case", py(10*time.Second, "t", "h", grader.IOCase{}), 45 * time.Second},
+		{"the sandbox's wall by default", py(0, "t", "h", grader.IOCase{}), 45 * time.Second},
 		{"at least 30 s", py(time.Second, "t", ""), 30 * time.Second},
 		{"Go compiles first", goSuite, 80 * time.Second},
 		{"capped", py(60*time.Second, "t", "h", many...), 3 * time.Minute},

@@ -7,7 +7,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
+	grader1 "github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -20,44 +20,44 @@ const (
 // Run runs code against a step's visible tests and cases only, for the
 // candidate's "Run" button, and returns the results. It is not saved.
 // One run per application at a time, and RunsPerMinute a minute.
-func (s *Service) Run(ctx context.Context, a application.Application, stepID int64, language, code string) (_ grading.Outcome, err error) {
+func (s *Service) Run(ctx context.Context, a application.Application, stepID int64, language, code string) (_ grader1.Outcome, err error) {
 	defer apperr.Wrap(&err, "coding.Run(%d)", stepID)
 	if err := s.applications.CanAnswer(a); err != nil {
-		return grading.Outcome{}, err
+		return grader1.Outcome{}, err
 	}
 	iv, err := s.openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
 	if err != nil {
-		return grading.Outcome{}, err
+		return grader1.Outcome{}, err
 	}
 	step, ok := iv.Step(stepID)
 	if !ok {
-		return grading.Outcome{}, apperr.NotFound("step")
+		return grader1.Outcome{}, apperr.NotFound("step")
 	}
 	if step.Kind != opening.KindCode {
-		return grading.Outcome{}, apperr.Invalid("step_id", "step %d is not a coding task", stepID)
+		return grader1.Outcome{}, apperr.Invalid("step_id", "step %d is not a coding task", stepID)
 	}
 	if len(step.Code.Unready()) > 0 {
-		return grading.Outcome{}, application.ErrTaskNotReady
+		return grader1.Outcome{}, application.ErrTaskNotReady
 	}
 	lang := opening.Language(language)
 	if !step.Code.Supports(lang) {
-		return grading.Outcome{}, apperr.Invalid("language", "this task is answered in one of its languages, not %q", language)
+		return grader1.Outcome{}, apperr.Invalid("language", "this task is answered in one of its languages, not %q", language)
 	}
 	if len(code) > application.MaxCode {
-		return grading.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
+		return grader1.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
 	}
 	g, err := s.getGrader()
 	if err != nil {
-		return grading.Outcome{}, err
+		return grader1.Outcome{}, err
 	}
 	done, err := s.runs.start(a.ID, s.now())
 	if err != nil {
-		return grading.Outcome{}, err
+		return grader1.Outcome{}, err
 	}
 	defer done()
 	out, err := g.Grade(ctx, Suite(step, lang, code, false))
 	if err != nil {
-		return grading.Outcome{}, err
+		return grader1.Outcome{}, err
 	}
 	return out.ForCandidate(), nil
 }

@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/plaintext"
 )
 
@@ -250,11 +250,11 @@ func normalizeCode(i int, s Step) (Step, error) {
 // repeatedTest returns a name declared twice in a language's tests,
 // visible and hidden together, or "".
 func repeatedTest(l Language, t CodeTests) string {
-	visible, repeated := grading.DeclaredTests(grading.Language(l), t.Visible)
+	visible, repeated := grader.DeclaredTests(grader.Language(l), t.Visible)
 	if len(repeated) > 0 {
 		return repeated[0]
 	}
-	hidden, repeated := grading.DeclaredTests(grading.Language(l), t.Hidden)
+	hidden, repeated := grader.DeclaredTests(grader.Language(l), t.Hidden)
 	if len(repeated) > 0 {
 		return repeated[0]
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 )
@@ -66,7 +66,7 @@ func autosaved(w http.ResponseWriter, status int, line string) error {
 }
 
 // passed counts the tests that passed.
-func passed(tests []grading.Test) int {
+func passed(tests []grader.Test) int {
 	n := 0
 	for _, t := range tests {
 		if t.Passed {

@@ -15,7 +15,7 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -64,7 +64,7 @@ func newCodeWorld(t *testing.T) *codeWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := grading.New(box, grading.Options{})
+	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/anyhour/anyhour/internal/coding"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 )
@@ -29,7 +29,7 @@ func TestCandidateCodeStep(t *testing.T) {
 			opening.JavaScript: {Visible: "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { add } from './solution.mjs';\ntest('small', () => assert.equal(add(1, 2), 3));\n"},
 		},
 	}}})
-	g, err := grading.New(box, grading.Options{})
+	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 )
@@ -25,7 +25,7 @@ type candidateStepPage struct {
 	Unsaved string // text that was typed but could not be saved
 	Token   string // the link's token, for the recorder's uploads
 
-	Run      *grading.Outcome // code: the results of "Run the visible tests"
+	Run      *grader.Outcome // code: the results of "Run the visible tests"
 	RunError string
 	Draft    string // code: what was typed and run but not saved
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 )
@@ -47,7 +47,7 @@ type codeLangForm struct {
 	Reference string
 
 	Checked   *time.Time // a reference passed the saved tests, then
-	Try       *grading.Outcome
+	Try       *grader.Outcome
 	TryScore  [2]float64 // points earned and possible in Try
 	TryError  string
 	TryStored bool // the try passed the saved tests and was recorded
@@ -203,7 +203,7 @@ func (s *Server) tryReference(r *http.Request, m account.Member, d *codeTaskPage
 		step.Code = &task
 		var typed opening.Step
 		if typed, err = opening.CheckStep(d.Index, step); err == nil {
-			var out grading.Outcome
+			var out grader.Outcome
 			if d.Step.Code != nil && typed.Code.Fingerprint(l.Lang) == d.Step.Code.Fingerprint(l.Lang) {
 				out, l.TryStored, err = s.Coding.Check(ctx, m, d.Interview.ID, d.Step.ID, string(l.Lang), l.Reference)
 			} else {

@@ -1,4 +1,4 @@
-package grading
+package grader
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // sandbox not working, ctx ending. A suite without tests or cases grades
 // to an Outcome without tests, running nothing.
 func (g *Grader) Grade(ctx context.Context, s Suite) (o Outcome, err error) {
-	defer apperr.Wrap(&err, "grading.Grade(%s)", s.Language)
+	defer apperr.Wrap(&err, "grader.Grade(%s)", s.Language)
 	switch s.Language {
 	case Python, JavaScript:
 	case Go:

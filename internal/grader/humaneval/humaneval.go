@@ -28,13 +28,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/grader"
 )
 
 // Problem is one problem of the corpus in one language.
 type Problem struct {
 	TaskID     string // e.g. "Go/95"
-	Language   grading.Language
+	Language   grader.Language
 	EntryPoint string
 	Prompt     string // the signature and docstring the solutions complete
 	Canonical  string // the body of the correct solution
@@ -86,11 +86,11 @@ func Load(path string) ([]Problem, error) {
 			Buggy: r.Buggy, Test: r.Test, Faulty: faulty[r.TaskID]}
 		switch lang {
 		case "Python":
-			p.Language = grading.Python
+			p.Language = grader.Python
 		case "JavaScript":
-			p.Language = grading.JavaScript
+			p.Language = grader.JavaScript
 		case "Go":
-			p.Language = grading.Go
+			p.Language = grader.Go
 		default:
 			return nil, fmt.Errorf("%s:%d: unknown language in task %q", path, n, r.TaskID)
 		}
@@ -117,9 +117,9 @@ func (p Problem) BuggyCode() string { return p.Code(p.Buggy) }
 func (p Problem) Code(body string) string {
 	src := p.Prompt + body
 	switch p.Language {
-	case grading.JavaScript:
+	case grader.JavaScript:
 		return src + "\n\nexport { " + strings.Join(jsNames(src), ", ") + " };\n"
-	case grading.Go:
+	case grader.Go:
 		if p.Import != "" && !strings.Contains(src, strings.TrimSpace(p.Import)) {
 			src = p.Import + "\n" + src
 		}
@@ -131,9 +131,9 @@ func (p Problem) Code(body string) string {
 // Tests returns the problem's tests in anyhour's form.
 func (p Problem) Tests() string {
 	switch p.Language {
-	case grading.Python:
+	case grader.Python:
 		return pythonTests(p)
-	case grading.JavaScript:
+	case grader.JavaScript:
 		return jsTests(p)
 	default:
 		return goTests(p)
@@ -142,8 +142,8 @@ func (p Problem) Tests() string {
 
 // Suite grades solution, a complete source file, against the problem's
 // tests, as hidden tests (what a final grade runs).
-func (p Problem) Suite(solution string) grading.Suite {
-	return grading.Suite{Language: p.Language, Code: solution, Hidden: p.Tests(), IncludeHidden: true, Points: 1}
+func (p Problem) Suite(solution string) grader.Suite {
+	return grader.Suite{Language: p.Language, Code: solution, Hidden: p.Tests(), IncludeHidden: true, Points: 1}
 }
 
 var checkCall = regexp.MustCompile(`(?m)^check\(.*\)\s*$`)

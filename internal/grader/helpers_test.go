@@ -1,4 +1,4 @@
-package grading_test
+package grader_test
 
 import (
 	"context"
@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grading"
+	grader1 "github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 var (
 	graderOnce sync.Once
-	grader     *grading.Grader
+	grader     *grader1.Grader
 	graderErr  error
 	// slots bounds the sandbox runs the tests make at once.
 	slots = make(chan struct{}, runtime.NumCPU())
@@ -23,7 +23,7 @@ var (
 
 // mustGrader returns a Grader on the real sandbox, shared by the tests.
 // Without bubblewrap the test is skipped, loudly, and fails on CI.
-func mustGrader(t testing.TB) *grading.Grader {
+func mustGrader(t testing.TB) *grader1.Grader {
 	t.Helper()
 	graderOnce.Do(func() {
 		box, err := sandbox.New(sandbox.Options{})
@@ -31,7 +31,7 @@ func mustGrader(t testing.TB) *grading.Grader {
 			graderErr = err
 			return
 		}
-		grader, graderErr = grading.New(box, grading.Options{})
+		grader, graderErr = grader1.New(box, grader1.Options{})
 	})
 	if errors.Is(graderErr, sandbox.ErrNoBwrap) {
 		if os.Getenv("CI") == "true" {
@@ -46,10 +46,10 @@ func mustGrader(t testing.TB) *grading.Grader {
 }
 
 // mustGrade grades s, holding one of the slots while it does.
-func mustGrade(t testing.TB, s grading.Suite) grading.Outcome {
+func mustGrade(t testing.TB, s grader1.Suite) grader1.Outcome {
 	t.Helper()
 	g := mustGrader(t)
-	if s.Language == grading.Go && g.GoError() != nil {
+	if s.Language == grader1.Go && g.GoError() != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Go is not available: %v", g.GoError())
 		}

@@ -1,4 +1,4 @@
-package grading_test
+package grader_test
 
 import (
 	"fmt"
@@ -8,8 +8,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/grading"
-	"github.com/anyhour/anyhour/internal/grading/humaneval"
+	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader/humaneval"
 )
 
 // TestHumanEval grades HumanEvalPack through the Grader: every canonical
@@ -83,7 +83,7 @@ func TestHumanEval(t *testing.T) {
 }
 
 // messages lists the failed tests of o with their messages.
-func messages(o grading.Outcome) string {
+func messages(o grader1.Outcome) string {
 	var b strings.Builder
 	for _, t := range o.Tests {
 		if !t.Passed {

@@ -1,4 +1,4 @@
-// Package grading turns a candidate's code and a code step's tests into
+// Package grader turns a candidate's code and a code step's tests into
 // per-test results. Every program runs in a sandbox.Runner; nothing the
 // candidate wrote runs on the host.
 //
@@ -74,7 +74,7 @@
 // shown as its innermost subtests, "Parent/Sub", which share the unit's
 // points evenly; if the parent itself failed while none of its subtests
 // did, the parent is listed too and shares as well.
-package grading
+package grader
 
 import (
 	"errors"
@@ -237,7 +237,7 @@ type Grader struct {
 // is not installed, New still succeeds and Grade reports Go as unavailable.
 func New(r sandbox.Runner, opts Options) (*Grader, error) {
 	if r == nil {
-		return nil, errors.New("grading.New: nil runner")
+		return nil, errors.New("grader.New: nil runner")
 	}
 	g := &Grader{box: r, goRoot: opts.GoRoot, cold: opts.Cold, compile: compileLimits(opts.CompileLimits), judges: newJudgeCache(judgeCacheBytes), compiled: newJudgeCache(compiledCacheBytes), warm: newWarmPool()}
 	if g.goRoot == "" {
