@@ -15,7 +15,7 @@ import (
 const (
 	throughputFor = 20 * time.Second
 	latencyRounds = 7
-	settle        = 3 * time.Second // internal/coding's delay after a save
+	settle        = 3 * time.Second // internal/grading's delay after a save
 )
 
 // langResult is (b) for one language.

@@ -43,7 +43,7 @@ func newWorld(ctx context.Context, g *grader.Grader, workers int) (*world, error
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	a.Coding.SetGrader(g, nil)
+	a.Gradings.SetGrader(g, nil)
 	w := &world{dir: dir, app: a, srv: httptest.NewServer(a.Handler())}
 	token, err := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Bench Grading", Email: "owner@bench.example"})
 	if err == nil {

@@ -17,7 +17,7 @@ func TestCodingStepIsCheckedBeforeInviting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Coding.SetGrader(g, nil)
+	w.Gradings.SetGrader(g, nil)
 	w.bootstrap(t, "owner", "Acme", "owner@acme.example")
 	const tests = `"tests": {"python": {"visible": "from solution import double\n\ndef test_two():\n    assert double(2) == 4\n", "hidden": "from solution import double\n\ndef test_neg():\n    assert double(-3) == -6\n"}}`
 	w.flow(t, []scenario{

@@ -5,8 +5,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 )
 
@@ -42,7 +42,7 @@ func newTests(ts []grader.Test) []testJSON {
 	return out
 }
 
-func newGrading(g coding.Grading) gradingJSON {
+func newGrading(g grading.Grading) gradingJSON {
 	return gradingJSON{Status: string(g.Status), Score: g.Score, MaxScore: g.MaxScore, Tests: newTests(g.Tests),
 		CompileError: g.CompileError, Error: g.Error, DurationMS: g.WallMS, MemoryBytes: g.MaxRSSBytes, Logs: g.Logs,
 		Warnings: g.Warnings, UpdatedAt: ts(g.UpdatedAt)}
@@ -70,7 +70,7 @@ func (s *Server) runCode(w http.ResponseWriter, r *http.Request, a application.A
 	if err := httpx.DecodeJSON(w, r, &in, maxCodeBody); err != nil {
 		return err
 	}
-	out, err := s.Coding.Run(r.Context(), a, in.StepID, in.Language, in.Code)
+	out, err := s.Gradings.Run(r.Context(), a, in.StepID, in.Language, in.Code)
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,7 @@ func (s *Server) regrade(w http.ResponseWriter, r *http.Request, m account.Membe
 	if _, err := s.Applications.Application(r.Context(), m, id); err != nil {
 		return err
 	}
-	n, err := s.Coding.Regrade(r.Context(), m, id)
+	n, err := s.Gradings.Regrade(r.Context(), m, id)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (s *Server) checkStep(w http.ResponseWriter, r *http.Request, m account.Mem
 	if err := httpx.DecodeJSON(w, r, &in, maxCodeBody); err != nil {
 		return err
 	}
-	out, checked, err := s.Coding.Check(r.Context(), m, id, stepID, in.Language, in.Code)
+	out, checked, err := s.Gradings.Check(r.Context(), m, id, stepID, in.Language, in.Code)
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -13,7 +13,7 @@ import (
 // answers: video takes and code gradings, for answers' JSON.
 type answerExtras struct {
 	takes     map[int64][]video.Media // by step id
-	gradings  map[int64]coding.Grading
+	gradings  map[int64]grading.Grading
 	base      string
 	candidate bool // hidden tests' names and messages are left out
 }
@@ -30,9 +30,9 @@ func (s *Server) answerExtras(ctx context.Context, a application.Application, ca
 		return rec, err
 	}
 	if candidate {
-		rec.gradings, err = s.Coding.ForApplication(ctx, a.ID)
+		rec.gradings, err = s.Gradings.ForApplication(ctx, a.ID)
 	} else {
-		rec.gradings, err = s.Coding.ForTeam(ctx, a)
+		rec.gradings, err = s.Gradings.ForTeam(ctx, a)
 	}
 	rec.base, rec.candidate = s.cfg.BaseURL, candidate
 	return rec, err

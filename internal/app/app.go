@@ -16,8 +16,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/queue"
@@ -209,7 +209,7 @@ func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{
 		Concurrency: 2,
 		Pools: []queue.Pool{
-			{Name: "grading", Kinds: []string{coding.TaskGrade}, Concurrency: a.Config.Workers},
+			{Name: "grading", Kinds: []string{grading.TaskGrade}, Concurrency: a.Config.Workers},
 			{Name: "video", Kinds: []string{video.TaskProcess, video.TaskRendition}, Concurrency: 1},
 			{Name: "email", Kinds: []string{outbox.TaskSend}, Concurrency: 4},
 			{Name: "webhooks", Kinds: []string{webhook.TaskDeliver}, Concurrency: 4},
@@ -218,7 +218,7 @@ func (a *App) Worker() *queue.Worker {
 	})
 	a.Accounts.RegisterTasks(w)
 	a.Applications.RegisterTasks(w)
-	a.Coding.RegisterTasks(w)
+	a.Gradings.RegisterTasks(w)
 	a.Outbox.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)

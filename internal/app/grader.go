@@ -41,6 +41,6 @@ func (a *App) startGrader() {
 		default:
 			a.Logger.Debug("code grading ready")
 		}
-		a.Coding.OfferGrader(g, err)
+		a.Gradings.OfferGrader(g, err)
 	}()
 }

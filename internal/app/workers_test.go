@@ -77,7 +77,7 @@ func TestEmailIsNotHeldByGradings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Coding.SetGrader(g, nil)
+	a.Gradings.SetGrader(g, nil)
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- a.Worker().Run(runCtx) }()

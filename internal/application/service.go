@@ -62,7 +62,7 @@ type LinkHook func(ctx context.Context, tx *sqldb.DB, actor account.Member, a Ap
 func (s *Service) OnEmailLink(hook LinkHook) { s.linkHooks = append(s.linkHooks, hook) }
 
 // AnswerHook is work another package does when an answer is saved, in
-// the same transaction: package coding enqueues the grading of code.
+// the same transaction: package grading enqueues the grading of code.
 type AnswerHook func(ctx context.Context, tx *sqldb.DB, a Application, step opening.Step, ans Answer) error
 
 // OnAnswer adds a hook to SaveAnswer. Call it while wiring services.

@@ -1,17 +1,17 @@
 // Package domain builds anyhour's domain services over one database, in
-// the order they depend on each other (account ← opening ← interview ←
-// review, video, coding, message ← decision; email and webhook beside them, with
-// notify hooking the emails onto them), so that the app, the pages, the API, the demo,
-// the benchmarks and the tests all work with the same set, wired the same
-// way.
+// the order they depend on each other (account ← opening ← application ←
+// review, video, grading, message ← decision; outbox and webhook beside
+// them, with notify hooking the emails onto them), so that the app, the
+// pages, the API, the demo, the benchmarks and the tests all work with the
+// same set, wired the same way.
 package domain
 
 import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -30,7 +30,7 @@ type Services struct {
 	Applications *application.Service
 	Reviews      *review.Service
 	Videos       *video.Service
-	Coding       *coding.Service
+	Gradings     *grading.Service
 	Messages     *message.Service
 	Outbox       *outbox.Service
 	Webhooks     *webhook.Service
@@ -49,7 +49,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Applications = application.New(db, s.Accounts, s.Openings)
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
-	s.Coding = coding.New(db, s.Openings, s.Applications)
+	s.Gradings = grading.New(db, s.Openings, s.Applications)
 	s.Messages = message.New(db, blobs, s.Applications)
 	s.Outbox = outbox.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)

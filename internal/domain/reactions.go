@@ -15,7 +15,7 @@ func (s *Services) react(n *notify.Notifier) {
 	// read it in the conversation.
 	s.Applications.OnExtension(n.Extension)
 	// An answer is saved: code is queued for grading.
-	s.Applications.OnAnswer(s.Coding.QueueOnSave)
+	s.Applications.OnAnswer(s.Gradings.QueueOnSave)
 	// Before a submission: no take may still be uploading (a check that
 	// can refuse the submission).
 	s.Applications.CheckBeforeSubmit(s.Videos.CheckNothingUploading)

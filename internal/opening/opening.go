@@ -202,7 +202,7 @@ type CodeTask struct {
 
 	// Reference is the team's solution per language, never shown to
 	// candidates; Checks say which passed the tests as they are now.
-	// Only package coding records a check (Service.RecordCheck).
+	// Only package grading records a check (Service.RecordCheck).
 	Reference map[Language]string
 	Checks    map[Language]CodeCheck
 }

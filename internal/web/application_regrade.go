@@ -18,7 +18,7 @@ func (s *Server) regradeApplication(w http.ResponseWriter, r *http.Request, m ac
 	if _, err := s.Applications.Application(r.Context(), m, id); err != nil {
 		return err
 	}
-	n, err := s.Coding.Regrade(r.Context(), m, id)
+	n, err := s.Gradings.Regrade(r.Context(), m, id)
 	if err != nil {
 		return err
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -34,7 +34,7 @@ type appStep struct {
 
 	Language opening.Language // code steps
 	Code     string
-	Grading  *coding.Grading // code steps: every test, hidden ones included, and the logs
+	Grading  *grading.Grading // code steps: every test, hidden ones included, and the logs
 
 	// Before submission: when the step's answer was last saved, zero if
 	// it has none. What it says stays private.
@@ -211,7 +211,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if err := s.addVideos(ctx, m, a, d.Steps, answers); err != nil {
 		return d, err
 	}
-	gradings, err := s.Coding.ForTeam(ctx, a)
+	gradings, err := s.Gradings.ForTeam(ctx, a)
 	if err != nil {
 		return d, err
 	}

@@ -20,7 +20,7 @@ func (s *Server) runCandidateCode(w http.ResponseWriter, r *http.Request, a appl
 	}
 	d := v.stepPage(row, i)
 	d.Draft = r.PostForm.Get("code")
-	out, err := s.Coding.Run(r.Context(), a, row.Step.ID, r.PostForm.Get("language"), d.Draft)
+	out, err := s.Gradings.Run(r.Context(), a, row.Step.ID, r.PostForm.Get("language"), d.Draft)
 	status := http.StatusOK
 	if err != nil {
 		msg, ferr := formError(err)

@@ -14,8 +14,8 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -68,7 +68,7 @@ func newCodeWorld(t *testing.T) *codeWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Coding.SetGrader(g, nil)
+	a.Gradings.SetGrader(g, nil)
 	srv.Config.Handler = a.Handler()
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -182,8 +182,8 @@ func TestCodeStepInBrowser(t *testing.T) {
 	// Up to a minute: grading waits for the code to settle, then runs it
 	// in the sandbox, which a loaded machine slows down.
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
-		gs, err := w.app.Coding.ForApplication(context.Background(), w.ada.Application.ID)
-		if err == nil && gs[w.iv.Steps[0].ID].Status == coding.Done {
+		gs, err := w.app.Gradings.ForApplication(context.Background(), w.ada.Application.ID)
+		if err == nil && gs[w.iv.Steps[0].ID].Status == grading.Done {
 			break
 		}
 		if time.Now().After(deadline) {

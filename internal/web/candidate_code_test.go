@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 )
@@ -33,7 +33,7 @@ func TestCandidateCodeStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.app.Coding.SetGrader(g, nil)
+	w.app.Gradings.SetGrader(g, nil)
 	b := &browser{t: t, base: w.url, cookie: map[string]string{}}
 	b.c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	b.get("/c/" + w.inv.Token)
@@ -63,8 +63,8 @@ func TestCandidateCodeStep(t *testing.T) {
 	}
 	deadline := time.Now().Add(time.Minute)
 	for {
-		gs, _ := w.app.Coding.ForApplication(context.Background(), w.inv.Application.ID)
-		if gs[w.iv.Steps[0].ID].Status == coding.Done {
+		gs, _ := w.app.Gradings.ForApplication(context.Background(), w.inv.Application.ID)
+		if gs[w.iv.Steps[0].ID].Status == grading.Done {
 			break
 		}
 		if time.Now().After(deadline) {

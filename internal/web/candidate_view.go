@@ -8,8 +8,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -24,7 +24,7 @@ type candidateView struct {
 	Answers   map[int64]application.Answer
 	Takes     map[int64][]video.Media // video steps' recordings, by step id
 	Videos    video.TeamVideos        // the team's intro, outro and prompt videos
-	Gradings  map[int64]coding.Grading
+	Gradings  map[int64]grading.Grading
 	Unread    int                // the team's messages the candidate has not read
 	Decision  *decision.Decision // the team's latest decision, if any
 	// Extensions are the requests for more time and the time granted,
@@ -56,7 +56,7 @@ func (s *Server) loadCandidate(ctx context.Context, a application.Application) (
 	if v.Videos, err = s.Videos.InterviewVideos(ctx, a.OrgID, a.InterviewID); err != nil {
 		return v, err
 	}
-	if v.Gradings, err = s.Coding.ForApplication(ctx, a.ID); err != nil {
+	if v.Gradings, err = s.Gradings.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
 	if v.Unread, err = s.Messages.Unread(ctx, a); err != nil {
@@ -179,7 +179,7 @@ type candidateStepRow struct {
 	Takes     []video.Media // video: every take, first first
 	MediaBase string        // where the candidate fetches recordings
 
-	Grading *coding.Grading // code: the saved code's grading, without hidden tests' details
+	Grading *grading.Grading // code: the saved code's grading, without hidden tests' details
 }
 
 // CodeLanguage is the language the code editor shows: the answer's, else

@@ -168,7 +168,7 @@ func (s *Server) saveCodeTask(w http.ResponseWriter, r *http.Request, m account.
 	d.Interview, d.Step = iv, iv.Steps[i]
 	flash := "Coding task saved."
 	if d.Regrade {
-		n, err := s.Coding.RegradeStep(ctx, m, iv.Steps[i].ID)
+		n, err := s.Gradings.RegradeStep(ctx, m, iv.Steps[i].ID)
 		if err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (s *Server) saveCodeTask(w http.ResponseWriter, r *http.Request, m account.
 
 // tryReference tries l's reference solution against every test. When the
 // page's tests are the saved ones, a pass is recorded as the task's check
-// (coding.Service.Check); otherwise the tests as typed are tried and
+// (grading.Service.Check); otherwise the tests as typed are tried and
 // nothing is kept. The status is the page's.
 func (s *Server) tryReference(r *http.Request, m account.Member, d *codeTaskPage, l *codeLangForm) (int, error) {
 	ctx := r.Context()
@@ -205,9 +205,9 @@ func (s *Server) tryReference(r *http.Request, m account.Member, d *codeTaskPage
 		if typed, err = opening.CheckStep(d.Index, step); err == nil {
 			var out grader.Outcome
 			if d.Step.Code != nil && typed.Code.Fingerprint(l.Lang) == d.Step.Code.Fingerprint(l.Lang) {
-				out, l.TryStored, err = s.Coding.Check(ctx, m, d.Interview.ID, d.Step.ID, string(l.Lang), l.Reference)
+				out, l.TryStored, err = s.Gradings.Check(ctx, m, d.Interview.ID, d.Step.ID, string(l.Lang), l.Reference)
 			} else {
-				out, err = s.Coding.Try(ctx, m, d.Index, step, string(l.Lang), l.Reference)
+				out, err = s.Gradings.Try(ctx, m, d.Index, step, string(l.Lang), l.Reference)
 			}
 			if err == nil {
 				l.Try = &out

@@ -13,7 +13,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/coding"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -33,9 +33,9 @@ func TestTeamEditsCodeTask(t *testing.T) {
 	w.answer(t, "def reverse(s):\n    return s[::-1]\n")
 	graded := func(want float64) func() bool {
 		return func() bool {
-			gs, err := w.app.Coding.ForApplication(ctx, w.ada.Application.ID)
+			gs, err := w.app.Gradings.ForApplication(ctx, w.ada.Application.ID)
 			g := gs[step.ID]
-			return err == nil && g.Status == coding.Done && g.Score != nil && *g.Score == want
+			return err == nil && g.Status == grading.Done && g.Score != nil && *g.Score == want
 		}
 	}
 	candEventually(t, "Ada's answer is graded 6 of 6", graded(6))
@@ -192,7 +192,7 @@ func TestTeamEditsCodeTask(t *testing.T) {
 	// A reviewer may not try solutions; a step that is not code has no
 	// task page.
 	reviewer := account.Member{ID: 999, OrgID: w.iv.OrgID, Role: account.Reviewer}
-	if _, err := w.app.Coding.Try(ctx, reviewer, 0, iv.Steps[0], "python", "x"); !errors.Is(err, apperr.ErrForbidden) {
+	if _, err := w.app.Gradings.Try(ctx, reviewer, 0, iv.Steps[0], "python", "x"); !errors.Is(err, apperr.ErrForbidden) {
 		t.Errorf("a reviewer's try: %v", err)
 	}
 	resp, _ = team.get(fmt.Sprintf("/interviews/%d/steps/%d/code", w.iv.ID, step.ID+1000))
@@ -207,11 +207,11 @@ func TestRegradeButton(t *testing.T) {
 	w := newCodeWorld(t)
 	step := w.iv.Steps[0]
 	w.answer(t, "def reverse(s):\n    return s[::-1]\n")
-	var first coding.Grading
+	var first grading.Grading
 	candEventually(t, "the answer is graded", func() bool {
-		gs, err := w.app.Coding.ForApplication(ctx, w.ada.Application.ID)
+		gs, err := w.app.Gradings.ForApplication(ctx, w.ada.Application.ID)
 		first = gs[step.ID]
-		return err == nil && first.Status == coding.Done
+		return err == nil && first.Status == grading.Done
 	})
 	w.submit(t)
 	app := fmt.Sprintf("/applications/%d", w.ada.Application.ID)
@@ -226,8 +226,8 @@ func TestRegradeButton(t *testing.T) {
 		t.Errorf("flash %q", got)
 	}
 	candEventually(t, "the answer is graded again", func() bool {
-		gs, err := w.app.Coding.ForApplication(ctx, w.ada.Application.ID)
-		return err == nil && gs[step.ID].Status == coding.Done && gs[step.ID].UpdatedAt.After(first.UpdatedAt)
+		gs, err := w.app.Gradings.ForApplication(ctx, w.ada.Application.ID)
+		return err == nil && gs[step.ID].Status == grading.Done && gs[step.ID].UpdatedAt.After(first.UpdatedAt)
 	})
 }
 
@@ -266,8 +266,8 @@ func TestGradingWarningsOnTheApplication(t *testing.T) {
 	step := w.iv.Steps[0]
 	w.answer(t, "def reverse(s):\n    return s[::-1]\n")
 	candEventually(t, "the answer is graded", func() bool {
-		gs, err := w.app.Coding.ForApplication(ctx, w.ada.Application.ID)
-		return err == nil && gs[step.ID].Status == coding.Done
+		gs, err := w.app.Gradings.ForApplication(ctx, w.ada.Application.ID)
+		return err == nil && gs[step.ID].Status == grading.Done
 	})
 	warning := "visible tests: the solution's program broke the protocol: a message that is not JSON"
 	if _, err := w.app.DB.Exec(ctx, `UPDATE gradings SET warnings = $1 WHERE application_id = $2`,
@@ -384,7 +384,7 @@ func TestCodeStepIsCheckedBeforeInviting(t *testing.T) {
 	if _, err := w.app.Applications.SaveAnswer(ctx, w.ada.Application, iv.Steps[1].ID, application.AnswerInput{Language: candPtr("python"), Code: candPtr("x")}); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("an answer to an unchecked task: %v, want a conflict", err)
 	}
-	if _, err := w.app.Coding.Run(ctx, w.ada.Application, iv.Steps[1].ID, "python", "x"); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := w.app.Gradings.Run(ctx, w.ada.Application, iv.Steps[1].ID, "python", "x"); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("a run of an unchecked task: %v, want a conflict", err)
 	}
 	resp, page = ada.get(fmt.Sprintf("/candidate/%d/steps/%d", w.ada.Application.ID, iv.Steps[0].ID))

@@ -15,7 +15,7 @@ import (
 // Checked records, as a passing reference solution would, that every
 // coding step of iv has its tests checked in every language, so that
 // candidates may be invited: for tests about what happens after. The
-// check itself is tested where it is made (coding.Service.Check).
+// check itself is tested where it is made (grading.Service.Check).
 func Checked(t testing.TB, s *opening.Service, m account.Member, iv opening.Interview) {
 	t.Helper()
 	if err := CheckAll(context.Background(), s, m, iv); err != nil {

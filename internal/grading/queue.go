@@ -1,4 +1,4 @@
-package coding
+package grading
 
 import (
 	"context"
@@ -33,7 +33,7 @@ type gradePayload struct {
 // QueueOnSave queues a grading of a code answer, in the transaction that
 // saves it.
 func (s *Service) QueueOnSave(ctx context.Context, tx *sqldb.DB, a application.Application, step opening.Step, ans application.Answer) (err error) {
-	defer apperr.Wrap(&err, "coding.QueueOnSave")
+	defer apperr.Wrap(&err, "grading.QueueOnSave")
 	if step.Kind != opening.KindCode {
 		return nil
 	}

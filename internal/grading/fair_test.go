@@ -1,4 +1,4 @@
-package coding_test
+package grading_test
 
 import (
 	"context"
@@ -18,8 +18,8 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/clocktest"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/queue"
@@ -131,7 +131,7 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Coding.SetGradeFunc(g.Grade)
+	a.Gradings.SetGradeFunc(g.Grade)
 	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	owner, _ := a.Accounts.TokenMember(ctx, team)
 	job, err := a.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
@@ -170,13 +170,13 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 // app's, on the world's clock.
 func (w *fairWorld) worker(gradings int) *queue.Worker {
 	wk := queue.New(w.app.DB, queue.Config{
-		Pools:  []queue.Pool{{Name: "grading", Kinds: []string{coding.TaskGrade}, Concurrency: gradings}},
+		Pools:  []queue.Pool{{Name: "grading", Kinds: []string{grading.TaskGrade}, Concurrency: gradings}},
 		Poll:   10 * time.Millisecond,
 		Name:   "w",
 		Logger: slog.New(slog.DiscardHandler),
 		Now:    w.clock.Now,
 	})
-	w.app.Coding.RegisterTasks(wk)
+	w.app.Gradings.RegisterTasks(wk)
 	return wk
 }
 
@@ -201,9 +201,9 @@ func (w *fairWorld) save(c byte, i int, who string) {
 	}
 }
 
-func (w *fairWorld) grading(c byte, i int) coding.Grading {
+func (w *fairWorld) grading(c byte, i int) grading.Grading {
 	w.t.Helper()
-	gs, err := w.app.Coding.ForApplication(context.Background(), w.apps[c].ID)
+	gs, err := w.app.Gradings.ForApplication(context.Background(), w.apps[c].ID)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func (w *fairWorld) waitFor(what string, cond func() bool) {
 }
 
 func (w *fairWorld) finished(c byte, i int) func() bool {
-	return func() bool { s := w.grading(c, i).Status; return s == coding.Done || s == coding.Error }
+	return func() bool { s := w.grading(c, i).Status; return s == grading.Done || s == grading.Error }
 }
 
 // settled reports whether every code.grade task is done or failed: a
@@ -239,7 +239,7 @@ func (w *fairWorld) settled() bool {
 // taskOutcomes lists the code.grade tasks as "status/attempts", oldest first.
 func (w *fairWorld) taskOutcomes() []string {
 	w.t.Helper()
-	rows, err := w.app.DB.Query(context.Background(), `SELECT status, attempts FROM tasks WHERE kind = $1 ORDER BY id`, coding.TaskGrade)
+	rows, err := w.app.DB.Query(context.Background(), `SELECT status, attempts FROM tasks WHERE kind = $1 ORDER BY id`, grading.TaskGrade)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -262,7 +262,7 @@ func (w *fairWorld) taskOutcomes() []string {
 // slot. Looks are counted, not timed.
 func TestNewSaveCancelsRunningGrading(t *testing.T) {
 	w := newFairWorld(t, 1, "A")
-	w.app.Coding.SetWatch(5*time.Millisecond, func(newer bool) {
+	w.app.Gradings.SetWatch(5*time.Millisecond, func(newer bool) {
 		w.grader.note(fmt.Sprint("check ", newer))
 	})
 	w.grader.hold("A-slow")
@@ -302,7 +302,7 @@ func TestNewSaveCancelsRunningGrading(t *testing.T) {
 	if at("start A-fast") < cancelled {
 		t.Errorf("the new answer was graded before the old grading ended: %q", ev)
 	}
-	if g := w.grading('A', 0); g.Status != coding.Done {
+	if g := w.grading('A', 0); g.Status != grading.Done {
 		t.Errorf("grading %+v, want done", g)
 	}
 	w.waitFor("the tasks' outcomes", w.settled)
@@ -352,7 +352,7 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 	w.save('A', 1, "A2")
 	// The dead worker's claim, as claim makes it.
 	res, err := w.app.DB.Exec(ctx, `UPDATE tasks SET status = 'running', attempts = 1, lease_until = $1, worker = 'dead'
-		WHERE id = (SELECT MIN(id) FROM tasks WHERE kind = $2)`, w.clock.Now().Add(5*time.Minute), coding.TaskGrade)
+		WHERE id = (SELECT MIN(id) FROM tasks WHERE kind = $2)`, w.clock.Now().Add(5*time.Minute), grading.TaskGrade)
 	if n, _ := res.RowsAffected(); err != nil || n != 1 {
 		t.Fatalf("claiming for the dead worker: %v", err)
 	}
@@ -361,7 +361,7 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 	if err := wk.RunUntilIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if w.grader.has("start A2") || w.grading('A', 1).Status != coding.Queued {
+	if w.grader.has("start A2") || w.grading('A', 1).Status != grading.Queued {
 		t.Fatalf("A's second answer was graded while the first was held: %q", w.grader.events())
 	}
 	w.clock.Advance(6 * time.Minute)
@@ -369,7 +369,7 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		if g := w.grading('A', i); g.Status != coding.Done {
+		if g := w.grading('A', i); g.Status != grading.Done {
 			t.Errorf("step %d: %s, want done", i+1, g.Status)
 		}
 	}
@@ -383,7 +383,7 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 // slot goes to the next candidate.
 func TestGradingOverBudgetEnds(t *testing.T) {
 	w := newFairWorld(t, 1, "AB")
-	w.app.Coding.SetBudget(50 * time.Millisecond)
+	w.app.Gradings.SetBudget(50 * time.Millisecond)
 	w.grader.hold("A-endless")
 	w.save('A', 0, "A-endless")
 	w.save('B', 0, "B")
@@ -391,13 +391,13 @@ func TestGradingOverBudgetEnds(t *testing.T) {
 	w.waitFor("both gradings", func() bool { return w.finished('A', 0)() && w.finished('B', 0)() })
 
 	g := w.grading('A', 0)
-	if g.Status != coding.Error || !strings.HasPrefix(g.Error, "Grading took longer than 0 s, the limit for this task") || g.Score != nil {
+	if g.Status != grading.Error || !strings.HasPrefix(g.Error, "Grading took longer than 0 s, the limit for this task") || g.Score != nil {
 		t.Errorf("the endless grading: %s %q, score %v", g.Status, g.Error, g.Score)
 	}
 	if cand := g.ForCandidate(); cand.Error != g.Error {
 		t.Errorf("the candidate reads %q", cand.Error)
 	}
-	if b := w.grading('B', 0); b.Status != coding.Done {
+	if b := w.grading('B', 0); b.Status != grading.Done {
 		t.Errorf("B's grading: %s", b.Status)
 	}
 	w.waitFor("the tasks' outcomes", w.settled)
@@ -428,7 +428,7 @@ func TestBudget(t *testing.T) {
 		{"capped", py(60*time.Second, "t", "h", many...), 3 * time.Minute},
 		{"hidden runs only when included", trial, 50 * time.Second},
 	} {
-		if got := coding.BudgetFor(tc.suite); got != tc.want {
+		if got := grading.BudgetFor(tc.suite); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -449,7 +449,7 @@ func TestRunIsNotHeldByGradings(t *testing.T) {
 	w.waitFor("A's grading to take the slot", func() bool { return w.grader.has("start A-grade") })
 
 	run := func(c byte, who string) error {
-		_, err := w.app.Coding.Run(ctx, w.apps[c], w.steps[0].ID, "python", fmt.Sprintf("# who: %s\ndef f():\n    return 1\n", who))
+		_, err := w.app.Gradings.Run(ctx, w.apps[c], w.steps[0].ID, "python", fmt.Sprintf("# who: %s\ndef f():\n    return 1\n", who))
 		return err
 	}
 	first := make(chan error, 1)
@@ -465,7 +465,7 @@ func TestRunIsNotHeldByGradings(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Errorf("A's run: %v", err)
 	}
-	if w.grader.has("start B-grade") || w.grading('A', 0).Status != coding.Running {
+	if w.grader.has("start B-grade") || w.grading('A', 0).Status != grading.Running {
 		t.Errorf("the runs went while gradings waited? %q", w.grader.events())
 	}
 	w.grader.open("A-grade")

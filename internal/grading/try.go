@@ -1,4 +1,4 @@
-package coding
+package grading
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // saving it would check it; i is its index, for messages. Nothing is
 // stored. A member has one try at a time and RunsPerMinute a minute.
 func (s *Service) Try(ctx context.Context, actor account.Member, i int, step opening.Step, language, code string) (_ grader1.Outcome, err error) {
-	defer apperr.Wrap(&err, "coding.Try")
+	defer apperr.Wrap(&err, "grading.Try")
 	if !actor.Can(account.ManageJobs) {
 		return grader1.Outcome{}, apperr.Forbidden("your role cannot edit coding tasks")
 	}

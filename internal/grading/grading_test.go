@@ -1,4 +1,4 @@
-package coding_test
+package grading_test
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/coding"
 	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -73,7 +73,7 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.Coding.SetGrader(g, nil)
+	a.Gradings.SetGrader(g, nil)
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
 	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
@@ -126,11 +126,11 @@ func (w *world) grade() {
 		if err := w.app.Worker().RunUntilIdle(ctx); err != nil {
 			w.t.Fatal(err)
 		}
-		gs, err := w.app.Coding.ForApplication(ctx, w.a.ID)
+		gs, err := w.app.Gradings.ForApplication(ctx, w.a.ID)
 		if err != nil {
 			w.t.Fatal(err)
 		}
-		if g, ok := gs[w.step.ID]; ok && (g.Status == coding.Done || g.Status == coding.Error) {
+		if g, ok := gs[w.step.ID]; ok && (g.Status == grading.Done || g.Status == grading.Error) {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
@@ -147,9 +147,9 @@ func TestCodeAnswerIsGraded(t *testing.T) {
 		t.Fatalf("save: %d %s", status, body)
 	}
 	w.grade()
-	gs, _ := w.app.Coding.ForApplication(context.Background(), w.a.ID)
+	gs, _ := w.app.Gradings.ForApplication(context.Background(), w.a.ID)
 	g := gs[w.step.ID]
-	if g.Status != coding.Done || g.Score == nil || *g.MaxScore != 10 || *g.Score >= 10 || *g.Score <= 0 {
+	if g.Status != grading.Done || g.Score == nil || *g.MaxScore != 10 || *g.Score >= 10 || *g.Score <= 0 {
 		t.Fatalf("grading of a solution without Buzz: %+v", g)
 	}
 	// Before the candidate submits, the team sees no grading at all.
@@ -171,7 +171,7 @@ func TestCodeAnswerIsGraded(t *testing.T) {
 	// A better answer replaces the grading, and the total follows on submit.
 	w.call("PUT", path, w.token, map[string]string{"language": "python", "code": right})
 	w.grade()
-	gs, _ = w.app.Coding.ForApplication(context.Background(), w.a.ID)
+	gs, _ = w.app.Gradings.ForApplication(context.Background(), w.a.ID)
 	if g := gs[w.step.ID]; g.Score == nil || *g.Score != 10 {
 		t.Fatalf("grading of the right solution: %+v", g)
 	}
@@ -248,9 +248,9 @@ func TestTamperingIsShownToReviewers(t *testing.T) {
 		t.Fatalf("save: %d %s", status, body)
 	}
 	w.grade()
-	gs, _ := w.app.Coding.ForApplication(context.Background(), w.a.ID)
+	gs, _ := w.app.Gradings.ForApplication(context.Background(), w.a.ID)
 	g := gs[w.step.ID]
-	if g.Status != coding.Done || g.Score == nil || *g.Score != 0 || len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0], "broke the protocol") {
+	if g.Status != grading.Done || g.Score == nil || *g.Score != 0 || len(g.Warnings) == 0 || !strings.Contains(g.Warnings[0], "broke the protocol") {
 		t.Fatalf("grading of a solution that tampers: %+v", g)
 	}
 	if status, body := w.call("POST", "/api/v1/candidate/submit", w.token, nil); status != http.StatusOK {

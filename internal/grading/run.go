@@ -1,4 +1,4 @@
-package coding
+package grading
 
 import (
 	"context"
@@ -21,7 +21,7 @@ const (
 // candidate's "Run" button, and returns the results. It is not saved.
 // One run per application at a time, and RunsPerMinute a minute.
 func (s *Service) Run(ctx context.Context, a application.Application, stepID int64, language, code string) (_ grader1.Outcome, err error) {
-	defer apperr.Wrap(&err, "coding.Run(%d)", stepID)
+	defer apperr.Wrap(&err, "grading.Run(%d)", stepID)
 	if err := s.applications.CanAnswer(a); err != nil {
 		return grader1.Outcome{}, err
 	}

@@ -1,4 +1,4 @@
-package coding
+package grading
 
 import (
 	"context"
@@ -13,14 +13,14 @@ import (
 // Regrade queues every code answer of an application for grading again,
 // after the team edited a task's tests. It returns how many it queued.
 func (s *Service) Regrade(ctx context.Context, actor account.Member, appID int64) (_ int, err error) {
-	defer apperr.Wrap(&err, "coding.Regrade(%d)", appID)
+	defer apperr.Wrap(&err, "grading.Regrade(%d)", appID)
 	return s.regrade(ctx, actor, `g.application_id = $1`, appID)
 }
 
 // RegradeStep queues every answer to a coding step for grading again,
 // after the team edited the step's tests. It returns how many it queued.
 func (s *Service) RegradeStep(ctx context.Context, actor account.Member, stepID int64) (_ int, err error) {
-	defer apperr.Wrap(&err, "coding.RegradeStep(%d)", stepID)
+	defer apperr.Wrap(&err, "grading.RegradeStep(%d)", stepID)
 	return s.regrade(ctx, actor, `g.step_id = $1`, stepID)
 }
 

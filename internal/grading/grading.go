@@ -1,4 +1,4 @@
-// Package coding owns code answers' grading: a grading is queued in the
+// Package grading keeps code answers' gradings: a grading is queued in the
 // same transaction as the answer it grades, run in the background by the
 // worker through package grader (and so the sandbox), and kept per
 // application and step with its per-test results. Candidates also run a
@@ -13,7 +13,7 @@
 // Hidden tests never reach candidates: Outcome.ForCandidate strips them
 // for every candidate-facing answer, and visible-only runs do not even
 // put the hidden tests in the box.
-package coding
+package grading
 
 import (
 	"context"
@@ -171,7 +171,7 @@ func scanGrading(row interface{ Scan(...any) error }) (Grading, error) {
 // read them: none until the candidate submits (application.Application.Shared).
 // The caller has checked that the viewer may read the application.
 func (s *Service) ForTeam(ctx context.Context, a application.Application) (_ map[int64]Grading, err error) {
-	defer apperr.Wrap(&err, "coding.ForTeam")
+	defer apperr.Wrap(&err, "grading.ForTeam")
 	if !a.Shared() {
 		return map[int64]Grading{}, nil
 	}
@@ -181,7 +181,7 @@ func (s *Service) ForTeam(ctx context.Context, a application.Application) (_ map
 // ForApplication returns an application's gradings by step id, for the
 // candidate. The team reads them through ForTeam.
 func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]Grading, err error) {
-	defer apperr.Wrap(&err, "coding.ForApplication(%d)", appID)
+	defer apperr.Wrap(&err, "grading.ForApplication(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT `+gradingColumns+` FROM gradings WHERE application_id = $1`, appID)
 	if err != nil {
 		return nil, err
