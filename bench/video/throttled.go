@@ -189,13 +189,13 @@ func (w *world) bytesOnServer(ctx context.Context, a application.Application, st
 }
 
 // onlyTake is the application's one take for step.
-func (w *world) onlyTake(ctx context.Context, a application.Application, step int64) (video.Media, error) {
+func (w *world) onlyTake(ctx context.Context, a application.Application, step int64) (video.Recording, error) {
 	takes, err := w.app.Videos.Takes(ctx, a, step)
 	if err != nil {
-		return video.Media{}, err
+		return video.Recording{}, err
 	}
 	if len(takes) != 1 {
-		return video.Media{}, fmt.Errorf("%d takes for step %d, want 1", len(takes), step)
+		return video.Recording{}, fmt.Errorf("%d takes for step %d, want 1", len(takes), step)
 	}
 	return takes[0], nil
 }

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/grader"
-	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -39,7 +39,7 @@ func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.L
 	box, boxErr := sandbox.New(sandbox.Options{UID: sandboxUID()})
 	// ffmpeg runs only in the sandbox: without it, recordings wait in
 	// the queue rather than be decoded unboxed.
-	switch t, err := media.Find(); {
+	switch t, err := ffmpeg.Find(); {
 	case err != nil:
 		say(false, "video", err.Error()+"; recordings wait in the queue")
 	case boxErr != nil:

@@ -12,7 +12,7 @@ import (
 // answerExtras is what other packages hold about an application's
 // answers: video takes and code gradings, for answers' JSON.
 type answerExtras struct {
-	takes     map[int64][]video.Media // by step id
+	takes     map[int64][]video.Recording // by step id
 	gradings  map[int64]grading.Grading
 	base      string
 	candidate bool // hidden tests' names and messages are left out

@@ -53,7 +53,7 @@ func (s *Server) routes() []route {
 		s.team("POST", "/api/v1/media/{id}/views", s.addViews),
 
 		// A recording: the team, or the candidate who recorded it.
-		s.viewer("GET", "/api/v1/media/{id}/{file}", s.serveMedia),
+		s.viewer("GET", "/api/v1/media/{id}/{file}", s.serveRecording),
 
 		// Candidate: the invitation token of their magic link.
 		s.candidate("GET", "/api/v1/candidate", s.showCandidate),

@@ -454,7 +454,7 @@ func newAnswer(kind opening.Kind, a application.Answer, rec answerExtras) answer
 			out.Takes = append(out.Takes, mj)
 			// Until a take is the answer, the newest one shows how the
 			// first recording is coming along (uploading, or failed).
-			if m.ID == a.MediaID || a.MediaID == 0 {
+			if m.ID == a.RecordingID || a.RecordingID == 0 {
 				out.Media = &mj
 			}
 		}

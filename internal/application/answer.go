@@ -285,7 +285,7 @@ func answersIn(ctx context.Context, tx *sqldb.DB, appID int64) (map[int64]Answer
 		if err := jsonUnmarshal(body, &b); err != nil {
 			return nil, err
 		}
-		a.Text, a.Choices, a.MediaID, a.Language, a.Code = b.Text, b.Choices, b.MediaID, b.Language, b.Code
+		a.Text, a.Choices, a.RecordingID, a.Language, a.Code = b.Text, b.Choices, b.RecordingID, b.Language, b.Code
 		out[a.StepID] = a
 	}
 	return out, rows.Err()

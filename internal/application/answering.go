@@ -29,11 +29,11 @@ func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqld
 	})
 }
 
-// PutMediaAnswer makes recording mediaID the answer of application appID
+// PutRecordingAnswer makes recording recordingID the answer of application appID
 // to stepID, in tx. Recordings are not scored automatically.
-func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, mediaID int64) (err error) {
+func (s *Service) PutRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, recordingID int64) (err error) {
 	defer apperr.Wrap(&err, "application.PutMediaAnswer(%d)", appID)
-	body, err := json.Marshal(answerBody{MediaID: mediaID})
+	body, err := json.Marshal(answerBody{RecordingID: recordingID})
 	if err != nil {
 		return err
 	}
@@ -49,9 +49,9 @@ func (s *Service) PutMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepI
 	return err
 }
 
-// ReplaceMediaAnswer makes recording to the answer of application appID
+// ReplaceRecordingAnswer makes recording to the answer of application appID
 // to stepID in tx, if recording from is the answer now.
-func (s *Service) ReplaceMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) (err error) {
+func (s *Service) ReplaceRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) (err error) {
 	defer apperr.Wrap(&err, "application.ReplaceMediaAnswer(%d)", appID)
 	var body string
 	err = tx.QueryRow(ctx, `SELECT body FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID).Scan(&body)
@@ -62,8 +62,8 @@ func (s *Service) ReplaceMediaAnswer(ctx context.Context, tx *sqldb.DB, appID, s
 		return err
 	}
 	var b answerBody
-	if err := jsonUnmarshal(body, &b); err != nil || b.MediaID != from {
+	if err := jsonUnmarshal(body, &b); err != nil || b.RecordingID != from {
 		return err
 	}
-	return s.PutMediaAnswer(ctx, tx, appID, stepID, to)
+	return s.PutRecordingAnswer(ctx, tx, appID, stepID, to)
 }

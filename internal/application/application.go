@@ -116,15 +116,15 @@ func (a Application) LinkExpiresAt() time.Time { return a.DeadlineAt.Add(LinkGra
 
 // Answer is a candidate's answer to one step.
 type Answer struct {
-	StepID    int64
-	Text      string           // text steps
-	Choices   []int64          // choice steps: the option ids chosen
-	MediaID   int64            // video steps: the take submitted (package video owns recordings)
-	Language  opening.Language // code steps
-	Code      string           // code steps: the candidate's source
-	Score     *float64
-	MaxScore  *float64
-	UpdatedAt time.Time
+	StepID      int64
+	Text        string           // text steps
+	Choices     []int64          // choice steps: the option ids chosen
+	RecordingID int64            // video steps: the take submitted (package video owns recordings)
+	Language    opening.Language // code steps
+	Code        string           // code steps: the candidate's source
+	Score       *float64
+	MaxScore    *float64
+	UpdatedAt   time.Time
 }
 
 // Words counts the words of a text answer.
@@ -132,9 +132,9 @@ func (a Answer) Words() int { return countWords(a.Text) }
 
 // answerBody is what the answers.body column holds.
 type answerBody struct {
-	Text     string           `json:"text,omitempty"`
-	Choices  []int64          `json:"choices,omitempty"`
-	MediaID  int64            `json:"media_id,omitempty"`
-	Language opening.Language `json:"language,omitempty"`
-	Code     string           `json:"code,omitempty"`
+	Text        string           `json:"text,omitempty"`
+	Choices     []int64          `json:"choices,omitempty"`
+	RecordingID int64            `json:"media_id,omitempty"`
+	Language    opening.Language `json:"language,omitempty"`
+	Code        string           `json:"code,omitempty"`
 }

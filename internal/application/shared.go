@@ -66,7 +66,7 @@ func (a Answer) Given(k opening.Kind) bool {
 	case opening.KindChoice:
 		return len(a.Choices) > 0
 	case opening.KindVideo:
-		return a.MediaID != 0
+		return a.RecordingID != 0
 	case opening.KindCode:
 		return strings.TrimSpace(a.Code) != ""
 	}

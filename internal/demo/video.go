@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
 )
 
 // videoVariants is how many different demo recordings there are; they
@@ -41,7 +41,7 @@ func demoVideo(ctx context.Context, n int) ([]byte, bool) {
 }
 
 func makeDemoVideo(ctx context.Context, n int) ([]byte, bool) {
-	tools, err := media.Find()
+	tools, err := ffmpeg.Find()
 	if err != nil {
 		return nil, false
 	}

@@ -18,8 +18,8 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob/s3/s3test"
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	ffmpeg1 "github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -28,9 +28,9 @@ import (
 // deferred length, as the recorder does, and follows it to a playable,
 // seekable answer with a poster and an MP4 copy.
 func TestRecordingBecomesAnswer(t *testing.T) {
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
-	file := mustRead(t, mediatest.WebM(t, t.TempDir(), 4))
+	file := mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 4))
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
 	loc := c.mustCreate(step.ID, -1)
@@ -41,7 +41,7 @@ func TestRecordingBecomesAnswer(t *testing.T) {
 		t.Fatalf("after upload: %+v", takes)
 	}
 	answers, _ := w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
-	if answers[step.ID].MediaID != takes[0].ID {
+	if answers[step.ID].RecordingID != takes[0].ID {
 		t.Fatalf("the take is not the answer: %+v", answers[step.ID])
 	}
 	w.process()
@@ -169,11 +169,11 @@ func (w *world) otherInterviewStep() int64 {
 // and picks the one to submit; a take that failed processing does not
 // count; two tabs cannot record the same step at once.
 func TestTakes(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	one, three := w.iv.Steps[0], w.iv.Steps[1]
-	file := mustRead(t, mediatest.WebM(t, t.TempDir(), 2))
+	file := mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 2))
 
 	// Two tabs: the second is refused while the first uploads.
 	tab1 := c.mustCreate(one.ID, -1)
@@ -204,8 +204,8 @@ func TestTakes(t *testing.T) {
 	}
 	w.process()
 	answers, _ := w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
-	if answers[three.ID].MediaID != ids[2] {
-		t.Fatalf("the newest take should be the answer: %d, takes %v", answers[three.ID].MediaID, ids)
+	if answers[three.ID].RecordingID != ids[2] {
+		t.Fatalf("the newest take should be the answer: %d, takes %v", answers[three.ID].RecordingID, ids)
 	}
 	r := c.do("PUT", "/api/v1/candidate/answers/"+itoa(three.ID), map[string]string{"Content-Type": "application/json"}, []byte(`{"media_id": `+itoa(ids[0])+`}`))
 	if r.status != http.StatusOK || !strings.Contains(r.body, `"take":2`) {
@@ -254,11 +254,11 @@ func TestSizeCap(t *testing.T) {
 // TestResumeLater: an upload that stops half way resumes an hour later
 // from where the server says it is, and ends byte-identical.
 func TestResumeLater(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
-	file := mustRead(t, mediatest.WebM(t, t.TempDir(), 3))
+	file := mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 3))
 	loc := c.mustCreate(step.ID, -1)
 	half := len(file) / 2
 	if r := c.patch(loc, 0, file[:half], false); r.status != http.StatusNoContent {
@@ -298,10 +298,10 @@ func TestResumeLater(t *testing.T) {
 // TestS3 runs a recording through uploads and processing with the blobs
 // in a real S3 server: tusd's S3 store writes, the S3 blob store reads.
 func TestS3(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	cfg := s3test.Start(t)
 	w := newWorld(t, app.Config{BlobURL: s3test.URL(cfg)})
-	file := mustRead(t, mediatest.WebM(t, t.TempDir(), 3))
+	file := mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 3))
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
 	loc := c.mustCreate(step.ID, -1)
@@ -336,7 +336,7 @@ func TestS3(t *testing.T) {
 // TestTooLongFails: a take longer than the step allows, beyond the
 // tolerance, fails with a message to record again and frees its take.
 func TestTooLongFails(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	ctx := context.Background()
 	iv, err := w.app.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &w.iv.JobID, Title: ptr("Short"),
@@ -353,7 +353,7 @@ func TestTooLongFails(t *testing.T) {
 	c := w.tus(inv.Token)
 	step := iv.Steps[0]
 	loc := c.mustCreate(step.ID, -1)
-	c.send(loc, mustRead(t, mediatest.WebM(t, t.TempDir(), 17)), 1<<20) // 10 s + 5 s + 2%: 15.2 s allowed
+	c.send(loc, mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 17)), 1<<20) // 10 s + 5 s + 2%: 15.2 s allowed
 	w.process()
 	m := w.takes(inv.Application, step.ID)[0]
 	if m.Status != video.Failed || !strings.Contains(m.Error, "the limit is 0:10") {
@@ -361,7 +361,7 @@ func TestTooLongFails(t *testing.T) {
 	}
 	// The failed take does not count: a new one may start.
 	loc = c.mustCreate(step.ID, -1)
-	c.send(loc, mustRead(t, mediatest.WebM(t, t.TempDir(), 11)), 1<<20) // within the tolerance
+	c.send(loc, mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 11)), 1<<20) // within the tolerance
 	w.process()
 	if m := w.takes(inv.Application, step.ID)[1]; m.Status != video.Ready {
 		t.Fatalf("an 11 s take of a 10 s step: %+v", m)
@@ -371,7 +371,7 @@ func TestTooLongFails(t *testing.T) {
 // TestFailedTakesAreBounded: takes that fail processing do not use up the
 // allowance, but a recorder that keeps sending garbage is stopped.
 func TestFailedTakesAreBounded(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0] // one take: six attempts
@@ -416,12 +416,12 @@ func TestDiscardThroughTus(t *testing.T) {
 // TestMP4Answer: Safari records H.264/AAC MP4; it is accepted, made
 // seekable in place, and needs no rendition.
 func TestMP4Answer(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
 	loc := c.mustCreate(step.ID, -1)
-	c.send(loc, mustRead(t, mediatest.MP4(t, t.TempDir(), 3)), 1<<20)
+	c.send(loc, mustRead(t, ffmpegtest.MP4(t, t.TempDir(), 3)), 1<<20)
 	w.process()
 	m := w.takes(w.alice.Application, step.ID)[0]
 	if m.Status != video.Ready || m.ContentType != "video/mp4" || m.RenditionKey != "" || m.Duration == nil || *m.Duration < 2.5 {
@@ -531,24 +531,24 @@ func TestResumeWindow(t *testing.T) {
 // TestFailedRetakeKeepsTheGoodAnswer: a retake that fails processing does
 // not replace the good take that was the answer.
 func TestFailedRetakeKeepsTheGoodAnswer(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[1] // three takes
 	good := c.mustCreate(step.ID, -1)
-	c.send(good, mustRead(t, mediatest.WebM(t, t.TempDir(), 2)), 1<<20)
+	c.send(good, mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 2)), 1<<20)
 	w.process()
 	bad := c.mustCreate(step.ID, -1)
 	c.send(bad, randomBytes(4000), 1<<20)
 	takes := w.takes(w.alice.Application, step.ID)
 	answers, _ := w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
-	if answers[step.ID].MediaID != takes[1].ID {
+	if answers[step.ID].RecordingID != takes[1].ID {
 		t.Fatalf("the newest take should be the answer while it is processed")
 	}
 	w.process()
 	answers, _ = w.app.Applications.Answers(context.Background(), w.alice.Application.ID)
-	if answers[step.ID].MediaID != takes[0].ID {
-		t.Errorf("after the retake failed the answer is %d, want the good take %d", answers[step.ID].MediaID, takes[0].ID)
+	if answers[step.ID].RecordingID != takes[0].ID {
+		t.Errorf("after the retake failed the answer is %d, want the good take %d", answers[step.ID].RecordingID, takes[0].ID)
 	}
 }
 
@@ -557,7 +557,7 @@ func TestFailedRetakeKeepsTheGoodAnswer(t *testing.T) {
 // frames a second) or hide it (4352×2176 frames under a header of
 // 640×480, which the first decoder refuses), and does not count.
 func TestBeyondLimitsFails(t *testing.T) {
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[1] // three takes
@@ -613,13 +613,13 @@ func TestBeyondLimitsFails(t *testing.T) {
 // sandbox, a recording is never processed outside it, nor failed: it
 // waits in the queue, and is processed once the sandbox is there.
 func TestWaitsWithoutSandbox(t *testing.T) {
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	w.app.Videos.SetSandbox(nil, errors.New("bubblewrap (bwrap) not found"))
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
 	loc := c.mustCreate(step.ID, -1)
-	c.send(loc, mustRead(t, mediatest.WebM(t, t.TempDir(), 2)), 1<<20)
+	c.send(loc, mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 2)), 1<<20)
 	for range 2 {
 		w.process()
 	}
@@ -645,7 +645,7 @@ func TestWaitsWithoutSandbox(t *testing.T) {
 }
 
 // ffmpeg makes a test file, outside any box: the inputs are ours.
-func ffmpeg(t *testing.T, tools media.Tools, args ...string) {
+func ffmpeg(t *testing.T, tools ffmpeg1.Tools, args ...string) {
 	t.Helper()
 	args = append([]string{"-nostdin", "-v", "error", "-y"}, args...)
 	if out, err := exec.Command(tools.FFmpeg, args...).CombinedOutput(); err != nil {

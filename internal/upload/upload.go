@@ -238,8 +238,8 @@ func (h *Handler) preCreate(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfo
 		// The answer to this take's first create was lost: point the
 		// client at the upload it made.
 		e := tusError(err).(tusd.Error)
-		e.HTTPResponse.Header["Location"] = BasePath + exists.Media.TusID
-		e.HTTPResponse.Header["Anyhour-Media-Id"] = strconv.FormatInt(exists.Media.ID, 10)
+		e.HTTPResponse.Header["Location"] = BasePath + exists.Recording.TusID
+		e.HTTPResponse.Header["Anyhour-Media-Id"] = strconv.FormatInt(exists.Recording.ID, 10)
 		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, e
 	}
 	if err != nil {

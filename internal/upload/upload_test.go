@@ -200,7 +200,7 @@ func (w *world) candidate(token string) map[string]any {
 	return out
 }
 
-func (w *world) takes(a application.Application, stepID int64) []video.Media {
+func (w *world) takes(a application.Application, stepID int64) []video.Recording {
 	w.t.Helper()
 	ts, err := w.app.Videos.Takes(context.Background(), a, stepID)
 	if err != nil {

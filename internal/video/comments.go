@@ -15,23 +15,23 @@ const MaxComment = 2000
 
 // Comment is a team member's note pinned to a moment of a recording.
 type Comment struct {
-	ID        int64
-	MediaID   int64
-	MemberID  int64
-	Author    string
-	At        float64 // seconds into the recording
-	Body      string
-	CreatedAt time.Time
+	ID          int64
+	RecordingID int64
+	MemberID    int64
+	Author      string
+	At          float64 // seconds into the recording
+	Body        string
+	CreatedAt   time.Time
 }
 
-// AddComment pins a comment at second at of recording mediaID.
+// AddComment pins a comment at second at of recording recordingID.
 // Reviewers and anyone else who may rate applications comment.
-func (s *Service) AddComment(ctx context.Context, actor account.Member, mediaID int64, at float64, body string) (_ Comment, err error) {
-	defer apperr.Wrap(&err, "video.AddComment(%d)", mediaID)
+func (s *Service) AddComment(ctx context.Context, actor account.Member, recordingID int64, at float64, body string) (_ Comment, err error) {
+	defer apperr.Wrap(&err, "video.AddComment(%d)", recordingID)
 	if !actor.Can(account.Review) {
 		return Comment{}, apperr.Forbidden("your role cannot review")
 	}
-	m, err := s.Get(ctx, MemberViewer(actor), mediaID)
+	m, err := s.Get(ctx, MemberViewer(actor), recordingID)
 	if err != nil {
 		return Comment{}, err
 	}
@@ -42,9 +42,9 @@ func (s *Service) AddComment(ctx context.Context, actor account.Member, mediaID 
 	if math.IsNaN(at) || at < 0 || (m.Duration != nil && at > *m.Duration+1) {
 		return Comment{}, apperr.Invalid("at_seconds", "the moment must be within the recording")
 	}
-	c := Comment{MediaID: m.ID, MemberID: actor.ID, Author: actor.Name, At: math.Round(at*10) / 10, Body: body, CreatedAt: s.now()}
+	c := Comment{RecordingID: m.ID, MemberID: actor.ID, Author: actor.Name, At: math.Round(at*10) / 10, Body: body, CreatedAt: s.now()}
 	err = s.db.WriteRow(ctx, `INSERT INTO media_comments (org_id, media_id, member_id, at_seconds, body, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.OrgID, c.MediaID, c.MemberID, c.At, c.Body, c.CreatedAt).Scan(&c.ID)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, m.OrgID, c.RecordingID, c.MemberID, c.At, c.Body, c.CreatedAt).Scan(&c.ID)
 	return c, err
 }
 
@@ -56,14 +56,14 @@ func (s *Service) ApplicationComments(ctx context.Context, orgID, appID int64) (
 	return s.comments(ctx, `md.application_id = $2`, orgID, appID)
 }
 
-// MediaComments returns the comments on one recording who may watch.
-func (s *Service) MediaComments(ctx context.Context, who account.Member, mediaID int64) (_ []Comment, err error) {
-	defer apperr.Wrap(&err, "video.MediaComments(%d)", mediaID)
-	if _, err := s.Get(ctx, MemberViewer(who), mediaID); err != nil {
+// RecordingComments returns the comments on one recording who may watch.
+func (s *Service) RecordingComments(ctx context.Context, who account.Member, recordingID int64) (_ []Comment, err error) {
+	defer apperr.Wrap(&err, "video.RecordingComments(%d)", recordingID)
+	if _, err := s.Get(ctx, MemberViewer(who), recordingID); err != nil {
 		return nil, err
 	}
-	byMedia, err := s.comments(ctx, `md.id = $2`, who.OrgID, mediaID)
-	return byMedia[mediaID], err
+	byMedia, err := s.comments(ctx, `md.id = $2`, who.OrgID, recordingID)
+	return byMedia[recordingID], err
 }
 
 func (s *Service) comments(ctx context.Context, cond string, orgID, id int64) (map[int64][]Comment, error) {
@@ -77,10 +77,10 @@ func (s *Service) comments(ctx context.Context, cond string, orgID, id int64) (m
 	out := map[int64][]Comment{}
 	for rows.Next() {
 		var c Comment
-		if err := rows.Scan(&c.ID, &c.MediaID, &c.MemberID, &c.Author, &c.At, &c.Body, &c.CreatedAt); err != nil {
+		if err := rows.Scan(&c.ID, &c.RecordingID, &c.MemberID, &c.Author, &c.At, &c.Body, &c.CreatedAt); err != nil {
 			return nil, err
 		}
-		out[c.MediaID] = append(out[c.MediaID], c)
+		out[c.RecordingID] = append(out[c.RecordingID], c)
 	}
 	return out, rows.Err()
 }

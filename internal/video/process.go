@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -30,17 +30,17 @@ const (
 )
 
 type taskPayload struct {
-	MediaID int64 `json:"media_id"`
+	RecordingID int64 `json:"media_id"`
 }
 
-func enqueueProcess(ctx context.Context, tx *sqldb.DB, m Media) error {
+func enqueueProcess(ctx context.Context, tx *sqldb.DB, m Recording) error {
 	_, err := queue.Enqueue(ctx, tx, TaskProcess, taskPayload{m.ID})
 	return err
 }
 
 // Messages for the person who recorded a failed take: a candidate
 // records again; the team may also upload another file.
-func msgNotMedia(m Media) string {
+func msgNotMedia(m Recording) string {
 	if m.Purpose == Answer {
 		return "This file is not a video we can play. Please record your answer again."
 	}
@@ -50,7 +50,7 @@ func msgNotMedia(m Media) string {
 // msgLimit is for a file beyond what media accepts (too large a picture,
 // too many frames a second, too many streams, too much memory to
 // decode), with media's reason.
-func msgLimit(m Media, le *media.LimitError) string {
+func msgLimit(m Recording, le *ffmpeg.LimitError) string {
 	if m.Purpose == Answer {
 		return "This recording cannot be used. " + le.Reason + " Please record your answer again."
 	}
@@ -58,14 +58,14 @@ func msgLimit(m Media, le *media.LimitError) string {
 }
 
 // msgTooLong is for a file longer than the step, or a team video, may be.
-func msgTooLong(m Media, d, limit time.Duration) string {
+func msgTooLong(m Recording, d, limit time.Duration) string {
 	if m.Purpose == Answer {
 		return fmt.Sprintf("This recording is %s long, and the limit is %s. Please record it again.", clock(d), clock(limit))
 	}
 	return fmt.Sprintf("This video is %s long, and the limit is %s. Please upload a shorter one.", clock(d), clock(limit))
 }
 
-func msgBroken(m Media) string {
+func msgBroken(m Recording) string {
 	if m.Purpose == Answer {
 		return "This recording could not be read to the end. Please record your answer again."
 	}
@@ -89,21 +89,21 @@ func (s *Service) SetSandbox(r sandbox.Runner, err error) {
 // work in the sandbox. Until then recordings wait in the queue (see
 // wait), and ffmpeg is found as soon as it is installed, without a
 // restart; a sandbox missing at start needs one.
-func (s *Service) tools(ctx context.Context) (media.Tools, error) {
+func (s *Service) tools(ctx context.Context) (ffmpeg.Tools, error) {
 	s.mediaMu.Lock()
 	defer s.mediaMu.Unlock()
 	if s.media != nil {
 		return *s.media, nil
 	}
 	if s.box == nil {
-		return media.Tools{}, fmt.Errorf("video: ffmpeg runs only in the sandbox, and there is none: %w", s.boxErr)
+		return ffmpeg.Tools{}, fmt.Errorf("video: ffmpeg runs only in the sandbox, and there is none: %w", s.boxErr)
 	}
-	t, err := media.New(s.box)
+	t, err := ffmpeg.New(s.box)
 	if err != nil {
-		return media.Tools{}, err
+		return ffmpeg.Tools{}, err
 	}
 	if err := t.SelfTest(ctx); err != nil {
-		return media.Tools{}, err
+		return ffmpeg.Tools{}, err
 	}
 	s.media = &t
 	return t, nil
@@ -135,7 +135,7 @@ const waitDelay = 5 * time.Minute
 // "processing": the machine is at fault, not the file, and a careful
 // server neither runs an upload's decoders outside a box nor gives up on
 // a candidate's answer for that. The log says why, every time.
-func (s *Service) wait(ctx context.Context, t queue.Task, m Media, cause error, opts ...queue.Option) error {
+func (s *Service) wait(ctx context.Context, t queue.Task, m Recording, cause error, opts ...queue.Option) error {
 	slog.WarnContext(ctx, "video: recording waits in the queue: ffmpeg cannot run in the sandbox on this worker; run anyhour doctor",
 		slog.Int64("media_id", m.ID), slog.String("task", t.Kind), slog.Duration("retry_in", waitDelay), slog.Any("error", cause))
 	_, err := queue.Enqueue(ctx, s.db, t.Kind, taskPayload{m.ID}, append(opts, queue.Delay(waitDelay))...)
@@ -144,16 +144,16 @@ func (s *Service) wait(ctx context.Context, t queue.Task, m Media, cause error, 
 
 // maxSeconds is how long m may run: its own limit (its step's, or
 // teamMaxSeconds), or for a row without one the longest a step may ask.
-func maxSeconds(m Media) int {
+func maxSeconds(m Recording) int {
 	if m.MaxSeconds > 0 {
 		return m.MaxSeconds
 	}
 	return opening.MaxRecording
 }
 
-// limitError returns err's *media.LimitError, or nil.
-func limitError(err error) *media.LimitError {
-	var le *media.LimitError
+// limitError returns err's *ffmpeg.LimitError, or nil.
+func limitError(err error) *ffmpeg.LimitError {
+	var le *ffmpeg.LimitError
 	if errors.As(err, &le) {
 		return le
 	}
@@ -161,7 +161,7 @@ func limitError(err error) *media.LimitError {
 }
 
 func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
-	m, err := s.taskMedia(ctx, t)
+	m, err := s.taskRecording(ctx, t)
 	if err != nil || m.Status != Processing {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Service) handleProcess(ctx context.Context, t queue.Task) error {
 // beyond the limits fails at once, with the reason; the limits are
 // checked from the headers and packets before anything is decoded, and
 // the decoders refuse what a lying header hid.
-func (s *Service) process(ctx context.Context, tl media.Tools, m Media, last bool) error {
+func (s *Service) process(ctx context.Context, tl ffmpeg.Tools, m Recording, last bool) error {
 	dir, err := os.MkdirTemp("", "anyhour-media-")
 	if err != nil {
 		return err
@@ -198,11 +198,11 @@ func (s *Service) process(ctx context.Context, tl media.Tools, m Media, last boo
 		return err
 	}
 	info, err := tl.Probe(ctx, orig)
-	if errors.Is(err, media.ErrNotMedia) {
+	if errors.Is(err, ffmpeg.ErrNotMedia) {
 		return s.fail(ctx, m, msgNotMedia(m), err)
 	}
 	if err == nil {
-		err = media.DefaultLimits.Check(info)
+		err = ffmpeg.DefaultLimits.Check(info)
 	}
 	if le := limitError(err); le != nil {
 		return s.fail(ctx, m, msgLimit(m, le), err)
@@ -270,7 +270,7 @@ func (s *Service) process(ctx context.Context, tl media.Tools, m Media, last boo
 }
 
 func (s *Service) handleRendition(ctx context.Context, t queue.Task) error {
-	m, err := s.taskMedia(ctx, t)
+	m, err := s.taskRecording(ctx, t)
 	if err != nil || m.Status != Ready || m.RenditionKey != "" {
 		return err
 	}
@@ -310,12 +310,12 @@ func (s *Service) handleRendition(ctx context.Context, t queue.Task) error {
 	return err
 }
 
-func (s *Service) taskMedia(ctx context.Context, t queue.Task) (Media, error) {
+func (s *Service) taskRecording(ctx context.Context, t queue.Task) (Recording, error) {
 	var p taskPayload
 	if err := t.Decode(&p); err != nil {
-		return Media{}, queue.Permanent(err)
+		return Recording{}, queue.Permanent(err)
 	}
-	m, err := scanMedia(s.db.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = $1`, p.MediaID))
+	m, err := scanRecording(s.db.QueryRow(ctx, `SELECT `+recordingColumns+` FROM media WHERE id = $1`, p.RecordingID))
 	if err != nil {
 		return m, queue.Permanent(err)
 	}
@@ -326,7 +326,7 @@ func (s *Service) taskMedia(ctx context.Context, t queue.Task) (Media, error) {
 // A failed take does not count against the step's takes; if it was the
 // step's answer, the newest take that is still good becomes the answer,
 // so that a failed retake does not replace a good first take.
-func (s *Service) fail(ctx context.Context, m Media, msg string, cause error) error {
+func (s *Service) fail(ctx context.Context, m Recording, msg string, cause error) error {
 	slog.InfoContext(ctx, "video: recording failed", slog.Int64("media_id", m.ID), slog.String("reason", msg), slog.Any("error", cause))
 	return s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		if m.ApplicationID != 0 {
@@ -351,7 +351,7 @@ func (s *Service) fail(ctx context.Context, m Media, msg string, cause error) er
 		if err != nil {
 			return err
 		}
-		return s.applications.ReplaceMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID, good)
+		return s.applications.ReplaceRecordingAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID, good)
 	})
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob"
-	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -26,7 +26,7 @@ type Service struct {
 	mediaMu sync.Mutex
 	box     sandbox.Runner // ffmpeg's sandbox (SetSandbox), nil if none
 	boxErr  error          // why there is none
-	media   *media.Tools   // once seen to work in box
+	media   *ffmpeg.Tools  // once seen to work in box
 }
 
 // New returns a Service keeping recordings in blobs. It adds to
@@ -40,12 +40,12 @@ func New(db *sqldb.DB, blobs blob.Store, openings *opening.Service, applications
 // SetClock replaces the clock, for tests.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
-const mediaColumns = `id, org_id, interview_id, purpose, COALESCE(step_id, 0), COALESCE(application_id, 0), COALESCE(member_id, 0),
+const recordingColumns = `id, org_id, interview_id, purpose, COALESCE(step_id, 0), COALESCE(application_id, 0), COALESCE(member_id, 0),
 	take, upload_id, tus_id, client_key, status, error, filename, filetype, size, max_size, max_seconds, original_key, playable_key, content_type,
 	poster_key, rendition_key, duration_seconds, removed_at, created_at, updated_at`
 
-func scanMedia(row interface{ Scan(...any) error }) (Media, error) {
-	var m Media
+func scanRecording(row interface{ Scan(...any) error }) (Recording, error) {
+	var m Recording
 	err := row.Scan(&m.ID, &m.OrgID, &m.InterviewID, &m.Purpose, &m.StepID, &m.ApplicationID, &m.MemberID,
 		&m.Take, &m.UploadID, &m.TusID, &m.ClientKey, &m.Status, &m.Error, &m.Filename, &m.Filetype, &m.Size, &m.MaxSize, &m.MaxSeconds,
 		&m.OriginalKey, &m.PlayableKey, &m.ContentType, &m.PosterKey, &m.RenditionKey, &m.Duration, &m.RemovedAt, &m.CreatedAt, &m.UpdatedAt)
@@ -55,11 +55,11 @@ func scanMedia(row interface{ Scan(...any) error }) (Media, error) {
 	return m, err
 }
 
-func scanAll(rows *sql.Rows) ([]Media, error) {
+func scanAll(rows *sql.Rows) ([]Recording, error) {
 	defer rows.Close()
-	var out []Media
+	var out []Recording
 	for rows.Next() {
-		m, err := scanMedia(rows)
+		m, err := scanRecording(rows)
 		if err != nil {
 			return nil, err
 		}

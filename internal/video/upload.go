@@ -32,7 +32,7 @@ type UploadRequest struct {
 // ExistingUpload is BeginUpload's error when the take the client asks
 // to start exists already: the answer to its first request was lost. The
 // client carries on with that upload.
-type ExistingUpload struct{ Media Media }
+type ExistingUpload struct{ Recording Recording }
 
 func (e *ExistingUpload) Error() string {
 	return "this take's upload exists already; continue it"
@@ -51,15 +51,15 @@ const UploadsPrefix = "uploads/"
 // agreed to be recorded (application.ErrNoVideoConsent until then), within
 // the step's takes. A team member with ManageJobs uploads prompt, intro
 // and outro videos of their organisation's interviews.
-func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest, id string) (_ Media, err error) {
+func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest, id string) (_ Recording, err error) {
 	defer apperr.Wrap(&err, "video.BeginUpload(%q)", id)
 	if req.Purpose == "" {
 		req.Purpose = Answer
 	}
 	if !req.Purpose.Valid() {
-		return Media{}, apperr.Invalid("purpose", "purpose must be answer, prompt, intro or outro")
+		return Recording{}, apperr.Invalid("purpose", "purpose must be answer, prompt, intro or outro")
 	}
-	m := Media{Purpose: req.Purpose, UploadID: id, TusID: id, ClientKey: clip(req.ClientKey, 100), Status: Uploading,
+	m := Recording{Purpose: req.Purpose, UploadID: id, TusID: id, ClientKey: clip(req.ClientKey, 100), Status: Uploading,
 		OriginalKey: UploadsPrefix + id, Filename: clip(req.Filename, 200), Filetype: clip(req.Filetype, 100), CreatedAt: s.now()}
 	m.UpdatedAt = m.CreatedAt
 	switch {
@@ -71,12 +71,12 @@ func (s *Service) BeginUpload(ctx context.Context, who Viewer, req UploadRequest
 		err = apperr.New(apperr.ErrUnauthenticated, "sign in, or send the invitation token of the candidate's link")
 	}
 	if err != nil {
-		return Media{}, err
+		return Recording{}, err
 	}
 	return m, nil
 }
 
-func (s *Service) beginAnswer(ctx context.Context, a application.Application, req UploadRequest, m *Media) error {
+func (s *Service) beginAnswer(ctx context.Context, a application.Application, req UploadRequest, m *Recording) error {
 	if req.Purpose != Answer {
 		return apperr.Forbidden("candidates upload answers only")
 	}
@@ -115,7 +115,7 @@ func (s *Service) beginAnswer(ctx context.Context, a application.Application, re
 				used++
 			}
 			if t.Status == Uploading && m.ClientKey != "" && t.ClientKey == m.ClientKey {
-				return &ExistingUpload{Media: t}
+				return &ExistingUpload{Recording: t}
 			}
 			if t.Status == Uploading {
 				return apperr.Conflict("another recording for this question is still uploading, perhaps in another tab or on another device; finish or discard it first")
@@ -134,7 +134,7 @@ func (s *Service) beginAnswer(ctx context.Context, a application.Application, re
 	})
 }
 
-func (s *Service) beginTeamUpload(ctx context.Context, actor account.Member, req UploadRequest, m *Media) error {
+func (s *Service) beginTeamUpload(ctx context.Context, actor account.Member, req UploadRequest, m *Recording) error {
 	if !actor.Can(account.ManageJobs) {
 		return apperr.Forbidden("your role cannot change interviews")
 	}
@@ -174,7 +174,7 @@ func (s *Service) stepInterview(ctx context.Context, orgID, stepID int64) (int64
 	return ivID, nil
 }
 
-func (s *Service) insert(ctx context.Context, tx *sqldb.DB, m *Media) error {
+func (s *Service) insert(ctx context.Context, tx *sqldb.DB, m *Recording) error {
 	return tx.QueryRow(ctx, `INSERT INTO media (org_id, interview_id, purpose, step_id, application_id, member_id, take, upload_id, tus_id,
 		client_key, status, filename, filetype, max_size, max_seconds, original_key, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
@@ -186,27 +186,27 @@ func (s *Service) insert(ctx context.Context, tx *sqldb.DB, m *Media) error {
 // write to it or ask how far it got: the candidate whose answer it is, or
 // the team member who started it. Anyone else is refused: upload ids are
 // unguessable, so saying that one exists gives nothing away.
-func (s *Service) UploadFor(ctx context.Context, who Viewer, id string) (_ Media, err error) {
+func (s *Service) UploadFor(ctx context.Context, who Viewer, id string) (_ Recording, err error) {
 	defer apperr.Wrap(&err, "video.UploadFor(%q)", id)
-	m, err := scanMedia(s.db.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE upload_id = $1`, id))
+	m, err := scanRecording(s.db.QueryRow(ctx, `SELECT `+recordingColumns+` FROM media WHERE upload_id = $1`, id))
 	if err != nil {
 		return m, apperr.NotFound("upload")
 	}
 	switch {
 	case who.Application != nil && m.Purpose == Answer && m.ApplicationID == who.Application.ID:
 		if m.Status == Uploading && s.now().After(resumeUntil(m, *who.Application)) {
-			return Media{}, apperr.Conflict("this recording was started too long ago to be finished now; please write to the team")
+			return Recording{}, apperr.Conflict("this recording was started too long ago to be finished now; please write to the team")
 		}
 		return m, nil
 	case who.Member != nil && m.Purpose != Answer && m.OrgID == who.Member.OrgID && m.MemberID == who.Member.ID:
 		return m, nil
 	}
-	return Media{}, apperr.Forbidden("this upload belongs to someone else")
+	return Recording{}, apperr.Forbidden("this upload belongs to someone else")
 }
 
 // resumeUntil is when a candidate's take may last be uploaded to: see
 // ResumeWindow.
-func resumeUntil(m Media, a application.Application) time.Time {
+func resumeUntil(m Recording, a application.Application) time.Time {
 	last := a.DeadlineAt.Add(application.AnswerGrace)
 	if end := m.CreatedAt.Add(time.Duration(m.MaxSeconds)*time.Second + Tolerance(m.MaxSeconds)); end.After(last) {
 		last = end
@@ -225,19 +225,19 @@ func (s *Service) SetTusID(ctx context.Context, id, tusID string) (err error) {
 // recording is processed in the background, and a take becomes its
 // step's answer at once, so that nothing recorded waits on processing.
 // It is idempotent: a second call for the same upload changes nothing.
-func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Media, err error) {
+func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Recording, err error) {
 	defer apperr.Wrap(&err, "video.FinishUpload(%q)", id)
 	// The upload handler keeps uploads under their cap; this is the last
 	// line should anything get past it.
 	res, err := s.db.Exec(ctx, `UPDATE media SET status = 'failed', error = $1, updated_at = $2
 		WHERE upload_id = $3 AND status = 'uploading' AND $4 > max_size`, "This recording is larger than allowed. Please record it again.", s.now(), id, size)
 	if err != nil {
-		return Media{}, err
+		return Recording{}, err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		return Media{}, apperr.New(apperr.ErrTooLarge, "the recording is larger than allowed")
+		return Recording{}, apperr.New(apperr.ErrTooLarge, "the recording is larger than allowed")
 	}
-	var m Media
+	var m Recording
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		// The application first, then the recording and the answer: the
 		// order every answer-changing transaction takes, so that two of
@@ -247,10 +247,10 @@ func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Me
 			return err
 		}
 		var err error
-		m, err = scanMedia(tx.QueryRow(ctx, `UPDATE media SET status = 'processing', size = $1, updated_at = $2
-			WHERE upload_id = $3 AND status = 'uploading' RETURNING `+mediaColumns, size, s.now(), id))
+		m, err = scanRecording(tx.QueryRow(ctx, `UPDATE media SET status = 'processing', size = $1, updated_at = $2
+			WHERE upload_id = $3 AND status = 'uploading' RETURNING `+recordingColumns, size, s.now(), id))
 		if errors.Is(err, apperr.ErrNotFound) {
-			m, err = scanMedia(tx.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE upload_id = $1`, id))
+			m, err = scanRecording(tx.QueryRow(ctx, `SELECT `+recordingColumns+` FROM media WHERE upload_id = $1`, id))
 			switch {
 			case err != nil:
 				return err
@@ -265,7 +265,7 @@ func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Me
 		if m.Purpose == Answer {
 			// The take was begun while the application was open; it
 			// counts even if the deadline passed while it uploaded.
-			if err := s.applications.PutMediaAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID); err != nil {
+			if err := s.applications.PutRecordingAnswer(ctx, tx, m.ApplicationID, m.StepID, m.ID); err != nil {
 				return err
 			}
 		}
@@ -299,10 +299,10 @@ func (s *Service) DiscardUpload(ctx context.Context, who Viewer, id string) (err
 
 // DiscardTake gives up a candidate's unfinished take by its id, for the
 // step page's button; see DiscardUpload.
-func (s *Service) DiscardTake(ctx context.Context, a application.Application, mediaID int64) (err error) {
-	defer apperr.Wrap(&err, "video.DiscardTake(%d)", mediaID)
+func (s *Service) DiscardTake(ctx context.Context, a application.Application, recordingID int64) (err error) {
+	defer apperr.Wrap(&err, "video.DiscardTake(%d)", recordingID)
 	var uploadID string
-	err = s.db.QueryRow(ctx, `SELECT upload_id FROM media WHERE id = $1 AND application_id = $2 AND purpose = 'answer'`, mediaID, a.ID).Scan(&uploadID)
+	err = s.db.QueryRow(ctx, `SELECT upload_id FROM media WHERE id = $1 AND application_id = $2 AND purpose = 'answer'`, recordingID, a.ID).Scan(&uploadID)
 	if err != nil {
 		return notFound(err, "take")
 	}
@@ -355,7 +355,7 @@ func nullID(id int64) *int64 {
 // as an imported file or the demo's, as a new take of the candidate's
 // answer to stepID. It passes the same checks as an upload and is
 // processed the same way.
-func (s *Service) AddTake(ctx context.Context, a application.Application, stepID int64, r io.Reader, filename, filetype string) (_ Media, err error) {
+func (s *Service) AddTake(ctx context.Context, a application.Application, stepID int64, r io.Reader, filename, filetype string) (_ Recording, err error) {
 	defer apperr.Wrap(&err, "video.AddTake(%d)", stepID)
 	b := make([]byte, 16)
 	rand.Read(b)

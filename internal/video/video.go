@@ -4,7 +4,7 @@
 // A recording arrives through a tus upload (package upload mounts tusd and
 // calls BeginUpload, UploadFor and FinishUpload here). When the last byte
 // is in, the recording becomes the answer and a queue task processes it:
-// ffmpeg, always in the sandbox (package media), reads its headers and
+// ffmpeg, always in the sandbox (package ffmpeg), reads its headers and
 // refuses a file beyond the limits or longer than the step allows, then
 // remuxes the browser's file so it can be seeked and cuts a poster; a
 // second task makes an H.264/AAC MP4 for browsers that cannot play the
@@ -90,8 +90,8 @@ func AnswerCap(maxSeconds int) int64 {
 	return int64(maxSeconds)*answerBytesPerSecond + answerHeadroom
 }
 
-// Media is one recording.
-type Media struct {
+// Recording is one recording.
+type Recording struct {
 	ID            int64
 	OrgID         int64
 	InterviewID   int64
@@ -124,7 +124,7 @@ type Media struct {
 // Counts reports whether a take counts against the step's allowance:
 // every take does except one that failed processing, which the candidate
 // is told to record again.
-func (m Media) Counts() bool { return m.Status != Failed }
+func (m Recording) Counts() bool { return m.Status != Failed }
 
 // File names what can be fetched of a recording.
 type File string

@@ -17,26 +17,26 @@ import (
 // own videos with any role. A candidate
 // watches their own takes, and the prompt, intro and outro videos of
 // their interview once ready. Anyone else hears that it does not exist.
-func (s *Service) Get(ctx context.Context, who Viewer, id int64) (_ Media, err error) {
+func (s *Service) Get(ctx context.Context, who Viewer, id int64) (_ Recording, err error) {
 	defer apperr.Wrap(&err, "video.Get(%d)", id)
-	m, err := scanMedia(s.db.QueryRow(ctx, `SELECT `+mediaColumns+` FROM media WHERE id = $1`, id))
+	m, err := scanRecording(s.db.QueryRow(ctx, `SELECT `+recordingColumns+` FROM media WHERE id = $1`, id))
 	if err != nil {
-		return Media{}, err
+		return Recording{}, err
 	}
 	if !s.mayWatch(who, m) {
-		return Media{}, apperr.NotFound("recording")
+		return Recording{}, apperr.NotFound("recording")
 	}
 	if who.Member != nil && m.Purpose == Answer {
 		// Until submitted, a take is the candidate's alone.
 		a, err := s.applications.Application(ctx, *who.Member, m.ApplicationID)
 		if err != nil || !a.Shared() {
-			return Media{}, apperr.NotFound("recording")
+			return Recording{}, apperr.NotFound("recording")
 		}
 	}
 	return m, nil
 }
 
-func (s *Service) mayWatch(who Viewer, m Media) bool {
+func (s *Service) mayWatch(who Viewer, m Recording) bool {
 	switch {
 	case who.Member != nil:
 		if who.Member.OrgID != m.OrgID {
@@ -82,7 +82,7 @@ func (s *Service) Open(ctx context.Context, who Viewer, id int64, f File) (_ blo
 	return obj, ctype, nil
 }
 
-func (m Media) key(f File) (key, contentType string) {
+func (m Recording) key(f File) (key, contentType string) {
 	switch f {
 	case FileVideo:
 		return m.PlayableKey, m.ContentType
@@ -97,12 +97,12 @@ func (m Media) key(f File) (key, contentType string) {
 // TeamVideos are the team's videos of an interview that candidates see:
 // the newest ready intro and outro, and each video step's prompt.
 type TeamVideos struct {
-	Intro, Outro *Media
-	Prompts      map[int64]Media // by step id
+	Intro, Outro *Recording
+	Prompts      map[int64]Recording // by step id
 	// Pending are recordings newer than their slot's current video that
 	// are not ready: still processing, or failed (with Error). Slots are
 	// keyed as SlotKey gives them.
-	Pending map[string]Media
+	Pending map[string]Recording
 }
 
 // SlotKey names the place a team video fills: "intro", "outro", or
@@ -115,7 +115,7 @@ func SlotKey(p Purpose, stepID int64) string {
 }
 
 // PendingFor is the recording not yet ready in a slot, if any.
-func (tv TeamVideos) PendingFor(p Purpose, stepID int64) *Media {
+func (tv TeamVideos) PendingFor(p Purpose, stepID int64) *Recording {
 	if m, ok := tv.Pending[SlotKey(p, stepID)]; ok {
 		return &m
 	}
@@ -125,7 +125,7 @@ func (tv TeamVideos) PendingFor(p Purpose, stepID int64) *Media {
 // InterviewVideos returns the team's current videos of an interview.
 func (s *Service) InterviewVideos(ctx context.Context, orgID, interviewID int64) (_ TeamVideos, err error) {
 	defer apperr.Wrap(&err, "video.InterviewVideos(%d)", interviewID)
-	rows, err := s.db.Query(ctx, `SELECT `+mediaColumns+` FROM media
+	rows, err := s.db.Query(ctx, `SELECT `+recordingColumns+` FROM media
 		WHERE interview_id = $1 AND org_id = $2 AND purpose <> 'answer' AND status <> 'discarded' AND removed_at IS NULL ORDER BY id`, interviewID, orgID)
 	if err != nil {
 		return TeamVideos{}, err
@@ -134,7 +134,7 @@ func (s *Service) InterviewVideos(ctx context.Context, orgID, interviewID int64)
 	if err != nil {
 		return TeamVideos{}, err
 	}
-	tv := TeamVideos{Prompts: map[int64]Media{}, Pending: map[string]Media{}}
+	tv := TeamVideos{Prompts: map[int64]Recording{}, Pending: map[string]Recording{}}
 	stale := s.now().Add(-24 * time.Hour)
 	for _, m := range all { // newest last, so it wins
 		key := SlotKey(m.Purpose, m.StepID)

@@ -19,12 +19,12 @@ type Span struct{ Start, End float64 }
 // spans of real viewing stay far below it.
 const maxSpans = 500
 
-// Watched records that a team member watched spans of recording mediaID.
+// Watched records that a team member watched spans of recording recordingID.
 // Reports from the player add up: the stored view is the union of every
 // span reported, so coverage never double-counts a replayed minute.
-func (s *Service) Watched(ctx context.Context, actor account.Member, mediaID int64, spans []Span) (_ float64, err error) {
-	defer apperr.Wrap(&err, "video.Watched(%d)", mediaID)
-	m, err := s.Get(ctx, MemberViewer(actor), mediaID)
+func (s *Service) Watched(ctx context.Context, actor account.Member, recordingID int64, spans []Span) (_ float64, err error) {
+	defer apperr.Wrap(&err, "video.Watched(%d)", recordingID)
+	m, err := s.Get(ctx, MemberViewer(actor), recordingID)
 	if err != nil {
 		return 0, err
 	}
@@ -150,17 +150,17 @@ func (s *Service) ApplicationCoverage(ctx context.Context, orgID, appID int64) (
 	out := map[int64][]Coverage{}
 	for rows.Next() {
 		var c Coverage
-		var mediaID int64
+		var recordingID int64
 		var raw string
 		var dur *float64
-		if err := rows.Scan(&mediaID, &c.MemberID, &c.Name, &c.Seconds, &raw, &dur); err != nil {
+		if err := rows.Scan(&recordingID, &c.MemberID, &c.Name, &c.Seconds, &raw, &dur); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(raw), &c.Spans)
 		if dur != nil && *dur > 0 {
 			c.Fraction = math.Min(c.Seconds / *dur, 1)
 		}
-		out[mediaID] = append(out[mediaID], c)
+		out[recordingID] = append(out[recordingID], c)
 	}
 	return out, rows.Err()
 }

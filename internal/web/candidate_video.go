@@ -19,7 +19,7 @@ func (s *Server) chooseCandidateTake(w http.ResponseWriter, r *http.Request, a a
 		if err != nil {
 			return apperr.Invalid("take", "that take is not one of yours")
 		}
-		if id != row.Answer.MediaID {
+		if id != row.Answer.RecordingID {
 			if err := s.Videos.ChooseTake(r.Context(), a, row.Step.ID, id); err != nil {
 				if msg, ferr := formError(err); ferr == nil {
 					p := v.page(row.Step.Title, v.stepPage(row, i))
@@ -39,10 +39,10 @@ func (s *Server) chooseCandidateTake(w http.ResponseWriter, r *http.Request, a a
 	return redirect(w, r, v.after(r, row, i))
 }
 
-// serveCandidateMedia sends a recording the candidate may watch: their
+// serveCandidateRecording sends a recording the candidate may watch: their
 // own takes and the team's videos of their interview.
-func (s *Server) serveCandidateMedia(w http.ResponseWriter, r *http.Request, a application.Application) error {
-	return s.serveMedia(w, r, video.CandidateViewer(a))
+func (s *Server) serveCandidateRecording(w http.ResponseWriter, r *http.Request, a application.Application) error {
+	return s.serveRecording(w, r, video.CandidateViewer(a))
 }
 
 // candidateToken is the link token the candidate's browser holds for

@@ -22,8 +22,8 @@ type candidateView struct {
 	Job       opening.Job
 	Interview opening.Interview
 	Answers   map[int64]application.Answer
-	Takes     map[int64][]video.Media // video steps' recordings, by step id
-	Videos    video.TeamVideos        // the team's intro, outro and prompt videos
+	Takes     map[int64][]video.Recording // video steps' recordings, by step id
+	Videos    video.TeamVideos            // the team's intro, outro and prompt videos
 	Gradings  map[int64]grading.Grading
 	Unread    int                // the team's messages the candidate has not read
 	Decision  *decision.Decision // the team's latest decision, if any
@@ -176,8 +176,8 @@ type candidateStepRow struct {
 	Over     bool // a text answer over its word limit
 	URL      string
 
-	Takes     []video.Media // video: every take, first first
-	MediaBase string        // where the candidate fetches recordings
+	Takes     []video.Recording // video: every take, first first
+	MediaBase string            // where the candidate fetches recordings
 
 	Grading *grading.Grading // code: the saved code's grading, without hidden tests' details
 }
@@ -204,9 +204,9 @@ func (r candidateStepRow) CodeText() string {
 }
 
 // Take is the take submitted as the answer to a video step, if any.
-func (r candidateStepRow) Take() *video.Media {
+func (r candidateStepRow) Take() *video.Recording {
 	for i := range r.Takes {
-		if r.Takes[i].ID == r.Answer.MediaID {
+		if r.Takes[i].ID == r.Answer.RecordingID {
 			return &r.Takes[i]
 		}
 	}
@@ -286,7 +286,7 @@ func candidateStep(v candidateView, r *http.Request) (candidateStepRow, int, boo
 func (r candidateStepRow) WordsOver() int { return r.Words - r.Step.MaxWords }
 
 // PromptVideo is the team's recorded question for a step, if any.
-func (v candidateView) PromptVideo(stepID int64) *video.Media {
+func (v candidateView) PromptVideo(stepID int64) *video.Recording {
 	if m, ok := v.Videos.Prompts[stepID]; ok {
 		return &m
 	}

@@ -79,14 +79,14 @@ func (s *Server) showPreviewStep(w http.ResponseWriter, r *http.Request, m accou
 	return nil
 }
 
-// servePreviewMedia is GET /interviews/{id}/preview/media/{media}/{file}:
+// servePreviewRecording is GET /interviews/{id}/preview/media/{media}/{file}:
 // the team's videos (intro, questions) as the team may watch them.
-func (s *Server) servePreviewMedia(w http.ResponseWriter, r *http.Request, m account.Member) error {
+func (s *Server) servePreviewRecording(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	if _, err := s.previewView(r, m); err != nil {
 		return err
 	}
 	r.SetPathValue("id", r.PathValue("media"))
-	return s.serveTeamMedia(w, r, m)
+	return s.serveTeamRecording(w, r, m)
 }
 
 // previewElsewhere is any other page of the preview (the candidate's

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -17,7 +17,7 @@ import (
 // input of the videos page in headless Chromium (recorder.js, tus, the
 // session cookie), waits for "Saved", and after processing plays it.
 func TestInterviewVideosInBrowser(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	b := browsertest.New(t)
 	ctx := context.Background()
 	x := newIVVApp(t)
@@ -34,7 +34,7 @@ func TestInterviewVideosInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := os.ReadFile(mediatest.WebM(t, t.TempDir(), 2))
+	file, err := os.ReadFile(ffmpegtest.WebM(t, t.TempDir(), 2))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/anyhour/anyhour/internal/app"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
@@ -281,7 +281,7 @@ func ivvUpload(t *testing.T, b *browser, file []byte, meta map[string]string) in
 // from processing to playable, and removes them; a reviewer may watch
 // but not remove, and another organisation sees nothing.
 func TestInterviewVideosPage(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	ctx := context.Background()
 	x := newIVVApp(t)
 	owner := x.signIn(t)
@@ -336,7 +336,7 @@ func TestInterviewVideosPage(t *testing.T) {
 	}
 
 	// An intro uploaded as the page's script does, with the session cookie.
-	file, err := os.ReadFile(mediatest.WebM(t, t.TempDir(), 2))
+	file, err := os.ReadFile(ffmpegtest.WebM(t, t.TempDir(), 2))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,12 +35,12 @@ type videoSlot struct {
 	StepID  int64 // prompt videos
 	Title   string
 	About   string
-	Current *video.Media // the newest ready video, if any
+	Current *video.Recording // the newest ready video, if any
 	// Processing says a newer recording is on its way: uploading or
 	// being processed. Failed is a newer recording that could not be
 	// used, with the reason in its Error.
 	Processing bool
-	Failed     *video.Media
+	Failed     *video.Recording
 	DoneURL    string // where the recorder goes once the upload is saved
 	// RefreshURL reloads the page at this slot while it is processing. It
 	// differs from the address the browser is at (a "seen" time), because
@@ -133,7 +133,7 @@ func (s *Server) removeInterviewVideo(w http.ResponseWriter, r *http.Request, m 
 	if err != nil {
 		return err
 	}
-	mediaID, err := httpx.PathID(r, "media")
+	recordingID, err := httpx.PathID(r, "media")
 	if err != nil {
 		return err
 	}
@@ -144,14 +144,14 @@ func (s *Server) removeInterviewVideo(w http.ResponseWriter, r *http.Request, m 
 	if err := need(m, account.ManageJobs, "change interviews"); err != nil {
 		return err
 	}
-	med, err := s.Videos.Get(ctx, video.MemberViewer(m), mediaID)
+	med, err := s.Videos.Get(ctx, video.MemberViewer(m), recordingID)
 	if err != nil {
 		return err
 	}
 	if med.InterviewID != iv.ID || med.Purpose == video.Answer {
 		return apperr.NotFound("recording")
 	}
-	if err := s.Videos.RemoveTeamVideo(ctx, m, mediaID); err != nil {
+	if err := s.Videos.RemoveTeamVideo(ctx, m, recordingID); err != nil {
 		return err
 	}
 	msg := "The " + slotName(iv, med) + " was removed."
@@ -163,7 +163,7 @@ func (s *Server) removeInterviewVideo(w http.ResponseWriter, r *http.Request, m 
 }
 
 // slotName is how the flash names the slot of a team video.
-func slotName(iv opening.Interview, med video.Media) string {
+func slotName(iv opening.Interview, med video.Recording) string {
 	switch med.Purpose {
 	case video.Intro:
 		return "intro video"
@@ -179,7 +179,7 @@ func slotName(iv opening.Interview, med video.Media) string {
 }
 
 // hasVideo reports whether the slot of med still holds a video.
-func hasVideo(tv video.TeamVideos, med video.Media) bool {
+func hasVideo(tv video.TeamVideos, med video.Recording) bool {
 	switch med.Purpose {
 	case video.Intro:
 		return tv.Intro != nil

@@ -22,7 +22,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/video"
@@ -39,12 +39,12 @@ type videoWorld struct {
 	om    account.Member
 	step  opening.Step
 	ada   application.Application
-	take  video.Media // Ada's answer, ready
+	take  video.Recording // Ada's answer, ready
 }
 
 func newVideoWorld(t *testing.T, seconds float64) *videoWorld {
 	t.Helper()
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	ctx := context.Background()
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
@@ -68,7 +68,7 @@ func newVideoWorld(t *testing.T, seconds float64) *videoWorld {
 	}
 	w.step = iv.Steps[0]
 	w.ada = w.candidate(t, iv.ID, "Ada Lovelace")
-	w.upload(t, w.ada, mediatest.WebM(t, t.TempDir(), seconds))
+	w.upload(t, w.ada, ffmpegtest.WebM(t, t.TempDir(), seconds))
 	w.process(t)
 	w.submit(t, w.ada)
 	if w.take = w.answer(t, w.ada); w.take.Status != video.Ready || w.take.Duration == nil {
@@ -145,7 +145,7 @@ func (w *videoWorld) submit(t *testing.T, a application.Application) {
 }
 
 // answer is a's latest take of the video step, as it is now.
-func (w *videoWorld) answer(t *testing.T, a application.Application) video.Media {
+func (w *videoWorld) answer(t *testing.T, a application.Application) video.Recording {
 	t.Helper()
 	takes, err := w.app.Videos.Takes(context.Background(), a, w.step.ID)
 	if err != nil || len(takes) == 0 {
@@ -210,7 +210,7 @@ func TestApplicationPageShowsVideoAnswer(t *testing.T) {
 	w.process(t)
 	w.submit(t, bob)
 	cy := w.candidate(t, iv, "Cy Waiting")
-	w.upload(t, cy, mediatest.WebM(t, t.TempDir(), 2))
+	w.upload(t, cy, ffmpegtest.WebM(t, t.TempDir(), 2))
 	w.submit(t, cy)
 	dee := w.candidate(t, iv, "Dee Uploading")
 	w.upload(t, dee, "")
@@ -349,7 +349,7 @@ func TestMediaCommentByForm(t *testing.T) {
 	rival := teamOtherOrg(t, w.testServer)
 	resp, body = rival.send(http.MethodPost, path, "application/x-www-form-urlencoded", url.Values{"at": {"0:01"}, "body": {"Mine now"}}.Encode())
 	teamMust(t, "rival", resp, body, http.StatusNotFound)
-	if cs, _ := w.app.Videos.MediaComments(context.Background(), w.om, w.take.ID); len(cs) != 1 {
+	if cs, _ := w.app.Videos.RecordingComments(context.Background(), w.om, w.take.ID); len(cs) != 1 {
 		t.Errorf("%d comments stored, want 1", len(cs))
 	}
 }
@@ -427,7 +427,7 @@ func TestMediaCommentByJSON(t *testing.T) {
 			}
 		})
 	}
-	if cs, _ := w.app.Videos.MediaComments(context.Background(), w.om, w.take.ID); len(cs) != 1 {
+	if cs, _ := w.app.Videos.RecordingComments(context.Background(), w.om, w.take.ID); len(cs) != 1 {
 		t.Errorf("%d comments stored, want 1", len(cs))
 	}
 }

@@ -18,7 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -127,7 +127,7 @@ func waitFor[T any](t *testing.T, p *browsertest.Page, js string, out *T, ok fun
 // Both must arrive whole: the duration the server measures within half a
 // second of what was recorded, and ffmpeg decoding them without error.
 func TestCandidateRecordsVideoAnswers(t *testing.T) {
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	y4m, wav := fakeMedia(t)
 	w := newVideoApp(t, []opening.Step{
 		{Kind: opening.KindVideo, Title: "Tell us about yourself", Prompt: "Who are you, and what brings you here?", MaxSeconds: 60, Retakes: 1},
@@ -197,7 +197,7 @@ func TestCandidateRecordsVideoAnswers(t *testing.T) {
 		step     opening.Step
 		recorded string
 	}{{step1, rec1}, {step2, rec2}} {
-		var m video.Media
+		var m video.Recording
 		deadline := time.Now().Add(60 * time.Second)
 		for {
 			takes, err := w.app.Videos.Takes(context.Background(), w.inv.Application, c.step.ID)
@@ -252,7 +252,7 @@ func (w *videoApp) consent(t *testing.T) {
 // TestPracticeNeverUploads records a practice take: it plays back in the
 // page, and nothing reaches the server.
 func TestPracticeNeverUploads(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Hello", MaxSeconds: 30}})
 	b := browsertest.NewWithOptions(t, browsertest.Options{FakeMedia: true})
 	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
@@ -282,7 +282,7 @@ func TestPracticeNeverUploads(t *testing.T) {
 // at the step's length; and a browser without a camera gets words that
 // say what to do, not a dead button.
 func TestRecorderStopsAtTheLimitAndExplainsProblems(t *testing.T) {
-	mediatest.Require(t)
+	ffmpegtest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Ten seconds", MaxSeconds: 10}})
 	w.consent(t)
 	step := w.url + "/candidate/" + strconv.FormatInt(w.inv.Application.ID, 10) + "/steps/" + strconv.FormatInt(w.iv.Steps[0].ID, 10)

@@ -168,11 +168,11 @@ var funcs = template.FuncMap{
 	},
 	"mb":  func(n int64) string { return fmt.Sprintf("%.0f", float64(n)/(1<<20)) },
 	"div": func(a, b int) int { return a / b },
-	"mediaSources": func(base string, m any) any {
+	"recordingSources": func(base string, r any) any {
 		return struct {
-			Base  string
-			Media any
-		}{base, m}
+			Base      string
+			Recording any
+		}{base, r}
 	},
 	"plural":     plural,
 	"paragraphs": paragraphs,

@@ -39,7 +39,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /interviews/{id}/steps/{step}/code", s.team(s.saveCodeTask))
 	mux.HandleFunc("GET /interviews/{id}/preview", s.team(s.showPreview))
 	mux.HandleFunc("GET /interviews/{id}/preview/steps/{step}", s.team(s.showPreviewStep))
-	mux.HandleFunc("GET /interviews/{id}/preview/media/{media}/{file}", s.team(s.servePreviewMedia))
+	mux.HandleFunc("GET /interviews/{id}/preview/media/{media}/{file}", s.team(s.servePreviewRecording))
 	mux.HandleFunc("GET /interviews/{id}/preview/{rest...}", s.team(s.previewElsewhere))
 	mux.HandleFunc("POST /interviews/{id}/preview/{rest...}", s.team(s.previewPost))
 	mux.HandleFunc("GET /interviews/{id}/videos", s.team(s.showInterviewVideos))
@@ -85,7 +85,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/sessions/{id}/end", s.team(s.endSession))
 	mux.HandleFunc("POST /settings/sessions/end-others", s.team(s.endOtherSessions))
 	mux.HandleFunc("GET /audit", s.team(s.showAudit))
-	mux.HandleFunc("GET /media/{id}/{file}", s.team(s.serveTeamMedia))
+	mux.HandleFunc("GET /media/{id}/{file}", s.team(s.serveTeamRecording))
 	mux.HandleFunc("POST /media/{id}/comments", s.team(s.addMediaComment))
 	mux.HandleFunc("POST /media/{id}/views", s.team(s.addMediaViews))
 
@@ -109,5 +109,5 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /candidate/{app}/files/{id}", s.candidate(s.showCandidateFile))
 	mux.HandleFunc("POST /candidate/{app}/messages", s.candidate(s.postCandidateMessage))
 	mux.HandleFunc("GET /candidate/{app}/practice", s.candidate(s.showCandidatePractice))
-	mux.HandleFunc("GET /candidate/{app}/media/{id}/{file}", s.candidate(s.serveCandidateMedia))
+	mux.HandleFunc("GET /candidate/{app}/media/{id}/{file}", s.candidate(s.serveCandidateRecording))
 }

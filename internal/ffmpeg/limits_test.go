@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -48,8 +48,8 @@ func (r *recorder) take() []sandbox.Result {
 // mentions want.
 func wantLimit(t *testing.T, err error, want string) {
 	t.Helper()
-	var le *media.LimitError
-	if !errors.As(err, &le) || !errors.Is(err, media.ErrLimit) {
+	var le *ffmpeg.LimitError
+	if !errors.As(err, &le) || !errors.Is(err, ffmpeg.ErrLimit) {
 		t.Fatalf("got %v, want a *LimitError mentioning %q", err, want)
 	}
 	if !strings.Contains(le.Reason, want) {
@@ -64,7 +64,7 @@ func wantLimit(t *testing.T, err error, want string) {
 // a fraction of what decoding the file takes.
 func TestPictureBomb(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	rec := &recorder{Box: tools.Runner.(*sandbox.Box)}
 	tools.Runner = rec
 	ctx := context.Background()
@@ -93,7 +93,7 @@ func TestPictureBomb(t *testing.T) {
 		if info.Width != 8192 || info.Height != 8192 {
 			t.Fatalf("Probe = %+v, want 8192x8192", info)
 		}
-		wantLimit(t, media.DefaultLimits.Check(info), "8192×8192")
+		wantLimit(t, ffmpeg.DefaultLimits.Check(info), "8192×8192")
 		// Were Check skipped, the decoders would still refuse it.
 		wantLimit(t, tools.Poster(ctx, bomb, filepath.Join(dir, "poster.jpg"), 0), "8192×8192")
 		wantLimit(t, tools.RenditionMP4(ctx, bomb, filepath.Join(dir, "rendition.mp4")), "8192×8192")
@@ -124,7 +124,7 @@ func TestPictureBomb(t *testing.T) {
 		if info.Width != 640 || info.Height != 480 {
 			t.Fatalf("Probe = %+v, want the header's 640x480", info)
 		}
-		if err := media.DefaultLimits.Check(info); err != nil {
+		if err := ffmpeg.DefaultLimits.Check(info); err != nil {
 			t.Fatalf("Check refused what the header says: %v", err)
 		}
 		// Remux copies packets and decodes none, so it is no bother; every
@@ -149,7 +149,7 @@ func TestPictureBomb(t *testing.T) {
 // are fine. The rate is counted from the packets.
 func TestFrameRate(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	for _, tt := range []struct {
 		rate    string
@@ -164,7 +164,7 @@ func TestFrameRate(t *testing.T) {
 			"-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "16", "-threads", "2", in)
 		info := mustProbe(t, tools, in)
 		wantFrameRate(t, info.FrameRate, tt.want)
-		err := media.DefaultLimits.Check(info)
+		err := ffmpeg.DefaultLimits.Check(info)
 		if tt.refused {
 			wantLimit(t, err, "1000 frames a second")
 		} else if err != nil {
@@ -176,7 +176,7 @@ func TestFrameRate(t *testing.T) {
 // TestStreams: a file of ten audio streams is refused.
 func TestStreams(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	in := filepath.Join(t.TempDir(), "many.webm")
 	args := []string{"-f", "lavfi", "-i", "sine=duration=1"}
 	for range 10 {
@@ -187,14 +187,14 @@ func TestStreams(t *testing.T) {
 	if info.Streams != 10 {
 		t.Fatalf("Probe counted %d streams, want 10", info.Streams)
 	}
-	wantLimit(t, media.DefaultLimits.Check(info), "10 streams")
+	wantLimit(t, ffmpeg.DefaultLimits.Check(info), "10 streams")
 }
 
 // TestDurationHeaderLies: a container that declares one second over four
 // seconds of packets is four seconds long for Probe.
 func TestDurationHeaderLies(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "long.webm")
 	runFFmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=160x120:rate=15", "-t", "4",

@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 func (t Tools) SelfTest(ctx context.Context) (err error) {
 	defer func() {
 		if err != nil {
-			err = fmt.Errorf("media: ffmpeg in the sandbox: %w", err)
+			err = fmt.Errorf("ffmpeg: ffmpeg in the sandbox: %w", err)
 		}
 	}()
 	dir, err := os.MkdirTemp(t.TempDir, "anyhour-selftest-")

@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"bytes"
@@ -10,20 +10,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 // TestWithoutSandbox: Tools without a Runner run nothing.
 func TestWithoutSandbox(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
-	in := mediatest.WebM(t, t.TempDir(), 1)
+	tools := ffmpegtest.Require(t)
+	in := ffmpegtest.WebM(t, t.TempDir(), 1)
 	tools.Runner = nil
-	if _, err := tools.Probe(context.Background(), in); !errors.Is(err, media.ErrNoSandbox) {
+	if _, err := tools.Probe(context.Background(), in); !errors.Is(err, ffmpeg.ErrNoSandbox) {
 		t.Errorf("Probe without a sandbox = %v, want ErrNoSandbox", err)
 	}
-	if _, err := media.New(nil); !errors.Is(err, media.ErrNoSandbox) {
+	if _, err := ffmpeg.New(nil); !errors.Is(err, ffmpeg.ErrNoSandbox) {
 		t.Errorf("New(nil) = %v, want ErrNoSandbox", err)
 	}
 }
@@ -34,17 +34,17 @@ func TestWithoutSandbox(t *testing.T) {
 // directories.
 func TestPipeline(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	tools.TempDir = boxReachableDir(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	in := mediatest.WebM(t, dir, 3)
+	in := ffmpegtest.WebM(t, dir, 3)
 	before, err := os.ReadFile(in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	info := mustProbe(t, tools, in)
-	if err := media.DefaultLimits.Check(info); err != nil {
+	if err := ffmpeg.DefaultLimits.Check(info); err != nil {
 		t.Fatal(err)
 	}
 	playable, poster, mp4 := filepath.Join(dir, "playable.webm"), filepath.Join(dir, "poster.jpg"), filepath.Join(dir, "video.mp4")
@@ -81,8 +81,8 @@ func TestPipeline(t *testing.T) {
 // copy, and the file itself is left as it was.
 func TestPrivateInput(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
-	in := mediatest.WebM(t, t.TempDir(), 1)
+	tools := ffmpegtest.Require(t)
+	in := ffmpegtest.WebM(t, t.TempDir(), 1)
 	if err := os.Chmod(in, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestPrivateInput(t *testing.T) {
 // recording would.
 func TestSelfTest(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	ctx := context.Background()
 	if err := tools.SelfTest(ctx); err != nil {
 		t.Fatal(err)

@@ -8,12 +8,12 @@ import (
 	"github.com/anyhour/anyhour/internal/video"
 )
 
-// serveTeamMedia sends a recording to a team member, with range requests.
-func (s *Server) serveTeamMedia(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	return s.serveMedia(w, r, video.MemberViewer(m))
+// serveTeamRecording sends a recording to a team member, with range requests.
+func (s *Server) serveTeamRecording(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	return s.serveRecording(w, r, video.MemberViewer(m))
 }
 
-func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, who video.Viewer) error {
+func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request, who video.Viewer) error {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -63,7 +63,7 @@ func (t Tools) run(ctx context.Context, j job) (result, error) {
 		return result{}, ErrNoSandbox
 	}
 	if !strings.HasPrefix(j.bin, "/usr/") {
-		return result{}, fmt.Errorf("media: %s is outside /usr, the only system directory a box sees; install Debian's ffmpeg", j.bin)
+		return result{}, fmt.Errorf("ffmpeg: %s is outside /usr, the only system directory a box sees; install Debian's ffmpeg", j.bin)
 	}
 	st, err := t.stage(j.in, j.out != "")
 	if err != nil {
@@ -211,4 +211,4 @@ func ffprobeArgs(args ...string) []string {
 
 // errEmptyOutput means ffmpeg succeeded but wrote nothing, as it does when
 // asked for a frame past the end of a video.
-var errEmptyOutput = errors.New("media: ffmpeg wrote no output")
+var errEmptyOutput = errors.New("ffmpeg: ffmpeg wrote no output")

@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -21,7 +21,7 @@ const posterEndMargin = time.Second
 // takes the first frame instead, unless a limit stopped it. out is
 // replaced only if Poster succeeds.
 func (t Tools) Poster(ctx context.Context, in, out string, at time.Duration) (err error) {
-	defer apperr.Wrap(&err, "media.Poster(%q, %q, %v)", in, out, at)
+	defer apperr.Wrap(&err, "ffmpeg.Poster(%q, %q, %v)", in, out, at)
 	info, err := t.Probe(ctx, in)
 	if err != nil {
 		return err

@@ -27,7 +27,7 @@ type mediaJSON struct {
 	CreatedAt       string   `json:"created_at"`
 }
 
-func newMedia(m video.Media, base string) mediaJSON {
+func newMedia(m video.Recording, base string) mediaJSON {
 	out := mediaJSON{ID: m.ID, Take: m.Take, Status: string(m.Status), DurationSeconds: m.Duration, ContentType: m.ContentType, CreatedAt: ts(m.CreatedAt)}
 	switch m.Status {
 	case video.Failed:
@@ -49,11 +49,11 @@ func newMedia(m video.Media, base string) mediaJSON {
 
 // chooseTake answers PUT /api/v1/candidate/answers/{step_id} with
 // {"media_id"}: the candidate picks which take of a video step to submit.
-func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a application.Application, stepID, mediaID int64, in answerInput) error {
+func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a application.Application, stepID, recordingID int64, in answerInput) error {
 	if in.Text != nil || in.Choices != nil {
 		return apperr.Invalid("media_id", "send media_id alone to choose a take")
 	}
-	if err := s.Videos.ChooseTake(r.Context(), a, stepID, mediaID); err != nil {
+	if err := s.Videos.ChooseTake(r.Context(), a, stepID, recordingID); err != nil {
 		return err
 	}
 	answers, err := s.Applications.Answers(r.Context(), a.ID)
@@ -68,10 +68,10 @@ func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a applicatio
 	return nil
 }
 
-// serveMedia answers GET /api/v1/media/{id}/{file}: a recording's video,
+// serveRecording answers GET /api/v1/media/{id}/{file}: a recording's video,
 // poster or MP4 copy, with range requests, for the team (API token) or
 // the candidate who recorded it (invitation token).
-func (s *Server) serveMedia(w http.ResponseWriter, r *http.Request, who video.Viewer) error {
+func (s *Server) serveRecording(w http.ResponseWriter, r *http.Request, who video.Viewer) error {
 	id, err := pathID(r, "id", "recording")
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ type commentJSON struct {
 }
 
 func newComment(c video.Comment) commentJSON {
-	return commentJSON{ID: c.ID, MediaID: c.MediaID, Author: reviewerJSON{ID: c.MemberID, Name: c.Author}, AtSeconds: c.At, Body: c.Body, CreatedAt: ts(c.CreatedAt)}
+	return commentJSON{ID: c.ID, MediaID: c.RecordingID, Author: reviewerJSON{ID: c.MemberID, Name: c.Author}, AtSeconds: c.At, Body: c.Body, CreatedAt: ts(c.CreatedAt)}
 }
 
 // listComments answers GET /api/v1/media/{id}/comments.
@@ -109,7 +109,7 @@ func (s *Server) listComments(w http.ResponseWriter, r *http.Request, m account.
 	if err != nil {
 		return err
 	}
-	cs, err := s.Videos.MediaComments(r.Context(), m, id)
+	cs, err := s.Videos.RecordingComments(r.Context(), m, id)
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,9 @@
-// Package mediatest gives tests the media tools, running in the real
+// Package ffmpegtest gives tests the media tools, running in the real
 // sandbox, and makes small recordings for them: a WebM shaped like the
 // one Chromium's MediaRecorder uploads and an MP4 like Safari's, both
 // 320x240 at 15 fps with a test pattern and a tone, so each takes a
 // fraction of a second to make.
-package mediatest
+package ffmpegtest
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/media"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -26,9 +26,9 @@ import (
 // the test loudly when ffmpeg or bubblewrap is missing. With CI=true in
 // the environment a missing tool fails the test instead, so CI cannot
 // pass by skipping.
-func Require(t testing.TB) media.Tools {
+func Require(t testing.TB) ffmpeg.Tools {
 	t.Helper()
-	tools, err := media.Find()
+	tools, err := ffmpeg.Find()
 	if err != nil {
 		missing(t, "media tests need ffmpeg and ffprobe (apt-get install ffmpeg)", err)
 	}

@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"bytes"
@@ -9,14 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 func TestPoster(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
-	webm := mediatest.WebM(t, dir, 3)
+	webm := ffmpegtest.WebM(t, dir, 3)
 	remuxed := filepath.Join(dir, "remuxed.webm")
 	if _, err := tools.Remux(context.Background(), webm, remuxed, mustProbe(t, tools, webm)); err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func TestPoster(t *testing.T) {
 		{"last frame", remuxed, 2990 * time.Millisecond}, // no frame starts after it: clamped
 		{"past end", remuxed, time.Hour},
 		{"browser webm without cues", webm, 2 * time.Second},
-		{"mp4", mediatest.MP4(t, dir, 2), time.Second},
+		{"mp4", ffmpegtest.MP4(t, dir, 2), time.Second},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "poster.jpg")
@@ -57,7 +57,7 @@ func TestPoster(t *testing.T) {
 // A poster is at most 1280 pixels wide, with the video's aspect ratio.
 func TestPosterScalesDown(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "wide.mp4")
 	runFFmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=1920x1080:rate=5", "-t", "1",
@@ -73,7 +73,7 @@ func TestPosterScalesDown(t *testing.T) {
 
 func TestPosterAudioOnly(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "voice.webm")
 	runFFmpeg(t, tools, "-f", "lavfi", "-i", "sine", "-t", "1", "-c:a", "libopus", in)

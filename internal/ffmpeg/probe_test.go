@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"bytes"
@@ -17,25 +17,25 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 func TestProbe(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	for _, tt := range []struct {
 		name string
 		path string
-		want media.Info
+		want ffmpeg.Info
 	}{
-		{"browser webm", mediatest.WebM(t, dir, 2), media.Info{Container: "webm", VideoCodec: "vp8", AudioCodec: "opus", Width: 320, Height: 240, Streams: 2}},
-		{"safari mp4", mediatest.MP4(t, dir, 2), media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac", Width: 320, Height: 240, Streams: 2}},
+		{"browser webm", ffmpegtest.WebM(t, dir, 2), ffmpeg.Info{Container: "webm", VideoCodec: "vp8", AudioCodec: "opus", Width: 320, Height: 240, Streams: 2}},
+		{"safari mp4", ffmpegtest.MP4(t, dir, 2), ffmpeg.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac", Width: 320, Height: 240, Streams: 2}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := mustProbe(t, tools, tt.path)
-			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(media.Info{}, "Duration", "FrameRate")); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(ffmpeg.Info{}, "Duration", "FrameRate")); diff != "" {
 				t.Errorf("Probe mismatch (-want +got):\n%s", diff)
 			}
 			wantDuration(t, got.Duration, 2)
@@ -48,9 +48,9 @@ func TestProbe(t *testing.T) {
 // packets, and Remux writes it into the file.
 func TestProbeBrowserWebMDuration(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
-	in := mediatest.WebM(t, dir, 3)
+	in := ffmpegtest.WebM(t, dir, 3)
 	if got := formatDuration(t, tools, in); got != "N/A" {
 		t.Fatalf("browser-like WebM declares duration %q, want N/A", got)
 	}
@@ -67,7 +67,7 @@ func TestProbeBrowserWebMDuration(t *testing.T) {
 
 func TestProbeNotMedia(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
 		p := filepath.Join(dir, name)
@@ -78,7 +78,7 @@ func TestProbeNotMedia(t *testing.T) {
 	}
 	noise := make([]byte, 1<<20)
 	rand.Read(noise)
-	webm, err := os.ReadFile(mediatest.WebM(t, dir, 1))
+	webm, err := os.ReadFile(ffmpegtest.WebM(t, dir, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestProbeNotMedia(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			info, err := tools.Probe(context.Background(), tt.path)
-			if !errors.Is(err, media.ErrNotMedia) {
+			if !errors.Is(err, ffmpeg.ErrNotMedia) {
 				t.Fatalf("Probe = %+v, %v; want ErrNotMedia", info, err)
 			}
 		})
@@ -125,18 +125,18 @@ func encodeJPEG(w io.Writer, m image.Image) error { return jpeg.Encode(w, m, nil
 
 func TestProbeMissingFile(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	_, err := tools.Probe(context.Background(), filepath.Join(t.TempDir(), "gone.webm"))
-	if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, media.ErrNotMedia) {
+	if !errors.Is(err, fs.ErrNotExist) || errors.Is(err, ffmpeg.ErrNotMedia) {
 		t.Fatalf("Probe of a missing file = %v, want fs.ErrNotExist and not ErrNotMedia", err)
 	}
 }
 
 // A relative path that looks like an option is still read as a file.
 func TestProbeDashName(t *testing.T) {
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
-	if err := os.Rename(mediatest.WebM(t, dir, 1), filepath.Join(dir, "-i.webm")); err != nil {
+	if err := os.Rename(ffmpegtest.WebM(t, dir, 1), filepath.Join(dir, "-i.webm")); err != nil {
 		t.Fatal(err)
 	}
 	t.Chdir(dir)

@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"context"
@@ -11,25 +11,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 func TestNeedsRendition(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name string
-		info media.Info
+		info ffmpeg.Info
 		want bool
 	}{
-		{"chromium webm", media.Info{Container: "webm", VideoCodec: "vp8", AudioCodec: "opus"}, true},
-		{"vp9 webm", media.Info{Container: "webm", VideoCodec: "vp9", AudioCodec: "opus"}, true},
-		{"safari mp4", media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac"}, false},
-		{"silent h264 mp4", media.Info{Container: "mp4", VideoCodec: "h264"}, false},
-		{"h264 with opus in mp4", media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "opus"}, true},
-		{"hevc mp4", media.Info{Container: "mp4", VideoCodec: "hevc", AudioCodec: "aac"}, true},
-		{"h264 in matroska", media.Info{Container: "matroska", VideoCodec: "h264", AudioCodec: "aac"}, true},
-		{"audio-only webm", media.Info{Container: "webm", AudioCodec: "opus"}, true},
+		{"chromium webm", ffmpeg.Info{Container: "webm", VideoCodec: "vp8", AudioCodec: "opus"}, true},
+		{"vp9 webm", ffmpeg.Info{Container: "webm", VideoCodec: "vp9", AudioCodec: "opus"}, true},
+		{"safari mp4", ffmpeg.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac"}, false},
+		{"silent h264 mp4", ffmpeg.Info{Container: "mp4", VideoCodec: "h264"}, false},
+		{"h264 with opus in mp4", ffmpeg.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "opus"}, true},
+		{"hevc mp4", ffmpeg.Info{Container: "mp4", VideoCodec: "hevc", AudioCodec: "aac"}, true},
+		{"h264 in matroska", ffmpeg.Info{Container: "matroska", VideoCodec: "h264", AudioCodec: "aac"}, true},
+		{"audio-only webm", ffmpeg.Info{Container: "webm", AudioCodec: "opus"}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := tt.info.NeedsRendition(); got != tt.want {
@@ -53,7 +53,7 @@ func boxReachableDir(t *testing.T) string {
 }
 
 // mustProbe probes path and fails the test on error.
-func mustProbe(t *testing.T, tools media.Tools, path string) media.Info {
+func mustProbe(t *testing.T, tools ffmpeg.Tools, path string) ffmpeg.Info {
 	t.Helper()
 	info, err := tools.Probe(context.Background(), path)
 	if err != nil {
@@ -64,7 +64,7 @@ func mustProbe(t *testing.T, tools media.Tools, path string) media.Info {
 
 // formatDuration asks ffprobe directly for the duration the container
 // declares, "N/A" when it declares none.
-func formatDuration(t *testing.T, tools media.Tools, path string) string {
+func formatDuration(t *testing.T, tools ffmpeg.Tools, path string) string {
 	t.Helper()
 	out, err := exec.Command(tools.FFprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", path).Output()
 	if err != nil {
@@ -91,7 +91,7 @@ func wantFrameRate(t *testing.T, got, want float64) {
 
 // wantDeclaredDuration fails the test unless the container itself says it
 // lasts want seconds, give or take 0.1 s.
-func wantDeclaredDuration(t *testing.T, tools media.Tools, path string, want float64) {
+func wantDeclaredDuration(t *testing.T, tools ffmpeg.Tools, path string, want float64) {
 	t.Helper()
 	s := formatDuration(t, tools, path)
 	got, err := strconv.ParseFloat(s, 64)
@@ -105,7 +105,7 @@ func wantDeclaredDuration(t *testing.T, tools media.Tools, path string, want flo
 
 func TestFind(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	for _, p := range []string{tools.FFmpeg, tools.FFprobe} {
 		if !strings.HasPrefix(p, "/") {
 			t.Errorf("tool path %q is not absolute", p)
@@ -115,7 +115,7 @@ func TestFind(t *testing.T) {
 
 // runFFmpeg runs ffmpeg with args to make an input no mediatest helper
 // makes; the last argument is the output.
-func runFFmpeg(t *testing.T, tools media.Tools, args ...string) {
+func runFFmpeg(t *testing.T, tools ffmpeg.Tools, args ...string) {
 	t.Helper()
 	args = append([]string{"-nostdin", "-v", "error", "-y"}, args...)
 	if out, err := exec.Command(tools.FFmpeg, args...).CombinedOutput(); err != nil {

@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
-	webm := mediatest.WebM(t, dir, 3)
+	webm := ffmpegtest.WebM(t, dir, 3)
 	b, err := os.ReadFile(webm)
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestCheck(t *testing.T) {
 		wantErr string // part of ffmpeg's error output; "" for success
 	}{
 		{"browser webm", webm, ""},
-		{"mp4", mediatest.MP4(t, dir, 2), ""},
+		{"mp4", ffmpegtest.MP4(t, dir, 2), ""},
 		// ffmpeg exits 0 for both, reporting only on stderr. What it
 		// says about the garbage depends on where it lands ("Element at
 		// … exceeds containing master element", "Length 5 indicated by an

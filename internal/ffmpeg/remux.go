@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // It takes about 0.1 s for three minutes of video. out is replaced only if
 // Remux succeeds.
 func (t Tools) Remux(ctx context.Context, in, out string, info Info) (contentType string, err error) {
-	defer apperr.Wrap(&err, "media.Remux(%q, %q)", in, out)
+	defer apperr.Wrap(&err, "ffmpeg.Remux(%q, %q)", in, out)
 	c, ok := containers[info.Container]
 	if !ok {
 		return "", fmt.Errorf("cannot remux container %q", info.Container)

@@ -29,9 +29,9 @@ import (
 
 // appVideo is a video step's answer as a reviewer sees it.
 type appVideo struct {
-	Take       video.Media // the submitted take; while none is, the one uploading
-	Recorded   int         // takes the candidate recorded
-	Allowed    int         // takes the step allows
+	Take       video.Recording // the submitted take; while none is, the one uploading
+	Recorded   int             // takes the candidate recorded
+	Allowed    int             // takes the step allows
 	Comments   []video.Comment
 	Coverage   []coverageRow // the viewer's own first
 	CanComment bool
@@ -71,14 +71,14 @@ func (s *Server) addVideos(ctx context.Context, m account.Member, a application.
 	for i := range steps {
 		st := &steps[i]
 		if st.Step.Kind == opening.KindVideo {
-			st.Video = newAppVideo(m, st.Step, answers[st.Step.ID].MediaID, takes[st.Step.ID], comments, coverage)
+			st.Video = newAppVideo(m, st.Step, answers[st.Step.ID].RecordingID, takes[st.Step.ID], comments, coverage)
 			st.Answered = st.Video != nil
 		}
 	}
 	return nil
 }
 
-func newAppVideo(m account.Member, step opening.Step, chosen int64, takes []video.Media,
+func newAppVideo(m account.Member, step opening.Step, chosen int64, takes []video.Recording,
 	comments map[int64][]video.Comment, coverage map[int64][]video.Coverage) *appVideo {
 	v := &appVideo{Allowed: step.Takes(), CanComment: m.Can(account.Review)}
 	found := false
@@ -102,7 +102,7 @@ func newAppVideo(m account.Member, step opening.Step, chosen int64, takes []vide
 
 // coverageRows puts the viewer's own coverage first, even before they
 // have watched anything, so the player can show it grow.
-func coverageRows(m account.Member, take video.Media, all []video.Coverage) []coverageRow {
+func coverageRows(m account.Member, take video.Recording, all []video.Coverage) []coverageRow {
 	dur := 0.0
 	if take.Duration != nil {
 		dur = *take.Duration
@@ -181,12 +181,12 @@ type commentInput struct {
 }
 
 type commentJSON struct {
-	ID        int64      `json:"id"`
-	MediaID   int64      `json:"media_id"`
-	AtSeconds float64    `json:"at_seconds"`
-	Body      string     `json:"body"`
-	Author    authorJSON `json:"author"`
-	CreatedAt string     `json:"created_at"`
+	ID          int64      `json:"id"`
+	RecordingID int64      `json:"media_id"`
+	AtSeconds   float64    `json:"at_seconds"`
+	Body        string     `json:"body"`
+	Author      authorJSON `json:"author"`
+	CreatedAt   string     `json:"created_at"`
 }
 
 type authorJSON struct {
@@ -207,7 +207,7 @@ func (s *Server) addMediaComment(w http.ResponseWriter, r *http.Request, m accou
 }
 
 func newCommentJSON(c video.Comment) commentJSON {
-	return commentJSON{ID: c.ID, MediaID: c.MediaID, AtSeconds: c.At, Body: c.Body,
+	return commentJSON{ID: c.ID, RecordingID: c.RecordingID, AtSeconds: c.At, Body: c.Body,
 		Author: authorJSON{ID: c.MemberID, Name: c.Author}, CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339)}
 }
 
@@ -250,7 +250,7 @@ func (s *Server) postMediaComment(w http.ResponseWriter, r *http.Request, m acco
 
 // refuseComment shows the application page again with the reason beside
 // the comment form, keeping what was typed.
-func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, m account.Member, rec video.Media, draft commentDraft, err error) error {
+func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, m account.Member, rec video.Recording, draft commentDraft, err error) error {
 	msg, status, err := formProblem(err)
 	if err != nil {
 		return err
@@ -275,7 +275,7 @@ func (s *Server) refuseComment(w http.ResponseWriter, r *http.Request, m account
 }
 
 // recordingPage is where a recording is watched.
-func recordingPage(rec video.Media) string {
+func recordingPage(rec video.Recording) string {
 	if rec.Purpose == video.Answer {
 		return fmt.Sprintf("/applications/%d#media-%d", rec.ApplicationID, rec.ID)
 	}

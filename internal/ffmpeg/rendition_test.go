@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"context"
@@ -12,15 +12,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 func TestRenditionMP4(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
-	in := mediatest.WebM(t, dir, 2)
+	in := ffmpegtest.WebM(t, dir, 2)
 	if !mustProbe(t, tools, in).NeedsRendition() {
 		t.Fatal("NeedsRendition false for a VP8/Opus WebM")
 	}
@@ -29,8 +29,8 @@ func TestRenditionMP4(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := mustProbe(t, tools, out)
-	want := media.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac", Width: 320, Height: 240, Streams: 2}
-	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(media.Info{}, "Duration", "FrameRate")); diff != "" {
+	want := ffmpeg.Info{Container: "mp4", VideoCodec: "h264", AudioCodec: "aac", Width: 320, Height: 240, Streams: 2}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(ffmpeg.Info{}, "Duration", "FrameRate")); diff != "" {
 		t.Errorf("rendition mismatch (-want +got):\n%s", diff)
 	}
 	wantDuration(t, got.Duration, 2)
@@ -48,7 +48,7 @@ func TestRenditionMP4(t *testing.T) {
 // requires.
 func TestRenditionOddSize(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "odd.webm")
 	runFFmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=321x241:rate=15", "-t", "1",
@@ -66,10 +66,10 @@ func TestRenditionOddSize(t *testing.T) {
 // nothing of the box's directory.
 func TestRenditionMP4Cancel(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	tools.TempDir = boxReachableDir(t)
 	dir := t.TempDir()
-	in := mediatest.WebM(t, dir, 10)
+	in := ffmpegtest.WebM(t, dir, 10)
 	out := filepath.Join(dir, "rendition.mp4")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -108,9 +108,9 @@ func TestRenditionMP4Cancel(t *testing.T) {
 
 func TestRenditionMP4Cancelled(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
-	in := mediatest.WebM(t, dir, 1)
+	in := ffmpegtest.WebM(t, dir, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := tools.RenditionMP4(ctx, in, filepath.Join(dir, "r.mp4")); !errors.Is(err, context.Canceled) {

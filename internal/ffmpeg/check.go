@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 // frames the same timestamp, which players take in their stride and
 // which says nothing about whether the file decodes.
 func (t Tools) Check(ctx context.Context, path string) (err error) {
-	defer apperr.Wrap(&err, "media.Check(%q)", path)
+	defer apperr.Wrap(&err, "ffmpeg.Check(%q)", path)
 	if err := readable(path); err != nil {
 		return err
 	}

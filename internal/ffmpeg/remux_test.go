@@ -1,4 +1,4 @@
-package media_test
+package ffmpeg_test
 
 import (
 	"context"
@@ -8,16 +8,16 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/media"
-	"github.com/anyhour/anyhour/internal/media/mediatest"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 )
 
 func TestRemuxWebM(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	in := mediatest.WebM(t, dir, 3)
+	in := ffmpegtest.WebM(t, dir, 3)
 	if cues, _ := webmLayout(t, in); cues {
 		t.Fatal("browser-like WebM already has Cues")
 	}
@@ -44,10 +44,10 @@ func TestRemuxWebM(t *testing.T) {
 
 func TestRemuxMP4(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	in := mediatest.MP4(t, dir, 2)
+	in := ffmpegtest.MP4(t, dir, 2)
 	out := filepath.Join(dir, "out.mp4")
 	ct, err := tools.Remux(ctx, in, out, mustProbe(t, tools, in))
 	if err != nil {
@@ -71,7 +71,7 @@ func TestRemuxMP4(t *testing.T) {
 // play that as MP4.
 func TestRemuxMatroska(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	in := filepath.Join(dir, "h264.mkv")
 	runFFmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-f", "lavfi", "-i", "sine=sample_rate=48000",
@@ -93,10 +93,10 @@ func TestRemuxMatroska(t *testing.T) {
 
 func TestRemuxUnknownContainer(t *testing.T) {
 	t.Parallel()
-	tools := mediatest.Require(t)
+	tools := ffmpegtest.Require(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "out")
-	if _, err := tools.Remux(context.Background(), mediatest.WebM(t, dir, 1), out, media.Info{}); err == nil {
+	if _, err := tools.Remux(context.Background(), ffmpegtest.WebM(t, dir, 1), out, ffmpeg.Info{}); err == nil {
 		t.Fatal("Remux without Probe's Info succeeded")
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {

@@ -53,7 +53,7 @@ func TestVideoAnswersInTheAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	stepID, _ := strconv.ParseInt(w.vars["step"], 10, 64)
-	var takes []video.Media
+	var takes []video.Recording
 	for i := range 2 {
 		id := "take" + strconv.Itoa(i)
 		m, err := w.Videos.BeginUpload(ctx, video.CandidateViewer(a), video.UploadRequest{StepID: stepID, Length: -1}, id)

@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -31,7 +31,7 @@ const maxProbeJSON = 1 << 20
 // cannot claim ten seconds over an hour of video. Reading the packets
 // takes about 50 ms for three minutes of video, since nothing is decoded.
 func (t Tools) Probe(ctx context.Context, path string) (info Info, err error) {
-	defer apperr.Wrap(&err, "media.Probe(%q)", path)
+	defer apperr.Wrap(&err, "ffmpeg.Probe(%q)", path)
 	if err := readable(path); err != nil {
 		return Info{}, err
 	}

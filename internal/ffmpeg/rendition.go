@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // with ctx: three minutes of 640x480 test pattern take about 5 s on two
 // threads, and camera footage, harder to compress, takes longer.
 func (t Tools) RenditionMP4(ctx context.Context, in, out string) (err error) {
-	defer apperr.Wrap(&err, "media.RenditionMP4(%q, %q)", in, out)
+	defer apperr.Wrap(&err, "ffmpeg.RenditionMP4(%q, %q)", in, out)
 	size, err := fileSize(in)
 	if err != nil {
 		return err

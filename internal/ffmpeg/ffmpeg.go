@@ -1,4 +1,4 @@
-// Package media turns a recorded video answer into files every browser can
+// Package ffmpeg turns a recorded video answer into files every browser can
 // play, using Debian's ffmpeg and ffprobe. Each command runs in a fresh
 // sandbox box (see "Uploads are untrusted" below), never through a shell,
 // bounded by its context.
@@ -19,7 +19,7 @@
 // A worker handles an uploaded answer in this order:
 //
 //	info, err := tools.Probe(ctx, upload) // ErrNotMedia: reject the upload
-//	err = media.DefaultLimits.Check(info) // *LimitError: reject it, saying why
+//	err = ffmpeg.DefaultLimits.Check(info) // *LimitError: reject it, saying why
 //	contentType, err := tools.Remux(ctx, upload, playable, info)
 //	if info.VideoCodec != "" {
 //		err = tools.Poster(ctx, playable, poster, info.Duration/3)
@@ -57,7 +57,7 @@
 //     record. That also keeps ffmpeg's playlist demuxers (HLS, concat),
 //     which can read other files or URLs, out of reach.
 //   - Threads are capped, and the environment is empty.
-package media
+package ffmpeg
 
 import (
 	"errors"
@@ -71,11 +71,11 @@ import (
 
 // ErrNotMedia means the file is not audio or video we can read. Probe
 // returns it wrapped, with ffprobe's reason; test with errors.Is.
-var ErrNotMedia = errors.New("media: not audio or video")
+var ErrNotMedia = errors.New("ffmpeg: not audio or video")
 
 // ErrNoSandbox is what every command of Tools without a Runner returns:
 // media never runs ffmpeg on an upload outside a box.
-var ErrNoSandbox = errors.New("media: no sandbox to run ffmpeg in")
+var ErrNoSandbox = errors.New("ffmpeg: no sandbox to run ffmpeg in")
 
 // Tools runs ffmpeg and ffprobe, each command in a fresh box.
 type Tools struct {
@@ -127,7 +127,7 @@ func find(name string) (string, error) {
 	}
 	path, err := exec.LookPath(name)
 	if err != nil {
-		return "", fmt.Errorf("media: %s not found in /usr/bin or PATH; install the Debian package ffmpeg (apt-get install ffmpeg): %w", name, err)
+		return "", fmt.Errorf("ffmpeg: %s not found in /usr/bin or PATH; install the Debian package ffmpeg (apt-get install ffmpeg): %w", name, err)
 	}
 	return path, nil
 }

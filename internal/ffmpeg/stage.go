@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"errors"
@@ -110,7 +110,7 @@ func (st *staging) place(in string) error {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("media: %s is not a regular file", in)
+		return fmt.Errorf("ffmpeg: %s is not a regular file", in)
 	}
 	if st.mayRead(fi) && os.Link(in, st.input) == nil {
 		return nil
@@ -165,7 +165,7 @@ func (st *staging) deliver(out string) error {
 		return err
 	}
 	if sys, ok := fi.Sys().(*syscall.Stat_t); !fi.Mode().IsRegular() || !ok || sys.Nlink != 1 {
-		return fmt.Errorf("media: the box left %s as its output, not a plain file", fi.Mode().Type())
+		return fmt.Errorf("ffmpeg: the box left %s as its output, not a plain file", fi.Mode().Type())
 	}
 	if fi.Size() == 0 {
 		return errEmptyOutput

@@ -1,4 +1,4 @@
-package media
+package ffmpeg
 
 import (
 	"errors"
@@ -44,7 +44,7 @@ var DefaultLimits = Limits{Width: 4096, Height: 2160, FrameRate: 120, Streams: 8
 const maxPixels = 4096 * 2160
 
 // ErrLimit is wrapped by every *LimitError.
-var ErrLimit = errors.New("media: beyond the limits")
+var ErrLimit = errors.New("ffmpeg: beyond the limits")
 
 // LimitError says which limit a file is beyond, in a sentence for the
 // person who sent it. Trying again cannot help.
@@ -52,7 +52,7 @@ type LimitError struct {
 	Reason string // e.g. "Its picture is 8192×8192 pixels; the largest accepted is 4096×2160."
 }
 
-func (e *LimitError) Error() string { return "media: " + e.Reason }
+func (e *LimitError) Error() string { return "ffmpeg: " + e.Reason }
 func (e *LimitError) Unwrap() error { return ErrLimit }
 
 // Check returns a *LimitError if info is beyond l, else nil.
