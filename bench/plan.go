@@ -10,7 +10,7 @@ import (
 )
 
 // listSQL mirrors the query application.Service.Applications builds (see
-// internal/interview/list.go), so that its plan can be shown; keep the two
+// internal/application/list.go), so that its plan can be shown; keep the two
 // in step.
 const listSQL = `SELECT a.id, a.org_id, a.job_id, a.interview_id, c.id, a.candidate_name, c.email, a.status, a.time_zone,
 	a.invited_at, a.deadline_at, a.started_at, a.submitted_at, a.revoked_at, a.score, a.max_score, a.review_count, a.updated_at
