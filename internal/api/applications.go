@@ -9,7 +9,6 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // listApplications answers GET /api/v1/applications: a page of the
@@ -76,65 +75,34 @@ func queryInt(q url.Values, name string) (int64, error) {
 }
 
 // showApplication answers GET /api/v1/applications/{id}: the application
-// with its answers (choice steps scored) and the reviews the caller may see.
+// as the caller sees it (appview.Team): its answers, scored, the reviews
+// they may see, and what they may do with it.
 func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	id, err := pathID(r, "id", "application")
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	a, err := s.Applications.Application(ctx, m, id)
+	v, err := s.Views.ForMember(r.Context(), m, id)
 	if err != nil {
 		return err
 	}
-	iv, err := s.Openings.Interview(ctx, m, a.InterviewID)
-	if err != nil {
-		return err
-	}
-	removed, err := s.Openings.RemovedSteps(ctx, m.OrgID, a.InterviewID)
-	if err != nil {
-		return err
-	}
-	// Until the candidate submits, the team gets their progress, never
-	// what they answered (application.Application.Shared).
-	answers, err := s.Applications.TeamAnswers(ctx, a)
-	if err != nil {
-		return err
-	}
-	progress, err := s.Applications.Progress(ctx, a, iv)
-	if err != nil {
-		return err
-	}
-	// Score from the current options, so a corrected option counts at once;
-	// the stored scores catch up in the background.
-	application.Rescore(append(iv.Steps, removed...), answers)
-	if a.Status == application.Submitted || a.Status == application.Decided {
-		if score, max, ok := application.Total(iv.Steps, answers); ok {
-			a.Score, a.MaxScore = &score, &max
+	out := newApplication(v.App)
+	out.Progress = newProgress(v.Interview, v.Progress)
+	out.Answers = []scoredAnswerJSON{}
+	for _, st := range v.Steps {
+		if !st.Present() {
+			continue
 		}
+		a := scoredAnswerJSON{answerJSON: newAnswer(st, s.cfg.BaseURL)}
+		if st.Scored {
+			score, most := st.Score, st.Max
+			a.Score, a.MaxScore = &score, &most
+		}
+		out.Answers = append(out.Answers, a)
 	}
-	out := newApplication(a)
-	out.Progress = newProgress(iv, progress)
-	rec, err := s.answerExtras(ctx, a, false)
-	if err != nil {
-		return err
-	}
-	out.Answers = scoredAnswers(append(iv.Steps, removed...), answers, rec)
-	if err := s.addReviews(r, m, &out); err != nil {
-		return err
-	}
+	addReviews(&out, m, v.Reviews)
+	can := canJSON(v.Can)
+	out.Can = &can
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil
-}
-
-// scoredAnswers returns the answers to steps, in the steps' order, with
-// their scores.
-func scoredAnswers(steps []opening.Step, answers map[int64]application.Answer, rec answerExtras) []scoredAnswerJSON {
-	out := []scoredAnswerJSON{}
-	for _, st := range steps {
-		if a, ok := rec.answer(st, answers); ok {
-			out = append(out, scoredAnswerJSON{answerJSON: newAnswer(st.Kind, a, rec), Score: a.Score, MaxScore: a.MaxScore})
-		}
-	}
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 )
@@ -28,46 +29,26 @@ func (s *Server) writeCandidate(w http.ResponseWriter, r *http.Request, a applic
 }
 
 func (s *Server) candidateView(ctx context.Context, a application.Application) (candidateViewJSON, error) {
-	var view candidateViewJSON
-	iv, err := s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
+	v, err := s.Views.ForCandidate(ctx, a)
 	if err != nil {
-		return view, err
+		return candidateViewJSON{}, err
 	}
-	job, err := s.Openings.JobInOrg(ctx, a.OrgID, a.JobID)
-	if err != nil {
-		return view, err
+	view := candidateViewJSON{
+		Application:  newCandidateApplication(v.App, v.Open),
+		Organization: orgNameJSON{Name: v.Org.Name, TimeZone: v.Org.TimeZone},
+		Job:          jobNameJSON{Title: v.Job.Title},
+		Interview: candidateInterviewJSON{ID: v.Interview.ID, Title: v.Interview.Title, Intro: v.Interview.Intro,
+			Minutes: v.Interview.Minutes(), Steps: make([]stepJSON, len(v.Interview.Steps))},
+		Answers: []answerJSON{},
 	}
-	org, err := s.Accounts.Org(ctx, a.OrgID)
-	if err != nil {
-		return view, err
-	}
-	answers, err := s.Applications.Answers(ctx, a.ID)
-	if err != nil {
-		return view, err
-	}
-	rec, err := s.answerExtras(ctx, a, true)
-	if err != nil {
-		return view, err
-	}
-	view = candidateViewJSON{
-		Application:  newCandidateApplication(a, s.Applications.CanAnswer(a) == nil),
-		Organization: orgNameJSON{Name: org.Name, TimeZone: org.TimeZone},
-		Job:          jobNameJSON{Title: job.Title},
-		Interview: candidateInterviewJSON{ID: iv.ID, Title: iv.Title, Intro: iv.Intro, Minutes: iv.Minutes(),
-			Steps: make([]stepJSON, len(iv.Steps))},
-		Answers: answersInOrder(iv.Steps, answers, rec),
-	}
-	for i, st := range iv.Steps {
+	// A decision whose message goes later is the team's until then.
+	view.Application.Status = string(v.Status())
+	for i, st := range v.Interview.Steps {
 		view.Interview.Steps[i] = newStep(st, false)
 	}
-	if a.Status == application.Decided {
-		// A decision whose message goes later is the team's until then.
-		d, err := s.Decisions.ForCandidate(ctx, a.ID)
-		if err != nil {
-			return view, err
-		}
-		if d == nil {
-			view.Application.Status = string(application.Submitted)
+	for _, st := range v.Steps {
+		if st.Present() {
+			view.Answers = append(view.Answers, newAnswer(st, s.cfg.BaseURL))
 		}
 	}
 	return view, nil
@@ -101,7 +82,8 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a applicatio
 	case in.Code != nil:
 		kind = opening.KindCode
 	}
-	httpx.WriteJSON(w, http.StatusOK, newAnswer(kind, ans, answerExtras{}))
+	st := appview.Step{Step: opening.Step{ID: stepID, Kind: kind}, Answer: ans, Stored: true}
+	httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL))
 	return nil
 }
 

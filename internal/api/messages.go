@@ -58,6 +58,9 @@ type messageInput struct {
 	Body     string     `json:"body"`
 	Internal bool       `json:"internal"`
 	SendAt   *time.Time `json:"send_at"`
+	// InWorkingHours sends it in the candidate's waking hours: now if
+	// they are in them, else when they begin (message.CandidateHours).
+	InWorkingHours bool `json:"in_working_hours"`
 }
 
 type candidateMessageInput struct {
@@ -96,8 +99,12 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, m account.M
 	}
 	var msg message.Message
 	switch {
-	case in.SendAt != nil && in.Internal:
+	case (in.SendAt != nil || in.InWorkingHours) && in.Internal:
 		return apperr.Invalid("send_at", "internal notes cannot be scheduled; they are for the team at once")
+	case in.SendAt != nil && in.InWorkingHours:
+		return apperr.Invalid("send_at", "send it at send_at or in the candidate's working hours, not both")
+	case in.InWorkingHours:
+		msg, err = s.Messages.PostInWorkingHours(r.Context(), m, id, in.Body, nil)
 	case in.SendAt != nil:
 		msg, err = s.Messages.Schedule(r.Context(), m, id, in.Body, *in.SendAt)
 	default:

@@ -81,5 +81,13 @@ func TestMessages(t *testing.T) {
 			body: `{"body": "x", "internal": true, "send_at": "2099-01-01T09:00:00Z"}`, checks: []check{errorIs("invalid", "cannot be scheduled")}},
 		{name: "scheduled in the past", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusBadRequest,
 			body: `{"body": "x", "send_at": "2001-01-01T09:00:00Z"}`, checks: []check{errorIs("invalid", "in the future")}},
+		{name: "a note cannot wait for working hours", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusBadRequest,
+			body: `{"body": "x", "internal": true, "in_working_hours": true}`, checks: []check{errorIs("invalid", "cannot be scheduled")}},
+		{name: "working hours and a time", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusBadRequest,
+			body: `{"body": "x", "in_working_hours": true, "send_at": "2099-01-01T09:00:00Z"}`, checks: []check{errorIs("invalid", "not both")}},
+		// Now, or at the start of the candidate's day: either way it is
+		// accepted, as the page's "in their waking hours" is.
+		{name: "in the candidate's working hours", method: "POST", path: "/api/v1/applications/{ada_app}/messages", token: "owner", want: http.StatusCreated,
+			body: `{"body": "Good morning!", "in_working_hours": true}`, checks: []check{is("author.kind", "member")}},
 	})
 }

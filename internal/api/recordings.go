@@ -8,7 +8,6 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -56,16 +55,17 @@ func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a applicatio
 	if err := s.Videos.ChooseTake(r.Context(), a, stepID, recordingID); err != nil {
 		return err
 	}
-	answers, err := s.Applications.Answers(r.Context(), a.ID)
+	v, err := s.Views.ForCandidate(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	rec, err := s.answerExtras(r.Context(), a, true)
-	if err != nil {
-		return err
+	for _, st := range v.Steps {
+		if st.Step.ID == stepID {
+			httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL))
+			return nil
+		}
 	}
-	httpx.WriteJSON(w, http.StatusOK, newAnswer(opening.KindVideo, answers[stepID], rec))
-	return nil
+	return apperr.NotFound("step")
 }
 
 // serveRecording answers GET /api/v1/media/{id}/{file}: a recording's video,

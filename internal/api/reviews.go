@@ -70,18 +70,14 @@ func (s *Server) discardReviewDraft(w http.ResponseWriter, r *http.Request, m ac
 // addReviews adds to an application what m may see of its reviews: their
 // own, and the others' with the averages only once their own is in, so
 // that nobody anchors on the first opinion.
-func (s *Server) addReviews(r *http.Request, m account.Member, out *applicationJSON) error {
-	sum, err := s.Reviews.ForApplication(r.Context(), m, out.ID)
-	if err != nil {
-		return err
-	}
+func addReviews(out *applicationJSON, m account.Member, sum review.Summary) {
 	out.Reviews = []reviewJSON{}
 	if sum.Draft != nil {
 		d := newReviewDraft(*sum.Draft)
 		out.ReviewDraft = &d
 	}
 	if sum.Mine == nil {
-		return nil
+		return
 	}
 	out.Reviews = append(out.Reviews, newReview(*sum.Mine, m))
 	for _, rv := range sum.Others {
@@ -91,5 +87,4 @@ func (s *Server) addReviews(r *http.Request, m account.Member, out *applicationJ
 	if out.ReviewAverages.Steps == nil {
 		out.ReviewAverages.Steps = map[int64]float64{}
 	}
-	return nil
 }

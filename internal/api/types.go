@@ -9,6 +9,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
@@ -362,6 +363,19 @@ type applicationJSON struct {
 	Reviews        []reviewJSON        `json:"reviews,omitzero"`
 	ReviewAverages *reviewAveragesJSON `json:"review_averages,omitempty"`
 	ReviewDraft    *reviewDraftJSON    `json:"review_draft,omitempty"`
+	Can            *canJSON            `json:"can,omitempty"` // a single application only
+}
+
+// canJSON is what the caller may do with an application, as the pages
+// decide it too (appview.Can).
+type canJSON struct {
+	Rate    bool `json:"rate"`    // keep a review draft, submitted or not
+	Review  bool `json:"review"`  // submit a review: the candidate has submitted
+	Comment bool `json:"comment"` // comment on a take at a moment: review, and a take shown is ready
+	Message bool `json:"message"` // write to the candidate
+	Decide  bool `json:"decide"`  // advance, hold or reject
+	Extend  bool `json:"extend"`  // give more time
+	Link    bool `json:"link"`    // email, replace or revoke the candidate's link
 }
 
 func newApplication(a application.Application) applicationJSON {
@@ -436,9 +450,12 @@ type scoredAnswerJSON struct {
 	MaxScore *float64 `json:"max_score"`
 }
 
-func newAnswer(kind opening.Kind, a application.Answer, rec answerExtras) answerJSON {
-	out := answerJSON{StepID: a.StepID, Kind: string(kind), UpdatedAt: ts(a.UpdatedAt)}
-	switch kind {
+// newAnswer is st's answer as JSON: a stored answer, or for a video step
+// the take shown while none is the answer yet (appview.Step.Present).
+func newAnswer(st appview.Step, base string) answerJSON {
+	a := st.Answer
+	out := answerJSON{StepID: st.Step.ID, Kind: string(st.Step.Kind), UpdatedAt: ts(a.UpdatedAt)}
+	switch st.Step.Kind {
 	case opening.KindText:
 		words := a.Words()
 		out.Text, out.Words = &a.Text, &words
@@ -447,27 +464,21 @@ func newAnswer(kind opening.Kind, a application.Answer, rec answerExtras) answer
 		out.Choices = &choices
 	case opening.KindCode:
 		lang, code := string(a.Language), a.Code
-		out.Language, out.Code, out.Grading = &lang, &code, rec.grading(a.StepID)
+		out.Language, out.Code = &lang, &code
+		if st.Grading != nil {
+			g := newGrading(*st.Grading)
+			out.Grading = &g
+		}
 	case opening.KindVideo:
-		for _, m := range rec.takes[a.StepID] {
-			mj := newMedia(m, rec.base)
+		for _, m := range st.Takes {
+			mj := newMedia(m, base)
 			out.Takes = append(out.Takes, mj)
-			// Until a take is the answer, the newest one shows how the
-			// first recording is coming along (uploading, or failed).
-			if m.ID == a.RecordingID || a.RecordingID == 0 {
+			if st.Take != nil && m.ID == st.Take.ID {
 				out.Media = &mj
 			}
 		}
-	}
-	return out
-}
-
-// answersInOrder returns the answers to steps, in the steps' order.
-func answersInOrder(steps []opening.Step, answers map[int64]application.Answer, rec answerExtras) []answerJSON {
-	out := []answerJSON{}
-	for _, st := range steps {
-		if a, ok := rec.answer(st, answers); ok {
-			out = append(out, newAnswer(st.Kind, a, rec))
+		if !st.Stored && st.Take != nil {
+			out.UpdatedAt = ts(st.Take.UpdatedAt)
 		}
 	}
 	return out

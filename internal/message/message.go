@@ -60,6 +60,7 @@ func (m Message) FromCandidate() bool { return m.MemberID == 0 }
 type Service struct {
 	db           *sqldb.DB
 	blobs        blob.Store
+	accounts     *account.Service
 	applications *application.Service
 	now          func() time.Time
 	posted       []func(ctx context.Context, tx *sqldb.DB, a application.Application, m Message) error
@@ -73,8 +74,8 @@ func (s *Service) OnCancel(fn func(ctx context.Context, tx *sqldb.DB, m Message)
 }
 
 // New returns a Service over db, keeping attachments in blobs.
-func New(db *sqldb.DB, blobs blob.Store, applications *application.Service) *Service {
-	return &Service{db: db, blobs: blobs, applications: applications, now: time.Now}
+func New(db *sqldb.DB, blobs blob.Store, accounts *account.Service, applications *application.Service) *Service {
+	return &Service{db: db, blobs: blobs, accounts: accounts, applications: applications, now: time.Now}
 }
 
 // SetClock replaces the service's clock, for tests.

@@ -234,3 +234,36 @@ func TestMessagesRefuseBadInput(t *testing.T) {
 		t.Errorf("a note on a withdrawn application: %v", err)
 	}
 }
+
+// A message "in the candidate's working hours" goes at once in their
+// day and waits for their morning at night, in their zone once known
+// and the team's until then: the same rule for the page and the API.
+func TestPostInWorkingHours(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if err := w.Applications.SetTimeZone(ctx, w.ada, "Asia/Tokyo"); err != nil {
+		t.Fatal(err)
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	// 12:00 in Tokyo on a Monday: now.
+	w.clock = time.Date(2026, 3, 2, 12, 0, 0, 0, tokyo)
+	m, err := w.Messages.PostInWorkingHours(ctx, w.owner, w.ada.ID, "Hello at noon", nil)
+	if err != nil || m.VisibleAt != nil {
+		t.Fatalf("at noon in their zone: %+v, %v; want it sent now", m, err)
+	}
+	// 02:00 in Tokyo: at 09:00 their time.
+	w.clock = time.Date(2026, 3, 3, 2, 0, 0, 0, tokyo)
+	m, err = w.Messages.PostInWorkingHours(ctx, w.owner, w.ada.ID, "Hello at night", nil)
+	if err != nil || m.VisibleAt == nil || !m.VisibleAt.Equal(time.Date(2026, 3, 3, 9, 0, 0, 0, tokyo)) {
+		t.Fatalf("at 02:00 in their zone: %+v, %v; want it at 09:00 their time", m, err)
+	}
+	// Grace's zone is unknown: the team's (UTC here) counts.
+	hours, err := w.Messages.CandidateHours(ctx, w.grace)
+	if err != nil || hours.Zone != "UTC" {
+		t.Fatalf("Grace's hours: %+v, %v; want the team's zone", hours, err)
+	}
+	// Another organisation cannot write to Ada this way either.
+	if _, err := w.Messages.PostInWorkingHours(ctx, w.other, w.ada.ID, "hi", nil); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("another organisation: %v, want not found", err)
+	}
+}

@@ -66,6 +66,27 @@ func TakesLeft(step opening.Step, takes []Recording) int {
 	return max(n, 0)
 }
 
+// Shown is the take that stands for a video step's answer, wherever it
+// is shown: the take chosen as the answer; until one is, the newest take
+// not given up, so that readers see how the recording is coming along
+// (uploading, processing or failed). Nil when there is none.
+func Shown(takes []Recording, chosen int64) *Recording {
+	var newest *Recording
+	for i := range takes {
+		t := &takes[i]
+		if chosen != 0 && t.ID == chosen {
+			return t
+		}
+		if t.Status != Discarded {
+			newest = t
+		}
+	}
+	if chosen != 0 {
+		return nil
+	}
+	return newest
+}
+
 // ChooseTake makes an earlier take the answer to its step, for steps that
 // allow retakes. The take must have finished uploading and not failed.
 func (s *Service) ChooseTake(ctx context.Context, a application.Application, stepID, recordingID int64) (err error) {

@@ -1,16 +1,13 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/message"
-	"github.com/anyhour/anyhour/internal/worktime"
 )
 
 // postApplicationMessage is POST /applications/{id}/messages: a message
@@ -64,17 +61,11 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 	if internal || when == "" || when == "now" {
 		return s.Messages.PostFiles(ctx, m, appID, body, internal, files)
 	}
+	if when == "working_hours" {
+		return s.Messages.PostInWorkingHours(ctx, m, appID, body, files)
+	}
 	var at time.Time
 	switch when {
-	case "working_hours":
-		a, err := s.Applications.Application(ctx, m, appID)
-		if err != nil {
-			return message.Message{}, err
-		}
-		at = s.candidateHours(ctx, a).Next(time.Now())
-		if !at.After(time.Now().Add(time.Minute)) {
-			return s.Messages.PostFiles(ctx, m, appID, body, false, files)
-		}
 	case "at":
 		loc := inZone(time.Now(), s.memberZone(ctx, m)).Location()
 		t, err := time.ParseInLocation("2006-01-02T15:04", sendAt, loc)
@@ -86,18 +77,6 @@ func (s *Server) postOrSchedule(r *http.Request, m account.Member, appID int64, 
 		return message.Message{}, apperr.Invalid("when", "choose when to send it")
 	}
 	return s.Messages.Schedule(ctx, m, appID, body, at, files...)
-}
-
-// candidateHours are the hours a candidate may be written to: 09:00 to
-// 20:00 in their zone, or in the team's while theirs is not known.
-func (s *Server) candidateHours(ctx context.Context, a application.Application) worktime.Hours {
-	teamZone := ""
-	if a.TimeZone == "" {
-		if org, err := s.Accounts.Org(ctx, a.OrgID); err == nil {
-			teamZone = org.TimeZone
-		}
-	}
-	return worktime.Waking(a.Zone(teamZone))
 }
 
 // cancelMessage is POST /messages/{id}/cancel: a message scheduled for

@@ -7,6 +7,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
@@ -140,55 +141,25 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 	return nil
 }
 
+// applicationData is the application page's data: the domain's view of
+// the application for m (appview.Team), put in the page's shape, and the
+// conversation.
 func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (applicationPage, error) {
 	ctx := r.Context()
 	var d applicationPage
-	a, err := s.Applications.Application(ctx, m, id)
+	v, err := s.Views.ForMember(ctx, m, id)
 	if err != nil {
 		return d, err
 	}
-	iv, err := s.Openings.Interview(ctx, m, a.InterviewID)
-	if err != nil {
-		return d, err
-	}
-	j, err := s.Openings.Job(ctx, m, a.JobID)
-	if err != nil {
-		return d, err
-	}
-	removed, err := s.Openings.RemovedSteps(ctx, m.OrgID, iv.ID)
-	if err != nil {
-		return d, err
-	}
-	answers, err := s.Applications.TeamAnswers(ctx, a)
-	if err != nil {
-		return d, err
-	}
-	progress, err := s.Applications.Progress(ctx, a, iv)
-	if err != nil {
-		return d, err
-	}
-	sum, err := s.Reviews.ForApplication(ctx, m, a.ID)
-	if err != nil {
-		return d, err
-	}
-	d = applicationPage{App: a, Interview: iv, Job: j, TZ: s.memberZone(ctx, m), Recs: review.Recommendations,
-		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average, Shared: a.Shared(), Progress: progress}
-	d.CanRate = m.Can(account.Review)
-	d.CanReview = d.CanRate && a.Shared()
-	d.CanMessage = m.Can(account.MessageCandidates) && a.Status != application.Withdrawn
-	d.CanDecide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) && (a.Status == application.Submitted || a.Status == application.Decided)
-	d.Outcomes = decision.Outcomes
-	d.CanExtend = m.Can(account.InviteCandidates) && a.Answering()
-	d.CanLink = m.Can(account.InviteCandidates) && a.Status != application.Withdrawn
-	if d.Extensions, err = s.Applications.Extensions(ctx, a.ID); err != nil {
-		return d, err
-	}
-	if d.Decision, err = s.Decisions.Latest(ctx, a.ID); err != nil {
-		return d, err
-	}
-	hours := s.candidateHours(ctx, a)
-	d.Now, d.CandidateZone = time.Now(), hours.Zone
-	d.NextWaking = hours.Next(d.Now)
+	a, sum := v.App, v.Reviews
+	d = applicationPage{App: a, Interview: v.Interview, Job: v.Job, TZ: s.memberZone(ctx, m), Recs: review.Recommendations,
+		ReviewCount: sum.Count, Reviewed: sum.Mine != nil, Average: sum.Average, Shared: v.Shared, Progress: v.Progress,
+		Score: v.Score, Max: v.Max, Scored: v.Scored, Graded: v.Graded,
+		CanRate: v.Can.Rate, CanReview: v.Can.Review, CanMessage: v.Can.Message, CanDecide: v.Can.Decide,
+		CanExtend: v.Can.Extend, CanLink: v.Can.Link, Outcomes: decision.Outcomes,
+		Extensions: v.Extensions, Decision: v.Decision}
+	d.Now, d.CandidateZone = time.Now(), v.CandidateHours.Zone
+	d.NextWaking = v.NextWaking(d.Now)
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
 		return d, err
@@ -196,57 +167,21 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Nav, err = s.appNav(ctx, m, a, listFrom(r.URL.Query())); err != nil {
 		return d, err
 	}
-	for _, st := range iv.Steps {
-		d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, false, answers))
-	}
-	for _, st := range removed {
-		// A removed step matters only if this candidate answered it.
-		if _, ok := answers[st.ID]; ok {
-			d.Steps = append(d.Steps, s.appStep(len(d.Steps)+1, st, true, answers))
+	for _, st := range v.Steps {
+		row := newAppStep(st)
+		if st.Take != nil {
+			row.Video = newAppVideo(m, v, st)
 		}
-	}
-	for i := range d.Steps {
-		d.Steps[i].SavedAt = progress.Answered[d.Steps[i].Step.ID]
-	}
-	if err := s.addVideos(ctx, m, a, d.Steps, answers); err != nil {
-		return d, err
-	}
-	gradings, err := s.Gradings.ForTeam(ctx, a)
-	if err != nil {
-		return d, err
-	}
-	for i := range d.Steps {
-		st := &d.Steps[i]
-		if st.Step.Kind != opening.KindCode {
-			continue
-		}
-		ans := answers[st.Step.ID]
-		st.Language, st.Code, st.Answered = ans.Language, ans.Code, ans.Code != ""
-		st.Max = st.Step.Points // until graded, as application.Total counts it
-		if g, ok := gradings[st.Step.ID]; ok {
-			st.Grading = &g
-			if g.Score != nil && g.MaxScore != nil {
-				st.Score, st.Max = *g.Score, *g.MaxScore
-			}
-		}
-	}
-	for i := range d.Steps {
-		st := &d.Steps[i]
-		d.HasVideo = d.HasVideo || (st.Video != nil && st.Video.Take.Status == video.Ready)
-		if st.Step.Kind == opening.KindCode {
-			d.Graded = true
-			d.HasCode = d.HasCode || st.Answered
-		}
-		if (st.Step.Kind == opening.KindChoice || st.Step.Kind == opening.KindCode) && !st.Removed && d.Shared {
-			d.Score, d.Max, d.Scored = d.Score+st.Score, d.Max+st.Max, true
-		}
+		d.HasVideo = d.HasVideo || (st.Take != nil && st.Take.Status == video.Ready)
+		d.HasCode = d.HasCode || (st.Step.Kind == opening.KindCode && st.Answered)
 		if sum.Mine != nil {
-			st.Rating = sum.Mine.Ratings[st.Step.ID]
-			st.Average, st.Rated = sum.StepAverage[st.Step.ID]
+			row.Rating = sum.Mine.Ratings[st.Step.ID]
+			row.Average, row.Rated = sum.StepAverage[st.Step.ID]
 		}
 		if sum.Draft != nil {
-			st.Rating = sum.Draft.Ratings[st.Step.ID]
+			row.Rating = sum.Draft.Ratings[st.Step.ID]
 		}
+		d.Steps = append(d.Steps, row)
 	}
 	switch {
 	case sum.Draft != nil:
@@ -267,28 +202,19 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	return d, nil
 }
 
-func (s *Server) appStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer) appStep {
-	v := appStep{N: n, Step: st, Removed: removed}
-	ans, ok := answers[st.ID]
-	v.Answered = ok
-	switch st.Kind {
+// newAppStep puts a step of the domain's view in the page's shape.
+func newAppStep(st appview.Step) appStep {
+	v := appStep{N: st.N, Step: st.Step, Removed: st.Removed, Answered: st.Answered, SavedAt: st.SavedAt,
+		Score: st.Score, Max: st.Max, Grading: st.Grading}
+	switch st.Step.Kind {
 	case opening.KindText:
-		v.Text, v.Words = ans.Text, ans.Words()
-		v.Answered = ok && ans.Text != ""
+		v.Text, v.Words = st.Answer.Text, st.Answer.Words()
 	case opening.KindChoice:
-		chosen := map[int64]bool{}
-		for _, id := range ans.Choices {
-			chosen[id] = true
-		}
 		for _, o := range st.Options {
-			v.Options = append(v.Options, appOption{Text: o.Text, Chosen: chosen[o.ID], Correct: o.Correct})
+			v.Options = append(v.Options, appOption{Text: o.Text, Chosen: o.Chosen, Correct: o.Correct, Removed: o.Removed})
 		}
-		for _, o := range st.Former {
-			if chosen[o.ID] {
-				v.Options = append(v.Options, appOption{Text: o.Text, Chosen: true, Removed: true})
-			}
-		}
-		v.Score, v.Max = application.ScoreChoice(st, ans.Choices)
+	case opening.KindCode:
+		v.Language, v.Code = st.Answer.Language, st.Answer.Code
 	}
 	return v
 }

@@ -65,7 +65,7 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a app
 	if !ok {
 		return apperr.NotFound("step")
 	}
-	if v.Open() && a.Status == application.Invited {
+	if v.Open && a.Status == application.Invited {
 		// The first step opened starts the application; Start does
 		// nothing on later calls.
 		if err := s.Applications.Start(r.Context(), a); err != nil && !errors.Is(err, apperr.ErrConflict) {
@@ -104,7 +104,7 @@ func (v candidateView) stepPage(row candidateStepRow, i int) candidateStepPage {
 	switch {
 	case v.Submitted():
 		d.Closed = "You submitted your answers on " + v.At(*v.App.SubmittedAt) + ", so they can no longer be changed. This is what you sent."
-	case !v.Open():
+	case !v.Open:
 		d.Closed = "The deadline has passed, so answers can no longer be changed. If you need more time, reply to your invitation email and ask the team."
 	}
 	return d

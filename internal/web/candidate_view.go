@@ -6,69 +6,24 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
 // candidateView is what every candidate page knows about the application:
-// who invited them, to what, and how far they are.
+// the domain's view of it for its candidate (appview.Candidate), and
+// whether a team member is previewing the interview instead.
 type candidateView struct {
-	App       application.Application
-	Org       account.Org
-	Job       opening.Job
-	Interview opening.Interview
-	Answers   map[int64]application.Answer
-	Takes     map[int64][]video.Recording // video steps' recordings, by step id
-	Videos    video.TeamVideos            // the team's intro, outro and prompt videos
-	Gradings  map[int64]grading.Grading
-	Unread    int                // the team's messages the candidate has not read
-	Decision  *decision.Decision // the team's latest decision, if any
-	// Extensions are the requests for more time and the time granted,
-	// newest first.
-	Extensions []application.Extension
-	Now        time.Time
-	open       bool // the domain's verdict: answers may still change
-	preview    bool // a team member's preview: no application behind it
+	appview.Candidate
+	preview bool // a team member's preview: no application behind it
 }
 
 func (s *Server) loadCandidate(ctx context.Context, a application.Application) (candidateView, error) {
-	v := candidateView{App: a, Now: s.Applications.Now(), open: s.Applications.CanAnswer(a) == nil}
-	var err error
-	if v.Org, err = s.Accounts.Org(ctx, a.OrgID); err != nil {
-		return v, err
-	}
-	if v.Job, err = s.Openings.JobInOrg(ctx, a.OrgID, a.JobID); err != nil {
-		return v, err
-	}
-	if v.Interview, err = s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID); err != nil {
-		return v, err
-	}
-	if v.Answers, err = s.Applications.Answers(ctx, a.ID); err != nil {
-		return v, err
-	}
-	if v.Takes, err = s.Videos.ApplicationTakes(ctx, a.ID); err != nil {
-		return v, err
-	}
-	if v.Videos, err = s.Videos.InterviewVideos(ctx, a.OrgID, a.InterviewID); err != nil {
-		return v, err
-	}
-	if v.Gradings, err = s.Gradings.ForApplication(ctx, a.ID); err != nil {
-		return v, err
-	}
-	if v.Unread, err = s.Messages.Unread(ctx, a); err != nil {
-		return v, err
-	}
-	if v.Decision, err = s.Decisions.ForCandidate(ctx, a.ID); err != nil {
-		return v, err
-	}
-	if v.Extensions, err = s.Applications.Extensions(ctx, a.ID); err != nil {
-		return v, err
-	}
-	return v, nil
+	c, err := s.Views.ForCandidate(ctx, a)
+	return candidateView{Candidate: c}, err
 }
 
 // page fills the layout for a candidate page: the organisation's
@@ -91,14 +46,6 @@ func (v candidateView) Preview() bool { return v.preview }
 
 func candidatePath(appID int64) string { return fmt.Sprintf("/candidate/%d", appID) }
 
-// Open reports whether the candidate may still change answers.
-func (v candidateView) Open() bool { return v.open }
-
-// Submitted reports whether the answers were sent to the team.
-func (v candidateView) Submitted() bool {
-	return v.App.Status == application.Submitted || v.App.Status == application.Decided
-}
-
 // Zone is the candidate's time zone, or UTC while it is unknown.
 func (v candidateView) Zone() string {
 	if v.App.TimeZone == "" {
@@ -109,32 +56,19 @@ func (v candidateView) Zone() string {
 
 // Steps lists the interview's steps with the candidate's answers.
 func (v candidateView) Steps() []candidateStepRow {
-	rows := make([]candidateStepRow, len(v.Interview.Steps))
-	for i, st := range v.Interview.Steps {
-		ans, ok := v.Answers[st.ID]
-		rows[i] = candidateStepRow{N: i + 1, Step: st, Answer: ans, URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.ID),
-			Takes: v.Takes[st.ID], MediaBase: v.Base() + "/media"}
-		if g, ok := v.Gradings[st.ID]; ok {
-			g = g.ForCandidate()
-			rows[i].Grading = &g
-		}
-		rows[i].Answered = ok && ans.Given(st.Kind)
-		rows[i].Words = ans.Words()
-		rows[i].Over = st.Kind == opening.KindText && st.MaxWords > 0 && rows[i].Words > st.MaxWords
+	rows := make([]candidateStepRow, len(v.Candidate.Steps))
+	for i, st := range v.Candidate.Steps {
+		rows[i] = candidateStepRow{N: st.N, Step: st.Step, Answer: st.Answer, Answered: st.Answered,
+			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media",
+			Grading: st.Grading}
+		rows[i].Words = st.Answer.Words()
+		rows[i].Over = st.Step.Kind == opening.KindText && st.Step.MaxWords > 0 && rows[i].Words > st.Step.MaxWords
 	}
 	return rows
 }
 
 // AnsweredCount is how many steps have an answer.
-func (v candidateView) AnsweredCount() int {
-	n := 0
-	for _, r := range v.Steps() {
-		if r.Answered {
-			n++
-		}
-	}
-	return n
-}
+func (v candidateView) AnsweredCount() int { return v.Answered() }
 
 // NextURL is where "Start" or "Continue" leads: the first step without an
 // answer, or the review page once every step has one.
@@ -293,23 +227,6 @@ func (v candidateView) PromptVideo(stepID int64) *video.Recording {
 	return nil
 }
 
-// PendingExtension is the candidate's request for more time that waits
-// for the team, if any.
-func (v candidateView) PendingExtension() *application.Extension {
-	for _, e := range v.Extensions {
-		if e.Status == application.ExtensionPending {
-			return &e
-		}
-	}
-	return nil
-}
-
-// CanWithdraw reports whether the candidate may still withdraw: until
-// they submit, whatever else is pending.
-func (v candidateView) CanWithdraw() bool {
-	return v.App.Answering() && v.App.RevokedAt == nil
-}
-
 // StatusWord is the one word for where the application stands, the same
 // on every candidate page.
 func (v candidateView) StatusWord() string {
@@ -320,7 +237,7 @@ func (v candidateView) StatusWord() string {
 		return v.Decision.Outcome.CandidateWord()
 	case v.Submitted():
 		return "Submitted"
-	case !v.Open():
+	case !v.Open:
 		return "Deadline passed"
 	case v.App.Status == application.Started || v.AnsweredCount() > 0:
 		return "In progress"
@@ -334,14 +251,6 @@ func (v candidateView) StatusClass() string {
 	if v.Decision != nil {
 		return "outcome-" + string(v.Decision.Outcome)
 	}
-	if v.App.Status == application.Decided {
-		return "status-submitted" // decided, but the message goes later
-	}
-	return "status-" + string(v.App.Status)
-}
-
-// CanAskForTime reports whether the candidate may ask for more time: not
-// after submitting, and not with a request waiting.
-func (v candidateView) CanAskForTime() bool {
-	return v.App.Answering() && v.App.RevokedAt == nil && v.PendingExtension() == nil
+	// Decided, but the message goes later: submitted, as far as they know.
+	return "status-" + string(v.Status())
 }

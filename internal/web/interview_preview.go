@@ -4,11 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
 )
 
@@ -29,23 +27,8 @@ func (s *Server) previewView(r *http.Request, m account.Member) (candidateView, 
 	if err != nil {
 		return candidateView{}, err
 	}
-	v := candidateView{Now: time.Now(), open: true, preview: true}
-	if v.Interview, err = s.Openings.Interview(ctx, m, id); err != nil {
-		return v, err
-	}
-	if v.Job, err = s.Openings.Job(ctx, m, v.Interview.JobID); err != nil {
-		return v, err
-	}
-	if v.Org, err = s.Accounts.Org(ctx, m.OrgID); err != nil {
-		return v, err
-	}
-	if v.Videos, err = s.Videos.InterviewVideos(ctx, m.OrgID, id); err != nil {
-		return v, err
-	}
-	v.App = application.Application{OrgID: m.OrgID, JobID: v.Job.ID, InterviewID: id, Status: application.Invited,
-		Candidate: application.Candidate{Name: m.Name, Email: m.Email}, InvitedAt: v.Now,
-		DeadlineAt: v.Now.AddDate(0, 0, v.Interview.DeadlineDays), TimeZone: s.memberZone(ctx, m)}
-	return v, nil
+	c, err := s.Views.Preview(ctx, m, id, s.memberZone(ctx, m))
+	return candidateView{Candidate: c, preview: true}, err
 }
 
 // previewPage is a candidate page in the preview: the team member's

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -15,9 +14,8 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -53,51 +51,11 @@ type coverageRow struct {
 // coverageBar is a watched span in the bar's viewBox, 1000 units wide.
 type coverageBar struct{ X, W string }
 
-// addVideos fills in the video steps of an application.
-func (s *Server) addVideos(ctx context.Context, m account.Member, a application.Application, steps []appStep, answers map[int64]application.Answer) error {
-	appID := a.ID
-	takes, err := s.Videos.TeamTakes(ctx, a)
-	if err != nil {
-		return err
-	}
-	comments, err := s.Videos.ApplicationComments(ctx, m.OrgID, appID)
-	if err != nil {
-		return err
-	}
-	coverage, err := s.Videos.ApplicationCoverage(ctx, m.OrgID, appID)
-	if err != nil {
-		return err
-	}
-	for i := range steps {
-		st := &steps[i]
-		if st.Step.Kind == opening.KindVideo {
-			st.Video = newAppVideo(m, st.Step, answers[st.Step.ID].RecordingID, takes[st.Step.ID], comments, coverage)
-			st.Answered = st.Video != nil
-		}
-	}
-	return nil
-}
-
-func newAppVideo(m account.Member, step opening.Step, chosen int64, takes []video.Recording,
-	comments map[int64][]video.Comment, coverage map[int64][]video.Coverage) *appVideo {
-	v := &appVideo{Allowed: step.Takes(), CanComment: m.Can(account.Review)}
-	found := false
-	for _, t := range takes {
-		if t.Status != video.Discarded {
-			v.Recorded++
-		}
-		// A take becomes the answer when its upload finishes; until
-		// then the one uploading is what there is to show.
-		if t.ID == chosen || (chosen == 0 && t.Status == video.Uploading) {
-			v.Take, found = t, true
-		}
-	}
-	if !found {
-		return nil
-	}
-	v.Comments = comments[v.Take.ID]
-	v.Coverage = coverageRows(m, v.Take, coverage[v.Take.ID])
-	return v
+// newAppVideo is the video part of a step of v, whose take is shown.
+func newAppVideo(m account.Member, v appview.Team, st appview.Step) *appVideo {
+	take := *st.Take
+	return &appVideo{Take: take, Recorded: st.Recorded, Allowed: st.Step.Takes(), CanComment: v.Can.Comment,
+		Comments: v.Comments[take.ID], Coverage: coverageRows(m, take, v.Coverage[take.ID])}
 }
 
 // coverageRows puts the viewer's own coverage first, even before they

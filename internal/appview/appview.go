@@ -1,0 +1,144 @@
+// Package appview builds an application as one reader sees it, once, for
+// the pages and the API alike: Team is the application as a member of its
+// organisation sees it, Candidate as its candidate does. Each holds the
+// answers with their kind-specific parts (the take shown, the grading),
+// the totals, the reviews the reader may see, and every decision about
+// what the reader may do. The edges only choose a format; a rule written
+// twice would drift, as the take shown once did between page and API.
+//
+// It sits above the services it reads (application, opening, video,
+// grading, review, decision, message) and writes nothing.
+package appview
+
+import (
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/video"
+)
+
+// Service builds views of applications.
+type Service struct {
+	accounts     *account.Service
+	openings     *opening.Service
+	applications *application.Service
+	reviews      *review.Service
+	videos       *video.Service
+	gradings     *grading.Service
+	messages     *message.Service
+	decisions    *decision.Service
+}
+
+// New returns a Service reading through the given services.
+func New(accounts *account.Service, openings *opening.Service, applications *application.Service, reviews *review.Service,
+	videos *video.Service, gradings *grading.Service, messages *message.Service, decisions *decision.Service) *Service {
+	return &Service{accounts: accounts, openings: openings, applications: applications, reviews: reviews,
+		videos: videos, gradings: gradings, messages: messages, decisions: decisions}
+}
+
+// Step is one step of an application with its answer, for either reader.
+type Step struct {
+	N       int // 1-based position, removed steps after the interview's
+	Step    opening.Step
+	Removed bool // no longer part of the interview; shown because it was answered
+	Answer  application.Answer
+	// Stored: an answer row exists. Answered: it holds an answer (text
+	// not blank, an option chosen, code, a take; for the team, a take
+	// shown).
+	Stored, Answered bool
+	// SavedAt is when the answer was last saved; the team learns it
+	// before submission, never what it says.
+	SavedAt time.Time
+
+	// Scored: the step counts in the total now (choice always, code once
+	// graded). Until code is graded Max is its points and Score zero.
+	Score, Max float64
+	Scored     bool
+	Options    []Option // choice: the options, chosen or not
+
+	Takes    []video.Recording // video: every take, first first
+	Take     *video.Recording  // video: the take shown (video.Shown)
+	Recorded int               // video: takes recorded, not given up
+
+	Grading *grading.Grading // code: the latest grading, as this reader may see it
+}
+
+// Option is a choice step's option with what the candidate chose.
+type Option struct {
+	ID              int64
+	Text            string
+	Chosen, Correct bool
+	Removed         bool // removed from the step after the candidate chose it
+}
+
+// Present reports whether the step has an answer to show: a stored one,
+// or for a video step a take on its way before any is the answer.
+func (v Step) Present() bool { return v.Stored || v.Take != nil }
+
+// answered says whether ans gives an answer to st, a video step counting
+// as answered while a take is shown.
+func (v Step) answered() bool {
+	if v.Step.Kind == opening.KindVideo {
+		return v.Take != nil
+	}
+	return v.Stored && v.Answer.Given(v.Step.Kind)
+}
+
+// buildStep joins a step with its answer and the answer's kind-specific
+// parts: choices scored from the current options, the take shown, the
+// grading (hidden tests stripped for the candidate).
+func buildStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer,
+	takes map[int64][]video.Recording, gradings map[int64]grading.Grading, forCandidate bool) Step {
+	ans, ok := answers[st.ID]
+	v := Step{N: n, Step: st, Removed: removed, Answer: ans, Stored: ok}
+	switch st.Kind {
+	case opening.KindChoice:
+		chosen := map[int64]bool{}
+		for _, id := range ans.Choices {
+			chosen[id] = true
+		}
+		for _, o := range st.Options {
+			v.Options = append(v.Options, Option{ID: o.ID, Text: o.Text, Chosen: chosen[o.ID], Correct: o.Correct})
+		}
+		for _, o := range st.Former {
+			if chosen[o.ID] {
+				v.Options = append(v.Options, Option{ID: o.ID, Text: o.Text, Chosen: true, Removed: true})
+			}
+		}
+		// Scored from the current options, so a corrected option counts
+		// at once; the stored scores catch up in the background.
+		v.Score, v.Max = application.ScoreChoice(st, ans.Choices)
+		v.Scored = true
+	case opening.KindVideo:
+		v.Takes = takes[st.ID]
+		v.Take = video.Shown(v.Takes, ans.RecordingID)
+		for _, t := range v.Takes {
+			if t.Status != video.Discarded {
+				v.Recorded++
+			}
+		}
+	case opening.KindCode:
+		v.Max = st.Points
+		if g, ok := gradings[st.ID]; ok {
+			if forCandidate {
+				g = g.ForCandidate()
+			}
+			v.Grading = &g
+			if g.Score != nil && g.MaxScore != nil {
+				v.Score, v.Max, v.Scored = *g.Score, *g.MaxScore, true
+			}
+		}
+	}
+	v.Answered = v.answered()
+	if forCandidate {
+		// The candidate's own count: a take is their answer once chosen.
+		v.Answered = ok && ans.Given(st.Kind)
+	}
+	return v
+}

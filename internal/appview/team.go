@@ -1,0 +1,200 @@
+package appview
+
+import (
+	"context"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/grading"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/video"
+	"github.com/anyhour/anyhour/internal/worktime"
+)
+
+// Team is an application as a member of its organisation sees it.
+type Team struct {
+	// App is the application; once its answers are shared, App.Score and
+	// App.MaxScore are the total as counted now (Score, Max).
+	App       application.Application
+	Interview opening.Interview
+	Job       opening.Job
+	// Shared: the candidate has submitted, so the team may read the
+	// answers. Until then Steps carry no answer, only SavedAt.
+	Shared   bool
+	Progress application.Progress
+	// Steps are the interview's steps, then removed steps this candidate
+	// answered.
+	Steps []Step
+	// Score and Max add up the steps scored automatically (choice, and
+	// code: its grading, else zero of its points), not removed ones;
+	// Scored says there are such steps and the answers are shared.
+	Score, Max float64
+	Scored     bool
+	Graded     bool // a code step counts, so the total is more than a quiz's
+
+	// Reviews are the reviews this member may see: their own, and the
+	// others' once theirs is submitted; their draft is theirs alone.
+	Reviews    review.Summary
+	Decision   *decision.Decision // the latest, if any
+	Extensions []application.Extension
+	// Comments and Coverage of the takes shown, by recording id.
+	Comments map[int64][]video.Comment
+	Coverage map[int64][]video.Coverage
+	// CandidateHours are the candidate's waking hours, when a message
+	// "in their working hours" goes.
+	CandidateHours worktime.Hours
+
+	Can Can
+}
+
+// Can is what a member may do with an application, decided here once.
+type Can struct {
+	Rate    bool // their role reviews: they may keep a draft, submitted or not
+	Review  bool // Rate, and the candidate has submitted
+	Comment bool // Review, and a take shown is ready to play: comment on it at a moment
+	Message bool // write to the candidate
+	Decide  bool // advance, hold or reject
+	Extend  bool // give more time
+	Link    bool // email, replace or revoke the candidate's link
+}
+
+// PendingExtension is the candidate's request for more time waiting for
+// an answer, if any.
+func (v Team) PendingExtension() *application.Extension { return pending(v.Extensions) }
+
+func pending(es []application.Extension) *application.Extension {
+	for _, e := range es {
+		if e.Status == application.ExtensionPending {
+			return &e
+		}
+	}
+	return nil
+}
+
+// ForMember builds application id as m sees it. Another organisation's
+// application is not found.
+func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v Team, err error) {
+	defer apperr.Wrap(&err, "appview.ForMember(%d)", id)
+	a, err := s.applications.Application(ctx, m, id)
+	if err != nil {
+		return v, err
+	}
+	v = Team{App: a, Shared: a.Shared()}
+	if v.Interview, err = s.openings.Interview(ctx, m, a.InterviewID); err != nil {
+		return v, err
+	}
+	if v.Job, err = s.openings.Job(ctx, m, a.JobID); err != nil {
+		return v, err
+	}
+	removed, err := s.openings.RemovedSteps(ctx, m.OrgID, a.InterviewID)
+	if err != nil {
+		return v, err
+	}
+	// Until the candidate submits these are empty: the team learns which
+	// steps are answered and when (Progress), never what.
+	answers, err := s.applications.TeamAnswers(ctx, a)
+	if err != nil {
+		return v, err
+	}
+	takes, err := s.videos.TeamTakes(ctx, a)
+	if err != nil {
+		return v, err
+	}
+	gradings, err := s.gradings.ForTeam(ctx, a)
+	if err != nil {
+		return v, err
+	}
+	if v.Progress, err = s.applications.Progress(ctx, a, v.Interview); err != nil {
+		return v, err
+	}
+	if v.Reviews, err = s.reviews.ForApplication(ctx, m, a.ID); err != nil {
+		return v, err
+	}
+	if v.Extensions, err = s.applications.Extensions(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if v.Decision, err = s.decisions.Latest(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if v.Comments, err = s.videos.ApplicationComments(ctx, m.OrgID, a.ID); err != nil {
+		return v, err
+	}
+	if v.Coverage, err = s.videos.ApplicationCoverage(ctx, m.OrgID, a.ID); err != nil {
+		return v, err
+	}
+	if v.CandidateHours, err = s.messages.CandidateHours(ctx, a); err != nil {
+		return v, err
+	}
+	v.Steps = teamSteps(v.Interview.Steps, removed, answers, takes, gradings, v.Progress)
+	v.total()
+	v.Can = canDo(m, a)
+	v.Can.Comment = v.Can.Review && v.playable()
+	return v, nil
+}
+
+func teamSteps(current, removed []opening.Step, answers map[int64]application.Answer,
+	takes map[int64][]video.Recording, gradings map[int64]grading.Grading, p application.Progress) []Step {
+	var steps []Step
+	for _, st := range current {
+		steps = append(steps, buildStep(len(steps)+1, st, false, answers, takes, gradings, false))
+	}
+	for _, st := range removed {
+		// A removed step matters only if this candidate answered it.
+		if _, ok := answers[st.ID]; ok {
+			steps = append(steps, buildStep(len(steps)+1, st, true, answers, takes, gradings, false))
+		}
+	}
+	for i := range steps {
+		steps[i].SavedAt = p.Answered[steps[i].Step.ID]
+	}
+	return steps
+}
+
+// total adds up the automatic scores once the answers are shared.
+func (v *Team) total() {
+	for _, st := range v.Steps {
+		if st.Step.Kind == opening.KindCode {
+			v.Graded = true
+		}
+		counts := st.Step.Kind == opening.KindChoice || st.Step.Kind == opening.KindCode
+		if counts && !st.Removed && v.Shared {
+			v.Score, v.Max, v.Scored = v.Score+st.Score, v.Max+st.Max, true
+		}
+	}
+	if v.Scored {
+		score, most := v.Score, v.Max
+		v.App.Score, v.App.MaxScore = &score, &most
+	}
+}
+
+// canDo decides what m may do with a: their role's permissions, and
+// where the application stands.
+func canDo(m account.Member, a application.Application) Can {
+	var c Can
+	c.Rate = m.Can(account.Review)
+	c.Review = c.Rate && a.Shared()
+	c.Message = m.Can(account.MessageCandidates) && a.Status != application.Withdrawn
+	c.Decide = m.Can(account.ManageJobs) && m.Can(account.MessageCandidates) &&
+		(a.Status == application.Submitted || a.Status == application.Decided)
+	c.Extend = m.Can(account.InviteCandidates) && a.Answering()
+	c.Link = m.Can(account.InviteCandidates) && a.Status != application.Withdrawn
+	return c
+}
+
+// playable reports whether a take shown is ready to play.
+func (v Team) playable() bool {
+	for _, st := range v.Steps {
+		if st.Take != nil && st.Take.Status == video.Ready {
+			return true
+		}
+	}
+	return false
+}
+
+// NextWaking is when a message "in their working hours" would reach the
+// candidate if sent at now.
+func (v Team) NextWaking(now time.Time) time.Time { return v.CandidateHours.Next(now) }
