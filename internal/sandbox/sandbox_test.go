@@ -9,12 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -242,27 +240,28 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestOverhead measures an empty run (bwrap start and teardown, cgroups)
-// against a direct exec of the same program. Run with -v to see it.
-func TestOverhead(t *testing.T) {
-	b := newBox(t)
-	median := func(f func()) time.Duration {
-		var ds []time.Duration
-		for range 20 {
-			start := time.Now()
-			f()
-			ds = append(ds, time.Since(start))
-		}
-		slices.Sort(ds)
-		return ds[len(ds)/2]
-	}
-	boxed := median(func() { mustRun(t, b, sandbox.Command{Args: []string{"/bin/true"}}) })
-	direct := median(func() {
-		if err := exec.Command("/bin/true").Run(); err != nil {
-			t.Fatal(err)
+// BenchmarkOverhead measures an empty run in the box (bwrap start and
+// teardown, cgroups) against a direct exec of the same program; compare
+// the two lines' ns/op:
+//
+//	go test ./internal/sandbox -run '^$' -bench Overhead
+func BenchmarkOverhead(b *testing.B) {
+	box := sandboxtest.New(b)
+	b.Run("boxed", func(b *testing.B) {
+		for b.Loop() {
+			res, err := box.Run(context.Background(), sandbox.Command{Args: []string{"/bin/true"}})
+			if err != nil || res.ExitCode != 0 {
+				b.Fatalf("/bin/true in the box: %v %+v", err, res)
+			}
 		}
 	})
-	t.Logf("/bin/true, median of 20: %v in the box, %v directly", boxed, direct)
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			if err := exec.Command("/bin/true").Run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func TestNewWithoutBwrap(t *testing.T) {

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/anyhour/anyhour/internal/browsertest"
 )
 
 // TestPreviewAsCandidate: a team member walks the interview as a
@@ -80,20 +78,4 @@ func TestPreviewAsCandidate(t *testing.T) {
 	if resp, _ := rival.post(action, url.Values{"text": {"x"}}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("another organisation posts to the preview: %d", resp.StatusCode)
 	}
-}
-
-// TestPreviewInBrowser: the preview's pages pass axe on a phone.
-func TestPreviewInBrowser(t *testing.T) {
-	f := newCandidateFixture(t)
-	b := browsertest.New(t)
-	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)
-	teamSignInPage(p, f.ts.URL)
-	p.Navigate(fmt.Sprintf("%s/interviews/%d/preview", f.ts.URL, f.iv.ID))
-	p.WaitVisible(".preview-bar")
-	p.CheckAccessibility()
-	p.Screenshot("preview-welcome-phone")
-	p.Click("a.cand-big")
-	p.WaitVisible(".preview-nav")
-	p.CheckAccessibility()
-	p.Screenshot("preview-step-phone")
 }

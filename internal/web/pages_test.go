@@ -2,11 +2,12 @@ package web_test
 
 import (
 	"fmt"
-	"github.com/anyhour/anyhour/internal/application"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/anyhour/anyhour/internal/application"
 )
 
 // TestFailedSignIn: the error is a sentence, the address stays, and the

@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"github.com/anyhour/anyhour/internal/browsertest"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/anyhour/anyhour/internal/browsertest"
 
 	"github.com/PuerkitoBio/goquery"
 
