@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 

@@ -20,6 +20,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestPasswordHash(t *testing.T) {
+	t.Parallel()
 	h, err := account.HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +37,7 @@ func TestPasswordHash(t *testing.T) {
 }
 
 func TestBootstrapIsIdempotentAndTokensAreHashed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	s := account.New(db)
@@ -80,6 +82,7 @@ func TestBootstrapIsIdempotentAndTokensAreHashed(t *testing.T) {
 }
 
 func TestRolesAndInvites(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := account.New(sqldbtest.Open(t))
 	_, owner, err := s.Setup(ctx, account.NewOrg{OrgName: "Acme", Name: "Olivia", Email: "olivia@acme.example", Password: "correct horse battery"})
@@ -131,6 +134,7 @@ func TestRolesAndInvites(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := account.New(sqldbtest.Open(t))
 	if _, _, err := s.Setup(ctx, account.NewOrg{OrgName: "Acme", Name: "Olivia", Email: "olivia@acme.example", Password: "correct horse battery"}); err != nil {
@@ -157,6 +161,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestNormalizeEmail(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"", "no-at", "a@b\r\nBcc: x@y", "Name <a@b.example>", "a@"} {
 		if _, err := account.NormalizeEmail(bad); err == nil {
 			t.Errorf("NormalizeEmail(%q) accepted", bad)
@@ -171,6 +176,7 @@ func TestNormalizeEmail(t *testing.T) {
 // no more than the budget may reach the password check, and afterwards
 // even the right password is refused.
 func TestLoginLimitHoldsUnderParallelGuesses(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := account.New(sqldbtest.Open(t))
 	if _, _, err := s.Setup(ctx, account.NewOrg{OrgName: "Acme", Email: "olivia@acme.example", Password: "correct horse battery"}); err != nil {

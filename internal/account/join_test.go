@@ -56,6 +56,7 @@ func isDeadJoin(err error) bool {
 // free one; only the emailed link tells its owner, and no second account
 // is made.
 func TestJoinSaysTheSameForEveryAddress(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm, db := newTeamDB(t)
 	j := newJoins(tm.s)
@@ -108,6 +109,7 @@ func TestJoinSaysTheSameForEveryAddress(t *testing.T) {
 }
 
 func TestJoinLinks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	j := newJoins(tm.s)
@@ -160,6 +162,7 @@ func TestJoinLinks(t *testing.T) {
 // invited again and comes back as the same member, with the new role and
 // password, and without the API tokens the removal revoked.
 func TestRemovedMemberComesBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	j := newJoins(tm.s)
@@ -187,6 +190,7 @@ func TestRemovedMemberComesBack(t *testing.T) {
 // TestJoinRequestsAreRateLimited: an invitation link cannot be used to
 // flood the invited address with emails.
 func TestJoinRequestsAreRateLimited(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	newJoins(tm.s)

@@ -80,6 +80,7 @@ func (tm team) ritaIsIn(t *testing.T) bool {
 }
 
 func TestRemoveMemberRefusals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	if _, err := tm.s.Bootstrap(ctx, account.NewOrg{OrgName: "Rival", Email: "rex@rival.example"}); err != nil {
@@ -127,6 +128,7 @@ func TestRemoveMemberRefusals(t *testing.T) {
 }
 
 func TestRemoveMember(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	if err := tm.s.RemoveMember(ctx, tm.admin, tm.rita.ID); err != nil {
@@ -171,6 +173,7 @@ func TestRemoveMember(t *testing.T) {
 // TestTwoOwnersRemovingEachOther: both try at once; one wins and the
 // organisation keeps an owner.
 func TestTwoOwnersRemovingEachOther(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	otto := tm.join(t, "otto@acme.example", account.Owner)

@@ -75,6 +75,7 @@ func isDeadLink(err error) bool {
 // address with an account and one without do exactly the same writes:
 // one queued task each, nothing else. What differs happens in the task.
 func TestResetForUnknownAddressTakesTheSamePath(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm, db := newTeamDB(t)
 	r := newResets(t, tm, db)
@@ -126,6 +127,7 @@ func TestResetForUnknownAddressTakesTheSamePath(t *testing.T) {
 }
 
 func TestResetPassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm, db := newTeamDB(t)
 	r := newResets(t, tm, db)
@@ -190,6 +192,7 @@ func TestResetPassword(t *testing.T) {
 // TestResetLinkOfRemovedMember: removing a member kills the link they
 // were sent, and a request for them sends nothing.
 func TestResetLinkOfRemovedMember(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm, db := newTeamDB(t)
 	r := newResets(t, tm, db)
@@ -211,6 +214,7 @@ func TestResetLinkOfRemovedMember(t *testing.T) {
 
 // TestResetLinkUsedTwiceAtOnce: of two uses at once, one wins.
 func TestResetLinkUsedTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm, db := newTeamDB(t)
 	r := newResets(t, tm, db)
@@ -231,6 +235,7 @@ func TestResetLinkUsedTwiceAtOnce(t *testing.T) {
 }
 
 func TestResetRequestsAreRateLimited(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm, _ := newTeamDB(t)
 	for _, addr := range []string{"rita@acme.example", "nobody@acme.example"} {

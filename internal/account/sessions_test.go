@@ -31,6 +31,7 @@ func signedIn(s *account.Service, token string) bool {
 }
 
 func TestSessions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	now := time.Now()
@@ -90,6 +91,7 @@ func TestSessions(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	other := tm.signIn(t, "rita@acme.example", goodPassword, safariPhone)
@@ -137,6 +139,7 @@ func TestChangePassword(t *testing.T) {
 // TestChangePasswordIsRateLimited: a stolen session cannot be used to
 // guess the password behind it.
 func TestChangePasswordIsRateLimited(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	tm := newTeam(t)
 	for range 10 {
@@ -149,6 +152,7 @@ func TestChangePasswordIsRateLimited(t *testing.T) {
 }
 
 func TestDevice(t *testing.T) {
+	t.Parallel()
 	for ua, want := range map[string]string{
 		firefoxLinux: "Firefox on Linux",
 		safariPhone:  "Safari on iPhone",

@@ -13,6 +13,7 @@ import (
 // answers 500 with "Internal error" in the JSON error body, and is logged
 // once, with its detail but without the request's token.
 func TestInternalErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		handler handlerFunc

@@ -44,6 +44,7 @@ func seeded(t *testing.T) *world {
 // TestBadInput sends malformed, oversized, misdirected and hostile
 // requests; each gets a clear JSON error with a fitting status.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	ctx := context.Background()
 	w.vars["bogus_api"] = "ahk_" + strings.Repeat("x", 43)

@@ -12,6 +12,7 @@ import (
 // API keeps candidates out until a reference solution passes its tests,
 // which the API runs; a wrong one checks nothing.
 func TestCodingStepIsCheckedBeforeInviting(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	g, err := grader.New(sandboxtest.New(t), grader.Options{})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // a decision sent later leaves the candidate's status "submitted" until
 // its message goes.
 func TestCandidateLearnsOfADecisionWhenItsMessageGoes(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	id, err := strconv.ParseInt(w.vars["bob_app"], 10, 64)
 	if err != nil {

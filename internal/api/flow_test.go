@@ -20,6 +20,7 @@ const interviewBody = `{"job_id": {job}, "title": "Backend screen", "intro": "Th
 // and an interview, invites candidates, one answers and submits, and two
 // reviewers review, each seeing the other only after their own review.
 func TestHappyPath(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.bootstrap(t, "owner", "Acme", "owner@acme.example")
 	w.bootstrap(t, "bea", "Acme", "bea@acme.example")

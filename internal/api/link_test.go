@@ -13,6 +13,7 @@ import (
 // TestLinkEnds follows a candidate's link past its deadline to its expiry,
 // and a link the team revoked: each answer says clearly why.
 func TestLinkEnds(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	if err := w.Applications.Revoke(context.Background(), w.member(t, "owner"), mustID(t, w.vars["bob_app"])); err != nil {
 		t.Fatal(err)
@@ -53,6 +54,7 @@ func TestLinkEnds(t *testing.T) {
 // sent back with their ids keep them, new ones get ids, and a removed
 // step's answer stays readable to the team.
 func TestEditInterviewSteps(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	w.flow(t, []scenario{
 		{name: "ada answers the text step", method: "PUT", path: "/api/v1/candidate/answers/{text_step}", token: "ada", want: http.StatusOK,

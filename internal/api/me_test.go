@@ -15,6 +15,7 @@ import (
 // permission of the table shows up for some role, and the OpenAPI
 // document names them all.
 func TestMeListsEveryPermission(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	w.bootstrap(t, "owner", "Acme", "owner@acme.example")

@@ -25,6 +25,7 @@ func withMember(t *testing.T, w *world, tokenVar, name string, role account.Role
 // role between requests; promoted or demoted, the next request of the
 // same token has the new permissions.
 func TestRoleChangeTakesEffectOnTheNextRequest(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	ctx := context.Background()
 	withMember(t, w, "owner", "rita", account.Reviewer)
@@ -56,6 +57,7 @@ func TestRoleChangeTakesEffectOnTheNextRequest(t *testing.T) {
 // above them, removing oneself; then removes a member, whose token stops
 // at once while their review stays.
 func TestRemoveMemberThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	withMember(t, w, "owner", "rita", account.Reviewer)
 	withMember(t, w, "owner", "adam", account.Admin)

@@ -15,6 +15,7 @@ import (
 // reads the answer and never the note. Bad and misdirected requests get
 // clear errors.
 func TestMessages(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	ctx := context.Background()
 	owner := w.member(t, "owner")

@@ -43,6 +43,7 @@ var operationMethods = []string{"get", "put", "post", "delete", "patch", "head",
 // the same (method, path) pairs, each with the security its route checks
 // and its path parameters described.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	t.Parallel()
 	doc := openapiDoc()
 	var documented []string
 	for path, item := range doc["paths"].(map[string]any) {
@@ -94,6 +95,7 @@ func hasPathParam(node map[string]any, name string) bool {
 // TestRegisterServesEveryRoute checks that Register mounts each route of
 // the table at its pattern, next to another package's routes.
 func TestRegisterServesEveryRoute(t *testing.T) {
+	t.Parallel()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(http.ResponseWriter, *http.Request) {}) // as web does
 	New(Services{}, Config{}, nil).Register(mux)
@@ -109,6 +111,7 @@ func TestRegisterServesEveryRoute(t *testing.T) {
 // TestOpenAPIReferencesResolve checks that every $ref points somewhere and
 // every required property of a schema is one of its properties.
 func TestOpenAPIReferencesResolve(t *testing.T) {
+	t.Parallel()
 	doc := openapiDoc()
 	var walk func(at string, v any)
 	walk = func(at string, v any) {

@@ -15,6 +15,7 @@ import (
 // see it, choosing a take, comments pinned to moments, watch reports, and
 // who may do what.
 func TestVideoAnswersInTheAPI(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.bootstrap(t, "owner", "Acme", "owner@acme.example")
 	w.bootstrap(t, "other", "Globex", "owner@globex.example")

@@ -11,6 +11,7 @@ import (
 // TestSessionsThroughTheAPI lists and ends a member's web sessions with
 // their API token; another member's session id is not found.
 func TestSessionsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	ctx := context.Background()
 	withMember(t, w, "owner", "rita", account.Reviewer)

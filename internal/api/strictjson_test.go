@@ -11,6 +11,7 @@ import (
 // that match a field only when case is ignored. Each is refused with 400,
 // the API's error shape and the key named, and changes nothing.
 func TestStrictJSON(t *testing.T) {
+	t.Parallel()
 	w := seeded(t)
 	ctx := context.Background()
 	jobsBefore, err := w.Openings.Jobs(ctx, w.member(t, "owner"))

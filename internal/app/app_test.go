@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -27,12 +27,9 @@ func TestMain(m *testing.M) {
 func ptr[T any](v T) *T { return &v }
 
 func TestHealthAndReadiness(t *testing.T) {
-	a, err := app.New(app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	defer srv.Close()
+	t.Parallel()
+	a := apptest.New(t, app.Config{})
+	srv := a.Server
 	for _, path := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil || resp.StatusCode != http.StatusOK {
@@ -51,15 +48,10 @@ func TestHealthAndReadiness(t *testing.T) {
 // TestWorkerRunsInterviewTasks edits an interview and waits for the
 // embedded worker to finish the task the edit enqueued.
 func TestWorkerRunsInterviewTasks(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
-	a, err := app.New(app.Config{DataDir: t.TempDir(), Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- a.Worker().Run(runCtx) }()
-	defer func() { stop(); <-done }()
+	a := apptest.New(t, app.Config{})
+	a.RunWorker(t)
 
 	_, owner, err := a.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", Email: "o@acme.example"})
 	if err != nil {
@@ -95,6 +87,7 @@ func TestWorkerRunsInterviewTasks(t *testing.T) {
 // TestBadBlobURLKeepsItsSecret: an S3 URL that does not parse is refused
 // without repeating the secret in it.
 func TestBadBlobURLKeepsItsSecret(t *testing.T) {
+	t.Parallel()
 	_, err := app.New(app.Config{DataDir: t.TempDir(), BlobURL: "s3://AKIAEXAMPLE:wJalr/XUtnSECRET@bucket?endpoint=http://127.0.0.1:9"},
 		slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
 	if err == nil || strings.Contains(err.Error(), "SECRET") {

@@ -29,6 +29,7 @@ func mode(t *testing.T, path string) fs.FileMode {
 // files, uploads), and a looser directory found at start is tightened,
 // path by path, each with a log line.
 func TestDataDirIsPrivate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "data")
 

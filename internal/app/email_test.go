@@ -3,10 +3,8 @@ package app_test
 import (
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,10 +12,10 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/smtp/smtptest"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 // TestEmailsReachCandidates runs anyhour with a real SMTP server: an
@@ -25,22 +23,12 @@ import (
 // message from the team goes out with a link that opens the candidate's
 // messages. An internal note sends nothing.
 func TestEmailsReachCandidates(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	smtp := smtptest.Start(t)
-	srv := httptest.NewServer(nil)
-	defer srv.Close()
-	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, SMTPURL: smtp.URL("hiring@acme.example")},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = a.Handler()
-	work := func() {
-		t.Helper()
-		if err := a.Worker().RunUntilIdle(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a := apptest.New(t, app.Config{SMTPURL: smtp.URL("hiring@acme.example")})
+	srv := a.Server
+	work := func() { t.Helper(); a.Work(t) }
 
 	_, owner, err := a.Accounts.Setup(ctx, account.NewOrg{OrgName: "Acme", TimeZone: "Europe/Berlin", Name: "Olivia", Email: "o@acme.example"})
 	if err != nil {

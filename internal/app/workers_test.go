@@ -2,20 +2,18 @@ package app_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 // stuckBox is a sandbox whose runs never finish on their own: they end
@@ -67,12 +65,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // that runs as long as it may holds every grading slot, and an invitation
 // sent meanwhile must still go out at once, not after the gradings.
 func TestEmailIsNotHeldByGradings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	box := &stuckBox{release: make(chan struct{})}
-	a, err := app.New(app.Config{DataDir: t.TempDir(), Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.New(t, app.Config{})
 	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		t.Fatal(err)

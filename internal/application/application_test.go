@@ -79,6 +79,7 @@ func (f *fixture) invite(t *testing.T, email string) application.Invitation {
 }
 
 func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	f.invite(t, "first@example.com")
 	res, err := f.applications.Invite(f.ctx, f.owner, f.iv.ID, []application.NewCandidate{
@@ -104,6 +105,7 @@ func TestInviteReportsProblemsAndDuplicates(t *testing.T) {
 }
 
 func TestCandidateJourney(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
 	a, err := f.applications.ByToken(f.ctx, inv.Token)
@@ -164,6 +166,7 @@ func TestCandidateJourney(t *testing.T) {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
 	if _, err := f.applications.ByToken(f.ctx, "nonsense"); !errors.Is(err, application.ErrLinkUnknown) {
@@ -204,6 +207,7 @@ func TestLinks(t *testing.T) {
 }
 
 func TestApplicationsKeysetPaging(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var people []application.NewCandidate
 	for _, n := range []string{"Zoe", "Yann", "Xia", "Wim", "Vera", "Uma", "Tom"} {
@@ -249,6 +253,7 @@ func TestApplicationsKeysetPaging(t *testing.T) {
 // candidates of one name keep a stable order; an application outside the
 // filter has no place but still gets its way back into the list.
 func TestNeighbours(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var people []application.NewCandidate
 	for _, n := range []string{"Zoe", "Ann", "Max", "Ann", "Bea"} {
@@ -294,6 +299,7 @@ func TestNeighbours(t *testing.T) {
 }
 
 func TestOtherOrganisationSeesNothing(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
 	token, err := f.accounts.Bootstrap(f.ctx, account.NewOrg{OrgName: "Other", Email: "boss@other.example"})
@@ -320,6 +326,7 @@ func TestOtherOrganisationSeesNothing(t *testing.T) {
 // goroutines, as two browser tabs would, many times: whichever wins, no
 // answer may change after the submission that froze it.
 func TestSaveRacingSubmit(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	step := f.iv.Steps[0]
 	for i := 0; i < 40; i++ {
@@ -363,6 +370,7 @@ func TestSaveRacingSubmit(t *testing.T) {
 // submitted: the change enqueues a task in the same transaction, and the
 // task brings the stored scores in line.
 func TestCorrectedOptionRescores(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
 	a, _ := f.applications.ByToken(f.ctx, inv.Token)
@@ -396,6 +404,7 @@ func TestCorrectedOptionRescores(t *testing.T) {
 // TestCountsMatchApplications walks applications through every status
 // and checks the maintained counts against a count of the rows.
 func TestCountsMatchApplications(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var invs []application.Invitation
 	for i := 0; i < 6; i++ {
@@ -452,6 +461,7 @@ func TestCountsMatchApplications(t *testing.T) {
 // TestEmailLinks: the extra links emails carry open the same application,
 // stop with a revocation, and go when the team makes a new link.
 func TestEmailLinks(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inv := f.invite(t, "cand@example.com")
 	one, err := f.applications.NewLink(f.ctx, inv.Application.ID)
@@ -488,6 +498,7 @@ func TestEmailLinks(t *testing.T) {
 // operation and its key, so a failed page's log says which query failed;
 // classified errors keep the message users read.
 func TestErrorsSayWhere(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

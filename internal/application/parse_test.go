@@ -10,6 +10,7 @@ import (
 )
 
 func TestParseCandidates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		in       string
@@ -72,6 +73,7 @@ func TestParseCandidates(t *testing.T) {
 }
 
 func TestParseCandidatesTooLarge(t *testing.T) {
+	t.Parallel()
 	big := strings.Repeat("a@example.com\n", application.MaxCandidateList/10)
 	if _, _, err := application.ParseCandidates(strings.NewReader(big)); err == nil {
 		t.Error("a list over the size limit was accepted")

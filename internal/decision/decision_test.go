@@ -64,6 +64,7 @@ func newWorld(t *testing.T) *world {
 }
 
 func TestDecideWithFeedback(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	in := decision.Input{Outcome: decision.Reject, Template: decision.Templates[decision.Reject], Ratings: true,
@@ -122,6 +123,7 @@ func TestDecideWithFeedback(t *testing.T) {
 }
 
 func TestDecisionInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	for name, in := range map[string]decision.Input{
@@ -154,6 +156,7 @@ func TestDecisionInput(t *testing.T) {
 }
 
 func TestWaitingForADecision(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	w.Decisions.SetClock(func() time.Time { return time.Now().Add(10 * 24 * time.Hour) })
@@ -175,6 +178,7 @@ func TestWaitingForADecision(t *testing.T) {
 // TestDecisionSentLater records a decision whose message goes tomorrow:
 // until then the candidate reads neither the message nor the decision.
 func TestDecisionSentLater(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	now := time.Now()
@@ -210,6 +214,7 @@ func TestDecisionSentLater(t *testing.T) {
 // before it goes takes the decision back; a new decision replaces one
 // whose message has not gone, so the candidate hears one decision.
 func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	now := time.Now()
@@ -276,6 +281,7 @@ func TestDecisionSentLaterCanBeTakenBack(t *testing.T) {
 // TestPlaceholders: square brackets in any case and spacing, the older
 // fields, and a clear refusal of a name that is not a placeholder.
 func TestPlaceholders(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	for src, want := range map[string]string{

@@ -26,6 +26,7 @@ func TestMain(m *testing.M) {
 func services(t testing.TB, db *sqldb.DB) demo.Services { return domaintest.New(t, db) }
 
 func TestSeed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	svc := services(t, db)
@@ -154,6 +155,7 @@ func checkSubmitted(t *testing.T, svc demo.Services, owner account.Member, j ope
 }
 
 func TestSeedTwice(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	svc := services(t, sqldbtest.Open(t))
 	if _, err := demo.Seed(ctx, svc); err != nil {

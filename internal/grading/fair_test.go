@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"regexp"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/clocktest"
@@ -24,7 +24,6 @@ import (
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 // These tests are about who gets a worker and for how long, not about
@@ -127,10 +126,7 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	t.Helper()
 	ctx := context.Background()
 	g := newGatedGrader()
-	a, err := app.New(app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := apptest.New(t, app.Config{}).App
 	a.Gradings.SetGradeFunc(g.Grade)
 	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	owner, _ := a.Accounts.TokenMember(ctx, team)
@@ -261,6 +257,7 @@ func (w *fairWorld) taskOutcomes() []string {
 // the next look for a newer save, so the new answer's grading gets the
 // slot. Looks are counted, not timed.
 func TestNewSaveCancelsRunningGrading(t *testing.T) {
+	t.Parallel()
 	w := newFairWorld(t, 1, "A")
 	w.app.Gradings.SetWatch(5*time.Millisecond, func(newer bool) {
 		w.grader.note(fmt.Sprint("check ", newer))
@@ -315,6 +312,7 @@ func TestNewSaveCancelsRunningGrading(t *testing.T) {
 // answers and B one, with three grading slots: A's gradings run one after
 // the other, and B's runs meanwhile.
 func TestOneGradingAtATimePerApplication(t *testing.T) {
+	t.Parallel()
 	w := newFairWorld(t, 3, "AB")
 	for _, who := range []string{"A1", "A2", "A3", "B1"} {
 		w.grader.hold(who)
@@ -346,6 +344,7 @@ func TestOneGradingAtATimePerApplication(t *testing.T) {
 // one of A's answers. A's other grading waits, until the dead one's lease
 // expires; then both are graded.
 func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newFairWorld(t, 2, "A")
 	w.save('A', 0, "A1")
@@ -382,6 +381,7 @@ func TestKilledWorkerDoesNotBlockApplication(t *testing.T) {
 // at the grading's budget; the grading says so, is not retried, and the
 // slot goes to the next candidate.
 func TestGradingOverBudgetEnds(t *testing.T) {
+	t.Parallel()
 	w := newFairWorld(t, 1, "AB")
 	w.app.Gradings.SetBudget(50 * time.Millisecond)
 	w.grader.hold("A-endless")
@@ -407,6 +407,7 @@ func TestGradingOverBudgetEnds(t *testing.T) {
 }
 
 func TestBudget(t *testing.T) {
+	t.Parallel()
 	py := func(wall time.Duration, visible, hidden string, io ...grader.IOCase) grader.Suite {
 		return grader.Suite{Language: grader.Python, Visible: visible, Hidden: hidden, IOCases: io, IncludeHidden: true,
 			Limits: sandbox.Limits{Wall: wall}}
@@ -439,6 +440,7 @@ func TestBudget(t *testing.T) {
 // once: they never wait for a worker. One candidate still has one run at
 // a time.
 func TestRunIsNotHeldByGradings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newFairWorld(t, 1, "AB")
 	w.grader.hold("A-grade")

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/grading"
@@ -65,17 +64,13 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	box := sandboxtest.New(t)
 	ctx := context.Background()
-	a, err := app.New(app.Config{DataDir: t.TempDir()}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	aw := apptest.New(t, app.Config{})
+	a, srv := aw.App, aw.Server
 	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Gradings.SetGrader(g, nil)
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
 	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	owner, _ := a.Accounts.TokenMember(ctx, team)
 	job, err := a.Openings.CreateJob(ctx, owner, opening.JobInput{Title: ptr("Engineer")})
@@ -141,6 +136,7 @@ func (w *world) grade() {
 // TestCodeAnswerIsGraded saves code through the API, lets the worker grade
 // it, and checks what the team and the candidate each see.
 func TestCodeAnswerIsGraded(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	path := fmt.Sprintf("/api/v1/candidate/answers/%d", w.step.ID)
 	if status, body := w.call("PUT", path, w.token, map[string]string{"language": "python", "code": noBuzz}); status != http.StatusOK {
@@ -197,6 +193,7 @@ func TestCodeAnswerIsGraded(t *testing.T) {
 // TestRunShowsVisibleTestsOnly runs code against the visible tests: the
 // hidden ones are not run, and their code is nowhere in the answer.
 func TestRunShowsVisibleTestsOnly(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	status, body := w.call("POST", "/api/v1/candidate/runs", w.token, map[string]any{"step_id": w.step.ID, "language": "python", "code": noBuzz})
 	if status != http.StatusOK {
@@ -241,6 +238,7 @@ func TestRunShowsVisibleTestsOnly(t *testing.T) {
 // words, in the API (and on the page, from the same field); the
 // candidate's view has no warnings, only the visible tests' messages.
 func TestTamperingIsShownToReviewers(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	path := fmt.Sprintf("/api/v1/candidate/answers/%d", w.step.ID)
 	attack := "import os\nos.write(4, b'[\"ok\", \"FizzBuzz\", [], 0]\\nnot a message\\n')\ndef fizz(n):\n    return ''\n"

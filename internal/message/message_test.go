@@ -80,6 +80,7 @@ func newWorld(t *testing.T) *world {
 }
 
 func TestThreadBothWays(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	q, err := w.Messages.PostAsCandidate(ctx, w.ada, "  Can I answer in French?\r\n")
@@ -155,6 +156,7 @@ func TestThreadBothWays(t *testing.T) {
 }
 
 func TestInboxOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	if _, err := w.Messages.PostAsCandidate(ctx, w.ada, "first question"); err != nil {
@@ -190,6 +192,7 @@ func TestInboxOrder(t *testing.T) {
 }
 
 func TestMessagesRefuseBadInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	for name, body := range map[string]string{
@@ -239,6 +242,7 @@ func TestMessagesRefuseBadInput(t *testing.T) {
 // day and waits for their morning at night, in their zone once known
 // and the team's until then: the same rule for the page and the API.
 func TestPostInWorkingHours(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
 	if err := w.Applications.SetTimeZone(ctx, w.ada, "Asia/Tokyo"); err != nil {

@@ -8,6 +8,7 @@ import (
 // TestDeadlineAcrossZones: a deadline reads right on both sides of a
 // daylight-saving change and in a half-hour zone.
 func TestDeadlineAcrossZones(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		utc  string
 		zone string

@@ -79,6 +79,7 @@ func (w *world) invite(t *testing.T) (ada, grace application.Invitation) {
 // candidate (a message, and an email queued); declining keeps it; the
 // team can grant time up front.
 func TestExtensions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, owner := w.Services, w.owner
@@ -182,6 +183,7 @@ func berlin(t *testing.T) *time.Location {
 // and all; an email to a candidate who withdrew in the meantime is not
 // sent.
 func TestSendLater(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, db, owner := w.Services, w.db, w.owner
@@ -271,6 +273,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // none goes after the candidate submits, and a moved deadline replaces
 // them.
 func TestReminders(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, db, owner := w.Services, w.db, w.owner
@@ -329,6 +332,7 @@ func morningZone(now time.Time) string {
 // with the new submissions and the candidates waiting for a reply; never
 // two the same day; none for a member with nothing to read.
 func TestDailyDigest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, owner := w.Services, w.owner
@@ -382,6 +386,7 @@ func TestDailyDigest(t *testing.T) {
 // (a double click, two members) move the deadline once and tell the
 // candidate once; eight identical decisions send one message.
 func TestAnswersAtOnce(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, owner, job := w.Services, w.owner, w.job

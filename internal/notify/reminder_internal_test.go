@@ -8,6 +8,7 @@ import (
 )
 
 func TestReminderTimes(t *testing.T) {
+	t.Parallel()
 	parse := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339, s)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestNormalizeCode(t *testing.T) {
+	t.Parallel()
 	base := func() Step {
 		return Step{Kind: KindCode, Title: "FizzBuzz", Code: &CodeTask{
 			Languages: []Language{Python, Go},

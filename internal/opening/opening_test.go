@@ -40,6 +40,7 @@ func setup(t *testing.T) (context.Context, *opening.Service, account.Member, ope
 }
 
 func TestStepValidation(t *testing.T) {
+	t.Parallel()
 	ctx, s, owner, job := setup(t)
 	choice := func(multiple bool, correct ...bool) opening.Step {
 		st := opening.Step{Kind: opening.KindChoice, Title: "Q", Multiple: multiple}
@@ -89,6 +90,7 @@ func TestStepValidation(t *testing.T) {
 }
 
 func TestUpdateInterviewKeepsIDs(t *testing.T) {
+	t.Parallel()
 	ctx, s, owner, job := setup(t)
 	iv, err := s.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("R1"), Steps: &[]opening.Step{
 		{Kind: opening.KindText, Title: "One"},
@@ -127,6 +129,7 @@ func TestUpdateInterviewKeepsIDs(t *testing.T) {
 }
 
 func TestReviewerCannotCreateJobs(t *testing.T) {
+	t.Parallel()
 	ctx, s, owner, _ := setup(t)
 	reviewer := owner
 	reviewer.Role = account.Reviewer
@@ -136,6 +139,7 @@ func TestReviewerCannotCreateJobs(t *testing.T) {
 }
 
 func TestRemovedOptionsStayReadable(t *testing.T) {
+	t.Parallel()
 	ctx, s, owner, job := setup(t)
 	iv, err := s.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("R1"), Steps: &[]opening.Step{
 		{Kind: opening.KindChoice, Title: "Q", Options: []opening.Option{{Text: "A", Correct: true}, {Text: "B"}, {Text: "C"}}},
@@ -159,6 +163,7 @@ func TestRemovedOptionsStayReadable(t *testing.T) {
 }
 
 func TestVideoStepRoundTrips(t *testing.T) {
+	t.Parallel()
 	ctx, s, owner, job := setup(t)
 	iv, err := s.CreateInterview(ctx, owner, opening.InterviewInput{JobID: &job.ID, Title: ptr("Video"), Practice: ptr(true), Steps: &[]opening.Step{
 		{Kind: opening.KindVideo, Title: "Tell us", ThinkSeconds: 20, MaxSeconds: 90, Retakes: 1},

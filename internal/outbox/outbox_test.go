@@ -93,6 +93,7 @@ var hello = outbox.Content{OrgName: "Acme <Robotics>", Subject: "Hello\r\nBcc: e
 	Paragraphs: []string{"Thank you for applying.", "<script>alert(1)</script>"}}
 
 func TestSendsOnceThroughSMTP(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	w := newWorld(t)
 	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Name: "Acme", Email: "hiring@acme.example"})), smtp.Address{Name: "Acme", Email: "hiring@acme.example"}, "anyhour.test")
@@ -127,6 +128,7 @@ func TestSendsOnceThroughSMTP(t *testing.T) {
 // TestWaitsForTheServer: with the SMTP server down the email waits, and it
 // goes out once when the server is back.
 func TestWaitsForTheServer(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	w := newWorld(t)
 	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
@@ -154,6 +156,7 @@ func TestWaitsForTheServer(t *testing.T) {
 // email and before recording it leaves it "sending"; the retry marks it
 // unknown and does not send it again.
 func TestDiesAfterSending(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	w := newWorld(t)
 	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
@@ -178,6 +181,7 @@ func TestDiesAfterSending(t *testing.T) {
 
 // TestKeptWithoutServer: with no SMTP server emails are kept for admins.
 func TestKeptWithoutServer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Email: "ada@example.com"}, Content: hello})
 	w.run(t)
@@ -196,6 +200,7 @@ func TestKeptWithoutServer(t *testing.T) {
 // TestLinkMadeWhenSent: the candidate's link goes into the email at send
 // time; the outbox never holds it.
 func TestLinkMadeWhenSent(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	w := newWorld(t)
 	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")

@@ -7,6 +7,7 @@ import (
 )
 
 func TestClaimable(t *testing.T) {
+	t.Parallel()
 	w := New(nil, Config{Concurrency: 1, Pools: []Pool{
 		{Name: "grading", Kinds: []string{"code.grade"}, Concurrency: 1},
 		{Name: "video", Kinds: []string{"video.process", "video.rendition"}},

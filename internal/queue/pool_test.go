@@ -69,6 +69,7 @@ type named struct{ Name, Group string }
 // still runs, and the full pool starts nothing more. The worker polls
 // once an hour, so it is the wake-up on commit that starts the task.
 func TestFullPoolDoesNotHoldOthers(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	w := queue.New(db, queue.Config{
@@ -116,6 +117,7 @@ func TestFullPoolDoesNotHoldOthers(t *testing.T) {
 // and a task with another key queued after both goes first. Once the
 // first is done the second starts without waiting for a poll.
 func TestSerialKeyRunsOneAtATime(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	w := queue.New(db, queue.Config{Concurrency: 3, Poll: time.Hour, Name: "w", Logger: slog.New(slog.DiscardHandler)})
@@ -156,6 +158,7 @@ func TestSerialKeyRunsOneAtATime(t *testing.T) {
 // keeps its key only until the lease expires; the lost task is then
 // reclaimed first, and the next task of the key follows.
 func TestDeadWorkerHoldsKeyUntilLease(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	c := &clock{}
@@ -192,6 +195,7 @@ func TestDeadWorkerHoldsKeyUntilLease(t *testing.T) {
 // workers with their own database handles, as two processes would: no
 // two tasks of a key ever run at once, and every task runs once.
 func TestSerialKeyHoldsAcrossWorkers(t *testing.T) {
+	t.Parallel()
 	const keys, perKey = 4, 10
 	ctx := context.Background()
 	db, url := sqldbtest.OpenURL(t)
@@ -261,6 +265,7 @@ func TestSerialKeyHoldsAcrossWorkers(t *testing.T) {
 // before the first claim commits, loses on the unique index once it does,
 // and claims again, taking a task of another key.
 func TestSerialKeyClaimRace(t *testing.T) {
+	t.Parallel()
 	if sqldbtest.Dialect() != sqldb.Postgres {
 		t.Skip("SQLite's single writer serialises claims; the race needs PostgreSQL")
 	}

@@ -95,6 +95,7 @@ func outcomeOf(ti queue.TaskInfo) outcome {
 }
 
 func TestEnqueue(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	id := mustEnqueue(t, db, "email.send", map[string]string{"to": "ada@example.com"})
 	got := mustGet(t, db, id)
@@ -129,6 +130,7 @@ func TestEnqueue(t *testing.T) {
 }
 
 func TestEnqueueRolledBackLeavesNoTask(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	errAbort := errors.New("abort")
@@ -157,6 +159,7 @@ func TestEnqueueRolledBackLeavesNoTask(t *testing.T) {
 }
 
 func TestRetryWithBackoffThenSuccess(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	c := &clock{}
 	w := newWorker(db, c, "w", time.Minute)
@@ -199,6 +202,7 @@ func TestRetryWithBackoffThenSuccess(t *testing.T) {
 }
 
 func TestOutcomes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		handler queue.HandlerFunc
@@ -251,6 +255,7 @@ func TestOutcomes(t *testing.T) {
 }
 
 func TestUnknownKindFails(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	w := newWorker(db, &clock{}, "w", time.Minute)
 	w.Handle("known", func(context.Context, queue.Task) error { return nil })
@@ -263,6 +268,7 @@ func TestUnknownKindFails(t *testing.T) {
 }
 
 func TestGetNotFound(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	if _, err := queue.Get(context.Background(), db, 4242); !errors.Is(err, queue.ErrNotFound) {
 		t.Errorf("Get = %v, want ErrNotFound", err)
@@ -270,6 +276,7 @@ func TestGetNotFound(t *testing.T) {
 }
 
 func TestLastErrorIsStorable(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	w := newWorker(db, &clock{}, "w", time.Minute)
 	w.Handle("k", func(context.Context, queue.Task) error {
@@ -284,6 +291,7 @@ func TestLastErrorIsStorable(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		attempt  int
 		min, max time.Duration

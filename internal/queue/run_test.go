@@ -48,6 +48,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestRunRunsTaskOnce(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	w := newWorker(db, &clock{}, "w", time.Minute)
 	w.Handle("greet", func(ctx context.Context, task queue.Task) error {
@@ -86,6 +87,7 @@ func TestRunRunsTaskOnce(t *testing.T) {
 }
 
 func TestDeadWorkerTaskIsReclaimed(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	c := &clock{}
@@ -114,6 +116,7 @@ func TestDeadWorkerTaskIsReclaimed(t *testing.T) {
 }
 
 func TestLostOnLastAttemptFails(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	c := &clock{}
@@ -138,6 +141,7 @@ func TestLostOnLastAttemptFails(t *testing.T) {
 }
 
 func TestHeartbeatRenewsLease(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	// One slot, so that a renewal delayed past the short lease on a
 	// loaded machine cannot let this same worker reclaim the task: the
@@ -171,6 +175,7 @@ func TestHeartbeatRenewsLease(t *testing.T) {
 // next renewal: its handler is cancelled and its outcome discarded, so
 // it cannot overwrite the state of the worker that reclaimed the task.
 func TestLostLeaseCancelsHandler(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	c := &clock{}
@@ -214,6 +219,7 @@ func TestLostLeaseCancelsHandler(t *testing.T) {
 }
 
 func TestRunDrainsOnCancel(t *testing.T) {
+	t.Parallel()
 	db := sqldbtest.Open(t)
 	w := newWorker(db, &clock{}, "w", time.Minute)
 	started, release := make(chan struct{}), make(chan struct{})
@@ -244,6 +250,7 @@ func TestRunDrainsOnCancel(t *testing.T) {
 }
 
 func TestConcurrentWorkersRunEachTaskOnce(t *testing.T) {
+	t.Parallel()
 	const n = 200
 	ctx := context.Background()
 	db, url := sqldbtest.OpenURL(t)

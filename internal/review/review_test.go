@@ -23,6 +23,7 @@ func TestMain(m *testing.M) {
 func ptr[T any](v T) *T { return &v }
 
 func TestReviewsAreBlindUntilYourOwn(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	accounts := account.New(db)
@@ -99,6 +100,7 @@ func TestReviewsAreBlindUntilYourOwn(t *testing.T) {
 // not break the rules of a review (nor rate an answer scored
 // automatically, unless the step asks), and submitting removes it.
 func TestDraftsAreTheirAuthorsAlone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	accounts := account.New(db)

@@ -25,6 +25,7 @@ type links struct{ URLs []string }
 // its time, and for nobody else: not another member, not another key, not
 // after it expired; the database never holds what it says.
 func TestSealedForItsOwner(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	s := stash.New(db)

@@ -21,6 +21,7 @@ import (
 // is stored: no recording row, no answer, no byte under the blob store.
 // Once they agree, the same request works.
 func TestNoTakeWithoutConsent(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	ctx := context.Background()
 	res, err := w.app.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Carol C", Email: "carol@example.com"}})
@@ -71,6 +72,7 @@ func TestNoTakeWithoutConsent(t *testing.T) {
 // TestConsentRecordsTime: agreeing records the time once; agreeing again
 // keeps the first time, and after submission nobody agrees any more.
 func TestConsentRecordsTime(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	ctx := context.Background()
 	res, err := w.app.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Name: "Dan D", Email: "dan@example.com"}})

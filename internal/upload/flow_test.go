@@ -28,6 +28,7 @@ import (
 // deferred length, as the recorder does, and follows it to a playable,
 // seekable answer with a poster and an MP4 copy.
 func TestRecordingBecomesAnswer(t *testing.T) {
+	t.Parallel()
 	tools := ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	file := mustRead(t, ffmpegtest.WebM(t, t.TempDir(), 4))
@@ -100,6 +101,7 @@ func TestRecordingBecomesAnswer(t *testing.T) {
 
 // TestUploadsAreAuthorised covers who may start and continue uploads.
 func TestUploadsAreAuthorised(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	step := w.iv.Steps[0]
 	alice, bob := w.tus(w.alice.Token), w.tus(w.bob.Token)
@@ -169,6 +171,7 @@ func (w *world) otherInterviewStep() int64 {
 // and picks the one to submit; a take that failed processing does not
 // count; two tabs cannot record the same step at once.
 func TestTakes(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
@@ -224,6 +227,7 @@ func TestTakes(t *testing.T) {
 // TestSizeCap: a file over the step's cap is refused before its bytes
 // are stored, whether it says so up front or only as it arrives.
 func TestSizeCap(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
@@ -254,6 +258,7 @@ func TestSizeCap(t *testing.T) {
 // TestResumeLater: an upload that stops half way resumes an hour later
 // from where the server says it is, and ends byte-identical.
 func TestResumeLater(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
@@ -298,6 +303,7 @@ func TestResumeLater(t *testing.T) {
 // TestS3 runs a recording through uploads and processing with the blobs
 // in a real S3 server: tusd's S3 store writes, the S3 blob store reads.
 func TestS3(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	cfg := s3test.Start(t)
 	w := newWorld(t, app.Config{BlobURL: s3test.URL(cfg)})
@@ -336,6 +342,7 @@ func TestS3(t *testing.T) {
 // TestTooLongFails: a take longer than the step allows, beyond the
 // tolerance, fails with a message to record again and frees its take.
 func TestTooLongFails(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	ctx := context.Background()
@@ -371,6 +378,7 @@ func TestTooLongFails(t *testing.T) {
 // TestFailedTakesAreBounded: takes that fail processing do not use up the
 // allowance, but a recorder that keeps sending garbage is stopped.
 func TestFailedTakesAreBounded(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
@@ -389,6 +397,7 @@ func TestFailedTakesAreBounded(t *testing.T) {
 // TestDiscardThroughTus: a candidate terminates an unfinished upload
 // (tus DELETE); it is gone for the protocol (410) and counts as a take.
 func TestDiscardThroughTus(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0] // one take
@@ -416,6 +425,7 @@ func TestDiscardThroughTus(t *testing.T) {
 // TestMP4Answer: Safari records H.264/AAC MP4; it is accepted, made
 // seekable in place, and needs no rendition.
 func TestMP4Answer(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
@@ -432,6 +442,7 @@ func TestMP4Answer(t *testing.T) {
 // TestCapsCannotBeBypassed: neither a chunked PATCH (no Content-Length)
 // nor a create carrying a body stores more than the step's cap.
 func TestCapsCannotBeBypassed(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
@@ -491,6 +502,7 @@ func TestCapsCannotBeBypassed(t *testing.T) {
 // server but whose answer was lost asks again with the same take key and
 // is pointed at the upload it made, instead of being refused for good.
 func TestLostCreateAnswer(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	step := w.iv.Steps[0]
@@ -518,6 +530,7 @@ func TestLostCreateAnswer(t *testing.T) {
 // TestResumeWindow: an upload begun before the deadline cannot be
 // filled long after it.
 func TestResumeWindow(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
 	loc := c.mustCreate(w.iv.Steps[0].ID, -1)
@@ -531,6 +544,7 @@ func TestResumeWindow(t *testing.T) {
 // TestFailedRetakeKeepsTheGoodAnswer: a retake that fails processing does
 // not replace the good take that was the answer.
 func TestFailedRetakeKeepsTheGoodAnswer(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
@@ -557,6 +571,7 @@ func TestFailedRetakeKeepsTheGoodAnswer(t *testing.T) {
 // frames a second) or hide it (4352×2176 frames under a header of
 // 640×480, which the first decoder refuses), and does not count.
 func TestBeyondLimitsFails(t *testing.T) {
+	t.Parallel()
 	tools := ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	c := w.tus(w.alice.Token)
@@ -613,6 +628,7 @@ func TestBeyondLimitsFails(t *testing.T) {
 // sandbox, a recording is never processed outside it, nor failed: it
 // waits in the queue, and is processed once the sandbox is there.
 func TestWaitsWithoutSandbox(t *testing.T) {
+	t.Parallel()
 	tools := ffmpegtest.Require(t)
 	w := newWorld(t, app.Config{})
 	w.app.Videos.SetSandbox(nil, errors.New("bubblewrap (bwrap) not found"))

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
@@ -46,16 +46,10 @@ type world struct {
 func newWorld(t *testing.T, cfg app.Config) *world {
 	t.Helper()
 	ctx := context.Background()
-	if cfg.DataDir == "" {
-		cfg.DataDir = t.TempDir()
-	}
-	a, err := app.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := &world{t: t, app: a}
-	w.srv = httptest.NewServer(a.Handler())
-	t.Cleanup(w.srv.Close)
+	aw := apptest.New(t, cfg)
+	a := aw.App
+	w := &world{t: t, app: a, srv: aw.Server}
+	var err error
 	w.apiToken, err = a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestMergeSpans(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		in   []Span
@@ -33,6 +34,7 @@ func TestMergeSpans(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
+	t.Parallel()
 	if got := Tolerance(100); got.Seconds() != 7 {
 		t.Errorf("Tolerance(100) = %v, want 7s", got)
 	}
@@ -42,6 +44,7 @@ func TestLimits(t *testing.T) {
 }
 
 func TestMaxAttempts(t *testing.T) {
+	t.Parallel()
 	if maxAttempts(1) != 6 || maxAttempts(3) != 12 {
 		t.Errorf("maxAttempts(1) = %d, maxAttempts(3) = %d", maxAttempts(1), maxAttempts(3))
 	}

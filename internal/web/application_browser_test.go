@@ -19,6 +19,7 @@ import (
 // no rating; colleagues' reviews come before the decision; j and k walk
 // the list the page was opened from, keeping its filter and sort.
 func TestReviewingInBrowser(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newCandidateFixture(t)
 	// Sorted by name among the submitted: Ada, Bob, Cy; Dee has not

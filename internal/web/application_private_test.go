@@ -17,6 +17,7 @@ import (
 // started, shows "–" in the list, not 0. Once Ada submits, the team reads
 // everything.
 func TestDraftsStayPrivateUntilSubmitted(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	f.invite(t, f.iv, "Bob Idle", "bob@example.com")

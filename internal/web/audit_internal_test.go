@@ -13,6 +13,7 @@ import (
 // (a string literal on a line that calls Audit, AuditCandidate or audit) is named
 // in words on the audit page.
 func TestEveryAuditActionHasWords(t *testing.T) {
+	t.Parallel()
 	key := regexp.MustCompile(`"([a-z]+\.[a-z_]+)"`)
 	var missing []string
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {

@@ -20,6 +20,7 @@ import (
 // saves it); a version kept on the device that differs from one saved
 // since elsewhere is offered, not forced; a choice is saved when ticked.
 func TestTypedAnswersAreNeverLost(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	for i, size := range []struct {

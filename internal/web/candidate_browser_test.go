@@ -99,6 +99,7 @@ func candEventually(t *testing.T, what string, ok func() bool) {
 // TestCandidateWithoutJavaScript answers a text and a choice step by
 // keyboard in a browser with JavaScript switched off.
 func TestCandidateWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	b := browsertest.NewWithOptions(t, browsertest.Options{ExtraFlags: []string{"--blink-settings=scriptEnabled=false"}})

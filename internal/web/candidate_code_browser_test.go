@@ -3,15 +3,13 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/grader"
@@ -19,7 +17,6 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/chromedp/chromedp/kb"
 )
 
@@ -58,24 +55,16 @@ func newCodeWorld(t *testing.T) *codeWorld {
 	t.Helper()
 	box := sandboxtest.New(t)
 	ctx := context.Background()
-	srv := httptest.NewServer(nil)
-	t.Cleanup(srv.Close)
-	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 2}, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	world := apptest.New(t, app.Config{})
+	a := world.App
 	g, err := grader.New(box, grader.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	a.Gradings.SetGrader(g, nil)
-	srv.Config.Handler = a.Handler()
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { a.Worker().Run(runCtx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	world.RunWorker(t)
 
-	w := &codeWorld{testServer: &testServer{Server: srv, DB: a.DB, Svc: a.Services}, app: a}
+	w := &codeWorld{testServer: &testServer{Server: world.Server, DB: a.DB, Svc: a.Services}, app: a}
 	w.team = w.signIn(t)
 	om := teamOwner(t, w.testServer)
 	job, err := a.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Backend engineer")})
@@ -109,6 +98,7 @@ const editorText = `[...document.querySelectorAll(".code-editor .cm-line")].map(
 // highlighted and every test's result, hidden ones by name. axe checks the
 // candidate's pages at desktop and phone widths.
 func TestCodeStepInBrowser(t *testing.T) {
+	t.Parallel()
 	w := newCodeWorld(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
@@ -270,6 +260,7 @@ func TestCodeStepInBrowser(t *testing.T) {
 // the overview link, then by reload: the code is saved either way, as the
 // written answers are (TestTypedAnswersAreNeverLost).
 func TestCodeLeftAtOnceIsSaved(t *testing.T) {
+	t.Parallel()
 	w := newCodeWorld(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)

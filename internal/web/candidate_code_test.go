@@ -20,6 +20,7 @@ import (
 // JavaScript): the starter code is there, a run shows the visible tests'
 // results, a save is graded, and hidden tests stay anonymous.
 func TestCandidateCodeStep(t *testing.T) {
+	t.Parallel()
 	box := sandboxtest.New(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindCode, Title: "Add", Points: 4, Code: &opening.CodeTask{
 		Languages: []opening.Language{opening.Python, opening.JavaScript},
@@ -85,6 +86,7 @@ func TestCandidateCodeStep(t *testing.T) {
 // TestEditorKeepsCodeTasks: saving the interview form, which does not
 // edit coding tasks yet, keeps their tests.
 func TestEditorKeepsCodeTasks(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ctx := context.Background()
 	steps := []opening.Step{{Kind: opening.KindCode, Title: "Add", Code: &opening.CodeTask{Languages: []opening.Language{opening.Python},

@@ -15,6 +15,7 @@ import (
 // question, told what they can still do; on the desktop they agree, and
 // the camera turns on without another click.
 func TestVideoConsentInBrowser(t *testing.T) {
+	t.Parallel()
 	w := newVideoApp(t, []opening.Step{
 		{Kind: opening.KindVideo, Title: "Tell us about yourself", Prompt: "Who are you, and what brings you here?", MaxSeconds: 60, Retakes: 1},
 		{Kind: opening.KindText, Title: "Anything else", Prompt: "Is there anything else you would like us to know?"},

@@ -34,6 +34,7 @@ func consentFixture(t *testing.T) (*candidateFixture, opening.Interview) {
 // kept, with a way to agree and a way to skip, and no recorder; agreeing
 // records the time and brings the recorder, and the team sees when.
 func TestVideoStepAsksConsentFirst(t *testing.T) {
+	t.Parallel()
 	f, iv := consentFixture(t)
 	ctx := context.Background()
 	ada := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
@@ -111,6 +112,7 @@ func TestVideoStepAsksConsentFirst(t *testing.T) {
 // answers a text step, writes to the team and submits, the video step
 // unanswered; their recording is refused.
 func TestCandidateWithoutConsentCarriesOn(t *testing.T) {
+	t.Parallel()
 	f, iv := consentFixture(t)
 	ctx := context.Background()
 	ada := f.invite(t, iv, "Ada Lovelace", "ada@example.com")

@@ -13,6 +13,7 @@ import (
 // request for time waits; the status reads one word, the same everywhere
 // ("Not started" before any answer, never "invited" beside "In progress").
 func TestMoreTimeAndWithdrawAreFoundBeforeSubmitting(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	cand := f.ts.browser(t)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestCandidateMagicLinkSetsCookie(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -42,6 +43,7 @@ func TestCandidateMagicLinkSetsCookie(t *testing.T) {
 }
 
 func TestCandidateJourney(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	text1, single, multi, last := f.iv.Steps[0], f.iv.Steps[1], f.iv.Steps[2], f.iv.Steps[3]
@@ -210,6 +212,7 @@ func TestCandidateJourney(t *testing.T) {
 }
 
 func TestCandidateTwoApplicationsSideBySide(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	first := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	second := f.invite(t, f.other, "Ada Lovelace", "ada@example.com")
@@ -235,6 +238,7 @@ func TestCandidateTwoApplicationsSideBySide(t *testing.T) {
 }
 
 func TestCandidateBadLinks(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	revoked := f.invite(t, f.iv, "Rita", "rita@example.com")
 	expired := f.invite(t, f.iv, "Ezra", "ezra@example.com")
@@ -283,6 +287,7 @@ func TestCandidateBadLinks(t *testing.T) {
 }
 
 func TestCandidateCannotSeeAnotherApplication(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	mine := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	theirs := f.invite(t, f.iv, "Grace Hopper", "grace@example.com")
@@ -317,6 +322,7 @@ func TestCandidateCannotSeeAnotherApplication(t *testing.T) {
 }
 
 func TestCandidateTimeZone(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	b := f.ts.browser(t)

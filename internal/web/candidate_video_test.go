@@ -15,6 +15,7 @@ import (
 // blocks submission, until the candidate discards it on the step page;
 // it then counts as a take, and only they may discard it.
 func TestCandidateDiscardsLostTake(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ctx := context.Background()
 	steps := []opening.Step{{Kind: opening.KindVideo, Title: "Say hello", MaxSeconds: 60, Retakes: 1}}

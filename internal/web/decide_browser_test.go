@@ -11,6 +11,7 @@ import (
 // looking at the preview first; the candidate's status page, with the
 // decision, passes axe.
 func TestDecisionInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.submitted(t, "Ada Lovelace", "ada@example.com")
 	b := browsertest.New(t)

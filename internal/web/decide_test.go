@@ -31,6 +31,7 @@ func (f *candidateFixture) submitted(t *testing.T, name, email string) applicati
 // from the job's list, previewing before sending; the candidate reads the
 // decision and its feedback on their status page.
 func TestDecisionPages(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.submitted(t, "Ada Lovelace", "ada@example.com")
 	grace := f.submitted(t, "Grace Hopper", "grace@example.com")

@@ -13,6 +13,7 @@ import (
 // sees the new deadline and the answer. The team can also give time
 // without a request.
 func TestMoreTimePages(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	cand := f.ts.browser(t)
@@ -68,6 +69,7 @@ func TestMoreTimePages(t *testing.T) {
 // confirming; the team can then only write notes, and the candidate's
 // pages say so.
 func TestWithdraw(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	cand := f.ts.browser(t)

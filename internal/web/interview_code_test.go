@@ -23,6 +23,7 @@ import (
 // values come back with a message and nothing lost, and a save with
 // edited hidden tests grades the answer already given again.
 func TestTeamEditsCodeTask(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newCodeWorld(t)
 	team := w.team
@@ -203,6 +204,7 @@ func TestTeamEditsCodeTask(t *testing.T) {
 
 // TestRegradeButton grades an application's code again from its page.
 func TestRegradeButton(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newCodeWorld(t)
 	step := w.iv.Steps[0]
@@ -261,6 +263,7 @@ func (w *codeWorld) submit(t *testing.T) {
 // (here, a solution that broke the protocol between it and the tests)
 // stands beside its score on the application page.
 func TestGradingWarningsOnTheApplication(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newCodeWorld(t)
 	step := w.iv.Steps[0]
@@ -286,6 +289,7 @@ func TestGradingWarningsOnTheApplication(t *testing.T) {
 // candidates until its tests are the team's own and a reference solution
 // passes every one; the solution never reaches a candidate.
 func TestCodeStepIsCheckedBeforeInviting(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newCodeWorld(t)
 	team := w.team

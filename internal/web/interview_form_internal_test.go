@@ -11,6 +11,7 @@ import (
 )
 
 func TestParseInterviewForm(t *testing.T) {
+	t.Parallel()
 	form := url.Values{
 		"title": {"Screen"}, "intro": {"Hi"}, "deadline_days": {"5"},
 		"steps.0.id": {"7"}, "steps.0.kind": {"text"}, "steps.0.title": {"Why us"}, "steps.0.prompt": {"Tell"},
@@ -50,6 +51,7 @@ func TestParseInterviewForm(t *testing.T) {
 }
 
 func TestParseInterviewFormRejects(t *testing.T) {
+	t.Parallel()
 	for _, key := range []string{"steps.x.title", "steps.999.title", "steps.0.bogus", "steps.0.options.1", "steps.0.options.99999.text", "steps.0.id"} {
 		v := url.Values{key: {"v"}}
 		if _, err := parseInterviewForm(v); err == nil {
@@ -66,6 +68,7 @@ func TestParseInterviewFormRejects(t *testing.T) {
 }
 
 func TestParseInterviewFormVideo(t *testing.T) {
+	t.Parallel()
 	form := url.Values{
 		"title": {"Screen"}, "deadline_days": {"7"}, "practice": {"1"},
 		"steps.0.kind": {"video"}, "steps.0.title": {"Hello"}, "steps.0.think_seconds": {"30"},
@@ -108,6 +111,7 @@ func TestParseInterviewFormVideo(t *testing.T) {
 }
 
 func TestParseInterviewFormVideoRejects(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ field, value, want string }{
 		{"max_length", "2:5", "maximum length"},
 		{"max_length", "1:60", "maximum length"},
@@ -129,6 +133,7 @@ func TestParseInterviewFormVideoRejects(t *testing.T) {
 }
 
 func TestVideoStepInEditor(t *testing.T) {
+	t.Parallel()
 	st := opening.Step{ID: 4, Kind: opening.KindVideo, Title: "Q", ThinkSeconds: 30, MaxSeconds: 90, Retakes: 2}
 	st.Minutes = videoMinutes(st) // as the domain works it out
 	f := interviewFormOf(opening.Interview{Practice: true, Steps: []opening.Step{st}})

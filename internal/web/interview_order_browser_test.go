@@ -11,6 +11,7 @@ import (
 // TestStepsReorderInBrowser moves steps by button, by arrow key on the
 // handle and by dragging, and saves the order.
 func TestStepsReorderInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)

@@ -27,6 +27,7 @@ func stepTitles(t *testing.T, f *candidateFixture) []string {
 // form and come back with the steps in their new order, typed text kept;
 // saving keeps that order.
 func TestStepsMoveWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	team := f.ts.signInAs(t, "olivia@acme.example", teamPassword)
 	path := fmt.Sprintf("/interviews/%d", f.iv.ID)

@@ -9,6 +9,7 @@ import (
 
 // TestPreviewInBrowser: the preview's pages pass axe on a phone.
 func TestPreviewInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)

@@ -12,6 +12,7 @@ import (
 // candidate meets it; whatever they type is not saved, no application
 // appears, and the way back is always there.
 func TestPreviewAsCandidate(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	team := f.ts.signInAs(t, "olivia@acme.example", teamPassword)
 	base := fmt.Sprintf("/interviews/%d/preview", f.iv.ID)

@@ -17,6 +17,7 @@ import (
 // input of the videos page in headless Chromium (recorder.js, tus, the
 // session cookie), waits for "Saved", and after processing plays it.
 func TestInterviewVideosInBrowser(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	b := browsertest.New(t)
 	ctx := context.Background()

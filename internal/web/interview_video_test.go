@@ -6,9 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strconv"
@@ -20,9 +18,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 // ivvForm reads the fields of the form sel matches the way a browser
@@ -65,6 +63,7 @@ func ivvValue(doc *goquery.Document, sel string) string {
 // TestInterviewEditorVideoSteps adds a video step through the editor
 // without JavaScript, as a recruiter does, and edits it again.
 func TestInterviewEditorVideoSteps(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
@@ -208,16 +207,8 @@ type ivvApp struct {
 
 func newIVVApp(t *testing.T) *ivvApp {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	db := sqldbtest.Open(t)
-	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = a.Handler()
-	return &ivvApp{testServer: &testServer{Server: srv, DB: db, Svc: a.Services}, app: a}
+	a := apptest.New(t, app.Config{})
+	return &ivvApp{testServer: &testServer{Server: a.Server, DB: a.DB, Svc: a.Services}, app: a.App}
 }
 
 // process runs the background tasks (ffmpeg) until none is left.
@@ -281,6 +272,7 @@ func ivvUpload(t *testing.T, b *browser, file []byte, meta map[string]string) in
 // from processing to playable, and removes them; a reviewer may watch
 // but not remove, and another organisation sees nothing.
 func TestInterviewVideosPage(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	ctx := context.Background()
 	x := newIVVApp(t)

@@ -25,6 +25,7 @@ var joinLink = regexp.MustCompile(`http://127\.0\.0\.1:\d+(/join/confirm/ahj_[A-
 // an account elsewhere; only the address's owner learns it, through the
 // emailed link, and no second account is made.
 func TestJoiningSaysTheSameForEveryAddress(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	teamOtherOrg(t, ts) // rex@rival.example has an account with Rival
@@ -117,6 +118,7 @@ func TestJoiningSaysTheSameForEveryAddress(t *testing.T) {
 // one organisation lets people join at once (teamJoin does); one with
 // several says joining waits for email, and makes nothing.
 func TestJoiningWithoutEmail(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	teamOtherOrg(t, ts)

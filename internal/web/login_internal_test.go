@@ -3,6 +3,7 @@ package web
 import "testing"
 
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	tests := map[string]string{
 		"/jobs/3?status=submitted": "/jobs/3?status=submitted",
 		"/":                        "/",

@@ -13,6 +13,7 @@ import (
 // every prompt, option and introduction the candidate and the team read,
 // and text written without Markdown keeps its line breaks.
 func TestMarkdownEverywhere(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := newCandidateFixture(t)
 	steps := []opening.Step{

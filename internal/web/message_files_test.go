@@ -61,6 +61,7 @@ func (b *browser) postFiles(path string, fields url.Values, files map[string][]b
 // what it may, as an attachment, never a note's file or another
 // candidate's; too many or too large files are refused with the text kept.
 func TestMessageFiles(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	cand := f.ts.browser(t)

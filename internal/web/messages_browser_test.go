@@ -12,6 +12,7 @@ import (
 // candidate sees the answer and the receipt. axe checks the candidate's
 // page at desktop and phone widths.
 func TestConversationInBrowser(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	b := browsertest.New(t)

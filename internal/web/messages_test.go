@@ -27,6 +27,7 @@ func (f *candidateFixture) teamLogin(t *testing.T) *browser {
 // answers, the candidate reads the answer and the team sees the receipt.
 // The note never appears on any candidate page.
 func TestConversationPages(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	cand := f.ts.browser(t)
@@ -163,6 +164,7 @@ func TestConversationPages(t *testing.T) {
 // for the candidate's waking hours, sees it marked as scheduled, and
 // cancels it; the candidate never sees it.
 func TestScheduledMessagePages(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	ada := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	team := f.teamLogin(t)

@@ -13,6 +13,7 @@ import (
 // TestFailedSignIn: the error is a sentence, the address stays, and the
 // password field, the one to type again, has the focus and the error.
 func TestFailedSignIn(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	b := f.ts.browser(t)
 	resp, body := b.post("/login", url.Values{"email": {"olivia@acme.example"}, "password": {"not the password"}})
@@ -34,6 +35,7 @@ func TestFailedSignIn(t *testing.T) {
 // TestCloseJobAsksFirst: closing a job, which stops invitations, takes a
 // second step that says what it does.
 func TestCloseJobAsksFirst(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	team := f.ts.signInAs(t, "olivia@acme.example", teamPassword)
@@ -59,6 +61,7 @@ func TestCloseJobAsksFirst(t *testing.T) {
 
 // TestEmailedLinkKeepsTheOldOnes: "The links they had still work."
 func TestEmailedLinkKeepsTheOldOnes(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	inv := f.invite(t, f.iv, "Ada Lovelace", "ada@example.com")
 	team := f.ts.signInAs(t, "olivia@acme.example", teamPassword)
@@ -71,6 +74,7 @@ func TestEmailedLinkKeepsTheOldOnes(t *testing.T) {
 
 // TestFavicon: the browser's first guess finds the icon.
 func TestFavicon(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	b := ts.browser(t)
 	resp, _ := b.get("/favicon.ico")

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,11 +16,11 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 // The page and the API show one application as the domain builds it
@@ -53,16 +51,8 @@ type parityMember struct {
 func newParityWorld(t *testing.T) *parityWorld {
 	t.Helper()
 	ctx := context.Background()
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 1},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = a.Handler()
-	w := &parityWorld{app: a, ts: &testServer{Server: srv, DB: a.DB, Svc: a.Services}}
+	a := apptest.New(t, app.Config{})
+	w := &parityWorld{app: a.App, ts: &testServer{Server: a.Server, DB: a.DB, Svc: a.Services}}
 	ownerPages := w.ts.signIn(t)
 	ownerToken, err := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "olivia@acme.example"})
 	if err != nil {
@@ -294,6 +284,7 @@ func (w *parityWorld) checkParity(t *testing.T, what string, appID int64) {
 }
 
 func TestPageAndAPIAgreeOnAnApplication(t *testing.T) {
+	t.Parallel()
 	w := newParityWorld(t)
 	ctx := context.Background()
 
@@ -359,6 +350,7 @@ func (w *parityWorld) checkCandidate(t *testing.T, what string, inv application.
 }
 
 func TestPageAndAPIAgreeForTheCandidate(t *testing.T) {
+	t.Parallel()
 	w := newParityWorld(t)
 	ctx := context.Background()
 	inv := w.invite(t, "Ada Lovelace")

@@ -82,6 +82,7 @@ var styleNonce = regexp.MustCompile(`content="[A-Za-z0-9_-]{22}"`)
 // account and one without get the same page, and the same work is done
 // on the request's path; only the task behind it tells them apart.
 func TestForgotPasswordSaysTheSameForEveryAddress(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	teamJoin(t, ts, owner, "rita@acme.example", "reviewer")
@@ -133,6 +134,7 @@ func TestForgotPasswordSaysTheSameForEveryAddress(t *testing.T) {
 }
 
 func TestResetPasswordByEmail(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")
@@ -198,6 +200,7 @@ func TestResetPasswordByEmail(t *testing.T) {
 }
 
 func TestForgotPasswordLimits(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	teamJoin(t, ts, owner, "rita@acme.example", "reviewer")

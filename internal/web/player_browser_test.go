@@ -18,6 +18,7 @@ import (
 // watched spans reach the server. It checks the page with axe-core and
 // saves screenshots (to $ANYHOUR_SCREENSHOTS when set).
 func TestVideoPlayerInBrowser(t *testing.T) {
+	t.Parallel()
 	w := newVideoWorld(t, 12)
 	// Headless Chromium has no speakers; without this flag it may refuse
 	// to play sound that no person asked for.

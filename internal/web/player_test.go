@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -21,10 +19,10 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -46,15 +44,8 @@ func newVideoWorld(t *testing.T, seconds float64) *videoWorld {
 	t.Helper()
 	ffmpegtest.Require(t)
 	ctx := context.Background()
-	srv := httptest.NewUnstartedServer(nil)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	a, err := app.New(app.Config{DataDir: t.TempDir(), BaseURL: srv.URL, Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Config.Handler = a.Handler()
-	w := &videoWorld{testServer: &testServer{Server: srv, DB: a.DB, Svc: a.Services}, app: a}
+	a := apptest.New(t, app.Config{})
+	w := &videoWorld{testServer: &testServer{Server: a.Server, DB: a.DB, Svc: a.Services}, app: a.App}
 	w.owner = w.signIn(t)
 	w.om = teamOwner(t, w.testServer)
 	job, err := a.Openings.CreateJob(ctx, w.om, opening.JobInput{Title: candPtr("Support engineer")})
@@ -197,6 +188,7 @@ type apiError struct {
 }
 
 func TestApplicationPageShowsVideoAnswer(t *testing.T) {
+	t.Parallel()
 	w := newVideoWorld(t, 6)
 	iv := w.ada.InterviewID
 	// Bob's file is not a video; Cy's has arrived but is not processed;
@@ -301,6 +293,7 @@ func TestApplicationPageShowsVideoAnswer(t *testing.T) {
 }
 
 func TestMediaCommentByForm(t *testing.T) {
+	t.Parallel()
 	w := newVideoWorld(t, 6)
 	path := fmt.Sprintf("/media/%d/comments", w.take.ID)
 	resp, _ := w.owner.send(http.MethodPost, path, "application/x-www-form-urlencoded",
@@ -355,6 +348,7 @@ func TestMediaCommentByForm(t *testing.T) {
 }
 
 func TestMediaCommentByJSON(t *testing.T) {
+	t.Parallel()
 	w := newVideoWorld(t, 6)
 	path := fmt.Sprintf("/media/%d/comments", w.take.ID)
 	resp, body := w.owner.send(http.MethodPost, path, "application/json", `{"at_seconds": 1.54, "body": "Pause here."}`)
@@ -433,6 +427,7 @@ func TestMediaCommentByJSON(t *testing.T) {
 }
 
 func TestMediaViews(t *testing.T) {
+	t.Parallel()
 	w := newVideoWorld(t, 6)
 	path := fmt.Sprintf("/media/%d/views", w.take.ID)
 	report := func(b *browser, spans string) float64 {

@@ -2,10 +2,7 @@ package web_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"math"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,12 +13,12 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/opening/openingtest"
-	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -37,16 +34,9 @@ type videoApp struct {
 func newVideoApp(t *testing.T, steps []opening.Step) *videoApp {
 	t.Helper()
 	ctx := context.Background()
-	a, err := app.New(app.Config{DataDir: t.TempDir(), Workers: 2}, slog.New(slog.NewTextHandler(io.Discard, nil)), sqldbtest.Open(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(a.Handler())
-	t.Cleanup(srv.Close)
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { a.Worker().Run(runCtx); close(done) }()
-	t.Cleanup(func() { stop(); <-done })
+	w := apptest.New(t, app.Config{})
+	w.RunWorker(t)
+	a, srv := w.App, w.Server
 
 	token, err := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Northwind", Email: "owner@example.com"})
 	if err != nil {
@@ -127,6 +117,7 @@ func waitFor[T any](t *testing.T, p *browsertest.Page, js string, out *T, ok fun
 // Both must arrive whole: the duration the server measures within half a
 // second of what was recorded, and ffmpeg decoding them without error.
 func TestCandidateRecordsVideoAnswers(t *testing.T) {
+	t.Parallel()
 	tools := ffmpegtest.Require(t)
 	y4m, wav := fakeMedia(t)
 	w := newVideoApp(t, []opening.Step{
@@ -252,6 +243,7 @@ func (w *videoApp) consent(t *testing.T) {
 // TestPracticeNeverUploads records a practice take: it plays back in the
 // page, and nothing reaches the server.
 func TestPracticeNeverUploads(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Hello", MaxSeconds: 30}})
 	b := browsertest.NewWithOptions(t, browsertest.Options{FakeMedia: true})
@@ -282,6 +274,7 @@ func TestPracticeNeverUploads(t *testing.T) {
 // at the step's length; and a browser without a camera gets words that
 // say what to do, not a dead button.
 func TestRecorderStopsAtTheLimitAndExplainsProblems(t *testing.T) {
+	t.Parallel()
 	ffmpegtest.Require(t)
 	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Ten seconds", MaxSeconds: 10}})
 	w.consent(t)

@@ -27,6 +27,7 @@ func signedOut(b *browser) bool {
 const ritaPassword = "a long enough password"
 
 func TestSessionsOnSettings(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
@@ -82,6 +83,7 @@ func TestSessionsOnSettings(t *testing.T) {
 }
 
 func TestChangePasswordOnSettings(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")

@@ -12,6 +12,7 @@ import (
 // TestWebhookPages adds an endpoint through the pages, sees a delivery in
 // its log, sends it again, and removes the endpoint.
 func TestWebhookPages(t *testing.T) {
+	t.Parallel()
 	f := newCandidateFixture(t)
 	team := f.teamLogin(t)
 

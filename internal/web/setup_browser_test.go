@@ -11,6 +11,7 @@ import (
 // today's name though Chromium reports Asia/Calcutta; the organisation
 // gets it.
 func TestSetupChoosesTheBrowsersZone(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.PhoneWidth, browsertest.PhoneHeight)

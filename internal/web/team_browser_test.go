@@ -14,6 +14,7 @@ import (
 // desktop and a phone size, checks them with axe-core and saves
 // screenshots (to $ANYHOUR_SCREENSHOTS when set) for a person to look at.
 func TestTeamPagesInBrowser(t *testing.T) {
+	t.Parallel()
 	b := browsertest.New(t)
 	ctx := context.Background()
 	ts := newTestServer(t)

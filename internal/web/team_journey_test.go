@@ -114,6 +114,7 @@ func teamLinks(doc *goquery.Document) []string {
 }
 
 func TestTeamJourney(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
@@ -550,6 +551,7 @@ func teamCheckAudit(t *testing.T, owner *browser) {
 }
 
 func TestTeamPagesOfAnotherOrganisationAreNotFound(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	jobID, ivID := teamSetUpInterview(t, owner)

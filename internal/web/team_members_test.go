@@ -33,6 +33,7 @@ func teamSubmitted(t *testing.T, ts *testServer, owner *browser) int64 {
 // attempts that must fail first, then the removal, after which her
 // browser is signed out at once and her review and note stay.
 func TestRemoveMemberPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	appID := teamSubmitted(t, ts, owner)
@@ -134,6 +135,7 @@ func TestRemoveMemberPage(t *testing.T) {
 // may create jobs on her next request, without signing in again, and
 // demoted may not.
 func TestRoleChangeOnTheNextClick(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")

@@ -131,6 +131,7 @@ func (ts *testServer) signIn(t *testing.T) *browser {
 }
 
 func TestSetupLoginLogout(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	anon := ts.browser(t)
 	if resp, _ := anon.get("/"); resp.Request.URL.Path != "/setup" {
@@ -158,6 +159,7 @@ func TestSetupLoginLogout(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.signIn(t)
 	b := ts.browser(t)
@@ -173,6 +175,7 @@ func TestLoginIsRateLimited(t *testing.T) {
 }
 
 func TestCrossSiteFormPostIsRejected(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/logout", strings.NewReader(""))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestPublic(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]bool{
 		"93.184.216.34":      true,
 		"2606:2800:220:1::1": true,

@@ -152,6 +152,7 @@ func (w *world) log(t *testing.T, e webhook.Endpoint) []webhook.Delivery {
 // candidate's message each reach the endpoints that subscribed, signed,
 // once; the team's messages and other events do not.
 func TestEventsAreDeliveredSigned(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	all := newReceiver(t)
@@ -234,6 +235,7 @@ func TestEventsAreDeliveredSigned(t *testing.T) {
 // TestRetriesAndRedelivery: a 500 is retried with backoff until the
 // endpoint answers; a delivery can be sent again by hand.
 func TestRetriesAndRedelivery(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	r := newReceiver(t)
@@ -279,6 +281,7 @@ func TestRetriesAndRedelivery(t *testing.T) {
 // TestEndpointThatFailsForADay is disabled, its pending deliveries end,
 // and the organisation is told.
 func TestEndpointThatFailsForADay(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	r := newReceiver(t)
@@ -325,6 +328,7 @@ func TestEndpointThatFailsForADay(t *testing.T) {
 // TestHostileEndpoints: a private address, a name that resolves to
 // loopback, a redirect, and an endpoint that never answers.
 func TestHostileEndpoints(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	w.Webhooks.SetTimeout(500 * time.Millisecond)
@@ -388,6 +392,7 @@ func TestHostileEndpoints(t *testing.T) {
 }
 
 func TestEndpointInput(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
 	for name, tc := range map[string]struct {
