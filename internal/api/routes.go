@@ -54,12 +54,16 @@ func (s *Server) routes() []route {
 
 		// A recording: the team, or the candidate who recorded it.
 		s.viewer("GET", "/api/v1/media/{id}/{file}", s.serveRecording),
+		// A file answering a file step: the team once submitted, or the
+		// candidate who uploaded it.
+		s.viewer("GET", "/api/v1/files/{id}", s.serveAnswerFile),
 
 		// Candidate: the invitation token of their magic link.
 		s.candidate("GET", "/api/v1/candidate", s.showCandidate),
 		s.candidate("PUT", "/api/v1/candidate/answers/{step_id}", s.saveAnswer),
 		s.candidate("POST", "/api/v1/candidate/runs", s.runCode),
 		s.candidate("POST", "/api/v1/candidate/submit", s.submit),
+		s.candidate("DELETE", "/api/v1/candidate/files/{id}", s.removeFile),
 		s.candidate("PUT", "/api/v1/candidate/time_zone", s.setTimeZone),
 		s.candidate("POST", "/api/v1/candidate/video_consent", s.consentToVideo),
 		s.candidate("GET", "/api/v1/candidate/messages", s.listCandidateMessages),

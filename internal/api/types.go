@@ -176,6 +176,15 @@ type stepJSON struct {
 	MemoryMB    *int                     `json:"memory_mb,omitempty"`     // code
 
 	ReviewersRate *bool `json:"reviewers_rate,omitempty"` // choice, code: reviewers rate these answers too
+
+	Files *fileRulesJSON `json:"files,omitempty"` // file: what the candidate may upload
+}
+
+// fileRulesJSON is a file step's rules.
+type fileRulesJSON struct {
+	Types    []string `json:"types"`     // filetype names; empty takes every type
+	MaxFiles int      `json:"max_files"` // 1 to 10; 0 is 1
+	MaxMB    int      `json:"max_mb"`    // each file, 1 to 100; 0 is 25
 }
 
 type optionJSON struct {
@@ -236,6 +245,9 @@ func (st stepJSON) domain(i int) (opening.Step, error) {
 	if st.ReviewersRate != nil {
 		out.ReviewersRate = *st.ReviewersRate
 	}
+	if st.Files != nil {
+		out.Files = &opening.FileRules{Types: st.Files.Types, MaxFiles: st.Files.MaxFiles, MaxMB: st.Files.MaxMB}
+	}
 	return out, nil
 }
 
@@ -261,6 +273,7 @@ func (st stepJSON) misplacedSetting() (name, kinds string) {
 		{"time_limit_ms", st.TimeLimitMS != nil, []opening.Kind{opening.KindCode}},
 		{"memory_mb", st.MemoryMB != nil, []opening.Kind{opening.KindCode}},
 		{"reviewers_rate", st.ReviewersRate != nil, []opening.Kind{opening.KindChoice, opening.KindCode}},
+		{"files", st.Files != nil, []opening.Kind{opening.KindFile}},
 	} {
 		if s.set && !slices.Contains(s.kinds, opening.Kind(st.Kind)) {
 			names := make([]string, len(s.kinds))
@@ -294,6 +307,10 @@ func newStep(st opening.Step, withCorrect bool) stepJSON {
 	case opening.KindCode:
 		out.Points = &st.Points
 		out.setCode(st.Code, withCorrect)
+	case opening.KindFile:
+		if st.Files != nil {
+			out.Files = &fileRulesJSON{Types: append([]string{}, st.Files.Types...), MaxFiles: st.Files.MaxFiles, MaxMB: st.Files.MaxMB}
+		}
 	}
 	if withCorrect && (st.Kind == opening.KindChoice || st.Kind == opening.KindCode) {
 		out.ReviewersRate = &st.ReviewersRate // the team's setting
@@ -439,6 +456,7 @@ type answerJSON struct {
 	Language  *string      `json:"language,omitempty"` // code
 	Code      *string      `json:"code,omitempty"`     // code
 	Grading   *gradingJSON `json:"grading,omitempty"`  // code: the latest grading, once queued
+	Files     []fileJSON   `json:"files,omitempty"`    // file: the files, oldest first
 	UpdatedAt string       `json:"updated_at"`
 }
 
@@ -468,6 +486,11 @@ func newAnswer(st appview.Step, base string) answerJSON {
 		if st.Grading != nil {
 			g := newGrading(*st.Grading)
 			out.Grading = &g
+		}
+	case opening.KindFile:
+		out.Files = []fileJSON{}
+		for _, f := range st.Files {
+			out.Files = append(out.Files, newFile(f, base))
 		}
 	case opening.KindVideo:
 		for _, m := range st.Takes {

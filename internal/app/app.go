@@ -130,7 +130,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	}
 	a := &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs, Services: domain.New(db, blobs)}
 	a.api = api.New(a.Services, api.Config{BaseURL: cfg.BaseURL}, logger)
-	a.uploads, err = upload.New(upload.Config{Store: uploads, Videos: a.Videos, Authenticate: a.api.Viewer, Logger: logger})
+	a.uploads, err = upload.New(upload.Config{Store: uploads, Videos: a.Videos, Files: a.Files, Authenticate: a.api.Viewer, Logger: logger})
 	if err != nil {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}

@@ -32,7 +32,7 @@ func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqld
 // PutRecordingAnswer makes recording recordingID the answer of application appID
 // to stepID, in tx. Recordings are not scored automatically.
 func (s *Service) PutRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, recordingID int64) (err error) {
-	defer apperr.Wrap(&err, "application.PutMediaAnswer(%d)", appID)
+	defer apperr.Wrap(&err, "application.PutRecordingAnswer(%d)", appID)
 	body, err := json.Marshal(answerBody{RecordingID: recordingID})
 	if err != nil {
 		return err
@@ -49,10 +49,36 @@ func (s *Service) PutRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, s
 	return err
 }
 
+// PutFilesAnswer records in tx that application appID's answer to stepID
+// holds n files: package filestep calls it as files arrive and go, so that
+// progress and "answered" count them like any answer. With none left the
+// answer is removed.
+func (s *Service) PutFilesAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID int64, n int) (err error) {
+	defer apperr.Wrap(&err, "application.PutFilesAnswer(%d)", appID)
+	t := s.now()
+	if n == 0 {
+		_, err = tx.Exec(ctx, `DELETE FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID)
+	} else {
+		var body []byte
+		if body, err = json.Marshal(answerBody{Files: n}); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO answers (application_id, step_id, body, score, max_score, created_at, updated_at)
+			VALUES ($1, $2, $3, NULL, NULL, $4, $4)
+			ON CONFLICT (application_id, step_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+			appID, stepID, string(body), t)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, t, appID)
+	return err
+}
+
 // ReplaceRecordingAnswer makes recording to the answer of application appID
 // to stepID in tx, if recording from is the answer now.
 func (s *Service) ReplaceRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) (err error) {
-	defer apperr.Wrap(&err, "application.ReplaceMediaAnswer(%d)", appID)
+	defer apperr.Wrap(&err, "application.ReplaceRecordingAnswer(%d)", appID)
 	var body string
 	err = tx.QueryRow(ctx, `SELECT body FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID).Scan(&body)
 	if errors.Is(err, sqldb.ErrNotFound) {

@@ -122,6 +122,7 @@ type Answer struct {
 	RecordingID int64            // video steps: the take submitted (package video owns recordings)
 	Language    opening.Language // code steps
 	Code        string           // code steps: the candidate's source
+	Files       int              // file steps: how many files are uploaded (package filestep owns them)
 	Score       *float64
 	MaxScore    *float64
 	UpdatedAt   time.Time
@@ -137,4 +138,5 @@ type answerBody struct {
 	RecordingID int64            `json:"media_id,omitempty"`
 	Language    opening.Language `json:"language,omitempty"`
 	Code        string           `json:"code,omitempty"`
+	Files       int              `json:"files,omitempty"`
 }

@@ -69,6 +69,8 @@ func (a Answer) Given(k opening.Kind) bool {
 		return a.RecordingID != 0
 	case opening.KindCode:
 		return strings.TrimSpace(a.Code) != ""
+	case opening.KindFile:
+		return a.Files > 0
 	}
 	return strings.TrimSpace(a.Text) != ""
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -31,15 +32,16 @@ type Service struct {
 	reviews      *review.Service
 	videos       *video.Service
 	gradings     *grading.Service
+	files        *filestep.Service
 	messages     *message.Service
 	decisions    *decision.Service
 }
 
 // New returns a Service reading through the given services.
 func New(accounts *account.Service, openings *opening.Service, applications *application.Service, reviews *review.Service,
-	videos *video.Service, gradings *grading.Service, messages *message.Service, decisions *decision.Service) *Service {
+	videos *video.Service, gradings *grading.Service, files *filestep.Service, messages *message.Service, decisions *decision.Service) *Service {
 	return &Service{accounts: accounts, openings: openings, applications: applications, reviews: reviews,
-		videos: videos, gradings: gradings, messages: messages, decisions: decisions}
+		videos: videos, gradings: gradings, files: files, messages: messages, decisions: decisions}
 }
 
 // Step is one step of an application with its answer, for either reader.
@@ -67,6 +69,8 @@ type Step struct {
 	Recorded int               // video: takes recorded, not given up
 
 	Grading *grading.Grading // code: the latest grading, as this reader may see it
+
+	Files []filestep.File // file: the files, oldest first (the candidate also sees those uploading)
 }
 
 // Option is a choice step's option with what the candidate chose.
@@ -90,11 +94,18 @@ func (v Step) answered() bool {
 	return v.Stored && v.Answer.Given(v.Step.Kind)
 }
 
+// parts are what other packages hold of an application's answers, by
+// step id.
+type parts struct {
+	takes    map[int64][]video.Recording
+	gradings map[int64]grading.Grading
+	files    map[int64][]filestep.File
+}
+
 // buildStep joins a step with its answer and the answer's kind-specific
 // parts: choices scored from the current options, the take shown, the
 // grading (hidden tests stripped for the candidate).
-func buildStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer,
-	takes map[int64][]video.Recording, gradings map[int64]grading.Grading, forCandidate bool) Step {
+func buildStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer, parts parts, forCandidate bool) Step {
 	ans, ok := answers[st.ID]
 	v := Step{N: n, Step: st, Removed: removed, Answer: ans, Stored: ok}
 	switch st.Kind {
@@ -116,7 +127,7 @@ func buildStep(n int, st opening.Step, removed bool, answers map[int64]applicati
 		v.Score, v.Max = application.ScoreChoice(st, ans.Choices)
 		v.Scored = true
 	case opening.KindVideo:
-		v.Takes = takes[st.ID]
+		v.Takes = parts.takes[st.ID]
 		v.Take = video.Shown(v.Takes, ans.RecordingID)
 		for _, t := range v.Takes {
 			if t.Status != video.Discarded {
@@ -125,7 +136,7 @@ func buildStep(n int, st opening.Step, removed bool, answers map[int64]applicati
 		}
 	case opening.KindCode:
 		v.Max = st.Points
-		if g, ok := gradings[st.ID]; ok {
+		if g, ok := parts.gradings[st.ID]; ok {
 			if forCandidate {
 				g = g.ForCandidate()
 			}
@@ -134,6 +145,8 @@ func buildStep(n int, st opening.Step, removed bool, answers map[int64]applicati
 				v.Score, v.Max, v.Scored = *g.Score, *g.MaxScore, true
 			}
 		}
+	case opening.KindFile:
+		v.Files = parts.files[st.ID]
 	}
 	v.Answered = v.answered()
 	if forCandidate {

@@ -55,16 +55,18 @@ func (s *Service) ForCandidate(ctx context.Context, a application.Application) (
 	if err != nil {
 		return v, err
 	}
-	takes, err := s.videos.ApplicationTakes(ctx, a.ID)
-	if err != nil {
+	var p parts
+	if p.takes, err = s.videos.ApplicationTakes(ctx, a.ID); err != nil {
 		return v, err
 	}
-	gradings, err := s.gradings.ForApplication(ctx, a.ID)
-	if err != nil {
+	if p.gradings, err = s.gradings.ForApplication(ctx, a.ID); err != nil {
+		return v, err
+	}
+	if p.files, err = s.files.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
 	for i, st := range v.Interview.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, false, answers, takes, gradings, true))
+		v.Steps = append(v.Steps, buildStep(i+1, st, false, answers, p, true))
 	}
 	if v.Videos, err = s.videos.InterviewVideos(ctx, a.OrgID, a.InterviewID); err != nil {
 		return v, err
@@ -141,7 +143,7 @@ func (s *Service) Preview(ctx context.Context, m account.Member, id int64, zone 
 		Candidate: application.Candidate{Name: m.Name, Email: m.Email}, InvitedAt: v.Now,
 		DeadlineAt: v.Now.AddDate(0, 0, v.Interview.DeadlineDays), TimeZone: zone}
 	for i, st := range v.Interview.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, false, nil, nil, nil, true))
+		v.Steps = append(v.Steps, buildStep(i+1, st, false, nil, parts{}, true))
 	}
 	return v, nil
 }

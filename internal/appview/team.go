@@ -8,7 +8,6 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
-	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/video"
@@ -100,12 +99,14 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	if err != nil {
 		return v, err
 	}
-	takes, err := s.videos.TeamTakes(ctx, a)
-	if err != nil {
+	var p parts
+	if p.takes, err = s.videos.TeamTakes(ctx, a); err != nil {
 		return v, err
 	}
-	gradings, err := s.gradings.ForTeam(ctx, a)
-	if err != nil {
+	if p.gradings, err = s.gradings.ForTeam(ctx, a); err != nil {
+		return v, err
+	}
+	if p.files, err = s.files.ForTeam(ctx, a); err != nil {
 		return v, err
 	}
 	if v.Progress, err = s.applications.Progress(ctx, a, v.Interview); err != nil {
@@ -129,23 +130,22 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	if v.CandidateHours, err = s.messages.CandidateHours(ctx, a); err != nil {
 		return v, err
 	}
-	v.Steps = teamSteps(v.Interview.Steps, removed, answers, takes, gradings, v.Progress)
+	v.Steps = teamSteps(v.Interview.Steps, removed, answers, p, v.Progress)
 	v.total()
 	v.Can = canDo(m, a)
 	v.Can.Comment = v.Can.Review && v.playable()
 	return v, nil
 }
 
-func teamSteps(current, removed []opening.Step, answers map[int64]application.Answer,
-	takes map[int64][]video.Recording, gradings map[int64]grading.Grading, p application.Progress) []Step {
+func teamSteps(current, removed []opening.Step, answers map[int64]application.Answer, parts parts, p application.Progress) []Step {
 	var steps []Step
 	for _, st := range current {
-		steps = append(steps, buildStep(len(steps)+1, st, false, answers, takes, gradings, false))
+		steps = append(steps, buildStep(len(steps)+1, st, false, answers, parts, false))
 	}
 	for _, st := range removed {
 		// A removed step matters only if this candidate answered it.
 		if _, ok := answers[st.ID]; ok {
-			steps = append(steps, buildStep(len(steps)+1, st, true, answers, takes, gradings, false))
+			steps = append(steps, buildStep(len(steps)+1, st, true, answers, parts, false))
 		}
 	}
 	for i := range steps {

@@ -1,6 +1,6 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← application ←
-// review, video, grading, message ← decision ← appview; outbox and webhook beside
+// review, video, grading, filestep, message ← decision ← appview; outbox and webhook beside
 // them, with notify hooking the emails onto them), so that the app, the
 // pages, the API, the demo, the benchmarks and the tests all work with the
 // same set, wired the same way.
@@ -12,6 +12,7 @@ import (
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/notify"
@@ -32,6 +33,7 @@ type Services struct {
 	Reviews      *review.Service
 	Videos       *video.Service
 	Gradings     *grading.Service
+	Files        *filestep.Service
 	Messages     *message.Service
 	Outbox       *outbox.Service
 	Webhooks     *webhook.Service
@@ -54,13 +56,14 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
 	s.Gradings = grading.New(db, s.Openings, s.Applications)
+	s.Files = filestep.New(db, blobs, s.Openings, s.Applications)
 	s.Messages = message.New(db, blobs, s.Accounts, s.Applications)
 	s.Outbox = outbox.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier
 	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Outbox)
-	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Messages, s.Decisions)
+	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Messages, s.Decisions)
 	s.Stashes = stash.New(db)
 	s.react(n)
 	return s

@@ -16,9 +16,10 @@ func (s *Services) react(n *notify.Notifier) {
 	s.Applications.OnExtension(n.Extension)
 	// An answer is saved: code is queued for grading.
 	s.Applications.OnAnswer(s.Gradings.QueueOnSave)
-	// Before a submission: no take may still be uploading (a check that
-	// can refuse the submission).
+	// Before a submission: no take and no file may still be uploading
+	// (checks that can refuse the submission).
 	s.Applications.CheckBeforeSubmit(s.Videos.CheckNothingUploading)
+	s.Applications.CheckBeforeSubmit(s.Files.CheckNothingUploading)
 	// A candidate starts or submits: application.started or .submitted.
 	s.Applications.OnStatus(s.Webhooks.EmitApplicationStatus)
 

@@ -187,7 +187,7 @@ func (s *Service) saveSteps(ctx context.Context, tx *sqldb.DB, iv *Interview, ol
 			}
 		}
 		raw, err := json.Marshal(settings{MaxWords: st.MaxWords, Multiple: st.Multiple, Points: st.Points,
-			ThinkSeconds: st.ThinkSeconds, MaxSeconds: st.MaxSeconds, Retakes: st.Retakes, Code: st.Code.settings(),
+			ThinkSeconds: st.ThinkSeconds, MaxSeconds: st.MaxSeconds, Retakes: st.Retakes, Code: st.Code.settings(), Files: st.Files,
 			ReviewersRate: st.ReviewersRate})
 		if err != nil {
 			return err
@@ -342,6 +342,7 @@ func (s *Service) loadSteps(ctx context.Context, db *sqldb.DB, interviewID int64
 		st.MaxWords, st.Multiple, st.Points = set.MaxWords, set.Multiple, set.Points
 		st.ThinkSeconds, st.MaxSeconds, st.Retakes = set.ThinkSeconds, set.MaxSeconds, set.Retakes
 		st.Code = set.Code.task()
+		st.Files = set.Files
 		st.ReviewersRate = set.ReviewersRate
 		steps = append(steps, st)
 	}

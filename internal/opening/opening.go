@@ -85,7 +85,7 @@ var Kinds = []Kind{KindVideo, KindText, KindChoice, KindCode, KindTakehome, Kind
 
 // Available reports whether steps of kind k can be created in this version.
 func (k Kind) Available() bool {
-	return k == KindText || k == KindChoice || k == KindVideo || k == KindCode
+	return k == KindText || k == KindChoice || k == KindVideo || k == KindCode || k == KindFile
 }
 
 // Known reports whether k is a step kind at all.
@@ -143,6 +143,8 @@ type Step struct {
 	Retakes      int // video: takes allowed after the first; with any, the candidate picks the one to submit
 
 	Code *CodeTask // code: the task's languages, starter code, tests and limits
+
+	Files *FileRules // file: what the candidate may upload
 
 	// ReviewersRate asks reviewers for a 1–5 rating of an answer scored
 	// automatically (choice, code) as well; see AsksRating.
@@ -255,6 +257,16 @@ func (s Step) Option(id int64) (Option, bool) {
 	return Option{}, false
 }
 
+// FileRules are what a file step accepts.
+type FileRules struct {
+	Types    []string // filetype names; every type in the catalogue when empty
+	MaxFiles int      // how many files, 1 to MaxFiles
+	MaxMB    int      // the size of each, in MB, 1 to MaxFileMB
+}
+
+// MaxBytes is the largest file the rules accept.
+func (r FileRules) MaxBytes() int64 { return int64(r.MaxMB) << 20 }
+
 // settings is what the steps.settings column holds, per kind.
 type settings struct {
 	MaxWords int     `json:"max_words,omitempty"`
@@ -266,6 +278,8 @@ type settings struct {
 	Retakes      int `json:"retakes,omitempty"`
 
 	Code *codeSettings `json:"code,omitempty"`
+
+	Files *FileRules `json:"files,omitempty"`
 
 	ReviewersRate bool `json:"reviewers_rate,omitempty"`
 }

@@ -3,10 +3,12 @@ package opening
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/filetype"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/plaintext"
 )
@@ -32,6 +34,11 @@ const (
 	MaxCodeSource      = 200_000 // bytes of a starter or a test file
 	MaxIOCases         = 100
 	MaxIOText          = 1 << 20 // bytes of one case's stdin or expected stdout
+
+	// File steps.
+	DefaultFileMB = 25
+	MaxFileMB     = 100
+	MaxFiles      = 10
 )
 
 // checkText trims s and checks it against a length limit. Texts allowed
@@ -60,6 +67,9 @@ func normalizeStep(i int, s Step) (Step, error) {
 	if s.Minutes < 0 || s.Minutes > 600 {
 		return s, apperr.Invalid(f("minutes"), "step %d: the time estimate must be between 0 and 600 minutes", i+1)
 	}
+	if s.Kind != KindFile {
+		s.Files = nil
+	}
 	switch s.Kind {
 	case KindText:
 		if s.MaxWords < 0 || s.MaxWords > MaxWordLimit {
@@ -74,7 +84,43 @@ func normalizeStep(i int, s Step) (Step, error) {
 		return normalizeVideo(i, s)
 	case KindCode:
 		return normalizeCode(i, s)
+	case KindFile:
+		return normalizeFile(i, s)
 	}
+	return s, nil
+}
+
+func normalizeFile(i int, s Step) (Step, error) {
+	f := func(name string) string { return fmt.Sprintf("steps[%d].files.%s", i, name) }
+	s.MaxWords, s.Multiple, s.Points, s.Options, s.Code = 0, false, 0, nil, nil
+	s.ThinkSeconds, s.MaxSeconds, s.Retakes, s.ReviewersRate = 0, 0, 0, false
+	r := FileRules{MaxFiles: 1, MaxMB: DefaultFileMB}
+	if s.Files != nil {
+		r = *s.Files
+	}
+	if r.MaxFiles == 0 {
+		r.MaxFiles = 1
+	}
+	if r.MaxMB == 0 {
+		r.MaxMB = DefaultFileMB
+	}
+	if r.MaxFiles < 1 || r.MaxFiles > MaxFiles {
+		return s, apperr.Invalid(f("max_files"), "step %d: the number of files must be between 1 and %d", i+1, MaxFiles)
+	}
+	if r.MaxMB < 1 || r.MaxMB > MaxFileMB {
+		return s, apperr.Invalid(f("max_mb"), "step %d: the size of each file must be between 1 and %d MB", i+1, MaxFileMB)
+	}
+	var types []string
+	for _, t := range r.Types {
+		if _, ok := filetype.ByName(t); !ok {
+			return s, apperr.Invalid(f("types"), "step %d: unknown file type %q (one of %s)", i+1, t, strings.Join(filetype.Names(), ", "))
+		}
+		if !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	r.Types = types
+	s.Files = &r
 	return s, nil
 }
 

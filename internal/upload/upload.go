@@ -1,9 +1,12 @@
 // Package upload mounts the tus resumable-upload protocol (tusd, as a
-// library) at /api/v1/uploads/ and ties it to package video: who may
-// create an upload and for what is decided by video.BeginUpload before
-// tusd stores a byte; every later request on an upload is checked against
-// the recording it carries; a finished upload becomes the recording's
-// file and, for a candidate, their answer.
+// library) at /api/v1/uploads/ and ties it to the packages that own what
+// is uploaded: recordings (package video) and files answering a file step
+// (package filestep, asked for with Upload-Metadata purpose "file"). Who
+// may create an upload and for what is decided by their BeginUpload
+// before tusd stores a byte; every later request on an upload is checked
+// against the recording or file it carries (files' upload ids start with
+// filestep.UploadPrefix); a finished upload becomes the recording's file
+// or the file, and for a candidate, part of their answer.
 //
 // Uploads of deferred length are how the recorder uploads while it
 // records: it creates the upload when recording starts, appends a chunk
@@ -31,6 +34,8 @@ import (
 	expslog "golang.org/x/exp/slog"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/video"
@@ -47,6 +52,7 @@ type Authenticator func(r *http.Request) (video.Viewer, error)
 type Config struct {
 	Store         Store
 	Videos        *video.Service
+	Files         *filestep.Service
 	Authenticate  Authenticator
 	Logger        *slog.Logger
 	MaxUploadSize int64 // 0: video.MaxUploadBytes
@@ -97,8 +103,12 @@ func New(cfg Config) (*Handler, error) {
 // taken, so this runs for the handler's whole life.
 func (h *Handler) recordTusIDs() {
 	for ev := range h.tus.CreatedUploads {
-		if id := recordingID(ev.Upload.ID); id != ev.Upload.ID {
-			if err := h.cfg.Videos.SetTusID(context.Background(), id, ev.Upload.ID); err != nil {
+		if id := uploadID(ev.Upload.ID); id != ev.Upload.ID {
+			set := h.cfg.Videos.SetTusID
+			if strings.HasPrefix(id, filestep.UploadPrefix) {
+				set = h.cfg.Files.SetTusID
+			}
+			if err := set(context.Background(), id, ev.Upload.ID); err != nil {
 				h.logger.Error("upload: recording tusd's id", slog.String("upload", ev.Upload.ID), slog.Any("error", err))
 			}
 		}
@@ -130,7 +140,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveTus(w, r)
 		return
 	}
-	m, err := h.cfg.Videos.UploadFor(r.Context(), who, recordingID(id))
+	if strings.HasPrefix(id, filestep.UploadPrefix) {
+		h.serveFile(w, r, who, id)
+		return
+	}
+	m, err := h.cfg.Videos.UploadFor(r.Context(), who, uploadID(id))
 	if err != nil {
 		writeError(w, r, err)
 		return
@@ -157,6 +171,74 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if m.Status == video.Uploading && r.Method != http.MethodDelete {
 		h.finishIfComplete(r.Context(), who, id)
 	}
+}
+
+// serveFile is ServeHTTP for an upload of a file: the candidate's own,
+// not removed, PATCHed within the step's size.
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, who video.Viewer, id string) {
+	if who.Application == nil {
+		writeError(w, r, apperr.NotFound("upload"))
+		return
+	}
+	f, err := h.cfg.Files.UploadFor(r.Context(), *who.Application, uploadID(id))
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	if f.Status == filestep.Removed {
+		writeTusError(w, r, goneError())
+		return
+	}
+	switch r.Method {
+	case http.MethodPatch:
+		left, err := checkCap(r, f.MaxSize)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, left)
+	case http.MethodHead, http.MethodDelete:
+	default:
+		writeError(w, r, apperr.New(apperr.ErrInvalid, "%s is not part of the upload protocol here; use HEAD, PATCH or DELETE", r.Method))
+		return
+	}
+	h.serveTus(w, r)
+	if f.Status == filestep.Uploading && r.Method != http.MethodDelete {
+		h.finishFileIfComplete(r.Context(), *who.Application, id)
+	}
+}
+
+// finishFileIfComplete is finishIfComplete for a file.
+func (h *Handler) finishFileIfComplete(ctx context.Context, a application.Application, id string) {
+	if f, err := h.cfg.Files.UploadFor(ctx, a, uploadID(id)); err != nil || f.Status != filestep.Uploading {
+		return
+	}
+	size, ok := h.completeSize(ctx, id)
+	if !ok {
+		return
+	}
+	if _, err := h.cfg.Files.FinishUpload(ctx, uploadID(id), size); err != nil {
+		h.logger.WarnContext(ctx, "upload: finishing a recovered file", slog.String("upload", id), slog.Any("error", err))
+	}
+}
+
+// completeSize is the size of an upload tusd holds complete, put
+// together in the store; ok is false while it is not complete.
+func (h *Handler) completeSize(ctx context.Context, id string) (size int64, ok bool) {
+	up, err := h.core.GetUpload(ctx, id)
+	if err != nil {
+		return 0, false
+	}
+	info, err := up.GetInfo(ctx)
+	if err != nil || info.SizeIsDeferred || info.Offset != info.Size {
+		return 0, false
+	}
+	// The store may not have put the file together yet (S3 completes its
+	// multipart upload here); the disk store has nothing to do.
+	if err := up.FinishUpload(ctx); err != nil {
+		h.logger.WarnContext(ctx, "upload: completing a recovered upload", slog.String("upload", id), slog.Any("error", err))
+	}
+	return info.Size, true
 }
 
 func (h *Handler) serveTus(w http.ResponseWriter, r *http.Request) {
@@ -186,30 +268,21 @@ func checkCap(r *http.Request, max int64) (left int64, err error) {
 }
 
 func capError(max int64) error {
-	return apperr.New(apperr.ErrTooLarge, "the recording is larger than the %d MB allowed for this question", max>>20)
+	return apperr.New(apperr.ErrTooLarge, "the upload is larger than the %d MB allowed for this step", max>>20)
 }
 
 // finishIfComplete finishes a recording whose upload tusd holds complete
 // but whose finish was never recorded: the server stopped between the
 // last byte and the commit. The client's next HEAD or PATCH repairs it.
 func (h *Handler) finishIfComplete(ctx context.Context, who video.Viewer, id string) {
-	if m, err := h.cfg.Videos.UploadFor(ctx, who, recordingID(id)); err != nil || m.Status != video.Uploading {
+	if m, err := h.cfg.Videos.UploadFor(ctx, who, uploadID(id)); err != nil || m.Status != video.Uploading {
 		return // finished by this request, or not ours to finish
 	}
-	up, err := h.core.GetUpload(ctx, id)
-	if err != nil {
+	size, ok := h.completeSize(ctx, id)
+	if !ok {
 		return
 	}
-	info, err := up.GetInfo(ctx)
-	if err != nil || info.SizeIsDeferred || info.Offset != info.Size {
-		return
-	}
-	// The store may not have put the file together yet (S3 completes its
-	// multipart upload here); the disk store has nothing to do.
-	if err := up.FinishUpload(ctx); err != nil {
-		h.logger.WarnContext(ctx, "upload: completing a recovered upload", slog.String("upload", id), slog.Any("error", err))
-	}
-	if _, err := h.cfg.Videos.FinishUpload(ctx, recordingID(id), info.Size); err != nil {
+	if _, err := h.cfg.Videos.FinishUpload(ctx, uploadID(id), size); err != nil {
 		h.logger.ErrorContext(ctx, "upload: finish", slog.String("upload", id), slog.Any("error", err))
 		return
 	}
@@ -219,6 +292,9 @@ func (h *Handler) finishIfComplete(ctx context.Context, who video.Viewer, id str
 func (h *Handler) preCreate(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {
 	who, _ := ev.Context.Value(viewerKey{}).(video.Viewer)
 	meta := ev.Upload.MetaData
+	if meta["purpose"] == "file" {
+		return h.preCreateFile(ev, who)
+	}
 	req := video.UploadRequest{Purpose: video.Purpose(meta["purpose"]), Filename: meta["filename"], Filetype: meta["filetype"],
 		ClientKey: meta["take_key"], Length: -1}
 	if !ev.Upload.SizeIsDeferred {
@@ -250,8 +326,39 @@ func (h *Handler) preCreate(ev tusd.HookEvent) (tusd.HTTPResponse, tusd.FileInfo
 	return resp, tusd.FileInfoChanges{ID: id, MetaData: kept}, nil
 }
 
+// preCreateFile begins the upload of a file: a candidate's, of a length
+// stated at once.
+func (h *Handler) preCreateFile(ev tusd.HookEvent, who video.Viewer) (tusd.HTTPResponse, tusd.FileInfoChanges, error) {
+	if who.Application == nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(apperr.Forbidden("only candidates upload files, with their invitation token"))
+	}
+	if ev.Upload.SizeIsDeferred {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(apperr.Invalid("Upload-Length", "send Upload-Length: a file's length is known before it is sent"))
+	}
+	stepID, err := metaID(ev.Upload.MetaData, "step_id")
+	if err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(err)
+	}
+	id := filestep.NewUploadID()
+	f, err := h.cfg.Files.BeginUpload(ev.Context, *who.Application,
+		filestep.Request{StepID: stepID, Name: ev.Upload.MetaData["filename"], Length: ev.Upload.Size}, id)
+	if err != nil {
+		return tusd.HTTPResponse{}, tusd.FileInfoChanges{}, tusError(err)
+	}
+	fileID := strconv.FormatInt(f.ID, 10)
+	kept := tusd.MetaData{"file_id": fileID, "purpose": "file"}
+	return tusd.HTTPResponse{Header: tusd.HTTPHeader{"Anyhour-File-Id": fileID}}, tusd.FileInfoChanges{ID: id, MetaData: kept}, nil
+}
+
 func (h *Handler) preFinish(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
-	m, err := h.cfg.Videos.FinishUpload(ev.Context, recordingID(ev.Upload.ID), ev.Upload.Size)
+	if strings.HasPrefix(ev.Upload.ID, filestep.UploadPrefix) {
+		f, err := h.cfg.Files.FinishUpload(ev.Context, uploadID(ev.Upload.ID), ev.Upload.Size)
+		if err != nil {
+			return tusd.HTTPResponse{}, tusError(err)
+		}
+		return tusd.HTTPResponse{Header: tusd.HTTPHeader{"Anyhour-File-Id": strconv.FormatInt(f.ID, 10)}}, nil
+	}
+	m, err := h.cfg.Videos.FinishUpload(ev.Context, uploadID(ev.Upload.ID), ev.Upload.Size)
 	if errors.Is(err, video.ErrDiscarded) {
 		return tusd.HTTPResponse{}, goneError()
 	}
@@ -265,15 +372,25 @@ func (h *Handler) preFinish(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
 
 func (h *Handler) preTerminate(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
 	who, _ := ev.Context.Value(viewerKey{}).(video.Viewer)
-	if err := h.cfg.Videos.DiscardUpload(ev.Context, who, recordingID(ev.Upload.ID)); err != nil {
+	if strings.HasPrefix(ev.Upload.ID, filestep.UploadPrefix) {
+		if who.Application == nil {
+			return tusd.HTTPResponse{}, tusError(apperr.NotFound("upload"))
+		}
+		if err := h.cfg.Files.Discard(ev.Context, *who.Application, uploadID(ev.Upload.ID)); err != nil {
+			return tusd.HTTPResponse{}, tusError(err)
+		}
+		return tusd.HTTPResponse{}, nil
+	}
+	if err := h.cfg.Videos.DiscardUpload(ev.Context, who, uploadID(ev.Upload.ID)); err != nil {
 		return tusd.HTTPResponse{}, tusError(err)
 	}
 	return tusd.HTTPResponse{}, nil
 }
 
-// recordingID is the part of a tus upload id that names the recording:
+// uploadID is the part of a tus upload id that names the recording or
+// the file:
 // the S3 store appends "+<multipart id>" to the id it was given.
-func recordingID(uploadID string) string {
+func uploadID(uploadID string) string {
 	id, _, _ := strings.Cut(uploadID, "+")
 	return id
 }
