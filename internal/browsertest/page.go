@@ -68,6 +68,13 @@ func (p *Page) Click(selector string) {
 	p.do(fmt.Sprintf("Click(%q)", selector), chromedp.Click(chromedp.CSS(selector)))
 }
 
+// SetUploadFiles chooses files on disk in the file input selector, as a
+// person picking them in the file dialog would.
+func (p *Page) SetUploadFiles(selector string, paths ...string) {
+	p.t.Helper()
+	p.do(fmt.Sprintf("SetUploadFiles(%q)", selector), chromedp.SetUploadFiles(chromedp.CSS(selector), paths))
+}
+
 // SetValue sets the value of an input, textarea or select at once, then
 // fires the input and change events that a person's edit would fire.
 func (p *Page) SetValue(selector, value string) {

@@ -110,13 +110,16 @@ func normalizeFile(i int, s Step) (Step, error) {
 	if r.MaxMB < 1 || r.MaxMB > MaxFileMB {
 		return s, apperr.Invalid(f("max_mb"), "step %d: the size of each file must be between 1 and %d MB", i+1, MaxFileMB)
 	}
-	var types []string
 	for _, t := range r.Types {
 		if _, ok := filetype.ByName(t); !ok {
 			return s, apperr.Invalid(f("types"), "step %d: unknown file type %q (one of %s)", i+1, t, strings.Join(filetype.Names(), ", "))
 		}
-		if !slices.Contains(types, t) {
-			types = append(types, t)
+	}
+	// Once each, in the catalogue's order.
+	var types []string
+	for _, t := range filetype.All {
+		if slices.Contains(r.Types, t.Name) {
+			types = append(types, t.Name)
 		}
 	}
 	r.Types = types

@@ -9,6 +9,7 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/message"
@@ -36,6 +37,7 @@ type appStep struct {
 	Language opening.Language // code steps
 	Code     string
 	Grading  *grading.Grading // code steps: every test, hidden ones included, and the logs
+	Files    []filestep.File  // file steps: the files uploaded
 
 	// Before submission: when the step's answer was last saved, zero if
 	// it has none. What it says stays private.
@@ -205,7 +207,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 // newAppStep puts a step of the domain's view in the page's shape.
 func newAppStep(st appview.Step) appStep {
 	v := appStep{N: st.N, Step: st.Step, Removed: st.Removed, Answered: st.Answered, SavedAt: st.SavedAt,
-		Score: st.Score, Max: st.Max, Grading: st.Grading}
+		Score: st.Score, Max: st.Max, Grading: st.Grading, Files: st.Files}
 	switch st.Step.Kind {
 	case opening.KindText:
 		v.Text, v.Words = st.Answer.Text, st.Answer.Words()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
+	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
@@ -59,8 +60,8 @@ func (v candidateView) Steps() []candidateStepRow {
 	rows := make([]candidateStepRow, len(v.Candidate.Steps))
 	for i, st := range v.Candidate.Steps {
 		rows[i] = candidateStepRow{N: st.N, Step: st.Step, Answer: st.Answer, Answered: st.Answered,
-			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media",
-			Grading: st.Grading}
+			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media", FileBase: v.Base() + "/answer-files",
+			Grading: st.Grading, Files: st.Files}
 		rows[i].Words = st.Answer.Words()
 		rows[i].Over = st.Step.Kind == opening.KindText && st.Step.MaxWords > 0 && rows[i].Words > st.Step.MaxWords
 	}
@@ -114,6 +115,9 @@ type candidateStepRow struct {
 	MediaBase string            // where the candidate fetches recordings
 
 	Grading *grading.Grading // code: the saved code's grading, without hidden tests' details
+
+	Files    []filestep.File // file: the files, those uploading too
+	FileBase string          // where the candidate fetches their files
 }
 
 // CodeLanguage is the language the code editor shows: the answer's, else

@@ -23,6 +23,7 @@ var addActions = map[string]opening.Kind{
 	"add_choice": opening.KindChoice,
 	"add_video":  opening.KindVideo,
 	"add_code":   opening.KindCode,
+	"add_file":   opening.KindFile,
 }
 
 func (s *Server) showNewInterview(w http.ResponseWriter, r *http.Request, m account.Member) error {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/filetype"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -48,7 +49,14 @@ type stepForm struct {
 	ThinkSeconds string
 	MaxLength    string
 	Retakes      string
-	row          int // the row it came from in the posted form, which Move up and down name
+
+	// File steps: the types taken (filetype names), how many files and
+	// how large each, in MB.
+	FileTypes []string
+	MaxFiles  string
+	MaxMB     string
+
+	row int // the row it came from in the posted form, which Move up and down name
 }
 
 type optionForm struct {
@@ -159,9 +167,19 @@ func setStepField(st *stepForm, name, v string) error {
 		st.ThinkSeconds = v
 	case "max_length":
 		st.MaxLength = v
+	case "max_files":
+		st.MaxFiles = v
+	case "max_mb":
+		st.MaxMB = v
 	case "retakes":
 		st.Retakes = v
 	default:
+		if t, ok := strings.CutPrefix(name, "type_"); ok && v != "" {
+			if _, known := filetype.ByName(t); known && !slices.Contains(st.FileTypes, t) {
+				st.FileTypes = append(st.FileTypes, t)
+				return nil
+			}
+		}
 		return apperr.Invalid(name, "the form field %q is not one this page sends", name)
 	}
 	return nil
@@ -211,6 +229,16 @@ func (f interviewForm) input() (opening.InterviewInput, error) {
 			if err := sf.videoInput(&st, label); err != nil {
 				return in, err
 			}
+		}
+		if sf.Kind == opening.KindFile {
+			r := opening.FileRules{Types: sf.FileTypes}
+			if r.MaxFiles, err = number(sf.MaxFiles, "max_files", label+"number of files"); err != nil {
+				return in, err
+			}
+			if r.MaxMB, err = number(sf.MaxMB, "max_mb", label+"file size"); err != nil {
+				return in, err
+			}
+			st.Files = &r
 		}
 		if strings.TrimSpace(sf.Points) != "" {
 			if st.Points, err = strconv.ParseFloat(strings.TrimSpace(sf.Points), 64); err != nil {
@@ -304,6 +332,9 @@ func interviewFormOf(iv opening.Interview) interviewForm {
 				sf.Minutes = "" // worked out again when the settings change
 			}
 		}
+		if st.Kind == opening.KindFile && st.Files != nil {
+			sf.FileTypes, sf.MaxFiles, sf.MaxMB = st.Files.Types, strconv.Itoa(st.Files.MaxFiles), strconv.Itoa(st.Files.MaxMB)
+		}
 		for _, o := range st.Options {
 			sf.Options = append(sf.Options, optionForm{ID: o.ID, Text: o.Text, Correct: o.Correct})
 		}
@@ -320,6 +351,21 @@ func videoMinutes(st opening.Step) int {
 	return (st.Takes()*(st.ThinkSeconds+st.MaxSeconds) + 60 + 59) / 60
 }
 
+// FileTypeChoices are the types a file step may take, each marked when
+// this step takes it.
+func (sf stepForm) FileTypeChoices() []fileTypeChoice {
+	out := make([]fileTypeChoice, len(filetype.All))
+	for i, t := range filetype.All {
+		out[i] = fileTypeChoice{Name: t.Name, Label: t.Label, Checked: slices.Contains(sf.FileTypes, t.Name)}
+	}
+	return out
+}
+
+type fileTypeChoice struct {
+	Name, Label string
+	Checked     bool
+}
+
 // newStep is an empty step block of a kind.
 func newStep(kind opening.Kind) stepForm {
 	st := stepForm{Kind: kind, Minutes: "5"}
@@ -328,6 +374,9 @@ func newStep(kind opening.Kind) stepForm {
 		st.Points, st.Minutes = "1", "2"
 	case opening.KindCode:
 		st.Points, st.Minutes = "10", "30"
+	case opening.KindFile:
+		st.Minutes, st.MaxFiles, st.MaxMB = "30", "1", strconv.Itoa(opening.DefaultFileMB)
+		st.FileTypes = []string{"pdf"}
 	case opening.KindVideo:
 		// Half a minute to think, two minutes a take and one retake:
 		// what most candidates need for a spoken answer.

@@ -6,11 +6,12 @@ package web
 
 import (
 	"errors"
-	"github.com/anyhour/anyhour/internal/message"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/anyhour/anyhour/internal/message"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/domain"
