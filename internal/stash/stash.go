@@ -45,6 +45,7 @@ func (s *Store) SetClock(now func() time.Time) { s.now = now }
 // Put seals v for owner (a member's id) and returns the stash's id and the
 // key that opens it, as text for a cookie. It also clears expired stashes.
 func (s *Store) Put(ctx context.Context, owner int64, v any) (id, key string, err error) {
+	defer apperr.Wrap(&err, "stash.Put(%d)", owner)
 	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", "", err
@@ -80,11 +81,12 @@ func (s *Store) Put(ctx context.Context, owner int64, v any) (id, key string, er
 
 // Get opens stash id for owner with key into v. A stash that is missing,
 // expired, another's, or opened with the wrong key is not found.
-func (s *Store) Get(ctx context.Context, owner int64, id, key string, v any) error {
+func (s *Store) Get(ctx context.Context, owner int64, id, key string, v any) (err error) {
+	defer apperr.Wrap(&err, "stash.Get(%d, %s)", owner, id)
 	notFound := apperr.NotFound("result")
 	var text string
 	var expires time.Time
-	err := s.db.QueryRow(ctx, `SELECT sealed, expires_at FROM stashes WHERE id = $1 AND owner_id = $2`, id, owner).Scan(&text, &expires)
+	err = s.db.QueryRow(ctx, `SELECT sealed, expires_at FROM stashes WHERE id = $1 AND owner_id = $2`, id, owner).Scan(&text, &expires)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return notFound
 	}
