@@ -23,7 +23,7 @@ type candidateStepPage struct {
 	PrevURL string
 	Closed  string // why the answer can no longer change; empty while open
 	Unsaved string // text that was typed but could not be saved
-	Token   string // the link's token, for the recorder's uploads
+	Token   string // the link's token, for the recorder's and the file step's uploads
 
 	Run      *grader.Outcome // code: the results of "Run the visible tests"
 	RunError string
@@ -73,7 +73,7 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a app
 		}
 	}
 	d := v.stepPage(row, i)
-	if row.Step.Kind == opening.KindVideo && d.Closed == "" {
+	if (row.Step.Kind == opening.KindVideo || row.Step.Kind == opening.KindFile) && d.Closed == "" {
 		d.Token = candidateToken(r, a.ID)
 	}
 	s.render(w, r, http.StatusOK, "candidate_step", d.page())

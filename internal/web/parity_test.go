@@ -90,6 +90,7 @@ func newParityWorld(t *testing.T) *parityWorld {
 		{Kind: opening.KindCode, Title: "Add", Points: 4, Code: &opening.CodeTask{Languages: []opening.Language{opening.Python},
 			Tests: map[opening.Language]opening.CodeTests{opening.Python: {
 				Visible: "from solution import add\n\ndef test_small():\n    assert add(1, 2) == 3\n"}}}},
+		{Kind: opening.KindFile, Title: "Your write-up", Files: &opening.FileRules{Types: []string{"pdf"}, MaxFiles: 2}},
 	}
 	if w.iv, err = a.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &job.ID,
 		Title: candPtr("Screen"), Steps: &steps}); err != nil {
@@ -137,6 +138,9 @@ func (w *parityWorld) answer(t *testing.T, inv application.Invitation, takes int
 		if _, err := w.app.Applications.SaveAnswer(ctx, a, in.step, in.in); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := w.app.Files.Add(ctx, a, w.iv.Steps[4].ID, "write-up.pdf", strings.NewReader("%PDF-1.7 the write-up")); err != nil {
+		t.Fatal(err)
 	}
 	var first int64
 	for i := range takes {
@@ -188,6 +192,9 @@ type apiApplication struct {
 			ID   int64 `json:"id"`
 			Take int   `json:"take"`
 		} `json:"media"`
+		Files []struct {
+			Name string `json:"name"`
+		} `json:"files"`
 	} `json:"answers"`
 	Can map[string]bool `json:"can"`
 }
@@ -197,6 +204,7 @@ type pageApplication struct {
 	total      string           // "3 / 12 points", empty when no total shows
 	stepScores map[int64]string // step id → "1 / 2 points"
 	take       string           // "Take 1", empty when no take shows
+	files      []string         // the files' names listed
 	can        map[string]bool
 }
 
@@ -216,6 +224,7 @@ func readPage(t *testing.T, b *browser, appID int64) pageApplication {
 			p.stepScores[n] = squash(sc.Text())
 		}
 	})
+	doc.Find(".review-files .file-name").Each(func(_ int, s *goquery.Selection) { p.files = append(p.files, squash(s.Text())) })
 	has := func(sel string) bool { return doc.Find(sel).Length() > 0 }
 	p.can = map[string]bool{
 		"rate":    has("#scorecard"),
@@ -256,8 +265,12 @@ func (w *parityWorld) checkParity(t *testing.T, what string, appID int64) {
 			t.Errorf("%s: the page's total is %q, the API's %s of %s", who, page.total, num(*api.Score), num(*api.MaxScore))
 		}
 		media := false
+		var files []string
 		for _, ans := range api.Answers {
 			media = media || ans.Media != nil
+			for _, f := range ans.Files {
+				files = append(files, f.Name)
+			}
 			if ans.Score != nil {
 				if got, want := page.stepScores[ans.StepID], points(*ans.Score, *ans.MaxScore); got != want {
 					t.Errorf("%s: step %d scores %q on the page, %q in the API", who, ans.StepID, got, want)
@@ -268,6 +281,9 @@ func (w *parityWorld) checkParity(t *testing.T, what string, appID int64) {
 					t.Errorf("%s: the page shows %q, the API %q", who, page.take, want)
 				}
 			}
+		}
+		if strings.Join(files, ",") != strings.Join(page.files, ",") {
+			t.Errorf("%s: the page lists the files %q, the API %q", who, page.files, files)
 		}
 		if !media && page.take != "" {
 			t.Errorf("%s: the page shows %q, the API no take", who, page.take)
@@ -307,7 +323,7 @@ func TestPageAndAPIAgreeOnAnApplication(t *testing.T) {
 	}
 	w.checkParity(t, "submitted", ada.ID)
 	w.apiGet(t, w.members[2].token, fmt.Sprintf("/api/v1/applications/%d", ada.ID), &api)
-	if api.Score == nil || *api.MaxScore != 6 || !api.Can["review"] || api.Can["decide"] {
+	if api.Score == nil || *api.MaxScore != 6 || !api.Can["review"] || api.Can["decide"] || len(api.Answers) != 5 || len(api.Answers[4].Files) != 1 {
 		t.Errorf("submitted, the reviewer reads %+v", api)
 	}
 }

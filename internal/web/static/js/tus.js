@@ -82,6 +82,22 @@ export class Client {
     return { url, mediaId: resp.headers.get("Anyhour-Media-Id"), found };
   }
 
+  // createKnown starts an upload whose length is known (a file chosen on
+  // disk) and returns its URL and the headers the server answered with.
+  // A refusal is final: the name, type, size or count is not allowed.
+  async createKnown(meta, length) {
+    const resp = await send(this.endpoint, {
+      method: "POST",
+      headers: { ...this.headers, "Upload-Length": String(length), "Upload-Metadata": encodeMeta(meta) },
+    }).catch((e) => {
+      if (e instanceof TusError && e.status >= 400 && e.status < 500 && e.status !== 429) e.final = true;
+      throw e;
+    });
+    const location = resp.headers.get("Location");
+    if (!location) throw new TusError("the server gave no upload address", resp.status);
+    return { url: new URL(location, window.location.href).pathname, headers: resp.headers };
+  }
+
   // offset asks how many bytes of the upload the server has.
   async offset(url) {
     const resp = await send(url, { method: "HEAD", headers: this.headers });
