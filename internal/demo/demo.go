@@ -62,6 +62,8 @@ func Seed(ctx context.Context, svc Services) (login Login, err error) {
 	svc.Applications.SetClock(clock)
 	svc.Videos.SetClock(clock)
 	svc.Messages.SetClock(clock)
+	svc.Files.SetClock(clock)
+	defer svc.Files.SetClock(time.Now)
 	defer svc.Messages.SetClock(time.Now)
 	defer svc.Accounts.SetClock(time.Now)
 	defer svc.Applications.SetClock(time.Now)

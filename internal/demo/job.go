@@ -133,6 +133,12 @@ func (s *seeder) runCandidate(ctx context.Context, j job, iv opening.Interview, 
 			}
 			continue
 		}
+		if iv.Steps[i].Kind == opening.KindFile {
+			if err := s.uploadDocument(ctx, a, iv.Steps[i].ID); err != nil {
+				return fmt.Errorf("step %d: %w", i+1, err)
+			}
+			continue
+		}
 		in, ok := answerFor(j.steps[i], iv.Steps[i], c, &textIndex)
 		if !ok {
 			continue

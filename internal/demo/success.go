@@ -17,8 +17,9 @@ func successJob() job {
 			"to customer sites about four days a month.",
 		interview: "First interview: video and written",
 		intro: "Welcome, and thanks for applying!\n\n" +
-			"There are six steps; the list below says about how long each takes. First a short video to say hello; then two questions ask you " +
-			"to write about real situations, and three are quick multiple-choice questions. Write the way you would write to a customer: clearly and kindly. " +
+			"There are seven steps; the list below says about how long each takes. First a short video to say hello; then two questions ask you " +
+			"to write about real situations, and three are quick multiple-choice questions; last, you upload a document you wrote for customers. " +
+			"Write the way you would write to a customer: clearly and kindly. " +
 			"You can stop and come back at any time before the deadline.\n\n— Noor and the customer team",
 		steps: []step{
 			{Step: opening.Step{
@@ -61,6 +62,12 @@ func successJob() job {
 				Prompt:  "A customer answers 6 out of 10 to \"How likely are you to recommend us?\". In Net Promoter terms they are a…",
 				Options: []opening.Option{{Text: "Promoter"}, {Text: "Passive"}, {Text: "Detractor", Correct: true}},
 			}, picks: [3][]int{{2}, {1}, {1}}},
+			{Step: opening.Step{
+				Kind: opening.KindFile, Title: "Something you wrote for customers", Minutes: 5,
+				Prompt: "Upload a document you wrote for customers: a guide, a checklist, a plan. A PDF is best; " +
+					"remove anything confidential first.",
+				Files: &opening.FileRules{Types: []string{"pdf", "docx"}, MaxFiles: 2, MaxMB: 10},
+			}},
 		},
 		candidates: successCandidates(),
 	}

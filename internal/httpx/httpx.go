@@ -181,15 +181,22 @@ func ServeObject(w http.ResponseWriter, r *http.Request, obj Object, contentType
 // ServeFile sends a stored file someone uploaded, under name: as a
 // download, or inline when the caller asks and the type is safe to show
 // (images and PDFs, never HTML or SVG). Either way the type is the one
-// given, never sniffed, and a CSP sandbox keeps anything the browser
-// renders from running script or reaching the page's origin.
+// given, never sniffed. A CSP sandbox keeps anything the browser renders
+// from running script or reaching the page's origin, except for a PDF
+// shown inline: browsers' PDF viewers refuse to run in a sandboxed
+// document (Chromium and Safari show a blank page), and they render the
+// PDF in a context of their own, so there it is left out, and the file
+// may still not be framed by another site.
 func ServeFile(w http.ResponseWriter, r *http.Request, obj Object, name, contentType string, inline bool) {
-	disposition := "attachment"
+	disposition, csp := "attachment", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 	if inline {
 		disposition = "inline"
+		if contentType == "application/pdf" {
+			csp = "frame-ancestors 'none'"
+		}
 	}
 	w.Header().Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": name}))
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'")
+	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	ServeObject(w, r, obj, contentType)
 }

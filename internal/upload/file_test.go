@@ -132,7 +132,10 @@ func TestFileStepUploads(t *testing.T) {
 		got.header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("the candidate's download: %d %v", got.status, got.header)
 	}
-	if inline := w.aliceC.do("GET", url+"?inline=1", nil, nil); !strings.HasPrefix(inline.header.Get("Content-Disposition"), "inline") {
+	// Inline, a PDF goes to the browser's viewer, which a sandbox would
+	// blank; it still may not be framed elsewhere, nor sniffed.
+	if inline := w.aliceC.do("GET", url+"?inline=1", nil, nil); !strings.HasPrefix(inline.header.Get("Content-Disposition"), "inline") ||
+		inline.header.Get("Content-Security-Policy") != "frame-ancestors 'none'" || inline.header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("a PDF asked inline: %v", inline.header)
 	}
 	// Bob and the team (before submission) cannot read it.
