@@ -149,28 +149,38 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	if m.Status == video.Discarded {
-		writeTusError(w, r, goneError())
+	if !h.serveUpload(w, r, m.Status == video.Discarded, m.MaxSize) {
 		return
+	}
+	if m.Status == video.Uploading && r.Method != http.MethodDelete {
+		h.finishIfComplete(r.Context(), who, id)
+	}
+}
+
+// serveUpload hands a request on an existing upload to tusd, unless the
+// upload is gone, the method is not one of tus's, or a PATCH would take
+// it past max bytes; it reports whether tusd served it.
+func (h *Handler) serveUpload(w http.ResponseWriter, r *http.Request, gone bool, max int64) bool {
+	if gone {
+		writeTusError(w, r, goneError())
+		return false
 	}
 	switch r.Method {
 	case http.MethodPatch:
-		left, err := checkCap(r, m.MaxSize)
+		left, err := checkCap(r, max)
 		if err != nil {
 			writeError(w, r, err)
-			return
+			return false
 		}
 		// A body without a length (chunked) stops at the cap too.
 		r.Body = http.MaxBytesReader(w, r.Body, left)
 	case http.MethodHead, http.MethodDelete:
 	default:
 		writeError(w, r, apperr.New(apperr.ErrInvalid, "%s is not part of the upload protocol here; use HEAD, PATCH or DELETE", r.Method))
-		return
+		return false
 	}
 	h.serveTus(w, r)
-	if m.Status == video.Uploading && r.Method != http.MethodDelete {
-		h.finishIfComplete(r.Context(), who, id)
-	}
+	return true
 }
 
 // serveFile is ServeHTTP for an upload of a file: the candidate's own,
@@ -185,24 +195,9 @@ func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, who video.Vi
 		writeError(w, r, err)
 		return
 	}
-	if f.Status == filestep.Removed {
-		writeTusError(w, r, goneError())
+	if !h.serveUpload(w, r, f.Status == filestep.Removed, f.MaxSize) {
 		return
 	}
-	switch r.Method {
-	case http.MethodPatch:
-		left, err := checkCap(r, f.MaxSize)
-		if err != nil {
-			writeError(w, r, err)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, left)
-	case http.MethodHead, http.MethodDelete:
-	default:
-		writeError(w, r, apperr.New(apperr.ErrInvalid, "%s is not part of the upload protocol here; use HEAD, PATCH or DELETE", r.Method))
-		return
-	}
-	h.serveTus(w, r)
 	if f.Status == filestep.Uploading && r.Method != http.MethodDelete {
 		h.finishFileIfComplete(r.Context(), *who.Application, id)
 	}
