@@ -87,6 +87,37 @@ type Service struct {
 	openings     *opening.Service
 	applications *application.Service
 	now          func() time.Time
+	// terminate removes all the upload store keeps of an upload (its
+	// bytes, its info, an unfinished multipart upload on S3); package
+	// upload sets it. Without it only the bytes are deleted.
+	terminate func(ctx context.Context, uploadID string) error
+}
+
+// SetTerminate sets how an upload's leftovers are removed; package upload
+// calls it with tusd's terminater.
+func (s *Service) SetTerminate(fn func(ctx context.Context, uploadID string) error) { s.terminate = fn }
+
+// ResumeWindow is how long after the deadline (and its grace) a file
+// begun before it may still be sent: a candidate whose connection dropped
+// at the last minute comes back, and a file cannot be swapped in later.
+const ResumeWindow = 2 * time.Hour
+
+// MaxAttempts is how many uploads, removed ones included, one application
+// may begin for one step: enough to change one's mind many times, not
+// enough to fill the disk with uploads begun and thrown away.
+const MaxAttempts = 100
+
+// discard removes what is stored of f, whatever the request's fate: it
+// runs after the request may have been cancelled (a form cut off).
+func (s *Service) discard(ctx context.Context, f File) {
+	ctx = context.WithoutCancel(ctx)
+	if s.terminate != nil {
+		if err := s.terminate(ctx, f.TusID); err == nil {
+			return
+		}
+	}
+	s.blobs.Delete(ctx, f.BlobKey)
+	s.blobs.Delete(ctx, f.BlobKey+".info")
 }
 
 // New returns a Service over db, keeping files in blobs.
@@ -132,6 +163,11 @@ func CheckName(name string) (string, error) {
 	for _, r := range name {
 		if r == 0 || unicode.IsControl(r) {
 			return "", apperr.Invalid("filename", "the file's name holds a control character (such as NUL); rename it")
+		}
+		// Invisible formatting, such as a right-to-left override that
+		// makes "cv\u202efdp.zip" read as "cvpiz.pdf".
+		if unicode.Is(unicode.Cf, r) {
+			return "", apperr.Invalid("filename", "the file's name holds an invisible formatting character (U+%04X); rename it", r)
 		}
 	}
 	return name, nil
@@ -199,10 +235,13 @@ func (s *Service) BeginUpload(ctx context.Context, a application.Application, re
 	f := File{OrgID: a.OrgID, ApplicationID: a.ID, StepID: st.ID, UploadID: id, TusID: id, Status: Uploading,
 		Name: name, Type: t.Name, MaxSize: max, BlobKey: "uploads/" + id, CreatedAt: now, UpdatedAt: now}
 	err = s.applications.Answering(ctx, a, func(tx *sqldb.DB, a application.Application) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM answer_files WHERE application_id = $1 AND step_id = $2 AND status <> 'removed'`,
-			a.ID, st.ID).Scan(&n); err != nil {
+		var n, tried int
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(CASE WHEN status <> 'removed' THEN 1 ELSE 0 END), 0), COUNT(*)
+			FROM answer_files WHERE application_id = $1 AND step_id = $2`, a.ID, st.ID).Scan(&n, &tried); err != nil {
 			return err
+		}
+		if tried >= MaxAttempts {
+			return apperr.New(apperr.ErrConflict, "this step has had %d uploads, the most it takes; please write to the team", MaxAttempts)
 		}
 		if n >= rules.MaxFiles {
 			return apperr.New(apperr.ErrConflict, "this step takes at most %d %s; remove one before adding another", rules.MaxFiles, plural(rules.MaxFiles, "file", "files"))
@@ -228,6 +267,9 @@ func (s *Service) UploadFor(ctx context.Context, a application.Application, id s
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return f, apperr.NotFound("upload")
 	}
+	if err == nil && f.Status == Uploading && s.now().After(a.DeadlineAt.Add(application.AnswerGrace+ResumeWindow)) {
+		return File{}, apperr.Conflict("this file was begun too long ago to be finished now; please write to the team")
+	}
 	return f, err
 }
 
@@ -248,12 +290,26 @@ func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Fi
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return f, apperr.NotFound("upload")
 	}
-	if err != nil || f.Status != Uploading {
+	switch {
+	case err != nil:
 		return f, err
+	case f.Status == Removed:
+		return f, ErrRemoved
+	case f.Status == Ready:
+		return f, nil // finished before
 	}
 	if problem := s.check(ctx, f, size); problem != nil {
-		s.blobs.Delete(ctx, f.BlobKey)
-		s.db.Exec(ctx, `UPDATE answer_files SET status = 'removed', size = $1, updated_at = $2 WHERE id = $3`, size, s.now(), f.ID)
+		var rejected *apperr.Error
+		if !errors.As(problem, &rejected) {
+			// The store could not be read: the file may be fine. It
+			// stays uploading, and the client's next request finishes it.
+			return f, problem
+		}
+		res, err := s.db.Exec(context.WithoutCancel(ctx), `UPDATE answer_files SET status = 'removed', size = $1, updated_at = $2
+			WHERE id = $3 AND status = 'uploading'`, size, s.now(), f.ID)
+		if n, _ := res.RowsAffected(); err == nil && n == 1 {
+			s.discard(ctx, f)
+		}
 		return f, problem
 	}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
@@ -271,7 +327,15 @@ func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Fi
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.ErrConflict, "this upload was removed before it finished")
+			// Finished by another request meanwhile, or removed.
+			now, err := scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM answer_files WHERE id = $1`, f.ID))
+			if err != nil {
+				return err
+			}
+			if now.Status == Removed {
+				return ErrRemoved
+			}
+			return nil
 		}
 		return s.recount(ctx, tx, f.ApplicationID, f.StepID)
 	})
@@ -281,6 +345,10 @@ func (s *Service) FinishUpload(ctx context.Context, id string, size int64) (_ Fi
 	f.Status, f.Size = Ready, size
 	return f, nil
 }
+
+// ErrRemoved is FinishUpload's error for an upload removed before its
+// last bytes arrived.
+var ErrRemoved = apperr.New(apperr.ErrConflict, "this file was removed before it finished uploading")
 
 // check reads the first bytes of an upload and says what is wrong with
 // it, if anything.
@@ -330,28 +398,42 @@ func (s *Service) Add(ctx context.Context, a application.Application, stepID int
 		err = tooLarge(f.MaxSize)
 	}
 	if err != nil {
-		s.blobs.Delete(ctx, f.BlobKey)
-		s.db.Exec(ctx, `UPDATE answer_files SET status = 'removed', updated_at = $1 WHERE id = $2`, s.now(), f.ID)
+		// The request may be over (a form cut off): the file must not be
+		// left uploading, holding a place and blocking the submission.
+		s.db.Exec(context.WithoutCancel(ctx), `UPDATE answer_files SET status = 'removed', updated_at = $1 WHERE id = $2`, s.now(), f.ID)
+		s.discard(ctx, f)
 		return f, err
 	}
 	return s.FinishUpload(ctx, f.UploadID, size)
 }
 
-// Discard gives up an upload (tus's DELETE), or removes the file it made.
+// Discard gives up an upload (tus's DELETE), or removes the file it made;
+// the tus handler removes what its store holds once this returns.
 func (s *Service) Discard(ctx context.Context, a application.Application, id string) (err error) {
 	defer apperr.Wrap(&err, "filestep.Discard(%q)", id)
 	f, err := s.UploadFor(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	return s.Remove(ctx, a, f.ID)
+	_, err = s.remove(ctx, a, f.ID)
+	return err
 }
 
 // Remove takes a file out of a's answer, while they may still answer.
 // Its bytes are deleted; the row stays, marked removed.
 func (s *Service) Remove(ctx context.Context, a application.Application, fileID int64) (err error) {
 	defer apperr.Wrap(&err, "filestep.Remove(%d)", fileID)
-	var f File
+	f, err := s.remove(ctx, a, fileID)
+	if err != nil {
+		return err
+	}
+	s.discard(ctx, f)
+	return nil
+}
+
+// remove marks a's file removed and updates the answer, leaving what is
+// stored to the caller.
+func (s *Service) remove(ctx context.Context, a application.Application, fileID int64) (f File, err error) {
 	err = s.applications.Answering(ctx, a, func(tx *sqldb.DB, a application.Application) error {
 		f, err = scan(tx.QueryRow(ctx, `SELECT `+columns+` FROM answer_files WHERE id = $1 AND application_id = $2 AND status <> 'removed'`, fileID, a.ID))
 		if errors.Is(err, sqldb.ErrNotFound) {
@@ -365,11 +447,7 @@ func (s *Service) Remove(ctx context.Context, a application.Application, fileID 
 		}
 		return s.recount(ctx, tx, a.ID, f.StepID)
 	})
-	if err != nil {
-		return err
-	}
-	s.blobs.Delete(ctx, f.BlobKey)
-	return nil
+	return f, err
 }
 
 // ForApplication returns an application's files by step id, oldest

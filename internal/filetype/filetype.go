@@ -10,7 +10,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // Type is a kind of file.
@@ -29,16 +28,15 @@ var zipMagic = func(h []byte) bool {
 	return bytes.HasPrefix(h, []byte("PK\x03\x04")) || bytes.HasPrefix(h, []byte("PK\x05\x06"))
 }
 
-// textMagic accepts UTF-8 text without NUL bytes. The head may end in
-// the middle of a character: up to three bytes are let go.
+// textMagic accepts text: UTF-16 with its byte-order mark (as Excel
+// saves "Unicode text"), or anything without NUL bytes (UTF-8, and the
+// Windows code pages spreadsheets export CSV in). Text is only ever
+// downloaded, never shown, so its encoding is the reader's business.
 func textMagic(h []byte) bool {
-	if bytes.IndexByte(h, 0) >= 0 {
-		return false
+	if bytes.HasPrefix(h, []byte{0xff, 0xfe}) || bytes.HasPrefix(h, []byte{0xfe, 0xff}) {
+		return true
 	}
-	for i := 0; i < utf8.UTFMax-1 && len(h) > 0 && !utf8.Valid(h); i++ {
-		h = h[:len(h)-1]
-	}
-	return utf8.Valid(h)
+	return bytes.IndexByte(h, 0) < 0
 }
 
 // All is the catalogue, in the order the editor lists it.

@@ -201,6 +201,7 @@ func TestFileStepRefusesBadFiles(t *testing.T) {
 		{"a path in the name", func() reply { return w.aliceC.createFile(w.step.ID, "../../etc/passwd.pdf", 100) }, http.StatusBadRequest, "path separator"},
 		{"a Windows path", func() reply { return w.aliceC.createFile(w.step.ID, `C:\Users\a\cv.pdf`, 100) }, http.StatusBadRequest, "path separator"},
 		{"a NUL byte", func() reply { return w.aliceC.createFile(w.step.ID, "cv\x00.pdf", 100) }, http.StatusBadRequest, "control character"},
+		{"a right-to-left override", func() reply { return w.aliceC.createFile(w.step.ID, "cv\u202efdp.zip", 100) }, http.StatusBadRequest, "invisible formatting"},
 		{"1,000 characters", func() reply { return w.aliceC.createFile(w.step.ID, strings.Repeat("a", 996)+".pdf", 100) }, http.StatusBadRequest, "at most 255"},
 		{"a length not stated", func() reply { return w.aliceC.createFile(w.step.ID, "cv.pdf", -1) }, http.StatusBadRequest, "Upload-Length"},
 		{"a video step's id", func() reply { return w.aliceC.createFile(w.iv.Steps[0].ID, "cv.pdf", 100) }, http.StatusNotFound, ""},

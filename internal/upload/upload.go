@@ -76,6 +76,17 @@ func New(cfg Config) (*Handler, error) {
 	composer := tusd.NewStoreComposer()
 	cfg.Store.UseIn(composer)
 	h := &Handler{core: composer.Core, cfg: cfg, logger: cfg.Logger}
+	if cfg.Files != nil && composer.UsesTerminater {
+		// A file removed is removed from the store: its bytes, its info
+		// and, on S3, an unfinished multipart upload.
+		cfg.Files.SetTerminate(func(ctx context.Context, id string) error {
+			up, err := composer.Core.GetUpload(ctx, id)
+			if err != nil {
+				return err
+			}
+			return composer.Terminater.AsTerminatableUpload(up).Terminate(ctx)
+		})
+	}
 	tus, err := tusd.NewHandler(tusd.Config{
 		BasePath:                   BasePath,
 		StoreComposer:              composer,
@@ -348,6 +359,9 @@ func (h *Handler) preCreateFile(ev tusd.HookEvent, who video.Viewer) (tusd.HTTPR
 func (h *Handler) preFinish(ev tusd.HookEvent) (tusd.HTTPResponse, error) {
 	if strings.HasPrefix(ev.Upload.ID, filestep.UploadPrefix) {
 		f, err := h.cfg.Files.FinishUpload(ev.Context, uploadID(ev.Upload.ID), ev.Upload.Size)
+		if errors.Is(err, filestep.ErrRemoved) {
+			return tusd.HTTPResponse{}, goneError()
+		}
 		if err != nil {
 			return tusd.HTTPResponse{}, tusError(err)
 		}
@@ -443,8 +457,8 @@ func jsonString(v any) (string, error) {
 // goneError is 410, as the tus protocol answers for a terminated upload,
 // so that a client stops retrying and forgets it.
 func goneError() tusd.Error {
-	body := `{"error":{"code":"gone","message":"this recording was discarded"}}`
-	return tusd.Error{ErrorCode: "gone", Message: "this recording was discarded", HTTPResponse: tusd.HTTPResponse{
+	body := `{"error":{"code":"gone","message":"this upload was discarded or removed"}}`
+	return tusd.Error{ErrorCode: "gone", Message: "this upload was discarded or removed", HTTPResponse: tusd.HTTPResponse{
 		StatusCode: http.StatusGone, Body: body, Header: tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}}}
 }
 

@@ -111,10 +111,14 @@ func (s *Server) readFileParts(r *http.Request, a application.Application, stepI
 		}
 		_, err = s.Files.Add(r.Context(), a, stepID, name, part)
 		part.Close()
-		if errors.As(err, &tooBig) {
+		var classified *apperr.Error
+		switch {
+		case errors.As(err, &tooBig):
 			return added, apperr.New(apperr.ErrTooLarge, "the files are larger than this step allows")
-		}
-		if err != nil {
+		case errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &classified):
+			// The body ended early: the form was cut off mid-file.
+			return added, apperr.Invalid("files", "the upload of %s was cut off; please try again", name)
+		case err != nil:
 			return added, fmt.Errorf("%s: %w", name, err)
 		}
 		added = append(added, name)

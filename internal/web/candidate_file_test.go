@@ -181,3 +181,37 @@ func TestFileStepInTheEditor(t *testing.T) {
 		t.Errorf("saved: %+v", iv.Steps)
 	}
 }
+
+// TestFileFormCutOff: a form whose upload is cut off mid-file leaves no
+// file behind "uploading", which would hold a place and block submission.
+func TestFileFormCutOff(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t)
+	iv := f.fileStep(t)
+	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
+	b := f.ts.browser(t)
+	f.open(t, b, inv)
+	body := "--XX\r\nContent-Disposition: form-data; name=\"files\"; filename=\"cut.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7 and then noth"
+	req, _ := http.NewRequest(http.MethodPost, f.ts.URL+candStepPath(inv, iv.Steps[0])+"/files", strings.NewReader(body))
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=XX")
+	req.Header.Set("Origin", f.ts.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	for k, v := range b.cookie {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a cut-off form: %d, want 400", resp.StatusCode)
+	}
+	files, err := f.ts.Svc.Files.ForApplication(context.Background(), inv.Application.ID)
+	if err != nil || len(files) != 0 {
+		t.Errorf("after a cut-off form the files are %+v (%v)", files, err)
+	}
+	if _, err := f.ts.Svc.Applications.Submit(context.Background(), inv.Application); err != nil {
+		t.Errorf("submitting after a cut-off form: %v", err)
+	}
+}
