@@ -27,7 +27,7 @@ func TestForNameAndMatches(t *testing.T) {
 		{"shot.png", nil, "GIF89a", "png", false},
 		{"notes.md", nil, "# Notes\n", "text", true},
 		{"export.csv", nil, "\xff\xfea\x00,\x00", "csv", true}, // UTF-16, as Excel saves it
-		{"export.csv", nil, "caf\xe9,1\n", "csv", true},       // Windows-1252
+		{"export.csv", nil, "caf\xe9,1\n", "csv", true},        // Windows-1252
 		{"binary.txt", nil, "ELF\x00\x01", "text", false},
 		{"page.html", nil, "<html>", "", false},
 		{"drawing.svg", nil, "<svg>", "", false},

@@ -60,8 +60,7 @@ func (s *Server) addCandidateFiles(w http.ResponseWriter, r *http.Request, a app
 		if v, err = s.loadCandidate(r.Context(), a); err != nil {
 			return err
 		}
-		p := v.stepPage(v.Steps()[i], i).page()
-		p.Error = sentence(msg)
+		p := v.stepPage(v.Steps()[i], i).withError(sentence(msg))
 		if len(added) > 0 {
 			p.Flash = fmt.Sprintf("Uploaded %s.", quoteNames(added))
 		}

@@ -24,10 +24,21 @@ type candidateStepPage struct {
 	Closed  string // why the answer can no longer change; empty while open
 	Unsaved string // text that was typed but could not be saved
 	Token   string // the link's token, for the recorder's and the file step's uploads
+	// Error is the page's error, for the kind's fields to point at
+	// (aria-describedby); set it through withError.
+	Error string
 
 	Run      *grader.Outcome // code: the results of "Run the visible tests"
 	RunError string
 	Draft    string // code: what was typed and run but not saved
+}
+
+// withError is the page for the step with an error above the answer.
+func (d candidateStepPage) withError(msg string) page {
+	d.Error = msg
+	p := d.page()
+	p.Error = msg
+	return p
 }
 
 // SaveStatus says when the answer was last saved.
@@ -148,9 +159,7 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a app
 				d.Closed = sentence(msg)
 			}
 		}
-		p := d.page()
-		p.Error = "Your answer was not saved: " + sentence(msg)
-		s.render(w, r, status, "candidate_step", p)
+		s.render(w, r, status, "candidate_step", d.withError("Your answer was not saved: "+sentence(msg)))
 		return nil
 	}
 	saved := v.savedLine(v.Now)
@@ -162,9 +171,8 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a app
 	}
 	if row.Step.Kind == opening.KindText && row.Step.MaxWords > 0 && typed.Words() > row.Step.MaxWords {
 		row.Answer, row.Words, row.Answered, row.Over = typed, typed.Words(), true, true
-		p := v.stepPage(row, i).page()
+		p := v.stepPage(row, i).withError(fmt.Sprintf("Your answer has %d words; the limit is %d. It is saved, but please shorten it before you submit.", typed.Words(), row.Step.MaxWords))
 		p.Flash = saved
-		p.Error = fmt.Sprintf("Your answer has %d words; the limit is %d. It is saved, but please shorten it before you submit.", typed.Words(), row.Step.MaxWords)
 		s.render(w, r, http.StatusOK, "candidate_step", p)
 		return nil
 	}

@@ -22,8 +22,7 @@ func (s *Server) chooseCandidateTake(w http.ResponseWriter, r *http.Request, a a
 		if id != row.Answer.RecordingID {
 			if err := s.Videos.ChooseTake(r.Context(), a, row.Step.ID, id); err != nil {
 				if msg, ferr := formError(err); ferr == nil {
-					p := v.page(row.Step.Title, v.stepPage(row, i))
-					p.Error = "Your choice was not saved: " + sentence(msg)
+					p := v.stepPage(row, i).withError("Your choice was not saved: " + sentence(msg))
 					status := http.StatusConflict
 					if errors.Is(err, apperr.ErrNotFound) {
 						status = http.StatusNotFound

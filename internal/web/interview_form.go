@@ -351,6 +351,18 @@ func videoMinutes(st opening.Step) int {
 	return (st.Takes()*(st.ThinkSeconds+st.MaxSeconds) + 60 + 59) / 60
 }
 
+// stepEdit is what a kind's editor fragments receive: the step's row in
+// the form, the step, and the interview's id (0 before it is saved).
+type stepEdit struct {
+	I           int
+	Step        stepForm
+	InterviewID int64
+}
+
+// MinutesWorkedOut reports whether a blank time estimate is worked out
+// from the step's settings (video steps).
+func (sf stepForm) MinutesWorkedOut() bool { return sf.Kind == opening.KindVideo }
+
 // FileTypeChoices are the types a file step may take, each marked when
 // this step takes it.
 func (sf stepForm) FileTypeChoices() []fileTypeChoice {

@@ -15,6 +15,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/stash"
 )
 
@@ -56,6 +57,13 @@ func mustParseViews() *views {
 	if err != nil {
 		panic(err)
 	}
+	// Each step kind's fragments (templates/kinds/<kind>.html), which
+	// pages reach through the kind func.
+	kinds, err := fs.Glob(templateFS, "templates/kinds/*.html")
+	if err != nil {
+		panic(err)
+	}
+	partials = append(partials, kinds...)
 	pages, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -68,9 +76,28 @@ func mustParseViews() *views {
 		files := append([]string{"templates/layout.html"}, partials...)
 		files = append(files, p)
 		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
+		t.Funcs(template.FuncMap{"kind": kindFunc(t)})
 		v.pages[name] = t
 	}
 	return v
+}
+
+// kindFunc is the template func kind: {{kind "review" .Step.Kind .}}
+// renders the fragment "<kind>-review" of t with the data, so that a page
+// shows every step kind through the one line, and a new kind brings its
+// fragments in templates/kinds/<kind>.html.
+func kindFunc(t *template.Template) func(part string, k opening.Kind, data any) (template.HTML, error) {
+	return func(part string, k opening.Kind, data any) (template.HTML, error) {
+		name := string(k) + "-" + part
+		if t.Lookup(name) == nil {
+			return "", fmt.Errorf("web: step kind %q has no %q fragment (templates/kinds/%s.html)", k, part, k)
+		}
+		var buf bytes.Buffer
+		if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+			return "", err
+		}
+		return template.HTML(buf.String()), nil
+	}
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
@@ -187,6 +214,11 @@ var funcs = template.FuncMap{
 	"outcome":      func(o string) string { return decision.Outcome(o).Done() },
 	"addr":         addr,
 	"stashMinutes": func() int { return int(stash.TTL.Minutes()) },
+	"stepEdit": func(i int, st stepForm, interviewID int64) stepEdit {
+		return stepEdit{I: i, Step: st, InterviewID: interviewID}
+	},
+	// kind is bound to each page's set in mustParseViews.
+	"kind": func(string, opening.Kind, any) (template.HTML, error) { return "", nil },
 }
 
 // inZone converts t to the zone named tz, falling back to UTC.
