@@ -255,29 +255,30 @@ func (st stepJSON) domain(i int) (opening.Step, error) {
 // have, and the kinds that do.
 func (st stepJSON) misplacedSetting() (name, kinds string) {
 	for _, s := range []struct {
-		name  string
-		set   bool
-		kinds []opening.Kind
+		name string
+		set  bool
 	}{
-		{"max_words", st.MaxWords != nil, []opening.Kind{opening.KindText}},
-		{"multiple", st.Multiple != nil, []opening.Kind{opening.KindChoice}},
-		{"points", st.Points != nil, []opening.Kind{opening.KindChoice, opening.KindCode}},
-		{"options", st.Options != nil, []opening.Kind{opening.KindChoice}},
-		{"think_seconds", st.ThinkSeconds != nil, []opening.Kind{opening.KindVideo}},
-		{"max_seconds", st.MaxSeconds != nil, []opening.Kind{opening.KindVideo}},
-		{"retakes", st.Retakes != nil, []opening.Kind{opening.KindVideo}},
-		{"languages", st.Languages != nil, []opening.Kind{opening.KindCode}},
-		{"starter", st.Starter != nil, []opening.Kind{opening.KindCode}},
-		{"tests", st.Tests != nil, []opening.Kind{opening.KindCode}},
-		{"io_cases", st.IOCases != nil, []opening.Kind{opening.KindCode}},
-		{"time_limit_ms", st.TimeLimitMS != nil, []opening.Kind{opening.KindCode}},
-		{"memory_mb", st.MemoryMB != nil, []opening.Kind{opening.KindCode}},
-		{"reviewers_rate", st.ReviewersRate != nil, []opening.Kind{opening.KindChoice, opening.KindCode}},
-		{"files", st.Files != nil, []opening.Kind{opening.KindFile}},
+		{"max_words", st.MaxWords != nil},
+		{"multiple", st.Multiple != nil},
+		{"points", st.Points != nil},
+		{"options", st.Options != nil},
+		{"think_seconds", st.ThinkSeconds != nil},
+		{"max_seconds", st.MaxSeconds != nil},
+		{"retakes", st.Retakes != nil},
+		{"languages", st.Languages != nil},
+		{"starter", st.Starter != nil},
+		{"tests", st.Tests != nil},
+		{"io_cases", st.IOCases != nil},
+		{"time_limit_ms", st.TimeLimitMS != nil},
+		{"memory_mb", st.MemoryMB != nil},
+		{"reviewers_rate", st.ReviewersRate != nil},
+		{"files", st.Files != nil},
 	} {
-		if s.set && !slices.Contains(s.kinds, opening.Kind(st.Kind)) {
-			names := make([]string, len(s.kinds))
-			for i, k := range s.kinds {
+		// Which kinds have a setting is the kinds' table's to say.
+		has := opening.KindsWithSetting(s.name)
+		if s.set && !slices.Contains(has, opening.Kind(st.Kind)) {
+			names := make([]string, len(has))
+			for i, k := range has {
 				names[i] = string(k)
 			}
 			return s.name, strings.Join(names, " or ")

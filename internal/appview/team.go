@@ -160,8 +160,7 @@ func (v *Team) total() {
 		if st.Step.Kind == opening.KindCode {
 			v.Graded = true
 		}
-		counts := st.Step.Kind == opening.KindChoice || st.Step.Kind == opening.KindCode
-		if counts && !st.Removed && v.Shared {
+		if st.Step.Kind.Scored() && !st.Removed && v.Shared {
 			v.Score, v.Max, v.Scored = v.Score+st.Score, v.Max+st.Max, true
 		}
 	}

@@ -80,18 +80,72 @@ const (
 	KindFile       Kind = "file"
 )
 
+// KindFacts are what is fixed about a kind, in one table: every part of
+// anyhour that asks "is this kind scored?" or "what is it called?" reads
+// it here rather than listing kinds of its own.
+type KindFacts struct {
+	Kind      Kind
+	Label     string   // for people: "Written answer"
+	Add       string   // the editor's button: "Add a written-answer step"
+	Available bool     // steps of it can be made in this version
+	Scored    bool     // answers are scored automatically and count in the total
+	Settings  []string // its settings, as the API names them
+}
+
+// kinds is the table, in the editor's order.
+var kinds = []KindFacts{
+	{Kind: KindText, Label: "Written answer", Add: "Add a written-answer step", Available: true,
+		Settings: []string{"max_words"}},
+	{Kind: KindChoice, Label: "Multiple choice", Add: "Add a multiple-choice step", Available: true, Scored: true,
+		Settings: []string{"multiple", "points", "options", "reviewers_rate"}},
+	{Kind: KindVideo, Label: "Video answer", Add: "Add a video-answer step", Available: true,
+		Settings: []string{"think_seconds", "max_seconds", "retakes"}},
+	{Kind: KindCode, Label: "Coding task", Add: "Add a coding step", Available: true, Scored: true,
+		Settings: []string{"points", "languages", "starter", "tests", "io_cases", "time_limit_ms", "memory_mb", "reviewers_rate"}},
+	{Kind: KindFile, Label: "File upload", Add: "Add a file-upload step", Available: true,
+		Settings: []string{"files"}},
+	{Kind: KindTakehome, Label: "Take-home"},
+	{Kind: KindCodeReview, Label: "Code review"},
+}
+
 // Kinds lists every step kind.
-var Kinds = []Kind{KindVideo, KindText, KindChoice, KindCode, KindTakehome, KindCodeReview, KindFile}
+var Kinds = func() []Kind {
+	out := make([]Kind, len(kinds))
+	for i, f := range kinds {
+		out[i] = f.Kind
+	}
+	return out
+}()
+
+// AvailableKinds are the facts of the kinds steps can be made of, in the
+// editor's order.
+func AvailableKinds() []KindFacts {
+	var out []KindFacts
+	for _, f := range kinds {
+		if f.Available {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Facts are k's facts; an unknown kind has none.
+func (k Kind) Facts() KindFacts {
+	for _, f := range kinds {
+		if f.Kind == k {
+			return f
+		}
+	}
+	return KindFacts{Kind: k, Label: string(k)}
+}
 
 // Available reports whether steps of kind k can be created in this version.
-func (k Kind) Available() bool {
-	return k == KindText || k == KindChoice || k == KindVideo || k == KindCode || k == KindFile
-}
+func (k Kind) Available() bool { return k.Facts().Available }
 
 // Known reports whether k is a step kind at all.
 func (k Kind) Known() bool {
-	for _, x := range Kinds {
-		if k == x {
+	for _, f := range kinds {
+		if f.Kind == k {
 			return true
 		}
 	}
@@ -99,24 +153,23 @@ func (k Kind) Known() bool {
 }
 
 // Label is the kind's name for people.
-func (k Kind) Label() string {
-	switch k {
-	case KindText:
-		return "Written answer"
-	case KindChoice:
-		return "Multiple choice"
-	case KindVideo:
-		return "Video answer"
-	case KindCode:
-		return "Coding task"
-	case KindTakehome:
-		return "Take-home"
-	case KindCodeReview:
-		return "Code review"
-	case KindFile:
-		return "File upload"
+func (k Kind) Label() string { return k.Facts().Label }
+
+// Scored reports whether answers of kind k are scored automatically and
+// count in the total.
+func (k Kind) Scored() bool { return k.Facts().Scored }
+
+// KindsWithSetting names the kinds that have the API setting name.
+func KindsWithSetting(name string) []Kind {
+	var out []Kind
+	for _, f := range kinds {
+		for _, s := range f.Settings {
+			if s == name {
+				out = append(out, f.Kind)
+			}
+		}
 	}
-	return string(k)
+	return out
 }
 
 // Step is one part of an interview. Settings of the step's kind live in
@@ -155,8 +208,7 @@ type Step struct {
 // for written and recorded answers, and for answers scored automatically
 // only when the team asked for it.
 func (s Step) AsksRating() bool {
-	switch s.Kind {
-	case KindChoice, KindCode:
+	if s.Kind.Scored() {
 		return s.ReviewersRate
 	}
 	return true

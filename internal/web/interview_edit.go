@@ -17,13 +17,11 @@ import (
 // whole form with an action, and the page comes back with the values as
 // typed plus an empty step. Nothing is saved until "Save interview".
 
-// addActions are the editor's "add a step" buttons, by their value.
-var addActions = map[string]opening.Kind{
-	"add_text":   opening.KindText,
-	"add_choice": opening.KindChoice,
-	"add_video":  opening.KindVideo,
-	"add_code":   opening.KindCode,
-	"add_file":   opening.KindFile,
+// addAction is the kind an "add a step" button adds: its value is
+// "add_<kind>", one button per kind available (opening.AvailableKinds).
+func addAction(action string) (opening.Kind, bool) {
+	k, ok := strings.CutPrefix(action, "add_")
+	return opening.Kind(k), ok && opening.Kind(k).Available()
 }
 
 func (s *Server) showNewInterview(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -100,7 +98,7 @@ func (s *Server) saveInterview(w http.ResponseWriter, r *http.Request, m account
 		return err
 	}
 
-	if kind, ok := addActions[r.PostFormValue("action")]; ok {
+	if kind, ok := addAction(r.PostFormValue("action")); ok {
 		f.Steps = append(f.Steps, newStep(kind))
 		s.renderInterviewForm(w, r, m, http.StatusOK, f, "")
 		return nil

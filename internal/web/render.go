@@ -214,6 +214,7 @@ var funcs = template.FuncMap{
 	"outcome":      func(o string) string { return decision.Outcome(o).Done() },
 	"addr":         addr,
 	"stashMinutes": func() int { return int(stash.TTL.Minutes()) },
+	"stepKinds":    opening.AvailableKinds,
 	"stepEdit": func(i int, st stepForm, interviewID int64) stepEdit {
 		return stepEdit{I: i, Step: st, InterviewID: interviewID}
 	},
