@@ -4,27 +4,27 @@ import (
 	"log/slog"
 	"sync"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 var (
-	graderOnce sync.Once
-	grader     *grader1.Grader
-	graderErr  error
+	graderOnce   sync.Once
+	sharedGrader *grader.Grader
+	graderErr    error
 )
 
 // newGrader sets up the sandbox and the grader, once per process (the
 // first caller's options win): both are safe for concurrent use, and
 // preparing the Go toolchain's cache takes a while.
-func newGrader(opts sandbox.Options) (*grader1.Grader, error) {
+func newGrader(opts sandbox.Options) (*grader.Grader, error) {
 	graderOnce.Do(func() {
 		var box *sandbox.Box
 		if box, graderErr = sharedBox(opts); graderErr == nil {
-			grader, graderErr = grader1.New(box, grader1.Options{})
+			sharedGrader, graderErr = grader.New(box, grader.Options{})
 		}
 	})
-	return grader, graderErr
+	return sharedGrader, graderErr
 }
 
 // startGrader gives the coding service its grader in the background, so

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 )
 
 // The attacks of a candidate who knows how graders work: forged results,
@@ -17,8 +17,8 @@ import (
 // happens in another box, on plain values, over tests the team declared.
 
 // addTests are ten tests of add in each language's form, visible.
-var addTests = map[grader1.Language]string{
-	grader1.Python: func() string {
+var addTests = map[grader.Language]string{
+	grader.Python: func() string {
 		var b strings.Builder
 		b.WriteString("from solution import add\n\n")
 		for i := range 10 {
@@ -26,7 +26,7 @@ var addTests = map[grader1.Language]string{
 		}
 		return b.String()
 	}(),
-	grader1.JavaScript: func() string {
+	grader.JavaScript: func() string {
 		var b strings.Builder
 		b.WriteString("import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from './solution.mjs';\n\n")
 		for i := range 10 {
@@ -34,7 +34,7 @@ var addTests = map[grader1.Language]string{
 		}
 		return b.String()
 	}(),
-	grader1.Go: func() string {
+	grader.Go: func() string {
 		var b strings.Builder
 		b.WriteString("package solution\n\nimport \"testing\"\n\n")
 		for i := range 10 {
@@ -49,11 +49,11 @@ var addTests = map[grader1.Language]string{
 // must say the run ended without all its results.
 var attacks = []struct {
 	name          string
-	lang          grader1.Language
+	lang          grader.Language
 	code          string
 	tamper, ended bool
 }{
-	{"forged records and replies, then exit", grader1.Python, `import os, glob
+	{"forged records and replies, then exit", grader.Python, `import os, glob
 def add(a, b):
     names = [f"test_add_{i}" for i in range(10)]
     for path in ["/task/anyhour-results", "anyhour-results"] + glob.glob("/task/*") + glob.glob("/tmp/*"):
@@ -71,7 +71,7 @@ def add(a, b):
             pass
     os._exit(0)
 `, true, false},
-	{"walks the frames and the heap, patches the harness", grader1.Python, `import sys, gc, builtins
+	{"walks the frames and the heap, patches the harness", grader.Python, `import sys, gc, builtins
 found = []
 f = sys._getframe()
 while f is not None:
@@ -92,7 +92,7 @@ builtins.AssertionError = type("AssertionError", (Exception,), {})
 def add(a, b):
     return a - b
 `, false, false},
-	{"returns objects equal to everything", grader1.Python, `class Eq(int):
+	{"returns objects equal to everything", grader.Python, `class Eq(int):
     def __eq__(self, other):
         return True
     def __ne__(self, other):
@@ -107,7 +107,7 @@ def add(a, b):
     n += 1
     return Eq(a - b) if n % 2 else Anything()
 `, false, false},
-	{"registers its own passing tests", grader1.Python, `import sys, types
+	{"registers its own passing tests", grader.Python, `import sys, types
 def add(a, b):
     return a - b
 for i in range(10):
@@ -117,7 +117,7 @@ for i in range(10):
     setattr(fake, "test_add_%d" % i, lambda: None)
 sys.modules["visible_test"] = fake
 `, false, false},
-	{"ptrace of the box's init", grader1.Python, `import ctypes, os
+	{"ptrace of the box's init", grader.Python, `import ctypes, os
 libc = ctypes.CDLL(None, use_errno=True)
 libc.ptrace(16, 1, 0, 0)
 try:
@@ -127,16 +127,16 @@ except OSError:
 def add(a, b):
     return a - b
 `, false, false},
-	{"writes rubbish where the judge listens", grader1.Python, `import os
+	{"writes rubbish where the judge listens", grader.Python, `import os
 def add(a, b):
     os.write(4, b'["ok", 3, [], 0]\n{"result": "passed"}\n')
     return a - b
 `, true, false},
-	{"sys.exit in the call", grader1.Python, "import sys\ndef add(a, b):\n    sys.exit(0)\n", false, false},
-	{"kills itself", grader1.Python, "import os, signal\ndef add(a, b):\n    os.kill(os.getpid(), signal.SIGKILL)\n", false, true},
-	{"os._exit at import", grader1.Python, "import os\nos._exit(0)\n", false, true},
+	{"sys.exit in the call", grader.Python, "import sys\ndef add(a, b):\n    sys.exit(0)\n", false, false},
+	{"kills itself", grader.Python, "import os, signal\ndef add(a, b):\n    os.kill(os.getpid(), signal.SIGKILL)\n", false, true},
+	{"os._exit at import", grader.Python, "import os\nos._exit(0)\n", false, true},
 
-	{"forged records and replies, then exit", grader1.JavaScript, `import fs from 'node:fs';
+	{"forged records and replies, then exit", grader.JavaScript, `import fs from 'node:fs';
 export function add(a, b) {
   for (const p of ['/task/anyhour-results', 'anyhour-results']) {
     try { for (let i = 0; i < 10; i++) fs.appendFileSync(p, 'result {"name":"add ' + i + '","passed":true,"ms":1,"message":""}\n'); } catch {}
@@ -145,7 +145,7 @@ export function add(a, b) {
   process.reallyExit(0);
 }
 `, true, false},
-	{"patches node:assert and node:test", grader1.JavaScript, `import assert from 'node:assert';
+	{"patches node:assert and node:test", grader.JavaScript, `import assert from 'node:assert';
 import * as nodeTest from 'node:test';
 for (const k of Object.keys(assert)) { try { assert[k] = () => {}; } catch {} }
 assert.strictEqual = () => {};
@@ -155,18 +155,18 @@ for (let i = 0; i < 97; i++) nodeTest.test('extra ' + i, () => {});
 for (let i = 0; i < 10; i++) nodeTest.test('add ' + i, () => {});
 export function add(a, b) { return a - b; }
 `, false, false},
-	{"returns objects that coerce to anything", grader1.JavaScript, `let n = 0;
+	{"returns objects that coerce to anything", grader.JavaScript, `let n = 0;
 export function add(a, b) {
   n++;
   return { valueOf() { return a + b; }, toString() { return String(a + b); }, [Symbol.toPrimitive]() { return a + b; } };
 }
 `, false, false},
-	{"writes rubbish where the judge listens", grader1.JavaScript, `import fs from 'node:fs';
+	{"writes rubbish where the judge listens", grader.JavaScript, `import fs from 'node:fs';
 export function add(a, b) { fs.writeSync(4, '["ok",3,[],0]\n{"not":"a message"}\n'); return a - b; }
 `, true, false},
-	{"process.exit in the call", grader1.JavaScript, "export function add(a, b) { process.exit(0); }\n", false, true},
+	{"process.exit in the call", grader.JavaScript, "export function add(a, b) { process.exit(0); }\n", false, true},
 
-	{"forged records, reads the binary, then exits", grader1.Go, `package solution
+	{"forged records, reads the binary, then exits", grader.Go, `package solution
 
 import (
 	"os"
@@ -197,15 +197,15 @@ func Add(a, b int) int {
 	return a - b
 }
 `, true, false},
-	{"panics in a goroutine", grader1.Go, "package solution\n\nimport \"time\"\n\nfunc Add(a, b int) int {\n\tgo func() { panic(\"boom\") }()\n\ttime.Sleep(time.Second)\n\treturn a - b\n}\n", false, true},
-	{"writes rubbish where the judge listens", grader1.Go, "package solution\n\nimport \"os\"\n\nfunc Add(a, b int) int {\n\tos.NewFile(4, \"out\").Write([]byte(\"\\x03Xyz\"))\n\treturn a - b\n}\n", true, false},
+	{"panics in a goroutine", grader.Go, "package solution\n\nimport \"time\"\n\nfunc Add(a, b int) int {\n\tgo func() { panic(\"boom\") }()\n\ttime.Sleep(time.Second)\n\treturn a - b\n}\n", false, true},
+	{"writes rubbish where the judge listens", grader.Go, "package solution\n\nimport \"os\"\n\nfunc Add(a, b int) int {\n\tos.NewFile(4, \"out\").Write([]byte(\"\\x03Xyz\"))\n\treturn a - b\n}\n", true, false},
 }
 
 func TestAttacks(t *testing.T) {
 	for _, a := range attacks {
 		t.Run(string(a.lang)+"/"+a.name, func(t *testing.T) {
 			t.Parallel()
-			o := mustGrade(t, grader1.Suite{Language: a.lang, Code: a.code, Visible: addTests[a.lang], Points: 10})
+			o := mustGrade(t, grader.Suite{Language: a.lang, Code: a.code, Visible: addTests[a.lang], Points: 10})
 			score, max := o.Score()
 			if score != 0 || max != 10 || len(o.Tests) != 10 {
 				t.Errorf("scored %v of %v over %d tests, want 0 of 10 over 10:\n%s", score, max, len(o.Tests), describeTests(o))
@@ -228,15 +228,15 @@ func TestAttacks(t *testing.T) {
 // attacks above score nothing because they fail, not because nothing can
 // pass.
 func TestHonestControl(t *testing.T) {
-	right := map[grader1.Language]string{
-		grader1.Python:     "def add(a, b):\n    return a + b\n",
-		grader1.JavaScript: "export function add(a, b) { return a + b; }\n",
-		grader1.Go:         "package solution\n\nfunc Add(a, b int) int { return a + b }\n",
+	right := map[grader.Language]string{
+		grader.Python:     "def add(a, b):\n    return a + b\n",
+		grader.JavaScript: "export function add(a, b) { return a + b; }\n",
+		grader.Go:         "package solution\n\nfunc Add(a, b int) int { return a + b }\n",
 	}
 	for lang, code := range right {
 		t.Run(string(lang), func(t *testing.T) {
 			t.Parallel()
-			o := mustGrade(t, grader1.Suite{Language: lang, Code: code, Visible: addTests[lang], Points: 10})
+			o := mustGrade(t, grader.Suite{Language: lang, Code: code, Visible: addTests[lang], Points: 10})
 			if score, max := o.Score(); score != 10 || max != 10 || len(o.Warnings) > 0 {
 				t.Errorf("scored %v of %v, warnings %q:\n%s", score, max, o.Warnings, describeTests(o))
 			}
@@ -244,7 +244,7 @@ func TestHonestControl(t *testing.T) {
 	}
 }
 
-func describeTests(o grader1.Outcome) string {
+func describeTests(o grader.Outcome) string {
 	var b strings.Builder
 	for _, t := range o.Tests {
 		fmt.Fprintf(&b, "  %s passed=%v: %s\n", t.Name, t.Passed, t.Message)
@@ -257,19 +257,19 @@ func describeTests(o grader1.Outcome) string {
 // once. A solution that leaves a mark in every place it can write finds
 // none from the grading before it.
 func TestWarmBoxesShareNothing(t *testing.T) {
-	for lang, s := range map[grader1.Language]grader1.Suite{
-		grader1.Python: {Language: grader1.Python, Code: `import os
+	for lang, s := range map[grader.Language]grader.Suite{
+		grader.Python: {Language: grader.Python, Code: `import os
 seen = [p for p in ("/tmp/mark", "/task/mark", "/dev/shm/mark") if os.path.exists(p)]
 for p in ("/tmp/mark", "/task/mark", "/dev/shm/mark"):
     open(p, "w").write("x")
 def add(a, b):
     return a + b if not seen else 0
-`, Visible: addTests[grader1.Python]},
-		grader1.JavaScript: {Language: grader1.JavaScript, Code: `import fs from 'node:fs';
+`, Visible: addTests[grader.Python]},
+		grader.JavaScript: {Language: grader.JavaScript, Code: `import fs from 'node:fs';
 const seen = ['/tmp/mark', '/task/mark', '/dev/shm/mark'].filter((p) => fs.existsSync(p));
 for (const p of ['/tmp/mark', '/task/mark', '/dev/shm/mark']) fs.writeFileSync(p, 'x');
 export function add(a, b) { return seen.length === 0 ? a + b : 0; }
-`, Visible: addTests[grader1.JavaScript]},
+`, Visible: addTests[grader.JavaScript]},
 	} {
 		t.Run(string(lang), func(t *testing.T) {
 			t.Parallel()
@@ -291,7 +291,7 @@ func TestSameNamedTests(t *testing.T) {
 	tests := "import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from './solution.mjs';\n" +
 		"test('same', () => assert.strictEqual(add(1, 1), 3));\n" +
 		"for (const name of ['same']) test(name, () => assert.strictEqual(add(1, 1), 2));\n"
-	o := mustGrade(t, grader1.Suite{Language: grader1.JavaScript, Code: "export function add(a, b) { return a + b; }\n", Visible: tests, Points: 10})
+	o := mustGrade(t, grader.Suite{Language: grader.JavaScript, Code: "export function add(a, b) { return a + b; }\n", Visible: tests, Points: 10})
 	if score, _ := o.Score(); score != 0 || len(o.Tests) != 2 {
 		t.Errorf("scored %v over %d tests, want 0 over 2:\n%s", score, len(o.Tests), describeTests(o))
 	}
@@ -300,13 +300,13 @@ func TestSameNamedTests(t *testing.T) {
 // TestRepliesBeyondLimits: answers nested past the wire's depth, or too
 // large for it, fail the test they answer and pass nothing.
 func TestRepliesBeyondLimits(t *testing.T) {
-	for lang, code := range map[grader1.Language]string{
-		grader1.Python:     "def add(a, b):\n    x = []\n    for _ in range(100000):\n        x = [x]\n    return x\n",
-		grader1.JavaScript: "export function add(a, b) { let x = []; for (let i = 0; i < 100000; i++) x = [x]; return x; }\n",
+	for lang, code := range map[grader.Language]string{
+		grader.Python:     "def add(a, b):\n    x = []\n    for _ in range(100000):\n        x = [x]\n    return x\n",
+		grader.JavaScript: "export function add(a, b) { let x = []; for (let i = 0; i < 100000; i++) x = [x]; return x; }\n",
 	} {
 		t.Run(string(lang), func(t *testing.T) {
 			t.Parallel()
-			o := mustGrade(t, grader1.Suite{Language: lang, Code: code, Visible: addTests[lang], Points: 10})
+			o := mustGrade(t, grader.Suite{Language: lang, Code: code, Visible: addTests[lang], Points: 10})
 			if score, _ := o.Score(); score != 0 || len(o.Tests) != 10 || !strings.Contains(o.Tests[0].Message, "nested") {
 				t.Errorf("scored %v over %d tests:\n%s", score, len(o.Tests), describeTests(o))
 			}

@@ -5,14 +5,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 )
 
 // BenchmarkGrade grades the fizzbuzz reference solution (three visible
 // tests; with hidden, three more in a second run) in each language, one
 // submission at a time: the latency a candidate sees.
 func BenchmarkGrade(b *testing.B) {
-	for _, lang := range grader1.Languages {
+	for _, lang := range grader.Languages {
 		ext := extensions[lang]
 		dir := filepath.Join("testdata", "tasks", "fizzbuzz", string(lang))
 		read := func(name string) string {
@@ -23,7 +23,7 @@ func BenchmarkGrade(b *testing.B) {
 			return string(data)
 		}
 		for _, hidden := range []bool{false, true} {
-			s := grader1.Suite{Language: lang, Code: read("solution"), Visible: read("visible_test"), Hidden: read("hidden_test"), IncludeHidden: hidden}
+			s := grader.Suite{Language: lang, Code: read("solution"), Visible: read("visible_test"), Hidden: read("hidden_test"), IncludeHidden: hidden}
 			name := string(lang) + "/visible"
 			if hidden {
 				name = string(lang) + "/visible+hidden"

@@ -3,7 +3,7 @@ package grader_test
 import (
 	"testing"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 )
 
 // crossings are an honest candidate's everyday shapes of a task in each
@@ -15,10 +15,10 @@ import (
 // would with the tests and the code in one process.
 var crossings = []struct {
 	name        string
-	lang        grader1.Language
+	lang        grader.Language
 	code, tests string
 }{
-	{"values", grader1.Python, `import math, fractions, collections, datetime
+	{"values", grader.Python, `import math, fractions, collections, datetime
 def echo(x):
     return x
 def stats(xs):
@@ -46,7 +46,7 @@ def test_shapes():
     assert got[9] == collections.Counter("aab") and got[10] == fractions.Fraction(1, 3)
     assert got[11] == datetime.date(2026, 12, 6) and got[12] == complex(1, -2)
 `},
-	{"objects, errors, callbacks", grader1.Python, `import enum
+	{"objects, errors, callbacks", grader.Python, `import enum
 LIMIT = 100
 
 class EmptyStack(IndexError):
@@ -151,7 +151,7 @@ async def test_async():
 def test_module_attribute():
     assert solution.LIMIT == 100
 `},
-	{"values", grader1.JavaScript, `export const LIMIT = 100;
+	{"values", grader.JavaScript, `export const LIMIT = 100;
 export function values() {
   return { n: -0, big: 2n ** 70n, inf: Infinity, nan: NaN, u: undefined, d: new Date(0), m: new Map([[1, 'a']]),
     s: new Set([1]), re: /a+/g, bytes: new Uint8Array([1, 255]), arr: [1, , 3], nested: { a: [{ b: 'c' }] } };
@@ -183,7 +183,7 @@ test('echo', () => {
   for (const x of [0, 1.5, 'é', [1, [2]], { a: 1 }, null, true]) assert.deepEqual(echo(x), x);
 });
 `},
-	{"objects, errors, callbacks", grader1.JavaScript, `export class EmptyStack extends RangeError {}
+	{"objects, errors, callbacks", grader.JavaScript, `export class EmptyStack extends RangeError {}
 export class Stack {
   constructor(...items) { this.items = items; }
   push(x) { this.items.push(x); return this; }
@@ -240,7 +240,7 @@ test('changed in place', () => {
 
 test('async', async () => assert.equal(await fetchDouble(3), 6));
 `},
-	{"types, methods, errors, callbacks", grader1.Go, `package solution
+	{"types, methods, errors, callbacks", grader.Go, `package solution
 
 import (
 	"errors"
@@ -435,7 +435,7 @@ func TestWhatCrosses(t *testing.T) {
 	for _, c := range crossings {
 		t.Run(string(c.lang)+"/"+c.name, func(t *testing.T) {
 			t.Parallel()
-			o := mustGrade(t, grader1.Suite{Language: c.lang, Code: c.code, Visible: c.tests})
+			o := mustGrade(t, grader.Suite{Language: c.lang, Code: c.code, Visible: c.tests})
 			if score, max := o.Score(); score != max || max == 0 || len(o.Warnings) > 0 {
 				t.Errorf("a right solution scored %v of %v:\n%s", score, max, describeTests(o))
 			}

@@ -9,21 +9,21 @@ import (
 	"testing"
 	"time"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
 var (
-	graderOnce sync.Once
-	grader     *grader1.Grader
-	graderErr  error
+	graderOnce   sync.Once
+	sharedGrader *grader.Grader
+	graderErr    error
 	// slots bounds the sandbox runs the tests make at once.
 	slots = make(chan struct{}, runtime.NumCPU())
 )
 
 // mustGrader returns a Grader on the real sandbox, shared by the tests.
 // Without bubblewrap the test is skipped, loudly, and fails on CI.
-func mustGrader(t testing.TB) *grader1.Grader {
+func mustGrader(t testing.TB) *grader.Grader {
 	t.Helper()
 	graderOnce.Do(func() {
 		box, err := sandbox.New(sandbox.Options{})
@@ -31,7 +31,7 @@ func mustGrader(t testing.TB) *grader1.Grader {
 			graderErr = err
 			return
 		}
-		grader, graderErr = grader1.New(box, grader1.Options{})
+		sharedGrader, graderErr = grader.New(box, grader.Options{})
 	})
 	if errors.Is(graderErr, sandbox.ErrNoBwrap) {
 		if os.Getenv("CI") == "true" {
@@ -42,14 +42,14 @@ func mustGrader(t testing.TB) *grader1.Grader {
 	if graderErr != nil {
 		t.Fatal(graderErr)
 	}
-	return grader
+	return sharedGrader
 }
 
 // mustGrade grades s, holding one of the slots while it does.
-func mustGrade(t testing.TB, s grader1.Suite) grader1.Outcome {
+func mustGrade(t testing.TB, s grader.Suite) grader.Outcome {
 	t.Helper()
 	g := mustGrader(t)
-	if s.Language == grader1.Go && g.GoError() != nil {
+	if s.Language == grader.Go && g.GoError() != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("Go is not available: %v", g.GoError())
 		}

@@ -6,7 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -14,8 +14,8 @@ import (
 // init) time and when a test calls it, it reads the hidden test file under
 // the names it could have and lists /task. The hidden tests carry a canary
 // and fail if the candidate's code saw it.
-var leakers = map[grader1.Language]struct{ code, visible, hidden string }{
-	grader1.Python: {
+var leakers = map[grader.Language]struct{ code, visible, hidden string }{
+	grader.Python: {
 		code: `import os
 
 def _try():
@@ -55,7 +55,7 @@ def test_no_leak():
     assert "CANARY" not in found
 `,
 	},
-	grader1.JavaScript: {
+	grader.JavaScript: {
 		code: `import fs from 'node:fs';
 
 function tryRead() {
@@ -97,7 +97,7 @@ test('no leak', () => {
 });
 `,
 	},
-	grader1.Go: {
+	grader.Go: {
 		code: `package solution
 
 import (
@@ -182,7 +182,7 @@ func TestHiddenTestsOutOfReach(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				o := mustGrade(t, grader1.Suite{Language: lang, Code: l.code, Visible: l.visible, Hidden: l.hidden, IncludeHidden: include})
+				o := mustGrade(t, grader.Suite{Language: lang, Code: l.code, Visible: l.visible, Hidden: l.hidden, IncludeHidden: include})
 				want := 1
 				if include {
 					want = 2
@@ -214,41 +214,41 @@ func TestHiddenTestsOutOfReach(t *testing.T) {
 func TestRunEndsEarly(t *testing.T) {
 	for _, c := range []struct {
 		name  string
-		suite grader1.Suite
+		suite grader.Suite
 		want  []string // per test: "ok" or a part of its message
 	}{
-		{"python/exit", grader1.Suite{Language: grader1.Python, Code: "import os\n\ndef bye():\n    os._exit(3)\n",
+		{"python/exit", grader.Suite{Language: grader.Python, Code: "import os\n\ndef bye():\n    os._exit(3)\n",
 			Visible: "from solution import bye\n\ndef test_a():\n    pass\n\ndef test_b():\n    bye()\n\ndef test_c():\n    pass\n"},
 			[]string{"ok", "the program ended during this test (exit status 3)", "did not run: the program ended during an earlier test"}},
-		{"python/sys-exit", grader1.Suite{Language: grader1.Python, Code: "import sys\n\ndef bye():\n    sys.exit(0)\n",
+		{"python/sys-exit", grader.Suite{Language: grader.Python, Code: "import sys\n\ndef bye():\n    sys.exit(0)\n",
 			Visible: "from solution import bye\n\ndef test_a():\n    bye()\n\ndef test_b():\n    pass\n"},
 			[]string{"SystemExit: 0", "ok"}},
-		{"python/hang", grader1.Suite{Language: grader1.Python, Code: "def spin():\n    while True:\n        pass\n",
+		{"python/hang", grader.Suite{Language: grader.Python, Code: "def spin():\n    while True:\n        pass\n",
 			Visible: "from solution import spin\n\ndef test_a():\n    pass\n\ndef test_b():\n    spin()\n\ndef test_c():\n    pass\n",
 			Limits:  sandbox.Limits{Wall: 5 * time.Second}},
 			[]string{"ok", "time limit exceeded (5s) while this test ran", "did not run: the time limit ran out"}},
-		{"python/import-hang", grader1.Suite{Language: grader1.Python, Code: "while True:\n    pass\n",
+		{"python/import-hang", grader.Suite{Language: grader.Python, Code: "while True:\n    pass\n",
 			Visible: "import solution\n\ndef test_a():\n    pass\n\ndef test_b():\n    pass\n",
 			Limits:  sandbox.Limits{Wall: time.Second}},
 			[]string{"the time limit (1s) ran out while the code was loading", "the time limit (1s) ran out while the code was loading"}},
-		{"python/memory", grader1.Suite{Language: grader1.Python, Code: "def grow():\n    return b'x' * (512 << 20)\n",
+		{"python/memory", grader.Suite{Language: grader.Python, Code: "def grow():\n    return b'x' * (512 << 20)\n",
 			Visible: "from solution import grow\n\ndef test_a():\n    pass\n\ndef test_b():\n    grow()\n",
 			Limits:  sandbox.Limits{MemoryBytes: 128 << 20}},
 			[]string{"ok", "emory"}},
-		{"javascript/exit", grader1.Suite{Language: grader1.JavaScript, Code: "export function bye() { process.exit(3); }\n",
+		{"javascript/exit", grader.Suite{Language: grader.JavaScript, Code: "export function bye() { process.exit(3); }\n",
 			Visible: "import test from 'node:test';\nimport { bye } from './solution.mjs';\ntest('a', () => {});\ntest('b', () => bye());\ntest('c', () => {});\n"},
 			[]string{"ok", "the program ended during this test (exit status 3)", "did not run: the program ended during an earlier test"}},
-		{"javascript/hang", grader1.Suite{Language: grader1.JavaScript, Code: "export function spin() { for (;;) {} }\n",
+		{"javascript/hang", grader.Suite{Language: grader.JavaScript, Code: "export function spin() { for (;;) {} }\n",
 			Visible: "import test from 'node:test';\nimport { spin } from './solution.mjs';\ntest('a', () => {});\ntest('b', () => spin());\ntest('c', () => {});\n",
 			Limits:  sandbox.Limits{Wall: 5 * time.Second}},
 			[]string{"ok", "time limit exceeded (5s) while this test ran", "did not run: the time limit ran out"}},
-		{"go/goroutine-panic", grader1.Suite{Language: grader1.Go, Code: "package solution\n\nimport \"time\"\n\nfunc Boom() {\n\tgo func() { panic(\"boom\") }()\n\ttime.Sleep(time.Minute)\n}\n",
+		{"go/goroutine-panic", grader.Suite{Language: grader.Go, Code: "package solution\n\nimport \"time\"\n\nfunc Boom() {\n\tgo func() { panic(\"boom\") }()\n\ttime.Sleep(time.Minute)\n}\n",
 			Visible: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n\nfunc TestB(t *testing.T) { Boom() }\n\nfunc TestC(t *testing.T) {}\n"},
 			[]string{"ok", "panic: boom", "did not run: the program ended during an earlier test"}},
-		{"go/exit", grader1.Suite{Language: grader1.Go, Code: "package solution\n\nimport \"os\"\n\nfunc Bye() { os.Exit(0) }\n",
+		{"go/exit", grader.Suite{Language: grader.Go, Code: "package solution\n\nimport \"os\"\n\nfunc Bye() { os.Exit(0) }\n",
 			Visible: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) { Bye() }\n\nfunc TestB(t *testing.T) {}\n"},
 			[]string{"did not finish: the program ended during this test (exit status 0)", "did not run: the program ended during an earlier test (exit status 0)"}},
-		{"go/hang", grader1.Suite{Language: grader1.Go, Code: "package solution\n\nfunc Spin() {\n\tfor {\n\t}\n}\n",
+		{"go/hang", grader.Suite{Language: grader.Go, Code: "package solution\n\nfunc Spin() {\n\tfor {\n\t}\n}\n",
 			Visible: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n\nfunc TestB(t *testing.T) { Spin() }\n\nfunc TestC(t *testing.T) {}\n",
 			Limits:  sandbox.Limits{Wall: 5 * time.Second}},
 			[]string{"ok", "time limit exceeded (5s) while this test ran", "did not run: the time limit ran out"}},
@@ -272,19 +272,19 @@ func TestRunEndsEarly(t *testing.T) {
 // TestOutputSanitised: NUL bytes and invalid UTF-8 from the candidate's
 // code never reach a message or the logs.
 func TestOutputSanitised(t *testing.T) {
-	for _, s := range []grader1.Suite{
-		{Language: grader1.Python,
+	for _, s := range []grader.Suite{
+		{Language: grader.Python,
 			Code:    "import sys\nsys.stdout.buffer.write(b'bad \\xff\\xfe nul \\x00 end\\n')\nsys.stdout.flush()\n\ndef f():\n    raise ValueError('nul\\x00here \\udcff')\n",
 			Visible: "from solution import f\n\ndef test_f():\n    f()\n",
-			IOCases: []grader1.IOCase{{Name: "io", Stdout: "x"}}},
-		{Language: grader1.JavaScript,
+			IOCases: []grader.IOCase{{Name: "io", Stdout: "x"}}},
+		{Language: grader.JavaScript,
 			Code:    "process.stdout.write(Buffer.from([0x62, 0xff, 0xfe, 0x00, 0x0a]));\nexport function f() { throw new Error('nul\\0here \\uD800'); }\n",
 			Visible: "import test from 'node:test';\nimport { f } from './solution.mjs';\ntest('f\\u0000 \\u0007name', () => f());\n",
-			IOCases: []grader1.IOCase{{Name: "io", Stdout: "x"}}},
-		{Language: grader1.Go,
+			IOCases: []grader.IOCase{{Name: "io", Stdout: "x"}}},
+		{Language: grader.Go,
 			Code:    "package solution\n\nimport \"fmt\"\n\nfunc init() { fmt.Print(\"bad \\xff\\xfe nul \\x00 end\\n\") }\n\nfunc F() string { return \"nul\\x00here \\xff\" }\n\nfunc main() { fmt.Print(\"\\xff\\x00\\n\") }\n",
 			Visible: "package solution\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) { t.Errorf(\"%s\", F()) }\n",
-			IOCases: []grader1.IOCase{{Name: "io", Stdout: "x"}}},
+			IOCases: []grader.IOCase{{Name: "io", Stdout: "x"}}},
 	} {
 		t.Run(string(s.Language), func(t *testing.T) {
 			t.Parallel()
@@ -311,12 +311,12 @@ func TestOutputSanitised(t *testing.T) {
 // TestLeftoverHandles: a timer or thread the candidate's code leaves
 // running does not hold the run until the time limit.
 func TestLeftoverHandles(t *testing.T) {
-	for _, s := range []grader1.Suite{
-		{Language: grader1.JavaScript, Code: "setInterval(() => {}, 1000);\nexport const f = () => 1;\n",
+	for _, s := range []grader.Suite{
+		{Language: grader.JavaScript, Code: "setInterval(() => {}, 1000);\nexport const f = () => 1;\n",
 			Visible: "import test from 'node:test';\nimport { f } from './solution.mjs';\ntest('a', () => {});\ntest('b', () => { if (f() !== 1) throw new Error('x'); });\n"},
-		{Language: grader1.Python, Code: "import threading, time\nthreading.Thread(target=lambda: time.sleep(100)).start()\n\ndef f():\n    return 1\n",
+		{Language: grader.Python, Code: "import threading, time\nthreading.Thread(target=lambda: time.sleep(100)).start()\n\ndef f():\n    return 1\n",
 			Visible: "from solution import f\n\ndef test_a():\n    assert f() == 1\n"},
-		{Language: grader1.Python, Code: "import threading, time\nthreading.Thread(target=lambda: time.sleep(100)).start()\nraise ValueError('x')\n",
+		{Language: grader.Python, Code: "import threading, time\nthreading.Thread(target=lambda: time.sleep(100)).start()\nraise ValueError('x')\n",
 			Visible: "from solution import f\n\ndef test_a():\n    assert f() == 1\n"},
 	} {
 		t.Run(string(s.Language), func(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/grader/humaneval"
 )
 
@@ -83,7 +83,7 @@ func TestHumanEval(t *testing.T) {
 }
 
 // messages lists the failed tests of o with their messages.
-func messages(o grader1.Outcome) string {
+func messages(o grader.Outcome) string {
 	var b strings.Builder
 	for _, t := range o.Tests {
 		if !t.Passed {

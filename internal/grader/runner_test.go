@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 )
 
 // nodeTestFeatures is a test file that uses what the judge's stand-in for
@@ -57,7 +57,7 @@ export async function later(x) { await new Promise((r) => setTimeout(r, 1)); ret
 export function boom() { throw new RangeError('out of range'); }
 `
 	outcome := func(tests string) string {
-		o := mustGrade(t, grader1.Suite{Language: grader1.JavaScript, Code: code, Visible: tests})
+		o := mustGrade(t, grader.Suite{Language: grader.JavaScript, Code: code, Visible: tests})
 		var b strings.Builder
 		for _, tt := range o.Tests {
 			first, _, _ := strings.Cut(tt.Message, "\n")

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -26,7 +26,7 @@ type task struct {
 	} `json:"io_cases"`
 }
 
-var extensions = map[grader1.Language]string{grader1.Python: ".py", grader1.JavaScript: ".mjs", grader1.Go: ".go"}
+var extensions = map[grader.Language]string{grader.Python: ".py", grader.JavaScript: ".mjs", grader.Go: ".go"}
 
 // TestTasks grades every solution in testdata/tasks: each task has, per
 // language, its tests (or stdin/stdout cases in task.json), a reference
@@ -44,10 +44,10 @@ func TestTasks(t *testing.T) {
 		if err := json.Unmarshal(mustRead(t, tj), &tk); err != nil {
 			t.Fatalf("%s: %v", tj, err)
 		}
-		for _, lang := range grader1.Languages {
+		for _, lang := range grader.Languages {
 			ext := extensions[lang]
 			files, _ := filepath.Glob(filepath.Join(dir, string(lang), "*"+ext))
-			base := grader1.Suite{
+			base := grader.Suite{
 				Language:      lang,
 				Points:        tk.Points,
 				IncludeHidden: true,
@@ -58,7 +58,7 @@ func TestTasks(t *testing.T) {
 				Limits: sandbox.Limits{Wall: 10 * time.Second, CPU: 2 * time.Second},
 			}
 			for _, c := range tk.IOCases {
-				base.IOCases = append(base.IOCases, grader1.IOCase{Name: c.Name, Stdin: c.Stdin, Stdout: c.Stdout, Hidden: c.Hidden, Points: c.Points})
+				base.IOCases = append(base.IOCases, grader.IOCase{Name: c.Name, Stdin: c.Stdin, Stdout: c.Stdout, Hidden: c.Hidden, Points: c.Points})
 			}
 			if b, err := os.ReadFile(filepath.Join(dir, string(lang), "visible_test"+ext)); err == nil {
 				base.Visible = string(b)
@@ -82,7 +82,7 @@ func TestTasks(t *testing.T) {
 	}
 }
 
-func checkExpectation(t *testing.T, s grader1.Suite, points float64) {
+func checkExpectation(t *testing.T, s grader.Suite, points float64) {
 	first, _, _ := strings.Cut(s.Code, "\n")
 	_, expect, _ := strings.Cut(first, "expect: ")
 	o := mustGrade(t, s)

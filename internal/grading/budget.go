@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
 
@@ -30,7 +30,7 @@ const (
 )
 
 // budgetFor is how long grading s may take in all.
-func budgetFor(s grader1.Suite) time.Duration {
+func budgetFor(s grader.Suite) time.Duration {
 	wall := s.Limits.Wall
 	if wall <= 0 {
 		wall = sandbox.DefaultLimits.Wall
@@ -48,7 +48,7 @@ func budgetFor(s grader1.Suite) time.Duration {
 		}
 	}
 	d := time.Duration(runs) * (wall + boxMargin)
-	if s.Language == grader1.Go {
+	if s.Language == grader.Go {
 		d += goCompileWall + boxMargin
 	}
 	return min(max(d, minBudget), maxBudget)

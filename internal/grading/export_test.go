@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 )
 
 // SetWatch makes running gradings look for a newer save every d, telling
@@ -15,16 +15,16 @@ func (s *Service) SetWatch(d time.Duration, checked func(newer bool)) {
 
 // SetBudget replaces the time budget of gradings.
 func (s *Service) SetBudget(d time.Duration) {
-	s.budget = func(grader1.Suite) time.Duration { return d }
+	s.budget = func(grader.Suite) time.Duration { return d }
 }
 
 var BudgetFor = budgetFor
 
 // GradeFunc stands in for the grader.
-type GradeFunc func(ctx context.Context, s grader1.Suite) (grader1.Outcome, error)
+type GradeFunc func(ctx context.Context, s grader.Suite) (grader.Outcome, error)
 
 // Grade calls f.
-func (f GradeFunc) Grade(ctx context.Context, s grader1.Suite) (grader1.Outcome, error) {
+func (f GradeFunc) Grade(ctx context.Context, s grader.Suite) (grader.Outcome, error) {
 	return f(ctx, s)
 }
 
@@ -32,5 +32,5 @@ func (f GradeFunc) Grade(ctx context.Context, s grader1.Suite) (grader1.Outcome,
 func (s *Service) SetGradeFunc(f GradeFunc) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.grader, s.why = f, nil
+	s.engine, s.why = f, nil
 }

@@ -26,7 +26,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -50,7 +50,7 @@ type Grading struct {
 	Language      opening.Language
 	Score         *float64
 	MaxScore      *float64
-	Tests         []grader1.Test
+	Tests         []grader.Test
 	CompileError  string
 	Logs          string
 	Error         string // why the grader could not run
@@ -67,7 +67,7 @@ type Grading struct {
 // keep their result and points but lose their names and messages.
 func (g Grading) ForCandidate() Grading {
 	out := g
-	out.Tests = grader1.Outcome{Tests: g.Tests}.ForCandidate().Tests
+	out.Tests = grader.Outcome{Tests: g.Tests}.ForCandidate().Tests
 	out.Logs = ""
 	out.Warnings = nil
 	return out
@@ -84,10 +84,10 @@ type Service struct {
 	// checked, if set, hears each look's answer (tests count them).
 	checkEvery time.Duration
 	checked    func(newer bool)
-	budget     func(grader1.Suite) time.Duration // budgetFor; tests shorten it
+	budget     func(grader.Suite) time.Duration // budgetFor; tests shorten it
 
 	mu     sync.Mutex
-	grader grader     // nil until SetGrader: the server may run without a sandbox
+	engine engine     // nil until SetGrader: the server may run without a sandbox
 	why    error      // why there is no grader
 	runs   runLimiter // candidates' runs, by application
 	tries  runLimiter // the team's tries of reference solutions, by member
@@ -102,16 +102,16 @@ func New(db *sqldb.DB, openings *opening.Service, applications *application.Serv
 	return s
 }
 
-// grader is what the service grades code with: a *grader.Grader, or in
+// engine is what the service grades code with: a *grader.Grader, or in
 // tests about who runs when, a stand-in that does not depend on how
 // grading uses the sandbox.
-type grader interface {
-	Grade(ctx context.Context, s grader1.Suite) (grader1.Outcome, error)
+type engine interface {
+	Grade(ctx context.Context, s grader.Suite) (grader.Outcome, error)
 }
 
 // SetGrader gives the service its grader, or the reason there is none
 // (no sandbox on this machine), which candidates and the team are told.
-func (s *Service) SetGrader(g *grader1.Grader, why error) {
+func (s *Service) SetGrader(g *grader.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.setGrader(g, why)
@@ -120,28 +120,28 @@ func (s *Service) SetGrader(g *grader1.Grader, why error) {
 // OfferGrader is SetGrader unless the service has a grader already. The
 // app prepares this machine's grader in the background; a grader given
 // meanwhile (a test's or a benchmark's) stays.
-func (s *Service) OfferGrader(g *grader1.Grader, why error) {
+func (s *Service) OfferGrader(g *grader.Grader, why error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.grader == nil {
+	if s.engine == nil {
 		s.setGrader(g, why)
 	}
 }
 
-func (s *Service) setGrader(g *grader1.Grader, why error) {
-	s.grader, s.why = nil, why
+func (s *Service) setGrader(g *grader.Grader, why error) {
+	s.engine, s.why = nil, why
 	if g != nil {
-		s.grader = g
+		s.engine = g
 	}
 }
 
-func (s *Service) getGrader() (grader, error) {
+func (s *Service) getGrader() (engine, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.grader == nil {
+	if s.engine == nil {
 		return nil, apperr.New(apperr.ErrConflict, "code cannot be run on this server yet: %v", s.why)
 	}
-	return s.grader, nil
+	return s.engine, nil
 }
 
 // SetClock replaces the clock, for tests.

@@ -10,7 +10,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -117,30 +117,30 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 var errNoAnswer = errors.New("the answer is no longer there")
 
 // grade runs the answer's code against every test, hidden ones included.
-func (s *Service) grade(ctx context.Context, p gradePayload) (grader1.Outcome, opening.Step, error) {
+func (s *Service) grade(ctx context.Context, p gradePayload) (grader.Outcome, opening.Step, error) {
 	var orgID, ivID int64
 	if err := s.db.QueryRow(ctx, `SELECT org_id, interview_id FROM applications WHERE id = $1`, p.ApplicationID).Scan(&orgID, &ivID); err != nil {
-		return grader1.Outcome{}, opening.Step{}, errNoAnswer
+		return grader.Outcome{}, opening.Step{}, errNoAnswer
 	}
 	iv, err := s.openings.InterviewInOrg(ctx, orgID, ivID)
 	if err != nil {
-		return grader1.Outcome{}, opening.Step{}, err
+		return grader.Outcome{}, opening.Step{}, err
 	}
 	step, ok := iv.Step(p.StepID)
 	if !ok || step.Kind != opening.KindCode {
-		return grader1.Outcome{}, step, errNoAnswer
+		return grader.Outcome{}, step, errNoAnswer
 	}
 	answers, err := s.applications.Answers(ctx, p.ApplicationID)
 	if err != nil {
-		return grader1.Outcome{}, step, err
+		return grader.Outcome{}, step, err
 	}
 	ans, ok := answers[step.ID]
 	if !ok || ans.Code == "" {
-		return grader1.Outcome{}, step, errNoAnswer
+		return grader.Outcome{}, step, errNoAnswer
 	}
 	g, err := s.getGrader()
 	if err != nil {
-		return grader1.Outcome{}, step, err
+		return grader.Outcome{}, step, err
 	}
 	suite := Suite(step, ans.Language, ans.Code, true)
 	over := &overBudgetError{s.budget(suite)}
@@ -150,7 +150,7 @@ func (s *Service) grade(ctx context.Context, p gradePayload) (grader1.Outcome, o
 	if context.Cause(ctx) == over {
 		// Whatever Grade made of its runs being cut short, the grading
 		// as a whole took too long.
-		return grader1.Outcome{}, step, over
+		return grader.Outcome{}, step, over
 	}
 	return out, step, err
 }
@@ -159,14 +159,14 @@ func (s *Service) grade(ctx context.Context, p gradePayload) (grader1.Outcome, o
 // tests and cases are always in the suite, so that points split the same
 // way in a trial and in the grading, but they are run (and put in a box
 // at all) only with hidden.
-func Suite(step opening.Step, lang opening.Language, code string, hidden bool) grader1.Suite {
+func Suite(step opening.Step, lang opening.Language, code string, hidden bool) grader.Suite {
 	c := step.Code
 	tests := c.Tests[lang]
-	s := grader1.Suite{Language: grader1.Language(lang), Code: code, Visible: tests.Visible, Hidden: tests.Hidden,
+	s := grader.Suite{Language: grader.Language(lang), Code: code, Visible: tests.Visible, Hidden: tests.Hidden,
 		IncludeHidden: hidden, Points: step.Points,
 		Limits: sandbox.Limits{Wall: time.Duration(c.TimeLimitMS) * time.Millisecond, MemoryBytes: int64(c.MemoryMB) << 20}}
 	for _, io := range c.IOCases {
-		s.IOCases = append(s.IOCases, grader1.IOCase{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden, Points: io.Points})
+		s.IOCases = append(s.IOCases, grader.IOCase{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden, Points: io.Points})
 	}
 	return s
 }

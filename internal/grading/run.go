@@ -7,7 +7,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -20,44 +20,44 @@ const (
 // Run runs code against a step's visible tests and cases only, for the
 // candidate's "Run" button, and returns the results. It is not saved.
 // One run per application at a time, and RunsPerMinute a minute.
-func (s *Service) Run(ctx context.Context, a application.Application, stepID int64, language, code string) (_ grader1.Outcome, err error) {
+func (s *Service) Run(ctx context.Context, a application.Application, stepID int64, language, code string) (_ grader.Outcome, err error) {
 	defer apperr.Wrap(&err, "grading.Run(%d)", stepID)
 	if err := s.applications.CanAnswer(a); err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	iv, err := s.openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	step, ok := iv.Step(stepID)
 	if !ok {
-		return grader1.Outcome{}, apperr.NotFound("step")
+		return grader.Outcome{}, apperr.NotFound("step")
 	}
 	if step.Kind != opening.KindCode {
-		return grader1.Outcome{}, apperr.Invalid("step_id", "step %d is not a coding task", stepID)
+		return grader.Outcome{}, apperr.Invalid("step_id", "step %d is not a coding task", stepID)
 	}
 	if len(step.Code.Unready()) > 0 {
-		return grader1.Outcome{}, application.ErrTaskNotReady
+		return grader.Outcome{}, application.ErrTaskNotReady
 	}
 	lang := opening.Language(language)
 	if !step.Code.Supports(lang) {
-		return grader1.Outcome{}, apperr.Invalid("language", "this task is answered in one of its languages, not %q", language)
+		return grader.Outcome{}, apperr.Invalid("language", "this task is answered in one of its languages, not %q", language)
 	}
 	if len(code) > application.MaxCode {
-		return grader1.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
+		return grader.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
 	}
 	g, err := s.getGrader()
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	done, err := s.runs.start(a.ID, s.now())
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	defer done()
 	out, err := g.Grade(ctx, Suite(step, lang, code, false))
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	return out.ForCandidate(), nil
 }

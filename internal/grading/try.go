@@ -7,7 +7,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	grader1 "github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -16,29 +16,29 @@ import (
 // is saved or published. step is the task as edited, checked here as
 // saving it would check it; i is its index, for messages. Nothing is
 // stored. A member has one try at a time and RunsPerMinute a minute.
-func (s *Service) Try(ctx context.Context, actor account.Member, i int, step opening.Step, language, code string) (_ grader1.Outcome, err error) {
+func (s *Service) Try(ctx context.Context, actor account.Member, i int, step opening.Step, language, code string) (_ grader.Outcome, err error) {
 	defer apperr.Wrap(&err, "grading.Try")
 	if !actor.Can(account.ManageJobs) {
-		return grader1.Outcome{}, apperr.Forbidden("your role cannot edit coding tasks")
+		return grader.Outcome{}, apperr.Forbidden("your role cannot edit coding tasks")
 	}
 	step, err = opening.CheckStep(i, step)
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	lang := opening.Language(language)
 	if !step.Code.Supports(lang) {
-		return grader1.Outcome{}, apperr.Invalid("language", "choose one of the task's languages for the reference solution")
+		return grader.Outcome{}, apperr.Invalid("language", "choose one of the task's languages for the reference solution")
 	}
 	if len(code) > application.MaxCode {
-		return grader1.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
+		return grader.Outcome{}, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", application.MaxCode/1000)
 	}
 	g, err := s.getGrader()
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	done, err := s.tries.start(actor.ID, s.now())
 	if err != nil {
-		return grader1.Outcome{}, err
+		return grader.Outcome{}, err
 	}
 	defer done()
 	return g.Grade(ctx, Suite(step, lang, code, true))
@@ -49,7 +49,7 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 // (opening.Service.RecordCheck): a coding step goes to candidates only
 // with every language's tests checked this way. checked is whether it
 // was recorded.
-func (s *Service) Check(ctx context.Context, actor account.Member, interviewID, stepID int64, language, code string) (out grader1.Outcome, checked bool, err error) {
+func (s *Service) Check(ctx context.Context, actor account.Member, interviewID, stepID int64, language, code string) (out grader.Outcome, checked bool, err error) {
 	iv, err := s.openings.Interview(ctx, actor, interviewID)
 	if err != nil {
 		return out, false, err
@@ -67,7 +67,7 @@ func (s *Service) Check(ctx context.Context, actor account.Member, interviewID, 
 }
 
 // PassedAll reports whether a grading passed every test, within the limits.
-func PassedAll(o grader1.Outcome) bool {
+func PassedAll(o grader.Outcome) bool {
 	if len(o.Tests) == 0 || o.CompileError != "" || o.TimedOut || o.MemoryExceeded {
 		return false
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/blob/s3/s3test"
-	ffmpeg1 "github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/ffmpeg"
 	"github.com/anyhour/anyhour/internal/ffmpeg/ffmpegtest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/video"
@@ -578,10 +578,10 @@ func TestBeyondLimitsFails(t *testing.T) {
 	step := w.iv.Steps[1] // three takes
 	dir := t.TempDir()
 	fast := filepath.Join(dir, "fast.webm")
-	ffmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=160x120:rate=1000", "-t", "1",
+	runFFmpeg(t, tools, "-f", "lavfi", "-i", "testsrc=size=160x120:rate=1000", "-t", "1",
 		"-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "16", "-threads", "2", fast)
 	large := filepath.Join(dir, "large.webm")
-	ffmpeg(t, tools, "-f", "lavfi", "-i", "color=c=black:s=4352x2176:r=2", "-t", "1",
+	runFFmpeg(t, tools, "-f", "lavfi", "-i", "color=c=black:s=4352x2176:r=2", "-t", "1",
 		"-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "16", "-lag-in-frames", "0", "-auto-alt-ref", "0", "-threads", "1", large)
 	liar := mustRead(t, large)
 	// Matroska's PixelWidth (B0) and PixelHeight (BA): 4352 and 2176
@@ -660,8 +660,8 @@ func TestWaitsWithoutSandbox(t *testing.T) {
 	}
 }
 
-// ffmpeg makes a test file, outside any box: the inputs are ours.
-func ffmpeg(t *testing.T, tools ffmpeg1.Tools, args ...string) {
+// runFFmpeg makes a test file, outside any box: the inputs are ours.
+func runFFmpeg(t *testing.T, tools ffmpeg.Tools, args ...string) {
 	t.Helper()
 	args = append([]string{"-nostdin", "-v", "error", "-y"}, args...)
 	if out, err := exec.Command(tools.FFmpeg, args...).CombinedOutput(); err != nil {
