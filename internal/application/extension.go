@@ -252,3 +252,14 @@ func (s *Service) Extensions(ctx context.Context, appID int64) (_ []Extension, e
 	}
 	return out, rows.Err()
 }
+
+// Pending is the request for more time among es that waits for the
+// team's answer, if any.
+func Pending(es []Extension) *Extension {
+	for _, e := range es {
+		if e.Status == ExtensionPending {
+			return &e
+		}
+	}
+	return nil
+}

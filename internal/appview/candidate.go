@@ -104,7 +104,9 @@ func (v Candidate) CanWithdraw() bool { return v.App.Answering() && v.App.Revoke
 
 // PendingExtension is the candidate's request for more time that waits
 // for the team, if any.
-func (v Candidate) PendingExtension() *application.Extension { return pending(v.Extensions) }
+func (v Candidate) PendingExtension() *application.Extension {
+	return application.Pending(v.Extensions)
+}
 
 // CanAskForTime reports whether the candidate may ask for more time: not
 // after submitting, and not with a request waiting.

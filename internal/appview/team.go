@@ -63,16 +63,7 @@ type Can struct {
 
 // PendingExtension is the candidate's request for more time waiting for
 // an answer, if any.
-func (v Team) PendingExtension() *application.Extension { return pending(v.Extensions) }
-
-func pending(es []application.Extension) *application.Extension {
-	for _, e := range es {
-		if e.Status == application.ExtensionPending {
-			return &e
-		}
-	}
-	return nil
-}
+func (v Team) PendingExtension() *application.Extension { return application.Pending(v.Extensions) }
 
 // ForMember builds application id as m sees it. Another organisation's
 // application is not found.

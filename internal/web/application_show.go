@@ -122,12 +122,7 @@ type applicationPage struct {
 
 // PendingExtension is the candidate's request waiting for an answer.
 func (d applicationPage) PendingExtension() *application.Extension {
-	for _, e := range d.Extensions {
-		if e.Status == application.ExtensionPending {
-			return &e
-		}
-	}
-	return nil
+	return application.Pending(d.Extensions)
 }
 
 func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m account.Member) error {

@@ -28,7 +28,7 @@ func (r candidateStepRow) FileAccept() string { return filetype.Accept(r.Step.Fi
 // FileTypes names the types a file step takes, for people.
 func (r candidateStepRow) FileTypes() string {
 	if len(r.Step.Files.Types) == 0 {
-		return "any of " + filetype.Labels(nil)
+		return "Any of " + filetype.Labels(nil)
 	}
 	return filetype.Labels(r.Step.Files.Types)
 }

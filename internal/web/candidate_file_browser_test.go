@@ -51,6 +51,7 @@ func TestCandidateFileStepInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := browsertest.New(t)
+	var apps []int64
 	for i, size := range []struct {
 		name string
 		w, h int
@@ -60,6 +61,7 @@ func TestCandidateFileStepInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		inv := res.Invitations[0]
+		apps = append(apps, inv.Application.ID)
 		p := b.Page(t, size.w, size.h)
 		p.Navigate(w.URL + "/c/" + inv.Token)
 		p.WaitVisible("a.cand-big")
@@ -111,15 +113,17 @@ func TestCandidateFileStepInBrowser(t *testing.T) {
 		team.CheckAccessibility()
 		team.Screenshot("file-review-" + size.name)
 	}
-	// Every byte arrived as sent.
-	files, err := w.Files.ForApplication(ctx, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, fs := range files {
-		for _, f := range fs {
-			if f.Name == "my design.pdf" && f.Size != int64(len(big)) {
-				t.Errorf("the PDF arrived with %d bytes of %d", f.Size, len(big))
+	// Every byte arrived as sent, after the connection dropped.
+	for _, id := range apps {
+		files, err := w.Files.ForApplication(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fs := range files {
+			for _, f := range fs {
+				if f.Name == "my design.pdf" && f.Size != int64(len(big)) {
+					t.Errorf("application %d: the PDF arrived with %d bytes of %d", id, f.Size, len(big))
+				}
 			}
 		}
 	}

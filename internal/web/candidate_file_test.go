@@ -180,6 +180,30 @@ func TestFileStepInTheEditor(t *testing.T) {
 		fmt.Sprint(*iv.Steps[1].Files) != "{[pdf zip] 3 50}" {
 		t.Errorf("saved: %+v", iv.Steps)
 	}
+
+	// "None ticked: all of them": untick both, and every type is taken.
+	resp, body = team.get(path + "/edit")
+	form = ivvForm(teamMust(t, "editor again", resp, body, http.StatusOK), "form.editor")
+	form.Del("steps.1.type_pdf")
+	form.Del("steps.1.type_zip")
+	form.Set("action", "save")
+	if resp, body = team.post(path, form); resp.StatusCode != http.StatusOK {
+		t.Fatalf("save with no type ticked: %d\n%s", resp.StatusCode, body)
+	}
+	iv, err = f.ts.Svc.Openings.Interview(context.Background(), f.owner, f.other.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := iv.Steps[1].Files; got == nil || len(got.Types) != 0 {
+		t.Errorf("with no type ticked the step takes %+v, want every type", got)
+	}
+	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
+	b := f.ts.browser(t)
+	f.open(t, b, inv)
+	resp, body = b.get(candStepPath(inv, iv.Steps[1]))
+	if hint := candText(candHTML(t, body), "#files-hint"); !strings.HasPrefix(hint, "Any of PDF, Word document (.docx), Plain text or Markdown, CSV, Zip archive, PNG image or JPEG image") {
+		t.Errorf("the candidate reads %q", hint)
+	}
 }
 
 // TestFileFormCutOff: a form whose upload is cut off mid-file leaves no
