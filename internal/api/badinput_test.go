@@ -91,7 +91,7 @@ func TestBadInput(t *testing.T) {
 			want: http.StatusBadRequest, checks: []check{errorIs("invalid", `unknown field "salary"`), is("error.field", "salary")}},
 		{name: "unknown field in a step", method: "POST", path: "/api/v1/interviews", token: "owner",
 			body: `{"job_id": {job}, "title": "x", "steps": [{"kind": "text", "title": "t", "colour": "red"}]}`,
-			want: http.StatusBadRequest, checks: []check{errorIs("invalid", `unknown field "colour"`)}},
+			want: http.StatusBadRequest, checks: []check{errorIs("invalid", `unknown field "steps[0].colour"`), is("error.field", "steps[0].colour")}},
 		{name: "unknown field in an answer", method: "PUT", path: "/api/v1/candidate/answers/{text_step}", token: "ada",
 			body: `{"text": "hi", "lang": "go"}`, want: http.StatusBadRequest, checks: []check{errorIs("invalid", `unknown field "lang"`)}},
 		{name: "code for a text step", method: "PUT", path: "/api/v1/candidate/answers/{text_step}", token: "ada",

@@ -4,10 +4,9 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // showCandidate answers GET /api/v1/candidate: the candidate's
@@ -69,22 +68,25 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a applicatio
 	if in.MediaID != nil {
 		return s.chooseTake(w, r, a, stepID, *in.MediaID, in)
 	}
-	ans, err := s.Applications.SaveAnswer(r.Context(), a, stepID, application.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code})
+	if _, err := s.Applications.SaveAnswer(r.Context(), a, stepID, application.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code}); err != nil {
+		return err
+	}
+	return s.writeAnswer(w, r, a, stepID)
+}
+
+// writeAnswer writes the candidate's answer to a step as they now see it.
+func (s *Server) writeAnswer(w http.ResponseWriter, r *http.Request, a application.Application, stepID int64) error {
+	v, err := s.Views.ForCandidate(r.Context(), a)
 	if err != nil {
 		return err
 	}
-	// SaveAnswer accepts only the fields of the step's kind, so the
-	// fields sent say the kind.
-	kind := opening.KindText
-	switch {
-	case in.Choices != nil:
-		kind = opening.KindChoice
-	case in.Code != nil:
-		kind = opening.KindCode
+	for _, st := range v.Steps {
+		if st.Step.ID == stepID {
+			httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL))
+			return nil
+		}
 	}
-	st := appview.Step{Step: opening.Step{ID: stepID, Kind: kind}, Answer: ans, Stored: true}
-	httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL))
-	return nil
+	return apperr.NotFound("step")
 }
 
 // submit answers POST /api/v1/candidate/submit: the answers are frozen

@@ -5,48 +5,9 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/grader"
-	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/kinds/codekind"
 )
-
-// gradingJSON is a code answer's grading (docs/contracts.md).
-type gradingJSON struct {
-	Status       string     `json:"status"`
-	Score        *float64   `json:"score"`
-	MaxScore     *float64   `json:"max_score"`
-	Tests        []testJSON `json:"tests"`
-	CompileError string     `json:"compile_error,omitempty"`
-	Error        string     `json:"error,omitempty"`
-	DurationMS   int64      `json:"duration_ms"`
-	MemoryBytes  int64      `json:"memory_bytes"`
-	Logs         string     `json:"logs,omitempty"`     // the team's only
-	Warnings     []string   `json:"warnings,omitempty"` // the team's only
-	UpdatedAt    string     `json:"updated_at"`
-}
-
-type testJSON struct {
-	Name       string  `json:"name"`
-	Passed     bool    `json:"passed"`
-	Hidden     bool    `json:"hidden"`
-	Points     float64 `json:"points"`
-	Message    string  `json:"message"`
-	DurationMS int64   `json:"duration_ms"`
-}
-
-func newTests(ts []grader.Test) []testJSON {
-	out := []testJSON{}
-	for _, t := range ts {
-		out = append(out, testJSON{Name: t.Name, Passed: t.Passed, Hidden: t.Hidden, Points: t.Points, Message: t.Message, DurationMS: t.DurationMS})
-	}
-	return out
-}
-
-func newGrading(g grading.Grading) gradingJSON {
-	return gradingJSON{Status: string(g.Status), Score: g.Score, MaxScore: g.MaxScore, Tests: newTests(g.Tests),
-		CompileError: g.CompileError, Error: g.Error, DurationMS: g.WallMS, MemoryBytes: g.MaxRSSBytes, Logs: g.Logs,
-		Warnings: g.Warnings, UpdatedAt: ts(g.UpdatedAt)}
-}
 
 type runInput struct {
 	StepID   int64  `json:"step_id"`
@@ -55,11 +16,11 @@ type runInput struct {
 }
 
 type runJSON struct {
-	Tests        []testJSON `json:"tests"`
-	CompileError string     `json:"compile_error,omitempty"`
-	Output       string     `json:"output,omitempty"` // what the code printed, capped
-	TimedOut     bool       `json:"timed_out"`
-	DurationMS   int64      `json:"duration_ms"`
+	Tests        []codekind.TestJSON `json:"tests"`
+	CompileError string              `json:"compile_error,omitempty"`
+	Output       string              `json:"output,omitempty"` // what the code printed, capped
+	TimedOut     bool                `json:"timed_out"`
+	DurationMS   int64               `json:"duration_ms"`
 }
 
 // runCode answers POST /api/v1/candidate/runs: the code run against the
@@ -74,7 +35,7 @@ func (s *Server) runCode(w http.ResponseWriter, r *http.Request, a application.A
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, runJSON{Tests: newTests(out.Tests), CompileError: out.CompileError, Output: out.Logs,
+	httpx.WriteJSON(w, http.StatusOK, runJSON{Tests: codekind.NewTestsJSON(out.Tests), CompileError: out.CompileError, Output: out.Logs,
 		TimedOut: out.TimedOut, DurationMS: out.Wall.Milliseconds()})
 	return nil
 }
@@ -105,13 +66,13 @@ type checkInput struct {
 }
 
 type checkJSON struct {
-	Checked      bool       `json:"checked"`
-	Tests        []testJSON `json:"tests"`
-	CompileError string     `json:"compile_error,omitempty"`
-	TimedOut     bool       `json:"timed_out"`
-	Score        float64    `json:"score"`
-	MaxScore     float64    `json:"max_score"`
-	Unready      []string   `json:"unready"`
+	Checked      bool                `json:"checked"`
+	Tests        []codekind.TestJSON `json:"tests"`
+	CompileError string              `json:"compile_error,omitempty"`
+	TimedOut     bool                `json:"timed_out"`
+	Score        float64             `json:"score"`
+	MaxScore     float64             `json:"max_score"`
+	Unready      []string            `json:"unready"`
 }
 
 // checkStep answers POST /api/v1/interviews/{id}/steps/{step}/check: a
@@ -140,7 +101,7 @@ func (s *Server) checkStep(w http.ResponseWriter, r *http.Request, m account.Mem
 	if err != nil {
 		return err
 	}
-	res := checkJSON{Checked: checked, Tests: newTests(out.Tests), CompileError: out.CompileError, TimedOut: out.TimedOut, Unready: iv.Unready()}
+	res := checkJSON{Checked: checked, Tests: codekind.NewTestsJSON(out.Tests), CompileError: out.CompileError, TimedOut: out.TimedOut, Unready: iv.Unready()}
 	res.Score, res.MaxScore = out.Score()
 	if res.Unready == nil {
 		res.Unready = []string{}

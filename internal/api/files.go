@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/application"
@@ -9,27 +8,6 @@ import (
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/video"
 )
-
-// fileJSON is a file answering a file step.
-type fileJSON struct {
-	ID          int64  `json:"id"`
-	Name        string `json:"name"`
-	Type        string `json:"type"`         // filetype name: pdf, zip, …
-	ContentType string `json:"content_type"` // as it is served
-	Size        int64  `json:"size"`         // bytes; 0 while uploading
-	Status      string `json:"status"`       // uploading or ready
-	URL         string `json:"url,omitempty"`
-	CreatedAt   string `json:"created_at"`
-}
-
-func newFile(f filestep.File, base string) fileJSON {
-	out := fileJSON{ID: f.ID, Name: f.Name, Type: f.Type, ContentType: f.FileType().ContentType, Size: f.Size,
-		Status: string(f.Status), CreatedAt: ts(f.CreatedAt)}
-	if f.Status == filestep.Ready {
-		out.URL = fmt.Sprintf("%s/api/v1/files/%d", base, f.ID)
-	}
-	return out
-}
 
 // serveAnswerFile answers GET /api/v1/files/{id}: a file answering a
 // file step, for the team once the candidate has submitted (API token),

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -10,41 +9,6 @@ import (
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/video"
 )
-
-// mediaJSON is a recording (docs/contracts.md): status is uploading,
-// processing, ready or failed, and error says why it failed.
-type mediaJSON struct {
-	ID              int64    `json:"id"`
-	Take            int      `json:"take"`
-	Status          string   `json:"status"`
-	Error           string   `json:"error,omitempty"`
-	DurationSeconds *float64 `json:"duration_seconds"`
-	ContentType     string   `json:"content_type"`
-	URL             string   `json:"url"`
-	PosterURL       string   `json:"poster_url"`
-	MP4URL          string   `json:"mp4_url,omitempty"` // an H.264/AAC copy, once made, for players that cannot play the original
-	CreatedAt       string   `json:"created_at"`
-}
-
-func newMedia(m video.Recording, base string) mediaJSON {
-	out := mediaJSON{ID: m.ID, Take: m.Take, Status: string(m.Status), DurationSeconds: m.Duration, ContentType: m.ContentType, CreatedAt: ts(m.CreatedAt)}
-	switch m.Status {
-	case video.Failed:
-		out.Error = m.Error
-	case video.Discarded:
-		out.Status, out.Error = string(video.Failed), "This recording was discarded before it finished uploading."
-	}
-	if m.PlayableKey != "" {
-		out.URL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FileVideo)
-	}
-	if m.PosterKey != "" {
-		out.PosterURL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FilePoster)
-	}
-	if m.RenditionKey != "" {
-		out.MP4URL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FileRendition)
-	}
-	return out
-}
 
 // chooseTake answers PUT /api/v1/candidate/answers/{step_id} with
 // {"media_id"}: the candidate picks which take of a video step to submit.
@@ -55,17 +19,7 @@ func (s *Server) chooseTake(w http.ResponseWriter, r *http.Request, a applicatio
 	if err := s.Videos.ChooseTake(r.Context(), a, stepID, recordingID); err != nil {
 		return err
 	}
-	v, err := s.Views.ForCandidate(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	for _, st := range v.Steps {
-		if st.Step.ID == stepID {
-			httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL))
-			return nil
-		}
-	}
-	return apperr.NotFound("step")
+	return s.writeAnswer(w, r, a, stepID)
 }
 
 // serveRecording answers GET /api/v1/media/{id}/{file}: a recording's video,

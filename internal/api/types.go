@@ -1,7 +1,9 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
+	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
@@ -148,62 +151,53 @@ func newInterview(iv opening.Interview) interviewJSON {
 }
 
 // stepJSON is a step in requests and responses: the common fields, then
-// each kind's settings, set only for steps of that kind. The settings of
-// kinds not available yet (video, code) are here already, so that a
-// request using them hears that the kind is not available rather than
-// that a field is unknown, and so that adding those kinds renames nothing.
+// the settings of the step's kind, which its unit writes and reads
+// (KindSettings).
 type stepJSON struct {
+	stepCommon
+	// settings are the kind's, to write (newStep); sent are the names
+	// and values a request gave besides the common fields, for the kind
+	// to read (domain).
+	settings any
+	sent     map[string]json.RawMessage
+}
+
+type stepCommon struct {
 	ID      int64  `json:"id,omitempty"` // absent on a new step
 	Kind    string `json:"kind"`
 	Title   string `json:"title"`
 	Prompt  string `json:"prompt"`
 	Minutes int    `json:"minutes"`
-
-	MaxWords *int         `json:"max_words,omitempty"` // text; 0 is no limit
-	Multiple *bool        `json:"multiple,omitempty"`  // choice
-	Points   *float64     `json:"points,omitempty"`    // choice, code
-	Options  []optionJSON `json:"options,omitempty"`   // choice
-
-	ThinkSeconds *int `json:"think_seconds,omitempty"` // video
-	MaxSeconds   *int `json:"max_seconds,omitempty"`   // video
-	Retakes      *int `json:"retakes,omitempty"`       // video
-
-	Languages   []string                 `json:"languages,omitempty"`     // code
-	Starter     map[string]string        `json:"starter,omitempty"`       // code: language → source
-	Tests       map[string]codeTestsJSON `json:"tests,omitempty"`         // code: language → tests
-	IOCases     []ioCaseJSON             `json:"io_cases,omitempty"`      // code
-	TimeLimitMS *int                     `json:"time_limit_ms,omitempty"` // code
-	MemoryMB    *int                     `json:"memory_mb,omitempty"`     // code
-
-	ReviewersRate *bool `json:"reviewers_rate,omitempty"` // choice, code: reviewers rate these answers too
-
-	Files *fileRulesJSON `json:"files,omitempty"` // file: what the candidate may upload
 }
 
-// fileRulesJSON is a file step's rules.
-type fileRulesJSON struct {
-	Types    []string `json:"types"`     // filetype names; empty takes every type
-	MaxFiles int      `json:"max_files"` // 1 to 10; 0 is 1
-	MaxMB    int      `json:"max_mb"`    // each file, 1 to 100; 0 is 25
-}
+// commonNames are stepCommon's names, exactly as spelled.
+var commonNames = map[string]bool{"id": true, "kind": true, "title": true, "prompt": true, "minutes": true}
 
-type optionJSON struct {
-	ID      int64  `json:"id,omitempty"` // absent on a new option
-	Text    string `json:"text"`
-	Correct *bool  `json:"correct,omitempty"` // never shown to candidates
-}
+// MarshalJSON writes the common fields, then the kind's settings.
+func (st stepJSON) MarshalJSON() ([]byte, error) { return withFields(st.stepCommon, st.settings) }
 
-type codeTestsJSON struct {
-	Visible string `json:"visible"`
-	Hidden  string `json:"hidden"`
-}
-
-type ioCaseJSON struct {
-	Name   string  `json:"name"`
-	Stdin  string  `json:"stdin"`
-	Stdout string  `json:"stdout"`
-	Hidden bool    `json:"hidden"`
-	Points float64 `json:"points"`
+// UnmarshalJSON reads the common fields, and keeps the rest for the kind.
+func (st *stepJSON) UnmarshalJSON(data []byte) error {
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	common := map[string]json.RawMessage{}
+	for name, v := range all {
+		if commonNames[name] {
+			common[name] = v
+			delete(all, name)
+		}
+	}
+	data, err := json.Marshal(common)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(data, &st.stepCommon); err != nil {
+		return err
+	}
+	st.sent = all
+	return nil
 }
 
 // domain turns the i-th step of a request into the domain's Step. A
@@ -211,110 +205,59 @@ type ioCaseJSON struct {
 // kind itself is known and available is the domain's to say.
 func (st stepJSON) domain(i int) (opening.Step, error) {
 	kind := opening.Kind(st.Kind)
-	if kind.Available() {
-		if name, kinds := st.misplacedSetting(); name != "" {
-			return opening.Step{}, apperr.Invalid(fmt.Sprintf("steps[%d].%s", i, name),
-				"step %d: %s is a setting of %s steps, not of %s steps", i+1, name, kinds, kind)
-		}
-	}
 	out := opening.Step{ID: st.ID, Kind: kind, Title: st.Title, Prompt: st.Prompt, Minutes: st.Minutes}
-	if st.MaxWords != nil {
-		out.MaxWords = *st.MaxWords
+	at := fmt.Sprintf("steps[%d]", i)
+	names := slices.Sorted(maps.Keys(st.sent))
+	for _, name := range names {
+		for known := range commonNames {
+			if strings.EqualFold(known, name) {
+				field := at + "." + name
+				return out, apperr.Invalid(field, "unknown field %q: names are case-sensitive; did you mean %q?", field, known)
+			}
+		}
 	}
-	if st.Multiple != nil {
-		out.Multiple = *st.Multiple
+	if !kind.Available() {
+		return out, nil
 	}
-	if st.Points != nil {
-		out.Points = *st.Points
-	}
-	for _, o := range st.Options {
-		out.Options = append(out.Options, opening.Option{ID: o.ID, Text: o.Text, Correct: o.Correct != nil && *o.Correct})
-	}
-	if kind == opening.KindCode {
-		out.Code = st.codeTask()
-	}
-	if st.ThinkSeconds != nil {
-		out.ThinkSeconds = *st.ThinkSeconds
-	}
-	if st.MaxSeconds != nil {
-		out.MaxSeconds = *st.MaxSeconds
-	}
-	if st.Retakes != nil {
-		out.Retakes = *st.Retakes
-	}
-	if st.ReviewersRate != nil {
-		out.ReviewersRate = *st.ReviewersRate
-	}
-	if st.Files != nil {
-		out.Files = &opening.FileRules{Types: st.Files.Types, MaxFiles: st.Files.MaxFiles, MaxMB: st.Files.MaxMB}
-	}
-	return out, nil
-}
-
-// misplacedSetting names the first setting st sets that its kind does not
-// have, and the kinds that do.
-func (st stepJSON) misplacedSetting() (name, kinds string) {
-	for _, s := range []struct {
-		name string
-		set  bool
-	}{
-		{"max_words", st.MaxWords != nil},
-		{"multiple", st.Multiple != nil},
-		{"points", st.Points != nil},
-		{"options", st.Options != nil},
-		{"think_seconds", st.ThinkSeconds != nil},
-		{"max_seconds", st.MaxSeconds != nil},
-		{"retakes", st.Retakes != nil},
-		{"languages", st.Languages != nil},
-		{"starter", st.Starter != nil},
-		{"tests", st.Tests != nil},
-		{"io_cases", st.IOCases != nil},
-		{"time_limit_ms", st.TimeLimitMS != nil},
-		{"memory_mb", st.MemoryMB != nil},
-		{"reviewers_rate", st.ReviewersRate != nil},
-		{"files", st.Files != nil},
-	} {
-		// Which kinds have a setting is the kinds' table's to say.
-		has := opening.KindsWithSetting(s.name)
-		if s.set && !slices.Contains(has, opening.Kind(st.Kind)) {
-			names := make([]string, len(has))
+	own := kind.Facts().Settings
+	for _, name := range names {
+		if slices.Contains(own, name) {
+			continue
+		}
+		field := at + "." + name
+		if has := opening.KindsWithSetting(name); len(has) > 0 {
+			kinds := make([]string, len(has))
 			for i, k := range has {
-				names[i] = string(k)
+				kinds[i] = string(k)
 			}
-			return s.name, strings.Join(names, " or ")
+			return out, apperr.Invalid(field, "step %d: %s is a setting of %s steps, not of %s steps", i+1, name, strings.Join(kinds, " or "), kind)
 		}
+		for _, known := range own {
+			if strings.EqualFold(known, name) {
+				return out, apperr.Invalid(field, "unknown field %q: names are case-sensitive; did you mean %q?", field, known)
+			}
+		}
+		return out, apperr.Invalid(field, "unknown field %q", field)
 	}
-	return "", ""
+	k, ok := opening.As[KindSettings](kind)
+	if !ok {
+		return out, nil
+	}
+	data, err := json.Marshal(st.sent)
+	if err != nil {
+		return out, err
+	}
+	err = k.ReadSettings(&out, func(v any) error { return httpx.UnmarshalStrict(data, v, at) })
+	return out, err
 }
 
-// newStep returns st for JSON; withCorrect says whether the options show
-// which are correct, which candidates must never see.
-func newStep(st opening.Step, withCorrect bool) stepJSON {
-	out := stepJSON{ID: st.ID, Kind: string(st.Kind), Title: st.Title, Prompt: st.Prompt, Minutes: st.Minutes}
-	switch st.Kind {
-	case opening.KindText:
-		out.MaxWords = &st.MaxWords
-	case opening.KindChoice:
-		out.Multiple, out.Points = &st.Multiple, &st.Points
-		out.Options = make([]optionJSON, len(st.Options))
-		for i, o := range st.Options {
-			out.Options[i] = optionJSON{ID: o.ID, Text: o.Text}
-			if withCorrect {
-				out.Options[i].Correct = &o.Correct
-			}
-		}
-	case opening.KindVideo:
-		out.ThinkSeconds, out.MaxSeconds, out.Retakes = &st.ThinkSeconds, &st.MaxSeconds, &st.Retakes
-	case opening.KindCode:
-		out.Points = &st.Points
-		out.setCode(st.Code, withCorrect)
-	case opening.KindFile:
-		if st.Files != nil {
-			out.Files = &fileRulesJSON{Types: append([]string{}, st.Files.Types...), MaxFiles: st.Files.MaxFiles, MaxMB: st.Files.MaxMB}
-		}
-	}
-	if withCorrect && (st.Kind == opening.KindChoice || st.Kind == opening.KindCode) {
-		out.ReviewersRate = &st.ReviewersRate // the team's setting
+// newStep returns st for JSON; team says whether the reader is the team,
+// who see which options are correct and the hidden tests, which
+// candidates must never see.
+func newStep(st opening.Step, team bool) stepJSON {
+	out := stepJSON{stepCommon: stepCommon{ID: st.ID, Kind: string(st.Kind), Title: st.Title, Prompt: st.Prompt, Minutes: st.Minutes}}
+	if k, ok := opening.As[KindSettings](st.Kind); ok {
+		out.settings = k.SettingsJSON(st, team)
 	}
 	return out
 }
@@ -444,22 +387,22 @@ type applicationListJSON struct {
 	NextCursor   string            `json:"next_cursor"` // empty on the last page
 }
 
-// answerJSON is an answer as its candidate sees it: without a score,
-// which would tell which options are correct.
+// answerJSON is an answer as its candidate sees it, without a score,
+// which would tell which options are correct: the common fields, then the
+// kind's (KindAnswer).
 type answerJSON struct {
-	StepID    int64        `json:"step_id"`
-	Kind      string       `json:"kind"`
-	Text      *string      `json:"text,omitempty"`     // text
-	Words     *int         `json:"words,omitempty"`    // text
-	Choices   *[]int64     `json:"choices,omitempty"`  // choice: option ids
-	Media     *mediaJSON   `json:"media,omitempty"`    // video: the take submitted
-	Takes     []mediaJSON  `json:"takes,omitempty"`    // video: every take, first first
-	Language  *string      `json:"language,omitempty"` // code
-	Code      *string      `json:"code,omitempty"`     // code
-	Grading   *gradingJSON `json:"grading,omitempty"`  // code: the latest grading, once queued
-	Files     []fileJSON   `json:"files,omitempty"`    // file: the files, oldest first
-	UpdatedAt string       `json:"updated_at"`
+	answerCommon
+	fields any
 }
+
+type answerCommon struct {
+	StepID    int64  `json:"step_id"`
+	Kind      string `json:"kind"`
+	UpdatedAt string `json:"updated_at"`
+}
+
+// MarshalJSON writes the common fields, then the kind's.
+func (a answerJSON) MarshalJSON() ([]byte, error) { return withFields(a.answerCommon, a.fields) }
 
 // scoredAnswerJSON is an answer as the team sees it; score and max_score
 // are null for kinds not scored automatically.
@@ -469,41 +412,24 @@ type scoredAnswerJSON struct {
 	MaxScore *float64 `json:"max_score"`
 }
 
+// MarshalJSON writes the answer, then its score.
+func (a scoredAnswerJSON) MarshalJSON() ([]byte, error) {
+	answer, err := a.answerJSON.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return withFields(json.RawMessage(answer), struct {
+		Score    *float64 `json:"score"`
+		MaxScore *float64 `json:"max_score"`
+	}{a.Score, a.MaxScore})
+}
+
 // newAnswer is st's answer as JSON: a stored answer, or for a video step
 // the take shown while none is the answer yet (appview.Step.Present).
 func newAnswer(st appview.Step, base string) answerJSON {
-	a := st.Answer
-	out := answerJSON{StepID: st.Step.ID, Kind: string(st.Step.Kind), UpdatedAt: ts(a.UpdatedAt)}
-	switch st.Step.Kind {
-	case opening.KindText:
-		words := a.Words()
-		out.Text, out.Words = &a.Text, &words
-	case opening.KindChoice:
-		choices := append([]int64{}, a.Choices...)
-		out.Choices = &choices
-	case opening.KindCode:
-		lang, code := string(a.Language), a.Code
-		out.Language, out.Code = &lang, &code
-		if st.Grading != nil {
-			g := newGrading(*st.Grading)
-			out.Grading = &g
-		}
-	case opening.KindFile:
-		out.Files = []fileJSON{}
-		for _, f := range st.Files {
-			out.Files = append(out.Files, newFile(f, base))
-		}
-	case opening.KindVideo:
-		for _, m := range st.Takes {
-			mj := newMedia(m, base)
-			out.Takes = append(out.Takes, mj)
-			if st.Take != nil && m.ID == st.Take.ID {
-				out.Media = &mj
-			}
-		}
-		if !st.Stored && st.Take != nil {
-			out.UpdatedAt = ts(st.Take.UpdatedAt)
-		}
+	out := answerJSON{answerCommon: answerCommon{StepID: st.Step.ID, Kind: string(st.Step.Kind), UpdatedAt: ts(st.Answer.UpdatedAt)}}
+	if k, ok := opening.As[KindAnswer](st.Step.Kind); ok {
+		out.fields = k.AnswerJSON(st, base)
 	}
 	return out
 }
@@ -626,66 +552,4 @@ type answerInput struct {
 
 type timeZoneInput struct {
 	TimeZone string `json:"time_zone"`
-}
-
-// codeTask reads a code step's settings from a request.
-func (st stepJSON) codeTask() *opening.CodeTask {
-	c := &opening.CodeTask{}
-	for _, l := range st.Languages {
-		c.Languages = append(c.Languages, opening.Language(l))
-	}
-	if st.Starter != nil {
-		c.Starter = map[opening.Language]string{}
-		for l, src := range st.Starter {
-			c.Starter[opening.Language(l)] = src
-		}
-	}
-	if st.Tests != nil {
-		c.Tests = map[opening.Language]opening.CodeTests{}
-		for l, t := range st.Tests {
-			c.Tests[opening.Language(l)] = opening.CodeTests{Visible: t.Visible, Hidden: t.Hidden}
-		}
-	}
-	for _, io := range st.IOCases {
-		c.IOCases = append(c.IOCases, opening.IOCase{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden, Points: io.Points})
-	}
-	if st.TimeLimitMS != nil {
-		c.TimeLimitMS = *st.TimeLimitMS
-	}
-	if st.MemoryMB != nil {
-		c.MemoryMB = *st.MemoryMB
-	}
-	return c
-}
-
-// setCode writes a code step's settings for a response. Candidates
-// (withHidden false) get the visible tests and cases only: hidden tests'
-// code and cases never reach them.
-func (st *stepJSON) setCode(c *opening.CodeTask, withHidden bool) {
-	if c == nil {
-		return
-	}
-	st.Languages = []string{}
-	st.Starter = map[string]string{}
-	st.Tests = map[string]codeTestsJSON{}
-	st.IOCases = []ioCaseJSON{}
-	for _, l := range c.Languages {
-		st.Languages = append(st.Languages, string(l))
-	}
-	for l, src := range c.Starter {
-		st.Starter[string(l)] = src
-	}
-	for l, t := range c.Tests {
-		if !withHidden {
-			t.Hidden = ""
-		}
-		st.Tests[string(l)] = codeTestsJSON{Visible: t.Visible, Hidden: t.Hidden}
-	}
-	for _, io := range c.IOCases {
-		if io.Hidden && !withHidden {
-			continue
-		}
-		st.IOCases = append(st.IOCases, ioCaseJSON{Name: io.Name, Stdin: io.Stdin, Stdout: io.Stdout, Hidden: io.Hidden, Points: io.Points})
-	}
-	st.TimeLimitMS, st.MemoryMB = &c.TimeLimitMS, &c.MemoryMB
 }

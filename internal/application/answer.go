@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -34,9 +33,10 @@ var ErrTaskNotReady = &apperr.Error{Kind: apperr.ErrConflict,
 	Message: "the team is still preparing this task; your code was not saved, so keep a copy, and come back to it later"}
 
 // SaveAnswer stores the candidate's answer to a step, replacing any
-// earlier one. A text answer over its word limit is kept (nothing typed is
-// lost) and reported by Submit until it is shortened. A coding task that
-// is not ready (opening.CodeTask.Unready) takes no answer.
+// earlier one, as the step's kind (an Answerer) checks and builds it. An
+// answer the kind keeps but will not send, such as a text over its word
+// limit, is kept (nothing typed is lost) and refused by Submit until it is
+// put right.
 func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, in AnswerInput) (_ Answer, err error) {
 	defer apperr.Wrap(&err, "application.SaveAnswer(%d)", stepID)
 	if err := s.checkOpen(a); err != nil {
@@ -50,14 +50,15 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 	if !ok {
 		return Answer{}, apperr.NotFound("step")
 	}
-	if step.Kind == opening.KindCode && len(step.Code.Unready()) > 0 {
-		// Changed since the candidate was invited and not checked again.
-		return Answer{}, ErrTaskNotReady
+	answerer, ok := opening.As[Answerer](step.Kind)
+	if !ok {
+		return Answer{}, apperr.Invalid("step_id", "%s steps are not answered this way", step.Kind.Label())
 	}
-	ans, err := buildAnswer(step, in)
+	ans, err := answerer.Answer(step, in)
 	if err != nil {
 		return ans, err
 	}
+	ans.StepID = step.ID
 	ans.UpdatedAt = s.now()
 	body, err := json.Marshal(answerBody{Text: ans.Text, Choices: ans.Choices, Language: ans.Language, Code: ans.Code})
 	if err != nil {
@@ -88,114 +89,6 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 	return ans, err
 }
 
-// buildAnswer checks an answer against its step and scores it.
-func buildAnswer(step opening.Step, in AnswerInput) (Answer, error) {
-	ans := Answer{StepID: step.ID}
-	switch step.Kind {
-	case opening.KindText:
-		if in.Text == nil || in.Choices != nil || in.Code != nil || in.Language != nil {
-			return ans, apperr.Invalid("text", "this step takes a written answer: send {\"text\": \"…\"}")
-		}
-		if utf8.RuneCountInString(*in.Text) > MaxTextAnswer {
-			return ans, apperr.New(apperr.ErrTooLarge, "the answer is longer than %d characters", MaxTextAnswer)
-		}
-		if !utf8.ValidString(*in.Text) || strings.ContainsRune(*in.Text, 0) {
-			return ans, apperr.Invalid("text", "the answer contains characters that are not text")
-		}
-		ans.Text = strings.ReplaceAll(*in.Text, "\r\n", "\n")
-	case opening.KindChoice:
-		if in.Choices == nil || in.Text != nil || in.Code != nil || in.Language != nil {
-			return ans, apperr.Invalid("choices", "this step takes a choice: send {\"choices\": [option ids]}")
-		}
-		chosen, err := checkChoices(step, *in.Choices)
-		if err != nil {
-			return ans, err
-		}
-		ans.Choices = chosen
-		score, max := ScoreChoice(step, chosen)
-		ans.Score, ans.MaxScore = &score, &max
-	case opening.KindCode:
-		if in.Code == nil || in.Language == nil || in.Text != nil || in.Choices != nil {
-			return ans, apperr.Invalid("code", "this step takes code: send {\"language\": \"…\", \"code\": \"…\"}")
-		}
-		lang := opening.Language(*in.Language)
-		if !step.Code.Supports(lang) {
-			return ans, apperr.Invalid("language", "this task is answered in %s, not %q", languageList(step.Code), *in.Language)
-		}
-		if len(*in.Code) > MaxCode {
-			return ans, apperr.New(apperr.ErrTooLarge, "the code is longer than %d KB", MaxCode/1000)
-		}
-		if !utf8.ValidString(*in.Code) || strings.ContainsRune(*in.Code, 0) {
-			return ans, apperr.Invalid("code", "the code contains characters that are not text")
-		}
-		ans.Language, ans.Code = lang, strings.ReplaceAll(*in.Code, "\r\n", "\n")
-	default:
-		return ans, apperr.Invalid("step_id", "%s steps are not answered this way", step.Kind.Label())
-	}
-	return ans, nil
-}
-
-func languageList(c *opening.CodeTask) string {
-	var names []string
-	for _, l := range c.Languages {
-		names = append(names, l.Label())
-	}
-	return strings.Join(names, " or ")
-}
-
-func checkChoices(step opening.Step, ids []int64) ([]int64, error) {
-	var chosen []int64
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		if _, ok := step.Option(id); !ok {
-			return nil, apperr.Invalid("choices", "option %d is not one of this step's options", id)
-		}
-		if !seen[id] {
-			seen[id] = true
-			chosen = append(chosen, id)
-		}
-	}
-	if !step.Multiple && len(chosen) > 1 {
-		return nil, apperr.Invalid("choices", "choose only one option for this question")
-	}
-	return chosen, nil
-}
-
-// ScoreChoice scores chosen options against a choice step. A single choice
-// earns all the points or none. With several allowed, each correct option
-// chosen earns its share and each wrong option chosen takes a share away,
-// never below zero, so ticking every box does not pay.
-func ScoreChoice(step opening.Step, chosen []int64) (score, max float64) {
-	max = step.Points
-	correct, right, wrong := 0, 0, 0
-	for _, o := range step.Options {
-		if o.Correct {
-			correct++
-		}
-	}
-	for _, id := range chosen {
-		if o, ok := step.Option(id); ok && o.Correct {
-			right++
-		} else {
-			wrong++
-		}
-	}
-	if correct == 0 {
-		return 0, max
-	}
-	if !step.Multiple {
-		if right == 1 && wrong == 0 {
-			return max, max
-		}
-		return 0, max
-	}
-	frac := float64(right-wrong) / float64(correct)
-	if frac < 0 {
-		frac = 0
-	}
-	return frac * max, max
-}
-
 // Submit freezes the candidate's answers. Steps left unanswered are
 // allowed (the review page warns about them); a text answer over its word
 // limit is not.
@@ -222,9 +115,10 @@ func (s *Service) Submit(ctx context.Context, a Application) (_ Application, err
 			}
 		}
 		for _, st := range iv.Steps {
-			ans := answers[st.ID]
-			if st.Kind == opening.KindText && st.MaxWords > 0 && ans.Words() > st.MaxWords {
-				return apperr.Conflict("your answer to %q has %d words; the limit is %d. Shorten it, then submit again", st.Title, ans.Words(), st.MaxWords)
+			if c, ok := opening.As[SubmitChecker](st.Kind); ok {
+				if err := c.CheckSubmit(st, answers[st.ID]); err != nil {
+					return err
+				}
 			}
 		}
 		now := s.now()

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+
 	"github.com/anyhour/anyhour/internal/apperr"
 
 	"github.com/anyhour/anyhour/internal/opening"
@@ -10,36 +11,41 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-// Rescore sets the score of every choice answer from its step's current
-// options, so that a corrected option counts at once wherever answers are
-// shown.
+// Rescore sets the score of every answer whose kind scores it from the
+// step's settings (a Derived Scorer: choice, from its options), so that a
+// corrected option counts at once wherever answers are shown.
 func Rescore(steps []opening.Step, answers map[int64]Answer) {
 	for _, st := range steps {
 		ans, ok := answers[st.ID]
-		if !ok || st.Kind != opening.KindChoice {
+		sc, derived := derivedScorer(st.Kind)
+		if !ok || !derived {
 			continue
 		}
-		score, max := ScoreChoice(st, ans.Choices)
+		score, max, _ := sc.Score(st, ans)
 		ans.Score, ans.MaxScore = &score, &max
 		answers[st.ID] = ans
 	}
 }
 
-// Total adds up the scores of steps scored automatically: choices, from
-// their options, and code, from its grading (nothing until graded); ok is
-// false when no step is scored.
+func derivedScorer(k opening.Kind) (Scorer, bool) {
+	sc, ok := opening.As[Scorer](k)
+	return sc, ok && sc.Derived()
+}
+
+// Total adds up the scores of steps scored automatically (Scorer kinds:
+// choice from its options, code from its grading, nothing until graded);
+// ok is false when no step is scored.
 func Total(steps []opening.Step, answers map[int64]Answer) (score, max float64, ok bool) {
 	for _, st := range steps {
-		switch st.Kind {
-		case opening.KindChoice:
-			sc, mx := ScoreChoice(st, answers[st.ID].Choices)
-			score, max, ok = score+sc, max+mx, true
-		case opening.KindCode:
-			if a := answers[st.ID]; a.Score != nil {
-				score += *a.Score
-			}
-			max, ok = max+st.Points, true
+		sc, scored := opening.As[Scorer](st.Kind)
+		if !scored {
+			continue
 		}
+		s, m, known := sc.Score(st, answers[st.ID])
+		if known {
+			score += s
+		}
+		max, ok = max+m, true
 	}
 	return score, max, ok
 }
@@ -149,7 +155,7 @@ func (s *Service) rescoreApplication(ctx context.Context, appID int64, current, 
 		Rescore(all, answers)
 		for _, st := range all {
 			ans, ok := answers[st.ID]
-			if !ok || st.Kind != opening.KindChoice {
+			if _, derived := derivedScorer(st.Kind); !ok || !derived {
 				continue
 			}
 			if _, err := tx.Exec(ctx, `UPDATE answers SET score = $1, max_score = $2 WHERE application_id = $3 AND step_id = $4`,

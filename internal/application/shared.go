@@ -2,9 +2,9 @@ package application
 
 import (
 	"context"
-	"github.com/anyhour/anyhour/internal/apperr"
-	"strings"
 	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
 
 	"github.com/anyhour/anyhour/internal/opening"
 )
@@ -60,17 +60,9 @@ func (s *Service) Progress(ctx context.Context, a Application, iv opening.Interv
 }
 
 // Given reports whether the answer holds an answer worth the name to a
-// step of kind k: some text or code, at least one option, a chosen take.
+// step of kind k, as the kind (a Giver) says: some text or code, at least
+// one option, a chosen take, a file.
 func (a Answer) Given(k opening.Kind) bool {
-	switch k {
-	case opening.KindChoice:
-		return len(a.Choices) > 0
-	case opening.KindVideo:
-		return a.RecordingID != 0
-	case opening.KindCode:
-		return strings.TrimSpace(a.Code) != ""
-	case opening.KindFile:
-		return a.Files > 0
-	}
-	return strings.TrimSpace(a.Text) != ""
+	g, ok := opening.As[Giver](k)
+	return ok && g.Given(a)
 }

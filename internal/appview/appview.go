@@ -85,73 +85,30 @@ type Option struct {
 // or for a video step a take on its way before any is the answer.
 func (v Step) Present() bool { return v.Stored || v.Take != nil }
 
-// answered says whether ans gives an answer to st, a video step counting
-// as answered while a take is shown.
-func (v Step) answered() bool {
-	if v.Step.Kind == opening.KindVideo {
-		return v.Take != nil
-	}
-	return v.Stored && v.Answer.Given(v.Step.Kind)
+// Parts are what other packages hold of an application's answers, by
+// step id, for the kinds' Viewers.
+type Parts struct {
+	Takes    map[int64][]video.Recording
+	Gradings map[int64]grading.Grading
+	Files    map[int64][]filestep.File
 }
 
-// parts are what other packages hold of an application's answers, by
-// step id.
-type parts struct {
-	takes    map[int64][]video.Recording
-	gradings map[int64]grading.Grading
-	files    map[int64][]filestep.File
+// A Viewer is a step kind (opening.KindUnit) whose answers have parts of
+// their own to show: it fills them into v from p, and may set v's score
+// and whether it is answered. forCandidate says who reads: a candidate
+// never sees what is the team's alone (hidden tests, correct options).
+type Viewer interface {
+	View(v *Step, p Parts, forCandidate bool)
 }
 
-// buildStep joins a step with its answer and the answer's kind-specific
-// parts: choices scored from the current options, the take shown, the
-// grading (hidden tests stripped for the candidate).
-func buildStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer, parts parts, forCandidate bool) Step {
+// buildStep joins a step with its answer and, through its kind's Viewer,
+// the answer's kind-specific parts.
+func buildStep(n int, st opening.Step, removed bool, answers map[int64]application.Answer, parts Parts, forCandidate bool) Step {
 	ans, ok := answers[st.ID]
 	v := Step{N: n, Step: st, Removed: removed, Answer: ans, Stored: ok}
-	switch st.Kind {
-	case opening.KindChoice:
-		chosen := map[int64]bool{}
-		for _, id := range ans.Choices {
-			chosen[id] = true
-		}
-		for _, o := range st.Options {
-			v.Options = append(v.Options, Option{ID: o.ID, Text: o.Text, Chosen: chosen[o.ID], Correct: o.Correct})
-		}
-		for _, o := range st.Former {
-			if chosen[o.ID] {
-				v.Options = append(v.Options, Option{ID: o.ID, Text: o.Text, Chosen: true, Removed: true})
-			}
-		}
-		// Scored from the current options, so a corrected option counts
-		// at once; the stored scores catch up in the background.
-		v.Score, v.Max = application.ScoreChoice(st, ans.Choices)
-		v.Scored = true
-	case opening.KindVideo:
-		v.Takes = parts.takes[st.ID]
-		v.Take = video.Shown(v.Takes, ans.RecordingID)
-		for _, t := range v.Takes {
-			if t.Status != video.Discarded {
-				v.Recorded++
-			}
-		}
-	case opening.KindCode:
-		v.Max = st.Points
-		if g, ok := parts.gradings[st.ID]; ok {
-			if forCandidate {
-				g = g.ForCandidate()
-			}
-			v.Grading = &g
-			if g.Score != nil && g.MaxScore != nil {
-				v.Score, v.Max, v.Scored = *g.Score, *g.MaxScore, true
-			}
-		}
-	case opening.KindFile:
-		v.Files = parts.files[st.ID]
-	}
-	v.Answered = v.answered()
-	if forCandidate {
-		// The candidate's own count: a take is their answer once chosen.
-		v.Answered = ok && ans.Given(st.Kind)
+	v.Answered = ok && ans.Given(st.Kind)
+	if k, ok := opening.As[Viewer](st.Kind); ok {
+		k.View(&v, parts, forCandidate)
 	}
 	return v
 }

@@ -55,14 +55,14 @@ func (s *Service) ForCandidate(ctx context.Context, a application.Application) (
 	if err != nil {
 		return v, err
 	}
-	var p parts
-	if p.takes, err = s.videos.ApplicationTakes(ctx, a.ID); err != nil {
+	var p Parts
+	if p.Takes, err = s.videos.ApplicationTakes(ctx, a.ID); err != nil {
 		return v, err
 	}
-	if p.gradings, err = s.gradings.ForApplication(ctx, a.ID); err != nil {
+	if p.Gradings, err = s.gradings.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
-	if p.files, err = s.files.ForApplication(ctx, a.ID); err != nil {
+	if p.Files, err = s.files.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
 	for i, st := range v.Interview.Steps {
@@ -145,7 +145,7 @@ func (s *Service) Preview(ctx context.Context, m account.Member, id int64, zone 
 		Candidate: application.Candidate{Name: m.Name, Email: m.Email}, InvitedAt: v.Now,
 		DeadlineAt: v.Now.AddDate(0, 0, v.Interview.DeadlineDays), TimeZone: zone}
 	for i, st := range v.Interview.Steps {
-		v.Steps = append(v.Steps, buildStep(i+1, st, false, nil, parts{}, true))
+		v.Steps = append(v.Steps, buildStep(i+1, st, false, nil, Parts{}, true))
 	}
 	return v, nil
 }

@@ -90,14 +90,14 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	if err != nil {
 		return v, err
 	}
-	var p parts
-	if p.takes, err = s.videos.TeamTakes(ctx, a); err != nil {
+	var p Parts
+	if p.Takes, err = s.videos.TeamTakes(ctx, a); err != nil {
 		return v, err
 	}
-	if p.gradings, err = s.gradings.ForTeam(ctx, a); err != nil {
+	if p.Gradings, err = s.gradings.ForTeam(ctx, a); err != nil {
 		return v, err
 	}
-	if p.files, err = s.files.ForTeam(ctx, a); err != nil {
+	if p.Files, err = s.files.ForTeam(ctx, a); err != nil {
 		return v, err
 	}
 	if v.Progress, err = s.applications.Progress(ctx, a, v.Interview); err != nil {
@@ -128,7 +128,7 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	return v, nil
 }
 
-func teamSteps(current, removed []opening.Step, answers map[int64]application.Answer, parts parts, p application.Progress) []Step {
+func teamSteps(current, removed []opening.Step, answers map[int64]application.Answer, parts Parts, p application.Progress) []Step {
 	var steps []Step
 	for _, st := range current {
 		steps = append(steps, buildStep(len(steps)+1, st, false, answers, parts, false))
@@ -148,7 +148,7 @@ func teamSteps(current, removed []opening.Step, answers map[int64]application.An
 // total adds up the automatic scores once the answers are shared.
 func (v *Team) total() {
 	for _, st := range v.Steps {
-		if st.Step.Kind == opening.KindCode {
+		if sc, ok := opening.As[application.Scorer](st.Step.Kind); ok && !sc.Derived() {
 			v.Graded = true
 		}
 		if st.Step.Kind.Scored() && !st.Removed && v.Shared {

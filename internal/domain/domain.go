@@ -14,6 +14,8 @@ import (
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
+	// The step kinds, registered with opening as the program starts.
+	_ "github.com/anyhour/anyhour/internal/kinds"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"

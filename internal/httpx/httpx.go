@@ -80,24 +80,42 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any, maxBytes int64) error {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBytes))
 	if err != nil {
-		return jsonError(err, maxBytes)
+		return jsonError(err, maxBytes, "")
 	}
-	if err := checkKeys(data, reflect.TypeOf(v)); err != nil {
+	return decodeStrict(data, v, "", maxBytes)
+}
+
+// UnmarshalStrict decodes data into v as DecodeJSON decodes a body; at is
+// where data sits in a request ("steps[2]"), which messages name. A type
+// that decodes itself uses it for the parts it hands on, such as a step's
+// settings, which its kind reads.
+func UnmarshalStrict(data []byte, v any, at string) error {
+	return decodeStrict(data, v, at, int64(len(data)))
+}
+
+func decodeStrict(data []byte, v any, at string, maxBytes int64) error {
+	if err := checkKeys(data, reflect.TypeOf(v), at); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err, maxBytes)
+		return jsonError(err, maxBytes, at)
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); err != io.EOF {
-		return apperr.Invalid("", "the body must hold a single JSON value")
+		return apperr.Invalid(at, "the body must hold a single JSON value")
 	}
 	return nil
 }
 
-func jsonError(err error, maxBytes int64) error {
+func jsonError(err error, maxBytes int64, at string) error {
+	in := func(field string) string {
+		if at == "" || field == "" {
+			return field
+		}
+		return at + "." + field
+	}
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var tooBig *http.MaxBytesError
@@ -111,9 +129,9 @@ func jsonError(err error, maxBytes int64) error {
 	case errors.Is(err, io.EOF):
 		return apperr.Invalid("", "the body is empty; send a JSON object")
 	case errors.As(err, &typ):
-		return apperr.Invalid(typ.Field, "field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), strings.TrimSuffix(typ.Value, " first"))
+		return apperr.Invalid(in(typ.Field), "field %q must be %s, not %s", in(typ.Field), jsonKind(typ.Type), strings.TrimSuffix(typ.Value, " first"))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		field := in(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
 		return apperr.Invalid(field, "unknown field %q", field)
 	}
 	return apperr.Invalid("", "malformed JSON: %s", strings.TrimPrefix(err.Error(), "json: "))

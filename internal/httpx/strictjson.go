@@ -19,10 +19,10 @@ import (
 // than the server does), and a name that matches a field of t only when
 // case is ignored ({"Kind": …} for a field "kind"). Broken JSON is left
 // for the decoder, whose messages say what is wrong with it.
-func checkKeys(data []byte, t reflect.Type) error {
+func checkKeys(data []byte, t reflect.Type, at string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	err := checkValue(dec, t, "")
+	err := checkValue(dec, t, at)
 	var bad *badKeyError
 	if errors.As(err, &bad) {
 		return bad.err

@@ -202,16 +202,10 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 // newAppStep puts a step of the domain's view in the page's shape.
 func newAppStep(st appview.Step) appStep {
 	v := appStep{N: st.N, Step: st.Step, Removed: st.Removed, Answered: st.Answered, SavedAt: st.SavedAt,
-		Score: st.Score, Max: st.Max, Grading: st.Grading, Files: st.Files}
-	switch st.Step.Kind {
-	case opening.KindText:
-		v.Text, v.Words = st.Answer.Text, st.Answer.Words()
-	case opening.KindChoice:
-		for _, o := range st.Options {
-			v.Options = append(v.Options, appOption{Text: o.Text, Chosen: o.Chosen, Correct: o.Correct, Removed: o.Removed})
-		}
-	case opening.KindCode:
-		v.Language, v.Code = st.Answer.Language, st.Answer.Code
+		Score: st.Score, Max: st.Max, Grading: st.Grading, Files: st.Files,
+		Text: st.Answer.Text, Words: st.Answer.Words(), Language: st.Answer.Language, Code: st.Answer.Code}
+	for _, o := range st.Options {
+		v.Options = append(v.Options, appOption{Text: o.Text, Chosen: o.Chosen, Correct: o.Correct, Removed: o.Removed})
 	}
 	return v
 }

@@ -170,7 +170,7 @@ func TestCandidateJourney(t *testing.T) {
 	// An answer over the limit blocks the submission, on the review page.
 	b.post(candStepPath(inv, text1), candForm("text", long, "then", "stay"))
 	_, body = b.get(candAppPath(inv) + "/review")
-	if got := candText(candHTML(t, body), ".error"); !strings.Contains(got, "over the word limit") {
+	if got := candText(candHTML(t, body), ".error"); !strings.Contains(got, "cannot be sent") || !strings.Contains(got, "has 7 words; the limit is 5") {
 		t.Errorf("review error %q", got)
 	}
 	resp, body = b.post(candAppPath(inv)+"/submit", candForm())

@@ -11,14 +11,14 @@ import (
 type candidateReview struct {
 	candidateView
 	Unanswered []candidateStepRow
-	Over       []candidateStepRow
+	Over       []candidateStepRow // answers that cannot be sent as they are
 }
 
 func (v candidateView) review() candidateReview {
 	d := candidateReview{candidateView: v}
 	for _, row := range v.Steps() {
 		switch {
-		case row.Over:
+		case row.Over():
 			d.Over = append(d.Over, row)
 		case !row.Answered:
 			d.Unanswered = append(d.Unanswered, row)

@@ -2,9 +2,7 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -163,15 +161,15 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a app
 		return nil
 	}
 	saved := v.savedLine(v.Now)
-	if row.Step.Kind == opening.KindChoice && len(typed.Choices) == 0 {
-		saved = "No option is chosen, so this question is unanswered."
+	if !typed.Given(row.Step.Kind) {
+		saved = "Saved with nothing in it, so this step counts as unanswered until you answer it."
 	}
 	if auto {
 		return autosaved(w, http.StatusOK, saved)
 	}
-	if row.Step.Kind == opening.KindText && row.Step.MaxWords > 0 && typed.Words() > row.Step.MaxWords {
-		row.Answer, row.Words, row.Answered, row.Over = typed, typed.Words(), true, true
-		p := v.stepPage(row, i).withError(fmt.Sprintf("Your answer has %d words; the limit is %d. It is saved, but please shorten it before you submit.", typed.Words(), row.Step.MaxWords))
+	if reason := held(row.Step, typed); reason != "" {
+		row.Answer, row.Words, row.Answered, row.Held = typed, typed.Words(), true, reason
+		p := v.stepPage(row, i).withError("It is saved, but it cannot be sent as it is: " + reason)
 		p.Flash = saved
 		s.render(w, r, http.StatusOK, "candidate_step", p)
 		return nil
@@ -191,31 +189,14 @@ func (v candidateView) after(r *http.Request, row candidateStepRow, i int) strin
 	return v.Base() + "/review"
 }
 
-// candidateAnswerInput reads the answer from the form, and returns it also
-// as an Answer so that a form shown again keeps what was typed or chosen.
+// candidateAnswerInput reads the answer from the form through the step
+// kind's FormAnswerer.
 func candidateAnswerInput(st opening.Step, r *http.Request) (application.AnswerInput, application.Answer, error) {
-	typed := application.Answer{StepID: st.ID}
-	switch st.Kind {
-	case opening.KindText:
-		typed.Text = r.PostForm.Get("text")
-		return application.AnswerInput{Text: &typed.Text}, typed, nil
-	case opening.KindChoice:
-		ids := []int64{}
-		for _, c := range r.PostForm["choice"] {
-			id, err := strconv.ParseInt(c, 10, 64)
-			if err != nil {
-				return application.AnswerInput{}, typed, apperr.Invalid("choice", "that option is not one of this question's options")
-			}
-			ids = append(ids, id)
-		}
-		typed.Choices = ids
-		return application.AnswerInput{Choices: &ids}, typed, nil
-	case opening.KindCode:
-		lang, code := r.PostForm.Get("language"), r.PostForm.Get("code")
-		typed.Language, typed.Code = opening.Language(lang), code
-		return application.AnswerInput{Language: &lang, Code: &code}, typed, nil
+	k, ok := opening.As[FormAnswerer](st.Kind)
+	if !ok {
+		return application.AnswerInput{}, application.Answer{StepID: st.ID}, apperr.Invalid("step", "%s steps cannot be answered on this page", st.Kind.Label())
 	}
-	return application.AnswerInput{}, typed, apperr.Invalid("step", "%s steps cannot be answered on this page yet", st.Kind.Label())
+	return k.FormAnswer(st, r.PostForm)
 }
 
 // stepForm loads what a form posted to one of a candidate's steps needs:

@@ -63,7 +63,7 @@ func (v candidateView) Steps() []candidateStepRow {
 			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media", FileBase: v.Base() + "/answer-files",
 			Grading: st.Grading, Files: st.Files}
 		rows[i].Words = st.Answer.Words()
-		rows[i].Over = st.Step.Kind == opening.KindText && st.Step.MaxWords > 0 && rows[i].Words > st.Step.MaxWords
+		rows[i].Held = held(st.Step, st.Answer)
 	}
 	return rows
 }
@@ -108,7 +108,7 @@ type candidateStepRow struct {
 	Answer   application.Answer
 	Answered bool
 	Words    int
-	Over     bool // a text answer over its word limit
+	Held     string // why the answer cannot be sent as it is (over a word limit), or ""
 	URL      string
 
 	Takes     []video.Recording // video: every take, first first
@@ -219,6 +219,9 @@ func candidateStep(v candidateView, r *http.Request) (candidateStepRow, int, boo
 	}
 	return candidateStepRow{}, 0, false
 }
+
+// Over reports whether the answer cannot be sent as it is.
+func (r candidateStepRow) Over() bool { return r.Held != "" }
 
 // WordsOver is how many words a text answer has beyond its limit.
 func (r candidateStepRow) WordsOver() int { return r.Words - r.Step.MaxWords }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/editform"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -360,7 +361,7 @@ func (d codeTaskPage) task() (opening.CodeTask, error) {
 		c.TimeLimitMS = int(sec*1000 + 0.5)
 	}
 	var err error
-	if c.MemoryMB, err = number(d.MemoryMB, "memory_mb", "the memory limit"); err != nil {
+	if c.MemoryMB, err = editform.Int(d.MemoryMB, "memory_mb", "the memory limit"); err != nil {
 		return c, err
 	}
 	for j, cf := range d.Cases {

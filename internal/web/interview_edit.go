@@ -108,10 +108,7 @@ func (s *Server) saveInterview(w http.ResponseWriter, r *http.Request, m account
 		return nil
 	}
 
-	in, err := f.input()
-	if err == nil {
-		keepCodeTasks(in.Steps, current)
-	}
+	in, err := f.input(current)
 	var iv opening.Interview
 	if err == nil {
 		if id == 0 {
@@ -142,27 +139,6 @@ func (s *Server) renderInterviewForm(w http.ResponseWriter, r *http.Request, m a
 	p := s.teamPage(r.Context(), m, "jobs", title, f)
 	p.Error = msg
 	s.render(w, r, status, "interview_form", p)
-}
-
-// keepCodeTasks carries over the tasks of code steps, which their own
-// page edits, so that saving this form keeps them. A new code step starts
-// with opening.NewCodeTask, for the team to replace on its page.
-func keepCodeTasks(steps *[]opening.Step, current opening.Interview) {
-	if steps == nil {
-		return
-	}
-	for i := range *steps {
-		st := &(*steps)[i]
-		if st.Kind != opening.KindCode {
-			continue
-		}
-		if old, ok := current.Step(st.ID); ok && old.Kind == opening.KindCode {
-			st.Code = old.Code
-		}
-		if st.Code == nil {
-			st.Code = opening.NewCodeTask()
-		}
-	}
 }
 
 // move carries out "Move up" and "Move down" (action "up.N" or "down.N",

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/filetype"
+	"github.com/anyhour/anyhour/internal/editform"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -35,29 +35,23 @@ type stepForm struct {
 	Title    string
 	Prompt   string
 	Minutes  string
-	MaxWords string
-	Multiple bool
-	Points   string
 	Position string
 	Remove   bool
-	Options  []optionForm
-	// Choice and code steps: reviewers rate the answers from 1 to 5 too.
-	ReviewersRate bool
-
-	// Video steps: think time in seconds, the longest take as seconds or
-	// m:ss, and retakes after the first take.
-	ThinkSeconds string
-	MaxLength    string
-	Retakes      string
-
-	// File steps: the types taken (filetype names), how many files and
-	// how large each, in MB.
-	FileTypes []string
-	MaxFiles  string
-	MaxMB     string
+	// Options are the option rows of a kind with options (choice).
+	Options []optionForm
+	// Fields are the kind's settings as typed, by name ("max_words" of
+	// steps.N.max_words), which its EditorKind reads and fills and its
+	// editor fragments show.
+	Fields url.Values
 
 	row int // the row it came from in the posted form, which Move up and down name
 }
+
+// Field is a setting as typed.
+func (sf stepForm) Field(name string) string { return sf.Fields.Get(name) }
+
+// Checked reports whether a setting's checkbox is ticked.
+func (sf stepForm) Checked(name string) bool { return sf.Fields.Get(name) != "" }
 
 type optionForm struct {
 	ID      int64
@@ -151,36 +145,19 @@ func setStepField(st *stepForm, name, v string) error {
 		st.Prompt = v
 	case "minutes":
 		st.Minutes = v
-	case "max_words":
-		st.MaxWords = v
-	case "multiple":
-		st.Multiple = v != ""
-	case "points":
-		st.Points = v
 	case "position":
 		st.Position = v
 	case "remove":
 		st.Remove = v != ""
-	case "reviewers_rate":
-		st.ReviewersRate = v != ""
-	case "think_seconds":
-		st.ThinkSeconds = v
-	case "max_length":
-		st.MaxLength = v
-	case "max_files":
-		st.MaxFiles = v
-	case "max_mb":
-		st.MaxMB = v
-	case "retakes":
-		st.Retakes = v
 	default:
-		if t, ok := strings.CutPrefix(name, "type_"); ok && v != "" {
-			if _, known := filetype.ByName(t); known && !slices.Contains(st.FileTypes, t) {
-				st.FileTypes = append(st.FileTypes, t)
-				return nil
-			}
+		// The kind's settings: its EditorKind reads those it knows.
+		if !settingName(name) {
+			return apperr.Invalid(name, "the form field %q is not one this page sends", name)
 		}
-		return apperr.Invalid(name, "the form field %q is not one this page sends", name)
+		if st.Fields == nil {
+			st.Fields = url.Values{}
+		}
+		st.Fields.Set(name, v)
 	}
 	return nil
 }
@@ -203,11 +180,27 @@ func setOptionField(o *optionForm, name, v string) error {
 	return nil
 }
 
+// settingName reports whether name may be a kind's setting in the
+// editor: short, of lower-case letters, digits and underscores.
+func settingName(name string) bool {
+	if name == "" || len(name) > 40 {
+		return false
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // input turns the form into the domain's input: removed steps and blank
-// option rows left out, numbers checked.
-func (f interviewForm) input() (opening.InterviewInput, error) {
+// option rows left out, numbers checked, each kind's settings read by its
+// EditorKind. current is the interview as saved (empty for a new one),
+// whose settings edited elsewhere the kinds carry over.
+func (f interviewForm) input(current opening.Interview) (opening.InterviewInput, error) {
 	in := opening.InterviewInput{Title: &f.Title, Intro: &f.Intro, Practice: &f.Practice}
-	days, err := number(f.DeadlineDays, "deadline_days", "the deadline")
+	days, err := editform.Int(f.DeadlineDays, "deadline_days", "the deadline")
 	if err != nil {
 		return in, err
 	}
@@ -218,32 +211,9 @@ func (f interviewForm) input() (opening.InterviewInput, error) {
 			continue
 		}
 		label := fmt.Sprintf("step %d's ", len(steps)+1)
-		st := opening.Step{ID: sf.ID, Kind: sf.Kind, Title: sf.Title, Prompt: sf.Prompt, Multiple: sf.Multiple, ReviewersRate: sf.ReviewersRate}
-		if st.Minutes, err = number(sf.Minutes, "minutes", label+"time estimate"); err != nil {
+		st := opening.Step{ID: sf.ID, Kind: sf.Kind, Title: sf.Title, Prompt: sf.Prompt}
+		if st.Minutes, err = editform.Int(sf.Minutes, "minutes", label+"time estimate"); err != nil {
 			return in, err
-		}
-		if st.MaxWords, err = number(sf.MaxWords, "max_words", label+"word limit"); err != nil {
-			return in, err
-		}
-		if sf.Kind == opening.KindVideo {
-			if err := sf.videoInput(&st, label); err != nil {
-				return in, err
-			}
-		}
-		if sf.Kind == opening.KindFile {
-			r := opening.FileRules{Types: sf.FileTypes}
-			if r.MaxFiles, err = number(sf.MaxFiles, "max_files", label+"number of files"); err != nil {
-				return in, err
-			}
-			if r.MaxMB, err = number(sf.MaxMB, "max_mb", label+"file size"); err != nil {
-				return in, err
-			}
-			st.Files = &r
-		}
-		if strings.TrimSpace(sf.Points) != "" {
-			if st.Points, err = strconv.ParseFloat(strings.TrimSpace(sf.Points), 64); err != nil {
-				return in, apperr.Invalid("points", "%spoints must be a number", label)
-			}
 		}
 		for _, o := range sf.Options {
 			if strings.TrimSpace(o.Text) == "" {
@@ -251,104 +221,44 @@ func (f interviewForm) input() (opening.InterviewInput, error) {
 			}
 			st.Options = append(st.Options, opening.Option{ID: o.ID, Text: o.Text, Correct: o.Correct})
 		}
+		if k, ok := opening.As[EditorKind](sf.Kind); ok {
+			var saved *opening.Step
+			if old, ok := current.Step(sf.ID); ok && sf.ID != 0 && old.Kind == sf.Kind {
+				saved = &old
+			}
+			if err := k.ReadEditor(&st, saved, editform.Fields{Values: sf.Fields, Label: label}); err != nil {
+				return in, err
+			}
+		}
 		steps = append(steps, st)
 	}
 	in.Steps = &steps
 	return in, nil
 }
 
-// videoInput reads a video step's settings into st. Blank fields are 0,
-// which the domain reads as "start when ready", its default length and
-// one take.
-func (sf stepForm) videoInput(st *opening.Step, label string) error {
-	var err error
-	if st.ThinkSeconds, err = number(sf.ThinkSeconds, "think_seconds", label+"think time"); err != nil {
-		return err
-	}
-	if st.MaxSeconds, err = duration(sf.MaxLength, "max_length", label+"maximum length"); err != nil {
-		return err
-	}
-	st.Retakes, err = number(sf.Retakes, "retakes", label+"number of retakes")
-	return err
-}
-
-// duration reads a length typed as seconds ("90") or as minutes and
-// seconds ("1:30"); blank is 0.
-func duration(v, field, label string) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, nil
-	}
-	bad := apperr.Invalid(field, "%s must be minutes:seconds, such as 2:00, or a number of seconds, such as 90", label)
-	mins, secs, colon := strings.Cut(v, ":")
-	if !colon {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, bad
-		}
-		return n, nil
-	}
-	m, err1 := strconv.Atoi(mins)
-	s, err2 := strconv.Atoi(secs)
-	if err1 != nil || err2 != nil || m < 0 || m > 1000 || len(secs) != 2 || s < 0 || s > 59 {
-		return 0, bad
-	}
-	return m*60 + s, nil
-}
-
-// clockText writes seconds as m:ss, the way the editor shows a length.
-func clockText(seconds int) string {
-	return fmt.Sprintf("%d:%02d", seconds/60, seconds%60)
-}
-
-// number reads a whole number; blank is 0.
-func number(v, field, label string) (int, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return 0, apperr.Invalid(field, "%s must be a whole number", label)
-	}
-	return n, nil
-}
-
 // interviewFormOf fills the editor from a saved interview.
 func interviewFormOf(iv opening.Interview) interviewForm {
 	f := interviewForm{ID: iv.ID, JobID: iv.JobID, Title: iv.Title, Intro: iv.Intro, DeadlineDays: strconv.Itoa(iv.DeadlineDays), Practice: iv.Practice}
 	for _, st := range iv.Steps {
-		sf := stepForm{ID: st.ID, Kind: st.Kind, Title: st.Title, Prompt: st.Prompt, Minutes: strconv.Itoa(st.Minutes), Multiple: st.Multiple,
-			ReviewersRate: st.ReviewersRate}
-		if st.MaxWords > 0 {
-			sf.MaxWords = strconv.Itoa(st.MaxWords)
-		}
-		if st.Kind == opening.KindChoice || st.Kind == opening.KindCode {
-			sf.Points = strconv.FormatFloat(st.Points, 'f', -1, 64)
-		}
-		if st.Kind == opening.KindVideo {
-			sf.ThinkSeconds, sf.MaxLength, sf.Retakes = strconv.Itoa(st.ThinkSeconds), clockText(st.MaxSeconds), strconv.Itoa(st.Retakes)
-			if st.Minutes == videoMinutes(st) {
-				sf.Minutes = "" // worked out again when the settings change
-			}
-		}
-		if st.Kind == opening.KindFile && st.Files != nil {
-			sf.FileTypes, sf.MaxFiles, sf.MaxMB = st.Files.Types, strconv.Itoa(st.Files.MaxFiles), strconv.Itoa(st.Files.MaxMB)
-		}
-		for _, o := range st.Options {
-			sf.Options = append(sf.Options, optionForm{ID: o.ID, Text: o.Text, Correct: o.Correct})
-		}
-		f.Steps = append(f.Steps, sf)
+		f.Steps = append(f.Steps, stepFormOf(st))
 	}
 	return f
 }
 
-// videoMinutes is the time estimate the domain works out for a video step
-// saved without one (opening's normalizeVideo): think time and every
-// take, plus a minute to settle in. The editor leaves an estimate equal to
-// it blank, so that it follows changes to the step's settings.
-func videoMinutes(st opening.Step) int {
-	return (st.Takes()*(st.ThinkSeconds+st.MaxSeconds) + 60 + 59) / 60
+// stepFormOf fills a step block from st. An estimate the kind works out
+// (opening.Estimator) is left blank, so that it follows the settings.
+func stepFormOf(st opening.Step) stepForm {
+	sf := stepForm{ID: st.ID, Kind: st.Kind, Title: st.Title, Prompt: st.Prompt, Minutes: strconv.Itoa(st.Minutes)}
+	if e, ok := opening.As[opening.Estimator](st.Kind); ok && (st.Minutes == 0 || st.Minutes == e.Estimate(st)) {
+		sf.Minutes = ""
+	}
+	if k, ok := opening.As[EditorKind](st.Kind); ok {
+		sf.Fields = k.EditorFields(st)
+	}
+	for _, o := range st.Options {
+		sf.Options = append(sf.Options, optionForm{ID: o.ID, Text: o.Text, Correct: o.Correct})
+	}
+	return sf
 }
 
 // stepEdit is what a kind's editor fragments receive: the step's row in
@@ -360,41 +270,21 @@ type stepEdit struct {
 }
 
 // MinutesWorkedOut reports whether a blank time estimate is worked out
-// from the step's settings (video steps).
-func (sf stepForm) MinutesWorkedOut() bool { return sf.Kind == opening.KindVideo }
-
-// FileTypeChoices are the types a file step may take, each marked when
-// this step takes it.
-func (sf stepForm) FileTypeChoices() []fileTypeChoice {
-	out := make([]fileTypeChoice, len(filetype.All))
-	for i, t := range filetype.All {
-		out[i] = fileTypeChoice{Name: t.Name, Label: t.Label, Checked: slices.Contains(sf.FileTypes, t.Name)}
-	}
-	return out
+// from the step's settings (opening.Estimator).
+func (sf stepForm) MinutesWorkedOut() bool {
+	_, ok := opening.As[opening.Estimator](sf.Kind)
+	return ok
 }
 
-type fileTypeChoice struct {
-	Name, Label string
-	Checked     bool
-}
-
-// newStep is an empty step block of a kind.
+// newStep is an empty step block of a kind, with the settings its
+// EditorKind offers first.
 func newStep(kind opening.Kind) stepForm {
-	st := stepForm{Kind: kind, Minutes: "5"}
-	switch kind {
-	case opening.KindChoice:
-		st.Points, st.Minutes = "1", "2"
-	case opening.KindCode:
-		st.Points, st.Minutes = "10", "30"
-	case opening.KindFile:
-		st.Minutes, st.MaxFiles, st.MaxMB = "30", "1", strconv.Itoa(opening.DefaultFileMB)
-		st.FileTypes = []string{"pdf"}
-	case opening.KindVideo:
-		// Half a minute to think, two minutes a take and one retake:
-		// what most candidates need for a spoken answer.
-		st.Minutes, st.ThinkSeconds, st.MaxLength, st.Retakes = "", "30", clockText(opening.DefaultMaxSeconds), "1"
+	st := opening.Step{Kind: kind, Minutes: 5}
+	if k, ok := opening.As[EditorKind](kind); ok {
+		st = k.NewStep()
+		st.Kind = kind
 	}
-	return st
+	return stepFormOf(st)
 }
 
 // prepare readies the form for display: positions numbered 1..n in their
@@ -404,7 +294,7 @@ func (f *interviewForm) prepare() {
 	for i := range f.Steps {
 		st := &f.Steps[i]
 		st.Position = strconv.Itoa(i + 1)
-		if st.Kind != opening.KindChoice {
+		if !slices.Contains(st.Kind.Facts().Settings, "options") {
 			continue
 		}
 		var kept []optionForm

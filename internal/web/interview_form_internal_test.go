@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/anyhour/anyhour/internal/kinds/videokind"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -34,7 +35,7 @@ func TestParseInterviewForm(t *testing.T) {
 	if got := f.Steps[0].Options; len(got) != 3 || got[0].ID != 3 || !got[0].Correct || got[2].Text != "B" {
 		t.Errorf("options: %+v", got)
 	}
-	in, err := f.input()
+	in, err := f.input(opening.Interview{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestParseInterviewForm(t *testing.T) {
 
 func TestParseInterviewFormRejects(t *testing.T) {
 	t.Parallel()
-	for _, key := range []string{"steps.x.title", "steps.999.title", "steps.0.bogus", "steps.0.options.1", "steps.0.options.99999.text", "steps.0.id"} {
+	for _, key := range []string{"steps.x.title", "steps.999.title", "steps.0.Bo-gus", "steps.0.options.1", "steps.0.options.99999.text", "steps.0.id"} {
 		v := url.Values{key: {"v"}}
 		if _, err := parseInterviewForm(v); err == nil {
 			t.Errorf("%s accepted", key)
@@ -62,7 +63,7 @@ func TestParseInterviewFormRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.input(); err == nil {
+	if _, err := f.input(opening.Interview{}); err == nil {
 		t.Error("a deadline of \"soon\" accepted")
 	}
 }
@@ -84,7 +85,7 @@ func TestParseInterviewFormVideo(t *testing.T) {
 	if !f.Practice {
 		t.Error("the practice box was ticked but reads false")
 	}
-	in, err := f.input()
+	in, err := f.input(opening.Interview{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestParseInterviewFormVideo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if in, err := f.input(); err != nil || in.Practice == nil || *in.Practice {
+	if in, err := f.input(opening.Interview{}); err != nil || in.Practice == nil || *in.Practice {
 		t.Errorf("without the box: practice %v, err %v; want false", in.Practice, err)
 	}
 }
@@ -125,7 +126,7 @@ func TestParseInterviewFormVideoRejects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.input()
+		_, err = f.input(opening.Interview{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "step 1") {
 			t.Errorf("%s %q: error %v, want one about step 1's %s", tc.field, tc.value, err, tc.want)
 		}
@@ -135,10 +136,10 @@ func TestParseInterviewFormVideoRejects(t *testing.T) {
 func TestVideoStepInEditor(t *testing.T) {
 	t.Parallel()
 	st := opening.Step{ID: 4, Kind: opening.KindVideo, Title: "Q", ThinkSeconds: 30, MaxSeconds: 90, Retakes: 2}
-	st.Minutes = videoMinutes(st) // as the domain works it out
+	st.Minutes = videokind.Unit{}.Estimate(st) // as the domain works it out
 	f := interviewFormOf(opening.Interview{Practice: true, Steps: []opening.Step{st}})
 	got := f.Steps[0]
-	if !f.Practice || got.ThinkSeconds != "30" || got.MaxLength != "1:30" || got.Retakes != "2" || got.Minutes != "" {
+	if !f.Practice || got.Field("think_seconds") != "30" || got.Field("max_length") != "1:30" || got.Field("retakes") != "2" || got.Minutes != "" {
 		t.Errorf("editor fields: practice %v, %+v", f.Practice, got)
 	}
 	st.Minutes = 12 // typed by a person: kept

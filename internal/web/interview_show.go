@@ -6,6 +6,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/editform"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 )
@@ -67,5 +68,5 @@ func (interviewPage) VideoRules(st opening.Step) string {
 	if st.Takes() > 1 {
 		takes = fmt.Sprintf("%d takes", st.Takes())
 	}
-	return fmt.Sprintf("up to %s per take, %s, %s", clockText(st.MaxSeconds), think, takes)
+	return fmt.Sprintf("up to %s per take, %s, %s", editform.Clock(st.MaxSeconds), think, takes)
 }

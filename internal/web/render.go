@@ -14,6 +14,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/filetype"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/stash"
@@ -215,6 +216,7 @@ var funcs = template.FuncMap{
 	"addr":         addr,
 	"stashMinutes": func() int { return int(stash.TTL.Minutes()) },
 	"stepKinds":    opening.AvailableKinds,
+	"fileTypes":    func() []filetype.Type { return filetype.All },
 	"stepEdit": func(i int, st stepForm, interviewID int64) stepEdit {
 		return stepEdit{I: i, Step: st, InterviewID: interviewID}
 	},
