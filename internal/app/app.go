@@ -17,6 +17,7 @@ import (
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/domain"
+	"github.com/anyhour/anyhour/internal/githttp"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/outbox"
@@ -88,6 +89,7 @@ type App struct {
 
 	api     *api.Server
 	uploads *upload.Handler
+	git     http.Handler // take-home repositories over smart HTTP
 }
 
 // Open connects to the database, applies migrations and builds the
@@ -135,6 +137,13 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}
 	a.Webhooks.AllowPrivate(cfg.WebhooksToPrivate)
+	a.Takehomes.SetRoot(filepath.Join(cfg.DataDir, "git"))
+	if a.git, err = githttp.New(a.Takehomes, logger); err != nil {
+		logger.Warn("take-home repositories cannot be served", slog.Any("error", err))
+		a.git = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "This server cannot serve git repositories: git is not installed.", http.StatusServiceUnavailable)
+		})
+	}
 	a.Videos.SetSandbox(sharedBox(sandbox.Options{UID: cfg.SandboxUID}))
 	if err := a.setUpEmail(); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_SMTP_URL: %w", err)
@@ -192,6 +201,7 @@ func (a *App) Handler() http.Handler {
 	web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
 	a.api.Register(mux)
 	mux.Handle(upload.BasePath, a.uploads)
+	mux.Handle(githttp.BasePath, a.git)
 	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
 	return httpx.Chain(mux, httpx.RealIP(proxies), httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
 }

@@ -180,7 +180,7 @@ func answersIn(ctx context.Context, tx *sqldb.DB, appID int64) (map[int64]Answer
 			return nil, err
 		}
 		a.Text, a.Choices, a.RecordingID, a.Language, a.Code = b.Text, b.Choices, b.RecordingID, b.Language, b.Code
-		a.Files = b.Files
+		a.Files, a.Commit = b.Files, b.Commit
 		out[a.StepID] = a
 	}
 	return out, rows.Err()

@@ -75,6 +75,27 @@ func (s *Service) PutFilesAnswer(ctx context.Context, tx *sqldb.DB, appID, stepI
 	return err
 }
 
+// PutCommitAnswer records in tx that application appID's answer to the
+// take-home step stepID is commit, the last one pushed: package takehome
+// calls it with each push it takes. The score waits for its grading.
+func (s *Service) PutCommitAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID int64, commit string) (err error) {
+	defer apperr.Wrap(&err, "application.PutCommitAnswer(%d)", appID)
+	body, err := json.Marshal(answerBody{Commit: commit})
+	if err != nil {
+		return err
+	}
+	t := s.now()
+	_, err = tx.Exec(ctx, `INSERT INTO answers (application_id, step_id, body, score, max_score, created_at, updated_at)
+		VALUES ($1, $2, $3, NULL, NULL, $4, $4)
+		ON CONFLICT (application_id, step_id) DO UPDATE SET body = excluded.body, score = NULL, max_score = NULL, updated_at = excluded.updated_at`,
+		appID, stepID, string(body), t)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, t, appID)
+	return err
+}
+
 // ReplaceRecordingAnswer makes recording to the answer of application appID
 // to stepID in tx, if recording from is the answer now.
 func (s *Service) ReplaceRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, from, to int64) (err error) {

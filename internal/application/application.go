@@ -123,6 +123,7 @@ type Answer struct {
 	Language    opening.Language // code steps
 	Code        string           // code steps: the candidate's source
 	Files       int              // file steps: how many files are uploaded (package filestep owns them)
+	Commit      string           // take-home steps: the last commit pushed (package takehome owns repositories)
 	Score       *float64
 	MaxScore    *float64
 	UpdatedAt   time.Time
@@ -139,4 +140,5 @@ type answerBody struct {
 	Language    opening.Language `json:"language,omitempty"`
 	Code        string           `json:"code,omitempty"`
 	Files       int              `json:"files,omitempty"`
+	Commit      string           `json:"commit,omitempty"`
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -33,15 +34,16 @@ type Service struct {
 	videos       *video.Service
 	gradings     *grading.Service
 	files        *filestep.Service
+	takehomes    *takehome.Service
 	messages     *message.Service
 	decisions    *decision.Service
 }
 
 // New returns a Service reading through the given services.
 func New(accounts *account.Service, openings *opening.Service, applications *application.Service, reviews *review.Service,
-	videos *video.Service, gradings *grading.Service, files *filestep.Service, messages *message.Service, decisions *decision.Service) *Service {
+	videos *video.Service, gradings *grading.Service, files *filestep.Service, takehomes *takehome.Service, messages *message.Service, decisions *decision.Service) *Service {
 	return &Service{accounts: accounts, openings: openings, applications: applications, reviews: reviews,
-		videos: videos, gradings: gradings, files: files, messages: messages, decisions: decisions}
+		videos: videos, gradings: gradings, files: files, takehomes: takehomes, messages: messages, decisions: decisions}
 }
 
 // Step is one step of an application with its answer, for either reader.
@@ -71,6 +73,10 @@ type Step struct {
 	Grading *grading.Grading // code: the latest grading, as this reader may see it
 
 	Files []filestep.File // file: the files, oldest first (the candidate also sees those uploading)
+
+	Repo     *takehome.Repo  // takehome: the candidate's repository, once started
+	Pushes   []takehome.Push // takehome: the pushes, oldest first
+	ClosesAt time.Time       // takehome: when the repository stops taking pushes (the window or the deadline)
 }
 
 // Option is a choice step's option with what the candidate chose.
@@ -91,6 +97,10 @@ type Parts struct {
 	Takes    map[int64][]video.Recording
 	Gradings map[int64]grading.Grading
 	Files    map[int64][]filestep.File
+	Repos    map[int64]takehome.Repo
+	Pushes   map[int64][]takehome.Push
+	// Deadline is the application's, as extended.
+	Deadline time.Time
 }
 
 // A Viewer is a step kind (opening.KindUnit) whose answers have parts of

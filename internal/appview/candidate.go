@@ -65,6 +65,10 @@ func (s *Service) ForCandidate(ctx context.Context, a application.Application) (
 	if p.Files, err = s.files.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
+	if p.Repos, p.Pushes, err = s.takehomes.ForCandidate(ctx, a.ID); err != nil {
+		return v, err
+	}
+	p.Deadline = a.DeadlineAt
 	for i, st := range v.Interview.Steps {
 		v.Steps = append(v.Steps, buildStep(i+1, st, false, answers, p, true))
 	}

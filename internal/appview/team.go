@@ -100,6 +100,10 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	if p.Files, err = s.files.ForTeam(ctx, a); err != nil {
 		return v, err
 	}
+	if p.Repos, p.Pushes, err = s.takehomes.ForTeam(ctx, a); err != nil {
+		return v, err
+	}
+	p.Deadline = a.DeadlineAt
 	if v.Progress, err = s.applications.Progress(ctx, a, v.Interview); err != nil {
 		return v, err
 	}

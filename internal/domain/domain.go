@@ -23,6 +23,7 @@ import (
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/stash"
+	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/video"
 	"github.com/anyhour/anyhour/internal/webhook"
 )
@@ -44,6 +45,8 @@ type Services struct {
 	// Views build an application as a member or its candidate sees it,
 	// for the pages and the API alike.
 	Views *appview.Service
+	// Takehomes keep take-home steps' repositories and their pushes.
+	Takehomes *takehome.Service
 	// Stashes keep a form's result, sealed, for the page the form
 	// redirects to.
 	Stashes *stash.Store
@@ -59,13 +62,14 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
 	s.Gradings = grading.New(db, s.Openings, s.Applications)
 	s.Files = filestep.New(db, blobs, s.Openings, s.Applications)
+	s.Takehomes = takehome.New(db, blobs, s.Openings, s.Applications)
 	s.Messages = message.New(db, blobs, s.Accounts, s.Applications)
 	s.Outbox = outbox.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier
 	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Outbox)
-	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Messages, s.Decisions)
+	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions)
 	s.Stashes = stash.New(db)
 	s.react(n)
 	return s

@@ -10,13 +10,14 @@ import (
 	"github.com/anyhour/anyhour/internal/kinds/choicekind"
 	"github.com/anyhour/anyhour/internal/kinds/codekind"
 	"github.com/anyhour/anyhour/internal/kinds/filekind"
+	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/kinds/textkind"
 	"github.com/anyhour/anyhour/internal/kinds/videokind"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // All are the units, in the editor's order.
-var All = []opening.KindUnit{textkind.Unit{}, choicekind.Unit{}, videokind.Unit{}, codekind.Unit{}, filekind.Unit{}}
+var All = []opening.KindUnit{textkind.Unit{}, choicekind.Unit{}, videokind.Unit{}, codekind.Unit{}, filekind.Unit{}, takehomekind.Unit{}}
 
 func init() {
 	for _, u := range All {

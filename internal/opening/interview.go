@@ -188,7 +188,7 @@ func (s *Service) saveSteps(ctx context.Context, tx *sqldb.DB, iv *Interview, ol
 		}
 		raw, err := json.Marshal(settings{MaxWords: st.MaxWords, Multiple: st.Multiple, Points: st.Points,
 			ThinkSeconds: st.ThinkSeconds, MaxSeconds: st.MaxSeconds, Retakes: st.Retakes, Code: st.Code.settings(), Files: st.Files,
-			ReviewersRate: st.ReviewersRate})
+			Takehome: st.Takehome, ReviewersRate: st.ReviewersRate})
 		if err != nil {
 			return err
 		}
@@ -343,6 +343,7 @@ func (s *Service) loadSteps(ctx context.Context, db *sqldb.DB, interviewID int64
 		st.ThinkSeconds, st.MaxSeconds, st.Retakes = set.ThinkSeconds, set.MaxSeconds, set.Retakes
 		st.Code = set.Code.task()
 		st.Files = set.Files
+		st.Takehome = set.Takehome
 		st.ReviewersRate = set.ReviewersRate
 		steps = append(steps, st)
 	}

@@ -59,7 +59,6 @@ var units struct {
 // planned are kinds a later version makes: an interview that names one
 // hears that it is not available yet, not that it is unknown.
 var planned = []KindFacts{
-	{Kind: KindTakehome, Label: "Take-home"},
 	{Kind: KindCodeReview, Label: "Code review"},
 }
 

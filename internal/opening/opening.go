@@ -93,6 +93,8 @@ type Step struct {
 
 	Files *FileRules // file: what the candidate may upload
 
+	Takehome *TakehomeTask // takehome: the work, its tests and its terms
+
 	// ReviewersRate asks reviewers for a 1–5 rating of an answer scored
 	// automatically (choice, code) as well; see AsksRating.
 	ReviewersRate bool
@@ -226,6 +228,8 @@ type settings struct {
 	Code *codeSettings `json:"code,omitempty"`
 
 	Files *FileRules `json:"files,omitempty"`
+
+	Takehome *TakehomeTask `json:"takehome,omitempty"`
 
 	ReviewersRate bool `json:"reviewers_rate,omitempty"`
 }

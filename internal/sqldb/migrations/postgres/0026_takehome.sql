@@ -1,0 +1,31 @@
+-- Take-home steps' repositories and the pushes they took (package
+-- takehome). A repository lives on the disk of the machine serving it, as
+-- a bare git repository under the data directory's git/, and in the blob
+-- store as a bundle written after every push (takehome/<app>/<step>.bundle),
+-- from which another machine makes it again. The password is a token made
+-- for this one repository; only its SHA-256 is kept.
+CREATE TABLE takehome_repos (
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    application_id BIGINT NOT NULL REFERENCES applications(id),
+    step_id BIGINT NOT NULL REFERENCES steps(id),
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    started_at TIMESTAMPTZ NOT NULL,
+    starter_commit TEXT NOT NULL,
+    head_commit TEXT NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (application_id, step_id)
+);
+
+CREATE TABLE takehome_pushes (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES organizations(id),
+    application_id BIGINT NOT NULL REFERENCES applications(id),
+    step_id BIGINT NOT NULL REFERENCES steps(id),
+    commit_id TEXT NOT NULL,
+    parent_commit TEXT NOT NULL,
+    message TEXT NOT NULL,
+    via TEXT NOT NULL CHECK (via IN ('git', 'zip')),
+    pushed_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (application_id, step_id, commit_id)
+);
