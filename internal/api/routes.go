@@ -64,6 +64,7 @@ func (s *Server) routes() []route {
 		s.candidate("POST", "/api/v1/candidate/runs", s.runCode),
 		s.candidate("POST", "/api/v1/candidate/submit", s.submit),
 		s.candidate("DELETE", "/api/v1/candidate/files/{id}", s.removeFile),
+		s.candidate("POST", "/api/v1/candidate/takehome/{step_id}/credentials", s.takehomeCredentials),
 		s.candidate("PUT", "/api/v1/candidate/time_zone", s.setTimeZone),
 		s.candidate("POST", "/api/v1/candidate/video_consent", s.consentToVideo),
 		s.candidate("GET", "/api/v1/candidate/messages", s.listCandidateMessages),

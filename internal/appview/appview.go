@@ -88,8 +88,9 @@ type Option struct {
 }
 
 // Present reports whether the step has an answer to show: a stored one,
-// or for a video step a take on its way before any is the answer.
-func (v Step) Present() bool { return v.Stored || v.Take != nil }
+// for a video step a take on its way before any is the answer, for a
+// take-home its repository before the first push.
+func (v Step) Present() bool { return v.Stored || v.Take != nil || v.Repo != nil }
 
 // Parts are what other packages hold of an application's answers, by
 // step id, for the kinds' Viewers.

@@ -106,7 +106,7 @@ func checkObject(dec *json.Decoder, t reflect.Type, at string) error {
 						return &badKeyError{apperr.Invalid(path, "unknown field %q: names are case-sensitive; did you mean %q?", path, name)}
 					}
 				}
-				// A name unknown in any case: the decoder refuses it.
+				return &badKeyError{apperr.Invalid(path, "unknown field %q", path)}
 			}
 			next = ft
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -38,6 +39,10 @@ type appStep struct {
 	Code     string
 	Grading  *grading.Grading // code steps: every test, hidden ones included, and the logs
 	Files    []filestep.File  // file steps: the files uploaded
+
+	Repo     *takehome.Repo  // takehome steps: the repository, once started
+	Pushes   []takehome.Push // takehome steps: its pushes, oldest first
+	ClosesAt time.Time       // takehome steps: when it stopped or stops taking pushes
 
 	// Before submission: when the step's answer was last saved, zero if
 	// it has none. What it says stays private.
@@ -202,7 +207,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 // newAppStep puts a step of the domain's view in the page's shape.
 func newAppStep(st appview.Step) appStep {
 	v := appStep{N: st.N, Step: st.Step, Removed: st.Removed, Answered: st.Answered, SavedAt: st.SavedAt,
-		Score: st.Score, Max: st.Max, Grading: st.Grading, Files: st.Files,
+		Score: st.Score, Max: st.Max, Grading: st.Grading, Files: st.Files, Repo: st.Repo, Pushes: st.Pushes, ClosesAt: st.ClosesAt,
 		Text: st.Answer.Text, Words: st.Answer.Words(), Language: st.Answer.Language, Code: st.Answer.Code}
 	for _, o := range st.Options {
 		v.Options = append(v.Options, appOption{Text: o.Text, Chosen: o.Chosen, Correct: o.Correct, Removed: o.Removed})

@@ -10,6 +10,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/takehome"
 )
 
 // candidateStepPage is one step of the interview, as a form while the
@@ -29,6 +30,8 @@ type candidateStepPage struct {
 	Run      *grader.Outcome // code: the results of "Run the visible tests"
 	RunError string
 	Draft    string // code: what was typed and run but not saved
+
+	Credentials *takehome.Credentials // takehome: just made, their password shown this once
 }
 
 // withError is the page for the step with an error above the answer.

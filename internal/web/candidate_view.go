@@ -11,6 +11,7 @@ import (
 	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -19,12 +20,13 @@ import (
 // whether a team member is previewing the interview instead.
 type candidateView struct {
 	appview.Candidate
-	preview bool // a team member's preview: no application behind it
+	preview bool   // a team member's preview: no application behind it
+	baseURL string // anyhour's public address, for addresses outside the pages (a clone URL)
 }
 
 func (s *Server) loadCandidate(ctx context.Context, a application.Application) (candidateView, error) {
 	c, err := s.Views.ForCandidate(ctx, a)
-	return candidateView{Candidate: c}, err
+	return candidateView{Candidate: c, baseURL: s.cfg.BaseURL}, err
 }
 
 // page fills the layout for a candidate page: the organisation's
@@ -61,7 +63,10 @@ func (v candidateView) Steps() []candidateStepRow {
 	for i, st := range v.Candidate.Steps {
 		rows[i] = candidateStepRow{N: st.N, Step: st.Step, Answer: st.Answer, Answered: st.Answered,
 			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media", FileBase: v.Base() + "/answer-files",
-			Grading: st.Grading, Files: st.Files}
+			Grading: st.Grading, Files: st.Files, Repo: st.Repo, Pushes: st.Pushes, ClosesAt: st.ClosesAt}
+		if st.Repo != nil {
+			rows[i].CloneURL = v.baseURL + "/git/" + st.Repo.Path()
+		}
 		rows[i].Words = st.Answer.Words()
 		rows[i].Held = held(st.Step, st.Answer)
 	}
@@ -118,6 +123,11 @@ type candidateStepRow struct {
 
 	Files    []filestep.File // file: the files, those uploading too
 	FileBase string          // where the candidate fetches their files
+
+	Repo     *takehome.Repo  // takehome: the repository, once started
+	Pushes   []takehome.Push // takehome: its pushes, oldest first
+	ClosesAt time.Time       // takehome: when it stops taking pushes
+	CloneURL string          // takehome: where git finds it
 }
 
 // CodeLanguage is the language the code editor shows: the answer's, else

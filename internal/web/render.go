@@ -202,9 +202,12 @@ var funcs = template.FuncMap{
 			Recording any
 		}{base, r}
 	},
-	"plural":     plural,
-	"paragraphs": paragraphs,
-	"snippet":    snippet,
+	"plural":      plural,
+	"shortCommit": ShortCommit,
+	"sub":         func(a, b int) int { return a - b },
+	"languages":   func() []opening.Language { return opening.Languages },
+	"paragraphs":  paragraphs,
+	"snippet":     snippet,
 	"kb": func(n int64) string {
 		if n < 1<<20 {
 			return fmt.Sprintf("%d KB", (n+1023)/1024)

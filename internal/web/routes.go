@@ -101,6 +101,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/skip-video", s.candidate(s.skipVideo))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/run", s.candidate(s.runCandidateCode))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/files", s.candidate(s.addCandidateFiles))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/takehome", s.candidate(s.startCandidateTakehome))
 	mux.HandleFunc("POST /candidate/{app}/answer-files/{id}/remove", s.candidate(s.removeCandidateFile))
 	mux.HandleFunc("GET /candidate/{app}/answer-files/{id}", s.candidate(s.serveCandidateAnswerFile))
 	mux.HandleFunc("GET /candidate/{app}/steps/{step}/grading", s.candidate(s.showCandidateGrading))

@@ -1,5 +1,6 @@
 // Package domaintest builds the domain services for tests, with files
-// kept on disk in a directory removed when the test ends.
+// and take-home repositories kept on disk in directories removed when the
+// test ends.
 package domaintest
 
 import (
@@ -18,5 +19,7 @@ func New(t testing.TB, db *sqldb.DB) domain.Services {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { blobs.Close() })
-	return domain.New(db, blobs)
+	s := domain.New(db, blobs)
+	s.Takehomes.SetRoot(t.TempDir())
+	return s
 }

@@ -1,0 +1,92 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// takehomeStep adds to f an interview of one take-home step: Python, three
+// hours, a four hours' window, paid.
+func (f *candidateFixture) takehomeStep(t *testing.T) opening.Interview {
+	t.Helper()
+	iv, err := f.ts.Svc.Openings.CreateInterview(context.Background(), f.owner, opening.InterviewInput{JobID: &f.job.ID,
+		Title: candPtr("Take-home"), Steps: &[]opening.Step{{Kind: opening.KindTakehome, Title: "Pricing",
+			Prompt: "Make `total` add up the items.",
+			Takehome: &opening.TakehomeTask{Language: opening.Python, Hours: 3, WindowHours: 4,
+				Compensation: &opening.Compensation{Amount: "150", Currency: "EUR", Terms: "paid within 14 days of submitting"},
+				Starter:      map[string]string{"app/pricing.py": "def total(items):\n    return 0\n"},
+				Visible:      map[string]string{"tests/test_pricing.py": "from app.pricing import total\n\ndef test_empty():\n    assert total([]) == 0\n"},
+				Hidden:       map[string]string{"hidden/test_total.py": "from app.pricing import total\n\ndef test_sum():\n    assert total([1, 2]) == 3\n"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return iv
+}
+
+// TestCandidateTakehomeStep: the step says the effort, the window and the
+// pay before the candidate starts; starting makes the repository and shows
+// the password once; a page loaded later does not show it, and a new one
+// replaces it.
+func TestCandidateTakehomeStep(t *testing.T) {
+	t.Parallel()
+	if err := git.Available(); err != nil {
+		t.Skip(err) // scripts/test.sh installs git; CI never skips
+	}
+	f := newCandidateFixture(t)
+	iv := f.takehomeStep(t)
+	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
+	b := f.ts.browser(t)
+	f.open(t, b, inv)
+	step := candStepPath(inv, iv.Steps[0])
+
+	resp, body := b.get(step)
+	doc := candHTML(t, body)
+	facts := candText(doc, ".takehome-facts")
+	for _, want := range []string{"About 3 hours of work", "4 hours from when you start", "150 EUR: paid within 14 days of submitting", "Python"} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("before the start, the facts %q lack %q", facts, want)
+		}
+	}
+	if resp.StatusCode != http.StatusOK || doc.Find(`form[action="`+step+`/takehome"] button`).Length() != 1 || strings.Contains(body, "git clone") {
+		t.Fatalf("before the start: %d\n%s", resp.StatusCode, candText(doc, "main"))
+	}
+
+	resp, body = b.post(step+"/takehome", candForm())
+	doc = candHTML(t, body)
+	password := candText(doc, "code.password")
+	clone := f.ts.URL + "/git/"
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(password, "ahg_") || !strings.Contains(candText(doc, ".git-howto"), "git clone "+clone) ||
+		resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("after the start: %d, password %q, cache %q\n%s", resp.StatusCode, password, resp.Header.Get("Cache-Control"), candText(doc, "main"))
+	}
+	if !strings.Contains(candText(doc, ".takehome-facts"), "Pushes are taken until") {
+		t.Errorf("the window's end is not said: %q", candText(doc, ".takehome-facts"))
+	}
+
+	// Later, the password is not shown again.
+	_, body = b.get(step)
+	if strings.Contains(body, password) || candHTML(t, body).Find("code.password").Length() != 0 {
+		t.Error("the password is shown on a later visit")
+	}
+	// A new one replaces it: the old one no longer opens the repository.
+	_, body = b.post(step+"/takehome", candForm())
+	again := candText(candHTML(t, body), "code.password")
+	if again == "" || again == password {
+		t.Fatalf("a new password: %q", again)
+	}
+	repo, err := f.ts.Svc.Takehomes.Repo(context.Background(), inv.Application.ID, iv.Steps[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ts.Svc.Takehomes.Authenticate(context.Background(), repo.ApplicationID, repo.StepID, repo.Username, password); err == nil {
+		t.Error("the old password still opens the repository")
+	}
+	if _, err := f.ts.Svc.Takehomes.Authenticate(context.Background(), repo.ApplicationID, repo.StepID, repo.Username, again); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+}
