@@ -176,6 +176,30 @@ type Suite struct {
 	// Limits bound each run of the candidate's code; zero fields take the
 	// sandbox's defaults. Go compilation has its own, larger limits.
 	Limits sandbox.Limits
+	// Tree, for a take-home, is the candidate's repository in place of
+	// Code (Python only, for now): it goes under /task/repo in the
+	// solution's box, and the tests import its modules by their names
+	// (from app.pricing import total), each imported there when the tests
+	// first use it, across the same bridge as `solution`.
+	Tree []sandbox.File
+}
+
+// Modules are the names of the Python modules of a repository's files:
+// app/pricing.py is app.pricing, app/__init__.py is app.
+func Modules(tree []sandbox.File) []string {
+	var out []string
+	for _, f := range tree {
+		p, ok := strings.CutSuffix(f.Path, ".py")
+		if !ok {
+			continue
+		}
+		p = strings.TrimSuffix(strings.TrimSuffix(p, "/__init__"), "__init__")
+		if p == "" || strings.ContainsAny(p, " -.") {
+			continue // not importable by name
+		}
+		out = append(out, strings.ReplaceAll(p, "/", "."))
+	}
+	return out
 }
 
 // IOCase is a stdin/stdout case: the program reads Stdin and must print

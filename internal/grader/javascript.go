@@ -46,7 +46,7 @@ func javascriptPair() (judge, solution sandbox.Command) {
 func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
 	name := testFileName(hidden) + ".mjs"
 	tr, err := g.runInterpreted(ctx, JavaScript, []sandbox.File{{Path: name, Data: []byte(src)}},
-		[]sandbox.File{{Path: "solution.js", Data: []byte(s.Code)}}, []string{name}, s.Limits)
+		[]sandbox.File{{Path: "solution.js", Data: []byte(s.Code)}}, []string{name}, nil, s.Limits)
 	if err != nil {
 		return tr, err
 	}

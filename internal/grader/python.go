@@ -46,7 +46,15 @@ func (g *Grader) pythonTests(ctx context.Context, s Suite, src string, hidden bo
 	if blob, ok := g.compiled.get(key); ok {
 		judgeFiles = append(judgeFiles, sandbox.File{Path: "anyhour_compiled", Data: blob})
 	}
-	tr, err := g.runInterpreted(ctx, Python, judgeFiles, []sandbox.File{{Path: "solution.py", Data: []byte(s.Code)}}, []string{name}, s.Limits)
+	solution, argv, solutionArgv := []sandbox.File{{Path: "solution.py", Data: []byte(s.Code)}}, []string{name}, []string(nil)
+	if s.Tree != nil {
+		solution = make([]sandbox.File, len(s.Tree))
+		for i, f := range s.Tree {
+			solution[i] = sandbox.File{Path: "repo/" + f.Path, Data: f.Data}
+		}
+		argv, solutionArgv = append(append(argv, "tree"), Modules(s.Tree)...), []string{"tree"}
+	}
+	tr, err := g.runInterpreted(ctx, Python, judgeFiles, solution, argv, solutionArgv, s.Limits)
 	if err != nil {
 		return tr, err
 	}

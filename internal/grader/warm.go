@@ -153,8 +153,8 @@ func encodePayload(files []sandbox.File, argv ...string) []byte {
 
 // runInterpreted runs one test file of a Python or JavaScript suite: on a
 // pair started ahead if the runner can start boxes, through Run if not.
-func (g *Grader) runInterpreted(ctx context.Context, lang Language, judgeFiles, solutionFiles []sandbox.File, argv []string, l sandbox.Limits) (testRun, error) {
-	jp, sp := encodePayload(judgeFiles, argv...), encodePayload(solutionFiles)
+func (g *Grader) runInterpreted(ctx context.Context, lang Language, judgeFiles, solutionFiles []sandbox.File, argv, solutionArgv []string, l sandbox.Limits) (testRun, error) {
+	jp, sp := encodePayload(judgeFiles, argv...), encodePayload(solutionFiles, solutionArgv...)
 	st, ok := g.box.(starter)
 	if !ok {
 		judge, solution := interpretedPair(lang)

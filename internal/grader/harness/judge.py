@@ -8,7 +8,9 @@
 # has them, the tests compiled by an earlier run. The judge may wait on it,
 # started ahead.
 #
-# The tests import `solution` as always; here that module is a stand-in
+# The tests import `solution` as always (for a take-home, the modules of the
+# candidate's repository, by name: argv is then the test file, "tree" and
+# the modules' names); here that module is a stand-in
 # whose functions send each call across, as data (anyhour_wire.py), and
 # rebuild what comes back as plain built-in values: no __eq__, __repr__ or
 # other method of the candidate's ever runs in this process. Objects of the
@@ -536,6 +538,78 @@ class ProxyModule(type(sys)):
         b.request('["setattr",%d,%s,%s]' % (self._anyhour_id, wire._q(name), b.enc.encode(value)))
 
 
+class TreeModule(type(sys)):
+    """A module of the candidate's repository (a take-home) as the tests
+    see it: imported in the solution box when the tests first use it, its
+    names looked up there like those of `solution`."""
+
+    def __init__(self, bridge, name, package):
+        super().__init__(name)
+        object.__setattr__(self, "_anyhour_id", None)
+        object.__setattr__(self, "_anyhour_bridge", bridge)
+        object.__setattr__(self, "_anyhour_cache", {})
+        if package:
+            object.__setattr__(self, "__path__", [])
+
+    def _anyhour_handle(self):
+        if self._anyhour_id is None:
+            h = self._anyhour_bridge.request('["import",%s]' % wire._q(self.__name__))
+            if type(h) is not Handle:
+                raise ImportError("the solution did not give module " + self.__name__)
+            # Kept, so that the handle is never released while the module
+            # is in use.
+            object.__setattr__(self, "_anyhour_module", h)
+            object.__setattr__(self, "_anyhour_id", h._anyhour_id)
+        return self._anyhour_id
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name.startswith("_anyhour_"):
+            raise AttributeError(name)
+        cached = self._anyhour_cache.get(name)
+        if cached is not None:
+            return cached
+        v = self._anyhour_bridge.request('["getattr",%d,%s]' % (self._anyhour_handle(), wire._q(name)))
+        if isinstance(v, Mirror) or (isinstance(v, Handle) and type(v) is Handle):
+            self._anyhour_cache[name] = v
+        return v
+
+    def __setattr__(self, name, value):
+        # The import system's own attributes, and submodules, stay here.
+        if name.startswith("__") or isinstance(value, TreeModule):
+            return object.__setattr__(self, name, value)
+        self._anyhour_cache.pop(name, None)
+        b = self._anyhour_bridge
+        b.request('["setattr",%d,%s,%s]' % (self._anyhour_handle(), wire._q(name), b.enc.encode(value)))
+
+
+class TreeFinder:
+    """Finds the repository's modules, and nothing else: the standard
+    library and the tests' own imports are the judge's."""
+
+    def __init__(self, bridge, modules):
+        self.bridge = bridge
+        std = getattr(sys, "stdlib_module_names", ())
+        keep = [m for m in modules if m.split(".")[0] not in std and not m.startswith("anyhour_")]
+        self.modules = set(keep)
+        self.packages = set()
+        for m in keep:
+            parts = m.split(".")
+            for i in range(1, len(parts)):
+                self.packages.add(".".join(parts[:i]))
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname not in self.modules and fullname not in self.packages:
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=fullname in self.packages)
+
+    def create_module(self, spec):
+        return TreeModule(self.bridge, spec.name, spec.name in self.packages)
+
+    def exec_module(self, module):
+        pass
+
+
 # Assertions that say what they compared.
 
 def _repr(v):
@@ -656,7 +730,8 @@ def _describe(exc):
 def main():
     global _weakref
     from _weakref import ref as _weakref
-    test_file = wire.payload(6)[0]
+    argv = wire.payload(6)
+    test_file = argv[0]
     out = 5
 
     def record(kind, payload):
@@ -701,7 +776,11 @@ def main():
     if kind != "hello" or len(m) != 3 or type(m[1]) is not list or type(m[2]) is not int:
         bridge.tampered("no hello")
         return
-    sys.modules["solution"] = ProxyModule(bridge, m[2], [n for n in m[1] if type(n) is str])
+    if argv[1:2] == ["tree"]:
+        # A take-home: the repository's modules, by name, are the rest.
+        sys.meta_path.insert(0, TreeFinder(bridge, argv[2:]))
+    else:
+        sys.modules["solution"] = ProxyModule(bridge, m[2], [n for n in m[1] if type(n) is str])
 
     modname = os.path.splitext(os.path.basename(test_file))[0]
     mod = type(sys)(modname)

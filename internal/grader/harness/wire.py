@@ -369,6 +369,11 @@ def payload(fd):
     p = parse(b"".join(chunks).decode("ascii"))
     import binascii
     for name, data in p["files"]:
+        parts = name.split("/")
+        if name.startswith("/") or any(x in ("", ".", "..") for x in parts):
+            raise WireError("a payload file outside /task")
+        if len(parts) > 1:
+            os.makedirs("/task/" + "/".join(parts[:-1]), exist_ok=True)
         with open("/task/" + name, "wb") as f:
             f.write(binascii.a2b_base64(data))
     return p["argv"]

@@ -1,0 +1,119 @@
+package grader_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/sandbox"
+)
+
+// pricingTree is a take-home repository: a package app with a module of
+// its own, a helper module it imports, and what a candidate who knows how
+// graders work might add (a conftest.py, a module named like the standard
+// library's).
+func pricingTree(total string) []sandbox.File {
+	return []sandbox.File{
+		{Path: "README.md", Data: []byte("# Pricing\n")},
+		{Path: "app/__init__.py", Data: []byte("")},
+		{Path: "app/money.py", Data: []byte("def cents(x):\n    return round(x * 100)\n")},
+		{Path: "app/pricing.py", Data: []byte("from app.money import cents\n\n" + total)},
+		{Path: "conftest.py", Data: []byte("import pytest\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    outcome.get_result().outcome = 'passed'\n")},
+		{Path: "json.py", Data: []byte("def dumps(*a, **k):\n    return 'forged'\n")},
+	}
+}
+
+const pricingTests = `import json
+from app.pricing import total, Cart
+from app import money
+
+
+def test_sum():
+    assert total([1.5, 2]) == 350
+
+
+def test_empty():
+    assert total([]) == 0
+
+
+def test_class():
+    c = Cart()
+    c.add(2)
+    assert c.total() == 200
+
+
+def test_module():
+    assert money.cents(1) == 100
+
+
+def test_stdlib_is_the_judges():
+    assert json.dumps([1]) == "[1]"
+`
+
+func TestTakehomeTreeJudgedApart(t *testing.T) {
+	t.Parallel()
+	if got := grader.Modules(pricingTree("")); !slices.Equal(got, []string{"app", "app.money", "app.pricing", "conftest", "json"}) {
+		t.Errorf("modules %v", got)
+	}
+	right := `def total(items):
+    return cents(sum(items))
+
+
+class Cart:
+    def __init__(self):
+        self.items = []
+
+    def add(self, x):
+        self.items.append(x)
+
+    def total(self):
+        return total(self.items)
+`
+	o := mustGrade(t, grader.Suite{Language: grader.Python, Tree: pricingTree(right), Hidden: pricingTests, IncludeHidden: true, Points: 10})
+	if score, max := o.Score(); score != 10 || max != 10 || o.CompileError != "" {
+		t.Fatalf("a right answer: %v of %v, compile %q, tests %+v, logs %q", score, max, o.CompileError, o.Tests, o.HiddenLogs)
+	}
+
+	// A wrong one that tries to win anyway: it cannot reach the judge.
+	wrong := `import sys, builtins
+def total(items):
+    # Whatever this box does to its own interpreter, the judge is elsewhere.
+    builtins.AssertionError = Exception
+    sys.modules["json"] = None
+    return 0
+
+
+class Cart:
+    def add(self, x):
+        pass
+
+    def total(self):
+        class Anything:
+            def __eq__(self, other):
+                return True
+        return Anything()
+`
+	o = mustGrade(t, grader.Suite{Language: grader.Python, Tree: pricingTree(wrong), Hidden: pricingTests, IncludeHidden: true, Points: 10})
+	passed := map[string]bool{}
+	for _, tt := range o.Tests {
+		passed[tt.Name] = tt.Passed
+	}
+	if passed["test_sum"] || passed["test_class"] || !passed["test_empty"] || !passed["test_stdlib_is_the_judges"] {
+		t.Errorf("a wrong answer: %+v", o.Tests)
+	}
+
+	// A module that does not import is each test's failure, said.
+	broken := "def total(items:\n"
+	o = mustGrade(t, grader.Suite{Language: grader.Python, Tree: pricingTree(broken), Hidden: pricingTests, IncludeHidden: true, Points: 10})
+	if score, _ := o.Score(); score != 0 {
+		t.Errorf("a module with a syntax error scored %v", score)
+	}
+	var said bool
+	for _, tt := range o.Tests {
+		said = said || strings.Contains(tt.Message+o.CompileError, "SyntaxError")
+	}
+	if !said {
+		t.Errorf("the syntax error is not said: %q %+v", o.CompileError, o.Tests)
+	}
+}
