@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the suite needs. Add to this list (e.g. ffmpeg bubblewrap espeak-ng).
-SYSTEM_PACKAGES="chromium ffmpeg espeak-ng bubblewrap git"
+SYSTEM_PACKAGES="chromium ffmpeg espeak-ng bubblewrap git python3-pytest"
 
 LOCAL_PG_URL="postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 THROWAWAY_PORT_FIRST=55432

@@ -1,6 +1,7 @@
 package grader_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -115,5 +116,25 @@ class Cart:
 	}
 	if !said {
 		t.Errorf("the syntax error is not said: %q %+v", o.CompileError, o.Tests)
+	}
+}
+
+func TestCandidateChecks(t *testing.T) {
+	t.Parallel()
+	g := mustGrader(t)
+	tree := []sandbox.File{
+		{Path: "app/__init__.py", Data: []byte("")},
+		{Path: "app/pricing.py", Data: []byte("def total(items):\n    return sum(items)\n")},
+		{Path: "tests/test_pricing.py", Data: []byte("from app.pricing import total\n\n\ndef test_sum():\n    assert total([1, 2]) == 3\n\n\ndef test_wrong():\n    assert total([1]) == 2\n")},
+	}
+	slots <- struct{}{}
+	o, err := g.CandidateChecks(context.Background(), grader.Python, tree, sandbox.Limits{})
+	<-slots
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Tests) != 2 || o.Tests[0].Name != "tests/test_pricing.py::test_sum" || !o.Tests[0].Passed || o.Tests[1].Passed ||
+		!strings.Contains(o.Tests[1].Message, "assert 1 == 2") || o.Tests[0].Points != 0 {
+		t.Errorf("checks %+v\nlogs %s\ncompile %q", o.Tests, o.Logs, o.CompileError)
 	}
 }
