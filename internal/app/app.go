@@ -25,6 +25,7 @@ import (
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/upload"
 	"github.com/anyhour/anyhour/internal/video"
 	"github.com/anyhour/anyhour/internal/web"
@@ -138,6 +139,13 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	}
 	a.Webhooks.AllowPrivate(cfg.WebhooksToPrivate)
 	a.Takehomes.SetRoot(filepath.Join(cfg.DataDir, "git"))
+	a.Takehomes.SetEngine(func() (takehome.Engine, error) {
+		g, err := a.Gradings.Grader()
+		if err != nil {
+			return nil, err
+		}
+		return g, nil
+	})
 	if a.git, err = githttp.New(a.Takehomes, logger); err != nil {
 		logger.Warn("take-home repositories cannot be served", slog.Any("error", err))
 		a.git = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -219,7 +227,7 @@ func (a *App) Worker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{
 		Concurrency: 2,
 		Pools: []queue.Pool{
-			{Name: "grading", Kinds: []string{grading.TaskGrade}, Concurrency: a.Config.Workers},
+			{Name: "grading", Kinds: []string{grading.TaskGrade, takehome.TaskGrade}, Concurrency: a.Config.Workers},
 			{Name: "video", Kinds: []string{video.TaskProcess, video.TaskRendition}, Concurrency: 1},
 			{Name: "email", Kinds: []string{outbox.TaskSend}, Concurrency: 4},
 			{Name: "webhooks", Kinds: []string{webhook.TaskDeliver}, Concurrency: 4},
@@ -229,6 +237,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Accounts.RegisterTasks(w)
 	a.Applications.RegisterTasks(w)
 	a.Gradings.RegisterTasks(w)
+	a.Takehomes.RegisterTasks(w)
 	a.Outbox.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)

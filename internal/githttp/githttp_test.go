@@ -2,6 +2,7 @@ package githttp_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -17,8 +18,10 @@ import (
 	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/takehome"
 )
 
@@ -423,4 +426,66 @@ func runStdin(t *testing.T, dir, stdin string, args ...string) string {
 		t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, out)
 	}
 	return string(out)
+}
+
+// TestPushesAreGraded: each push is graded by the hidden tests, judged
+// apart from the candidate's code, and the repository's own tests run as
+// the candidate's checks; the last push's score is the answer's, and the
+// candidate reads hidden tests without their names.
+func TestPushesAreGraded(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	box, err := sandbox.New(sandbox.Options{})
+	if errors.Is(err, sandbox.ErrNoBwrap) && os.Getenv("CI") != "true" {
+		t.Skipf("SKIPPING: grading needs bubblewrap: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := grader.New(box, grader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Gradings.SetGrader(g, nil)
+	ctx := context.Background()
+	c := w.start(w.alice)
+	dir := w.clone(c)
+
+	// A wrong answer, with a conftest.py that marks every test passed.
+	commit(t, dir, "conftest.py", "import pytest\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    outcome.get_result().outcome = 'passed'\n", "Helpers")
+	mustGit(t, dir, "push", "--quiet")
+	w.Work(t)
+	pushes, err := w.Takehomes.Pushes(ctx, w.alice.ID, w.step.ID)
+	if err != nil || len(pushes) != 1 {
+		t.Fatalf("pushes %+v, %v", pushes, err)
+	}
+	first := pushes[0].Grading
+	if first.Status != "done" || first.Score == nil || *first.Score != 0 || *first.MaxScore != 10 || len(first.Tests) != 1 || first.Tests[0].Name != "test_sum" {
+		t.Fatalf("the wrong answer's grading: %+v", first)
+	}
+	if len(first.Checks) != 1 || !first.Checks[0].Passed || first.Checks[0].Points != 0 {
+		t.Errorf("the candidate's own checks: %+v", first.Checks)
+	}
+
+	commit(t, dir, "app/pricing.py", "def total(items):\n    return sum(items)\n", "Sum the items")
+	mustGit(t, dir, "push", "--quiet")
+	w.Work(t)
+	pushes, _ = w.Takehomes.Pushes(ctx, w.alice.ID, w.step.ID)
+	if g := pushes[1].Grading; len(pushes) != 2 || g.Status != "done" || *g.Score != 10 {
+		t.Fatalf("the right answer's grading: %+v", pushes[len(pushes)-1].Grading)
+	}
+	answers, _ := w.Applications.Answers(ctx, w.alice.ID)
+	if a := answers[w.step.ID]; a.Score == nil || *a.Score != 10 {
+		t.Errorf("the answer's score: %v", a.Score)
+	}
+	v, err := w.Views.ForCandidate(ctx, w.alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := v.Steps[0].Pushes[1].Grading.Tests; len(got) != 1 || got[0].Name != "hidden test 1" || got[0].Message != "" || !got[0].Passed {
+		t.Errorf("the candidate reads the hidden tests as %+v", got)
+	}
+	if st := v.Steps[0]; !st.Scored || st.Score != 10 {
+		t.Errorf("the candidate's view: scored %v, %v", st.Scored, st.Score)
+	}
 }

@@ -2,6 +2,7 @@ package takehome
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -209,6 +210,10 @@ func (s *Service) Pushed(ctx context.Context, r Repo, via string) (_ *Push, err 
 		if err := s.applications.PutCommitAnswer(ctx, tx, r.ApplicationID, r.StepID, head); err != nil {
 			return err
 		}
+		if err := queueGrade(ctx, tx, r.ApplicationID, p.ID); err != nil {
+			return err
+		}
+		p.Grading.Status = Queued
 		r.Head = head
 		for _, h := range s.pushHooks {
 			if err := h(ctx, tx, r, p); err != nil {
@@ -225,10 +230,11 @@ func (s *Service) Pushed(ctx context.Context, r Repo, via string) (_ *Push, err 
 
 var errMoved = errors.New("takehome: the head moved meanwhile")
 
-// Pushes lists r's pushes, oldest first.
+// Pushes lists r's pushes, oldest first, with their gradings.
 func (s *Service) Pushes(ctx context.Context, appID, stepID int64) (_ []Push, err error) {
 	defer apperr.Wrap(&err, "takehome.Pushes(%d, %d)", appID, stepID)
-	rows, err := s.db.Query(ctx, `SELECT id, application_id, step_id, commit_id, parent_commit, message, via, pushed_at
+	rows, err := s.db.Query(ctx, `SELECT id, application_id, step_id, commit_id, parent_commit, message, via, pushed_at,
+		grade_status, score, max_score, tests, checks, compile_error, logs, error, warnings, wall_ms, max_rss_bytes, graded_at
 		FROM takehome_pushes WHERE application_id = $1 AND step_id = $2 ORDER BY id`, appID, stepID)
 	if err != nil {
 		return nil, err
@@ -237,8 +243,19 @@ func (s *Service) Pushes(ctx context.Context, appID, stepID int64) (_ []Push, er
 	var out []Push
 	for rows.Next() {
 		var p Push
-		if err := rows.Scan(&p.ID, &p.ApplicationID, &p.StepID, &p.Commit, &p.Parent, &p.Message, &p.Via, &p.PushedAt); err != nil {
+		g := &p.Grading
+		var tests, checks, warnings string
+		if err := rows.Scan(&p.ID, &p.ApplicationID, &p.StepID, &p.Commit, &p.Parent, &p.Message, &p.Via, &p.PushedAt,
+			&g.Status, &g.Score, &g.MaxScore, &tests, &checks, &g.CompileError, &g.Logs, &g.Error, &warnings, &g.WallMS, &g.MaxRSSBytes, &g.GradedAt); err != nil {
 			return nil, err
+		}
+		for _, part := range []struct {
+			raw string
+			v   any
+		}{{tests, &g.Tests}, {checks, &g.Checks}, {warnings, &g.Warnings}} {
+			if err := json.Unmarshal([]byte(part.raw), part.v); err != nil {
+				return nil, fmt.Errorf("push %d's grading: %w", p.ID, err)
+			}
 		}
 		out = append(out, p)
 	}
@@ -246,9 +263,20 @@ func (s *Service) Pushes(ctx context.Context, appID, stepID int64) (_ []Push, er
 }
 
 // ForCandidate returns an application's repositories and their pushes,
-// by step id, as its candidate sees them.
-func (s *Service) ForCandidate(ctx context.Context, appID int64) (_ map[int64]Repo, _ map[int64][]Push, err error) {
-	defer apperr.Wrap(&err, "takehome.ForCandidate(%d)", appID)
+// by step id, as its candidate sees them: hidden tests without their
+// names or messages (Grading.ForCandidate).
+func (s *Service) ForCandidate(ctx context.Context, appID int64) (map[int64]Repo, map[int64][]Push, error) {
+	repos, pushes, err := s.forApplication(ctx, appID)
+	for _, ps := range pushes {
+		for i := range ps {
+			ps[i].Grading = ps[i].Grading.ForCandidate()
+		}
+	}
+	return repos, pushes, err
+}
+
+func (s *Service) forApplication(ctx context.Context, appID int64) (_ map[int64]Repo, _ map[int64][]Push, err error) {
+	defer apperr.Wrap(&err, "takehome.forApplication(%d)", appID)
 	repos, err := s.ForApplication(ctx, appID)
 	if err != nil {
 		return nil, nil, err
@@ -268,7 +296,7 @@ func (s *Service) ForTeam(ctx context.Context, a application.Application) (map[i
 	if !a.Shared() {
 		return map[int64]Repo{}, map[int64][]Push{}, nil
 	}
-	return s.ForCandidate(ctx, a.ID)
+	return s.forApplication(ctx, a.ID)
 }
 
 // Closes is when r stops taking pushes: the step's window from the

@@ -54,6 +54,7 @@ type Push struct {
 	Message       string // the commit's first line
 	Via           string // "git", or "zip" for work uploaded in the browser
 	PushedAt      time.Time
+	Grading       Grading
 }
 
 // Service keeps take-home repositories.
@@ -66,6 +67,9 @@ type Service struct {
 	now          func() time.Time
 	locks        sync.Map // Repo.Path → *sync.Mutex: one change of a repository at a time in this process
 	pushHooks    []PushHook
+
+	mu     sync.Mutex
+	engine func() (Engine, error) // SetEngine
 }
 
 // PushHook runs in the transaction that records a push.

@@ -15,7 +15,9 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 )
 
 // TestCandidateTakehomeStepInBrowser: in Chromium, on a phone and on a
@@ -29,10 +31,14 @@ func TestCandidateTakehomeStepInBrowser(t *testing.T) {
 	}
 	ctx := context.Background()
 	w := apptest.New(t, app.Config{})
+	g, err := grader.New(sandboxtest.New(t), grader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Gradings.SetGrader(g, nil)
 	ts := &testServer{Server: w.Server, DB: w.DB, Svc: w.Services}
 	ts.signIn(t)
 	f := &candidateFixture{ts: ts, owner: ts.member(t, "olivia@acme.example")}
-	var err error
 	if f.job, err = w.Openings.CreateJob(ctx, f.owner, opening.JobInput{Title: candPtr("Engineer")}); err != nil {
 		t.Fatal(err)
 	}
@@ -79,12 +85,14 @@ func TestCandidateTakehomeStepInBrowser(t *testing.T) {
 		}
 		candGit(t, dir, "commit", "--quiet", "-am", "Add up the items")
 		candGit(t, dir, "push", "--quiet")
+		w.Work(t) // the push's grading
 
 		p.Navigate(w.URL + candStepPath(inv, iv.Steps[0]))
 		p.WaitVisible(".push-list")
-		if got := p.Text(".push-list"); !strings.Contains(got, "Add up the items") {
+		if got := p.Text(".push-list"); !strings.Contains(got, "Add up the items") || !strings.Contains(got, "10 / 10 points from the hidden tests") {
 			t.Errorf("%s: the pushes read %q", size.name, got)
 		}
+		p.Click(".push-list details summary")
 		p.CheckAccessibility()
 		p.Screenshot("takehome-pushed-" + size.name)
 	}

@@ -27,5 +27,20 @@ CREATE TABLE takehome_pushes (
     message TEXT NOT NULL,
     via TEXT NOT NULL CHECK (via IN ('git', 'zip')),
     pushed_at TIMESTAMPTZ NOT NULL,
+    -- The push's grading: the hidden tests judged apart (tests, which
+    -- score) and the repository's own tests as the candidate's checks
+    -- (checks, worth nothing). JSON lists of grader.Test.
+    grade_status TEXT NOT NULL DEFAULT 'queued' CHECK (grade_status IN ('queued', 'running', 'done', 'error')),
+    score DOUBLE PRECISION,
+    max_score DOUBLE PRECISION,
+    tests TEXT NOT NULL DEFAULT '[]',
+    checks TEXT NOT NULL DEFAULT '[]',
+    compile_error TEXT NOT NULL DEFAULT '',
+    logs TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    wall_ms BIGINT NOT NULL DEFAULT 0,
+    max_rss_bytes BIGINT NOT NULL DEFAULT 0,
+    graded_at TIMESTAMPTZ,
     UNIQUE (application_id, step_id, commit_id)
 );

@@ -27,5 +27,20 @@ CREATE TABLE takehome_pushes (
     message TEXT NOT NULL,
     via TEXT NOT NULL CHECK (via IN ('git', 'zip')),
     pushed_at TIMESTAMP NOT NULL,
+    -- The push's grading: the hidden tests judged apart (tests, which
+    -- score) and the repository's own tests as the candidate's checks
+    -- (checks, worth nothing). JSON lists of grader.Test.
+    grade_status TEXT NOT NULL DEFAULT 'queued' CHECK (grade_status IN ('queued', 'running', 'done', 'error')),
+    score REAL,
+    max_score REAL,
+    tests TEXT NOT NULL DEFAULT '[]',
+    checks TEXT NOT NULL DEFAULT '[]',
+    compile_error TEXT NOT NULL DEFAULT '',
+    logs TEXT NOT NULL DEFAULT '',
+    error TEXT NOT NULL DEFAULT '',
+    warnings TEXT NOT NULL DEFAULT '[]',
+    wall_ms INTEGER NOT NULL DEFAULT 0,
+    max_rss_bytes INTEGER NOT NULL DEFAULT 0,
+    graded_at TIMESTAMP,
     UNIQUE (application_id, step_id, commit_id)
 );
