@@ -146,7 +146,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 		}
 		return g, nil
 	})
-	if a.git, err = githttp.New(a.Takehomes, logger); err != nil {
+	if a.git, err = githttp.New(a.Takehomes, cfg.BaseURL, logger); err != nil {
 		logger.Warn("take-home repositories cannot be served", slog.Any("error", err))
 		a.git = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "This server cannot serve git repositories: git is not installed.", http.StatusServiceUnavailable)

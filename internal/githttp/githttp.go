@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/git"
@@ -39,6 +41,7 @@ type Handler struct {
 	repos   *takehome.Service
 	backend string
 	log     *slog.Logger
+	baseURL string // anyhour's public address, for links in a push's output
 }
 
 // Backend finds git http-backend: in git's exec path.
@@ -50,13 +53,13 @@ func Backend() (string, error) {
 	return filepath.Join(strings.TrimSpace(string(out)), "git-http-backend"), nil
 }
 
-// New returns a Handler over repos.
-func New(repos *takehome.Service, log *slog.Logger) (*Handler, error) {
+// New returns a Handler over repos; baseURL is anyhour's public address.
+func New(repos *takehome.Service, baseURL string, log *slog.Logger) (*Handler, error) {
 	backend, err := Backend()
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{repos: repos, backend: backend, log: log}, nil
+	return &Handler{repos: repos, backend: backend, log: log, baseURL: strings.TrimSuffix(baseURL, "/")}, nil
 }
 
 // request is what a path names: the repository and the smart protocol's
@@ -145,6 +148,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		"GIT_HTTP_EXPORT_ALL=1",
 		"REMOTE_USER="+repo.Username,
 	)
+	var report *pushReport
 	if service == "git-receive-pack" {
 		closes, refuse, err := h.repos.Window(ctx, repo)
 		if err != nil {
@@ -154,6 +158,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		env = append(env, "ANYHOUR_REFUSE="+refuse)
 		if !closes.IsZero() {
 			env = append(env, "ANYHOUR_CLOSES_AT="+strconv.FormatInt(closes.Unix(), 10))
+		}
+		if q.part == "git-receive-pack" {
+			if report, err = h.watchPush(ctx, repo); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			defer report.stop()
+			env = append(env, "ANYHOUR_PUSH_DIR="+report.dir)
 		}
 	}
 	// The backend sees the path as checked, and never the password.
@@ -172,6 +184,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cgi := &cgi.Handler{Path: h.backend, Root: strings.TrimSuffix(BasePath, "/"), Env: env,
 		Logger: slog.NewLogLogger(h.log.Handler(), slog.LevelWarn)}
 	cgi.ServeHTTP(w, r2)
+	if report != nil {
+		report.stop()
+	}
 	if q.part == "git-receive-pack" {
 		if _, err := h.repos.Pushed(context.WithoutCancel(ctx), repo, "git"); err != nil {
 			h.log.Error("take-home push not recorded; it is recorded with the next push", slog.String("repository", repo.Path()), slog.Any("error", err))
@@ -204,6 +219,62 @@ func spool(w http.ResponseWriter, r *http.Request) (io.ReadCloser, int64, error)
 		return nil, 0, err
 	}
 	return f, n, nil
+}
+
+// pushReport follows one push request: the post-receive hook says in dir
+// which commit arrived, and the report written back there is what the
+// candidate reads in the push's output.
+type pushReport struct {
+	dir  string
+	done chan struct{}
+	once sync.Once
+	wg   sync.WaitGroup
+}
+
+// watchPush starts following a push to repo.
+func (h *Handler) watchPush(ctx context.Context, repo takehome.Repo) (*pushReport, error) {
+	dir, err := os.MkdirTemp("", "anyhour-push-*")
+	if err != nil {
+		return nil, err
+	}
+	p := &pushReport{dir: dir, done: make(chan struct{})}
+	link := fmt.Sprintf("%s/candidate/%d/steps/%d", h.baseURL, repo.ApplicationID, repo.StepID)
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-p.done:
+				return
+			case <-tick.C:
+			}
+			if _, err := os.Stat(filepath.Join(dir, "pushed")); err != nil {
+				continue
+			}
+			text := h.repos.Report(context.WithoutCancel(ctx), repo, link)
+			writeReport(filepath.Join(dir, "report"), text)
+			return
+		}
+	}()
+	return p, nil
+}
+
+// stop ends the following, once the backend is done, and removes dir.
+func (p *pushReport) stop() {
+	p.once.Do(func() {
+		close(p.done)
+		p.wg.Wait()
+		os.RemoveAll(p.dir)
+	})
+}
+
+func writeReport(name, text string) {
+	tmp := name + ".tmp"
+	if os.WriteFile(tmp, []byte(text), 0o600) == nil {
+		os.Rename(tmp, name)
+	}
 }
 
 func (h *Handler) challenge(w http.ResponseWriter, msg string) {

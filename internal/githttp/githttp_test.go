@@ -49,6 +49,7 @@ func newWorld(t *testing.T, change func(*opening.TakehomeTask)) *world {
 	}
 	ctx := context.Background()
 	w := &world{t: t, World: apptest.New(t, app.Config{})}
+	w.Takehomes.SetReportWait(200 * time.Millisecond) // no worker runs here, unless a test starts one
 	token, err := w.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	if err != nil {
 		t.Fatal(err)
@@ -172,8 +173,8 @@ func TestCloneCommitPush(t *testing.T) {
 	}
 
 	commit(t, dir, "app/pricing.py", "def total(items):\n    return sum(items)\n", "Sum the items")
-	out := mustGit(t, dir, "push", "--quiet", "origin", "main")
-	if strings.Contains(out, "anyhour:") {
+	out := mustGit(t, dir, "push", "origin", "main")
+	if !strings.Contains(out, "remote: anyhour: push ") || !strings.Contains(out, "waits to be graded; see the results on the step's page: "+w.URL+"/candidate/") {
 		t.Errorf("an accepted push said %q", out)
 	}
 	head := strings.TrimSpace(mustGit(t, dir, "rev-parse", "HEAD"))
@@ -447,14 +448,24 @@ func TestPushesAreGraded(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Gradings.SetGrader(g, nil)
+	w.Takehomes.SetReportWait(takehome.ReportWait)
+	w.RunWorker(t)
 	ctx := context.Background()
 	c := w.start(w.alice)
 	dir := w.clone(c)
 
 	// A wrong answer, with a conftest.py that marks every test passed.
 	commit(t, dir, "conftest.py", "import pytest\n\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n    outcome = yield\n    outcome.get_result().outcome = 'passed'\n", "Helpers")
-	mustGit(t, dir, "push", "--quiet")
-	w.Work(t)
+	out := mustGit(t, dir, "push")
+	// The push's output says how it was graded, as the candidate may know.
+	for _, want := range []string{"remote: anyhour: push ", "is in and graded.", "remote: anyhour: Your tests: 1 of 1 passed.", "remote: anyhour: Hidden tests: 0 of 1 passed, 0 of 10 points."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the push's output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "test_sum") {
+		t.Errorf("the push's output names a hidden test:\n%s", out)
+	}
 	pushes, err := w.Takehomes.Pushes(ctx, w.alice.ID, w.step.ID)
 	if err != nil || len(pushes) != 1 {
 		t.Fatalf("pushes %+v, %v", pushes, err)
@@ -468,8 +479,9 @@ func TestPushesAreGraded(t *testing.T) {
 	}
 
 	commit(t, dir, "app/pricing.py", "def total(items):\n    return sum(items)\n", "Sum the items")
-	mustGit(t, dir, "push", "--quiet")
-	w.Work(t)
+	if out := mustGit(t, dir, "push"); !strings.Contains(out, "Hidden tests: 1 of 1 passed, 10 of 10 points.") {
+		t.Errorf("the right answer's push said:\n%s", out)
+	}
 	pushes, _ = w.Takehomes.Pushes(ctx, w.alice.ID, w.step.ID)
 	if g := pushes[1].Grading; len(pushes) != 2 || g.Status != "done" || *g.Score != 10 {
 		t.Fatalf("the right answer's grading: %+v", pushes[len(pushes)-1].Grading)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // preReceive is the hook git runs before it accepts a push: what a push
@@ -64,10 +65,45 @@ fi
 exit 0
 `
 
+// postReceive is the hook git runs once a push is in: when the server
+// asks (ANYHOUR_PUSH_DIR, a directory of this request's own), it says
+// which commit arrived, then waits for the server's report on the push
+// (its grading, if it comes within a few seconds) and passes it on to
+// the candidate as "remote: …" lines.
+const postReceive = `#!/bin/sh
+# Written by anyhour. Tells the server what arrived, and passes on its report.
+[ -n "$ANYHOUR_PUSH_DIR" ] || exit 0
+while read -r old new ref; do
+	if [ "$ref" = "refs/heads/main" ]; then
+		echo "$new" > "$ANYHOUR_PUSH_DIR/pushed.tmp" && mv "$ANYHOUR_PUSH_DIR/pushed.tmp" "$ANYHOUR_PUSH_DIR/pushed"
+	fi
+done
+i=0
+while [ ! -f "$ANYHOUR_PUSH_DIR/report" ] && [ "$i" -lt %d ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ -f "$ANYHOUR_PUSH_DIR/report" ] && cat "$ANYHOUR_PUSH_DIR/report" >&2
+exit 0
+`
+
+// ReportWait is the longest a push waits for its grading before the
+// candidate is told where to see it (Service.SetReportWait changes it).
+const ReportWait = 12 * time.Second
+
+// hookWait is the longest the hook waits for the server's report: longer
+// than any report takes, so that the report, which always comes, is
+// never cut off.
+const hookWait = 30 * time.Second
+
 // writeHooks writes the repository's hooks.
 func writeHooks(dir string, maxFile, maxRepo int64) error {
 	hook := fmt.Sprintf(preReceive, maxFile, maxRepo/1024)
-	return writeFile(filepath.Join(dir, "hooks", "pre-receive"), []byte(hook), 0o755)
+	if err := writeFile(filepath.Join(dir, "hooks", "pre-receive"), []byte(hook), 0o755); err != nil {
+		return err
+	}
+	post := fmt.Sprintf(postReceive, int(hookWait/(100*time.Millisecond)))
+	return writeFile(filepath.Join(dir, "hooks", "post-receive"), []byte(post), 0o755)
 }
 
 // writeFile replaces a file at once: a push running meanwhile reads the

@@ -68,8 +68,9 @@ type Service struct {
 	locks        sync.Map // Repo.Path → *sync.Mutex: one change of a repository at a time in this process
 	pushHooks    []PushHook
 
-	mu     sync.Mutex
-	engine func() (Engine, error) // SetEngine
+	mu         sync.Mutex
+	engine     func() (Engine, error) // SetEngine
+	reportWait time.Duration          // how long a push waits for its grading
 }
 
 // PushHook runs in the transaction that records a push.
@@ -80,8 +81,12 @@ func (s *Service) OnPush(h PushHook) { s.pushHooks = append(s.pushHooks, h) }
 
 // New returns a Service; SetRoot says where repositories live.
 func New(db *sqldb.DB, blobs blob.Store, openings *opening.Service, applications *application.Service) *Service {
-	return &Service{db: db, blobs: blobs, openings: openings, applications: applications, now: time.Now}
+	return &Service{db: db, blobs: blobs, openings: openings, applications: applications, now: time.Now, reportWait: ReportWait}
 }
+
+// SetReportWait sets how long a push waits for its grading before the
+// candidate is told where to see it; tests shorten it.
+func (s *Service) SetReportWait(d time.Duration) { s.reportWait = d }
 
 // SetRoot sets the directory repositories live in on this machine (the
 // data directory's git/). Call it while wiring.

@@ -36,6 +36,7 @@ func TestCandidateTakehomeStepInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Gradings.SetGrader(g, nil)
+	w.RunWorker(t) // each push waits for its grading
 	ts := &testServer{Server: w.Server, DB: w.DB, Svc: w.Services}
 	ts.signIn(t)
 	f := &candidateFixture{ts: ts, owner: ts.member(t, "olivia@acme.example")}
@@ -85,7 +86,6 @@ func TestCandidateTakehomeStepInBrowser(t *testing.T) {
 		}
 		candGit(t, dir, "commit", "--quiet", "-am", "Add up the items")
 		candGit(t, dir, "push", "--quiet")
-		w.Work(t) // the push's grading
 
 		p.Navigate(w.URL + candStepPath(inv, iv.Steps[0]))
 		p.WaitVisible(".push-list")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/editform"
+	"github.com/anyhour/anyhour/internal/kinds/codekind"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/takehome"
 )
@@ -116,10 +117,33 @@ type repoJSON struct {
 }
 
 type pushJSON struct {
-	Commit   string `json:"commit"`
-	Message  string `json:"message"`
-	Via      string `json:"via"` // git, or zip for work uploaded in the browser
-	PushedAt string `json:"pushed_at"`
+	Commit   string      `json:"commit"`
+	Message  string      `json:"message"`
+	Via      string      `json:"via"` // git, or zip for work uploaded in the browser
+	PushedAt string      `json:"pushed_at"`
+	Grading  gradingJSON `json:"grading"`
+}
+
+// gradingJSON is a push's grading: the hidden tests, which score (named
+// for the team only), and the repository's own tests, worth nothing.
+type gradingJSON struct {
+	Status       string              `json:"status"`
+	Score        *float64            `json:"score"`
+	MaxScore     *float64            `json:"max_score"`
+	Tests        []codekind.TestJSON `json:"tests"`
+	Checks       []codekind.TestJSON `json:"checks"`
+	CompileError string              `json:"compile_error,omitempty"`
+	Error        string              `json:"error,omitempty"`
+	DurationMS   int64               `json:"duration_ms"`
+	MemoryBytes  int64               `json:"memory_bytes"`
+	Logs         string              `json:"logs,omitempty"`     // the team's only
+	Warnings     []string            `json:"warnings,omitempty"` // the team's only
+}
+
+func newGradingJSON(g takehome.Grading) gradingJSON {
+	return gradingJSON{Status: g.Status, Score: g.Score, MaxScore: g.MaxScore, Tests: codekind.NewTestsJSON(g.Tests),
+		Checks: codekind.NewTestsJSON(g.Checks), CompileError: g.CompileError, Error: g.Error, DurationMS: g.WallMS,
+		MemoryBytes: g.MaxRSSBytes, Logs: g.Logs, Warnings: g.Warnings}
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -131,7 +155,8 @@ func (Unit) AnswerJSON(v appview.Step, base string) any {
 		out.Takehome = &repoJSON{CloneURL: fmt.Sprintf("%s/git/%s", base, r.Path()), Username: r.Username,
 			StartedAt: ts(r.StartedAt), ClosesAt: ts(v.ClosesAt), Commit: r.Head, Pushes: []pushJSON{}}
 		for _, p := range v.Pushes {
-			out.Takehome.Pushes = append(out.Takehome.Pushes, pushJSON{Commit: p.Commit, Message: p.Message, Via: p.Via, PushedAt: ts(p.PushedAt)})
+			out.Takehome.Pushes = append(out.Takehome.Pushes, pushJSON{Commit: p.Commit, Message: p.Message, Via: p.Via, PushedAt: ts(p.PushedAt),
+				Grading: newGradingJSON(p.Grading)})
 		}
 	}
 	return out
