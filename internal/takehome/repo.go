@@ -29,7 +29,8 @@ func (s *Service) Open(ctx context.Context, r Repo) (_ git.Repo, err error) {
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
 		return git.Repo{Dir: dir}, nil
 	}
-	defer s.lock(r)()
+	// A lock of its own: callers may hold r's.
+	defer s.lockKey(r.Path() + " restore")()
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err == nil {
 		return git.Repo{Dir: dir}, nil
 	}
@@ -170,6 +171,11 @@ func refusal(a application.State) string {
 func (s *Service) Pushed(ctx context.Context, r Repo, via string) (_ *Push, err error) {
 	defer apperr.Wrap(&err, "takehome.Pushed(%d, %d)", r.ApplicationID, r.StepID)
 	defer s.lock(r)()
+	return s.pushed(ctx, r, via)
+}
+
+// pushed is Pushed, with r locked.
+func (s *Service) pushed(ctx context.Context, r Repo, via string) (*Push, error) {
 	repo, err := s.Open(ctx, r)
 	if err != nil {
 		return nil, err

@@ -103,8 +103,10 @@ func (s *Service) Root() string { return s.root }
 // in the browser, as far as git is concerned.
 var Author = git.Signature{Name: "anyhour", Email: "noreply@anyhour.invalid"}
 
-func (s *Service) lock(r Repo) func() {
-	m, _ := s.locks.LoadOrStore(r.Path(), &sync.Mutex{})
+func (s *Service) lock(r Repo) func() { return s.lockKey(r.Path()) }
+
+func (s *Service) lockKey(key string) func() {
+	m, _ := s.locks.LoadOrStore(key, &sync.Mutex{})
 	m.(*sync.Mutex).Lock()
 	return m.(*sync.Mutex).Unlock
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/takehome"
 )
 
 // This file is a take-home step on the candidate's side: starting it
@@ -77,4 +81,98 @@ func ShortCommit(id string) string {
 		return id[:12]
 	}
 	return id
+}
+
+// serveCandidateTakehomeZip is GET /candidate/{app}/steps/{step}/takehome.zip:
+// the candidate's repository at its last commit (or ?commit=), or before
+// they start, the starter, which reading does not start the window.
+func (s *Server) serveCandidateTakehomeZip(w http.ResponseWriter, r *http.Request, a application.Application) error {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	row, _, ok := candidateStep(v, r)
+	if !ok || row.Step.Kind != opening.KindTakehome {
+		return apperr.NotFound("step")
+	}
+	dir := row.RepoDir()
+	var buf bytes.Buffer
+	if row.Repo == nil {
+		err = takehome.WriteStarterZip(row.Step, dir, &buf)
+	} else {
+		err = s.Takehomes.WriteZip(r.Context(), *row.Repo, r.URL.Query().Get("commit"), dir, &buf)
+	}
+	if err != nil {
+		return err
+	}
+	serveZip(w, dir, buf.Bytes())
+	return nil
+}
+
+// serveZip sends a zip as a download.
+func serveZip(w http.ResponseWriter, name string, data []byte) {
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.zip"`, name))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "sandbox")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(data)
+}
+
+// maxZipUpload bounds an uploaded zip of work.
+const maxZipUpload = (opening.MaxRepoMB + 1) << 20
+
+// uploadCandidateTakehome is POST /candidate/{app}/steps/{step}/takehome/upload:
+// a zip of the candidate's work becomes their next commit, graded as a
+// push is. Work handed in before stays whatever becomes of this one.
+func (s *Server) uploadCandidateTakehome(w http.ResponseWriter, r *http.Request, a application.Application) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxZipUpload)
+	var name string
+	var data []byte
+	err := r.ParseMultipartForm(1 << 20)
+	if err == nil {
+		f, h, ferr := r.FormFile("work")
+		if ferr != nil {
+			err = apperr.Invalid("work", "choose a zip file of your work")
+		} else {
+			defer f.Close()
+			name = h.Filename
+			data, err = io.ReadAll(f)
+		}
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = apperr.New(apperr.ErrTooLarge, "the zip is larger than %d MB", maxZipUpload>>20)
+	}
+	v, verr := s.loadCandidate(r.Context(), a)
+	if verr != nil {
+		return verr
+	}
+	row, _, ok := candidateStep(v, r)
+	if !ok || row.Step.Kind != opening.KindTakehome {
+		return apperr.NotFound("step")
+	}
+	var p *takehome.Push
+	if err == nil {
+		p, err = s.Takehomes.Upload(r.Context(), a, row.Step.ID, name, data)
+	}
+	if err != nil {
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
+		}
+		status, _ := httpx.Status(err)
+		if v, verr = s.loadCandidate(r.Context(), a); verr != nil {
+			return verr
+		}
+		row, i, _ := candidateStep(v, r)
+		s.render(w, r, status, "candidate_step", v.stepPage(row, i).withError("Your zip was not taken: "+sentence(msg)))
+		return nil
+	}
+	flash := "Your zip is in: nothing changed since the last commit."
+	if p != nil {
+		flash = fmt.Sprintf("Your zip is in, as commit %s, and is being graded.", ShortCommit(p.Commit))
+	}
+	s.setFlash(w, flash)
+	return redirect(w, r, row.URL)
 }

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -56,6 +58,16 @@ func TestCandidateTakehomeStep(t *testing.T) {
 		t.Fatalf("before the start: %d\n%s", resp.StatusCode, candText(doc, "main"))
 	}
 
+	// The starter downloads as a zip without starting the clock.
+	resp, body = b.get(step + "/takehome.zip")
+	if zr, err := zip.NewReader(strings.NewReader(body), int64(len(body))); resp.StatusCode != http.StatusOK || err != nil ||
+		resp.Header.Get("Content-Type") != "application/zip" || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") || len(zr.File) != 2 {
+		t.Fatalf("the starter's zip: %d %q %v", resp.StatusCode, resp.Header.Get("Content-Disposition"), err)
+	}
+	if _, err := f.ts.Svc.Takehomes.Repo(context.Background(), inv.Application.ID, iv.Steps[0].ID); err == nil {
+		t.Error("downloading the starter started the step")
+	}
+
 	resp, body = b.post(step+"/takehome", candForm())
 	doc = candHTML(t, body)
 	password := candText(doc, "code.password")
@@ -89,4 +101,52 @@ func TestCandidateTakehomeStep(t *testing.T) {
 	if _, err := f.ts.Svc.Takehomes.Authenticate(context.Background(), repo.ApplicationID, repo.StepID, repo.Username, again); err != nil {
 		t.Errorf("the new password: %v", err)
 	}
+}
+
+// TestCandidateTakehomeZip: without git, a candidate hands in a zip of
+// their work on the step page; a zip that tries to leave the repository
+// is refused with the reason, and the work handed in before stays.
+func TestCandidateTakehomeZip(t *testing.T) {
+	t.Parallel()
+	if err := git.Available(); err != nil {
+		t.Skip(err) // scripts/test.sh installs git; CI never skips
+	}
+	f := newCandidateFixture(t)
+	iv := f.takehomeStep(t)
+	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
+	b := f.ts.browser(t)
+	f.open(t, b, inv)
+	step := candStepPath(inv, iv.Steps[0])
+	b.post(step+"/takehome", candForm())
+
+	work := zipBytes(t, map[string]string{"work/app/pricing.py": "def total(items):\n    return sum(items)\n", "work/tests/test_pricing.py": "def test_x():\n    pass\n"})
+	resp, body := b.postFile(step+"/takehome/upload", nil, "work", "work.zip", work)
+	doc := candHTML(t, body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(candText(doc, ".flash"), "Your zip is in, as commit") || !strings.Contains(candText(doc, ".push-list"), "Upload work.zip in the browser") {
+		t.Fatalf("a zip of work: %d %q\n%s", resp.StatusCode, candText(doc, ".flash"), candText(doc, "main"))
+	}
+	evil := zipBytes(t, map[string]string{"../../../etc/cron.d/evil": "* * * * * root sh\n"})
+	resp, body = b.postFile(step+"/takehome/upload", nil, "work", "evil.zip", evil)
+	doc = candHTML(t, body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(candText(doc, "[role=alert]"), "not a path a repository may hold") ||
+		doc.Find(".push-list > li").Length() != 1 {
+		t.Errorf("an evil zip: %d %q, %d pushes listed", resp.StatusCode, candText(doc, "[role=alert]"), doc.Find(".push-list > li").Length())
+	}
+}
+
+func zipBytes(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, text := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(text))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

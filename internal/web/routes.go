@@ -102,6 +102,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/run", s.candidate(s.runCandidateCode))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/files", s.candidate(s.addCandidateFiles))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/takehome", s.candidate(s.startCandidateTakehome))
+	mux.HandleFunc("GET /candidate/{app}/steps/{step}/takehome.zip", s.candidate(s.serveCandidateTakehomeZip))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/takehome/upload", s.candidate(s.uploadCandidateTakehome))
 	mux.HandleFunc("POST /candidate/{app}/answer-files/{id}/remove", s.candidate(s.removeCandidateFile))
 	mux.HandleFunc("GET /candidate/{app}/answer-files/{id}", s.candidate(s.serveCandidateAnswerFile))
 	mux.HandleFunc("GET /candidate/{app}/steps/{step}/grading", s.candidate(s.showCandidateGrading))

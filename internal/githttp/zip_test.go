@@ -1,0 +1,160 @@
+package githttp_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+)
+
+// zipOf makes a zip of name → content.
+func zipOf(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, text := range files {
+		f, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Write([]byte(text))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestZipUpload: work handed in as a zip becomes a commit, graded like a
+// push; a zip that would put files outside the repository, hold links,
+// unpack to more than it says or hold too many files is refused with the
+// reason, and nothing handed in before is lost.
+func TestZipUpload(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	c := w.start(w.alice)
+
+	// A project zipped with its folder and its .git: both are dropped.
+	good := zipOf(t, map[string]string{
+		"pricing-main/app/__init__.py":  "",
+		"pricing-main/app/pricing.py":   "def total(items):\n    return sum(items)\n",
+		"pricing-main/README.md":        "# Pricing\n",
+		"pricing-main/.git/config":      "[core]\n\thooksPath = /tmp\n",
+		"pricing-main/.git/hooks/x":     "#!/bin/sh\n",
+		"pricing-main/tests/test_it.py": "def test_it():\n    pass\n",
+	})
+	p, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "pricing-main.zip", good)
+	if err != nil || p == nil || p.Via != "zip" {
+		t.Fatalf("a good zip: %+v, %v", p, err)
+	}
+	repo, _ := w.Takehomes.Repo(ctx, w.alice.ID, w.step.ID)
+	g, err := w.Takehomes.Open(ctx, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := g.Files(ctx, repo.Head, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	if got := strings.Join(paths, " "); got != "README.md app/__init__.py app/pricing.py tests/test_it.py" {
+		t.Errorf("the commit holds %s", got)
+	}
+	if log, _ := g.Log(ctx, repo.Head, 5); len(log) != 2 || log[0].Author != "Alice A" || log[0].Message != "Upload pricing-main.zip in the browser" || log[1].ID != c.Repo.Starter {
+		t.Errorf("history %+v", log)
+	}
+	kept := repo.Head
+
+	// What a hostile or broken zip holds.
+	var lying bytes.Buffer
+	zw := zip.NewWriter(&lying)
+	big := bytes.Repeat([]byte{0}, 3<<20)
+	var deflated bytes.Buffer
+	{
+		fw, _ := zip.NewWriter(&deflated).CreateHeader(&zip.FileHeader{Name: "x", Method: zip.Deflate})
+		_ = fw
+	}
+	h := &zip.FileHeader{Name: "bomb.bin", Method: zip.Store, CRC32: crc32.ChecksumIEEE(big), CompressedSize64: uint64(len(big)), UncompressedSize64: 10}
+	if raw, err := zw.CreateRaw(h); err == nil {
+		raw.Write(big)
+	}
+	zw.Close()
+
+	var link bytes.Buffer
+	zw = zip.NewWriter(&link)
+	lh := &zip.FileHeader{Name: "app/secrets"}
+	lh.SetMode(fs.ModeSymlink | 0o777)
+	lf, _ := zw.CreateHeader(lh)
+	lf.Write([]byte("/etc/passwd"))
+	zw.Close()
+
+	many := map[string]string{}
+	for i := range 5001 {
+		many[fmt.Sprintf("f%d.txt", i)] = ""
+	}
+	for _, bad := range []struct {
+		name string
+		data []byte
+		kind error
+		says string
+	}{
+		{"a path leaving the repository", zipOf(t, map[string]string{"../../etc/cron.d/x": "* * * * * root sh\n"}), apperr.ErrInvalid, "not a path a repository may hold"},
+		{"an absolute path", zipOf(t, map[string]string{"/etc/passwd": "x"}), apperr.ErrInvalid, "not a path a repository may hold"},
+		{"a link", link.Bytes(), apperr.ErrInvalid, "is a link or a special file"},
+		{"a file over the limit", zipOf(t, map[string]string{"data.bin": strings.Repeat("x", 1<<20+1)}), apperr.ErrTooLarge, "larger than the limit of 1 MB a file"},
+		{"a zip that lies about its size", lying.Bytes(), nil, ""},
+		{"too many files", zipOf(t, many), apperr.ErrInvalid, "at most 5000 files"},
+		{"not a zip", []byte("PK\x03\x04 but not really"), apperr.ErrInvalid, "not a zip file"},
+		{"nothing in it", zipOf(t, map[string]string{}), apperr.ErrInvalid, "holds no files"},
+	} {
+		p, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "work.zip", bad.data)
+		if err == nil {
+			t.Errorf("%s: taken as %+v", bad.name, p)
+			continue
+		}
+		if bad.kind != nil && (!errors.Is(err, bad.kind) || !strings.Contains(apperr.Message(err), bad.says)) {
+			t.Errorf("%s: %v, want %v saying %q", bad.name, err, bad.kind, bad.says)
+		}
+		if r, _ := w.Takehomes.Repo(ctx, w.alice.ID, w.step.ID); r.Head != kept {
+			t.Errorf("%s: the head moved", bad.name)
+		}
+	}
+
+	// After submitting, no more work is taken.
+	if _, err := w.Applications.Submit(ctx, w.alice); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "late.zip", good); !errors.Is(err, apperr.ErrConflict) || !strings.Contains(apperr.Message(err), "you have submitted") {
+		t.Errorf("an upload after submitting: %v", err)
+	}
+
+	// The repository downloads as a zip, at any of its commits, and not at
+	// another repository's.
+	var buf bytes.Buffer
+	if err := w.Takehomes.WriteZip(ctx, repo, c.Repo.Starter, "work", &buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil || len(zr.File) != 4 || zr.File[0].Name != "work/README.md" {
+		t.Errorf("the starter's zip: %v %d", err, len(zr.File))
+	}
+	w.start(w.bob)
+	bobs, err := w.Takehomes.Upload(ctx, w.bob, w.step.ID, "bob.zip", zipOf(t, map[string]string{"bob.txt": "Bob's own work\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Takehomes.WriteZip(ctx, repo, bobs.Commit, "work", &buf); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("another repository's commit: %v", err)
+	}
+}
