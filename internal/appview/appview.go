@@ -77,6 +77,9 @@ type Step struct {
 	Repo     *takehome.Repo  // takehome: the candidate's repository, once started
 	Pushes   []takehome.Push // takehome: the pushes, oldest first
 	ClosesAt time.Time       // takehome: when the repository stops taking pushes (the window or the deadline)
+	// Feedback: takehome, for the candidate: the reviewers' comments
+	// marked feedback, once the decision has reached them.
+	Feedback []takehome.Comment
 }
 
 // Option is a choice step's option with what the candidate chose.

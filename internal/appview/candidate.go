@@ -84,6 +84,18 @@ func (s *Service) ForCandidate(ctx context.Context, a application.Application) (
 	if v.Extensions, err = s.applications.Extensions(ctx, a.ID); err != nil {
 		return v, err
 	}
+	// Reviewers' feedback on take-home work reaches the candidate with
+	// the decision, never before.
+	if v.Status() == application.Decided {
+		for i, st := range v.Steps {
+			if st.Repo == nil {
+				continue
+			}
+			if v.Steps[i].Feedback, err = s.takehomes.Comments(ctx, a.ID, st.Step.ID, true); err != nil {
+				return v, err
+			}
+		}
+	}
 	return v, nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/takehome"
 )
 
 // zipOf makes a zip of name → content.
@@ -156,5 +158,64 @@ func TestZipUpload(t *testing.T) {
 	}
 	if err := w.Takehomes.WriteZip(ctx, repo, bobs.Commit, "work", &buf); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("another repository's commit: %v", err)
+	}
+}
+
+// TestFeedbackReachesTheCandidateWithTheDecision: reviewers comment on
+// lines of the work; the candidate reads the comments marked feedback
+// once told the decision, and never the team's own.
+func TestFeedbackReachesTheCandidateWithTheDecision(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	ctx := context.Background()
+	w.start(w.alice)
+	if _, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "work.zip", zipOf(t, map[string]string{"app/pricing.py": "def total(items):\n    return sum(items)\n"})); err != nil {
+		t.Fatal(err)
+	}
+	a, err := w.Applications.Submit(ctx, w.alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo, err := w.Takehomes.TeamRepo(ctx, w.owner, a, w.step.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []takehome.CommentInput{
+		{Commit: repo.Head, Path: "app/pricing.py", Side: "new", Line: 2, Body: "Clear and short.", Feedback: true},
+		{Commit: repo.Head, Path: "app/pricing.py", Side: "new", Line: 1, Body: "Strong hire, but ask about floats."},
+	} {
+		if _, err := w.Takehomes.AddComment(ctx, w.owner, repo, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, bad := range []takehome.CommentInput{
+		{Commit: repo.Head, Path: "app/pricing.py", Side: "new", Line: 99, Body: "x"},
+		{Commit: repo.Head, Path: "app/nothing.py", Side: "new", Line: 1, Body: "x"},
+		{Commit: strings.Repeat("a", 40), Path: "app/pricing.py", Side: "new", Line: 1, Body: "x"},
+		{Commit: repo.Head, Path: "app/pricing.py", Side: "new", Line: 1, Body: "   "},
+	} {
+		if _, err := w.Takehomes.AddComment(ctx, w.owner, repo, bad); err == nil {
+			t.Errorf("a comment %+v was added", bad)
+		}
+	}
+	feedback := func() []takehome.Comment {
+		a, err := w.Applications.Application(ctx, w.owner, a.ID) // as it is now
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := w.Views.ForCandidate(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Steps[0].Feedback
+	}
+	if got := feedback(); len(got) != 0 {
+		t.Errorf("before the decision the candidate reads %+v", got)
+	}
+	if _, problems, err := w.Decisions.Decide(ctx, w.owner, []int64{a.ID}, decision.Input{Outcome: decision.Advance, Template: "Good news, [first name]."}); err != nil || len(problems) > 0 {
+		t.Fatalf("decide: %v %+v", err, problems)
+	}
+	if got := feedback(); len(got) != 1 || got[0].Body != "Clear and short." || got[0].Line != 2 {
+		t.Errorf("after the decision the candidate reads %+v", got)
 	}
 }

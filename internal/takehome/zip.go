@@ -94,6 +94,7 @@ func writeZip(files []git.File, dir string, w io.Writer) error {
 // (no "..", no absolute paths, no links); a single top directory (as
 // archives of a project have) is taken off, and a .git directory left
 // out. Nothing is unpacked on disk: the files go from the zip into git.
+// A top directory the starter has itself (app/) is kept.
 func (s *Service) Upload(ctx context.Context, a application.Application, stepID int64, name string, data []byte) (_ *Push, err error) {
 	defer apperr.Wrap(&err, "takehome.Upload(%d, %d)", a.ID, stepID)
 	r, err := s.Repo(ctx, a.ID, stepID)
@@ -115,7 +116,7 @@ func (s *Service) Upload(ctx context.Context, a application.Application, stepID 
 		return nil, apperr.Conflict("this take-home closed at %s UTC; work is no longer taken, and everything handed in before is kept", closes.UTC().Format("2 Jan 2006 15:04"))
 	}
 	maxFile, maxRepo := limits(st.Takehome)
-	files, err := readZip(data, maxFile, maxRepo)
+	files, err := readZip(data, maxFile, maxRepo, StarterTree(st.Takehome))
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +159,7 @@ func clipName(name string) string {
 // readZip reads a zip's files, checking them before any is read: the
 // count, each path, no links, each declared size and the total, and the
 // sizes again as the bytes come (a zip may lie about them).
-func readZip(data []byte, maxFile, maxRepo int64) ([]git.File, error) {
+func readZip(data []byte, maxFile, maxRepo int64, starter []git.File) ([]git.File, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, apperr.Invalid("file", "this is not a zip file that can be read")
@@ -179,6 +180,11 @@ func readZip(data []byte, maxFile, maxRepo int64) ([]git.File, error) {
 		entries = append(entries, f)
 	}
 	prefix := commonDir(entries)
+	for _, f := range starter {
+		if prefix != "" && strings.HasPrefix(f.Path, prefix) {
+			prefix = "" // the starter's own directory (app/), not a wrapper
+		}
+	}
 	var total uint64
 	var files []git.File
 	for _, f := range entries {

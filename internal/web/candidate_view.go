@@ -63,7 +63,7 @@ func (v candidateView) Steps() []candidateStepRow {
 	for i, st := range v.Candidate.Steps {
 		rows[i] = candidateStepRow{N: st.N, Step: st.Step, Answer: st.Answer, Answered: st.Answered,
 			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media", FileBase: v.Base() + "/answer-files",
-			Grading: st.Grading, Files: st.Files, Repo: st.Repo, Pushes: st.Pushes, ClosesAt: st.ClosesAt}
+			Grading: st.Grading, Files: st.Files, Repo: st.Repo, Pushes: st.Pushes, ClosesAt: st.ClosesAt, Feedback: st.Feedback}
 		if st.Repo != nil {
 			rows[i].CloneURL = v.baseURL + "/git/" + st.Repo.Path()
 		}
@@ -128,6 +128,9 @@ type candidateStepRow struct {
 	Pushes   []takehome.Push // takehome: its pushes, oldest first
 	ClosesAt time.Time       // takehome: when it stops taking pushes
 	CloneURL string          // takehome: where git finds it
+	// Feedback: takehome: the reviewers' feedback on lines of the work,
+	// once the decision has reached the candidate.
+	Feedback []takehome.Comment
 }
 
 // CodeLanguage is the language the code editor shows: the answer's, else

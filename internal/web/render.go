@@ -204,10 +204,14 @@ var funcs = template.FuncMap{
 	},
 	"plural":      plural,
 	"shortCommit": ShortCommit,
-	"sub":         func(a, b int) int { return a - b },
-	"languages":   func() []opening.Language { return opening.Languages },
-	"paragraphs":  paragraphs,
-	"snippet":     snippet,
+	"workRow":     func(d workPage, f workFile, r any) workRowData { return workRowData{d, f, rowOf(r)} },
+	"workExtras": func(d workPage, f workFile, r any, cols int, suffix string) workExtrasData {
+		return workExtrasData{d, f, rowOf(r), cols, suffix}
+	},
+	"sub":        func(a, b int) int { return a - b },
+	"languages":  func() []opening.Language { return opening.Languages },
+	"paragraphs": paragraphs,
+	"snippet":    snippet,
 	"kb": func(n int64) string {
 		if n < 1<<20 {
 			return fmt.Sprintf("%d KB", (n+1023)/1024)
@@ -292,4 +296,31 @@ func sentence(msg string) string {
 		msg += "."
 	}
 	return msg
+}
+
+// workRowData is what the work page's row template gets.
+type workRowData struct {
+	Page workPage
+	File workFile
+	Row  workRow
+}
+
+// workExtrasData is what a row's comments and form get: how many columns
+// they span, and what keeps their ids apart between the two tables.
+type workExtrasData struct {
+	Page   workPage
+	File   workFile
+	Row    workRow
+	Cols   int
+	Suffix string
+}
+
+// rowOf is a work row, given as a value (the unified table's) or a
+// pointer (the side-by-side table's).
+func rowOf(r any) workRow {
+	if p, ok := r.(*workRow); ok {
+		return *p
+	}
+	row, _ := r.(workRow)
+	return row
 }

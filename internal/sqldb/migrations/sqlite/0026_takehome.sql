@@ -44,3 +44,24 @@ CREATE TABLE takehome_pushes (
     graded_at TIMESTAMP,
     UNIQUE (application_id, step_id, commit_id)
 );
+
+-- Reviewers' comments on lines of a take-home's work: on a line of a file
+-- at a commit, on the side of the diff it was read on (old or new). A
+-- comment is the team's unless marked feedback, which the candidate reads
+-- once told the decision.
+CREATE TABLE takehome_comments (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    application_id INTEGER NOT NULL REFERENCES applications(id),
+    step_id INTEGER NOT NULL REFERENCES steps(id),
+    member_id INTEGER REFERENCES members(id) ON DELETE SET NULL,
+    author TEXT NOT NULL,
+    commit_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    line INTEGER NOT NULL CHECK (line > 0),
+    side TEXT NOT NULL CHECK (side IN ('old', 'new')),
+    body TEXT NOT NULL,
+    feedback INTEGER NOT NULL DEFAULT FALSE,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX takehome_comments_application ON takehome_comments (application_id, step_id, id);

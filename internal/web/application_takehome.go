@@ -1,0 +1,390 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/takehome"
+)
+
+// This file is a take-home's work as the team reads it, like a pull
+// request: the pushes, the diff from the starter (or any commit) to the
+// last push (or any other), each file highlighted, comments on its lines,
+// any file of any commit, and the whole as a zip.
+
+// largeDiff is the most changed lines a file's diff shows open.
+const largeDiff = 400
+
+type workPage struct {
+	App        application.Application
+	Step       opening.Step
+	Repo       takehome.Repo
+	Pushes     []takehome.Push
+	From, To   string // the commits compared
+	Commits    []workCommit
+	Files      []workFile
+	Comments   int
+	Base       string // the work page's address
+	TZ         string
+	CanComment bool
+	Error      string // why the last comment was not added
+}
+
+type workCommit struct {
+	ID, Label string
+}
+
+type workFile struct {
+	N       int
+	Diff    git.FileDiff
+	Large   bool
+	Unified []workRow
+	Split   []splitRow
+}
+
+// workRow is a line of a unified diff, with its comments; Form says the
+// comment form opens under it.
+type workRow struct {
+	Hunk     string // set on a hunk's header row only
+	Kind     string // "add", "del", "ctx"
+	Old, New int
+	HTML     template.HTML
+	Comments []takehome.Comment
+	Form     bool
+	Side     string // the side a comment on this line is on
+	Line     int    // its number on that side
+}
+
+// splitRow is a row of a side-by-side diff.
+type splitRow struct {
+	Hunk        string
+	Left, Right *workRow
+}
+
+// Lasted is how long the candidate took from the start to the last push.
+func (d workPage) Lasted() string {
+	if len(d.Pushes) == 0 {
+		return ""
+	}
+	dur := d.Pushes[len(d.Pushes)-1].PushedAt.Sub(d.Repo.StartedAt).Round(time.Minute)
+	h, m := int(dur.Hours()), int(dur.Minutes())%60
+	if h == 0 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", h, m)
+}
+
+// FileURL is where the team reads a file at a commit.
+func (d workPage) FileURL(commit, path string) string {
+	return d.Base + "/file?" + url.Values{"commit": {commit}, "path": {path}}.Encode()
+}
+
+// CommentURL opens the comment form under a line.
+func (d workPage) CommentURL(f workFile, row workRow) string {
+	q := url.Values{"from": {d.From}, "to": {d.To}, "comment": {fmt.Sprintf("%d:%s:%d", f.N, row.Side, row.Line)}}
+	return fmt.Sprintf("%s?%s#f%d-%s%d", d.Base, q.Encode(), f.N, row.Side, row.Line)
+}
+
+// workRepo loads the application, step and repository the address names,
+// as m's team may read them.
+func (s *Server) workRepo(r *http.Request, m account.Member) (application.Application, opening.Step, takehome.Repo, error) {
+	ctx := r.Context()
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return application.Application{}, opening.Step{}, takehome.Repo{}, err
+	}
+	stepID, err := httpx.PathID(r, "step")
+	if err != nil {
+		return application.Application{}, opening.Step{}, takehome.Repo{}, err
+	}
+	a, err := s.Applications.Application(ctx, m, id)
+	if err != nil {
+		return a, opening.Step{}, takehome.Repo{}, err
+	}
+	repo, err := s.Takehomes.TeamRepo(ctx, m, a, stepID)
+	if err != nil {
+		return a, opening.Step{}, repo, err
+	}
+	iv, err := s.Openings.InterviewInOrg(ctx, a.OrgID, a.InterviewID)
+	if err != nil {
+		return a, opening.Step{}, repo, err
+	}
+	st, ok := iv.Step(stepID)
+	if !ok {
+		removed, err := s.Openings.RemovedSteps(ctx, a.OrgID, a.InterviewID)
+		if err != nil {
+			return a, st, repo, err
+		}
+		i := slices.IndexFunc(removed, func(x opening.Step) bool { return x.ID == stepID })
+		if i < 0 {
+			return a, st, repo, apperr.NotFound("step")
+		}
+		st = removed[i]
+	}
+	return a, st, repo, nil
+}
+
+func workBase(a application.Application, stepID int64) string {
+	return fmt.Sprintf("/applications/%d/steps/%d/work", a.ID, stepID)
+}
+
+// showWork is GET /applications/{id}/steps/{step}/work.
+func (s *Server) showWork(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	d, err := s.workData(r, m)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, "application_work", s.teamPage(r.Context(), m, "jobs", d.App.Candidate.Name+": "+d.Step.Title, d))
+	return nil
+}
+
+func (s *Server) workData(r *http.Request, m account.Member) (workPage, error) {
+	ctx := r.Context()
+	a, st, repo, err := s.workRepo(r, m)
+	if err != nil {
+		return workPage{}, err
+	}
+	d := workPage{App: a, Step: st, Repo: repo, Base: workBase(a, st.ID), CanComment: m.Can(account.Review),
+		From: r.URL.Query().Get("from"), To: r.URL.Query().Get("to")}
+	if d.From == "" {
+		d.From = repo.Starter
+	}
+	if d.To == "" {
+		d.To = repo.Head
+	}
+	org, _ := s.Accounts.Org(ctx, m.OrgID)
+	d.TZ = zone(m, &org)
+	if d.Pushes, err = s.Takehomes.Pushes(ctx, a.ID, st.ID); err != nil {
+		return d, err
+	}
+	d.Commits = append(d.Commits, workCommit{ID: repo.Starter, Label: "The starter"})
+	for i, p := range d.Pushes {
+		d.Commits = append(d.Commits, workCommit{ID: p.Commit, Label: fmt.Sprintf("Push %d: %s", i+1, clipText(p.Message, 60))})
+	}
+	diffs, err := s.Takehomes.Diff(ctx, repo, d.From, d.To)
+	if err != nil {
+		return d, err
+	}
+	comments, err := s.Takehomes.Comments(ctx, a.ID, st.ID, false)
+	if err != nil {
+		return d, err
+	}
+	open := r.URL.Query().Get("comment")
+	lang := ""
+	if st.Takehome != nil {
+		lang = string(st.Takehome.Language)
+	}
+	for i, fd := range diffs {
+		f := workFile{N: i + 1, Diff: fd, Large: fd.Added+fd.Removed > largeDiff}
+		if !fd.Binary {
+			oldPath := fd.Path
+			if fd.OldPath != "" {
+				oldPath = fd.OldPath
+			}
+			var oldLines, newLines []template.HTML
+			if fd.Status != "added" {
+				data, _ := s.Takehomes.File(ctx, repo, d.From, oldPath)
+				oldLines = highlightLines(oldPath, lang, data)
+			}
+			if fd.Status != "deleted" {
+				data, _ := s.Takehomes.File(ctx, repo, d.To, fd.Path)
+				newLines = highlightLines(fd.Path, lang, data)
+			}
+			f.Unified, f.Split = diffRows(fd, oldLines, newLines, oldPath, d.From, d.To, comments, open, f.N)
+			for _, row := range f.Unified {
+				d.Comments += len(row.Comments)
+			}
+		}
+		d.Files = append(d.Files, f)
+	}
+	return d, nil
+}
+
+func clipText(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// diffRows lays a file's hunks out as unified rows and side-by-side rows,
+// with each line's comments (a comment is on the line it names, at the
+// commit of the side it was written on) and the open form.
+func diffRows(fd git.FileDiff, oldLines, newLines []template.HTML, oldPath, from, to string, comments []takehome.Comment, open string, n int) ([]workRow, []splitRow) {
+	line := func(lines []template.HTML, i int) template.HTML {
+		if i >= 1 && i <= len(lines) {
+			return lines[i-1]
+		}
+		return ""
+	}
+	on := func(side string, num int) []takehome.Comment {
+		var out []takehome.Comment
+		for _, c := range comments {
+			if c.Side == side && c.Line == num && ((side == "new" && c.Commit == to && c.Path == fd.Path) || (side == "old" && c.Commit == from && c.Path == oldPath)) {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	var unified []workRow
+	var split []splitRow
+	for _, h := range fd.Hunks {
+		unified = append(unified, workRow{Hunk: h.Header})
+		split = append(split, splitRow{Hunk: h.Header})
+		var dels, adds []*workRow
+		flush := func() {
+			for i := 0; i < max(len(dels), len(adds)); i++ {
+				var row splitRow
+				if i < len(dels) {
+					row.Left = dels[i]
+				}
+				if i < len(adds) {
+					row.Right = adds[i]
+				}
+				split = append(split, row)
+			}
+			dels, adds = nil, nil
+		}
+		for _, l := range h.Lines {
+			row := workRow{Old: l.Old, New: l.New}
+			switch l.Kind {
+			case '+':
+				row.Kind, row.HTML, row.Side, row.Line = "add", line(newLines, l.New), "new", l.New
+			case '-':
+				row.Kind, row.HTML, row.Side, row.Line = "del", line(oldLines, l.Old), "old", l.Old
+			default:
+				row.Kind, row.HTML, row.Side, row.Line = "ctx", line(newLines, l.New), "new", l.New
+			}
+			if row.HTML == "" && l.Text != "" {
+				row.HTML = template.HTML(template.HTMLEscapeString(l.Text))
+			}
+			row.Comments = on(row.Side, row.Line)
+			row.Form = open == fmt.Sprintf("%d:%s:%d", n, row.Side, row.Line)
+			unified = append(unified, row)
+			r := unified[len(unified)-1]
+			switch l.Kind {
+			case '-':
+				dels = append(dels, &r)
+			case '+':
+				adds = append(adds, &r)
+			default:
+				flush()
+				left := r
+				left.Side, left.Line, left.Comments, left.Form = "old", l.Old, nil, false
+				left.HTML = line(oldLines, l.Old)
+				if left.HTML == "" && l.Text != "" {
+					left.HTML = template.HTML(template.HTMLEscapeString(l.Text))
+				}
+				split = append(split, splitRow{Left: &left, Right: &r})
+			}
+		}
+		flush()
+	}
+	return unified, split
+}
+
+// addWorkComment is POST /applications/{id}/steps/{step}/work/comments.
+func (s *Server) addWorkComment(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	a, st, repo, err := s.workRepo(r, m)
+	if err != nil {
+		return err
+	}
+	line, _ := strconv.Atoi(r.PostFormValue("line"))
+	in := takehome.CommentInput{Commit: r.PostFormValue("commit"), Path: r.PostFormValue("path"), Side: r.PostFormValue("side"),
+		Line: line, Body: r.PostFormValue("body"), Feedback: r.PostFormValue("feedback") != ""}
+	back := workBase(a, st.ID) + "?" + url.Values{"from": {r.PostFormValue("from")}, "to": {r.PostFormValue("to")}}.Encode()
+	if _, err := s.Takehomes.AddComment(r.Context(), m, repo, in); err != nil {
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
+		}
+		s.setFlash(w, "The comment was not added: "+sentence(msg))
+		return redirect(w, r, back)
+	}
+	anchor := fmt.Sprintf("#c-%s-%d", in.Side, in.Line)
+	if in.Feedback {
+		s.setFlash(w, "Comment added as feedback: the candidate reads it once told the decision.")
+	} else {
+		s.setFlash(w, "Comment added, for the team only.")
+	}
+	return redirect(w, r, back+anchor)
+}
+
+type workFilePage struct {
+	workPage
+	Commit string
+	Path   string
+	Lines  []template.HTML
+	Binary bool
+	Tree   []git.Entry
+}
+
+// showWorkFile is GET /applications/{id}/steps/{step}/work/file?commit=&path=:
+// a file at a commit, highlighted, beside the list of the commit's files.
+func (s *Server) showWorkFile(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	ctx := r.Context()
+	a, st, repo, err := s.workRepo(r, m)
+	if err != nil {
+		return err
+	}
+	d := workFilePage{workPage: workPage{App: a, Step: st, Repo: repo, Base: workBase(a, st.ID)},
+		Commit: r.URL.Query().Get("commit"), Path: r.URL.Query().Get("path")}
+	if d.Commit == "" {
+		d.Commit = repo.Head
+	}
+	if d.Tree, err = s.Takehomes.Tree(ctx, repo, d.Commit); err != nil {
+		return err
+	}
+	if d.Path == "" && len(d.Tree) > 0 {
+		d.Path = d.Tree[0].Path
+	}
+	data, err := s.Takehomes.File(ctx, repo, d.Commit, d.Path)
+	if err != nil {
+		return err
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		d.Binary = true
+	} else {
+		lang := ""
+		if st.Takehome != nil {
+			lang = string(st.Takehome.Language)
+		}
+		d.Lines = highlightLines(d.Path, lang, data)
+	}
+	s.render(w, r, http.StatusOK, "application_work_file", s.teamPage(ctx, m, "jobs", d.Path, d))
+	return nil
+}
+
+// serveWorkZip is GET /applications/{id}/steps/{step}/work.zip?commit=.
+func (s *Server) serveWorkZip(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	a, st, repo, err := s.workRepo(r, m)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := fmt.Sprintf("%s-%s", strings.ToLower(strings.ReplaceAll(a.Candidate.Name, " ", "-")), st.Title)
+	name = strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '-'
+	}, name)
+	if err := s.Takehomes.WriteZip(r.Context(), repo, r.URL.Query().Get("commit"), name, &buf); err != nil {
+		return err
+	}
+	serveZip(w, name, buf.Bytes())
+	return nil
+}
