@@ -62,7 +62,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
 	s.Gradings = grading.New(db, s.Openings, s.Applications)
 	s.Files = filestep.New(db, blobs, s.Openings, s.Applications)
-	s.Takehomes = takehome.New(db, blobs, s.Openings, s.Applications)
+	s.Takehomes = takehome.New(db, blobs, s.Accounts, s.Openings, s.Applications)
 	s.Messages = message.New(db, blobs, s.Accounts, s.Applications)
 	s.Outbox = outbox.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/takehome"
 )
 
@@ -217,5 +219,43 @@ func TestFeedbackReachesTheCandidateWithTheDecision(t *testing.T) {
 	}
 	if got := feedback(); len(got) != 1 || got[0].Body != "Clear and short." || got[0].Line != 2 {
 		t.Errorf("after the decision the candidate reads %+v", got)
+	}
+}
+
+// TestPaymentRecord: the team records paying a take-home's compensation,
+// and takes the record back; a reviewer cannot, nor anyone for a step
+// without compensation or not started.
+func TestPaymentRecord(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, func(t *opening.TakehomeTask) {
+		t.Compensation = &opening.Compensation{Amount: "150", Currency: "EUR"}
+	})
+	ctx := context.Background()
+	if err := w.Takehomes.RecordPayment(ctx, w.owner, w.alice, w.step.ID, "2026-12-07", "INV-1"); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("before the start: %v", err)
+	}
+	w.start(w.alice)
+	for _, bad := range []string{"7 Dec", "2026-13-01"} {
+		if err := w.Takehomes.RecordPayment(ctx, w.owner, w.alice, w.step.ID, bad, ""); !errors.Is(err, apperr.ErrInvalid) {
+			t.Errorf("the day %q: %v", bad, err)
+		}
+	}
+	if err := w.Takehomes.RecordPayment(ctx, w.owner, w.alice, w.step.ID, "2026-12-07", "INV-1"); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := w.Takehomes.Repo(ctx, w.alice.ID, w.step.ID)
+	if r.PaidOn != "2026-12-07" || r.PaidReference != "INV-1" {
+		t.Errorf("the record: %q %q", r.PaidOn, r.PaidReference)
+	}
+	reviewer := w.owner
+	reviewer.Role = account.Reviewer
+	if err := w.Takehomes.RecordPayment(ctx, reviewer, w.alice, w.step.ID, "", ""); !errors.Is(err, apperr.ErrForbidden) {
+		t.Errorf("a reviewer: %v", err)
+	}
+	if err := w.Takehomes.RecordPayment(ctx, w.owner, w.alice, w.step.ID, "", "ignored"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := w.Takehomes.Repo(ctx, w.alice.ID, w.step.ID); r.PaidOn != "" || r.PaidReference != "" {
+		t.Errorf("taken back: %q %q", r.PaidOn, r.PaidReference)
 	}
 }

@@ -39,6 +39,9 @@ type Repo struct {
 	// known to anyhour.
 	Starter, Head string
 	UpdatedAt     time.Time
+	// PaidOn (YYYY-MM-DD) and PaidReference are the team's record of
+	// paying the step's compensation; empty while unpaid.
+	PaidOn, PaidReference string
 }
 
 // Path is where the repository is served, under /git/: "12/34.git".
@@ -60,6 +63,7 @@ type Push struct {
 // Service keeps take-home repositories.
 type Service struct {
 	db           *sqldb.DB
+	accounts     *account.Service
 	blobs        blob.Store
 	openings     *opening.Service
 	applications *application.Service
@@ -80,8 +84,8 @@ type PushHook func(ctx context.Context, tx *sqldb.DB, r Repo, p Push) error
 func (s *Service) OnPush(h PushHook) { s.pushHooks = append(s.pushHooks, h) }
 
 // New returns a Service; SetRoot says where repositories live.
-func New(db *sqldb.DB, blobs blob.Store, openings *opening.Service, applications *application.Service) *Service {
-	return &Service{db: db, blobs: blobs, openings: openings, applications: applications, now: time.Now, reportWait: ReportWait}
+func New(db *sqldb.DB, blobs blob.Store, accounts *account.Service, openings *opening.Service, applications *application.Service) *Service {
+	return &Service{db: db, blobs: blobs, accounts: accounts, openings: openings, applications: applications, now: time.Now, reportWait: ReportWait}
 }
 
 // SetReportWait sets how long a push waits for its grading before the
@@ -111,11 +115,11 @@ func (s *Service) lockKey(key string) func() {
 	return m.(*sync.Mutex).Unlock
 }
 
-const columns = `org_id, application_id, step_id, username, started_at, starter_commit, head_commit, updated_at`
+const columns = `org_id, application_id, step_id, username, started_at, starter_commit, head_commit, updated_at, paid_on, paid_reference`
 
 func scan(row interface{ Scan(...any) error }) (Repo, error) {
 	var r Repo
-	err := row.Scan(&r.OrgID, &r.ApplicationID, &r.StepID, &r.Username, &r.StartedAt, &r.Starter, &r.Head, &r.UpdatedAt)
+	err := row.Scan(&r.OrgID, &r.ApplicationID, &r.StepID, &r.Username, &r.StartedAt, &r.Starter, &r.Head, &r.UpdatedAt, &r.PaidOn, &r.PaidReference)
 	return r, err
 }
 
@@ -278,7 +282,7 @@ func (s *Service) Authenticate(ctx context.Context, appID, stepID int64, usernam
 	var r Repo
 	var hash string
 	err = s.db.QueryRow(ctx, `SELECT `+columns+`, password_hash FROM takehome_repos WHERE application_id = $1 AND step_id = $2`, appID, stepID).
-		Scan(&r.OrgID, &r.ApplicationID, &r.StepID, &r.Username, &r.StartedAt, &r.Starter, &r.Head, &r.UpdatedAt, &hash)
+		Scan(&r.OrgID, &r.ApplicationID, &r.StepID, &r.Username, &r.StartedAt, &r.Starter, &r.Head, &r.UpdatedAt, &r.PaidOn, &r.PaidReference, &hash)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return Repo{}, denied
 	}

@@ -388,3 +388,35 @@ func (s *Server) serveWorkZip(w http.ResponseWriter, r *http.Request, m account.
 	serveZip(w, name, buf.Bytes())
 	return nil
 }
+
+// recordTakehomePayment is POST /applications/{id}/steps/{step}/paid: the
+// team's record that a take-home's compensation was paid.
+func (s *Server) recordTakehomePayment(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	stepID, err := httpx.PathID(r, "step")
+	if err != nil {
+		return err
+	}
+	a, err := s.Applications.Application(r.Context(), m, id)
+	if err != nil {
+		return err
+	}
+	day := strings.TrimSpace(r.PostFormValue("paid_on"))
+	err = s.Takehomes.RecordPayment(r.Context(), m, a, stepID, day, r.PostFormValue("reference"))
+	switch {
+	case err != nil:
+		msg, ferr := formError(err)
+		if ferr != nil {
+			return ferr
+		}
+		s.setFlash(w, "The payment was not recorded: "+sentence(msg))
+	case day == "":
+		s.setFlash(w, "The payment record was taken back.")
+	default:
+		s.setFlash(w, "The payment is recorded.")
+	}
+	return redirect(w, r, fmt.Sprintf("/applications/%d#step-%d", a.ID, stepID))
+}

@@ -60,6 +60,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/work/file", s.team(s.showWorkFile))
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/work.zip", s.team(s.serveWorkZip))
 	mux.HandleFunc("POST /applications/{id}/steps/{step}/work/comments", s.team(s.addWorkComment))
+	mux.HandleFunc("POST /applications/{id}/steps/{step}/paid", s.team(s.recordTakehomePayment))
 	mux.HandleFunc("GET /highlight.css", serveHighlightCSS)
 	mux.HandleFunc("POST /applications/{id}/extensions", s.team(s.grantTime))
 	mux.HandleFunc("POST /extensions/{id}/{action}", s.team(s.decideTime))

@@ -14,6 +14,10 @@ CREATE TABLE takehome_repos (
     starter_commit TEXT NOT NULL,
     head_commit TEXT NOT NULL,
     updated_at TIMESTAMP NOT NULL,
+    -- The team's record of paying the compensation: the day (YYYY-MM-DD)
+    -- and their reference; empty while unpaid.
+    paid_on TEXT NOT NULL DEFAULT '',
+    paid_reference TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (application_id, step_id)
 );
 
