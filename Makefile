@@ -5,13 +5,14 @@
 #   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once; ~15 min)
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
+#   make bench-takehome  benchmark take-home repositories (push to results, 50 pushes at once, clone against plain git; ~2 min)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
 
 GO ?= go
 TESTFLAGS ?=
 
-.PHONY: run test vet bench bench-video bench-grading bench-notify build
+.PHONY: run test vet bench bench-video bench-grading bench-notify bench-takehome build
 
 run:
 	$(GO) run ./cmd/anyhour serve --demo
@@ -33,6 +34,9 @@ bench-grading:
 
 bench-notify:
 	eval "$$(bash scripts/tools.sh mailpit)" && $(GO) run ./bench/notify
+
+bench-takehome:
+	$(GO) run ./bench/takehome
 
 build:
 	$(GO) build -o bin/anyhour ./cmd/anyhour
