@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
@@ -256,4 +257,23 @@ func commonDir(entries []*zip.File) string {
 		}
 	}
 	return first + "/"
+}
+
+// TextFilesFromZip reads the team's zip of a starter or of tests into
+// files by path, for a step's settings: every file text (UTF-8, no NUL),
+// the paths checked as for a candidate's zip, a single top directory taken
+// off, a .git left out; at most max bytes in all.
+func TextFilesFromZip(data []byte, max int64) (map[string]string, error) {
+	files, err := readZip(data, max, max, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		if !utf8.Valid(f.Data) || bytes.IndexByte(f.Data, 0) >= 0 {
+			return nil, apperr.Invalid("archive", "%s is not a text file; a step's starter and tests hold text only", f.Path)
+		}
+		out[f.Path] = string(f.Data)
+	}
+	return out, nil
 }

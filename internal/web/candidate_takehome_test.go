@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -149,4 +151,47 @@ func zipBytes(t *testing.T, files map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestTeamSetsTakehomeFiles: the team replaces a take-home's starter and
+// tests with zips on the step's own page; a hidden test that is also in
+// the starter is refused with the reason, and nothing saved is lost.
+func TestTeamSetsTakehomeFiles(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t)
+	iv := f.takehomeStep(t)
+	b := f.ts.signInAs(t, "olivia@acme.example", "correct horse battery")
+	page := fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[0].ID)
+	resp, body := b.get(page)
+	doc := candHTML(t, body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(candText(doc, "#set-hidden"), "Hidden tests") || !strings.Contains(candText(doc, "main"), "hidden/test_total.py") {
+		t.Fatalf("the page: %d\n%s", resp.StatusCode, candText(doc, "main"))
+	}
+	starter := zipBytes(t, map[string]string{"pricing/app/__init__.py": "", "pricing/app/pricing.py": "def total(items):\n    raise NotImplementedError\n", "pricing/README.md": "# Pricing\n"})
+	resp, body = b.postFile(page, url.Values{"set": {"starter"}}, "archive", "starter.zip", starter)
+	doc = candHTML(t, body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(candText(doc, ".flash"), "Saved: 3 files.") || !strings.Contains(candText(doc, "#set-starter"), "") {
+		t.Fatalf("a starter zip: %d %q", resp.StatusCode, candText(doc, ".flash"))
+	}
+	got, err := f.ts.Svc.Openings.Interview(context.Background(), f.owner, iv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if th := got.Steps[0].Takehome; len(th.Starter) != 3 || th.Starter["app/pricing.py"] == "" || len(th.Hidden) != 1 {
+		t.Errorf("saved: %+v", th)
+	}
+	leak := zipBytes(t, map[string]string{"README.md": "# Pricing\n"})
+	resp, body = b.postFile(page, url.Values{"set": {"hidden"}}, "archive", "hidden.zip", leak)
+	doc = candHTML(t, body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(candText(doc, "[role=alert]"), "hidden tests must never reach it") {
+		t.Errorf("hidden tests copied from the starter: %d %q", resp.StatusCode, candText(doc, "[role=alert]"))
+	}
+	binary := zipBytes(t, map[string]string{"logo.png": "\x89PNG\x00\x00"})
+	resp, body = b.postFile(page, url.Values{"set": {"starter"}}, "archive", "bin.zip", binary)
+	if doc = candHTML(t, body); resp.StatusCode != http.StatusBadRequest || !strings.Contains(candText(doc, "[role=alert]"), "not a text file") {
+		t.Errorf("a binary starter: %d %q", resp.StatusCode, candText(doc, "[role=alert]"))
+	}
+	if got, _ := f.ts.Svc.Openings.Interview(context.Background(), f.owner, iv.ID); len(got.Steps[0].Takehome.Starter) != 3 || len(got.Steps[0].Takehome.Hidden) != 1 {
+		t.Errorf("refused zips changed the step: %+v", got.Steps[0].Takehome)
+	}
 }

@@ -36,6 +36,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /interviews/{id}/invitations", s.team(s.invite))
 	mux.HandleFunc("GET /interviews/{id}/invited/{stash}", s.team(s.showInvited))
 	mux.HandleFunc("GET /interviews/{id}/steps/{step}/code", s.team(s.showCodeTask))
+	mux.HandleFunc("GET /interviews/{id}/steps/{step}/takehome", s.team(s.showTakehomeTask))
+	mux.HandleFunc("POST /interviews/{id}/steps/{step}/takehome", s.team(s.saveTakehomeTask))
 	mux.HandleFunc("POST /interviews/{id}/steps/{step}/code", s.team(s.saveCodeTask))
 	mux.HandleFunc("GET /interviews/{id}/preview", s.team(s.showPreview))
 	mux.HandleFunc("GET /interviews/{id}/preview/steps/{step}", s.team(s.showPreviewStep))

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/takehome"
+)
+
+// This file is a take-home step's own page in the editor: its starter,
+// visible tests and hidden tests, each replaced by a zip of text files.
+
+type takehomeTaskPage struct {
+	Interview opening.Interview
+	Step      opening.Step
+	Sets      []takehomeSet
+}
+
+type takehomeSet struct {
+	Name, Label, Hint string
+	Files             []takehomeFile
+}
+
+type takehomeFile struct {
+	Path  string
+	Bytes int64
+}
+
+func takehomeSets(t *opening.TakehomeTask) []takehomeSet {
+	list := func(files map[string]string) []takehomeFile {
+		var out []takehomeFile
+		for _, p := range opening.Paths(files) {
+			out = append(out, takehomeFile{Path: p, Bytes: int64(len(files[p]))})
+		}
+		return out
+	}
+	return []takehomeSet{
+		{Name: "starter", Label: "Starter", Hint: "The files the candidate's repository starts with.", Files: list(t.Starter)},
+		{Name: "visible", Label: "Visible tests", Hint: "Committed with the starter; the candidate runs them, and so does each grading, as the candidate's own checks worth no points.", Files: list(t.Visible)},
+		{Name: "hidden", Label: "Hidden tests", Hint: "Added only when grading, never to the candidate's repository; the points come from them alone.", Files: list(t.Hidden)},
+	}
+}
+
+// takehomeStep finds the take-home step the address names, for a member
+// who edits interviews.
+func (s *Server) takehomeStep(r *http.Request, m account.Member) (opening.Interview, int, error) {
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return opening.Interview{}, 0, err
+	}
+	stepID, err := httpx.PathID(r, "step")
+	if err != nil {
+		return opening.Interview{}, 0, err
+	}
+	iv, err := s.Openings.Interview(r.Context(), m, id)
+	if err != nil {
+		return iv, 0, err
+	}
+	if err := need(m, account.ManageJobs, "edit take-homes"); err != nil {
+		return iv, 0, err
+	}
+	for i, st := range iv.Steps {
+		if st.ID == stepID && st.Kind == opening.KindTakehome && st.Takehome != nil {
+			return iv, i, nil
+		}
+	}
+	return iv, 0, apperr.NotFound("take-home")
+}
+
+// showTakehomeTask is GET /interviews/{id}/steps/{step}/takehome.
+func (s *Server) showTakehomeTask(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	iv, i, err := s.takehomeStep(r, m)
+	if err != nil {
+		return err
+	}
+	s.renderTakehomeTask(w, r, m, http.StatusOK, iv, i, "")
+	return nil
+}
+
+func (s *Server) renderTakehomeTask(w http.ResponseWriter, r *http.Request, m account.Member, status int, iv opening.Interview, i int, msg string) {
+	st := iv.Steps[i]
+	d := takehomeTaskPage{Interview: iv, Step: st, Sets: takehomeSets(st.Takehome)}
+	p := s.teamPage(r.Context(), m, "jobs", st.Title, d)
+	p.Error = msg
+	s.render(w, r, status, "interview_takehome", p)
+}
+
+// saveTakehomeTask is POST /interviews/{id}/steps/{step}/takehome: a zip
+// replaces the starter, the visible or the hidden tests, checked as the
+// whole step is (a hidden test also in the starter is refused).
+func (s *Server) saveTakehomeTask(w http.ResponseWriter, r *http.Request, m account.Member) error {
+	r.Body = http.MaxBytesReader(w, r.Body, opening.MaxStarterBytes+1<<20)
+	iv, i, err := s.takehomeStep(r, m)
+	if err != nil {
+		return err
+	}
+	var files map[string]string
+	set := ""
+	err = r.ParseMultipartForm(1 << 20)
+	if err == nil {
+		set = r.PostFormValue("set")
+		f, _, ferr := r.FormFile("archive")
+		if ferr != nil {
+			err = apperr.Invalid("archive", "choose a zip file")
+		} else {
+			defer f.Close()
+			var data []byte
+			if data, err = io.ReadAll(f); err == nil {
+				files, err = takehome.TextFilesFromZip(data, opening.MaxStarterBytes)
+			}
+		}
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = apperr.New(apperr.ErrTooLarge, "the zip is larger than %d MB", opening.MaxStarterBytes>>20)
+	}
+	if err == nil {
+		steps := append([]opening.Step(nil), iv.Steps...)
+		t := *steps[i].Takehome
+		switch set {
+		case "starter":
+			t.Starter = files
+		case "visible":
+			t.Visible = files
+		case "hidden":
+			t.Hidden = files
+		default:
+			err = apperr.Invalid("set", "say whether the zip is the starter, the visible or the hidden tests")
+		}
+		if err == nil {
+			steps[i].Takehome = &t
+			_, err = s.Openings.UpdateInterview(r.Context(), m, iv.ID, opening.InterviewInput{Steps: &steps})
+		}
+	}
+	if err != nil {
+		msg, status, ferr := formProblem(err)
+		if ferr != nil {
+			return ferr
+		}
+		s.renderTakehomeTask(w, r, m, status, iv, i, msg)
+		return nil
+	}
+	s.setFlash(w, fmt.Sprintf("Saved: %d %s.", len(files), plural(len(files), "file", "files")))
+	return redirect(w, r, fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[i].ID))
+}
