@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/ffmpeg"
+	"github.com/anyhour/anyhour/internal/githttp"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
 )
@@ -52,6 +54,14 @@ func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.L
 			say(true, "video", "ffmpeg at "+t.FFmpeg+" runs in the sandbox")
 		}
 	}
+	// Take-home repositories are served by git's own http-backend.
+	if backend, err := githttp.Backend(); err != nil {
+		say(false, "take-homes", err.Error())
+	} else if _, err := os.Stat(backend); err != nil {
+		say(false, "take-homes", "git http-backend is not at "+backend+" (install Debian's git)")
+	} else {
+		say(true, "take-homes", "repositories are served by "+backend)
+	}
 	if boxErr != nil {
 		say(false, "sandbox", boxErr.Error())
 		return fmt.Errorf("%d problems: coding tasks cannot be graded here", problems+len(helloPrograms))
@@ -77,6 +87,17 @@ func doctor(ctx context.Context, args []string, stdout io.Writer, logger *slog.L
 		default:
 			say(true, string(lang), fmt.Sprintf("a hello-world ran in the sandbox in %s", time.Since(start).Round(time.Millisecond)))
 		}
+	}
+	// A take-home's own tests run with pytest, in the sandbox.
+	start := time.Now()
+	checks, err := g.CandidateChecks(ctx, grader.Python, []sandbox.File{{Path: "test_ok.py", Data: []byte("def test_ok():\n    assert True\n")}}, sandbox.Limits{})
+	switch {
+	case err != nil:
+		say(false, "pytest", err.Error())
+	case len(checks.Tests) != 1 || !checks.Tests[0].Passed:
+		say(false, "pytest", "a take-home's own tests cannot run (install Debian's python3-pytest): "+checks.CompileError)
+	default:
+		say(true, "pytest", fmt.Sprintf("a take-home's own tests ran in the sandbox in %s", time.Since(start).Round(time.Millisecond)))
 	}
 	if problems > 0 {
 		return fmt.Errorf("%d problems; the lines marked FAIL say what is missing", problems)
