@@ -18,17 +18,27 @@ import (
 // This file is a take-home step on the candidate's side: starting it
 // (which makes their repository) and getting a new password, shown once.
 
+// takehomeRow loads the candidate's view and the take-home step the
+// address names.
+func (s *Server) takehomeRow(r *http.Request, a application.Application) (candidateView, candidateStepRow, error) {
+	v, err := s.loadCandidate(r.Context(), a)
+	if err != nil {
+		return v, candidateStepRow{}, err
+	}
+	row, _, ok := candidateStep(v, r)
+	if !ok || row.Step.Kind != opening.KindTakehome {
+		return v, row, apperr.NotFound("step")
+	}
+	return v, row, nil
+}
+
 // startCandidateTakehome is POST /candidate/{app}/steps/{step}/takehome:
 // the repository is made if it is not yet, with a new password, which the
 // page shows this once; a password given before stops working.
 func (s *Server) startCandidateTakehome(w http.ResponseWriter, r *http.Request, a application.Application) error {
-	v, err := s.loadCandidate(r.Context(), a)
+	_, row, err := s.takehomeRow(r, a)
 	if err != nil {
 		return err
-	}
-	row, _, ok := candidateStep(v, r)
-	if !ok || row.Step.Kind != opening.KindTakehome {
-		return apperr.NotFound("step")
 	}
 	creds, err := s.Takehomes.Start(r.Context(), a, row.Step.ID)
 	if v, err2 := s.loadCandidate(r.Context(), a); err2 == nil {
@@ -87,13 +97,9 @@ func ShortCommit(id string) string {
 // the candidate's repository at its last commit (or ?commit=), or before
 // they start, the starter, which reading does not start the window.
 func (s *Server) serveCandidateTakehomeZip(w http.ResponseWriter, r *http.Request, a application.Application) error {
-	v, err := s.loadCandidate(r.Context(), a)
+	_, row, err := s.takehomeRow(r, a)
 	if err != nil {
 		return err
-	}
-	row, _, ok := candidateStep(v, r)
-	if !ok || row.Step.Kind != opening.KindTakehome {
-		return apperr.NotFound("step")
 	}
 	dir := row.RepoDir()
 	var buf bytes.Buffer
@@ -144,13 +150,9 @@ func (s *Server) uploadCandidateTakehome(w http.ResponseWriter, r *http.Request,
 	if errors.As(err, &tooBig) {
 		err = apperr.New(apperr.ErrTooLarge, "the zip is larger than %d MB", maxZipUpload>>20)
 	}
-	v, verr := s.loadCandidate(r.Context(), a)
+	_, row, verr := s.takehomeRow(r, a)
 	if verr != nil {
 		return verr
-	}
-	row, _, ok := candidateStep(v, r)
-	if !ok || row.Step.Kind != opening.KindTakehome {
-		return apperr.NotFound("step")
 	}
 	var p *takehome.Push
 	if err == nil {
@@ -162,7 +164,8 @@ func (s *Server) uploadCandidateTakehome(w http.ResponseWriter, r *http.Request,
 			return ferr
 		}
 		status, _ := httpx.Status(err)
-		if v, verr = s.loadCandidate(r.Context(), a); verr != nil {
+		v, verr := s.loadCandidate(r.Context(), a)
+		if verr != nil {
 			return verr
 		}
 		row, i, _ := candidateStep(v, r)

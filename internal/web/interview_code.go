@@ -67,6 +67,14 @@ type ioCaseForm struct {
 const maxFormCases = opening.MaxIOCases + 10
 
 func (s *Server) codeStep(r *http.Request, m account.Member) (opening.Interview, int, error) {
+	return s.stepOfKind(r, m, opening.KindCode, "edit coding tasks", "coding task")
+}
+
+// stepOfKind finds the step of kind the address names
+// (/interviews/{id}/steps/{step}/…), for a member who edits interviews:
+// a page of the step's own. doing and what say what is refused or not
+// found.
+func (s *Server) stepOfKind(r *http.Request, m account.Member, kind opening.Kind, doing, what string) (opening.Interview, int, error) {
 	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return opening.Interview{}, 0, err
@@ -79,15 +87,15 @@ func (s *Server) codeStep(r *http.Request, m account.Member) (opening.Interview,
 	if err != nil {
 		return iv, 0, err
 	}
-	if err := need(m, account.ManageJobs, "edit coding tasks"); err != nil {
+	if err := need(m, account.ManageJobs, doing); err != nil {
 		return iv, 0, err
 	}
 	for i, st := range iv.Steps {
-		if st.ID == stepID && st.Kind == opening.KindCode {
+		if st.ID == stepID && st.Kind == kind {
 			return iv, i, nil
 		}
 	}
-	return iv, 0, apperr.NotFound("coding task")
+	return iv, 0, apperr.NotFound(what)
 }
 
 // showCodeTask is GET /interviews/{id}/steps/{step}/code.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
-	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/takehome"
 )
@@ -50,27 +49,11 @@ func takehomeSets(t *opening.TakehomeTask) []takehomeSet {
 // takehomeStep finds the take-home step the address names, for a member
 // who edits interviews.
 func (s *Server) takehomeStep(r *http.Request, m account.Member) (opening.Interview, int, error) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return opening.Interview{}, 0, err
+	iv, i, err := s.stepOfKind(r, m, opening.KindTakehome, "edit take-homes", "take-home")
+	if err == nil && iv.Steps[i].Takehome == nil {
+		err = apperr.NotFound("take-home")
 	}
-	stepID, err := httpx.PathID(r, "step")
-	if err != nil {
-		return opening.Interview{}, 0, err
-	}
-	iv, err := s.Openings.Interview(r.Context(), m, id)
-	if err != nil {
-		return iv, 0, err
-	}
-	if err := need(m, account.ManageJobs, "edit take-homes"); err != nil {
-		return iv, 0, err
-	}
-	for i, st := range iv.Steps {
-		if st.ID == stepID && st.Kind == opening.KindTakehome && st.Takehome != nil {
-			return iv, i, nil
-		}
-	}
-	return iv, 0, apperr.NotFound("take-home")
+	return iv, i, err
 }
 
 // showTakehomeTask is GET /interviews/{id}/steps/{step}/takehome.
