@@ -501,3 +501,38 @@ func TestPushesAreGraded(t *testing.T) {
 		t.Errorf("the candidate's view: scored %v, %v", st.Scored, st.Score)
 	}
 }
+
+// TestJavaScriptPushesAreGraded: a JavaScript take-home, its hidden test
+// importing the repository's modules by relative paths, graded on push.
+func TestJavaScriptPushesAreGraded(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, func(t *opening.TakehomeTask) {
+		t.Language = opening.JavaScript
+		t.Starter = map[string]string{"package.json": `{"type": "module"}` + "\n", "src/pricing.mjs": "export function total(items) {\n  return 0;\n}\n"}
+		t.Visible = map[string]string{"test/pricing.test.mjs": "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { total } from '../src/pricing.mjs';\n\ntest('empty', () => assert.strictEqual(total([]), 0));\n"}
+		t.Hidden = map[string]string{"test/hidden.test.mjs": "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { total } from '../src/pricing.mjs';\n\ntest('sum', () => assert.strictEqual(total([1, 2]), 3));\n"}
+	})
+	box, err := sandbox.New(sandbox.Options{})
+	if errors.Is(err, sandbox.ErrNoBwrap) && os.Getenv("CI") != "true" {
+		t.Skipf("SKIPPING: grading needs bubblewrap: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := grader.New(box, grader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Gradings.SetGrader(g, nil)
+	w.Takehomes.SetReportWait(takehome.ReportWait)
+	w.RunWorker(t)
+	c := w.start(w.alice)
+	dir := w.clone(c)
+	commit(t, dir, "src/pricing.mjs", "export function total(items) {\n  return items.reduce((a, b) => a + b, 0);\n}\n", "Sum")
+	out := mustGit(t, dir, "push")
+	for _, want := range []string{"Your tests: 1 of 1 passed.", "Hidden tests: 1 of 1 passed, 10 of 10 points."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the push's output lacks %q:\n%s", want, out)
+		}
+	}
+}

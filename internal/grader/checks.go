@@ -28,21 +28,22 @@ const maxChecks = 500
 // ("tests/test_pricing.py::test_empty"); Logs holds what the runner printed.
 func (g *Grader) CandidateChecks(ctx context.Context, lang Language, tree []sandbox.File, l sandbox.Limits) (o Outcome, err error) {
 	defer apperr.Wrap(&err, "grader.CandidateChecks(%s)", lang)
-	if lang != Python {
-		return Outcome{}, fmt.Errorf("the candidate's own checks run for Python repositories only in this version, not %s", lang)
-	}
 	files := make([]sandbox.File, len(tree))
 	for i, f := range tree {
 		files[i] = sandbox.File{Path: "repo/" + f.Path, Data: f.Data}
 	}
-	files = append(files, sandbox.File{Path: "anyhour_checks.py", Data: []byte(pytestRunner)})
-	res, err := g.box.Run(ctx, sandbox.Command{
-		Args:    append(append([]string{python3}, pythonFlags...), "/task/anyhour_checks.py"),
-		Env:     pythonEnv,
-		Files:   files,
-		Collect: []string{junitFile},
-		Limits:  l,
-	})
+	cmd := sandbox.Command{Files: files, Collect: []string{junitFile}, Limits: l}
+	switch lang {
+	case Python:
+		cmd.Files = append(cmd.Files, sandbox.File{Path: "anyhour_checks.py", Data: []byte(pytestRunner)})
+		cmd.Args, cmd.Env = append(append([]string{python3}, pythonFlags...), "/task/anyhour_checks.py"), pythonEnv
+	case JavaScript:
+		// node's own runner finds the test files under the directory.
+		cmd.Args, cmd.Env = []string{node, "--test", "--test-reporter=junit", "--test-reporter-destination=/task/" + junitFile, "/task/repo"}, nodeEnv
+	default:
+		return Outcome{}, fmt.Errorf("the candidate's own checks run for Python and JavaScript repositories in this version, not %s", lang)
+	}
+	res, err := g.box.Run(ctx, cmd)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -79,6 +80,7 @@ sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "--junitxml=/task/` + juni
 
 type junitSuites struct {
 	Suites []junitSuite `xml:"testsuite"`
+	Cases  []junitCase  `xml:"testcase"` // node's runner puts them at the top
 }
 
 type junitSuite struct {
@@ -111,6 +113,7 @@ func parseJUnit(data []byte) ([]Test, error) {
 		doc.Suites = []junitSuite{one}
 	}
 	var out []Test
+	doc.Suites = append([]junitSuite{{Cases: doc.Cases}}, doc.Suites...)
 	for _, s := range doc.Suites {
 		for _, c := range s.Cases {
 			if len(out) == maxChecks {

@@ -95,6 +95,13 @@ func (gr *grading) run(ctx context.Context) error {
 	if err := gr.ioCases(ctx, visibleIO, 0); err != nil {
 		return err
 	}
+	for _, f := range s.HiddenFiles {
+		if !runHidden {
+			gr.units = append(gr.units, ungraded(staticPlan(s.Language, string(f.Data)), namedPoints(s.Language, string(f.Data)), true, "")...)
+		} else if err := gr.testsAt(ctx, f.Path, string(f.Data), true); err != nil {
+			return err
+		}
+	}
 	if s.Hidden != "" {
 		if !runHidden {
 			names := staticPlan(s.Language, s.Hidden)
@@ -114,6 +121,12 @@ func (gr *grading) run(ctx context.Context) error {
 
 // tests grades one test file.
 func (gr *grading) tests(ctx context.Context, src string, hidden bool) error {
+	return gr.testsAt(ctx, "", src, hidden)
+}
+
+// testsAt grades one test file, at path name in the judge's box when it
+// has one of its own (a take-home's).
+func (gr *grading) testsAt(ctx context.Context, name, src string, hidden bool) error {
 	s := gr.s
 	named := namedPoints(s.Language, src)
 	label := "visible tests"
@@ -130,7 +143,7 @@ func (gr *grading) tests(ctx context.Context, src string, hidden bool) error {
 	case Python:
 		tr, err = gr.g.pythonTests(ctx, s, src, hidden)
 	case JavaScript:
-		tr, err = gr.g.javascriptTests(ctx, s, src, hidden)
+		tr, err = gr.g.javascriptTests(ctx, s, name, src, hidden)
 	case Go:
 		pkg := "v"
 		if hidden {

@@ -80,7 +80,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -177,11 +179,41 @@ type Suite struct {
 	// sandbox's defaults. Go compilation has its own, larger limits.
 	Limits sandbox.Limits
 	// Tree, for a take-home, is the candidate's repository in place of
-	// Code (Python only, for now): it goes under /task/repo in the
-	// solution's box, and the tests import its modules by their names
-	// (from app.pricing import total), each imported there when the tests
-	// first use it, across the same bridge as `solution`.
+	// Code (Python and JavaScript, for now): it goes under /task/repo in
+	// the solution's box, and the tests import its modules, Python's by
+	// their names (from app.pricing import total), each imported there
+	// when the tests first use it, JavaScript's by relative paths
+	// (HiddenFiles), across the same bridge as `solution`.
 	Tree []sandbox.File
+	// HiddenFiles, for a JavaScript take-home, are the hidden tests each at
+	// its path in the repository's layout, in place of Hidden: one run a
+	// file, the file at its path in the judge's box, so that its relative
+	// imports ('../src/pricing.mjs') reach stand-ins of the repository's
+	// modules, imported in the solution's box.
+	HiddenFiles []sandbox.File
+}
+
+// jsImport finds a test file's relative imports: static, re-exports and
+// dynamic with a literal.
+var jsImport = regexp.MustCompile(`(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}/[^'"]+)['"]`)
+
+// ImportedModules are the repository's files that test file name imports
+// by relative paths (JavaScript), as paths in the repository.
+func ImportedModules(name, src string, tree []sandbox.File) []string {
+	have := map[string]bool{}
+	for _, f := range tree {
+		have[f.Path] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range jsImport.FindAllStringSubmatch(src, -1) {
+		p := path.Clean(path.Join(path.Dir(name), m[1]))
+		if have[p] && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Modules are the names of the Python modules of a repository's files:

@@ -43,10 +43,20 @@ func javascriptPair() (judge, solution sandbox.Command) {
 
 // javascriptTests runs one node:test file: the tests in the judge's box,
 // the candidate's code in the solution's (pair.go).
-func (g *Grader) javascriptTests(ctx context.Context, s Suite, src string, hidden bool) (testRun, error) {
+func (g *Grader) javascriptTests(ctx context.Context, s Suite, at, src string, hidden bool) (testRun, error) {
 	name := testFileName(hidden) + ".mjs"
-	tr, err := g.runInterpreted(ctx, JavaScript, []sandbox.File{{Path: name, Data: []byte(src)}},
-		[]sandbox.File{{Path: "solution.js", Data: []byte(s.Code)}}, []string{name}, nil, s.Limits)
+	solution, solutionArgv := []sandbox.File{{Path: "solution.js", Data: []byte(s.Code)}}, []string(nil)
+	if s.Tree != nil {
+		// A take-home: the test at its own path, the modules it imports
+		// by their paths in the repository.
+		name = at
+		solution = make([]sandbox.File, len(s.Tree))
+		for i, f := range s.Tree {
+			solution[i] = sandbox.File{Path: "repo/" + f.Path, Data: f.Data}
+		}
+		solutionArgv = append([]string{"tree"}, ImportedModules(at, src, s.Tree)...)
+	}
+	tr, err := g.runInterpreted(ctx, JavaScript, []sandbox.File{{Path: name, Data: []byte(src)}}, solution, []string{name}, solutionArgv, s.Limits)
 	if err != nil {
 		return tr, err
 	}

@@ -138,3 +138,51 @@ func TestCandidateChecks(t *testing.T) {
 		t.Errorf("checks %+v\nlogs %s\ncompile %q", o.Tests, o.Logs, o.CompileError)
 	}
 }
+
+// TestJavaScriptTreeJudgedApart: a JavaScript take-home's hidden test, at
+// its own path, imports the repository's modules by relative paths; they
+// are stand-ins of modules imported in the solution's box.
+func TestJavaScriptTreeJudgedApart(t *testing.T) {
+	t.Parallel()
+	tree := func(total string) []sandbox.File {
+		return []sandbox.File{
+			{Path: "package.json", Data: []byte(`{"type": "module"}`)},
+			{Path: "src/money.mjs", Data: []byte("export const cents = (x) => Math.round(x * 100);\n")},
+			{Path: "src/pricing.mjs", Data: []byte("import { cents } from './money.mjs';\n" + total)},
+			{Path: "test/pricing.test.mjs", Data: []byte("import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { total } from '../src/pricing.mjs';\ntest('empty', () => assert.equal(total([]), 0));\n")},
+		}
+	}
+	hidden := []sandbox.File{{Path: "test/hidden.test.mjs", Data: []byte(`import { test } from 'node:test';
+import assert from 'node:assert';
+import { total, Cart } from '../src/pricing.mjs';
+import { cents } from '../src/money.mjs';
+
+test('sum', () => assert.strictEqual(total([1.5, 2]), 350));
+test('cart', () => { const c = new Cart(); c.add(2); assert.strictEqual(c.total(), 200); });
+test('cents', () => assert.equal(cents(1), 100));
+`)}}
+	if got := grader.ImportedModules(hidden[0].Path, string(hidden[0].Data), tree("")); !slices.Equal(got, []string{"src/pricing.mjs", "src/money.mjs"}) {
+		t.Errorf("imported modules %v", got)
+	}
+	right := "export function total(items) { return cents(items.reduce((a, b) => a + b, 0)); }\nexport class Cart { constructor() { this.items = []; } add(x) { this.items.push(x); } total() { return total(this.items); } }\n"
+	o := mustGrade(t, grader.Suite{Language: grader.JavaScript, Tree: tree(right), HiddenFiles: hidden, IncludeHidden: true, Points: 9})
+	if score, max := o.Score(); score != 9 || max != 9 {
+		t.Fatalf("a right answer: %v of %v, compile %q, tests %+v, logs %q", score, max, o.CompileError, o.Tests, o.HiddenLogs)
+	}
+	wrong := "export function total() { return { valueOf() { return 350; }, toString() { return '350'; } }; }\nexport class Cart { add() {} total() { return new Proxy({}, { get: () => 200 }); } }\n"
+	o = mustGrade(t, grader.Suite{Language: grader.JavaScript, Tree: tree(wrong), HiddenFiles: hidden, IncludeHidden: true, Points: 9})
+	if score, _ := o.Score(); score != 3 {
+		t.Errorf("a wrong answer scored %v: %+v", score, o.Tests)
+	}
+
+	g := mustGrader(t)
+	slots <- struct{}{}
+	checks, err := g.CandidateChecks(context.Background(), grader.JavaScript, tree(right), sandbox.Limits{})
+	<-slots
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(checks.Tests) != 1 || !checks.Tests[0].Passed {
+		t.Errorf("the repository's own tests: %+v\n%s\n%s", checks.Tests, checks.CompileError, checks.Logs)
+	}
+}

@@ -404,8 +404,40 @@ try {
 }
 globalThis[Symbol.for('anyhour.solution')] = exported;
 const names = Object.keys(exported);
-fs.writeFileSync('/task/solution.mjs', 'const x = globalThis[Symbol.for("anyhour.solution")];\n' +
-  names.map((n, i) => `const _${i} = x[${q(n)}];\nexport { _${i} as ${q(n)} };\n`).join(''));
+fs.writeFileSync('/task/solution.mjs', standInModule('anyhour.solution', null, names));
+// A take-home: the repository's modules the tests import, each a stand-in
+// at its path, as ./solution.mjs is for a code step.
+if (Array.isArray(hello[2])) {
+  const tree = Object.create(null);
+  globalThis[Symbol.for('anyhour.tree')] = tree;
+  try {
+    for (const m of hello[2]) {
+      if (!Array.isArray(m) || typeof m[0] !== 'string' || !/^[\w@.\/-]+$/.test(m[0]) || m[0].split('/').some((x) => x === '..' || x === '.' || x === '') || m[0].startsWith('anyhour')) throw new WireError('a malformed module');
+      const file = '/task/' + m[0];
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      if (m[1] === null) {
+        fs.writeFileSync(file, 'throw new Error(' + q('importing ' + m[0] + ' failed: ' + String(m[2])) + ');\n');
+        continue;
+      }
+      const ex = Object.create(null);
+      for (const p of m[1]) {
+        if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string') throw new WireError('a malformed export');
+        ex[p[0]] = dec.value(p[1]);
+      }
+      tree[m[0]] = ex;
+      fs.writeFileSync(file, standInModule('anyhour.tree', m[0], Object.keys(ex)));
+    }
+  } catch (e) {
+    tampered(String(e.message));
+  }
+}
+
+// standInModule is a module exporting names from the object the judge keeps
+// under a global symbol (and key, for a repository's module).
+function standInModule(sym, key, names) {
+  const x = `globalThis[Symbol.for(${q(sym)})]` + (key === null ? '' : `[${q(key)}]`);
+  return `const x = ${x};\n` + names.map((n, i) => `const _${i} = x[${q(n)}];\nexport { _${i} as ${q(n)} };\n`).join('');
+}
 
 if (fast) {
   // Every test registers while the file loads; run() then runs them and

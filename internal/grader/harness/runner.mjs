@@ -35,8 +35,8 @@ export function supports(src) {
 // stay as written.
 export function rewrite(src) {
   return src
-    .replace(/(\bfrom\s*)(['"])node:test\2/g, '$1$2./anyhour-test.mjs$2')
-    .replace(/(\bimport\s*)(['"])node:test\2/g, '$1$2./anyhour-test.mjs$2');
+    .replace(/(\bfrom\s*)(['"])node:test\2/g, '$1$2/task/anyhour-test.mjs$2')
+    .replace(/(\bimport\s*)(['"])node:test\2/g, '$1$2/task/anyhour-test.mjs$2');
 }
 
 // A suite holds tests, suites and hooks; the root is the file's.

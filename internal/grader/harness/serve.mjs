@@ -325,7 +325,24 @@ function syntaxError(file) {
     .join('\n').split(copy).join('solution.js').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-payload(5);
+const argv = payload(5);
+if (argv[0] === 'tree') {
+  // A repository (a take-home): the modules its tests import, by their
+  // paths under /task/repo, each imported here and said in the hello as
+  // [path, exports] or [path, null, why it failed], the failure each
+  // test's own.
+  const modules = [];
+  for (const p of argv.slice(1)) {
+    try {
+      const m = await import('/task/repo/' + p);
+      modules.push('[' + q(p) + ',[' + exportEntries(exportsOf(m)).join(',') + ']]');
+    } catch (e) {
+      modules.push('[' + q(p) + ',null,' + q(String((e && e.stack) || e).split('file:///task/repo/').join('')) + ']');
+    }
+  }
+  chan.send('["hello",[],[' + modules.join(',') + ']]');
+  serve();
+} else {
 let mod;
 try {
   mod = await import('./solution.js');
@@ -339,19 +356,28 @@ try {
 // The exports, as the tests will import them from ./solution.mjs. A
 // CommonJS module's exports are its default export; its properties become
 // named exports too when nothing else names them.
-const exports = {};
-for (const k of Object.keys(mod)) exports[k] = mod[k];
-const def = exports.default;
-if (Object.keys(exports).length === 1 && def !== null && (typeof def === 'object' || typeof def === 'function')) {
-  for (const k of Object.keys(def)) if (k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k)) exports[k] = def[k];
-}
-const entries = [];
-for (const k of Object.keys(exports)) {
-  try {
-    entries.push('[' + q(k) + ',' + enc.encode(exports[k]) + ']');
-  } catch (e) {
-    entries.push('[' + q(k) + ',' + enc.encode(undefined) + ']');
-  }
-}
-chan.send('["hello",[' + entries.join(',') + ']]');
+chan.send('["hello",[' + exportEntries(exportsOf(mod)).join(',') + ']]');
 serve();
+}
+
+function exportsOf(mod) {
+  const exports = {};
+  for (const k of Object.keys(mod)) exports[k] = mod[k];
+  const def = exports.default;
+  if (Object.keys(exports).length === 1 && def !== null && (typeof def === 'object' || typeof def === 'function')) {
+    for (const k of Object.keys(def)) if (k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k)) exports[k] = def[k];
+  }
+  return exports;
+}
+
+function exportEntries(exports) {
+  const entries = [];
+  for (const k of Object.keys(exports)) {
+    try {
+      entries.push('[' + q(k) + ',' + enc.encode(exports[k]) + ']');
+    } catch (e) {
+      entries.push('[' + q(k) + ',' + enc.encode(undefined) + ']');
+    }
+  }
+  return entries;
+}

@@ -292,7 +292,12 @@ export function payload(fd) {
   }
   fs.closeSync(fd);
   const p = parseJSON(Buffer.concat(chunks).toString('utf8'));
-  for (const [name, data] of p.files) fs.writeFileSync('/task/' + name, Buffer.from(data, 'base64'));
+  for (const [name, data] of p.files) {
+    const parts = name.split('/');
+    if (name.startsWith('/') || parts.some((x) => x === '' || x === '.' || x === '..')) throw new WireError('a payload file outside /task');
+    if (parts.length > 1) fs.mkdirSync('/task/' + parts.slice(0, -1).join('/'), { recursive: true });
+    fs.writeFileSync('/task/' + name, Buffer.from(data, 'base64'));
+  }
   return p.argv;
 }
 
