@@ -1,8 +1,10 @@
 package takehome
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -274,6 +276,85 @@ func TextFilesFromZip(data []byte, max int64) (map[string]string, error) {
 			return nil, apperr.Invalid("archive", "%s is not a text file; a step's starter and tests hold text only", f.Path)
 		}
 		out[f.Path] = string(f.Data)
+	}
+	return out, nil
+}
+
+// TextFilesFromArchive is TextFilesFromZip for a zip or a gzipped tar,
+// told apart by their first bytes.
+func TextFilesFromArchive(data []byte, max int64) (map[string]string, error) {
+	if len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		return TextFilesFromZip(data, max)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, apperr.Invalid("archive", "this is not a gzipped tar that can be read")
+	}
+	tr := tar.NewReader(io.LimitReader(zr, max*4+1<<20))
+	type entry struct {
+		name string
+		data []byte
+	}
+	var entries []entry
+	var total int64
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, apperr.Invalid("archive", "the tar cannot be read: it is damaged or too large")
+		}
+		switch h.Typeflag {
+		case tar.TypeDir, tar.TypeXGlobalHeader:
+			continue
+		case tar.TypeReg:
+		default:
+			return nil, apperr.Invalid("archive", "%s in the tar is a link or a special file; only plain files are taken", clipName(h.Name))
+		}
+		name := strings.TrimPrefix(h.Name, "./")
+		if err := git.CheckPath(name); err != nil && !isGit(name) {
+			return nil, apperr.Invalid("archive", "%q in the tar is not a path a repository may hold: no \"..\", no absolute paths", clipName(h.Name))
+		}
+		if len(entries) == MaxZipFiles {
+			return nil, apperr.Invalid("archive", "the tar holds more than %d files", MaxZipFiles)
+		}
+		total += h.Size
+		if h.Size > max || total > max {
+			return nil, apperr.New(apperr.ErrTooLarge, "the tar's files come to more than %d MB", max>>20)
+		}
+		b, err := io.ReadAll(io.LimitReader(tr, h.Size+1))
+		if err != nil || int64(len(b)) != h.Size {
+			return nil, apperr.Invalid("archive", "%s in the tar cannot be read: it is damaged", clipName(name))
+		}
+		entries = append(entries, entry{name, b})
+	}
+	// One top directory every file is in is taken off, as for a zip.
+	prefix := ""
+	if len(entries) > 0 {
+		if first, _, ok := strings.Cut(entries[0].name, "/"); ok {
+			prefix = first + "/"
+			for _, e := range entries {
+				if !strings.HasPrefix(e.name, prefix) {
+					prefix = ""
+					break
+				}
+			}
+		}
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		p := strings.TrimPrefix(e.name, prefix)
+		if isGit(p) {
+			continue
+		}
+		if !utf8.Valid(e.data) || bytes.IndexByte(e.data, 0) >= 0 {
+			return nil, apperr.Invalid("archive", "%s is not a text file; a step's starter and tests hold text only", p)
+		}
+		out[p] = string(e.data)
+	}
+	if len(out) == 0 {
+		return nil, apperr.Invalid("archive", "the tar holds no files")
 	}
 	return out, nil
 }

@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"net/http"
@@ -193,5 +195,43 @@ func TestTeamSetsTakehomeFiles(t *testing.T) {
 	}
 	if got, _ := f.ts.Svc.Openings.Interview(context.Background(), f.owner, iv.ID); len(got.Steps[0].Takehome.Starter) != 3 || len(got.Steps[0].Takehome.Hidden) != 1 {
 		t.Errorf("refused zips changed the step: %+v", got.Steps[0].Takehome)
+	}
+}
+
+// TestTeamSetsTakehomeFilesFromTar: the starter may come as a .tar.gz;
+// a link in it is refused.
+func TestTeamSetsTakehomeFilesFromTar(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t)
+	iv := f.takehomeStep(t)
+	b := f.ts.signInAs(t, "olivia@acme.example", "correct horse battery")
+	page := fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[0].ID)
+	tgz := func(entries ...*tar.Header) []byte {
+		var buf bytes.Buffer
+		gz := gzip.NewWriter(&buf)
+		tw := tar.NewWriter(gz)
+		for _, h := range entries {
+			body := []byte("print('hi')\n")
+			if h.Typeflag == tar.TypeReg {
+				h.Size = int64(len(body))
+			}
+			tw.WriteHeader(h)
+			if h.Typeflag == tar.TypeReg {
+				tw.Write(body)
+			}
+		}
+		tw.Close()
+		gz.Close()
+		return buf.Bytes()
+	}
+	good := tgz(&tar.Header{Name: "pricing/", Typeflag: tar.TypeDir, Mode: 0o755}, &tar.Header{Name: "pricing/app/main.py", Typeflag: tar.TypeReg, Mode: 0o644})
+	resp, body := b.postFile(page, url.Values{"set": {"starter"}}, "archive", "starter.tar.gz", good)
+	if doc := candHTML(t, body); resp.StatusCode != http.StatusOK || !strings.Contains(candText(doc, ".flash"), "Saved: 1 file.") {
+		t.Fatalf("a .tar.gz: %d %q %q", resp.StatusCode, candText(doc, ".flash"), candText(doc, "[role=alert]"))
+	}
+	link := tgz(&tar.Header{Name: "app/secret", Typeflag: tar.TypeSymlink, Linkname: "/etc/passwd"})
+	resp, body = b.postFile(page, url.Values{"set": {"starter"}}, "archive", "evil.tar.gz", link)
+	if doc := candHTML(t, body); resp.StatusCode != http.StatusBadRequest || !strings.Contains(candText(doc, "[role=alert]"), "a link or a special file") {
+		t.Errorf("a link in a tar: %d %q", resp.StatusCode, candText(doc, "[role=alert]"))
 	}
 }

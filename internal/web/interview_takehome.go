@@ -13,7 +13,8 @@ import (
 )
 
 // This file is a take-home step's own page in the editor: its starter,
-// visible tests and hidden tests, each replaced by a zip of text files.
+// visible tests and hidden tests, each replaced by a zip or a gzipped tar
+// of text files.
 
 type takehomeTaskPage struct {
 	Interview opening.Interview
@@ -90,18 +91,18 @@ func (s *Server) saveTakehomeTask(w http.ResponseWriter, r *http.Request, m acco
 		set = r.PostFormValue("set")
 		f, _, ferr := r.FormFile("archive")
 		if ferr != nil {
-			err = apperr.Invalid("archive", "choose a zip file")
+			err = apperr.Invalid("archive", "choose a zip or a .tar.gz file")
 		} else {
 			defer f.Close()
 			var data []byte
 			if data, err = io.ReadAll(f); err == nil {
-				files, err = takehome.TextFilesFromZip(data, opening.MaxStarterBytes)
+				files, err = takehome.TextFilesFromArchive(data, opening.MaxStarterBytes)
 			}
 		}
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		err = apperr.New(apperr.ErrTooLarge, "the zip is larger than %d MB", opening.MaxStarterBytes>>20)
+		err = apperr.New(apperr.ErrTooLarge, "the archive is larger than %d MB", opening.MaxStarterBytes>>20)
 	}
 	if err == nil {
 		steps := append([]opening.Step(nil), iv.Steps...)
