@@ -93,7 +93,7 @@ func (s *Server) showApplication(w http.ResponseWriter, r *http.Request, m accou
 		if !st.Present() {
 			continue
 		}
-		a := scoredAnswerJSON{answerJSON: newAnswer(st, s.cfg.BaseURL)}
+		a := scoredAnswerJSON{answerJSON: newAnswer(st, s.cfg.BaseURL, true)}
 		if st.Scored {
 			score, most := st.Score, st.Max
 			a.Score, a.MaxScore = &score, &most

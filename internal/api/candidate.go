@@ -47,7 +47,7 @@ func (s *Server) candidateView(ctx context.Context, a application.Application) (
 	}
 	for _, st := range v.Steps {
 		if st.Present() {
-			view.Answers = append(view.Answers, newAnswer(st, s.cfg.BaseURL))
+			view.Answers = append(view.Answers, newAnswer(st, s.cfg.BaseURL, false))
 		}
 	}
 	return view, nil
@@ -82,7 +82,7 @@ func (s *Server) writeAnswer(w http.ResponseWriter, r *http.Request, a applicati
 	}
 	for _, st := range v.Steps {
 		if st.Step.ID == stepID {
-			httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL))
+			httpx.WriteJSON(w, http.StatusOK, newAnswer(st, s.cfg.BaseURL, false))
 			return nil
 		}
 	}

@@ -24,9 +24,10 @@ type KindSettings interface {
 	ReadSettings(st *opening.Step, decode func(v any) error) error
 }
 
-// A KindAnswer writes the fields of an answer of its kind.
+// A KindAnswer writes the fields of an answer of its kind; team says the
+// reader is the team.
 type KindAnswer interface {
-	AnswerJSON(v appview.Step, base string) any
+	AnswerJSON(v appview.Step, base string, team bool) any
 }
 
 // withFields writes common, a struct, as an object followed by the fields

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -57,6 +59,21 @@ func TestTakehomeInTheAPI(t *testing.T) {
 		{name: "the team reads nothing before submission", method: "GET", path: "/api/v1/applications/{app}", token: "owner", want: http.StatusOK,
 			checks: []check{is("answers.#", 0)}},
 		{name: "credentials of a step that is not a take-home", method: "POST", path: "/api/v1/candidate/takehome/999999/credentials", token: "ada", want: http.StatusNotFound},
+		{name: "the candidate submits", method: "POST", path: "/api/v1/candidate/submit", token: "ada", want: http.StatusOK},
+	})
+	a, err := w.Applications.ByToken(context.Background(), w.vars["ada"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepID, _ := strconv.ParseInt(w.vars["step"], 10, 64)
+	if err := w.Takehomes.RecordPayment(context.Background(), w.member(t, "owner"), a, stepID, "2026-12-07", "INV-7"); err != nil {
+		t.Fatal(err)
+	}
+	w.flow(t, []scenario{
+		{name: "the team reads the repository and the payment", method: "GET", path: "/api/v1/applications/{app}", token: "owner", want: http.StatusOK,
+			checks: []check{is("answers.0.takehome.paid.on", "2026-12-07"), is("answers.0.takehome.paid.reference", "INV-7")}},
+		{name: "the candidate never reads the payment record", method: "GET", path: "/api/v1/candidate", token: "ada", want: http.StatusOK,
+			checks: []check{absent("answers.0.takehome.paid")}},
 	})
 	if logs := w.logs.String(); strings.Contains(logs, "ahg_") {
 		t.Error("a repository password reached the logs")

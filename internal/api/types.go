@@ -425,11 +425,12 @@ func (a scoredAnswerJSON) MarshalJSON() ([]byte, error) {
 }
 
 // newAnswer is st's answer as JSON: a stored answer, or for a video step
-// the take shown while none is the answer yet (appview.Step.Present).
-func newAnswer(st appview.Step, base string) answerJSON {
+// the take shown while none is the answer yet (appview.Step.Present);
+// team says the reader is the team.
+func newAnswer(st appview.Step, base string, team bool) answerJSON {
 	out := answerJSON{answerCommon: answerCommon{StepID: st.Step.ID, Kind: string(st.Step.Kind), UpdatedAt: ts(st.Answer.UpdatedAt)}}
 	if k, ok := opening.As[KindAnswer](st.Step.Kind); ok {
-		out.fields = k.AnswerJSON(st, base)
+		out.fields = k.AnswerJSON(st, base, team)
 	}
 	return out
 }

@@ -201,7 +201,7 @@ type answerJSON struct {
 }
 
 // AnswerJSON is the options chosen.
-func (Unit) AnswerJSON(v appview.Step, base string) any {
+func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	return answerJSON{Choices: append([]int64{}, v.Answer.Choices...)}
 }
 

@@ -108,7 +108,7 @@ type answerJSON struct {
 }
 
 // AnswerJSON is the code and its latest grading as the reader may see it.
-func (Unit) AnswerJSON(v appview.Step, base string) any {
+func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	out := answerJSON{Language: string(v.Answer.Language), Code: v.Answer.Code}
 	if v.Grading != nil {
 		g := NewGradingJSON(*v.Grading)

@@ -107,7 +107,7 @@ type answerJSON struct {
 }
 
 // AnswerJSON lists the files.
-func (Unit) AnswerJSON(v appview.Step, base string) any {
+func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	out := answerJSON{Files: []FileJSON{}}
 	for _, f := range v.Files {
 		out.Files = append(out.Files, NewFileJSON(f, base))

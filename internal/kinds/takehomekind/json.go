@@ -114,6 +114,12 @@ type repoJSON struct {
 	ClosesAt  string     `json:"closes_at"`
 	Commit    string     `json:"commit"` // the last pushed, or the starter's
 	Pushes    []pushJSON `json:"pushes"`
+	Paid      *paidJSON  `json:"paid,omitempty"` // the team's record of paying the compensation
+}
+
+type paidJSON struct {
+	On        string `json:"on"` // YYYY-MM-DD
+	Reference string `json:"reference"`
 }
 
 type pushJSON struct {
@@ -149,11 +155,14 @@ func newGradingJSON(g takehome.Grading) gradingJSON {
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // AnswerJSON is the repository and its pushes.
-func (Unit) AnswerJSON(v appview.Step, base string) any {
+func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	var out answerJSON
 	if r := v.Repo; r != nil {
 		out.Takehome = &repoJSON{CloneURL: fmt.Sprintf("%s/git/%s", base, r.Path()), Username: r.Username,
 			StartedAt: ts(r.StartedAt), ClosesAt: ts(v.ClosesAt), Commit: r.Head, Pushes: []pushJSON{}}
+		if team && r.PaidOn != "" {
+			out.Takehome.Paid = &paidJSON{On: r.PaidOn, Reference: r.PaidReference}
+		}
 		for _, p := range v.Pushes {
 			out.Takehome.Pushes = append(out.Takehome.Pushes, pushJSON{Commit: p.Commit, Message: p.Message, Via: p.Via, PushedAt: ts(p.PushedAt),
 				Grading: newGradingJSON(p.Grading)})

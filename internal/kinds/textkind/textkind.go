@@ -89,7 +89,7 @@ type answerJSON struct {
 }
 
 // AnswerJSON is the text and its words.
-func (Unit) AnswerJSON(v appview.Step, base string) any {
+func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	return answerJSON{Text: v.Answer.Text, Words: v.Answer.Words()}
 }
 

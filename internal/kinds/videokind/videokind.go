@@ -95,7 +95,7 @@ type answerJSON struct {
 }
 
 // AnswerJSON is the takes and the one shown.
-func (Unit) AnswerJSON(v appview.Step, base string) any {
+func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	var out answerJSON
 	for _, m := range v.Takes {
 		mj := NewRecordingJSON(m, base)
