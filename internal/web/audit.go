@@ -73,6 +73,7 @@ var auditActions = map[string]string{
 	"session.end_others":            "Signed out other sessions",
 	"token.create":                  "API token created",
 	"token.revoke":                  "API token revoked",
+	"takehome.paid":                 "Take-home payment recorded",
 	"webhook.add":                   "Webhook added",
 	"webhook.enable":                "Webhook turned on again",
 	"webhook.redeliver":             "Webhook delivery sent again",
