@@ -235,3 +235,37 @@ func TestTeamSetsTakehomeFilesFromTar(t *testing.T) {
 		t.Errorf("a link in a tar: %d %q", resp.StatusCode, candText(doc, "[role=alert]"))
 	}
 }
+
+// TestTeamEditsTakehomeFiles: the team writes a file of the starter in
+// the page, renames it, and removes it; a hidden test typed into the
+// starter by mistake is refused, and what was typed comes back.
+func TestTeamEditsTakehomeFiles(t *testing.T) {
+	t.Parallel()
+	f := newCandidateFixture(t)
+	iv := f.takehomeStep(t)
+	b := f.ts.signInAs(t, "olivia@acme.example", "correct horse battery")
+	page := fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[0].ID)
+	resp, body := b.get(page + "?edit=starter:")
+	if doc := candHTML(t, body); resp.StatusCode != http.StatusOK || doc.Find("#editor textarea#file-text").Length() != 1 {
+		t.Fatalf("a new file's editor: %d", resp.StatusCode)
+	}
+	resp, body = b.post(page, url.Values{"set": {"starter"}, "old": {""}, "path": {"app/money.py"}, "text": {"def cents(x):\r\n    return round(x * 100)\r\n"}})
+	if doc := candHTML(t, body); !strings.Contains(candText(doc, ".flash"), "Saved app/money.py.") {
+		t.Fatalf("a new file: %d %q %q", resp.StatusCode, candText(doc, ".flash"), candText(doc, "[role=alert]"))
+	}
+	resp, body = b.post(page, url.Values{"set": {"starter"}, "old": {"app/money.py"}, "path": {"app/cents.py"}, "text": {"def cents(x):\n    return round(x * 100)\n"}})
+	got, _ := f.ts.Svc.Openings.Interview(context.Background(), f.owner, iv.ID)
+	if st := got.Steps[0].Takehome.Starter; st["app/cents.py"] != "def cents(x):\n    return round(x * 100)\n" || st["app/money.py"] != "" {
+		t.Errorf("renamed: %v", st)
+	}
+	hidden := got.Steps[0].Takehome.Hidden["hidden/test_total.py"]
+	resp, body = b.post(page, url.Values{"set": {"starter"}, "old": {""}, "path": {"tests/copy.py"}, "text": {hidden}, "edit": {"starter:"}})
+	doc := candHTML(t, body)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(candText(doc, "[role=alert]"), "hidden tests must never reach it") || doc.Find("#file-text").Text() != hidden {
+		t.Errorf("a hidden test into the starter: %d %q", resp.StatusCode, candText(doc, "[role=alert]"))
+	}
+	b.post(page, url.Values{"set": {"starter"}, "old": {"app/cents.py"}, "action": {"remove"}})
+	if got, _ := f.ts.Svc.Openings.Interview(context.Background(), f.owner, iv.ID); got.Steps[0].Takehome.Starter["app/cents.py"] != "" || len(got.Steps[0].Takehome.Starter) != 1 {
+		t.Errorf("removed: %v", got.Steps[0].Takehome.Starter)
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"strings"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -20,6 +22,14 @@ type takehomeTaskPage struct {
 	Interview opening.Interview
 	Step      opening.Step
 	Sets      []takehomeSet
+	// Editing is the file open in the editor ("set:path"), and Text what
+	// it holds; a new file has an empty path.
+	Editing, Text string
+}
+
+// Base is the page's address.
+func (d takehomeTaskPage) Base() string {
+	return fmt.Sprintf("/interviews/%d/steps/%d/takehome", d.Interview.ID, d.Step.ID)
 }
 
 type takehomeSet struct {
@@ -69,7 +79,13 @@ func (s *Server) showTakehomeTask(w http.ResponseWriter, r *http.Request, m acco
 
 func (s *Server) renderTakehomeTask(w http.ResponseWriter, r *http.Request, m account.Member, status int, iv opening.Interview, i int, msg string) {
 	st := iv.Steps[i]
-	d := takehomeTaskPage{Interview: iv, Step: st, Sets: takehomeSets(st.Takehome)}
+	d := takehomeTaskPage{Interview: iv, Step: st, Sets: takehomeSets(st.Takehome), Editing: r.FormValue("edit")}
+	if set, path, ok := strings.Cut(d.Editing, ":"); ok {
+		d.Text = takehomeFiles(st.Takehome, set)[path]
+		if r.Method == http.MethodPost {
+			d.Text = r.PostFormValue("text") // what was typed, kept when refused
+		}
+	}
 	p := s.teamPage(r.Context(), m, "jobs", st.Title, d)
 	p.Error = msg
 	s.render(w, r, status, "interview_takehome", p)
@@ -83,6 +99,9 @@ func (s *Server) saveTakehomeTask(w http.ResponseWriter, r *http.Request, m acco
 	iv, i, err := s.takehomeStep(r, m)
 	if err != nil {
 		return err
+	}
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		return s.editTakehomeFile(w, r, m, iv, i)
 	}
 	var files map[string]string
 	set := ""
@@ -131,5 +150,69 @@ func (s *Server) saveTakehomeTask(w http.ResponseWriter, r *http.Request, m acco
 		return nil
 	}
 	s.setFlash(w, fmt.Sprintf("Saved: %d %s.", len(files), plural(len(files), "file", "files")))
+	return redirect(w, r, fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[i].ID))
+}
+
+// takehomeFiles is one set of a task's files by name.
+func takehomeFiles(t *opening.TakehomeTask, set string) map[string]string {
+	switch set {
+	case "starter":
+		return t.Starter
+	case "visible":
+		return t.Visible
+	case "hidden":
+		return t.Hidden
+	}
+	return nil
+}
+
+// editTakehomeFile saves a file typed in the page (a new one, or one
+// renamed), or removes one, as the whole step is saved.
+func (s *Server) editTakehomeFile(w http.ResponseWriter, r *http.Request, m account.Member, iv opening.Interview, i int) error {
+	set, old := r.PostFormValue("set"), r.PostFormValue("old")
+	path := strings.TrimSpace(r.PostFormValue("path"))
+	steps := append([]opening.Step(nil), iv.Steps...)
+	t := *steps[i].Takehome
+	t.Starter, t.Visible, t.Hidden = maps.Clone(t.Starter), maps.Clone(t.Visible), maps.Clone(t.Hidden)
+	files := takehomeFiles(&t, set)
+	var err error
+	flash := ""
+	switch {
+	case files == nil && set != "starter" && set != "visible" && set != "hidden":
+		err = apperr.Invalid("set", "say whether the file is a starter file, a visible or a hidden test")
+	case r.PostFormValue("action") == "remove":
+		delete(files, old)
+		flash = "Removed " + old + "."
+	default:
+		if files == nil {
+			files = map[string]string{}
+		}
+		if old != "" && old != path {
+			delete(files, old)
+		}
+		files[path] = strings.ReplaceAll(r.PostFormValue("text"), "\r\n", "\n")
+		flash = "Saved " + path + "."
+	}
+	if err == nil {
+		switch set {
+		case "starter":
+			t.Starter = files
+		case "visible":
+			t.Visible = files
+		case "hidden":
+			t.Hidden = files
+		}
+		steps[i].Takehome = &t
+		_, err = s.Openings.UpdateInterview(r.Context(), m, iv.ID, opening.InterviewInput{Steps: &steps})
+	}
+	if err != nil {
+		msg, status, ferr := formProblem(err)
+		if ferr != nil {
+			return ferr
+		}
+		s.renderTakehomeTask(w, r, m, status, iv, i, msg)
+		return nil
+	}
+	s.setFlash(w, flash)
 	return redirect(w, r, fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[i].ID))
 }

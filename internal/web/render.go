@@ -204,6 +204,7 @@ var funcs = template.FuncMap{
 	},
 	"plural":      plural,
 	"shortCommit": ShortCommit,
+	"split":       func(s, sep string) []string { a, b, _ := strings.Cut(s, sep); return []string{a, b} },
 	"workRow":     func(d workPage, f workFile, r any) workRowData { return workRowData{d, f, rowOf(r)} },
 	"workExtras": func(d workPage, f workFile, r any, cols int, suffix string) workExtrasData {
 		return workExtrasData{d, f, rowOf(r), cols, suffix}
