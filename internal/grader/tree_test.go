@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -185,4 +186,118 @@ test('cents', () => assert.equal(cents(1), 100));
 	if len(checks.Tests) != 1 || !checks.Tests[0].Passed {
 		t.Errorf("the repository's own tests: %+v\n%s\n%s", checks.Tests, checks.CompileError, checks.Logs)
 	}
+}
+
+// TestTakehomeTreeAttacks: a repository whose modules try to win marks
+// they did not earn from the solution's box (leave early, write forged
+// results to every descriptor, kill or outlive the judge, search every
+// file for the hidden tests to answer them) scores nothing, in Python and
+// JavaScript.
+func TestTakehomeTreeAttacks(t *testing.T) {
+	t.Parallel()
+	pyTests := "from app.pricing import total\n\n\ndef test_sum():\n    assert total([1, 2]) == 3\n\n\ndef test_many():\n    assert total([5, 5, 5]) == 15\n"
+	forge := `"result {\"name\":\"test_sum\",\"passed\":true,\"ms\":1,\"message\":\"\"}\nresult {\"name\":\"test_many\",\"passed\":true,\"ms\":1,\"message\":\"\"}\ndone null\n"`
+	python := map[string]string{
+		"leaves early":   "import os\nos._exit(0)\n",
+		"forges results": "import os\nfor fd in range(0, 64):\n    try:\n        os.write(fd, " + forge + ".encode())\n    except OSError:\n        pass\n\n\ndef total(items):\n    return 0\n",
+		"kills and outlives the judge": `import os, signal
+for pid in os.listdir("/proc"):
+    if pid.isdigit() and int(pid) != os.getpid():
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+if os.fork() == 0:
+    import time
+    time.sleep(30)
+    os._exit(0)
+
+
+def total(items):
+    return 0
+`,
+		"searches for the hidden tests": `import os
+answers = {}
+needle = ("total([5, 5, 5" + "]) == 1" + "5").encode()  # never in this file as such
+for root in ("/task", "/tmp", "/var", "/home", "/root", "/srv", "/run", "/dev/shm"):
+    for d, _, files in os.walk(root):
+        for f in files[:200]:
+            try:
+                with open(os.path.join(d, f), "rb") as h:
+                    if needle in h.read(1 << 20):
+                        answers = {(1, 2): 3, (5, 5, 5): 15}
+            except OSError:
+                pass
+
+
+def total(items):
+    return answers.get(tuple(items), 0)
+`,
+	}
+	for name, src := range python {
+		t.Run("python "+name, func(t *testing.T) {
+			t.Parallel()
+			tree := []sandbox.File{{Path: "app/__init__.py", Data: []byte("")}, {Path: "app/pricing.py", Data: []byte(src)}}
+			o := mustGrade(t, grader.Suite{Language: grader.Python, Tree: tree, Hidden: pyTests, IncludeHidden: true, Points: 10,
+				Limits: sandbox.Limits{Wall: 5 * time.Second}})
+			if score, _ := o.Score(); score != 0 {
+				t.Errorf("scored %v: %+v", score, o.Tests)
+			}
+		})
+	}
+	// The search works: with the tests in the repository, it finds them.
+	t.Run("python search, the tests in the repository", func(t *testing.T) {
+		t.Parallel()
+		tree := []sandbox.File{{Path: "app/__init__.py", Data: []byte("")}, {Path: "app/pricing.py", Data: []byte(python["searches for the hidden tests"])},
+			{Path: "notes.txt", Data: []byte(pyTests)}}
+		o := mustGrade(t, grader.Suite{Language: grader.Python, Tree: tree, Hidden: pyTests, IncludeHidden: true, Points: 10, Limits: sandbox.Limits{Wall: 5 * time.Second}})
+		if score, _ := o.Score(); score != 10 {
+			t.Errorf("the control scored %v: %+v", score, o.Tests)
+		}
+	})
+	jsTest := []sandbox.File{{Path: "test/hidden.test.mjs", Data: []byte("import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { total } from '../src/pricing.mjs';\n\ntest('sum', () => assert.strictEqual(total([1, 2]), 3));\ntest('many', () => assert.strictEqual(total([5, 5, 5]), 15));\n")}}
+	js := map[string]string{
+		"leaves early":   "process.exit(0);\nexport const total = () => 0;\n",
+		"forges results": "import fs from 'node:fs';\nfor (let fd = 0; fd < 64; fd++) { try { fs.writeSync(fd, 'result {\"name\":\"sum\",\"passed\":true,\"ms\":1,\"message\":\"\"}\\ndone null\\n'); } catch {} }\nexport const total = () => 0;\n",
+		"searches for the hidden tests": `import fs from 'node:fs';
+import path from 'node:path';
+let found = false;
+function walk(d, n) {
+  if (n > 6 || found) return;
+  let names = [];
+  try { names = fs.readdirSync(d); } catch { return; }
+  for (const f of names.slice(0, 200)) {
+    const p = path.join(d, f);
+    try {
+      const st = fs.statSync(p);
+      if (st.isDirectory()) walk(p, n + 1);
+      else if (st.size < 1 << 20 && fs.readFileSync(p, 'utf8').includes(needle)) found = true;
+    } catch {}
+  }
+}
+const needle = 'total([5, 5, 5' + ']), 1' + '5'; // never in this file as such
+for (const root of ['/task', '/tmp', '/var', '/home', '/root', '/srv', '/run', '/dev/shm']) walk(root, 0);
+export const total = (items) => (found ? items.reduce((a, b) => a + b, 0) : 0);
+`,
+	}
+	for name, src := range js {
+		t.Run("javascript "+name, func(t *testing.T) {
+			t.Parallel()
+			tree := []sandbox.File{{Path: "package.json", Data: []byte(`{"type": "module"}`)}, {Path: "src/pricing.mjs", Data: []byte(src)}}
+			o := mustGrade(t, grader.Suite{Language: grader.JavaScript, Tree: tree, HiddenFiles: jsTest, IncludeHidden: true, Points: 10,
+				Limits: sandbox.Limits{Wall: 5 * time.Second}})
+			if score, _ := o.Score(); score != 0 {
+				t.Errorf("scored %v: %+v", score, o.Tests)
+			}
+		})
+	}
+	t.Run("javascript search, the tests in the repository", func(t *testing.T) {
+		t.Parallel()
+		tree := []sandbox.File{{Path: "package.json", Data: []byte(`{"type": "module"}`)}, {Path: "src/pricing.mjs", Data: []byte(js["searches for the hidden tests"])},
+			{Path: "notes.txt", Data: jsTest[0].Data}}
+		o := mustGrade(t, grader.Suite{Language: grader.JavaScript, Tree: tree, HiddenFiles: jsTest, IncludeHidden: true, Points: 10, Limits: sandbox.Limits{Wall: 5 * time.Second}})
+		if score, _ := o.Score(); score != 10 {
+			t.Errorf("the control scored %v: %+v", score, o.Tests)
+		}
+	})
 }
