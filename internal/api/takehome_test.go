@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/git/gittest"
 )
 
 // TestTakehomeInTheAPI covers a take-home step through the API: its
@@ -16,9 +16,7 @@ import (
 // credentials, and the repository in the candidate's view.
 func TestTakehomeInTheAPI(t *testing.T) {
 	t.Parallel()
-	if err := git.Available(); err != nil {
-		t.Skip(err) // scripts/test.sh installs git; CI never skips
-	}
+	gittest.Need(t)
 	w := newWorld(t)
 	w.bootstrap(t, "owner", "Acme", "owner@acme.example")
 	step := func(extra string) string {

@@ -33,20 +33,7 @@ func (s *Service) Answering(ctx context.Context, a Application, fn func(tx *sqld
 // to stepID, in tx. Recordings are not scored automatically.
 func (s *Service) PutRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID, recordingID int64) (err error) {
 	defer apperr.Wrap(&err, "application.PutRecordingAnswer(%d)", appID)
-	body, err := json.Marshal(answerBody{RecordingID: recordingID})
-	if err != nil {
-		return err
-	}
-	t := s.now()
-	_, err = tx.Exec(ctx, `INSERT INTO answers (application_id, step_id, body, score, max_score, created_at, updated_at)
-		VALUES ($1, $2, $3, NULL, NULL, $4, $4)
-		ON CONFLICT (application_id, step_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-		appID, stepID, string(body), t)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, t, appID)
-	return err
+	return s.putBody(ctx, tx, appID, stepID, answerBody{RecordingID: recordingID})
 }
 
 // PutFilesAnswer records in tx that application appID's answer to stepID
@@ -55,23 +42,13 @@ func (s *Service) PutRecordingAnswer(ctx context.Context, tx *sqldb.DB, appID, s
 // answer is removed.
 func (s *Service) PutFilesAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID int64, n int) (err error) {
 	defer apperr.Wrap(&err, "application.PutFilesAnswer(%d)", appID)
-	t := s.now()
-	if n == 0 {
-		_, err = tx.Exec(ctx, `DELETE FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID)
-	} else {
-		var body []byte
-		if body, err = json.Marshal(answerBody{Files: n}); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO answers (application_id, step_id, body, score, max_score, created_at, updated_at)
-			VALUES ($1, $2, $3, NULL, NULL, $4, $4)
-			ON CONFLICT (application_id, step_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
-			appID, stepID, string(body), t)
+	if n > 0 {
+		return s.putBody(ctx, tx, appID, stepID, answerBody{Files: n})
 	}
-	if err != nil {
+	if _, err := tx.Exec(ctx, `DELETE FROM answers WHERE application_id = $1 AND step_id = $2`, appID, stepID); err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, t, appID)
+	_, err = tx.Exec(ctx, `UPDATE applications SET updated_at = $1 WHERE id = $2`, s.now(), appID)
 	return err
 }
 
@@ -80,7 +57,14 @@ func (s *Service) PutFilesAnswer(ctx context.Context, tx *sqldb.DB, appID, stepI
 // calls it with each push it takes. The score waits for its grading.
 func (s *Service) PutCommitAnswer(ctx context.Context, tx *sqldb.DB, appID, stepID int64, commit string) (err error) {
 	defer apperr.Wrap(&err, "application.PutCommitAnswer(%d)", appID)
-	body, err := json.Marshal(answerBody{Commit: commit})
+	return s.putBody(ctx, tx, appID, stepID, answerBody{Commit: commit})
+}
+
+// putBody makes b the answer of appID to stepID, in tx, without a score
+// (a kind scored later sets it with SetScore), for the packages that own
+// answers of their own kind.
+func (s *Service) putBody(ctx context.Context, tx *sqldb.DB, appID, stepID int64, b answerBody) error {
+	body, err := json.Marshal(b)
 	if err != nil {
 		return err
 	}

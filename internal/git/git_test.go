@@ -8,13 +8,12 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/git/gittest"
 )
 
 func newRepo(t *testing.T) git.Repo {
 	t.Helper()
-	if err := git.Available(); err != nil {
-		t.Skip(err) // scripts/test.sh installs git; CI never skips
-	}
+	gittest.Need(t)
 	r, err := git.Init(context.Background(), filepath.Join(t.TempDir(), "repo.git"), 1<<20)
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/git/gittest"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -44,9 +45,7 @@ func ptr[T any](v T) *T { return &v }
 
 func newWorld(t *testing.T, change func(*opening.TakehomeTask)) *world {
 	t.Helper()
-	if err := git.Available(); err != nil {
-		t.Skip(err) // scripts/test.sh installs git; CI never skips
-	}
+	gittest.Need(t)
 	ctx := context.Background()
 	w := &world{t: t, World: apptest.New(t, app.Config{})}
 	w.Takehomes.SetReportWait(200 * time.Millisecond) // no worker runs here, unless a test starts one

@@ -182,7 +182,11 @@ func readZip(data []byte, maxFile, maxRepo int64, starter []git.File) ([]git.Fil
 		}
 		entries = append(entries, f)
 	}
-	prefix := commonDir(entries)
+	names := make([]string, len(entries))
+	for i, f := range entries {
+		names[i] = f.Name
+	}
+	prefix := commonDir(names)
 	for _, f := range starter {
 		if prefix != "" && strings.HasPrefix(f.Path, prefix) {
 			prefix = "" // the starter's own directory (app/), not a wrapper
@@ -243,18 +247,18 @@ func isGit(p string) bool {
 	return parts[0] == ".git" || (len(parts) > 1 && parts[1] == ".git")
 }
 
-// commonDir is the one top directory every entry is in ("project/"),
-// or "".
-func commonDir(entries []*zip.File) string {
-	if len(entries) == 0 {
+// commonDir is the one top directory every name is in ("project/"), or
+// "".
+func commonDir(names []string) string {
+	if len(names) == 0 {
 		return ""
 	}
-	first, _, ok := strings.Cut(entries[0].Name, "/")
+	first, _, ok := strings.Cut(names[0], "/")
 	if !ok || first == "" {
 		return ""
 	}
-	for _, f := range entries {
-		if !strings.HasPrefix(f.Name, first+"/") {
+	for _, n := range names {
+		if !strings.HasPrefix(n, first+"/") {
 			return ""
 		}
 	}
@@ -330,18 +334,11 @@ func TextFilesFromArchive(data []byte, max int64) (map[string]string, error) {
 		entries = append(entries, entry{name, b})
 	}
 	// One top directory every file is in is taken off, as for a zip.
-	prefix := ""
-	if len(entries) > 0 {
-		if first, _, ok := strings.Cut(entries[0].name, "/"); ok {
-			prefix = first + "/"
-			for _, e := range entries {
-				if !strings.HasPrefix(e.name, prefix) {
-					prefix = ""
-					break
-				}
-			}
-		}
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		names[i] = e.name
 	}
+	prefix := commonDir(names)
 	out := map[string]string{}
 	for _, e := range entries {
 		p := strings.TrimPrefix(e.name, prefix)

@@ -138,10 +138,10 @@ func (s *Server) workRepo(r *http.Request, m account.Member) (application.Applic
 }
 
 func workBase(a application.Application, stepID int64) string {
-	return fmt.Sprintf("/applications/%d/steps/%d/work", a.ID, stepID)
+	return fmt.Sprintf("/applications/%d/steps/%d/repository", a.ID, stepID)
 }
 
-// showWork is GET /applications/{id}/steps/{step}/work.
+// showWork is GET /applications/{id}/steps/{step}/repository.
 func (s *Server) showWork(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	d, err := s.workData(r, m)
 	if err != nil {
@@ -296,7 +296,7 @@ func diffRows(fd git.FileDiff, oldLines, newLines []template.HTML, oldPath, from
 	return unified, split
 }
 
-// addWorkComment is POST /applications/{id}/steps/{step}/work/comments.
+// addWorkComment is POST /applications/{id}/steps/{step}/repository/comments.
 func (s *Server) addWorkComment(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	a, st, repo, err := s.workRepo(r, m)
 	if err != nil {
@@ -332,7 +332,7 @@ type workFilePage struct {
 	Tree   []git.Entry
 }
 
-// showWorkFile is GET /applications/{id}/steps/{step}/work/file?commit=&path=:
+// showWorkFile is GET /applications/{id}/steps/{step}/repository/file?commit=&path=:
 // a file at a commit, highlighted, beside the list of the commit's files.
 func (s *Server) showWorkFile(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	ctx := r.Context()
@@ -368,7 +368,7 @@ func (s *Server) showWorkFile(w http.ResponseWriter, r *http.Request, m account.
 	return nil
 }
 
-// serveWorkZip is GET /applications/{id}/steps/{step}/work.zip?commit=.
+// serveWorkZip is GET /applications/{id}/steps/{step}/repository.zip?commit=.
 func (s *Server) serveWorkZip(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	a, st, repo, err := s.workRepo(r, m)
 	if err != nil {

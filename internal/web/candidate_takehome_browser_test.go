@@ -15,6 +15,7 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
 	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/git/gittest"
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
@@ -26,9 +27,7 @@ import (
 // listed. Every state of the page passes axe.
 func TestCandidateTakehomeStepInBrowser(t *testing.T) {
 	t.Parallel()
-	if err := git.Available(); err != nil {
-		t.Skip(err) // scripts/test.sh installs git; CI never skips
-	}
+	gittest.Need(t)
 	ctx := context.Background()
 	w := apptest.New(t, app.Config{})
 	g, err := grader.New(sandboxtest.New(t), grader.Options{})

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/git/gittest"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
@@ -40,9 +40,7 @@ func (f *candidateFixture) takehomeStep(t *testing.T) opening.Interview {
 // replaces it.
 func TestCandidateTakehomeStep(t *testing.T) {
 	t.Parallel()
-	if err := git.Available(); err != nil {
-		t.Skip(err) // scripts/test.sh installs git; CI never skips
-	}
+	gittest.Need(t)
 	f := newCandidateFixture(t)
 	iv := f.takehomeStep(t)
 	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")
@@ -112,9 +110,7 @@ func TestCandidateTakehomeStep(t *testing.T) {
 // is refused with the reason, and the work handed in before stays.
 func TestCandidateTakehomeZip(t *testing.T) {
 	t.Parallel()
-	if err := git.Available(); err != nil {
-		t.Skip(err) // scripts/test.sh installs git; CI never skips
-	}
+	gittest.Need(t)
 	f := newCandidateFixture(t)
 	iv := f.takehomeStep(t)
 	inv := f.invite(t, iv, "Ada Lovelace", "ada@example.com")

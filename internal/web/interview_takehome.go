@@ -81,7 +81,9 @@ func (s *Server) renderTakehomeTask(w http.ResponseWriter, r *http.Request, m ac
 	st := iv.Steps[i]
 	d := takehomeTaskPage{Interview: iv, Step: st, Sets: takehomeSets(st.Takehome), Editing: r.FormValue("edit")}
 	if set, path, ok := strings.Cut(d.Editing, ":"); ok {
-		d.Text = takehomeFiles(st.Takehome, set)[path]
+		if files, ok := filesOf(st.Takehome, set); ok {
+			d.Text = (*files)[path]
+		}
 		if r.Method == http.MethodPost {
 			d.Text = r.PostFormValue("text") // what was typed, kept when refused
 		}
@@ -123,96 +125,78 @@ func (s *Server) saveTakehomeTask(w http.ResponseWriter, r *http.Request, m acco
 	if errors.As(err, &tooBig) {
 		err = apperr.New(apperr.ErrTooLarge, "the archive is larger than %d MB", opening.MaxStarterBytes>>20)
 	}
+	if err != nil {
+		return s.takehomeProblem(w, r, m, iv, i, err)
+	}
+	return s.saveTakehomeSet(w, r, m, iv, i, set, func(map[string]string) (map[string]string, string, error) {
+		return files, fmt.Sprintf("Saved: %d %s.", len(files), plural(len(files), "file", "files")), nil
+	})
+}
+
+// saveTakehomeSet replaces one set of the step's files (starter, visible,
+// hidden) with what change makes of a copy of them, saves the step through
+// the interview so that every rule of it holds, and goes back to the page
+// with change's flash; a refusal is shown on the page, nothing changed.
+func (s *Server) saveTakehomeSet(w http.ResponseWriter, r *http.Request, m account.Member, iv opening.Interview, i int, set string,
+	change func(map[string]string) (map[string]string, string, error)) error {
+	steps := append([]opening.Step(nil), iv.Steps...)
+	t := *steps[i].Takehome
+	files, ok := filesOf(&t, set)
+	if !ok {
+		return s.takehomeProblem(w, r, m, iv, i, apperr.Invalid("set", "say whether the files are the starter, the visible or the hidden tests"))
+	}
+	next, flash, err := change(maps.Clone(*files))
 	if err == nil {
-		steps := append([]opening.Step(nil), iv.Steps...)
-		t := *steps[i].Takehome
-		switch set {
-		case "starter":
-			t.Starter = files
-		case "visible":
-			t.Visible = files
-		case "hidden":
-			t.Hidden = files
-		default:
-			err = apperr.Invalid("set", "say whether the zip is the starter, the visible or the hidden tests")
-		}
-		if err == nil {
-			steps[i].Takehome = &t
-			_, err = s.Openings.UpdateInterview(r.Context(), m, iv.ID, opening.InterviewInput{Steps: &steps})
-		}
+		*files = next
+		steps[i].Takehome = &t
+		_, err = s.Openings.UpdateInterview(r.Context(), m, iv.ID, opening.InterviewInput{Steps: &steps})
 	}
 	if err != nil {
-		msg, status, ferr := formProblem(err)
-		if ferr != nil {
-			return ferr
-		}
-		s.renderTakehomeTask(w, r, m, status, iv, i, msg)
-		return nil
+		return s.takehomeProblem(w, r, m, iv, i, err)
 	}
-	s.setFlash(w, fmt.Sprintf("Saved: %d %s.", len(files), plural(len(files), "file", "files")))
+	s.setFlash(w, flash)
 	return redirect(w, r, fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[i].ID))
 }
 
-// takehomeFiles is one set of a task's files by name.
-func takehomeFiles(t *opening.TakehomeTask, set string) map[string]string {
-	switch set {
-	case "starter":
-		return t.Starter
-	case "visible":
-		return t.Visible
-	case "hidden":
-		return t.Hidden
+// takehomeProblem shows the page again with why err refused the change.
+func (s *Server) takehomeProblem(w http.ResponseWriter, r *http.Request, m account.Member, iv opening.Interview, i int, err error) error {
+	msg, status, ferr := formProblem(err)
+	if ferr != nil {
+		return ferr
 	}
+	s.renderTakehomeTask(w, r, m, status, iv, i, msg)
 	return nil
 }
 
+// filesOf is one set of a task's files by name.
+func filesOf(t *opening.TakehomeTask, set string) (*map[string]string, bool) {
+	switch set {
+	case "starter":
+		return &t.Starter, true
+	case "visible":
+		return &t.Visible, true
+	case "hidden":
+		return &t.Hidden, true
+	}
+	return nil, false
+}
+
 // editTakehomeFile saves a file typed in the page (a new one, or one
-// renamed), or removes one, as the whole step is saved.
+// renamed), or removes one.
 func (s *Server) editTakehomeFile(w http.ResponseWriter, r *http.Request, m account.Member, iv opening.Interview, i int) error {
-	set, old := r.PostFormValue("set"), r.PostFormValue("old")
-	path := strings.TrimSpace(r.PostFormValue("path"))
-	steps := append([]opening.Step(nil), iv.Steps...)
-	t := *steps[i].Takehome
-	t.Starter, t.Visible, t.Hidden = maps.Clone(t.Starter), maps.Clone(t.Visible), maps.Clone(t.Hidden)
-	files := takehomeFiles(&t, set)
-	var err error
-	flash := ""
-	switch {
-	case files == nil && set != "starter" && set != "visible" && set != "hidden":
-		err = apperr.Invalid("set", "say whether the file is a starter file, a visible or a hidden test")
-	case r.PostFormValue("action") == "remove":
-		delete(files, old)
-		flash = "Removed " + old + "."
-	default:
+	old, path := r.PostFormValue("old"), strings.TrimSpace(r.PostFormValue("path"))
+	return s.saveTakehomeSet(w, r, m, iv, i, r.PostFormValue("set"), func(files map[string]string) (map[string]string, string, error) {
 		if files == nil {
 			files = map[string]string{}
+		}
+		if r.PostFormValue("action") == "remove" {
+			delete(files, old)
+			return files, "Removed " + old + ".", nil
 		}
 		if old != "" && old != path {
 			delete(files, old)
 		}
 		files[path] = strings.ReplaceAll(r.PostFormValue("text"), "\r\n", "\n")
-		flash = "Saved " + path + "."
-	}
-	if err == nil {
-		switch set {
-		case "starter":
-			t.Starter = files
-		case "visible":
-			t.Visible = files
-		case "hidden":
-			t.Hidden = files
-		}
-		steps[i].Takehome = &t
-		_, err = s.Openings.UpdateInterview(r.Context(), m, iv.ID, opening.InterviewInput{Steps: &steps})
-	}
-	if err != nil {
-		msg, status, ferr := formProblem(err)
-		if ferr != nil {
-			return ferr
-		}
-		s.renderTakehomeTask(w, r, m, status, iv, i, msg)
-		return nil
-	}
-	s.setFlash(w, flash)
-	return redirect(w, r, fmt.Sprintf("/interviews/%d/steps/%d/takehome", iv.ID, iv.Steps[i].ID))
+		return files, "Saved " + path + ".", nil
+	})
 }
