@@ -87,6 +87,51 @@ func newWorld(t *testing.T, change func(*opening.TakehomeTask)) *world {
 	return w
 }
 
+// grade grades pushes as the server does, in the sandbox, and lets the
+// push's output wait for them.
+func (w *world) grade() *grader.Grader {
+	t := w.t
+	t.Helper()
+	box, err := sandbox.New(sandbox.Options{})
+	if errors.Is(err, sandbox.ErrNoBwrap) && os.Getenv("CI") != "true" {
+		t.Skipf("SKIPPING: grading needs bubblewrap: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := grader.New(box, grader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Gradings.SetGrader(g, nil)
+	w.Takehomes.SetReportWait(takehome.ReportWait)
+	w.RunWorker(t)
+	return g
+}
+
+// graded waits for a's pushes to be graded, n of them.
+func (w *world) graded(a application.Application, n int) []takehome.Push {
+	w.t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		pushes, err := w.Takehomes.Pushes(context.Background(), a.ID, w.step.ID)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		done := len(pushes) == n
+		for _, p := range pushes {
+			done = done && p.Grading.Status != takehome.Queued && p.Grading.Status != takehome.Running
+		}
+		if done {
+			return pushes
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("the pushes were not graded: %+v", pushes)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // start starts a's take-home and returns its credentials.
 func (w *world) start(a application.Application) takehome.Credentials {
 	w.t.Helper()
@@ -435,20 +480,7 @@ func runStdin(t *testing.T, dir, stdin string, args ...string) string {
 func TestPushesAreGraded(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, nil)
-	box, err := sandbox.New(sandbox.Options{})
-	if errors.Is(err, sandbox.ErrNoBwrap) && os.Getenv("CI") != "true" {
-		t.Skipf("SKIPPING: grading needs bubblewrap: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := grader.New(box, grader.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Gradings.SetGrader(g, nil)
-	w.Takehomes.SetReportWait(takehome.ReportWait)
-	w.RunWorker(t)
+	w.grade()
 	ctx := context.Background()
 	c := w.start(w.alice)
 	dir := w.clone(c)
@@ -511,20 +543,7 @@ func TestJavaScriptPushesAreGraded(t *testing.T) {
 		t.Visible = map[string]string{"test/pricing.test.mjs": "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { total } from '../src/pricing.mjs';\n\ntest('empty', () => assert.strictEqual(total([]), 0));\n"}
 		t.Hidden = map[string]string{"test/hidden.test.mjs": "import { test } from 'node:test';\nimport assert from 'node:assert';\nimport { total } from '../src/pricing.mjs';\n\ntest('sum', () => assert.strictEqual(total([1, 2]), 3));\n"}
 	})
-	box, err := sandbox.New(sandbox.Options{})
-	if errors.Is(err, sandbox.ErrNoBwrap) && os.Getenv("CI") != "true" {
-		t.Skipf("SKIPPING: grading needs bubblewrap: %v", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := grader.New(box, grader.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.Gradings.SetGrader(g, nil)
-	w.Takehomes.SetReportWait(takehome.ReportWait)
-	w.RunWorker(t)
+	w.grade()
 	c := w.start(w.alice)
 	dir := w.clone(c)
 	commit(t, dir, "src/pricing.mjs", "export function total(items) {\n  return items.reduce((a, b) => a + b, 0);\n}\n", "Sum")
@@ -533,5 +552,43 @@ func TestJavaScriptPushesAreGraded(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the push's output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestGoPushesAreGraded: a Go take-home, a module whose hidden tests
+// test its packages from inside and outside, graded on push; its own
+// tests run with go test.
+func TestGoPushesAreGraded(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, func(t *opening.TakehomeTask) {
+		t.Language = opening.Go
+		t.Starter = map[string]string{
+			"go.mod":             "module example.com/shop\n\ngo 1.22\n",
+			"pricing/pricing.go": "package pricing\n\n// Total adds up the prices.\nfunc Total(prices []int) int {\n\treturn 0\n}\n",
+			"cmd/shop/main.go":   "package main\n\nimport \"example.com/shop/pricing\"\n\nfunc main() { println(pricing.Total(nil)) }\n",
+		}
+		t.Visible = map[string]string{"pricing/pricing_test.go": "package pricing\n\nimport \"testing\"\n\nfunc TestEmpty(t *testing.T) {\n\tif Total(nil) != 0 {\n\t\tt.Fatal(\"empty\")\n\t}\n}\n"}
+		t.Hidden = map[string]string{"pricing/hidden_test.go": "package pricing_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/pricing\"\n)\n\nfunc TestSum(t *testing.T) {\n\tif pricing.Total([]int{1, 2}) != 3 {\n\t\tt.Fatal(\"sum\")\n\t}\n}\n"}
+	})
+	w.grade()
+	c := w.start(w.alice)
+	dir := w.clone(c)
+	if _, err := os.Stat(filepath.Join(dir, "pricing", "hidden_test.go")); err == nil {
+		t.Fatal("the hidden test is in the candidate's repository")
+	}
+	commit(t, dir, "pricing/pricing.go", "package pricing\n\n// Total adds up the prices.\nfunc Total(prices []int) int {\n\tsum := 0\n\tfor _, p := range prices {\n\t\tsum += p\n\t}\n\treturn sum\n}\n", "Sum")
+	out := mustGit(t, dir, "push")
+	pushes := w.graded(w.alice, 1)
+	g := pushes[0].Grading
+	if g.Status != takehome.Done || g.Score == nil || *g.Score != 10 || len(g.Tests) != 1 || g.Tests[0].Name != "TestSum" {
+		t.Fatalf("the grading: %+v", g)
+	}
+	if len(g.Checks) != 1 || g.Checks[0].Name != "pricing::TestEmpty" || !g.Checks[0].Passed {
+		t.Errorf("the candidate's own checks: %+v\n%s", g.Checks, g.Logs)
+	}
+	// The push's output gives the results, or where to read them when
+	// the grading takes longer than the push waits.
+	if !strings.Contains(out, "Hidden tests: 1 of 1 passed, 10 of 10 points.") && !strings.Contains(out, "see the results on the step's page") {
+		t.Errorf("the push said:\n%s", out)
 	}
 }

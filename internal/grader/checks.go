@@ -1,9 +1,12 @@
 package grader
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -19,6 +22,160 @@ import (
 
 // junitFile is where the runner writes its report, collected after.
 const junitFile = "anyhour-checks.xml"
+
+// goChecksFile is where go test -json writes its events.
+const goChecksFile = "anyhour-checks.json"
+
+// goChecks runs go test ./... in the repository, with the toolchain and
+// a copy of the prepared cache; what it builds and runs is the
+// candidate's, in a box of its own.
+func (g *Grader) goChecks(ctx context.Context, files []sandbox.File, l sandbox.Limits) (Outcome, error) {
+	if g.goErr != nil {
+		return Outcome{}, fmt.Errorf("%w: %v", errNoGo, g.goErr)
+	}
+	cache, done, err := g.cache.fork()
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer done()
+	limits := g.compile
+	limits.Wall = max(limits.Wall, l.Wall)
+	res, err := g.box.Run(ctx, sandbox.Command{
+		Args:    []string{"/bin/sh", "-c", "cd /task/repo && " + shellJoin([]string{g.goRoot + "/bin/go", "test", "-json", "./..."}) + " > /task/" + goChecksFile},
+		Env:     goEnv(g.goRoot, "/gocache", "/tmp"),
+		Files:   files,
+		Binds:   []sandbox.Bind{{Src: g.goRoot, Dst: g.goRoot}, {Src: cache, Dst: "/gocache", Writable: true}},
+		Collect: []string{goChecksFile},
+		Limits:  limits,
+	})
+	if err != nil {
+		return Outcome{}, err
+	}
+	o := Outcome{Wall: res.Wall, MaxRSSBytes: res.MaxRSSBytes, TimedOut: res.TimedOut, MemoryExceeded: res.MemoryExceeded}
+	events, ok := res.Collected[goChecksFile]
+	module := ""
+	for _, f := range files {
+		if f.Path == "repo/go.mod" {
+			if m := moduleLine.FindSubmatch(f.Data); m != nil {
+				module = string(m[1])
+			}
+		}
+	}
+	var printed string
+	o.Tests, printed = parseGoTestJSON(events, module)
+	o.Logs = capLog(printed + string(res.Stderr))
+	if !ok || len(o.Tests) == 0 && res.ExitCode != 0 {
+		switch {
+		case res.TimedOut:
+			o.CompileError = "the tests ran out of time before they reported"
+		case res.MemoryExceeded:
+			o.CompileError = "the tests ran out of memory before they reported"
+		case len(o.Tests) == 0 && res.ExitCode != 0:
+			o.CompileError = "go test failed (see the output)"
+		}
+	}
+	return o, nil
+}
+
+// moduleLine finds a go.mod's module path.
+var moduleLine = regexp.MustCompile(`(?m)^\s*module\s+"?([^"\s]+)`)
+
+// goEvent is one line of go test -json (test2json); since Go 1.24 the
+// build's output comes as events too, named by ImportPath.
+type goEvent struct {
+	Action, Package, Test, Output string
+	ImportPath, FailedBuild       string
+	Elapsed                       float64
+}
+
+// parseGoTestJSON reads go test -json into tests worth no points, each
+// named by its package's directory and its name ("pricing::TestTotal"),
+// with a package that did not build as a failed test of its own; and
+// what was printed, in order. module is the module's path.
+func parseGoTestJSON(data []byte, module string) ([]Test, string) {
+	var out []Test
+	var printed strings.Builder
+	output := map[string]*strings.Builder{} // by package and top-level test
+	add := func(key, text string) {
+		if output[key] == nil {
+			output[key] = &strings.Builder{}
+		}
+		if output[key].Len() < 8<<10 && !strings.HasPrefix(text, "=== ") {
+			output[key].WriteString(text)
+		}
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var e goEvent
+		if json.Unmarshal(line, &e) != nil {
+			continue
+		}
+		if printed.Len() < 64<<10 {
+			printed.WriteString(e.Output)
+		}
+		if e.Action == "build-output" {
+			add("build\x00"+e.ImportPath, e.Output)
+			continue
+		}
+		top, _, _ := strings.Cut(e.Test, "/")
+		key := e.Package + "\x00" + top
+		add(key, e.Output)
+		done := e.Action == "pass" || e.Action == "fail" || e.Action == "skip"
+		if !done || len(out) == maxChecks {
+			continue
+		}
+		if e.Test == "" {
+			// A package that failed without a test failing: it did not build.
+			if e.Action == "fail" && !failedIn(out, e.Package) {
+				msg := output[key].String()
+				if b := output["build\x00"+e.FailedBuild]; b != nil {
+					msg = b.String() + msg
+				}
+				out = append(out, Test{Name: clip(e.Package, 300), Message: clip(strings.TrimSpace(msg), 4000)})
+			}
+			continue
+		}
+		if top != e.Test {
+			continue // a subtest: its parent says
+		}
+		t := Test{Name: clip(e.Package+"::"+e.Test, 300), Passed: e.Action == "pass", DurationMS: int64(e.Elapsed * 1000)}
+		if e.Action == "fail" {
+			t.Message = clip(strings.TrimSpace(output[key].String()), 4000)
+		}
+		if e.Action == "skip" {
+			t.Message = "skipped"
+		}
+		out = append(out, t)
+	}
+	// Names by directory, as the candidate sees the repository.
+	for i := range out {
+		out[i].Name = relPackage(out[i].Name, module)
+	}
+	return out, printed.String()
+}
+
+// failedIn says whether a test of package pkg already failed.
+func failedIn(tests []Test, pkg string) bool {
+	for _, t := range tests {
+		if !t.Passed && strings.HasPrefix(t.Name, pkg+"::") {
+			return true
+		}
+	}
+	return false
+}
+
+// relPackage writes a test's package as its directory in the module.
+func relPackage(name, module string) string {
+	pkg, test, _ := strings.Cut(name, "::")
+	if pkg == module && module != "" {
+		pkg = "."
+	} else if rel, ok := strings.CutPrefix(pkg, module+"/"); ok && module != "" {
+		pkg = rel
+	}
+	if test == "" {
+		return pkg + " (does not build)"
+	}
+	return pkg + "::" + test
+}
 
 // maxChecks bounds the tests read from a report.
 const maxChecks = 500
@@ -40,8 +197,10 @@ func (g *Grader) CandidateChecks(ctx context.Context, lang Language, tree []sand
 	case JavaScript:
 		// node's own runner finds the test files under the directory.
 		cmd.Args, cmd.Env = []string{node, "--test", "--test-reporter=junit", "--test-reporter-destination=/task/" + junitFile, "/task/repo"}, nodeEnv
+	case Go:
+		return g.goChecks(ctx, files, l)
 	default:
-		return Outcome{}, fmt.Errorf("the candidate's own checks run for Python and JavaScript repositories in this version, not %s", lang)
+		return Outcome{}, fmt.Errorf("the candidate's own checks run for Python, JavaScript and Go repositories, not %s", lang)
 	}
 	res, err := g.box.Run(ctx, cmd)
 	if err != nil {

@@ -33,12 +33,16 @@ import (
 
 // goBridge is what the generator learnt of the candidate's package.
 type goBridge struct {
-	fset    *token.FileSet
-	imports map[string]string // local name -> import path
-	types   []*ast.TypeSpec   // non-generic
-	consts  []*ast.GenDecl
-	vars    []goVar
-	funcs   []*ast.FuncDecl // functions and methods of non-generic types, themselves not generic
+	// pkg is the package's name; path its import path in a take-home's
+	// module, whose packages each have a bridge, or "" for a code step's
+	// one package.
+	pkg, path string
+	fset      *token.FileSet
+	imports   map[string]string // local name -> import path
+	types     []*ast.TypeSpec   // non-generic
+	consts    []*ast.GenDecl
+	vars      []goVar
+	funcs     []*ast.FuncDecl // functions and methods of non-generic types, themselves not generic
 }
 
 type goVar struct{ name, typ string }
@@ -46,23 +50,55 @@ type goVar struct{ name, typ string }
 // bridgeGo reads the candidate's package. It fails when the source does
 // not parse; the compiler then says why, better than the parser.
 func bridgeGo(src string) (*goBridge, error) {
+	return bridgeGoFiles("", map[string]string{"solution.go": src})
+}
+
+// bridgeGoFiles reads the files of the package at import path path (""
+// for a code step's).
+func bridgeGoFiles(path string, files map[string]string) (*goBridge, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "solution.go", src, parser.SkipObjectResolution)
-	if err != nil {
-		return nil, err
+	b := &goBridge{pkg: "solution", path: path, fset: fset, imports: map[string]string{}}
+	var parsed []*ast.File
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
 	}
-	b := &goBridge{fset: fset, imports: map[string]string{}}
+	sort.Strings(names)
+	for _, name := range names {
+		f, err := parser.ParseFile(fset, name, files[name], parser.SkipObjectResolution)
+		if err != nil {
+			return nil, err
+		}
+		parsed = append(parsed, f)
+	}
+	if path != "" && len(parsed) > 0 {
+		b.pkg = parsed[0].Name.Name
+	}
+	generic := map[string]bool{}
+	for _, f := range parsed {
+		b.read(f, generic)
+	}
+	for _, f := range parsed {
+		b.readFuncs(f, generic)
+	}
+	return b, nil
+}
+
+// read takes a file's imports and declarations. Two files of a package
+// that import different packages under one name are not told apart: the
+// first one's counts.
+func (b *goBridge) read(f *ast.File, generic map[string]bool) {
+	fset := b.fset
 	for _, imp := range f.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
 		name := importName(p)
 		if imp.Name != nil {
 			name = imp.Name.Name
 		}
-		if name != "_" && name != "." {
+		if _, taken := b.imports[name]; name != "_" && name != "." && !taken {
 			b.imports[name] = p
 		}
 	}
-	generic := map[string]bool{}
 	for _, d := range f.Decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok {
@@ -86,6 +122,11 @@ func bridgeGo(src string) (*goBridge, error) {
 			}
 		}
 	}
+}
+
+// readFuncs takes a file's functions and methods, once read has seen
+// every file's generic types.
+func (b *goBridge) readFuncs(f *ast.File, generic map[string]bool) {
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Type.TypeParams != nil || fd.Body == nil {
@@ -102,7 +143,6 @@ func bridgeGo(src string) (*goBridge, error) {
 		}
 		b.funcs = append(b.funcs, fd)
 	}
-	return b, nil
 }
 
 // importName is the name a package is imported under by default.
@@ -169,7 +209,15 @@ func pointerRecv(fd *ast.FuncDecl) bool {
 	return ok
 }
 
-// wireName is the name a call travels under: F, T.M or (*T).M.
+// wire is the name a call travels under: F, T.M or (*T).M, after the
+// package's import path in a module (example.com/shop/pricing.Total).
+func (b *goBridge) wire(fd *ast.FuncDecl) string {
+	if b.path != "" {
+		return b.path + "." + wireName(fd)
+	}
+	return wireName(fd)
+}
+
 func wireName(fd *ast.FuncDecl) string {
 	if fd.Recv == nil {
 		return fd.Name.Name
@@ -260,7 +308,9 @@ func (b *goBridge) registrations(skip map[string]bool) string {
 	if len(regs) > 0 {
 		fmt.Fprintf(&s, "\tanyhourbridge.Register(%s)\n", strings.Join(regs, ", "))
 	}
-	if len(vars) > 0 {
+	if len(vars) > 0 && b.path != "" {
+		fmt.Fprintf(&s, "\tanyhourbridge.PackageVars(%q, %s)\n", b.path, strings.Join(vars, ", "))
+	} else if len(vars) > 0 {
 		fmt.Fprintf(&s, "\tanyhourbridge.Vars(%s)\n", strings.Join(vars, ", "))
 	}
 	s.WriteString("}\n")
@@ -278,7 +328,7 @@ func (b *goBridge) server() string {
 		}
 		in := params(b.fset, fd.Type.Params)
 		out := params(b.fset, fd.Type.Results)
-		fmt.Fprintf(&body, "\t\t%q: func(c *anyhourbridge.Call) {\n", wireName(fd))
+		fmt.Fprintf(&body, "\t\t%q: func(c *anyhourbridge.Call) {\n", b.wire(fd))
 		callee := fd.Name.Name
 		if fd.Recv != nil {
 			t, _ := recvType(fd)
@@ -317,6 +367,11 @@ func (b *goBridge) server() string {
 		}
 		body.WriteString("\t\t},\n")
 	}
+	if b.path != "" {
+		// One of a module's packages: the program that imports them all serves.
+		return b.file("tests", nodes, nil) + "\nfunc init() {\n\tanyhourbridge.Add(map[string]anyhourbridge.Func{\n" +
+			body.String() + "\t})\n}\n"
+	}
 	return b.file("tests", nodes, nil) + "\n// AnyhourServe answers the tests' calls.\nfunc AnyhourServe() {\n\tanyhourbridge.Serve(map[string]anyhourbridge.Func{\n" +
 		body.String() + "\t})\n}\n"
 }
@@ -325,7 +380,7 @@ func (b *goBridge) server() string {
 // and the registrations of the package's types and variables.
 func (b *goBridge) file(to string, nodes []ast.Node, skip map[string]bool) string {
 	var s strings.Builder
-	s.WriteString("// Code generated by anyhour for the bridge to the " + to + ". DO NOT EDIT.\n\npackage solution\n\nimport (\n\t" + bridgeImport + "\n")
+	s.WriteString("// Code generated by anyhour for the bridge to the " + to + ". DO NOT EDIT.\n\npackage " + b.pkg + "\n\nimport (\n\t" + bridgeImport + "\n")
 	for _, imp := range b.usedImports(nodes...) {
 		s.WriteString("\t" + imp + "\n")
 	}
@@ -337,9 +392,8 @@ func (b *goBridge) file(to string, nodes []ast.Node, skip map[string]bool) strin
 // stubs is the judge's generated file: the candidate's declarations the
 // tests may use, and a stub per function and method. Names the test file
 // declares itself are left out (in one package they would clash, as they
-// would have with the candidate's code).
-func (b *goBridge) stubs(testSrc string) string {
-	skip := testNames(testSrc)
+// would have with the candidate's code): skip holds them.
+func (b *goBridge) stubs(skip map[string]bool) string {
 	var decls strings.Builder
 	var nodes []ast.Node
 	for _, ts := range b.types {
@@ -413,7 +467,7 @@ func (b *goBridge) stubs(testSrc string) string {
 			results = " (" + strings.Join(rs, ", ") + ")"
 		}
 		fmt.Fprintf(&decls, "func %s%s(%s)%s {\n\tanyhourbridge.Invoke(%q, %s, %s, %s)\n", recv, name, strings.Join(ps, ", "), results,
-			wireName(fd), recvArg, anyList(aptrs), anyList(rptrs))
+			b.wire(fd), recvArg, anyList(aptrs), anyList(rptrs))
 		if len(rs) > 0 {
 			decls.WriteString("\treturn\n")
 		}

@@ -83,7 +83,7 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 		solution = true
 		stubs := "package solution\n"
 		if br != nil {
-			stubs = br.stubs(src)
+			stubs = br.stubs(testNames(src))
 		}
 		judge := []sandbox.File{
 			{Path: p + "/" + name, Data: []byte(tf.source)},

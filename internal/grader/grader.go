@@ -179,17 +179,19 @@ type Suite struct {
 	// sandbox's defaults. Go compilation has its own, larger limits.
 	Limits sandbox.Limits
 	// Tree, for a take-home, is the candidate's repository in place of
-	// Code (Python and JavaScript, for now): it goes under /task/repo in
-	// the solution's box, and the tests import its modules, Python's by
-	// their names (from app.pricing import total), each imported there
-	// when the tests first use it, JavaScript's by relative paths
-	// (HiddenFiles), across the same bridge as `solution`.
+	// Code: it goes under /task/repo in the solution's box, and the tests
+	// import its modules, Python's by their names (from app.pricing
+	// import total), each imported there when the tests first use it,
+	// JavaScript's by relative paths (HiddenFiles), Go's packages by
+	// their import paths (HiddenFiles, gotree.go), across the same
+	// bridge as `solution`.
 	Tree []sandbox.File
-	// HiddenFiles, for a JavaScript take-home, are the hidden tests each at
-	// its path in the repository's layout, in place of Hidden: one run a
-	// file, the file at its path in the judge's box, so that its relative
-	// imports ('../src/pricing.mjs') reach stand-ins of the repository's
-	// modules, imported in the solution's box.
+	// HiddenFiles, for a JavaScript or Go take-home, are the hidden tests
+	// each at its path in the repository's layout, in place of Hidden.
+	// JavaScript: one run a file, the file at its path in the judge's box,
+	// so that its relative imports ('../src/pricing.mjs') reach stand-ins
+	// of the repository's modules, imported in the solution's box. Go: one
+	// run a directory, its _test.go files testing that package.
 	HiddenFiles []sandbox.File
 }
 

@@ -155,9 +155,6 @@ func (s *Service) pushToGrade(ctx context.Context, id int64) (Push, Repo, openin
 // grade grades one push's tree.
 func (s *Service) grade(ctx context.Context, r Repo, st opening.Step, p Push) (Grading, error) {
 	t := st.Takehome
-	if t.Language == opening.Go {
-		return Grading{Status: Failed, Error: fmt.Sprintf("Take-homes in %s are not graded in this version yet.", t.Language.Label())}, nil
-	}
 	e, err := s.getEngine()
 	if err != nil {
 		return Grading{Status: Failed, Error: "The push could not be graded: " + err.Error()}, nil
@@ -175,9 +172,10 @@ func (s *Service) grade(ctx context.Context, r Repo, st opening.Step, p Push) (G
 		tree = append(tree, sandbox.File{Path: f.Path, Data: f.Data, Mode: fileMode(f)})
 	}
 	suite := grader.Suite{Language: grader.Language(t.Language), Tree: tree, IncludeHidden: true, Points: st.Points, Limits: gradeLimits}
-	if t.Language == opening.JavaScript {
-		// Each file at its own path, its relative imports reaching the
-		// repository's modules.
+	if t.Language != opening.Python {
+		// Each file at its own path: JavaScript's relative imports reach
+		// the repository's modules; Go's tests test the package of their
+		// directory.
 		for _, p := range opening.Paths(t.Hidden) {
 			suite.HiddenFiles = append(suite.HiddenFiles, sandbox.File{Path: p, Data: []byte(t.Hidden[p])})
 		}

@@ -85,3 +85,49 @@ func TestSettings(t *testing.T) {
 		}
 	})
 }
+
+func goTask() opening.Step {
+	return opening.Step{Kind: opening.KindTakehome, Title: "Pricing", Takehome: &opening.TakehomeTask{
+		Language: opening.Go, Hours: 3,
+		Starter: map[string]string{"go.mod": "module example.com/shop\n\ngo 1.22\n", "pricing/pricing.go": "package pricing\n\nfunc Total(xs []int) int { return 0 }\n"},
+		Visible: map[string]string{"pricing/pricing_test.go": "package pricing\n\nimport \"testing\"\n\nfunc TestEmpty(t *testing.T) {}\n"},
+		Hidden:  map[string]string{"pricing/hidden_test.go": "package pricing_test\n\nimport \"testing\"\n\nfunc TestSum(t *testing.T) {}\n"},
+	}}
+}
+
+// TestGoSettings: a Go take-home is a module of the standard library
+// alone, and its hidden tests are test files of a package.
+func TestGoSettings(t *testing.T) {
+	t.Parallel()
+	if _, err := opening.CheckStep(0, goTask()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name   string
+		change func(*opening.TakehomeTask)
+		want   string
+	}{
+		{"no go.mod", func(t *opening.TakehomeTask) { delete(t.Starter, "go.mod") }, "add go.mod"},
+		{"a module that needs others", func(t *opening.TakehomeTask) {
+			t.Starter["go.mod"] += "require github.com/x/y v1.0.0\n"
+		}, "standard library only"},
+		{"a hidden test that is not a test file", func(t *opening.TakehomeTask) {
+			t.Hidden["pricing/hidden.go"] = "package pricing\n"
+		}, "not a Go test file"},
+		{"a hidden test of a program", func(t *opening.TakehomeTask) {
+			t.Hidden["cmd/shop/main_test.go"] = "package main\n"
+		}, "tests a program"},
+		{"a hidden test without a package clause", func(t *opening.TakehomeTask) {
+			t.Hidden["pricing/x_test.go"] = "func TestX() {}\n"
+		}, "package clause"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			st := goTask()
+			tt.change(st.Takehome)
+			_, err := opening.CheckStep(0, st)
+			if !errors.Is(err, apperr.ErrInvalid) || !strings.Contains(apperr.Message(err), tt.want) {
+				t.Errorf("err = %v, want invalid with %q", err, tt.want)
+			}
+		})
+	}
+}

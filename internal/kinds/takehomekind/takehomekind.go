@@ -7,6 +7,8 @@
 package takehomekind
 
 import (
+	"go/parser"
+	"go/token"
 	"maps"
 	"regexp"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/git"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/plaintext"
 )
@@ -101,6 +104,11 @@ func (Unit) Settings(at opening.At, step, from opening.Step) (opening.Step, erro
 			}
 		}
 	}
+	if t.Language == opening.Go {
+		if err := checkGo(at, t); err != nil {
+			return step, err
+		}
+	}
 	if !(t.Hours > 0 && t.Hours <= 200) {
 		return step, at.Invalid("hours", "say how many hours the work should take, between 0.25 and 200")
 	}
@@ -143,6 +151,32 @@ func (Unit) Settings(at opening.At, step, from opening.Step) (opening.Step, erro
 	}
 	step.Takehome = &t
 	return step, nil
+}
+
+// checkGo holds a Go take-home to what its gradings can build: a go.mod
+// at the top of the starter, naming the module and needing no other;
+// hidden tests that are test files (x_test.go) of a package.
+func checkGo(at opening.At, t opening.TakehomeTask) error {
+	mod, ok := t.Starter["go.mod"]
+	if !ok {
+		return at.Invalid("starter_files", "a take-home in Go is a module: add go.mod at the top of the starter (module example.com/shop)")
+	}
+	if _, err := grader.GoModulePath(mod); err != nil {
+		return at.Invalid("starter_files", "%v", err)
+	}
+	for _, p := range opening.Paths(t.Hidden) {
+		if !strings.HasSuffix(p, "_test.go") {
+			return at.Invalid("tests.hidden", "the hidden test %s is not a Go test file: name it like pricing/pricing_hidden_test.go, in the directory of the package it tests", p)
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, t.Hidden[p], parser.PackageClauseOnly)
+		if err != nil {
+			return at.Invalid("tests.hidden", "the hidden test %s does not start with a package clause: %v", p, err)
+		}
+		if f.Name.Name == "main" || f.Name.Name == "main_test" {
+			return at.Invalid("tests.hidden", "the hidden test %s tests a program (package main); hidden tests test a package the program uses", p)
+		}
+	}
+	return nil
 }
 
 func clip(s string) string {

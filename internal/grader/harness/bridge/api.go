@@ -52,19 +52,48 @@ func Start() (ok bool) {
 	}
 	defer side.tamperOn()
 	d := &decoder{data: body[1:], side: side}
-	if n := d.uvarint(); n != uint64(len(side.vars)) {
-		d.fail("the wrong number of variables")
+	// The solution's program links every package of the candidate's;
+	// the tests, those they use. Each of these is filled, once.
+	filled := map[string]bool{}
+	for n := d.length(d.uvarint()); n > 0; n-- {
+		pkg := d.str()
+		g := side.group(pkg)
+		count := d.uvarint()
+		if g != nil && (count != uint64(len(g.ptrs)) || filled[pkg]) {
+			d.fail("the wrong variables of " + pkg)
+		}
+		for i := 0; uint64(i) < count; i++ {
+			data := d.bytesN(d.uvarint())
+			if g != nil {
+				decode(side, data, g.ptrs[i].Elem())
+			}
+		}
+		filled[pkg] = true
 	}
-	for _, p := range side.vars {
-		decode(side, d.bytesN(d.uvarint()), p.Elem())
+	for _, g := range side.vars {
+		if !filled[g.pkg] && len(g.ptrs) > 0 {
+			d.fail("no variables of " + g.pkg)
+		}
 	}
 	return true
 }
 
-// Serve says hello with the package's variables, then answers the
-// tests' calls until they hang up; it never returns.
+// Add makes the functions and methods named callable by the tests; a
+// take-home's packages each add theirs as they start.
+func Add(named map[string]Func) {
+	if side.named == nil {
+		side.named = map[string]Func{}
+	}
+	for name, f := range named {
+		side.named[name] = f
+	}
+}
+
+// Serve says hello with the packages' variables, then answers the
+// tests' calls to named and to what Add added until they hang up; it
+// never returns.
 func Serve(named map[string]Func) {
-	side.named = named
+	Add(named)
 	defer func() {
 		if r := recover(); r != nil {
 			switch r.(type) {
@@ -80,10 +109,14 @@ func Serve(named map[string]Func) {
 	var m message
 	m.byte1(frameHello)
 	m.uvarint(uint64(len(side.vars)))
-	for _, p := range side.vars {
-		e := &encoder{side: &Side{}}
-		e.value(p.Elem())
-		m.blob(e.buf)
+	for _, g := range side.vars {
+		m.blob([]byte(g.pkg))
+		m.uvarint(uint64(len(g.ptrs)))
+		for _, p := range g.ptrs {
+			e := &encoder{side: &Side{}}
+			e.value(p.Elem())
+			m.blob(e.buf)
+		}
 	}
 	side.send(m.buf)
 	for {

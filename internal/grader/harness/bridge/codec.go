@@ -288,15 +288,17 @@ func (e *encoder) value(v reflect.Value) {
 
 // iface writes an interface value: 0 for nil, 1 and the dynamic type's
 // name then the value, 2 for an error only its text (and its chain) can
-// say, 3 and an index for one of the package's error variables.
+// say, 3 and a package and an index for one of the packages' error
+// variables.
 func (e *encoder) iface(v reflect.Value) {
 	if v.IsNil() {
 		e.uvarint(0)
 		return
 	}
 	d := v.Elem()
-	if i, ok := e.side.sentinel(d); ok {
+	if pkg, i, ok := e.side.sentinel(d); ok {
 		e.uvarint(3)
+		e.str(pkg)
 		e.uvarint(uint64(i))
 		return
 	}
@@ -334,8 +336,9 @@ func (e *encoder) errorChain(err error, depth int) {
 	e.uvarint(uint64(len(wrapped)))
 	for _, w := range wrapped {
 		wv := reflect.ValueOf(w)
-		if i, ok := e.side.sentinel(wv); ok {
+		if pkg, i, ok := e.side.sentinel(wv); ok {
 			e.uvarint(1)
+			e.str(pkg)
 			e.uvarint(uint64(i))
 			continue
 		}
@@ -563,7 +566,8 @@ func (d *decoder) iface(v reflect.Value) {
 		}
 		v.Set(reflect.ValueOf(err))
 	case 3:
-		x, ok := d.side.sentinelValue(int(d.uvarint()))
+		pkg := d.str()
+		x, ok := d.side.sentinelValue(pkg, int(min(d.uvarint(), maxLen)))
 		if !ok || !x.Type().Implements(v.Type()) {
 			d.fail("a bad variable")
 		}
@@ -585,7 +589,8 @@ func (d *decoder) errorChain(depth int) error {
 	for i := uint64(0); i < n; i++ {
 		switch d.uvarint() {
 		case 1:
-			x, ok := d.side.sentinelValue(int(d.uvarint()))
+			pkg := d.str()
+			x, ok := d.side.sentinelValue(pkg, int(min(d.uvarint(), maxLen)))
 			if !ok {
 				d.fail("a bad variable")
 			}

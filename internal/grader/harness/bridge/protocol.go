@@ -59,8 +59,17 @@ type Side struct {
 	lock  reentrant
 	funcs []reflect.Value // functions lent to the other side, by id
 	named map[string]Func // the solution's functions, by name
-	vars  []reflect.Value // pointers to the package's variables, in the same order on both sides
+	vars  []varGroup      // pointers to the packages' variables, by package, in the same order on both sides
 	gone  bool
+}
+
+// varGroup is one package's variables. A take-home's tests may link some
+// of the candidate's packages and not others: each side knows the
+// packages it has by their import paths ("" for a code step's one
+// package), and a variable is named by its package and its place there.
+type varGroup struct {
+	pkg  string
+	ptrs []reflect.Value
 }
 
 var side = &Side{
@@ -70,10 +79,28 @@ var side = &Side{
 
 // Vars lists the package's variables the tests may read, by pointer, in
 // the same order on both sides.
-func Vars(ptrs ...any) {
-	for _, p := range ptrs {
-		side.vars = append(side.vars, reflect.ValueOf(p))
+func Vars(ptrs ...any) { PackageVars("", ptrs...) }
+
+// PackageVars lists the variables of the package at import path pkg, by
+// pointer, in the same order on both sides.
+func PackageVars(pkg string, ptrs ...any) {
+	g := side.group(pkg)
+	if g == nil {
+		side.vars = append(side.vars, varGroup{pkg: pkg})
+		g = &side.vars[len(side.vars)-1]
 	}
+	for _, p := range ptrs {
+		g.ptrs = append(g.ptrs, reflect.ValueOf(p))
+	}
+}
+
+func (s *Side) group(pkg string) *varGroup {
+	for i := range s.vars {
+		if s.vars[i].pkg == pkg {
+			return &s.vars[i]
+		}
+	}
+	return nil
 }
 
 func (s *Side) export(f reflect.Value) int {
@@ -81,30 +108,34 @@ func (s *Side) export(f reflect.Value) int {
 	return len(s.funcs) - 1
 }
 
-// sentinel says whether v is the current value of one of the package's
-// variables of interface type (an error variable, typically).
-func (s *Side) sentinel(v reflect.Value) (int, bool) {
+// sentinel says whether v is the current value of one of the packages'
+// variables of interface type (an error variable, typically), and which:
+// its package and its place there.
+func (s *Side) sentinel(v reflect.Value) (string, int, bool) {
 	if !v.IsValid() || !v.CanInterface() || !v.Type().Comparable() {
-		return 0, false
+		return "", 0, false
 	}
-	for i, p := range s.vars {
-		x := p.Elem()
-		if x.Kind() != reflect.Interface || x.IsNil() {
-			continue
-		}
-		d := x.Elem()
-		if d.Type() == v.Type() && d.Interface() == v.Interface() {
-			return i, true
+	for _, g := range s.vars {
+		for i, p := range g.ptrs {
+			x := p.Elem()
+			if x.Kind() != reflect.Interface || x.IsNil() {
+				continue
+			}
+			d := x.Elem()
+			if d.Type() == v.Type() && d.Interface() == v.Interface() {
+				return g.pkg, i, true
+			}
 		}
 	}
-	return 0, false
+	return "", 0, false
 }
 
-func (s *Side) sentinelValue(i int) (reflect.Value, bool) {
-	if i < 0 || i >= len(s.vars) || s.vars[i].Elem().Kind() != reflect.Interface || s.vars[i].Elem().IsNil() {
+func (s *Side) sentinelValue(pkg string, i int) (reflect.Value, bool) {
+	g := s.group(pkg)
+	if g == nil || i < 0 || i >= len(g.ptrs) || g.ptrs[i].Elem().Kind() != reflect.Interface || g.ptrs[i].Elem().IsNil() {
 		return reflect.Value{}, false
 	}
-	return s.vars[i].Elem().Elem(), true
+	return g.ptrs[i].Elem().Elem(), true
 }
 
 // remoteFunc is a function of type t that calls the other side's
