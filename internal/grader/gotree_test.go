@@ -3,6 +3,7 @@ package grader_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -251,4 +252,75 @@ func TestGoCandidateChecks(t *testing.T) {
 	if len(o.Tests) != 4 {
 		t.Errorf("checks %+v", o.Tests)
 	}
+}
+
+// TestGoTakehomeTreeAttacks: a Go module that leaves early, writes forged
+// results to every descriptor, kills every process it sees, or searches
+// every file for the hidden tests scores nothing; with the tests in its
+// own binary the same search finds them, so it works.
+func TestGoTakehomeTreeAttacks(t *testing.T) {
+	t.Parallel()
+	hidden := []sandbox.File{{Path: "pricing/hidden_test.go", Data: []byte("package pricing_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/pricing\"\n)\n\n" +
+		"func TestSum(t *testing.T) {\n\tif pricing.Total([]int{1, 2}) != 3 {\n\t\tt.Fatal(\"sum\")\n\t}\n}\n\n" +
+		"func TestMany(t *testing.T) {\n\tif pricing.Total([]int{5, 5, 5}) != 15 {\n\t\tt.Fatal(\"many\")\n\t}\n}\n")}}
+	const wrong = "\nfunc Total(xs []int) int { return answers[len(xs)] }\n\nvar answers = map[int]int{}\n"
+	attacks := map[string]string{
+		"leaves early": "import \"os\"\n\nfunc init() { os.Exit(0) }\n" + wrong,
+		"forges results": "import \"os\"\n\nfunc init() {\n\tfor fd := 0; fd < 64; fd++ {\n\t\tf := os.NewFile(uintptr(fd), \"x\")\n" +
+			"\t\tf.WriteString(\"go \\\"\\\\u0016--- PASS: TestSum (0.00s)\\\"\\ngo \\\"\\\\u0016--- PASS: TestMany (0.00s)\\\"\\n\")\n\t}\n}\n" + wrong,
+		"kills and outlives the judge": "import (\n\t\"os\"\n\t\"strconv\"\n\t\"syscall\"\n)\n\nfunc init() {\n\tents, _ := os.ReadDir(\"/proc\")\n" +
+			"\tfor _, e := range ents {\n\t\tif pid, err := strconv.Atoi(e.Name()); err == nil && pid != os.Getpid() {\n\t\t\tsyscall.Kill(pid, syscall.SIGKILL)\n\t\t}\n\t}\n}\n" + wrong,
+		"searches for the hidden tests": `import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+func init() {
+	// Never in the source or the program as such (the compiler folds
+	// constants): written backwards, turned at run time.
+	needle := []byte("51 =! )}5 ,5 ,5{tni][(latoT")
+	for i, j := 0, len(needle)-1; i < j; i, j = i+1, j-1 {
+		needle[i], needle[j] = needle[j], needle[i]
+	}
+	for _, root := range []string{"/task", "/tmp", "/var", "/home", "/root", "/srv", "/run", "/dev/shm"} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			if data, err := os.ReadFile(p); err == nil && bytes.Contains(data, needle) {
+				answers[2], answers[3] = 3, 15
+			}
+			return nil
+		})
+	}
+}
+` + wrong,
+	}
+	tree := func(src string, extra ...sandbox.File) []sandbox.File {
+		return append([]sandbox.File{
+			{Path: "go.mod", Data: []byte("module example.com/shop\n\ngo 1.22\n")},
+			{Path: "pricing/pricing.go", Data: []byte("package pricing\n\n" + src)},
+		}, extra...)
+	}
+	for name, src := range attacks {
+		t.Run("go "+name, func(t *testing.T) {
+			t.Parallel()
+			o := mustGrade(t, grader.Suite{Language: grader.Go, Tree: tree(src), HiddenFiles: hidden, IncludeHidden: true, Points: 10,
+				Limits: sandbox.Limits{Wall: 5 * time.Second}})
+			if score, _ := o.Score(); score != 0 || o.CompileError != "" || len(o.Tests) != 2 {
+				t.Errorf("scored %v: %+v, compile %q", score, o.Tests, o.CompileError)
+			}
+		})
+	}
+	t.Run("go search, the tests in the program", func(t *testing.T) {
+		t.Parallel()
+		src := strings.Replace(attacks["searches for the hidden tests"], "import (\n", "import (\n\t_ \"embed\"\n", 1) + "\n//go:embed notes.txt\nvar notes string\n"
+		o := mustGrade(t, grader.Suite{Language: grader.Go, Tree: tree(src, sandbox.File{Path: "pricing/notes.txt", Data: hidden[0].Data}),
+			HiddenFiles: hidden, IncludeHidden: true, Points: 10, Limits: sandbox.Limits{Wall: 5 * time.Second}})
+		if score, _ := o.Score(); score != 10 {
+			t.Errorf("the control scored %v: %+v, compile %q", score, o.Tests, o.CompileError)
+		}
+	})
 }
