@@ -42,7 +42,6 @@ import (
 	"github.com/anyhour/anyhour/internal/git"
 	"github.com/anyhour/anyhour/internal/githttp"
 	"github.com/anyhour/anyhour/internal/grader"
-	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/takehome"
@@ -77,7 +76,6 @@ type world struct {
 }
 
 func newWorld(ctx context.Context, maxRepoMB int) (*world, error) {
-	takehomekind.Ready = true // not offered in the editor yet; measured here
 	dir, err := os.MkdirTemp("", "anyhour-bench-takehome-")
 	if err != nil {
 		return nil, err

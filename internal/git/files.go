@@ -111,7 +111,7 @@ func (r Repo) Read(ctx context.Context, ids []string) (map[string][]byte, error)
 		in.WriteString(id + "\n")
 	}
 	cmd := exec.CommandContext(ctx, Binary, "--git-dir="+r.Dir, "cat-file", "--batch")
-	cmd.Env = Env()
+	cmd.Env = Env(r.Env...)
 	cmd.Stdin = &in
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -25,6 +26,17 @@ var Binary = "git"
 // Repo is a bare repository on disk.
 type Repo struct {
 	Dir string
+	// Env is added to its commands' environment: a push's quarantine,
+	// for instance, which a pre-receive hook's objects sit in.
+	Env []string
+}
+
+// Quarantined is r as a pre-receive hook sees it: the objects of the
+// push under way, in quarantine at dir (the hook's GIT_QUARANTINE_PATH),
+// read with the repository's own.
+func (r Repo) Quarantined(dir string) Repo {
+	return Repo{Dir: r.Dir, Env: append(append([]string(nil), r.Env...),
+		"GIT_OBJECT_DIRECTORY="+dir, "GIT_ALTERNATE_OBJECT_DIRECTORIES="+filepath.Join(r.Dir, "objects"))}
 }
 
 // Branch is the one branch a repository here has.
@@ -58,7 +70,7 @@ func Env(extra ...string) []string {
 // run runs git in the repository with stdin, and returns what it wrote.
 func (r Repo) run(ctx context.Context, stdin []byte, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, Binary, append([]string{"--git-dir=" + r.Dir}, args...)...)
-	cmd.Env = Env()
+	cmd.Env = Env(r.Env...)
 	cmd.Dir = r.Dir
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)

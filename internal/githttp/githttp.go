@@ -4,6 +4,9 @@
 // credentials (HTTP Basic), the two services of the smart protocol and
 // nothing else, and for a push what the pre-receive hook needs to know
 // (package takehome). After a push git has taken, the push is recorded.
+// A step's template repository, /git/template/<step>.git, is the team's:
+// a member's API token opens it, and a push to it becomes the step's
+// files once anyhour has checked them (template.go).
 package githttp
 
 import (
@@ -62,15 +65,21 @@ func New(repos *takehome.Service, baseURL string, log *slog.Logger) (*Handler, e
 	return &Handler{repos: repos, backend: backend, log: log, baseURL: strings.TrimSuffix(baseURL, "/")}, nil
 }
 
-// request is what a path names: the repository and the smart protocol's
-// part, "info/refs", "git-upload-pack" or "git-receive-pack".
+// request is what a path names: the repository (a candidate's, or a
+// step's template) and the smart protocol's part, "info/refs",
+// "git-upload-pack" or "git-receive-pack".
 type request struct {
 	appID, stepID int64
+	template      bool
 	part          string
 }
 
-// parse reads /git/<app>/<step>.git/<part>, refusing anything else: ids
-// that are not plain positive numbers, "..", the dumb protocol's paths.
+// templateDir is the first part of a template's path.
+const templateDir = "template"
+
+// parse reads /git/<app>/<step>.git/<part> or
+// /git/template/<step>.git/<part>, refusing anything else: ids that are
+// not plain positive numbers, "..", the dumb protocol's paths.
 func parse(path string) (request, bool) {
 	rest, ok := strings.CutPrefix(path, BasePath)
 	if !ok {
@@ -85,13 +94,14 @@ func parse(path string) (request, bool) {
 		return request{}, false
 	}
 	app, err1 := id(parts[0])
+	template := parts[0] == templateDir
 	st, err2 := id(step)
-	if err1 != nil || err2 != nil {
+	if (err1 != nil && !template) || err2 != nil {
 		return request{}, false
 	}
 	switch parts[2] {
 	case "info/refs", "git-upload-pack", "git-receive-pack":
-		return request{appID: app, stepID: st, part: parts[2]}, true
+		return request{appID: app, stepID: st, template: template, part: parts[2]}, true
 	}
 	return request{}, false
 }
@@ -124,6 +134,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Not found: take-home repositories are served at /git/<application>/<step>.git to git's smart HTTP protocol.", http.StatusNotFound)
 		return
 	}
+	if q.template {
+		h.serveTemplate(w, r, q)
+		return
+	}
 	user, password, ok := r.BasicAuth()
 	if !ok {
 		h.challenge(w, "Sign in with the username and password on the step's page.")
@@ -143,11 +157,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	env := append(git.Env(),
-		"GIT_PROJECT_ROOT="+h.repos.Root(),
-		"GIT_HTTP_EXPORT_ALL=1",
-		"REMOTE_USER="+repo.Username,
-	)
+	env := append(git.Env(), "REMOTE_USER="+repo.Username)
 	var report *pushReport
 	if service == "git-receive-pack" {
 		closes, refuse, err := h.repos.Window(ctx, repo)
@@ -168,22 +178,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			env = append(env, "ANYHOUR_PUSH_DIR="+report.dir)
 		}
 	}
-	// The backend sees the path as checked, and never the password.
-	r2 := r.Clone(ctx)
-	r2.URL.Path = fmt.Sprintf("%s%s/%s", BasePath, repo.Path(), q.part)
-	r2.Header.Del("Authorization")
-	if r.Method == http.MethodPost {
-		body, size, err := spool(w, r)
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		defer body.Close()
-		r2.Body, r2.ContentLength, r2.TransferEncoding = body, size, nil
+	if !h.backendServe(w, r, repo.Path(), q.part, env) {
+		return
 	}
-	cgi := &cgi.Handler{Path: h.backend, Root: strings.TrimSuffix(BasePath, "/"), Env: env,
-		Logger: slog.NewLogLogger(h.log.Handler(), slog.LevelWarn)}
-	cgi.ServeHTTP(w, r2)
 	if report != nil {
 		report.stop()
 	}
@@ -192,6 +189,30 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h.log.Error("take-home push not recorded; it is recorded with the next push", slog.String("repository", repo.Path()), slog.Any("error", err))
 		}
 	}
+}
+
+// backendServe hands the request to git http-backend, for the
+// repository at path under the project root; false when the request's
+// body could not be read, which has been answered.
+func (h *Handler) backendServe(w http.ResponseWriter, r *http.Request, path, part string, env []string) bool {
+	// The backend sees the path as checked, and never the password.
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = fmt.Sprintf("%s%s/%s", BasePath, path, part)
+	r2.Header.Del("Authorization")
+	if r.Method == http.MethodPost {
+		body, size, err := spool(w, r)
+		if err != nil {
+			h.fail(w, r, err)
+			return false
+		}
+		defer body.Close()
+		r2.Body, r2.ContentLength, r2.TransferEncoding = body, size, nil
+	}
+	env = append(env, "GIT_PROJECT_ROOT="+h.repos.Root(), "GIT_HTTP_EXPORT_ALL=1")
+	cgi := &cgi.Handler{Path: h.backend, Root: strings.TrimSuffix(BasePath, "/"), Env: env,
+		Logger: slog.NewLogLogger(h.log.Handler(), slog.LevelWarn)}
+	cgi.ServeHTTP(w, r2)
+	return true
 }
 
 // spool keeps a request's body in a temporary file and returns it with

@@ -20,16 +20,10 @@ import (
 	"github.com/anyhour/anyhour/internal/git"
 	"github.com/anyhour/anyhour/internal/git/gittest"
 	"github.com/anyhour/anyhour/internal/grader"
-	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sandbox"
 	"github.com/anyhour/anyhour/internal/takehome"
 )
-
-func TestMain(m *testing.M) {
-	takehomekind.Ready = true // what these tests need of it is done
-	os.Exit(m.Run())
-}
 
 // world is an interview with a take-home step and two candidates, Alice
 // and Bob, on a server.

@@ -259,3 +259,34 @@ func TestPaymentRecord(t *testing.T) {
 		t.Errorf("taken back: %q %q", r.PaidOn, r.PaidReference)
 	}
 }
+
+// TestUploadedZipIsGraded: work handed in as a zip in the browser is
+// graded as a push is, the hidden tests giving the points and the
+// repository's own tests shown as the candidate's checks.
+func TestUploadedZipIsGraded(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, nil)
+	w.grade()
+	ctx := context.Background()
+	w.start(w.alice)
+	work := zipOf(t, map[string]string{
+		"app/__init__.py":       "",
+		"app/pricing.py":        "def total(items):\n    return sum(items)\n",
+		"tests/test_pricing.py": "from app.pricing import total\n\ndef test_empty():\n    assert total([]) == 0\n",
+	})
+	if _, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "work.zip", work); err != nil {
+		t.Fatal(err)
+	}
+	pushes := w.graded(w.alice, 1)
+	g := pushes[0].Grading
+	if pushes[0].Via != "zip" || g.Status != takehome.Done || g.Score == nil || *g.Score != 10 || len(g.Checks) != 1 || !g.Checks[0].Passed {
+		t.Fatalf("the zip's grading: %+v", pushes[0])
+	}
+	answers, err := w.Applications.Answers(ctx, w.alice.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := answers[w.step.ID]; a.Score == nil || *a.Score != 10 {
+		t.Errorf("the answer's score: %v", a.Score)
+	}
+}

@@ -3,7 +3,6 @@ package kinds_test
 import (
 	"encoding/json"
 	"maps"
-	"os"
 	"slices"
 	"testing"
 
@@ -11,15 +10,9 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/kinds"
-	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/web"
 )
-
-func TestMain(m *testing.M) {
-	takehomekind.Ready = true // its parts here are done
-	os.Exit(m.Run())
-}
 
 // TestUnitsAgreeWithTheirFacts holds each kind's facts to its code: a
 // kind said to be scored is a Scorer, every kind says when it is answered,

@@ -87,6 +87,59 @@ done
 exit 0
 `
 
+// templatePreReceive is a template repository's pre-receive hook: the
+// push's commit and quarantine go to the server (ANYHOUR_PUSH_DIR), which
+// saves its files as the step's or refuses them, and answers in the
+// files accepted or refused, a line each to pass on.
+const templatePreReceive = `#!/bin/sh
+# Written by anyhour. A push here becomes the step's files once anyhour has checked them.
+zero=0000000000000000000000000000000000000000
+say() { echo "anyhour: $*" >&2; }
+if [ -z "$ANYHOUR_PUSH_DIR" ]; then
+	say "this repository takes pushes through anyhour only."
+	exit 1
+fi
+n=0
+while read -r old new ref; do
+	n=$((n + 1))
+	if [ "$ref" != "refs/heads/main" ] || [ "$n" -gt 1 ]; then
+		say "only the branch main is taken, not $ref. Push to main: git push origin HEAD:main"
+		exit 1
+	fi
+	if [ "$new" = "$zero" ]; then
+		say "main cannot be deleted."
+		exit 1
+	fi
+	if [ "$old" != "$zero" ] && ! git merge-base --is-ancestor "$old" "$new"; then
+		say "this push would rewrite main's history, which is refused. Pull first (git pull --rebase), then push again."
+		exit 1
+	fi
+	printf '%%s\n%%s\n' "$new" "$GIT_QUARANTINE_PATH" > "$ANYHOUR_PUSH_DIR/proposed.tmp" &&
+		mv "$ANYHOUR_PUSH_DIR/proposed.tmp" "$ANYHOUR_PUSH_DIR/proposed"
+done
+i=0
+while [ ! -f "$ANYHOUR_PUSH_DIR/accepted" ] && [ ! -f "$ANYHOUR_PUSH_DIR/refused" ] && [ "$i" -lt %d ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if [ -f "$ANYHOUR_PUSH_DIR/accepted" ]; then
+	sed 's/^/anyhour: /' "$ANYHOUR_PUSH_DIR/accepted" >&2
+	exit 0
+fi
+if [ -f "$ANYHOUR_PUSH_DIR/refused" ]; then
+	sed 's/^/anyhour: /' "$ANYHOUR_PUSH_DIR/refused" >&2
+else
+	say "anyhour did not answer in time; nothing was changed. Push again in a minute."
+fi
+exit 1
+`
+
+// writeTemplateHook writes a template repository's hook.
+func writeTemplateHook(dir string) error {
+	hook := fmt.Sprintf(templatePreReceive, int(hookWait/(100*time.Millisecond)))
+	return writeFile(filepath.Join(dir, "hooks", "pre-receive"), []byte(hook), 0o755)
+}
+
 // ReportWait is the longest a push waits for its grading before the
 // candidate is told where to see it (Service.SetReportWait changes it).
 const ReportWait = 12 * time.Second

@@ -25,6 +25,8 @@ type takehomeTaskPage struct {
 	// Editing is the file open in the editor ("set:path"), and Text what
 	// it holds; a new file has an empty path.
 	Editing, Text string
+	// TemplateURL is where git finds the step's files.
+	TemplateURL string
 }
 
 // Base is the page's address.
@@ -79,7 +81,8 @@ func (s *Server) showTakehomeTask(w http.ResponseWriter, r *http.Request, m acco
 
 func (s *Server) renderTakehomeTask(w http.ResponseWriter, r *http.Request, m account.Member, status int, iv opening.Interview, i int, msg string) {
 	st := iv.Steps[i]
-	d := takehomeTaskPage{Interview: iv, Step: st, Sets: takehomeSets(st.Takehome), Editing: r.FormValue("edit")}
+	d := takehomeTaskPage{Interview: iv, Step: st, Sets: takehomeSets(st.Takehome), Editing: r.FormValue("edit"),
+		TemplateURL: fmt.Sprintf("%s/git/template/%d.git", strings.TrimSuffix(s.cfg.BaseURL, "/"), st.ID)}
 	if set, path, ok := strings.Cut(d.Editing, ":"); ok {
 		if files, ok := filesOf(st.Takehome, set); ok {
 			d.Text = (*files)[path]

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
-
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/sqldb"
@@ -21,7 +19,6 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	takehomekind.Ready = true // its pages are tested here before it is offered
 	code := m.Run()
 	sqldbtest.DropTemplates()
 	os.Exit(code)

@@ -2,20 +2,13 @@ package takehomekind_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	_ "github.com/anyhour/anyhour/internal/kinds"
-	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/opening"
 )
-
-func TestMain(m *testing.M) {
-	takehomekind.Ready = true
-	os.Exit(m.Run())
-}
 
 func task() opening.Step {
 	return opening.Step{Kind: opening.KindTakehome, Title: "Pricing", Takehome: &opening.TakehomeTask{

@@ -24,15 +24,10 @@ import (
 // Unit is the kind's unit (opening.KindUnit).
 type Unit struct{}
 
-// Ready says whether take-home steps can be made in this version: not
-// until their gradings and pages are done; tests of what is done turn it
-// on.
-var Ready = false
-
 // Facts are the kind's facts.
 func (Unit) Facts() opening.KindFacts {
 	return opening.KindFacts{Kind: opening.KindTakehome, Label: "Take-home", Add: "Add a take-home step",
-		Available: Ready, Scored: true,
+		Available: true, Scored: true,
 		Settings: []string{"points", "language", "starter_files", "tests", "hours", "window_hours", "compensation", "max_repo_mb", "max_file_mb", "reviewers_rate"}}
 }
 
