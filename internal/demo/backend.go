@@ -62,6 +62,7 @@ func backendJob() job {
 			}, texts: backendDesign},
 		},
 		candidates: backendCandidates(),
+		extras:     []extra{backendTakehome()},
 	}
 }
 

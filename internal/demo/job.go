@@ -17,6 +17,7 @@ type job struct {
 	interview, intro   string
 	steps              []step
 	candidates         []candidate
+	extras             []extra // later rounds, no one invited yet
 }
 
 // step is an interview step with the answers demo candidates give.
@@ -86,6 +87,13 @@ func (s *seeder) createJob(ctx context.Context, j job) error {
 	for _, c := range j.candidates {
 		if err := s.runCandidate(ctx, j, iv, c); err != nil {
 			return fmt.Errorf("candidate %s: %w", c.email, err)
+		}
+	}
+	for _, x := range j.extras {
+		if _, err := s.svc.Openings.CreateInterview(ctx, recruiter, opening.InterviewInput{
+			JobID: &created.ID, Title: &x.title, Intro: &x.intro, DeadlineDays: &deadline, Steps: &x.steps,
+		}); err != nil {
+			return fmt.Errorf("interview %q: %w", x.title, err)
 		}
 	}
 	return nil
