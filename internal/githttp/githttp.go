@@ -145,12 +145,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	repo, err := h.repos.Authenticate(ctx, q.appID, q.stepID, user, password)
-	if errors.Is(err, apperr.ErrUnauthenticated) {
-		h.challenge(w, apperr.Message(err))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.refused(w, r, err) {
 		return
 	}
 	if _, err := h.repos.Open(ctx, repo); err != nil {
@@ -296,6 +291,20 @@ func writeReport(name, text string) {
 	if os.WriteFile(tmp, []byte(text), 0o600) == nil {
 		os.Rename(tmp, name)
 	}
+}
+
+// refused answers a failed sign-in, with a new challenge when the
+// credentials were wrong; false when err is nil.
+func (h *Handler) refused(w http.ResponseWriter, r *http.Request, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, apperr.ErrUnauthenticated):
+		h.challenge(w, apperr.Message(err))
+	default:
+		h.fail(w, r, err)
+	}
+	return true
 }
 
 func (h *Handler) challenge(w http.ResponseWriter, msg string) {

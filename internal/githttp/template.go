@@ -2,7 +2,6 @@ package githttp
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"os"
@@ -30,12 +29,7 @@ func (h *Handler) serveTemplate(w http.ResponseWriter, r *http.Request, q reques
 	}
 	ctx := r.Context()
 	m, err := h.repos.TeamMember(ctx, password)
-	if errors.Is(err, apperr.ErrUnauthenticated) {
-		h.challenge(w, apperr.Message(err))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.refused(w, r, err) {
 		return
 	}
 	t, st, err := h.repos.TemplateFor(ctx, m, q.stepID)

@@ -175,16 +175,22 @@ func (g *Grader) goCompile(ctx context.Context, s Suite, pkgs []string) (goBuild
 		want++ // the solution's program
 	}
 	if len(b.bins) < want && b.compileError == "" && b.hiddenError == "" {
-		switch {
-		case res.TimedOut:
-			b.compileError = "compiling took longer than " + limitText(g.compile.Wall)
-		case res.MemoryExceeded:
-			b.compileError = "compiling needed more memory than allowed"
-		default:
-			b.compileError = "the compiler failed (" + exitText(res) + ")" + stderrTail(res)
-		}
+		b.compileError = g.compileFailure(res)
 	}
 	return b, nil
+}
+
+// compileFailure says why a compile run that printed nothing built
+// nothing.
+func (g *Grader) compileFailure(res sandbox.Result) string {
+	switch {
+	case res.TimedOut:
+		return "compiling took longer than " + limitText(g.compile.Wall)
+	case res.MemoryExceeded:
+		return "compiling needed more memory than allowed"
+	default:
+		return "the compiler failed (" + exitText(res) + ")" + stderrTail(res)
+	}
 }
 
 func shellJoin(args []string) string {

@@ -395,14 +395,8 @@ func (g *Grader) goTreeCompile(ctx context.Context, t goTree, tree []sandbox.Fil
 	}
 	if len(b.solution) == 0 {
 		b.compile = strings.TrimSpace(sections["s"])
-		switch {
-		case b.compile != "":
-		case res.TimedOut:
-			b.compile = "compiling took longer than " + limitText(g.compile.Wall)
-		case res.MemoryExceeded:
-			b.compile = "compiling needed more memory than allowed"
-		default:
-			b.compile = "the compiler failed (" + exitText(res) + ")" + stderrTail(res)
+		if b.compile == "" {
+			b.compile = g.compileFailure(res)
 		}
 		b.compile = capText(bridgeNote(b.compile), maxMessage)
 	}
