@@ -5,7 +5,7 @@
 #   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once; ~15 min)
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
-#   make bench-takehome  benchmark take-home repositories (push to results, 50 pushes at once, clone against plain git; ~2 min)
+#   make bench-takehome  benchmark take-home repositories (push to results in Python and Go, 50 pushes at once, clone against plain git; ~3 min)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
 

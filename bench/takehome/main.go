@@ -11,12 +11,15 @@
 //   - (c) clone of a 20 MB repository through anyhour against git clone
 //     of the same repository from a plain git http-backend without
 //     anyhour, medians of 10 interleaved rounds, as a ratio.
+//   - (d) push to results as (a), for a small Go module: its hidden
+//     tests compiled against the module's bridge and the module built,
+//     its own tests run with go test.
 //
 // anyhour runs in this process, SQLite in a temporary directory, served by
 // net/http on 127.0.0.1, with its worker running. It needs git, bubblewrap
-// and python3-pytest; about two minutes.
+// and python3-pytest; about three minutes.
 //
-//	go run ./bench/takehome [-only a,b,c] [-out FILE]
+//	go run ./bench/takehome [-only a,b,c,d] [-out FILE]
 package main
 
 import (
@@ -48,7 +51,7 @@ import (
 )
 
 func main() {
-	only := flag.String("only", "a,b,c", "parts to run: a (push to results), b (50 at once), c (clone against plain git)")
+	only := flag.String("only", "a,b,c,d", "parts to run: a (push to results), b (50 at once), c (clone against plain git), d (push to results in Go)")
 	out := flag.String("out", "", "also write the Markdown report to this file")
 	flag.Parse()
 	report, err := run(*only)
@@ -75,7 +78,7 @@ type world struct {
 	stop  func()
 }
 
-func newWorld(ctx context.Context, maxRepoMB int) (*world, error) {
+func newWorld(ctx context.Context, maxRepoMB int, lang opening.Language) (*world, error) {
 	dir, err := os.MkdirTemp("", "anyhour-bench-takehome-")
 	if err != nil {
 		return nil, err
@@ -108,12 +111,7 @@ func newWorld(ctx context.Context, maxRepoMB int) (*world, error) {
 	}
 	ivTitle := "Take-home"
 	w.iv, err = a.Openings.CreateInterview(ctx, w.owner, opening.InterviewInput{JobID: &job.ID, Title: &ivTitle, Steps: &[]opening.Step{{
-		Kind: opening.KindTakehome, Title: "Pricing", Takehome: &opening.TakehomeTask{Language: opening.Python, Hours: 2, MaxRepoMB: maxRepoMB, MaxFileMB: 10,
-			Starter: map[string]string{"app/__init__.py": "", "app/pricing.py": "def total(items):\n    return 0\n"},
-			Visible: map[string]string{"tests/test_pricing.py": "from app.pricing import total\n\n\ndef test_empty():\n    assert total([]) == 0\n\n\ndef test_one():\n    assert total([2]) == 2\n"},
-			Hidden: map[string]string{"hidden/test_total.py": "from app.pricing import total\n\n\ndef test_sum():\n    assert total([1, 2]) == 3\n\n\n" +
-				"def test_many():\n    assert total(list(range(100))) == 4950\n\n\ndef test_negative():\n    assert total([-1, 1]) == 0\n"},
-		}}}})
+		Kind: opening.KindTakehome, Title: "Pricing", Takehome: task(lang, maxRepoMB)}}})
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +120,27 @@ func newWorld(ctx context.Context, maxRepoMB int) (*world, error) {
 	go func() { a.Worker().Run(wctx); close(done) }()
 	w.stop = func() { cancel(); <-done }
 	return w, nil
+}
+
+// task is the take-home measured: a small repository, a package, three
+// hidden tests and two visible ones.
+func task(lang opening.Language, maxRepoMB int) *opening.TakehomeTask {
+	t := &opening.TakehomeTask{Language: lang, Hours: 2, MaxRepoMB: maxRepoMB, MaxFileMB: 10}
+	if lang == opening.Go {
+		t.Starter = map[string]string{"go.mod": "module example.com/shop\n\ngo 1.22\n", "pricing/pricing.go": "package pricing\n\nfunc Total(xs []int) int {\n\treturn 0\n}\n"}
+		t.Visible = map[string]string{"pricing/pricing_test.go": "package pricing\n\nimport \"testing\"\n\nfunc TestEmpty(t *testing.T) {\n\tif Total(nil) != 0 {\n\t\tt.Fatal()\n\t}\n}\n\n" +
+			"func TestOne(t *testing.T) {\n\tif Total([]int{2}) != 2 {\n\t\tt.Fatal()\n\t}\n}\n"}
+		t.Hidden = map[string]string{"pricing/hidden_test.go": "package pricing_test\n\nimport (\n\t\"testing\"\n\n\t\"example.com/shop/pricing\"\n)\n\n" +
+			"func TestSum(t *testing.T) {\n\tif pricing.Total([]int{1, 2}) != 3 {\n\t\tt.Fatal()\n\t}\n}\n\n" +
+			"func TestMany(t *testing.T) {\n\txs := make([]int, 100)\n\tfor i := range xs {\n\t\txs[i] = i\n\t}\n\tif pricing.Total(xs) != 4950 {\n\t\tt.Fatal()\n\t}\n}\n\n" +
+			"func TestNegative(t *testing.T) {\n\tif pricing.Total([]int{-1, 1}) != 0 {\n\t\tt.Fatal()\n\t}\n}\n"}
+		return t
+	}
+	t.Starter = map[string]string{"app/__init__.py": "", "app/pricing.py": "def total(items):\n    return 0\n"}
+	t.Visible = map[string]string{"tests/test_pricing.py": "from app.pricing import total\n\n\ndef test_empty():\n    assert total([]) == 0\n\n\ndef test_one():\n    assert total([2]) == 2\n"}
+	t.Hidden = map[string]string{"hidden/test_total.py": "from app.pricing import total\n\n\ndef test_sum():\n    assert total([1, 2]) == 3\n\n\n" +
+		"def test_many():\n    assert total(list(range(100))) == 4950\n\n\ndef test_negative():\n    assert total([-1, 1]) == 0\n"}
+	return t
 }
 
 func (w *world) close() {
@@ -166,9 +185,12 @@ func gitRun(dir string, args ...string) (string, error) {
 }
 
 // change commits a new version of the solution.
-func change(dir string, i int) error {
-	src := fmt.Sprintf("def total(items):\n    # version %d\n    return sum(items)\n", i)
-	if err := os.WriteFile(filepath.Join(dir, "app", "pricing.py"), []byte(src), 0o644); err != nil {
+func change(dir string, i int, lang opening.Language) error {
+	name, src := filepath.Join("app", "pricing.py"), fmt.Sprintf("def total(items):\n    # version %d\n    return sum(items)\n", i)
+	if lang == opening.Go {
+		name, src = filepath.Join("pricing", "pricing.go"), fmt.Sprintf("package pricing\n\n// Total, version %d.\nfunc Total(xs []int) int {\n\tsum := 0\n\tfor _, x := range xs {\n\t\tsum += x\n\t}\n\treturn sum\n}\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
 		return err
 	}
 	_, err := gitRun(dir, "commit", "--quiet", "-am", fmt.Sprintf("Version %d", i))
@@ -180,7 +202,7 @@ func run(only string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### Take-homes (bench/takehome, %s)\n\n%s, %d cores, %s\n\n", time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version())
 	if strings.Contains(only, "a") {
-		if err := pushToResults(ctx, &b); err != nil {
+		if err := pushToResults(ctx, &b, opening.Python, "(a)", 20); err != nil {
 			return b.String(), err
 		}
 	}
@@ -194,11 +216,16 @@ func run(only string) (string, error) {
 			return b.String(), err
 		}
 	}
+	if strings.Contains(only, "d") {
+		if err := pushToResults(ctx, &b, opening.Go, "(d)", 10); err != nil {
+			return b.String(), err
+		}
+	}
 	return b.String(), nil
 }
 
-func pushToResults(ctx context.Context, b *strings.Builder) error {
-	w, err := newWorld(ctx, 50)
+func pushToResults(ctx context.Context, b *strings.Builder, lang opening.Language, part string, n int) error {
+	w, err := newWorld(ctx, 50, lang)
 	if err != nil {
 		return err
 	}
@@ -208,8 +235,8 @@ func pushToResults(ctx context.Context, b *strings.Builder) error {
 		return err
 	}
 	var walls []time.Duration
-	for i := range 20 {
-		if err := change(dir, i); err != nil {
+	for i := range n {
+		if err := change(dir, i, lang); err != nil {
 			return err
 		}
 		t0 := time.Now()
@@ -234,14 +261,14 @@ func pushToResults(ctx context.Context, b *strings.Builder) error {
 	for _, d := range walls {
 		total += d
 	}
-	fmt.Fprintf(b, "**(a) Push to results** (20 pushes of a small Python repository, one change each; git push's wall time until its output holds the grading):\n\n")
+	fmt.Fprintf(b, "**%s Push to results** (%d pushes of a small %s repository, one change each; git push's wall time until its output holds the grading):\n\n", part, n, lang.Label())
 	fmt.Fprintf(b, "| median | p95 | the grading's own runs, share of the total |\n|---|---|---|\n| %s | %s | %.0f %% |\n\n",
 		ms(median(walls)), ms(pct(walls, 95)), 100*float64(grading)/float64(total))
 	return nil
 }
 
 func fiftyAtOnce(ctx context.Context, b *strings.Builder) error {
-	w, err := newWorld(ctx, 50)
+	w, err := newWorld(ctx, 50, opening.Python)
 	if err != nil {
 		return err
 	}
@@ -254,7 +281,7 @@ func fiftyAtOnce(ctx context.Context, b *strings.Builder) error {
 		if apps[i], dirs[i], err = w.candidate(ctx, i); err != nil {
 			return err
 		}
-		if err := change(dirs[i], i); err != nil {
+		if err := change(dirs[i], i, opening.Python); err != nil {
 			return err
 		}
 	}
@@ -304,7 +331,7 @@ func fiftyAtOnce(ctx context.Context, b *strings.Builder) error {
 }
 
 func cloneRatio(ctx context.Context, b *strings.Builder) error {
-	w, err := newWorld(ctx, 100)
+	w, err := newWorld(ctx, 100, opening.Python)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ type Grading struct {
 	Logs         string
 	Error        string
 	Warnings     []string
-	WallMS       int64
+	WallMS       int64 // from the grading's start to its end, the repository's own tests running beside it
 	MaxRSSBytes  int64
 	GradedAt     *time.Time
 }
@@ -182,11 +182,25 @@ func (s *Service) grade(ctx context.Context, r Repo, st opening.Step, p Push) (G
 	} else {
 		suite.Hidden = hiddenSource(t)
 	}
+	start := time.Now()
+	// The repository's own tests run beside the grading: neither waits
+	// for the other, and on a machine with cores to spare the push's
+	// output comes sooner.
+	type checked struct {
+		out grader.Outcome
+		err error
+	}
+	done := make(chan checked, 1)
+	go func() {
+		o, err := e.CandidateChecks(ctx, grader.Language(t.Language), tree, gradeLimits)
+		done <- checked{o, err}
+	}()
 	out, err := e.Grade(ctx, suite)
+	c := <-done
 	if err != nil {
 		return Grading{}, err
 	}
-	checks, err := e.CandidateChecks(ctx, grader.Language(t.Language), tree, gradeLimits)
+	checks, err := c.out, c.err
 	if err != nil {
 		return Grading{}, err
 	}
@@ -200,7 +214,7 @@ func (s *Service) grade(ctx context.Context, r Repo, st opening.Step, p Push) (G
 	}
 	return Grading{Status: Done, Score: &score, MaxScore: &max, Tests: out.Tests, Checks: checks.Tests,
 		CompileError: out.CompileError, Logs: strings.TrimSpace(logs), Warnings: out.Warnings,
-		WallMS: (out.Wall + checks.Wall).Milliseconds(), MaxRSSBytes: max64(out.MaxRSSBytes, checks.MaxRSSBytes)}, nil
+		WallMS: time.Since(start).Milliseconds(), MaxRSSBytes: max64(out.MaxRSSBytes, checks.MaxRSSBytes)}, nil
 }
 
 func max64(a, b int64) int64 {
