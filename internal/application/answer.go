@@ -21,6 +21,9 @@ type AnswerInput struct {
 	Choices  *[]int64
 	Language *string // code steps, with Code
 	Code     *string
+	// CodeReview is a code-review step's comments and summary, the whole
+	// of them each time.
+	CodeReview *CodeReview
 }
 
 // MaxCode is the longest code answer accepted, in bytes.
@@ -60,7 +63,7 @@ func (s *Service) SaveAnswer(ctx context.Context, a Application, stepID int64, i
 	}
 	ans.StepID = step.ID
 	ans.UpdatedAt = s.now()
-	body, err := json.Marshal(answerBody{Text: ans.Text, Choices: ans.Choices, Language: ans.Language, Code: ans.Code})
+	body, err := json.Marshal(answerBody{Text: ans.Text, Choices: ans.Choices, Language: ans.Language, Code: ans.Code, CodeReview: ans.CodeReview})
 	if err != nil {
 		return ans, err
 	}
@@ -180,7 +183,7 @@ func answersIn(ctx context.Context, tx *sqldb.DB, appID int64) (map[int64]Answer
 			return nil, err
 		}
 		a.Text, a.Choices, a.RecordingID, a.Language, a.Code = b.Text, b.Choices, b.RecordingID, b.Language, b.Code
-		a.Files, a.Commit = b.Files, b.Commit
+		a.Files, a.Commit, a.CodeReview, a.Marks = b.Files, b.Commit, b.CodeReview, b.Marks
 		out[a.StepID] = a
 	}
 	return out, rows.Err()

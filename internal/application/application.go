@@ -124,6 +124,8 @@ type Answer struct {
 	Code        string           // code steps: the candidate's source
 	Files       int              // file steps: how many files are uploaded (package filestep owns them)
 	Commit      string           // take-home steps: the last commit pushed (package takehome owns repositories)
+	CodeReview  *CodeReview      // code-review steps: the candidate's comments and summary
+	Marks       []Mark           // code-review steps: the team's word on the matches, once submitted; never the candidate's to read
 	Score       *float64
 	MaxScore    *float64
 	UpdatedAt   time.Time
@@ -141,4 +143,6 @@ type answerBody struct {
 	Code        string           `json:"code,omitempty"`
 	Files       int              `json:"files,omitempty"`
 	Commit      string           `json:"commit,omitempty"`
+	CodeReview  *CodeReview      `json:"codereview,omitempty"`
+	Marks       []Mark           `json:"marks,omitempty"`
 }

@@ -9,6 +9,7 @@ package kinds
 import (
 	"github.com/anyhour/anyhour/internal/kinds/choicekind"
 	"github.com/anyhour/anyhour/internal/kinds/codekind"
+	"github.com/anyhour/anyhour/internal/kinds/codereviewkind"
 	"github.com/anyhour/anyhour/internal/kinds/filekind"
 	"github.com/anyhour/anyhour/internal/kinds/takehomekind"
 	"github.com/anyhour/anyhour/internal/kinds/textkind"
@@ -17,7 +18,7 @@ import (
 )
 
 // All are the units, in the editor's order.
-var All = []opening.KindUnit{textkind.Unit{}, choicekind.Unit{}, videokind.Unit{}, codekind.Unit{}, filekind.Unit{}, takehomekind.Unit{}}
+var All = []opening.KindUnit{textkind.Unit{}, choicekind.Unit{}, videokind.Unit{}, codekind.Unit{}, filekind.Unit{}, takehomekind.Unit{}, codereviewkind.Unit{}}
 
 func init() {
 	for _, u := range All {

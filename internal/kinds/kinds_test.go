@@ -3,6 +3,7 @@ package kinds_test
 import (
 	"encoding/json"
 	"maps"
+	"os"
 	"slices"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/kinds"
+	"github.com/anyhour/anyhour/internal/kinds/codereviewkind"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/web"
 )
@@ -18,6 +20,11 @@ import (
 // kind said to be scored is a Scorer, every kind says when it is answered,
 // the settings the API checks a request against are those the kind
 // writes, and the parts each layer needs are there.
+func TestMain(m *testing.M) {
+	codereviewkind.Ready = true // its parts here are done
+	os.Exit(m.Run())
+}
+
 func TestUnitsAgreeWithTheirFacts(t *testing.T) {
 	t.Parallel()
 	for _, f := range opening.AvailableKinds() {
@@ -72,7 +79,9 @@ func sample(k opening.Kind) opening.Step {
 		Takehome: &opening.TakehomeTask{Language: opening.Python, Hours: 3, Starter: map[string]string{"app/pricing.py": "def total(items):\n    return 0\n"},
 			Visible:      map[string]string{"tests/test_pricing.py": "from app.pricing import total\n"},
 			Hidden:       map[string]string{"test_hidden.py": "from app.pricing import total\n\ndef test_sum():\n    assert total([1]) == 1\n"},
-			Compensation: &opening.Compensation{Amount: "150", Currency: "EUR"}}}
+			Compensation: &opening.Compensation{Amount: "150", Currency: "EUR"}},
+		CodeReview: &opening.CodeReviewTask{Diff: "--- a/app.py\n+++ b/app.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n", Tolerance: 2,
+			Planted: []opening.Planted{{File: "app.py", Side: "new", LineStart: 1, LineEnd: 1, Label: "A bug", Points: 1}}}}
 	out, err := opening.CheckStep(0, st)
 	if err != nil {
 		panic(err)

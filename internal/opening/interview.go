@@ -188,7 +188,7 @@ func (s *Service) saveSteps(ctx context.Context, tx *sqldb.DB, iv *Interview, ol
 		}
 		raw, err := json.Marshal(settings{MaxWords: st.MaxWords, Multiple: st.Multiple, Points: st.Points,
 			ThinkSeconds: st.ThinkSeconds, MaxSeconds: st.MaxSeconds, Retakes: st.Retakes, Code: st.Code.settings(), Files: st.Files,
-			Takehome: st.Takehome, ReviewersRate: st.ReviewersRate})
+			Takehome: st.Takehome, CodeReview: st.CodeReview, ReviewersRate: st.ReviewersRate})
 		if err != nil {
 			return err
 		}
@@ -344,6 +344,7 @@ func (s *Service) loadSteps(ctx context.Context, db *sqldb.DB, interviewID int64
 		st.Code = set.Code.task()
 		st.Files = set.Files
 		st.Takehome = set.Takehome
+		st.CodeReview = set.CodeReview
 		st.ReviewersRate = set.ReviewersRate
 		steps = append(steps, st)
 	}

@@ -58,9 +58,7 @@ var units struct {
 
 // planned are kinds a later version makes: an interview that names one
 // hears that it is not available yet, not that it is unknown.
-var planned = []KindFacts{
-	{Kind: KindCodeReview, Label: "Code review"},
-}
+var planned []KindFacts
 
 // RegisterKind adds a kind's unit. It panics if the kind is registered
 // already: two units for one kind is a mistake in the program.

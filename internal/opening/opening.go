@@ -95,6 +95,8 @@ type Step struct {
 
 	Takehome *TakehomeTask // takehome: the work, its tests and its terms
 
+	CodeReview *CodeReviewTask // codereview: the change and the issues planted in it
+
 	// ReviewersRate asks reviewers for a 1–5 rating of an answer scored
 	// automatically (choice, code) as well; see AsksRating.
 	ReviewersRate bool
@@ -229,7 +231,8 @@ type settings struct {
 
 	Files *FileRules `json:"files,omitempty"`
 
-	Takehome *TakehomeTask `json:"takehome,omitempty"`
+	Takehome   *TakehomeTask   `json:"takehome,omitempty"`
+	CodeReview *CodeReviewTask `json:"codereview,omitempty"`
 
 	ReviewersRate bool `json:"reviewers_rate,omitempty"`
 }

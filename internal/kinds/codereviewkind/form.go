@@ -1,0 +1,45 @@
+package codereviewkind
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/opening"
+)
+
+// FormAnswer reads the review from the step page's form, which holds the
+// whole of it: each comment as comment.N.file, .side, .start, .end and
+// .body, in order, and the summary. A comment left blank is dropped (a
+// comment opened and not written), and so is the one whose Delete
+// button sent the form (delete=N).
+func (Unit) FormAnswer(st opening.Step, form url.Values) (application.AnswerInput, application.Answer, error) {
+	r := &application.CodeReview{Comments: []application.LineComment{}, Summary: form.Get("summary")}
+	drop := form.Get("delete")
+	for n := 0; n < MaxComments*2; n++ {
+		p := "comment." + strconv.Itoa(n) + "."
+		if !form.Has(p + "file") {
+			if n > 0 && !form.Has("comment."+strconv.Itoa(n+1)+".file") {
+				break
+			}
+			continue
+		}
+		if drop == strconv.Itoa(n) || blank(form.Get(p+"body")) {
+			continue
+		}
+		start, _ := strconv.Atoi(form.Get(p + "start"))
+		end, _ := strconv.Atoi(form.Get(p + "end"))
+		r.Comments = append(r.Comments, application.LineComment{File: form.Get(p + "file"), Side: form.Get(p + "side"),
+			LineStart: start, LineEnd: end, Body: form.Get(p + "body")})
+	}
+	return application.AnswerInput{CodeReview: r}, application.Answer{StepID: st.ID, CodeReview: r}, nil
+}
+
+func blank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\n' && r != '\r' && r != '\t' {
+			return false
+		}
+	}
+	return true
+}

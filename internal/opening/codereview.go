@@ -1,0 +1,45 @@
+package opening
+
+// Code-review steps' limits.
+const (
+	MaxReviewDiff        = 1 << 20 // bytes of a change's diff
+	MaxPlanted           = 50      // planted issues a step
+	DefaultTolerance     = 2       // lines either side of a planted issue
+	MaxTolerance         = 20
+	DefaultReviewMinutes = 40
+	MaxPlantedLabel      = 120
+	MaxExplanation       = 4000
+)
+
+// CodeReviewTask is a code-review step's work: the change the candidate
+// reviews, as a unified diff, and the issues the team planted in it,
+// which never reach the candidate (docs/step-kinds.md;
+// kinds/codereviewkind checks it, package codereview matches comments
+// to it).
+type CodeReviewTask struct {
+	Diff    string    `json:"diff"`
+	Planted []Planted `json:"planted"`
+	// Tolerance is how many lines either side of a planted issue a
+	// comment may start or end and still find it.
+	Tolerance int `json:"tolerance"`
+}
+
+// Planted is an issue the team put in the change for the candidate to
+// find: where it is (a file of the change, a range of lines on the new
+// side, or on the old side for removed lines), a short label, its points,
+// and what a good review would say, for reviewers.
+type Planted struct {
+	File        string  `json:"file"`
+	Side        string  `json:"side"` // "new" or "old"
+	LineStart   int     `json:"line_start"`
+	LineEnd     int     `json:"line_end"`
+	Label       string  `json:"label"`
+	Points      float64 `json:"points"`
+	Explanation string  `json:"explanation,omitempty"`
+}
+
+// Sides of a change a line is on.
+const (
+	SideNew = "new"
+	SideOld = "old"
+)
