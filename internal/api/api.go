@@ -33,6 +33,12 @@ const (
 	maxBody       = 1 << 20
 	maxCodeBody   = 1 << 20 // code answers are at most 200 KB, as JSON strings up to about 1 MB
 	maxInviteBody = 2 << 20
+	// An interview carries its steps' settings inline: a code review's
+	// diff (1 MB) and a take-home's files (5 MB), escaped as JSON.
+	maxInterviewBody = 16 << 20
+	// An answer: a code review of 200 comments of up to 10,000
+	// characters, escaped as JSON.
+	maxAnswerBody = 8 << 20
 )
 
 // Server handles the API's routes.

@@ -62,13 +62,13 @@ func (s *Server) saveAnswer(w http.ResponseWriter, r *http.Request, a applicatio
 		return err
 	}
 	var in answerInput
-	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+	if err := httpx.DecodeJSON(w, r, &in, maxAnswerBody); err != nil {
 		return err
 	}
 	if in.MediaID != nil {
 		return s.chooseTake(w, r, a, stepID, *in.MediaID, in)
 	}
-	if _, err := s.Applications.SaveAnswer(r.Context(), a, stepID, application.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code}); err != nil {
+	if _, err := s.Applications.SaveAnswer(r.Context(), a, stepID, in.input()); err != nil {
 		return err
 	}
 	return s.writeAnswer(w, r, a, stepID)

@@ -10,7 +10,7 @@ import (
 // createInterview answers POST /api/v1/interviews.
 func (s *Server) createInterview(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	var in interviewInput
-	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+	if err := httpx.DecodeJSON(w, r, &in, maxInterviewBody); err != nil {
 		return err
 	}
 	din, err := in.domain()
@@ -49,7 +49,7 @@ func (s *Server) updateInterview(w http.ResponseWriter, r *http.Request, m accou
 		return err
 	}
 	var in interviewInput
-	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
+	if err := httpx.DecodeJSON(w, r, &in, maxInterviewBody); err != nil {
 		return err
 	}
 	din, err := in.domain()

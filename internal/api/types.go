@@ -549,6 +549,35 @@ type answerInput struct {
 	MediaID  *int64   `json:"media_id"` // video: the take to submit, for steps with retakes
 	Language *string  `json:"language"` // code, with code
 	Code     *string  `json:"code"`
+	// A code review, the whole of it each time.
+	Comments *[]lineCommentInput `json:"comments"`
+	Summary  *string             `json:"summary"`
+}
+
+type lineCommentInput struct {
+	File      string `json:"file"`
+	Side      string `json:"side"` // new (the default), or old for removed lines
+	LineStart int    `json:"line_start"`
+	LineEnd   int    `json:"line_end"` // line_start when left out
+	Body      string `json:"body"`
+}
+
+// input is the answer as the application service takes it.
+func (in answerInput) input() application.AnswerInput {
+	out := application.AnswerInput{Text: in.Text, Choices: in.Choices, Language: in.Language, Code: in.Code}
+	if in.Comments != nil || in.Summary != nil {
+		r := &application.CodeReview{Comments: []application.LineComment{}}
+		if in.Comments != nil {
+			for _, c := range *in.Comments {
+				r.Comments = append(r.Comments, application.LineComment(c))
+			}
+		}
+		if in.Summary != nil {
+			r.Summary = *in.Summary
+		}
+		out.CodeReview = r
+	}
+	return out
 }
 
 type timeZoneInput struct {

@@ -166,8 +166,14 @@ func (Unit) Score(step opening.Step, a application.Answer) (score, max float64, 
 // Derived: the score follows the planted issues as they are now.
 func (Unit) Derived() bool { return true }
 
-// View sets the score.
+// View sets the score, for the team alone: a candidate who read it as
+// they commented would learn, comment by comment, where the planted
+// issues are.
 func (Unit) View(v *appview.Step, p appview.Parts, forCandidate bool) {
+	if forCandidate {
+		v.Answer.Marks = nil
+		return
+	}
 	v.Max = v.Step.Points
 	if s, max, ok := (Unit{}).Score(v.Step, v.Answer); ok && v.Answered {
 		v.Score, v.Max, v.Scored = s, max, true
