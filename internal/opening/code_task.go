@@ -99,14 +99,24 @@ func (c *CodeTask) Unready() []string {
 func (iv Interview) Unready() []string {
 	var why []string
 	for i, st := range iv.Steps {
-		if st.Kind != KindCode {
-			continue
+		var lines []string
+		if st.Kind == KindCode {
+			lines = st.Code.Unready()
+		} else if r, ok := As[Readier](st.Kind); ok {
+			lines = r.Unready(st)
 		}
-		for _, w := range st.Code.Unready() {
+		for _, w := range lines {
 			why = append(why, fmt.Sprintf("step %d, “%s”: %s", i+1, st.Title, w))
 		}
 	}
 	return why
+}
+
+// A Readier is a kind whose steps may not be ready for candidates, such
+// as a take-home still holding the example it starts with: Unready says
+// why, a line each, or nothing.
+type Readier interface {
+	Unready(st Step) []string
 }
 
 // RecordCheck records that a reference solution in l passed every test of

@@ -171,11 +171,11 @@ func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	return out
 }
 
-// NewStep is four hours of Python work worth ten points; its starter and
-// tests are set through the API for now.
+// NewStep is four hours of Python work worth ten points, the example's
+// (Example), until the team writes their own on the step's page.
 func (Unit) NewStep() opening.Step {
-	return opening.Step{Kind: opening.KindTakehome, Minutes: 240, Points: 10,
-		Takehome: &opening.TakehomeTask{Language: opening.Python, Hours: 4}}
+	t := Example(opening.Python)
+	return opening.Step{Kind: opening.KindTakehome, Minutes: 240, Points: 10, Takehome: &t}
 }
 
 // EditorFields are the language, effort, window, points, limits and
@@ -206,8 +206,17 @@ func (Unit) ReadEditor(st *opening.Step, saved *opening.Step, f editform.Fields)
 	if saved != nil && saved.Takehome != nil {
 		c := *saved.Takehome
 		t = &c
+	} else if st.Takehome != nil {
+		c := *st.Takehome
+		t = &c
 	}
-	t.Language = opening.Language(f.Get("language"))
+	lang := opening.Language(f.Get("language"))
+	if (t.Starter == nil || isExample(t)) && lang != t.Language {
+		// Still the example: the example in the language chosen.
+		e := Example(lang)
+		t.Starter, t.Visible, t.Hidden = e.Starter, e.Visible, e.Hidden
+	}
+	t.Language = lang
 	st.ReviewersRate = f.Checked("reviewers_rate")
 	if st.Points, err = f.Float("points", "points"); err != nil {
 		return err
