@@ -58,14 +58,9 @@ type workFile struct {
 // workRow is a line of a unified diff, with its comments; Form says the
 // comment form opens under it.
 type workRow struct {
-	Hunk     string // set on a hunk's header row only
-	Kind     string // "add", "del", "ctx"
-	Old, New int
-	HTML     template.HTML
+	diffLine
 	Comments []takehome.Comment
 	Form     bool
-	Side     string // the side a comment on this line is on
-	Line     int    // its number on that side
 }
 
 // splitRow is a row of a side-by-side diff.
@@ -224,12 +219,6 @@ func clipText(s string, n int) string {
 // with each line's comments (a comment is on the line it names, at the
 // commit of the side it was written on) and the open form.
 func diffRows(fd git.FileDiff, oldLines, newLines []template.HTML, oldPath, from, to string, comments []takehome.Comment, open string, n int) ([]workRow, []splitRow) {
-	line := func(lines []template.HTML, i int) template.HTML {
-		if i >= 1 && i <= len(lines) {
-			return lines[i-1]
-		}
-		return ""
-	}
 	on := func(side string, num int) []takehome.Comment {
 		var out []takehome.Comment
 		for _, c := range comments {
@@ -239,59 +228,32 @@ func diffRows(fd git.FileDiff, oldLines, newLines []template.HTML, oldPath, from
 		}
 		return out
 	}
-	var unified []workRow
-	var split []splitRow
-	for _, h := range fd.Hunks {
-		unified = append(unified, workRow{Hunk: h.Header})
-		split = append(split, splitRow{Hunk: h.Header})
-		var dels, adds []*workRow
-		flush := func() {
-			for i := 0; i < max(len(dels), len(adds)); i++ {
-				var row splitRow
-				if i < len(dels) {
-					row.Left = dels[i]
-				}
-				if i < len(adds) {
-					row.Right = adds[i]
-				}
-				split = append(split, row)
-			}
-			dels, adds = nil, nil
+	lines, pairs := layDiff(fd, oldLines, newLines)
+	unified := make([]workRow, len(lines))
+	for i, l := range lines {
+		unified[i] = workRow{diffLine: l}
+		if l.Hunk == "" {
+			unified[i].Comments = on(l.Side, l.Line)
+			unified[i].Form = open == fmt.Sprintf("%d:%s:%d", n, l.Side, l.Line)
 		}
-		for _, l := range h.Lines {
-			row := workRow{Old: l.Old, New: l.New}
-			switch l.Kind {
-			case '+':
-				row.Kind, row.HTML, row.Side, row.Line = "add", line(newLines, l.New), "new", l.New
-			case '-':
-				row.Kind, row.HTML, row.Side, row.Line = "del", line(oldLines, l.Old), "old", l.Old
-			default:
-				row.Kind, row.HTML, row.Side, row.Line = "ctx", line(newLines, l.New), "new", l.New
+	}
+	split := make([]splitRow, 0, len(pairs))
+	for _, p := range pairs {
+		row := splitRow{Hunk: p.Hunk}
+		switch {
+		case p.Hunk != "":
+		case p.Left == p.Right:
+			left := workRow{diffLine: leftOf(lines[p.Left], oldLines)}
+			row.Left, row.Right = &left, &unified[p.Right]
+		default:
+			if p.Left >= 0 {
+				row.Left = &unified[p.Left]
 			}
-			if row.HTML == "" && l.Text != "" {
-				row.HTML = template.HTML(template.HTMLEscapeString(l.Text))
-			}
-			row.Comments = on(row.Side, row.Line)
-			row.Form = open == fmt.Sprintf("%d:%s:%d", n, row.Side, row.Line)
-			unified = append(unified, row)
-			r := unified[len(unified)-1]
-			switch l.Kind {
-			case '-':
-				dels = append(dels, &r)
-			case '+':
-				adds = append(adds, &r)
-			default:
-				flush()
-				left := r
-				left.Side, left.Line, left.Comments, left.Form = "old", l.Old, nil, false
-				left.HTML = line(oldLines, l.Old)
-				if left.HTML == "" && l.Text != "" {
-					left.HTML = template.HTML(template.HTMLEscapeString(l.Text))
-				}
-				split = append(split, splitRow{Left: &left, Right: &r})
+			if p.Right >= 0 {
+				row.Right = &unified[p.Right]
 			}
 		}
-		flush()
+		split = append(split, row)
 	}
 	return unified, split
 }
