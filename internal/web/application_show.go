@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -39,6 +40,12 @@ type appStep struct {
 	Code     string
 	Grading  *grading.Grading // code steps: every test, hidden ones included, and the logs
 	Files    []filestep.File  // file steps: the files uploaded
+
+	CodeReview *reviewChange // codereview steps: the comments and the planted issues, found or missed
+	Summary    string        // codereview steps: the candidate's summary
+	CanMark    bool          // codereview steps: the member may confirm or reject matches
+	MarkURL    string        // codereview steps: where marks are posted
+	ReviewURL  string        // codereview steps: the review read in the change
 
 	Repo     *takehome.Repo  // takehome steps: the repository, once started
 	Pushes   []takehome.Push // takehome steps: its pushes, oldest first
@@ -176,6 +183,17 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		}
 		d.HasVideo = d.HasVideo || (st.Take != nil && st.Take.Status == video.Ready)
 		d.HasCode = d.HasCode || (st.Step.Kind == opening.KindCode && st.Answered)
+		if st.Step.Kind == opening.KindCodeReview && st.Answered {
+			c, err := newReviewChange(st.Step, st.Answer, true, "")
+			if err != nil {
+				return d, err
+			}
+			row.CodeReview = &c
+			row.Summary = st.Answer.CodeReview.Summary
+			row.CanMark = m.Can(account.Review) && d.Shared
+			row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
+			row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
+		}
 		if sum.Mine != nil {
 			row.Rating = sum.Mine.Ratings[st.Step.ID]
 			row.Average, row.Rated = sum.StepAverage[st.Step.ID]

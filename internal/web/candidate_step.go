@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -32,6 +33,8 @@ type candidateStepPage struct {
 	Draft    string // code: what was typed and run but not saved
 
 	Credentials *takehome.Credentials // takehome: just made, their password shown this once
+
+	Open string // codereview: "file:side:line", a new comment opened there
 }
 
 // withError is the page for the step with an error above the answer.
@@ -88,6 +91,9 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a app
 	if (row.Step.Kind == opening.KindVideo || row.Step.Kind == opening.KindFile) && d.Closed == "" {
 		d.Token = candidateToken(r, a.ID)
 	}
+	if d.Closed == "" {
+		d.Open = r.URL.Query().Get("comment")
+	}
 	s.render(w, r, http.StatusOK, "candidate_step", d.page())
 	return nil
 }
@@ -96,8 +102,21 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a app
 // the task beside the editor.
 func (d candidateStepPage) page() page {
 	p := d.candidateView.page(d.Row.Step.Title, d)
-	p.Wide = d.Row.Step.Kind == opening.KindCode && d.Closed == ""
+	p.Wide = (d.Row.Step.Kind == opening.KindCode && d.Closed == "") || d.Row.Step.Kind == opening.KindCodeReview
 	return p
+}
+
+// Review is a code-review step's change with the candidate's comments.
+func (d candidateStepPage) Review() (reviewChange, error) {
+	return newReviewChange(d.Row.Step, d.Row.Answer, false, d.Open)
+}
+
+// ReviewSummary is the code review's summary as saved.
+func (d candidateStepPage) ReviewSummary() string {
+	if r := d.Row.Answer.CodeReview; r != nil {
+		return r.Summary
+	}
+	return ""
 }
 
 // NextStepURL is the step after this one, or "" for the last.
@@ -183,6 +202,10 @@ func (s *Server) saveCandidateStep(w http.ResponseWriter, r *http.Request, a app
 
 // after is where a saved step goes: on to the next step, or back to it.
 func (v candidateView) after(r *http.Request, row candidateStepRow, i int) string {
+	if line := r.PostFormValue("comment"); line != "" {
+		// A code review's line pressed: back, with a comment opened there.
+		return row.URL + "?" + url.Values{"comment": {line}}.Encode() + "#new-comment"
+	}
 	if r.PostFormValue("then") != "next" {
 		return row.URL
 	}

@@ -76,7 +76,7 @@ func mustParseViews() *views {
 		}
 		files := append([]string{"templates/layout.html"}, partials...)
 		files = append(files, p)
-		t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
+		t := template.Must(template.New("layout.html").Funcs(funcs).Funcs(reviewFuncs).ParseFS(templateFS, files...))
 		t.Funcs(template.FuncMap{"kind": kindFunc(t)})
 		v.pages[name] = t
 	}

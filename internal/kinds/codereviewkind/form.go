@@ -2,7 +2,9 @@ package codereviewkind
 
 import (
 	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -16,19 +18,25 @@ import (
 func (Unit) FormAnswer(st opening.Step, form url.Values) (application.AnswerInput, application.Answer, error) {
 	r := &application.CodeReview{Comments: []application.LineComment{}, Summary: form.Get("summary")}
 	drop := form.Get("delete")
-	for n := 0; n < MaxComments*2; n++ {
-		p := "comment." + strconv.Itoa(n) + "."
-		if !form.Has(p + "file") {
-			if n > 0 && !form.Has("comment."+strconv.Itoa(n+1)+".file") {
-				break
-			}
+	// The comments by their numbers, which a page may leave gaps in.
+	var nums []int
+	for key := range form {
+		rest, ok := strings.CutPrefix(key, "comment.")
+		if !ok || !strings.HasSuffix(rest, ".file") {
 			continue
 		}
+		if n, err := strconv.Atoi(strings.TrimSuffix(rest, ".file")); err == nil && n >= 0 && len(nums) <= MaxComments {
+			nums = append(nums, n)
+		}
+	}
+	sort.Ints(nums)
+	for _, n := range nums {
+		p := "comment." + strconv.Itoa(n) + "."
 		if drop == strconv.Itoa(n) || blank(form.Get(p+"body")) {
 			continue
 		}
-		start, _ := strconv.Atoi(form.Get(p + "start"))
-		end, _ := strconv.Atoi(form.Get(p + "end"))
+		start, _ := strconv.Atoi(strings.TrimSpace(form.Get(p + "start")))
+		end, _ := strconv.Atoi(strings.TrimSpace(form.Get(p + "end")))
 		r.Comments = append(r.Comments, application.LineComment{File: form.Get(p + "file"), Side: form.Get(p + "side"),
 			LineStart: start, LineEnd: end, Body: form.Get(p + "body")})
 	}
