@@ -242,27 +242,26 @@ func hiddenSource(t *opening.TakehomeTask) string {
 }
 
 // storeGrading records g for push p and, when p is the last push, sets
-// the answer's score.
+// the answer's score first, so that whoever sees the push graded finds
+// the answer scored.
 func (s *Service) storeGrading(ctx context.Context, r Repo, p Push, g Grading) error {
+	if g.Score != nil {
+		var head string
+		if err := s.db.QueryRow(ctx, `SELECT head_commit FROM takehome_repos WHERE application_id = $1 AND step_id = $2`, r.ApplicationID, r.StepID).Scan(&head); err != nil {
+			return err
+		}
+		if head == p.Commit { // else a later push is the answer
+			if err := s.applications.SetScore(ctx, r.ApplicationID, r.StepID, *g.Score, *g.MaxScore); err != nil {
+				return err
+			}
+		}
+	}
 	tests, _ := json.Marshal(append([]grader.Test{}, g.Tests...))
 	checks, _ := json.Marshal(append([]grader.Test{}, g.Checks...))
 	warnings, _ := json.Marshal(append([]string{}, g.Warnings...))
-	now := s.now()
-	if _, err := s.db.Exec(ctx, `UPDATE takehome_pushes SET grade_status = $1, score = $2, max_score = $3, tests = $4, checks = $5,
+	_, err := s.db.Exec(ctx, `UPDATE takehome_pushes SET grade_status = $1, score = $2, max_score = $3, tests = $4, checks = $5,
 		compile_error = $6, logs = $7, error = $8, warnings = $9, wall_ms = $10, max_rss_bytes = $11, graded_at = $12 WHERE id = $13`,
 		g.Status, g.Score, g.MaxScore, string(tests), string(checks), g.CompileError, g.Logs, g.Error, string(warnings),
-		g.WallMS, g.MaxRSSBytes, now, p.ID); err != nil {
-		return err
-	}
-	if g.Score == nil {
-		return nil
-	}
-	var head string
-	if err := s.db.QueryRow(ctx, `SELECT head_commit FROM takehome_repos WHERE application_id = $1 AND step_id = $2`, r.ApplicationID, r.StepID).Scan(&head); err != nil {
-		return err
-	}
-	if head != p.Commit {
-		return nil // a later push is the answer
-	}
-	return s.applications.SetScore(ctx, r.ApplicationID, r.StepID, *g.Score, *g.MaxScore)
+		g.WallMS, g.MaxRSSBytes, s.now(), p.ID)
+	return err
 }
