@@ -39,6 +39,12 @@ if (form) {
     }
   });
   document.addEventListener("keydown", keys);
+  // c opens the comment when the key comes up: moved any sooner, the focus
+  // would take the key's own character into the new comment.
+  document.addEventListener("keyup", (e) => {
+    const t = e.target;
+    if (e.key === "c" && !e.ctrlKey && !e.metaKey && !e.altKey && t.classList?.contains("line-btn")) open(t.value, true);
+  });
 
   // open adds a comment on "file:side:line" and, if focus, moves there.
   function open(value, focus, fields = {}) {
@@ -149,8 +155,7 @@ if (form) {
     const t = e.target;
     if (t.closest?.("input, textarea, select, [contenteditable]")) return;
     if (e.key === "c" && t.classList?.contains("line-btn")) {
-      e.preventDefault();
-      open(t.value, true);
+      e.preventDefault(); // opened on keyup
       return;
     }
     if (e.key !== "j" && e.key !== "k") return;
