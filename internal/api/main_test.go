@@ -20,12 +20,10 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/kinds/codereviewkind"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 func TestMain(m *testing.M) {
-	codereviewkind.Ready = true // its API is tested here before it is offered
 	code := m.Run()
 	sqldbtest.DropTemplates()
 	os.Exit(code)

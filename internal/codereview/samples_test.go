@@ -5,13 +5,10 @@ import (
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/codereview"
-	"github.com/anyhour/anyhour/internal/kinds/codereviewkind"
 	"github.com/anyhour/anyhour/internal/opening"
 
 	_ "github.com/anyhour/anyhour/internal/kinds"
 )
-
-func init() { codereviewkind.Ready = true }
 
 // sampleBugs gives, for each sample, a text that must be on one of the
 // lines of each of its planted issues, in the order they are planted.

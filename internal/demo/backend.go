@@ -62,7 +62,7 @@ func backendJob() job {
 			}, texts: backendDesign},
 		},
 		candidates: backendCandidates(),
-		extras:     []extra{backendTakehome()},
+		extras:     []extra{backendTakehome(), backendCodeReview()},
 	}
 }
 

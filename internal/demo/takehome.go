@@ -1,6 +1,9 @@
 package demo
 
-import "github.com/anyhour/anyhour/internal/opening"
+import (
+	"github.com/anyhour/anyhour/internal/codereview"
+	"github.com/anyhour/anyhour/internal/opening"
+)
 
 // extra is an interview of a job beyond its first, with no candidates yet.
 type extra struct {
@@ -107,4 +110,18 @@ func TestEmpty(t *testing.T) {
 			},
 		}},
 	}
+}
+
+// backendCodeReview is a round of the three ready-made code reviews, one
+// per language, as a team that copied them would have it.
+func backendCodeReview() extra {
+	x := extra{title: "Code review round",
+		intro: "Three short pull requests from colleagues, one each in Python, JavaScript and Go. Review each as you would at work: " +
+			"comment on the lines that need it and say whether you would approve. Take them in any order, in one sitting or several."}
+	for _, s := range codereview.Samples {
+		t := s.Task
+		t.Planted = append([]opening.Planted(nil), t.Planted...)
+		x.steps = append(x.steps, opening.Step{Kind: opening.KindCodeReview, Title: s.Title, Prompt: s.Prompt, Minutes: s.Minutes, CodeReview: &t})
+	}
+	return x
 }

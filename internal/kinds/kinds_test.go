@@ -3,7 +3,6 @@ package kinds_test
 import (
 	"encoding/json"
 	"maps"
-	"os"
 	"slices"
 	"testing"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/kinds"
-	"github.com/anyhour/anyhour/internal/kinds/codereviewkind"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/web"
 )
@@ -20,11 +18,6 @@ import (
 // kind said to be scored is a Scorer, every kind says when it is answered,
 // the settings the API checks a request against are those the kind
 // writes, and the parts each layer needs are there.
-func TestMain(m *testing.M) {
-	codereviewkind.Ready = true // its parts here are done
-	os.Exit(m.Run())
-}
-
 func TestUnitsAgreeWithTheirFacts(t *testing.T) {
 	t.Parallel()
 	for _, f := range opening.AvailableKinds() {

@@ -58,7 +58,6 @@ func TestStepValidation(t *testing.T) {
 		{"no title", opening.Step{Kind: opening.KindText}, "title cannot be empty"},
 		{"negative word limit", opening.Step{Kind: opening.KindText, Title: "T", MaxWords: -1}, "word limit"},
 		{"unknown kind", opening.Step{Kind: "essay", Title: "T"}, "unknown kind"},
-		{"code review not yet", opening.Step{Kind: opening.KindCodeReview, Title: "T"}, "not available"},
 		{"code without a task", opening.Step{Kind: opening.KindCode, Title: "T"}, "needs its languages"},
 		{"video defaults", opening.Step{Kind: opening.KindVideo, Title: "T"}, ""},
 		{"video ok", opening.Step{Kind: opening.KindVideo, Title: "T", ThinkSeconds: 30, MaxSeconds: 180, Retakes: 2}, ""},

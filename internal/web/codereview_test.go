@@ -152,3 +152,92 @@ func TestCandidateReviewsWithoutJavaScript(t *testing.T) {
 func pts(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", v), "0"), ".")
 }
+
+// TestTeamPlantsIssues is the team's side without JavaScript: "Add a
+// code-review step" saves a ready-made task; on its page a line's number
+// opens the planting form, an issue is planted and removed, a diff that
+// does not read or leaves a planted issue out is refused with what was
+// typed kept, and another ready-made task replaces the step.
+func TestTeamPlantsIssues(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ts := newTestServer(t)
+	team := ts.signIn(t)
+	m := ts.member(t, "olivia@acme.example")
+	job, err := ts.Svc.Openings.CreateJob(ctx, m, opening.JobInput{Title: candPtr("Engineer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, err := ts.Svc.Openings.CreateInterview(ctx, m, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Review"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Hello", Minutes: 5}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := team.get(fmt.Sprintf("/interviews/%d/edit", iv.ID))
+	f := ivvForm(teamMust(t, "the editor", resp, body, http.StatusOK), "form.editor")
+	f.Set("action", "add_codereview")
+	resp, body = team.post(fmt.Sprintf("/interviews/%d", iv.ID), f)
+	f = ivvForm(teamMust(t, "add a code-review step", resp, body, http.StatusOK), "form.editor")
+	f.Set("action", "save")
+	resp, body = team.post(fmt.Sprintf("/interviews/%d", iv.ID), f)
+	teamMust(t, "save the code review", resp, body, http.StatusOK)
+	load := func() opening.Step {
+		iv, err := ts.Svc.Openings.InterviewInOrg(ctx, m.OrgID, iv.ID)
+		if err != nil || len(iv.Steps) != 2 {
+			t.Fatalf("the interview: %+v, %v", iv.Steps, err)
+		}
+		return iv.Steps[1]
+	}
+	st := load()
+	if st.CodeReview == nil || st.CodeReview.Diff != codereview.Samples[0].Task.Diff || len(st.CodeReview.Planted) != len(codereview.Samples[0].Task.Planted) {
+		t.Fatalf("the new step is not the first ready-made task: %+v", st)
+	}
+	page := fmt.Sprintf("/interviews/%d/steps/%d/codereview", iv.ID, st.ID)
+	resp, body = team.get(page)
+	doc := teamMust(t, "the planting page", resp, body, http.StatusOK)
+	link, ok := doc.Find(`.diff-unified a[href*="plant="]`).First().Attr("href")
+	if !ok {
+		t.Fatal("no line opens the planting form")
+	}
+	resp, body = team.get(link)
+	doc = teamMust(t, "a line's planting form", resp, body, http.StatusOK)
+	plant := ivvForm(doc, "#plant form")
+	plant.Set("label", "Imports more than it uses")
+	plant.Set("points", "1")
+	resp, body = team.post(page, plant)
+	doc = teamMust(t, "plant", resp, body, http.StatusOK)
+	if st = load(); len(st.CodeReview.Planted) != 4 || st.CodeReview.Planted[3].Label != "Imports more than it uses" || st.Points != 13 {
+		t.Fatalf("after planting: %d issues, %v points", len(st.CodeReview.Planted), st.Points)
+	}
+	// The same lines again: refused, the form kept.
+	resp, body = team.post(page, plant)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "overlaps planted issue") || !strings.Contains(body, "Imports more than it uses") {
+		t.Errorf("an overlapping issue: %d", resp.StatusCode)
+	}
+	resp, body = team.post(page, url.Values{"action": {"remove"}, "index": {"3"}})
+	teamMust(t, "remove", resp, body, http.StatusOK)
+	if st = load(); len(st.CodeReview.Planted) != 3 {
+		t.Errorf("after removing: %d issues", len(st.CodeReview.Planted))
+	}
+
+	// A diff that does not read, and one without the planted lines.
+	resp, body = team.post(page, url.Values{"action": {"diff"}, "diff": {"my great change, please review"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "holds no file") || !strings.Contains(body, "my great change, please review") {
+		t.Errorf("a diff that does not read: %d", resp.StatusCode)
+	}
+	small := "--- a/x.py\n+++ b/x.py\n@@ -1 +1 @@\n-a = 1\n+a = 2\n"
+	resp, body = team.post(page, url.Values{"action": {"diff"}, "diff": {small}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "is not a file of the change") {
+		t.Errorf("a diff without the planted issues' file: %d", resp.StatusCode)
+	}
+	if st = load(); st.CodeReview.Diff != codereview.Samples[0].Task.Diff {
+		t.Error("a refused diff replaced the change")
+	}
+
+	// Another ready-made task.
+	resp, body = team.post(page, url.Values{"action": {"sample"}, "sample": {codereview.Samples[2].Key}})
+	teamMust(t, "a ready-made task", resp, body, http.StatusOK)
+	if st = load(); st.Title != codereview.Samples[2].Title || st.CodeReview.Diff != codereview.Samples[2].Task.Diff {
+		t.Errorf("after choosing a ready-made task: %q", st.Title)
+	}
+}

@@ -13,14 +13,12 @@ import (
 
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/httpx"
-	"github.com/anyhour/anyhour/internal/kinds/codereviewkind"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 	"github.com/anyhour/anyhour/internal/web"
 )
 
 func TestMain(m *testing.M) {
-	codereviewkind.Ready = true // its pages are tested here before it is offered
 	code := m.Run()
 	sqldbtest.DropTemplates()
 	os.Exit(code)

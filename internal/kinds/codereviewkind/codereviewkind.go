@@ -23,14 +23,10 @@ import (
 // Unit is the kind's unit (opening.KindUnit).
 type Unit struct{}
 
-// Ready says whether code-review steps are offered in this version: not
-// until their pages are done; tests of what is done turn it on.
-var Ready = false
-
 // Facts are the kind's facts.
 func (Unit) Facts() opening.KindFacts {
 	return opening.KindFacts{Kind: opening.KindCodeReview, Label: "Code review", Add: "Add a code-review step",
-		Available: Ready, Scored: true, Settings: []string{"points", "diff", "planted", "tolerance", "reviewers_rate"}}
+		Available: true, Scored: true, Settings: []string{"points", "diff", "planted", "tolerance", "reviewers_rate"}}
 }
 
 // Answers' limits.

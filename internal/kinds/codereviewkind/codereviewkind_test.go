@@ -13,8 +13,6 @@ import (
 	_ "github.com/anyhour/anyhour/internal/kinds"
 )
 
-func init() { codereviewkind.Ready = true }
-
 // change is a handler gaining a search, with two files touched.
 const change = `diff --git a/app/views.py b/app/views.py
 --- a/app/views.py
