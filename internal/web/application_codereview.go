@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -27,6 +28,9 @@ type reviewReadPage struct {
 	CanMark    bool
 	MarkURL    string
 	Base       string
+	// Started and Saved are when the candidate started the interview and
+	// last saved the review.
+	Started, Saved time.Time
 }
 
 // showCodeReviewRead is GET /applications/{id}/steps/{step}/codereview.
@@ -57,6 +61,10 @@ func (s *Server) showCodeReviewRead(w http.ResponseWriter, r *http.Request, m ac
 			return err
 		}
 		d.Summary = st.Answer.CodeReview.Summary
+		d.Saved = st.SavedAt
+		if v.App.StartedAt != nil {
+			d.Started = *v.App.StartedAt
+		}
 		p := s.teamPage(ctx, m, "jobs", v.App.Candidate.Name+": "+st.Step.Title, d)
 		p.Wide = true
 		s.render(w, r, http.StatusOK, "application_codereview", p)

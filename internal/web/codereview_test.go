@@ -234,6 +234,16 @@ func TestTeamPlantsIssues(t *testing.T) {
 		t.Error("a refused diff replaced the change")
 	}
 
+	// The tolerance: 0 taken, 50 refused.
+	resp, body = team.post(page, url.Values{"action": {"tolerance"}, "tolerance": {"0"}})
+	teamMust(t, "a tolerance of 0", resp, body, http.StatusOK)
+	if st = load(); st.CodeReview.Tolerance != 0 {
+		t.Errorf("the tolerance is %d", st.CodeReview.Tolerance)
+	}
+	if resp, _ = team.post(page, url.Values{"action": {"tolerance"}, "tolerance": {"50"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a tolerance of 50: %d", resp.StatusCode)
+	}
+
 	// Another ready-made task.
 	resp, body = team.post(page, url.Values{"action": {"sample"}, "sample": {codereview.Samples[2].Key}})
 	teamMust(t, "a ready-made task", resp, body, http.StatusOK)

@@ -143,6 +143,13 @@ func (s *Server) saveCodeReviewTask(w http.ResponseWriter, r *http.Request, m ac
 			t.Planted = append(t.Planted, p)
 		}
 		flash = "Planted: " + p.Label + "."
+	case "tolerance":
+		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("tolerance")))
+		if err != nil {
+			return s.renderCodeReviewTask(w, r, m, http.StatusBadRequest, iv, i, d, "Give the tolerance as a number of lines, such as 2.")
+		}
+		t.Tolerance = n
+		flash = fmt.Sprintf("A comment within %d %s of a planted issue now finds it.", n, plural(n, "line", "lines"))
 	case "remove":
 		k, _ := strconv.Atoi(r.PostFormValue("index"))
 		if k < 0 || k >= len(t.Planted) {
