@@ -181,6 +181,16 @@ func PathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// PathIDs reads two ids of the path, as /applications/{id}/steps/{step}.
+func PathIDs(r *http.Request, a, b string) (int64, int64, error) {
+	x, err := PathID(r, a)
+	if err != nil {
+		return 0, 0, err
+	}
+	y, err := PathID(r, b)
+	return x, y, err
+}
+
 // Object is a stored file to serve: a blob.Object has these methods.
 type Object interface {
 	io.ReadSeeker

@@ -36,11 +36,7 @@ type reviewReadPage struct {
 // showCodeReviewRead is GET /applications/{id}/steps/{step}/codereview.
 func (s *Server) showCodeReviewRead(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	ctx := r.Context()
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	stepID, err := httpx.PathID(r, "step")
+	id, stepID, err := httpx.PathIDs(r, "id", "step")
 	if err != nil {
 		return err
 	}
@@ -77,11 +73,7 @@ func (s *Server) showCodeReviewRead(w http.ResponseWriter, r *http.Request, m ac
 // issue's match confirmed or rejected, a comment credited, or a mark
 // taken back; back to where the form was.
 func (s *Server) markCodeReview(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	stepID, err := httpx.PathID(r, "step")
+	id, stepID, err := httpx.PathIDs(r, "id", "step")
 	if err != nil {
 		return err
 	}

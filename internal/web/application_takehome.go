@@ -97,11 +97,7 @@ func (d workPage) CommentURL(f workFile, row workRow) string {
 // as m's team may read them.
 func (s *Server) workRepo(r *http.Request, m account.Member) (application.Application, opening.Step, takehome.Repo, error) {
 	ctx := r.Context()
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return application.Application{}, opening.Step{}, takehome.Repo{}, err
-	}
-	stepID, err := httpx.PathID(r, "step")
+	id, stepID, err := httpx.PathIDs(r, "id", "step")
 	if err != nil {
 		return application.Application{}, opening.Step{}, takehome.Repo{}, err
 	}
@@ -354,11 +350,7 @@ func (s *Server) serveWorkZip(w http.ResponseWriter, r *http.Request, m account.
 // recordTakehomePayment is POST /applications/{id}/steps/{step}/paid: the
 // team's record that a take-home's compensation was paid.
 func (s *Server) recordTakehomePayment(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	stepID, err := httpx.PathID(r, "step")
+	id, stepID, err := httpx.PathIDs(r, "id", "step")
 	if err != nil {
 		return err
 	}

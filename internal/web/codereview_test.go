@@ -161,26 +161,7 @@ func pts(v float64) string {
 func TestTeamPlantsIssues(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	ts := newTestServer(t)
-	team := ts.signIn(t)
-	m := ts.member(t, "olivia@acme.example")
-	job, err := ts.Svc.Openings.CreateJob(ctx, m, opening.JobInput{Title: candPtr("Engineer")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv, err := ts.Svc.Openings.CreateInterview(ctx, m, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Review"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Hello", Minutes: 5}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, body := team.get(fmt.Sprintf("/interviews/%d/edit", iv.ID))
-	f := ivvForm(teamMust(t, "the editor", resp, body, http.StatusOK), "form.editor")
-	f.Set("action", "add_codereview")
-	resp, body = team.post(fmt.Sprintf("/interviews/%d", iv.ID), f)
-	f = ivvForm(teamMust(t, "add a code-review step", resp, body, http.StatusOK), "form.editor")
-	f.Set("action", "save")
-	resp, body = team.post(fmt.Sprintf("/interviews/%d", iv.ID), f)
-	teamMust(t, "save the code review", resp, body, http.StatusOK)
+	ts, team, m, iv := addStepInEditor(t, "codereview", nil)
 	load := func() opening.Step {
 		iv, err := ts.Svc.Openings.InterviewInOrg(ctx, m.OrgID, iv.ID)
 		if err != nil || len(iv.Steps) != 2 {
@@ -193,7 +174,7 @@ func TestTeamPlantsIssues(t *testing.T) {
 		t.Fatalf("the new step is not the first ready-made task: %+v", st)
 	}
 	page := fmt.Sprintf("/interviews/%d/steps/%d/codereview", iv.ID, st.ID)
-	resp, body = team.get(page)
+	resp, body := team.get(page)
 	doc := teamMust(t, "the planting page", resp, body, http.StatusOK)
 	link, ok := doc.Find(`.diff-unified a[href*="plant="]`).First().Attr("href")
 	if !ok {

@@ -75,11 +75,7 @@ func (s *Server) codeStep(r *http.Request, m account.Member) (opening.Interview,
 // a page of the step's own. doing and what say what is refused or not
 // found.
 func (s *Server) stepOfKind(r *http.Request, m account.Member, kind opening.Kind, doing, what string) (opening.Interview, int, error) {
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return opening.Interview{}, 0, err
-	}
-	stepID, err := httpx.PathID(r, "step")
+	id, stepID, err := httpx.PathIDs(r, "id", "step")
 	if err != nil {
 		return opening.Interview{}, 0, err
 	}
