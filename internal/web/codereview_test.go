@@ -215,6 +215,13 @@ func TestTeamPlantsIssues(t *testing.T) {
 		t.Error("a refused diff replaced the change")
 	}
 
+	// "Preview as candidate" shows the change as a candidate reads it.
+	resp, body = team.get(fmt.Sprintf("/interviews/%d/preview/steps/%d", iv.ID, st.ID))
+	teamMust(t, "the preview", resp, body, http.StatusOK)
+	if !strings.Contains(body, "app/items/views.py") || len(rubricIn(body, st.CodeReview.Planted)) > 0 {
+		t.Errorf("the preview: the change shown %v, the rubric %q", strings.Contains(body, "app/items/views.py"), rubricIn(body, st.CodeReview.Planted))
+	}
+
 	// The tolerance: 0 taken, 50 refused.
 	resp, body = team.post(page, url.Values{"action": {"tolerance"}, "tolerance": {"0"}})
 	teamMust(t, "a tolerance of 0", resp, body, http.StatusOK)
