@@ -74,6 +74,7 @@ var auditActions = map[string]string{
 	"token.create":                  "API token created",
 	"token.revoke":                  "API token revoked",
 	"takehome.paid":                 "Take-home payment recorded",
+	"answer.mark":                   "Code review's findings marked",
 	"webhook.add":                   "Webhook added",
 	"webhook.enable":                "Webhook turned on again",
 	"webhook.redeliver":             "Webhook delivery sent again",

@@ -34,7 +34,7 @@ type candidateStepPage struct {
 
 	Credentials *takehome.Credentials // takehome: just made, their password shown this once
 
-	Open string // codereview: "file:side:line", a new comment opened there
+	OpenComment string // codereview: "file:side:line", a new comment opened there
 }
 
 // withError is the page for the step with an error above the answer.
@@ -92,7 +92,7 @@ func (s *Server) showCandidateStep(w http.ResponseWriter, r *http.Request, a app
 		d.Token = candidateToken(r, a.ID)
 	}
 	if d.Closed == "" {
-		d.Open = r.URL.Query().Get("comment")
+		d.OpenComment = r.URL.Query().Get("comment")
 	}
 	s.render(w, r, http.StatusOK, "candidate_step", d.page())
 	return nil
@@ -108,7 +108,7 @@ func (d candidateStepPage) page() page {
 
 // Review is a code-review step's change with the candidate's comments.
 func (d candidateStepPage) Review() (reviewChange, error) {
-	return newReviewChange(d.Row.Step, d.Row.Answer, false, d.Open)
+	return newReviewChange(d.Row.Step, d.Row.Answer, false, d.OpenComment)
 }
 
 // ReviewSummary is the code review's summary as saved.
