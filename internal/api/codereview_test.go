@@ -82,7 +82,7 @@ func TestCodeReviewInTheAPI(t *testing.T) {
 		{name: "a comment on line 0", method: "PUT", path: "/api/v1/candidate/answers/{step}", token: "ada", want: http.StatusBadRequest,
 			body: `{"comments": [{"file": "app/util.py", "line_start": 0, "body": "x"}]}`, checks: []check{errorIs("invalid", "both from 1")}},
 		{name: "a comment past the end", method: "PUT", path: "/api/v1/candidate/answers/{step}", token: "ada", want: http.StatusBadRequest,
-			body: `{"comments": [{"file": "app/util.py", "line_start": 2, "line_end": 99, "body": "x"}]}`, checks: []check{errorIs("invalid", "line 99 of app/util.py is not shown")}},
+			body: `{"comments": [{"file": "app/util.py", "line_start": 99, "line_end": 99, "body": "x"}]}`, checks: []check{errorIs("invalid", "line 99 of app/util.py is not shown")}},
 		{name: "a 100 KB comment", method: "PUT", path: "/api/v1/candidate/answers/{step}", token: "ada", want: http.StatusRequestEntityTooLarge,
 			body: `{"comments": [{"file": "app/util.py", "line_start": 2, "body": "` + strings.Repeat("a", 100<<10) + `"}]}`, checks: []check{errorIs("too_large", "at most 10000")}},
 		{name: "1,000 comments", method: "PUT", path: "/api/v1/candidate/answers/{step}", token: "ada", want: http.StatusRequestEntityTooLarge,

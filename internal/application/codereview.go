@@ -162,3 +162,13 @@ func putMark(marks []Mark, m Mark) []Mark {
 	}
 	return out
 }
+
+// SubmittedAnswers counts the answers to step stepID of orgID's
+// applications that were submitted (decided ones too): what a change to
+// the step would rescore.
+func (s *Service) SubmittedAnswers(ctx context.Context, orgID, stepID int64) (n int, err error) {
+	defer apperr.Wrap(&err, "application.SubmittedAnswers(%d)", stepID)
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM answers w JOIN applications a ON a.id = w.application_id
+		WHERE w.step_id = $1 AND a.org_id = $2 AND a.status IN ('submitted', 'decided')`, stepID, orgID).Scan(&n)
+	return n, err
+}

@@ -71,6 +71,11 @@ func Parse(diff string) (*Change, error) {
 		}
 		fl := &fileLines{new: map[int]byte{}, old: map[int]byte{}, oldToNew: map[int]int{}, newToOld: map[int]int{}}
 		for _, h := range f.Hunks {
+			// A run of removed lines and the added lines after it replace
+			// them: the k-th added line stands where the k-th removed one
+			// stood, as the side-by-side view pairs them.
+			var dels []int
+			adds := 0
 			for _, l := range h.Lines {
 				if l.New > 0 {
 					fl.new[l.New] = l.Kind
@@ -78,8 +83,20 @@ func Parse(diff string) (*Change, error) {
 				if l.Old > 0 {
 					fl.old[l.Old] = l.Kind
 				}
-				if l.Kind == ' ' {
+				switch l.Kind {
+				case ' ':
 					fl.oldToNew[l.Old], fl.newToOld[l.New] = l.New, l.Old
+					dels, adds = nil, 0
+				case '-':
+					if adds > 0 {
+						dels, adds = nil, 0
+					}
+					dels = append(dels, l.Old)
+				case '+':
+					if adds < len(dels) {
+						fl.oldToNew[dels[adds]], fl.newToOld[l.New] = l.New, dels[adds]
+					}
+					adds++
 				}
 			}
 		}
@@ -117,6 +134,9 @@ func (c *Change) HasFile(path string) bool {
 	return ok
 }
 
+// maxSpan is the most lines a comment or a planted issue covers.
+const maxSpan = 200
+
 // span is a range of lines on one side of one file.
 type span struct {
 	file, side string
@@ -135,10 +155,12 @@ func (c *Change) checkSpan(at string, s span) error {
 	if s.start < 1 || s.end < s.start {
 		return apperr.Invalid(at+".line_start", "lines run from line_start to line_end, both from 1, line_start first")
 	}
-	if s.end-s.start >= 500 {
-		return apperr.Invalid(at+".line_end", "a range covers at most 500 lines")
+	if s.end-s.start >= maxSpan {
+		return apperr.Invalid(at+".line_end", "a range covers at most %d lines", maxSpan)
 	}
-	for _, n := range []int{s.start, s.end} {
+	// Every line of the range is shown: a range does not run from one
+	// hunk into the next over lines nobody can read.
+	for n := s.start; n <= s.end; n++ {
 		if !c.Has(s.file, s.side, n) {
 			return apperr.Invalid(at+".line_start", "line %d of %s is not shown on the %s side of the change", n, clip(s.file), s.side)
 		}
@@ -212,14 +234,21 @@ type Found struct {
 	Comments []int
 }
 
-// Match finds, for each planted issue, the comments that start or end
-// within the task's tolerance of its lines in the same file.
+// Match finds, for each planted issue, the comments on its lines: in the
+// same file, their range overlapping its lines or the task's tolerance of
+// lines either side. A comment much longer than the issue (more than its
+// lines and the tolerance either side, and ten lines) finds nothing: a
+// comment over a whole hunk would otherwise find every issue in it.
 func (c *Change) Match(t *opening.CodeReviewTask, comments []application.LineComment) []Found {
 	out := make([]Found, len(t.Planted))
 	for i, p := range t.Planted {
 		out[i].Planted = i
 		ps := span{p.File, p.Side, p.LineStart, p.LineEnd}
+		most := max(p.LineEnd-p.LineStart+1+2*t.Tolerance, 10)
 		for j, m := range comments {
+			if m.LineEnd-m.LineStart+1 > most {
+				continue
+			}
 			if c.overlaps(span{m.File, m.Side, m.LineStart, m.LineEnd}, ps, t.Tolerance) {
 				out[i].Comments = append(out[i].Comments, j)
 			}

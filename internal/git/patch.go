@@ -11,6 +11,9 @@ import (
 	godiff "github.com/sourcegraph/go-diff/diff"
 )
 
+// maxLine is the highest line number a diff may name.
+const maxLine = 1_000_000
+
 // ErrBadPatch is wrapped by ParsePatch's refusals.
 var ErrBadPatch = errors.New("git: a diff that cannot be read")
 
@@ -43,8 +46,27 @@ func ParsePatch(text string) ([]FileDiff, error) {
 
 func patchFile(p *godiff.FileDiff) (FileDiff, error) {
 	orig, name := p.OrigName, p.NewName
-	if strings.HasPrefix(orig, "a/") && strings.HasPrefix(name, "b/") || orig == "/dev/null" && strings.HasPrefix(name, "b/") || name == "/dev/null" && strings.HasPrefix(orig, "a/") {
+	switch {
+	case strings.HasPrefix(orig, "a/") && strings.HasPrefix(name, "b/") || orig == "/dev/null" && strings.HasPrefix(name, "b/") || name == "/dev/null" && strings.HasPrefix(orig, "a/"):
 		orig, name = strings.TrimPrefix(orig, "a/"), strings.TrimPrefix(name, "b/")
+	case orig != name && orig != "/dev/null" && name != "/dev/null":
+		// diff -ru old new, or one side prefixed only: the same path
+		// under two top directories is one file.
+		o, n := orig, name
+		if i := strings.IndexByte(o, '/'); i > 0 {
+			o = o[i+1:]
+		}
+		if i := strings.IndexByte(n, '/'); i > 0 {
+			n = n[i+1:]
+		}
+		switch {
+		case o == n:
+			orig, name = o, n
+		case o == name:
+			orig = name
+		case n == orig:
+			name = orig
+		}
 	}
 	f := FileDiff{Path: name, Status: "modified"}
 	for _, x := range p.Extended {
@@ -79,6 +101,10 @@ func patchFile(p *godiff.FileDiff) (FileDiff, error) {
 		hunk := Hunk{Header: fmt.Sprintf("@@ -%d,%d +%d,%d @@", h.OrigStartLine, h.OrigLines, h.NewStartLine, h.NewLines)}
 		if h.Section != "" {
 			hunk.Header += " " + h.Section
+		}
+		if h.OrigStartLine < 0 || h.NewStartLine < 0 || h.OrigStartLine > maxLine || h.NewStartLine > maxLine ||
+			(h.OrigStartLine == 0 && h.OrigLines > 0) || (h.NewStartLine == 0 && h.NewLines > 0) {
+			return f, fmt.Errorf("%w: in %s, a hunk's header (%s) names lines no file has", ErrBadPatch, clipPath(f.Path), hunk.Header)
 		}
 		oldN, newN := int(h.OrigStartLine), int(h.NewStartLine)
 		oldLeft, newLeft := int(h.OrigLines), int(h.NewLines)

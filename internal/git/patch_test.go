@@ -75,7 +75,15 @@ func TestParsePatch(t *testing.T) {
 		t.Errorf("diff -u: %+v, %v", files, err)
 	}
 
+	// diff -ru's two top directories are one file's two versions.
+	ru := "--- old/app.py\t2026-01-01 10:00:00\n+++ new/app.py\t2026-01-02 10:00:00\n@@ -1 +1 @@\n-a\n+b\n"
+	if files, err := git.ParsePatch(ru); err != nil || len(files) != 1 || files[0].Path != "app.py" || files[0].Status != "modified" {
+		t.Errorf("diff -ru: %+v, %v", files, err)
+	}
+
 	for name, text := range map[string]string{
+		"line 0 of a file":   "--- a/x\n+++ b/x\n@@ -0,1 +0,1 @@\n-a\n+b\n",
+		"line 20 million":    "--- a/x\n+++ b/x\n@@ -20000000,1 +20000000,1 @@\n-a\n+b\n",
 		"nothing":            "",
 		"prose":              "Please review my change, it is great.\n",
 		"a broken hunk":      "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+b\n",

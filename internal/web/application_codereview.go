@@ -51,7 +51,8 @@ func (s *Server) showCodeReviewRead(w http.ResponseWriter, r *http.Request, m ac
 		if st.Step.ID != stepID || st.Step.Kind != opening.KindCodeReview || !st.Answered {
 			continue
 		}
-		d := reviewReadPage{App: v.App, Step: st.Step, Score: st.Score, Max: st.Max, CanMark: m.Can(account.Review),
+		canMark := m.Can(account.Review) && (v.App.Status == application.Submitted || v.App.Status == application.Decided)
+		d := reviewReadPage{App: v.App, Step: st.Step, Score: st.Score, Max: st.Max, CanMark: canMark,
 			MarkURL: fmt.Sprintf("/applications/%d/steps/%d/marks", id, stepID), Base: fmt.Sprintf("/applications/%d/steps/%d/codereview", id, stepID)}
 		if d.Change, err = newReviewChange(st.Step, st.Answer, true, ""); err != nil {
 			return err

@@ -190,7 +190,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			}
 			row.CodeReview = &c
 			row.Summary = st.Answer.CodeReview.Summary
-			row.CanMark = m.Can(account.Review) && d.Shared
+			row.CanMark = m.Can(account.Review) && (a.Status == application.Submitted || a.Status == application.Decided)
 			row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
 			row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
 		}

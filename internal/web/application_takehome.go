@@ -224,7 +224,7 @@ func diffRows(fd git.FileDiff, oldLines, newLines []template.HTML, oldPath, from
 		}
 		return out
 	}
-	lines, pairs := layDiff(fd, oldLines, newLines)
+	lines, pairs := layDiff(fd, linesAt(oldLines), linesAt(newLines))
 	unified := make([]workRow, len(lines))
 	for i, l := range lines {
 		unified[i] = workRow{diffLine: l}
@@ -239,7 +239,7 @@ func diffRows(fd git.FileDiff, oldLines, newLines []template.HTML, oldPath, from
 		switch {
 		case p.Hunk != "":
 		case p.Left == p.Right:
-			left := workRow{diffLine: leftOf(lines[p.Left], oldLines)}
+			left := workRow{diffLine: leftOf(lines[p.Left], linesAt(oldLines))}
 			row.Left, row.Right = &left, &unified[p.Right]
 		default:
 			if p.Left >= 0 {

@@ -142,6 +142,11 @@ func TestCandidateReviewsWithoutJavaScript(t *testing.T) {
 	if doc.Find(".planted-list li.found").Length() != 1 || doc.Find(".planted-list li.missed").Length() != len(planted)-1 {
 		t.Errorf("found %d, missed %d", doc.Find(".planted-list li.found").Length(), doc.Find(".planted-list li.missed").Length())
 	}
+	// Once a review is in, the change and the planted issues' places stay.
+	plantPage := fmt.Sprintf("/interviews/%d/steps/%d/codereview", iv.ID, st.ID)
+	if resp, body = team.post(plantPage, url.Values{"action": {"remove"}, "index": {"0"}}); resp.StatusCode != http.StatusConflict || !strings.Contains(body, "already submitted a review") {
+		t.Errorf("removing a planted issue after a review: %d", resp.StatusCode)
+	}
 	resp, body = team.post(fmt.Sprintf("/applications/%d/steps/%d/marks", inv.Application.ID, st.ID), url.Values{"planted": {"1"}, "verdict": {"confirmed"}, "back": {read}})
 	doc = teamMust(t, "a mark", resp, body, http.StatusOK)
 	if !strings.Contains(teamText(doc, ".lead"), fmt.Sprintf("%s of", pts(p.Points+planted[1].Points))) {
@@ -233,7 +238,10 @@ func TestTeamPlantsIssues(t *testing.T) {
 	}
 
 	// Another ready-made task.
-	resp, body = team.post(page, url.Values{"action": {"sample"}, "sample": {codereview.Samples[2].Key}})
+	if resp, _ = team.post(page, url.Values{"action": {"sample"}, "sample": {codereview.Samples[2].Key}}); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a ready-made task without the box ticked: %d", resp.StatusCode)
+	}
+	resp, body = team.post(page, url.Values{"action": {"sample"}, "sample": {codereview.Samples[2].Key}, "confirm": {"1"}})
 	teamMust(t, "a ready-made task", resp, body, http.StatusOK)
 	if st = load(); st.Title != codereview.Samples[2].Title || st.CodeReview.Diff != codereview.Samples[2].Task.Diff {
 		t.Errorf("after choosing a ready-made task: %q", st.Title)

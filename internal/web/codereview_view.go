@@ -25,7 +25,7 @@ type reviewChange struct {
 	Files    []reviewFile
 	Comments []reviewComment // every comment, in the answer's order
 	Planted  []reviewPlanted // the team's pages only
-	Next     int             // the number a new comment takes
+	Next     int             // the number the next comment opened takes
 	Open     *reviewComment  // the comment just opened on a line, not yet written
 }
 
@@ -131,6 +131,7 @@ func newReviewChange(st opening.Step, a application.Answer, team bool, open stri
 	out.Next = len(comments)
 	if file, side, n, ok := parseLineValue(open); ok && !team && c.Has(file, side, n) {
 		out.Open = &reviewComment{LineComment: application.LineComment{File: file, Side: side, LineStart: n, LineEnd: n}, I: -1, N: out.Next, FileN: fileN[file], New: true}
+		out.Next++
 	}
 	if team {
 		m, err := codereviewkind.Matches(st, a)
@@ -169,8 +170,8 @@ func newReviewChange(st opening.Step, a application.Answer, team bool, open stri
 				f.Planted = append(f.Planted, p)
 			}
 		}
-		oldLines, newLines := hunkLines(fd, lang)
-		rows, pairs := layDiff(fd, oldLines, newLines)
+		oldAt, newAt := hunkLines(fd, lang)
+		rows, pairs := layDiff(fd, oldAt, newAt)
 		f.Unified = make([]reviewRow, len(rows))
 		for k, l := range rows {
 			r := reviewRow{diffLine: l}
@@ -184,7 +185,7 @@ func newReviewChange(st opening.Step, a application.Answer, team bool, open stri
 			switch {
 			case p.Hunk != "":
 			case p.Left == p.Right:
-				left := reviewRow{diffLine: leftOf(rows[p.Left], oldLines)}
+				left := reviewRow{diffLine: leftOf(rows[p.Left], oldAt)}
 				left.Planted = f.Unified[p.Left].Planted
 				pair.Left, pair.Right = &left, &f.Unified[p.Right]
 			default:

@@ -31,13 +31,13 @@ type diffPair struct {
 	Left, Right int
 }
 
-// layDiff lays fd's hunks out. oldLines and newLines are each side's
-// lines highlighted, by number from 1; a line they lack is shown from the
-// diff as plain text.
-func layDiff(fd git.FileDiff, oldLines, newLines []template.HTML) ([]diffLine, []diffPair) {
-	at := func(lines []template.HTML, i int, text string) template.HTML {
-		if i >= 1 && i <= len(lines) && lines[i-1] != "" {
-			return lines[i-1]
+// layDiff lays fd's hunks out. oldAt and newAt give each side's lines
+// highlighted, by number; a line they lack ("") is shown from the diff as
+// plain text.
+func layDiff(fd git.FileDiff, oldAt, newAt func(int) template.HTML) ([]diffLine, []diffPair) {
+	at := func(lines func(int) template.HTML, i int, text string) template.HTML {
+		if h := lines(i); h != "" {
+			return h
 		}
 		return template.HTML(template.HTMLEscapeString(text))
 	}
@@ -64,11 +64,11 @@ func layDiff(fd git.FileDiff, oldLines, newLines []template.HTML) ([]diffLine, [
 			row := diffLine{Old: l.Old, New: l.New, Text: l.Text}
 			switch l.Kind {
 			case '+':
-				row.Kind, row.HTML, row.Side, row.Line = "add", at(newLines, l.New, l.Text), "new", l.New
+				row.Kind, row.HTML, row.Side, row.Line = "add", at(newAt, l.New, l.Text), "new", l.New
 			case '-':
-				row.Kind, row.HTML, row.Side, row.Line = "del", at(oldLines, l.Old, l.Text), "old", l.Old
+				row.Kind, row.HTML, row.Side, row.Line = "del", at(oldAt, l.Old, l.Text), "old", l.Old
 			default:
-				row.Kind, row.HTML, row.Side, row.Line = "ctx", at(newLines, l.New, l.Text), "new", l.New
+				row.Kind, row.HTML, row.Side, row.Line = "ctx", at(newAt, l.New, l.Text), "new", l.New
 			}
 			rows = append(rows, row)
 			n := len(rows) - 1
@@ -89,21 +89,31 @@ func layDiff(fd git.FileDiff, oldLines, newLines []template.HTML) ([]diffLine, [
 
 // leftOf is the left half of a side-by-side pair's context line: its old
 // side.
-func leftOf(l diffLine, oldLines []template.HTML) diffLine {
+func leftOf(l diffLine, oldAt func(int) template.HTML) diffLine {
 	l.Side, l.Line = "old", l.Old
-	if l.Old >= 1 && l.Old <= len(oldLines) && oldLines[l.Old-1] != "" {
-		l.HTML = oldLines[l.Old-1]
+	if h := oldAt(l.Old); h != "" {
+		l.HTML = h
 	}
 	return l
 }
 
+// linesAt looks up highlighted lines of a whole file, by number from 1.
+func linesAt(lines []template.HTML) func(int) template.HTML {
+	return func(i int) template.HTML {
+		if i >= 1 && i <= len(lines) {
+			return lines[i-1]
+		}
+		return ""
+	}
+}
+
 // hunkLines highlights the lines a diff shows of each side of fd, for a
-// change given as a diff alone (no whole files): each hunk's lines on a
-// side are highlighted together, by number.
-func hunkLines(fd git.FileDiff, lang string) (oldLines, newLines []template.HTML) {
+// change given as a diff alone (no whole files): all the lines a side
+// shows are highlighted together, once, and found by number.
+func hunkLines(fd git.FileDiff, lang string) (oldAt, newAt func(int) template.HTML) {
+	var oldText, newText []byte
+	var oldNums, newNums []int
 	for _, h := range fd.Hunks {
-		var oldText, newText []byte
-		var oldNums, newNums []int
 		for _, l := range h.Lines {
 			if l.Old > 0 {
 				oldText, oldNums = append(append(oldText, l.Text...), '\n'), append(oldNums, l.Old)
@@ -112,22 +122,17 @@ func hunkLines(fd git.FileDiff, lang string) (oldLines, newLines []template.HTML
 				newText, newNums = append(append(newText, l.Text...), '\n'), append(newNums, l.New)
 			}
 		}
-		oldLines = place(oldLines, oldNums, highlightLines(fd.Path, lang, oldText))
-		newLines = place(newLines, newNums, highlightLines(fd.Path, lang, newText))
 	}
-	return oldLines, newLines
+	return byNumber(oldNums, highlightLines(fd.Path, lang, oldText)), byNumber(newNums, highlightLines(fd.Path, lang, newText))
 }
 
-// place puts highlighted lines at their numbers.
-func place(lines []template.HTML, nums []int, html []template.HTML) []template.HTML {
+// byNumber finds highlighted lines by their numbers.
+func byNumber(nums []int, html []template.HTML) func(int) template.HTML {
+	m := make(map[int]template.HTML, len(nums))
 	for i, n := range nums {
-		if i >= len(html) {
-			break
+		if i < len(html) {
+			m[n] = html[i]
 		}
-		for len(lines) < n {
-			lines = append(lines, "")
-		}
-		lines[n-1] = html[i]
 	}
-	return lines
+	return func(i int) template.HTML { return m[i] }
 }

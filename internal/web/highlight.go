@@ -28,10 +28,7 @@ const maxHighlight = 512 << 10
 func highlightLines(path, lang string, src []byte) []template.HTML {
 	text := strings.ReplaceAll(string(src), "\r\n", "\n")
 	text = strings.TrimSuffix(text, "\n")
-	lexer := lexers.Match(path)
-	if lexer == nil && lang != "" {
-		lexer = lexers.Get(lang)
-	}
+	lexer := lexerFor(path, lang)
 	if lexer == nil || len(src) > maxHighlight {
 		return plainLines(text)
 	}
@@ -61,6 +58,30 @@ func highlightLines(path, lang string, src []byte) []template.HTML {
 	}
 	lines = append(lines, template.HTML(cur.String()))
 	return lines
+}
+
+// lexers.Match tries every lexer's patterns, milliseconds a call: the
+// answer is kept by file name (its extension, or the whole name for
+// Makefile and the like) and language.
+var lexerCache sync.Map
+
+func lexerFor(path, lang string) chroma.Lexer {
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	key := base
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		key = "*" + base[i:]
+	}
+	key += "\x00" + lang
+	if l, ok := lexerCache.Load(key); ok {
+		lexer, _ := l.(chroma.Lexer)
+		return lexer
+	}
+	lexer := lexers.Match(base)
+	if lexer == nil && lang != "" {
+		lexer = lexers.Get(lang)
+	}
+	lexerCache.Store(key, lexer)
+	return lexer
 }
 
 func plainLines(text string) []template.HTML {

@@ -33,6 +33,9 @@ type codeReviewTaskPage struct {
 	Plant   *opening.Planted
 	Editing int
 	Diff    string // the diff as typed, when a new one was refused
+	// Published names the ready-made task the change still is: its
+	// planted issues are in anyhour's published source.
+	Published string
 }
 
 func (s *Server) codeReviewStep(r *http.Request, m account.Member) (opening.Interview, int, error) {
@@ -63,6 +66,11 @@ func (s *Server) showCodeReviewTask(w http.ResponseWriter, r *http.Request, m ac
 func (s *Server) renderCodeReviewTask(w http.ResponseWriter, r *http.Request, m account.Member, status int, iv opening.Interview, i int, d codeReviewTaskPage, msg string) error {
 	st := iv.Steps[i]
 	d.Interview, d.Step, d.Samples = iv, st, codereview.Samples
+	for _, smp := range codereview.Samples {
+		if smp.Task.Diff == st.CodeReview.Diff {
+			d.Published = smp.Title
+		}
+	}
 	d.Base = fmt.Sprintf("/interviews/%d/steps/%d/codereview", iv.ID, st.ID)
 	var err error
 	if d.Change, err = newReviewChange(st, application.Answer{}, true, ""); err != nil {
@@ -104,7 +112,25 @@ func (s *Server) saveCodeReviewTask(w http.ResponseWriter, r *http.Request, m ac
 	t.Planted = append([]opening.Planted(nil), t.Planted...)
 	d := codeReviewTaskPage{Editing: -1}
 	flash := ""
-	switch r.PostFormValue("action") {
+	action := r.PostFormValue("action")
+	if action == "diff" || action == "sample" || action == "remove" {
+		// Comments and marks are kept by line and by planted issue's place:
+		// once reviews are in, neither may move under them.
+		n, err := s.Applications.SubmittedAnswers(r.Context(), m.OrgID, st.ID)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return s.renderCodeReviewTask(w, r, m, http.StatusConflict, iv, i, d, fmt.Sprintf("%d %s already submitted a review of this change: "+
+				"replacing it, or removing a planted issue, would move their comments and your marks onto other lines and issues. "+
+				"Edit the planted issues or plant more; for another change, add a new step.", n, plural(n, "candidate has", "candidates have")))
+		}
+	}
+	if action == "sample" && r.PostFormValue("confirm") == "" {
+		return s.renderCodeReviewTask(w, r, m, http.StatusBadRequest, iv, i, d,
+			"Tick the box to say you mean to replace this step's change, planted issues, title and instructions with the ready-made task.")
+	}
+	switch action {
 	case "diff":
 		diff := r.PostFormValue("diff")
 		if f, _, ferr := r.FormFile("patch"); ferr == nil {
@@ -151,8 +177,8 @@ func (s *Server) saveCodeReviewTask(w http.ResponseWriter, r *http.Request, m ac
 		t.Tolerance = n
 		flash = fmt.Sprintf("A comment within %d %s of a planted issue now finds it.", n, plural(n, "line", "lines"))
 	case "remove":
-		k, _ := strconv.Atoi(r.PostFormValue("index"))
-		if k < 0 || k >= len(t.Planted) {
+		k, err := strconv.Atoi(r.PostFormValue("index"))
+		if err != nil || k < 0 || k >= len(t.Planted) {
 			return apperr.NotFound("planted issue")
 		}
 		flash = "Removed: " + t.Planted[k].Label + "."
@@ -176,13 +202,12 @@ func (s *Server) saveCodeReviewTask(w http.ResponseWriter, r *http.Request, m ac
 // readPlanted reads the planting form: the issue and the index it
 // replaces (-1 for a new one).
 func readPlanted(r *http.Request) (opening.Planted, int, error) {
-	k := -1
-	if v := r.PostFormValue("index"); v != "" {
-		k, _ = strconv.Atoi(v)
+	k, err := strconv.Atoi(r.PostFormValue("index"))
+	if err != nil || k < -1 {
+		return opening.Planted{}, -1, apperr.Invalid("index", "The form lost which issue it was; open it again.")
 	}
 	p := opening.Planted{File: r.PostFormValue("file"), Side: r.PostFormValue("side"), Label: r.PostFormValue("label"),
 		Explanation: strings.ReplaceAll(r.PostFormValue("explanation"), "\r\n", "\n")}
-	var err error
 	if p.LineStart, err = strconv.Atoi(strings.TrimSpace(r.PostFormValue("line_start"))); err != nil {
 		return p, k, apperr.Invalid("line_start", "Say on which line the issue starts.")
 	}

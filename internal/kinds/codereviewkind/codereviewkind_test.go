@@ -164,6 +164,24 @@ func TestScoring(t *testing.T) {
 		t.Errorf("the old side of context lines: %v", got)
 	}
 
+	// A comment over a whole hunk finds nothing: it is no finding.
+	wide := application.LineComment{File: "app/views.py", Side: "new", LineStart: 4, LineEnd: 15, Body: "Something here is wrong."}
+	if got := score(st, answer(t, st, wide)); got != 0 {
+		t.Errorf("a comment over the whole hunk: %v", got)
+	}
+	// An issue planted on a removed line is found by a comment on the
+	// added line that replaced it.
+	removed := task()
+	removed.CodeReview.Planted[2] = opening.Planted{File: "app/util.py", Side: "old", LineStart: 2, LineEnd: 2, Label: "Paging was right before", Points: 2}
+	removed.CodeReview.Tolerance = 0
+	rs, err := opening.CheckStep(0, removed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := score(rs, answer(t, rs, paging)); got != 2 {
+		t.Errorf("a comment on the line that replaced the removed one: %v", got)
+	}
+
 	// Marks: the injection's match rejected, the permission check confirmed
 	// though no comment was on its lines, the nice-import comment credited.
 	a.Marks = []application.Mark{
@@ -204,7 +222,8 @@ func TestBadComments(t *testing.T) {
 		{"a file not in the change", func(c *application.LineComment) { c.File = "app/secret.py" }, "not a file of the change"},
 		{"a file name with script", func(c *application.LineComment) { c.File = "<script>alert(1)</script>" }, "not a file of the change"},
 		{"line 0", func(c *application.LineComment) { c.LineStart = 0 }, "both from 1"},
-		{"past the end", func(c *application.LineComment) { c.LineStart, c.LineEnd = 9, 400 }, "line 400 of app/views.py is not shown"},
+		{"past the end", func(c *application.LineComment) { c.LineStart, c.LineEnd = 400, 400 }, "line 400 of app/views.py is not shown"},
+		{"over lines not shown", func(c *application.LineComment) { c.LineStart, c.LineEnd = 13, 27 }, "line 16 of app/views.py is not shown"},
 		{"a 100 KB body", func(c *application.LineComment) { c.Body = strings.Repeat("a", 100<<10) }, "at most 10000"},
 		{"a blank body", func(c *application.LineComment) { c.Body = "  \n" }, "cannot be empty"},
 		{"a side of its own", func(c *application.LineComment) { c.Side = "left" }, "side is"},

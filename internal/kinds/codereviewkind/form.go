@@ -25,7 +25,7 @@ func (Unit) FormAnswer(st opening.Step, form url.Values) (application.AnswerInpu
 		if !ok || !strings.HasSuffix(rest, ".file") {
 			continue
 		}
-		if n, err := strconv.Atoi(strings.TrimSuffix(rest, ".file")); err == nil && n >= 0 && len(nums) <= MaxComments {
+		if n, err := strconv.Atoi(strings.TrimSuffix(rest, ".file")); err == nil && n >= 0 {
 			nums = append(nums, n)
 		}
 	}

@@ -13,8 +13,8 @@ import (
 )
 
 type settingsJSON struct {
-	Points float64 `json:"points"` // the planted issues', read only
-	Diff   string  `json:"diff"`
+	Points *float64 `json:"points,omitempty"` // the planted issues', read only; the team's (it says how much there is to find)
+	Diff   string   `json:"diff"`
 	// Before and After, in a request, are the change as two trees of
 	// files (path → content), in place of the diff.
 	Before        map[string]string `json:"before,omitempty"`
@@ -37,7 +37,10 @@ type plantedJSON struct {
 // SettingsJSON is the change for anyone; the planted issues and the
 // tolerance for the team alone.
 func (Unit) SettingsJSON(st opening.Step, team bool) any {
-	out := settingsJSON{Points: st.Points}
+	var out settingsJSON
+	if team {
+		out.Points = &st.Points
+	}
 	t := st.CodeReview
 	if t == nil {
 		return out

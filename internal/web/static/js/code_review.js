@@ -49,9 +49,10 @@ if (form) {
   // open adds a comment on "file:side:line" and, if focus, moves there.
   function open(value, focus, fields = {}) {
     const [file, side, line] = parse(value);
+    if ((side !== "new" && side !== "old") || !/^[1-9][0-9]*$/.test(line)) return null;
     const list = [...form.querySelectorAll(".review-comments")].find((l) => l.dataset.path === file);
     if (!list) return null;
-    const n = fields.n ?? String(next++);
+    const n = /^[0-9]+$/.test(fields.n ?? "") ? fields.n : String(next++);
     if (Number(n) >= next) next = Number(n) + 1;
     const fileN = list.dataset.file;
     const block = document.createElement("div");
@@ -79,7 +80,7 @@ if (form) {
     list.append(block);
     count(fileN, 1);
     for (const id of [`f${fileN}-${side}${line}`, `f${fileN}-${side}${line}-s`]) {
-      const row = document.getElementById(id);
+      const row = document.getElementById(id)?.closest("tr");
       if (row) row.after(previewRow(row, n, file, where, fields.body || ""));
     }
     if (focus) block.querySelector("textarea").focus();
