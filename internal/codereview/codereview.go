@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
@@ -22,6 +23,7 @@ import (
 type Change struct {
 	Files []git.FileDiff
 	lines map[string]*fileLines // by the file's path (its new one)
+	whole map[string][]string   // the whole files given, by path
 }
 
 // fileLines are the lines a file's hunks show, on each side, by number:
@@ -44,10 +46,24 @@ const cacheSize = 64
 // Parse reads a step's diff: at most opening.MaxReviewDiff bytes, text
 // files only, at least one file.
 func Parse(diff string) (*Change, error) {
+	return ParseTask(&opening.CodeReviewTask{Diff: diff})
+}
+
+// ParseTask reads a step's change: its diff, and the whole files it
+// gives, each of whose lines is then shown on its new side; a whole file
+// must agree with the lines the diff shows of it.
+func ParseTask(t *opening.CodeReviewTask) (*Change, error) {
+	diff := t.Diff
 	if len(diff) > opening.MaxReviewDiff {
 		return nil, apperr.New(apperr.ErrTooLarge, "the diff is %d KB; a code review takes at most %d KB", len(diff)>>10, opening.MaxReviewDiff>>10)
 	}
-	key := sha256.Sum256([]byte(diff))
+	h := sha256.New()
+	h.Write([]byte(diff))
+	for _, p := range opening.Paths(t.Files) {
+		fmt.Fprintf(h, "\x00%s\x00%d\x00%s", p, len(t.Files[p]), t.Files[p])
+	}
+	var key [32]byte
+	copy(key[:], h.Sum(nil))
 	cache.Lock()
 	c, ok := cache.m[key]
 	cache.Unlock()
@@ -61,7 +77,7 @@ func Parse(diff string) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Change{Files: files, lines: map[string]*fileLines{}}
+	c = &Change{Files: files, lines: map[string]*fileLines{}, whole: map[string][]string{}}
 	for _, f := range files {
 		if f.Binary {
 			return nil, apperr.Invalid("diff", "%s is a binary file; a code review shows changes to text", f.Path)
@@ -102,6 +118,9 @@ func Parse(diff string) (*Change, error) {
 		}
 		c.lines[f.Path] = fl
 	}
+	if err := c.addWhole(t.Files); err != nil {
+		return nil, err
+	}
 	cache.Lock()
 	if len(cache.m) >= cacheSize {
 		for k := range cache.m {
@@ -112,6 +131,68 @@ func Parse(diff string) (*Change, error) {
 	cache.m[key] = c
 	cache.Unlock()
 	return c, nil
+}
+
+// Whole is a file's lines as the change leaves it, when the step gives
+// the whole file.
+func (c *Change) Whole(path string) []string { return c.whole[path] }
+
+// addWhole takes the whole files: each a text file of the change that is
+// still there after it, agreeing with every line the diff shows of its new
+// side; all of its lines are then shown, the unchanged ones on both sides.
+func (c *Change) addWhole(files map[string]string) error {
+	size := 0
+	for _, p := range opening.Paths(files) {
+		text := files[p]
+		size += len(text)
+		fl, ok := c.lines[p]
+		if !ok {
+			return apperr.Invalid("files", "%q is not a file of the change", clip(p))
+		}
+		if size > opening.MaxReviewFiles {
+			return apperr.New(apperr.ErrTooLarge, "the change's whole files come to more than %d MB", opening.MaxReviewFiles>>20)
+		}
+		if !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+			return apperr.Invalid("files", "%s is not a text file", clip(p))
+		}
+		lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(text, "\r\n", "\n"), "\n"), "\n")
+		var f git.FileDiff
+		for _, x := range c.Files {
+			if x.Path == p {
+				f = x
+			}
+		}
+		if f.Status == "deleted" {
+			return apperr.Invalid("files", "%s is deleted by the change: it has no lines after it", clip(p))
+		}
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.New > 0 && (l.New > len(lines) || lines[l.New-1] != l.Text) {
+					return apperr.Invalid("files", "%s does not match the change: its line %d is not what the diff shows", clip(p), l.New)
+				}
+			}
+		}
+		// The lines between hunks are unchanged; their old numbers follow
+		// from the hunk before.
+		delta := 0 // new - old
+		for n := 1; n <= len(lines); n++ {
+			if _, shown := fl.new[n]; shown {
+				if o, ok := fl.newToOld[n]; ok {
+					delta = n - o
+				}
+				continue
+			}
+			fl.new[n] = ' '
+			if o := n - delta; o > 0 {
+				if _, taken := fl.old[o]; !taken {
+					fl.old[o] = ' '
+					fl.oldToNew[o], fl.newToOld[n] = n, o
+				}
+			}
+		}
+		c.whole[p] = lines
+	}
+	return nil
 }
 
 // Has says whether the change shows line n of path on side.
@@ -126,6 +207,12 @@ func (c *Change) Has(path, side string, n int) bool {
 		_, ok = fl.new[n]
 	}
 	return ok
+}
+
+// Added says whether line n of path's new side is one the change adds.
+func (c *Change) Added(path string, n int) bool {
+	fl, ok := c.lines[path]
+	return ok && fl.new[n] == '+'
 }
 
 // HasFile says whether path is a file of the change.

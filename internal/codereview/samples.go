@@ -33,7 +33,7 @@ var Samples = []Sample{
 			reviewAsk,
 		Minutes: 35,
 		Task: opening.CodeReviewTask{
-			Diff: pythonHandlerDiff,
+			Diff: pythonHandlerDiff, Files: pythonHandlerFiles,
 			Planted: []opening.Planted{
 				{
 					File: "app/items/views.py", Side: opening.SideNew, LineStart: 56, LineEnd: 57,
@@ -79,7 +79,7 @@ var Samples = []Sample{
 			reviewAsk,
 		Minutes: 30,
 		Task: opening.CodeReviewTask{
-			Diff: javascriptPaginationDiff,
+			Diff: javascriptPaginationDiff, Files: javascriptPaginationFiles,
 			Planted: []opening.Planted{
 				{
 					File: "src/reports/revenue.js", Side: opening.SideNew, LineStart: 15, LineEnd: 15,
@@ -116,7 +116,7 @@ var Samples = []Sample{
 			reviewAsk,
 		Minutes: 40,
 		Task: opening.CodeReviewTask{
-			Diff: goCacheDiff,
+			Diff: goCacheDiff, Files: goCacheFiles,
 			Planted: []opening.Planted{
 				{
 					File: "internal/logview/tail.go", Side: opening.SideNew, LineStart: 37, LineEnd: 37,

@@ -9,6 +9,7 @@ const (
 	DefaultReviewMinutes = 40
 	MaxPlantedLabel      = 120
 	MaxExplanation       = 4000
+	MaxReviewFiles       = 2 << 20 // bytes of a change's whole files
 )
 
 // CodeReviewTask is a code-review step's work: the change the candidate
@@ -22,6 +23,10 @@ type CodeReviewTask struct {
 	// Tolerance is how many lines either side of a planted issue a
 	// comment may start or end and still find it.
 	Tolerance int `json:"tolerance"`
+	// Files are, optionally, files of the change as they are after it
+	// (path → content): a candidate reads each whole, around its hunks,
+	// and may comment on any of its lines.
+	Files map[string]string `json:"files,omitempty"`
 }
 
 // Planted is an issue the team put in the change for the candidate to

@@ -65,6 +65,16 @@ func TestCandidateReviewsInBrowser(t *testing.T) {
 		if !focused {
 			t.Errorf("%s: c did not put the focus in the new comment", size.name)
 		}
+		// Around the hunks: the whole file opened, a line no hunk shows.
+		p.Click("#f1 details.whole-file summary")
+		p.WaitVisible("#f1 .diff-whole button.line-btn")
+		p.Click(`#f1 .diff-whole button.line-btn[value="app/items/views.py:new:20"]`)
+		p.Eval(`document.querySelectorAll(".review-comment.new textarea").length`, &n)
+		if n != 3 {
+			t.Errorf("%s: a comment on a line of the whole file: %d new comments", size.name, n)
+		}
+		p.CheckAccessibility()
+		p.Click(`.review-comment.new:last-child button[name=delete]`)
 		p.InsertText("#summary", "Not ready to merge: the search is open to SQL injection.")
 		p.CheckAccessibility()
 		p.Screenshot("codereview-commented-" + size.name)

@@ -35,6 +35,7 @@ type reviewFile struct {
 	Large    bool
 	Unified  []reviewRow
 	Split    []reviewPair
+	Whole    []reviewRow     // the whole file, when the step gives it
 	Comments []reviewComment // its comments, and the one opened on it
 	Planted  []reviewPlanted // the team's pages only
 }
@@ -113,7 +114,7 @@ func newReviewChange(st opening.Step, a application.Answer, team bool, open stri
 	if t == nil {
 		return out, nil
 	}
-	c, err := codereview.Parse(t.Diff)
+	c, err := codereview.ParseTask(t)
 	if err != nil {
 		return out, err
 	}
@@ -197,6 +198,21 @@ func newReviewChange(st opening.Step, a application.Answer, team bool, open stri
 				}
 			}
 			f.Split = append(f.Split, pair)
+		}
+		if whole := c.Whole(fd.Path); whole != nil {
+			html := highlightLines(fd.Path, lang, []byte(strings.Join(whole, "\n")))
+			for n := 1; n <= len(whole); n++ {
+				l := diffLine{Kind: "ctx", New: n, Side: "new", Line: n, Text: whole[n-1]}
+				if c.Added(fd.Path, n) {
+					l.Kind = "add"
+				}
+				if n <= len(html) {
+					l.HTML = html[n-1]
+				}
+				r := reviewRow{diffLine: l}
+				r.Comments, r.Ends, r.Planted = notesOn(c, fd.Path, l, f.Comments, f.Planted)
+				f.Whole = append(f.Whole, r)
+			}
 		}
 		out.Files = append(out.Files, f)
 	}

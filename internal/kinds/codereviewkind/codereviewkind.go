@@ -26,7 +26,7 @@ type Unit struct{}
 // Facts are the kind's facts.
 func (Unit) Facts() opening.KindFacts {
 	return opening.KindFacts{Kind: opening.KindCodeReview, Label: "Code review", Add: "Add a code-review step",
-		Available: true, Scored: true, Settings: []string{"points", "diff", "planted", "tolerance", "reviewers_rate"}}
+		Available: true, Scored: true, Settings: []string{"points", "diff", "files", "planted", "tolerance", "reviewers_rate"}}
 }
 
 // Answers' limits.
@@ -47,7 +47,14 @@ func (Unit) Settings(at opening.At, step, from opening.Step) (opening.Step, erro
 	}
 	t := *from.CodeReview
 	t.Diff = strings.ReplaceAll(t.Diff, "\r\n", "\n")
-	c, err := codereview.Parse(t.Diff)
+	t.Files = nil
+	for p, text := range from.CodeReview.Files {
+		if t.Files == nil {
+			t.Files = map[string]string{}
+		}
+		t.Files[p] = strings.ReplaceAll(text, "\r\n", "\n")
+	}
+	c, err := codereview.ParseTask(&t)
 	if err != nil {
 		return step, atStep(at, err)
 	}
@@ -103,7 +110,7 @@ func (Unit) Answer(step opening.Step, in application.AnswerInput) (application.A
 	if in.CodeReview == nil || in.Text != nil || in.Choices != nil || in.Code != nil || in.Language != nil {
 		return ans, apperr.Invalid("comments", "this step takes a review: send {\"comments\": [{\"file\", \"side\", \"line_start\", \"line_end\", \"body\"}], \"summary\": \"…\"}")
 	}
-	c, err := codereview.Parse(step.CodeReview.Diff)
+	c, err := codereview.ParseTask(step.CodeReview)
 	if err != nil {
 		return ans, err
 	}
@@ -151,7 +158,7 @@ func (Unit) Score(step opening.Step, a application.Answer) (score, max float64, 
 	if step.CodeReview == nil {
 		return 0, 0, false
 	}
-	c, err := codereview.Parse(step.CodeReview.Diff)
+	c, err := codereview.ParseTask(step.CodeReview)
 	if err != nil {
 		return 0, codereview.Points(step.CodeReview), false
 	}

@@ -251,3 +251,31 @@ func TestBadComments(t *testing.T) {
 		t.Errorf("the body became %q", a.CodeReview.Comments[0].Body)
 	}
 }
+
+// TestWholeFiles: a step may give files of the change whole; a candidate
+// then comments on any of their lines, around the hunks. A whole file
+// that does not agree with the diff, or is not in the change, is refused.
+func TestWholeFiles(t *testing.T) {
+	t.Parallel()
+	util := "def page(items, n):\n    return items[n * 10:(n + 1) * 10 + 1]\n\n\ndef first(items):\n    return items[0]\n"
+	st := task()
+	st.CodeReview.Files = map[string]string{"app/util.py": util}
+	saved, err := opening.CheckStep(0, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := application.LineComment{File: "app/util.py", Side: "new", LineStart: 5, LineEnd: 6, Body: "first fails on an empty list."}
+	if _, err := (codereviewkind.Unit{}).Answer(saved, application.AnswerInput{CodeReview: &application.CodeReview{Comments: []application.LineComment{far}}}); err != nil {
+		t.Errorf("a comment on a line of the whole file: %v", err)
+	}
+	for name, files := range map[string]map[string]string{
+		"a file that disagrees with the diff": {"app/util.py": strings.Replace(util, "+ 1]", "]", 1)},
+		"a file not in the change":            {"app/models.py": "x = 1\n"},
+	} {
+		st := task()
+		st.CodeReview.Files = files
+		if _, err := opening.CheckStep(0, st); err == nil || !strings.Contains(apperr.Message(err), "app/") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

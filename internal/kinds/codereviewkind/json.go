@@ -3,6 +3,7 @@ package codereviewkind
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
@@ -17,8 +18,11 @@ type settingsJSON struct {
 	Diff   string   `json:"diff"`
 	// Before and After, in a request, are the change as two trees of
 	// files (path → content), in place of the diff.
-	Before        map[string]string `json:"before,omitempty"`
-	After         map[string]string `json:"after,omitempty"`
+	Before map[string]string `json:"before,omitempty"`
+	After  map[string]string `json:"after,omitempty"`
+	// Files are the change's files whole, as they are after it: a
+	// candidate reads around the hunks and comments on any line.
+	Files         map[string]string `json:"files"`
 	Planted       *[]plantedJSON    `json:"planted,omitempty"`   // the team's
 	Tolerance     *int              `json:"tolerance,omitempty"` // the team's; 2 when left out
 	ReviewersRate *bool             `json:"reviewers_rate,omitempty"`
@@ -37,7 +41,7 @@ type plantedJSON struct {
 // SettingsJSON is the change for anyone; the planted issues and the
 // tolerance for the team alone.
 func (Unit) SettingsJSON(st opening.Step, team bool) any {
-	var out settingsJSON
+	out := settingsJSON{Files: map[string]string{}}
 	if team {
 		out.Points = &st.Points
 	}
@@ -46,6 +50,10 @@ func (Unit) SettingsJSON(st opening.Step, team bool) any {
 		return out
 	}
 	out.Diff = t.Diff
+	out.Files = t.Files
+	if out.Files == nil {
+		out.Files = map[string]string{}
+	}
 	if team {
 		planted := make([]plantedJSON, len(t.Planted))
 		for i, p := range t.Planted {
@@ -63,13 +71,24 @@ func (Unit) ReadSettings(st *opening.Step, decode func(any) error) error {
 	if err := decode(&in); err != nil {
 		return err
 	}
-	t := &opening.CodeReviewTask{Diff: in.Diff, Tolerance: opening.DefaultTolerance}
+	t := &opening.CodeReviewTask{Diff: in.Diff, Tolerance: opening.DefaultTolerance, Files: in.Files}
 	if in.Diff == "" && (len(in.Before) > 0 || len(in.After) > 0) {
-		diff, err := DiffOf(context.Background(), in.Before, in.After)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		diff, err := DiffOf(ctx, in.Before, in.After)
 		if err != nil {
 			return err
 		}
 		t.Diff = diff
+		// The files after, whole, for those the change keeps.
+		if files, err := git.ParsePatch(diff); err == nil && len(in.Files) == 0 {
+			t.Files = map[string]string{}
+			for _, f := range files {
+				if text, ok := in.After[f.Path]; ok && f.Status != "deleted" {
+					t.Files[f.Path] = text
+				}
+			}
+		}
 	}
 	if in.Tolerance != nil {
 		t.Tolerance = *in.Tolerance
@@ -203,7 +222,7 @@ func Matches(step opening.Step, a application.Answer) (Matched, error) {
 	if step.CodeReview == nil {
 		return Matched{}, errors.New("codereviewkind: not a code-review step")
 	}
-	c, err := codereview.Parse(step.CodeReview.Diff)
+	c, err := codereview.ParseTask(step.CodeReview)
 	if err != nil {
 		return Matched{}, err
 	}

@@ -79,7 +79,7 @@ if (form) {
     list.querySelector(".none")?.remove();
     list.append(block);
     count(fileN, 1);
-    for (const id of [`f${fileN}-${side}${line}`, `f${fileN}-${side}${line}-s`]) {
+    for (const id of [`f${fileN}-${side}${line}`, `f${fileN}-${side}${line}-s`, `f${fileN}-${side}${line}-w`]) {
       const row = document.getElementById(id)?.closest("tr");
       if (row) row.after(previewRow(row, n, file, where, fields.body || ""));
     }
