@@ -41,8 +41,9 @@ const (
 // later mark on the same planted issue or comment replaces the earlier;
 // Verdict "" takes it back.
 type Mark struct {
-	Planted  int       `json:"planted"` // a planted issue's index, or -1
-	Comment  int       `json:"comment"` // a comment's index, or -1
+	Planted  int       `json:"planted"`       // a planted issue's index, or -1
+	Key      string    `json:"key,omitempty"` // the planted issue's opening.Planted.Key, which the mark follows
+	Comment  int       `json:"comment"`       // a comment's index, or -1
 	Verdict  string    `json:"verdict"`
 	Points   float64   `json:"points,omitempty"`
 	MemberID int64     `json:"member_id"`
@@ -90,6 +91,9 @@ func (s *Service) MarkCodeReview(ctx context.Context, actor account.Member, appI
 		}
 		if err := checkMark(st.CodeReview, ans.CodeReview, &m); err != nil {
 			return err
+		}
+		if m.Planted >= 0 {
+			m.Key = st.CodeReview.Planted[m.Planted].Key()
 		}
 		m.MemberID, m.At = actor.ID, s.now()
 		ans.Marks = putMark(ans.Marks, m)
@@ -147,12 +151,12 @@ func checkMark(t *opening.CodeReviewTask, r *CodeReview, m *Mark) error {
 	return nil
 }
 
-// putMark replaces the mark on the same planted issue or comment, or
-// adds m; an empty verdict removes it.
+// putMark replaces the mark on the same planted issue (by its key) or
+// comment, or adds m; an empty verdict removes it.
 func putMark(marks []Mark, m Mark) []Mark {
 	out := marks[:0:0]
 	for _, x := range marks {
-		if x.Planted == m.Planted && x.Comment == m.Comment {
+		if (m.Planted >= 0 && (x.Key == m.Key || x.Key == "" && x.Planted == m.Planted)) || (m.Comment >= 0 && x.Comment == m.Comment) {
 			continue
 		}
 		out = append(out, x)

@@ -367,7 +367,9 @@ func (c *Change) Score(t *opening.CodeReviewTask, r *application.CodeReview, mar
 	for _, m := range marks {
 		switch {
 		case m.Planted >= 0:
-			verdict[m.Planted] = m.Verdict
+			if i, ok := MarkedIssue(t, m); ok {
+				verdict[i] = m.Verdict
+			}
 		case m.Verdict == application.Credited && m.Comment < len(comments):
 			score += m.Points
 		}
@@ -379,6 +381,17 @@ func (c *Change) Score(t *opening.CodeReviewTask, r *application.CodeReview, mar
 		}
 	}
 	return min(score, max), max
+}
+
+// MarkedIssue is the planted issue a mark is on: the one with its key, or
+// none when that issue has been changed or removed since.
+func MarkedIssue(t *opening.CodeReviewTask, m application.Mark) (int, bool) {
+	for i, p := range t.Planted {
+		if p.Key() == m.Key || (m.Key == "" && i == m.Planted) {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func clip(s string) string {

@@ -1,5 +1,7 @@
 package opening
 
+import "fmt"
+
 // Code-review steps' limits.
 const (
 	MaxReviewDiff        = 1 << 20 // bytes of a change's diff
@@ -41,6 +43,13 @@ type Planted struct {
 	Label       string  `json:"label"`
 	Points      float64 `json:"points"`
 	Explanation string  `json:"explanation,omitempty"`
+}
+
+// Key names a planted issue by what it is: its place and its label. A
+// reviewer's mark on it follows the issue, not its place in the list, and
+// lapses when the issue is changed.
+func (p Planted) Key() string {
+	return fmt.Sprintf("%s:%s:%d-%d:%s", p.File, p.Side, p.LineStart, p.LineEnd, p.Label)
 }
 
 // Sides of a change a line is on.

@@ -279,3 +279,35 @@ func TestWholeFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestMarksFollowTheirIssue: a reviewer's mark is on a planted issue by
+// what it is, so reordering the issues keeps it on the same one, and
+// changing the issue lets it lapse.
+func TestMarksFollowTheirIssue(t *testing.T) {
+	t.Parallel()
+	st := saved(t)
+	a := answer(t, st)
+	a.Marks = []application.Mark{{Planted: 1, Comment: -1, Verdict: application.Confirmed, Key: st.CodeReview.Planted[1].Key()}}
+	if got := score(st, a); got != 5 {
+		t.Fatalf("confirmed: %v", got)
+	}
+	swapped := st
+	task := *st.CodeReview
+	task.Planted = []opening.Planted{task.Planted[1], task.Planted[0], task.Planted[2]}
+	swapped.CodeReview = &task
+	m, err := codereviewkind.Matches(swapped, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if score(swapped, a) != 5 || m.Found[0].Confirmed == nil || m.Found[1].Confirmed != nil {
+		t.Errorf("after reordering: score %v, %+v", score(swapped, a), m.Found)
+	}
+	changed := st
+	task2 := *st.CodeReview
+	task2.Planted = append([]opening.Planted(nil), task2.Planted...)
+	task2.Planted[1].Label = "Another issue now"
+	changed.CodeReview = &task2
+	if got := score(changed, a); got != 0 {
+		t.Errorf("the mark on a changed issue still counts: %v", got)
+	}
+}

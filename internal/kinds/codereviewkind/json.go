@@ -236,8 +236,10 @@ func Matches(step opening.Step, a application.Answer) (Matched, error) {
 	for _, m := range a.Marks {
 		switch {
 		case m.Planted >= 0:
-			yes := m.Verdict == application.Confirmed
-			word[m.Planted] = &yes
+			if i, ok := codereview.MarkedIssue(step.CodeReview, m); ok {
+				yes := m.Verdict == application.Confirmed
+				word[i] = &yes
+			}
 		case m.Comment >= 0 && m.Comment < len(comments) && m.Verdict == application.Credited:
 			out.Credited[m.Comment] = m.Points
 		}
