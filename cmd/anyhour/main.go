@@ -29,6 +29,7 @@ Usage:
   anyhour admin bootstrap [flags]  create an organisation and owner; print an API token
   anyhour demo [flags]             fill a demo organisation; print the owner's login
   anyhour doctor                   check the sandbox, coding languages and ffmpeg on this machine
+  anyhour similarity [flags] PATH… score how alike submissions are (CSV or JSON), as Dolos and JPlag do
 
 Run "anyhour COMMAND -h" for a command's flags. Every flag can also be set
 through an ANYHOUR_* environment variable; flags win.
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logg
 		return doctor(ctx, rest, stdout, logger)
 	case "demo":
 		return runDemo(ctx, rest, stdout, logger)
+	case "similarity":
+		return similarityCmd(ctx, rest, stdout, logger)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
 }
