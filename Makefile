@@ -6,13 +6,14 @@
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
 #   make bench-takehome  benchmark take-home repositories (push to results in Python and Go, 50 pushes at once, clone against plain git; ~3 min)
+#   make bench-similarity  the similarity engine on IR-Plag against Dolos side by side (installs Dolos under ~/.cache the first time, ~3 min)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
 
 GO ?= go
 TESTFLAGS ?=
 
-.PHONY: run test vet bench bench-video bench-grading bench-notify bench-takehome build
+.PHONY: run test vet bench bench-video bench-grading bench-notify bench-takehome bench-similarity build
 
 run:
 	$(GO) run ./cmd/anyhour serve --demo
@@ -37,6 +38,9 @@ bench-notify:
 
 bench-takehome:
 	$(GO) run ./bench/takehome
+
+bench-similarity:
+	ANYHOUR_DOLOS_DIR="$$(bash bench/similarity/install-dolos.sh)" $(GO) run ./bench/similarity
 
 build:
 	$(GO) build -o bin/anyhour ./cmd/anyhour
