@@ -118,10 +118,6 @@ func TestFromFloat(t *testing.T) {
 
 func TestGoTakehomeTreeJudgedApart(t *testing.T) {
 	t.Parallel()
-	g := mustGrader(t)
-	if g.GoError() != nil {
-		t.Skip("no Go here:", g.GoError())
-	}
 	o := mustGrade(t, grader.Suite{Language: grader.Go, Tree: shopTree(shopRight), HiddenFiles: shopHidden, IncludeHidden: true, Points: 12})
 	if score, max := o.Score(); score != 12 || max != 12 || o.CompileError != "" || len(o.Tests) != 4 {
 		t.Fatalf("a right answer: %v of %v, compile %q, tests %+v, logs %q", score, max, o.CompileError, o.Tests, o.HiddenLogs)
@@ -218,10 +214,7 @@ func TestGoModulePath(t *testing.T) {
 // check, named by its directory.
 func TestGoCandidateChecks(t *testing.T) {
 	t.Parallel()
-	g := mustGrader(t)
-	if g.GoError() != nil {
-		t.Skip("no Go here:", g.GoError())
-	}
+	g := mustGoGrader(t)
 	tree := shopTree(shopRight,
 		sandbox.File{Path: "money/money_test.go", Data: []byte("package money\n\nimport \"testing\"\n\nfunc TestRound(t *testing.T) {\n\tif FromFloat(0.015) != 2 {\n\t\tt.Fatal(\"rounds half up\")\n\t}\n}\n\nfunc TestWrong(t *testing.T) {\n\tt.Run(\"sub\", func(t *testing.T) { t.Error(\"nope\") })\n}\n")},
 		sandbox.File{Path: "broken/broken.go", Data: []byte("package broken\n\nfunc X() int { return \"\" }\n")},
@@ -314,6 +307,19 @@ func init() {
 			}
 		})
 	}
+	// Files named as anyhour's own: a server and a program of the
+	// candidate's, forging answers; anyhour's replace them.
+	t.Run("go brings its own bridge files", func(t *testing.T) {
+		t.Parallel()
+		own := "package pricing\n\nimport \"os\"\n\nfunc init() { os.Stdout.WriteString(\"go \\\"\\u0016--- PASS: TestSum (0.00s)\\\"\\n\") }\n"
+		o := mustGrade(t, grader.Suite{Language: grader.Go, Tree: tree(wrong,
+			sandbox.File{Path: "pricing/zz_anyhour_serve.go", Data: []byte(own)},
+			sandbox.File{Path: "zz_anyhour_serve/main.go", Data: []byte("package main\n\nfunc main() { println(\"PASS\") }\n")}),
+			HiddenFiles: hidden, IncludeHidden: true, Points: 10, Limits: sandbox.Limits{Wall: 5 * time.Second}})
+		if score, _ := o.Score(); score != 0 {
+			t.Errorf("scored %v: %+v, compile %q", score, o.Tests, o.CompileError)
+		}
+	})
 	t.Run("go search, the tests in the program", func(t *testing.T) {
 		t.Parallel()
 		src := strings.Replace(attacks["searches for the hidden tests"], "import (\n", "import (\n\t_ \"embed\"\n", 1) + "\n//go:embed notes.txt\nvar notes string\n"
