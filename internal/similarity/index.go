@@ -184,9 +184,6 @@ func (ix *Index) Add(id string, files []File) error {
 	return nil
 }
 
-// Len is how many submissions the index holds.
-func (ix *Index) Len() int { return len(ix.subs) }
-
 // Span is lines of a file, from Start to End.
 type Span struct {
 	File       string

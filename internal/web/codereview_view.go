@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"path"
 	"strings"
@@ -202,12 +203,14 @@ func newReviewChange(st opening.Step, a application.Answer, team bool, open stri
 		if whole := c.Whole(fd.Path); whole != nil {
 			html := highlightLines(fd.Path, lang, []byte(strings.Join(whole, "\n")))
 			for n := 1; n <= len(whole); n++ {
-				l := diffLine{Kind: "ctx", New: n, Side: "new", Line: n, Text: whole[n-1]}
+				l := diffLine{Kind: "ctx", New: n, Side: "new", Line: n}
 				if c.Added(fd.Path, n) {
 					l.Kind = "add"
 				}
 				if n <= len(html) {
 					l.HTML = html[n-1]
+				} else {
+					l.HTML = template.HTML(template.HTMLEscapeString(whole[n-1]))
 				}
 				r := reviewRow{diffLine: l}
 				r.Comments, r.Ends, r.Planted = notesOn(c, fd.Path, l, f.Comments, f.Planted)

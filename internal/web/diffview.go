@@ -18,7 +18,6 @@ type diffLine struct {
 	Kind     string // "add", "del", "ctx"
 	Old, New int
 	HTML     template.HTML
-	Text     string // as the diff has it
 	Side     string
 	Line     int
 }
@@ -61,7 +60,7 @@ func layDiff(fd git.FileDiff, oldAt, newAt func(int) template.HTML) ([]diffLine,
 			dels, adds = nil, nil
 		}
 		for _, l := range h.Lines {
-			row := diffLine{Old: l.Old, New: l.New, Text: l.Text}
+			row := diffLine{Old: l.Old, New: l.New}
 			switch l.Kind {
 			case '+':
 				row.Kind, row.HTML, row.Side, row.Line = "add", at(newAt, l.New, l.Text), "new", l.New
