@@ -181,6 +181,9 @@ func TestTeamPlantsIssues(t *testing.T) {
 	page := fmt.Sprintf("/interviews/%d/steps/%d/codereview", iv.ID, st.ID)
 	resp, body := team.get(page)
 	doc := teamMust(t, "the planting page", resp, body, http.StatusOK)
+	if !strings.Contains(teamText(doc, ".notice"), "published with anyhour's source code") {
+		t.Errorf("a ready-made task is not said to be published: %q", teamText(doc, ".notice"))
+	}
 	link, ok := doc.Find(`.diff-unified a[href*="plant="]`).First().Attr("href")
 	if !ok {
 		t.Fatal("no line opens the planting form")
