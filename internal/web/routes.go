@@ -112,6 +112,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/consent", s.candidate(s.consentToVideo))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/skip-video", s.candidate(s.skipVideo))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/run", s.candidate(s.runCandidateCode))
+	mux.HandleFunc("POST /candidate/{app}/steps/{step}/activity", s.candidate(s.saveCandidateActivity))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/files", s.candidate(s.addCandidateFiles))
 	mux.HandleFunc("POST /candidate/{app}/steps/{step}/takehome", s.candidate(s.startCandidateTakehome))
 	mux.HandleFunc("GET /candidate/{app}/steps/{step}/takehome.zip", s.candidate(s.serveCandidateTakehomeZip))

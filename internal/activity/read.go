@@ -1,0 +1,194 @@
+package activity
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/sqldb"
+)
+
+// Record is an answer's whole record, to replay.
+type Record struct {
+	Sessions []Session
+	Bytes    int64 // stored, bases included
+}
+
+// Session is one opening of the editor.
+type Session struct {
+	StartedAt time.Time
+	// Base is the code the session started from; Continues says it is
+	// where the sessions before it ended (and Base is empty).
+	Base      string
+	Continues bool
+	Frames    []json.RawMessage
+	ElapsedMS int64
+}
+
+// Replay plays the record and returns the code it ends with.
+func (r Record) Replay() (string, error) {
+	var doc *Doc
+	for i, s := range r.Sessions {
+		if !s.Continues || doc == nil {
+			doc = NewDoc(s.Base)
+		}
+		for j, raw := range s.Frames {
+			f, err := ParseFrame(raw)
+			if err == nil {
+				err = doc.Apply(f)
+			}
+			if err != nil {
+				return "", fmt.Errorf("session %d, frame %d: %w", i+1, j, err)
+			}
+		}
+	}
+	if doc == nil {
+		return "", nil
+	}
+	return doc.String(), nil
+}
+
+// Check says whether replaying the record gives saved, the answer's
+// code, and if not, why not, in words for reviewers.
+func (r Record) Check(saved string) (bool, string) {
+	if len(r.Sessions) == 0 {
+		return false, "Nothing was recorded: the code was not written in anyhour's editor (for instance through the API, or with JavaScript off)."
+	}
+	end, err := r.Replay()
+	if err != nil {
+		return false, "The record is damaged (" + err.Error() + "); what replays before that point is as recorded."
+	}
+	if end != saved {
+		return false, "The replay does not end with the saved code: some changes never reached the server (for instance the page was closed while offline), or the code was also saved another way."
+	}
+	return true, ""
+}
+
+// Record reads application appID's record of stepID. The caller has
+// checked that the reader may see it.
+func (s *Service) Record(ctx context.Context, appID, stepID int64) (_ Record, err error) {
+	defer apperr.Wrap(&err, "activity.Record(%d, %d)", appID, stepID)
+	return readRecord(ctx, s.db, appID, stepID)
+}
+
+func readRecord(ctx context.Context, db *sqldb.DB, appID, stepID int64) (Record, error) {
+	var rec Record
+	rows, err := db.Query(ctx, `SELECT s.id, s.started_at, s.base, s.bytes, s.elapsed_ms, c.frames
+		FROM activity_sessions s LEFT JOIN activity_chunks c ON c.session_id = s.id
+		WHERE s.application_id = $1 AND s.step_id = $2 ORDER BY s.id, c.seq`, appID, stepID)
+	if err != nil {
+		return rec, err
+	}
+	defer rows.Close()
+	last := int64(0)
+	for rows.Next() {
+		var id, bytes, elapsed int64
+		var started time.Time
+		var base, frames sql.NullString
+		if err := rows.Scan(&id, &started, &base, &bytes, &elapsed, &frames); err != nil {
+			return rec, err
+		}
+		if id != last {
+			last = id
+			rec.Bytes += bytes
+			rec.Sessions = append(rec.Sessions, Session{StartedAt: started, Base: base.String, Continues: !base.Valid, ElapsedMS: elapsed})
+		}
+		if frames.Valid {
+			var fs []json.RawMessage
+			if err := json.Unmarshal([]byte(frames.String), &fs); err != nil {
+				return rec, fmt.Errorf("stored frames: %w", err)
+			}
+			cur := &rec.Sessions[len(rec.Sessions)-1]
+			cur.Frames = append(cur.Frames, fs...)
+		}
+	}
+	return rec, rows.Err()
+}
+
+// Event is something the editor saw, for the timeline.
+type Event struct {
+	Kind string // Paste, Drop, Leave, Return, Language
+	At   time.Time
+	// Length is a paste's characters; Detail its first line that is not
+	// blank, or a language switch's language.
+	Length int
+	Detail string
+}
+
+// Summary is an answer's activity at a glance, for the timeline.
+type Summary struct {
+	Events   []Event // in order, at most MaxEvents
+	Sessions int
+	Typing   time.Duration
+	Bytes    int64
+	// Pastes counts pastes and drops, Pasted their characters; Leaves the
+	// times the page was left.
+	Pastes, Pasted, Leaves int
+}
+
+// Recorded says whether anything was recorded.
+func (s Summary) Recorded() bool { return s.Sessions > 0 }
+
+// ForTeam returns an application's activity by step, as its team may
+// read it: none until the candidate submits (application.Application.Shared).
+// The caller has checked that the member may read the application.
+func (s *Service) ForTeam(ctx context.Context, a application.Application) (map[int64]Summary, error) {
+	if !a.Shared() {
+		return map[int64]Summary{}, nil
+	}
+	return s.ForApplication(ctx, a.ID)
+}
+
+// ForApplication returns an application's activity by step, for its
+// candidate (who reads it after submitting) or through ForTeam.
+func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]Summary, err error) {
+	defer apperr.Wrap(&err, "activity.ForApplication(%d)", appID)
+	out := map[int64]Summary{}
+	rows, err := s.db.Query(ctx, `SELECT step_id, COUNT(*), COALESCE(SUM(typing_ms), 0), COALESCE(SUM(bytes), 0)
+		FROM activity_sessions WHERE application_id = $1 GROUP BY step_id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var step, typing int64
+		var sum Summary
+		if err := rows.Scan(&step, &sum.Sessions, &typing, &sum.Bytes); err != nil {
+			return nil, err
+		}
+		sum.Typing = time.Duration(typing) * time.Millisecond
+		out[step] = sum
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	evs, err := s.db.Query(ctx, `SELECT step_id, kind, at, length, detail FROM activity_events
+		WHERE application_id = $1 ORDER BY id`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer evs.Close()
+	for evs.Next() {
+		var step int64
+		var e Event
+		if err := evs.Scan(&step, &e.Kind, &e.At, &e.Length, &e.Detail); err != nil {
+			return nil, err
+		}
+		sum := out[step]
+		sum.Events = append(sum.Events, e)
+		switch e.Kind {
+		case Paste, Drop:
+			sum.Pastes++
+			sum.Pasted += e.Length
+		case Leave:
+			sum.Leaves++
+		}
+		out[step] = sum
+	}
+	return out, evs.Err()
+}
