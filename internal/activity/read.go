@@ -113,6 +113,8 @@ func readRecord(ctx context.Context, db *sqldb.DB, appID, stepID int64) (Record,
 type Event struct {
 	Kind string // Paste, Drop, Leave, Return, Language
 	At   time.Time
+	// Offset is At from the first session's start.
+	Offset time.Duration
 	// Length is a paste's characters; Detail its first line that is not
 	// blank, or a language switch's language.
 	Length int
@@ -121,17 +123,16 @@ type Event struct {
 
 // Summary is an answer's activity at a glance, for the timeline.
 type Summary struct {
-	Events   []Event // in order, at most MaxEvents
-	Sessions int
-	Typing   time.Duration
-	Bytes    int64
+	ApplicationID int64
+	Start         time.Time // when the editor was first opened
+	Events        []Event   // in order, at most MaxEvents
+	Sessions      int
+	Typing        time.Duration
+	Bytes         int64
 	// Pastes counts pastes and drops, Pasted their characters; Leaves the
 	// times the page was left.
 	Pastes, Pasted, Leaves int
 }
-
-// Recorded says whether anything was recorded.
-func (s Summary) Recorded() bool { return s.Sessions > 0 }
 
 // ForTeam returns an application's activity by step, as its team may
 // read it: none until the candidate submits (application.Application.Shared).
@@ -148,19 +149,26 @@ func (s *Service) ForTeam(ctx context.Context, a application.Application) (map[i
 func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]Summary, err error) {
 	defer apperr.Wrap(&err, "activity.ForApplication(%d)", appID)
 	out := map[int64]Summary{}
-	rows, err := s.db.Query(ctx, `SELECT step_id, COUNT(*), COALESCE(SUM(typing_ms), 0), COALESCE(SUM(bytes), 0)
-		FROM activity_sessions WHERE application_id = $1 GROUP BY step_id`, appID)
+	rows, err := s.db.Query(ctx, `SELECT step_id, started_at, typing_ms, bytes
+		FROM activity_sessions WHERE application_id = $1 ORDER BY id`, appID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var step, typing int64
-		var sum Summary
-		if err := rows.Scan(&step, &sum.Sessions, &typing, &sum.Bytes); err != nil {
+		var step, typing, bytes int64
+		var started time.Time
+		if err := rows.Scan(&step, &started, &typing, &bytes); err != nil {
 			return nil, err
 		}
-		sum.Typing = time.Duration(typing) * time.Millisecond
+		sum := out[step]
+		sum.ApplicationID = appID
+		if sum.Sessions == 0 || started.Before(sum.Start) {
+			sum.Start = started
+		}
+		sum.Sessions++
+		sum.Typing += time.Duration(typing) * time.Millisecond
+		sum.Bytes += bytes
 		out[step] = sum
 	}
 	if err := rows.Err(); err != nil {
@@ -180,6 +188,7 @@ func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]
 			return nil, err
 		}
 		sum := out[step]
+		e.Offset = max(0, e.At.Sub(sum.Start))
 		sum.Events = append(sum.Events, e)
 		switch e.Kind {
 		case Paste, Drop:
@@ -191,4 +200,55 @@ func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]
 		out[step] = sum
 	}
 	return out, evs.Err()
+}
+
+// Head is the first n events, for a page that shows no more.
+func (s Summary) Head(n int) []Event {
+	if len(s.Events) > n {
+		return s.Events[:n]
+	}
+	return s.Events
+}
+
+// More is how many events Head(n) leaves out.
+func (s Summary) More(n int) int { return max(0, len(s.Events)-n) }
+
+// Playback is a record as the player and the API serve it: its sessions'
+// frames as the editor sent them, and whether replaying them gives the
+// saved code.
+type Playback struct {
+	Complete bool              `json:"complete"`
+	Problem  string            `json:"problem,omitempty"`
+	Language string            `json:"language"`
+	Code     string            `json:"code"` // the saved answer's
+	Sessions []PlaybackSession `json:"sessions"`
+}
+
+// PlaybackSession is a session of a Playback.
+type PlaybackSession struct {
+	StartedAt time.Time         `json:"started_at"`
+	Continues bool              `json:"continues"`
+	Base      string            `json:"base"`
+	Frames    []json.RawMessage `json:"frames"`
+}
+
+// Playback reads application appID's record of stepID with its saved
+// code and language, checked against each other. The caller has checked
+// that the reader may see it.
+func (s *Service) Playback(ctx context.Context, appID, stepID int64, language, code string) (_ Playback, err error) {
+	defer apperr.Wrap(&err, "activity.Playback(%d, %d)", appID, stepID)
+	rec, err := readRecord(ctx, s.db, appID, stepID)
+	if err != nil {
+		return Playback{}, err
+	}
+	p := Playback{Language: language, Code: code, Sessions: []PlaybackSession{}}
+	p.Complete, p.Problem = rec.Check(code)
+	for _, ses := range rec.Sessions {
+		frames := ses.Frames
+		if frames == nil {
+			frames = []json.RawMessage{}
+		}
+		p.Sessions = append(p.Sessions, PlaybackSession{StartedAt: ses.StartedAt.UTC(), Continues: ses.Continues, Base: ses.Base, Frames: frames})
+	}
+	return p, nil
 }

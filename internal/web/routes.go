@@ -66,6 +66,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /applications/{id}/steps/{step}/repository/comments", s.team(s.addWorkComment))
 	mux.HandleFunc("POST /applications/{id}/steps/{step}/paid", s.team(s.recordTakehomePayment))
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/codereview", s.team(s.showCodeReviewRead))
+	mux.HandleFunc("GET /applications/{id}/steps/{step}/playback", s.team(s.showPlayback))
+	mux.HandleFunc("GET /applications/{id}/steps/{step}/playback.json", s.team(s.servePlayback))
 	mux.HandleFunc("POST /applications/{id}/steps/{step}/marks", s.team(s.markCodeReview))
 	mux.HandleFunc("GET /highlight.css", serveHighlightCSS)
 	mux.HandleFunc("POST /applications/{id}/extensions", s.team(s.grantTime))
