@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -111,7 +112,7 @@ func readRecord(ctx context.Context, db *sqldb.DB, appID, stepID int64) (Record,
 
 // Event is something the editor saw, for the timeline.
 type Event struct {
-	Kind string // Paste, Drop, Leave, Return, Language
+	Kind string // Paste, Drop, Leave, Return, Language, Open
 	At   time.Time
 	// Offset is At from the first session's start.
 	Offset time.Duration
@@ -149,6 +150,7 @@ func (s *Service) ForTeam(ctx context.Context, a application.Application) (map[i
 func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]Summary, err error) {
 	defer apperr.Wrap(&err, "activity.ForApplication(%d)", appID)
 	out := map[int64]Summary{}
+	opens := map[int64][]Event{}
 	rows, err := s.db.Query(ctx, `SELECT step_id, started_at, typing_ms, bytes
 		FROM activity_sessions WHERE application_id = $1 ORDER BY id`, appID)
 	if err != nil {
@@ -165,6 +167,9 @@ func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]
 		sum.ApplicationID = appID
 		if sum.Sessions == 0 || started.Before(sum.Start) {
 			sum.Start = started
+		}
+		if sum.Sessions > 0 {
+			opens[step] = append(opens[step], Event{Kind: Open, At: started})
 		}
 		sum.Sessions++
 		sum.Typing += time.Duration(typing) * time.Millisecond
@@ -199,7 +204,19 @@ func (s *Service) ForApplication(ctx context.Context, appID int64) (_ map[int64]
 		}
 		out[step] = sum
 	}
-	return out, evs.Err()
+	if err := evs.Err(); err != nil {
+		return nil, err
+	}
+	for step, os := range opens {
+		sum := out[step]
+		for _, o := range os {
+			o.Offset = max(0, o.At.Sub(sum.Start))
+			sum.Events = append(sum.Events, o)
+		}
+		sort.SliceStable(sum.Events, func(i, j int) bool { return sum.Events[i].Offset < sum.Events[j].Offset })
+		out[step] = sum
+	}
+	return out, nil
 }
 
 // Head is the first n events, for a page that shows no more.

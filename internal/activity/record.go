@@ -26,6 +26,9 @@ import (
 
 // Event kinds, as stored and shown.
 const (
+	// Open is not sent: it is a session's start after the first, the
+	// editor opened again.
+	Open     = "open"
 	Paste    = "paste"
 	Drop     = "drop"
 	Leave    = "leave"

@@ -134,6 +134,9 @@ func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	}
 	if a := v.Activity; a != nil {
 		for _, e := range a.Events {
+			if e.Kind == activity.Open {
+				continue // the record's sessions say it
+			}
 			ej := eventJSON{Kind: e.Kind, At: e.At.UTC().Format(time.RFC3339Nano)}
 			if e.Kind == activity.Language {
 				ej.Language = e.Detail

@@ -80,8 +80,8 @@ class Player {
     this.total = t;
     this.pos.max = String(t);
     this.marks.replaceChildren();
-    for (const op of this.ops) {
-      if (op.kind !== "paste" && op.kind !== "drop" && !(op.kind === "reset" && op.t > 0)) continue;
+    this.ops.forEach((op, i) => {
+      if (op.kind !== "paste" && op.kind !== "drop" && !(op.kind === "reset" && op.t > 0)) return;
       const b = document.createElement("button");
       b.type = "button";
       b.className = `pb-mark pb-${op.kind}`;
@@ -90,9 +90,10 @@ class Player {
         : `${op.kind === "paste" ? "Paste" : "Drop"} of ${op.length} characters`;
       b.setAttribute("aria-label", `${what}, at ${clock(op.t)}`);
       b.title = `${what}${op.first ? `: ${op.first}` : ""}`;
-      b.addEventListener("click", () => { this.pause(); this.seek(op.t); });
+      // To the code just before the paste, or as the editor opened.
+      b.addEventListener("click", () => { this.pause(); this.show(op.kind === "reset" ? i + 1 : i, op.t); });
       this.marks.append(b);
-    }
+    });
   }
 
   start() {
@@ -119,6 +120,11 @@ class Player {
   seek(t) {
     let target = 0;
     while (target < this.ops.length && this.ops[target].t <= t) target++;
+    this.show(target, t);
+  }
+
+  // show shows the code after the first target ops, at ms t.
+  show(target, t) {
     let doc = this.view.state.doc;
     let i = this.done;
     if (target < i) {
