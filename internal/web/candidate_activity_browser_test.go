@@ -130,6 +130,7 @@ func TestCodePlaybackInBrowser(t *testing.T) {
 		t.Errorf("the reviewer's timeline:\n%s", got)
 	}
 	team.Click(".code-activity a")
+	team.WaitVisible("#pb-status")
 	waitJS(t, team, "the record is loaded", `document.getElementById("pb-status").textContent.includes("The replay ends with the saved code")`)
 	var marks int
 	team.Eval(`document.querySelectorAll(".pb-mark.pb-paste").length`, &marks)
