@@ -157,9 +157,11 @@ func scoreAnyhour(cases []caseSet) (map[string]float64, time.Duration) {
 		// The code most submissions share is the original itself here,
 		// copied thirty times: the filter is off, as Dolos's is.
 		ix := similarity.NewIndex(similarity.Java, similarity.Options{MaxShare: 2})
+		var subs []similarity.Submission
 		for _, s := range c.subs {
-			ix.Add(s.id, s.files)
+			subs = append(subs, similarity.Submission{ID: s.id, Files: s.files})
 		}
+		ix.AddAll(subs)
 		pairs := ix.Pairs(0)
 		total += time.Since(t0)
 		for _, p := range pairs {

@@ -55,7 +55,7 @@ func similarityCmd(ctx context.Context, args []string, stdout io.Writer, logger 
 			return fmt.Errorf("--template: %w", err)
 		}
 	}
-	var ids []string
+	var subs []similarity.Submission
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -64,11 +64,15 @@ func similarityCmd(ctx context.Context, args []string, stdout io.Writer, logger 
 		if err != nil {
 			return err
 		}
-		if err := ix.Add(p, files); err != nil {
-			logger.Warn("similarity: left out", slog.String("path", p), slog.Any("error", err))
+		subs = append(subs, similarity.Submission{ID: p, Files: files})
+	}
+	var ids []string
+	for i, err := range ix.AddAll(subs) {
+		if err != nil {
+			logger.Warn("similarity: left out", slog.String("path", subs[i].ID), slog.Any("error", err))
 			continue
 		}
-		ids = append(ids, p)
+		ids = append(ids, subs[i].ID)
 	}
 	pairs := allPairs(ids, ix.Pairs(0))
 	if *format == "json" {

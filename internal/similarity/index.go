@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Options tune the fingerprints: K tokens a k-gram, W k-grams a
@@ -156,14 +158,68 @@ func (ix *Index) AddTemplate(files []File) error {
 
 // Add reads a submission, its files together.
 func (ix *Index) Add(id string, files []File) error {
-	s := &submission{id: id}
-	for _, f := range files {
-		fps, err := ix.fingerprints(f)
-		if err != nil {
+	fps := make([][]fingerprint, len(files))
+	for i, f := range files {
+		var err error
+		if fps[i], err = ix.fingerprints(f); err != nil {
 			return err
 		}
-		kept := fps[:0]
-		for _, fp := range fps {
+	}
+	return ix.add(id, files, fps)
+}
+
+// Submission is a submission to add: its name and its files.
+type Submission struct {
+	ID    string
+	Files []File
+}
+
+// AddAll adds submissions in order, as Add does, reading their files on
+// every core at once. The errors are the submissions', nil for each added.
+func (ix *Index) AddAll(subs []Submission) []error {
+	type job struct{ sub, file int }
+	fps := make([][][]fingerprint, len(subs))
+	errs := make([]error, len(subs))
+	jobs := make(chan job)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				fp, err := ix.fingerprints(subs[j.sub].Files[j.file])
+				mu.Lock()
+				if err != nil && errs[j.sub] == nil {
+					errs[j.sub] = err
+				}
+				fps[j.sub][j.file] = fp
+				mu.Unlock()
+			}
+		}()
+	}
+	for i, s := range subs {
+		fps[i] = make([][]fingerprint, len(s.Files))
+		for f := range s.Files {
+			jobs <- job{i, f}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for i, s := range subs {
+		if errs[i] == nil {
+			errs[i] = ix.add(s.ID, s.Files, fps[i])
+		}
+	}
+	return errs
+}
+
+// add adds a submission whose files' fingerprints are read.
+func (ix *Index) add(id string, files []File, fps [][]fingerprint) error {
+	s := &submission{id: id}
+	for i, f := range files {
+		kept := make([]fingerprint, 0, len(fps[i]))
+		for _, fp := range fps[i] {
 			if !ix.template[fp.hash] {
 				kept = append(kept, fp)
 			}
@@ -208,47 +264,68 @@ func (ix *Index) shared(occ []occurrence) bool {
 	if len(ix.subs) < 4 {
 		return false
 	}
-	seen := map[int]bool{}
-	for _, o := range occ {
-		seen[o.sub] = true
+	// A submission's occurrences are together, in the order added.
+	seen := 0
+	for i, o := range occ {
+		if i == 0 || occ[i-1].sub != o.sub {
+			seen++
+		}
 	}
-	return float64(len(seen)) > ix.opts.MaxShare*float64(len(ix.subs))
+	return float64(seen) > ix.opts.MaxShare*float64(len(ix.subs))
 }
 
 // Pairs lists every pair of submissions with a similarity of at least
 // min, most alike first.
+//
+// It goes in two passes. The first counts, per pair, the fingerprints of
+// each side found on the other, from each hash's submissions and how
+// often each holds it: a fingerprint that every submission holds costs a
+// count per pair, not a list of every pairing of its occurrences. The
+// second finds the matching fingerprints of the pairs kept, for their
+// fragments.
 func (ix *Index) Pairs(min float64) []Pair {
-	type key struct{ a, b int }
-	matches := map[key][][2]occurrence{}
+	n := len(ix.subs)
+	if n < 2 {
+		return nil
+	}
+	// matched[a*n+b], a < b: a's fingerprints found in b, b's found in a.
+	matched := make([][2]int32, n*n)
+	type held struct{ sub, times int }
+	var subs []held
 	for _, occ := range ix.byHash {
 		if len(occ) < 2 || ix.shared(occ) {
 			continue
 		}
-		for i, x := range occ {
-			for _, y := range occ[i+1:] {
-				if x.sub == y.sub {
-					continue
-				}
-				a, b := x, y
-				if a.sub > b.sub {
-					a, b = b, a
-				}
-				matches[key{a.sub, b.sub}] = append(matches[key{a.sub, b.sub}], [2]occurrence{a, b})
+		subs = subs[:0]
+		for _, o := range occ { // occurrences come in the order added: a submission's are together
+			if k := len(subs); k > 0 && subs[k-1].sub == o.sub {
+				subs[k-1].times++
+				continue
+			}
+			subs = append(subs, held{o.sub, 1})
+		}
+		for i, x := range subs {
+			for _, y := range subs[i+1:] {
+				m := &matched[x.sub*n+y.sub]
+				m[0] += int32(x.times)
+				m[1] += int32(y.times)
 			}
 		}
 	}
 	var out []Pair
-	for k, ms := range matches {
-		left, right := map[occurrence]bool{}, map[occurrence]bool{}
-		for _, m := range ms {
-			left[m[0]], right[m[1]] = true, true
+	for a := 0; a < n; a++ {
+		for b := a + 1; b < n; b++ {
+			m := matched[a*n+b]
+			if m[0] == 0 {
+				continue
+			}
+			sa, sb := ix.subs[a], ix.subs[b]
+			sim := float64(m[0]+m[1]) / float64(sa.count+sb.count)
+			if sim < min {
+				continue
+			}
+			out = append(out, Pair{Left: sa.id, Right: sb.id, Similarity: sim, Fragments: ix.fragments(sa, sb, ix.matches(a, b))})
 		}
-		a, b := ix.subs[k.a], ix.subs[k.b]
-		sim := float64(len(left)+len(right)) / float64(a.count+b.count)
-		if sim < min {
-			continue
-		}
-		out = append(out, Pair{Left: a.id, Right: b.id, Similarity: sim, Fragments: ix.fragments(a, b, ms)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Similarity != out[j].Similarity {
@@ -257,6 +334,26 @@ func (ix *Index) Pairs(min float64) []Pair {
 		return out[i].Left+"\x00"+out[i].Right < out[j].Left+"\x00"+out[j].Right
 	})
 	return out
+}
+
+// matches pairs each fingerprint of submission a with each of b's that
+// has its hash, leaving out those that count for nobody.
+func (ix *Index) matches(a, b int) [][2]occurrence {
+	var ms [][2]occurrence
+	for fi, f := range ix.subs[a].files {
+		for pi, fp := range f.fps {
+			occ := ix.byHash[fp.hash]
+			if len(occ) < 2 || ix.shared(occ) {
+				continue
+			}
+			for _, o := range occ {
+				if o.sub == b {
+					ms = append(ms, [2]occurrence{{a, fi, pi}, o})
+				}
+			}
+		}
+	}
+	return ms
 }
 
 // fragments joins matching fingerprints into runs that go forward on
@@ -283,11 +380,17 @@ func (ix *Index) fragments(a, b *submission, ms [][2]occurrence) []Fragment {
 		used[i] = true
 		run := []int{i}
 		for {
-			last := ms[run[len(run)-1]]
+			at := run[len(run)-1]
+			last := ms[at]
 			next := -1
-			for j := i + 1; j < len(ms); j++ {
+			// ms is sorted by left file and fingerprint: what may follow
+			// last comes after it, in the same left file.
+			for j := at + 1; j < len(ms); j++ {
 				m := ms[j]
-				if used[j] || m[0].file != last[0].file || m[1].file != last[1].file {
+				if m[0].file != last[0].file {
+					break
+				}
+				if used[j] || m[1].file != last[1].file {
 					continue
 				}
 				if m[0].fp > last[0].fp && m[0].fp <= last[0].fp+2 && m[1].fp > last[1].fp && m[1].fp <= last[1].fp+2 {
