@@ -25,19 +25,15 @@ func (s *Server) showPlayback(w http.ResponseWriter, r *http.Request, m account.
 	if err != nil {
 		return err
 	}
-	if v.Shared {
-		for _, st := range v.Steps {
-			if st.Step.ID != stepID || st.Step.Kind != opening.KindCode {
-				continue
-			}
-			p, err := s.Activity.Playback(r.Context(), v.App.ID, stepID, string(st.Answer.Language), st.Answer.Code)
-			if err != nil {
-				return err
-			}
-			w.Header().Set("Cache-Control", "private, no-store")
-			httpx.WriteJSON(w, http.StatusOK, p)
-			return nil
-		}
+	st, ok := v.SharedStep(stepID, opening.KindCode)
+	if !ok {
+		return apperr.NotFound("code answer")
 	}
-	return apperr.NotFound("code answer")
+	p, err := s.Activity.Playback(r.Context(), v.App.ID, stepID, string(st.Answer.Language), st.Answer.Code)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "private, no-store")
+	httpx.WriteJSON(w, http.StatusOK, p)
+	return nil
 }

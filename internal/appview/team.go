@@ -65,6 +65,19 @@ type Can struct {
 // an answer, if any.
 func (v Team) PendingExtension() *application.Extension { return application.Pending(v.Extensions) }
 
+// SharedStep is the step stepID of kind k with its answer, once the
+// application is shared; false before, or for no such step.
+func (v Team) SharedStep(stepID int64, k opening.Kind) (Step, bool) {
+	if v.Shared {
+		for _, st := range v.Steps {
+			if st.Step.ID == stepID && st.Step.Kind == k {
+				return st, true
+			}
+		}
+	}
+	return Step{}, false
+}
+
 // ForMember builds application id as m sees it. Another organisation's
 // application is not found.
 func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v Team, err error) {

@@ -34,14 +34,11 @@ func (s *Server) codeAnswer(r *http.Request, m account.Member) (appview.Team, ap
 	if err != nil {
 		return v, appview.Step{}, err
 	}
-	if v.Shared {
-		for _, st := range v.Steps {
-			if st.Step.ID == stepID && st.Step.Kind == opening.KindCode {
-				return v, st, nil
-			}
-		}
+	st, ok := v.SharedStep(stepID, opening.KindCode)
+	if !ok {
+		return v, st, apperr.NotFound("code answer")
 	}
-	return v, appview.Step{}, apperr.NotFound("code answer")
+	return v, st, nil
 }
 
 // showPlayback is GET /applications/{id}/steps/{step}/playback: the
