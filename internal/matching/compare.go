@@ -3,6 +3,7 @@ package matching
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/similarity"
@@ -49,6 +50,11 @@ func (s *Service) compare(ctx context.Context, interviewID int64, st opening.Ste
 		}
 	}
 	for _, l := range sortedLanguages(byLang) {
+		lines := map[string]map[string][]string{} // by key, by path
+		for _, e := range byLang[l] {
+			lines[e.key] = fileLines(e.sub.Files)
+		}
+		starter := StarterLines(Template(st, l))
 		ix := similarity.NewIndex(similarity.Language(l), similarity.Options{})
 		if err := ix.AddTemplate(Template(st, l)); err != nil {
 			return c, err
@@ -66,6 +72,7 @@ func (s *Service) compare(ctx context.Context, interviewID int64, st opening.Ste
 			}
 		}
 		for _, p := range ix.Pairs(Floor) {
+			p.Fragments = trimFragments(p.Fragments, lines[p.Left], lines[p.Right], starter)
 			if pair, ok := toPair(st.ID, l, p); ok {
 				c.pairs = append(c.pairs, pair)
 			}
@@ -96,4 +103,61 @@ func toPair(stepID int64, l opening.Language, p similarity.Pair) (Pair, bool) {
 	}
 	return Pair{StepID: stepID, Language: l, LeftApplication: la, RightApplication: ra, RightReference: rr,
 		Similarity: p.Similarity, Fragments: frags}, true
+}
+
+// fileLines splits each file into its lines, by path.
+func fileLines(files []similarity.File) map[string][]string {
+	out := map[string][]string{}
+	for _, f := range files {
+		out[f.Path] = strings.Split(strings.ReplaceAll(string(f.Data), "\r\n", "\n"), "\n")
+	}
+	return out
+}
+
+// StarterLines are the template's lines, spaces around them trimmed.
+func StarterLines(files []similarity.File) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range fileLines(files) {
+		for _, line := range l {
+			out[strings.TrimSpace(line)] = true
+		}
+	}
+	return out
+}
+
+// StarterLine says whether a line is, spaces around it aside, empty or a
+// line of the template: the team's, not the candidate's.
+func StarterLine(starter map[string]bool, line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || starter[t]
+}
+
+// trimFragments narrows each fragment to start and end on lines of the
+// candidates' own on both sides: a k-gram that begins in the starter's
+// code and runs into theirs would otherwise mark the starter's lines as
+// matching. A fragment with nothing of their own on a side is dropped.
+func trimFragments(fs []similarity.Fragment, left, right map[string][]string, starter map[string]bool) []similarity.Fragment {
+	out := fs[:0]
+	for _, f := range fs {
+		var ok bool
+		if f.Left, ok = trimSpan(f.Left, left[f.Left.File], starter); !ok {
+			continue
+		}
+		if f.Right, ok = trimSpan(f.Right, right[f.Right.File], starter); !ok {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func trimSpan(sp similarity.Span, lines []string, starter map[string]bool) (similarity.Span, bool) {
+	own := func(n int) bool { return n >= 1 && n <= len(lines) && !StarterLine(starter, lines[n-1]) }
+	for sp.Start <= sp.End && !own(sp.Start) {
+		sp.Start++
+	}
+	for sp.End >= sp.Start && !own(sp.End) {
+		sp.End--
+	}
+	return sp, sp.Start <= sp.End
 }

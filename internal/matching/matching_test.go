@@ -256,7 +256,17 @@ func TestRenamedCopyIsPairedAndStarterIsNot(t *testing.T) {
 			t.Errorf("no fragment matches Ada's line %d with Bob's line %d: %+v", l, rr, p.Fragments)
 		}
 	}
-	// The main block both copied from the starter is nobody's.
+	// The main block both copied from the starter is nobody's, and every
+	// fragment starts and ends on the candidates' own lines.
+	adaLines, bobLines := strings.Split(ada, "\n"), strings.Split(bob, "\n")
+	starterSet := matching.StarterLines(matching.Template(w.step, opening.Python))
+	for _, f := range p.Fragments {
+		for _, end := range []string{adaLines[f.Left.Start-1], adaLines[f.Left.End-1], bobLines[f.Right.Start-1], bobLines[f.Right.End-1]} {
+			if matching.StarterLine(starterSet, end) {
+				t.Errorf("fragment %+v starts or ends on the starter's line %q", f, end)
+			}
+		}
+	}
 	for _, f := range p.Fragments {
 		if covers(f.Left, lineOf(ada, "print(word, count)")) {
 			t.Errorf("fragment %+v takes in the starter's main block", f)

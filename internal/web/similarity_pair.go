@@ -9,7 +9,6 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/matching"
-	"github.com/anyhour/anyhour/internal/similarity"
 )
 
 // This file is a pair of submissions side by side: each fragment that
@@ -98,7 +97,7 @@ func (s *Server) showSimilarityPair(w http.ResponseWriter, r *http.Request, m ac
 		return err
 	}
 	d := pairPage{PairView: v, Base: similarityBase(rep.Interview.ID, rep.Step.ID)}
-	starter := starterLines(v.Template)
+	starter := matching.StarterLines(v.Template)
 	d.Left = layPairSide("l", v.Pair.LeftName, fmt.Sprintf("/applications/%d#step-%d", left, v.Step.ID), v.Left, v.Pair.Fragments, starter, true)
 	rightURL := ""
 	if right != 0 {
@@ -117,19 +116,6 @@ func (s *Server) showSimilarityPair(w http.ResponseWriter, r *http.Request, m ac
 
 func fragAnchor(side string, n int) string { return fmt.Sprintf("%s-frag-%d", side, n) }
 
-// starterLines are the starter's lines, spaces around them trimmed.
-func starterLines(files []similarity.File) map[string]bool {
-	out := map[string]bool{}
-	for _, f := range files {
-		for _, l := range strings.Split(string(f.Data), "\n") {
-			if t := strings.TrimSpace(l); t != "" {
-				out[t] = true
-			}
-		}
-	}
-	return out
-}
-
 // layPairSide lays out one side's files, highlighted, each line marked
 // with the first fragment it is in.
 func layPairSide(side, name, url string, sub matching.Submission, frags []matching.Fragment, starter map[string]bool, left bool) pairSide {
@@ -144,7 +130,7 @@ func layPairSide(side, name, url string, sub matching.Submission, frags []matchi
 		html := highlightLines(f.Path, string(sub.Language), f.Data)
 		pf := pairFile{Path: f.Path}
 		for i, l := range raw {
-			pl := pairLine{N: i + 1, Starter: starter[strings.TrimSpace(l)]}
+			pl := pairLine{N: i + 1, Starter: strings.TrimSpace(l) != "" && starter[strings.TrimSpace(l)]}
 			if i < len(html) {
 				pl.HTML = html[i]
 			} else {
