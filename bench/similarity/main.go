@@ -92,6 +92,13 @@ func main() {
 	b.WriteString(".\n\n")
 	tenth, thousandth := addCost(cases)
 	fmt.Fprintf(&b, "**Adding a submission**: the 10th %s, the 1,000th %s (ratio %.2f).\n", tenth, thousandth, float64(thousandth)/float64(tenth))
+	size, minutes, replay, same := playbackSize(cases)
+	fmt.Fprintf(&b, "\n**A %.0f-minute playback record** (one frame per keystroke, slips and pastes): %d KB, %.1f KB a minute; the server replays it in %s", minutes, size/1000, float64(size)/1000/minutes, replay.Round(time.Microsecond))
+	if same {
+		b.WriteString(", to the code typed exactly.\n")
+	} else {
+		b.WriteString(", and the replay DIFFERS from the code typed.\n")
+	}
 	fmt.Print(b.String())
 }
 

@@ -51,6 +51,7 @@ func (s *Server) routes() []route {
 		s.team("DELETE", "/api/v1/applications/{id}/review-draft", s.discardReviewDraft),
 		s.team("POST", "/api/v1/applications/{id}/regrade", s.regrade),
 		s.team("POST", "/api/v1/applications/{id}/steps/{step}/marks", s.markCodeReview),
+		s.team("GET", "/api/v1/applications/{id}/steps/{step}/playback", s.showPlayback),
 		s.team("GET", "/api/v1/applications/{id}/messages", s.listMessages),
 		s.team("POST", "/api/v1/applications/{id}/messages", s.postMessage),
 		s.team("GET", "/api/v1/media/{id}/comments", s.listComments),

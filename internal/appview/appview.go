@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/activity"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/filestep"
@@ -37,13 +38,14 @@ type Service struct {
 	takehomes    *takehome.Service
 	messages     *message.Service
 	decisions    *decision.Service
+	activity     *activity.Service
 }
 
 // New returns a Service reading through the given services.
 func New(accounts *account.Service, openings *opening.Service, applications *application.Service, reviews *review.Service,
-	videos *video.Service, gradings *grading.Service, files *filestep.Service, takehomes *takehome.Service, messages *message.Service, decisions *decision.Service) *Service {
+	videos *video.Service, gradings *grading.Service, files *filestep.Service, takehomes *takehome.Service, messages *message.Service, decisions *decision.Service, act *activity.Service) *Service {
 	return &Service{accounts: accounts, openings: openings, applications: applications, reviews: reviews,
-		videos: videos, gradings: gradings, files: files, takehomes: takehomes, messages: messages, decisions: decisions}
+		videos: videos, gradings: gradings, files: files, takehomes: takehomes, messages: messages, decisions: decisions, activity: act}
 }
 
 // Step is one step of an application with its answer, for either reader.
@@ -71,6 +73,9 @@ type Step struct {
 	Recorded int               // video: takes recorded, not given up
 
 	Grading *grading.Grading // code: the latest grading, as this reader may see it
+	// Activity is what the code editor recorded (code): the team's once
+	// submitted, the candidate's own always.
+	Activity *activity.Summary
 
 	Files []filestep.File // file: the files, oldest first (the candidate also sees those uploading)
 
@@ -100,6 +105,7 @@ func (v Step) Present() bool { return v.Stored || v.Take != nil || v.Repo != nil
 type Parts struct {
 	Takes    map[int64][]video.Recording
 	Gradings map[int64]grading.Grading
+	Activity map[int64]activity.Summary
 	Files    map[int64][]filestep.File
 	Repos    map[int64]takehome.Repo
 	Pushes   map[int64][]takehome.Push

@@ -62,6 +62,9 @@ func (s *Service) ForCandidate(ctx context.Context, a application.Application) (
 	if p.Gradings, err = s.gradings.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}
+	if p.Activity, err = s.activity.ForApplication(ctx, a.ID); err != nil {
+		return v, err
+	}
 	if p.Files, err = s.files.ForApplication(ctx, a.ID); err != nil {
 		return v, err
 	}

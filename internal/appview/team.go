@@ -97,6 +97,9 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	if p.Gradings, err = s.gradings.ForTeam(ctx, a); err != nil {
 		return v, err
 	}
+	if p.Activity, err = s.activity.ForTeam(ctx, a); err != nil {
+		return v, err
+	}
 	if p.Files, err = s.files.ForTeam(ctx, a); err != nil {
 		return v, err
 	}

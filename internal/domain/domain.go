@@ -8,6 +8,7 @@ package domain
 
 import (
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/activity"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/blob"
@@ -37,12 +38,14 @@ type Services struct {
 	Reviews      *review.Service
 	Videos       *video.Service
 	Gradings     *grading.Service
-	Files        *filestep.Service
-	Messages     *message.Service
-	Outbox       *outbox.Service
-	Webhooks     *webhook.Service
-	Decisions    *decision.Service
-	Digests      *notify.Digests
+	// Activity keeps what the code editor records as candidates write.
+	Activity  *activity.Service
+	Files     *filestep.Service
+	Messages  *message.Service
+	Outbox    *outbox.Service
+	Webhooks  *webhook.Service
+	Decisions *decision.Service
+	Digests   *notify.Digests
 	// Views build an application as a member or its candidate sees it,
 	// for the pages and the API alike.
 	Views *appview.Service
@@ -64,6 +67,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
 	s.Gradings = grading.New(db, s.Openings, s.Applications)
+	s.Activity = activity.New(db, s.Openings, s.Applications)
 	s.Files = filestep.New(db, blobs, s.Openings, s.Applications)
 	s.Takehomes = takehome.New(db, blobs, s.Accounts, s.Openings, s.Applications)
 	s.Matchings = matching.New(db, s.Accounts, s.Openings, s.Applications, s.Takehomes)
@@ -73,7 +77,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier
 	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Outbox)
-	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions)
+	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions, s.Activity)
 	s.Stashes = stash.New(db)
 	s.react(n)
 	return s

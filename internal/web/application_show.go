@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/activity"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/decision"
@@ -37,9 +38,13 @@ type appStep struct {
 	Video    *appVideo // video steps: the take to watch, its comments and coverage
 
 	Language opening.Language // code steps
-	Code     string
-	Grading  *grading.Grading // code steps: every test, hidden ones included, and the logs
-	Files    []filestep.File  // file steps: the files uploaded
+	// Activity: code steps: what the editor recorded as it was written,
+	// replayed at PlaybackURL.
+	Activity    *activity.Summary
+	PlaybackURL string
+	Code        string
+	Grading     *grading.Grading // code steps: every test, hidden ones included, and the logs
+	Files       []filestep.File  // file steps: the files uploaded
 
 	CodeReview *reviewChange // codereview steps: the comments and the planted issues, found or missed
 	Summary    string        // codereview steps: the candidate's summary
@@ -199,6 +204,10 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		}
 		d.HasVideo = d.HasVideo || (st.Take != nil && st.Take.Status == video.Ready)
 		d.HasCode = d.HasCode || (st.Step.Kind == opening.KindCode && st.Answered)
+		if st.Activity != nil {
+			row.Activity = st.Activity
+			row.PlaybackURL = fmt.Sprintf("/applications/%d/steps/%d/playback", a.ID, st.Step.ID)
+		}
 		if st.Step.Kind == opening.KindCodeReview && st.Answered {
 			c, err := newReviewChange(st.Step, st.Answer, true, "")
 			if err != nil {

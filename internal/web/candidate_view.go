@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/activity"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/filestep"
@@ -63,7 +64,7 @@ func (v candidateView) Steps() []candidateStepRow {
 	for i, st := range v.Candidate.Steps {
 		rows[i] = candidateStepRow{N: st.N, Step: st.Step, Answer: st.Answer, Answered: st.Answered,
 			URL: fmt.Sprintf("%s/steps/%d", v.Base(), st.Step.ID), Takes: st.Takes, MediaBase: v.Base() + "/media", FileBase: v.Base() + "/answer-files",
-			Grading: st.Grading, Files: st.Files, Repo: st.Repo, Pushes: st.Pushes, ClosesAt: st.ClosesAt, Feedback: st.Feedback}
+			Grading: st.Grading, Activity: st.Activity, Files: st.Files, Repo: st.Repo, Pushes: st.Pushes, ClosesAt: st.ClosesAt, Feedback: st.Feedback}
 		if st.Repo != nil {
 			rows[i].CloneURL = v.baseURL + "/git/" + st.Repo.Path()
 		}
@@ -120,6 +121,8 @@ type candidateStepRow struct {
 	MediaBase string            // where the candidate fetches recordings
 
 	Grading *grading.Grading // code: the saved code's grading, without hidden tests' details
+	// Activity: code: what the editor recorded, listed after submission.
+	Activity *activity.Summary
 
 	Files    []filestep.File // file: the files, those uploading too
 	FileBase string          // where the candidate fetches their files

@@ -188,6 +188,18 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%d:%02d", n/60, n%60)
 	},
 	"passed": passed,
+	// duration is a span of time in words: "under a minute", "12
+	// minutes", "1 h 05 min".
+	"duration": func(d time.Duration) string {
+		m := int(d.Minutes())
+		switch {
+		case m < 1:
+			return "under a minute"
+		case m < 60:
+			return fmt.Sprintf("%d %s", m, plural(m, "minute", "minutes"))
+		}
+		return fmt.Sprintf("%d h %02d min", m/60, m%60)
+	},
 	"deref64": func(p *float64) float64 {
 		if p == nil {
 			return 0

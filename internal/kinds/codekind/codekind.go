@@ -77,6 +77,9 @@ func (Unit) Derived() bool { return false }
 // the candidate; until it is graded Max is the step's points.
 func (Unit) View(v *appview.Step, p appview.Parts, forCandidate bool) {
 	v.Max = v.Step.Points
+	if act, ok := p.Activity[v.Step.ID]; ok {
+		v.Activity = &act
+	}
 	g, ok := p.Gradings[v.Step.ID]
 	if !ok {
 		return

@@ -1,9 +1,11 @@
 package codekind
 
 import (
+	"fmt"
 	"net/url"
 	"time"
 
+	"github.com/anyhour/anyhour/internal/activity"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
 	"github.com/anyhour/anyhour/internal/grader"
@@ -105,14 +107,48 @@ type answerJSON struct {
 	Language string       `json:"language"`
 	Code     string       `json:"code"`
 	Grading  *GradingJSON `json:"grading,omitempty"` // the latest grading, once queued
+	// What the editor recorded as the code was written (package
+	// activity): its pastes, leaving and coming back, language switches;
+	// the seconds spent typing; and, for the team, where the whole record
+	// is, to replay.
+	Events        []eventJSON `json:"events"`
+	TypingSeconds int64       `json:"typing_seconds"`
+	PlaybackURL   string      `json:"playback_url,omitempty"`
 }
 
-// AnswerJSON is the code and its latest grading as the reader may see it.
+type eventJSON struct {
+	Kind      string `json:"kind"` // paste, drop, leave, return, language
+	At        string `json:"at"`
+	Length    int    `json:"length,omitempty"`     // paste, drop: characters
+	FirstLine string `json:"first_line,omitempty"` // paste, drop: the first line not blank
+	Language  string `json:"language,omitempty"`   // language
+}
+
+// AnswerJSON is the code, its latest grading and what the editor
+// recorded, as the reader may see them.
 func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
-	out := answerJSON{Language: string(v.Answer.Language), Code: v.Answer.Code}
+	out := answerJSON{Language: string(v.Answer.Language), Code: v.Answer.Code, Events: []eventJSON{}}
 	if v.Grading != nil {
 		g := NewGradingJSON(*v.Grading)
 		out.Grading = &g
+	}
+	if a := v.Activity; a != nil {
+		for _, e := range a.Events {
+			if e.Kind == activity.Open {
+				continue // the record's sessions say it
+			}
+			ej := eventJSON{Kind: e.Kind, At: e.At.UTC().Format(time.RFC3339Nano)}
+			if e.Kind == activity.Language {
+				ej.Language = e.Detail
+			} else {
+				ej.Length, ej.FirstLine = e.Length, e.Detail
+			}
+			out.Events = append(out.Events, ej)
+		}
+		out.TypingSeconds = int64(a.Typing.Seconds())
+		if team {
+			out.PlaybackURL = fmt.Sprintf("%s/api/v1/applications/%d/steps/%d/playback", base, a.ApplicationID, v.Step.ID)
+		}
 	}
 	return out
 }

@@ -2,8 +2,8 @@
 // plain textarea into CodeMirror (highlighting, indentation, brackets),
 // keeps the textarea in step so the form posts as before, swaps in the
 // starter code when the language changes, saves a few seconds after
-// typing stops, and shows "Run the visible tests" results without leaving
-// the page. Without JavaScript the textarea and the buttons work alone.
+// typing stops, records how the code is written (code_record.js), and
+// shows "Run the visible tests" results without leaving the page. Without JavaScript the textarea and the buttons work alone.
 import {
   EditorView, EditorState, Compartment, Prec, keymap, indentWithTab, indentUnit,
   basicSetup, python, javascript, go,
@@ -11,6 +11,7 @@ import {
 import "./code_view.js";
 import { codeTheme } from "./code_theme.js";
 import { Autosave } from "./autosave.js";
+import { Recorder } from "./code_record.js";
 
 
 function languageSupport(lang) {
@@ -36,6 +37,8 @@ function mount(form, area) {
   let current = language();
   const lang = new Compartment();
   let saver = null; // set once the editor exists
+  // What the editor records, as the page says above it.
+  const recorder = new Recorder(form.action + "/activity", area.value);
 
   const view = new EditorView({
     parent: wrapper(area),
@@ -60,6 +63,7 @@ function mount(form, area) {
         }),
         EditorView.updateListener.of((u) => {
           if (!u.docChanged) return;
+          recorder.update(u);
           area.value = u.state.doc.toString();
           changed();
         }),
@@ -77,6 +81,7 @@ function mount(form, area) {
     select.addEventListener("change", () => {
       drafts[current] = view.state.doc.toString();
       current = select.value;
+      recorder.language(current);
       const next = drafts[current] ?? starters[current] ?? "";
       view.dispatch({
         changes: { from: 0, to: view.state.doc.length, insert: next },
@@ -95,11 +100,12 @@ function mount(form, area) {
   saver = new Autosave(form, {
     status,
     delay: 2000,
-    onSaved: () => grading.refresh(),
+    onSaved: () => { grading.refresh(); recorder.flush(); },
     write: (value) => {
       const body = new URLSearchParams(value);
       if (select && body.get("language")) {
         select.value = body.get("language");
+        if (select.value !== current) recorder.language(select.value);
         current = select.value;
       }
       view.dispatch({
