@@ -20,6 +20,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -35,6 +36,7 @@ const testBaseURL = "https://anyhour.example"
 // scenario collects as it goes (ids, tokens, cursors).
 type world struct {
 	Services
+	db     *sqldb.DB
 	server *Server
 	srv    *httptest.Server
 	logs   *syncBuffer
@@ -53,7 +55,7 @@ func newWorld(t *testing.T) *world {
 	s.Register(mux)
 	srv := httptest.NewServer(httpx.Chain(mux, httpx.Log(logger), httpx.SecurityHeaders, httpx.CrossOrigin))
 	t.Cleanup(srv.Close)
-	return &world{Services: svc, server: s, srv: srv, logs: logs, vars: map[string]string{}}
+	return &world{Services: svc, db: db, server: s, srv: srv, logs: logs, vars: map[string]string{}}
 }
 
 // setClock moves the clock of the candidate side of the domain to now.

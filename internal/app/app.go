@@ -238,6 +238,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Applications.RegisterTasks(w)
 	a.Gradings.RegisterTasks(w)
 	a.Takehomes.RegisterTasks(w)
+	a.Matchings.RegisterTasks(w)
 	a.Outbox.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)

@@ -17,6 +17,7 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	// The step kinds, registered with opening as the program starts.
 	_ "github.com/anyhour/anyhour/internal/kinds"
+	"github.com/anyhour/anyhour/internal/matching"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"
@@ -53,6 +54,8 @@ type Services struct {
 	// Stashes keep a form's result, sealed, for the page the form
 	// redirects to.
 	Stashes *stash.Store
+	// Matchings compare candidates' code, step by step.
+	Matchings *matching.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -67,6 +70,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Activity = activity.New(db, s.Openings, s.Applications)
 	s.Files = filestep.New(db, blobs, s.Openings, s.Applications)
 	s.Takehomes = takehome.New(db, blobs, s.Accounts, s.Openings, s.Applications)
+	s.Matchings = matching.New(db, s.Accounts, s.Openings, s.Applications, s.Takehomes)
 	s.Messages = message.New(db, blobs, s.Accounts, s.Applications)
 	s.Outbox = outbox.New(db)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)

@@ -22,6 +22,9 @@ func (s *Services) react(n *notify.Notifier) {
 	s.Applications.CheckBeforeSubmit(s.Files.CheckNothingUploading)
 	// A candidate starts or submits: application.started or .submitted.
 	s.Applications.OnStatus(s.Webhooks.EmitApplicationStatus)
+	// A candidate submits: their code and take-home steps' answers are
+	// compared again with the other candidates'.
+	s.Applications.OnStatus(s.Matchings.QueueOnSubmit)
 
 	// A message is posted: the candidate is emailed the team's; the
 	// team's systems hear of the candidate's (message.received).

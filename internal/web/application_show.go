@@ -56,9 +56,20 @@ type appStep struct {
 	Pushes   []takehome.Push // takehome steps: its pushes, oldest first
 	ClosesAt time.Time       // takehome steps: when it stopped or stops taking pushes
 
+	Match *appMatch // code and takehome steps: the most alike other answer, once submitted
+
 	// Before submission: when the step's answer was last saved, zero if
 	// it has none. What it says stays private.
 	SavedAt time.Time
+}
+
+// appMatch is the answer most alike a candidate's, for a person to weigh.
+type appMatch struct {
+	Name      string
+	Reference bool
+	Percent   int
+	PairURL   string
+	StepURL   string // every pair of the step
 }
 
 type appOption struct {
@@ -181,8 +192,13 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Nav, err = s.appNav(ctx, m, a, listFrom(r.URL.Query())); err != nil {
 		return d, err
 	}
+	matches, err := s.highestMatches(r, m, a, v.Shared)
+	if err != nil {
+		return d, err
+	}
 	for _, st := range v.Steps {
 		row := newAppStep(st)
+		row.Match = matches[st.Step.ID]
 		if st.Take != nil {
 			row.Video = newAppVideo(m, v, st)
 		}
