@@ -59,15 +59,18 @@ func (s *Service) compare(ctx context.Context, interviewID int64, st opening.Ste
 		if err := ix.AddTemplate(Template(st, l)); err != nil {
 			return c, err
 		}
-		for _, e := range byLang[l] {
-			err := ix.Add(e.key, e.sub.Files)
+		subs := make([]similarity.Submission, len(byLang[l]))
+		for i, e := range byLang[l] {
+			subs[i] = similarity.Submission{ID: e.key, Files: e.sub.Files}
+		}
+		for i, err := range ix.AddAll(subs) {
 			if errors.Is(err, similarity.ErrEmpty) || errors.Is(err, similarity.ErrNotText) {
 				continue
 			}
 			if err != nil {
 				return c, err
 			}
-			if app, _ := parseKey(e.key); app != 0 {
+			if app, _ := parseKey(subs[i].ID); app != 0 {
 				c.compared++
 			}
 		}
