@@ -1,6 +1,6 @@
 // Scores every pair of the files named on stdin (JSON: [[path, ...], ...],
 // one list a case) with Dolos, and prints JSON: [[{left, right,
-// similarity}, ...], ...] and each case's milliseconds. Run by
+// similarity}, ...], ...] and each case's milliseconds, the fastest of three rounds. Run by
 // bench/similarity with the Dolos library installed beside it.
 import { Dolos } from "@dodona/dolos-lib";
 
@@ -10,12 +10,20 @@ const input = JSON.parse(await new Promise((resolve) => {
   process.stdin.on("end", () => resolve(s));
 }));
 const language = process.argv[2] || "java";
+// Each case is scored in three rounds; its time is the fastest, so that
+// the first round's warming up (the JIT, the parser's loading) counts
+// for nothing, as it does not for anyhour.
+const rounds = 3;
 const out = [];
-for (const paths of input) {
-  const t0 = performance.now();
-  const dolos = new Dolos({ language });
-  const report = await dolos.analyzePaths(paths);
-  const pairs = report.allPairs().map((p) => ({ left: p.leftFile.path, right: p.rightFile.path, similarity: p.similarity }));
-  out.push({ ms: performance.now() - t0, pairs });
+for (let round = 0; round < rounds; round++) {
+  for (const [i, paths] of input.entries()) {
+    const t0 = performance.now();
+    const dolos = new Dolos({ language });
+    const report = await dolos.analyzePaths(paths);
+    const pairs = report.allPairs().map((p) => ({ left: p.leftFile.path, right: p.rightFile.path, similarity: p.similarity }));
+    const ms = performance.now() - t0;
+    if (round === 0) out.push({ ms, pairs });
+    else out[i].ms = Math.min(out[i].ms, ms);
+  }
 }
 process.stdout.write(JSON.stringify(out));

@@ -58,6 +58,7 @@ func main() {
 	fmt.Fprintf(&b, "### Similarity (bench/similarity, %s)\n\n%s, %d cores, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel(), runtime.NumCPU(), runtime.Version())
 
 	ours, oursTime := scoreAnyhour(cases)
+	withFragments := fragmentsTime(cases)
 	rows := [][]string{{"anyhour", fmt.Sprintf("%.3f", auc(cases, ours))}}
 	levels := []string{"L1", "L2", "L3", "L4", "L5", "L6", "np"}
 	means := [][]float64{levelMeans(cases, ours, levels)}
@@ -85,11 +86,11 @@ func main() {
 	}
 	fmt.Fprintf(&b, "\n**Every pair of every case scored**: anyhour %s", oursTime.Round(time.Millisecond))
 	if theirs != nil {
-		fmt.Fprintf(&b, ", Dolos %s (in-process, start-up excluded): anyhour %.1f× as fast", theirsTime.Round(time.Millisecond), float64(theirsTime)/float64(oursTime))
+		fmt.Fprintf(&b, ", Dolos %s (in-process, start-up excluded, each case the fastest of three rounds): anyhour %.1f× as fast", theirsTime.Round(time.Millisecond), float64(theirsTime)/float64(oursTime))
 	} else {
 		b.WriteString("; Dolos not run (no library: bench/similarity/install-dolos.sh)")
 	}
-	b.WriteString(".\n\n")
+	fmt.Fprintf(&b, ". Dolos finds pairs' fragments only when asked, and so does anyhour's score; with every pair's fragments as well, anyhour takes %s.\n\n", withFragments.Round(time.Millisecond))
 	tenth, thousandth := addCost(cases)
 	fmt.Fprintf(&b, "**Adding a submission**: the 10th %s, the 1,000th %s (ratio %.2f).\n", tenth, thousandth, float64(thousandth)/float64(tenth))
 	size, minutes, replay, same := playbackSize(cases)
@@ -153,17 +154,25 @@ func scoreAnyhour(cases []caseSet) (map[string]float64, time.Duration) {
 	out := map[string]float64{}
 	var total time.Duration
 	for _, c := range cases {
-		t0 := time.Now()
-		// The code most submissions share is the original itself here,
-		// copied thirty times: the filter is off, as Dolos's is.
-		ix := similarity.NewIndex(similarity.Java, similarity.Options{MaxShare: 2})
-		var subs []similarity.Submission
-		for _, s := range c.subs {
-			subs = append(subs, similarity.Submission{ID: s.id, Files: s.files})
+		// Three rounds, the fastest counted, as for Dolos.
+		var pairs []similarity.Pair
+		best := time.Duration(0)
+		for range 3 {
+			t0 := time.Now()
+			// The code most submissions share is the original itself here,
+			// copied thirty times: the filter is off, as Dolos's is.
+			ix := similarity.NewIndex(similarity.Java, similarity.Options{MaxShare: 2})
+			var subs []similarity.Submission
+			for _, s := range c.subs {
+				subs = append(subs, similarity.Submission{ID: s.id, Files: s.files})
+			}
+			ix.AddAll(subs)
+			pairs = ix.Scores(0)
+			if d := time.Since(t0); best == 0 || d < best {
+				best = d
+			}
 		}
-		ix.AddAll(subs)
-		pairs := ix.Pairs(0)
-		total += time.Since(t0)
+		total += best
 		for _, p := range pairs {
 			switch {
 			case p.Left == "original":
@@ -174,6 +183,30 @@ func scoreAnyhour(cases []caseSet) (map[string]float64, time.Duration) {
 		}
 	}
 	return out, total
+}
+
+// fragmentsTime is the time to list every pair of every case with its
+// fragments, each case the fastest of three rounds.
+func fragmentsTime(cases []caseSet) time.Duration {
+	var total time.Duration
+	for _, c := range cases {
+		var subs []similarity.Submission
+		for _, s := range c.subs {
+			subs = append(subs, similarity.Submission{ID: s.id, Files: s.files})
+		}
+		best := time.Duration(0)
+		for range 3 {
+			t0 := time.Now()
+			ix := similarity.NewIndex(similarity.Java, similarity.Options{MaxShare: 2})
+			ix.AddAll(subs)
+			ix.Pairs(0)
+			if d := time.Since(t0); best == 0 || d < best {
+				best = d
+			}
+		}
+		total += best
+	}
+	return total
 }
 
 // scoreDolos runs the Dolos library on every case's files.

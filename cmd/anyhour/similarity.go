@@ -74,7 +74,12 @@ func similarityCmd(ctx context.Context, args []string, stdout io.Writer, logger 
 		}
 		ids = append(ids, subs[i].ID)
 	}
-	pairs := allPairs(ids, ix.Pairs(0))
+	// CSV has no fragments: they are not looked for.
+	scored := ix.Scores
+	if *format == "json" {
+		scored = ix.Pairs
+	}
+	pairs := allPairs(ids, scored(0))
 	if *format == "json" {
 		type span struct {
 			File      string `json:"file"`

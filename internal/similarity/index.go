@@ -283,17 +283,32 @@ func (ix *Index) shared(occ []occurrence) bool {
 // count per pair, not a list of every pairing of its occurrences. The
 // second finds the matching fingerprints of the pairs kept, for their
 // fragments.
-func (ix *Index) Pairs(min float64) []Pair {
+func (ix *Index) Pairs(min float64) []Pair { return ix.pairs(min, true) }
+
+// Scores lists the pairs as Pairs does, without their fragments, which
+// take most of the time when every pair is wanted.
+func (ix *Index) Scores(min float64) []Pair { return ix.pairs(min, false) }
+
+func (ix *Index) pairs(min float64, fragments bool) []Pair {
 	n := len(ix.subs)
 	if n < 2 {
 		return nil
+	}
+	// Each hash gets a number, its holders a list, and whether it counts.
+	ids := make(map[uint64]int32, len(ix.byHash))
+	lists := make([][]occurrence, 0, len(ix.byHash))
+	counts := make([]bool, 0, len(ix.byHash))
+	for h, occ := range ix.byHash {
+		ids[h] = int32(len(lists))
+		lists = append(lists, occ)
+		counts = append(counts, len(occ) > 1 && !ix.shared(occ))
 	}
 	// matched[a*n+b], a < b: a's fingerprints found in b, b's found in a.
 	matched := make([][2]int32, n*n)
 	type held struct{ sub, times int }
 	var subs []held
-	for _, occ := range ix.byHash {
-		if len(occ) < 2 || ix.shared(occ) {
+	for id, occ := range lists {
+		if !counts[id] {
 			continue
 		}
 		subs = subs[:0]
@@ -314,6 +329,7 @@ func (ix *Index) Pairs(min float64) []Pair {
 	}
 	var out []Pair
 	for a := 0; a < n; a++ {
+		var hashIDs [][]int32 // a's fingerprints' hash numbers, by file
 		for b := a + 1; b < n; b++ {
 			m := matched[a*n+b]
 			if m[0] == 0 {
@@ -324,7 +340,21 @@ func (ix *Index) Pairs(min float64) []Pair {
 			if sim < min {
 				continue
 			}
-			out = append(out, Pair{Left: sa.id, Right: sb.id, Similarity: sim, Fragments: ix.fragments(sa, sb, ix.matches(a, b))})
+			if !fragments {
+				out = append(out, Pair{Left: sa.id, Right: sb.id, Similarity: sim})
+				continue
+			}
+			if hashIDs == nil {
+				hashIDs = make([][]int32, len(sa.files))
+				for fi, f := range sa.files {
+					hashIDs[fi] = make([]int32, len(f.fps))
+					for pi, fp := range f.fps {
+						hashIDs[fi][pi] = ids[fp.hash]
+					}
+				}
+			}
+			ms := matches(a, b, hashIDs, lists, counts)
+			out = append(out, Pair{Left: sa.id, Right: sb.id, Similarity: sim, Fragments: ix.fragments(sa, sb, ms)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -336,20 +366,20 @@ func (ix *Index) Pairs(min float64) []Pair {
 	return out
 }
 
-// matches pairs each fingerprint of submission a with each of b's that
-// has its hash, leaving out those that count for nobody.
-func (ix *Index) matches(a, b int) [][2]occurrence {
+// matches pairs each fingerprint of submission a (its hashes' numbers
+// by file) with each of b's that has its hash, leaving out those that
+// count for nobody. A hash's holders are in the order added, so b's are
+// found by halving.
+func matches(a, b int, hashIDs [][]int32, lists [][]occurrence, counts []bool) [][2]occurrence {
 	var ms [][2]occurrence
-	for fi, f := range ix.subs[a].files {
-		for pi, fp := range f.fps {
-			occ := ix.byHash[fp.hash]
-			if len(occ) < 2 || ix.shared(occ) {
+	for fi, file := range hashIDs {
+		for pi, id := range file {
+			if !counts[id] {
 				continue
 			}
-			for _, o := range occ {
-				if o.sub == b {
-					ms = append(ms, [2]occurrence{{a, fi, pi}, o})
-				}
+			occ := lists[id]
+			for k := sort.Search(len(occ), func(i int) bool { return occ[i].sub >= b }); k < len(occ) && occ[k].sub == b; k++ {
+				ms = append(ms, [2]occurrence{{a, fi, pi}, occ[k]})
 			}
 		}
 	}

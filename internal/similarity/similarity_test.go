@@ -175,3 +175,42 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("a minified file: %v", err)
 	}
 }
+
+// TestScannedTokens holds the reading of C's family to what the
+// comparison needs: comments and layout gone, names "N", strings and
+// numbers alike, keywords and builtins as they are (chroma's word), and
+// operators whole; odd corners (a regular expression with a quote in
+// it, a template string, a preprocessor line) neither stop the reading
+// nor lose the lines.
+func TestScannedTokens(t *testing.T) {
+	cases := []struct {
+		lang similarity.Language
+		src  string
+		want string
+	}{
+		{similarity.Java, "// note\npublic int size(String s) {\n  /* why */ return s.length() + 10;\n}\n",
+			"public int N ( N N ) { return N . N ( ) + 0 ; }"},
+		{similarity.Go, "package p\n\nfunc f(xs []int) int { return len(xs) } // len is a builtin\n",
+			"package N func N ( N [ ] int ) int { return len ( N ) }"},
+		{similarity.JavaScript, "const re = /it's/g;\nlet s = `a ${b}`;\nif (x === y) { x += 1 }\n",
+			"const N = / N S S S"},
+		{similarity.Cpp, "#include <vector>\nint main() { std::vector<int> v; return 0; }\n",
+			"# N < N > int N ( ) { N :: N < int > N ; return 0 ; }"},
+	}
+	for _, c := range cases {
+		toks, err := similarity.Tokens(c.lang, []byte(c.src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.lang, err)
+		}
+		var got []string
+		for _, tk := range toks {
+			got = append(got, tk.Text)
+		}
+		if s := strings.Join(got, " "); !strings.HasPrefix(s, c.want) {
+			t.Errorf("%s: %q\n want it to start %q", c.lang, s, c.want)
+		}
+		if toks[len(toks)-1].Line != strings.Count(strings.TrimRight(c.src, "\n"), "\n")+1 && c.lang != similarity.Go {
+			t.Errorf("%s: the last token is on line %d", c.lang, toks[len(toks)-1].Line)
+		}
+	}
+}

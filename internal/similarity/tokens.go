@@ -1,5 +1,7 @@
 // Package similarity says how alike submissions of source code are, and
-// where: each file is read into tokens by chroma's lexers, with what a
+// where: each file is read into tokens (Python by chroma's lexer, the
+// languages of C's family by Go's text/scanner with chroma's word on
+// keywords and builtins, scan.go), with what a
 // disguise changes (names, literals, comments, layout) made the same;
 // the token stream is fingerprinted by winnowing hashes of its k-grams,
 // as MOSS and Dolos do; an index from fingerprints to submissions finds
@@ -85,11 +87,15 @@ func Tokens(lang Language, src []byte) ([]Token, error) {
 	if !utf8.Valid(src) || bytes.IndexByte(src, 0) >= 0 {
 		return nil, ErrNotText
 	}
+	text := strings.ReplaceAll(string(src), "\r\n", "\n")
+	if scanned[lang] {
+		return scan(lang, text), nil
+	}
 	lexer := lexers.Get(name)
 	if lexer == nil {
 		return nil, fmt.Errorf("similarity: no lexer for %s", lang)
 	}
-	it, err := lexer.Tokenise(nil, strings.ReplaceAll(string(src), "\r\n", "\n"))
+	it, err := lexer.Tokenise(nil, text)
 	if err != nil {
 		return nil, err
 	}
