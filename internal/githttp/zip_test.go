@@ -14,27 +14,10 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/decision"
+	"github.com/anyhour/anyhour/internal/git/gittest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/takehome"
 )
-
-// zipOf makes a zip of name → content.
-func zipOf(t *testing.T, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for name, text := range files {
-		f, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte(text))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // TestZipUpload: work handed in as a zip becomes a commit, graded like a
 // push; a zip that would put files outside the repository, hold links,
@@ -47,7 +30,7 @@ func TestZipUpload(t *testing.T) {
 	c := w.start(w.alice)
 
 	// A project zipped with its folder and its .git: both are dropped.
-	good := zipOf(t, map[string]string{
+	good := gittest.Zip(t, map[string]string{
 		"pricing-main/app/__init__.py":  "",
 		"pricing-main/app/pricing.py":   "def total(items):\n    return sum(items)\n",
 		"pricing-main/README.md":        "# Pricing\n",
@@ -113,14 +96,14 @@ func TestZipUpload(t *testing.T) {
 		kind error
 		says string
 	}{
-		{"a path leaving the repository", zipOf(t, map[string]string{"../../etc/cron.d/x": "* * * * * root sh\n"}), apperr.ErrInvalid, "not a path a repository may hold"},
-		{"an absolute path", zipOf(t, map[string]string{"/etc/passwd": "x"}), apperr.ErrInvalid, "not a path a repository may hold"},
+		{"a path leaving the repository", gittest.Zip(t, map[string]string{"../../etc/cron.d/x": "* * * * * root sh\n"}), apperr.ErrInvalid, "not a path a repository may hold"},
+		{"an absolute path", gittest.Zip(t, map[string]string{"/etc/passwd": "x"}), apperr.ErrInvalid, "not a path a repository may hold"},
 		{"a link", link.Bytes(), apperr.ErrInvalid, "is a link or a special file"},
-		{"a file over the limit", zipOf(t, map[string]string{"data.bin": strings.Repeat("x", 1<<20+1)}), apperr.ErrTooLarge, "larger than the limit of 1 MB a file"},
+		{"a file over the limit", gittest.Zip(t, map[string]string{"data.bin": strings.Repeat("x", 1<<20+1)}), apperr.ErrTooLarge, "larger than the limit of 1 MB a file"},
 		{"a zip that lies about its size", lying.Bytes(), nil, ""},
-		{"too many files", zipOf(t, many), apperr.ErrInvalid, "at most 5000 files"},
+		{"too many files", gittest.Zip(t, many), apperr.ErrInvalid, "at most 5000 files"},
 		{"not a zip", []byte("PK\x03\x04 but not really"), apperr.ErrInvalid, "not a zip file"},
-		{"nothing in it", zipOf(t, map[string]string{}), apperr.ErrInvalid, "holds no files"},
+		{"nothing in it", gittest.Zip(t, map[string]string{}), apperr.ErrInvalid, "holds no files"},
 	} {
 		p, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "work.zip", bad.data)
 		if err == nil {
@@ -154,7 +137,7 @@ func TestZipUpload(t *testing.T) {
 		t.Errorf("the starter's zip: %v %d", err, len(zr.File))
 	}
 	w.start(w.bob)
-	bobs, err := w.Takehomes.Upload(ctx, w.bob, w.step.ID, "bob.zip", zipOf(t, map[string]string{"bob.txt": "Bob's own work\n"}))
+	bobs, err := w.Takehomes.Upload(ctx, w.bob, w.step.ID, "bob.zip", gittest.Zip(t, map[string]string{"bob.txt": "Bob's own work\n"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +154,7 @@ func TestFeedbackReachesTheCandidateWithTheDecision(t *testing.T) {
 	w := newWorld(t, nil)
 	ctx := context.Background()
 	w.start(w.alice)
-	if _, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "work.zip", zipOf(t, map[string]string{"app/pricing.py": "def total(items):\n    return sum(items)\n"})); err != nil {
+	if _, err := w.Takehomes.Upload(ctx, w.alice, w.step.ID, "work.zip", gittest.Zip(t, map[string]string{"app/pricing.py": "def total(items):\n    return sum(items)\n"})); err != nil {
 		t.Fatal(err)
 	}
 	a, err := w.Applications.Submit(ctx, w.alice)
@@ -269,7 +252,7 @@ func TestUploadedZipIsGraded(t *testing.T) {
 	w.grade()
 	ctx := context.Background()
 	w.start(w.alice)
-	work := zipOf(t, map[string]string{
+	work := gittest.Zip(t, map[string]string{
 		"app/__init__.py":       "",
 		"app/pricing.py":        "def total(items):\n    return sum(items)\n",
 		"tests/test_pricing.py": "from app.pricing import total\n\ndef test_empty():\n    assert total([]) == 0\n",

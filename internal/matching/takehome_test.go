@@ -1,8 +1,6 @@
 package matching_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -11,24 +9,6 @@ import (
 	"github.com/anyhour/anyhour/internal/git/gittest"
 	"github.com/anyhour/anyhour/internal/opening"
 )
-
-// zipOf makes a zip of files, by path.
-func zipOf(t *testing.T, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for p, text := range files {
-		f, err := zw.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte(text))
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 // TestTakehomesAreCompared: a take-home's last push before the submission
 // is compared file by file, its language's files only, the starter's
@@ -59,7 +39,7 @@ func TestTakehomesAreCompared(t *testing.T) {
 		if _, err := w.Takehomes.Start(ctx, a, st.ID); err != nil {
 			t.Fatal(err)
 		}
-		work := zipOf(t, map[string]string{"app/__init__.py": "", "app/counts.py": c.code, "NOTES.md": "I " + c.name + " wrote this.\n"})
+		work := gittest.Zip(t, map[string]string{"app/__init__.py": "", "app/counts.py": c.code, "NOTES.md": "I " + c.name + " wrote this.\n"})
 		if _, err := w.Takehomes.Upload(ctx, a, st.ID, "work.zip", work); err != nil {
 			t.Fatal(err)
 		}
