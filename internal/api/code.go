@@ -81,11 +81,7 @@ type checkJSON struct {
 // checked in its language, as the coding task's page records them: a
 // coding step goes to candidates only so.
 func (s *Server) checkStep(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := pathID(r, "id", "interview")
-	if err != nil {
-		return err
-	}
-	stepID, err := pathID(r, "step", "step")
+	id, stepID, err := pathStep(r, "interview")
 	if err != nil {
 		return err
 	}

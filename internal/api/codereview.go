@@ -21,11 +21,7 @@ type markInput struct {
 // markCodeReview answers POST /api/v1/applications/{id}/steps/{step}/marks
 // with the answer as the team now reads it.
 func (s *Server) markCodeReview(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := pathID(r, "id", "application")
-	if err != nil {
-		return err
-	}
-	stepID, err := pathID(r, "step", "step")
+	id, stepID, err := pathStep(r, "application")
 	if err != nil {
 		return err
 	}

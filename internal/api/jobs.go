@@ -111,3 +111,12 @@ func pathID(r *http.Request, name, what string) (int64, error) {
 	}
 	return id, nil
 }
+
+// pathStep parses /…/{id}/steps/{step}: the id of what, then the step's.
+func pathStep(r *http.Request, what string) (id, stepID int64, err error) {
+	if id, err = pathID(r, "id", what); err != nil {
+		return 0, 0, err
+	}
+	stepID, err = pathID(r, "step", "step")
+	return id, stepID, err
+}

@@ -13,11 +13,7 @@ import (
 // the code editor's record of how a submitted code answer was written
 // (package activity), with whether replaying it gives the saved code.
 func (s *Server) showPlayback(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	id, err := pathID(r, "id", "application")
-	if err != nil {
-		return err
-	}
-	stepID, err := pathID(r, "step", "step")
+	id, stepID, err := pathStep(r, "application")
 	if err != nil {
 		return err
 	}
