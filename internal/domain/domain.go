@@ -23,6 +23,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/search"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/stash"
 	"github.com/anyhour/anyhour/internal/takehome"
@@ -56,6 +57,8 @@ type Services struct {
 	Stashes *stash.Store
 	// Matchings compare candidates' code, step by step.
 	Matchings *matching.Service
+	// Search finds applications by what was written about them.
+	Search *search.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -79,6 +82,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Outbox)
 	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions, s.Activity)
 	s.Stashes = stash.New(db)
+	s.Search = search.New(db, s.Applications)
 	s.react(n)
 	return s
 }
