@@ -45,6 +45,7 @@ func (s *Server) routes() []route {
 		s.team("POST", "/api/v1/steps/{id}/similarity/references", s.addReference),
 		s.team("DELETE", "/api/v1/steps/{id}/similarity/references/{ref}", s.removeReference),
 		s.team("GET", "/api/v1/applications", s.listApplications),
+		s.team("GET", "/api/v1/search", s.searchApplications),
 		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
 		s.team("POST", "/api/v1/applications/{id}/reviews", s.submitReview),
 		s.team("PUT", "/api/v1/applications/{id}/review-draft", s.saveReviewDraft),
