@@ -5,7 +5,7 @@
 // goal being that the largest size costs at most twice the smallest
 // (BENCHMARKS.md).
 //
-//	go run ./bench/review [-db sqlite|postgres|both] [-pg URL] [-sizes 1000,100000] [-n 100] [-out FILE]
+//	go run ./bench/review [-db sqlite|postgres|both] [-pg URL] [-sizes 1000,100000] [-n 100] [-out FILE] [-keep]
 //
 // `make bench-review` runs it with the defaults.
 package main
@@ -31,6 +31,9 @@ var measures = []func(w *world) []measurement{
 	searchMeasurements,
 }
 
+// keep leaves the seeded databases in place (-keep).
+var keep bool
+
 func main() {
 	pgDefault := defaultPG
 	if v := os.Getenv("ANYHOUR_BENCH_POSTGRES"); v != "" {
@@ -41,6 +44,7 @@ func main() {
 	sizesFlag := flag.String("sizes", "1000,100000", "comma-separated numbers of applications to seed")
 	n := flag.Int("n", 100, "timed iterations per measurement")
 	out := flag.String("out", "", "also write the Markdown report to this file")
+	flag.BoolVar(&keep, "keep", false, "keep the seeded databases and print where they are, to look at query plans")
 	flag.Parse()
 	if err := benchmark(*dbFlag, *pg, *sizesFlag, *n, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/review:", err)
@@ -81,7 +85,11 @@ func benchmark(dbFlag, pg, sizesFlag string, n int, out string) error {
 					fmt.Fprintf(os.Stderr, "  %-45s %s\n", m.name, cell(res))
 				}
 			}
-			w.close()
+			if keep {
+				fmt.Fprintf(os.Stderr, "%s: kept at %s\n", db, w.url)
+			} else {
+				w.close()
+			}
 		}
 		runs = append(runs, r)
 	}

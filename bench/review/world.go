@@ -38,6 +38,7 @@ type world struct {
 	email    string        // and their email
 	common   string        // the most frequent word of the texts
 	seeded   time.Duration // how long seeding took
+	url      string        // where the database is
 	close    func()
 }
 
@@ -47,11 +48,11 @@ type world struct {
 // bulk-inserted (texts straight into search_docs, as the hooks would
 // write them: the search reads no other table of answers or messages).
 func seed(ctx context.Context, dialect, pg string, n int) (*world, error) {
-	db, dir, cleanup, err := openDB(ctx, dialect, pg)
+	db, dir, dbURL, cleanup, err := openDB(ctx, dialect, pg)
 	if err != nil {
 		return nil, err
 	}
-	w := &world{db: db, n: n, close: cleanup}
+	w := &world{db: db, n: n, close: cleanup, url: dbURL}
 	blobs, err := disk.New(filepath.Join(dir, "blobs"))
 	if err != nil {
 		cleanup()
@@ -111,10 +112,10 @@ func (w *world) setupOrg(ctx context.Context) error {
 // openDB makes an empty, migrated database: a file in a new temporary
 // directory for SQLite, a new database on the server of adminURL for
 // PostgreSQL. close removes it.
-func openDB(ctx context.Context, dialect, adminURL string) (*sqldb.DB, string, func(), error) {
-	dir, err := os.MkdirTemp("", "anyhour-bench-review-")
+func openDB(ctx context.Context, dialect, adminURL string) (_ *sqldb.DB, dir, dbURL string, close func(), err error) {
+	dir, err = os.MkdirTemp("", "anyhour-bench-review-")
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", "", nil, err
 	}
 	cleanups := []func(){func() { os.RemoveAll(dir) }}
 	cleanup := func() {
@@ -122,18 +123,18 @@ func openDB(ctx context.Context, dialect, adminURL string) (*sqldb.DB, string, f
 			cleanups[i]()
 		}
 	}
-	dbURL := filepath.Join(dir, "anyhour.db")
+	dbURL = filepath.Join(dir, "anyhour.db")
 	if dialect == "postgres" {
 		admin, err := sqldb.Open(ctx, adminURL)
 		if err != nil {
 			cleanup()
-			return nil, "", nil, fmt.Errorf("postgres admin connection (-pg): %w", err)
+			return nil, "", "", nil, fmt.Errorf("postgres admin connection (-pg): %w", err)
 		}
 		name := "anyhour_bench_" + randomHex(6)
 		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 			admin.Close()
 			cleanup()
-			return nil, "", nil, err
+			return nil, "", "", nil, err
 		}
 		cleanups = append(cleanups, func() {
 			admin.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
@@ -142,7 +143,7 @@ func openDB(ctx context.Context, dialect, adminURL string) (*sqldb.DB, string, f
 		u, err := url.Parse(adminURL)
 		if err != nil {
 			cleanup()
-			return nil, "", nil, err
+			return nil, "", "", nil, err
 		}
 		u.Path = "/" + name
 		dbURL = u.String()
@@ -150,14 +151,14 @@ func openDB(ctx context.Context, dialect, adminURL string) (*sqldb.DB, string, f
 	db, err := sqldb.Open(ctx, dbURL)
 	if err != nil {
 		cleanup()
-		return nil, "", nil, err
+		return nil, "", "", nil, err
 	}
 	cleanups = append(cleanups, func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
 		cleanup()
-		return nil, "", nil, err
+		return nil, "", "", nil, err
 	}
-	return db, dir, cleanup, nil
+	return db, dir, dbURL, cleanup, nil
 }
 
 func randomHex(n int) string {
