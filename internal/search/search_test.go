@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -391,5 +392,65 @@ func TestSearchNeedsViewApplications(t *testing.T) {
 	nobody.Role = "nobody"
 	if _, err := w.Search.Search(context.Background(), nobody, search.Query{Text: "ada"}); !errors.Is(err, apperr.ErrForbidden) {
 		t.Errorf("got %v, want forbidden", err)
+	}
+}
+
+// A search in passes over windows of the newest applications finds what
+// one pass over all of them does, in the same order, page after page.
+func TestSearchPassesAgree(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	// More applications, with texts of their own and texts written
+	// later (messages) on older ones.
+	iv, err := w.Openings.Interview(ctx, w.owner, w.ada.InterviewID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var more []application.NewCandidate
+	for i := 0; i < 12; i++ {
+		more = append(more, application.NewCandidate{Name: fmt.Sprintf("Person %d Example", i), Email: fmt.Sprintf("p%d@example.org", i)})
+	}
+	res, err := w.Applications.Invite(ctx, w.owner, iv.ID, more)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < len(res.Invitations); i += 3 {
+		older := res.Invitations[len(res.Invitations)-1-i].Application
+		if _, err := w.Messages.Post(ctx, w.owner, older.ID, "a later note on example", true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := func(q search.Query) []int64 {
+		var ids []int64
+		for {
+			page, err := w.Search.Search(ctx, w.owner, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Results {
+				ids = append(ids, r.ApplicationID)
+			}
+			if page.Next == "" {
+				return ids
+			}
+			q.Cursor = page.Next
+		}
+	}
+	for _, text := range []string{"example", "person", "later note", "lovelace", "engines"} {
+		for _, limit := range []int{1, 2, 5, 20} {
+			q := search.Query{Text: text, Limit: limit}
+			want := all(q)
+			for _, win := range [][]int{{1}, {1, 2}, {3, 7}, {100}} {
+				restore := search.SetWindows(win...)
+				got := all(q)
+				restore()
+				if !slices.Equal(got, want) {
+					t.Errorf("%q, limit %d, windows %v: %v, want %v", text, limit, win, got, want)
+				}
+			}
+			if !slices.IsSortedFunc(want, func(a, b int64) int { return int(b - a) }) {
+				t.Errorf("%q: not newest first: %v", text, want)
+			}
+		}
 	}
 }
