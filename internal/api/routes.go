@@ -34,6 +34,7 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/jobs", s.listJobs),
 		s.team("POST", "/api/v1/jobs", s.createJob),
 		s.team("GET", "/api/v1/jobs/{id}", s.showJob),
+		s.team("GET", "/api/v1/jobs/{id}/agreement", s.showAgreement),
 		s.team("PATCH", "/api/v1/jobs/{id}", s.updateJob),
 		s.team("POST", "/api/v1/interviews", s.createInterview),
 		s.team("GET", "/api/v1/interviews/{id}", s.showInterview),
