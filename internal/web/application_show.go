@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
 
@@ -32,9 +33,12 @@ type appStep struct {
 	Options  []appOption
 	Score    float64
 	Max      float64
-	Rating   int       // the reviewer's own rating, as entered or saved
-	Average  float64   // over every review, once the reviewer has submitted
-	Rated    bool      // Average is set
+	Rating   int     // the reviewer's own rating, as entered or saved
+	Average  float64 // over every review, once the reviewer has submitted
+	Rated    bool    // Average is set
+	// Criteria: the scorecard's criteria the step informs, rated instead
+	// of Rating.
+	Criteria []appCriterion
 	Video    *appVideo // video steps: the take to watch, its comments and coverage
 
 	Language opening.Language // code steps
@@ -63,6 +67,33 @@ type appStep struct {
 	SavedAt time.Time
 }
 
+// appCriterion is a criterion a step informs, with the reviewer's own
+// rating of it for this answer.
+type appCriterion struct {
+	opening.Criterion
+	Rating int
+	// Average is the criterion's average over every review and every
+	// step that informs it, once the member's own review is in
+	// (Averaged).
+	Average  float64
+	Averaged bool
+}
+
+// calibrationRow is one rating of the member's on a calibration
+// application against the others' mean.
+type calibrationRow struct {
+	Item   string // "1. Design: Explains trade-offs"
+	Mine   int
+	Team   float64
+	Others int
+}
+
+// criterionAverage is a criterion's average over every review.
+type criterionAverage struct {
+	Name    string
+	Average float64
+}
+
 // appMatch is the answer most alike a candidate's, for a person to weigh.
 type appMatch struct {
 	Name      string
@@ -87,29 +118,39 @@ type otherReview struct {
 }
 
 type otherRating struct {
-	Step  string
+	Step  string // "2. Design", or "2. Design: Explains trade-offs"
 	Value int
 }
 
 type applicationPage struct {
-	App            application.Application
-	Interview      opening.Interview
-	Job            opening.Job
-	Steps          []appStep
-	TZ             string
-	Score, Max     float64
-	Scored         bool
-	Graded         bool   // a coding task counts in the score, so it is more than a quiz score
-	CanReview      bool   // the member may review and the candidate has submitted
-	CanRate        bool   // the member's role may review, submitted or not
-	ScoreError     string // why the scorecard was not submitted
-	Reviewed       bool   // the member has submitted a review
-	ReviewCount    int
-	Others         []otherReview
-	Average        float64
-	Recommendation string
-	Note           string
-	Recs           []review.Recommendation
+	App         application.Application
+	Interview   opening.Interview
+	Job         opening.Job
+	Steps       []appStep
+	TZ          string
+	Score, Max  float64
+	Scored      bool
+	Graded      bool   // a coding task counts in the score, so it is more than a quiz score
+	CanReview   bool   // the member may review and the candidate has submitted
+	CanRate     bool   // the member's role may review, submitted or not
+	ScoreError  string // why the scorecard was not submitted
+	Reviewed    bool   // the member has submitted a review
+	ReviewCount int
+	Others      []otherReview
+	Average     float64
+	// CriterionAverages are the scorecard's criteria averaged over every
+	// review, once the member has submitted theirs.
+	CriterionAverages []criterionAverage
+	// Calibration: the application is in the team's calibration set;
+	// CanCalibrate: the member may put it in or take it out.
+	// CalibrationRows compare the member's ratings with the others', once
+	// their own review is in.
+	Calibration     bool
+	CanCalibrate    bool
+	CalibrationRows []calibrationRow
+	Recommendation  string
+	Note            string
+	Recs            []review.Recommendation
 	// Draft: the scorecard holds the member's draft, saved at DraftAt and
 	// seen by nobody else; else it holds their review, if any.
 	Draft   bool
@@ -197,36 +238,42 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		return d, err
 	}
 	for _, st := range v.Steps {
-		row := newAppStep(st)
-		row.Match = matches[st.Step.ID]
-		if st.Take != nil {
-			row.Video = newAppVideo(m, v, st)
+		row, err := appRow(m, v, st)
+		if err != nil {
+			return d, err
 		}
+		row.Match = matches[st.Step.ID]
 		d.HasVideo = d.HasVideo || (st.Take != nil && st.Take.Status == video.Ready)
 		d.HasCode = d.HasCode || (st.Step.Kind == opening.KindCode && st.Answered)
-		if st.Activity != nil {
-			row.Activity = st.Activity
-			row.PlaybackURL = fmt.Sprintf("/applications/%d/steps/%d/playback", a.ID, st.Step.ID)
-		}
-		if st.Step.Kind == opening.KindCodeReview && st.Answered {
-			c, err := newReviewChange(st.Step, st.Answer, true, "")
-			if err != nil {
-				return d, err
-			}
-			row.CodeReview = &c
-			row.Summary = st.Answer.CodeReview.Summary
-			row.CanMark = m.Can(account.Review) && (a.Status == application.Submitted || a.Status == application.Decided)
-			row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
-			row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
-		}
-		if sum.Mine != nil {
-			row.Rating = sum.Mine.Ratings[st.Step.ID]
-			row.Average, row.Rated = sum.StepAverage[st.Step.ID]
-		}
-		if sum.Draft != nil {
-			row.Rating = sum.Draft.Ratings[st.Step.ID]
-		}
 		d.Steps = append(d.Steps, row)
+	}
+	cal, err := s.Reviews.Calibrating(ctx, m, []int64{a.ID})
+	if err != nil {
+		return d, err
+	}
+	d.Calibration, d.CanCalibrate = cal[a.ID], m.Can(account.ManageJobs)
+	if d.Calibration && sum.Mine != nil {
+		for _, it := range review.Calibration(*sum.Mine, sum.Others) {
+			label := ""
+			for _, st := range d.Steps {
+				if st.Step.ID != it.StepID {
+					continue
+				}
+				label = strconv.Itoa(st.N) + ". " + st.Step.Title
+				if c, ok := v.Interview.Criterion(it.CriterionID); ok {
+					label += ": " + c.Name
+				}
+			}
+			if label != "" {
+				d.CalibrationRows = append(d.CalibrationRows, calibrationRow{Item: label, Mine: it.Mine, Team: it.Team, Others: it.Others})
+			}
+		}
+		sort.Slice(d.CalibrationRows, func(i, j int) bool { return d.CalibrationRows[i].Item < d.CalibrationRows[j].Item })
+	}
+	for _, c := range v.Interview.Criteria {
+		if avg, ok := sum.CriterionAverage[c.ID]; ok {
+			d.CriterionAverages = append(d.CriterionAverages, criterionAverage{Name: c.Name, Average: avg})
+		}
 	}
 	switch {
 	case sum.Draft != nil:
@@ -241,10 +288,64 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			if n, ok := o.Ratings[st.Step.ID]; ok {
 				v.Ratings = append(v.Ratings, otherRating{Step: strconv.Itoa(st.N) + ". " + st.Step.Title, Value: n})
 			}
+			for _, c := range st.Criteria {
+				if n, ok := o.Criteria[st.Step.ID][c.ID]; ok {
+					v.Ratings = append(v.Ratings, otherRating{Step: strconv.Itoa(st.N) + ". " + st.Step.Title + ": " + c.Name, Value: n})
+				}
+			}
 		}
 		d.Others = append(d.Others, v)
 	}
 	return d, nil
+}
+
+// appRow is a step of an application as member m reads it: the answer
+// with its kind's parts (the take to play, the code's record, a code
+// review's matches) and the member's own ratings, from their review or
+// their draft, with the averages once their review is in.
+func appRow(m account.Member, v appview.Team, st appview.Step) (appStep, error) {
+	a, sum := v.App, v.Reviews
+	row := newAppStep(st)
+	if st.Take != nil {
+		row.Video = newAppVideo(m, v, st)
+	}
+	if st.Activity != nil {
+		row.Activity = st.Activity
+		row.PlaybackURL = fmt.Sprintf("/applications/%d/steps/%d/playback", a.ID, st.Step.ID)
+	}
+	if st.Step.Kind == opening.KindCodeReview && st.Answered {
+		c, err := newReviewChange(st.Step, st.Answer, true, "")
+		if err != nil {
+			return row, err
+		}
+		row.CodeReview = &c
+		row.Summary = st.Answer.CodeReview.Summary
+		row.CanMark = m.Can(account.Review) && (a.Status == application.Submitted || a.Status == application.Decided)
+		row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
+		row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
+	}
+	for _, id := range st.Step.Criteria {
+		if c, ok := v.Interview.Criterion(id); ok {
+			row.Criteria = append(row.Criteria, appCriterion{Criterion: c})
+		}
+	}
+	mine := sum.Mine
+	if sum.Draft != nil {
+		mine = &review.Review{Ratings: sum.Draft.Ratings, Criteria: sum.Draft.Criteria}
+	}
+	if mine != nil {
+		row.Rating = mine.Ratings[st.Step.ID]
+		for i := range row.Criteria {
+			row.Criteria[i].Rating = mine.Criteria[st.Step.ID][row.Criteria[i].ID]
+		}
+	}
+	if sum.Mine != nil {
+		row.Average, row.Rated = sum.StepAverage[st.Step.ID]
+		for i := range row.Criteria {
+			row.Criteria[i].Average, row.Criteria[i].Averaged = sum.CriterionAverage[row.Criteria[i].ID]
+		}
+	}
+	return row, nil
 }
 
 // newAppStep puts a step of the domain's view in the page's shape.
