@@ -48,7 +48,11 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 	if q.Limit == 0 {
 		q.Limit = 20
 	}
-	frequent, err := s.frequent(ctx, page.Words)
+	m := matcher{words: page.Words}
+	if m.prefix, err = s.unknownWord(ctx, page.Words[len(page.Words)-1]); err != nil {
+		return Page{}, err
+	}
+	frequent, err := s.frequent(ctx, m)
 	if err != nil {
 		return Page{}, err
 	}
@@ -60,7 +64,7 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 				return Page{}, err
 			}
 		}
-		found, err := s.pass(ctx, actor, q, page.Words, lo, hi, q.Limit+1-len(page.Results))
+		found, err := s.pass(ctx, actor, q, m, lo, hi, q.Limit+1-len(page.Results))
 		if err != nil {
 			return Page{}, err
 		}
@@ -85,13 +89,28 @@ var probe = 2_000
 // whole index, which the engine tells without reading them all. A search
 // for rarer words makes one pass over every application: its matches
 // are few, whatever the size of the organisation.
-func (s *Service) frequent(ctx context.Context, words []string) (bool, error) {
+func (s *Service) frequent(ctx context.Context, m matcher) (bool, error) {
 	var n int
 	err := s.db.QueryRow(ctx, s.db.Dialect.Pick(
 		`SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT $2)`,
 		`SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT $2) x`),
-		engineQuery(s.db.Dialect, words), probe).Scan(&n)
+		m.engineQuery(s.db.Dialect), probe).Scan(&n)
 	return n >= probe, err
+}
+
+// unknownWord reports whether no text holds word as a whole word: only
+// then is it taken as the start of one. A prefix costs the engines a walk
+// through every text holding any word it starts (all of a domain's
+// candidates, for an email), and a word someone typed that the texts hold
+// is more likely meant whole.
+func (s *Service) unknownWord(ctx context.Context, word string) (bool, error) {
+	m := matcher{words: []string{word}}
+	var n int
+	err := s.db.QueryRow(ctx, s.db.Dialect.Pick(
+		`SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT 1)`,
+		`SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT 1) x`),
+		m.engineQuery(s.db.Dialect)).Scan(&n)
+	return n == 0, err
 }
 
 // windowStart is the id of the n-th newest application of the
@@ -111,10 +130,10 @@ func (s *Service) windowStart(ctx context.Context, orgID, top int64, n int) (int
 
 // pass finds up to limit applications with ids in [lo, hi) (0: no bound)
 // whose texts match, newest first.
-func (s *Service) pass(ctx context.Context, actor account.Member, q Query, words []string, lo, hi int64, limit int) ([]Result, error) {
+func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m matcher, lo, hi int64, limit int) ([]Result, error) {
 	// Every condition on a text: the words, the organisation, what the
 	// member may read, the filters, the applications of this pass.
-	args := []any{actor.OrgID, engineQuery(s.db.Dialect, words), actor.ID}
+	args := []any{actor.OrgID, m.engineQuery(s.db.Dialect), actor.ID}
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
@@ -129,22 +148,27 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, words
 	docFrom := ""
 	if lo > 0 {
 		where = append(where, `d.application_id >= `+arg(lo))
-		// The texts of these applications are no older than their
-		// oldest, which the engine can skip to (FTS5's rowid, an index
-		// on id) instead of handing over every text that matches.
+	}
+	if lo > 0 && s.db.Dialect == sqldb.SQLite {
+		// SQLite hands the FTS5 matches over as a list, every one of
+		// them; but the texts of these applications are no older than
+		// their oldest, which FTS5 skips to by rowid. (PostgreSQL ANDs
+		// the GIN index's bitmap with the application_id index's.)
 		upper := hi
 		if upper == 0 {
 			upper = 1 << 62
 		}
+		// MIN(id + 0), not MIN(id): the planner would otherwise walk the
+		// rowids from the oldest text to the window's first.
 		var first *int64
-		if err := s.db.QueryRow(ctx, `SELECT MIN(id) FROM search_docs WHERE application_id >= $1 AND application_id < $2`,
+		if err := s.db.QueryRow(ctx, `SELECT MIN(id + 0) FROM search_docs WHERE application_id >= $1 AND application_id < $2`,
 			lo, upper).Scan(&first); err != nil {
 			return nil, err
 		}
 		if first == nil {
 			return nil, nil
 		}
-		docFrom = s.db.Dialect.Pick(` AND rowid >= `, ` AND d.id >= `) + arg(*first)
+		docFrom = ` AND rowid >= ` + arg(*first)
 	}
 	where = append(where, strings.Replace(match, "%s", docFrom, 1))
 	if hi > 0 {
@@ -164,7 +188,9 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, words
 		if q.Status != "" {
 			cond = append(cond, `a.status = `+arg(q.Status))
 		}
-		where = append(where, `d.application_id IN (SELECT a.id FROM applications a WHERE `+strings.Join(cond, " AND ")+`)`)
+		// EXISTS, checked for each match: an IN list would have the
+		// planners start from the job's applications, however many.
+		where = append(where, `EXISTS (SELECT 1 FROM applications a WHERE a.id = d.application_id AND `+strings.Join(cond, " AND ")+`)`)
 	}
 	rows, err := s.db.Query(ctx, `WITH hits AS (SELECT d.id, d.application_id FROM search_docs d WHERE `+strings.Join(where, " AND ")+`),
 		page AS (SELECT DISTINCT application_id FROM hits ORDER BY application_id DESC LIMIT `+arg(limit)+`)
@@ -205,7 +231,7 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, words
 			last.More++
 			continue
 		}
-		last.Matches = append(last.Matches, Match{Kind: kind, RefID: refID, CreatedAt: at, Snippet: Snippet(body, words)})
+		last.Matches = append(last.Matches, Match{Kind: kind, RefID: refID, CreatedAt: at, Snippet: m.snippet(body)})
 	}
 	return out, rows.Err()
 }

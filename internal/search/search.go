@@ -20,7 +20,8 @@
 // ('simple' on PostgreSQL, unicode61 on SQLite). A query is never handed
 // to either engine as typed: it is cut into such words, each quoted, so
 // that quotes, stars, NEAR, OR and minus signs are only text; the last
-// word also matches as a prefix ("ann" finds Annabel).
+// word, when no text holds it whole, matches as the start of a word
+// ("annab" finds Annabel).
 package search
 
 import (

@@ -454,3 +454,20 @@ func TestSearchPassesAgree(t *testing.T) {
 		}
 	}
 }
+
+// The last word is the start of a word only when no text holds it whole.
+func TestSearchLastWordAsPrefix(t *testing.T) {
+	w := newWorld(t)
+	if _, err := w.Messages.Post(context.Background(), w.owner, w.grace.ID, "She was adamant", true); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := found(t, w, w.owner, "ada"); !slices.Equal(ids, []int64{w.ada.ID}) {
+		t.Errorf("ada, a whole word: %v", ids)
+	}
+	if ids, _ := found(t, w, w.owner, "adam"); !slices.Equal(ids, []int64{w.grace.ID}) {
+		t.Errorf("adam, the start of adamant: %v", ids)
+	}
+	if ids, _ := found(t, w, w.owner, "was adam"); !slices.Equal(ids, []int64{w.grace.ID}) {
+		t.Errorf("was adam: %v", ids)
+	}
+}

@@ -37,13 +37,20 @@ func Words(q string) []string {
 	return out
 }
 
-// engineQuery writes words as a query in d's full-text syntax: every
+// matcher is what a search looks for: every word, the last one also as
+// the start of a word when prefix is set.
+type matcher struct {
+	words  []string
+	prefix bool
+}
+
+// engineQuery writes the words as a query in d's full-text syntax: every
 // word must appear, each quoted (its quotes doubled, though words hold
-// none), the last one as a prefix.
-func engineQuery(d sqldb.Dialect, words []string) string {
-	parts := make([]string, len(words))
-	for i, w := range words {
-		last := i == len(words)-1
+// none), the last one as a prefix if it is one.
+func (m matcher) engineQuery(d sqldb.Dialect) string {
+	parts := make([]string, len(m.words))
+	for i, w := range m.words {
+		last := m.prefix && i == len(m.words)-1
 		if d == sqldb.Postgres {
 			// to_tsquery: 'word' AND 'word':* .
 			parts[i] = "'" + strings.ReplaceAll(w, "'", "''") + "'"
@@ -72,10 +79,10 @@ const snippetWords = 12
 // long (code, a minified line).
 const maxSnippet = 400
 
-// Snippet cuts from body a few words either side of its first word that
-// matches words (the last one as a prefix), marking every matching word.
-// A body with no such word gives its beginning, unmarked.
-func Snippet(body string, words []string) []Segment {
+// snippet cuts from body a few words either side of its first word that
+// matches, marking every matching word. A body with no such word gives
+// its beginning, unmarked.
+func (m matcher) snippet(body string) []Segment {
 	type span struct {
 		start, end int
 		mark       bool
@@ -96,11 +103,11 @@ func Snippet(body string, words []string) []Segment {
 			}
 			j += n
 		}
-		m := matches(strings.ToLower(body[i:j]), words)
-		if m && first < 0 {
+		hit := m.matches(strings.ToLower(body[i:j]))
+		if hit && first < 0 {
 			first = len(spans)
 		}
-		spans = append(spans, span{i, j, m})
+		spans = append(spans, span{i, j, hit})
 		i = j
 	}
 	if len(spans) == 0 {
@@ -145,9 +152,9 @@ func Snippet(body string, words []string) []Segment {
 	return out
 }
 
-func matches(word string, words []string) bool {
-	for i, w := range words {
-		if word == w || (i == len(words)-1 && strings.HasPrefix(word, w)) {
+func (m matcher) matches(word string) bool {
+	for i, w := range m.words {
+		if word == w || (m.prefix && i == len(m.words)-1 && strings.HasPrefix(word, w)) {
 			return true
 		}
 	}

@@ -29,31 +29,38 @@ func TestWords(t *testing.T) {
 }
 
 func TestEngineQuery(t *testing.T) {
-	words := []string{"ada", "near", "lov"}
-	if got, want := engineQuery(sqldb.SQLite, words), `"ada" "near" "lov"*`; got != want {
+	m := matcher{words: []string{"ada", "near", "lov"}, prefix: true}
+	if got, want := m.engineQuery(sqldb.SQLite), `"ada" "near" "lov"*`; got != want {
 		t.Errorf("sqlite: %s, want %s", got, want)
 	}
-	if got, want := engineQuery(sqldb.Postgres, words), `'ada' & 'near' & 'lov':*`; got != want {
+	if got, want := m.engineQuery(sqldb.Postgres), `'ada' & 'near' & 'lov':*`; got != want {
 		t.Errorf("postgres: %s, want %s", got, want)
+	}
+	m.prefix = false
+	if got, want := m.engineQuery(sqldb.SQLite), `"ada" "near" "lov"`; got != want {
+		t.Errorf("sqlite, no prefix: %s, want %s", got, want)
+	}
+	if got, want := m.engineQuery(sqldb.Postgres), `'ada' & 'near' & 'lov'`; got != want {
+		t.Errorf("postgres, no prefix: %s, want %s", got, want)
 	}
 }
 
 func TestSnippet(t *testing.T) {
-	got := Snippet("Dear <b>Ada</b>, adamant about Ada's work.", []string{"ada"})
+	got := matcher{words: []string{"ada"}, prefix: true}.snippet("Dear <b>Ada</b>, adamant about Ada's work.")
 	want := []Segment{{Text: "Dear <b>"}, {Text: "Ada", Mark: true}, {Text: "</b>, "}, {Text: "adamant", Mark: true},
 		{Text: " about "}, {Text: "Ada", Mark: true}, {Text: "'s work."}}
 	if !cmp.Equal(got, want) {
 		t.Errorf("Snippet: %s", cmp.Diff(want, got))
 	}
 	// Only the last word matches as a prefix.
-	got = Snippet("adamant ada lovelace", []string{"ada", "love"})
+	got = matcher{words: []string{"ada", "love"}, prefix: true}.snippet("adamant ada lovelace")
 	want = []Segment{{Text: "adamant "}, {Text: "ada", Mark: true}, {Text: " "}, {Text: "lovelace", Mark: true}}
 	if !cmp.Equal(got, want) {
 		t.Errorf("Snippet prefix: %s", cmp.Diff(want, got))
 	}
 	// A long text is cut around its first match, at rune boundaries.
 	long := strings.Repeat("ééé ", 200) + "needle " + strings.Repeat("ü", 2000)
-	got = Snippet(long, []string{"needle"})
+	got = matcher{words: []string{"needle"}}.snippet(long)
 	var text strings.Builder
 	marked := 0
 	for _, s := range got {
