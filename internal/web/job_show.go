@@ -34,6 +34,7 @@ type jobPage struct {
 	ListQuery  string // the list's filter and sort, carried to each application
 	Showing    string // the current filter's label
 	Briefs     map[int64]review.Brief
+	Rota       *jobRota // the reviewers who take turns with its submissions
 }
 
 // statusTabs are the job page's filters, in the words the dashboard's
@@ -96,6 +97,9 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 		ListQuery: c.query(), Briefs: briefs}
 	for _, iv := range ivs {
 		data.Titles[iv.ID] = iv.Title
+	}
+	if data.Rota, err = s.jobRotaData(ctx, m, j.ID); err != nil {
+		return err
 	}
 	link := func(c listContext, after string) string {
 		v := c.values()
