@@ -1,6 +1,6 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← application ←
-// review, video, grading, filestep, message ← decision ← appview; outbox and webhook beside
+// review, assign, video, grading, filestep, message ← decision ← appview; outbox and webhook beside
 // them, with notify hooking the emails onto them), so that the app, the
 // pages, the API, the demo, the benchmarks and the tests all work with the
 // same set, wired the same way.
