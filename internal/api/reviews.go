@@ -19,7 +19,7 @@ func readReview(w http.ResponseWriter, r *http.Request) (int64, review.Input, er
 	if err := httpx.DecodeJSON(w, r, &in, maxBody); err != nil {
 		return 0, review.Input{}, err
 	}
-	return id, review.Input{Ratings: in.Ratings, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note}, nil
+	return id, review.Input{Ratings: in.Ratings, Criteria: in.Criteria, Recommendation: review.Recommendation(in.Recommendation), Note: in.Note}, nil
 }
 
 // submitReview answers POST /api/v1/applications/{id}/reviews: the
@@ -83,8 +83,11 @@ func addReviews(out *applicationJSON, m account.Member, sum review.Summary) {
 	for _, rv := range sum.Others {
 		out.Reviews = append(out.Reviews, newReview(rv, m))
 	}
-	out.ReviewAverages = &reviewAveragesJSON{Overall: sum.Average, Steps: sum.StepAverage}
+	out.ReviewAverages = &reviewAveragesJSON{Overall: sum.Average, Steps: sum.StepAverage, Criteria: sum.CriterionAverage}
 	if out.ReviewAverages.Steps == nil {
 		out.ReviewAverages.Steps = map[int64]float64{}
+	}
+	if out.ReviewAverages.Criteria == nil {
+		out.ReviewAverages.Criteria = map[int64]float64{}
 	}
 }

@@ -43,6 +43,8 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/interviews/{id}", s.showInterview),
 		s.team("PATCH", "/api/v1/interviews/{id}", s.updateInterview),
 		s.team("POST", "/api/v1/interviews/{id}/invitations", s.invite),
+		s.team("GET", "/api/v1/interviews/{id}/scorecard", s.showScorecard),
+		s.team("PUT", "/api/v1/interviews/{id}/scorecard", s.saveScorecard),
 		s.team("POST", "/api/v1/interviews/{id}/steps/{step}/check", s.checkStep),
 		s.team("GET", "/api/v1/steps/{id}/similarity", s.showSimilarity),
 		s.team("PUT", "/api/v1/steps/{id}/similarity", s.setSimilarity),

@@ -436,17 +436,19 @@ func newAnswer(st appview.Step, base string, team bool) answerJSON {
 }
 
 type reviewInput struct {
-	Ratings        map[int64]int `json:"ratings"`
-	Recommendation string        `json:"recommendation"`
-	Note           string        `json:"note"`
+	Ratings        map[int64]int   `json:"ratings"`
+	Criteria       review.Criteria `json:"criteria"` // step id → criterion id → 1..5
+	Recommendation string          `json:"recommendation"`
+	Note           string          `json:"note"`
 }
 
 // reviewDraftJSON is the caller's own scorecard not yet submitted.
 type reviewDraftJSON struct {
-	Ratings        map[int64]int `json:"ratings"`
-	Recommendation string        `json:"recommendation"` // empty until chosen
-	Note           string        `json:"note"`
-	UpdatedAt      string        `json:"updated_at"`
+	Ratings        map[int64]int   `json:"ratings"`
+	Criteria       review.Criteria `json:"criteria"`
+	Recommendation string          `json:"recommendation"` // empty until chosen
+	Note           string          `json:"note"`
+	UpdatedAt      string          `json:"updated_at"`
 }
 
 func newReviewDraft(d review.Draft) reviewDraftJSON {
@@ -454,7 +456,11 @@ func newReviewDraft(d review.Draft) reviewDraftJSON {
 	if ratings == nil {
 		ratings = map[int64]int{}
 	}
-	return reviewDraftJSON{Ratings: ratings, Recommendation: string(d.Recommendation), Note: d.Note, UpdatedAt: ts(d.UpdatedAt)}
+	crit := d.Criteria
+	if crit == nil {
+		crit = review.Criteria{}
+	}
+	return reviewDraftJSON{Ratings: ratings, Criteria: crit, Recommendation: string(d.Recommendation), Note: d.Note, UpdatedAt: ts(d.UpdatedAt)}
 }
 
 type reviewerJSON struct {
@@ -464,15 +470,16 @@ type reviewerJSON struct {
 }
 
 type reviewJSON struct {
-	ID             int64         `json:"id"`
-	ApplicationID  int64         `json:"application_id"`
-	Reviewer       reviewerJSON  `json:"reviewer"`
-	Mine           bool          `json:"mine"`
-	Ratings        map[int64]int `json:"ratings"` // step id → 1..5
-	Recommendation string        `json:"recommendation"`
-	Note           string        `json:"note"`
-	CreatedAt      string        `json:"created_at"`
-	UpdatedAt      string        `json:"updated_at"`
+	ID             int64           `json:"id"`
+	ApplicationID  int64           `json:"application_id"`
+	Reviewer       reviewerJSON    `json:"reviewer"`
+	Mine           bool            `json:"mine"`
+	Ratings        map[int64]int   `json:"ratings"`  // step id → 1..5
+	Criteria       review.Criteria `json:"criteria"` // step id → criterion id → 1..5
+	Recommendation string          `json:"recommendation"`
+	Note           string          `json:"note"`
+	CreatedAt      string          `json:"created_at"`
+	UpdatedAt      string          `json:"updated_at"`
 }
 
 func newReview(r review.Review, me account.Member) reviewJSON {
@@ -480,15 +487,20 @@ func newReview(r review.Review, me account.Member) reviewJSON {
 	if ratings == nil {
 		ratings = map[int64]int{}
 	}
+	crit := r.Criteria
+	if crit == nil {
+		crit = review.Criteria{}
+	}
 	return reviewJSON{ID: r.ID, ApplicationID: r.ApplicationID, Mine: r.Reviewer.ID == me.ID,
 		Reviewer: reviewerJSON{ID: r.Reviewer.ID, Name: r.Reviewer.Name, Email: r.Reviewer.Email},
-		Ratings:  ratings, Recommendation: string(r.Recommendation), Note: r.Note,
+		Ratings:  ratings, Criteria: crit, Recommendation: string(r.Recommendation), Note: r.Note,
 		CreatedAt: ts(r.CreatedAt), UpdatedAt: ts(r.UpdatedAt)}
 }
 
 type reviewAveragesJSON struct {
-	Overall float64           `json:"overall"`
-	Steps   map[int64]float64 `json:"steps"`
+	Overall  float64           `json:"overall"`
+	Steps    map[int64]float64 `json:"steps"`
+	Criteria map[int64]float64 `json:"criteria"` // criterion id → average
 }
 
 // candidateViewJSON is everything a candidate's link shows them.

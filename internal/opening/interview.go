@@ -298,6 +298,9 @@ func (s *Service) Interviews(ctx context.Context, actor account.Member, jobID in
 		if out[i].Steps, err = s.loadSteps(ctx, s.db, out[i].ID, false); err != nil {
 			return nil, err
 		}
+		if err := loadScorecard(ctx, s.db, &out[i]); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -307,8 +310,10 @@ func (s *Service) loadInterview(ctx context.Context, db *sqldb.DB, orgID, id int
 	if err != nil {
 		return iv, err
 	}
-	iv.Steps, err = s.loadSteps(ctx, db, iv.ID, false)
-	return iv, err
+	if iv.Steps, err = s.loadSteps(ctx, db, iv.ID, false); err != nil {
+		return iv, err
+	}
+	return iv, loadScorecard(ctx, db, &iv)
 }
 
 // RemovedSteps returns the steps once part of an interview and since

@@ -41,8 +41,10 @@ type Interview struct {
 	// Practice offers the candidate a practice video question before the
 	// first step. Its recording stays in their browser: it is never
 	// uploaded, so never kept nor shown to reviewers.
-	Practice  bool
-	Steps     []Step
+	Practice bool
+	Steps    []Step
+	// Criteria are the scorecard's, in order (scorecard.go).
+	Criteria  []Criterion
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -100,6 +102,10 @@ type Step struct {
 	// ReviewersRate asks reviewers for a 1–5 rating of an answer scored
 	// automatically (choice, code) as well; see AsksRating.
 	ReviewersRate bool
+
+	// Criteria are the scorecard's criteria this step informs, in the
+	// scorecard's order; none: its answers are rated "Overall".
+	Criteria []int64
 }
 
 // AsksRating reports whether reviewers rate answers to the step: always

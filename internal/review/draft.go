@@ -21,6 +21,7 @@ import (
 // average and no review count until it is submitted as a review.
 type Draft struct {
 	Ratings        map[int64]int  // step id → 1..5
+	Criteria       Criteria       // step id → criterion id → 1..5
 	Recommendation Recommendation // empty until chosen
 	Note           string
 	UpdatedAt      time.Time
@@ -40,19 +41,26 @@ func (s *Service) SaveDraft(ctx context.Context, actor account.Member, appID int
 	if err := checkRatings(in, steps); err != nil {
 		return Draft{}, err
 	}
-	d := Draft{Ratings: in.Ratings, Recommendation: in.Recommendation, Note: strings.TrimSpace(in.Note), UpdatedAt: s.now()}
+	d := Draft{Ratings: in.Ratings, Criteria: in.Criteria, Recommendation: in.Recommendation, Note: strings.TrimSpace(in.Note), UpdatedAt: s.now()}
 	if d.Ratings == nil {
 		d.Ratings = map[int64]int{}
+	}
+	if d.Criteria == nil {
+		d.Criteria = Criteria{}
 	}
 	raw, err := json.Marshal(d.Ratings)
 	if err != nil {
 		return Draft{}, err
 	}
-	_, err = s.db.Exec(ctx, `INSERT INTO review_drafts (application_id, member_id, org_id, ratings, recommendation, note, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (application_id, member_id) DO UPDATE SET ratings = excluded.ratings,
+	crit, err := json.Marshal(d.Criteria)
+	if err != nil {
+		return Draft{}, err
+	}
+	_, err = s.db.Exec(ctx, `INSERT INTO review_drafts (application_id, member_id, org_id, ratings, criteria, recommendation, note, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (application_id, member_id) DO UPDATE SET ratings = excluded.ratings, criteria = excluded.criteria,
 			recommendation = excluded.recommendation, note = excluded.note, updated_at = excluded.updated_at`,
-		app.ID, actor.ID, actor.OrgID, string(raw), string(d.Recommendation), d.Note, d.UpdatedAt)
+		app.ID, actor.ID, actor.OrgID, string(raw), string(crit), string(d.Recommendation), d.Note, d.UpdatedAt)
 	return d, err
 }
 
@@ -69,9 +77,9 @@ func (s *Service) DiscardDraft(ctx context.Context, actor account.Member, appID 
 // draft loads actor's own draft of an application's review, nil if none.
 func (s *Service) draft(ctx context.Context, actor account.Member, appID int64) (*Draft, error) {
 	var d Draft
-	var raw string
-	err := s.db.QueryRow(ctx, `SELECT ratings, recommendation, note, updated_at FROM review_drafts
-		WHERE application_id = $1 AND member_id = $2`, appID, actor.ID).Scan(&raw, &d.Recommendation, &d.Note, &d.UpdatedAt)
+	var raw, crit string
+	err := s.db.QueryRow(ctx, `SELECT ratings, criteria, recommendation, note, updated_at FROM review_drafts
+		WHERE application_id = $1 AND member_id = $2`, appID, actor.ID).Scan(&raw, &crit, &d.Recommendation, &d.Note, &d.UpdatedAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return nil, nil
 	}
@@ -79,6 +87,9 @@ func (s *Service) draft(ctx context.Context, actor account.Member, appID int64) 
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(raw), &d.Ratings); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(crit), &d.Criteria); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -127,6 +138,23 @@ func checkRatings(in Input, steps []opening.Step) error {
 		}
 		if rating < 1 || rating > 5 {
 			return apperr.Invalid("ratings", "ratings go from 1 to 5; step %d has %d", step, rating)
+		}
+		if len(st.Criteria) > 0 {
+			return apperr.Invalid("ratings", "step %d (%s) is rated by its criteria, not overall: send them under criteria", step, st.Title)
+		}
+	}
+	for step, cs := range in.Criteria {
+		st, ok := byID[step]
+		if !ok {
+			return apperr.Invalid("criteria", "step %d is not part of this interview", step)
+		}
+		for crit, rating := range cs {
+			if !st.Informs(crit) {
+				return apperr.Invalid("criteria", "step %d (%s) does not inform criterion %d", step, st.Title, crit)
+			}
+			if rating < 1 || rating > 5 {
+				return apperr.Invalid("criteria", "ratings go from 1 to 5; step %d has %d for criterion %d", step, rating, crit)
+			}
 		}
 	}
 	return nil

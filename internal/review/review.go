@@ -1,5 +1,7 @@
 // Package review owns reviewers' judgements of applications: a rating of
-// 1 to 5 per step, an overall recommendation and a note. A reviewer sees
+// 1 to 5 per step ("Overall"), or per criterion of the interview's
+// scorecard for the steps that inform criteria, an overall
+// recommendation and a note. A reviewer sees
 // other reviewers' judgements only after submitting their own, so that
 // nobody anchors on the first opinion.
 package review
@@ -61,7 +63,8 @@ type Review struct {
 	ID             int64
 	ApplicationID  int64
 	Reviewer       account.Member
-	Ratings        map[int64]int // step id → 1..5
+	Ratings        map[int64]int // step id → 1..5, "Overall"
+	Criteria       Criteria      // the steps that inform criteria
 	Recommendation Recommendation
 	Note           string
 	CreatedAt      time.Time
@@ -71,6 +74,7 @@ type Review struct {
 // Input is a review as submitted.
 type Input struct {
 	Ratings        map[int64]int
+	Criteria       Criteria
 	Recommendation Recommendation
 	Note           string
 }
@@ -84,6 +88,22 @@ type Summary struct {
 	// Averages per step and overall, over every review; only set once Mine is.
 	StepAverage map[int64]float64
 	Average     float64
+	// CriterionAverage is each criterion's average over every review and
+	// every step that informs it; only set once Mine is.
+	CriterionAverage map[int64]float64
+}
+
+// Criteria are ratings of a scorecard's criteria: step id → criterion id
+// → 1..5.
+type Criteria map[int64]map[int64]int
+
+// Count is how many ratings c holds.
+func (c Criteria) Count() int {
+	n := 0
+	for _, r := range c {
+		n += len(r)
+	}
+	return n
 }
 
 // Service runs review operations.
@@ -122,7 +142,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 	if err := checkInput(in, steps); err != nil {
 		return Review{}, err
 	}
-	r := Review{ApplicationID: app.ID, Reviewer: actor, Ratings: in.Ratings, Recommendation: in.Recommendation,
+	r := Review{ApplicationID: app.ID, Reviewer: actor, Ratings: in.Ratings, Criteria: in.Criteria, Recommendation: in.Recommendation,
 		Note: strings.TrimSpace(in.Note), UpdatedAt: s.now()}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		// Lock the application first, so that the review count written at
@@ -146,6 +166,17 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 		for step, rating := range r.Ratings {
 			if _, err := tx.Exec(ctx, `INSERT INTO review_ratings (review_id, step_id, rating) VALUES ($1, $2, $3)`, r.ID, step, rating); err != nil {
 				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM review_criterion_ratings WHERE review_id = $1`, r.ID); err != nil {
+			return err
+		}
+		for step, cs := range r.Criteria {
+			for crit, rating := range cs {
+				if _, err := tx.Exec(ctx, `INSERT INTO review_criterion_ratings (review_id, step_id, criterion_id, rating) VALUES ($1, $2, $3, $4)`,
+					r.ID, step, crit, rating); err != nil {
+					return err
+				}
 			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE applications SET review_count = (SELECT COUNT(*) FROM reviews WHERE application_id = $1) WHERE id = $1`, app.ID); err != nil {
@@ -200,7 +231,26 @@ func (s *Service) ForApplication(ctx context.Context, actor account.Member, appI
 		}
 	}
 	sum.StepAverage, sum.Average = averages(all)
+	sum.CriterionAverage = criterionAverages(all)
 	return sum, nil
+}
+
+// criterionAverages is each criterion's average over the reviews.
+func criterionAverages(all []Review) map[int64]float64 {
+	sums, counts := map[int64]float64{}, map[int64]int{}
+	for _, r := range all {
+		for _, cs := range r.Criteria {
+			for crit, v := range cs {
+				sums[crit] += float64(v)
+				counts[crit]++
+			}
+		}
+	}
+	out := map[int64]float64{}
+	for crit, v := range sums {
+		out[crit] = v / float64(counts[crit])
+	}
+	return out
 }
 
 func averages(all []Review) (map[int64]float64, float64) {
@@ -235,7 +285,7 @@ func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
 	var out []Review
 	byID := map[int64]int{}
 	for rows.Next() {
-		r := Review{ApplicationID: appID, Ratings: map[int64]int{}}
+		r := Review{ApplicationID: appID, Ratings: map[int64]int{}, Criteria: Criteria{}}
 		m := &r.Reviewer
 		if err := rows.Scan(&r.ID, &r.Recommendation, &r.Note, &r.CreatedAt, &r.UpdatedAt,
 			&m.ID, &m.OrgID, &m.Email, &m.Name, &m.Role, &m.TimeZone, &m.CreatedAt); err != nil {
@@ -263,7 +313,35 @@ func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
 			out[i].Ratings[step] = v
 		}
 	}
-	return out, rr.Err()
+	if err := rr.Err(); err != nil {
+		return nil, err
+	}
+	rr.Close()
+	cr, err := s.db.Query(ctx, `SELECT cr.review_id, cr.step_id, cr.criterion_id, cr.rating FROM review_criterion_ratings cr
+		JOIN reviews r ON r.id = cr.review_id JOIN criteria c ON c.id = cr.criterion_id
+		WHERE r.application_id = $1 AND c.removed_at IS NULL`, appID)
+	if err != nil {
+		return nil, err
+	}
+	defer cr.Close()
+	for cr.Next() {
+		var rid, step, crit int64
+		var v int
+		if err := cr.Scan(&rid, &step, &crit, &v); err != nil {
+			return nil, err
+		}
+		if i, ok := byID[rid]; ok {
+			out[i].Criteria.set(step, crit, v)
+		}
+	}
+	return out, cr.Err()
+}
+
+func (c Criteria) set(step, crit int64, v int) {
+	if c[step] == nil {
+		c[step] = map[int64]int{}
+	}
+	c[step][crit] = v
 }
 
 // StepAverages is every review's average rating per step of an

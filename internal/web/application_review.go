@@ -12,7 +12,8 @@ import (
 )
 
 // submitReview answers the scorecard's form: a rating per step (fields
-// rating.<step id>, optional), a recommendation and a note. The button
+// rating.<step id>, optional) or, for a step that informs criteria, per
+// criterion (crit.<step id>.<criterion id>), a recommendation and a note. The button
 // pressed says what to do with them: submit them as the member's review
 // (the default), keep them as a draft only the member sees, or discard
 // the draft. The page's script saves the draft as each rating is clicked
@@ -59,7 +60,11 @@ func (s *Server) submitReview(w http.ResponseWriter, r *http.Request, m account.
 	}
 	data.Recommendation, data.Note = string(in.Recommendation), in.Note
 	for i := range data.Steps {
-		data.Steps[i].Rating = in.Ratings[data.Steps[i].Step.ID]
+		st := &data.Steps[i]
+		st.Rating = in.Ratings[st.Step.ID]
+		for j := range st.Criteria {
+			st.Criteria[j].Rating = in.Criteria[st.Step.ID][st.Criteria[j].ID]
+		}
 	}
 	data.ScoreError = msg
 	s.render(w, r, status, "application_show", s.teamPage(r.Context(), m, "jobs", data.App.Candidate.Name, data))
@@ -94,10 +99,27 @@ func reviewForm(r *http.Request) (review.Input, error) {
 	if err := r.ParseForm(); err != nil {
 		return review.Input{}, apperr.Invalid("", "the form could not be read")
 	}
-	in := review.Input{Ratings: map[int64]int{}, Recommendation: review.Recommendation(r.PostFormValue("recommendation")), Note: r.PostFormValue("note")}
+	in := review.Input{Ratings: map[int64]int{}, Criteria: review.Criteria{}, Recommendation: review.Recommendation(r.PostFormValue("recommendation")), Note: r.PostFormValue("note")}
 	for key, vals := range r.PostForm {
+		if len(vals) == 0 || vals[0] == "" {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(key, "crit."); ok {
+			stepS, critS, _ := strings.Cut(rest, ".")
+			step, err1 := strconv.ParseInt(stepS, 10, 64)
+			crit, err2 := strconv.ParseInt(critS, 10, 64)
+			n, err3 := strconv.Atoi(vals[0])
+			if err1 != nil || err2 != nil || err3 != nil {
+				return in, apperr.Invalid("criteria", "a criterion's rating in the form is not a number")
+			}
+			if in.Criteria[step] == nil {
+				in.Criteria[step] = map[int64]int{}
+			}
+			in.Criteria[step][crit] = n
+			continue
+		}
 		rest, ok := strings.CutPrefix(key, "rating.")
-		if !ok || len(vals) == 0 || vals[0] == "" {
+		if !ok {
 			continue
 		}
 		step, err1 := strconv.ParseInt(rest, 10, 64)

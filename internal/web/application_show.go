@@ -32,9 +32,12 @@ type appStep struct {
 	Options  []appOption
 	Score    float64
 	Max      float64
-	Rating   int       // the reviewer's own rating, as entered or saved
-	Average  float64   // over every review, once the reviewer has submitted
-	Rated    bool      // Average is set
+	Rating   int     // the reviewer's own rating, as entered or saved
+	Average  float64 // over every review, once the reviewer has submitted
+	Rated    bool    // Average is set
+	// Criteria: the scorecard's criteria the step informs, rated instead
+	// of Rating.
+	Criteria []appCriterion
 	Video    *appVideo // video steps: the take to watch, its comments and coverage
 
 	Language opening.Language // code steps
@@ -63,6 +66,19 @@ type appStep struct {
 	SavedAt time.Time
 }
 
+// appCriterion is a criterion a step informs, with the reviewer's own
+// rating of it for this answer.
+type appCriterion struct {
+	opening.Criterion
+	Rating int
+}
+
+// criterionAverage is a criterion's average over every review.
+type criterionAverage struct {
+	Name    string
+	Average float64
+}
+
 // appMatch is the answer most alike a candidate's, for a person to weigh.
 type appMatch struct {
 	Name      string
@@ -87,29 +103,32 @@ type otherReview struct {
 }
 
 type otherRating struct {
-	Step  string
+	Step  string // "2. Design", or "2. Design: Explains trade-offs"
 	Value int
 }
 
 type applicationPage struct {
-	App            application.Application
-	Interview      opening.Interview
-	Job            opening.Job
-	Steps          []appStep
-	TZ             string
-	Score, Max     float64
-	Scored         bool
-	Graded         bool   // a coding task counts in the score, so it is more than a quiz score
-	CanReview      bool   // the member may review and the candidate has submitted
-	CanRate        bool   // the member's role may review, submitted or not
-	ScoreError     string // why the scorecard was not submitted
-	Reviewed       bool   // the member has submitted a review
-	ReviewCount    int
-	Others         []otherReview
-	Average        float64
-	Recommendation string
-	Note           string
-	Recs           []review.Recommendation
+	App         application.Application
+	Interview   opening.Interview
+	Job         opening.Job
+	Steps       []appStep
+	TZ          string
+	Score, Max  float64
+	Scored      bool
+	Graded      bool   // a coding task counts in the score, so it is more than a quiz score
+	CanReview   bool   // the member may review and the candidate has submitted
+	CanRate     bool   // the member's role may review, submitted or not
+	ScoreError  string // why the scorecard was not submitted
+	Reviewed    bool   // the member has submitted a review
+	ReviewCount int
+	Others      []otherReview
+	Average     float64
+	// CriterionAverages are the scorecard's criteria averaged over every
+	// review, once the member has submitted theirs.
+	CriterionAverages []criterionAverage
+	Recommendation    string
+	Note              string
+	Recs              []review.Recommendation
 	// Draft: the scorecard holds the member's draft, saved at DraftAt and
 	// seen by nobody else; else it holds their review, if any.
 	Draft   bool
@@ -225,14 +244,30 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 			row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
 			row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
 		}
+		for _, id := range st.Step.Criteria {
+			if c, ok := v.Interview.Criterion(id); ok {
+				row.Criteria = append(row.Criteria, appCriterion{Criterion: c})
+			}
+		}
+		mine := sum.Mine
+		if sum.Draft != nil {
+			mine = &review.Review{Ratings: sum.Draft.Ratings, Criteria: sum.Draft.Criteria}
+		}
+		if mine != nil {
+			row.Rating = mine.Ratings[st.Step.ID]
+			for i := range row.Criteria {
+				row.Criteria[i].Rating = mine.Criteria[st.Step.ID][row.Criteria[i].ID]
+			}
+		}
 		if sum.Mine != nil {
-			row.Rating = sum.Mine.Ratings[st.Step.ID]
 			row.Average, row.Rated = sum.StepAverage[st.Step.ID]
 		}
-		if sum.Draft != nil {
-			row.Rating = sum.Draft.Ratings[st.Step.ID]
-		}
 		d.Steps = append(d.Steps, row)
+	}
+	for _, c := range v.Interview.Criteria {
+		if avg, ok := sum.CriterionAverage[c.ID]; ok {
+			d.CriterionAverages = append(d.CriterionAverages, criterionAverage{Name: c.Name, Average: avg})
+		}
 	}
 	switch {
 	case sum.Draft != nil:
@@ -246,6 +281,11 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		for _, st := range d.Steps {
 			if n, ok := o.Ratings[st.Step.ID]; ok {
 				v.Ratings = append(v.Ratings, otherRating{Step: strconv.Itoa(st.N) + ". " + st.Step.Title, Value: n})
+			}
+			for _, c := range st.Criteria {
+				if n, ok := o.Criteria[st.Step.ID][c.ID]; ok {
+					v.Ratings = append(v.Ratings, otherRating{Step: strconv.Itoa(st.N) + ". " + st.Step.Title + ": " + c.Name, Value: n})
+				}
 			}
 		}
 		d.Others = append(d.Others, v)

@@ -51,6 +51,7 @@ var auditActions = map[string]string{
 	"extension.granted":             "More time given",
 	"interview.create":              "Interview created",
 	"interview.update":              "Interview edited",
+	"interview.scorecard":           "Scorecard saved",
 	"job.create":                    "Job created",
 	"job.decision_message":          "Job's decision message saved",
 	"job.rota":                      "Reviewers by turns changed",

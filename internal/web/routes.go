@@ -36,6 +36,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /interviews/{id}", s.team(s.saveInterview))
 	mux.HandleFunc("POST /interviews/{id}/invitations", s.team(s.invite))
 	mux.HandleFunc("GET /interviews/{id}/invited/{stash}", s.team(s.showInvited))
+	mux.HandleFunc("GET /interviews/{id}/scorecard", s.team(s.showScorecard))
+	mux.HandleFunc("POST /interviews/{id}/scorecard", s.team(s.saveScorecard))
 	mux.HandleFunc("GET /interviews/{id}/steps/{step}/code", s.team(s.showCodeTask))
 	mux.HandleFunc("GET /interviews/{id}/steps/{step}/takehome", s.team(s.showTakehomeTask))
 	mux.HandleFunc("POST /interviews/{id}/steps/{step}/takehome", s.team(s.saveTakehomeTask))
