@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -322,4 +323,43 @@ func assignErr(w *world, actor account.Member, appID, memberID int64) error {
 func rotaErr(w *world, actor account.Member, jobID int64, ids ...int64) error {
 	_, err := w.Assignments.SetRota(context.Background(), actor, jobID, ids)
 	return err
+}
+
+// TestRotaUnderConcurrentSubmissions: six candidates submitting at once
+// give each of three members two turns, never one turn twice.
+func TestRotaUnderConcurrentSubmissions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	if _, err := w.Assignments.SetRota(ctx, w.owner, w.job.ID, w.ids(w.rev...)); err != nil {
+		t.Fatal(err)
+	}
+	var apps []application.Application
+	for i := range 6 {
+		res, err := w.Applications.Invite(ctx, w.owner, w.iv.ID, []application.NewCandidate{{Email: fmt.Sprintf("c%d@example.com", i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := w.Applications.ByToken(ctx, res.Invitations[0].Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apps = append(apps, a)
+	}
+	var wg sync.WaitGroup
+	for _, a := range apps {
+		wg.Go(func() {
+			if _, err := w.Applications.Submit(ctx, a); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	turns := map[string]int{}
+	for _, a := range apps {
+		turns[w.assignees(t, a)]++
+	}
+	if want := map[string]int{"Ann by turns": 2, "Ben by turns": 2, "Cat by turns": 2}; fmt.Sprint(turns) != fmt.Sprint(want) {
+		t.Errorf("six submissions at once: %v, want %v", turns, want)
+	}
 }
