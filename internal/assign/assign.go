@@ -8,7 +8,8 @@
 // working day, in the team's working hours, after it was made (the same
 // target as a reply to a candidate; see message.Thread.Overdue). An
 // assignment stops waiting when its member submits a review of the
-// application, or when the application is decided; it is never deleted
+// application, or when the application is decided (but for a hold) or
+// withdrawn; it is never deleted
 // by either, so the application page still shows who was asked.
 //
 // Methods return apperr kinds: ErrNotFound, ErrConflict, ErrInvalid,

@@ -235,12 +235,22 @@ func TestQueueOldestFirstUntilReviewed(t *testing.T) {
 	if _, problems, err := w.Decisions.Decide(ctx, w.owner, []int64{third.ID}, decision.Input{Outcome: decision.Reject, Template: "Thank you, [first name]."}); err != nil || len(problems) > 0 {
 		t.Fatal(err, problems)
 	}
+	// Second is put on hold: the team still weighs it, so it still waits.
+	if _, problems, err := w.Decisions.Decide(ctx, w.owner, []int64{second.ID}, decision.Input{Outcome: decision.Hold, Template: "Hello [first name]."}); err != nil || len(problems) > 0 {
+		t.Fatal(err, problems)
+	}
 	q, err = w.Assignments.Queue(ctx, ann)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(q) != 1 || q[0].ApplicationID != second.ID {
-		t.Errorf("after reviewing First and deciding Third, Ann's queue is %+v, want Second alone", q)
+		t.Errorf("after reviewing First, rejecting Third and holding Second, Ann's queue is %+v, want Second alone", q)
+	}
+	if err := assignErr(w, w.owner, third.ID, ben.ID); !errors.Is(err, apperr.ErrConflict) || !strings.Contains(apperr.Message(err), "is decided") {
+		t.Errorf("assigning a rejected application: %v", err)
+	}
+	if _, err := w.Assignments.Assign(ctx, w.owner, second.ID, w.rev[2].ID); err != nil {
+		t.Errorf("assigning an application on hold: %v", err)
 	}
 	as2, err := w.Assignments.ForApplication(ctx, w.owner, first.ID)
 	if err != nil {

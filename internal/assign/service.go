@@ -78,8 +78,8 @@ func (s *Service) Assign(ctx context.Context, actor account.Member, appID, membe
 	if err != nil {
 		return Assignment{}, err
 	}
-	if a.SubmittedAt == nil {
-		return Assignment{}, apperr.Conflict("%s has not submitted yet: assign reviewers once there is something to review", a.Candidate.Name)
+	if err := reviewable(a); err != nil {
+		return Assignment{}, err
 	}
 	m, err := s.reviewer(ctx, actor, memberID)
 	if err != nil {
@@ -161,8 +161,8 @@ func (s *Service) ForApplication(ctx context.Context, actor account.Member, appI
 }
 
 // Queue lists what waits for actor's review: applications assigned to
-// them, submitted and not decided, that they have not reviewed, the
-// oldest submission first.
+// them, submitted and not decided (or on hold), that they have not
+// reviewed, the oldest submission first.
 func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting, err error) {
 	defer apperr.Wrap(&err, "assign.Queue")
 	if !actor.Can(account.Review) {
@@ -172,7 +172,7 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 		FROM review_assignments r
 		JOIN applications a ON a.id = r.application_id
 		JOIN jobs j ON j.id = a.job_id
-		WHERE r.member_id = $1 AND r.org_id = $2 AND a.status = 'submitted'
+		WHERE r.member_id = $1 AND r.org_id = $2 AND `+waitingStatus+`
 			AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.application_id = r.application_id AND v.member_id = r.member_id)
 		ORDER BY a.submitted_at, a.id
 		LIMIT $3`, actor.ID, actor.OrgID, MaxQueue)
@@ -190,6 +190,25 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 	}
 	return out, rows.Err()
 }
+
+// reviewable refuses an application with nothing to review, or whose
+// review no longer waits: not submitted, withdrawn, or decided other than
+// on hold.
+func reviewable(a application.Application) error {
+	switch {
+	case a.Status == application.Withdrawn:
+		return apperr.Conflict("%s withdrew: there is nothing to review", a.Candidate.Name)
+	case a.SubmittedAt == nil:
+		return apperr.Conflict("%s has not submitted yet: assign reviewers once there is something to review", a.Candidate.Name)
+	case a.Status == application.Decided && a.Outcome != "hold":
+		return apperr.Conflict("%s's application is decided: reviews no longer wait for it", a.Candidate.Name)
+	}
+	return nil
+}
+
+// waitingStatus is the SQL condition, on applications a, of those whose
+// reviews wait: submitted and undecided, or on hold.
+const waitingStatus = `(a.status = 'submitted' OR (a.status = 'decided' AND a.outcome = 'hold'))`
 
 func reviewed(ctx context.Context, db *sqldb.DB, appID, memberID int64) (bool, error) {
 	var n int
