@@ -78,7 +78,7 @@ func (s *Service) Assign(ctx context.Context, actor account.Member, appID, membe
 	if err != nil {
 		return Assignment{}, err
 	}
-	if err := reviewable(a); err != nil {
+	if err := Reviewable(a); err != nil {
 		return Assignment{}, err
 	}
 	m, err := s.reviewer(ctx, actor, memberID)
@@ -191,10 +191,10 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 	return out, rows.Err()
 }
 
-// reviewable refuses an application with nothing to review, or whose
+// Reviewable refuses an application with nothing to review, or whose
 // review no longer waits: not submitted, withdrawn, or decided other than
 // on hold.
-func reviewable(a application.Application) error {
+func Reviewable(a application.Application) error {
 	switch {
 	case a.Status == application.Withdrawn:
 		return apperr.Conflict("%s withdrew: there is nothing to review", a.Candidate.Name)

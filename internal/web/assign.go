@@ -20,7 +20,8 @@ type appAssign struct {
 	Assignments []assign.Assignment
 	// Choices are the members who may review and are not assigned yet.
 	Choices   []account.Member
-	CanAssign bool // the member may assign and remove, and there is something to review
+	CanAssign bool // the member may assign and remove, and reviews wait
+	Waiting   bool // reviews of the application wait: due dates still count
 	Now       time.Time
 }
 
@@ -30,7 +31,8 @@ func (s *Server) assignData(ctx context.Context, m account.Member, a application
 	if err != nil {
 		return nil, err
 	}
-	d := &appAssign{Assignments: as, CanAssign: assign.CanAssign(m) && a.SubmittedAt != nil, Now: time.Now()}
+	d := &appAssign{Assignments: as, Waiting: assign.Reviewable(a) == nil, Now: time.Now()}
+	d.CanAssign = d.Waiting && assign.CanAssign(m)
 	if !d.CanAssign {
 		return d, nil
 	}
