@@ -228,6 +228,9 @@ func TestQueueOldestFirstUntilReviewed(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("Ann's queue:\n got %q\nwant %q", got, want)
 	}
+	if n, err := w.Assignments.Waiting(ctx, ann); err != nil || n != 3 {
+		t.Errorf("Ann's count: %d, %v; want 3", n, err)
+	}
 
 	if _, err := w.Reviews.Submit(ctx, ann, first.ID, review.Input{Ratings: map[int64]int{w.iv.Steps[0].ID: 4}, Recommendation: review.Yes}); err != nil {
 		t.Fatal(err)

@@ -191,6 +191,21 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 	return out, rows.Err()
 }
 
+// Waiting counts what waits for actor's review, as Queue lists it, for
+// the team's navigation; 0 for members who do not review.
+func (s *Service) Waiting(ctx context.Context, actor account.Member) (_ int, err error) {
+	defer apperr.Wrap(&err, "assign.Waiting")
+	if !actor.Can(account.Review) {
+		return 0, nil
+	}
+	var n int
+	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM review_assignments r JOIN applications a ON a.id = r.application_id
+		WHERE r.member_id = $1 AND r.org_id = $2 AND `+waitingStatus+`
+			AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.application_id = r.application_id AND v.member_id = r.member_id)`,
+		actor.ID, actor.OrgID).Scan(&n)
+	return n, err
+}
+
 // Reviewable refuses an application with nothing to review, or whose
 // review no longer waits: not submitted, withdrawn, or decided other than
 // on hold.

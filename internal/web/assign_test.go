@@ -137,7 +137,7 @@ func TestAssignReviewersPages(t *testing.T) {
 
 	resp, body = w.rita.get("/reviews")
 	doc = teamMust(t, "my reviews", resp, body, http.StatusOK)
-	if got := teamText(doc, `nav a[aria-current="page"]`); !strings.Contains(got, "My reviews") {
+	if got := teamText(doc, `.top-wide a[aria-current="page"]`); got != "My reviews 1 waiting for your review" {
 		t.Errorf("current navigation: %q", got)
 	}
 	if got := teamText(doc, "table.reviews-queue tbody"); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "Backend engineer") {
