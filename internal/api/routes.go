@@ -35,6 +35,7 @@ func (s *Server) routes() []route {
 		s.team("GET", "/api/v1/jobs", s.listJobs),
 		s.team("POST", "/api/v1/jobs", s.createJob),
 		s.team("GET", "/api/v1/jobs/{id}", s.showJob),
+		s.team("GET", "/api/v1/jobs/{id}/agreement", s.showAgreement),
 		s.team("PATCH", "/api/v1/jobs/{id}", s.updateJob),
 		s.team("GET", "/api/v1/jobs/{id}/reviewers", s.showReviewers),
 		s.team("PUT", "/api/v1/jobs/{id}/reviewers", s.setReviewers),

@@ -78,6 +78,9 @@ func TestScorecardInTheAPI(t *testing.T) {
 			body: `{"criteria": {"{design}": {"{trade}": 2}}, "recommendation": "no"}`},
 		{name: "averages per criterion", method: "GET", path: "/api/v1/applications/{app}", token: "bea", want: http.StatusOK,
 			checks: []check{is("review_averages.criteria.{trade}", 3), is("review_averages.criteria.{clear}", 4)}},
+		{name: "agreement", method: "GET", path: "/api/v1/jobs/" + strconv.FormatInt(job.ID, 10) + "/agreement", token: "owner", want: http.StatusOK,
+			checks: []check{is("criteria.0.name", "Explains trade-offs"), is("criteria.0.units", 1), is("criteria.0.ratings", 2), is("criteria.1.alpha", nil)}},
+		{name: "another organisation's agreement", method: "GET", path: "/api/v1/jobs/" + strconv.FormatInt(job.ID, 10) + "/agreement", token: "other", want: http.StatusNotFound},
 		{name: "a criterion taken off", method: "PUT", path: path, token: "owner", want: http.StatusOK,
 			body: `{"criteria": [{"id": {clear}, "name": "Writes clearly"}]}`, checks: []check{is("criteria.0.id", "{clear}"), is("steps.{design}", []any{})}},
 	})

@@ -71,6 +71,11 @@ type appStep struct {
 type appCriterion struct {
 	opening.Criterion
 	Rating int
+	// Average is the criterion's average over every review and every
+	// step that informs it, once the member's own review is in
+	// (Averaged).
+	Average  float64
+	Averaged bool
 }
 
 // criterionAverage is a criterion's average over every review.
@@ -222,46 +227,13 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		return d, err
 	}
 	for _, st := range v.Steps {
-		row := newAppStep(st)
-		row.Match = matches[st.Step.ID]
-		if st.Take != nil {
-			row.Video = newAppVideo(m, v, st)
+		row, err := appRow(m, v, st)
+		if err != nil {
+			return d, err
 		}
+		row.Match = matches[st.Step.ID]
 		d.HasVideo = d.HasVideo || (st.Take != nil && st.Take.Status == video.Ready)
 		d.HasCode = d.HasCode || (st.Step.Kind == opening.KindCode && st.Answered)
-		if st.Activity != nil {
-			row.Activity = st.Activity
-			row.PlaybackURL = fmt.Sprintf("/applications/%d/steps/%d/playback", a.ID, st.Step.ID)
-		}
-		if st.Step.Kind == opening.KindCodeReview && st.Answered {
-			c, err := newReviewChange(st.Step, st.Answer, true, "")
-			if err != nil {
-				return d, err
-			}
-			row.CodeReview = &c
-			row.Summary = st.Answer.CodeReview.Summary
-			row.CanMark = m.Can(account.Review) && (a.Status == application.Submitted || a.Status == application.Decided)
-			row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
-			row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
-		}
-		for _, id := range st.Step.Criteria {
-			if c, ok := v.Interview.Criterion(id); ok {
-				row.Criteria = append(row.Criteria, appCriterion{Criterion: c})
-			}
-		}
-		mine := sum.Mine
-		if sum.Draft != nil {
-			mine = &review.Review{Ratings: sum.Draft.Ratings, Criteria: sum.Draft.Criteria}
-		}
-		if mine != nil {
-			row.Rating = mine.Ratings[st.Step.ID]
-			for i := range row.Criteria {
-				row.Criteria[i].Rating = mine.Criteria[st.Step.ID][row.Criteria[i].ID]
-			}
-		}
-		if sum.Mine != nil {
-			row.Average, row.Rated = sum.StepAverage[st.Step.ID]
-		}
 		d.Steps = append(d.Steps, row)
 	}
 	for _, c := range v.Interview.Criteria {
@@ -291,6 +263,55 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		d.Others = append(d.Others, v)
 	}
 	return d, nil
+}
+
+// appRow is a step of an application as member m reads it: the answer
+// with its kind's parts (the take to play, the code's record, a code
+// review's matches) and the member's own ratings, from their review or
+// their draft, with the averages once their review is in.
+func appRow(m account.Member, v appview.Team, st appview.Step) (appStep, error) {
+	a, sum := v.App, v.Reviews
+	row := newAppStep(st)
+	if st.Take != nil {
+		row.Video = newAppVideo(m, v, st)
+	}
+	if st.Activity != nil {
+		row.Activity = st.Activity
+		row.PlaybackURL = fmt.Sprintf("/applications/%d/steps/%d/playback", a.ID, st.Step.ID)
+	}
+	if st.Step.Kind == opening.KindCodeReview && st.Answered {
+		c, err := newReviewChange(st.Step, st.Answer, true, "")
+		if err != nil {
+			return row, err
+		}
+		row.CodeReview = &c
+		row.Summary = st.Answer.CodeReview.Summary
+		row.CanMark = m.Can(account.Review) && (a.Status == application.Submitted || a.Status == application.Decided)
+		row.MarkURL = fmt.Sprintf("/applications/%d/steps/%d/marks", a.ID, st.Step.ID)
+		row.ReviewURL = fmt.Sprintf("/applications/%d/steps/%d/codereview", a.ID, st.Step.ID)
+	}
+	for _, id := range st.Step.Criteria {
+		if c, ok := v.Interview.Criterion(id); ok {
+			row.Criteria = append(row.Criteria, appCriterion{Criterion: c})
+		}
+	}
+	mine := sum.Mine
+	if sum.Draft != nil {
+		mine = &review.Review{Ratings: sum.Draft.Ratings, Criteria: sum.Draft.Criteria}
+	}
+	if mine != nil {
+		row.Rating = mine.Ratings[st.Step.ID]
+		for i := range row.Criteria {
+			row.Criteria[i].Rating = mine.Criteria[st.Step.ID][row.Criteria[i].ID]
+		}
+	}
+	if sum.Mine != nil {
+		row.Average, row.Rated = sum.StepAverage[st.Step.ID]
+		for i := range row.Criteria {
+			row.Criteria[i].Average, row.Criteria[i].Averaged = sum.CriterionAverage[row.Criteria[i].ID]
+		}
+	}
+	return row, nil
 }
 
 // newAppStep puts a step of the domain's view in the page's shape.

@@ -25,6 +25,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /jobs/new", s.team(s.showNewJob))
 	mux.HandleFunc("POST /jobs", s.team(s.createJob))
 	mux.HandleFunc("GET /jobs/{id}", s.team(s.showJob))
+	mux.HandleFunc("GET /jobs/{id}/agreement", s.team(s.showAgreement))
+	mux.HandleFunc("GET /jobs/{id}/compare", s.team(s.showCompare))
 	mux.HandleFunc("GET /jobs/{id}/edit", s.team(s.showEditJob))
 	mux.HandleFunc("POST /jobs/{id}", s.team(s.updateJob))
 	mux.HandleFunc("POST /jobs/{id}/status", s.team(s.setJobStatus))

@@ -1,0 +1,113 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/agreement"
+	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
+)
+
+// TestAgreementReport: a job's report of how far its reviewers agree,
+// per criterion (the scorecard's, Overall and the recommendation), as a
+// chart drawn on the server with the same figures in a table, and each
+// reviewer's offset from the others. Another organisation reads none of
+// it.
+func TestAgreementReport(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ts := newTestServer(t)
+	owner := ts.signIn(t)
+	om := ts.member(t, "olivia@acme.example")
+	job, err := ts.Svc.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Engineer")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	iv, err := ts.Svc.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Design"}, {Kind: opening.KindText, Title: "Why us"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if iv, err = ts.Svc.Openings.SetScorecard(ctx, om, iv.ID, opening.ScorecardInput{Criteria: []opening.CriterionInput{{Name: "Depth"}},
+		Steps: map[int64][]string{iv.Steps[0].ID: {"Depth"}}}); err != nil {
+		t.Fatal(err)
+	}
+	design, why, depth := iv.Steps[0].ID, iv.Steps[1].ID, iv.Criteria[0].ID
+	members := []account.Member{om}
+	for _, name := range []string{"Rita", "Bob"} {
+		secret, _, err := ts.Svc.Accounts.InviteMember(ctx, om, strings.ToLower(name)+"@acme.example", account.Reviewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := ts.Svc.Accounts.AcceptInvite(ctx, secret, name+" Reviewer", "a long enough password", account.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, m)
+	}
+	// Depth and Why us per candidate and reviewer; Bob rates a point
+	// higher than the others throughout.
+	depths := [][3]int{{2, 2, 3}, {4, 4, 5}, {3, 3, 4}, {5, 4, 5}}
+	whys := [][3]int{{3, 4, 4}, {2, 2, 3}, {5, 5, 5}, {1, 2, 2}}
+	var depthUnits, whyUnits [][]int
+	for i := range depths {
+		res, err := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: fmt.Sprintf("Cand %d", i), Email: fmt.Sprintf("c%d@example.com", i)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
+		if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		for j, m := range members {
+			in := review.Input{Criteria: review.Criteria{design: {depth: depths[i][j]}}, Ratings: map[int64]int{why: whys[i][j]}, Recommendation: review.Yes}
+			if _, err := ts.Svc.Reviews.Submit(ctx, m, a.ID, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		depthUnits = append(depthUnits, depths[i][:])
+		whyUnits = append(whyUnits, whys[i][:])
+	}
+	wantDepth, _, _ := agreement.Alpha(depthUnits)
+	wantWhy, _, _ := agreement.Alpha(whyUnits)
+
+	path := "/jobs/" + strconv.FormatInt(job.ID, 10) + "/agreement"
+	resp, body := owner.get(path)
+	teamMust(t, "the agreement report", resp, body, http.StatusOK)
+	doc := candHTML(t, body)
+	if doc.Find(`svg.agreement-chart[role="img"] rect`).Length() != 2 {
+		t.Errorf("the chart has %d bars, want 2 (the recommendations are all alike)", doc.Find("svg.agreement-chart rect").Length())
+	}
+	rows := map[string]string{}
+	doc.Find(".agreement-table").First().Find("tbody tr").Each(func(_ int, tr *goquery.Selection) {
+		rows[strings.TrimSpace(tr.Find("th").Text())] = strings.Join(tr.Find("td").Map(func(_ int, td *goquery.Selection) string { return strings.TrimSpace(td.Text()) }), " ")
+	})
+	if got, want := rows["Depth"], fmt.Sprintf("%.2f 4 12", wantDepth); got != want {
+		t.Errorf("Depth: %q, want %q", got, want)
+	}
+	if got, want := rows["Overall"], fmt.Sprintf("%.2f 4 12", wantWhy); got != want {
+		t.Errorf("Overall: %q, want %q", got, want)
+	}
+	if got := rows[review.RecommendationRow]; got != "— 4 12" {
+		t.Errorf("the recommendations, all alike: %q", got)
+	}
+	offsets := candText(doc, "#offsets-h + p + table tbody tr")
+	if !strings.HasPrefix(offsets, "Bob Reviewer +") {
+		t.Errorf("Bob rates highest: %q", offsets)
+	}
+	if _, body := owner.get("/jobs/" + strconv.FormatInt(job.ID, 10)); !strings.Contains(body, path) {
+		t.Error("the job page does not link to the report")
+	}
+	rival := teamOtherOrg(t, ts)
+	if resp, _ := rival.get(path); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another organisation's report: %d", resp.StatusCode)
+	}
+}
