@@ -34,11 +34,16 @@ type CriterionAgreement struct {
 	Ratings int  // the ratings on them
 }
 
-// ReviewerOffset is a reviewer's mean offset from the others.
+// ReviewerOffset is a reviewer's mean offset from the others, over every
+// answer and over the calibration set's alone.
 type ReviewerOffset struct {
 	Name   string
 	Offset float64 // in points of the 1–5 scale
 	Units  int
+	// Calibration is the offset over the calibration set's answers,
+	// CalibrationUnits of them (none: not rated there yet).
+	Calibration      float64
+	CalibrationUnits int
 }
 
 // RecommendationRow names the recommendations' row of an Agreement, rated
@@ -62,7 +67,31 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 		byName[key] = append(byName[key], agreement.Rating{Unit: unit, Rater: rater, Value: v})
 	}
 	names := map[int64]string{}
-	var all []agreement.Rating // every 1–5 rating, for the offsets
+	var all, calibrating []agreement.Rating // every 1–5 rating, and the calibration set's, for the offsets
+	calibration := map[int64]bool{}
+	crows, err := s.db.Query(ctx, `SELECT c.application_id FROM calibration_applications c JOIN applications a ON a.id = c.application_id
+		WHERE a.job_id = $1 AND a.org_id = $2`, jobID, actor.OrgID)
+	if err != nil {
+		return Agreement{}, err
+	}
+	for crows.Next() {
+		var id int64
+		if err := crows.Scan(&id); err != nil {
+			crows.Close()
+			return Agreement{}, err
+		}
+		calibration[id] = true
+	}
+	crows.Close()
+	if err := crows.Err(); err != nil {
+		return Agreement{}, err
+	}
+	keep := func(app int64, r agreement.Rating) {
+		all = append(all, r)
+		if calibration[app] {
+			calibrating = append(calibrating, r)
+		}
+	}
 	rows, err := s.db.Query(ctx, `SELECT r.application_id, r.member_id, m.name, r.recommendation
 		FROM reviews r JOIN applications a ON a.id = r.application_id JOIN members m ON m.id = r.member_id
 		WHERE a.job_id = $1 AND a.org_id = $2 ORDER BY r.id`, jobID, actor.OrgID)
@@ -100,7 +129,7 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 		}
 		unit := fmt.Sprintf("%d/%d", app, step)
 		add(opening.Overall, unit, member, v)
-		all = append(all, agreement.Rating{Unit: unit, Rater: member, Value: v})
+		keep(app, agreement.Rating{Unit: unit, Rater: member, Value: v})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -123,7 +152,7 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 		}
 		unit := fmt.Sprintf("%d/%d/%s", app, step, strings.ToLower(name))
 		add(name, unit, member, v)
-		all = append(all, agreement.Rating{Unit: unit, Rater: member, Value: v})
+		keep(app, agreement.Rating{Unit: unit, Rater: member, Value: v})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -147,8 +176,10 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 		out.Criteria = append(out.Criteria, row(name, byName[strings.ToLower(name)]))
 	}
 	out.Criteria = append(out.Criteria, row(RecommendationRow, recs))
+	cal := agreement.Offsets(calibrating)
 	for member, o := range agreement.Offsets(all) {
-		out.Reviewers = append(out.Reviewers, ReviewerOffset{Name: names[member], Offset: o.Mean, Units: o.Units})
+		out.Reviewers = append(out.Reviewers, ReviewerOffset{Name: names[member], Offset: o.Mean, Units: o.Units,
+			Calibration: cal[member].Mean, CalibrationUnits: cal[member].Units})
 	}
 	sort.Slice(out.Reviewers, func(i, j int) bool {
 		if out.Reviewers[i].Offset != out.Reviewers[j].Offset {

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
 
@@ -78,6 +79,15 @@ type appCriterion struct {
 	Averaged bool
 }
 
+// calibrationRow is one rating of the member's on a calibration
+// application against the others' mean.
+type calibrationRow struct {
+	Item   string // "1. Design: Explains trade-offs"
+	Mine   int
+	Team   float64
+	Others int
+}
+
 // criterionAverage is a criterion's average over every review.
 type criterionAverage struct {
 	Name    string
@@ -131,9 +141,16 @@ type applicationPage struct {
 	// CriterionAverages are the scorecard's criteria averaged over every
 	// review, once the member has submitted theirs.
 	CriterionAverages []criterionAverage
-	Recommendation    string
-	Note              string
-	Recs              []review.Recommendation
+	// Calibration: the application is in the team's calibration set;
+	// CanCalibrate: the member may put it in or take it out.
+	// CalibrationRows compare the member's ratings with the others', once
+	// their own review is in.
+	Calibration     bool
+	CanCalibrate    bool
+	CalibrationRows []calibrationRow
+	Recommendation  string
+	Note            string
+	Recs            []review.Recommendation
 	// Draft: the scorecard holds the member's draft, saved at DraftAt and
 	// seen by nobody else; else it holds their review, if any.
 	Draft   bool
@@ -235,6 +252,29 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		d.HasVideo = d.HasVideo || (st.Take != nil && st.Take.Status == video.Ready)
 		d.HasCode = d.HasCode || (st.Step.Kind == opening.KindCode && st.Answered)
 		d.Steps = append(d.Steps, row)
+	}
+	cal, err := s.Reviews.Calibrating(ctx, m, []int64{a.ID})
+	if err != nil {
+		return d, err
+	}
+	d.Calibration, d.CanCalibrate = cal[a.ID], m.Can(account.ManageJobs)
+	if d.Calibration && sum.Mine != nil {
+		for _, it := range review.Calibration(*sum.Mine, sum.Others) {
+			label := ""
+			for _, st := range d.Steps {
+				if st.Step.ID != it.StepID {
+					continue
+				}
+				label = strconv.Itoa(st.N) + ". " + st.Step.Title
+				if c, ok := v.Interview.Criterion(it.CriterionID); ok {
+					label += ": " + c.Name
+				}
+			}
+			if label != "" {
+				d.CalibrationRows = append(d.CalibrationRows, calibrationRow{Item: label, Mine: it.Mine, Team: it.Team, Others: it.Others})
+			}
+		}
+		sort.Slice(d.CalibrationRows, func(i, j int) bool { return d.CalibrationRows[i].Item < d.CalibrationRows[j].Item })
 	}
 	for _, c := range v.Interview.Criteria {
 		if avg, ok := sum.CriterionAverage[c.ID]; ok {

@@ -52,6 +52,8 @@ var auditActions = map[string]string{
 	"interview.create":              "Interview created",
 	"interview.update":              "Interview edited",
 	"interview.scorecard":           "Scorecard saved",
+	"review.calibration_add":        "Added to the calibration set",
+	"review.calibration_remove":     "Taken out of the calibration set",
 	"job.create":                    "Job created",
 	"job.decision_message":          "Job's decision message saved",
 	"job.rota":                      "Reviewers by turns changed",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,5 +110,69 @@ func TestAgreementReport(t *testing.T) {
 	rival := teamOtherOrg(t, ts)
 	if resp, _ := rival.get(path); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("another organisation's report: %d", resp.StatusCode)
+	}
+}
+
+// TestCalibration: the team marks an application for everyone to rate
+// first; once a reviewer's review is in, the application shows their
+// ratings against the others' mean, and the agreement report their
+// offset on the calibration set. Only a member who manages jobs marks
+// one; another organisation cannot.
+func TestCalibration(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ts := newTestServer(t)
+	owner := ts.signIn(t)
+	om := ts.member(t, "olivia@acme.example")
+	job, _ := ts.Svc.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Engineer")})
+	iv, err := ts.Svc.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Screen"),
+		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Design"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _ := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
+	a, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
+	if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	secret, _, _ := ts.Svc.Accounts.InviteMember(ctx, om, "rita@acme.example", account.Reviewer)
+	rita, err := ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita Reviewer", "a long enough password", account.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appPath := "/applications/" + strconv.FormatInt(a.ID, 10)
+	if err := ts.Svc.Reviews.SetCalibration(ctx, rita, a.ID, true); err == nil {
+		t.Error("a reviewer put an application in the calibration set")
+	}
+	if resp, _ := teamOtherOrg(t, ts).post(appPath+"/calibration", url.Values{"on": {"1"}}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another organisation marks it: %d", resp.StatusCode)
+	}
+	resp, body := owner.post(appPath+"/calibration", url.Values{"on": {"1"}})
+	teamMust(t, "mark for calibration", resp, body, http.StatusOK)
+	if !strings.Contains(candText(candHTML(t, body), "#calibration"), "Calibration set") {
+		t.Fatal("the application does not say it is in the calibration set")
+	}
+	step := iv.Steps[0].ID
+	if _, err := ts.Svc.Reviews.Submit(ctx, rita, a.ID, review.Input{Ratings: map[int64]int{step: 2}, Recommendation: review.No}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = owner.post(appPath+"/review", url.Values{fmt.Sprintf("rating.%d", step): {"5"}, "recommendation": {"yes"}})
+	teamMust(t, "review", resp, body, http.StatusOK)
+	_, body = owner.get(appPath)
+	if got := candText(candHTML(t, body), "#calibration table tbody"); got != "1. Design 5 2 (1)" {
+		t.Errorf("the owner's ratings against the team's: %q", got)
+	}
+	_, body = owner.get("/jobs/" + strconv.FormatInt(job.ID, 10) + "/agreement")
+	if got := candText(candHTML(t, body), "#offsets-h + p + table tbody tr"); !strings.Contains(got, "+3.00 1 +3.00 (1)") {
+		t.Errorf("the offsets with the calibration set: %q", got)
+	}
+	if _, body := owner.get("/jobs/" + strconv.FormatInt(job.ID, 10)); !strings.Contains(body, `<span class="badge">Calibration</span>`) {
+		t.Error("the job's list does not mark the calibration set")
+	}
+	if resp, _ := owner.post(appPath+"/calibration", url.Values{"on": {"0"}}); resp.StatusCode != http.StatusOK {
+		t.Errorf("take it out: %d", resp.StatusCode)
+	}
+	if _, body := owner.get(appPath); strings.Contains(body, "Calibration set</span>") {
+		t.Error("still marked after being taken out")
 	}
 }

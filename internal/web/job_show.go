@@ -34,7 +34,10 @@ type jobPage struct {
 	ListQuery  string // the list's filter and sort, carried to each application
 	Showing    string // the current filter's label
 	Briefs     map[int64]review.Brief
-	Rota       *jobRota // the reviewers who take turns with its submissions
+	// Calibrating marks the applications of the calibration set.
+	Calibrating map[int64]bool
+	// Rota is the reviewers who take turns with its submissions.
+	Rota *jobRota
 }
 
 // statusTabs are the job page's filters, in the words the dashboard's
@@ -93,8 +96,12 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	if err != nil {
 		return err
 	}
+	calibrating, err := s.Reviews.Calibrating(ctx, m, ids)
+	if err != nil {
+		return err
+	}
 	data := jobPage{Job: j, Interviews: ivs, Titles: map[int64]string{}, Apps: pg.Items, Total: counts.Total(), TZ: s.memberZone(ctx, m),
-		ListQuery: c.query(), Briefs: briefs}
+		ListQuery: c.query(), Briefs: briefs, Calibrating: calibrating}
 	for _, iv := range ivs {
 		data.Titles[iv.ID] = iv.Title
 	}

@@ -78,6 +78,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/repository.zip", s.team(s.serveWorkZip))
 	mux.HandleFunc("POST /applications/{id}/steps/{step}/repository/comments", s.team(s.addWorkComment))
 	mux.HandleFunc("POST /applications/{id}/steps/{step}/paid", s.team(s.recordTakehomePayment))
+	mux.HandleFunc("POST /applications/{id}/calibration", s.team(s.setCalibration))
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/codereview", s.team(s.showCodeReviewRead))
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/playback", s.team(s.showPlayback))
 	mux.HandleFunc("GET /applications/{id}/steps/{step}/playback.json", s.team(s.servePlayback))
