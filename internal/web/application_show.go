@@ -187,6 +187,9 @@ type applicationPage struct {
 	// CanLink: the member may email the candidate a link, or replace or
 	// revoke it.
 	CanLink bool
+
+	// Assigned: the reviewers asked to review, and the choice of others.
+	Assigned *appAssign
 }
 
 // PendingExtension is the candidate's request waiting for an answer.
@@ -226,6 +229,9 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		Extensions: v.Extensions, Decision: v.Decision}
 	d.Now, d.CandidateZone = time.Now(), v.CandidateHours.Zone
 	d.NextWaking = v.NextWaking(d.Now)
+	if d.Assigned, err = s.assignData(ctx, m, a); err != nil {
+		return d, err
+	}
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
 		return d, err
