@@ -47,6 +47,9 @@ type Waiting struct {
 	SubmittedAt   time.Time
 	AssignedAt    time.Time
 	DueAt         time.Time
+	// Calibration: the application is in the team's calibration set,
+	// which everyone rates first, so it heads the queue.
+	Calibration bool
 }
 
 // Overdue reports whether the review is past its due date at now.

@@ -231,6 +231,13 @@ func TestQueueOldestFirstUntilReviewed(t *testing.T) {
 	if n, err := w.Assignments.Waiting(ctx, ann); err != nil || n != 3 {
 		t.Errorf("Ann's count: %d, %v; want 3", n, err)
 	}
+	// Third joins the calibration set: everyone rates it first.
+	if err := w.Reviews.SetCalibration(ctx, w.owner, third.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if q, _ := w.Assignments.Queue(ctx, ann); len(q) != 3 || q[0].ApplicationID != third.ID || !q[0].Calibration || q[1].ApplicationID != first.ID {
+		t.Errorf("with Third in the calibration set, Ann's queue is %+v, want Third first", q)
+	}
 
 	if _, err := w.Reviews.Submit(ctx, ann, first.ID, review.Input{Ratings: map[int64]int{w.iv.Steps[0].ID: 4}, Recommendation: review.Yes}); err != nil {
 		t.Fatal(err)

@@ -162,19 +162,22 @@ func (s *Service) ForApplication(ctx context.Context, actor account.Member, appI
 
 // Queue lists what waits for actor's review: applications assigned to
 // them, submitted and not decided (or on hold), that they have not
-// reviewed, the oldest submission first.
+// reviewed: the calibration set's first, which everyone rates first, then
+// the oldest submission first.
 func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting, err error) {
 	defer apperr.Wrap(&err, "assign.Queue")
 	if !actor.Can(account.Review) {
 		return nil, apperr.Forbidden("your role does not review applications")
 	}
-	rows, err := s.db.Query(ctx, `SELECT a.id, a.candidate_name, j.id, j.title, a.submitted_at, r.assigned_at, r.due_at
+	rows, err := s.db.Query(ctx, `SELECT a.id, a.candidate_name, j.id, j.title, a.submitted_at, r.assigned_at, r.due_at,
+			c.application_id IS NOT NULL
 		FROM review_assignments r
 		JOIN applications a ON a.id = r.application_id
 		JOIN jobs j ON j.id = a.job_id
+		LEFT JOIN calibration_applications c ON c.application_id = a.id
 		WHERE r.member_id = $1 AND r.org_id = $2 AND `+waitingStatus+`
 			AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.application_id = r.application_id AND v.member_id = r.member_id)
-		ORDER BY a.submitted_at, a.id
+		ORDER BY CASE WHEN c.application_id IS NULL THEN 1 ELSE 0 END, a.submitted_at, a.id
 		LIMIT $3`, actor.ID, actor.OrgID, MaxQueue)
 	if err != nil {
 		return nil, err
@@ -183,7 +186,7 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 	out := []Waiting{}
 	for rows.Next() {
 		var w Waiting
-		if err := rows.Scan(&w.ApplicationID, &w.CandidateName, &w.JobID, &w.JobTitle, &w.SubmittedAt, &w.AssignedAt, &w.DueAt); err != nil {
+		if err := rows.Scan(&w.ApplicationID, &w.CandidateName, &w.JobID, &w.JobTitle, &w.SubmittedAt, &w.AssignedAt, &w.DueAt, &w.Calibration); err != nil {
 			return nil, err
 		}
 		out = append(out, w)
