@@ -101,6 +101,10 @@ type appMatch struct {
 	Percent   int
 	PairURL   string
 	StepURL   string // every pair of the step
+	// Below: the match is under the step's Threshold (in percent), and
+	// shown as such, not as one the team asked to look at.
+	Below     bool
+	Threshold int
 }
 
 type appOption struct {
@@ -239,7 +243,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Nav, err = s.appNav(ctx, m, a, listFrom(r.URL.Query())); err != nil {
 		return d, err
 	}
-	matches, err := s.highestMatches(r, m, a, v.Shared)
+	matches, err := s.highestMatches(r, m, a, v.Interview, v.Shared)
 	if err != nil {
 		return d, err
 	}
