@@ -24,6 +24,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/share"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/stash"
 	"github.com/anyhour/anyhour/internal/takehome"
@@ -52,6 +53,8 @@ type Services struct {
 	Views *appview.Service
 	// Takehomes keep take-home steps' repositories and their pushes.
 	Takehomes *takehome.Service
+	// Shares keep the links that share applications with guests.
+	Shares *share.Service
 	// Stashes keep a form's result, sealed, for the page the form
 	// redirects to.
 	Stashes *stash.Store
@@ -83,6 +86,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	var n *notify.Notifier
 	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Assignments, s.Outbox)
 	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions, s.Activity)
+	s.Shares = share.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Stashes = stash.New(db)
 	s.react(n)
 	return s
