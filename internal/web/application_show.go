@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/share"
 	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -152,9 +153,15 @@ type applicationPage struct {
 	Calibration     bool
 	CanCalibrate    bool
 	CalibrationRows []calibrationRow
-	Recommendation  string
-	Note            string
-	Recs            []review.Recommendation
+	// ShareLinks share the application with guests; CanShare: the member
+	// may make and revoke them. Guests are the guests' ratings, shown with
+	// the colleagues' reviews.
+	ShareLinks     []share.Link
+	CanShare       bool
+	Guests         []share.Rating
+	Recommendation string
+	Note           string
+	Recs           []review.Recommendation
 	// Draft: the scorecard holds the member's draft, saved at DraftAt and
 	// seen by nobody else; else it holds their review, if any.
 	Draft   bool
@@ -262,6 +269,17 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		return d, err
 	}
 	d.Calibration, d.CanCalibrate = cal[a.ID], m.Can(account.ManageJobs)
+	d.CanShare = m.Can(account.ManageJobs)
+	if v.Shared {
+		if d.ShareLinks, err = s.Shares.ForApplication(ctx, m, a.ID); err != nil {
+			return d, err
+		}
+		if sum.Mine != nil {
+			if d.Guests, err = s.Shares.Ratings(ctx, m.OrgID, a.ID, 0); err != nil {
+				return d, err
+			}
+		}
+	}
 	if d.Calibration && sum.Mine != nil {
 		for _, it := range review.Calibration(*sum.Mine, sum.Others) {
 			label := ""

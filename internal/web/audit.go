@@ -54,6 +54,8 @@ var auditActions = map[string]string{
 	"interview.scorecard":           "Scorecard saved",
 	"review.calibration_add":        "Added to the calibration set",
 	"review.calibration_remove":     "Taken out of the calibration set",
+	"share.create":                  "Shared outside the team",
+	"share.revoke":                  "Share link revoked",
 	"job.create":                    "Job created",
 	"job.decision_message":          "Job's decision message saved",
 	"job.rota":                      "Reviewers by turns changed",

@@ -8,6 +8,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
 )
 
 // jobWithInterview makes a job titled job with an interview of the given
@@ -67,4 +68,9 @@ func submitted(t *testing.T, ts *testServer, m account.Member, iv opening.Interv
 		t.Fatal(err)
 	}
 	return a
+}
+
+// reviewYes is a review rating step 3 overall, recommending yes.
+func reviewYes(step int64) review.Input {
+	return review.Input{Ratings: map[int64]int{step: 3}, Recommendation: review.Yes}
 }

@@ -119,6 +119,13 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /media/{id}/views", s.team(s.addMediaViews))
 
 	// Candidate pages.
+	mux.HandleFunc("GET /s/{token}", s.guest(s.showGuestList))
+	mux.HandleFunc("GET /s/{token}/a/{app}", s.guest(s.showGuestApplication))
+	mux.HandleFunc("POST /s/{token}/a/{app}/rate", s.guest(s.rateAsGuest))
+	mux.HandleFunc("GET /s/{token}/a/{app}/media/{id}/{file}", s.guest(s.serveGuestRecording))
+	mux.HandleFunc("GET /share/new", s.team(s.showShareForm))
+	mux.HandleFunc("POST /share", s.team(s.createShare))
+	mux.HandleFunc("POST /share/{id}/revoke", s.team(s.revokeShare))
 	mux.HandleFunc("GET /c/{token}", s.handle(s.openLink))
 	mux.HandleFunc("GET /candidate/{app}", s.candidate(s.showCandidateWelcome))
 	mux.HandleFunc("POST /candidate/{app}/timezone", s.candidate(s.setCandidateZone))
