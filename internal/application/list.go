@@ -260,6 +260,13 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 	return p, nil
 }
 
+// InOrg returns application id of organisation orgID, without a member:
+// for a guest whose share link names it. Callers check that it does.
+func (s *Service) InOrg(ctx context.Context, orgID, id int64) (_ Application, err error) {
+	defer apperr.Wrap(&err, "application.InOrg(%d)", id)
+	return scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, id, orgID))
+}
+
 // Application returns an application of actor's organisation.
 func (s *Service) Application(ctx context.Context, actor account.Member, id int64) (_ Application, err error) {
 	defer apperr.Wrap(&err, "application.Application(%d)", id)

@@ -1,6 +1,6 @@
 // Package domain builds anyhour's domain services over one database, in
 // the order they depend on each other (account ← opening ← application ←
-// review, video, grading, filestep, message ← decision ← appview; outbox and webhook beside
+// review, assign, video, grading, filestep, message ← decision ← appview; outbox and webhook beside
 // them, with notify hooking the emails onto them), so that the app, the
 // pages, the API, the demo, the benchmarks and the tests all work with the
 // same set, wired the same way.
@@ -11,10 +11,12 @@ import (
 	"github.com/anyhour/anyhour/internal/activity"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
+	"github.com/anyhour/anyhour/internal/assign"
 	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
+
 	// The step kinds, registered with opening as the program starts.
 	_ "github.com/anyhour/anyhour/internal/kinds"
 	"github.com/anyhour/anyhour/internal/matching"
@@ -24,6 +26,7 @@ import (
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/search"
+	"github.com/anyhour/anyhour/internal/share"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/stash"
 	"github.com/anyhour/anyhour/internal/takehome"
@@ -52,11 +55,16 @@ type Services struct {
 	Views *appview.Service
 	// Takehomes keep take-home steps' repositories and their pushes.
 	Takehomes *takehome.Service
+	// Shares keep the links that share applications with guests.
+	Shares *share.Service
 	// Stashes keep a form's result, sealed, for the page the form
 	// redirects to.
 	Stashes *stash.Store
 	// Matchings compare candidates' code, step by step.
 	Matchings *matching.Service
+	// Assignments ask members to review applications, by hand or by
+	// turns, and list what waits for each.
+	Assignments *assign.Service
 	// Search finds applications by what was written about them.
 	Search *search.Service
 }
@@ -68,6 +76,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Openings = opening.New(db, s.Accounts)
 	s.Applications = application.New(db, s.Accounts, s.Openings)
 	s.Reviews = review.New(db, s.Accounts, s.Openings, s.Applications)
+	s.Assignments = assign.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Videos = video.New(db, blobs, s.Openings, s.Applications)
 	s.Gradings = grading.New(db, s.Openings, s.Applications)
 	s.Activity = activity.New(db, s.Openings, s.Applications)
@@ -79,8 +88,9 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier
-	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Outbox)
+	n, s.Digests = notify.New(db, s.Accounts, s.Openings, s.Applications, s.Messages, s.Assignments, s.Outbox)
 	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions, s.Activity)
+	s.Shares = share.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Stashes = stash.New(db)
 	s.Search = search.New(db, s.Applications)
 	s.react(n)

@@ -25,6 +25,9 @@ func (s *Services) react(n *notify.Notifier) {
 	// A candidate submits: their code and take-home steps' answers are
 	// compared again with the other candidates'.
 	s.Applications.OnStatus(s.Matchings.QueueOnSubmit)
+	// A candidate submits: the member of the job's rota whose turn it is
+	// is assigned to review.
+	s.Applications.OnStatus(s.Assignments.AssignOnSubmit)
 
 	// A message is posted: the candidate is emailed the team's; the
 	// team's systems hear of the candidate's (message.received).

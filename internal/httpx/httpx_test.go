@@ -113,12 +113,14 @@ func TestDecodeJSONStrictKeys(t *testing.T) {
 // TestLogPathHidesSecrets: paths that carry a secret are cut off in logs.
 func TestLogPathHidesSecrets(t *testing.T) {
 	for path, want := range map[string]string{
-		"/c/ahc_secret":                 "/c/…",
-		"/join/ahi_secret":              "/join/…",
-		"/password/reset/ahr_secret":    "/password/reset/…",
-		"/password/forgot":              "/password/forgot",
-		"/settings/sessions/3/end":      "/settings/sessions/3/end",
-		"/api/v1/me/sessions?x=ahr_key": "/api/v1/me/sessions",
+		"/c/ahc_secret":                   "/c/…",
+		"/join/ahi_secret":                "/join/…",
+		"/password/reset/ahr_secret":      "/password/reset/…",
+		"/s/ahs_secret":                   "/s/…",
+		"/s/ahs_secret/a/7/media/3/video": "/s/…/a/7/media/3/video",
+		"/password/forgot":                "/password/forgot",
+		"/settings/sessions/3/end":        "/settings/sessions/3/end",
+		"/api/v1/me/sessions?x=ahr_key":   "/api/v1/me/sessions",
 	} {
 		if got := httpx.LogPath(httptest.NewRequest(http.MethodGet, path, nil)); got != want {
 			t.Errorf("LogPath(%s) = %s, want %s", path, got, want)

@@ -139,5 +139,13 @@ func LogPath(r *http.Request) string {
 	if strings.HasPrefix(p, "/password/reset/") {
 		return "/password/reset/…"
 	}
+	if strings.HasPrefix(p, "/s/") {
+		// A share link's token, then what it opens.
+		rest := strings.TrimPrefix(p, "/s/")
+		if i := strings.IndexByte(rest, '/'); i >= 0 {
+			return "/s/…" + rest[i:]
+		}
+		return "/s/…"
+	}
 	return p
 }

@@ -156,6 +156,14 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 		sections = append(sections, "Candidates waiting for a reply:\n"+strings.Join(waiting, "\n"))
 	}
 
+	reviews, section, err := d.reviewsWaiting(ctx, m, now, loc)
+	if err != nil {
+		return err
+	}
+	if reviews > 0 {
+		sections = append(sections, section)
+	}
+
 	undecided, err := d.n.applications.SubmittedBefore(ctx, m, now.Add(-undecidedAfter), digestList+1)
 	if err != nil {
 		return err
@@ -178,13 +186,17 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 			return err
 		})
 	}
+	action := &outbox.Action{Label: "Open the inbox", URL: d.base + "/inbox"}
+	if len(submitted) == 0 && len(waiting) == 0 && len(undecided) == 0 {
+		action = &outbox.Action{Label: "Open my reviews", URL: d.base + "/reviews"}
+	}
 	c := outbox.Content{
 		OrgName:    org.Name,
 		Colour:     org.Colour,
-		Subject:    fmt.Sprintf("Your day at %s: %s", org.Name, summary(len(submitted), len(waiting), len(undecided))),
+		Subject:    fmt.Sprintf("Your day at %s: %s", org.Name, summary(len(submitted), len(waiting), len(undecided), reviews)),
 		Greeting:   fmt.Sprintf("Good morning %s,", firstName(m.Name)),
 		Paragraphs: sections,
-		Action:     &outbox.Action{Label: "Open the inbox", URL: d.base + "/inbox"},
+		Action:     action,
 		After:      []string{"This digest comes once a day, in your morning, instead of an email for every event."},
 	}
 	return d.db.Transact(ctx, func(tx *sqldb.DB) error {
@@ -197,6 +209,38 @@ func (d *Digests) sendOne(ctx context.Context, m account.Member, now, notSince t
 	})
 }
 
+// reviewsWaiting counts the reviews assigned to m and not yet done, and
+// writes the digest's section of them: "2 reviews waiting for you (1
+// overdue):", then a line each. Members who do not review have none.
+func (d *Digests) reviewsWaiting(ctx context.Context, m account.Member, now time.Time, loc *time.Location) (int, string, error) {
+	if !m.Can(account.Review) {
+		return 0, "", nil
+	}
+	queue, err := d.n.assignments.Queue(ctx, m)
+	if err != nil || len(queue) == 0 {
+		return 0, "", err
+	}
+	var lines []string
+	overdue := 0
+	for i, w := range queue {
+		note := ""
+		if w.Overdue(now) {
+			overdue++
+			note = ", overdue"
+		}
+		if i < digestList {
+			lines = append(lines, fmt.Sprintf("- %s (%s), due %s%s", w.CandidateName, w.JobTitle, w.DueAt.In(loc).Format("Mon 2 Jan 15:04"), note))
+		} else if i == digestList {
+			lines = append(lines, "- and more")
+		}
+	}
+	head := fmt.Sprintf("%d %s waiting for you", len(queue), plural(len(queue), "review", "reviews"))
+	if overdue > 0 {
+		head += fmt.Sprintf(" (%d overdue)", overdue)
+	}
+	return len(queue), head + ":\n" + strings.Join(lines, "\n"), nil
+}
+
 func count(n, max int) string {
 	if n > max {
 		return fmt.Sprintf("more than %d", max)
@@ -204,8 +248,11 @@ func count(n, max int) string {
 	return fmt.Sprint(n)
 }
 
-func summary(submitted, waiting, undecided int) string {
+func summary(submitted, waiting, undecided, reviews int) string {
 	var parts []string
+	if reviews > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s waiting for you", reviews, plural(reviews, "review", "reviews")))
+	}
 	if submitted > 0 {
 		parts = append(parts, fmt.Sprintf("%d new %s", submitted, plural(submitted, "submission", "submissions")))
 	}

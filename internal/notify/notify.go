@@ -16,6 +16,7 @@ import (
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/assign"
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/outbox"
@@ -40,6 +41,7 @@ type Notifier struct {
 	outbox       *outbox.Service
 	messages     *message.Service
 	applications *application.Service
+	assignments  *assign.Service
 }
 
 // New returns the Notifier, whose methods package domain registers as
@@ -47,8 +49,8 @@ type Notifier struct {
 // a worker must run. It sets the outbox's guard and the links of the
 // emails about a member's own account.
 func New(db *sqldb.DB, accounts *account.Service, openings *opening.Service, applications *application.Service, messages *message.Service,
-	outbox *outbox.Service) (*Notifier, *Digests) {
-	n := &Notifier{accounts: accounts, openings: openings, outbox: outbox, messages: messages, applications: applications}
+	assignments *assign.Service, outbox *outbox.Service) (*Notifier, *Digests) {
+	n := &Notifier{accounts: accounts, openings: openings, outbox: outbox, messages: messages, applications: applications, assignments: assignments}
 	outbox.SetGuard(n.guard)
 	d := newDigests(n, db)
 	setAccountLinks(n, d)

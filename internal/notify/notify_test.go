@@ -427,3 +427,50 @@ func TestAnswersAtOnce(t *testing.T) {
 		t.Errorf("eight identical decisions: %d messages, counts %v", len(thread), counts)
 	}
 }
+
+// TestDigestCountsReviewsWaiting: the digest counts the reviews assigned
+// to the member and not yet done, and says how many are overdue.
+func TestDigestCountsReviewsWaiting(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc, owner := w.Services, w.owner
+	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
+	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	adaInv, graceInv := w.invite(t)
+	for i, inv := range []application.Invitation{adaInv, graceInv} {
+		a, _ := svc.Applications.ByToken(ctx, inv.Token)
+		if _, err := svc.Applications.Submit(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		// Ada's review was asked for a week ago, Grace's now.
+		at := time.Now().Add(time.Duration(i-1) * 7 * 24 * time.Hour)
+		svc.Assignments.SetClock(func() time.Time { return at })
+		if _, err := svc.Assignments.Assign(ctx, owner, a.ID, owner.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Digests.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := svc.Outbox.List(ctx, owner)
+	var digests []string
+	for _, e := range es {
+		if e.Kind == "digest" {
+			digests = append(digests, e.Subject+"\n"+e.Text)
+		}
+	}
+	if len(digests) != 1 {
+		t.Fatalf("%d digests, want 1", len(digests))
+	}
+	for _, want := range []string{"2 reviews waiting for you,", "2 reviews waiting for you (1 overdue):", "- Ada Lovelace (Engineer), due ", ", overdue\n", "- Grace Hopper (Engineer), due "} {
+		if !strings.Contains(digests[0], want) {
+			t.Errorf("the digest lacks %q:\n%s", want, digests[0])
+		}
+	}
+}

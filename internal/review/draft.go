@@ -159,3 +159,8 @@ func checkRatings(in Input, steps []opening.Step) error {
 	}
 	return nil
 }
+
+// Check checks a scorecard against an interview's steps, removed ones
+// included, as Submit does: for ratings kept elsewhere, such as a guest's
+// through a share link.
+func Check(in Input, steps []opening.Step) error { return checkInput(in, steps) }

@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/message"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/share"
 	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/video"
 )
@@ -101,6 +102,10 @@ type appMatch struct {
 	Percent   int
 	PairURL   string
 	StepURL   string // every pair of the step
+	// Below: the match is under the step's Threshold (in percent), and
+	// shown as such, not as one the team asked to look at.
+	Below     bool
+	Threshold int
 }
 
 type appOption struct {
@@ -148,9 +153,15 @@ type applicationPage struct {
 	Calibration     bool
 	CanCalibrate    bool
 	CalibrationRows []calibrationRow
-	Recommendation  string
-	Note            string
-	Recs            []review.Recommendation
+	// ShareLinks share the application with guests; CanShare: the member
+	// may make and revoke them. Guests are the guests' ratings, shown with
+	// the colleagues' reviews.
+	ShareLinks     []share.Link
+	CanShare       bool
+	Guests         []share.Rating
+	Recommendation string
+	Note           string
+	Recs           []review.Recommendation
 	// Draft: the scorecard holds the member's draft, saved at DraftAt and
 	// seen by nobody else; else it holds their review, if any.
 	Draft   bool
@@ -187,6 +198,9 @@ type applicationPage struct {
 	// CanLink: the member may email the candidate a link, or replace or
 	// revoke it.
 	CanLink bool
+
+	// Assigned: the reviewers asked to review, and the choice of others.
+	Assigned *appAssign
 }
 
 // PendingExtension is the candidate's request waiting for an answer.
@@ -226,6 +240,9 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		Extensions: v.Extensions, Decision: v.Decision}
 	d.Now, d.CandidateZone = time.Now(), v.CandidateHours.Zone
 	d.NextWaking = v.NextWaking(d.Now)
+	if d.Assigned, err = s.assignData(ctx, m, a); err != nil {
+		return d, err
+	}
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
 		return d, err
@@ -233,7 +250,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Nav, err = s.appNav(ctx, m, a, listFrom(r.URL.Query())); err != nil {
 		return d, err
 	}
-	matches, err := s.highestMatches(r, m, a, v.Shared)
+	matches, err := s.highestMatches(r, m, a, v.Interview, v.Shared)
 	if err != nil {
 		return d, err
 	}
@@ -252,6 +269,17 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		return d, err
 	}
 	d.Calibration, d.CanCalibrate = cal[a.ID], m.Can(account.ManageJobs)
+	d.CanShare = m.Can(account.ManageJobs)
+	if v.Shared {
+		if d.ShareLinks, err = s.Shares.ForApplication(ctx, m, a.ID); err != nil {
+			return d, err
+		}
+		if sum.Mine != nil {
+			if d.Guests, err = s.Shares.Ratings(ctx, m.OrgID, a.ID, 0); err != nil {
+				return d, err
+			}
+		}
+	}
 	if d.Calibration && sum.Mine != nil {
 		for _, it := range review.Calibration(*sum.Mine, sum.Others) {
 			label := ""

@@ -73,6 +73,7 @@ func (s *Server) teamPage(ctx context.Context, m account.Member, nav, title stri
 		p.Org = &org
 	}
 	p.Waiting, _ = s.Messages.Waiting(ctx, m)
+	p.Reviews, _ = s.Assignments.Waiting(ctx, m)
 	return p
 }
 

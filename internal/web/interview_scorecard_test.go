@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/application"
-	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
 
@@ -27,15 +24,7 @@ func TestScorecardInThePages(t *testing.T) {
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	om := ts.member(t, "olivia@acme.example")
-	job, err := ts.Svc.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Engineer")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv, err := ts.Svc.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Design a queue"}, {Kind: opening.KindText, Title: "Why us"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, iv := jobWithInterview(t, ts, om, "Engineer", textSteps("Design a queue", "Why us")...)
 	design, why := iv.Steps[0], iv.Steps[1]
 	path := fmt.Sprintf("/interviews/%d/scorecard", iv.ID)
 
@@ -70,14 +59,7 @@ func TestScorecardInThePages(t *testing.T) {
 	trade, clear := iv.Criteria[0].ID, iv.Criteria[1].ID
 
 	// A candidate submits; the reviewer rates the criteria.
-	res, err := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cand, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
-	if _, err := ts.Svc.Applications.Submit(ctx, cand); err != nil {
-		t.Fatal(err)
-	}
+	cand := submitted(t, ts, om, iv, "Ada Lovelace", "ada@example.com")
 	appPath := "/applications/" + strconv.FormatInt(cand.ID, 10)
 	_, body = owner.get(appPath)
 	doc = candHTML(t, body)
@@ -92,14 +74,7 @@ func TestScorecardInThePages(t *testing.T) {
 	}
 	crit := func(step, c int64) string { return fmt.Sprintf("crit.%d.%d", step, c) }
 	// A colleague reviewed first.
-	secret, _, err := ts.Svc.Accounts.InviteMember(ctx, om, "rita@acme.example", account.Reviewer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rita, err := ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita Reviewer", "a long enough password", account.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rita := addReviewer(t, ts, om, "Rita Reviewer")
 	if _, err := ts.Svc.Reviews.Submit(ctx, rita, cand.ID, review.Input{Criteria: review.Criteria{design.ID: {trade: 2}, why.ID: {clear: 4}}, Recommendation: review.No}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/agreement"
-	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
 )
@@ -28,31 +27,16 @@ func TestAgreementReport(t *testing.T) {
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	om := ts.member(t, "olivia@acme.example")
-	job, err := ts.Svc.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Engineer")})
+	job, iv := jobWithInterview(t, ts, om, "Engineer", textSteps("Design", "Why us")...)
+	iv, err := ts.Svc.Openings.SetScorecard(ctx, om, iv.ID, opening.ScorecardInput{Criteria: []opening.CriterionInput{{Name: "Depth"}},
+		Steps: map[int64][]string{iv.Steps[0].ID: {"Depth"}}})
 	if err != nil {
-		t.Fatal(err)
-	}
-	iv, err := ts.Svc.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Design"}, {Kind: opening.KindText, Title: "Why us"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if iv, err = ts.Svc.Openings.SetScorecard(ctx, om, iv.ID, opening.ScorecardInput{Criteria: []opening.CriterionInput{{Name: "Depth"}},
-		Steps: map[int64][]string{iv.Steps[0].ID: {"Depth"}}}); err != nil {
 		t.Fatal(err)
 	}
 	design, why, depth := iv.Steps[0].ID, iv.Steps[1].ID, iv.Criteria[0].ID
 	members := []account.Member{om}
 	for _, name := range []string{"Rita", "Bob"} {
-		secret, _, err := ts.Svc.Accounts.InviteMember(ctx, om, strings.ToLower(name)+"@acme.example", account.Reviewer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := ts.Svc.Accounts.AcceptInvite(ctx, secret, name+" Reviewer", "a long enough password", account.Client{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		members = append(members, m)
+		members = append(members, addReviewer(t, ts, om, name+" Reviewer"))
 	}
 	// Depth and Why us per candidate and reviewer; Bob rates a point
 	// higher than the others throughout.
@@ -60,14 +44,7 @@ func TestAgreementReport(t *testing.T) {
 	whys := [][3]int{{3, 4, 4}, {2, 2, 3}, {5, 5, 5}, {1, 2, 2}}
 	var depthUnits, whyUnits [][]int
 	for i := range depths {
-		res, err := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: fmt.Sprintf("Cand %d", i), Email: fmt.Sprintf("c%d@example.com", i)}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
-		if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
-			t.Fatal(err)
-		}
+		a := submitted(t, ts, om, iv, fmt.Sprintf("Cand %d", i), fmt.Sprintf("c%d@example.com", i))
 		for j, m := range members {
 			in := review.Input{Criteria: review.Criteria{design: {depth: depths[i][j]}}, Ratings: map[int64]int{why: whys[i][j]}, Recommendation: review.Yes}
 			if _, err := ts.Svc.Reviews.Submit(ctx, m, a.ID, in); err != nil {
@@ -124,22 +101,9 @@ func TestCalibration(t *testing.T) {
 	ts := newTestServer(t)
 	owner := ts.signIn(t)
 	om := ts.member(t, "olivia@acme.example")
-	job, _ := ts.Svc.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Engineer")})
-	iv, err := ts.Svc.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Design"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, _ := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
-	a, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
-	if _, err := ts.Svc.Applications.Submit(ctx, a); err != nil {
-		t.Fatal(err)
-	}
-	secret, _, _ := ts.Svc.Accounts.InviteMember(ctx, om, "rita@acme.example", account.Reviewer)
-	rita, err := ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita Reviewer", "a long enough password", account.Client{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	job, iv := jobWithInterview(t, ts, om, "Engineer", textSteps("Design")...)
+	a := submitted(t, ts, om, iv, "Ada Lovelace", "ada@example.com")
+	rita := addReviewer(t, ts, om, "Rita Reviewer")
 	appPath := "/applications/" + strconv.FormatInt(a.ID, 10)
 	if err := ts.Svc.Reviews.SetCalibration(ctx, rita, a.ID, true); err == nil {
 		t.Error("a reviewer put an application in the calibration set")

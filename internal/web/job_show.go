@@ -36,6 +36,8 @@ type jobPage struct {
 	Briefs     map[int64]review.Brief
 	// Calibrating marks the applications of the calibration set.
 	Calibrating map[int64]bool
+	// Rota is the reviewers who take turns with its submissions.
+	Rota *jobRota
 }
 
 // statusTabs are the job page's filters, in the words the dashboard's
@@ -102,6 +104,9 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 		ListQuery: c.query(), Briefs: briefs, Calibrating: calibrating}
 	for _, iv := range ivs {
 		data.Titles[iv.ID] = iv.Title
+	}
+	if data.Rota, err = s.jobRotaData(ctx, m, j.ID); err != nil {
+		return err
 	}
 	link := func(c listContext, after string) string {
 		v := c.values()

@@ -39,6 +39,7 @@ type page struct {
 	Error   string // a form error shown above the form
 	Data    any
 	Waiting int // team pages: threads whose candidate waits for a reply
+	Reviews int // team pages: applications waiting for the member's review
 
 	// StyleNonce lets the page's scripts add style elements (the code
 	// editor's); render sets it.

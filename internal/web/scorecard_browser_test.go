@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
-	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // TestScoringWithCriteriaInBrowser: the team writes a criterion in the
@@ -22,23 +20,10 @@ func TestScoringWithCriteriaInBrowser(t *testing.T) {
 	ts := newTestServer(t)
 	ts.signIn(t)
 	om := ts.member(t, "olivia@acme.example")
-	job, err := ts.Svc.Openings.CreateJob(ctx, om, opening.JobInput{Title: candPtr("Engineer")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	iv, err := ts.Svc.Openings.CreateInterview(ctx, om, opening.InterviewInput{JobID: &job.ID, Title: candPtr("Screen"),
-		Steps: &[]opening.Step{{Kind: opening.KindText, Title: "Design a queue", Prompt: "How would you design a queue?"}, {Kind: opening.KindText, Title: "Why us"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cand, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
-	if _, err := ts.Svc.Applications.Submit(ctx, cand); err != nil {
-		t.Fatal(err)
-	}
+	steps := textSteps("Design a queue", "Why us")
+	steps[0].Prompt = "How would you design a queue?"
+	job, iv := jobWithInterview(t, ts, om, "Engineer", steps...)
+	cand := submitted(t, ts, om, iv, "Ada Lovelace", "ada@example.com")
 
 	b := browsertest.New(t)
 	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)

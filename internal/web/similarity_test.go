@@ -160,6 +160,9 @@ func TestSimilarityPages(t *testing.T) {
 	if href, _ := match.Find("a").First().Attr("href"); !strings.Contains(href, fmt.Sprintf("left=%d", bob.ID)) {
 		t.Errorf("Bob's match opens %q, want Bob on the left", href)
 	}
+	if strings.Contains(match.Text(), "below the team's threshold") {
+		t.Errorf("a near copy is shown as below the threshold: %q", match.Text())
+	}
 	resp, body = b.get(fmt.Sprintf("/applications/%d", f.apps["Cyd Charisse"].ID))
 	if doc = teamMust(t, "Cyd's application", resp, body, http.StatusOK); doc.Find(".similarity-match").Length() != 0 {
 		t.Errorf("Cyd, who only handed in the starter, has a match: %q", teamText(doc, ".similarity-match"))

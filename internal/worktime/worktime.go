@@ -116,6 +116,28 @@ func (h Hours) Between(a, b time.Time) time.Duration {
 	}
 }
 
+// Add is the instant by which d of working time has passed after t: one
+// working day from Friday 16:00, in 09:00–17:00 Monday to Friday, runs
+// out on Monday at 16:00.
+func (h Hours) Add(t time.Time, d time.Duration) time.Time {
+	if !h.valid() || d <= 0 {
+		return t.Add(max(d, 0))
+	}
+	loc := h.Location()
+	y, m, day := t.In(loc).Date()
+	for i := 0; ; i++ {
+		start, end, ok := h.window(time.Date(y, m, day+i, 12, 0, 0, 0, loc), loc)
+		if !ok || !t.Before(end) {
+			continue
+		}
+		from := maxTime(start, t)
+		if left := end.Sub(from); d <= left {
+			return from.Add(d)
+		}
+		d -= end.Sub(from)
+	}
+}
+
 // Day is the length of one working day.
 func (h Hours) Day() time.Duration { return time.Duration(h.End-h.Start) * time.Minute }
 

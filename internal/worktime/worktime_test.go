@@ -90,3 +90,26 @@ func TestParseAndDescribe(t *testing.T) {
 		t.Error("no working day was accepted")
 	}
 }
+
+func TestAdd(t *testing.T) {
+	berlin := worktime.Office("Europe/Berlin")
+	day := berlin.Day()
+	for _, tc := range []struct {
+		name string
+		from string
+		d    time.Duration
+		want string
+	}{
+		{"within the day", "2026-11-23T10:00:00+01:00", 2 * time.Hour, "2026-11-23T12:00:00+01:00"},
+		{"one working day", "2026-11-23T10:00:00+01:00", day, "2026-11-24T10:00:00+01:00"},
+		{"over the weekend", "2026-11-27T16:00:00+01:00", day, "2026-11-30T16:00:00+01:00"},
+		{"from the night", "2026-11-28T03:00:00+01:00", day, "2026-11-30T17:00:00+01:00"},
+		{"to the end of the day", "2026-11-23T09:00:00+01:00", day, "2026-11-23T17:00:00+01:00"},
+		{"three days across fall back", "2026-10-23T12:00:00+02:00", 3 * day, "2026-10-28T12:00:00+01:00"},
+	} {
+		got := berlin.Add(at(t, tc.from), tc.d)
+		if want := at(t, tc.want); !got.Equal(want) {
+			t.Errorf("%s: Add(%s, %s) = %s, want %s", tc.name, tc.from, tc.d, got, want)
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/anyhour/anyhour/internal/browsertest"
+)
+
+// TestShareLinkJourney: the team shares two applications with a hiring
+// manager to read and rate; the guest, with no account, opens the link,
+// reads an answer and rates it; the team sees the openings and the
+// guest's ratings in their name; a view-only link refuses to rate, a
+// changed token and another application are refused, and a revoked link
+// no longer opens.
+func TestShareLinkJourney(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ts := newTestServer(t)
+	owner := ts.signIn(t)
+	om := ts.member(t, "olivia@acme.example")
+	job, iv := jobWithInterview(t, ts, om, "Engineer", textSteps("Why us")...)
+	ada := submitted(t, ts, om, iv, "Ada Lovelace", "ada@example.com")
+	bob := submitted(t, ts, om, iv, "Bob Byron", "bob@example.com")
+	cyd := submitted(t, ts, om, iv, "Cyd Charisse", "cyd@example.com")
+	_ = job
+
+	// The form from the job's list, then the link, shown once.
+	resp, body := owner.get("/share/new?app=" + strconv.FormatInt(ada.ID, 10) + "&app=" + strconv.FormatInt(bob.ID, 10))
+	teamMust(t, "the share form", resp, body, http.StatusOK)
+	form := url.Values{"app": {strconv.FormatInt(ada.ID, 10), strconv.FormatInt(bob.ID, 10)}, "guest_name": {""}, "mode": {"rate"}, "days": {"7"}}
+	resp, body = owner.post("/share", form)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "cannot be empty") {
+		t.Fatalf("a link without the guest's name: %d", resp.StatusCode)
+	}
+	form.Set("guest_name", "Hana Hiring")
+	resp, body = owner.post("/share", form)
+	teamMust(t, "make the link", resp, body, http.StatusOK)
+	link := regexp.MustCompile(`/s/ahs_[A-Za-z0-9_-]+`).FindString(body)
+	if link == "" {
+		t.Fatalf("no link on the page:\n%s", body)
+	}
+	viewForm := url.Values{"app": {strconv.FormatInt(ada.ID, 10)}, "guest_name": {"Vic Viewer"}, "mode": {"view"}, "days": {"3"}}
+	_, body = owner.post("/share", viewForm)
+	viewLink := regexp.MustCompile(`/s/ahs_[A-Za-z0-9_-]+`).FindString(body)
+
+	// The guest: a fresh browser, no account.
+	guest := ts.browser(t)
+	resp, body = guest.get(link)
+	teamMust(t, "the guest's list", resp, body, http.StatusOK)
+	if resp.Header.Get("Referrer-Policy") != "no-referrer" || !strings.Contains(body, "Ada Lovelace") || strings.Contains(body, "Cyd Charisse") {
+		t.Errorf("the guest's list: %q\n%s", resp.Header.Get("Referrer-Policy"), body)
+	}
+	appPath := link + "/a/" + strconv.FormatInt(ada.ID, 10)
+	resp, body = guest.get(appPath)
+	teamMust(t, "the guest reads Ada's answers", resp, body, http.StatusOK)
+	if strings.Contains(body, "Internal note") || strings.Contains(body, "Colleagues' reviews") {
+		t.Error("the guest sees the team's own")
+	}
+	resp, body = guest.post(appPath+"/rate", url.Values{"rating." + strconv.FormatInt(iv.Steps[0].ID, 10): {"6"}, "recommendation": {"yes"}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "from 1 to 5") {
+		t.Errorf("a rating of 6: %d", resp.StatusCode)
+	}
+	resp, body = guest.post(appPath+"/rate", url.Values{"rating." + strconv.FormatInt(iv.Steps[0].ID, 10): {"4"}, "recommendation": {"yes"}, "note": {"Clear thinker."}})
+	teamMust(t, "the guest rates", resp, body, http.StatusOK)
+	if !strings.Contains(body, "Saved. The team sees your ratings in your name") {
+		t.Error("the guest is not told the ratings are saved")
+	}
+	for name, path := range map[string]string{
+		"another application": link + "/a/" + strconv.FormatInt(cyd.ID, 10),
+		"a changed token":     link[:len(link)-2] + "xx",
+		"a made-up token":     "/s/ahs_nothing",
+	} {
+		if resp, _ := guest.get(path); resp.StatusCode == http.StatusOK {
+			t.Errorf("%s opens: %d", name, resp.StatusCode)
+		}
+	}
+	if resp, _ := guest.post(viewLink+"/a/"+strconv.FormatInt(ada.ID, 10)+"/rate", url.Values{"recommendation": {"yes"}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("rating through a view-only link: %d", resp.StatusCode)
+	}
+
+	// The team: the openings, and the guest's ratings once its own review is in.
+	ts.Svc.Reviews.Submit(ctx, om, ada.ID, reviewYes(iv.Steps[0].ID))
+	_, body = owner.get("/applications/" + strconv.FormatInt(ada.ID, 10))
+	doc := candHTML(t, body)
+	shared := candText(doc, "#share")
+	if !strings.Contains(shared, "Hana Hiring · read and rate") || !strings.Contains(shared, "opened 3 times") || !strings.Contains(shared, "Vic Viewer · read") {
+		t.Errorf("the application's share links: %q", shared)
+	}
+	if got := candText(doc, "#reviews"); !strings.Contains(got, "Hana Hiring (guest) recommends: Yes") || !strings.Contains(got, "Clear thinker.") {
+		t.Errorf("the guest's ratings on the application: %q", got)
+	}
+	// Revoked: the link closes at once; the other keeps working.
+	links, err := ts.Svc.Shares.ForApplication(ctx, om, ada.ID)
+	if err != nil || len(links) != 2 || links[1].GuestName != "Hana Hiring" {
+		t.Fatalf("the links: %+v, %v", links, err)
+	}
+	id := []string{"", strconv.FormatInt(links[1].ID, 10)}
+	resp, _ = owner.post("/share/"+id[1]+"/revoke", url.Values{"back": {"/applications/" + strconv.FormatInt(ada.ID, 10)}})
+	teamMust(t, "revoke", resp, "", http.StatusOK)
+	if resp, body := guest.get(link); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "revoked") {
+		t.Errorf("a revoked link: %d", resp.StatusCode)
+	}
+	if resp, _ := guest.get(viewLink); resp.StatusCode != http.StatusOK {
+		t.Errorf("the other link after one was revoked: %d", resp.StatusCode)
+	}
+	if resp, _ := teamOtherOrg(t, ts).post("/share/"+id[1]+"/revoke", url.Values{}); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another organisation revokes: %d", resp.StatusCode)
+	}
+}
+
+// TestShareLinkInBrowser: a guest opens a link in a fresh browser without
+// an account and rates; axe on the guest's pages at two widths.
+func TestShareLinkInBrowser(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	owner := ts.signIn(t)
+	om := ts.member(t, "olivia@acme.example")
+	_, iv := jobWithInterview(t, ts, om, "Engineer", textSteps("Why us", "Design a queue")...)
+	ada := submitted(t, ts, om, iv, "Ada Lovelace", "ada@example.com")
+	_, body := owner.post("/share", url.Values{"app": {strconv.FormatInt(ada.ID, 10)}, "guest_name": {"Hana Hiring"}, "mode": {"rate"}, "days": {"7"}})
+	link := regexp.MustCompile(`/s/ahs_[A-Za-z0-9_-]+`).FindString(body)
+	b := browsertest.New(t)
+	for _, size := range [][2]int{{browsertest.DesktopWidth, browsertest.DesktopHeight}, {browsertest.PhoneWidth, browsertest.PhoneHeight}} {
+		p := b.Page(t, size[0], size[1])
+		p.Navigate(ts.URL + link)
+		p.CheckAccessibility()
+		p.Click("ol.steps a")
+		p.WaitVisible("#rate")
+		p.CheckAccessibility()
+		p.Click(`#rate input[value="5"] + span`)
+		p.Click(`#rate input[name="recommendation"][value="strong_yes"] + span`)
+		p.Submit("#rate button.primary")
+		p.WaitVisible("#rate .flash")
+		p.CheckAccessibility()
+		p.Screenshot("share-guest-" + strconv.Itoa(size[0]))
+	}
+}
