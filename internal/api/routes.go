@@ -52,6 +52,7 @@ func (s *Server) routes() []route {
 		s.team("POST", "/api/v1/steps/{id}/similarity/references", s.addReference),
 		s.team("DELETE", "/api/v1/steps/{id}/similarity/references/{ref}", s.removeReference),
 		s.team("GET", "/api/v1/applications", s.listApplications),
+		s.team("GET", "/api/v1/search", s.searchApplications),
 		s.team("GET", "/api/v1/applications/{id}", s.showApplication),
 		s.team("GET", "/api/v1/applications/{id}/share-links", s.listShareLinks),
 		s.team("POST", "/api/v1/share-links", s.createShareLink),

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/anyhour/anyhour/internal/api"
@@ -121,8 +122,25 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if len(applied) > 0 {
 		logger.Info("database migrated", slog.String("dialect", db.Dialect.String()), slog.Any("applied", applied))
 	}
-	return New(cfg, logger, db)
+	a, err := New(cfg, logger, db)
+	if err != nil {
+		return nil, err
+	}
+	// The search index is new: fill it once from what the database holds;
+	// the hooks keep it from then on.
+	if slices.Contains(applied, searchMigration) {
+		n, err := a.Search.Reindex(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		logger.Info("search index built", slog.Int("texts", n))
+	}
+	return a, nil
 }
+
+// searchMigration creates the search index, which Open fills once.
+const searchMigration = "0029_search.sql"
 
 // New builds an App over an open, migrated database.
 func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {

@@ -111,6 +111,14 @@ func (s *Service) Answers(ctx context.Context, appID int64) (_ map[int64]Answer,
 	return answersIn(ctx, s.db, appID)
 }
 
+// AnswersInTx is Answers read inside tx, for work done in the
+// transaction of a change (package search indexes the answers of an
+// application as it is submitted, and only then).
+func (s *Service) AnswersInTx(ctx context.Context, tx *sqldb.DB, appID int64) (_ map[int64]Answer, err error) {
+	defer apperr.Wrap(&err, "application.AnswersInTx(%d)", appID)
+	return answersIn(ctx, tx, appID)
+}
+
 // MarkDecided moves a submitted application to decided with outcome
 // inside tx, for package decision; a decided one stays so and takes the
 // new outcome. It returns the application as it now is.

@@ -16,6 +16,7 @@ import (
 	"github.com/anyhour/anyhour/internal/decision"
 	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/grading"
+
 	// The step kinds, registered with opening as the program starts.
 	_ "github.com/anyhour/anyhour/internal/kinds"
 	"github.com/anyhour/anyhour/internal/matching"
@@ -24,6 +25,7 @@ import (
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/search"
 	"github.com/anyhour/anyhour/internal/share"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/stash"
@@ -63,6 +65,8 @@ type Services struct {
 	// Assignments ask members to review applications, by hand or by
 	// turns, and list what waits for each.
 	Assignments *assign.Service
+	// Search finds applications by what was written about them.
+	Search *search.Service
 }
 
 // New builds every domain service over db, keeping files in blobs.
@@ -88,6 +92,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Views = appview.New(s.Accounts, s.Openings, s.Applications, s.Reviews, s.Videos, s.Gradings, s.Files, s.Takehomes, s.Messages, s.Decisions, s.Activity)
 	s.Shares = share.New(db, s.Accounts, s.Openings, s.Applications)
 	s.Stashes = stash.New(db)
+	s.Search = search.New(db, s.Applications)
 	s.react(n)
 	return s
 }

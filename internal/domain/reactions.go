@@ -46,6 +46,15 @@ func (s *Services) react(n *notify.Notifier) {
 	// A webhook failed for a day and was turned off: the owners are told.
 	s.Webhooks.OnDisabled(n.WebhookDisabled)
 
+	// Texts are written: search indexes them in the same transaction
+	// (a candidate's name and email when invited, answers only when
+	// submitted, messages and notes as posted, review notes as submitted).
+	s.Applications.OnInvite(s.Search.Invited)
+	s.Applications.OnStatus(s.Search.Submitted)
+	s.Messages.OnPost(s.Search.Posted)
+	s.Messages.OnCancel(s.Search.Cancelled)
+	s.Reviews.OnSubmit(s.Search.Reviewed)
+
 	// A member asks to reset their password, or to join: the link is
 	// emailed.
 	s.Accounts.OnPasswordReset(n.PasswordReset)

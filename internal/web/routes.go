@@ -60,6 +60,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /interviews/{id}/videos/{media}/remove", s.team(s.removeInterviewVideo))
 	mux.HandleFunc("GET /inbox", s.team(s.showInbox))
 	mux.HandleFunc("GET /reviews", s.team(s.showMyReviews))
+	mux.HandleFunc("GET /search", s.team(s.showSearch))
 	mux.HandleFunc("GET /decide", s.team(s.showDecide))
 	mux.HandleFunc("POST /decide", s.team(s.postDecide))
 	mux.HandleFunc("GET /waiting", s.team(s.showWaiting))
