@@ -3,7 +3,8 @@
 // measure is a function of the seeded world (see measures); today: search
 // (search.go), at 1k and 100k applications with answers and messages, the
 // goal being that the largest size costs at most twice the smallest
-// (BENCHMARKS.md).
+// (BENCHMARKS.md). Then, apart from any world, reviewer agreement over
+// 10,000 ratings (agreement.go).
 //
 //	go run ./bench/review [-db sqlite|postgres|both] [-pg URL] [-sizes 1000,100000] [-n 100] [-out FILE] [-keep]
 //
@@ -95,6 +96,7 @@ func benchmark(dbFlag, pg, sizesFlag string, n int, out string) error {
 	}
 	var buf bytes.Buffer
 	writeReport(&buf, runs, n)
+	agreementReport(&buf)
 	os.Stdout.Write(buf.Bytes())
 	if out != "" {
 		return os.WriteFile(out, buf.Bytes(), 0o644)
