@@ -8,6 +8,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/appview"
+	"github.com/anyhour/anyhour/internal/filestep"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
@@ -196,6 +197,16 @@ func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l s
 	defer obj.Close()
 	httpx.ServeObject(w, r, obj, ctype)
 	return nil
+}
+
+// serveGuestFile is GET /s/{token}/a/{app}/files/{id}: a file of the
+// application's answers, and no other.
+func (s *Server) serveGuestFile(w http.ResponseWriter, r *http.Request, l share.Link, base string) error {
+	d, err := s.guestApplication(r, l, base)
+	if err != nil {
+		return err
+	}
+	return s.serveAnswerFile(w, r, filestep.Reader{Application: d.App})
 }
 
 // guestRating is a rating of the guest's for the form: a step's overall

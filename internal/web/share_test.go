@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
+	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // TestShareLinkJourney: the team shares two applications with a hiring
@@ -139,5 +141,54 @@ func TestShareLinkInBrowser(t *testing.T) {
 		p.WaitVisible("#rate .flash")
 		p.CheckAccessibility()
 		p.Screenshot("share-guest-" + strconv.Itoa(size[0]))
+	}
+}
+
+// TestShareLinkFiles: a guest downloads the files of an application the
+// link shares, and no other's, even by its number.
+func TestShareLinkFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ts := newTestServer(t)
+	owner := ts.signIn(t)
+	om := ts.member(t, "olivia@acme.example")
+	_, iv := jobWithInterview(t, ts, om, "Designer", opening.Step{Kind: opening.KindFile, Title: "Your design",
+		Files: &opening.FileRules{Types: []string{"pdf"}, MaxFiles: 2, MaxMB: 1}})
+	var files []int64
+	var apps []application.Application
+	for _, name := range []string{"Ada", "Bob"} {
+		res, err := ts.Svc.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: name + " Candidate", Email: strings.ToLower(name) + "@example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := ts.Svc.Applications.ByToken(ctx, res.Invitations[0].Token)
+		f, err := ts.Svc.Files.Add(ctx, a, iv.Steps[0].ID, name+".pdf", strings.NewReader("%PDF-1.7 "+name+"'s design"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, err = ts.Svc.Applications.Submit(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		files, apps = append(files, f.ID), append(apps, a)
+	}
+	_, body := owner.post("/share", url.Values{"app": {strconv.FormatInt(apps[0].ID, 10)}, "guest_name": {"Hana Hiring"}, "mode": {"view"}, "days": {"7"}})
+	link := regexp.MustCompile(`/s/ahs_[A-Za-z0-9_-]+`).FindString(body)
+	guest := ts.browser(t)
+	appPath := link + "/a/" + strconv.FormatInt(apps[0].ID, 10)
+	_, body = guest.get(appPath)
+	if !strings.Contains(body, appPath+"/files/"+strconv.FormatInt(files[0], 10)) {
+		t.Fatalf("the guest's page does not offer Ada's file:\n%s", body)
+	}
+	resp, body := guest.get(appPath + "/files/" + strconv.FormatInt(files[0], 10))
+	if resp.StatusCode != http.StatusOK || body != "%PDF-1.7 Ada's design" {
+		t.Errorf("Ada's file: %d %q", resp.StatusCode, body)
+	}
+	for name, path := range map[string]string{
+		"Bob's file through Ada's page": appPath + "/files/" + strconv.FormatInt(files[1], 10),
+		"Bob's file through Bob's page": link + "/a/" + strconv.FormatInt(apps[1].ID, 10) + "/files/" + strconv.FormatInt(files[1], 10),
+	} {
+		if resp, _ := guest.get(path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", name, resp.StatusCode)
+		}
 	}
 }
