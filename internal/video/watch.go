@@ -9,6 +9,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -28,6 +29,32 @@ func (s *Service) Watched(ctx context.Context, actor account.Member, recordingID
 	if err != nil {
 		return 0, err
 	}
+	return s.addSpans(ctx, m, spans, viewer{table: "media_views", column: "member_id", id: actor.ID})
+}
+
+// GuestWatched records that the guest of share link linkID watched spans
+// of recording recordingID, a take of application a that the link
+// shares (the caller has checked), in the guest's name.
+func (s *Service) GuestWatched(ctx context.Context, linkID int64, guest string, a application.Application, recordingID int64, spans []Span) (_ float64, err error) {
+	defer apperr.Wrap(&err, "video.GuestWatched(%d)", recordingID)
+	m, err := s.Get(ctx, CandidateViewer(a), recordingID)
+	if err != nil {
+		return 0, err
+	}
+	return s.addSpans(ctx, m, spans, viewer{table: "media_guest_views", column: "link_id", id: linkID, guest: guest})
+}
+
+// viewer says where a viewer's spans are kept: a member's in
+// media_views, a guest's in media_guest_views.
+type viewer struct {
+	table, column string
+	id            int64
+	guest         string // a guest's name
+}
+
+// addSpans adds spans to a viewer's stored view of m: the union of every
+// span reported, so coverage never double-counts a replayed minute.
+func (s *Service) addSpans(ctx context.Context, m Recording, spans []Span, v viewer) (float64, error) {
 	if len(spans) > maxSpans {
 		return 0, apperr.Invalid("spans", "send at most %d spans at a time", maxSpans)
 	}
@@ -41,15 +68,22 @@ func (s *Service) Watched(ctx context.Context, actor account.Member, recordingID
 		}
 	}
 	var covered float64
-	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
+	err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		now := s.now()
-		if _, err := tx.Exec(ctx, `INSERT INTO media_views (media_id, member_id, updated_at) VALUES ($1, $2, $3)
-			ON CONFLICT (media_id, member_id) DO NOTHING`, m.ID, actor.ID, now); err != nil {
+		var err error
+		if v.guest != "" {
+			_, err = tx.Exec(ctx, `INSERT INTO media_guest_views (media_id, link_id, guest_name, updated_at) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (media_id, link_id) DO NOTHING`, m.ID, v.id, v.guest, now)
+		} else {
+			_, err = tx.Exec(ctx, `INSERT INTO media_views (media_id, member_id, updated_at) VALUES ($1, $2, $3)
+				ON CONFLICT (media_id, member_id) DO NOTHING`, m.ID, v.id, now)
+		}
+		if err != nil {
 			return err
 		}
 		var raw string
-		if err := tx.QueryRow(ctx, `UPDATE media_views SET updated_at = $1 WHERE media_id = $2 AND member_id = $3 RETURNING ranges`,
-			now, m.ID, actor.ID).Scan(&raw); err != nil {
+		if err := tx.QueryRow(ctx, `UPDATE `+v.table+` SET updated_at = $1 WHERE media_id = $2 AND `+v.column+` = $3 RETURNING ranges`,
+			now, m.ID, v.id).Scan(&raw); err != nil {
 			return err
 		}
 		var stored []Span
@@ -65,8 +99,8 @@ func (s *Service) Watched(ctx context.Context, actor account.Member, recordingID
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE media_views SET ranges = $1, watched_seconds = $2 WHERE media_id = $3 AND member_id = $4`,
-			string(b), covered, m.ID, actor.ID)
+		_, err = tx.Exec(ctx, `UPDATE `+v.table+` SET ranges = $1, watched_seconds = $2 WHERE media_id = $3 AND `+v.column+` = $4`,
+			string(b), covered, m.ID, v.id)
 		return err
 	})
 	return covered, err
@@ -128,7 +162,7 @@ func total(spans []Span) float64 {
 
 // Coverage is how much of a recording one team member watched.
 type Coverage struct {
-	MemberID int64
+	MemberID int64 // 0 for a guest through a share link
 	Name     string
 	Seconds  float64
 	Fraction float64 // of the recording's duration, 0 to 1
@@ -142,7 +176,12 @@ func (s *Service) ApplicationCoverage(ctx context.Context, orgID, appID int64) (
 	defer apperr.Wrap(&err, "video.ApplicationCoverage(%d)", appID)
 	rows, err := s.db.Query(ctx, `SELECT v.media_id, v.member_id, mb.name, v.watched_seconds, v.ranges, md.duration_seconds
 		FROM media_views v JOIN media md ON md.id = v.media_id JOIN members mb ON mb.id = v.member_id
-		WHERE md.org_id = $1 AND md.application_id = $2 ORDER BY v.media_id, mb.name, v.member_id`, orgID, appID)
+		WHERE md.org_id = $1 AND md.application_id = $2
+		UNION ALL
+		SELECT g.media_id, 0, g.guest_name || ' (guest)', g.watched_seconds, g.ranges, md.duration_seconds
+		FROM media_guest_views g JOIN media md ON md.id = g.media_id
+		WHERE md.org_id = $1 AND md.application_id = $2
+		ORDER BY 1, 3, 2`, orgID, appID)
 	if err != nil {
 		return nil, err
 	}

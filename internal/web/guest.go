@@ -181,13 +181,7 @@ func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l s
 	if err != nil {
 		return err
 	}
-	shown := false
-	for _, st := range d.Steps {
-		if st.Take != nil && st.Take.ID == id && st.Answered {
-			shown = true
-		}
-	}
-	if !shown {
+	if !shownTake(d.Steps, id) {
 		return apperr.NotFound("recording")
 	}
 	obj, ctype, err := s.Videos.Open(r.Context(), video.CandidateViewer(*d.App), id, video.File(r.PathValue("file")))
@@ -197,6 +191,47 @@ func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l s
 	defer obj.Close()
 	httpx.ServeObject(w, r, obj, ctype)
 	return nil
+}
+
+// guestWatched is POST /s/{token}/a/{app}/media/{id}/watched: the
+// stretches of a take the guest played, {"spans": [[start, end], …]},
+// kept in their name for the team's coverage.
+func (s *Server) guestWatched(w http.ResponseWriter, r *http.Request, l share.Link, base string) error {
+	d, err := s.guestApplication(r, l, base)
+	if err != nil {
+		return err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if !shownTake(d.Steps, id) {
+		return apperr.NotFound("recording")
+	}
+	var in struct {
+		Spans []video.Span `json:"spans"`
+	}
+	if err := httpx.DecodeJSON(w, r, &in, 64<<10); err != nil {
+		return err
+	}
+	covered, err := s.Videos.GuestWatched(r.Context(), l.ID, l.GuestName, *d.App, id, in.Spans)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, struct {
+		Seconds float64 `json:"watched_seconds"`
+	}{covered})
+	return nil
+}
+
+// shownTake says whether take id is the answer shown of one of steps.
+func shownTake(steps []appview.Step, id int64) bool {
+	for _, st := range steps {
+		if st.Take != nil && st.Take.ID == id && st.Answered {
+			return true
+		}
+	}
+	return false
 }
 
 // serveGuestFile is GET /s/{token}/a/{app}/files/{id}: a file of the

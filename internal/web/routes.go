@@ -125,6 +125,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /s/{token}/a/{app}/rate", s.guest(s.rateAsGuest))
 	mux.HandleFunc("GET /s/{token}/a/{app}/media/{id}/{file}", s.guest(s.serveGuestRecording))
 	mux.HandleFunc("GET /s/{token}/a/{app}/files/{id}", s.guest(s.serveGuestFile))
+	mux.HandleFunc("POST /s/{token}/a/{app}/media/{id}/watched", s.guest(s.guestWatched))
 	mux.HandleFunc("GET /share/new", s.team(s.showShareForm))
 	mux.HandleFunc("POST /share", s.team(s.createShare))
 	mux.HandleFunc("POST /share/{id}/revoke", s.team(s.revokeShare))

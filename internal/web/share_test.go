@@ -192,3 +192,41 @@ func TestShareLinkFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestShareLinkVideo: a guest plays the recorded answer of an application
+// the link shares, and what they played shows in the team's coverage, in
+// the guest's name; spans that make no sense are refused.
+func TestShareLinkVideo(t *testing.T) {
+	t.Parallel()
+	w := newVideoWorld(t, 3)
+	appID := strconv.FormatInt(w.ada.ID, 10)
+	_, body := w.owner.post("/share", url.Values{"app": {appID}, "guest_name": {"Hana Hiring"}, "mode": {"view"}, "days": {"7"}})
+	link := regexp.MustCompile(`/s/ahs_[A-Za-z0-9_-]+`).FindString(body)
+	if link == "" {
+		t.Fatalf("no link:\n%s", body)
+	}
+	guest := w.browser(t)
+	page := link + "/a/" + appID
+	media := page + "/media/" + strconv.FormatInt(w.take.ID, 10)
+	_, body = guest.get(page)
+	if !strings.Contains(body, media+"/video") || !strings.Contains(body, `data-watch-url="`+media+`/watched"`) {
+		t.Fatalf("the guest's page does not play the take:\n%s", body)
+	}
+	if resp, _ := guest.get(media + "/video"); resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "video/") {
+		t.Errorf("the take for the guest: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if resp, _ := guest.send(http.MethodPost, media+"/watched", "application/json", `{"spans": [[2, 1]]}`); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a span that ends before it starts: %d", resp.StatusCode)
+	}
+	resp, body := guest.send(http.MethodPost, media+"/watched", "application/json", `{"spans": [[0, 1.5]]}`)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"watched_seconds":1.5`) {
+		t.Fatalf("the guest's viewing: %d %s", resp.StatusCode, body)
+	}
+	_, body = w.owner.get("/applications/" + appID)
+	if !strings.Contains(body, "Hana Hiring (guest)") {
+		t.Error("the team's coverage does not show the guest's viewing")
+	}
+	if resp, _ := guest.send(http.MethodPost, page+"/media/999999/watched", "application/json", `{"spans": [[0, 1]]}`); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another recording: %d", resp.StatusCode)
+	}
+}
