@@ -9,7 +9,9 @@
 //
 // The editor sends frames (record.go) with its autosave, in sessions, one
 // per opening of the page; each session starts from the code the page
-// opened with, kept only when it is not where the record already stands.
+// opened with. Appending never replays the record, and a replay has a
+// budget (ErrTooComplex), so no record can cost the server more than a
+// real one does.
 package activity
 
 import (
@@ -39,6 +41,11 @@ const (
 	// MaxEvents is the most events kept apart per answer for the
 	// timeline; later ones stay in the record.
 	MaxEvents = 2_000
+	// MaxSessions is the most times the editor's record of an answer
+	// starts again (a page opened), and sessionCost what each costs of
+	// MaxRecord beside its base.
+	MaxSessions = 500
+	sessionCost = 256
 	// typingGap: changes closer than this count as typing time.
 	typingGap = 5 * time.Second
 )
@@ -205,8 +212,10 @@ func (s *Service) append(ctx context.Context, tx *sqldb.DB, a application.Applic
 	return row.frames, nil
 }
 
-// startSession begins a session, keeping its base only when the record
-// does not already end there.
+// startSession begins a session with its base. Each session costs
+// sessionCost bytes of the record beside its base, and an answer holds at
+// most MaxSessions: opening the editor again and again cannot grow the
+// record without end.
 func (s *Service) startSession(ctx context.Context, tx *sqldb.DB, a application.Application, stepID int64, c Chunk, now time.Time) (sessionRow, error) {
 	row := sessionRow{startedAt: now}
 	if c.Started > 0 {
@@ -214,22 +223,19 @@ func (s *Service) startSession(ctx context.Context, tx *sqldb.DB, a application.
 			row.startedAt = t
 		}
 	}
-	rec, err := readRecord(ctx, tx, a.ID, stepID)
-	if err != nil {
+	var sessions int
+	var used int64
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM activity_sessions WHERE application_id = $1 AND step_id = $2`,
+		a.ID, stepID).Scan(&sessions, &used); err != nil {
 		return row, err
 	}
 	base := sql.NullString{String: *c.Base, Valid: true}
-	size := len(*c.Base)
-	if len(rec.Sessions) > 0 {
-		if end, err := rec.Replay(); err == nil && end == *c.Base {
-			base, size = sql.NullString{}, 0
-		}
-	}
-	if rec.Bytes+int64(size) > MaxRecord {
+	size := len(*c.Base) + sessionCost
+	if sessions >= MaxSessions || used+int64(size) > MaxRecord {
 		return row, apperr.New(apperr.ErrTooLarge,
-			"the record of how this answer was written is full (%d MB); your code is still saved, and nothing else changes", MaxRecord>>20)
+			"the record of how this answer was written is full; your code is still saved, and nothing else changes")
 	}
-	err = tx.WriteRow(ctx, `INSERT INTO activity_sessions (org_id, application_id, step_id, session, started_at, base, bytes)
+	err := tx.WriteRow(ctx, `INSERT INTO activity_sessions (org_id, application_id, step_id, session, started_at, base, bytes)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, a.OrgID, a.ID, stepID, c.Session, row.startedAt, base, size).Scan(&row.id)
 	return row, err
 }

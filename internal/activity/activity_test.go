@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/activity"
@@ -123,15 +125,15 @@ func TestReplayReproducesTheCode(t *testing.T) {
 		t.Fatalf("replay = %q, %v; want %q", got, err, want)
 	}
 
-	// The page is opened again where the record stands: the session
-	// continues it, and its base is not kept twice. Then a language switch.
+	// The page is opened again: a session of its own, from the code it
+	// opened with. Then a language switch.
 	second := frames(t, `[100, "L", "javascript"]`, `[0, 0, 30, "function add(a, b) {}\n"]`, `[700, 20, 20, " return a + b; "]`)
 	if _, err := w.send(t, "sessiontwo", 0, ptr(want), second); err != nil {
 		t.Fatal(err)
 	}
 	rec, _ = w.s.Activity.Record(ctx, w.a.ID, w.code.ID)
-	if len(rec.Sessions) != 2 || !rec.Sessions[1].Continues || rec.Sessions[1].Base != "" {
-		t.Fatalf("the second session should continue the first: %+v", rec.Sessions)
+	if len(rec.Sessions) != 2 || rec.Sessions[1].Continues || rec.Sessions[1].Base != want {
+		t.Fatalf("the second session should start from the code it opened with: %+v", rec.Sessions)
 	}
 	final := "function add(a, b) { return a + b; }\n"
 	if got, _ := rec.Replay(); got != final {
@@ -257,5 +259,39 @@ func TestBadChunks(t *testing.T) {
 		t.Fatal("frames after submission were taken")
 	} else if !errors.Is(err, apperr.ErrConflict) && !errors.Is(err, apperr.ErrForbidden) {
 		t.Fatalf("after submission: %v", err)
+	}
+}
+
+// TestHostileRecords: a record built to cost minutes to replay (edits
+// jumping from one end of a large document to the other) is refused
+// within its budget, and opening the editor again and again cannot grow
+// an answer's sessions without end.
+func TestHostileRecords(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	var fs []json.RawMessage
+	for i := 0; i < 2000; i++ {
+		if i%2 == 0 {
+			fs = append(fs, json.RawMessage(`[0, 0, 0, ""]`))
+		} else {
+			fs = append(fs, json.RawMessage(fmt.Sprintf(`[0, %d, %d, ""]`, len(big), len(big))))
+		}
+	}
+	rec := activity.Record{Sessions: []activity.Session{{Base: big, Frames: fs}}}
+	start := time.Now()
+	if _, err := rec.Replay(); !errors.Is(err, activity.ErrTooComplex) {
+		t.Fatalf("replaying a record that jumps across 1 MB 2,000 times: %v", err)
+	}
+	if ok, why := rec.Check(big); ok || why == "" {
+		t.Error("a record too complex to replay is not called so")
+	}
+	t.Logf("refused after %s", time.Since(start))
+
+	w := newWorld(t)
+	var err error
+	for i := 0; err == nil && i <= activity.MaxSessions; i++ {
+		_, err = w.send(t, fmt.Sprintf("session-%04d", i), 0, ptr(""), nil)
+	}
+	if !errors.Is(err, apperr.ErrTooLarge) {
+		t.Fatalf("session %d: %v, want the record full", activity.MaxSessions+1, err)
 	}
 }

@@ -33,9 +33,14 @@ type Session struct {
 // Replay plays the record and returns the code it ends with.
 func (r Record) Replay() (string, error) {
 	var doc *Doc
+	var moved int64 // the budget runs across sessions
 	for i, s := range r.Sessions {
 		if !s.Continues || doc == nil {
+			if doc != nil {
+				moved += doc.moved
+			}
 			doc = NewDoc(s.Base)
+			doc.moved = moved
 		}
 		for j, raw := range s.Frames {
 			f, err := ParseFrame(raw)

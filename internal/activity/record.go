@@ -3,6 +3,7 @@ package activity
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf16"
@@ -173,7 +174,19 @@ type Doc struct {
 	buf      []uint16
 	gapStart int
 	gapEnd   int
+	// moved counts the code units moved to bring the gap where an edit
+	// is: what replaying costs, held to a budget (ErrTooComplex).
+	moved int64
 }
+
+// maxMoved is the most code units a replay moves: a record of edits
+// made far apart on a large document, one after the other, would
+// otherwise cost minutes.
+const maxMoved = 200_000_000
+
+// ErrTooComplex refuses to replay a record whose edits would cost more
+// than any real writing does.
+var ErrTooComplex = errors.New("the record's edits jump across too much code to replay")
 
 // NewDoc starts a document with text.
 func NewDoc(text string) *Doc {
@@ -193,10 +206,12 @@ func (d *Doc) moveGap(at int) {
 		n := d.gapStart - at
 		copy(d.buf[d.gapEnd-n:d.gapEnd], d.buf[at:d.gapStart])
 		d.gapStart, d.gapEnd = at, d.gapEnd-n
+		d.moved += int64(n)
 	case at > d.gapStart:
 		n := at - d.gapStart
 		copy(d.buf[d.gapStart:d.gapStart+n], d.buf[d.gapEnd:d.gapEnd+n])
 		d.gapStart, d.gapEnd = at, d.gapEnd+n
+		d.moved += int64(n)
 	}
 }
 
@@ -225,6 +240,9 @@ func (d *Doc) Apply(f Frame) error {
 			return fmt.Errorf("a change reaches past the end of the code (%d > %d)", c.To, n)
 		}
 		d.replace(c.From, c.To, utf16.Encode([]rune(c.Insert)))
+		if d.moved > maxMoved {
+			return ErrTooComplex
+		}
 	}
 	return nil
 }
