@@ -15,6 +15,9 @@ import (
 
 // Agreement is how far a job's reviewers agree, per criterion.
 type Agreement struct {
+	// Own: the report covers only the applications the reader reviewed
+	// (a member who does not manage jobs).
+	Own      bool
 	Criteria []CriterionAgreement
 	// Reviewers are each reviewer's mean offset from the others over
 	// every rating they gave on answers others rated too, most generous
@@ -57,6 +60,11 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 	if _, err := s.openings.Job(ctx, actor, jobID); err != nil {
 		return Agreement{}, err
 	}
+	// Members who manage jobs read the whole job; a reviewer reads the
+	// applications they reviewed themselves, whose reviews they may read
+	// already, so that the report never shows a rating before one's own.
+	whole := actor.Can(account.ManageJobs)
+	const scope = `($4 OR a.id IN (SELECT own.application_id FROM reviews own WHERE own.member_id = $3))`
 	byName := map[string][]agreement.Rating{}
 	var order []string
 	add := func(name, unit string, rater int64, v int) {
@@ -70,7 +78,7 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 	var all, calibrating []agreement.Rating // every 1–5 rating, and the calibration set's, for the offsets
 	calibration := map[int64]bool{}
 	crows, err := s.db.Query(ctx, `SELECT c.application_id FROM calibration_applications c JOIN applications a ON a.id = c.application_id
-		WHERE a.job_id = $1 AND a.org_id = $2`, jobID, actor.OrgID)
+		WHERE a.job_id = $1 AND a.org_id = $2 AND `+scope, jobID, actor.OrgID, actor.ID, whole)
 	if err != nil {
 		return Agreement{}, err
 	}
@@ -94,7 +102,7 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 	}
 	rows, err := s.db.Query(ctx, `SELECT r.application_id, r.member_id, m.name, r.recommendation
 		FROM reviews r JOIN applications a ON a.id = r.application_id JOIN members m ON m.id = r.member_id
-		WHERE a.job_id = $1 AND a.org_id = $2 ORDER BY r.id`, jobID, actor.OrgID)
+		WHERE a.job_id = $1 AND a.org_id = $2 AND `+scope+` ORDER BY r.id`, jobID, actor.OrgID, actor.ID, whole)
 	if err != nil {
 		return Agreement{}, err
 	}
@@ -116,7 +124,7 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 	}
 	rows, err = s.db.Query(ctx, `SELECT r.application_id, r.member_id, rr.step_id, rr.rating
 		FROM review_ratings rr JOIN reviews r ON r.id = rr.review_id JOIN applications a ON a.id = r.application_id
-		WHERE a.job_id = $1 AND a.org_id = $2 ORDER BY r.id, rr.step_id`, jobID, actor.OrgID)
+		WHERE a.job_id = $1 AND a.org_id = $2 AND `+scope+` ORDER BY r.id, rr.step_id`, jobID, actor.OrgID, actor.ID, whole)
 	if err != nil {
 		return Agreement{}, err
 	}
@@ -138,7 +146,9 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 	rows, err = s.db.Query(ctx, `SELECT r.application_id, r.member_id, cr.step_id, c.name, cr.rating
 		FROM review_criterion_ratings cr JOIN reviews r ON r.id = cr.review_id JOIN criteria c ON c.id = cr.criterion_id
 		JOIN applications a ON a.id = r.application_id
-		WHERE a.job_id = $1 AND a.org_id = $2 AND c.removed_at IS NULL ORDER BY c.position, c.id, r.id`, jobID, actor.OrgID)
+		WHERE a.job_id = $1 AND a.org_id = $2 AND c.removed_at IS NULL
+			AND EXISTS (SELECT 1 FROM step_criteria sc WHERE sc.step_id = cr.step_id AND sc.criterion_id = cr.criterion_id)
+			AND `+scope+` ORDER BY c.position, c.id, r.id`, jobID, actor.OrgID, actor.ID, whole)
 	if err != nil {
 		return Agreement{}, err
 	}
@@ -158,7 +168,7 @@ func (s *Service) Agreement(ctx context.Context, actor account.Member, jobID int
 	if err := rows.Err(); err != nil {
 		return Agreement{}, err
 	}
-	var out Agreement
+	out := Agreement{Own: !whole}
 	row := func(name string, rs []agreement.Rating) CriterionAgreement {
 		units := agreement.Units(rs)
 		c := CriterionAgreement{Name: name}

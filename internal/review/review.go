@@ -319,7 +319,8 @@ func (s *Service) load(ctx context.Context, appID int64) ([]Review, error) {
 	rr.Close()
 	cr, err := s.db.Query(ctx, `SELECT cr.review_id, cr.step_id, cr.criterion_id, cr.rating FROM review_criterion_ratings cr
 		JOIN reviews r ON r.id = cr.review_id JOIN criteria c ON c.id = cr.criterion_id
-		WHERE r.application_id = $1 AND c.removed_at IS NULL`, appID)
+		WHERE r.application_id = $1 AND c.removed_at IS NULL
+			AND EXISTS (SELECT 1 FROM step_criteria sc WHERE sc.step_id = cr.step_id AND sc.criterion_id = cr.criterion_id)`, appID)
 	if err != nil {
 		return nil, err
 	}

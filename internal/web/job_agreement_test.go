@@ -88,6 +88,17 @@ func TestAgreementReport(t *testing.T) {
 	if resp, _ := rival.get(path); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("another organisation's report: %d", resp.StatusCode)
 	}
+	// A reviewer who reviewed nothing reads no one's ratings in it.
+	dee := addReviewer(t, ts, om, "Dee Reviewer")
+	a, err := ts.Svc.Reviews.Agreement(ctx, dee, job.ID)
+	if err != nil || !a.Own || len(a.Reviewers) != 0 {
+		t.Fatalf("Dee's report: %+v, %v", a, err)
+	}
+	for _, c := range a.Criteria {
+		if c.Units != 0 || c.Ratings != 0 {
+			t.Errorf("Dee reads %s over %d answers before reviewing any", c.Name, c.Units)
+		}
+	}
 }
 
 // TestCalibration: the team marks an application for everyone to rate
