@@ -80,8 +80,15 @@ func (s *Service) Briefs(ctx context.Context, actor account.Member, ids []int64)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.db.Query(ctx, `SELECT r.application_id, AVG(CAST(rr.rating AS DOUBLE PRECISION)) FROM review_ratings rr JOIN reviews r ON r.id = rr.review_id
-		WHERE r.org_id = $1 AND r.application_id IN `+in+` GROUP BY r.application_id`, args...)
+	// Every rating counts: steps' overall ratings and criteria's alike.
+	rows, err = s.db.Query(ctx, `SELECT x.application_id, AVG(CAST(x.rating AS DOUBLE PRECISION)) FROM (
+			SELECT r.application_id, rr.rating FROM review_ratings rr JOIN reviews r ON r.id = rr.review_id
+			WHERE r.org_id = $1 AND r.application_id IN `+in+`
+			UNION ALL
+			SELECT r.application_id, cr.rating FROM review_criterion_ratings cr JOIN reviews r ON r.id = cr.review_id
+			JOIN criteria c ON c.id = cr.criterion_id
+			WHERE r.org_id = $1 AND r.application_id IN `+in+` AND c.removed_at IS NULL
+		) x GROUP BY x.application_id`, args...)
 	if err != nil {
 		return nil, err
 	}

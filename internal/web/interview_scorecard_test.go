@@ -93,6 +93,11 @@ func TestScorecardInThePages(t *testing.T) {
 		t.Errorf("the submitted rating is not shown checked: %q", v)
 	}
 
+	// The job's list averages criteria ratings too: (4 + 5 + 2 + 4) / 4.
+	if _, body := owner.get(fmt.Sprintf("/jobs/%d", iv.JobID)); !strings.Contains(body, "<strong>3.8</strong>") {
+		t.Error("the job's list does not average the criteria's ratings")
+	}
+
 	// Another organisation: not found; a reviewer cannot edit it.
 	rival := teamOtherOrg(t, ts)
 	if resp, _ := rival.get(path); resp.StatusCode != http.StatusNotFound {
