@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 )
@@ -129,7 +130,8 @@ func Log(logger *slog.Logger) func(http.Handler) http.Handler {
 // LogPath is the request path fit for logs: candidate links carry their
 // token in the path, so it is cut off.
 func LogPath(r *http.Request) string {
-	p := r.URL.Path
+	// Cleaned as the router will clean it, so that "//s/…" is caught too.
+	p := path.Clean("/" + r.URL.Path)
 	if len(p) > 3 && p[:3] == "/c/" {
 		return "/c/…"
 	}

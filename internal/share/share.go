@@ -36,6 +36,7 @@ const (
 type Link struct {
 	ID             int64
 	OrgID, JobID   int64
+	CreatedBy      *int64 // nil once the member is deleted
 	CreatedByName  string
 	GuestName      string
 	GuestEmail     string
@@ -193,6 +194,18 @@ func (s *Service) Open(ctx context.Context, token string) (_ Link, err error) {
 	case !now.Before(l.ExpiresAt):
 		return l, apperr.New(apperr.ErrUnauthenticated, "this link expired on %s; ask the team that shared it for a new one", l.ExpiresAt.UTC().Format("2 Jan 2006, 15:04 UTC"))
 	}
+	// A link lasts no longer than its maker's right to share: once they
+	// leave the team or their role changes, it closes.
+	if l.CreatedBy == nil {
+		return l, apperr.New(apperr.ErrUnauthenticated, "the person who shared this link is no longer on the team; ask the team for a new one")
+	}
+	maker, err := s.accounts.Member(ctx, account.Member{OrgID: l.OrgID}, *l.CreatedBy)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) {
+		return l, err
+	}
+	if err != nil || !maker.Can(account.ManageJobs) {
+		return l, apperr.New(apperr.ErrUnauthenticated, "the person who shared this link is no longer on the team; ask the team for a new one")
+	}
 	return l, nil
 }
 
@@ -305,7 +318,7 @@ func (s *Service) Ratings(ctx context.Context, orgID, appID int64, linkID int64)
 	return out, rows.Err()
 }
 
-const linkColumns = `l.id, l.org_id, l.job_id, l.created_by_name, l.guest_name, l.guest_email, l.can_rate, l.created_at, l.expires_at, l.revoked_at,
+const linkColumns = `l.id, l.org_id, l.job_id, l.created_by, l.created_by_name, l.guest_name, l.guest_email, l.can_rate, l.created_at, l.expires_at, l.revoked_at,
 	(SELECT COUNT(*) FROM share_link_opens o WHERE o.link_id = l.id)`
 
 func (s *Service) load(ctx context.Context, where string, args ...any) (Link, error) {
@@ -327,7 +340,7 @@ func (s *Service) loadAll(ctx context.Context, where string, args ...any) ([]Lin
 	var out []Link
 	for rows.Next() {
 		var l Link
-		if err := rows.Scan(&l.ID, &l.OrgID, &l.JobID, &l.CreatedByName, &l.GuestName, &l.GuestEmail, &l.CanRate, &l.CreatedAt, &l.ExpiresAt, &l.RevokedAt,
+		if err := rows.Scan(&l.ID, &l.OrgID, &l.JobID, &l.CreatedBy, &l.CreatedByName, &l.GuestName, &l.GuestEmail, &l.CanRate, &l.CreatedAt, &l.ExpiresAt, &l.RevokedAt,
 			&l.Opens); err != nil {
 			rows.Close()
 			return nil, err

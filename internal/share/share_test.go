@@ -179,4 +179,25 @@ func TestShareLinks(t *testing.T) {
 		t.Errorf("an expired link: %v", err)
 	}
 	_ = rate
+
+	// A link closes when its maker leaves the team.
+	now = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	secret, _, _ = s.Accounts.InviteMember(ctx, owner, "rex@acme.example", account.Recruiter)
+	rex, err := s.Accounts.AcceptInvite(ctx, secret, "Rex Recruiter", "a long enough password", account.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rexToken, err := s.Shares.Create(ctx, rex, share.Input{ApplicationIDs: []int64{ada.ID}, GuestName: "Gus Guest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Shares.Open(ctx, rexToken); err != nil {
+		t.Fatalf("Rex's link: %v", err)
+	}
+	if err := s.Accounts.RemoveMember(ctx, owner, rex.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Shares.Open(ctx, rexToken); !errors.Is(err, apperr.ErrUnauthenticated) || !strings.Contains(apperr.Message(err), "no longer on the team") {
+		t.Errorf("a link whose maker left: %v", err)
+	}
 }

@@ -55,9 +55,34 @@ func (s *Server) guest(h guestHandler) http.HandlerFunc {
 			}
 			return err
 		}
-		return h(w, r, l, "/s/"+token)
+		return h(&noStore{ResponseWriter: w}, r, l, "/s/"+token)
 	})
 }
+
+// noStore keeps every answer to a guest out of caches, the recordings and
+// files too, which are otherwise kept an hour: a revoked link must not
+// leave them behind in the guest's browser.
+type noStore struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *noStore) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *noStore) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *noStore) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) guestView(w http.ResponseWriter, r *http.Request, status int, title string, d guestPage) {
 	p := page{Title: title, Candidate: true, Data: d}

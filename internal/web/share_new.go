@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -96,6 +97,10 @@ func (s *Server) createShare(w http.ResponseWriter, r *http.Request, m account.M
 	return nil
 }
 
+// backToApplication is where a revoke may return: an application's
+// links, nowhere else.
+var backToApplication = regexp.MustCompile(`^/applications/[0-9]+#share$`)
+
 // revokeShare is POST /share/{id}/revoke.
 func (s *Server) revokeShare(w http.ResponseWriter, r *http.Request, m account.Member) error {
 	id, err := httpx.PathID(r, "id")
@@ -107,7 +112,7 @@ func (s *Server) revokeShare(w http.ResponseWriter, r *http.Request, m account.M
 	}
 	s.setFlash(w, "The link is revoked: it no longer opens.")
 	back := r.PostFormValue("back")
-	if back == "" || back[0] != '/' || (len(back) > 1 && (back[1] == '/' || back[1] == '\\')) {
+	if !backToApplication.MatchString(back) {
 		back = "/"
 	}
 	return redirect(w, r, back)

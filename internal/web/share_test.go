@@ -103,8 +103,11 @@ func TestShareLinkJourney(t *testing.T) {
 		t.Fatalf("the links: %+v, %v", links, err)
 	}
 	id := []string{"", strconv.FormatInt(links[1].ID, 10)}
-	resp, _ = owner.post("/share/"+id[1]+"/revoke", url.Values{"back": {"/applications/" + strconv.FormatInt(ada.ID, 10)}})
+	resp, _ = owner.post("/share/"+id[1]+"/revoke", url.Values{"back": {"/\t/evil.example"}})
 	teamMust(t, "revoke", resp, "", http.StatusOK)
+	if resp.Request.URL.Host != strings.TrimPrefix(ts.URL, "http://") || resp.Request.URL.Path != "/" {
+		t.Errorf("after revoking, the redirect went to %s", resp.Request.URL)
+	}
 	if resp, body := guest.get(link); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "revoked") {
 		t.Errorf("a revoked link: %d", resp.StatusCode)
 	}
@@ -180,8 +183,8 @@ func TestShareLinkFiles(t *testing.T) {
 		t.Fatalf("the guest's page does not offer Ada's file:\n%s", body)
 	}
 	resp, body := guest.get(appPath + "/files/" + strconv.FormatInt(files[0], 10))
-	if resp.StatusCode != http.StatusOK || body != "%PDF-1.7 Ada's design" {
-		t.Errorf("Ada's file: %d %q", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusOK || body != "%PDF-1.7 Ada's design" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("Ada's file: %d %q, Cache-Control %q", resp.StatusCode, body, resp.Header.Get("Cache-Control"))
 	}
 	for name, path := range map[string]string{
 		"Bob's file through Ada's page": appPath + "/files/" + strconv.FormatInt(files[1], 10),
