@@ -198,16 +198,9 @@ func (s *Server) rateAsGuest(w http.ResponseWriter, r *http.Request, l share.Lin
 // serveGuestRecording is GET /s/{token}/a/{app}/media/{id}/{file}: a take
 // the application shows, and no other.
 func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l share.Link, base string) error {
-	d, err := s.guestApplication(r, l, base)
+	d, id, err := s.guestTake(r, l, base)
 	if err != nil {
 		return err
-	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if !shownTake(d.Steps, id) {
-		return apperr.NotFound("recording")
 	}
 	obj, ctype, err := s.Videos.Open(r.Context(), video.CandidateViewer(*d.App), id, video.File(r.PathValue("file")))
 	if err != nil {
@@ -222,16 +215,9 @@ func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l s
 // stretches of a take the guest played, {"spans": [[start, end], …]},
 // kept in their name for the team's coverage.
 func (s *Server) guestWatched(w http.ResponseWriter, r *http.Request, l share.Link, base string) error {
-	d, err := s.guestApplication(r, l, base)
+	d, id, err := s.guestTake(r, l, base)
 	if err != nil {
 		return err
-	}
-	id, err := httpx.PathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if !shownTake(d.Steps, id) {
-		return apperr.NotFound("recording")
 	}
 	var in struct {
 		Spans []video.Span `json:"spans"`
@@ -249,14 +235,23 @@ func (s *Server) guestWatched(w http.ResponseWriter, r *http.Request, l share.Li
 	return nil
 }
 
-// shownTake says whether take id is the answer shown of one of steps.
-func shownTake(steps []appview.Step, id int64) bool {
-	for _, st := range steps {
+// guestTake finds the application and the take in the address: a take
+// that one of the application's steps shows as its answer, and no other.
+func (s *Server) guestTake(r *http.Request, l share.Link, base string) (guestPage, int64, error) {
+	d, err := s.guestApplication(r, l, base)
+	if err != nil {
+		return d, 0, err
+	}
+	id, err := httpx.PathID(r, "id")
+	if err != nil {
+		return d, 0, err
+	}
+	for _, st := range d.Steps {
 		if st.Take != nil && st.Take.ID == id && st.Answered {
-			return true
+			return d, id, nil
 		}
 	}
-	return false
+	return d, 0, apperr.NotFound("recording")
 }
 
 // serveGuestFile is GET /s/{token}/a/{app}/files/{id}: a file of the
