@@ -2,7 +2,7 @@
 #   make run     start a local server with a demo organisation
 #   make test    go vet, then the test suite on SQLite and on PostgreSQL
 #   make bench   run the benchmark command
-#   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once; ~15 min)
+#   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once) and the compare page with four video answers (~15 min)
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
 #   make bench-takehome  benchmark take-home repositories (push to results in Python and Go, 50 pushes at once, clone against plain git; ~3 min)

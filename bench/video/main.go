@@ -26,7 +26,14 @@
 // for the upload after stop: about a quarter of an hour in all with the
 // default 180.
 //
-//	go run ./bench/video [-only a,b,c] [-seconds 180] [-out FILE] [-cpuprofile FILE]
+//   - (d) the compare page with four candidates' video answers side by
+//     side (processed as the worker does), in headless Chromium on
+//     loopback: the time from asking each player to play to its first
+//     frame shown, over ten page loads.
+//
+// Run it so:
+//
+//	go run ./bench/video [-only a,b,c,d] [-seconds 180] [-out FILE] [-cpuprofile FILE]
 package main
 
 import (
@@ -45,11 +52,12 @@ type results struct {
 	ingest     *ingestResult
 	throttled  *throttledResult
 	concurrent *concurrentResult
+	compare    *compareResult
 	elapsed    time.Duration
 }
 
 func main() {
-	only := flag.String("only", "a,b,c", "parts to run, comma-separated: a (tus ingest), b (throttled recording), c (200 concurrent uploads)")
+	only := flag.String("only", "a,b,c,d", "parts to run, comma-separated: a (tus ingest), b (throttled recording), c (200 concurrent uploads), d (the compare page's four players)")
 	seconds := flag.Int("seconds", 180, "length of the answer recorded in (b), in seconds")
 	out := flag.String("out", "", "also write the Markdown report to this file")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (client and in-process server) to this file")
@@ -85,8 +93,8 @@ func benchmark(only string, seconds int, out string) error {
 	parts := map[string]bool{}
 	for _, p := range strings.Split(only, ",") {
 		p = strings.TrimSpace(p)
-		if p != "a" && p != "b" && p != "c" {
-			return fmt.Errorf("-only takes a, b and c, not %q", p)
+		if p != "a" && p != "b" && p != "c" && p != "d" {
+			return fmt.Errorf("-only takes a, b, c and d, not %q", p)
 		}
 		parts[p] = true
 	}
@@ -108,6 +116,12 @@ func benchmark(only string, seconds int, out string) error {
 		fmt.Printf("== (c) %d concurrent uploads to anyhour serve\n", concUploads)
 		if res.concurrent, err = concurrent(ctx); err != nil {
 			return fmt.Errorf("(c): %w", err)
+		}
+	}
+	if parts["d"] {
+		fmt.Println("== (d) the compare page with four video answers")
+		if res.compare, err = comparePage(ctx); err != nil {
+			return fmt.Errorf("(d): %w", err)
 		}
 	}
 	if parts["b"] {

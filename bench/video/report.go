@@ -32,6 +32,15 @@ func writeReport(w io.Writer, res results) {
 	if res.concurrent != nil {
 		writeConcurrent(w, res.concurrent)
 	}
+	if res.compare != nil {
+		c := res.compare
+		fmt.Fprintf(w, "\n### (d) The compare page with four video answers\n\n")
+		fmt.Fprintf(w, "Four 20-second takes side by side, %d page loads, each player asked to play at once (muted):\n\n", c.loads)
+		fmt.Fprintf(w, "| measurement | median |\n|---|---:|\n")
+		fmt.Fprintf(w, "| the page, to DOMContentLoaded | %s |\n", c.page.Round(time.Millisecond))
+		fmt.Fprintf(w, "| a player, from play to its first frame shown (p95 %s) | %s |\n", c.p95.Round(time.Millisecond), c.median.Round(time.Millisecond))
+		fmt.Fprintf(w, "| the last of the four to show a frame | %s |\n", c.slowestMedian.Round(time.Millisecond))
+	}
 }
 
 func writeIngest(w io.Writer, r *ingestResult) {

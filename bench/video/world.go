@@ -17,6 +17,12 @@ import (
 	"github.com/anyhour/anyhour/internal/video"
 )
 
+// The owner signs in with these where a part needs the team's pages.
+const (
+	benchOwner    = "owner@bench.example"
+	benchPassword = "bench owner's long password"
+)
+
 // world is an anyhour data directory (SQLite and the disk blob store)
 // with an organisation, one job, one interview of video steps and
 // invited candidates, all made through the services.
@@ -45,7 +51,7 @@ func newWorld(ctx context.Context, dir, baseURL string, steps []string, maxSecon
 }
 
 func (w *world) seed(ctx context.Context, steps []string, maxSeconds, candidates int) error {
-	token, err := w.app.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Bench Video", Email: "owner@bench.example"})
+	token, err := w.app.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Bench Video", Name: "Bench Owner", Email: benchOwner, Password: benchPassword})
 	if err != nil {
 		return err
 	}
