@@ -1,14 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/anyhour/anyhour/bench/machine"
 )
 
 // The goals.
@@ -20,7 +20,7 @@ const (
 // writeReport writes the machine and one section per part measured.
 func writeReport(w io.Writer, res results) {
 	fmt.Fprintf(w, "Machine: %s, %d cores, %s %s/%s; %s; SQLite. Date: %s. The whole run took %s.\n",
-		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, res.sandbox,
+		machine.CPU(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, res.sandbox,
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), res.elapsed.Round(time.Second))
 	if res.overhead != nil {
 		writeOverhead(w, res.overhead)
@@ -157,19 +157,3 @@ func verdict(ok bool, yes, no string) string {
 
 func ms(d time.Duration) string      { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
 func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
-
-// cpuModel reads the processor's name from /proc/cpuinfo.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}

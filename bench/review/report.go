@@ -1,13 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/anyhour/anyhour/bench/machine"
 )
 
 // goalRatio is the goal: the largest size within 2x of the smallest.
@@ -41,7 +41,7 @@ func (r *run) add(m measurement, size int, res result) {
 // writeReport writes the machine and one Markdown table per database.
 func writeReport(w io.Writer, runs []*run, n int) {
 	fmt.Fprintf(w, "Machine: %s, %d cores, %s %s/%s. Date: %s. Iterations per measurement: %d after a warm-up.\n\n",
-		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"), n)
+		machine.CPU(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02 15:04 MST"), n)
 	for _, r := range runs {
 		fmt.Fprintf(w, "#### %s\n\n", dbLabel(r.db))
 		var seeded []string
@@ -106,20 +106,4 @@ func dbLabel(db string) string {
 		return "PostgreSQL"
 	}
 	return "SQLite"
-}
-
-// cpuModel reads the processor's name from /proc/cpuinfo where there is one.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
 }

@@ -31,6 +31,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/anyhour/anyhour/bench/machine"
+
 	"github.com/anyhour/anyhour/internal/similarity"
 )
 
@@ -55,7 +57,7 @@ func main() {
 		os.Exit(1)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "### Similarity (bench/similarity, %s)\n\n%s, %d cores, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel(), runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(&b, "### Similarity (bench/similarity, %s)\n\n%s, %d cores, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"), machine.CPU(), runtime.NumCPU(), runtime.Version())
 
 	ours, oursTime := scoreAnyhour(cases)
 	withFragments := fragmentsTime(cases)
@@ -343,17 +345,4 @@ func addCost(cases []caseSet) (tenth, thousandth time.Duration) {
 		return ds[len(ds)/2]
 	}
 	return measure(9), measure(999)
-}
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-	}
-	return runtime.GOARCH
 }

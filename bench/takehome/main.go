@@ -39,6 +39,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/anyhour/anyhour/bench/machine"
+
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/application"
@@ -200,7 +202,7 @@ func change(dir string, i int, lang opening.Language) error {
 func run(only string) (string, error) {
 	ctx := context.Background()
 	var b strings.Builder
-	fmt.Fprintf(&b, "### Take-homes (bench/takehome, %s)\n\n%s, %d cores, %s\n\n", time.Now().UTC().Format("2006-01-02"), cpuModel(), runtime.NumCPU(), runtime.Version())
+	fmt.Fprintf(&b, "### Take-homes (bench/takehome, %s)\n\n%s, %d cores, %s\n\n", time.Now().UTC().Format("2006-01-02"), machine.CPU(), runtime.NumCPU(), runtime.Version())
 	if strings.Contains(only, "a") {
 		if err := pushToResults(ctx, &b, opening.Python, "(a)", 20); err != nil {
 			return b.String(), err
@@ -420,14 +422,4 @@ func peakRSS() string {
 		}
 	}
 	return "unknown"
-}
-
-func cpuModel() string {
-	data, _ := os.ReadFile("/proc/cpuinfo")
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-	}
-	return "unknown CPU"
 }

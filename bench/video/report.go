@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/anyhour/anyhour/bench/machine"
 )
 
 // The goals.
@@ -21,7 +23,7 @@ const (
 // writeReport writes the machine and one section per part measured.
 func writeReport(w io.Writer, res results) {
 	fmt.Fprintf(w, "Machine: %s, %d cores, %s %s/%s; scratch directories in %s (%s). Date: %s. The whole run took %s.\n",
-		cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, os.TempDir(), fsType(os.TempDir()),
+		machine.CPU(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, os.TempDir(), fsType(os.TempDir()),
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), res.elapsed.Round(time.Second))
 	if res.ingest != nil {
 		writeIngest(w, res.ingest)
@@ -131,22 +133,6 @@ func times(x float64) string {
 func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
 
 func clockString(s int) string { return fmt.Sprintf("%d:%02d", s/60, s%60) }
-
-// cpuModel reads the processor's name from /proc/cpuinfo where there is one.
-func cpuModel() string {
-	f, err := os.Open("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}
 
 // fsType is the file system holding dir, from /proc/mounts: the mount
 // with the longest path that contains dir.
