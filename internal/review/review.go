@@ -97,15 +97,6 @@ type Summary struct {
 // → 1..5.
 type Criteria map[int64]map[int64]int
 
-// Count is how many ratings c holds.
-func (c Criteria) Count() int {
-	n := 0
-	for _, r := range c {
-		n += len(r)
-	}
-	return n
-}
-
 // Service runs review operations.
 type Service struct {
 	db           *sqldb.DB

@@ -264,7 +264,7 @@ func (s *Server) serveGuestFile(w http.ResponseWriter, r *http.Request, l share.
 	return s.serveAnswerFile(w, r, filestep.Reader{Application: d.App})
 }
 
-// guestRating is a rating of the guest's for the form: a step's overall
+// Rating is the guest's own rating for the form: a step's overall
 // one (Criterion 0) or a criterion's.
 func (d guestPage) Rating(step, criterion int64) int {
 	if d.Mine == nil {
