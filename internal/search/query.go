@@ -49,13 +49,26 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 		q.Limit = 20
 	}
 	m := matcher{words: page.Words}
-	if m.prefix, err = s.unknownWord(ctx, page.Words[len(page.Words)-1]); err != nil {
-		return Page{}, err
-	}
-	frequent, err := s.frequent(ctx, m)
+	n, err := s.count(ctx, m)
 	if err != nil {
 		return Page{}, err
 	}
+	if n == 0 {
+		// No text holds every word with the last one whole: perhaps the
+		// last is the start of one.
+		if m.prefix, err = s.unknownWord(ctx, page.Words[len(page.Words)-1]); err != nil {
+			return Page{}, err
+		}
+		if m.prefix {
+			if n, err = s.count(ctx, m); err != nil {
+				return Page{}, err
+			}
+		}
+		if n == 0 {
+			return page, nil
+		}
+	}
+	frequent := n >= probe
 	top := hi
 	for i := 0; len(page.Results) <= q.Limit; i++ {
 		var lo int64
@@ -85,31 +98,38 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 // in windows of the newest applications (see windows).
 var probe = 2_000
 
-// frequent reports whether the words are in at least probe texts of the
-// whole index, which the engine tells without reading them all. A search
-// for rarer words makes one pass over every application: its matches
-// are few, whatever the size of the organisation.
-func (s *Service) frequent(ctx context.Context, m matcher) (bool, error) {
+// count is how many texts of the whole index hold the words, up to probe,
+// which the engine tells without reading them all: words in probe texts
+// or more are frequent. A search for rarer words makes one pass over
+// every application: its matches are few, whatever the size of the
+// organisation.
+func (s *Service) count(ctx context.Context, m matcher) (int, error) {
 	var n int
+	// Replan: PostgreSQL reads the GIN index for a rare word and the table
+	// in order for a common one, which stops at the probe-th text; a
+	// plan kept for any word would do one of them for every word.
 	err := s.db.QueryRow(ctx, s.db.Dialect.Pick(
 		`SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT $2)`,
 		`SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT $2) x`),
-		m.engineQuery(s.db.Dialect), probe).Scan(&n)
-	return n >= probe, err
+		sqldb.Replan, m.engineQuery(s.db.Dialect), max(probe, 1)).Scan(&n)
+	return n, err
 }
 
 // unknownWord reports whether no text holds word as a whole word: only
-// then is it taken as the start of one. A prefix costs the engines a walk
+// then is it taken as the start of one (asked only when no text holds
+// every word of the search). A prefix costs the engines a walk
 // through every text holding any word it starts (all of a domain's
 // candidates, for an email), and a word someone typed that the texts hold
 // is more likely meant whole.
 func (s *Service) unknownWord(ctx context.Context, word string) (bool, error) {
 	m := matcher{words: []string{word}}
 	var n int
+	// Replan, as in count: a plan kept for a common word would read the
+	// whole table for a word no text holds, a prefix being typed.
 	err := s.db.QueryRow(ctx, s.db.Dialect.Pick(
 		`SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT 1)`,
 		`SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT 1) x`),
-		m.engineQuery(s.db.Dialect)).Scan(&n)
+		sqldb.Replan, m.engineQuery(s.db.Dialect)).Scan(&n)
 	return n == 0, err
 }
 
