@@ -63,6 +63,13 @@ func TestBlindReviewHidesTheCandidate(t *testing.T) {
 	if zeb, err = ts.Svc.Applications.Submit(ctx, zeb); err != nil {
 		t.Fatal(err)
 	}
+	amy, err := ts.Svc.Applications.ByToken(ctx, res.Invitations[1].Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if amy, err = ts.Svc.Applications.Submit(ctx, amy); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ts.Svc.Messages.PostAsCandidate(ctx, zeb, "Thanks, I enjoyed the questions."); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +89,9 @@ func TestBlindReviewHidesTheCandidate(t *testing.T) {
 	// Every page a link leads to, for the reviewer and the owner.
 	for who, b := range map[string]*browser{"reviewer": reviewer, "owner": owner} {
 		pages := crawl(t, b, []string{"/", "/reviews", "/inbox", fmt.Sprintf("/applications/%d", zeb.ID),
-			fmt.Sprintf("/jobs/%d?sort=name", job.ID), "/search?q=cache", "/search?q=Zebulon", "/search?q=hidden.example", "/audit"})
+			fmt.Sprintf("/jobs/%d?sort=name", job.ID), "/search?q=cache",
+			fmt.Sprintf("/jobs/%d/compare?app=%d&app=%d", job.ID, zeb.ID, amy.ID), fmt.Sprintf("/decide?app=%d&outcome=reject", zeb.ID),
+			fmt.Sprintf("/share/new?app=%d", zeb.ID), "/search?q=Zebulon", "/search?q=hidden.example", "/audit"})
 		if len(pages) < 10 {
 			t.Errorf("%s: only %d pages crawled", who, len(pages))
 		}
