@@ -82,8 +82,8 @@ func TestBlindReviewHidesTheCandidate(t *testing.T) {
 	// The candidate reads their own name.
 	cand := ts.browser(t)
 	cand.get("/c/" + res.Invitations[0].Token)
-	if _, body := cand.get(fmt.Sprintf("/candidate/%d/status", zeb.ID)); !strings.Contains(body, "Zebulon") {
-		t.Errorf("the candidate's own page does not greet them by name")
+	if _, body := cand.get(fmt.Sprintf("/candidate/%d", zeb.ID)); !strings.Contains(body, "Hello Zebulon") || !strings.Contains(body, "its reviewers see you as “Candidate 1”") {
+		t.Errorf("the candidate's welcome page does not greet them by name, or does not say they are reviewed blind:\n%s", body)
 	}
 
 	// Every page a link leads to, for the reviewer and the owner.
