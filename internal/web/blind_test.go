@@ -63,6 +63,13 @@ func TestBlindReviewHidesTheCandidate(t *testing.T) {
 	if zeb, err = ts.Svc.Applications.Submit(ctx, zeb); err != nil {
 		t.Fatal(err)
 	}
+	amy, err := ts.Svc.Applications.ByToken(ctx, res.Invitations[1].Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if amy, err = ts.Svc.Applications.Submit(ctx, amy); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := ts.Svc.Messages.PostAsCandidate(ctx, zeb, "Thanks, I enjoyed the questions."); err != nil {
 		t.Fatal(err)
 	}
@@ -75,14 +82,16 @@ func TestBlindReviewHidesTheCandidate(t *testing.T) {
 	// The candidate reads their own name.
 	cand := ts.browser(t)
 	cand.get("/c/" + res.Invitations[0].Token)
-	if _, body := cand.get(fmt.Sprintf("/candidate/%d/status", zeb.ID)); !strings.Contains(body, "Zebulon") {
-		t.Errorf("the candidate's own page does not greet them by name")
+	if _, body := cand.get(fmt.Sprintf("/candidate/%d", zeb.ID)); !strings.Contains(body, "Hello Zebulon") || !strings.Contains(body, "its reviewers see you as “Candidate 1”") {
+		t.Errorf("the candidate's welcome page does not greet them by name, or does not say they are reviewed blind:\n%s", body)
 	}
 
 	// Every page a link leads to, for the reviewer and the owner.
 	for who, b := range map[string]*browser{"reviewer": reviewer, "owner": owner} {
 		pages := crawl(t, b, []string{"/", "/reviews", "/inbox", fmt.Sprintf("/applications/%d", zeb.ID),
-			fmt.Sprintf("/jobs/%d?sort=name", job.ID), "/search?q=cache", "/search?q=Zebulon", "/search?q=hidden.example", "/audit"})
+			fmt.Sprintf("/jobs/%d?sort=name", job.ID), "/search?q=cache",
+			fmt.Sprintf("/jobs/%d/compare?app=%d&app=%d", job.ID, zeb.ID, amy.ID), fmt.Sprintf("/decide?app=%d&outcome=reject", zeb.ID),
+			fmt.Sprintf("/share/new?app=%d", zeb.ID), "/search?q=Zebulon", "/search?q=hidden.example", "/audit"})
 		if len(pages) < 10 {
 			t.Errorf("%s: only %d pages crawled", who, len(pages))
 		}
