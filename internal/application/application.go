@@ -92,6 +92,7 @@ type Application struct {
 	// VideoConsentAt is when the candidate agreed to be recorded (see
 	// ConsentToVideo); nil until then, and no recording is taken.
 	VideoConsentAt *time.Time
+	Blind          bool // the team sees this application blind: a pseudonym, audio only
 }
 
 // Zone is the time zone to write to the candidate in: theirs once their
