@@ -202,7 +202,7 @@ func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l s
 	if err != nil {
 		return err
 	}
-	obj, ctype, err := s.Videos.Open(r.Context(), video.CandidateViewer(*d.App), id, video.File(r.PathValue("file")))
+	obj, ctype, err := s.Videos.Open(r.Context(), video.GuestViewer(*d.App), id, video.File(r.PathValue("file")))
 	if err != nil {
 		return err
 	}
