@@ -80,6 +80,23 @@ func (s *Service) PrepareAudio(ctx context.Context, tx *sqldb.DB, jobID int64) (
 	return nil
 }
 
+// AskAudio queues the audio copy of recording id, which who may watch,
+// if it was never asked for: a page that shows a blind viewer an answer
+// recorded before copies were made calls it, and says the copy is on its
+// way. It does nothing for a copy asked for before, or a recording that
+// is not a ready answer.
+func (s *Service) AskAudio(ctx context.Context, who Viewer, id int64) (err error) {
+	defer apperr.Wrap(&err, "video.AskAudio(%d)", id)
+	m, _, err := s.get(ctx, who, id)
+	if err != nil {
+		return err
+	}
+	if m.Purpose != Answer || m.Status != Ready || m.AudioStatus != AudioNotAsked {
+		return nil
+	}
+	return s.db.Transact(ctx, func(tx *sqldb.DB) error { return enqueueAudio(ctx, tx, m.ID) })
+}
+
 // openAudio answers a request for m's audio copy: its key, or why there
 // is none. A ready answer without one gets it queued, once, and the
 // viewer is asked to come back.

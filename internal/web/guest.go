@@ -139,6 +139,11 @@ func (s *Server) guestApplication(r *http.Request, l share.Link, base string) (g
 		return d, err
 	}
 	d.Steps = v.Steps
+	for _, st := range d.Steps {
+		if err := s.askAudio(ctx, video.GuestViewer(a), st.Take, a.Blind && st.Answered); err != nil {
+			return d, err
+		}
+	}
 	for _, c := range v.Interview.Criteria {
 		d.Criteria[c.ID] = c
 	}
