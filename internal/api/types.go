@@ -66,10 +66,11 @@ type jobInput struct {
 	Title       *string            `json:"title"`
 	Description *string            `json:"description"`
 	Status      *opening.JobStatus `json:"status"`
+	Blind       *bool              `json:"blind"`
 }
 
 func (in jobInput) domain() opening.JobInput {
-	return opening.JobInput{Title: in.Title, Description: in.Description, Status: in.Status}
+	return opening.JobInput{Title: in.Title, Description: in.Description, Status: in.Status, Blind: in.Blind}
 }
 
 type interviewRefJSON struct {
@@ -82,6 +83,7 @@ type jobJSON struct {
 	Title             string             `json:"title"`
 	Description       string             `json:"description"`
 	Status            string             `json:"status"`
+	Blind             bool               `json:"blind"`
 	ApplicationCounts map[string]int     `json:"application_counts"`
 	Interviews        []interviewRefJSON `json:"interviews,omitzero"` // a single job only
 	CreatedAt         string             `json:"created_at"`
@@ -89,7 +91,7 @@ type jobJSON struct {
 }
 
 func newJob(j opening.Job, counts application.JobCounts) jobJSON {
-	out := jobJSON{ID: j.ID, Title: j.Title, Description: j.Description, Status: string(j.Status),
+	out := jobJSON{ID: j.ID, Title: j.Title, Description: j.Description, Status: string(j.Status), Blind: j.Blind,
 		ApplicationCounts: map[string]int{}, CreatedAt: ts(j.CreatedAt), UpdatedAt: ts(j.UpdatedAt)}
 	for _, st := range application.Statuses {
 		out.ApplicationCounts[string(st)] = counts[st]
@@ -316,6 +318,8 @@ type applicationJSON struct {
 	Score          *float64            `json:"score"`
 	MaxScore       *float64            `json:"max_score"`
 	ReviewCount    int                 `json:"review_count"`
+	Blind          bool                `json:"blind"`       // the team sees "Candidate N" without email, and video answers as audio
+	RevealedAt     *string             `json:"revealed_at"` // when a blind job's candidate was revealed
 	UpdatedAt      string              `json:"updated_at"`
 	Outcome        *string             `json:"outcome"`          // the latest decision's; null until one
 	VideoConsentAt *string             `json:"video_consent_at"` // when the candidate agreed to be recorded; null until then
@@ -337,6 +341,7 @@ type canJSON struct {
 	Decide  bool `json:"decide"`  // advance, hold or reject
 	Extend  bool `json:"extend"`  // give more time
 	Link    bool `json:"link"`    // email, replace or revoke the candidate's link
+	Reveal  bool `json:"reveal"`  // show a blind job's hidden candidate: the reviews are in
 }
 
 func newApplication(a application.Application) applicationJSON {
@@ -344,7 +349,7 @@ func newApplication(a application.Application) applicationJSON {
 		JobID: a.JobID, InterviewID: a.InterviewID, TimeZone: a.TimeZone, InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt),
 		StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt), RevokedAt: tsp(a.RevokedAt),
 		Score: a.Score, MaxScore: a.MaxScore, ReviewCount: a.ReviewCount, UpdatedAt: ts(a.UpdatedAt), Outcome: outcome(a),
-		VideoConsentAt: tsp(a.VideoConsentAt)}
+		VideoConsentAt: tsp(a.VideoConsentAt), Blind: a.Blind, RevealedAt: tsp(a.RevealedAt)}
 }
 
 // progressJSON is how far a candidate has got: which steps hold an

@@ -143,7 +143,7 @@ func (s *Service) Submit(ctx context.Context, a Application) (_ Application, err
 		if err := s.statusChanged(ctx, tx, a, Submitted); err != nil {
 			return err
 		}
-		return account.AuditCandidate(ctx, tx, a.OrgID, "candidate "+a.Candidate.Email, "application.submit", applicationTarget(a), "")
+		return account.AuditCandidate(ctx, tx, a.OrgID, candidateActor(a), "application.submit", applicationTarget(a), "")
 	})
 	return a, err
 }

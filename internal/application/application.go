@@ -10,6 +10,7 @@
 package application
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/opening"
@@ -92,7 +93,44 @@ type Application struct {
 	// VideoConsentAt is when the candidate agreed to be recorded (see
 	// ConsentToVideo); nil until then, and no recording is taken.
 	VideoConsentAt *time.Time
-	Blind          bool // the team sees this application blind: a pseudonym, audio only
+	// Number is the application's place in its job, counted from 1 in the
+	// order of invitation: the N of "Candidate N".
+	Number int
+	// Blind is whether the team sees the application blind right now: its
+	// job is reviewed blind and the candidate is not yet revealed. The
+	// team then reads Shown's pseudonym, hears video answers as audio
+	// only, and never receives the name, the email or the video.
+	Blind      bool
+	RevealedAt *time.Time
+}
+
+// Pseudonym is what the team calls the candidate of application number n
+// of a blind job.
+func Pseudonym(n int) string { return fmt.Sprintf("Candidate %d", n) }
+
+// Shown is a as the team sees it: while blind, the candidate is "Candidate
+// N" and has no email address. Every method that returns applications to a
+// member returns them Shown; the candidate's own pages and the emails sent
+// to the candidate use the real ones.
+func (a Application) Shown() Application {
+	if a.Blind {
+		a.Candidate.Name = Pseudonym(a.Number)
+		a.Candidate.Email = ""
+	}
+	return a
+}
+
+// TeamName is the candidate's name as the team sees it, for messages to
+// the team.
+func (a Application) TeamName() string { return a.Shown().Candidate.Name }
+
+// AuditTarget names a in the audit log: by email, or by pseudonym while
+// blind, for the log is a page too.
+func (a Application) AuditTarget() string {
+	if a.Blind {
+		return fmt.Sprintf("application %d (%s)", a.ID, Pseudonym(a.Number))
+	}
+	return fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email)
 }
 
 // Zone is the time zone to write to the candidate in: theirs once their

@@ -136,7 +136,7 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 		return a, err
 	case Submitted:
 	default:
-		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.Candidate.Name)
+		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.TeamName())
 	}
 	res, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', outcome = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'`,
 		outcome, s.now(), a.ID)
@@ -223,7 +223,7 @@ func (s *Service) Withdraw(ctx context.Context, a Application) (_ Application, e
 		if err := s.statusChanged(ctx, tx, a, Withdrawn); err != nil {
 			return err
 		}
-		return account.AuditCandidate(ctx, tx, a.OrgID, "candidate "+a.Candidate.Email, "application.withdraw", applicationTarget(a), "")
+		return account.AuditCandidate(ctx, tx, a.OrgID, candidateActor(a), "application.withdraw", applicationTarget(a), "")
 	})
 	if err == nil {
 		a.Status = Withdrawn

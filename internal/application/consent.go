@@ -33,7 +33,7 @@ func (s *Service) ConsentToVideo(ctx context.Context, a Application) (_ Applicat
 			return err
 		}
 		a.VideoConsentAt = &now
-		return account.AuditCandidate(ctx, tx, a.OrgID, "candidate "+a.Candidate.Email, "application.video_consent", applicationTarget(a), "")
+		return account.AuditCandidate(ctx, tx, a.OrgID, candidateActor(a), "application.video_consent", applicationTarget(a), "")
 	})
 	return a, err
 }

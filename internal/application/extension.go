@@ -118,7 +118,7 @@ func (s *Service) DecideExtension(ctx context.Context, actor account.Member, ext
 			return err
 		}
 		if approve && a.Status != Invited && a.Status != Started {
-			return apperr.Conflict("%s has %s, so there is no deadline left to move; decline the request", a.Candidate.Name, a.Status)
+			return apperr.Conflict("%s has %s, so there is no deadline left to move; decline the request", a.TeamName(), a.Status)
 		}
 		now := s.now()
 		e.DecidedBy, e.DecidedAt = actor.Name, &now
@@ -174,7 +174,7 @@ func (s *Service) GrantExtension(ctx context.Context, actor account.Member, appI
 			return err
 		}
 		if a.Status != Invited && a.Status != Started {
-			return apperr.Conflict("%s has submitted; there is no deadline left to move", a.Candidate.Name)
+			return apperr.Conflict("%s has submitted; there is no deadline left to move", a.TeamName())
 		}
 		e.ApplicationID = a.ID
 		if a, err = s.moveDeadline(ctx, tx, a, days, &e); err != nil {

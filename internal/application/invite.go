@@ -104,6 +104,7 @@ func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID 
 					return err
 				}
 			}
+			inv.Application = inv.Application.Shown()
 			res.Invitations = append(res.Invitations, inv)
 		}
 		if len(res.Invitations) == 0 {
@@ -146,10 +147,22 @@ func (s *Service) inviteOne(ctx context.Context, tx *sqldb.DB, actor account.Mem
 		Candidate: Candidate{ID: candID, Name: c.Name, Email: c.Email},
 		InvitedAt: now, DeadlineAt: deadline(now, iv.DeadlineDays), UpdatedAt: now,
 	}
-	err = tx.QueryRow(ctx, `INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, status, token_hash, invited_at, deadline_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	// The job's row lock hands out numbers one at a time, and says
+	// whether the job is reviewed blind as the number is taken.
+	if err := tx.QueryRow(ctx, `UPDATE jobs SET candidates_numbered = candidates_numbered + 1 WHERE id = $1 RETURNING candidates_numbered, blind`,
+		iv.JobID).Scan(&a.Number, &a.Blind); err != nil {
+		return Invitation{}, err
+	}
+	teamName := a.Candidate.Name
+	if a.Blind {
+		teamName = Pseudonym(a.Number)
+	}
+	err = tx.QueryRow(ctx, `INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, status, token_hash, invited_at, deadline_at, updated_at,
+			candidate_number, blind, team_name)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (interview_id, candidate_id) DO NOTHING RETURNING id`,
-		a.OrgID, a.JobID, a.InterviewID, candID, a.Candidate.Name, a.Status, account.HashToken(token), a.InvitedAt, a.DeadlineAt, a.UpdatedAt).Scan(&a.ID)
+		a.OrgID, a.JobID, a.InterviewID, candID, a.Candidate.Name, a.Status, account.HashToken(token), a.InvitedAt, a.DeadlineAt, a.UpdatedAt,
+		a.Number, a.Blind, teamName).Scan(&a.ID)
 	// DO NOTHING, not a caught unique violation: on PostgreSQL a violation
 	// aborts the whole transaction, and the other rows must still go in.
 	if errors.Is(err, sqldb.ErrNotFound) {
@@ -180,7 +193,7 @@ func (s *Service) Relink(ctx context.Context, actor account.Member, appID int64)
 			return err
 		}
 		if !a.Answering() && a.RevokedAt == nil {
-			return apperr.Conflict("%s is no longer answering and reads their status and the conversation with the links they have; email them a new link instead", a.Candidate.Name)
+			return apperr.Conflict("%s is no longer answering and reads their status and the conversation with the links they have; email them a new link instead", a.TeamName())
 		}
 		if _, err := tx.Exec(ctx, `UPDATE applications SET token_hash = $1, revoked_at = NULL, updated_at = $2 WHERE id = $3`,
 			account.HashToken(token), s.now(), a.ID); err != nil {
@@ -213,11 +226,11 @@ func (s *Service) EmailLink(ctx context.Context, actor account.Member, appID int
 		}
 		switch {
 		case a.Status == Withdrawn:
-			return apperr.Conflict("%s withdrew, so nothing more is sent to them", a.Candidate.Name)
+			return apperr.Conflict("%s withdrew, so nothing more is sent to them", a.TeamName())
 		case a.RevokedAt != nil:
-			return apperr.Conflict("%s's link was revoked; make a new link to let them back in", a.Candidate.Name)
+			return apperr.Conflict("%s's link was revoked; make a new link to let them back in", a.TeamName())
 		case !s.now().Before(a.LinkExpiresAt()):
-			return apperr.Conflict("%s's links stopped working %d days after the deadline, so a new one would not open", a.Candidate.Name, int(LinkGrace.Hours()/24))
+			return apperr.Conflict("%s's links stopped working %d days after the deadline, so a new one would not open", a.TeamName(), int(LinkGrace.Hours()/24))
 		}
 		for _, hook := range s.linkHooks {
 			if err := hook(ctx, tx, actor, a); err != nil {
@@ -250,8 +263,14 @@ func (s *Service) Revoke(ctx context.Context, actor account.Member, appID int64)
 	})
 }
 
-func applicationTarget(a Application) string {
-	return fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email)
+func applicationTarget(a Application) string { return a.AuditTarget() }
+
+// candidateActor names the candidate as the actor of an audit entry.
+func candidateActor(a Application) string {
+	if a.Blind {
+		return Pseudonym(a.Number)
+	}
+	return "candidate " + a.Candidate.Email
 }
 
 // NewLink makes another link to an application's candidate pages, for an

@@ -91,9 +91,9 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 			q.where("a.id > " + q.arg(cur.ID))
 		}
 	case ByName:
-		order = "a.candidate_name ASC, a.id ASC"
+		order = "a.team_name ASC, a.id ASC"
 		if cur.ID > 0 {
-			q.where("(a.candidate_name, a.id) > (" + q.arg(cur.Name) + ", " + q.arg(cur.ID) + ")")
+			q.where("(a.team_name, a.id) > (" + q.arg(cur.Name) + ", " + q.arg(cur.ID) + ")")
 		}
 	default:
 		return Page{}, apperr.Invalid("sort", "sort is newest, oldest or name, not %q", f.Sort)
@@ -114,7 +114,7 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 		if err != nil {
 			return Page{}, err
 		}
-		page.Items = append(page.Items, a)
+		page.Items = append(page.Items, a.Shown())
 	}
 	if err := rows.Err(); err != nil {
 		return Page{}, err
@@ -216,12 +216,12 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 		forward, backward = "a.id ASC", "a.id DESC"
 	case ByName:
 		before = func(q *listQuery) string {
-			return "(a.candidate_name, a.id) < (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
+			return "(a.team_name, a.id) < (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
 		}
 		after = func(q *listQuery) string {
-			return "(a.candidate_name, a.id) > (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
+			return "(a.team_name, a.id) > (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
 		}
-		forward, backward = "a.candidate_name ASC, a.id ASC", "a.candidate_name DESC, a.id DESC"
+		forward, backward = "a.team_name ASC, a.id ASC", "a.team_name DESC, a.id DESC"
 	default:
 		return p, apperr.Invalid("sort", "sort is newest, oldest or name, not %q", f.Sort)
 	}
@@ -232,6 +232,7 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 		if errors.Is(err, apperr.ErrNotFound) {
 			return nil, nil
 		}
+		n = n.Shown()
 		return &n, err
 	}
 	if p.Prev, err = one(before, backward); err != nil {
@@ -260,11 +261,13 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 	return p, nil
 }
 
-// InOrg returns application id of organisation orgID, without a member:
-// for a guest whose share link names it. Callers check that it does.
+// InOrg returns application id of organisation orgID, as the team sees it
+// (Shown), without a member: for a guest whose share link names it.
+// Callers check that it does.
 func (s *Service) InOrg(ctx context.Context, orgID, id int64) (_ Application, err error) {
 	defer apperr.Wrap(&err, "application.InOrg(%d)", id)
-	return scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, id, orgID))
+	a, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, id, orgID))
+	return a.Shown(), err
 }
 
 // Application returns an application of actor's organisation.
@@ -273,7 +276,8 @@ func (s *Service) Application(ctx context.Context, actor account.Member, id int6
 	if !actor.Can(account.ViewApplications) {
 		return Application{}, apperr.NotFound("application")
 	}
-	return scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, id, actor.OrgID))
+	a, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1 AND a.org_id = $2`, id, actor.OrgID))
+	return a.Shown(), err
 }
 
 // SubmittedBefore lists actor's organisation's applications submitted
@@ -295,7 +299,7 @@ func (s *Service) SubmittedBefore(ctx context.Context, actor account.Member, t t
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, a.Shown())
 	}
 	return out, rows.Err()
 }
@@ -319,7 +323,7 @@ func (s *Service) SubmittedSince(ctx context.Context, actor account.Member, t ti
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, a)
+		out = append(out, a.Shown())
 	}
 	return out, rows.Err()
 }

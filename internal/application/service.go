@@ -26,6 +26,9 @@ type Service struct {
 	statusHooks  []StatusHook
 	// extensionHooks run when more time is asked for, decided or granted.
 	extensionHooks []ExtensionHook
+	identityHooks  []IdentityHook
+	blindHooks     []BlindHook
+	revealChecks   []RevealCheck
 }
 
 // StatusHook is work another package does when an application moves to a
@@ -92,7 +95,15 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 const applicationColumns = `a.id, a.org_id, a.job_id, a.interview_id, c.id, a.candidate_name, c.email, a.status, a.time_zone,
 	a.invited_at, a.deadline_at, a.started_at, a.submitted_at, a.revoked_at, a.score, a.max_score, a.review_count, a.updated_at, a.outcome,
-	a.video_consent_at`
+	a.video_consent_at, a.candidate_number, a.blind, a.revealed_at`
+
+// TeamNameSQL and TeamEmailSQL are the candidate's name and email as the
+// team sees them (see Application.Shown), for packages that read
+// applications (as a) and candidates (as c) in their own SQL.
+const (
+	TeamNameSQL  = `a.team_name`
+	TeamEmailSQL = `CASE WHEN a.blind THEN '' ELSE c.email END`
+)
 
 const applicationFrom = ` FROM applications a JOIN candidates c ON c.id = a.candidate_id `
 
@@ -100,7 +111,7 @@ func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	err := row.Scan(&a.ID, &a.OrgID, &a.JobID, &a.InterviewID, &a.Candidate.ID, &a.Candidate.Name, &a.Candidate.Email, &a.Status, &a.TimeZone,
 		&a.InvitedAt, &a.DeadlineAt, &a.StartedAt, &a.SubmittedAt, &a.RevokedAt, &a.Score, &a.MaxScore, &a.ReviewCount, &a.UpdatedAt, &a.Outcome,
-		&a.VideoConsentAt)
+		&a.VideoConsentAt, &a.Number, &a.Blind, &a.RevealedAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return a, apperr.NotFound("application")
 	}

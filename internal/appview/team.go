@@ -2,6 +2,7 @@ package appview
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -46,6 +47,10 @@ type Team struct {
 	// CandidateHours are the candidate's waking hours, when a message
 	// "in their working hours" goes.
 	CandidateHours worktime.Hours
+	// RevealWait says, for a member who may reveal a blind job's
+	// candidates, why this one cannot be revealed yet; empty when
+	// Can.Reveal or when the application is not hidden.
+	RevealWait string
 
 	Can Can
 }
@@ -59,6 +64,7 @@ type Can struct {
 	Decide  bool // advance, hold or reject
 	Extend  bool // give more time
 	Link    bool // email, replace or revoke the candidate's link
+	Reveal  bool // show the hidden candidate of a blind job: their role manages jobs and the reviews are in
 }
 
 // PendingExtension is the candidate's request for more time waiting for
@@ -145,6 +151,16 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	v.total()
 	v.Can = canDo(m, a)
 	v.Can.Comment = v.Can.Review && v.playable()
+	if a.Blind && m.Can(account.ManageJobs) {
+		switch err := s.applications.Revealable(ctx, a); {
+		case err == nil:
+			v.Can.Reveal = true
+		case errors.Is(err, apperr.ErrConflict):
+			v.RevealWait = apperr.Message(err)
+		default:
+			return v, err
+		}
+	}
 	return v, nil
 }
 

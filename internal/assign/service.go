@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -169,7 +170,7 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 	if !actor.Can(account.Review) {
 		return nil, apperr.Forbidden("your role does not review applications")
 	}
-	rows, err := s.db.Query(ctx, `SELECT a.id, a.candidate_name, j.id, j.title, a.submitted_at, r.assigned_at, r.due_at,
+	rows, err := s.db.Query(ctx, `SELECT a.id, `+application.TeamNameSQL+`, j.id, j.title, a.submitted_at, r.assigned_at, r.due_at,
 			c.application_id IS NOT NULL
 		FROM review_assignments r
 		JOIN applications a ON a.id = r.application_id
@@ -232,4 +233,33 @@ func reviewed(ctx context.Context, db *sqldb.DB, appID, memberID int64) (bool, e
 	var n int
 	err := db.QueryRow(ctx, `SELECT COUNT(*) FROM reviews WHERE application_id = $1 AND member_id = $2`, appID, memberID).Scan(&n)
 	return n > 0, err
+}
+
+// CheckRevealed refuses to reveal a blind job's candidate while a reviewer
+// assigned to them has yet to review (application.CheckBeforeReveal):
+// their review would no longer be blind.
+func (s *Service) CheckRevealed(ctx context.Context, tx *sqldb.DB, a application.Application) error {
+	rows, err := tx.Query(ctx, `SELECT m.name FROM review_assignments r JOIN members m ON m.id = r.member_id
+		WHERE r.application_id = $1 AND m.disabled_at IS NULL
+			AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.application_id = r.application_id AND v.member_id = r.member_id)
+		ORDER BY m.name`, a.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(names) > 0 {
+		return apperr.Conflict("%s is still to be reviewed by %s, who was assigned; reveal once the reviews are in", a.TeamName(), strings.Join(names, ", "))
+	}
+	return nil
 }

@@ -319,6 +319,11 @@ func placeholderList() string {
 }
 
 // execute fills the fields.
+// names reports whether t names the candidate.
+func (t template) names() bool {
+	return slices.ContainsFunc(t, func(p part) bool { return p.field == ".Candidate.FirstName" || p.field == ".Candidate.Name" })
+}
+
 func (t template) execute(values map[string]string) string {
 	var b strings.Builder
 	for _, p := range t {
@@ -369,6 +374,9 @@ func (s *Service) render(ctx context.Context, actor account.Member, t template, 
 	iv, err := s.openings.InterviewInOrg(ctx, actor.OrgID, a.InterviewID)
 	if err != nil {
 		return Preview{}, err
+	}
+	if a.Blind && t.names() {
+		return Preview{}, apperr.Invalid("template", "%s is reviewed blind, so a message cannot name them: reveal them first (once the reviews are in), or take [first name] and [full name] out of the message", a.Candidate.Name)
 	}
 	msg := t.execute(map[string]string{".Candidate.FirstName": a.Candidate.FirstName(), ".Candidate.Name": a.Candidate.Name,
 		".Job.Title": job.Title, ".Interview.Title": iv.Title, ".Org.Name": org.Name})
@@ -515,7 +523,7 @@ func (s *Service) decideOne(ctx context.Context, actor account.Member, t templat
 				return err
 			}
 		}
-		return s.accounts.Audit(ctx, tx, actor, "application.decide", fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email), d.Outcome.Label(), "")
+		return s.accounts.Audit(ctx, tx, actor, "application.decide", a.AuditTarget(), d.Outcome.Label(), "")
 	})
 	return d, err
 }

@@ -54,6 +54,12 @@ func (s *Services) react(n *notify.Notifier) {
 	s.Messages.OnPost(s.Search.Posted)
 	s.Messages.OnCancel(s.Search.Cancelled)
 	s.Reviews.OnSubmit(s.Search.Reviewed)
+	// Blind review is switched, or a candidate revealed: search finds
+	// them as the team now sees them.
+	s.Applications.OnIdentity(s.Search.Identified)
+	// A blind job's candidate is revealed once the reviews are in,
+	// including every assigned reviewer's.
+	s.Applications.CheckBeforeReveal(s.Assignments.CheckRevealed)
 
 	// A member asks to reset their password, or to join: the link is
 	// emailed.

@@ -77,7 +77,7 @@ func (s *Service) Pair(ctx context.Context, m account.Member, stepID, left, righ
 // not the interview's or has not submitted.
 func (s *Service) side(ctx context.Context, iv opening.Interview, st opening.Step, appID int64) (string, Submission, error) {
 	var name string
-	err := s.db.QueryRow(ctx, `SELECT candidate_name FROM applications WHERE id = $1 AND interview_id = $2 AND org_id = $3
+	err := s.db.QueryRow(ctx, `SELECT team_name FROM applications WHERE id = $1 AND interview_id = $2 AND org_id = $3
 		AND submitted_at IS NOT NULL`, appID, iv.ID, iv.OrgID).Scan(&name)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return "", Submission{}, apperr.New(apperr.ErrNotFound, "application %d has no submitted answer to this step", appID)

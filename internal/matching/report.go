@@ -48,7 +48,7 @@ func (s *Service) Report(ctx context.Context, m account.Member, stepID int64, mi
 }
 
 const pairColumns = `p.id, p.step_id, p.language, p.left_application_id, COALESCE(p.right_application_id, 0),
-	COALESCE(p.right_reference_id, 0), p.similarity, p.fragments, l.candidate_name, COALESCE(r.candidate_name, f.name, '')`
+	COALESCE(p.right_reference_id, 0), p.similarity, p.fragments, l.team_name, COALESCE(r.team_name, f.name, '')`
 
 // pairs lists the pairs where holds, most alike first, with their names.
 func (s *Service) pairs(ctx context.Context, where string, args ...any) ([]Pair, error) {

@@ -49,8 +49,8 @@ func (s *Service) Inbox(ctx context.Context, actor account.Member) (_ []Thread, 
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}
 	rows, err := s.db.Query(ctx, `
-		SELECT a.id, a.candidate_name, j.title, a.status, a.last_message_at, a.awaiting_reply_since,
-			m.id, COALESCE(m.member_id, 0), m.author_name, m.body, m.created_at, m.seen_at
+		SELECT a.id, `+application.TeamNameSQL+`, j.title, a.status, a.last_message_at, a.awaiting_reply_since,
+			m.id, COALESCE(m.member_id, 0), CASE WHEN m.member_id IS NULL THEN `+application.TeamNameSQL+` ELSE m.author_name END, m.body, m.created_at, m.seen_at
 		FROM applications a
 		JOIN jobs j ON j.id = a.job_id
 		JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE application_id = a.id AND NOT internal)

@@ -380,7 +380,15 @@ func (s *Service) Thread(ctx context.Context, actor account.Member, appID int64)
 		WHERE application_id = $3 AND member_id IS NULL AND seen_at IS NULL`, s.now(), actor.ID, a.ID); err != nil {
 		return nil, err
 	}
-	return s.load(ctx, a.ID, true)
+	msgs, err := s.load(ctx, a.ID, true)
+	for i := range msgs {
+		if msgs[i].FromCandidate() {
+			// Named as the team sees the candidate: by pseudonym while
+			// the job is reviewed blind.
+			msgs[i].AuthorName = a.Candidate.Name
+		}
+	}
+	return msgs, err
 }
 
 // CandidateThread returns the candidate's thread without internal notes,

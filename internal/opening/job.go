@@ -9,11 +9,11 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
-const jobColumns = `id, org_id, title, description, status, created_at, updated_at`
+const jobColumns = `id, org_id, title, description, status, blind, created_at, updated_at`
 
 func scanJob(row interface{ Scan(...any) error }) (Job, error) {
 	var j Job
-	err := row.Scan(&j.ID, &j.OrgID, &j.Title, &j.Description, &j.Status, &j.CreatedAt, &j.UpdatedAt)
+	err := row.Scan(&j.ID, &j.OrgID, &j.Title, &j.Description, &j.Status, &j.Blind, &j.CreatedAt, &j.UpdatedAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return j, apperr.NotFound("job")
 	}
@@ -25,6 +25,9 @@ type JobInput struct {
 	Title       *string
 	Description *string
 	Status      *JobStatus
+	// Blind is taken when the job is created; afterwards blind review is
+	// switched by application.SetBlind, which updates the applications.
+	Blind *bool
 }
 
 func (in JobInput) apply(j *Job) error {
@@ -45,6 +48,12 @@ func (in JobInput) apply(j *Job) error {
 		}
 		j.Status = *in.Status
 	}
+	if in.Blind != nil && *in.Blind != j.Blind {
+		if j.ID != 0 {
+			return apperr.Invalid("blind", "blind review is switched on its own (PUT /api/v1/jobs/{id}/blind, or the job's page), which says what switching it shows")
+		}
+		j.Blind = *in.Blind
+	}
 	return nil
 }
 
@@ -63,12 +72,16 @@ func (s *Service) CreateJob(ctx context.Context, actor account.Member, in JobInp
 		return j, err
 	}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		err := tx.QueryRow(ctx, `INSERT INTO jobs (org_id, title, description, status, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, j.OrgID, j.Title, j.Description, j.Status, j.CreatedAt, j.UpdatedAt).Scan(&j.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO jobs (org_id, title, description, status, blind, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, j.OrgID, j.Title, j.Description, j.Status, j.Blind, j.CreatedAt, j.UpdatedAt).Scan(&j.ID)
 		if err != nil {
 			return err
 		}
-		return s.accounts.Audit(ctx, tx, actor, "job.create", jobTarget(j), "", "")
+		detail := ""
+		if j.Blind {
+			detail = "reviewed blind"
+		}
+		return s.accounts.Audit(ctx, tx, actor, "job.create", jobTarget(j), detail, "")
 	})
 	return j, err
 }

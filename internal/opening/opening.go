@@ -26,8 +26,13 @@ type Job struct {
 	Title       string
 	Description string
 	Status      JobStatus
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Blind is whether the team reviews the job's candidates blind: as
+	// "Candidate 7", without name or email, and video answers as audio
+	// only, until a member who manages jobs reveals each candidate
+	// (package application owns the switch and the reveal).
+	Blind     bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Interview is an ordered list of steps a candidate completes for a job.

@@ -32,7 +32,7 @@ func (s *Service) SetCalibration(ctx context.Context, actor account.Member, appI
 		} else if _, err := tx.Exec(ctx, `DELETE FROM calibration_applications WHERE application_id = $1`, app.ID); err != nil {
 			return err
 		}
-		return s.accounts.Audit(ctx, tx, actor, action, fmt.Sprintf("application %d (%s)", app.ID, app.Candidate.Email), "", "")
+		return s.accounts.Audit(ctx, tx, actor, action, app.AuditTarget(), "", "")
 	})
 }
 

@@ -8,7 +8,6 @@ package review
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -181,7 +180,7 @@ func (s *Service) Submit(ctx context.Context, actor account.Member, appID int64,
 				return err
 			}
 		}
-		return s.accounts.Audit(ctx, tx, actor, "review.submit", fmt.Sprintf("application %d (%s)", app.ID, app.Candidate.Email), r.Recommendation.Label(), "")
+		return s.accounts.Audit(ctx, tx, actor, "review.submit", app.AuditTarget(), r.Recommendation.Label(), "")
 	})
 	return r, err
 }

@@ -22,7 +22,28 @@ import (
 func (s *Service) Invited(ctx context.Context, tx *sqldb.DB, _ account.Member, _ opening.Interview, _ opening.Job, a application.Application) (err error) {
 	defer apperr.Wrap(&err, "search.Invited(%d)", a.ID)
 	return put(ctx, tx, doc{orgID: a.OrgID, appID: a.ID, kind: Candidate, refID: a.Candidate.ID,
-		body: a.Candidate.Name + " <" + a.Candidate.Email + ">", at: a.InvitedAt})
+		body: candidateBody(a), at: a.InvitedAt})
+}
+
+// candidateBody is what finds a candidate: their name and email as the
+// team sees them, so a blind job's candidates are found by pseudonym only.
+func candidateBody(a application.Application) string {
+	c := a.Shown().Candidate
+	if c.Email == "" {
+		return c.Name
+	}
+	return c.Name + " <" + c.Email + ">"
+}
+
+// Identified indexes the candidate again as the team now sees them, after
+// blind review is switched or the candidate revealed
+// (application.OnIdentity).
+func (s *Service) Identified(ctx context.Context, tx *sqldb.DB, a application.Application) (err error) {
+	defer apperr.Wrap(&err, "search.Identified(%d)", a.ID)
+	if _, err := tx.Exec(ctx, `DELETE FROM search_docs WHERE application_id = $1 AND kind = $2`, a.ID, Candidate); err != nil {
+		return err
+	}
+	return put(ctx, tx, doc{orgID: a.OrgID, appID: a.ID, kind: Candidate, refID: a.Candidate.ID, body: candidateBody(a), at: a.InvitedAt})
 }
 
 // Submitted indexes an application's written and code answers as the

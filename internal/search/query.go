@@ -194,7 +194,7 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m mat
 	}
 	rows, err := s.db.Query(ctx, `WITH hits AS (SELECT d.id, d.application_id FROM search_docs d WHERE `+strings.Join(where, " AND ")+`),
 		page AS (SELECT DISTINCT application_id FROM hits ORDER BY application_id DESC LIMIT `+arg(limit)+`)
-		SELECT a.id, a.job_id, j.title, a.status, a.outcome, a.candidate_name, c.email, a.submitted_at,
+		SELECT a.id, a.job_id, j.title, a.status, a.outcome, `+application.TeamNameSQL+`, `+application.TeamEmailSQL+`, a.submitted_at,
 			d.kind, d.ref_id, d.body, d.created_at
 		FROM page p JOIN hits h ON h.application_id = p.application_id
 		JOIN search_docs d ON d.id = h.id

@@ -21,7 +21,8 @@ func (s *Service) Reindex(ctx context.Context) (n int, err error) {
 		}
 		for _, q := range []string{
 			`INSERT INTO search_docs (org_id, application_id, kind, ref_id, body, created_at)
-				SELECT a.org_id, a.id, 'candidate', c.id, a.candidate_name || ' <' || c.email || '>', a.invited_at
+				SELECT a.org_id, a.id, 'candidate', c.id,
+					CASE WHEN a.blind THEN a.team_name ELSE a.candidate_name || ' <' || c.email || '>' END, a.invited_at
 				FROM applications a JOIN candidates c ON c.id = a.candidate_id`,
 			`INSERT INTO search_docs (org_id, application_id, kind, ref_id, body, created_at)
 				SELECT m.org_id, m.application_id, CASE WHEN m.internal THEN 'note' ELSE 'message' END, m.id, m.body, m.created_at

@@ -2,7 +2,6 @@ package takehome
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -57,6 +56,6 @@ func (s *Service) RecordPayment(ctx context.Context, m account.Member, a applica
 		if day == "" {
 			detail = "payment record taken back"
 		}
-		return s.accounts.Audit(ctx, tx, m, "takehome.paid", fmt.Sprintf("application %d (%s)", a.ID, a.Candidate.Email), detail, "")
+		return s.accounts.Audit(ctx, tx, m, "takehome.paid", a.AuditTarget(), detail, "")
 	})
 }

@@ -132,9 +132,15 @@ func (s *Service) Upload(ctx context.Context, a application.Application, stepID 
 	if err != nil {
 		return nil, err
 	}
-	who := git.Signature{Name: a.Candidate.Name, Email: a.Candidate.Email, When: s.now()}
+	// The team reads this commit: it names the candidate as the team
+	// sees them, by pseudonym while the job is reviewed blind.
+	c := a.Shown().Candidate
+	who := git.Signature{Name: c.Name, Email: c.Email, When: s.now()}
 	if who.Name == "" {
 		who.Name = "Candidate"
+	}
+	if who.Email == "" {
+		who.Email = "candidate@anyhour.invalid"
 	}
 	msg := fmt.Sprintf("Upload %s in the browser\n", clipName(name))
 	if _, err := repo.Commit(ctx, files, head, msg, who); err != nil {

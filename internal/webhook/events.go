@@ -114,6 +114,9 @@ type (
 )
 
 func newApplication(a application.Application) applicationJSON {
+	// As the team sees it: a blind job's candidate is a pseudonym with no
+	// email address until revealed.
+	a = a.Shown()
 	return applicationJSON{ID: a.ID, Status: string(a.Status), JobID: a.JobID, InterviewID: a.InterviewID,
 		Candidate: candidateJSON{Name: a.Candidate.Name, Email: a.Candidate.Email},
 		InvitedAt: ts(a.InvitedAt), DeadlineAt: ts(a.DeadlineAt), StartedAt: tsp(a.StartedAt), SubmittedAt: tsp(a.SubmittedAt),
