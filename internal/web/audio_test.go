@@ -141,6 +141,12 @@ func TestPrepareAudio(t *testing.T) {
 	if n := w.audioTasks(t, w.take.ID); n != 0 {
 		t.Errorf("PrepareAudio queued a copy that exists (%d tasks)", n)
 	}
+	// Switching the job to blind review does it too.
+	w.forgetAudio(t, w.take.ID)
+	w.setBlind(t, true)
+	if n := w.audioTasks(t, w.take.ID); n != 1 {
+		t.Errorf("the job turned blind, and %d audio tasks are queued, want 1", n)
+	}
 }
 
 // TestAnswerAudioSilent: a recording without sound has no audio copy,
