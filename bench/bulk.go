@@ -147,18 +147,31 @@ func (f *fixture) insertBatch(ctx context.Context, tx *sqldb.DB, rows []appRow) 
 	q.Reset()
 	args = args[:0]
 	q.WriteString(`INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, status, token_hash,
-		invited_at, deadline_at, started_at, submitted_at, score, max_score, review_count, updated_at) VALUES `)
+		invited_at, deadline_at, started_at, submitted_at, score, max_score, review_count, updated_at, candidate_number, team_name) VALUES `)
+	if f.numbered == nil {
+		f.numbered = map[int64]int{}
+	}
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(", ")
 		}
 		iv := f.ivs[r.job]
-		fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+		// Numbered in each job as invitations number them.
+		f.numbered[iv.JobID]++
+		fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
 			ph(orgID), ph(iv.JobID), ph(iv.ID), ph(ids[r.email]), ph(r.name), ph(r.status), ph(randomHex(32)),
-			ph(r.invited), ph(r.deadline), ph(r.started), ph(r.submitted), ph(r.score), ph(r.maxScore), ph(r.reviews), ph(r.updated))
+			ph(r.invited), ph(r.deadline), ph(r.started), ph(r.submitted), ph(r.score), ph(r.maxScore), ph(r.reviews), ph(r.updated),
+			ph(f.numbered[iv.JobID]), ph(r.name))
 	}
-	_, err = tx.Exec(ctx, q.String(), args...)
-	return err
+	if _, err = tx.Exec(ctx, q.String(), args...); err != nil {
+		return err
+	}
+	for jobID, n := range f.numbered {
+		if _, err := tx.Exec(ctx, `UPDATE jobs SET candidates_numbered = $1 WHERE id = $2`, n, jobID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // candidateIDs runs a multi-row INSERT … RETURNING id, email and maps the

@@ -31,6 +31,7 @@ type fixture struct {
 	jobs       []opening.Job
 	ivs        []opening.Interview // ivs[i] belongs to jobs[i]
 	perJob     []int               // applications per job
+	numbered   map[int64]int       // applications numbered so far, by job id (Candidate N)
 	seeded     time.Duration
 	close      func()
 }

@@ -57,10 +57,17 @@ type Candidate struct {
 	ID    int64
 	Name  string
 	Email string
+	// Hidden: Name is the pseudonym of a blind job's candidate, and Email
+	// is empty (Application.Shown).
+	Hidden bool
 }
 
-// FirstName is the first word of the candidate's name.
+// FirstName is the first word of the candidate's name, or the whole
+// pseudonym of a hidden candidate.
 func (c Candidate) FirstName() string {
+	if c.Hidden {
+		return c.Name
+	}
 	for i, r := range c.Name {
 		if r == ' ' {
 			return c.Name[:i]
@@ -116,6 +123,7 @@ func (a Application) Shown() Application {
 	if a.Blind {
 		a.Candidate.Name = Pseudonym(a.Number)
 		a.Candidate.Email = ""
+		a.Candidate.Hidden = true
 	}
 	return a
 }

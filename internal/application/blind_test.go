@@ -28,15 +28,18 @@ func TestBlindReview(t *testing.T) {
 	if err != nil || !job.Blind || n != 1 {
 		t.Fatalf("SetBlind: %+v %d %v", job, n, err)
 	}
-	// Invited after: hidden from the start, and the invitation returned
-	// to the inviter is the team's view too.
+	// Invited after: hidden from the start. The invitation echoes to the
+	// inviter what they typed, with the number it took.
 	res, err := f.applications.Invite(f.ctx, f.owner, f.iv.ID, []application.NewCandidate{{Name: "Aaron Abbott", Email: "aaron@example.com"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	aaron := res.Invitations[0]
-	if got := aaron.Application.Candidate; got.Name != "Candidate 2" || got.Email != "" {
-		t.Errorf("invitation returned %+v, want Candidate 2 without email", got)
+	if got := aaron.Application; got.Candidate.Name != "Aaron Abbott" || got.Number != 2 || !got.Blind || got.TeamName() != "Candidate 2" {
+		t.Errorf("invitation returned %+v", got)
+	}
+	if a, _ := f.applications.Application(f.ctx, f.owner, aaron.Application.ID); a.Candidate.Name != "Candidate 2" || a.Candidate.Email != "" {
+		t.Errorf("read after inviting: %+v", a.Candidate)
 	}
 
 	a, err := f.applications.Application(f.ctx, f.owner, zoe.Application.ID)

@@ -26,6 +26,9 @@ type NewCandidate struct {
 
 // Invitation is a new application with the secret of its magic link.
 type Invitation struct {
+	// Application as invited. It echoes to the inviter the name and email
+	// they gave, even for a job reviewed blind, so that they can send each
+	// link to its person; every later read returns the team's view.
 	Application Application
 	Token       string
 }
@@ -104,7 +107,6 @@ func (s *Service) Invite(ctx context.Context, actor account.Member, interviewID 
 					return err
 				}
 			}
-			inv.Application = inv.Application.Shown()
 			res.Invitations = append(res.Invitations, inv)
 		}
 		if len(res.Invitations) == 0 {

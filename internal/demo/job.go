@@ -18,6 +18,7 @@ type job struct {
 	steps              []step
 	candidates         []candidate
 	extras             []extra // later rounds, no one invited yet
+	blind              bool    // reviewed blind: the team sees "Candidate N"
 }
 
 // step is an interview step with the answers demo candidates give.
@@ -69,7 +70,7 @@ type verdict struct {
 // every candidate through their part.
 func (s *seeder) createJob(ctx context.Context, j job) error {
 	recruiter := s.team[account.Recruiter]
-	created, err := s.svc.Openings.CreateJob(ctx, recruiter, opening.JobInput{Title: &j.title, Description: &j.description})
+	created, err := s.svc.Openings.CreateJob(ctx, recruiter, opening.JobInput{Title: &j.title, Description: &j.description, Blind: &j.blind})
 	if err != nil {
 		return err
 	}

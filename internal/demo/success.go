@@ -11,6 +11,9 @@ import (
 func successJob() job {
 	return job{
 		title: "Customer Success Lead",
+		// Reviewed blind, to show it: the team sees Candidate 1, 2… and
+		// hears the video answers.
+		blind: true,
 		description: "Our customers run warehouses that cannot stop. As Customer Success Lead you own the " +
 			"relationship with 30 logistics companies after they sign: onboarding, adoption, renewals, and the " +
 			"hard phone call when something breaks. You will work closely with support and product, and travel " +

@@ -474,3 +474,65 @@ func TestDigestCountsReviewsWaiting(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestOfABlindJob: the team's digest names a blind job's candidates
+// by pseudonym; the invitation still greets the candidate by name, and
+// the admins' email log shows only that it went to Candidate N.
+func TestDigestOfABlindJob(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	svc, owner := w.Services, w.owner
+	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
+	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Applications.SetBlind(ctx, owner, w.iv.JobID, true); err != nil {
+		t.Fatal(err)
+	}
+	adaInv, graceInv := w.invite(t)
+	for _, inv := range []application.Invitation{adaInv, graceInv} {
+		a, _ := svc.Applications.ByToken(ctx, inv.Token)
+		if _, err := svc.Applications.Submit(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Assignments.Assign(ctx, owner, a.ID, owner.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := svc.Digests.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := svc.Outbox.List(ctx, owner)
+	var digest string
+	var invitations int // and the other emails to the candidates
+	for _, e := range es {
+		text := e.To.Name + " " + e.To.Email + "\n" + e.Subject + "\n" + e.Text + e.HTML
+		switch {
+		case e.Kind == "digest":
+			digest = text
+		case e.To.Name == "Candidate 1" || e.To.Name == "Candidate 2":
+			invitations++
+		}
+		for _, s := range []string{"Ada", "Lovelace", "ada@", "Grace", "grace@"} {
+			if strings.Contains(text, s) {
+				t.Errorf("the email log shows %q:\n%s", s, text)
+			}
+		}
+	}
+	if invitations < 2 {
+		t.Errorf("%d emails logged as to Candidate N, want the two invitations at least", invitations)
+	}
+	for _, want := range []string{"- Candidate 1 (Engineer), due ", "- Candidate 2 (Engineer), due "} {
+		if !strings.Contains(digest, want) {
+			t.Errorf("the digest lacks %q:\n%s", want, digest)
+		}
+	}
+	var body string
+	if err := w.db.QueryRow(ctx, `SELECT body_text FROM emails WHERE to_email = 'ada@example.com'`).Scan(&body); err != nil || !strings.Contains(body, "Ada") {
+		t.Errorf("the invitation to Ada does not greet her by name: %v\n%s", err, body)
+	}
+}

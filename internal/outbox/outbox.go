@@ -406,7 +406,14 @@ func (s *Service) List(ctx context.Context, actor account.Member) (_ []Email, er
 	if !actor.Can(account.ManageOrg) {
 		return nil, apperr.Forbidden("your role cannot read the organisation's emails")
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+columns+`, link_marker FROM emails WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, actor.OrgID, MaxList)
+	// hidden is the number of the candidate an email went to, when their
+	// job is reviewed blind and they are not revealed: admins read that
+	// such an email went, not to whom or what it said (package
+	// application's blind review).
+	rows, err := s.db.Query(ctx, `SELECT `+columns+`, link_marker,
+			COALESCE((SELECT a.candidate_number FROM applications a JOIN candidates c ON c.id = a.candidate_id
+				WHERE a.id = emails.application_id AND a.blind AND c.email = emails.to_email), 0)
+		FROM emails WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, actor.OrgID, MaxList)
 	if err != nil {
 		return nil, err
 	}
@@ -417,9 +424,15 @@ func (s *Service) List(ctx context.Context, actor account.Member) (_ []Email, er
 	out := []Email{}
 	for rows.Next() {
 		var marker string
-		e, err := scan(rows, &marker)
+		var hidden int
+		e, err := scan(rows, &marker, &hidden)
 		if err != nil {
 			return nil, err
+		}
+		if hidden > 0 {
+			e.To = smtp.Address{Name: fmt.Sprintf("Candidate %d", hidden)}
+			e.Text = "[To a candidate of a job reviewed blind: the address and the message stay hidden until the candidate is revealed.]"
+			e.HTML, marker = "", ""
 		}
 		if marker != "" {
 			what := "[the candidate's personal link, made when sent]"

@@ -199,6 +199,11 @@ type applicationPage struct {
 	// revoke it.
 	CanLink bool
 
+	// CanReveal: the job is reviewed blind, the member may reveal the
+	// candidate and the reviews are in; else RevealWait says why not yet.
+	CanReveal  bool
+	RevealWait string
+
 	// Assigned: the reviewers asked to review, and the choice of others.
 	Assigned *appAssign
 }
@@ -237,6 +242,7 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		Score: v.Score, Max: v.Max, Scored: v.Scored, Graded: v.Graded,
 		CanRate: v.Can.Rate, CanReview: v.Can.Review, CanMessage: v.Can.Message, CanDecide: v.Can.Decide,
 		CanExtend: v.Can.Extend, CanLink: v.Can.Link, Outcomes: decision.Outcomes,
+		CanReveal: v.Can.Reveal, RevealWait: v.RevealWait,
 		Extensions: v.Extensions, Decision: v.Decision}
 	d.Now, d.CandidateZone = time.Now(), v.CandidateHours.Zone
 	d.NextWaking = v.NextWaking(d.Now)

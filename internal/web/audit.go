@@ -52,6 +52,8 @@ var auditActions = map[string]string{
 	"interview.create":              "Interview created",
 	"interview.update":              "Interview edited",
 	"interview.scorecard":           "Scorecard saved",
+	"application.reveal":            "Candidate revealed (blind review)",
+	"job.blind":                     "Blind review switched",
 	"review.calibration_add":        "Added to the calibration set",
 	"review.calibration_remove":     "Taken out of the calibration set",
 	"share.create":                  "Shared outside the team",

@@ -13,6 +13,7 @@ type jobForm struct {
 	ID          int64 // 0 for a new job
 	Title       string
 	Description string
+	Blind       bool // a new job: reviewed blind from the start
 }
 
 func (s *Server) showNewJob(w http.ResponseWriter, r *http.Request, m account.Member) error {
@@ -24,8 +25,8 @@ func (s *Server) showNewJob(w http.ResponseWriter, r *http.Request, m account.Me
 }
 
 func (s *Server) createJob(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	in := jobForm{Title: r.PostFormValue("title"), Description: r.PostFormValue("description")}
-	j, err := s.Openings.CreateJob(r.Context(), m, opening.JobInput{Title: &in.Title, Description: &in.Description})
+	in := jobForm{Title: r.PostFormValue("title"), Description: r.PostFormValue("description"), Blind: r.PostFormValue("blind") == "1"}
+	j, err := s.Openings.CreateJob(r.Context(), m, opening.JobInput{Title: &in.Title, Description: &in.Description, Blind: &in.Blind})
 	if err != nil {
 		msg, status, err := formProblem(err)
 		if err != nil {

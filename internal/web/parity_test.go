@@ -234,6 +234,7 @@ func readPage(t *testing.T, b *browser, appID int64) pageApplication {
 		"decide":  has(`a[href^="/decide?app="]`),
 		"extend":  has(fmt.Sprintf(`form[action^="/applications/%d/extensions"]`, appID)),
 		"link":    has("section#link"),
+		"reveal":  has(fmt.Sprintf(`form[action^="/applications/%d/reveal"]`, appID)),
 	}
 	return p
 }

@@ -235,6 +235,7 @@ var funcs = template.FuncMap{
 	"markdown":     markdown,
 	"outcome":      func(o string) string { return decision.Outcome(o).Done() },
 	"addr":         addr,
+	"sentence":     sentence,
 	"stashMinutes": func() int { return int(stash.TTL.Minutes()) },
 	"stepKinds":    opening.AvailableKinds,
 	"fileTypes":    func() []filetype.Type { return filetype.All },

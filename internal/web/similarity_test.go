@@ -228,6 +228,18 @@ func TestSimilarityPages(t *testing.T) {
 	if got := teamText(doc, "#pairs-h"); got != "Pairs from 95%" {
 		t.Errorf("heading after the threshold = %q", got)
 	}
+	// A match under the threshold (95% now): Bob's page still names it,
+	// and says it sits below what the team asked to look at. The engine
+	// scores this pair 100%; the stored score is lowered to stand for a
+	// looser copy.
+	if _, err := f.ts.DB.Exec(context.Background(), `UPDATE similarity_pairs SET similarity = 0.6 WHERE step_id = $1`, f.step.ID); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = b.get(fmt.Sprintf("/applications/%d", bob.ID))
+	doc = teamMust(t, "Bob's application under the threshold", resp, body, http.StatusOK)
+	if got := teamText(doc, fmt.Sprintf("#step-%d .similarity-match", f.step.ID)); !strings.Contains(got, "Ada Lovelace, 60% alike (below the team's threshold of 95%)") {
+		t.Errorf("a 60%% match under a 95%% threshold reads %q", got)
+	}
 
 	// References: refused with the form kept, then added.
 	for _, c := range []struct{ name, code, says string }{
