@@ -108,6 +108,9 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request, m account.M
 			if st.Step.ID != d.Step.ID {
 				continue
 			}
+			if err := s.askAudio(ctx, video.MemberViewer(m), st.Take, st.Blind); err != nil {
+				return err
+			}
 			row, err := appRow(m, v, st)
 			if err != nil {
 				return err
