@@ -151,7 +151,7 @@ func (s *Service) revealable(ctx context.Context, tx *sqldb.DB, a Application) e
 	case !a.Blind:
 		return apperr.Conflict("%s is not hidden: the job is not reviewed blind", name)
 	case a.Status != Submitted && a.Status != Decided:
-		return apperr.Conflict("%s has not submitted, so there are no reviews to wait for; a candidate is revealed once the reviews are in", name)
+		return apperr.Conflict("%s has not submitted yet; a candidate is revealed once their reviews are in", name)
 	case a.ReviewCount == 0:
 		return apperr.Conflict("%s has no review yet; a candidate is revealed once the reviews are in", name)
 	}
