@@ -246,7 +246,7 @@ func (a *App) Worker() *queue.Worker {
 		Concurrency: 2,
 		Pools: []queue.Pool{
 			{Name: "grading", Kinds: []string{grading.TaskGrade, takehome.TaskGrade}, Concurrency: a.Config.Workers},
-			{Name: "video", Kinds: []string{video.TaskProcess, video.TaskRendition}, Concurrency: 1},
+			{Name: "video", Kinds: []string{video.TaskProcess, video.TaskRendition, video.TaskAudio}, Concurrency: 1},
 			{Name: "email", Kinds: []string{outbox.TaskSend}, Concurrency: 4},
 			{Name: "webhooks", Kinds: []string{webhook.TaskDeliver}, Concurrency: 4},
 		},

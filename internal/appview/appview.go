@@ -71,6 +71,10 @@ type Step struct {
 	Takes    []video.Recording // video: every take, first first
 	Take     *video.Recording  // video: the take shown (video.Shown)
 	Recorded int               // video: takes recorded, not given up
+	// Blind: the reader is the team and reviews the application blind
+	// (application.Application.Blind): a take reaches them as its sound
+	// alone, never its video, poster or MP4 copy.
+	Blind bool
 
 	Grading *grading.Grading // code: the latest grading, as this reader may see it
 	// Activity is what the code editor recorded (code): the team's once
@@ -111,6 +115,8 @@ type Parts struct {
 	Pushes   map[int64][]takehome.Push
 	// Deadline is the application's, as extended.
 	Deadline time.Time
+	// Blind is the application's Blind, for the team's view.
+	Blind bool
 }
 
 // A Viewer is a step kind (opening.KindUnit) whose answers have parts of
@@ -127,6 +133,7 @@ func buildStep(n int, st opening.Step, removed bool, answers map[int64]applicati
 	ans, ok := answers[st.ID]
 	v := Step{N: n, Step: st, Removed: removed, Answer: ans, Stored: ok}
 	v.Answered = ok && ans.Given(st.Kind)
+	v.Blind = parts.Blind && !forCandidate
 	if k, ok := opening.As[Viewer](st.Kind); ok {
 		k.View(&v, parts, forCandidate)
 	}

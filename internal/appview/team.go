@@ -125,7 +125,7 @@ func (s *Service) ForMember(ctx context.Context, m account.Member, id int64) (v 
 	if p.Repos, p.Pushes, err = s.takehomes.ForTeam(ctx, a); err != nil {
 		return v, err
 	}
-	p.Deadline = a.DeadlineAt
+	p.Deadline, p.Blind = a.DeadlineAt, a.Blind
 	if v.Progress, err = s.applications.Progress(ctx, a, v.Interview); err != nil {
 		return v, err
 	}

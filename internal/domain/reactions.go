@@ -57,6 +57,9 @@ func (s *Services) react(n *notify.Notifier) {
 	// Blind review is switched, or a candidate revealed: search finds
 	// them as the team now sees them.
 	s.Applications.OnIdentity(s.Search.Identified)
+	// A job turns blind: its reviewers will hear video answers, so an
+	// audio copy is queued of every answer that has none.
+	s.Applications.OnBlind(s.Videos.PrepareAudio)
 	// A blind job's candidate is revealed once the reviews are in,
 	// including every assigned reviewer's.
 	s.Applications.CheckBeforeReveal(s.Assignments.CheckRevealed)

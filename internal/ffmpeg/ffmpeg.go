@@ -16,6 +16,11 @@
 // so, RenditionMP4 encodes an H.264/AAC MP4 that plays everywhere; the
 // remuxed original stays the better copy for browsers that can play it.
 //
+// Why an audio copy: a job reviewed blind shows its reviewers no faces.
+// AudioM4A writes the sound alone, as AAC in an MP4 audio file, so that
+// they hear an answer without the video, its poster or its MP4 copy ever
+// reaching their browser.
+//
 // A worker handles an uploaded answer in this order:
 //
 //	info, err := tools.Probe(ctx, upload) // ErrNotMedia: reject the upload
@@ -27,6 +32,7 @@
 //	if info.NeedsRendition() {
 //		err = tools.RenditionMP4(ctx, playable, mp4)
 //	}
+//	err = tools.AudioM4A(ctx, playable, m4a) // answers; ErrNoAudio for a silent one
 //
 // ErrNotMedia is what Probe reports for an upload that is not audio or
 // video we can read: random bytes, an empty file, text, or an image. A

@@ -99,6 +99,10 @@ var (
 	// wide; the caller's context is its real clock.
 	renditionJob = sandbox.Limits{Wall: 2 * time.Hour, MemoryBytes: 768 * mb, Processes: 32,
 		OutputBytes: 64 << 10, TmpBytes: 1 << 20} // FileBytes from the input's size
+	// audioJob decodes the sound alone and encodes AAC; no picture is
+	// decoded. The caller's context is its real clock.
+	audioJob = sandbox.Limits{Wall: 2 * time.Hour, MemoryBytes: 256 * mb, Processes: 32,
+		OutputBytes: 64 << 10, TmpBytes: 1 << 20} // FileBytes from the input's size and length
 	// checkJob decodes everything and writes nothing.
 	checkJob = sandbox.Limits{Wall: 2 * time.Hour, MemoryBytes: 512 * mb, Processes: 32,
 		FileBytes: 1 * mb, OutputBytes: 64 << 10, TmpBytes: 1 << 20}

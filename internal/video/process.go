@@ -21,6 +21,7 @@ import (
 const (
 	TaskProcess   = "video.process"   // make a finished upload seekable, read its duration, cut a poster
 	TaskRendition = "video.rendition" // make an H.264/AAC MP4 for browsers that cannot play the original
+	TaskAudio     = "video.audio"     // make an answer's audio copy, for blind reviewers
 )
 
 // Time limits for ffmpeg's work on one recording.
@@ -119,6 +120,7 @@ const msgLater = "This recording arrived, but could not be prepared for playback
 func (s *Service) RegisterTasks(w *queue.Worker) error {
 	w.Handle(TaskProcess, s.handleProcess)
 	w.Handle(TaskRendition, s.handleRendition)
+	w.Handle(TaskAudio, s.handleAudio)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_, err := s.tools(ctx)
@@ -262,7 +264,17 @@ func (s *Service) process(ctx context.Context, tl ffmpeg.Tools, m Recording, las
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 1 && info.NeedsRendition() && info.VideoCodec != "" {
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if m.Purpose == Answer {
+			// Queued before the MP4 copy: the one blind reviewers wait
+			// for is the quicker to make.
+			if err := enqueueAudio(ctx, tx, m.ID); err != nil {
+				return err
+			}
+		}
+		if info.NeedsRendition() && info.VideoCodec != "" {
 			_, err = queue.Enqueue(ctx, tx, TaskRendition, taskPayload{m.ID}, queue.MaxAttempts(3))
 		}
 		return err

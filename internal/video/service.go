@@ -42,13 +42,13 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 const recordingColumns = `id, org_id, interview_id, purpose, COALESCE(step_id, 0), COALESCE(application_id, 0), COALESCE(member_id, 0),
 	take, upload_id, tus_id, client_key, status, error, filename, filetype, size, max_size, max_seconds, original_key, playable_key, content_type,
-	poster_key, rendition_key, duration_seconds, removed_at, created_at, updated_at`
+	poster_key, rendition_key, audio_key, audio_status, duration_seconds, removed_at, created_at, updated_at`
 
 func scanRecording(row interface{ Scan(...any) error }) (Recording, error) {
 	var m Recording
 	err := row.Scan(&m.ID, &m.OrgID, &m.InterviewID, &m.Purpose, &m.StepID, &m.ApplicationID, &m.MemberID,
 		&m.Take, &m.UploadID, &m.TusID, &m.ClientKey, &m.Status, &m.Error, &m.Filename, &m.Filetype, &m.Size, &m.MaxSize, &m.MaxSeconds,
-		&m.OriginalKey, &m.PlayableKey, &m.ContentType, &m.PosterKey, &m.RenditionKey, &m.Duration, &m.RemovedAt, &m.CreatedAt, &m.UpdatedAt)
+		&m.OriginalKey, &m.PlayableKey, &m.ContentType, &m.PosterKey, &m.RenditionKey, &m.AudioKey, &m.AudioStatus, &m.Duration, &m.RemovedAt, &m.CreatedAt, &m.UpdatedAt)
 	if errors.Is(err, sqldb.ErrNotFound) {
 		return m, apperr.NotFound("recording")
 	}

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 )
 
@@ -115,6 +116,8 @@ type Recording struct {
 	ContentType   string // of the playable file
 	PosterKey     string
 	RenditionKey  string // H.264/AAC MP4, when the original is something else
+	AudioKey      string // answers: the sound alone, AAC in an .m4a, once AudioStatus is AudioReady
+	AudioStatus   AudioStatus
 	Duration      *float64
 	RemovedAt     *time.Time // team videos taken off their interview
 	CreatedAt     time.Time
@@ -126,6 +129,20 @@ type Recording struct {
 // is told to record again.
 func (m Recording) Counts() bool { return m.Status != Failed }
 
+// AudioStatus is where an answer's audio copy stands. Every answer gets
+// one once it is ready; answers older than the copies get theirs when a
+// blind viewer first asks, or when their job turns blind (PrepareAudio).
+type AudioStatus string
+
+// Audio statuses.
+const (
+	AudioNotAsked AudioStatus = ""       // no copy asked for yet
+	AudioQueued   AudioStatus = "queued" // a task is making it
+	AudioReady    AudioStatus = "ready"  // AudioKey names it
+	AudioSilent   AudioStatus = "silent" // the recording has no sound: there is nothing to hear
+	AudioFailed   AudioStatus = "failed" // it could not be made
+)
+
 // File names what can be fetched of a recording.
 type File string
 
@@ -134,15 +151,31 @@ const (
 	FileVideo     File = "video"     // the seekable remux
 	FilePoster    File = "poster"    // a JPEG frame
 	FileRendition File = "video.mp4" // H.264/AAC MP4
+	FileAudio     File = "audio.m4a" // answers: the sound alone, AAC in MP4
 )
 
-// Viewer is who acts on a recording: a team member or a candidate
-// through their application. Exactly one is set.
+// Shows reports whether f shows the candidate: the video, its poster and
+// its MP4 copy do; the audio copy does not. A blind viewer gets only
+// files that do not.
+func (f File) Shows() bool { return f != FileAudio }
+
+// Viewer is who acts on a recording: a team member, a candidate through
+// their application, or a guest of a share link through the application
+// it shares. Member or Application is set, not both.
 type Viewer struct {
 	Member      *account.Member
 	Application *application.Application
+	guest       bool // Application is shared with a guest, not its candidate's own
 }
 
-// MemberViewer and CandidateViewer make a Viewer.
+// MemberViewer, CandidateViewer and GuestViewer make a Viewer. The
+// candidate is never blind to their own takes; a member or a guest is
+// while the application is reviewed blind (application.Application.Blind).
 func MemberViewer(m account.Member) Viewer             { return Viewer{Member: &m} }
 func CandidateViewer(a application.Application) Viewer { return Viewer{Application: &a} }
+func GuestViewer(a application.Application) Viewer     { return Viewer{Application: &a, guest: true} }
+
+// errBlind is what a blind viewer hears when asking for a file that shows
+// the candidate: it is not there for them.
+var errBlind = apperr.New(apperr.ErrNotFound,
+	"this job is reviewed blind: you hear the answer; the video is withheld until the candidate is revealed")

@@ -19,21 +19,34 @@ import (
 // their interview once ready. Anyone else hears that it does not exist.
 func (s *Service) Get(ctx context.Context, who Viewer, id int64) (_ Recording, err error) {
 	defer apperr.Wrap(&err, "video.Get(%d)", id)
+	m, _, err := s.get(ctx, who, id)
+	return m, err
+}
+
+// get is Get, and whether who hears recording id blind: a team member or
+// a guest while its application is reviewed blind
+// (application.Application.Blind) gets its sound alone, never a file that
+// shows the candidate (File.Shows). The candidate is never blind.
+func (s *Service) get(ctx context.Context, who Viewer, id int64) (_ Recording, blind bool, err error) {
 	m, err := scanRecording(s.db.QueryRow(ctx, `SELECT `+recordingColumns+` FROM media WHERE id = $1`, id))
 	if err != nil {
-		return Recording{}, err
+		return Recording{}, false, err
 	}
 	if !s.mayWatch(who, m) {
-		return Recording{}, apperr.NotFound("recording")
+		return Recording{}, false, apperr.NotFound("recording")
 	}
-	if who.Member != nil && m.Purpose == Answer {
+	switch {
+	case who.Member != nil && m.Purpose == Answer:
 		// Until submitted, a take is the candidate's alone.
 		a, err := s.applications.Application(ctx, *who.Member, m.ApplicationID)
 		if err != nil || !a.Shared() {
-			return Recording{}, apperr.NotFound("recording")
+			return Recording{}, false, apperr.NotFound("recording")
 		}
+		blind = a.Blind
+	case who.guest && m.Purpose == Answer:
+		blind = who.Application.Blind
 	}
-	return m, nil
+	return m, blind, nil
 }
 
 func (s *Service) mayWatch(who Viewer, m Recording) bool {
@@ -53,15 +66,33 @@ func (s *Service) mayWatch(who Viewer, m Recording) bool {
 	return false
 }
 
-// Open opens a file of recording id for who, with its content type.
+// Open opens a file of recording id for who, with its content type. A
+// blind viewer (see get) hears the answer: FileAudio, never a file that
+// shows the candidate. The audio copy of an answer recorded before copies
+// were made is queued when first asked for, and until it is ready Open
+// answers a conflict that says to try again in a moment.
 func (s *Service) Open(ctx context.Context, who Viewer, id int64, f File) (_ blob.Object, _ string, err error) {
 	defer apperr.Wrap(&err, "video.Open(%d)", id)
-	m, err := s.Get(ctx, who, id)
+	m, blind, err := s.get(ctx, who, id)
 	if err != nil {
 		return nil, "", err
 	}
-	if f != FileVideo && f != FilePoster && f != FileRendition {
+	if f != FileVideo && f != FilePoster && f != FileRendition && f != FileAudio {
 		return nil, "", apperr.NotFound("file")
+	}
+	if blind && f.Shows() {
+		return nil, "", errBlind
+	}
+	if f == FileAudio {
+		key, err := s.openAudio(ctx, m)
+		if err != nil {
+			return nil, "", err
+		}
+		obj, err := s.blobs.Open(ctx, key)
+		if err != nil {
+			return nil, "", err
+		}
+		return obj, "audio/mp4", nil
 	}
 	key, ctype := m.key(f)
 	if key == "" {

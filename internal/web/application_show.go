@@ -261,6 +261,9 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 		return d, err
 	}
 	for _, st := range v.Steps {
+		if err := s.askAudio(ctx, video.MemberViewer(m), st.Take, st.Blind); err != nil {
+			return d, err
+		}
 		row, err := appRow(m, v, st)
 		if err != nil {
 			return d, err

@@ -139,6 +139,11 @@ func (s *Server) guestApplication(r *http.Request, l share.Link, base string) (g
 		return d, err
 	}
 	d.Steps = v.Steps
+	for _, st := range d.Steps {
+		if err := s.askAudio(ctx, video.GuestViewer(a), st.Take, a.Blind && st.Answered); err != nil {
+			return d, err
+		}
+	}
 	for _, c := range v.Interview.Criteria {
 		d.Criteria[c.ID] = c
 	}
@@ -202,7 +207,7 @@ func (s *Server) serveGuestRecording(w http.ResponseWriter, r *http.Request, l s
 	if err != nil {
 		return err
 	}
-	obj, ctype, err := s.Videos.Open(r.Context(), video.CandidateViewer(*d.App), id, video.File(r.PathValue("file")))
+	obj, ctype, err := s.Videos.Open(r.Context(), video.GuestViewer(*d.App), id, video.File(r.PathValue("file")))
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,8 @@ type videoWorld struct {
 	step  opening.Step
 	ada   application.Application
 	take  video.Recording // Ada's answer, ready
+	// tokens are the candidates' link tokens, by application id.
+	tokens map[int64]string
 }
 
 func newVideoWorld(t *testing.T, seconds float64) *videoWorld {
@@ -86,6 +88,10 @@ func (w *videoWorld) candidate(t *testing.T, ivID int64, name string) applicatio
 	if err != nil {
 		t.Fatal(err)
 	}
+	if w.tokens == nil {
+		w.tokens = map[int64]string{}
+	}
+	w.tokens[a.ID] = res.Invitations[0].Token
 	return a
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -34,6 +35,10 @@ type appVideo struct {
 	Coverage   []coverageRow // the viewer's own first
 	CanComment bool
 	Draft      commentDraft // what the reviewer typed, when a comment was refused
+	// Blind: the viewer reviews the application blind and hears the take
+	// (appview.Step.Blind); the page names no file that shows the
+	// candidate.
+	Blind bool
 }
 
 type commentDraft struct{ At, Body, Error string }
@@ -55,7 +60,17 @@ type coverageBar struct{ X, W string }
 func newAppVideo(m account.Member, v appview.Team, st appview.Step) *appVideo {
 	take := *st.Take
 	return &appVideo{Take: take, Recorded: st.Recorded, Allowed: st.Step.Takes(), CanComment: v.Can.Comment,
-		Comments: v.Comments[take.ID], Coverage: coverageRows(m, take, v.Coverage[take.ID])}
+		Comments: v.Comments[take.ID], Coverage: coverageRows(m, take, v.Coverage[take.ID]), Blind: st.Blind}
+}
+
+// askAudio queues the audio copy of a take shown to a blind viewer when
+// it was never asked for (an answer recorded before copies were made), so
+// that the page's "being prepared" comes true.
+func (s *Server) askAudio(ctx context.Context, who video.Viewer, take *video.Recording, blind bool) error {
+	if !blind || take == nil || take.Status != video.Ready || take.AudioStatus != video.AudioNotAsked {
+		return nil
+	}
+	return s.Videos.AskAudio(ctx, who, take.ID)
 }
 
 // coverageRows puts the viewer's own coverage first, even before they

@@ -98,7 +98,7 @@ type answerJSON struct {
 func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 	var out answerJSON
 	for _, m := range v.Takes {
-		mj := NewRecordingJSON(m, base)
+		mj := NewRecordingJSON(m, base, v.Blind)
 		out.Takes = append(out.Takes, mj)
 		if v.Take != nil && m.ID == v.Take.ID {
 			out.Media = &mj
@@ -109,6 +109,9 @@ func (Unit) AnswerJSON(v appview.Step, base string, team bool) any {
 
 // RecordingJSON is a recording in the API (docs/contracts.md): status is
 // uploading, processing, ready or failed, and error says why it failed.
+// audio_url is an answer's sound alone, once made. For a team that
+// reviews the application blind, url, poster_url and mp4_url are absent,
+// and audio_url is what there is to play.
 type RecordingJSON struct {
 	ID              int64    `json:"id"`
 	Take            int      `json:"take"`
@@ -116,14 +119,16 @@ type RecordingJSON struct {
 	Error           string   `json:"error,omitempty"`
 	DurationSeconds *float64 `json:"duration_seconds"`
 	ContentType     string   `json:"content_type"`
-	URL             string   `json:"url"`
-	PosterURL       string   `json:"poster_url"`
-	MP4URL          string   `json:"mp4_url,omitempty"` // an H.264/AAC copy, once made, for players that cannot play the original
+	URL             *string  `json:"url,omitempty"`        // always there, empty until ready, unless blind
+	PosterURL       *string  `json:"poster_url,omitempty"` // likewise
+	MP4URL          string   `json:"mp4_url,omitempty"`    // an H.264/AAC copy, once made, for players that cannot play the original
+	AudioURL        string   `json:"audio_url,omitempty"`  // answers: the sound alone, once made
 	CreatedAt       string   `json:"created_at"`
 }
 
-// NewRecordingJSON is m for the API, its files under base.
-func NewRecordingJSON(m video.Recording, base string) RecordingJSON {
+// NewRecordingJSON is m for the API, its files under base; blind gives
+// the sound alone (appview.Step.Blind).
+func NewRecordingJSON(m video.Recording, base string, blind bool) RecordingJSON {
 	out := RecordingJSON{ID: m.ID, Take: m.Take, Status: string(m.Status), DurationSeconds: m.Duration,
 		ContentType: m.ContentType, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339)}
 	switch m.Status {
@@ -132,14 +137,28 @@ func NewRecordingJSON(m video.Recording, base string) RecordingJSON {
 	case video.Discarded:
 		out.Status, out.Error = string(video.Failed), "This recording was discarded before it finished uploading."
 	}
+	file := func(f video.File) string { return fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, f) }
+	if m.Status == video.Ready && m.AudioStatus == video.AudioReady {
+		out.AudioURL = file(video.FileAudio)
+	}
+	if blind {
+		// Nothing that shows the candidate, not even where it would be.
+		out.ContentType = ""
+		if out.AudioURL != "" {
+			out.ContentType = "audio/mp4"
+		}
+		return out
+	}
+	var url, poster string
 	if m.PlayableKey != "" {
-		out.URL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FileVideo)
+		url = file(video.FileVideo)
 	}
 	if m.PosterKey != "" {
-		out.PosterURL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FilePoster)
+		poster = file(video.FilePoster)
 	}
+	out.URL, out.PosterURL = &url, &poster
 	if m.RenditionKey != "" {
-		out.MP4URL = fmt.Sprintf("%s/api/v1/media/%d/%s", base, m.ID, video.FileRendition)
+		out.MP4URL = file(video.FileRendition)
 	}
 	return out
 }

@@ -3,7 +3,8 @@
 // browser's own record of the stretches played (video.played), sent when
 // playing pauses or ends, every fifteen seconds while it plays, and as
 // the page goes.
-for (const video of document.querySelectorAll("video[data-watch-url]")) {
+// A blind review's guest hears an <audio> element, reported the same way.
+for (const video of document.querySelectorAll("video[data-watch-url], audio[data-watch-url]")) {
   let sent = "";
   const send = (keepalive = false) => {
     const spans = [];

@@ -14,8 +14,10 @@ const REPORT_EVERY = 10000; // ms between reports while playing
 // speed explain is a seek: what was skipped was not watched.
 const MAX_JUMP = 1.5;
 
+// A blind review's player holds an <audio> element instead: every part
+// below works on either, as both are HTMLMediaElements.
 for (const root of document.querySelectorAll(".player[data-media-id]")) {
-  const video = root.querySelector("video");
+  const video = root.querySelector("video, audio");
   if (video) enhance(root, video);
 }
 
