@@ -333,18 +333,25 @@ func (s *Server) serveWorkZip(w http.ResponseWriter, r *http.Request, m account.
 		return err
 	}
 	var buf bytes.Buffer
-	name := fmt.Sprintf("%s-%s", strings.ToLower(strings.ReplaceAll(a.Candidate.Name, " ", "-")), st.Title)
-	name = strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			return r
-		}
-		return '-'
-	}, name)
+	name := workZipName(a, st)
 	if err := s.Takehomes.WriteZip(r.Context(), repo, r.URL.Query().Get("commit"), name, &buf); err != nil {
 		return err
 	}
 	serveZip(w, name, buf.Bytes())
 	return nil
+}
+
+// workZipName names a zip of a's work on st, and the directory in it:
+// the candidate as the team sees them (the pseudonym on a blind job) and
+// the step, in letters, digits and dashes.
+func workZipName(a application.Application, st opening.Step) string {
+	name := fmt.Sprintf("%s-%s", strings.ToLower(strings.ReplaceAll(a.Candidate.Name, " ", "-")), st.Title)
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '-'
+	}, name)
 }
 
 // recordTakehomePayment is POST /applications/{id}/steps/{step}/paid: the
