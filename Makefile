@@ -6,7 +6,7 @@
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
 #   make bench-takehome  benchmark take-home repositories (push to results in Python and Go, 50 pushes at once, clone against plain git; ~3 min)
-#   make bench-review  what reviewers do across many applications: search at 1k and 100k applications on both databases, and reviewer agreement over 10,000 ratings (~15 min)
+#   make bench-review  what reviewers do across many applications: search at 1k and 100k applications on both databases, reviewer agreement over 10,000 ratings, and the compare page's four video players (~17 min)
 #   make bench-similarity  the similarity engine on IR-Plag against Dolos side by side (installs Dolos under ~/.cache the first time, ~3 min)
 #   make build   build bin/anyhour
 # Extra flags for `go test` can be passed as: make test TESTFLAGS='-run TestX -v'
@@ -42,6 +42,7 @@ bench-takehome:
 
 bench-review:
 	$(GO) run ./bench/review
+	$(GO) run ./bench/video -only d
 
 bench-similarity:
 	ANYHOUR_DOLOS_DIR="$$(bash bench/similarity/install-dolos.sh)" $(GO) run ./bench/similarity

@@ -71,10 +71,10 @@ func (s *Service) SetBlind(ctx context.Context, actor account.Member, jobID int6
 		job.Blind = on
 		var ids []int64
 		if on {
-			ids, err = s.ids(ctx, tx, `UPDATE applications SET blind = TRUE, team_name = 'Candidate ' || candidate_number
+			ids, err = tx.IDs(ctx, `UPDATE applications SET blind = TRUE, team_name = 'Candidate ' || candidate_number
 				WHERE job_id = $1 AND revealed_at IS NULL RETURNING id`, job.ID)
 		} else {
-			ids, err = s.ids(ctx, tx, `UPDATE applications SET blind = FALSE, team_name = candidate_name
+			ids, err = tx.IDs(ctx, `UPDATE applications SET blind = FALSE, team_name = candidate_name
 				WHERE job_id = $1 AND blind RETURNING id`, job.ID)
 		}
 		if err != nil {
@@ -98,23 +98,6 @@ func (s *Service) SetBlind(ctx context.Context, actor account.Member, jobID int6
 		return s.accounts.Audit(ctx, tx, actor, "job.blind", fmt.Sprintf("job %d (%s)", job.ID, job.Title), detail, "")
 	})
 	return job, n, err
-}
-
-func (s *Service) ids(ctx context.Context, tx *sqldb.DB, q string, args ...any) ([]int64, error) {
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 func (s *Service) identityChanged(ctx context.Context, tx *sqldb.DB, ids []int64) error {
@@ -151,7 +134,7 @@ func (s *Service) revealable(ctx context.Context, tx *sqldb.DB, a Application) e
 	case !a.Blind:
 		return apperr.Conflict("%s is not hidden: the job is not reviewed blind", name)
 	case a.Status != Submitted && a.Status != Decided:
-		return apperr.Conflict("%s has not submitted, so there are no reviews to wait for; a candidate is revealed once the reviews are in", name)
+		return apperr.Conflict("%s has not submitted yet; a candidate is revealed once their reviews are in", name)
 	case a.ReviewCount == 0:
 		return apperr.Conflict("%s has no review yet; a candidate is revealed once the reviews are in", name)
 	}
@@ -218,7 +201,7 @@ func (s *Service) RevealReviewed(ctx context.Context, actor account.Member, jobI
 	if _, err := s.openings.Job(ctx, actor, jobID); err != nil {
 		return 0, 0, err
 	}
-	ids, err := s.ids(ctx, s.db, `SELECT id FROM applications WHERE job_id = $1 AND org_id = $2 AND blind ORDER BY id`, jobID, actor.OrgID)
+	ids, err := s.db.IDs(ctx, `SELECT id FROM applications WHERE job_id = $1 AND org_id = $2 AND blind ORDER BY id`, jobID, actor.OrgID)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -116,21 +116,8 @@ func (s *Service) RescoreInterview(ctx context.Context, orgID, interviewID int64
 		return err
 	}
 	all := append(append([]opening.Step(nil), iv.Steps...), removed...)
-	var ids []int64
-	rows, err := s.db.Query(ctx, `SELECT id FROM applications WHERE interview_id = $1 AND org_id = $2 ORDER BY id`, interviewID, orgID)
+	ids, err := s.db.IDs(ctx, `SELECT id FROM applications WHERE interview_id = $1 AND org_id = $2 ORDER BY id`, interviewID, orgID)
 	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

@@ -96,7 +96,7 @@ func (s *Service) Assign(ctx context.Context, actor account.Member, appID, membe
 		_, err := tx.Exec(ctx, `INSERT INTO review_assignments (application_id, member_id, org_id, assigned_by, assigned_at, due_at)
 			VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, m.ID, actor.OrgID, actor.ID, now, due)
 		if errors.Is(err, sqldb.ErrConflict) {
-			return apperr.Conflict("%s is already assigned to review %s", m.Name, a.Candidate.Name)
+			return apperr.Conflict("%s is already assigned to review %s", m.Name, a.TeamName())
 		}
 		if err != nil {
 			return err
@@ -216,11 +216,11 @@ func (s *Service) Waiting(ctx context.Context, actor account.Member) (_ int, err
 func Reviewable(a application.Application) error {
 	switch {
 	case a.Status == application.Withdrawn:
-		return apperr.Conflict("%s withdrew: there is nothing to review", a.Candidate.Name)
+		return apperr.Conflict("%s withdrew: there is nothing to review", a.TeamName())
 	case a.SubmittedAt == nil:
-		return apperr.Conflict("%s has not submitted yet: assign reviewers once there is something to review", a.Candidate.Name)
+		return apperr.Conflict("%s has not submitted yet: assign reviewers once there is something to review", a.TeamName())
 	case a.Status == application.Decided && a.Outcome != "hold":
-		return apperr.Conflict("%s's application is decided: reviews no longer wait for it", a.Candidate.Name)
+		return apperr.Conflict("%s's application is decided: reviews no longer wait for it", a.TeamName())
 	}
 	return nil
 }

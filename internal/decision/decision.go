@@ -376,7 +376,7 @@ func (s *Service) render(ctx context.Context, actor account.Member, t template, 
 		return Preview{}, err
 	}
 	if a.Blind && t.names() {
-		return Preview{}, apperr.Invalid("template", "%s is reviewed blind, so a message cannot name them: reveal them first (once the reviews are in), or take [first name] and [full name] out of the message", a.Candidate.Name)
+		return Preview{}, apperr.Invalid("template", "%s is reviewed blind, so a message cannot name them: reveal them first (once the reviews are in), or take [first name] and [full name] out of the message", a.TeamName())
 	}
 	msg := t.execute(map[string]string{".Candidate.FirstName": a.Candidate.FirstName(), ".Candidate.Name": a.Candidate.Name,
 		".Job.Title": job.Title, ".Interview.Title": iv.Title, ".Org.Name": org.Name})
@@ -402,7 +402,7 @@ func (s *Service) render(ctx context.Context, actor account.Member, t template, 
 	}
 	p.Feedback = strings.Join(parts, "\n\n")
 	if n := utf8.RuneCountInString(p.body()); n > message.MaxBody {
-		return p, apperr.Invalid("template", "for %s the message with its feedback comes to %d characters; the most a message holds is %d", a.Candidate.Name, n, message.MaxBody)
+		return p, apperr.Invalid("template", "for %s the message with its feedback comes to %d characters; the most a message holds is %d", a.TeamName(), n, message.MaxBody)
 	}
 	return p, nil
 }

@@ -38,22 +38,9 @@ func (s *Service) QueueOnSubmit(ctx context.Context, tx *sqldb.DB, a application
 	if a.Status != application.Submitted {
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT id FROM steps WHERE interview_id = $1 AND kind IN ('code', 'takehome') AND removed_at IS NULL ORDER BY id`,
+	ids, err := tx.IDs(ctx, `SELECT id FROM steps WHERE interview_id = $1 AND kind IN ('code', 'takehome') AND removed_at IS NULL ORDER BY id`,
 		a.InterviewID)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

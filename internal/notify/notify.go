@@ -148,7 +148,7 @@ func (n *Notifier) Link(ctx context.Context, tx *sqldb.DB, _ account.Member, a a
 		return err
 	}
 	if last != nil && time.Now().Sub(*last) < linkGap {
-		return apperr.Conflict("a new link was emailed to %s a moment ago; it is on its way", a.Candidate.Name)
+		return apperr.Conflict("a new link was emailed to %s a moment ago; it is on its way", a.TeamName())
 	}
 	org, job, err := n.orgAndJob(ctx, a)
 	if err != nil {

@@ -109,10 +109,10 @@ func (s *Service) Create(ctx context.Context, actor account.Member, in Input) (_
 		if i == 0 {
 			l.JobID = a.JobID
 		} else if a.JobID != l.JobID {
-			return Link{}, "", apperr.Invalid("application_ids", "%s applied to another job: a link shares applications of one job", a.Candidate.Name)
+			return Link{}, "", apperr.Invalid("application_ids", "%s applied to another job: a link shares applications of one job", a.TeamName())
 		}
 		if !a.Shared() {
-			return Link{}, "", apperr.Invalid("application_ids", "%s has not submitted yet, and answers stay private until they do", a.Candidate.Name)
+			return Link{}, "", apperr.Invalid("application_ids", "%s has not submitted yet, and answers stay private until they do", a.TeamName())
 		}
 	}
 	if l.GuestName, err = (plaintext.Field{Name: "guest_name", Label: "the guest's name", Max: 100, Required: true}).Check(in.GuestName); err != nil {

@@ -224,6 +224,27 @@ func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	return rows, normalize(err)
 }
 
+// IDs runs a query of one integer column and returns its values, read to
+// the end and closed, so that the caller may write in the same
+// transaction at once (SQLite's one connection is free again). A writing
+// statement (UPDATE … RETURNING id) must run inside Transact.
+func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := db.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, normalize(rows.Err())
+}
+
 // QueryRow runs a query expected to return at most one row. Outside a
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.

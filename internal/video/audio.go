@@ -54,22 +54,9 @@ func enqueueAudio(ctx context.Context, tx *sqldb.DB, id int64) error {
 // the job is the actor's to change.
 func (s *Service) PrepareAudio(ctx context.Context, tx *sqldb.DB, jobID int64) (err error) {
 	defer apperr.Wrap(&err, "video.PrepareAudio(%d)", jobID)
-	rows, err := tx.Query(ctx, `SELECT m.id FROM media m JOIN applications a ON a.id = m.application_id
+	ids, err := tx.IDs(ctx, `SELECT m.id FROM media m JOIN applications a ON a.id = m.application_id
 		WHERE a.job_id = $1 AND m.purpose = 'answer' AND m.status = 'ready' AND m.audio_status = '' ORDER BY m.id`, jobID)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, id := range ids {

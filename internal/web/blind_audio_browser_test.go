@@ -16,7 +16,8 @@ import (
 // video answer in Chromium and hears it: the page has an <audio> player,
 // the shortcuts and watch coverage work on it, and, by Chromium's own
 // network log, no request ever goes to the video, its poster or its MP4
-// copy. A guest of a share link, likewise.
+// copy, and the page holds neither the name nor the email. A guest of a
+// share link, likewise.
 func TestBlindReviewInBrowser(t *testing.T) {
 	t.Parallel()
 	w := newVideoWorld(t, 6)
@@ -46,6 +47,13 @@ func TestBlindReviewInBrowser(t *testing.T) {
 		t.Errorf("the player says %q", got)
 	}
 	p.CheckAccessibility()
+	var text string
+	p.Eval(`document.documentElement.outerHTML`, &text)
+	for _, s := range []string{"Ada", "Lovelace", "ada@example.com"} {
+		if strings.Contains(text, s) {
+			t.Errorf("the blind page, as the browser holds it, shows %q", s)
+		}
+	}
 
 	// K plays, with focus on the player; K again pauses, and pausing
 	// reports what was heard.
@@ -63,6 +71,12 @@ func TestBlindReviewInBrowser(t *testing.T) {
 	g.Navigate(w.URL + link + "/a/" + appID)
 	waitJS(t, g, "the guest's audio loads", a+`.readyState >= 1`)
 	g.CheckAccessibility()
+	g.Eval(`document.documentElement.outerHTML`, &text)
+	for _, s := range []string{"Ada", "Lovelace", "ada@example.com"} {
+		if strings.Contains(text, s) {
+			t.Errorf("the guest's blind page, as the browser holds it, shows %q", s)
+		}
+	}
 	g.Eval(a+`.play().then(() => true)`, nil)
 	waitJS(t, g, "the guest's audio plays", `!`+a+`.paused && `+a+`.currentTime > 1.5`)
 	g.Eval(a+`.pause(), true`, nil)

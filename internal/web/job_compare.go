@@ -75,15 +75,15 @@ func (s *Server) showCompare(w http.ResponseWriter, r *http.Request, m account.M
 			return err
 		}
 		if v.Job.ID != job.ID {
-			return apperr.Invalid("app", "%s applied to another job; compare candidates of one job", v.App.Candidate.Name)
+			return apperr.Invalid("app", "%s applied to another job; compare candidates of one job", v.App.TeamName())
 		}
 		if i == 0 {
 			d.Interview = v.Interview
 		} else if v.Interview.ID != d.Interview.ID {
-			return apperr.Invalid("app", "%s answered another interview of this job, with other steps; compare candidates of one interview", v.App.Candidate.Name)
+			return apperr.Invalid("app", "%s answered another interview of this job, with other steps; compare candidates of one interview", v.App.TeamName())
 		}
 		if !v.Shared {
-			return apperr.Invalid("app", "%s has not submitted yet, and answers stay private until they do", v.App.Candidate.Name)
+			return apperr.Invalid("app", "%s has not submitted yet, and answers stay private until they do", v.App.TeamName())
 		}
 		if len(d.Interview.Steps) == 0 {
 			return apperr.Invalid("step", "the interview has no steps")

@@ -15,8 +15,11 @@ ALTER TABLE applications ADD COLUMN team_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE applications ADD COLUMN revealed_at TIMESTAMPTZ;
 ALTER TABLE applications ADD COLUMN revealed_by BIGINT REFERENCES members(id) ON DELETE SET NULL;
 
-UPDATE applications SET candidate_number = (
-    SELECT COUNT(*) FROM applications b WHERE b.job_id = applications.job_id AND b.id <= applications.id);
+-- Numbered in one pass (a count per row would read a large job's rows
+-- once for each of them).
+UPDATE applications SET candidate_number = n.rn
+FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY job_id ORDER BY id) AS rn FROM applications) AS n
+WHERE applications.id = n.id;
 UPDATE applications SET team_name = candidate_name;
 UPDATE jobs SET candidates_numbered = (SELECT COUNT(*) FROM applications a WHERE a.job_id = jobs.id);
 
