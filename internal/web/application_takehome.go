@@ -313,17 +313,22 @@ func (s *Server) showWorkFile(w http.ResponseWriter, r *http.Request, m account.
 	if err != nil {
 		return err
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		d.Binary = true
-	} else {
-		lang := ""
-		if st.Takehome != nil {
-			lang = string(st.Takehome.Language)
-		}
-		d.Lines = highlightLines(d.Path, lang, data)
-	}
+	d.Lines, d.Binary = workFileLines(st, d.Path, data)
 	s.render(w, r, http.StatusOK, "application_work_file", s.teamPage(ctx, m, "jobs", d.Path, d))
 	return nil
+}
+
+// workFileLines is a file of st's work highlighted line by line, or
+// binary (a NUL in it) and not shown.
+func workFileLines(st opening.Step, path string, data []byte) (lines []template.HTML, binary bool) {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, true
+	}
+	lang := ""
+	if st.Takehome != nil {
+		lang = string(st.Takehome.Language)
+	}
+	return highlightLines(path, lang, data), false
 }
 
 // serveWorkZip is GET /applications/{id}/steps/{step}/repository.zip?commit=.

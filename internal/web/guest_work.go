@@ -2,18 +2,22 @@ package web
 
 import (
 	"bytes"
+	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/appview"
+	"github.com/anyhour/anyhour/internal/git"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/share"
 )
 
 // A guest's way into the work of take-home and code-review steps: the
-// take-home's repository as a zip at its last push, and the code review
-// read in the change. Both are the candidate's work as they submitted it;
+// take-home's repository at its last push, as a zip or a file at a time,
+// and the code review read in the change. Both are the candidate's work as they submitted it;
 // the team's comments on the work, the planted issues and the marks are
 // the team's own and never reach a guest.
 
@@ -52,6 +56,56 @@ func (s *Server) serveGuestWorkZip(w http.ResponseWriter, r *http.Request, l sha
 		return err
 	}
 	serveZip(w, name, buf.Bytes())
+	return nil
+}
+
+// guestFilePage is a file of a take-home's work at the last push.
+type guestFilePage struct {
+	guestPage
+	Step   opening.Step
+	Work   string // the step's address under the link
+	Commit string
+	Path   string
+	Tree   []git.Entry
+	Lines  []template.HTML
+	Binary bool
+}
+
+// FileURL is where the guest reads a file of the work.
+func (d guestFilePage) FileURL(path string) string {
+	return d.Work + "/repository/file?" + url.Values{"path": {path}}.Encode()
+}
+
+// showGuestWorkFile is GET /s/{token}/a/{app}/steps/{step}/repository/file?path=:
+// a file of a take-home at the last push, highlighted, beside the list of
+// its files; read only, without the team's comments.
+func (s *Server) showGuestWorkFile(w http.ResponseWriter, r *http.Request, l share.Link, base string) error {
+	ctx := r.Context()
+	d, st, err := s.guestStep(r, l, base, opening.KindTakehome)
+	if err != nil {
+		return err
+	}
+	if st.Repo == nil || len(st.Pushes) == 0 {
+		return apperr.NotFound("repository")
+	}
+	fd := guestFilePage{guestPage: d, Step: st.Step, Work: fmt.Sprintf("%s/a/%d/steps/%d", base, d.App.ID, st.Step.ID),
+		Commit: st.Pushes[len(st.Pushes)-1].Commit, Path: r.URL.Query().Get("path")}
+	if fd.Tree, err = s.Takehomes.Tree(ctx, *st.Repo, fd.Commit); err != nil {
+		return err
+	}
+	if fd.Path == "" && len(fd.Tree) > 0 {
+		fd.Path = fd.Tree[0].Path
+	}
+	data, err := s.Takehomes.File(ctx, *st.Repo, fd.Commit, fd.Path)
+	if err != nil {
+		return err
+	}
+	fd.Lines, fd.Binary = workFileLines(st.Step, fd.Path, data)
+	p := page{Title: fd.Path + " · " + d.App.Candidate.Name, Candidate: true, Wide: true, Data: fd}
+	if org, err := s.Accounts.Org(ctx, l.OrgID); err == nil {
+		p.Org = &org
+	}
+	s.render(w, r, http.StatusOK, "guest_work_file", p)
 	return nil
 }
 

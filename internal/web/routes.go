@@ -129,6 +129,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /s/{token}/a/{app}/media/{id}/{file}", s.guest(s.serveGuestRecording))
 	mux.HandleFunc("GET /s/{token}/a/{app}/files/{id}", s.guest(s.serveGuestFile))
 	mux.HandleFunc("GET /s/{token}/a/{app}/steps/{step}/repository.zip", s.guest(s.serveGuestWorkZip))
+	mux.HandleFunc("GET /s/{token}/a/{app}/steps/{step}/repository/file", s.guest(s.showGuestWorkFile))
 	mux.HandleFunc("GET /s/{token}/a/{app}/steps/{step}/codereview", s.guest(s.showGuestCodeReview))
 	mux.HandleFunc("POST /s/{token}/a/{app}/media/{id}/watched", s.guest(s.guestWatched))
 	mux.HandleFunc("GET /share/new", s.team(s.showShareForm))

@@ -155,8 +155,8 @@ func TestShareLinkInBrowser(t *testing.T) {
 }
 
 // TestShareLinkWorkInBrowser: a guest reads a take-home's pushes, with a
-// push's tests open, and a code review, on the application's page and in
-// the change; axe on each at two widths.
+// push's tests open, a file of the work, and a code review, on the
+// application's page and in the change; axe on each at two widths.
 func TestShareLinkWorkInBrowser(t *testing.T) {
 	t.Parallel()
 	gittest.Need(t)
@@ -216,6 +216,12 @@ func TestShareLinkWorkInBrowser(t *testing.T) {
 		p.WaitVisible(".push-list .code-tests-list")
 		p.CheckAccessibility()
 		p.Screenshot("share-guest-work-" + strconv.Itoa(size[0]))
+		p.Click(`a[href$="/repository/file"]`)
+		p.WaitVisible(".file-view")
+		p.CheckAccessibility()
+		p.Screenshot("share-guest-file-" + strconv.Itoa(size[0]))
+		p.Navigate(fmt.Sprintf("%s%s/a/%d", w.URL, link, a.ID))
+		p.WaitVisible(".push-list")
 		p.Click(`a[href$="/codereview"].button`)
 		p.WaitVisible("#comment-0")
 		p.CheckAccessibility()

@@ -57,9 +57,10 @@ func shareLink(t *testing.T, owner *browser, mode string, apps ...int64) string 
 // push (its message, when, how it came) with its tests' results as the
 // candidate sees them, nothing of the hidden tests but whether they
 // passed, and downloads the repository at the last push as a zip named as
-// the team's is (the pseudonym once the job is blind). Another
-// application's step, a step of another kind or none, a changed token, an
-// expired and a revoked link get no zip.
+// the team's is (the pseudonym once the job is blind), or reads its files
+// one at a time. Another application's step, a step of another kind or
+// none, a hidden test, a path outside the work, a changed token, an
+// expired and a revoked link get no zip and no file.
 func TestShareLinkTakehome(t *testing.T) {
 	t.Parallel()
 	gittest.Need(t)
@@ -169,7 +170,21 @@ func TestShareLinkTakehome(t *testing.T) {
 		}
 	}
 
-	// What gets no zip.
+	// The files, read one at a time at the last push.
+	filePath := fmt.Sprintf("%s/steps/%d/repository/file", appPath, stepID)
+	if doc.Find(`a[href="`+filePath+`"]`).Length() != 1 {
+		t.Errorf("the page does not offer the files at %s", filePath)
+	}
+	resp, body = guest.get(filePath + "?path=app%2Fpricing.py")
+	doc = teamMust(t, "a file of the work", resp, body, http.StatusOK)
+	if got := teamText(doc, ".file-view"); !strings.Contains(got, "Ada's sum") || guestHeaders(resp) != "" {
+		t.Errorf("the guest's pricing.py: %q, %s", got, guestHeaders(resp))
+	}
+	if tree := teamText(doc, ".file-tree"); !strings.Contains(tree, "tests/test_pricing.py") || strings.Contains(tree, "hidden") {
+		t.Errorf("the guest's list of files: %q", tree)
+	}
+
+	// What gets no zip and no file.
 	codeReviewPath := fmt.Sprintf("%s/steps/%d/codereview", appPath, stepID)
 	for name, c := range map[string]struct {
 		path string
@@ -180,9 +195,13 @@ func TestShareLinkTakehome(t *testing.T) {
 		"a take-home as a code review": {codeReviewPath, http.StatusNotFound},
 		"a step that is no number":     {appPath + "/steps/x/repository.zip", http.StatusNotFound},
 		"a changed token":              {link[:len(link)-2] + "xx" + zipPath[len(link):], http.StatusUnauthorized},
+		"another application's file":   {fmt.Sprintf("%s/a/%d/steps/%d/repository/file?path=app%%2Fpricing.py", link, bob.ID, stepID), http.StatusNotFound},
+		"a hidden test as a file":      {filePath + "?path=hidden%2Ftest_total.py", http.StatusNotFound},
+		"a file outside the work":      {filePath + "?path=..%2F..%2F..%2Fetc%2Fpasswd", http.StatusNotFound},
+		"a file with a changed token":  {link[:len(link)-2] + "xx" + filePath[len(link):], http.StatusUnauthorized},
 	} {
 		resp, body := guest.get(c.path)
-		if resp.StatusCode != c.want || strings.Contains(body, "Ada's sum") || strings.Contains(body, "Bob's secret") {
+		if resp.StatusCode != c.want || strings.Contains(body, "Ada&#39;s sum") || strings.Contains(body, "Ada's sum") || strings.Contains(body, "Bob") || strings.Contains(body, "test_sum") {
 			t.Errorf("%s: %d, want %d", name, resp.StatusCode, c.want)
 		}
 	}
@@ -209,6 +228,9 @@ func TestShareLinkTakehome(t *testing.T) {
 	owner.post("/share/"+strconv.FormatInt(links[0].ID, 10)+"/revoke", url.Values{})
 	if resp, body := guest.get(zipPath); resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "revoked") {
 		t.Errorf("a revoked link's zip: %d", resp.StatusCode)
+	}
+	if resp, body := guest.get(filePath); resp.StatusCode != http.StatusUnauthorized || strings.Contains(body, "sum") {
+		t.Errorf("a revoked link's file: %d", resp.StatusCode)
 	}
 }
 
