@@ -17,9 +17,9 @@ import (
 
 // A guest's way into the work of take-home and code-review steps: the
 // take-home's repository at its last push, as a zip or a file at a time,
-// and the code review read in the change. Both are the candidate's work as they submitted it;
-// the team's comments on the work, the planted issues and the marks are
-// the team's own and never reach a guest.
+// and the code review read in the change. Each is the candidate's work as
+// they submitted it; the team's comments on the work, the planted issues
+// and the marks are the team's own and never reach a guest.
 
 // guestStep finds the step in the address among the application's
 // answered steps of kind k; any other step, answered or not, is not found.
