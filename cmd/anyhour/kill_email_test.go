@@ -107,7 +107,7 @@ func TestKilledWorkerDoesNotSendTwice(t *testing.T) {
 	smtp := newSMTPCatcher(t)
 	dir := t.TempDir()
 	addr := freePort(t)
-	args := append([]string{"serve", "--listen", addr, "--workers", "1",
+	args := append([]string{"serve", "--listen", addr, "--workers", "1", "--base-url", "http://" + addr,
 		"--smtp-url", "smtp://" + smtp.ln.Addr().String() + "?from=hiring@acme.example"}, dbArgs(t, dir)...)
 	dbURL := args[len(args)-1]
 	var out bytes.Buffer

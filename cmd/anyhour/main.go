@@ -127,6 +127,25 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, cfg *app.Config, args [
 	return app.Open(ctx, *cfg, logger)
 }
 
+// openSending is parseAndOpen for the commands that send email (serve and
+// worker): they refuse to start when the emails would carry links to a
+// default address that only this machine can open.
+func openSending(ctx context.Context, fs *flag.FlagSet, cfg *app.Config, args []string, logger *slog.Logger) (*app.App, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if cfg.SMTPURL != "" && strings.TrimSpace(cfg.BaseURL) == "" {
+		listen := cfg.Listen
+		if listen == "" {
+			listen = "127.0.0.1:8080"
+		}
+		return nil, fmt.Errorf("ANYHOUR_BASE_URL is not set, so the emails this process sends would link candidates and the team to http://%s, "+
+			"which their browsers cannot reach: set ANYHOUR_BASE_URL (or --base-url) to the address people open, such as https://hiring.example.com, "+
+			"the same in every serve and worker process", listen)
+	}
+	return app.Open(ctx, *cfg, logger)
+}
+
 // sandboxUID is ANYHOUR_SANDBOX_UID, or 0 for the sandbox's default.
 func sandboxUID() int {
 	n, _ := strconv.Atoi(env("ANYHOUR_SANDBOX_UID", "0"))

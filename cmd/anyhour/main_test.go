@@ -144,3 +144,24 @@ func TestDoctor(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDefaultLinksInEmails: serve and worker with an SMTP server but no
+// base URL refuse to start, before touching the database, and say what to
+// set; with the base URL they start (serve is cancelled at once).
+func TestNoDefaultLinksInEmails(t *testing.T) {
+	dir := t.TempDir()
+	smtpURL := "smtp://127.0.0.1:1?from=hiring@acme.example"
+	for _, cmd := range []string{"serve", "worker"} {
+		args := append([]string{cmd, "--listen", "127.0.0.1:8089", "--smtp-url", smtpURL}, dbArgs(t, dir)...)
+		err := run(context.Background(), args, io.Discard, discard)
+		if err == nil || !strings.Contains(err.Error(), "ANYHOUR_BASE_URL is not set") || !strings.Contains(err.Error(), "http://127.0.0.1:8089") {
+			t.Errorf("%s with SMTP and no base URL: %v", cmd, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	args := append([]string{"worker", "--base-url", "https://hiring.acme.example", "--smtp-url", smtpURL}, dbArgs(t, dir)...)
+	if err := run(ctx, args, io.Discard, discard); err != nil && strings.Contains(err.Error(), "ANYHOUR_BASE_URL") {
+		t.Errorf("worker with a base URL: %v", err)
+	}
+}

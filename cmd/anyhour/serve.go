@@ -17,7 +17,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	cfg := configFlags(fs)
 	noWorkers := fs.Bool("no-workers", false, "do not run background workers in this process")
 	withDemo := fs.Bool("demo", false, "fill a demo organisation first if the database has none")
-	a, err := parseAndOpen(ctx, fs, cfg, args, logger)
+	a, err := openSending(ctx, fs, cfg, args, logger)
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 	fs := newFlagSet("worker", "Runs background workers only; start several on several machines against one PostgreSQL.")
 	cfg := configFlags(fs)
-	a, err := parseAndOpen(ctx, fs, cfg, args, logger)
+	a, err := openSending(ctx, fs, cfg, args, logger)
 	if err != nil {
 		return err
 	}

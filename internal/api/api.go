@@ -91,6 +91,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="anyhour"`)
 	}
+	httpx.SetRetryAfter(w, status)
 	httpx.WriteJSON(w, status, body)
 }
 

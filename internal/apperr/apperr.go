@@ -18,6 +18,10 @@ var (
 	ErrForbidden       = errors.New("forbidden")
 	ErrRateLimited     = errors.New("rate limited")
 	ErrTooLarge        = errors.New("too large")
+	// ErrUnavailable is a passing fault of what anyhour stands on (its
+	// database unreachable, its disk full): the request may succeed if
+	// tried again in a few seconds.
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // Error is a classified error with a message safe to show to users.
@@ -65,7 +69,7 @@ func Message(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	for _, kind := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnauthenticated, ErrForbidden, ErrRateLimited, ErrTooLarge} {
+	for _, kind := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnauthenticated, ErrForbidden, ErrRateLimited, ErrTooLarge, ErrUnavailable} {
 		if errors.Is(err, kind) {
 			return kind.Error()
 		}

@@ -16,11 +16,15 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
 // Status returns the HTTP status and the API error code for err.
 func Status(err error) (int, string) {
+	err = sqldb.Classify(err)
 	switch {
+	case errors.Is(err, apperr.ErrUnavailable):
+		return http.StatusServiceUnavailable, "unavailable"
 	case errors.Is(err, apperr.ErrNotFound):
 		return http.StatusNotFound, "not_found"
 	case errors.Is(err, apperr.ErrConflict):
@@ -50,6 +54,7 @@ type ErrorBody struct {
 
 // NewErrorBody builds the API error document for err.
 func NewErrorBody(err error) (int, ErrorBody) {
+	err = sqldb.Classify(err)
 	status, code := Status(err)
 	var b ErrorBody
 	b.Error.Code = code
@@ -59,6 +64,18 @@ func NewErrorBody(err error) (int, ErrorBody) {
 		b.Error.Field = e.Field
 	}
 	return status, b
+}
+
+// RetryAfter is how long a client is asked to wait before trying a
+// request again that failed for a passing reason (503), in seconds.
+const RetryAfter = "5"
+
+// SetRetryAfter asks the client, on a 503, to try again in a few seconds.
+// Every writer of an error calls it with the status it writes.
+func SetRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfter)
+	}
 }
 
 // WriteJSON writes v as JSON with status.

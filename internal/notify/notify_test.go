@@ -336,13 +336,7 @@ func TestDailyDigest(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, owner := w.Services, w.owner
-	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
-	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	w.ownerInTheMorning(t)
 	adaInv, graceInv := w.invite(t)
 	a, _ := svc.Applications.ByToken(ctx, adaInv.Token)
 	if _, err := svc.Applications.Submit(ctx, a); err != nil {
@@ -435,13 +429,7 @@ func TestDigestCountsReviewsWaiting(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, owner := w.Services, w.owner
-	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
-	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	w.ownerInTheMorning(t)
 	adaInv, graceInv := w.invite(t)
 	for i, inv := range []application.Invitation{adaInv, graceInv} {
 		a, _ := svc.Applications.ByToken(ctx, inv.Token)
@@ -475,6 +463,20 @@ func TestDigestCountsReviewsWaiting(t *testing.T) {
 	}
 }
 
+// ownerInTheMorning makes it the owner's working morning now, every day,
+// so that their digest is due.
+func (w *world) ownerInTheMorning(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
+	if err := w.Accounts.UpdateWorkingHours(ctx, w.owner, every); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Accounts.UpdateProfile(ctx, w.owner, "Olivia Owner", morningZone(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestDigestOfABlindJob: the team's digest names a blind job's candidates
 // by pseudonym; the invitation still greets the candidate by name, and
 // the admins' email log shows only that it went to Candidate N.
@@ -483,13 +485,7 @@ func TestDigestOfABlindJob(t *testing.T) {
 	ctx := context.Background()
 	w := newWorld(t)
 	svc, owner := w.Services, w.owner
-	every := worktime.Hours{Start: 9 * 60, End: 17 * 60, Days: [7]bool{true, true, true, true, true, true, true}}
-	if err := svc.Accounts.UpdateWorkingHours(ctx, owner, every); err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Accounts.UpdateProfile(ctx, owner, "Olivia Owner", morningZone(time.Now())); err != nil {
-		t.Fatal(err)
-	}
+	w.ownerInTheMorning(t)
 	if _, _, err := svc.Applications.SetBlind(ctx, owner, w.iv.JobID, true); err != nil {
 		t.Fatal(err)
 	}

@@ -366,6 +366,9 @@ func normalize(err error) error {
 	if err == nil {
 		return nil
 	}
+	if Unavailable(err) {
+		return Classify(err)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 		return fmt.Errorf("%w: %s", ErrConflict, pgErr.ConstraintName)

@@ -429,8 +429,12 @@ func tusError(err error) error {
 	if merr != nil {
 		b = `{"error":{"code":"internal","message":"Internal error"}}`
 	}
+	header := tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}
+	if status == http.StatusServiceUnavailable {
+		header["Retry-After"] = httpx.RetryAfter
+	}
 	return tusd.Error{ErrorCode: body.Error.Code, Message: body.Error.Message, HTTPResponse: tusd.HTTPResponse{
-		StatusCode: status, Body: b, Header: tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}}}
+		StatusCode: status, Body: b, Header: header}}
 }
 
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
@@ -439,6 +443,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		slog.ErrorContext(r.Context(), "upload", slog.Any("error", err))
 	}
 	w.Header().Set("Tus-Resumable", "1.0.0")
+	httpx.SetRetryAfter(w, status)
 	if r.Method == http.MethodHead {
 		w.WriteHeader(status)
 		return

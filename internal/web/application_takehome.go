@@ -313,17 +313,22 @@ func (s *Server) showWorkFile(w http.ResponseWriter, r *http.Request, m account.
 	if err != nil {
 		return err
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		d.Binary = true
-	} else {
-		lang := ""
-		if st.Takehome != nil {
-			lang = string(st.Takehome.Language)
-		}
-		d.Lines = highlightLines(d.Path, lang, data)
-	}
+	d.Lines, d.Binary = workFileLines(st, d.Path, data)
 	s.render(w, r, http.StatusOK, "application_work_file", s.teamPage(ctx, m, "jobs", d.Path, d))
 	return nil
+}
+
+// workFileLines is a file of st's work highlighted line by line, or
+// binary (a NUL in it) and not shown.
+func workFileLines(st opening.Step, path string, data []byte) (lines []template.HTML, binary bool) {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, true
+	}
+	lang := ""
+	if st.Takehome != nil {
+		lang = string(st.Takehome.Language)
+	}
+	return highlightLines(path, lang, data), false
 }
 
 // serveWorkZip is GET /applications/{id}/steps/{step}/repository.zip?commit=.
@@ -333,18 +338,25 @@ func (s *Server) serveWorkZip(w http.ResponseWriter, r *http.Request, m account.
 		return err
 	}
 	var buf bytes.Buffer
-	name := fmt.Sprintf("%s-%s", strings.ToLower(strings.ReplaceAll(a.Candidate.Name, " ", "-")), st.Title)
-	name = strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			return r
-		}
-		return '-'
-	}, name)
+	name := workZipName(a, st)
 	if err := s.Takehomes.WriteZip(r.Context(), repo, r.URL.Query().Get("commit"), name, &buf); err != nil {
 		return err
 	}
 	serveZip(w, name, buf.Bytes())
 	return nil
+}
+
+// workZipName names a zip of a's work on st, and the directory in it:
+// the candidate as the team sees them (the pseudonym on a blind job) and
+// the step, in letters, digits and dashes.
+func workZipName(a application.Application, st opening.Step) string {
+	name := fmt.Sprintf("%s-%s", strings.ToLower(strings.ReplaceAll(a.Candidate.Name, " ", "-")), st.Title)
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '-'
+	}, name)
 }
 
 // recordTakehomePayment is POST /applications/{id}/steps/{step}/paid: the

@@ -36,6 +36,7 @@ func (s *Server) saveCandidateActivity(w http.ResponseWriter, r *http.Request, a
 		if errors.Is(err, apperr.ErrConflict) || errors.Is(err, apperr.ErrTooLarge) {
 			out.Next = &next
 		}
+		httpx.SetRetryAfter(w, status)
 		httpx.WriteJSON(w, status, out)
 		return nil
 	}

@@ -294,8 +294,11 @@ func parseLineValue(v string) (file, side string, n int, ok bool) {
 }
 
 // reviewTables is what a file's tables need: the file, whose page it is
-// (the candidate's, the team's, the team's planting page) and, for that
-// one, its address.
+// (the candidate's, the team's, the team's planting page, a share link
+// guest's) and, for the planting page, its address. Team is any reader
+// but the candidate, who see the comments numbered; the planted issues
+// show only where the change was laid out for the team, never on a
+// guest's page, whose change holds none.
 type reviewTables struct {
 	File        reviewFile
 	Team, Plant bool
@@ -335,6 +338,8 @@ var reviewFuncs = map[string]any{
 		}
 		return reviewRowData{T: t, Row: row, Cols: cols, Sfx: sfx}
 	},
+	// reviewWhere says which lines a comment of an answer is on.
+	"reviewWhere": func(c application.LineComment) string { return lines(c.LineStart, c.LineEnd, c.Side) },
 	"reviewComment": func(c reviewComment, closed string) struct {
 		C      reviewComment
 		Closed bool

@@ -144,6 +144,7 @@ func (s *Server) replyJSON(w http.ResponseWriter, r *http.Request, status int, v
 		}
 		v = body
 	}
+	httpx.SetRetryAfter(w, status)
 	httpx.WriteJSON(w, status, v)
 	return nil
 }

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,9 +10,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/browsertest"
+	"github.com/anyhour/anyhour/internal/codereview"
+	"github.com/anyhour/anyhour/internal/git/gittest"
+	"github.com/anyhour/anyhour/internal/grader"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/sandbox/sandboxtest"
 )
 
 // TestShareLinkJourney: the team shares two applications with a hiring
@@ -144,6 +151,81 @@ func TestShareLinkInBrowser(t *testing.T) {
 		p.WaitVisible("#rate .flash")
 		p.CheckAccessibility()
 		p.Screenshot("share-guest-" + strconv.Itoa(size[0]))
+	}
+}
+
+// TestShareLinkWorkInBrowser: a guest reads a take-home's pushes, with a
+// push's tests open, a file of the work, and a code review, on the
+// application's page and in the change; axe on each at two widths.
+func TestShareLinkWorkInBrowser(t *testing.T) {
+	t.Parallel()
+	gittest.Need(t)
+	ctx := context.Background()
+	w := apptest.New(t, app.Config{})
+	g, err := grader.New(sandboxtest.New(t), grader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Gradings.SetGrader(g, nil)
+	w.Takehomes.SetReportWait(0)
+	ts := &testServer{Server: w.Server, DB: w.DB, Svc: w.Services}
+	owner := ts.signIn(t)
+	om := ts.member(t, "olivia@acme.example")
+	sample := codereview.Samples[0]
+	task := sample.Task
+	_, iv := jobWithInterview(t, ts, om, "Engineer",
+		opening.Step{Kind: opening.KindTakehome, Title: "Pricing", Prompt: "Make `total` add up the items.",
+			Takehome: &opening.TakehomeTask{Language: opening.Python, Hours: 3,
+				Starter: map[string]string{"app/pricing.py": "def total(items):\n    return 0\n"},
+				Visible: map[string]string{"tests/test_pricing.py": "from app.pricing import total\n\ndef test_empty():\n    assert total([]) == 0\n"},
+				Hidden:  map[string]string{"hidden/test_total.py": "from app.pricing import total\n\ndef test_sum():\n    assert total([1, 2]) == 3\n"}}},
+		opening.Step{Kind: opening.KindCodeReview, Title: sample.Title, Prompt: sample.Prompt, Minutes: sample.Minutes, CodeReview: &task})
+	res, err := w.Applications.Invite(ctx, om, iv.ID, []application.NewCandidate{{Name: "Ada Lovelace", Email: "ada@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := res.Invitations[0].Application
+	if _, err := w.Takehomes.Start(ctx, a, iv.Steps[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	work := zipBytes(t, map[string]string{"work/app/pricing.py": "def total(items):\n    return sum(items)\n",
+		"work/tests/test_pricing.py": "from app.pricing import total\n\ndef test_empty():\n    assert total([]) == 0\n"})
+	if _, err := w.Takehomes.Upload(ctx, a, iv.Steps[0].ID, "work.zip", work); err != nil {
+		t.Fatal(err)
+	}
+	p0 := task.Planted[0]
+	cr := &application.CodeReview{Summary: "Needs changes before merging.", Comments: []application.LineComment{
+		{File: p0.File, Side: p0.Side, LineStart: p0.LineStart, LineEnd: p0.LineEnd, Body: "The term goes straight into the SQL."}}}
+	if _, err := w.Applications.SaveAnswer(ctx, a, iv.Steps[1].ID, application.AnswerInput{CodeReview: cr}); err != nil {
+		t.Fatal(err)
+	}
+	w.Work(t)
+	if a, err = w.Applications.ByToken(ctx, res.Invitations[0].Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Applications.Submit(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	link := shareLink(t, owner, "rate", a.ID)
+	b := browsertest.New(t)
+	for _, size := range [][2]int{{browsertest.DesktopWidth, browsertest.DesktopHeight}, {browsertest.PhoneWidth, browsertest.PhoneHeight}} {
+		p := b.Page(t, size[0], size[1])
+		p.Navigate(fmt.Sprintf("%s%s/a/%d", w.URL, link, a.ID))
+		p.WaitVisible(".push-list")
+		p.Click(".push-list details summary")
+		p.WaitVisible(".push-list .code-tests-list")
+		p.CheckAccessibility()
+		p.Screenshot("share-guest-work-" + strconv.Itoa(size[0]))
+		p.Click(`a[href$="/repository/file"]`)
+		p.WaitVisible(".file-view")
+		p.CheckAccessibility()
+		p.Screenshot("share-guest-file-" + strconv.Itoa(size[0]))
+		p.Navigate(fmt.Sprintf("%s%s/a/%d", w.URL, link, a.ID))
+		p.WaitVisible(".push-list")
+		p.Click(`a[href$="/codereview"].button`)
+		p.WaitVisible("#comment-0")
+		p.CheckAccessibility()
+		p.Screenshot("share-guest-codereview-" + strconv.Itoa(size[0]))
 	}
 }
 

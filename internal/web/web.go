@@ -96,10 +96,15 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.StatusBadRequest:            "Please check what you entered",
 		http.StatusTooManyRequests:       "Slow down",
 		http.StatusRequestEntityTooLarge: "Too large",
+		http.StatusServiceUnavailable:    "Back in a moment",
 	}[status]
 	if title == "" {
 		title = "Something went wrong"
 	}
+	if status == http.StatusServiceUnavailable {
+		s.log.Warn("page unavailable", slog.String("method", r.Method), slog.String("path", httpx.LogPath(r)), slog.Any("error", err))
+	}
+	httpx.SetRetryAfter(w, status)
 	s.render(w, r, status, "error", page{Title: title, Data: errorPage{Message: apperr.Message(err), Status: status}})
 }
 
