@@ -203,12 +203,16 @@ func (w *world) insertApplications(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	// The jobs count the numbers given out, as invitations keep them.
+	_, err := w.db.Exec(ctx, `UPDATE jobs SET candidates_numbered = (SELECT COUNT(*) FROM applications a WHERE a.job_id = jobs.id)
+		WHERE org_id = $1`, w.owner.OrgID)
+	return err
 }
 
 // appRow is one application and its texts.
 type appRow struct {
 	job                 int
+	number              int // in its job, from 1, as invitations number them (blind review)
 	name, email, status string
 	invited             time.Time
 	submitted           *time.Time
@@ -224,7 +228,7 @@ type textRow struct {
 
 func makeApp(rng *mrand.Rand, tg *texter, i int, invited time.Time, rare bool) appRow {
 	firstName, last := firstNames[rng.IntN(len(firstNames))], lastNames[rng.IntN(len(lastNames))]
-	a := appRow{job: i % jobs, name: firstName + " " + last, invited: invited,
+	a := appRow{job: i % jobs, number: i/jobs + 1, name: firstName + " " + last, invited: invited,
 		email: strings.ToLower(fmt.Sprintf("%s.%s.%d@bench.example", firstName, last, i))}
 	a.texts = append(a.texts, textRow{kind: "candidate", body: a.name + " <" + a.email + ">", at: invited})
 	p := rng.Float64()
@@ -291,8 +295,8 @@ func (w *world) insertBatch(ctx context.Context, tx *sqldb.DB, apps []appRow) er
 	if err != nil {
 		return err
 	}
-	q.WriteString(`INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, status, token_hash,
-		invited_at, deadline_at, started_at, submitted_at, updated_at) VALUES `)
+	q.WriteString(`INSERT INTO applications (org_id, job_id, interview_id, candidate_id, candidate_name, team_name, candidate_number,
+		status, token_hash, invited_at, deadline_at, started_at, submitted_at, updated_at) VALUES `)
 	for i, a := range apps {
 		if i > 0 {
 			q.WriteString(", ")
@@ -302,8 +306,8 @@ func (w *world) insertBatch(ctx context.Context, tx *sqldb.DB, apps []appRow) er
 			started = &a.invited
 		}
 		job := w.jobs[a.job]
-		fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", ph(orgID), ph(job.ID), ph(ivs[job.ID]), ph(cands[a.email]),
-			ph(a.name), ph(a.status), ph(randomHex(32)), ph(a.invited), ph(a.invited.Add(7*24*time.Hour)), ph(started), ph(a.submitted), ph(a.invited))
+		fmt.Fprintf(&q, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", ph(orgID), ph(job.ID), ph(ivs[job.ID]), ph(cands[a.email]),
+			ph(a.name), ph(a.name), ph(a.number), ph(a.status), ph(randomHex(32)), ph(a.invited), ph(a.invited.Add(7*24*time.Hour)), ph(started), ph(a.submitted), ph(a.invited))
 	}
 	q.WriteString(` RETURNING id, candidate_id`)
 	rows, err := tx.Query(ctx, q.String(), args...)

@@ -49,13 +49,26 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 		q.Limit = 20
 	}
 	m := matcher{words: page.Words}
-	if m.prefix, err = s.unknownWord(ctx, page.Words[len(page.Words)-1]); err != nil {
-		return Page{}, err
-	}
-	frequent, err := s.frequent(ctx, m)
+	n, err := s.count(ctx, m)
 	if err != nil {
 		return Page{}, err
 	}
+	if n == 0 {
+		// No text holds every word with the last one whole: perhaps the
+		// last is the start of one.
+		if m.prefix, err = s.unknownWord(ctx, page.Words[len(page.Words)-1]); err != nil {
+			return Page{}, err
+		}
+		if m.prefix {
+			if n, err = s.count(ctx, m); err != nil {
+				return Page{}, err
+			}
+		}
+		if n == 0 {
+			return page, nil
+		}
+	}
+	frequent := n >= probe
 	top := hi
 	for i := 0; len(page.Results) <= q.Limit; i++ {
 		var lo int64
@@ -64,7 +77,7 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 				return Page{}, err
 			}
 		}
-		found, err := s.pass(ctx, actor, q, m, lo, hi, q.Limit+1-len(page.Results))
+		found, err := s.pass(ctx, actor, q, m, frequent, lo, hi, q.Limit+1-len(page.Results))
 		if err != nil {
 			return Page{}, err
 		}
@@ -85,31 +98,38 @@ func (s *Service) Search(ctx context.Context, actor account.Member, q Query) (_ 
 // in windows of the newest applications (see windows).
 var probe = 2_000
 
-// frequent reports whether the words are in at least probe texts of the
-// whole index, which the engine tells without reading them all. A search
-// for rarer words makes one pass over every application: its matches
-// are few, whatever the size of the organisation.
-func (s *Service) frequent(ctx context.Context, m matcher) (bool, error) {
+// count is how many texts of the whole index hold the words, up to probe,
+// which the engine tells without reading them all: words in probe texts
+// or more are frequent. A search for rarer words makes one pass over
+// every application: its matches are few, whatever the size of the
+// organisation.
+func (s *Service) count(ctx context.Context, m matcher) (int, error) {
 	var n int
+	// Replan: PostgreSQL reads the GIN index for a rare word and the table
+	// in order for a common one, which stops at the probe-th text; a
+	// plan kept for any word would do one of them for every word.
 	err := s.db.QueryRow(ctx, s.db.Dialect.Pick(
 		`SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT $2)`,
 		`SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT $2) x`),
-		m.engineQuery(s.db.Dialect), probe).Scan(&n)
-	return n >= probe, err
+		sqldb.Replan, m.engineQuery(s.db.Dialect), max(probe, 1)).Scan(&n)
+	return n, err
 }
 
 // unknownWord reports whether no text holds word as a whole word: only
-// then is it taken as the start of one. A prefix costs the engines a walk
+// then is it taken as the start of one (asked only when no text holds
+// every word of the search). A prefix costs the engines a walk
 // through every text holding any word it starts (all of a domain's
 // candidates, for an email), and a word someone typed that the texts hold
 // is more likely meant whole.
 func (s *Service) unknownWord(ctx context.Context, word string) (bool, error) {
 	m := matcher{words: []string{word}}
 	var n int
+	// Replan, as in count: a plan kept for a common word would read the
+	// whole table for a word no text holds, a prefix being typed.
 	err := s.db.QueryRow(ctx, s.db.Dialect.Pick(
 		`SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH $1 LIMIT 1)`,
 		`SELECT COUNT(*) FROM (SELECT 1 FROM search_docs WHERE tsv @@ to_tsquery('simple', $1) LIMIT 1) x`),
-		m.engineQuery(s.db.Dialect)).Scan(&n)
+		sqldb.Replan, m.engineQuery(s.db.Dialect)).Scan(&n)
 	return n == 0, err
 }
 
@@ -129,8 +149,9 @@ func (s *Service) windowStart(ctx context.Context, orgID, top int64, n int) (int
 }
 
 // pass finds up to limit applications with ids in [lo, hi) (0: no bound)
-// whose texts match, newest first.
-func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m matcher, lo, hi int64, limit int) ([]Result, error) {
+// whose texts match, newest first; frequent is whether the words are (see
+// Service.count).
+func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m matcher, frequent bool, lo, hi int64, limit int) ([]Result, error) {
 	// Every condition on a text: the words, the organisation, what the
 	// member may read, the filters, the applications of this pass.
 	args := []any{actor.OrgID, m.engineQuery(s.db.Dialect), actor.ID}
@@ -138,8 +159,6 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m mat
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	match := s.db.Dialect.Pick(`d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $2`+"%s"+`)`,
-		`d.tsv @@ to_tsquery('simple', $2)`+"%s")
 	where := []string{`d.org_id = $1`,
 		// A review note: its author's, or others' once they have reviewed.
 		`(d.kind <> 'review' OR d.member_id = $3
@@ -152,8 +171,8 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m mat
 	if lo > 0 && s.db.Dialect == sqldb.SQLite {
 		// SQLite hands the FTS5 matches over as a list, every one of
 		// them; but the texts of these applications are no older than
-		// their oldest, which FTS5 skips to by rowid. (PostgreSQL ANDs
-		// the GIN index's bitmap with the application_id index's.)
+		// their oldest, which FTS5 skips to by rowid. (PostgreSQL picks
+		// the GIN index or the application_id index, below.)
 		upper := hi
 		if upper == 0 {
 			upper = 1 << 62
@@ -170,7 +189,31 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m mat
 		}
 		docFrom = ` AND rowid >= ` + arg(*first)
 	}
-	where = append(where, strings.Replace(match, "%s", docFrom, 1))
+	from, words, replan := `search_docs d`, ``, false
+	switch {
+	case s.db.Dialect == sqldb.SQLite:
+		where = append(where, `d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH $2`+docFrom+`)`)
+	case frequent:
+		// The GIN index or the texts of the window's applications one by
+		// one, whichever costs less for words this frequent, which
+		// PostgreSQL reads in its statistics when it plans for them.
+		where = append(where, `d.tsv @@ to_tsquery('simple', $2)`)
+		replan = true
+	default:
+		// Words in fewer than probe texts: all their texts from the GIN
+		// index, then the other conditions on those. MATERIALIZED, so
+		// that the planner never ANDs the few texts with a range of
+		// another index (the organisation's since a date, the
+		// applications below the cursor), read whole; and the words as
+		// a sub-select, a value it cannot see, so that every search gets
+		// the same plan, which PostgreSQL keeps with the prepared
+		// statement rather than plan each search anew (at 100k
+		// applications, planning cost more than searching).
+		words = `words AS MATERIALIZED (SELECT id, org_id, application_id, kind, member_id, created_at FROM search_docs
+			WHERE tsv @@ (SELECT to_tsquery('simple', $2))),
+		`
+		from = `words d`
+	}
 	if hi > 0 {
 		where = append(where, `d.application_id < `+arg(hi))
 	}
@@ -188,20 +231,26 @@ func (s *Service) pass(ctx context.Context, actor account.Member, q Query, m mat
 		if q.Status != "" {
 			cond = append(cond, `a.status = `+arg(q.Status))
 		}
-		// EXISTS, checked for each match: an IN list would have the
-		// planners start from the job's applications, however many.
-		where = append(where, `EXISTS (SELECT 1 FROM applications a WHERE a.id = d.application_id AND `+strings.Join(cond, " AND ")+`)`)
+		// A sub-select of one row, checked for each match. PostgreSQL
+		// makes an EXISTS a join, which it could start from the job's
+		// applications (all 10,000 of them at 100k); an IN list would
+		// have both planners do so.
+		where = append(where, `(SELECT `+strings.Join(cond, " AND ")+` FROM applications a WHERE a.id = d.application_id)`)
 	}
-	rows, err := s.db.Query(ctx, `WITH hits AS (SELECT d.id, d.application_id FROM search_docs d WHERE `+strings.Join(where, " AND ")+`),
-		page AS (SELECT DISTINCT application_id FROM hits ORDER BY application_id DESC LIMIT `+arg(limit)+`)
-		SELECT a.id, a.job_id, j.title, a.status, a.outcome, `+application.TeamNameSQL+`, `+application.TeamEmailSQL+`, a.submitted_at,
+	query := `WITH ` + words + `hits AS (SELECT d.id, d.application_id FROM ` + from + ` WHERE ` + strings.Join(where, " AND ") + `),
+		page AS (SELECT DISTINCT application_id FROM hits ORDER BY application_id DESC LIMIT ` + arg(limit) + `)
+		SELECT a.id, a.job_id, j.title, a.status, a.outcome, ` + application.TeamNameSQL + `, ` + application.TeamEmailSQL + `, a.submitted_at,
 			d.kind, d.ref_id, d.body, d.created_at
 		FROM page p JOIN hits h ON h.application_id = p.application_id
 		JOIN search_docs d ON d.id = h.id
 		JOIN applications a ON a.id = p.application_id AND a.org_id = $1
 		JOIN candidates c ON c.id = a.candidate_id
 		JOIN jobs j ON j.id = a.job_id
-		ORDER BY a.id DESC, d.created_at DESC, d.id DESC`, args...)
+		ORDER BY a.id DESC, d.created_at DESC, d.id DESC`
+	if replan {
+		args = append([]any{sqldb.Replan}, args...)
+	}
+	rows, err := s.db.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

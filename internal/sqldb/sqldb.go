@@ -20,6 +20,10 @@
 //   - Claiming queue tasks. Postgres needs FOR UPDATE SKIP LOCKED; SQLite's
 //     single writer already serialises UPDATE … RETURNING. See Dialect.Pick.
 //   - JSON documents are TEXT in both dialects and decoded in Go.
+//   - Plans kept for any value. pgx prepares each statement once per
+//     connection, and PostgreSQL may then keep one generic plan for it,
+//     whatever the arguments. A statement whose best plan depends on them
+//     (a full-text match: a word in three texts or in most) passes Replan.
 package sqldb
 
 import (
@@ -34,6 +38,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"modernc.org/sqlite"
@@ -211,9 +216,39 @@ func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 	return res, normalize(err)
 }
 
+// Replan, passed as the first argument of Query or QueryRow, has
+// PostgreSQL plan the statement for the values it is given, each time it
+// runs. Otherwise a statement is prepared once per connection, and after
+// five runs PostgreSQL may settle on a generic plan, one made for any
+// values, and keep it: cheaper, and right for most statements, but not for
+// one whose best plan depends on the values, such as a full-text match on
+// a word that may be in three texts or in most of them (package search).
+// SQLite plans every statement for its values anyway; there Replan is
+// dropped.
+var Replan = replan{}
+
+type replan struct{}
+
+// options turns Replan, if args starts with it, into what the driver
+// understands.
+func (db *DB) options(args []any) []any {
+	if len(args) == 0 {
+		return args
+	}
+	if _, ok := args[0].(replan); !ok {
+		return args
+	}
+	if db.Dialect == Postgres {
+		// An unnamed statement, planned with its values at every run; pgx
+		// still caches its description, so it costs no extra round trip.
+		return append([]any{pgx.QueryExecModeCacheDescribe}, args[1:]...)
+	}
+	return args[1:]
+}
+
 // Query runs a query on the reader pool, or in the transaction.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	args = bindArgs(args)
+	args = bindArgs(db.options(args))
 	var rows *sql.Rows
 	var err error
 	if db.tx != nil {
@@ -249,7 +284,7 @@ func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	args = bindArgs(args)
+	args = bindArgs(db.options(args))
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}

@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,6 +109,54 @@ func TestTimeRoundTrip(t *testing.T) {
 	err = db.QueryRow(ctx, `SELECT COUNT(*) FROM organizations WHERE created_at < $1`, want.Add(time.Millisecond).In(time.FixedZone("X", -11*3600))).Scan(&n)
 	if err != nil || n != 1 {
 		t.Errorf("created_at < later instant: n=%d err=%v, want 1", n, err)
+	}
+}
+
+// Replan changes how PostgreSQL plans a statement, never what it returns:
+// run more times than PostgreSQL plans a statement before it may keep a
+// generic plan, with values that differ, arguments after it converted as
+// usual (a time), in Query and QueryRow, outside and inside a transaction.
+func TestReplanReturnsTheSame(t *testing.T) {
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		if _, err := db.Exec(ctx, `INSERT INTO organizations (name, created_at) VALUES ($1, $2)`,
+			fmt.Sprint("Org ", i), start.AddDate(0, 0, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = `SELECT COUNT(*) FROM organizations WHERE created_at >= $1 AND name <> $2`
+	for i := range 8 {
+		since := start.AddDate(0, 0, i%4).In(time.FixedZone("X", 3600))
+		var want, got int
+		if err := db.QueryRow(ctx, q, since, "none").Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, q, sqldb.Replan, since, "none").Scan(&got); err != nil || got != want {
+			t.Errorf("QueryRow with Replan since day %d = %d, %v; want %d", i%4, got, err, want)
+		}
+		rows, err := db.Query(ctx, `SELECT name FROM organizations WHERE created_at >= $1 ORDER BY name`, sqldb.Replan, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if rows.Close(); rows.Err() != nil || n != want {
+			t.Errorf("Query with Replan since day %d: %d rows, %v; want %d", i%4, n, rows.Err(), want)
+		}
+	}
+	err := db.Transact(ctx, func(tx *sqldb.DB) error {
+		var n int
+		if err := tx.QueryRow(ctx, q, sqldb.Replan, start, "Org 0").Scan(&n); err != nil || n != 2 {
+			t.Errorf("in a transaction: %d, %v; want 2", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -1,0 +1,7 @@
+-- Search (package search): on PostgreSQL, the GIN index over
+-- search_docs.tsv stops keeping a pending list that every search reads
+-- (see that dialect's file of the same name). SQLite's FTS5 index has no
+-- such list; nothing changes here, and the file keeps the dialects in
+-- step.
+--
+-- Only on this dialect:
