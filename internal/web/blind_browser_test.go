@@ -40,6 +40,9 @@ func TestBlindPagesInBrowser(t *testing.T) {
 	}{{"desktop", browsertest.DesktopWidth, browsertest.DesktopHeight}, {"phone", browsertest.PhoneWidth, browsertest.PhoneHeight}} {
 		cand := b.Page(t, size.width, size.height)
 		cand.Navigate(ts.URL + "/c/" + res.Invitations[0].Token)
+		// The page script stores the browser's zone and reloads once;
+		// wait for the page that has it rather than race the reload.
+		cand.WaitVisible(`summary[data-zone]:not([data-zone=""])`)
 		cand.WaitVisible("#blind-h")
 		if got := cand.Text("#blind-h"); got != "Reviewed without your name" {
 			t.Errorf("%s: the candidate's notice is headed %q", size.name, got)
