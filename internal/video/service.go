@@ -27,6 +27,8 @@ type Service struct {
 	box     sandbox.Runner // ffmpeg's sandbox (SetSandbox), nil if none
 	boxErr  error          // why there is none
 	media   *ffmpeg.Tools  // once seen to work in box
+
+	uploads UploadStore // where tus keeps unfinished uploads (SetUploadStore)
 }
 
 // New returns a Service keeping recordings in blobs. It adds to

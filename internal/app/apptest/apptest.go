@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -28,6 +29,14 @@ type World struct {
 // Errors are logged to stderr, which go test shows when a test fails.
 func New(t testing.TB, cfg app.Config) *World {
 	t.Helper()
+	return NewOn(t, cfg, sqldbtest.Open(t))
+}
+
+// NewOn is New over db, for a test that runs two apps on one database,
+// as two serve processes would. The app's own connections beside db (its
+// upload locks') are closed when the test ends; db is the caller's.
+func NewOn(t testing.TB, cfg app.Config, db *sqldb.DB) *World {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
 	t.Cleanup(srv.Close)
@@ -41,10 +50,11 @@ func New(t testing.TB, cfg app.Config) *World {
 		cfg.Workers = 2
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(cfg, logger, sqldbtest.Open(t))
+	a, err := app.New(cfg, logger, db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { a.CloseExtras() })
 	srv.Config.Handler = a.Handler()
 	return &World{App: a, Server: srv, URL: srv.URL}
 }
