@@ -125,8 +125,11 @@ func goneError() tusd.Error {
 const codeLost = "upload_lost"
 
 func lostError(what string) tusd.Error {
-	return codedError(http.StatusGone, codeLost, fmt.Sprintf("the server could not keep this %s (its storage failed while it arrived); "+
+	e := codedError(http.StatusGone, codeLost, fmt.Sprintf("the server could not keep this %s (its storage failed while it arrived); "+
 		"send it again as a new upload: this one does not count", what))
+	// A HEAD has no body to carry the code: the header says it.
+	e.HTTPResponse.Header["Anyhour-Error"] = codeLost
+	return e
 }
 
 func codedError(status int, code, message string) tusd.Error {

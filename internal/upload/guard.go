@@ -57,13 +57,14 @@ func (g guarded) fail(ctx context.Context, err error) error {
 // failRead is fail for reading an upload back, noting for the request
 // in ctx an upload that is gone or unreadable.
 func (g guarded) failRead(ctx context.Context, err error) error {
-	if n := noteOf(ctx); n != nil && err != nil {
-		switch {
-		case errors.Is(err, tusd.ErrNotFound):
-			n.lost = true
-		case unreadable(err):
-			n.lost, n.broken = true, true
-		}
+	if n := noteOf(ctx); n != nil && err != nil && unreadable(err) {
+		// The handler says what happened, when it acts on it.
+		n.lost, n.broken = true, true
+		out, _ := storeError(err)
+		return out
+	}
+	if n := noteOf(ctx); n != nil && errors.Is(err, tusd.ErrNotFound) {
+		n.lost = true
 	}
 	return g.fail(ctx, err)
 }
