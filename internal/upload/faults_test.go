@@ -2,7 +2,11 @@ package upload_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +14,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -174,11 +179,17 @@ func TestLostUploadBlocksNothing(t *testing.T) {
 		t.Errorf("the first take is %s %q, want lost", take.Status, take.Error)
 	}
 
-	// The discard button on the step page.
+	// The discard button on the candidate's step page.
 	breakInfo(t, w.uploadFile(c.mustCreate(three.ID, -1)))
 	lost := w.takes(w.alice.Application, three.ID)[0]
-	if err := w.app.Videos.DiscardTake(ctx, w.alice.Application, lost.ID); err != nil {
-		t.Fatal(err)
+	page := w.candidatePage(w.alice)
+	stepPath := fmt.Sprintf("/candidate/%d/steps/%d", w.alice.Application.ID, three.ID)
+	if status, body := page("GET", stepPath, nil); status != http.StatusOK || !strings.Contains(body, `name="discard" value="`+itoa(lost.ID)+`"`) {
+		t.Fatalf("the step page with a lost take: %d, a discard button for it: %v", status, strings.Contains(body, `value="`+itoa(lost.ID)+`"`))
+	}
+	status, body := page("POST", stepPath+"/discard", url.Values{"discard": {itoa(lost.ID)}})
+	if status != http.StatusOK || !strings.Contains(body, "could not keep this recording") {
+		t.Errorf("discarding a lost take on the step page: %d\n%s", status, body)
 	}
 	if take := w.takes(w.alice.Application, three.ID)[0]; !take.Lost() || take.Counts() {
 		t.Errorf("discarded from the page, the lost take is %s %q", take.Status, take.Error)
@@ -283,5 +294,32 @@ func TestSweepUnfinishedUploads(t *testing.T) {
 	}
 	if _, err := os.Stat(w.uploadFile(finished)); err != nil {
 		t.Errorf("the finished take's file: %v", err)
+	}
+}
+
+// candidatePage returns a function that requests the candidate's pages as
+// their browser does, once it followed their link, following redirects.
+func (w *world) candidatePage(inv application.Invitation) func(method, path string, form url.Values) (int, string) {
+	w.t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.Get(w.srv.URL + "/c/" + inv.Token)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return func(method, path string, form url.Values) (int, string) {
+		w.t.Helper()
+		req, _ := http.NewRequest(method, w.srv.URL+path, strings.NewReader(form.Encode()))
+		if form != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
 	}
 }

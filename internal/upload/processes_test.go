@@ -327,3 +327,44 @@ func isJSONError(body, code string) bool {
 }
 
 func parseInt(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }
+
+// TestTakeOverOneProcess is TestTwoProcessesTakeOver within one process,
+// on either database: the dangling PATCH lets go, the client resumes
+// from what was kept, and its later requests are served as usual.
+func TestTakeOverOneProcess(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, app.Config{})
+	step := w.iv.Steps[0]
+	a := w.tus(w.alice.Token)
+	loc := a.mustCreate(step.ID, -1)
+	x := randomBytes(400_000)
+	_, dangling := slowPatch(a, loc, 0, x, 100_000)
+	file := w.uploadFile(loc)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if fi, err := os.Stat(file); err == nil && fi.Size() >= 100_000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first PATCH's bytes never arrived")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	head := a.do("HEAD", loc, nil, nil)
+	if head.status != http.StatusOK {
+		t.Fatalf("HEAD while a PATCH hangs: %d", head.status)
+	}
+	if r := <-dangling; r.status != 0 && (r.status != http.StatusConflict || !isJSONError(r.body, "conflict")) {
+		t.Errorf("the PATCH taken over: %d %s", r.status, r.body)
+	}
+	kept, _ := parseInt(head.header.Get("Upload-Offset"))
+	if kept < 100_000 {
+		t.Fatalf("HEAD after the takeover: offset %d", kept)
+	}
+	a.sendFrom(loc, int(kept), x, 120_000)
+	take := w.takes(w.alice.Application, step.ID)[0]
+	got := mustRead(t, filepath.Join(w.app.Config.DataDir, "blobs", filepath.FromSlash(take.OriginalKey)))
+	if !bytes.Equal(got, x) {
+		t.Errorf("resumed after the takeover, the file differs: %d vs %d bytes", len(got), len(x))
+	}
+}

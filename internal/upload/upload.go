@@ -218,6 +218,9 @@ func (h *Handler) serve(w *capture, r *http.Request, note *request) {
 	if !h.serveUpload(w, r, t.gone, t.max) {
 		return
 	}
+	if note.broken && !t.uploading && w.holding() {
+		h.logger.ErrorContext(r.Context(), "upload: a finished upload's info is unreadable", slog.String("upload", t.tusID))
+	}
 	if note.lost && t.uploading && w.holding() {
 		// The store could not read the upload back: tusd's answer (404,
 		// or an internal error) is replaced by what happened.
