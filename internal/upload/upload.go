@@ -114,9 +114,9 @@ func New(cfg Config) (*Handler, error) {
 	composer.UseTerminater(h.store)
 	composer.UseLengthDeferrer(h.store)
 	composer.UseLocker(notingLocker{cfg.Locker})
-	// A file or a take given up is removed from the store: its bytes,
-	// its info and, on S3, an unfinished multipart upload; one whose
-	// upload was lost is told apart.
+	// Takes and files ask the store whether an unfinished upload was
+	// lost, and have what is left of one removed (its bytes, its info
+	// and, on S3, its multipart upload) when it is given up.
 	if cfg.Files != nil {
 		cfg.Files.SetUploadStore(h)
 	}

@@ -182,3 +182,32 @@ func TestLockLostWithItsConnection(t *testing.T) {
 		t.Errorf("%d advisory locks left after every lock was let go (%v)", held, err)
 	}
 }
+
+// BenchmarkLockUnlock is what a lock adds to each request on an upload:
+// taking it and letting it go, without contention.
+func BenchmarkLockUnlock(b *testing.B) {
+	for _, kind := range []string{"local", "postgres"} {
+		b.Run(kind, func(b *testing.B) {
+			var l tusd.Locker = uploadlock.NewLocal()
+			if kind == "postgres" {
+				if sqldbtest.Dialect() != sqldb.Postgres {
+					b.Skip("set ANYHOUR_TEST_POSTGRES to measure the PostgreSQL locks")
+				}
+				p, err := uploadlock.NewPostgres(sqldbtest.Open(b), slog.New(slog.DiscardHandler))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { p.Close() })
+				l = p
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				k, _ := l.NewLock("up")
+				if err := k.Lock(ctx, func() {}); err != nil {
+					b.Fatal(err)
+				}
+				k.Unlock()
+			}
+		})
+	}
+}
