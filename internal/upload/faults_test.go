@@ -323,3 +323,36 @@ func (w *world) candidatePage(inv application.Invitation) func(method, path stri
 		return resp.StatusCode, string(b)
 	}
 }
+
+// TestFinishAfterAStop: the server stopped between an upload's last byte
+// and recording its end. The client's next HEAD finishes it; so does a
+// PATCH with nothing left to send; for files as for takes.
+func TestFinishAfterAStop(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, app.Config{})
+	ctx := context.Background()
+	c := w.tus(w.alice.Token)
+	step := w.iv.Steps[1]
+	unfinish := func() {
+		t.Helper()
+		if _, err := w.app.DB.Exec(ctx, `UPDATE media SET status = 'uploading', size = 0`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loc := c.mustCreate(step.ID, -1)
+	c.send(loc, randomBytes(3000), 3000)
+	unfinish()
+	if r := c.do("HEAD", loc, nil, nil); r.status != http.StatusOK {
+		t.Fatalf("HEAD: %d", r.status)
+	}
+	if take := w.takes(w.alice.Application, step.ID)[0]; take.Status != video.Processing || take.Size != 3000 {
+		t.Errorf("after a HEAD the take is %s, %d bytes", take.Status, take.Size)
+	}
+	unfinish()
+	if r := c.patch(loc, 3000, nil, false); r.status != http.StatusNoContent {
+		t.Fatalf("an empty PATCH at the end: %d %s", r.status, r.body)
+	}
+	if take := w.takes(w.alice.Application, step.ID)[0]; take.Status != video.Processing || take.Size != 3000 {
+		t.Errorf("after an empty PATCH the take is %s, %d bytes", take.Status, take.Size)
+	}
+}

@@ -228,7 +228,13 @@ func (h *Handler) serve(w *capture, r *http.Request, note *request) {
 		h.answerLost(w, r, t, !note.broken)
 		return
 	}
-	if t.uploading && r.Method != http.MethodDelete {
+	// An upload whose last byte is in but whose end was never recorded
+	// (the server stopped in between) is finished by the client's next
+	// HEAD, or by a PATCH that had nothing left to write. A PATCH that
+	// wrote bytes was finished, or not, by tusd: asking again would take
+	// the upload's lock a second time for nothing.
+	if t.uploading && (r.Method == http.MethodHead ||
+		r.Method == http.MethodPatch && w.Header().Get("Upload-Offset") == r.Header.Get("Upload-Offset")) {
 		t.finish(r.Context())
 	}
 }
