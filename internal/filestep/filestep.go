@@ -601,7 +601,7 @@ func (s *Service) ExpireUploads(ctx context.Context, expiry time.Duration) (n in
 	now := s.now()
 	rows, err := s.db.Query(ctx, `SELECT f.upload_id, f.tus_id, f.blob_key, f.created_at, a.deadline_at
 		FROM answer_files f JOIN applications a ON a.id = f.application_id
-		WHERE f.status = 'uploading' AND f.created_at < $1 ORDER BY f.created_at LIMIT 1000`, now.Add(-expiry))
+		WHERE f.status = 'uploading' AND f.created_at < $1 ORDER BY f.created_at`, now.Add(-expiry))
 	if err != nil {
 		return 0, err
 	}

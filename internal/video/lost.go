@@ -88,7 +88,7 @@ func (s *Service) ExpireUploads(ctx context.Context, expiry time.Duration) (n in
 	now := s.now()
 	rows, err := s.db.Query(ctx, `SELECT m.upload_id, m.tus_id, m.purpose, m.max_seconds, m.created_at, a.deadline_at
 		FROM media m LEFT JOIN applications a ON a.id = m.application_id
-		WHERE m.status = 'uploading' AND m.created_at < $1 ORDER BY m.created_at LIMIT 1000`, now.Add(-expiry))
+		WHERE m.status = 'uploading' AND m.created_at < $1 ORDER BY m.created_at`, now.Add(-expiry))
 	if err != nil {
 		return 0, err
 	}
