@@ -130,3 +130,27 @@ func (s *Service) ExpireUploads(ctx context.Context, expiry time.Duration) (n in
 	}
 	return n, nil
 }
+
+// CandidateTakes is ApplicationTakes for the candidate's own view: a take
+// still uploading whose upload the store lost is marked lost first, so
+// that their pages say so (MsgLost) rather than that it still uploads.
+func (s *Service) CandidateTakes(ctx context.Context, a application.Application) (_ map[int64][]Recording, err error) {
+	defer apperr.Wrap(&err, "video.CandidateTakes(%d)", a.ID)
+	takes, err := s.ApplicationTakes(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ts := range takes {
+		for i, m := range ts {
+			if !s.lost(ctx, m) {
+				continue
+			}
+			if err := s.markLost(ctx, s.db, m.UploadID, MsgLost); err != nil {
+				return nil, err
+			}
+			s.removeUpload(ctx, m)
+			ts[i].Status, ts[i].Error = Failed, MsgLost
+		}
+	}
+	return takes, nil
+}

@@ -321,6 +321,9 @@ func (s *Service) DiscardTake(ctx context.Context, a application.Application, re
 	if err != nil {
 		return err
 	}
+	if m.Lost() {
+		return nil // given up already, when its page said it was lost
+	}
 	if s.lost(ctx, m) {
 		s.removeUpload(ctx, m)
 		return s.markLost(ctx, s.db, m.UploadID, MsgLost)
