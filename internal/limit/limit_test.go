@@ -232,3 +232,21 @@ func TestBadRule(t *testing.T) {
 		t.Errorf("a rule allowing nothing was taken")
 	}
 }
+
+// BenchmarkSignInCost is what the limit adds to a sign-in that works: a
+// use of two keys taken, then given back.
+func BenchmarkSignInCost(b *testing.B) {
+	ctx := context.Background()
+	s := limit.New(sqldbtest.Open(b))
+	rule := limit.Rule{Scope: "sign_in", Max: 10, Window: 15 * time.Minute}
+	now := time.Now()
+	for i := 0; b.Loop(); i++ {
+		tk, ok, err := s.Take(ctx, now, rule, fmt.Sprint("ip:192.0.2.", i%250), "email:olivia@acme.example")
+		if err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+		if err := tk.Give(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
