@@ -55,7 +55,9 @@ func (s *Service) Run(ctx context.Context, a application.Application, stepID int
 		return grader.Outcome{}, err
 	}
 	defer done()
+	start := time.Now()
 	out, err := g.Grade(ctx, Suite(step, lang, code, false))
+	s.observed(ctx, KindRun, start, err)
 	if err != nil {
 		return grader.Outcome{}, err
 	}

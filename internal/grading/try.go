@@ -3,6 +3,7 @@ package grading
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -41,7 +42,10 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 		return grader.Outcome{}, err
 	}
 	defer done()
-	return g.Grade(ctx, Suite(step, lang, code, true))
+	start := time.Now()
+	out, err := g.Grade(ctx, Suite(step, lang, code, true))
+	s.observed(ctx, KindTry, start, err)
+	return out, err
 }
 
 // Check tries a reference solution against every test of the saved code
