@@ -29,7 +29,7 @@ const audioBytesPerSecond = 96_000 / 8 * 5 / 4
 func (t Tools) AudioM4A(ctx context.Context, in, out string) (err error) {
 	defer t.observe(ctx, "audio", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.AudioM4A(%q, %q)", in, out)
-	info, err := t.Probe(ctx, in)
+	info, err := t.probe(ctx, in)
 	if err != nil {
 		return err
 	}

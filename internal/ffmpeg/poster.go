@@ -23,7 +23,7 @@ const posterEndMargin = time.Second
 func (t Tools) Poster(ctx context.Context, in, out string, at time.Duration) (err error) {
 	defer t.observe(ctx, "poster", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.Poster(%q, %q, %v)", in, out, at)
-	info, err := t.Probe(ctx, in)
+	info, err := t.probe(ctx, in)
 	if err != nil {
 		return err
 	}
