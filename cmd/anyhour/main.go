@@ -36,19 +36,7 @@ through an ANYHOUR_* environment variable; flags win.
 `
 
 func main() {
-	// In the format asked for from the first line on; a format that is
-	// not one is refused once the command's flags are read.
-	logger, err := newLogger(logFormat(os.Args[1:]))
-	if err != nil {
-		logger, _ = newLogger("text")
-	}
-	// Before anything starts a program: a descriptor inherited without
-	// close-on-exec would reach every box (sandbox.SealInherited).
-	if n, err := sandbox.SealInherited(); err != nil {
-		logger.Warn("cannot check inherited descriptors", slog.Any("error", err))
-	} else if n > 0 {
-		logger.Info("closed inherited descriptors to child programs", slog.Int("count", n))
-	}
+	logger := mainLogger(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
@@ -58,6 +46,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "anyhour:", err)
 		os.Exit(1)
 	}
+}
+
+// mainLogger makes the logger for a command run with args, in the format
+// asked for from the first line on (a format that is not one is refused
+// once the command's flags are read), and closes to child programs the
+// descriptors this process inherited: before anything starts a program, a
+// descriptor inherited without close-on-exec would reach every box
+// (sandbox.SealInherited).
+func mainLogger(args []string) *slog.Logger {
+	logger, err := newLogger(logFormat(args))
+	if err != nil {
+		logger, _ = newLogger("text")
+	}
+	if n, err := sandbox.SealInherited(); err != nil {
+		logger.Warn("cannot check inherited descriptors", slog.Any("error", err))
+	} else if n > 0 {
+		logger.Info("closed inherited descriptors to child programs", slog.Int("count", n))
+	}
+	return logger
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
