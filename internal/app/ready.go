@@ -44,13 +44,30 @@ func (a *App) Ready(ctx context.Context) Readiness {
 		{"database", "the database does not answer", a.DB.Ping},
 		{"blob_store", "the file store cannot be written or reached", a.checkBlobs},
 	}
-	r := Readiness{Ready: true, Checks: make([]Check, len(checks))}
-	errs := make([]error, len(checks))
-	var wg sync.WaitGroup
-	for i, c := range checks {
-		wg.Go(func() { errs[i] = c.run(ctx) })
+	// A check that ignores its context (a write to a disk that hangs)
+	// is given up on when the time is out, and left to finish alone.
+	type result struct {
+		i   int
+		err error
 	}
-	wg.Wait()
+	done := make(chan result, len(checks))
+	for i, c := range checks {
+		go func() { done <- result{i, c.run(ctx)} }()
+	}
+	errs := make([]error, len(checks))
+	for i := range errs {
+		errs[i] = context.DeadlineExceeded // until it answers
+	}
+wait:
+	for range checks {
+		select {
+		case res := <-done:
+			errs[res.i] = res.err
+		case <-ctx.Done():
+			break wait
+		}
+	}
+	r := Readiness{Ready: true, Checks: make([]Check, len(checks))}
 	for i, c := range checks {
 		r.Checks[i] = Check{Name: c.name, OK: errs[i] == nil}
 		if errs[i] != nil {

@@ -4,7 +4,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/anyhour/anyhour/internal/sqldb"
-	"github.com/anyhour/anyhour/internal/upload"
 )
 
 var (
@@ -43,26 +42,5 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(maxConnsDesc, prometheus.GaugeValue, float64(p.MaxOpenConnections), p.Name)
 		ch <- prometheus.MustNewConstMetric(waitsDesc, prometheus.CounterValue, float64(p.WaitCount), p.Name)
 		ch <- prometheus.MustNewConstMetric(waitSecondsDesc, prometheus.CounterValue, p.WaitDuration.Seconds(), p.Name)
-	}
-}
-
-// uploads exports the tus endpoint's counters.
-func uploads(f func() upload.Counts) []prometheus.Collector {
-	if f == nil {
-		return nil
-	}
-	return []prometheus.Collector{
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "anyhour_upload_received_bytes_total",
-			Help: "Bytes of uploads (recordings, files) received and stored through tus.",
-		}, func() float64 { return float64(f().BytesReceived) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "anyhour_uploads_created_total",
-			Help: "Uploads created through tus.",
-		}, func() float64 { return float64(f().Created) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "anyhour_uploads_finished_total",
-			Help: "Uploads whose last byte arrived.",
-		}, func() float64 { return float64(f().Finished) }),
 	}
 }
