@@ -3,6 +3,7 @@ package grading
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -36,12 +37,17 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 	if err != nil {
 		return grader.Outcome{}, err
 	}
-	done, err := s.tries.start(actor.ID, s.now())
+	suite := Suite(step, lang, code, true)
+	budget := s.budget(suite)
+	done, err := s.startRun(ctx, teamTries, actor.ID, budget)
 	if err != nil {
 		return grader.Outcome{}, err
 	}
 	defer done()
-	return g.Grade(ctx, Suite(step, lang, code, true))
+	start := time.Now()
+	out, err := gradeWithin(ctx, g, suite, budget)
+	s.observed(ctx, KindTry, start, err)
+	return out, err
 }
 
 // Check tries a reference solution against every test of the saved code

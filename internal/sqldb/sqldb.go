@@ -12,7 +12,8 @@
 //     comparisons order correctly and a value read back equals the one
 //     written. Never use CURRENT_TIMESTAMP defaults: pass the time from Go.
 //     An expression such as MAX(created_at) has no declared type and comes
-//     back from SQLite as text; select the column itself instead.
+//     back from SQLite as text; select the column itself instead, or scan it
+//     into a Time.
 //   - Booleans. SQLite stores 0/1; database/sql scans those into bool. Write
 //     TRUE and FALSE literals, which both dialects accept.
 //   - Case-insensitive matching. Emails are stored lower-cased; search uses
@@ -218,9 +219,15 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers a query that reads it: on
+// SQLite one that reads the file, which pinging the pool would not.
 func (db *DB) Ping(ctx context.Context) error {
-	return db.reader.PingContext(ctx)
+	var one int
+	err := db.reader.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // answered: nothing is migrated yet
+	}
+	return normalize(err)
 }
 
 // InTx reports whether db is bound to a transaction.

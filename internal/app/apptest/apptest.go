@@ -22,6 +22,7 @@ type World struct {
 	*app.App
 	Server *httptest.Server
 	URL    string
+	dbURL  string // the database's, for another process on it
 }
 
 // New builds a world with cfg; an empty DataDir is a temporary
@@ -29,13 +30,27 @@ type World struct {
 // Errors are logged to stderr, which go test shows when a test fails.
 func New(t testing.TB, cfg app.Config) *World {
 	t.Helper()
-	return NewOn(t, cfg, sqldbtest.Open(t))
+	db, u := sqldbtest.OpenURL(t)
+	return newOn(t, cfg, db, u)
 }
 
-// NewOn is New over db, for a test that runs two apps on one database,
-// as two serve processes would. The app's own connections beside db (its
-// upload locks') are closed when the test ends; db is the caller's.
-func NewOn(t testing.TB, cfg app.Config, db *sqldb.DB) *World {
+// Another builds a second anyhour process on w's database, as a second
+// `serve` behind a load balancer is: its own connections to the database
+// (on SQLite, the same file), its own services and their state in
+// memory, its own server; the same data directory and configuration.
+func (w *World) Another(t testing.TB) *World {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), w.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cfg := w.Config
+	cfg.BaseURL = ""
+	return newOn(t, cfg, db, w.dbURL)
+}
+
+func newOn(t testing.TB, cfg app.Config, db *sqldb.DB, dbURL string) *World {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
@@ -54,9 +69,11 @@ func NewOn(t testing.TB, cfg app.Config, db *sqldb.DB) *World {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its connections beside db (its upload locks'); db is closed by
+	// whoever opened it.
 	t.Cleanup(func() { a.CloseExtras() })
 	srv.Config.Handler = a.Handler()
-	return &World{App: a, Server: srv, URL: srv.URL}
+	return &World{App: a, Server: srv, URL: srv.URL, dbURL: dbURL}
 }
 
 // RunWorker runs the worker in the background until the test ends.
