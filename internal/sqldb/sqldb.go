@@ -206,6 +206,7 @@ func (db *DB) InTx() bool { return db.tx != nil }
 // Exec runs a statement that returns no rows, on the writer.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	var res sql.Result
 	var err error
 	if db.tx != nil {
@@ -248,7 +249,9 @@ func (db *DB) options(args []any) []any {
 
 // Query runs a query on the reader pool, or in the transaction.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	var rows *sql.Rows
 	var err error
 	if db.tx != nil {
@@ -284,7 +287,9 @@ func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
@@ -295,6 +300,7 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
 // RETURNING) on the writer.
 func (db *DB) WriteRow(ctx context.Context, q string, args ...any) *Row {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
