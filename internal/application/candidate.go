@@ -131,9 +131,11 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 	switch a.Status {
 	case Decided:
 		// This also locks the row, so that decisions on it take turns.
-		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID)
+		if _, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID); err != nil {
+			return a, err
+		}
 		a.Outcome = outcome
-		return a, err
+		return a, s.outcomeChanged(ctx, tx, a)
 	case Submitted:
 	default:
 		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.TeamName())
@@ -147,8 +149,10 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 		// Another decision moved it a moment ago: it is decided, and
 		// counted once; this decision's outcome is the latest.
 		a.Status, a.Outcome = Decided, outcome
-		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1 WHERE id = $2`, outcome, a.ID)
-		return a, err
+		if _, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1 WHERE id = $2`, outcome, a.ID); err != nil {
+			return a, err
+		}
+		return a, s.outcomeChanged(ctx, tx, a)
 	}
 	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Submitted, Decided); err != nil {
 		return a, err
@@ -168,13 +172,20 @@ func (s *Service) Undecide(ctx context.Context, tx *sqldb.DB, appID int64, outco
 		return err
 	}
 	if outcome != "" {
-		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID)
-		return err
+		if _, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID); err != nil {
+			return err
+		}
+		a.Outcome = outcome
+		return s.outcomeChanged(ctx, tx, a)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', outcome = '', updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
 		return err
 	}
-	return countStatus(ctx, tx, a.OrgID, a.JobID, Decided, Submitted)
+	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Decided, Submitted); err != nil {
+		return err
+	}
+	a.Status, a.Outcome = Submitted, ""
+	return s.outcomeChanged(ctx, tx, a)
 }
 
 // State is what the system itself checks of an application before acting
