@@ -254,6 +254,10 @@ func (w *World) finish(ctx context.Context, db *sqldb.DB) error {
 			`DELETE FROM application_counts`,
 			`INSERT INTO application_counts (org_id, job_id, status, n)
 				SELECT org_id, job_id, status, COUNT(*) FROM applications GROUP BY org_id, job_id, status`,
+			`DELETE FROM application_outcome_counts`,
+			`INSERT INTO application_outcome_counts (org_id, job_id, outcome, n)
+				SELECT org_id, job_id, outcome, COUNT(*) FROM applications WHERE status = 'decided' AND outcome <> ''
+				GROUP BY org_id, job_id, outcome`,
 		} {
 			if _, err := tx.Exec(ctx, q); err != nil {
 				return err

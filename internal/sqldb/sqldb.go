@@ -24,6 +24,12 @@
 //     connection, and PostgreSQL may then keep one generic plan for it,
 //     whatever the arguments. A statement whose best plan depends on them
 //     (a full-text match: a word in three texts or in most) passes Replan.
+//   - Lists ordered by id. Both planners may read such a list down the
+//     primary key and skip the rows of other jobs or organisations, which
+//     reads the whole table when the list's rows are the oldest. The list
+//     must lead its order with its filter's column, and keep it there on
+//     PostgreSQL (see application.listQuery). Record and Explain show the
+//     plans of the statements a service really sends.
 package sqldb
 
 import (

@@ -38,6 +38,21 @@ WHERE application_id IN (SELECT id FROM applications
     WHERE NOT (status = 'submitted' OR (status = 'decided' AND outcome = 'hold')));
 CREATE INDEX review_assignments_waiting ON review_assignments (member_id) WHERE reviewed_at IS NULL AND closed_at IS NULL;
 
+-- Decided applications counted per job and outcome, as application_counts
+-- counts them per status, changed in the transaction of every decision and
+-- of its undoing (application.countOutcome): the dashboard and every job
+-- page counted all of an organisation's decided applications.
+CREATE TABLE application_outcome_counts (
+    org_id INTEGER NOT NULL REFERENCES organizations(id),
+    job_id INTEGER NOT NULL REFERENCES jobs(id),
+    outcome TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (job_id, outcome)
+);
+CREATE INDEX application_outcome_counts_org ON application_outcome_counts (org_id);
+INSERT INTO application_outcome_counts (org_id, job_id, outcome, n)
+SELECT org_id, job_id, outcome, COUNT(*) FROM applications WHERE status = 'decided' AND outcome <> '' GROUP BY org_id, job_id, outcome;
+
 -- A job's (or an interview's) applications are all of one organisation,
 -- and a list filters by both. PostgreSQL, taking the two for independent,
 -- expects a small organisation's job to have as few rows as its share of
