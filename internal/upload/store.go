@@ -44,9 +44,10 @@ func DiskStore(blobDir string) (Store, error) {
 
 // S3Store keeps uploads in bucket under prefix+"uploads/", where an S3
 // blob store with the same prefix reads them back. Locks are held in
-// memory, so uploads must reach a single server process.
+// memory, so uploads must reach a single server process. Each PATCH is
+// spooled to a temporary file first (spooledStore says why).
 func S3Store(client *s3.Client, bucket, prefix string) Store {
 	st := s3store.New(bucket, client)
 	st.ObjectPrefix = prefix + video.UploadsPrefix
-	return composed{st, memorylocker.New()}
+	return composed{spooledStore{s: st}, memorylocker.New()}
 }
