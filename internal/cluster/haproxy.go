@@ -61,10 +61,11 @@ func HAProxyBinary() (string, error) {
 // serve processes, over HTTPS with a certificate of its own.
 type Proxy struct {
 	*Process
-	URL    string       // https://127.0.0.1:port, the address people open
-	HTTP   string       // where plain HTTP is answered (with a redirect)
-	Client *http.Client // trusts the proxy's certificate
-	CA     *x509.CertPool
+	URL    string         // https://127.0.0.1:port, the address people open
+	HTTP   string         // where plain HTTP is answered (with a redirect)
+	Client *http.Client   // trusts the proxy's certificate
+	CA     *x509.CertPool // holds Cert alone
+	Cert   *x509.Certificate
 
 	socket string // HAProxy's stats socket
 }
@@ -79,7 +80,7 @@ func StartProxy(ctx context.Context, bin, config, dir string, servers []string) 
 	if len(servers) == 0 || len(servers) > 2 {
 		return nil, fmt.Errorf("the configuration names one or two servers, not %d", len(servers))
 	}
-	certFile, pool, err := selfSigned(dir)
+	certFile, cert, err := SelfSigned(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -116,9 +117,11 @@ func StartProxy(ctx context.Context, bin, config, dir string, servers []string) 
 	if err != nil {
 		return nil, err
 	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.TLSClientConfig = &tls.Config{RootCAs: pool}
-	px := &Proxy{Process: p, URL: "https://" + httpsAddr, HTTP: "http://" + httpAddr, CA: pool,
+	px := &Proxy{Process: p, URL: "https://" + httpsAddr, HTTP: "http://" + httpAddr, CA: pool, Cert: cert,
 		Client: &http.Client{Transport: transport}, socket: socket}
 	if err := waitUntil(ctx, p, func() error {
 		if err := WaitPort(ctx, httpsAddr); err != nil {

@@ -14,10 +14,10 @@ import (
 	"time"
 )
 
-// selfSigned writes a certificate for 127.0.0.1 and localhost, with its
+// SelfSigned writes a certificate for 127.0.0.1 and localhost, with its
 // key, to one PEM file in dir (as HAProxy's crt wants it) and returns the
-// file and a pool that trusts the certificate.
-func selfSigned(dir string) (string, *x509.CertPool, error) {
+// file and the certificate.
+func SelfSigned(dir string) (string, *x509.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return "", nil, err
@@ -56,7 +56,5 @@ func selfSigned(dir string) (string, *x509.CertPool, error) {
 	if err := os.WriteFile(path, pemBytes, 0o600); err != nil {
 		return "", nil, err
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return path, pool, nil
+	return path, cert, nil
 }
