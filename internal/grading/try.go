@@ -36,12 +36,14 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 	if err != nil {
 		return grader.Outcome{}, err
 	}
-	done, err := s.tries.start(actor.ID, s.now())
+	suite := Suite(step, lang, code, true)
+	budget := s.budget(suite)
+	done, err := s.startRun(ctx, teamTries, actor.ID, budget)
 	if err != nil {
 		return grader.Outcome{}, err
 	}
 	defer done()
-	return g.Grade(ctx, Suite(step, lang, code, true))
+	return gradeWithin(ctx, g, suite, budget)
 }
 
 // Check tries a reference solution against every test of the saved code
