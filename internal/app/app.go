@@ -21,6 +21,7 @@ import (
 	"github.com/anyhour/anyhour/internal/githttp"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/metrics"
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -58,6 +59,16 @@ type Config struct {
 	// when the server is root, and SandboxUID+1 the tests' boxes; 0 means
 	// sandbox.DefaultUID.
 	SandboxUID int
+	// MetricsToken (ANYHOUR_METRICS_TOKEN), if set, is the bearer token
+	// that reads /metrics; the main listener serves /metrics only then.
+	MetricsToken string
+	// MetricsListen (ANYHOUR_METRICS_LISTEN), if set, is a host:port of
+	// its own for /metrics, /healthz and /readyz, which the worker needs
+	// to be watched at all. Only loopback without MetricsToken.
+	MetricsListen string
+	// LogFormat (ANYHOUR_LOG_FORMAT) is "text" (the default) or "json";
+	// main reads it, to make the logger.
+	LogFormat string
 }
 
 // Defaults fills the zero fields of c.
@@ -89,9 +100,13 @@ type App struct {
 	Blobs  blob.Store
 	domain.Services
 
+	// Metrics are this process's, served at /metrics (see MetricsHandler).
+	Metrics *metrics.Metrics
+
 	api     *api.Server
 	uploads *upload.Handler
 	git     http.Handler // take-home repositories over smart HTTP
+	ready   readiness    // what /readyz last said, to log changes only
 }
 
 // Open connects to the database, applies migrations and builds the
@@ -145,6 +160,9 @@ const searchMigration = "0029_search.sql"
 // New builds an App over an open, migrated database.
 func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	cfg = cfg.Defaults()
+	if err := checkMetricsConfig(cfg); err != nil {
+		return nil, err
+	}
 	blobs, uploads, err := openBlobs(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ANYHOUR_BLOB_URL: %w", err)
@@ -174,6 +192,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	if err := a.setUpEmail(); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_SMTP_URL: %w", err)
 	}
+	a.setUpMetrics()
 	a.startGrader()
 	return a, nil
 }
@@ -211,25 +230,22 @@ func (a *App) setUpEmail() error {
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
 
-// Handler returns the whole HTTP surface: pages, API, health checks.
+// Handler returns the whole HTTP surface: pages, API, health checks, and
+// /metrics when a token is set (see MetricsHandler).
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := a.DB.Ping(r.Context()); err != nil {
-			http.Error(w, "database not ready", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
+	mux.HandleFunc("GET /healthz", serveHealth)
+	mux.HandleFunc("GET /readyz", a.serveReady)
+	if a.Config.MetricsToken != "" {
+		mux.Handle("GET /metrics", metrics.RequireToken(a.Config.MetricsToken, a.Metrics.Handler(a.Logger)))
+	}
 	web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
 	a.api.Register(mux)
 	mux.Handle(upload.BasePath, a.uploads)
 	mux.Handle(githttp.BasePath, a.git)
 	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
-	return httpx.Chain(mux, httpx.RealIP(proxies), httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
+	return httpx.Chain(httpx.RecordRoute(mux), httpx.RealIP(proxies), httpx.WithRoute, a.Metrics.Instrument,
+		httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
 }
 
 // Worker returns the background worker with every task kind registered.

@@ -54,6 +54,13 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 }
 
+// Checker is a Store that can say, cheaply, whether it works right now,
+// for a readiness check: the disk store that it can write, the S3 store
+// that its bucket answers.
+type Checker interface {
+	Check(ctx context.Context) error
+}
+
 // Object is an open stored object. Seek lets http.ServeContent answer
 // range requests, which browsers need to scrub through a video.
 type Object interface {

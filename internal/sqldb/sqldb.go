@@ -12,7 +12,8 @@
 //     comparisons order correctly and a value read back equals the one
 //     written. Never use CURRENT_TIMESTAMP defaults: pass the time from Go.
 //     An expression such as MAX(created_at) has no declared type and comes
-//     back from SQLite as text; select the column itself instead.
+//     back from SQLite as text; select the column itself instead, or scan it
+//     into a Time.
 //   - Booleans. SQLite stores 0/1; database/sql scans those into bool. Write
 //     TRUE and FALSE literals, which both dialects accept.
 //   - Case-insensitive matching. Emails are stored lower-cased; search uses
@@ -24,6 +25,12 @@
 //     connection, and PostgreSQL may then keep one generic plan for it,
 //     whatever the arguments. A statement whose best plan depends on them
 //     (a full-text match: a word in three texts or in most) passes Replan.
+//   - Lists ordered by id. Both planners may read such a list down the
+//     primary key and skip the rows of other jobs or organisations, which
+//     reads the whole table when the list's rows are the oldest. The list
+//     must lead its order with its filter's column, and keep it there on
+//     PostgreSQL (see application.listQuery). Record and Explain show the
+//     plans of the statements a service really sends.
 package sqldb
 
 import (
@@ -195,9 +202,15 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers a query that reads it: on
+// SQLite one that reads the file, which pinging the pool would not.
 func (db *DB) Ping(ctx context.Context) error {
-	return db.reader.PingContext(ctx)
+	var one int
+	err := db.reader.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // answered: nothing is migrated yet
+	}
+	return normalize(err)
 }
 
 // InTx reports whether db is bound to a transaction.
@@ -206,6 +219,7 @@ func (db *DB) InTx() bool { return db.tx != nil }
 // Exec runs a statement that returns no rows, on the writer.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	var res sql.Result
 	var err error
 	if db.tx != nil {
@@ -248,7 +262,9 @@ func (db *DB) options(args []any) []any {
 
 // Query runs a query on the reader pool, or in the transaction.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	var rows *sql.Rows
 	var err error
 	if db.tx != nil {
@@ -284,7 +300,9 @@ func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
@@ -295,6 +313,7 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
 // RETURNING) on the writer.
 func (db *DB) WriteRow(ctx context.Context, q string, args ...any) *Row {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
