@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -36,14 +37,7 @@ through an ANYHOUR_* environment variable; flags win.
 `
 
 func main() {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	// Before anything starts a program: a descriptor inherited without
-	// close-on-exec would reach every box (sandbox.SealInherited).
-	if n, err := sandbox.SealInherited(); err != nil {
-		logger.Warn("cannot check inherited descriptors", slog.Any("error", err))
-	} else if n > 0 {
-		logger.Info("closed inherited descriptors to child programs", slog.Int("count", n))
-	}
+	logger := mainLogger(os.Args[1:])
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, logger); err != nil {
@@ -53,6 +47,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "anyhour:", err)
 		os.Exit(1)
 	}
+}
+
+// mainLogger makes the logger for a command run with args, in the format
+// asked for from the first line on (a format that is not one is refused
+// once the command's flags are read), and closes to child programs the
+// descriptors this process inherited: before anything starts a program, a
+// descriptor inherited without close-on-exec would reach every box
+// (sandbox.SealInherited).
+func mainLogger(args []string) *slog.Logger {
+	logger, err := newLogger(logFormat(args))
+	if err != nil {
+		logger, _ = newLogger("text")
+	}
+	if n, err := sandbox.SealInherited(); err != nil {
+		logger.Warn("cannot check inherited descriptors", slog.Any("error", err))
+	} else if n > 0 {
+		logger.Info("closed inherited descriptors to child programs", slog.Int("count", n))
+	}
+	return logger
 }
 
 func run(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
@@ -100,8 +113,14 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	private, _ := strconv.ParseBool(env("ANYHOUR_WEBHOOKS_TO_PRIVATE", "false"))
 	fs.BoolVar(&c.WebhooksToPrivate, "webhooks-to-private", private, "let webhooks go to loopback and private addresses, refused by default (ANYHOUR_WEBHOOKS_TO_PRIVATE)")
 	fs.IntVar(&c.SandboxUID, "sandbox-uid", sandboxUID(), "host user id the sandbox runs candidates' code as when anyhour runs as root, and this plus one for the tests that judge it; both must belong to nobody else (ANYHOUR_SANDBOX_UID; default 2000000000)")
+	expiry, _ := time.ParseDuration(env("ANYHOUR_UPLOAD_EXPIRY", "0"))
+	fs.DurationVar(&c.UploadExpiry, "upload-expiry", expiry, "how long an unfinished upload is kept at least; once nobody can finish it, it is removed after this (ANYHOUR_UPLOAD_EXPIRY; 0 means 24h)")
 	c.SMTPURL = env("ANYHOUR_SMTP_URL", "")
 	fs.Var(secret{&c.SMTPURL}, "smtp-url", "SMTP server for email: smtp://user:pass@host:587?from=hiring@example.com (STARTTLS required, except on loopback; tls=none turns it off) or smtps://…:465; without it emails are kept and shown to admins (ANYHOUR_SMTP_URL)")
+	fs.StringVar(&c.MetricsListen, "metrics-listen", env("ANYHOUR_METRICS_LISTEN", ""), "a listener of its own for /metrics, /healthz and /readyz, such as 127.0.0.1:9464; only loopback without a metrics token (ANYHOUR_METRICS_LISTEN)")
+	c.MetricsToken = env("ANYHOUR_METRICS_TOKEN", "")
+	fs.Var(secret{&c.MetricsToken}, "metrics-token", "bearer token that reads /metrics, 16 characters at least; without it the main listener serves no /metrics (ANYHOUR_METRICS_TOKEN; prefer the variable: flags show in ps)")
+	fs.StringVar(&c.LogFormat, "log-format", env("ANYHOUR_LOG_FORMAT", "text"), "text or json (ANYHOUR_LOG_FORMAT)")
 	return c
 }
 
@@ -124,6 +143,10 @@ func parseAndOpen(ctx context.Context, fs *flag.FlagSet, cfg *app.Config, args [
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	logger, err := inFormat(logger, cfg.LogFormat)
+	if err != nil {
+		return nil, err
+	}
 	return app.Open(ctx, *cfg, logger)
 }
 
@@ -142,6 +165,10 @@ func openSending(ctx context.Context, fs *flag.FlagSet, cfg *app.Config, args []
 		return nil, fmt.Errorf("ANYHOUR_BASE_URL is not set, so the emails this process sends would link candidates and the team to http://%s, "+
 			"which their browsers cannot reach: set ANYHOUR_BASE_URL (or --base-url) to the address people open, such as https://hiring.example.com, "+
 			"the same in every serve and worker process", listen)
+	}
+	logger, err := inFormat(logger, cfg.LogFormat)
+	if err != nil {
+		return nil, err
 	}
 	return app.Open(ctx, *cfg, logger)
 }

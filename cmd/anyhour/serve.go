@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/anyhour/anyhour/internal/app"
 )
 
 func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Logger) error {
@@ -22,6 +24,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 		return err
 	}
 	defer a.Close()
+	logger = a.Logger
 	if *withDemo {
 		if err := seedDemo(ctx, a, stdout, true); err != nil {
 			return err
@@ -32,6 +35,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	if err != nil {
 		return err
 	}
+	stopMetrics, err := serveMetrics(a)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -43,8 +52,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	defer stopWorkers()
 	if !*noWorkers {
 		w := a.Worker()
-		if err := a.Digests.EnsureTicking(ctx); err != nil {
-			logger.Warn("daily digests are not scheduled", slog.Any("error", err))
+		if err := a.EnsurePeriodic(ctx); err != nil {
+			logger.Warn("periodic tasks (daily digests, the sweep of unfinished uploads) are not scheduled", slog.Any("error", err))
 		}
 		wg.Add(1)
 		go func() {
@@ -90,10 +99,16 @@ func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer a.Close()
+	logger = a.Logger
+	stopMetrics, err := serveMetrics(a)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	logger.Info("worker running", slog.String("database", a.DB.Dialect.String()), slog.Int("grading_slots", a.Config.Workers))
 	w := a.Worker()
-	if err := a.Digests.EnsureTicking(ctx); err != nil {
-		logger.Warn("daily digests are not scheduled", slog.Any("error", err))
+	if err := a.EnsurePeriodic(ctx); err != nil {
+		logger.Warn("periodic tasks (daily digests, the sweep of unfinished uploads) are not scheduled", slog.Any("error", err))
 	}
 	return w.Run(ctx)
 }
@@ -108,4 +123,29 @@ func migrate(ctx context.Context, args []string, stdout io.Writer, logger *slog.
 	defer a.Close()
 	fmt.Fprintln(stdout, "database is up to date")
 	return nil
+}
+
+// serveMetrics starts the listener of ANYHOUR_METRICS_LISTEN, if one is
+// set, serving a.MetricsHandler; stop closes it.
+func serveMetrics(a *app.App) (stop func(), err error) {
+	if a.Config.MetricsListen == "" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", a.Config.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("ANYHOUR_METRICS_LISTEN: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.MetricsHandler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	go srv.Serve(ln)
+	a.Logger.Info("metrics, health and readiness are served", slog.String("address", ln.Addr().String()),
+		slog.Bool("token_required", a.Config.MetricsToken != ""))
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
 }

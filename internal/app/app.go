@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
@@ -21,6 +23,7 @@ import (
 	"github.com/anyhour/anyhour/internal/githttp"
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
+	"github.com/anyhour/anyhour/internal/metrics"
 	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -28,6 +31,7 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/upload"
+	"github.com/anyhour/anyhour/internal/upload/uploadlock"
 	"github.com/anyhour/anyhour/internal/video"
 	"github.com/anyhour/anyhour/internal/web"
 	"github.com/anyhour/anyhour/internal/webhook"
@@ -58,6 +62,20 @@ type Config struct {
 	// when the server is root, and SandboxUID+1 the tests' boxes; 0 means
 	// sandbox.DefaultUID.
 	SandboxUID int
+	// MetricsToken (ANYHOUR_METRICS_TOKEN), if set, is the bearer token
+	// that reads /metrics; the main listener serves /metrics only then.
+	MetricsToken string
+	// MetricsListen (ANYHOUR_METRICS_LISTEN), if set, is a host:port of
+	// its own for /metrics, /healthz and /readyz, which the worker needs
+	// to be watched at all. Only loopback without MetricsToken.
+	MetricsListen string
+	// LogFormat (ANYHOUR_LOG_FORMAT) is "text" (the default) or "json";
+	// main reads it, to make the logger.
+	LogFormat string
+	// UploadExpiry (ANYHOUR_UPLOAD_EXPIRY) is how long an unfinished
+	// upload is kept at least; one nobody can finish any more is removed
+	// after it. 0 means upload.DefaultExpiry (24 hours).
+	UploadExpiry time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -89,9 +107,14 @@ type App struct {
 	Blobs  blob.Store
 	domain.Services
 
+	// Metrics are this process's, served at /metrics (see MetricsHandler).
+	Metrics *metrics.Metrics
+
 	api     *api.Server
 	uploads *upload.Handler
 	git     http.Handler // take-home repositories over smart HTTP
+	ready   readiness    // what /readyz last said, to log changes only
+	closers []func() error
 }
 
 // Open connects to the database, applies migrations and builds the
@@ -145,13 +168,29 @@ const searchMigration = "0029_search.sql"
 // New builds an App over an open, migrated database.
 func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	cfg = cfg.Defaults()
+	if err := checkMetricsConfig(cfg); err != nil {
+		return nil, err
+	}
 	blobs, uploads, err := openBlobs(context.Background(), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("ANYHOUR_BLOB_URL: %w", err)
 	}
 	a := &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs, Services: domain.New(db, blobs)}
 	a.api = api.New(a.Services, api.Config{BaseURL: cfg.BaseURL}, logger)
-	a.uploads, err = upload.New(upload.Config{Store: uploads, Videos: a.Videos, Files: a.Files, Authenticate: a.api.Viewer, Logger: logger})
+	ucfg := upload.Config{DB: db, Store: uploads, Videos: a.Videos, Files: a.Files, Authenticate: a.api.Viewer, Logger: logger,
+		Expiry: cfg.UploadExpiry}
+	if db.Dialect == sqldb.Postgres {
+		// Upload locks shared by every process on the database, so that
+		// any number of serve processes take uploads; on SQLite, one
+		// process runs and its locks are its own.
+		locks, err := uploadlock.NewPostgres(db, logger)
+		if err != nil {
+			return nil, fmt.Errorf("upload locks: %w", err)
+		}
+		a.closers = append(a.closers, locks.Close)
+		ucfg.Locker = locks
+	}
+	a.uploads, err = upload.New(ucfg)
 	if err != nil {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}
@@ -174,6 +213,7 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	if err := a.setUpEmail(); err != nil {
 		return nil, fmt.Errorf("ANYHOUR_SMTP_URL: %w", err)
 	}
+	a.setUpMetrics()
 	a.startGrader()
 	return a, nil
 }
@@ -208,28 +248,45 @@ func (a *App) setUpEmail() error {
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the database and the connections held beside it.
+func (a *App) Close() error {
+	return errors.Join(a.CloseExtras(), a.DB.Close())
+}
 
-// Handler returns the whole HTTP surface: pages, API, health checks.
+// CloseExtras releases the connections held beside the database (the
+// upload locks'), leaving the database open; Close calls it.
+func (a *App) CloseExtras() error {
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
+}
+
+// EnsurePeriodic queues the periodic tasks (the daily digests' tick, the
+// sweep of expired uploads) unless they are queued already. Call it
+// where a worker runs.
+func (a *App) EnsurePeriodic(ctx context.Context) error {
+	return errors.Join(a.Digests.EnsureTicking(ctx), a.uploads.EnsureSweeping(ctx))
+}
+
+// Handler returns the whole HTTP surface: pages, API, health checks, and
+// /metrics when a token is set (see MetricsHandler).
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := a.DB.Ping(r.Context()); err != nil {
-			http.Error(w, "database not ready", http.StatusServiceUnavailable)
-			return
-		}
-		w.Write([]byte("ready\n"))
-	})
+	mux.HandleFunc("GET /healthz", serveHealth)
+	mux.HandleFunc("GET /readyz", a.serveReady)
+	if a.Config.MetricsToken != "" {
+		mux.Handle("GET /metrics", metrics.RequireToken(a.Config.MetricsToken, a.Metrics.Handler(a.Logger)))
+	}
 	web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
 	a.api.Register(mux)
 	mux.Handle(upload.BasePath, a.uploads)
 	mux.Handle(githttp.BasePath, a.git)
 	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
-	return httpx.Chain(mux, httpx.RealIP(proxies), httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
+	return httpx.Chain(httpx.RecordRoute(mux), httpx.RealIP(proxies), httpx.WithRoute, a.Metrics.Instrument,
+		httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
 }
 
 // Worker returns the background worker with every task kind registered.
@@ -260,6 +317,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Outbox.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)
+	a.uploads.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {
 		a.Logger.Warn("video answers cannot be processed on this worker; they wait in the queue (run anyhour doctor)", slog.Any("error", err))
 	} else {

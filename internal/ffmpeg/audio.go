@@ -3,6 +3,7 @@ package ffmpeg
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 )
@@ -26,8 +27,9 @@ const audioBytesPerSecond = 96_000 / 8 * 5 / 4
 // nothing. out is replaced only if AudioM4A succeeds. The audio is
 // decoded and encoded again, which takes about a second per minute.
 func (t Tools) AudioM4A(ctx context.Context, in, out string) (err error) {
+	defer t.observe(ctx, "audio", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.AudioM4A(%q, %q)", in, out)
-	info, err := t.Probe(ctx, in)
+	info, err := t.probe(ctx, in)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 )
@@ -17,6 +18,7 @@ import (
 // frames the same timestamp, which players take in their stride and
 // which says nothing about whether the file decodes.
 func (t Tools) Check(ctx context.Context, path string) (err error) {
+	defer t.observe(ctx, "check", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.Check(%q)", path)
 	if err := readable(path); err != nil {
 		return err

@@ -93,6 +93,10 @@ type Tools struct {
 	// made; "" means os.TempDir(). The box's host user must be able to
 	// pass through it (/tmp's mode 1777 lets anyone).
 	TempDir string
+	// Observe, if set, hears how long each of Probe, Remux, Poster,
+	// RenditionMP4, AudioM4A and Check took and how it ended (see
+	// Outcome), for metrics.
+	Observe func(command, outcome string, d time.Duration)
 }
 
 // New finds ffmpeg and ffprobe (see Find) and returns Tools that run them

@@ -21,8 +21,9 @@ const posterEndMargin = time.Second
 // takes the first frame instead, unless a limit stopped it. out is
 // replaced only if Poster succeeds.
 func (t Tools) Poster(ctx context.Context, in, out string, at time.Duration) (err error) {
+	defer t.observe(ctx, "poster", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.Poster(%q, %q, %v)", in, out, at)
-	info, err := t.Probe(ctx, in)
+	info, err := t.probe(ctx, in)
 	if err != nil {
 		return err
 	}

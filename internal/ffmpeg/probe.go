@@ -31,6 +31,13 @@ const maxProbeJSON = 1 << 20
 // cannot claim ten seconds over an hour of video. Reading the packets
 // takes about 50 ms for three minutes of video, since nothing is decoded.
 func (t Tools) Probe(ctx context.Context, path string) (info Info, err error) {
+	defer t.observe(ctx, "probe", time.Now(), &err)
+	return t.probe(ctx, path)
+}
+
+// probe is Probe for the commands that probe their input first, which
+// observe the whole of their work, the probe included.
+func (t Tools) probe(ctx context.Context, path string) (info Info, err error) {
 	defer apperr.Wrap(&err, "ffmpeg.Probe(%q)", path)
 	if err := readable(path); err != nil {
 		return Info{}, err

@@ -3,6 +3,7 @@ package ffmpeg
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 )
@@ -17,6 +18,7 @@ import (
 // It takes about 0.1 s for three minutes of video. out is replaced only if
 // Remux succeeds.
 func (t Tools) Remux(ctx context.Context, in, out string, info Info) (contentType string, err error) {
+	defer t.observe(ctx, "remux", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.Remux(%q, %q)", in, out)
 	c, ok := containers[info.Container]
 	if !ok {

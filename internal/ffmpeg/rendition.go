@@ -2,6 +2,7 @@ package ffmpeg
 
 import (
 	"context"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 )
@@ -15,6 +16,7 @@ import (
 // with ctx: three minutes of 640x480 test pattern take about 5 s on two
 // threads, and camera footage, harder to compress, takes longer.
 func (t Tools) RenditionMP4(ctx context.Context, in, out string) (err error) {
+	defer t.observe(ctx, "rendition", time.Now(), &err)
 	defer apperr.Wrap(&err, "ffmpeg.RenditionMP4(%q, %q)", in, out)
 	size, err := fileSize(in)
 	if err != nil {

@@ -85,7 +85,8 @@ type Service struct {
 	// checked, if set, hears each look's answer (tests count them).
 	checkEvery time.Duration
 	checked    func(newer bool)
-	budget     func(grader.Suite) time.Duration // budgetFor; tests shorten it
+	budget     func(grader.Suite) time.Duration            // budgetFor; tests shorten it
+	observe    func(kind, outcome string, d time.Duration) // SetObserver
 
 	// limits count candidates' runs and the team's tries (startRun).
 	limits *limit.Store

@@ -146,12 +146,14 @@ func (s *Service) grade(ctx context.Context, p gradePayload) (grader.Outcome, op
 	over := &overBudgetError{s.budget(suite)}
 	ctx, cancel := context.WithTimeoutCause(ctx, over.budget, over)
 	defer cancel()
+	start := time.Now()
 	out, err := g.Grade(ctx, suite)
 	if context.Cause(ctx) == over {
 		// Whatever Grade made of its runs being cut short, the grading
 		// as a whole took too long.
-		return grader.Outcome{}, step, over
+		out, err = grader.Outcome{}, over
 	}
+	s.observed(ctx, KindCode, start, err)
 	return out, step, err
 }
 

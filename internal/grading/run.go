@@ -74,7 +74,9 @@ func (s *Service) Run(ctx context.Context, a application.Application, stepID int
 		return grader.Outcome{}, err
 	}
 	defer done()
+	start := time.Now()
 	out, err := gradeWithin(ctx, g, suite, budget)
+	s.observed(ctx, KindRun, start, err)
 	if err != nil {
 		return grader.Outcome{}, err
 	}

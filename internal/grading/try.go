@@ -3,6 +3,7 @@ package grading
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -43,7 +44,10 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 		return grader.Outcome{}, err
 	}
 	defer done()
-	return gradeWithin(ctx, g, suite, budget)
+	start := time.Now()
+	out, err := gradeWithin(ctx, g, suite, budget)
+	s.observed(ctx, KindTry, start, err)
+	return out, err
 }
 
 // Check tries a reference solution against every test of the saved code

@@ -103,7 +103,9 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 // Log logs each request once, with its status and duration, and turns a
 // panic into a 500 so one bad request cannot take the server down. Paths
-// are logged without query strings, which may hold tokens.
+// are logged without query strings, which may hold tokens, and with
+// candidates' and guests' tokens cut out (LogPath); the route (see
+// WithRoute) says which page it was. No header, cookie or body is logged.
 func Log(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +121,7 @@ func Log(logger *slog.Logger) func(http.Handler) http.Handler {
 						http.Error(rec, "Internal error", http.StatusInternalServerError)
 					}
 				}
-				logger.Info("request", slog.String("method", r.Method), slog.String("path", LogPath(r)),
+				logger.Info("request", slog.String("method", r.Method), slog.String("path", LogPath(r)), slog.String("route", Route(r)),
 					slog.Int("status", rec.status), slog.Int64("bytes", rec.bytes), slog.Duration("duration", time.Since(start)))
 			}()
 			next.ServeHTTP(rec, r)

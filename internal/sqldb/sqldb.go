@@ -12,7 +12,8 @@
 //     comparisons order correctly and a value read back equals the one
 //     written. Never use CURRENT_TIMESTAMP defaults: pass the time from Go.
 //     An expression such as MAX(created_at) has no declared type and comes
-//     back from SQLite as text; select the column itself instead.
+//     back from SQLite as text; select the column itself instead, or scan it
+//     into a Time.
 //   - Booleans. SQLite stores 0/1; database/sql scans those into bool. Write
 //     TRUE and FALSE literals, which both dialects accept.
 //   - Case-insensitive matching. Emails are stored lower-cased; search uses
@@ -24,11 +25,18 @@
 //     connection, and PostgreSQL may then keep one generic plan for it,
 //     whatever the arguments. A statement whose best plan depends on them
 //     (a full-text match: a word in three texts or in most) passes Replan.
+//   - Lists ordered by id. Both planners may read such a list down the
+//     primary key and skip the rows of other jobs or organisations, which
+//     reads the whole table when the list's rows are the oldest. The list
+//     must lead its order with its filter's column, and keep it there on
+//     PostgreSQL (see application.listQuery). Record and Explain show the
+//     plans of the statements a service really sends.
 package sqldb
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -40,7 +48,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -88,6 +96,7 @@ type DB struct {
 	writer  *sql.DB
 	tx      *sql.Tx
 	after   *[]func() // in a transaction: what runs once it commits
+	url     string    // PostgreSQL: what Open was given, for SessionPool
 }
 
 // AfterCommit runs fn once the transaction db is in commits, and never if
@@ -125,7 +134,28 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("sqldb: connect to postgres: %w", err)
 	}
-	return &DB{Dialect: Postgres, reader: pool, writer: pool}, nil
+	return &DB{Dialect: Postgres, reader: pool, writer: pool, url: rawURL}, nil
+}
+
+// SessionPool opens a pool of at most max connections to the same
+// PostgreSQL database, apart from the one queries use, for work that
+// keeps state in a connection's session across statements, such as an
+// advisory lock held while a request runs: a connection held that way
+// for seconds must never keep a query waiting for one, nor wait for one
+// itself while its holder queries. The caller closes it. SQLite has no
+// sessions to share between processes: there it is an error.
+func (db *DB) SessionPool(max int) (*sql.DB, error) {
+	if db.Dialect != Postgres {
+		return nil, errors.New("sqldb: session pools are for PostgreSQL")
+	}
+	pool, err := sql.Open("pgx", db.url)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: open postgres sessions: %w", err)
+	}
+	pool.SetMaxOpenConns(max)
+	pool.SetMaxIdleConns(max / 4)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return pool, nil
 }
 
 // sqlitePragmas are applied to every connection. busy_timeout must come
@@ -195,9 +225,15 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Ping reports whether the database answers.
+// Ping reports whether the database answers a query that reads it: on
+// SQLite one that reads the file, which pinging the pool would not.
 func (db *DB) Ping(ctx context.Context) error {
-	return db.reader.PingContext(ctx)
+	var one int
+	err := db.reader.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // answered: nothing is migrated yet
+	}
+	return normalize(err)
 }
 
 // InTx reports whether db is bound to a transaction.
@@ -206,6 +242,7 @@ func (db *DB) InTx() bool { return db.tx != nil }
 // Exec runs a statement that returns no rows, on the writer.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	var res sql.Result
 	var err error
 	if db.tx != nil {
@@ -248,7 +285,9 @@ func (db *DB) options(args []any) []any {
 
 // Query runs a query on the reader pool, or in the transaction.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	var rows *sql.Rows
 	var err error
 	if db.tx != nil {
@@ -284,7 +323,9 @@ func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
@@ -295,6 +336,7 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
 // RETURNING) on the writer.
 func (db *DB) WriteRow(ctx context.Context, q string, args ...any) *Row {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
@@ -339,7 +381,7 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *DB) error) (err error) {
 			f()
 		}
 	}()
-	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx, after: &after})
+	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx, after: &after, url: db.url})
 }
 
 // bindArgs makes argument values mean the same on both databases: times
@@ -381,4 +423,40 @@ func normalize(err error) error {
 		}
 	}
 	return err
+}
+
+// Listen runs LISTEN channel on a connection of pool (a SessionPool) and
+// calls fn with the payload of each notification, in order, until ctx
+// ends or the connection fails, and returns why. ready is called once
+// the LISTEN is in place: a NOTIFY sent after that is heard. The
+// connection is closed at the end, never handed back to the pool.
+func Listen(ctx context.Context, pool *sql.DB, channel string, ready func(), fn func(payload string)) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return Classify(err)
+	}
+	defer conn.Close()
+	var failed error
+	conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			failed = fmt.Errorf("sqldb: LISTEN needs a PostgreSQL connection, not %T", dc)
+			return driver.ErrBadConn
+		}
+		pc := c.Conn()
+		if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+			failed = Classify(err)
+			return driver.ErrBadConn
+		}
+		ready()
+		for {
+			n, err := pc.WaitForNotification(ctx)
+			if err != nil {
+				failed = Classify(err)
+				return driver.ErrBadConn // closed: it holds a LISTEN
+			}
+			fn(n.Payload)
+		}
+	})
+	return failed
 }

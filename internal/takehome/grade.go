@@ -121,7 +121,9 @@ func (s *Service) handleGrade(ctx context.Context, t queue.Task) error {
 	if _, err := s.db.Exec(ctx, `UPDATE takehome_pushes SET grade_status = 'running' WHERE id = $1`, push.ID); err != nil {
 		return err
 	}
+	start := time.Now()
 	g, err := s.grade(ctx, r, st, push)
+	s.observed(ctx, start, g, err)
 	if err != nil {
 		if t.Attempt < t.MaxAttempts {
 			return err

@@ -71,6 +71,7 @@ type Service struct {
 	now          func() time.Time
 	locks        sync.Map // Repo.Path → *sync.Mutex: one change of a repository at a time in this process
 	pushHooks    []PushHook
+	observe      func(outcome string, d time.Duration) // SetObserver
 
 	mu         sync.Mutex
 	engine     func() (Engine, error) // SetEngine

@@ -86,6 +86,17 @@ func (s *Service) SetSandbox(r sandbox.Runner, err error) {
 	s.box, s.boxErr, s.media = r, err, nil
 }
 
+// SetObserver has every ffmpeg command run on a recording report how
+// long it took and how it ended (ffmpeg.Tools.Observe), for metrics.
+func (s *Service) SetObserver(fn func(command, outcome string, d time.Duration)) {
+	s.mediaMu.Lock()
+	defer s.mediaMu.Unlock()
+	s.observe = fn
+	if s.media != nil {
+		s.media.Observe = fn
+	}
+}
+
 // tools returns the media tools once ffmpeg has been found and seen to
 // work in the sandbox. Until then recordings wait in the queue (see
 // wait), and ffmpeg is found as soon as it is installed, without a
@@ -106,6 +117,7 @@ func (s *Service) tools(ctx context.Context) (ffmpeg.Tools, error) {
 	if err := t.SelfTest(ctx); err != nil {
 		return ffmpeg.Tools{}, err
 	}
+	t.Observe = s.observe
 	s.media = &t
 	return t, nil
 }

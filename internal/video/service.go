@@ -24,9 +24,12 @@ type Service struct {
 	now          func() time.Time
 
 	mediaMu sync.Mutex
-	box     sandbox.Runner // ffmpeg's sandbox (SetSandbox), nil if none
-	boxErr  error          // why there is none
-	media   *ffmpeg.Tools  // once seen to work in box
+	box     sandbox.Runner                                 // ffmpeg's sandbox (SetSandbox), nil if none
+	boxErr  error                                          // why there is none
+	media   *ffmpeg.Tools                                  // once seen to work in box
+	observe func(command, outcome string, d time.Duration) // SetObserver
+
+	uploads UploadStore // where tus keeps unfinished uploads (SetUploadStore)
 }
 
 // New returns a Service keeping recordings in blobs. It adds to

@@ -99,6 +99,7 @@ func (s *Service) handleDeliver(ctx context.Context, t queue.Task) error {
 	}
 
 	status, body, derr := s.attempt(ctx, ep, d)
+	s.observed(status, derr)
 	now := s.now()
 	if derr == nil {
 		err := s.db.Transact(ctx, func(tx *sqldb.DB) error {

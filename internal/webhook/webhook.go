@@ -112,6 +112,7 @@ type Service struct {
 	// disabled runs, in the transaction that disables an endpoint, to
 	// tell the organisation; package notify emails its owners.
 	disabled []func(ctx context.Context, tx *sqldb.DB, e Endpoint) error
+	observe  func(outcome string) // SetObserver
 }
 
 // New returns a Service over db. Deliveries to loopback and private
