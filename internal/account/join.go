@@ -59,7 +59,11 @@ func (s *Service) RequestJoin(ctx context.Context, secret, name, password string
 	// Each request emails the address: limited like requests to reset a
 	// password, on the same counter, so that an invitation link cannot
 	// be used to flood an inbox.
-	if !s.resetLim.reserve(s.now(), "ip:"+c.IP, "email:"+inv.Email) {
+	_, ok, err := s.reserve(ctx, s.now(), emailLimit, c, inv.Email)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.New(apperr.ErrRateLimited, "too many requests to join; wait a few minutes and try again")
 	}
 	hash, err := HashPassword(password)

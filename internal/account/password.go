@@ -16,16 +16,18 @@ func (s *Service) ChangePassword(ctx context.Context, actor Member, current, nex
 	if err := checkNewPassword(next); err != nil {
 		return err
 	}
-	now := s.now()
-	keys := []string{"ip:" + c.IP, "email:" + actor.Email}
-	if !s.lim.reserve(now, keys...) {
+	attempt, ok, err := s.reserve(ctx, s.now(), signInLimit, c, actor.Email)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.New(apperr.ErrRateLimited, "too many wrong passwords; wait a few minutes and try again")
 	}
 	var hash string
 	if err := s.db.QueryRow(ctx, `SELECT password_hash FROM members WHERE id = $1`, actor.ID).Scan(&hash); err != nil {
 		return err
 	}
-	ok := false
+	ok = false
 	if hash != "" {
 		if ok, err = checkPasswordBounded(ctx, hash, current); err != nil {
 			return err
@@ -34,7 +36,10 @@ func (s *Service) ChangePassword(ctx context.Context, actor Member, current, nex
 	if !ok {
 		return apperr.Invalid("current_password", "that is not your current password")
 	}
-	s.lim.forgive(now, keys...)
+	// Not counted against them after all. Should giving it back fail,
+	// the attempt stays counted until its window ends: no reason to
+	// refuse the change.
+	_ = attempt.Give(ctx)
 	newHash, err := HashPassword(next)
 	if err != nil {
 		return err

@@ -53,7 +53,11 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, c Clie
 	if err != nil {
 		return err
 	}
-	if !s.resetLim.reserve(s.now(), "ip:"+c.IP, "email:"+email) {
+	_, ok, err := s.reserve(ctx, s.now(), emailLimit, c, email)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return apperr.New(apperr.ErrRateLimited, "too many requests to reset a password; wait a few minutes and try again")
 	}
 	_, err = queue.Enqueue(ctx, s.db, resetTask, resetRequest{Email: email, IP: c.IP}, queue.MaxAttempts(5))

@@ -3,6 +3,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
 // resets records the requests a team's account service hands to its
@@ -252,4 +254,41 @@ func TestResetRequestsAreRateLimited(t *testing.T) {
 	}
 	// Asking for resets does not lock the owner out of signing in.
 	tm.signIn(t, "rita@acme.example", goodPassword, firefoxLinux)
+}
+
+// TestResetRequestsAcrossProcesses: 30 requests at once for one address,
+// half through each of two anyhour processes on one database, from
+// addresses of their own: exactly 10 go through, as from one process.
+func TestResetRequestsAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, u := sqldbtest.OpenURL(t)
+	other, err := sqldb.Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	processes := []*account.Service{account.New(db), account.New(other)}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[string]int{}
+	for i := range 30 {
+		wg.Go(func() {
+			err := processes[i%2].RequestPasswordReset(ctx, "rita@acme.example", account.Client{IP: fmt.Sprintf("192.0.2.%d", i)})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				got["sent"]++
+			case errors.Is(err, apperr.ErrRateLimited):
+				got["limited"]++
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got["sent"] != 10 || got["limited"] != 20 {
+		t.Errorf("30 requests at once through two processes: %v, want 10 sent and 20 limited", got)
+	}
 }

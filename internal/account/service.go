@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/limit"
 	"github.com/anyhour/anyhour/internal/plaintext"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -17,18 +18,16 @@ import (
 type Service struct {
 	db  *sqldb.DB
 	now func() time.Time
-	lim *loginLimiter // sign-ins and password changes
-	// resetLim counts requests to reset a password, apart from sign-ins:
-	// asking for a reset must not lock the account's owner out.
-	resetLim   *loginLimiter
+	// limits count sign-ins, password changes and requests that send
+	// email (signInLimit, emailLimit).
+	limits     *limit.Store
 	resetHooks []ResetHook
 	joinHooks  []JoinHook
 }
 
 // New returns a Service using db.
 func New(db *sqldb.DB) *Service {
-	return &Service{db: db, now: time.Now, lim: &loginLimiter{failures: map[string][]time.Time{}},
-		resetLim: &loginLimiter{failures: map[string][]time.Time{}}}
+	return &Service{db: db, now: time.Now, limits: limit.New(db)}
 }
 
 // SetClock replaces the clock, for tests.

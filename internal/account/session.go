@@ -30,8 +30,11 @@ type Client struct {
 func (s *Service) Login(ctx context.Context, email, password string, c Client) (token string, m Member, err error) {
 	now := s.now()
 	email = strings.ToLower(strings.TrimSpace(email))
-	keys := []string{"ip:" + c.IP, "email:" + email}
-	if !s.lim.reserve(now, keys...) {
+	attempt, ok, err := s.reserve(ctx, now, signInLimit, c, email)
+	if err != nil {
+		return "", m, err
+	}
+	if !ok {
 		return "", m, apperr.New(apperr.ErrRateLimited, "too many sign-in attempts; wait a few minutes and try again")
 	}
 	var hash string
@@ -43,7 +46,7 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 	if !found || hash == "" {
 		hash = dummyHash
 	}
-	ok, err := checkPasswordBounded(ctx, hash, password)
+	ok, err = checkPasswordBounded(ctx, hash, password)
 	if err != nil {
 		return "", m, err
 	}
@@ -60,7 +63,10 @@ func (s *Service) Login(ctx context.Context, email, password string, c Client) (
 		}
 		return "", Member{}, apperr.New(apperr.ErrUnauthenticated, "that email and password do not match an account")
 	}
-	s.lim.forgive(now, keys...)
+	// A sign-in that works is not counted against the address or the
+	// account. Should giving it back fail, it stays counted until its
+	// window ends: no reason to refuse the sign-in.
+	_ = attempt.Give(ctx)
 	token = NewToken("ahs_")
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (member_id, token_hash, created_at, expires_at, user_agent, ip)

@@ -115,7 +115,9 @@ func (g *gatedGrader) Grade(ctx context.Context, s grader.Suite) (grader.Outcome
 // settle delay.
 type fairWorld struct {
 	t      *testing.T
+	world  *apptest.World
 	app    *app.App
+	owner  account.Member
 	grader *gatedGrader
 	clock  *clocktest.Clock
 	steps  []opening.Step
@@ -126,7 +128,8 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	t.Helper()
 	ctx := context.Background()
 	g := newGatedGrader()
-	a := apptest.New(t, app.Config{}).App
+	world := apptest.New(t, app.Config{})
+	a := world.App
 	a.Gradings.SetGradeFunc(g.Grade)
 	team, _ := a.Accounts.Bootstrap(ctx, account.NewOrg{OrgName: "Acme", Email: "owner@example.com"})
 	owner, _ := a.Accounts.TokenMember(ctx, team)
@@ -154,7 +157,7 @@ func newFairWorld(t *testing.T, steps int, candidates string) *fairWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &fairWorld{t: t, app: a, grader: g, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]application.Application{}}
+	w := &fairWorld{t: t, world: world, app: a, owner: owner, grader: g, clock: &clocktest.Clock{}, steps: iv.Steps, apps: map[byte]application.Application{}}
 	for i, inv := range res.Invitations {
 		w.apps[candidates[i]] = inv.Application
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/grader"
+	"github.com/anyhour/anyhour/internal/limit"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
@@ -87,11 +88,12 @@ type Service struct {
 	budget     func(grader.Suite) time.Duration            // budgetFor; tests shorten it
 	observe    func(kind, outcome string, d time.Duration) // SetObserver
 
+	// limits count candidates' runs and the team's tries (startRun).
+	limits *limit.Store
+
 	mu     sync.Mutex
-	engine engine     // nil until SetGrader: the server may run without a sandbox
-	why    error      // why there is no grader
-	runs   runLimiter // candidates' runs, by application
-	tries  runLimiter // the team's tries of reference solutions, by member
+	engine engine // nil until SetGrader: the server may run without a sandbox
+	why    error  // why there is no grader
 }
 
 // New returns a Service and adds to interviews the queuing of a grading
@@ -99,7 +101,7 @@ type Service struct {
 func New(db *sqldb.DB, openings *opening.Service, applications *application.Service) *Service {
 	s := &Service{db: db, openings: openings, applications: applications, now: time.Now,
 		checkEvery: checkEvery, budget: budgetFor,
-		why: errors.New("the grader has not been set up"), runs: newRunLimiter(), tries: newRunLimiter()}
+		why: errors.New("the grader has not been set up"), limits: limit.New(db)}
 	return s
 }
 

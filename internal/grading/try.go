@@ -3,7 +3,6 @@ package grading
 import (
 	"context"
 	"slices"
-	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -37,15 +36,14 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 	if err != nil {
 		return grader.Outcome{}, err
 	}
-	done, err := s.tries.start(actor.ID, s.now())
+	suite := Suite(step, lang, code, true)
+	budget := s.budget(suite)
+	done, err := s.startRun(ctx, teamTries, actor.ID, budget)
 	if err != nil {
 		return grader.Outcome{}, err
 	}
 	defer done()
-	start := time.Now()
-	out, err := g.Grade(ctx, Suite(step, lang, code, true))
-	s.observed(ctx, KindTry, start, err)
-	return out, err
+	return s.gradeWithin(ctx, KindTry, g, suite, budget)
 }
 
 // Check tries a reference solution against every test of the saved code

@@ -113,7 +113,7 @@ func (s *Service) PostFiles(ctx context.Context, actor account.Member, appID int
 		}
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, Internal: internal}
-	return m, s.insertFiles(ctx, a, &m, body, files)
+	return m, s.insertFiles(ctx, a, &m, body, files, nil)
 }
 
 // MaxSchedule is how far ahead a message may be scheduled.
@@ -142,7 +142,7 @@ func (s *Service) Schedule(ctx context.Context, actor account.Member, appID int6
 		return Message{}, apperr.Conflict("the candidate withdrew from this interview; write an internal note instead")
 	}
 	m := Message{ApplicationID: a.ID, MemberID: actor.ID, AuthorName: actor.Name, VisibleAt: &at}
-	return m, s.insertFiles(ctx, a, &m, body, files)
+	return m, s.insertFiles(ctx, a, &m, body, files, nil)
 }
 
 // Cancel withdraws a message scheduled for later that has not reached the
@@ -231,11 +231,16 @@ func (s *Service) PostAsCandidateFiles(ctx context.Context, a application.Applic
 	if a.Status == application.Withdrawn {
 		return Message{}, apperr.Conflict("you withdrew from this interview, so the team no longer receives messages here")
 	}
-	if err := s.withinLimits(ctx, a, len(files)); err != nil {
+	// A first look, before any file is stored: most messages over the
+	// limits stop here. The look that counts is made again in the
+	// transaction that saves the message.
+	if err := s.withinLimits(ctx, s.db, a, len(files)); err != nil {
 		return Message{}, err
 	}
 	m := Message{ApplicationID: a.ID, AuthorName: a.Candidate.Name}
-	return m, s.insertFiles(ctx, a, &m, body, files)
+	return m, s.insertFiles(ctx, a, &m, body, files, func(tx *sqldb.DB) error {
+		return s.withinLimitsLocked(ctx, tx, a, len(files))
+	})
 }
 
 // Limits on what one candidate may send, so that a link in the wrong
@@ -245,9 +250,27 @@ const (
 	MaxCandidateFiles           = 30 // per application
 )
 
-func (s *Service) withinLimits(ctx context.Context, a application.Application, files int) error {
+// withinLimitsLocked is withinLimits inside the transaction that saves
+// the candidate's message, holding the application's row until it
+// commits. A burst of messages sent at once, to any number of processes,
+// then counts one after another, each seeing the ones saved before it:
+// counting and then saving without the lock let a burst of 40 store 28
+// where 20 were allowed. (On SQLite the transaction alone serialises
+// them: it holds the database's one write lock from its start.)
+func (s *Service) withinLimitsLocked(ctx context.Context, tx *sqldb.DB, a application.Application, files int) error {
+	var id int64
+	if err := tx.QueryRow(ctx, tx.Dialect.Pick(`SELECT id FROM applications WHERE id = $1`,
+		`SELECT id FROM applications WHERE id = $1 FOR UPDATE`), a.ID).Scan(&id); err != nil {
+		return err
+	}
+	return s.withinLimits(ctx, tx, a, files)
+}
+
+// withinLimits checks the candidate's budget of messages and files,
+// counted from what db holds.
+func (s *Service) withinLimits(ctx context.Context, db *sqldb.DB, a application.Application, files int) error {
 	var recent, stored int
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM messages WHERE application_id = $1 AND member_id IS NULL AND created_at > $2`,
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM messages WHERE application_id = $1 AND member_id IS NULL AND created_at > $2`,
 		a.ID, s.now().Add(-time.Hour)).Scan(&recent); err != nil {
 		return err
 	}
@@ -257,7 +280,7 @@ func (s *Service) withinLimits(ctx context.Context, a application.Application, f
 	if files == 0 {
 		return nil
 	}
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM message_attachments f JOIN messages m ON m.id = f.message_id
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM message_attachments f JOIN messages m ON m.id = f.message_id
 		WHERE m.application_id = $1 AND m.member_id IS NULL`, a.ID).Scan(&stored); err != nil {
 		return err
 	}
@@ -310,12 +333,14 @@ func (s *Service) PostAsCandidateInTx(ctx context.Context, tx *sqldb.DB, a appli
 }
 
 func (s *Service) insert(ctx context.Context, a application.Application, m *Message, body string) error {
-	return s.insertFiles(ctx, a, m, body, nil)
+	return s.insertFiles(ctx, a, m, body, nil, nil)
 }
 
 // insertFiles checks body, stores files, and saves the message with them;
-// a message with files may have no text.
-func (s *Service) insertFiles(ctx context.Context, a application.Application, m *Message, body string, files []File) error {
+// a message with files may have no text. guard, if not nil, runs first in
+// the transaction that saves the message, and an error from it saves
+// nothing.
+func (s *Service) insertFiles(ctx context.Context, a application.Application, m *Message, body string, files []File, guard func(tx *sqldb.DB) error) error {
 	field := bodyField
 	field.Required = len(files) == 0
 	var err error
@@ -327,7 +352,14 @@ func (s *Service) insertFiles(ctx context.Context, a application.Application, m 
 		return err
 	}
 	m.Attachments = stored
-	if err := s.db.Transact(ctx, func(tx *sqldb.DB) error { return s.insertTx(ctx, tx, a, m) }); err != nil {
+	if err := s.db.Transact(ctx, func(tx *sqldb.DB) error {
+		if guard != nil {
+			if err := guard(tx); err != nil {
+				return err
+			}
+		}
+		return s.insertTx(ctx, tx, a, m)
+	}); err != nil {
 		remove()
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -21,12 +22,35 @@ type World struct {
 	*app.App
 	Server *httptest.Server
 	URL    string
+	dbURL  string // the database's, for another process on it
 }
 
 // New builds a world with cfg; an empty DataDir is a temporary
 // directory, an empty BaseURL the server's address, zero Workers two.
 // Errors are logged to stderr, which go test shows when a test fails.
 func New(t testing.TB, cfg app.Config) *World {
+	t.Helper()
+	db, u := sqldbtest.OpenURL(t)
+	return newOn(t, cfg, db, u)
+}
+
+// Another builds a second anyhour process on w's database, as a second
+// `serve` behind a load balancer is: its own connections to the database
+// (on SQLite, the same file), its own services and their state in
+// memory, its own server; the same data directory and configuration.
+func (w *World) Another(t testing.TB) *World {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), w.dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cfg := w.Config
+	cfg.BaseURL = ""
+	return newOn(t, cfg, db, w.dbURL)
+}
+
+func newOn(t testing.TB, cfg app.Config, db *sqldb.DB, dbURL string) *World {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
@@ -41,12 +65,12 @@ func New(t testing.TB, cfg app.Config) *World {
 		cfg.Workers = 2
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	a, err := app.New(cfg, logger, sqldbtest.Open(t))
+	a, err := app.New(cfg, logger, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.Config.Handler = a.Handler()
-	return &World{App: a, Server: srv, URL: srv.URL}
+	return &World{App: a, Server: srv, URL: srv.URL, dbURL: dbURL}
 }
 
 // RunWorker runs the worker in the background until the test ends.
