@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -17,6 +18,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // childServeEnv, when set, makes the test binary run `anyhour serve`
@@ -33,24 +36,41 @@ func init() {
 	if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		panic(err)
 	}
-	if err := run(context.Background(), args, os.Stdout, discard); err != nil {
+	// Its logs go to stderr, which the test keeps (startChild).
+	if err := run(context.Background(), args, os.Stdout, slog.New(slog.NewTextHandler(os.Stderr, nil))); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	os.Exit(0)
 }
 
-// startServer runs serve in a child process and waits until it answers.
-func startServer(t *testing.T, args []string, addr string) *exec.Cmd {
+// startChild runs anyhour with args in a child process, which is killed
+// when the test ends, and returns it with what it logs, which is shown if
+// the test fails.
+func startChild(t *testing.T, args []string) (*exec.Cmd, *testproc.Output) {
 	t.Helper()
 	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childServeEnv+"="+string(raw))
-	cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+	out := &testproc.Output{}
+	cmd.Stdout, cmd.Stderr = io.Discard, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("anyhour %s (pid %d) logged:\n%s", args[0], cmd.Process.Pid, out.String())
+		}
+	})
+	return cmd, out
+}
+
+// startServer runs serve in a child process and waits until it answers.
+func startServer(t *testing.T, args []string, addr string) *exec.Cmd {
+	t.Helper()
+	cmd, _ := startChild(t, args)
 	// Up to a minute: a loaded machine can be slow to start the server.
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); {
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {

@@ -84,7 +84,7 @@ func New(db *sqldb.DB, blobs blob.Store) Services {
 	s.Takehomes = takehome.New(db, blobs, s.Accounts, s.Openings, s.Applications)
 	s.Matchings = matching.New(db, s.Accounts, s.Openings, s.Applications, s.Takehomes)
 	s.Messages = message.New(db, blobs, s.Accounts, s.Applications)
-	s.Outbox = outbox.New(db)
+	s.Outbox = outbox.New(db, s.Accounts)
 	s.Decisions = decision.New(db, s.Accounts, s.Openings, s.Applications, s.Reviews, s.Messages)
 	s.Webhooks = webhook.New(db, s.Accounts)
 	var n *notify.Notifier

@@ -7,8 +7,10 @@
 // Sending is at most once: a worker marks an email "sending" before it
 // speaks to the server, and a worker that finds an email in that state
 // (its predecessor died mid-send) does not send it again but marks it
-// "unknown" for an admin to look at. Every email has one Message-ID, so
-// that a copy sent again by hand can be recognised.
+// "unknown" for an admin to look at. Admins see every unknown email
+// (Unknown) and may send one again (Resend), knowing that the recipient
+// may then have it twice. Every email has one Message-ID, so that a copy
+// sent again can be recognised.
 package outbox
 
 import (
@@ -18,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -74,9 +77,10 @@ type Linker func(ctx context.Context, appID int64) (string, error)
 
 // Service keeps the outbox and sends it.
 type Service struct {
-	db  *sqldb.DB
-	now func() time.Time
-	log *slog.Logger
+	db       *sqldb.DB
+	accounts *account.Service // audits what admins do with emails
+	now      func() time.Time
+	log      *slog.Logger
 
 	mu     sync.Mutex
 	sender smtp.Sender // nil: keep emails for admins
@@ -92,8 +96,8 @@ type Service struct {
 }
 
 // New returns a Service over db that keeps emails until SetSender.
-func New(db *sqldb.DB) *Service {
-	return &Service{db: db, now: time.Now, log: slog.New(slog.DiscardHandler), host: "anyhour.invalid"}
+func New(db *sqldb.DB, accounts *account.Service) *Service {
+	return &Service{db: db, accounts: accounts, now: time.Now, log: slog.New(slog.DiscardHandler), host: "anyhour.invalid"}
 }
 
 // SetSender makes the service send through sender, from from; host names
@@ -398,22 +402,36 @@ func (s *Service) load(ctx context.Context, id int64) (Email, string, error) {
 // MaxList is the most emails List returns.
 const MaxList = 200
 
+// hiddenSQL is, for each email, the number of the candidate it went to
+// when their job is reviewed blind and they are not revealed, else 0:
+// admins read that such an email went, not to whom or what it said
+// (package application's blind review).
+const hiddenSQL = `COALESCE((SELECT a.candidate_number FROM applications a JOIN candidates c ON c.id = a.candidate_id
+	WHERE a.id = emails.application_id AND a.blind AND c.email = emails.to_email), 0)`
+
 // List returns the organisation's latest emails, newest first, for its
 // admins. Bodies of emails that carried a candidate's link show where the
 // link went, never a link.
 func (s *Service) List(ctx context.Context, actor account.Member) (_ []Email, err error) {
 	defer apperr.Wrap(&err, "outbox.List")
-	if !actor.Can(account.ManageOrg) {
-		return nil, apperr.Forbidden("your role cannot read the organisation's emails")
+	if !CanManage(actor) {
+		return nil, errForbidden
 	}
-	// hidden is the number of the candidate an email went to, when their
-	// job is reviewed blind and they are not revealed: admins read that
-	// such an email went, not to whom or what it said (package
-	// application's blind review).
-	rows, err := s.db.Query(ctx, `SELECT `+columns+`, link_marker,
-			COALESCE((SELECT a.candidate_number FROM applications a JOIN candidates c ON c.id = a.candidate_id
-				WHERE a.id = emails.application_id AND a.blind AND c.email = emails.to_email), 0)
-		FROM emails WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, actor.OrgID, MaxList)
+	return s.listWhere(ctx, `WHERE org_id = $1 ORDER BY id DESC LIMIT $2`, actor.OrgID, MaxList)
+}
+
+// CanManage reports whether m may read the organisation's emails and
+// send one again: owners and admins. It is the one place where the
+// outbox's permission lives; pages ask it before offering either.
+func CanManage(m account.Member) bool { return m.Can(account.ManageOrg) }
+
+// errForbidden refuses the outbox to the roles CanManage refuses.
+var errForbidden = apperr.Forbidden("your role cannot read or send again the organisation's emails")
+
+// listWhere reads the emails that where (a WHERE clause and what follows)
+// selects, as admins may read them.
+func (s *Service) listWhere(ctx context.Context, where string, args ...any) ([]Email, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+columns+`, link_marker, `+hiddenSQL+` FROM emails `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -429,22 +447,32 @@ func (s *Service) List(ctx context.Context, actor account.Member) (_ []Email, er
 		if err != nil {
 			return nil, err
 		}
-		if hidden > 0 {
-			e.To = smtp.Address{Name: fmt.Sprintf("Candidate %d", hidden)}
-			e.Text = "[To a candidate of a job reviewed blind: the address and the message stay hidden until the candidate is revealed.]"
-			e.HTML, marker = "", ""
-		}
-		if marker != "" {
-			what := "[the candidate's personal link, made when sent]"
-			if _, ok := refs[e.Kind]; ok {
-				what = "[a personal link, made when sent]"
-			}
-			e.Text = strings.ReplaceAll(e.Text, marker, what)
-			e.HTML = strings.ReplaceAll(e.HTML, marker, "#")
-		}
-		out = append(out, e)
+		out = append(out, redact(e, marker, hidden, refs))
 	}
 	return out, rows.Err()
+}
+
+// redact makes e fit for admins to read: no usable link, and nothing of a
+// candidate whose job is reviewed blind (hidden is their number, or 0).
+func redact(e Email, marker string, hidden int, refs map[string]RefLinker) Email {
+	if hidden > 0 {
+		name := fmt.Sprintf("Candidate %d", hidden)
+		if e.To.Email != "" { // a server's refusal may quote the address
+			e.LastError = regexp.MustCompile("(?i)"+regexp.QuoteMeta(e.To.Email)).ReplaceAllLiteralString(e.LastError, name)
+		}
+		e.To = smtp.Address{Name: name}
+		e.Text = "[To a candidate of a job reviewed blind: the address and the message stay hidden until the candidate is revealed.]"
+		e.HTML, marker = "", ""
+	}
+	if marker != "" {
+		what := "[the candidate's personal link, made when sent]"
+		if _, ok := refs[e.Kind]; ok {
+			what = "[a personal link, made when sent]"
+		}
+		e.Text = strings.ReplaceAll(e.Text, marker, what)
+		e.HTML = strings.ReplaceAll(e.HTML, marker, "#")
+	}
+	return e
 }
 
 func randomHex(n int) string {

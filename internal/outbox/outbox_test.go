@@ -41,7 +41,7 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
 	w := &world{db: sqldbtest.Open(t), clock: &clock{}}
-	w.svc = outbox.New(w.db)
+	w.svc = outbox.New(w.db, account.New(w.db))
 	w.svc.SetClock(w.clock.Now)
 	w.worker = queue.New(w.db, queue.Config{Concurrency: 1, Name: "test", Logger: slog.New(slog.DiscardHandler), Now: w.clock.Now})
 	w.svc.RegisterTasks(w.worker)

@@ -180,7 +180,7 @@ func TestDeadWorkerHoldsKeyUntilLease(t *testing.T) {
 
 	mustRunOne(t, alive) // b1
 	mustRunNone(t, alive)
-	c.Advance(2 * time.Minute)
+	outliveLeases(t, db)
 	mustRunOne(t, alive) // a1, reclaimed
 	mustRunOne(t, alive) // a2
 	if got := fmt.Sprint(ran); got != "[b1 a1 a2]" {

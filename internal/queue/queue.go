@@ -8,10 +8,15 @@
 // and records the outcome, the way pkgsite's pgqueue does: success marks
 // a task done; an error sends it back to pending with an exponential
 // backoff until its attempts run out, then marks it failed; Permanent
-// fails it at once. A claim holds a lease that the worker renews while
-// the handler runs, so only a dead worker's tasks are reclaimed, by any
-// worker, once their lease expires. Handlers must therefore be safe to
-// run more than once for the same task.
+// fails it at once. A claim holds a lease (DefaultLease, 30 s) that the
+// worker renews while the handler runs, so only a dead worker's tasks are
+// reclaimed, by any worker, once their lease expires: work a dead worker
+// held resumes within about a lease. Leases are timed by the database's
+// clock, never a worker's, so that a worker whose clock is wrong or jumps
+// cannot take a task that another still holds. A handler whose lease is
+// lost, to another worker or to a database unreachable for longer than
+// the lease, has its context cancelled. Handlers must be safe to run
+// more than once for the same task.
 //
 // A Worker's slots are split into pools (Config.Pools): each pool runs
 // only its own kinds, with its own concurrency, so code gradings that run
@@ -29,6 +34,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Task statuses, as stored in tasks.status.
@@ -49,6 +55,11 @@ type Task struct {
 	Attempt     int             // 1 on the first run, counting runs lost with a dead worker
 	MaxAttempts int             // the last attempt is the one where Attempt == MaxAttempts
 	Payload     json.RawMessage // the payload given to Enqueue, as JSON
+
+	// expires is when the worker's claim runs out by this process's
+	// monotonic clock: a Lease after the claim or the last renewal that
+	// succeeded was sent, which is no later than the database's reckoning.
+	expires time.Time
 }
 
 // Decode unmarshals the task's payload into v.

@@ -41,6 +41,21 @@ func newWorker(db *sqldb.DB, c *clock, name string, lease time.Duration) *queue.
 	})
 }
 
+// outliveLeases makes every lease held run out, as the passing of time
+// would: it moves their ends to just before now by the database's clock,
+// by which leases are judged.
+func outliveLeases(t *testing.T, db *sqldb.DB) {
+	t.Helper()
+	ctx := context.Background()
+	now, err := db.Now(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE tasks SET lease_until = $1 WHERE status = 'running'`, now.Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mustEnqueue(t *testing.T, db *sqldb.DB, kind string, payload any, opts ...queue.Option) int64 {
 	t.Helper()
 	id, err := queue.Enqueue(context.Background(), db, kind, payload, opts...)

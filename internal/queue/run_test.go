@@ -108,6 +108,8 @@ func TestDeadWorkerTaskIsReclaimed(t *testing.T) {
 
 	mustRunNone(t, alive) // the lease still holds
 	c.Advance(2 * time.Minute)
+	mustRunNone(t, alive) // by the database's clock, which alone times leases
+	outliveLeases(t, db)
 	mustRunOne(t, alive)
 	got := mustGet(t, db, id)
 	if got.Status != "done" || got.Worker != "alive" || ran != 1 {
@@ -131,7 +133,7 @@ func TestLostOnLastAttemptFails(t *testing.T) {
 		if _, ok, err := dead.Claim(ctx); !ok || err != nil {
 			t.Fatalf("Claim = %v, %v", ok, err)
 		}
-		c.Advance(2 * time.Minute)
+		outliveLeases(t, db)
 	}
 	mustRunNone(t, alive)
 	want := outcome{"failed", 2, "worker lost the task: lease expired on attempt 2 of 2"}
@@ -148,16 +150,20 @@ func TestHeartbeatRenewsLease(t *testing.T) {
 	// test is about renewal, not about the race with a reclaim.
 	w := queue.New(db, queue.Config{
 		Concurrency: 1,
-		Lease:       60 * time.Millisecond,
+		Lease:       600 * time.Millisecond,
 		Poll:        10 * time.Millisecond,
 		Name:        "w",
 		Logger:      slog.New(slog.DiscardHandler),
 	})
 	started, release := make(chan struct{}), make(chan struct{})
-	w.Handle("slow", func(context.Context, queue.Task) error {
+	w.Handle("slow", func(ctx context.Context, _ queue.Task) error {
 		close(started)
-		<-release
-		return nil
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
 	})
 	id := mustEnqueue(t, db, "slow", nil)
 	stop := start(t, w)
@@ -179,7 +185,7 @@ func TestLostLeaseCancelsHandler(t *testing.T) {
 	ctx := context.Background()
 	db := sqldbtest.Open(t)
 	c := &clock{}
-	slow := newWorker(db, c, "slow", 30*time.Millisecond)
+	slow := newWorker(db, c, "slow", 300*time.Millisecond)
 	other := newWorker(db, c, "other", time.Minute)
 	started, cause := make(chan struct{}), make(chan error, 1)
 	slow.Handle("k", func(ctx context.Context, _ queue.Task) error {
@@ -196,10 +202,10 @@ func TestLostLeaseCancelsHandler(t *testing.T) {
 	}()
 	<-started
 
-	// Skip past the lease until the other worker wins the race with the
+	// Run out the lease until the other worker wins the race with the
 	// slow one's renewals.
 	for {
-		c.Advance(time.Hour)
+		outliveLeases(t, db)
 		_, ok, err := other.Claim(ctx)
 		if err != nil {
 			t.Fatal(err)

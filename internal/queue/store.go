@@ -17,12 +17,13 @@ import (
 // reclaimed the task.
 
 // claimSQL takes the oldest ready task: a pending one whose time has
-// come, or a running one whose worker stopped renewing its lease and
-// that has attempts left (sweepSQL fails the others). A task with a
-// serial key waits while another task with that key is running, lease
-// expired or not: a lost task is reclaimed, or failed by sweep, before
-// the next one of its key starts. The first %s narrows the kinds to those
-// of the pools with a free slot (kindFilter), from $4 on.
+// come by the worker's clock ($3), or a running one whose worker stopped
+// renewing its lease, by the database's clock ($4), and that has attempts
+// left (sweep fails the others). A task with a serial key waits while
+// another task with that key is running, lease expired or not: a lost
+// task is reclaimed, or failed by sweep, before the next one of its key
+// starts. The first %s narrows the kinds to those of the pools with a
+// free slot (kindFilter), from $5 on.
 //
 // On Postgres, FOR UPDATE SKIP LOCKED (the second %s) lets concurrent
 // workers pass over a row another is claiming, as in pkgsite's pgqueue;
@@ -35,7 +36,7 @@ const claimSQL = `
 	WHERE id = (
 		SELECT t.id FROM tasks t
 		WHERE ((t.status = 'pending' AND t.run_at <= $3)
-		    OR (t.status = 'running' AND t.lease_until < $3 AND t.attempts < t.max_attempts))
+		    OR (t.status = 'running' AND t.lease_until < $4 AND t.attempts < t.max_attempts))
 		  AND (t.serial_key IS NULL OR NOT EXISTS (
 			SELECT 1 FROM tasks r WHERE r.serial_key = t.serial_key AND r.status = 'running' AND r.id <> t.id))
 		  %s
@@ -51,12 +52,17 @@ const claimTries = 3
 // claim marks the next ready task of the kinds f lets through as running
 // under this worker's lease. ok is false when no task is ready.
 func (w *Worker) claim(ctx context.Context, f kindFilter) (t Task, ok bool, err error) {
-	kinds, args := f.sql(4)
+	kinds, args := f.sql(5)
 	q := fmt.Sprintf(claimSQL, kinds, w.db.Dialect.Pick("", " FOR UPDATE SKIP LOCKED"))
 	for try := 1; ; try++ {
+		sent := time.Now()
+		var dbNow time.Time
+		if dbNow, err = w.db.Now(ctx); err != nil {
+			return Task{}, false, fmt.Errorf("queue: claim: %w", err)
+		}
 		now := w.now()
 		var payload string
-		err = w.db.WriteRow(ctx, q, append([]any{now.Add(w.cfg.Lease), w.cfg.Name, now}, args...)...).
+		err = w.db.WriteRow(ctx, q, append([]any{dbNow.Add(w.cfg.Lease), w.cfg.Name, now, dbNow}, args...)...).
 			Scan(&t.ID, &t.Kind, &payload, &t.Attempt, &t.MaxAttempts)
 		switch {
 		case errors.Is(err, sqldb.ErrNotFound):
@@ -67,6 +73,7 @@ func (w *Worker) claim(ctx context.Context, f kindFilter) (t Task, ok bool, err 
 			return Task{}, false, fmt.Errorf("queue: claim: %w", err)
 		}
 		t.Payload = []byte(payload)
+		t.expires = sent.Add(w.cfg.Lease)
 		return t, true, nil
 	}
 }
@@ -75,25 +82,32 @@ func (w *Worker) claim(ctx context.Context, f kindFilter) (t Task, ok bool, err 
 // worker died (or hung) every time, and running them again would only
 // repeat that. It returns how many it failed.
 func (w *Worker) sweep(ctx context.Context) (int64, error) {
+	dbNow, err := w.db.Now(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("queue: sweep lost tasks: %w", err)
+	}
 	res, err := w.db.Exec(ctx, `
 		UPDATE tasks SET status = 'failed', lease_until = NULL, updated_at = $1,
 			last_error = 'worker lost the task: lease expired on attempt ' || attempts || ' of ' || max_attempts
-		WHERE status = 'running' AND lease_until < $1 AND attempts >= max_attempts`,
-		w.now())
+		WHERE status = 'running' AND lease_until < $2 AND attempts >= max_attempts`,
+		w.now(), dbNow)
 	if err != nil {
 		return 0, fmt.Errorf("queue: sweep lost tasks: %w", err)
 	}
 	return res.RowsAffected()
 }
 
-// renew extends t's lease. It returns false if the task is no longer this
-// worker's to run.
+// renew extends t's lease to a Lease from now, by the database's clock.
+// It returns false if the task is no longer this worker's to run.
 func (w *Worker) renew(ctx context.Context, t Task) (bool, error) {
-	now := w.now()
+	dbNow, err := w.db.Now(ctx)
+	if err != nil {
+		return false, fmt.Errorf("queue: renew lease of task %d: %w", t.ID, err)
+	}
 	res, err := w.db.Exec(ctx, `
 		UPDATE tasks SET lease_until = $1, updated_at = $2
 		WHERE id = $3 AND status = 'running' AND attempts = $4`,
-		now.Add(w.cfg.Lease), now, t.ID, t.Attempt)
+		dbNow.Add(w.cfg.Lease), w.now(), t.ID, t.Attempt)
 	if err != nil {
 		return false, fmt.Errorf("queue: renew lease of task %d: %w", t.ID, err)
 	}

@@ -10,8 +10,12 @@ import (
 	"time"
 )
 
-// errLeaseLost cancels a handler whose task another worker reclaimed.
-var errLeaseLost = errors.New("queue: lease lost to another worker")
+// errLeaseLost cancels a handler whose task another worker reclaimed;
+// errLeaseExpired one whose lease ran out because it could not be renewed.
+var (
+	errLeaseLost    = errors.New("queue: lease lost to another worker")
+	errLeaseExpired = errors.New("queue: lease expired: the database could not be reached to renew it")
+)
 
 // run runs one claimed task, records its outcome and logs it, once.
 func (w *Worker) run(ctx context.Context, t Task, p *pool) {
@@ -72,28 +76,50 @@ func (w *Worker) handle(ctx context.Context, t Task) error {
 	return call(ctx, fn, t)
 }
 
-// heartbeat renews t's lease every Lease/3 until stop is closed, and
-// cancels the handler if the task turns out to be another worker's now.
+// heartbeat keeps t's lease until stop is closed. It renews the lease
+// every Lease/3. A renewal that fails (the database is down, or too slow
+// to answer) does not stop a healthy handler: it is tried again every
+// Lease/15 until one succeeds or the lease runs out. The lease is reckoned
+// on this process's monotonic clock, which no change to the wall clock
+// moves, from when the last renewal that succeeded was sent, so it runs
+// out here no later than in the database. The handler is cancelled when
+// the task turns out to be another worker's, or a tenth of a lease before
+// it would run out, so that it has stopped before another worker may
+// claim the task.
 func (w *Worker) heartbeat(ctx context.Context, t Task, stop <-chan struct{}, cancel context.CancelCauseFunc) {
-	tick := time.NewTicker(max(w.cfg.Lease/3, time.Millisecond))
-	defer tick.Stop()
+	every, retry, margin := w.cfg.Lease/3, w.cfg.Lease/15, w.cfg.Lease/10
+	expires, wait := t.expires, every
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
 	for {
 		select {
 		case <-stop:
 			return
-		case <-tick.C:
+		case <-timer.C:
 		}
-		rctx, done := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
-		ok, err := w.renew(rctx, t)
-		done()
-		if err != nil {
-			w.log.Warn("queue lease renewal failed", slog.Int64("task_id", t.ID), slog.String("error", err.Error()))
-			continue
-		}
-		if !ok {
-			cancel(errLeaseLost)
+		left := time.Until(expires) - margin
+		if left <= 0 {
+			w.log.Error("queue lease expired: its renewals failed; the handler is cancelled and another worker will take the task over",
+				slog.Int64("task_id", t.ID), slog.String("kind", t.Kind))
+			cancel(errLeaseExpired)
 			return
 		}
+		sent := time.Now()
+		rctx, done := context.WithTimeout(context.WithoutCancel(ctx), min(every, left))
+		ok, err := w.renew(rctx, t)
+		done()
+		switch {
+		case err != nil:
+			w.log.Warn("queue lease renewal failed; trying again", slog.Int64("task_id", t.ID),
+				slog.Duration("lease_left", time.Until(expires)), slog.String("error", err.Error()))
+			wait = max(min(retry, time.Until(expires)-margin), 0)
+		case !ok:
+			cancel(errLeaseLost)
+			return
+		default:
+			expires, wait = sent.Add(w.cfg.Lease), every
+		}
+		timer.Reset(wait)
 	}
 }
 

@@ -19,9 +19,11 @@ type Config struct {
 	// Pools give kinds worker slots of their own. Default none: every
 	// kind shares the Concurrency slots.
 	Pools []Pool
-	// Lease is how long a claim holds without renewal; the worker renews
-	// it every Lease/3 while the handler runs, and another worker may
-	// reclaim the task once it expires. Default 5 minutes.
+	// Lease is how long a claim holds without renewal, by the database's
+	// clock; the worker renews it every Lease/3 while the handler runs,
+	// and another worker may reclaim the task once it expires, so a task
+	// whose worker died is taken over after about one Lease. Default
+	// DefaultLease.
 	Lease time.Duration
 	// Poll is how often an idle worker looks for ready tasks. Default 1s.
 	Poll time.Duration
@@ -30,9 +32,21 @@ type Config struct {
 	Name string
 	// Logger receives the worker's logs. Default slog.Default().
 	Logger *slog.Logger
-	// Now tells the time; tests replace it. Default time.Now.
+	// Now tells the time by which tasks are due (run_at) and retried;
+	// tests replace it. Leases do not use it: they are timed by the
+	// database's clock (sqldb.DB.Now) and, while a handler runs, by this
+	// process's monotonic clock, so that a worker whose clock is wrong or
+	// jumps never takes a task that another still holds. Default
+	// time.Now.
 	Now func() time.Time
 }
+
+// DefaultLease is the lease a Worker takes unless Config.Lease says
+// otherwise: renewed every 10 s while a handler runs, it lets another
+// worker take over a dead worker's task within about 30 s, and lets a
+// running task ride out a database that is unreachable for up to about
+// 20 s (see heartbeat).
+const DefaultLease = 30 * time.Second
 
 // Pool is a set of task kinds with worker slots of their own. A task of
 // a pool's kinds runs only in one of that pool's slots, and the worker
@@ -70,7 +84,7 @@ func New(db *sqldb.DB, cfg Config) *Worker {
 		cfg.Concurrency = 4
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = 5 * time.Minute
+		cfg.Lease = DefaultLease
 	}
 	if cfg.Poll <= 0 {
 		cfg.Poll = time.Second

@@ -16,7 +16,9 @@ import (
 	"github.com/anyhour/anyhour/internal/grading"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/message"
+	"github.com/anyhour/anyhour/internal/notify"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/outbox"
 	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/share"
 	"github.com/anyhour/anyhour/internal/takehome"
@@ -206,6 +208,13 @@ type applicationPage struct {
 
 	// Assigned: the reviewers asked to review, and the choice of others.
 	Assigned *appAssign
+
+	// Invitation is the invitation email when it may not have reached
+	// the candidate (InvitationLost): its sending was cut off, or it
+	// failed. CanResend: the member may send it again (admins).
+	Invitation     outbox.Email
+	InvitationLost bool
+	CanResend      bool
 }
 
 // PendingExtension is the candidate's request waiting for an answer.
@@ -249,6 +258,10 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Assigned, err = s.assignData(ctx, m, a); err != nil {
 		return d, err
 	}
+	if d.Invitation, d.InvitationLost, err = s.Outbox.Undelivered(ctx, m, a.ID, notify.KindInvitation); err != nil {
+		return d, err
+	}
+	d.CanResend = outbox.CanManage(m)
 	// Reading the thread here marks the candidate's messages seen.
 	if d.Messages, err = s.Messages.Thread(ctx, m, a.ID); err != nil {
 		return d, err

@@ -45,6 +45,7 @@ var auditActions = map[string]string{
 	"application.video_consent":     "Agreed to be recorded",
 	"application.withdraw":          "Candidate withdrew",
 	"candidate.email_link":          "New link emailed to a candidate",
+	"email.resend":                  "Email sent again",
 	"candidate.invite":              "Candidates invited",
 	"candidate.relink":              "Candidate's link replaced",
 	"candidate.revoke":              "Candidate's link revoked",

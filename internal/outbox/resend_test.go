@@ -1,0 +1,151 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/anyhour/anyhour/internal/account"
+	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/outbox"
+	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/smtp"
+	"github.com/anyhour/anyhour/internal/smtp/smtptest"
+)
+
+// unknownEmail sends an email through srv with a worker that dies after
+// the server took it and before that was recorded, then lets the next
+// attempt find it: the email is left unknown, having arrived once.
+func unknownEmail(t *testing.T, w *world, srv *smtptest.Server, kind string) int64 {
+	t.Helper()
+	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
+	w.svc.SetAfterSend(func() { panic("the worker dies here") })
+	id := w.queue(t, outbox.Draft{Kind: kind, To: smtp.Address{Name: "Ada", Email: "ada@example.com"}, Content: hello})
+	w.run(t)
+	w.svc.SetAfterSend(nil)
+	w.clock.Advance(time.Hour)
+	w.run(t)
+	if e := w.email(t, id); e.Status != outbox.Unknown {
+		t.Fatalf("the email is %s, want unknown", e.Status)
+	}
+	return id
+}
+
+// TestResendUnknown: an email whose sending was cut off is listed for
+// admins, sent again once by an admin's request, with its Message-ID,
+// and audited; a reviewer may not, another organisation's admin finds no
+// such email, and a second request sends nothing more.
+func TestResendUnknown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := smtptest.Start(t)
+	w := newWorld(t)
+	id := unknownEmail(t, w, srv, "invitation")
+	first := srv.WaitFor(1)
+
+	unknown, err := w.svc.Unknown(ctx, w.owner)
+	if err != nil || len(unknown) != 1 || unknown[0].ID != id {
+		t.Fatalf("Unknown = %+v, %v; want the email", unknown, err)
+	}
+	reviewer := account.Member{ID: w.owner.ID, OrgID: w.owner.OrgID, Role: account.Reviewer}
+	if _, err := w.svc.Unknown(ctx, reviewer); !errors.Is(err, apperr.ErrForbidden) {
+		t.Errorf("a reviewer listing unknown emails: %v", err)
+	}
+	if _, err := w.svc.Resend(ctx, reviewer, id); !errors.Is(err, apperr.ErrForbidden) {
+		t.Errorf("a reviewer resending: %v", err)
+	}
+	stranger := account.Member{ID: w.owner.ID + 1000, OrgID: w.owner.OrgID + 1000, Role: account.Admin}
+	if _, err := w.svc.Resend(ctx, stranger, id); !errors.Is(err, apperr.ErrNotFound) {
+		t.Errorf("another organisation's admin resending: %v", err)
+	}
+
+	e, err := w.svc.Resend(ctx, w.owner, id)
+	if err != nil || e.Status != outbox.Unknown {
+		t.Fatalf("Resend = %+v, %v", e, err)
+	}
+	if _, err := w.svc.Resend(ctx, w.owner, id); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("resending again while it is queued: %v", err)
+	}
+	if got := w.email(t, id); got.Status != outbox.Queued || got.LastError != "" {
+		t.Errorf("after the resend: %s %q, want queued", got.Status, got.LastError)
+	}
+	w.run(t)
+	got := srv.WaitFor(2)
+	if len(got) != 2 || got[0].MessageID != first[0].MessageID {
+		t.Errorf("%d messages, Message-IDs %q and %q; want the same email twice", len(got), got[0].MessageID, first[0].MessageID)
+	}
+	if e := w.email(t, id); e.Status != outbox.Sent {
+		t.Errorf("after sending again: %s", e.Status)
+	}
+	if _, err := w.svc.Resend(ctx, w.owner, id); !errors.Is(err, apperr.ErrConflict) {
+		t.Errorf("resending a sent email: %v", err)
+	}
+	entries, err := account.New(w.db).AuditLog(ctx, w.owner, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resends int
+	for _, a := range entries {
+		if a.Action == "email.resend" {
+			resends++
+			if a.Target != "ada@example.com" || a.Detail != "invitation email "+strconv.FormatInt(id, 10)+", unknown until then" {
+				t.Errorf("audit entry %q %q", a.Target, a.Detail)
+			}
+		}
+	}
+	if resends != 1 {
+		t.Errorf("%d resends audited, want 1", resends)
+	}
+}
+
+// TestResendTwiceAtOnce: two admins' requests to resend one email arrive
+// together (a double click): one conditional write lets one through, and
+// the email goes out once more, not twice.
+func TestResendTwiceAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := smtptest.Start(t)
+	w := newWorld(t)
+	id := unknownEmail(t, w, srv, "invitation")
+	srv.WaitFor(1)
+
+	const clicks = 4
+	errs := make(chan error, clicks)
+	var ready sync.WaitGroup
+	ready.Add(clicks)
+	for range clicks {
+		go func() {
+			ready.Done()
+			ready.Wait()
+			_, err := w.svc.Resend(ctx, w.owner, id)
+			errs <- err
+		}()
+	}
+	var ok, conflicts int
+	for range clicks {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case errors.Is(err, apperr.ErrConflict):
+			conflicts++
+		default:
+			t.Errorf("Resend: %v", err)
+		}
+	}
+	if ok != 1 || conflicts != clicks-1 {
+		t.Errorf("%d resends and %d conflicts, want 1 and %d", ok, conflicts, clicks-1)
+	}
+	stats, err := queue.Stats(ctx, w.db)
+	if err != nil || stats[queue.StatusPending] != 1 {
+		t.Errorf("tasks %v, %v; want one sending pending", stats, err)
+	}
+	w.run(t)
+	srv.WaitFor(2)
+	time.Sleep(200 * time.Millisecond) // a third copy would arrive about now
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("%d messages arrived, want 2", n)
+	}
+}
