@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/sandbox"
@@ -112,6 +113,8 @@ func configFlags(fs *flag.FlagSet) *app.Config {
 	private, _ := strconv.ParseBool(env("ANYHOUR_WEBHOOKS_TO_PRIVATE", "false"))
 	fs.BoolVar(&c.WebhooksToPrivate, "webhooks-to-private", private, "let webhooks go to loopback and private addresses, refused by default (ANYHOUR_WEBHOOKS_TO_PRIVATE)")
 	fs.IntVar(&c.SandboxUID, "sandbox-uid", sandboxUID(), "host user id the sandbox runs candidates' code as when anyhour runs as root, and this plus one for the tests that judge it; both must belong to nobody else (ANYHOUR_SANDBOX_UID; default 2000000000)")
+	expiry, _ := time.ParseDuration(env("ANYHOUR_UPLOAD_EXPIRY", "0"))
+	fs.DurationVar(&c.UploadExpiry, "upload-expiry", expiry, "how long an unfinished upload is kept at least; once nobody can finish it, it is removed after this (ANYHOUR_UPLOAD_EXPIRY; 0 means 24h)")
 	c.SMTPURL = env("ANYHOUR_SMTP_URL", "")
 	fs.Var(secret{&c.SMTPURL}, "smtp-url", "SMTP server for email: smtp://user:pass@host:587?from=hiring@example.com (STARTTLS required, except on loopback; tls=none turns it off) or smtps://…:465; without it emails are kept and shown to admins (ANYHOUR_SMTP_URL)")
 	fs.StringVar(&c.MetricsListen, "metrics-listen", env("ANYHOUR_METRICS_LISTEN", ""), "a listener of its own for /metrics, /healthz and /readyz, such as 127.0.0.1:9464; only loopback without a metrics token (ANYHOUR_METRICS_LISTEN)")

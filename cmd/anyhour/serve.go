@@ -52,8 +52,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, logger *slog.Lo
 	defer stopWorkers()
 	if !*noWorkers {
 		w := a.Worker()
-		if err := a.Digests.EnsureTicking(ctx); err != nil {
-			logger.Warn("daily digests are not scheduled", slog.Any("error", err))
+		if err := a.EnsurePeriodic(ctx); err != nil {
+			logger.Warn("periodic tasks (daily digests, the sweep of unfinished uploads) are not scheduled", slog.Any("error", err))
 		}
 		wg.Add(1)
 		go func() {
@@ -107,8 +107,8 @@ func worker(ctx context.Context, args []string, logger *slog.Logger) error {
 	defer stopMetrics()
 	logger.Info("worker running", slog.String("database", a.DB.Dialect.String()), slog.Int("grading_slots", a.Config.Workers))
 	w := a.Worker()
-	if err := a.Digests.EnsureTicking(ctx); err != nil {
-		logger.Warn("daily digests are not scheduled", slog.Any("error", err))
+	if err := a.EnsurePeriodic(ctx); err != nil {
+		logger.Warn("periodic tasks (daily digests, the sweep of unfinished uploads) are not scheduled", slog.Any("error", err))
 	}
 	return w.Run(ctx)
 }

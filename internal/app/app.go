@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/api"
 	"github.com/anyhour/anyhour/internal/blob"
@@ -29,6 +31,7 @@ import (
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/takehome"
 	"github.com/anyhour/anyhour/internal/upload"
+	"github.com/anyhour/anyhour/internal/upload/uploadlock"
 	"github.com/anyhour/anyhour/internal/video"
 	"github.com/anyhour/anyhour/internal/web"
 	"github.com/anyhour/anyhour/internal/webhook"
@@ -69,6 +72,10 @@ type Config struct {
 	// LogFormat (ANYHOUR_LOG_FORMAT) is "text" (the default) or "json";
 	// main reads it, to make the logger.
 	LogFormat string
+	// UploadExpiry (ANYHOUR_UPLOAD_EXPIRY) is how long an unfinished
+	// upload is kept at least; one nobody can finish any more is removed
+	// after it. 0 means upload.DefaultExpiry (24 hours).
+	UploadExpiry time.Duration
 }
 
 // Defaults fills the zero fields of c.
@@ -107,6 +114,7 @@ type App struct {
 	uploads *upload.Handler
 	git     http.Handler // take-home repositories over smart HTTP
 	ready   readiness    // what /readyz last said, to log changes only
+	closers []func() error
 }
 
 // Open connects to the database, applies migrations and builds the
@@ -169,7 +177,20 @@ func New(cfg Config, logger *slog.Logger, db *sqldb.DB) (*App, error) {
 	}
 	a := &App{Config: cfg, Logger: logger, DB: db, Blobs: blobs, Services: domain.New(db, blobs)}
 	a.api = api.New(a.Services, api.Config{BaseURL: cfg.BaseURL}, logger)
-	a.uploads, err = upload.New(upload.Config{Store: uploads, Videos: a.Videos, Files: a.Files, Authenticate: a.api.Viewer, Logger: logger})
+	ucfg := upload.Config{DB: db, Store: uploads, Videos: a.Videos, Files: a.Files, Authenticate: a.api.Viewer, Logger: logger,
+		Expiry: cfg.UploadExpiry}
+	if db.Dialect == sqldb.Postgres {
+		// Upload locks shared by every process on the database, so that
+		// any number of serve processes take uploads; on SQLite, one
+		// process runs and its locks are its own.
+		locks, err := uploadlock.NewPostgres(db, logger)
+		if err != nil {
+			return nil, fmt.Errorf("upload locks: %w", err)
+		}
+		a.closers = append(a.closers, locks.Close)
+		ucfg.Locker = locks
+	}
+	a.uploads, err = upload.New(ucfg)
 	if err != nil {
 		return nil, fmt.Errorf("uploads: %w", err)
 	}
@@ -227,8 +248,28 @@ func (a *App) setUpEmail() error {
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the database and the connections held beside it.
+func (a *App) Close() error {
+	return errors.Join(a.CloseExtras(), a.DB.Close())
+}
+
+// CloseExtras releases the connections held beside the database (the
+// upload locks'), leaving the database open; Close calls it.
+func (a *App) CloseExtras() error {
+	var errs []error
+	for _, c := range a.closers {
+		errs = append(errs, c())
+	}
+	a.closers = nil
+	return errors.Join(errs...)
+}
+
+// EnsurePeriodic queues the periodic tasks (the daily digests' tick, the
+// sweep of expired uploads) unless they are queued already. Call it
+// where a worker runs.
+func (a *App) EnsurePeriodic(ctx context.Context) error {
+	return errors.Join(a.Digests.EnsureTicking(ctx), a.uploads.EnsureSweeping(ctx))
+}
 
 // Handler returns the whole HTTP surface: pages, API, health checks, and
 // /metrics when a token is set (see MetricsHandler).
@@ -276,6 +317,7 @@ func (a *App) Worker() *queue.Worker {
 	a.Outbox.RegisterTasks(w)
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)
+	a.uploads.RegisterTasks(w)
 	if err := a.Videos.RegisterTasks(w); err != nil {
 		a.Logger.Warn("video answers cannot be processed on this worker; they wait in the queue (run anyhour doctor)", slog.Any("error", err))
 	} else {

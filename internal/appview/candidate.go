@@ -56,7 +56,7 @@ func (s *Service) ForCandidate(ctx context.Context, a application.Application) (
 		return v, err
 	}
 	var p Parts
-	if p.Takes, err = s.videos.ApplicationTakes(ctx, a.ID); err != nil {
+	if p.Takes, err = s.videos.CandidateTakes(ctx, a); err != nil {
 		return v, err
 	}
 	if p.Gradings, err = s.gradings.ForApplication(ctx, a.ID); err != nil {

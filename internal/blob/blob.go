@@ -20,8 +20,12 @@ package blob
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"syscall"
 	"time"
+
+	"github.com/anyhour/anyhour/internal/apperr"
 )
 
 // Errors returned by every Store, possibly wrapped; test with errors.Is.
@@ -30,7 +34,26 @@ var (
 	ErrNotFound = errors.New("blob: not found")
 	// ErrInvalidKey means the key fails ValidKey; the store touched nothing.
 	ErrInvalidKey = errors.New("blob: invalid key")
+	// ErrFull means the store had no room left (its disk full, a quota
+	// reached). It is a passing fault: requests answer 503 with
+	// Retry-After, and the message says what happened, never where.
+	ErrFull = &apperr.Error{Kind: apperr.ErrUnavailable,
+		Message: "anyhour's storage is full just now, so this was not saved; please try again in a few minutes"}
 )
+
+// Classify returns err marked as ErrFull, its cause kept in the chain for
+// logs, when it comes from a full disk or a quota; otherwise err itself.
+// Stores call it on what they return; so does anything else that writes
+// files for a request (package upload, for tus's own files).
+func Classify(err error) error {
+	if err == nil || errors.Is(err, ErrFull) {
+		return err
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: %w", ErrFull, err)
+	}
+	return err
+}
 
 // Store keeps objects under keys that satisfy ValidKey. Implementations
 // are safe for concurrent use.

@@ -87,15 +87,24 @@ type Service struct {
 	openings     *opening.Service
 	applications *application.Service
 	now          func() time.Time
-	// terminate removes all the upload store keeps of an upload (its
-	// bytes, its info, an unfinished multipart upload on S3); package
-	// upload sets it. Without it only the bytes are deleted.
-	terminate func(ctx context.Context, uploadID string) error
+	// uploads is the store tus keeps uploads in (package upload sets
+	// it): it removes all it keeps of an upload (its bytes, its info, an
+	// unfinished multipart upload on S3), and tells a lost upload.
+	// Without it only the bytes are deleted.
+	uploads UploadStore
 }
 
-// SetTerminate sets how an upload's leftovers are removed; package upload
-// calls it with tusd's terminater.
-func (s *Service) SetTerminate(fn func(ctx context.Context, uploadID string) error) { s.terminate = fn }
+// UploadStore is what files need of the store tus keeps uploads in.
+type UploadStore interface {
+	// Lost reports whether the unfinished upload tusID, whose row was
+	// written at created, can no longer be read back.
+	Lost(ctx context.Context, tusID string, created time.Time) bool
+	// Remove deletes what is kept of the unfinished upload tusID.
+	Remove(ctx context.Context, tusID string) error
+}
+
+// SetUploadStore sets the store uploads are kept in.
+func (s *Service) SetUploadStore(u UploadStore) { s.uploads = u }
 
 // ResumeWindow is how long after the deadline (and its grace) a file
 // begun before it may still be sent: a candidate whose connection dropped
@@ -111,8 +120,8 @@ const MaxAttempts = 100
 // runs after the request may have been cancelled (a form cut off).
 func (s *Service) discard(ctx context.Context, f File) {
 	ctx = context.WithoutCancel(ctx)
-	if s.terminate != nil {
-		if err := s.terminate(ctx, f.TusID); err == nil {
+	if s.uploads != nil {
+		if err := s.uploads.Remove(ctx, f.TusID); err == nil {
 			return
 		}
 	}
@@ -527,15 +536,106 @@ func (s *Service) Open(ctx context.Context, r Reader, id int64) (_ blob.Object, 
 }
 
 // CheckNothingUploading refuses a submission while a file is still on
-// its way: what the candidate sent would not be what the team reads.
+// its way: what the candidate sent would not be what the team reads. A
+// file whose upload was lost (the server could not keep it) does not
+// stop it: it is removed.
 func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a application.Application) (err error) {
 	defer apperr.Wrap(&err, "filestep.CheckNothingUploading(%d)", a.ID)
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM answer_files WHERE application_id = $1 AND status = 'uploading'`, a.ID).Scan(&n); err != nil {
+	rows, err := tx.Query(ctx, `SELECT upload_id, tus_id, created_at FROM answer_files WHERE application_id = $1 AND status = 'uploading'`, a.ID)
+	if err != nil {
 		return err
 	}
-	if n > 0 {
-		return apperr.New(apperr.ErrConflict, "a file is still uploading; wait for it to finish, or remove it, then submit")
+	var uploading []File
+	for rows.Next() {
+		var f File
+		if err := rows.Scan(&f.UploadID, &f.TusID, &f.CreatedAt); err != nil {
+			rows.Close()
+			return err
+		}
+		uploading = append(uploading, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, f := range uploading {
+		if s.uploads == nil || !s.uploads.Lost(ctx, f.TusID, f.CreatedAt) {
+			return apperr.New(apperr.ErrConflict, "a file is still uploading; wait for it to finish, or remove it, then submit")
+		}
+		if err := dropLost(ctx, tx, f.UploadID, s.now()); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { s.discard(ctx, f) })
 	}
 	return nil
+}
+
+// dropLost marks the unfinished upload id removed, in db.
+func dropLost(ctx context.Context, db *sqldb.DB, id string, now time.Time) error {
+	_, err := db.Exec(ctx, `UPDATE answer_files SET status = 'removed', updated_at = $1 WHERE upload_id = $2 AND status = 'uploading'`, now, id)
+	return err
+}
+
+// DropLost marks the unfinished upload id removed (package upload calls
+// it once it found the upload unreadable and removed what was left): it
+// counts against nothing but the step's attempts.
+func (s *Service) DropLost(ctx context.Context, id string) (err error) {
+	defer apperr.Wrap(&err, "filestep.DropLost(%q)", id)
+	return dropLost(ctx, s.db, id, s.now())
+}
+
+// AbortUpload takes back BeginUpload for upload id when the store could
+// not create it: the row goes, as if the upload had never begun.
+func (s *Service) AbortUpload(ctx context.Context, id string) (err error) {
+	defer apperr.Wrap(&err, "filestep.AbortUpload(%q)", id)
+	_, err = s.db.Exec(ctx, `DELETE FROM answer_files WHERE upload_id = $1 AND status = 'uploading'`, id)
+	return err
+}
+
+// ExpireUploads removes the unfinished uploads begun before now-expiry
+// that nobody can finish any more (past the application's deadline, its
+// grace and ResumeWindow), and those the store lost, and returns how
+// many it removed.
+func (s *Service) ExpireUploads(ctx context.Context, expiry time.Duration) (n int, err error) {
+	defer apperr.Wrap(&err, "filestep.ExpireUploads")
+	now := s.now()
+	rows, err := s.db.Query(ctx, `SELECT f.upload_id, f.tus_id, f.blob_key, f.created_at, a.deadline_at
+		FROM answer_files f JOIN applications a ON a.id = f.application_id
+		WHERE f.status = 'uploading' AND f.created_at < $1 ORDER BY f.created_at`, now.Add(-expiry))
+	if err != nil {
+		return 0, err
+	}
+	type row struct {
+		f        File
+		deadline time.Time
+	}
+	var found []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.f.UploadID, &r.f.TusID, &r.f.BlobKey, &r.f.CreatedAt, &r.deadline); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	for _, r := range found {
+		open := !now.After(r.deadline.Add(application.AnswerGrace + ResumeWindow))
+		if open && (s.uploads == nil || !s.uploads.Lost(ctx, r.f.TusID, r.f.CreatedAt)) {
+			continue // its candidate may still come back to it
+		}
+		if s.uploads != nil {
+			if err := s.uploads.Remove(ctx, r.f.TusID); err != nil {
+				return n, err
+			}
+		}
+		if err := dropLost(ctx, s.db, r.f.UploadID, now); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -36,6 +36,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -47,7 +48,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -95,6 +96,7 @@ type DB struct {
 	writer  *sql.DB
 	tx      *sql.Tx
 	after   *[]func() // in a transaction: what runs once it commits
+	url     string    // PostgreSQL: what Open was given, for SessionPool
 }
 
 // AfterCommit runs fn once the transaction db is in commits, and never if
@@ -132,7 +134,28 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("sqldb: connect to postgres: %w", err)
 	}
-	return &DB{Dialect: Postgres, reader: pool, writer: pool}, nil
+	return &DB{Dialect: Postgres, reader: pool, writer: pool, url: rawURL}, nil
+}
+
+// SessionPool opens a pool of at most max connections to the same
+// PostgreSQL database, apart from the one queries use, for work that
+// keeps state in a connection's session across statements, such as an
+// advisory lock held while a request runs: a connection held that way
+// for seconds must never keep a query waiting for one, nor wait for one
+// itself while its holder queries. The caller closes it. SQLite has no
+// sessions to share between processes: there it is an error.
+func (db *DB) SessionPool(max int) (*sql.DB, error) {
+	if db.Dialect != Postgres {
+		return nil, errors.New("sqldb: session pools are for PostgreSQL")
+	}
+	pool, err := sql.Open("pgx", db.url)
+	if err != nil {
+		return nil, fmt.Errorf("sqldb: open postgres sessions: %w", err)
+	}
+	pool.SetMaxOpenConns(max)
+	pool.SetMaxIdleConns(max / 4)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	return pool, nil
 }
 
 // sqlitePragmas are applied to every connection. busy_timeout must come
@@ -358,7 +381,7 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *DB) error) (err error) {
 			f()
 		}
 	}()
-	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx, after: &after})
+	return fn(&DB{Dialect: db.Dialect, reader: db.reader, writer: db.writer, tx: sqlTx, after: &after, url: db.url})
 }
 
 // bindArgs makes argument values mean the same on both databases: times
@@ -400,4 +423,40 @@ func normalize(err error) error {
 		}
 	}
 	return err
+}
+
+// Listen runs LISTEN channel on a connection of pool (a SessionPool) and
+// calls fn with the payload of each notification, in order, until ctx
+// ends or the connection fails, and returns why. ready is called once
+// the LISTEN is in place: a NOTIFY sent after that is heard. The
+// connection is closed at the end, never handed back to the pool.
+func Listen(ctx context.Context, pool *sql.DB, channel string, ready func(), fn func(payload string)) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return Classify(err)
+	}
+	defer conn.Close()
+	var failed error
+	conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			failed = fmt.Errorf("sqldb: LISTEN needs a PostgreSQL connection, not %T", dc)
+			return driver.ErrBadConn
+		}
+		pc := c.Conn()
+		if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+			failed = Classify(err)
+			return driver.ErrBadConn
+		}
+		ready()
+		for {
+			n, err := pc.WaitForNotification(ctx)
+			if err != nil {
+				failed = Classify(err)
+				return driver.ErrBadConn // closed: it holds a LISTEN
+			}
+			fn(n.Payload)
+		}
+	})
+	return failed
 }

@@ -22,6 +22,13 @@ import (
 var ErrUnavailable = &apperr.Error{Kind: apperr.ErrUnavailable,
 	Message: "anyhour cannot reach its database just now; please try again in a few seconds"}
 
+// ErrDiskFull is ErrUnavailable for a database whose disk is full: a
+// write fails whole (SQLite and PostgreSQL roll it back), nothing the
+// database acknowledged before is lost, and writes work again once space
+// is freed, without a restart.
+var ErrDiskFull = &apperr.Error{Kind: apperr.ErrUnavailable,
+	Message: "anyhour's disk is full just now, so this was not saved; please try again in a few minutes"}
+
 // Unavailable reports whether err is a passing fault of the database
 // rather than of the request: PostgreSQL unreachable, restarting, out of
 // connections or cut off mid-query; SQLite's disk full, failing or its
@@ -70,5 +77,21 @@ func Classify(err error) error {
 	if err == nil || errors.Is(err, apperr.ErrUnavailable) || !Unavailable(err) {
 		return err
 	}
+	if diskFull(err) {
+		return fmt.Errorf("%w: %w", ErrDiskFull, err)
+	}
 	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
+
+// diskFull reports whether err says the database's disk is full.
+func diskFull(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "53100"
+	}
+	var sqliteErr *sqlite.Error
+	if errors.As(err, &sqliteErr) {
+		return sqliteErr.Code()&0xff == sqlite3.SQLITE_FULL
+	}
+	return errors.Is(err, syscall.ENOSPC)
 }

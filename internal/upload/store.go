@@ -1,52 +1,98 @@
 package upload
 
 import (
-	"os"
-	"path/filepath"
+	"context"
+	"errors"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/tus/tusd/v2/pkg/filelocker"
-	"github.com/tus/tusd/v2/pkg/filestore"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	tusd "github.com/tus/tusd/v2/pkg/handler"
-	"github.com/tus/tusd/v2/pkg/memorylocker"
 	"github.com/tus/tusd/v2/pkg/s3store"
 
 	"github.com/anyhour/anyhour/internal/video"
 )
 
-// Store is where tusd keeps uploads.
+// Store is where tusd keeps uploads: a data store that can also end an
+// upload (tus termination) and take its length late (the recorder states
+// it with the last chunk), and that removes whatever is left of an
+// unfinished upload by its id, even one whose info cannot be read.
 type Store interface {
-	UseIn(*tusd.StoreComposer)
+	tusd.DataStore
+	tusd.TerminaterDataStore
+	tusd.LengthDeferrerDataStore
+	// remove deletes what is kept of the unfinished upload id. It never
+	// touches a finished upload's object, which is a recording's or a
+	// file's original.
+	remove(ctx context.Context, id string) error
 }
 
-type composed []Store
-
-func (c composed) UseIn(sc *tusd.StoreComposer) {
-	for _, s := range c {
-		s.UseIn(sc)
-	}
+// s3Uploads is tusd's S3 store, keeping uploads in bucket under
+// prefix+"uploads/", where an S3 blob store with the same prefix reads
+// them back.
+type s3Uploads struct {
+	s3store.S3Store
+	client *s3.Client
+	bucket string
+	prefix string // the store's ObjectPrefix
 }
 
-// DiskStore keeps uploads under blobDir/uploads, the directory of a disk
-// blob store, so a finished upload is the blob video.UploadsPrefix+id.
-// File locks make it safe for several processes on one machine.
-func DiskStore(blobDir string) (Store, error) {
-	dir := filepath.Join(blobDir, filepath.FromSlash(video.UploadsPrefix))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	// Uploads are candidates' recordings: for anyhour's user alone, like
-	// the rest of the blob store (tusd's defaults are 0775 and 0664).
-	files := filestore.New(dir)
-	files.DirModePerm, files.FileModePerm = 0o700, 0o600
-	return composed{files, filelocker.New(dir)}, nil
-}
-
-// S3Store keeps uploads in bucket under prefix+"uploads/", where an S3
-// blob store with the same prefix reads them back. Locks are held in
-// memory, so uploads must reach a single server process.
+// S3Store keeps uploads in bucket under prefix+"uploads/".
 func S3Store(client *s3.Client, bucket, prefix string) Store {
 	st := s3store.New(bucket, client)
 	st.ObjectPrefix = prefix + video.UploadsPrefix
-	return composed{st, memorylocker.New()}
+	return &s3Uploads{S3Store: st, client: client, bucket: bucket, prefix: st.ObjectPrefix}
+}
+
+// NewUpload creates the upload whole or not at all: tusd's S3 store makes
+// the multipart upload, then its info object; if the second fails, the
+// first is aborted here.
+func (s *s3Uploads) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.Upload, error) {
+	up, err := s.S3Store.NewUpload(ctx, info)
+	if err != nil {
+		s.remove(context.WithoutCancel(ctx), info.ID)
+		return nil, err
+	}
+	return up, nil
+}
+
+// remove aborts the upload's multipart upload (every one under its key
+// when the id does not say which) and deletes its info and its
+// incomplete part.
+func (s *s3Uploads) remove(ctx context.Context, id string) error {
+	objectID, multipartID, _ := strings.Cut(id, "+")
+	if objectID == "" {
+		return nil
+	}
+	key := s.prefix + objectID
+	var errs []error
+	var multiparts []string
+	if multipartID != "" {
+		multiparts = append(multiparts, multipartID)
+	} else {
+		out, err := s.client.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: &s.bucket, Prefix: &key})
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			for _, u := range out.Uploads {
+				if u.Key != nil && *u.Key == key && u.UploadId != nil {
+					multiparts = append(multiparts, *u.UploadId)
+				}
+			}
+		}
+	}
+	for _, m := range multiparts {
+		_, err := s.client.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &s.bucket, Key: &key, UploadId: aws.String(m)})
+		var missing *types.NoSuchUpload
+		if err != nil && !errors.As(err, &missing) && !strings.Contains(err.Error(), "NoSuchUpload") {
+			errs = append(errs, err)
+		}
+	}
+	for _, k := range []string{key + ".info", key + ".part"} {
+		if _, err := s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &s.bucket, Key: aws.String(k)}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

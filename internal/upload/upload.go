@@ -13,15 +13,29 @@
 // every second or two, and states the length with the last chunk.
 //
 // tusd keeps uploads under the blob store's "uploads/" prefix: on disk
-// through its file store, on S3 through its S3 store, so that a finished
-// upload is read back through blob.Store like any other object.
+// through a store of this package that never leaves an upload half made
+// (diskStore), on S3 through tusd's S3 store, so that a finished upload is
+// read back through blob.Store like any other object. Requests on one
+// upload are serialised by Config.Locker: in this process (SQLite), or
+// across every process on one PostgreSQL database (package uploadlock),
+// so that any number of serve processes take uploads.
+//
+// Every error is in the API's JSON shape, tusd's own included (capture),
+// and none names a file on the server. A full disk is 503 with
+// Retry-After. An upload whose state the store cannot read back while it
+// is unfinished (its info broken by a fault, as a disk that filled while
+// it was made could do before) is lost: it is marked so in the database,
+// where it neither counts as a take nor blocks another or a submission,
+// whatever is left of it is removed, and the client is told (410,
+// upload_lost) to send everything again as a new upload. Unfinished
+// uploads nobody can finish any more are removed by a periodic task
+// (sweep.go).
 package upload
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,15 +43,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	tusd "github.com/tus/tusd/v2/pkg/handler"
 	expslog "golang.org/x/exp/slog"
 
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
+	"github.com/anyhour/anyhour/internal/blob"
 	"github.com/anyhour/anyhour/internal/filestep"
-	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/queue"
+	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/upload/uploadlock"
 	"github.com/anyhour/anyhour/internal/video"
 )
 
@@ -50,18 +67,26 @@ type Authenticator func(r *http.Request) (video.Viewer, error)
 
 // Config is what Handler needs.
 type Config struct {
-	Store         Store
+	DB    *sqldb.DB // for the sweep's task
+	Store Store
+	// Locker serialises requests on one upload; nil means
+	// uploadlock.NewLocal, for one process.
+	Locker        tusd.Locker
 	Videos        *video.Service
 	Files         *filestep.Service
 	Authenticate  Authenticator
 	Logger        *slog.Logger
 	MaxUploadSize int64 // 0: video.MaxUploadBytes
+	// Expiry is how long an unfinished upload nobody can finish any
+	// more is kept before the sweep removes it; 0 means DefaultExpiry.
+	Expiry time.Duration
 }
 
 // Handler serves the tus protocol.
 type Handler struct {
 	tus    *tusd.Handler
-	core   tusd.DataStore
+	store  guarded
+	locker tusd.Locker
 	cfg    Config
 	logger *slog.Logger
 }
@@ -73,19 +98,30 @@ func New(cfg Config) (*Handler, error) {
 	if cfg.MaxUploadSize == 0 {
 		cfg.MaxUploadSize = video.MaxUploadBytes
 	}
+	if cfg.Locker == nil {
+		cfg.Locker = uploadlock.NewLocal()
+	}
+	if cfg.Expiry <= 0 {
+		cfg.Expiry = DefaultExpiry
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{cfg: cfg, logger: cfg.Logger, locker: cfg.Locker}
+	h.store = guarded{Store: cfg.Store, h: h}
 	composer := tusd.NewStoreComposer()
-	cfg.Store.UseIn(composer)
-	h := &Handler{core: composer.Core, cfg: cfg, logger: cfg.Logger}
-	if cfg.Files != nil && composer.UsesTerminater {
-		// A file removed is removed from the store: its bytes, its info
-		// and, on S3, an unfinished multipart upload.
-		cfg.Files.SetTerminate(func(ctx context.Context, id string) error {
-			up, err := composer.Core.GetUpload(ctx, id)
-			if err != nil {
-				return err
-			}
-			return composer.Terminater.AsTerminatableUpload(up).Terminate(ctx)
-		})
+	composer.UseCore(h.store)
+	composer.UseTerminater(h.store)
+	composer.UseLengthDeferrer(h.store)
+	composer.UseLocker(notingLocker{cfg.Locker})
+	// Takes and files ask the store whether an unfinished upload was
+	// lost, and have what is left of one removed (its bytes, its info
+	// and, on S3, its multipart upload) when it is given up.
+	if cfg.Files != nil {
+		cfg.Files.SetUploadStore(h)
+	}
+	if cfg.Videos != nil {
+		cfg.Videos.SetUploadStore(h)
 	}
 	tus, err := tusd.NewHandler(tusd.Config{
 		BasePath:                   BasePath,
@@ -94,11 +130,14 @@ func New(cfg Config) (*Handler, error) {
 		DisableDownload:            true, // recordings are watched through package video's checks
 		DisableConcatenation:       true,
 		Cors:                       &tusd.CorsConfig{Disable: true},                      // same origin only
-		Logger:                     expslog.New(expslog.NewTextHandler(io.Discard, nil)), // requests are logged by httpx.Log
+		Logger:                     expslog.New(expslog.NewTextHandler(io.Discard, nil)), // requests are logged by httpx.Log, store errors by guarded
 		PreUploadCreateCallback:    h.preCreate,
 		PreFinishResponseCallback:  h.preFinish,
 		PreUploadTerminateCallback: h.preTerminate,
 		NotifyCreatedUploads:       true,
+		// A request waits this long for another on the same upload to
+		// let go (a takeover), then answers 423.
+		AcquireLockTimeout: 10 * time.Second,
 	})
 	if err != nil {
 		return nil, err
@@ -127,8 +166,24 @@ func (h *Handler) recordTusIDs() {
 }
 
 // ServeHTTP authenticates the request, checks that the upload it names
-// belongs to the sender and fits its cap, then hands it to tusd.
+// belongs to the sender and fits its cap, then hands it to tusd. Errors
+// tusd writes as plain text are answered in the JSON shape.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &capture{ResponseWriter: w, r: r}
+	defer c.flush()
+	note := &request{}
+	ctx := context.WithValue(r.Context(), requestKey{}, note)
+	if r.Method == http.MethodHead || r.Method == http.MethodDelete {
+		// Asking where an upload stands, or ending it, takes over from
+		// a request still holding it (see package uploadlock).
+		ctx = uploadlock.WithTakeover(ctx)
+	}
+	r = r.WithContext(ctx)
+	c.r = r
+	h.serve(c, r, note)
+}
+
+func (h *Handler) serve(w *capture, r *http.Request, note *request) {
 	if r.Method == http.MethodOptions {
 		h.serveTus(w, r)
 		return
@@ -151,21 +206,133 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.serveTus(w, r)
 		return
 	}
-	if strings.HasPrefix(id, filestep.UploadPrefix) {
-		h.serveFile(w, r, who, id)
-		return
-	}
-	m, err := h.cfg.Videos.UploadFor(r.Context(), who, uploadID(id))
+	t, err := h.target(r.Context(), who, id)
 	if err != nil {
 		writeError(w, r, err)
 		return
 	}
-	if !h.serveUpload(w, r, m.Status == video.Discarded, m.MaxSize) {
+	if t.lost {
+		h.answerLost(w, r, t, false)
 		return
 	}
-	if m.Status == video.Uploading && r.Method != http.MethodDelete {
-		h.finishIfComplete(r.Context(), who, id)
+	if !h.serveUpload(w, r, t.gone, t.max) {
+		return
 	}
+	if note.broken && !t.uploading && w.holding() {
+		h.logger.ErrorContext(r.Context(), "upload: a finished upload's info is unreadable", slog.String("upload", t.tusID))
+	}
+	if note.lost && t.uploading && w.holding() {
+		// The store could not read the upload back: tusd's answer (404,
+		// or an internal error) is replaced by what happened.
+		w.drop()
+		h.answerLost(w, r, t, !note.broken)
+		return
+	}
+	// An upload whose last byte is in but whose end was never recorded
+	// (the server stopped in between) is finished by the client's next
+	// HEAD, or by a PATCH that had nothing left to write. A PATCH that
+	// wrote bytes was finished, or not, by tusd: asking again would take
+	// the upload's lock a second time for nothing.
+	if t.uploading && (r.Method == http.MethodHead ||
+		r.Method == http.MethodPatch && w.Header().Get("Upload-Offset") == r.Header.Get("Upload-Offset")) {
+		t.finish(r.Context())
+	}
+}
+
+// target is what an upload carries, as the handler needs it: a take or a
+// file, with what may be done to it.
+type target struct {
+	id, tusID string
+	file      bool
+	created   time.Time
+	uploading bool  // not finished, discarded or removed
+	gone      bool  // discarded or removed: 410
+	lost      bool  // lost before (its store found broken): 410 upload_lost
+	max       int64 // the most bytes it may have
+	finish    func(ctx context.Context)
+	drop      func(ctx context.Context) error // marks it lost
+}
+
+// target finds what upload id carries, if who may touch it.
+func (h *Handler) target(ctx context.Context, who video.Viewer, id string) (target, error) {
+	t := target{id: uploadID(id), tusID: id}
+	if strings.HasPrefix(id, filestep.UploadPrefix) {
+		if who.Application == nil {
+			return t, apperr.NotFound("upload")
+		}
+		a := *who.Application
+		f, err := h.cfg.Files.UploadFor(ctx, a, t.id)
+		if err != nil {
+			return t, err
+		}
+		t.file, t.created, t.max = true, f.CreatedAt, f.MaxSize
+		t.uploading, t.gone = f.Status == filestep.Uploading, f.Status == filestep.Removed
+		t.finish = func(ctx context.Context) { h.finishFileIfComplete(ctx, a, id) }
+		t.drop = func(ctx context.Context) error { return h.cfg.Files.DropLost(ctx, t.id) }
+		return t, nil
+	}
+	m, err := h.cfg.Videos.UploadFor(ctx, who, t.id)
+	if err != nil {
+		return t, err
+	}
+	t.created, t.max = m.CreatedAt, m.MaxSize
+	t.uploading, t.gone, t.lost = m.Status == video.Uploading, m.Status == video.Discarded, m.Lost()
+	t.finish = func(ctx context.Context) { h.finishIfComplete(ctx, who, id) }
+	t.drop = func(ctx context.Context) error { return h.cfg.Videos.DropLost(ctx, t.id) }
+	return t, nil
+}
+
+// creating is how long after an upload's row is written its store may
+// still be being made: a client told of the row (a retried create) and
+// asking before the store is done hears 409, not that it is lost.
+const creating = time.Minute
+
+// answerLost answers for an unfinished upload the store cannot read back.
+// It is marked lost (neither counting as a take nor blocking another or a
+// submission) and what is left of it removed; a DELETE has what it asked
+// for (204), anything else is told to send everything again as a new
+// upload (410, upload_lost). gone says the store found nothing at all,
+// which a moment after its row was written may be an upload still being
+// made.
+func (h *Handler) answerLost(w http.ResponseWriter, r *http.Request, t target, gone bool) {
+	ctx := context.WithoutCancel(r.Context())
+	what := "recording"
+	if t.file {
+		what = "file"
+	}
+	if t.uploading {
+		if gone && time.Since(t.created) < creating {
+			writeError(w, r, apperr.Conflict("this upload is still being made; try again in a moment"))
+			return
+		}
+		if err := h.cfg.Store.remove(ctx, t.tusID); err != nil {
+			writeError(w, r, storeFault(err))
+			return
+		}
+		if err := t.drop(ctx); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		h.logger.WarnContext(ctx, "upload: lost an unfinished upload; its client is told to send it again", slog.String("upload", t.tusID))
+	}
+	if r.Method == http.MethodDelete {
+		w.Header().Set("Tus-Resumable", "1.0.0")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeTusError(w, r, lostError(what))
+}
+
+// storeFault is an error of the store for writeError: a full disk or a
+// store down as such, anything else internal.
+func storeFault(err error) error {
+	if out, internal := storeError(err); !internal {
+		var te tusd.Error
+		if errors.As(out, &te) && te.HTTPResponse.StatusCode == http.StatusServiceUnavailable {
+			return fmt.Errorf("%w: %w", errStorageUnreachable, err)
+		}
+	}
+	return blob.Classify(err)
 }
 
 // serveUpload hands a request on an existing upload to tusd, unless the
@@ -194,26 +361,6 @@ func (h *Handler) serveUpload(w http.ResponseWriter, r *http.Request, gone bool,
 	return true
 }
 
-// serveFile is ServeHTTP for an upload of a file: the candidate's own,
-// not removed, PATCHed within the step's size.
-func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, who video.Viewer, id string) {
-	if who.Application == nil {
-		writeError(w, r, apperr.NotFound("upload"))
-		return
-	}
-	f, err := h.cfg.Files.UploadFor(r.Context(), *who.Application, uploadID(id))
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if !h.serveUpload(w, r, f.Status == filestep.Removed, f.MaxSize) {
-		return
-	}
-	if f.Status == filestep.Uploading && r.Method != http.MethodDelete {
-		h.finishFileIfComplete(r.Context(), *who.Application, id)
-	}
-}
-
 // finishFileIfComplete is finishIfComplete for a file.
 func (h *Handler) finishFileIfComplete(ctx context.Context, a application.Application, id string) {
 	if f, err := h.cfg.Files.UploadFor(ctx, a, uploadID(id)); err != nil || f.Status != filestep.Uploading {
@@ -231,7 +378,18 @@ func (h *Handler) finishFileIfComplete(ctx context.Context, a application.Applic
 // completeSize is the size of an upload tusd holds complete, put
 // together in the store; ok is false while it is not complete.
 func (h *Handler) completeSize(ctx context.Context, id string) (size int64, ok bool) {
-	up, err := h.core.GetUpload(ctx, id)
+	// Under the upload's lock, like any request on it: on S3 completing
+	// the multipart upload must not race a PATCH on another process. A
+	// request holding it is left alone: its own end finishes the upload.
+	lock, err := h.locker.NewLock(id)
+	if err != nil {
+		return 0, false
+	}
+	if err := lock.Lock(uploadlock.WithoutTakeover(ctx), func() {}); err != nil {
+		return 0, false
+	}
+	defer lock.Unlock()
+	up, err := h.store.GetUpload(ctx, id)
 	if err != nil {
 		return 0, false
 	}
@@ -420,61 +578,4 @@ func metaID(meta tusd.MetaData, key string) (int64, error) {
 		return 0, apperr.Invalid(key, "Upload-Metadata %s must be a positive integer id", key)
 	}
 	return n, nil
-}
-
-// tusError turns an error into one tusd sends, with the API's JSON body.
-func tusError(err error) error {
-	status, body := httpx.NewErrorBody(err)
-	b, merr := jsonString(body)
-	if merr != nil {
-		b = `{"error":{"code":"internal","message":"Internal error"}}`
-	}
-	header := tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}
-	if status == http.StatusServiceUnavailable {
-		header["Retry-After"] = httpx.RetryAfter
-	}
-	return tusd.Error{ErrorCode: body.Error.Code, Message: body.Error.Message, HTTPResponse: tusd.HTTPResponse{
-		StatusCode: status, Body: b, Header: header}}
-}
-
-func writeError(w http.ResponseWriter, r *http.Request, err error) {
-	status, body := httpx.NewErrorBody(err)
-	if status >= 500 {
-		slog.ErrorContext(r.Context(), "upload", slog.Any("error", err))
-	}
-	w.Header().Set("Tus-Resumable", "1.0.0")
-	httpx.SetRetryAfter(w, status)
-	if r.Method == http.MethodHead {
-		w.WriteHeader(status)
-		return
-	}
-	httpx.WriteJSON(w, status, body)
-}
-
-func jsonString(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("upload: %w", err)
-	}
-	return string(b), nil
-}
-
-// goneError is 410, as the tus protocol answers for a terminated upload,
-// so that a client stops retrying and forgets it.
-func goneError() tusd.Error {
-	body := `{"error":{"code":"gone","message":"this upload was discarded or removed"}}`
-	return tusd.Error{ErrorCode: "gone", Message: "this upload was discarded or removed", HTTPResponse: tusd.HTTPResponse{
-		StatusCode: http.StatusGone, Body: body, Header: tusd.HTTPHeader{"Content-Type": "application/json; charset=utf-8"}}}
-}
-
-// writeTusError writes an error made for tusd ourselves.
-func writeTusError(w http.ResponseWriter, r *http.Request, e tusd.Error) {
-	for k, v := range e.HTTPResponse.Header {
-		w.Header().Set(k, v)
-	}
-	w.Header().Set("Tus-Resumable", "1.0.0")
-	w.WriteHeader(e.HTTPResponse.StatusCode)
-	if r.Method != http.MethodHead {
-		io.WriteString(w, e.HTTPResponse.Body)
-	}
 }

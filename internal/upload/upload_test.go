@@ -45,8 +45,13 @@ type world struct {
 
 func newWorld(t *testing.T, cfg app.Config) *world {
 	t.Helper()
+	return newWorldOn(t, apptest.New(t, cfg))
+}
+
+// newWorldOn is newWorld on a running app.
+func newWorldOn(t *testing.T, aw *apptest.World) *world {
+	t.Helper()
 	ctx := context.Background()
-	aw := apptest.New(t, cfg)
 	a := aw.App
 	w := &world{t: t, app: a, srv: aw.Server}
 	var err error

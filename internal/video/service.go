@@ -28,6 +28,8 @@ type Service struct {
 	boxErr  error                                          // why there is none
 	media   *ffmpeg.Tools                                  // once seen to work in box
 	observe func(command, outcome string, d time.Duration) // SetObserver
+
+	uploads UploadStore // where tus keeps unfinished uploads (SetUploadStore)
 }
 
 // New returns a Service keeping recordings in blobs. It adds to

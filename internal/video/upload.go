@@ -111,6 +111,15 @@ func (s *Service) beginAnswer(ctx context.Context, a application.Application, re
 		}
 		used := 0
 		for _, t := range takes {
+			if s.lost(ctx, t) {
+				// Its upload cannot be read back: it neither counts nor
+				// blocks (and a client retrying its create begins anew).
+				if err := s.markLost(ctx, tx, t.UploadID, MsgLost); err != nil {
+					return err
+				}
+				tx.AfterCommit(func() { s.removeUpload(ctx, t) })
+				continue
+			}
 			if t.Counts() {
 				used++
 			}
@@ -298,7 +307,9 @@ func (s *Service) DiscardUpload(ctx context.Context, who Viewer, id string) (err
 }
 
 // DiscardTake gives up a candidate's unfinished take by its id, for the
-// step page's button; see DiscardUpload.
+// step page's button; see DiscardUpload. What the store keeps of it is
+// removed. A take whose upload was lost (the server could not keep it)
+// is marked so instead, and does not count as a take.
 func (s *Service) DiscardTake(ctx context.Context, a application.Application, recordingID int64) (err error) {
 	defer apperr.Wrap(&err, "video.DiscardTake(%d)", recordingID)
 	var uploadID string
@@ -306,23 +317,61 @@ func (s *Service) DiscardTake(ctx context.Context, a application.Application, re
 	if err != nil {
 		return notFound(err, "take")
 	}
-	return s.DiscardUpload(ctx, CandidateViewer(a), uploadID)
+	m, err := s.UploadFor(ctx, CandidateViewer(a), uploadID)
+	if err != nil {
+		return err
+	}
+	if m.Lost() {
+		return nil // given up already, when its page said it was lost
+	}
+	if s.lost(ctx, m) {
+		s.removeUpload(ctx, m)
+		return s.markLost(ctx, s.db, m.UploadID, MsgLost)
+	}
+	if err := s.DiscardUpload(ctx, CandidateViewer(a), uploadID); err != nil {
+		return err
+	}
+	s.removeUpload(ctx, m)
+	return nil
 }
 
 // CheckNothingUploading stops a submission while a take is uploading:
-// submitting then would freeze the answers without it.
+// submitting then would freeze the answers without it. A take whose
+// upload was lost does not stop it: it is marked lost.
 func (s *Service) CheckNothingUploading(ctx context.Context, tx *sqldb.DB, a application.Application) (err error) {
 	defer apperr.Wrap(&err, "video.CheckNothingUploading")
-	var title string
-	err = tx.QueryRow(ctx, `SELECT st.title FROM media m JOIN steps st ON st.id = m.step_id
-		WHERE m.application_id = $1 AND m.status = 'uploading' ORDER BY st.position LIMIT 1`, a.ID).Scan(&title)
-	if err == nil {
-		return apperr.Conflict("your recording for %q is still uploading; wait until it says saved, then submit", title)
+	rows, err := tx.Query(ctx, `SELECT m.upload_id, m.tus_id, m.created_at, st.title FROM media m JOIN steps st ON st.id = m.step_id
+		WHERE m.application_id = $1 AND m.status = 'uploading' ORDER BY st.position`, a.ID)
+	if err != nil {
+		return err
 	}
-	if errors.Is(err, sqldb.ErrNotFound) {
-		return nil
+	type take struct {
+		m     Recording
+		title string
 	}
-	return err
+	var takes []take
+	for rows.Next() {
+		t := take{m: Recording{Status: Uploading}}
+		if err := rows.Scan(&t.m.UploadID, &t.m.TusID, &t.m.CreatedAt, &t.title); err != nil {
+			rows.Close()
+			return err
+		}
+		takes = append(takes, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range takes {
+		if !s.lost(ctx, t.m) {
+			return apperr.Conflict("your recording for %q is still uploading; wait until it says saved, then submit", t.title)
+		}
+		if err := s.markLost(ctx, tx, t.m.UploadID, MsgLost); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { s.removeUpload(ctx, t.m) })
+	}
+	return nil
 }
 
 func tooLarge(max int64) error {

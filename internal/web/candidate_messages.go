@@ -1,8 +1,10 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/message"
@@ -36,6 +38,12 @@ func (s *Server) postCandidateMessage(w http.ResponseWriter, r *http.Request, a 
 	body := r.PostForm.Get("body")
 	if _, err := s.Messages.PostAsCandidateFiles(r.Context(), a, body, files); err != nil {
 		msg, ferr := formError(err)
+		if errors.Is(err, apperr.ErrUnavailable) {
+			// A full disk, a database away for a moment: what they wrote
+			// stays on the page, to send again.
+			msg, ferr = apperr.Message(err), nil
+			httpx.SetRetryAfter(w, http.StatusServiceUnavailable)
+		}
 		if ferr != nil {
 			return ferr
 		}

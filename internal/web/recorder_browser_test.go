@@ -312,3 +312,84 @@ func TestRecorderStopsAtTheLimitAndExplainsProblems(t *testing.T) {
 		p.WaitVisible(".rec-saved")
 	})
 }
+
+// TestRecorderSendsALostTakeAgain: while a take records with the network
+// down, the server loses its upload (its info emptied, as a disk that
+// filled up left it before creation was atomic). When the network is
+// back the server says the upload is lost, and the recorder sends the
+// whole take again, from the device, as a new upload: it arrives whole,
+// and the lost one counts as no take (the step allows one).
+func TestRecorderSendsALostTakeAgain(t *testing.T) {
+	t.Parallel()
+	tools := ffmpegtest.Require(t)
+	y4m, wav := fakeMedia(t)
+	w := newVideoApp(t, []opening.Step{{Kind: opening.KindVideo, Title: "Tell us about yourself", MaxSeconds: 60}})
+	w.consent(t)
+	b := browsertest.NewWithOptions(t, browsertest.Options{FakeMedia: true, ExtraFlags: []string{
+		"--use-file-for-fake-video-capture=" + y4m, "--use-file-for-fake-audio-capture=" + wav, "--autoplay-policy=no-user-gesture-required"}})
+	p := b.Page(t, browsertest.DesktopWidth, browsertest.DesktopHeight)
+	openLink(p, w.url, w.inv.Token)
+	step := w.iv.Steps[0]
+	p.Navigate(w.url + "/candidate/" + strconv.FormatInt(w.inv.Application.ID, 10) + "/steps/" + strconv.FormatInt(step.ID, 10))
+	p.WaitVisible(".recorder button.primary")
+	p.Click(".recorder button.primary")
+	p.WaitVisible(".rec-start")
+	p.Click(".rec-start")
+	p.WaitVisible(".rec-stop")
+
+	// Once the server holds some of the take, the network goes and the
+	// server loses the upload.
+	var file string
+	deadline := time.Now().Add(60 * time.Second)
+	for file == "" {
+		takes, err := w.app.Videos.Takes(context.Background(), w.inv.Application, step.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(takes) == 1 {
+			f := filepath.Join(w.app.Config.DataDir, "blobs", "uploads", takes[0].UploadID)
+			if fi, err := os.Stat(f); err == nil && fi.Size() > 0 {
+				file = f
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no bytes of the take reached the server")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.SetNetwork(true, 0)
+	if err := os.Truncate(file+".info", 0); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second) // recording on, offline
+	p.SetNetwork(false, 0)
+	time.Sleep(2 * time.Second)
+	p.Click(".rec-stop")
+	var rec string
+	waitFor(t, p, `document.querySelector(".recorder").dataset.recordedSeconds || ""`, &rec, func() bool { return rec != "" })
+	p.WaitVisible(".rec-saved")
+
+	var takes []video.Recording
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		var err error
+		if takes, err = w.app.Videos.Takes(context.Background(), w.inv.Application, step.ID); err != nil {
+			t.Fatal(err)
+		}
+		if len(takes) == 2 && (takes[1].Status == video.Ready || takes[1].Status == video.Failed) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(takes) != 2 || !takes[0].Lost() || takes[1].Status != video.Ready || takes[1].Duration == nil {
+		t.Fatalf("takes after the server lost the first upload: %+v", takes)
+	}
+	recorded, _ := strconv.ParseFloat(rec, 64)
+	if math.Abs(*takes[1].Duration-recorded) > 0.5 {
+		t.Errorf("sent again, the take lasts %.2f s; the browser recorded %.2f s", *takes[1].Duration, recorded)
+	}
+	orig := filepath.Join(w.app.Config.DataDir, "blobs", filepath.FromSlash(takes[1].OriginalKey))
+	if err := tools.Check(context.Background(), orig); err != nil {
+		t.Errorf("the take sent again does not decode: %v", err)
+	}
+}

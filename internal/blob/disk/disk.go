@@ -102,6 +102,6 @@ func isNotExist(err error) bool {
 // derrors.Wrap does; errors.Is still finds blob.ErrNotFound.
 func wrap(errp *error, op, key string) {
 	if *errp != nil {
-		*errp = fmt.Errorf("disk: %s %q: %w", op, key, *errp)
+		*errp = fmt.Errorf("disk: %s %q: %w", op, key, blob.Classify(*errp))
 	}
 }

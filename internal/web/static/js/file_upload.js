@@ -20,7 +20,20 @@ if (form && window.fetch && window.Blob) {
   };
 
   // upload sends one file and resolves once the server has all of it.
+  // If the server lost the upload (its storage failed while it arrived),
+  // the file goes again, as a new upload, a few times at most.
   async function upload(file) {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await uploadOnce(file);
+      } catch (e) {
+        if (!(e instanceof TusError) || !e.lost || tries >= 3) throw e;
+        say(`The server lost ${file.name} on its way; sending it again.`);
+      }
+    }
+  }
+
+  async function uploadOnce(file) {
     const max = parseInt(form.dataset.maxBytes, 10);
     if (max && file.size > max) {
       throw new TusError(`it is larger than the ${Math.round(max / (1 << 20))} MB allowed`, 413, true);
@@ -35,13 +48,14 @@ if (form && window.fetch && window.Blob) {
         say(`Uploading ${file.name}: ${Math.floor((offset * 100) / Math.max(file.size, 1))}%`);
         if (file.size === 0) break;
       } catch (e) {
-        if (!(e instanceof TusError) || !e.retry || failures >= 30) throw e;
+        if (!(e instanceof TusError) || e.lost || !e.retry || failures >= 30) throw e;
         failures++;
         say(`The connection dropped while uploading ${file.name}; trying again. What was sent is kept.`);
         await sleep(Math.min(500 * 2 ** failures, 15000));
         try {
           offset = (await client.offset(url)).offset;
-        } catch (_) {
+        } catch (e) {
+          if (e instanceof TusError && e.lost) throw e;
           /* still offline: the next append tries again */
         }
       }

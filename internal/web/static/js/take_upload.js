@@ -63,8 +63,9 @@ export class TakeUpload extends EventTarget {
       .catch(async (e) => {
         this.failed = e.message || String(e);
         // The server will never take this upload (discarded, or not
-        // this person's): keeping it on the device would only retry.
-        if (e instanceof TusError && [403, 404, 410].includes(e.status)) await this.db.deleteTake(this.take.key);
+        // this person's): keeping it on the device would only retry. A
+        // lost one stays: what the device holds is all there is of it.
+        if (e instanceof TusError && [403, 404, 410].includes(e.status) && !e.lost) await this.db.deleteTake(this.take.key);
         this.permanent = true;
         this.emit("failed");
       })
@@ -91,6 +92,7 @@ export class TakeUpload extends EventTarget {
           this.emit("online");
         }
       } catch (e) {
+        if (e instanceof TusError && e.lost && (await this.startOver())) continue;
         if (!(e instanceof TusError) || !e.retry) throw e;
         if (e.status === 0 && this.online) {
           this.online = false;
@@ -101,6 +103,22 @@ export class TakeUpload extends EventTarget {
         await this.resync();
       }
     }
+  }
+
+  // startOver forgets the take's upload, which the server lost (its
+  // storage failed while it arrived), so that the next step sends the
+  // whole take again as a new upload: the lost one does not count. It
+  // says whether it did; after a few times it gives up.
+  async startOver() {
+    const t = this.take;
+    if ((t.restarts || 0) >= 3) return false;
+    t.restarts = (t.restarts || 0) + 1;
+    t.url = null;
+    t.mediaId = null;
+    t.acked = 0;
+    await this.db.putTake(t);
+    this.emit("progress");
+    return true;
   }
 
   // resync asks the server where the upload stands, after an error left
@@ -115,6 +133,7 @@ export class TakeUpload extends EventTarget {
       await this.db.putTake(t);
       if (t.saved) await this.finish();
     } catch (e) {
+      if (e instanceof TusError && e.lost && (await this.startOver())) return;
       if (e instanceof TusError && !e.retry) throw e;
     }
   }

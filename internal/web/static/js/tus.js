@@ -9,10 +9,16 @@
 // TusError is an error the server answered; status 0 means the request
 // never got an answer (offline, connection cut).
 export class TusError extends Error {
-  constructor(message, status, final = false) {
+  constructor(message, status, final = false, code = "") {
     super(message);
     this.status = status;
     this.final = final; // trying again cannot help, whatever the status
+    this.code = code; // the API's error code, when the server said one
+  }
+  // lost says the server could not keep the upload (its storage failed
+  // while it arrived): send everything again as a new upload.
+  get lost() {
+    return this.status === 410 && this.code === "upload_lost";
   }
   // retry says whether trying again later can succeed.
   get retry() {
@@ -42,13 +48,15 @@ async function send(url, init, accept = () => false) {
   }
   if (resp.ok || accept(resp)) return resp;
   let message = resp.statusText || "the server refused the upload";
+  let code = "";
   try {
     const body = await resp.json();
     if (body && body.error && body.error.message) message = body.error.message;
+    if (body && body.error && body.error.code) code = body.error.code;
   } catch (e) {
-    /* not JSON */
+    /* not JSON (a HEAD has no body) */
   }
-  throw new TusError(message, resp.status);
+  throw new TusError(message, resp.status, false, code || (resp.headers.get("Anyhour-Error") || ""));
 }
 
 // Client talks to one tus endpoint with fixed extra headers (such as an
