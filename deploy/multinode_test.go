@@ -375,8 +375,14 @@ func TestSeveralNodes(t *testing.T) {
 		}
 	}
 
+	// Prometheus reads each process where it runs, never through the
+	// proxy.
+	if r := team.retry("GET", "/metrics", nil, nil); r.status != http.StatusNotFound {
+		t.Errorf("/metrics through the proxy: %s", r)
+	}
+
 	// With no serve process up, API clients still get the JSON error
-	// shape and a Retry-After, from HAProxy.
+	// shape and a Retry-After, from HAProxy, and pages a sentence.
 	for name, n := range w.serves {
 		n.Stop(30 * time.Second)
 		if err := w.proxy.WaitStatus(ctx, name, "DOWN"); err != nil {
@@ -387,6 +393,11 @@ func TestSeveralNodes(t *testing.T) {
 	if err != nil || r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "5" ||
 		r.header.Get("Content-Type") != "application/json" || !strings.Contains(string(r.body), `"code":"unavailable"`) {
 		t.Errorf("with every serve process down: %v %v (Retry-After %q, %s)", r, err, r.header.Get("Retry-After"), r.header.Get("Content-Type"))
+	}
+	r, err = team.send("GET", "/login", nil, nil)
+	if err != nil || r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") != "5" ||
+		!strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.body), "not available right now") {
+		t.Errorf("a page with every serve process down: %v %v", r, err)
 	}
 }
 
