@@ -42,14 +42,8 @@ func newTwoProcesses(t *testing.T, store string) *twoProcesses {
 	if sqldbtest.Dialect() != sqldb.Postgres {
 		t.Skip("two serve processes share PostgreSQL; on SQLite one process runs, and the PostgreSQL run of the suite takes this test")
 	}
-	dbA, u := sqldbtest.OpenURL(t)
-	dbB, err := sqldb.Open(context.Background(), u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { dbB.Close() })
-	p := &twoProcesses{db: dbA}
 	var cfg app.Config
+	p := &twoProcesses{}
 	switch store {
 	case "disk":
 		p.blobDir = t.TempDir()
@@ -59,8 +53,10 @@ func newTwoProcesses(t *testing.T, store string) *twoProcesses {
 		p.s3 = &c
 		cfg.BlobURL = s3test.URL(c)
 	}
-	p.world = newWorldOn(t, apptest.NewOn(t, cfg, dbA))
-	second := apptest.NewOn(t, cfg, dbB)
+	first := apptest.New(t, cfg)
+	p.db = first.DB
+	p.world = newWorldOn(t, first)
+	second := first.Another(t)
 	p.b = &tus{t: t, base: second.URL, token: p.alice.Token}
 	return p
 }

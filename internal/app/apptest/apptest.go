@@ -50,15 +50,6 @@ func (w *World) Another(t testing.TB) *World {
 	return newOn(t, cfg, db, w.dbURL)
 }
 
-// NewOn is New over db, for a test that runs two apps on one database,
-// as two serve processes would. The app's own connections beside db (its
-// upload locks') are closed when the test ends; db is the caller's.
-// Another does not work on the World it returns.
-func NewOn(t testing.TB, cfg app.Config, db *sqldb.DB) *World {
-	t.Helper()
-	return newOn(t, cfg, db, "")
-}
-
 func newOn(t testing.TB, cfg app.Config, db *sqldb.DB, dbURL string) *World {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
@@ -78,6 +69,8 @@ func newOn(t testing.TB, cfg app.Config, db *sqldb.DB, dbURL string) *World {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its connections beside db (its upload locks'); db is closed by
+	// whoever opened it.
 	t.Cleanup(func() { a.CloseExtras() })
 	srv.Config.Handler = a.Handler()
 	return &World{App: a, Server: srv, URL: srv.URL, dbURL: dbURL}
