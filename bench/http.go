@@ -4,63 +4,68 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 
 	"github.com/anyhour/anyhour/internal/account"
-	"github.com/anyhour/anyhour/internal/app"
+	"github.com/anyhour/anyhour/internal/application"
 )
 
-// baseURL is what the in-process app believes it is served at.
-const baseURL = "http://127.0.0.1:8080"
-
-// httpMeasurements time the reviewer's list through the real HTTP
-// handler, called in-process: the JSON API with an API token and the
-// job's HTML page with a session cookie.
-func httpMeasurements(ctx context.Context, f *fixture) ([]measurement, error) {
-	logger := slog.New(slog.DiscardHandler)
-	a, err := app.New(app.Config{DataDir: filepath.Join(f.dir, "data"), BaseURL: baseURL}, logger, f.db)
-	if err != nil {
-		return nil, err
+// pages are the pages and the API call that show the lists, through the
+// real handler called in-process, as each measured organisation's
+// reviewer: with an API token, or a session cookie.
+func (w *world) pages(ctx context.Context) ([]measurement, error) {
+	h := w.app.Handler()
+	var out []measurement
+	for i, o := range w.seeded.Orgs {
+		prefix := ""
+		if len(w.seeded.Orgs) > 1 {
+			prefix = []string{"small org: ", "large org: "}[i]
+		}
+		token, _, err := w.app.Accounts.CreateAPIToken(ctx, o.Reviewer, "bench")
+		if err != nil {
+			return nil, err
+		}
+		session, err := w.app.Accounts.StartSession(ctx, o.Reviewer, account.Client{IP: "127.0.0.1", UserAgent: "bench"})
+		if err != nil {
+			return nil, err
+		}
+		api := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+token) }
+		web := func(r *http.Request) { r.AddCookie(&http.Cookie{Name: "anyhour_session", Value: session}) }
+		job := o.Jobs[0].ID
+		newest, err := w.app.Applications.Applications(ctx, o.Reviewer, application.Filter{JobID: job, Limit: 1})
+		if err != nil || len(newest.Items) == 0 {
+			return nil, fmt.Errorf("the newest application of job %d: %v", job, err)
+		}
+		for _, p := range []struct {
+			name, path string
+			auth       func(*http.Request)
+		}{
+			{"API GET /api/v1/applications?job_id=…&limit=50", fmt.Sprintf("/api/v1/applications?job_id=%d&limit=50", job), api},
+			{"page GET /jobs/{id}, the job and its list", fmt.Sprintf("/jobs/%d", job), web},
+			{"page GET /applications/{id}, the job's newest", fmt.Sprintf("/applications/%d", newest.Items[0].ID), web},
+			{"page GET /inbox", "/inbox", web},
+			{"page GET /reviews, my reviews", "/reviews", web},
+			{"page GET /, the jobs and their counts", "/", web},
+		} {
+			out = append(out, measurement{name: prefix + p.name, run: get(h, p.path, p.auth)})
+		}
 	}
-	h := a.Handler()
-	token, _, err := f.accounts.CreateAPIToken(ctx, f.reviewer, "bench")
-	if err != nil {
-		return nil, err
-	}
-	session, err := f.accounts.StartSession(ctx, f.reviewer, account.Client{IP: "127.0.0.1", UserAgent: "bench"})
-	if err != nil {
-		return nil, err
-	}
-	apiPath := fmt.Sprintf("/api/v1/applications?interview_id=%d&limit=50", f.ivs[0].ID)
-	pagePath := fmt.Sprintf("/jobs/%d", f.jobs[0].ID)
-	return []measurement{
-		{name: "(e) API GET /api/v1/applications?interview_id=…&limit=50", run: get(h, apiPath, func(r *http.Request) {
-			r.Header.Set("Authorization", "Bearer "+token)
-		})},
-		{name: "(f) page GET /jobs/{id}", run: get(h, pagePath, func(r *http.Request) {
-			r.AddCookie(&http.Cookie{Name: "anyhour_session", Value: session})
-		})},
-	}, nil
+	return out, nil
 }
 
 // get returns a measurement that sends GET path to h and reads the whole
-// response; a 404 means the route is not written yet and skips it.
-func get(h http.Handler, path string, auth func(*http.Request)) func(ctx context.Context) error {
-	return func(ctx context.Context) error {
+// response.
+func get(h http.Handler, path string, auth func(*http.Request)) func(ctx context.Context) (int, error) {
+	return func(ctx context.Context) (int, error) {
 		r := httptest.NewRequestWithContext(ctx, "GET", baseURL+path, nil)
 		auth(r)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		switch {
-		case w.Code == http.StatusNotFound:
-			return errSkip{fmt.Sprintf("GET %s answers 404: route not written yet", path)}
-		case w.Code != http.StatusOK:
+		if w.Code != http.StatusOK {
 			body, _ := io.ReadAll(io.LimitReader(w.Body, 300))
-			return fmt.Errorf("GET %s: %d %s", path, w.Code, body)
+			return 0, fmt.Errorf("GET %s: %d %s", path, w.Code, body)
 		}
-		return nil
+		return 0, nil
 	}
 }

@@ -2,126 +2,99 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
-
-	"github.com/anyhour/anyhour/internal/application"
 )
 
-// result is the timing of one measurement on one database and size.
-type result struct {
-	median, p95 time.Duration
-	skipped     string // why it was not measured, if it was not
-}
-
-// measurement is one thing timed: run performs it once.
+// measurement is one thing timed: run performs it once and says how many
+// rows it showed (0 for a page).
 type measurement struct {
 	name string
-	run  func(ctx context.Context) error
-	// unlike, when set, says why the sizes' figures are not held to the
-	// 2x goal: they do not measure the same amount of work.
-	unlike string
+	run  func(ctx context.Context) (int, error)
 }
 
-// errSkip says a measurement cannot run here, and why.
-type errSkip struct{ reason string }
+// key names a measurement on one database, shape and size.
+type key struct {
+	db    string
+	shape string
+	name  string
+	size  int
+}
 
-func (e errSkip) Error() string { return e.reason }
+// results are every timed run, and the rows each measurement showed.
+type results struct {
+	samples map[key][]time.Duration
+	rows    map[key]int
+	errs    map[key]error
+}
 
-// timeIt runs m warm times untimed (caches, prepared statements, pools),
-// then n times timed.
-func timeIt(ctx context.Context, m measurement, warm, n int) result {
-	for i := 0; i < warm; i++ {
-		if err := m.run(ctx); err != nil {
-			var skip errSkip
-			if errors.As(err, &skip) {
-				return result{skipped: skip.reason}
+// measure times every measurement of every world: in each round the
+// databases take turns (SQLite first in odd rounds, PostgreSQL in even
+// ones), and within a database the sizes do, so that the load of the
+// moment falls on all alike. Each round runs each measurement n times
+// after one untimed run; the first round warms up with a few more.
+func measure(ctx context.Context, worlds []*world, o options) results {
+	res := results{samples: map[key][]time.Duration{}, rows: map[key]int{}, errs: map[key]error{}}
+	for r := 0; r < o.rounds; r++ {
+		dbs, sizes := slices.Clone(o.dbs), slices.Clone(o.sizes)
+		if r%2 == 1 {
+			slices.Reverse(dbs)
+			slices.Reverse(sizes)
+		}
+		start := time.Now()
+		for _, db := range dbs {
+			for _, shape := range o.shapes {
+				for _, size := range sizes {
+					for _, w := range worlds {
+						if w.db == db && w.shape == shape && w.size == size {
+							res.round(ctx, w, o.n, r == 0)
+						}
+					}
+				}
 			}
-			return result{skipped: "error: " + err.Error()}
+		}
+		fmt.Printf("   round %d of %d in %s\n", r+1, o.rounds, time.Since(start).Round(100*time.Millisecond))
+	}
+	return res
+}
+
+// round times each of w's measurements n times.
+func (res results) round(ctx context.Context, w *world, n int, first bool) {
+	warm := 1
+	if first {
+		warm = 10
+	}
+	for _, m := range w.ms {
+		k := key{w.db, string(w.shape), m.name, w.size}
+		if res.errs[k] != nil {
+			continue
+		}
+		for i := 0; i < warm; i++ {
+			rows, err := m.run(ctx)
+			if err != nil {
+				res.errs[k] = err
+				break
+			}
+			res.rows[k] = rows
+		}
+		for i := 0; i < n && res.errs[k] == nil; i++ {
+			start := time.Now()
+			if _, err := m.run(ctx); err != nil {
+				res.errs[k] = err
+				break
+			}
+			res.samples[k] = append(res.samples[k], time.Since(start))
 		}
 	}
-	d := make([]time.Duration, n)
-	for i := range d {
-		start := time.Now()
-		if err := m.run(ctx); err != nil {
-			return result{skipped: "error: " + err.Error()}
-		}
-		d[i] = time.Since(start)
+}
+
+// median and p95 of the samples of k.
+func (res results) stats(k key) (median, p95 time.Duration, ok bool) {
+	d := slices.Clone(res.samples[k])
+	if len(d) == 0 || res.errs[k] != nil {
+		return 0, 0, false
 	}
 	slices.Sort(d)
-	return result{median: d[len(d)/2], p95: d[(len(d)*95+99)/100-1]}
-}
-
-// deepPage is how many pages into the list (c) goes.
-const deepPage = 20
-
-// smallJob explains the smallest job's figures: what they show is that a
-// full page of a small job costs what one of the biggest job does, (a).
-const smallJob = "not comparable: a few rows at 1k, a full page at 100k; compare with (a) at 100k"
-
-// domainMeasurements are the list calls a reviewer makes, timed on the
-// domain service directly: job 0 is the biggest job.
-func domainMeasurements(ctx context.Context, f *fixture) []measurement {
-	job := f.jobs[0].ID
-	list := func(filter application.Filter) func(ctx context.Context) error {
-		return func(ctx context.Context) error {
-			page, err := f.interviews.Applications(ctx, f.reviewer, filter)
-			if err == nil && len(page.Items) == 0 {
-				err = errors.New("empty page")
-			}
-			return err
-		}
-	}
-	// The deep page is one of the organisation's whole list: at 1k, no
-	// single job has 20 pages, but the organisation has exactly 20.
-	var deep func(context.Context) error
-	if cursor, err := f.cursorAt(ctx, application.Filter{}, deepPage); err != nil {
-		deep = func(context.Context) error { return errSkip{err.Error()} }
-	} else {
-		deep = list(application.Filter{Cursor: cursor})
-	}
-	return []measurement{
-		{name: "(a) job list, first page (newest)", run: list(application.Filter{JobID: job})},
-		{name: "(b) job list, status submitted", run: list(application.Filter{JobID: job, Status: application.Submitted})},
-		{name: fmt.Sprintf("(c) whole list, page %d by cursor", deepPage), run: deep},
-		{name: "(d) job list, sorted by name", run: list(application.Filter{JobID: job, Sort: application.ByName})},
-		// The smallest job: a plan that walks all applications by id and
-		// filters by job is cheap for the biggest job and ruinous here.
-		{name: "(a') smallest job's list, first page", run: list(application.Filter{JobID: f.jobs[len(f.jobs)-1].ID}), unlike: smallJob},
-		{name: "(b') smallest job's list, status submitted", run: list(application.Filter{JobID: f.jobs[len(f.jobs)-1].ID, Status: application.Submitted}), unlike: smallJob},
-	}
-}
-
-// countsMeasurements time the per-status counts: not lists, but the job
-// page (f) shows CountsForJob in its tabs, and the dashboard and
-// GET /api/v1/jobs call CountsByJob, so they explain what pages cost.
-func countsMeasurements(f *fixture) []measurement {
-	return []measurement{
-		{name: "(g) CountsForJob, the job page's tab counts", run: func(ctx context.Context) error {
-			_, err := f.interviews.CountsForJob(ctx, f.reviewer, f.jobs[0].ID)
-			return err
-		}},
-		{name: "(h) CountsByJob, the dashboard's counts", run: func(ctx context.Context) error {
-			_, err := f.interviews.CountsByJob(ctx, f.reviewer)
-			return err
-		}},
-	}
-}
-
-// cursorAt follows Next cursors of filter's list to page n and returns
-// the cursor that fetches it.
-func (f *fixture) cursorAt(ctx context.Context, filter application.Filter, n int) (string, error) {
-	for page := 1; page < n; page++ {
-		p, err := f.interviews.Applications(ctx, f.reviewer, filter)
-		if err != nil {
-			return "", err
-		}
-		if p.Next == "" {
-			return "", fmt.Errorf("the list ends at page %d, before page %d", page, n)
-		}
-		filter.Cursor = p.Next
-	}
-	return filter.Cursor, nil
+	return d[len(d)/2], d[(len(d)*95+99)/100-1], true
 }

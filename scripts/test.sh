@@ -3,6 +3,12 @@
 #
 #   scripts/test.sh [go test flags or packages...]     e.g. scripts/test.sh -run TestMigrate
 #
+# Without arguments (as `make test` and CI run it), the PostgreSQL pass
+# also runs the several-node test (package deploy, build tag multinode):
+# two serve processes and a worker behind HAProxy, on PostgreSQL and an S3
+# server, one of them killed mid-upload. ANYHOUR_TEST_MULTINODE=1 runs it
+# with arguments too; ANYHOUR_TEST_MULTINODE=0 never.
+#
 # The PostgreSQL server is, in this order:
 #   (a) ANYHOUR_TEST_POSTGRES, if set (an admin URL whose database exists, such as .../postgres);
 #   (b) postgres://postgres@127.0.0.1:5432/postgres, if it answers (skip with ANYHOUR_TEST_NO_LOCAL_PG=1);
@@ -14,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages the suite needs. Add to this list (e.g. ffmpeg bubblewrap espeak-ng).
-SYSTEM_PACKAGES="chromium ffmpeg espeak-ng bubblewrap git python3-pytest"
+SYSTEM_PACKAGES="chromium ffmpeg espeak-ng bubblewrap git python3-pytest haproxy"
 
 LOCAL_PG_URL="postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 THROWAWAY_PORT_FIRST=55432
@@ -71,6 +77,12 @@ ensure_system_packages() {
 		if is_ci; then exit 1; fi
 	fi
 }
+
+# The several-node test runs with the whole suite, or when asked for.
+MULTINODE=${ANYHOUR_TEST_MULTINODE:-}
+if [ -z "$MULTINODE" ]; then
+	if [ "$#" -eq 0 ]; then MULTINODE=1; else MULTINODE=0; fi
+fi
 
 # go test arguments: the script's own, plus ./... unless they name packages.
 GO_TEST_ARGS=("$@")
@@ -201,10 +213,16 @@ else
 fi
 
 pg_rc=0
+multi_rc=0
 if [ -n "$PG_URL" ]; then
 	echo
 	echo "== go test on PostgreSQL ($PG_URL) =="
 	ANYHOUR_TEST_POSTGRES=$PG_URL go test -count=1 -timeout 30m "${GO_TEST_ARGS[@]}" || pg_rc=$?
+	if [ "$MULTINODE" = "1" ]; then
+		echo
+		echo "== several nodes behind HAProxy on PostgreSQL (go test -tags multinode ./deploy) =="
+		ANYHOUR_TEST_POSTGRES=$PG_URL go test -count=1 -timeout 10m -tags multinode -run '^TestSeveralNodes$' -v ./deploy || multi_rc=$?
+	fi
 fi
 
 echo
@@ -218,8 +236,11 @@ elif [ "$pg_rc" -eq 0 ]; then
 else
 	echo "PostgreSQL: FAILED (go test exit $pg_rc)"
 fi
+if [ -n "$PG_URL" ] && [ "$MULTINODE" = "1" ]; then
+	if [ "$multi_rc" -eq 0 ]; then echo "Several nodes: ok (see above whether it ran or skipped)"; else echo "Several nodes: FAILED (go test exit $multi_rc)"; fi
+fi
 
-if [ "$sqlite_rc" -ne 0 ] || [ "$pg_rc" -ne 0 ]; then
+if [ "$sqlite_rc" -ne 0 ] || [ "$pg_rc" -ne 0 ] || [ "$multi_rc" -ne 0 ]; then
 	exit 1
 fi
 if [ -z "$PG_URL" ] && is_ci; then

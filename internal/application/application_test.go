@@ -511,3 +511,89 @@ func TestErrorsSayWhere(t *testing.T) {
 		t.Errorf("a classified error: %v", err)
 	}
 }
+
+// TestOutcomeCountsMatchApplications: the dashboard's and the job page's
+// outcome counts come from application_outcome_counts (migration 0041),
+// kept by every decision, a change of outcome, going back on one, and
+// decisions on one application racing each other; they must never drift
+// from the decided applications themselves.
+func TestOutcomeCountsMatchApplications(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var apps []application.Application
+	for i := 0; i < 5; i++ {
+		a, _ := f.applications.ByToken(f.ctx, f.invite(t, fmt.Sprintf("d%d@example.com", i)).Token)
+		a, err := f.applications.Submit(f.ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		apps = append(apps, a)
+	}
+	decide := func(a application.Application, outcome string) {
+		t.Helper()
+		if err := f.db.Transact(f.ctx, func(tx *sqldb.DB) error {
+			_, err := f.applications.MarkDecided(f.ctx, tx, f.owner, a.ID, outcome)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	undecide := func(a application.Application, before string) {
+		t.Helper()
+		if err := f.db.Transact(f.ctx, func(tx *sqldb.DB) error { return f.applications.Undecide(f.ctx, tx, a.ID, before) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	decide(apps[0], "advance")
+	decide(apps[1], "reject")
+	decide(apps[2], "hold")
+	decide(apps[2], "reject") // a new outcome
+	undecide(apps[1], "")     // submitted again
+	undecide(apps[0], "hold") // back to the decision before
+	// Four decisions on one application at once: one outcome stands,
+	// counted once.
+	var wg sync.WaitGroup
+	for _, outcome := range []string{"advance", "reject", "hold", "advance"} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.db.Transact(f.ctx, func(tx *sqldb.DB) error {
+				_, err := f.applications.MarkDecided(f.ctx, tx, f.owner, apps[3].ID, outcome)
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+
+	got, err := f.applications.Outcomes(f.ctx, f.owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]map[string]int{}
+	rows, err := f.db.Query(f.ctx, `SELECT job_id, outcome, COUNT(*) FROM applications WHERE status = 'decided' AND outcome <> '' GROUP BY job_id, outcome`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var job int64
+		var outcome string
+		var n int
+		rows.Scan(&job, &outcome, &n)
+		if want[job] == nil {
+			want[job] = map[string]int{}
+		}
+		want[job][outcome] = n
+	}
+	rows.Close()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("outcome counts drifted from the applications (-rows +counts):\n%s", diff)
+	}
+	job := want[f.iv.JobID]
+	if job["hold"]+job["reject"]+job["advance"] != 3 || job["reject"] < 1 {
+		t.Errorf("unexpected outcomes %v: want apps 0 (hold), 2 (reject) and 3 decided", job)
+	}
+	counts, _ := f.applications.CountsForJob(f.ctx, f.owner, f.iv.JobID)
+	if counts[application.Decided] != 3 || counts[application.Submitted] != 2 {
+		t.Errorf("status counts %v, want 3 decided and 2 submitted", counts)
+	}
+}

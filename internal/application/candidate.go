@@ -128,33 +128,49 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 	if err != nil {
 		return a, err
 	}
+	if a.Status != Submitted && a.Status != Decided {
+		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.TeamName())
+	}
+	if a.Status, a.Outcome, err = lockDecision(ctx, tx, a.ID); err != nil {
+		return a, err
+	}
+	was := a
 	switch a.Status {
 	case Decided:
-		// This also locks the row, so that decisions on it take turns.
-		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID)
+		if _, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID); err != nil {
+			return a, err
+		}
 		a.Outcome = outcome
-		return a, err
+		if err := countOutcome(ctx, tx, was, a); err != nil {
+			return a, err
+		}
+		return a, s.outcomeChanged(ctx, tx, a)
 	case Submitted:
 	default:
 		return a, apperr.Conflict("%s has not submitted yet; decide once they have", a.TeamName())
 	}
-	res, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', outcome = $1, updated_at = $2 WHERE id = $3 AND status = 'submitted'`,
-		outcome, s.now(), a.ID)
-	if err != nil {
-		return a, err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		// Another decision moved it a moment ago: it is decided, and
-		// counted once; this decision's outcome is the latest.
-		a.Status, a.Outcome = Decided, outcome
-		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1 WHERE id = $2`, outcome, a.ID)
+	if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'decided', outcome = $1, updated_at = $2 WHERE id = $3`,
+		outcome, s.now(), a.ID); err != nil {
 		return a, err
 	}
 	if err := countStatus(ctx, tx, a.OrgID, a.JobID, Submitted, Decided); err != nil {
 		return a, err
 	}
 	a.Status, a.Outcome = Decided, outcome
+	if err := countOutcome(ctx, tx, was, a); err != nil {
+		return a, err
+	}
 	return a, s.statusChanged(ctx, tx, a, Decided)
+}
+
+// lockDecision locks application id's row for the rest of tx, so that
+// decisions on it take turns, and reads its status and outcome as they
+// are once it holds the lock: what the counts move from.
+func lockDecision(ctx context.Context, tx *sqldb.DB, id int64) (Status, string, error) {
+	var st Status
+	var outcome string
+	err := tx.QueryRow(ctx, `UPDATE applications SET updated_at = updated_at WHERE id = $1 RETURNING status, outcome`, id).Scan(&st, &outcome)
+	return st, outcome, err
 }
 
 // Undecide goes back on a decision the candidate never learnt of (its
@@ -164,17 +180,31 @@ func (s *Service) MarkDecided(ctx context.Context, tx *sqldb.DB, actor account.M
 func (s *Service) Undecide(ctx context.Context, tx *sqldb.DB, appID int64, outcome string) (err error) {
 	defer apperr.Wrap(&err, "application.Undecide(%d)", appID)
 	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE a.id = $1`, appID))
-	if err != nil || a.Status != Decided {
+	if err != nil {
 		return err
 	}
+	if a.Status, a.Outcome, err = lockDecision(ctx, tx, a.ID); err != nil || a.Status != Decided {
+		return err
+	}
+	was := a
 	if outcome != "" {
-		_, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID)
+		if _, err := tx.Exec(ctx, `UPDATE applications SET outcome = $1, updated_at = $2 WHERE id = $3`, outcome, s.now(), a.ID); err != nil {
+			return err
+		}
+		a.Outcome = outcome
+	} else {
+		if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', outcome = '', updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
+			return err
+		}
+		if err := countStatus(ctx, tx, a.OrgID, a.JobID, Decided, Submitted); err != nil {
+			return err
+		}
+		a.Status, a.Outcome = Submitted, ""
+	}
+	if err := countOutcome(ctx, tx, was, a); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', outcome = '', updated_at = $1 WHERE id = $2`, s.now(), a.ID); err != nil {
-		return err
-	}
-	return countStatus(ctx, tx, a.OrgID, a.JobID, Decided, Submitted)
+	return s.outcomeChanged(ctx, tx, a)
 }
 
 // State is what the system itself checks of an application before acting

@@ -29,6 +29,34 @@ func countStatus(ctx context.Context, tx *sqldb.DB, orgID, jobID int64, from, to
 	return err
 }
 
+// countOutcome moves application a's count from its outcome before a
+// change (was) to the one after (now): only decided applications count,
+// as the lists' outcome tabs hold only those. The caller holds a's row
+// (lockDecision), so was is what the counts hold.
+func countOutcome(ctx context.Context, tx *sqldb.DB, was, now Application) error {
+	counted := func(a Application) string {
+		if a.Status != Decided {
+			return ""
+		}
+		return a.Outcome
+	}
+	from, to := counted(was), counted(now)
+	if from == to {
+		return nil
+	}
+	if from != "" {
+		if _, err := tx.Exec(ctx, `UPDATE application_outcome_counts SET n = n - 1 WHERE job_id = $1 AND outcome = $2`, now.JobID, from); err != nil {
+			return err
+		}
+	}
+	if to == "" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO application_outcome_counts (org_id, job_id, outcome, n) VALUES ($1, $2, $3, 1)
+		ON CONFLICT (job_id, outcome) DO UPDATE SET n = application_outcome_counts.n + 1`, now.OrgID, now.JobID, to)
+	return err
+}
+
 // JobCounts counts a job's applications per status.
 type JobCounts map[Status]int
 
@@ -91,16 +119,17 @@ func (s *Service) counts(ctx context.Context, actor account.Member, q string, ar
 
 // Outcomes counts the decided applications of actor's organisation by
 // job and by their latest decision's outcome (package decision's advance,
-// hold and reject). Unlike the status counts it reads the applications,
-// through the index on (job_id, outcome).
+// hold and reject), from application_outcome_counts, which every decision
+// and its undoing keep in step (countOutcome): reading them never reads
+// the applications, as a count of every decided one did on every
+// dashboard and job page.
 func (s *Service) Outcomes(ctx context.Context, actor account.Member) (_ map[int64]map[string]int, err error) {
 	defer apperr.Wrap(&err, "application.Outcomes")
 	out := map[int64]map[string]int{}
 	if !actor.Can(account.ViewApplications) {
 		return out, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT job_id, outcome, COUNT(*) FROM applications
-		WHERE org_id = $1 AND status = 'decided' AND outcome <> '' GROUP BY job_id, outcome`, actor.OrgID)
+	rows, err := s.db.Query(ctx, `SELECT job_id, outcome, n FROM application_outcome_counts WHERE org_id = $1 AND n > 0`, actor.OrgID)
 	if err != nil {
 		return nil, err
 	}

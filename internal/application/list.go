@@ -12,6 +12,7 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
 // Sort orders an application list.
@@ -77,33 +78,30 @@ func (s *Service) Applications(ctx context.Context, actor account.Member, f Filt
 		}
 	}
 
-	q := newListQuery(actor, f)
+	q := newListQuery(s.db.Dialect, actor, f)
 	var order string
 	switch f.Sort {
 	case Newest:
-		order = "a.id DESC"
+		order = q.order("DESC", "a.id")
 		if cur.ID > 0 {
 			q.where("a.id < " + q.arg(cur.ID))
 		}
 	case Oldest:
-		order = "a.id ASC"
+		order = q.order("ASC", "a.id")
 		if cur.ID > 0 {
 			q.where("a.id > " + q.arg(cur.ID))
 		}
 	case ByName:
-		order = "a.team_name ASC, a.id ASC"
+		order = q.order("ASC", "a.team_name", "a.id")
 		if cur.ID > 0 {
 			q.where("(a.team_name, a.id) > (" + q.arg(cur.Name) + ", " + q.arg(cur.ID) + ")")
 		}
 	default:
 		return Page{}, apperr.Invalid("sort", "sort is newest, oldest or name, not %q", f.Sort)
 	}
-	where, args := q.conds, q.args
-	arg := q.arg
-	limit := arg(f.Limit + 1)
-	where, args = q.conds, q.args
-	rows, err := s.db.Query(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+` LIMIT `+limit, args...)
+	limit := q.arg(f.Limit + 1)
+	rows, err := s.db.Query(ctx, `SELECT `+applicationColumns+q.from()+`WHERE `+q.sql()+
+		` ORDER BY `+order+` LIMIT `+limit, q.args...)
 	if err != nil {
 		return Page{}, err
 	}
@@ -146,22 +144,52 @@ func (f Filter) check() error {
 	return nil
 }
 
-// listQuery builds the WHERE clause of a list of applications.
+// listQuery builds the FROM and WHERE clauses and the order of a list of
+// applications.
 type listQuery struct {
 	conds []string
 	args  []any
+	lead  string // the column the list's index starts with
+	index string // the index the list is read down
+	d     sqldb.Dialect
 }
 
 // newListQuery selects the applications of actor's organisation that f
-// filters (not its cursor).
-func newListQuery(actor account.Member, f Filter) *listQuery {
-	q := &listQuery{}
-	q.where("a.org_id = " + q.arg(actor.OrgID))
-	if f.JobID != 0 {
-		q.where("a.job_id = " + q.arg(f.JobID))
-	}
-	if f.InterviewID != 0 {
-		q.where("a.interview_id = " + q.arg(f.InterviewID))
+// filters (not its cursor), read down the index of its narrowest filter:
+// the job's, else the interview's, else the organisation's, each going on
+// with the status (or outcome) filtered by and the order (migrations 0001,
+// 0021, 0035 and 0041).
+func newListQuery(d sqldb.Dialect, actor account.Member, f Filter) *listQuery {
+	q := &listQuery{d: d}
+	byName := f.Sort == ByName
+	switch {
+	case f.JobID != 0:
+		q.where("a.org_id = " + q.arg(actor.OrgID))
+		q.leadBy("a.job_id", f.JobID)
+		if f.InterviewID != 0 {
+			q.where("a.interview_id = " + q.arg(f.InterviewID))
+		}
+		switch {
+		case byName && f.Outcome != "":
+			q.index = "applications_job_outcome_name"
+		case byName && f.Status != "":
+			q.index = "applications_job_status_name"
+		case byName:
+			q.index = "applications_job_name"
+		case f.Outcome != "":
+			q.index = "applications_job_outcome"
+		case f.Status != "":
+			q.index = "applications_job_status"
+		default:
+			q.index = "applications_job"
+		}
+	case f.InterviewID != 0:
+		q.where("a.org_id = " + q.arg(actor.OrgID))
+		q.leadBy("a.interview_id", f.InterviewID)
+		q.index = pick(byName, f.Status != "" || f.Outcome != "", "applications_interview")
+	default:
+		q.leadBy("a.org_id", actor.OrgID)
+		q.index = pick(byName, f.Status != "" || f.Outcome != "", "applications_org")
 	}
 	if f.Status != "" {
 		q.where("a.status = " + q.arg(f.Status))
@@ -170,6 +198,67 @@ func newListQuery(actor account.Member, f Filter) *listQuery {
 		q.where("a.status = 'decided' AND a.outcome = " + q.arg(f.Outcome))
 	}
 	return q
+}
+
+// pick names the index of prefix (an interview's or the organisation's)
+// for a list sorted by name or by id, filtered by status or not.
+func pick(byName, byStatus bool, prefix string) string {
+	switch {
+	case byName:
+		return prefix + "_name" // the status checked row by row
+	case byStatus:
+		return prefix + "_status"
+	}
+	return prefix
+}
+
+// leadBy keeps the rows whose column col is v, col being the first column
+// of the index the list is read down, and puts col first in the list's
+// order.
+//
+// Why: a job's list ordered by id can be read down the job's index
+// (job_id, id), or down the primary key, skipping other jobs' rows. Both
+// planners may take the second when the job is large, PostgreSQL reckoning
+// its rows spread evenly over the ids: but when they are the oldest (a
+// large job opened long ago, which is normal), it reads every newer row of
+// every other job first (78,000 rows for one page in the test that found
+// it). The same goes for an organisation with most of the rows, on SQLite
+// too, and for the page after a cursor (a.id < $n).
+//
+// On PostgreSQL, col first in the order leaves only col's index able to
+// give the order without a sort. But PostgreSQL drops from an order a
+// column that the WHERE clause holds to one value with =, as it orders
+// nothing; col = ANY of a one-value array selects the same rows through
+// the same index, and keeps col in the order. SQLite ignores an ordered
+// column held to one value whatever the form; there the FROM clause names
+// the index (INDEXED BY, see from), as SQLite allows.
+// TestListPlansOnSkewedData checks the plans of both.
+func (q *listQuery) leadBy(col string, v int64) {
+	q.lead = col
+	if q.d == sqldb.Postgres {
+		q.where(col + " = ANY(" + q.arg([]int64{v}) + ")")
+		return
+	}
+	q.where(col + " = " + q.arg(v))
+}
+
+// from is the list's FROM clause: applications and their candidates, on
+// SQLite read down the list's index.
+func (q *listQuery) from() string {
+	if q.d == sqldb.Postgres {
+		return applicationFrom
+	}
+	return ` FROM applications a INDEXED BY ` + q.index + ` JOIN candidates c ON c.id = a.candidate_id `
+}
+
+// order is the list's ORDER BY: its lead column, then cols, all in
+// direction dir (ASC or DESC).
+func (q *listQuery) order(dir string, cols ...string) string {
+	out := q.lead + " " + dir
+	for _, c := range cols {
+		out += ", " + c + " " + dir
+	}
+	return out
 }
 
 func (q *listQuery) where(cond string) { q.conds = append(q.conds, cond) }
@@ -204,16 +293,16 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 	// before is the condition for coming before a in the list's order;
 	// first and last order the list forwards and backwards.
 	var before, after func(q *listQuery) string
-	var forward, backward string
+	var forward, backward []string // a direction, then columns
 	switch f.Sort {
 	case "", Newest:
 		before = func(q *listQuery) string { return "a.id > " + q.arg(a.ID) }
 		after = func(q *listQuery) string { return "a.id < " + q.arg(a.ID) }
-		forward, backward = "a.id DESC", "a.id ASC"
+		forward, backward = []string{"DESC", "a.id"}, []string{"ASC", "a.id"}
 	case Oldest:
 		before = func(q *listQuery) string { return "a.id < " + q.arg(a.ID) }
 		after = func(q *listQuery) string { return "a.id > " + q.arg(a.ID) }
-		forward, backward = "a.id ASC", "a.id DESC"
+		forward, backward = []string{"ASC", "a.id"}, []string{"DESC", "a.id"}
 	case ByName:
 		before = func(q *listQuery) string {
 			return "(a.team_name, a.id) < (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
@@ -221,14 +310,14 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 		after = func(q *listQuery) string {
 			return "(a.team_name, a.id) > (" + q.arg(a.Candidate.Name) + ", " + q.arg(a.ID) + ")"
 		}
-		forward, backward = "a.team_name ASC, a.id ASC", "a.team_name DESC, a.id DESC"
+		forward, backward = []string{"ASC", "a.team_name", "a.id"}, []string{"DESC", "a.team_name", "a.id"}
 	default:
 		return p, apperr.Invalid("sort", "sort is newest, oldest or name, not %q", f.Sort)
 	}
-	one := func(cond func(q *listQuery) string, order string) (*Application, error) {
-		q := newListQuery(actor, f)
+	one := func(cond func(q *listQuery) string, order []string) (*Application, error) {
+		q := newListQuery(s.db.Dialect, actor, f)
 		q.where(cond(q))
-		n, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+applicationFrom+`WHERE `+q.sql()+` ORDER BY `+order+` LIMIT 1`, q.args...))
+		n, err := scanApplication(s.db.QueryRow(ctx, `SELECT `+applicationColumns+q.from()+`WHERE `+q.sql()+` ORDER BY `+q.order(order[0], order[1:]...)+` LIMIT 1`, q.args...))
 		if errors.Is(err, apperr.ErrNotFound) {
 			return nil, nil
 		}
@@ -241,13 +330,13 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 	if p.Next, err = one(after, forward); err != nil {
 		return p, err
 	}
-	q := newListQuery(actor, f)
+	q := newListQuery(s.db.Dialect, actor, f)
 	cond := before(q)
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+cond+` THEN 1 ELSE 0 END), 0) FROM applications a WHERE `+q.sql(),
 		q.args...).Scan(&p.Total, &p.Position); err != nil {
 		return p, err
 	}
-	in := newListQuery(actor, f)
+	in := newListQuery(s.db.Dialect, actor, f)
 	in.where("a.id = " + in.arg(a.ID))
 	var n int
 	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications a WHERE `+in.sql(), in.args...).Scan(&n); err != nil {

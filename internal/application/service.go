@@ -24,6 +24,7 @@ type Service struct {
 	inviteHooks  []InviteHook
 	linkHooks    []LinkHook
 	statusHooks  []StatusHook
+	outcomeHooks []StatusHook
 	// extensionHooks run when more time is asked for, decided or granted.
 	extensionHooks []ExtensionHook
 	identityHooks  []IdentityHook
@@ -38,6 +39,21 @@ type StatusHook func(ctx context.Context, tx *sqldb.DB, a Application) error
 
 // OnStatus adds a hook to the changes of status. Call it while wiring.
 func (s *Service) OnStatus(hook StatusHook) { s.statusHooks = append(s.statusHooks, hook) }
+
+// OnOutcome adds a hook to the changes of a decided application's outcome
+// that keep its status (a new decision), and to going back on a decision
+// (Undecide); a carries the outcome and status it now has. With OnStatus,
+// it hears of every change of whether an application waits for reviews.
+func (s *Service) OnOutcome(hook StatusHook) { s.outcomeHooks = append(s.outcomeHooks, hook) }
+
+func (s *Service) outcomeChanged(ctx context.Context, tx *sqldb.DB, a Application) error {
+	for _, hook := range s.outcomeHooks {
+		if err := hook(ctx, tx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func (s *Service) statusChanged(ctx context.Context, tx *sqldb.DB, a Application, to Status) error {
 	a.Status = to

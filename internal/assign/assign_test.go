@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/domain/domaintest"
 	"github.com/anyhour/anyhour/internal/opening"
 	"github.com/anyhour/anyhour/internal/review"
+	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
 )
 
@@ -34,6 +35,7 @@ func ptr[T any](v T) *T { return &v }
 // and another organisation with a member of its own.
 type world struct {
 	domain.Services
+	db              *sqldb.DB
 	owner, stranger account.Member
 	rev             []account.Member
 	job             opening.Job
@@ -44,7 +46,8 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	ctx := context.Background()
-	w := &world{Services: domaintest.New(t, sqldbtest.Open(t))}
+	db := sqldbtest.Open(t)
+	w := &world{Services: domaintest.New(t, db), db: db}
 	// Monday 23 November 2026, 10:00 UTC; each submission an hour later.
 	w.clock = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	now := func() time.Time { return w.clock }
@@ -381,5 +384,111 @@ func TestRotaUnderConcurrentSubmissions(t *testing.T) {
 	}
 	if want := map[string]int{"Ann by turns": 2, "Ben by turns": 2, "Cat by turns": 2}; fmt.Sprint(turns) != fmt.Sprint(want) {
 		t.Errorf("six submissions at once: %v, want %v", turns, want)
+	}
+}
+
+// TestQueueReadsOnlyWhatWaits: an assignment leaves its reviewer's queue
+// and their index of what is to do (migration 0041) when the review is in,
+// or when the application is decided without it; and comes back when the
+// application waits again: put on hold, or a decision taken back before
+// its message went. An assignment made after its review starts done.
+func TestQueueReadsOnlyWhatWaits(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t)
+	ann := w.rev[0]
+	ada, bo := w.invite(t, "Ada", true), w.invite(t, "Bo", true)
+	for _, a := range []application.Application{ada, bo} {
+		if _, err := w.Assignments.Assign(ctx, w.owner, a.ID, ann.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// marks are the assignment's marks, as the index reads them.
+	marks := func(a application.Application) string {
+		t.Helper()
+		var reviewed, closed bool
+		err := w.db.QueryRow(ctx, `SELECT reviewed_at IS NOT NULL, closed_at IS NOT NULL FROM review_assignments
+			WHERE application_id = $1 AND member_id = $2`, a.ID, ann.ID).Scan(&reviewed, &closed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("reviewed=%v closed=%v", reviewed, closed)
+	}
+	queue := func() string {
+		t.Helper()
+		q, err := w.Assignments.Queue(ctx, ann)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := w.Assignments.Waiting(ctx, ann)
+		if err != nil || n != len(q) {
+			t.Errorf("the count says %d, %v; the queue has %d", n, err, len(q))
+		}
+		var names []string
+		for _, x := range q {
+			names = append(names, x.CandidateName)
+		}
+		return strings.Join(names, ", ")
+	}
+	decide := func(a application.Application, in decision.Input) {
+		t.Helper()
+		if in.Template == "" {
+			in.Template = "Hello [first name]."
+		}
+		if _, problems, err := w.Decisions.Decide(ctx, w.owner, []int64{a.ID}, in); err != nil || len(problems) > 0 {
+			t.Fatal(err, problems)
+		}
+	}
+	if got := queue(); got != "Ada, Bo" {
+		t.Fatalf("Ann's queue: %q", got)
+	}
+
+	decide(ada, decision.Input{Outcome: decision.Reject})
+	if got, m := queue(), marks(ada); got != "Bo" || m != "reviewed=false closed=true" {
+		t.Errorf("Ada rejected unreviewed: queue %q, Ada's marks %s", got, m)
+	}
+	decide(ada, decision.Input{Outcome: decision.Hold})
+	if got, m := queue(), marks(ada); got != "Ada, Bo" || m != "reviewed=false closed=false" {
+		t.Errorf("Ada put on hold: queue %q, Ada's marks %s", got, m)
+	}
+	decide(ada, decision.Input{Outcome: decision.Advance})
+	if got := queue(); got != "Bo" {
+		t.Errorf("Ada advanced: queue %q", got)
+	}
+
+	// Bo is rejected by a message sent tomorrow, then the message is
+	// cancelled: the decision is taken back, and Bo waits again.
+	at := time.Now().Add(24 * time.Hour)
+	decide(bo, decision.Input{Outcome: decision.Reject, SendAt: &at})
+	if got := queue(); got != "" {
+		t.Errorf("Bo rejected, the message to go tomorrow: queue %q", got)
+	}
+	latest, err := w.Decisions.Latest(ctx, bo.ID)
+	if err != nil || latest == nil {
+		t.Fatal(latest, err)
+	}
+	if _, err := w.Messages.Cancel(ctx, w.owner, latest.MessageID); err != nil {
+		t.Fatal(err)
+	}
+	if got, m := queue(), marks(bo); got != "Bo" || m != "reviewed=false closed=false" {
+		t.Errorf("Bo's rejection taken back: queue %q, Bo's marks %s", got, m)
+	}
+
+	if _, err := w.Reviews.Submit(ctx, ann, bo.ID, review.Input{Ratings: map[int64]int{w.iv.Steps[0].ID: 3}, Recommendation: review.Yes}); err != nil {
+		t.Fatal(err)
+	}
+	if got, m := queue(), marks(bo); got != "" || m != "reviewed=true closed=false" {
+		t.Errorf("Bo reviewed: queue %q, Bo's marks %s", got, m)
+	}
+	// Ben reviews Cy unasked; asked afterwards, he has nothing to do.
+	ben, cy := w.rev[1], w.invite(t, "Cy", true)
+	if _, err := w.Reviews.Submit(ctx, ben, cy.ID, review.Input{Ratings: map[int64]int{w.iv.Steps[0].ID: 5}, Recommendation: review.StrongYes}); err != nil {
+		t.Fatal(err)
+	}
+	if as, err := w.Assignments.Assign(ctx, w.owner, cy.ID, ben.ID); err != nil || !as.Reviewed {
+		t.Fatalf("assigning Ben to Cy, whom he reviewed: %+v, %v", as, err)
+	}
+	if q, err := w.Assignments.Queue(ctx, ben); err != nil || len(q) != 0 {
+		t.Errorf("Ben's queue after assigning him what he reviewed: %+v, %v", q, err)
 	}
 }

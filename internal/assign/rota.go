@@ -173,8 +173,8 @@ func (s *Service) AssignOnSubmit(ctx context.Context, tx *sqldb.DB, a applicatio
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO review_assignments (application_id, member_id, org_id, assigned_by, assigned_at, due_at)
-			VALUES ($1, $2, $3, NULL, $4, $5) ON CONFLICT (application_id, member_id) DO NOTHING`, a.ID, m.ID, a.OrgID, at, due); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO review_assignments (application_id, member_id, org_id, assigned_by, assigned_at, due_at, reviewed_at)
+			VALUES ($1, $2, $3, NULL, $4, $5, `+reviewedAt+`) ON CONFLICT (application_id, member_id) DO NOTHING`, a.ID, m.ID, a.OrgID, at, due); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE review_rotas SET next_turn = $1 WHERE job_id = $2`, (turn+1)%len(r.Members), a.JobID)

@@ -11,6 +11,7 @@ import (
 	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/opening"
+	"github.com/anyhour/anyhour/internal/review"
 	"github.com/anyhour/anyhour/internal/sqldb"
 )
 
@@ -93,8 +94,8 @@ func (s *Service) Assign(ctx context.Context, actor account.Member, appID, membe
 	}
 	as := Assignment{ApplicationID: a.ID, MemberID: m.ID, MemberName: m.Name, AssignedBy: &actor.ID, AssignedAt: now, DueAt: due}
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
-		_, err := tx.Exec(ctx, `INSERT INTO review_assignments (application_id, member_id, org_id, assigned_by, assigned_at, due_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, a.ID, m.ID, actor.OrgID, actor.ID, now, due)
+		_, err := tx.Exec(ctx, `INSERT INTO review_assignments (application_id, member_id, org_id, assigned_by, assigned_at, due_at, reviewed_at)
+			VALUES ($1, $2, $3, $4, $5, $6, `+reviewedAt+`)`, a.ID, m.ID, actor.OrgID, actor.ID, now, due)
 		if errors.Is(err, sqldb.ErrConflict) {
 			return apperr.Conflict("%s is already assigned to review %s", m.Name, a.TeamName())
 		}
@@ -161,6 +162,46 @@ func (s *Service) ForApplication(ctx context.Context, actor account.Member, appI
 	return out, rows.Err()
 }
 
+// reviewedAt is the SQL of when the member $2 reviewed application $1, if
+// they did: an assignment made after its review starts done.
+const reviewedAt = `(SELECT v.created_at FROM reviews v WHERE v.application_id = $1 AND v.member_id = $2)`
+
+// stillToDo is the SQL condition, on review_assignments r, of the
+// assignments still to do: not reviewed, on an application still waiting
+// for reviews. Queue and Waiting read them down an index of those alone
+// (migration 0041), not every assignment a member ever had. The
+// application's status is checked as well (waitingStatus), as it always
+// was: the marks only narrow what is read.
+const stillToDo = `r.reviewed_at IS NULL AND r.closed_at IS NULL`
+
+// MarkReviewed records, inside tx, that r's reviewer has reviewed
+// application a, so that its assignment, if any, is done: a review.Hook.
+func (s *Service) MarkReviewed(ctx context.Context, tx *sqldb.DB, a application.Application, r review.Review) error {
+	_, err := tx.Exec(ctx, `UPDATE review_assignments SET reviewed_at = $1 WHERE application_id = $2 AND member_id = $3 AND reviewed_at IS NULL`,
+		r.UpdatedAt, a.ID, r.Reviewer.ID)
+	return err
+}
+
+// Reconsider closes application a's assignments, inside tx, when it no
+// longer waits for reviews (decided other than on hold, withdrawn), and
+// opens them again when it does (put on hold, a decision gone back on): an
+// application.StatusHook, for its changes of status and of outcome. An
+// assignment not reviewed before its application was decided would
+// otherwise stay in its reviewer's index for good.
+func (s *Service) Reconsider(ctx context.Context, tx *sqldb.DB, a application.Application) error {
+	if waiting(a) {
+		_, err := tx.Exec(ctx, `UPDATE review_assignments SET closed_at = NULL WHERE application_id = $1 AND closed_at IS NOT NULL`, a.ID)
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE review_assignments SET closed_at = $1 WHERE application_id = $2 AND closed_at IS NULL`, s.now(), a.ID)
+	return err
+}
+
+// waiting reports whether a's reviews wait, as waitingStatus says in SQL.
+func waiting(a application.Application) bool {
+	return a.Status == application.Submitted || (a.Status == application.Decided && a.Outcome == "hold")
+}
+
 // Queue lists what waits for actor's review: applications assigned to
 // them, submitted and not decided (or on hold), that they have not
 // reviewed: the calibration set's first, which everyone rates first, then
@@ -176,8 +217,7 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 		JOIN applications a ON a.id = r.application_id
 		JOIN jobs j ON j.id = a.job_id
 		LEFT JOIN calibration_applications c ON c.application_id = a.id
-		WHERE r.member_id = $1 AND r.org_id = $2 AND `+waitingStatus+`
-			AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.application_id = r.application_id AND v.member_id = r.member_id)
+		WHERE r.member_id = $1 AND r.org_id = $2 AND `+stillToDo+` AND `+waitingStatus+`
 		ORDER BY CASE WHEN c.application_id IS NULL THEN 1 ELSE 0 END, a.submitted_at, a.id
 		LIMIT $3`, actor.ID, actor.OrgID, MaxQueue)
 	if err != nil {
@@ -204,8 +244,7 @@ func (s *Service) Waiting(ctx context.Context, actor account.Member) (_ int, err
 	}
 	var n int
 	err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM review_assignments r JOIN applications a ON a.id = r.application_id
-		WHERE r.member_id = $1 AND r.org_id = $2 AND `+waitingStatus+`
-			AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.application_id = r.application_id AND v.member_id = r.member_id)`,
+		WHERE r.member_id = $1 AND r.org_id = $2 AND `+stillToDo+` AND `+waitingStatus,
 		actor.ID, actor.OrgID).Scan(&n)
 	return n, err
 }

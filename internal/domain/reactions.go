@@ -28,6 +28,11 @@ func (s *Services) react(n *notify.Notifier) {
 	// A candidate submits: the member of the job's rota whose turn it is
 	// is assigned to review.
 	s.Applications.OnStatus(s.Assignments.AssignOnSubmit)
+	// An application stops waiting for reviews (decided, withdrawn), or
+	// waits again (on hold, a decision gone back on): its assignments are
+	// closed or opened.
+	s.Applications.OnStatus(s.Assignments.Reconsider)
+	s.Applications.OnOutcome(s.Assignments.Reconsider)
 
 	// A message is posted: the candidate is emailed the team's; the
 	// team's systems hear of the candidate's (message.received).
@@ -38,8 +43,10 @@ func (s *Services) react(n *notify.Notifier) {
 	s.Messages.OnCancel(n.MessageCancelled)
 	s.Messages.OnCancel(s.Decisions.MessageCancelled)
 
-	// A review is submitted: review.submitted.
+	// A review is submitted: review.submitted; the reviewer's assignment
+	// to it, if any, is done.
 	s.Reviews.OnSubmit(s.Webhooks.EmitReviewSubmitted)
+	s.Reviews.OnSubmit(s.Assignments.MarkReviewed)
 	// A decision is made: decision.made (at once, even when its message
 	// goes later).
 	s.Decisions.OnDecide(s.Webhooks.EmitDecisionMade)

@@ -195,10 +195,11 @@ func (c *goCache) fork() (dir string, done func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	done = func() { go os.RemoveAll(dir) }
+	remove := func() { go os.RemoveAll(dir) }
 	defer func() {
+		// Not done: a failing return has set it to nil by now.
 		if err != nil {
-			done()
+			remove()
 		}
 	}()
 	own := func(p string) error {
@@ -242,7 +243,7 @@ func (c *goCache) fork() (dir string, done func(), err error) {
 	if err := own(trim); err != nil {
 		return "", nil, err
 	}
-	return dir, done, nil
+	return dir, remove, nil
 }
 
 // sweep removes the run directories that a process which died while

@@ -258,3 +258,15 @@ func TestJudgeCache(t *testing.T) {
 		t.Errorf("a new signature: %d hits, %d entries; want it built anew", g.judges.hits, g.judges.order.Len())
 	}
 }
+
+// TestGoCacheForkFails: a run's cache that cannot be made is an error,
+// and its half-made directory is removed, without a panic (the cleanup
+// once called the done func that the failing return had just set to nil).
+func TestGoCacheForkFails(t *testing.T) {
+	runs := t.TempDir()
+	c := &goCache{master: filepath.Join(t.TempDir(), "missing"), runs: runs}
+	dir, done, err := c.fork()
+	if err == nil || dir != "" || done != nil {
+		t.Fatalf("fork from a missing master: %q %v %v", dir, done != nil, err)
+	}
+}

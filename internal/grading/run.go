@@ -74,9 +74,7 @@ func (s *Service) Run(ctx context.Context, a application.Application, stepID int
 		return grader.Outcome{}, err
 	}
 	defer done()
-	start := time.Now()
-	out, err := gradeWithin(ctx, g, suite, budget)
-	s.observed(ctx, KindRun, start, err)
+	out, err := s.gradeWithin(ctx, KindRun, g, suite, budget)
 	if err != nil {
 		return grader.Outcome{}, err
 	}
@@ -113,14 +111,17 @@ func (s *Service) startRun(ctx context.Context, l runLimits, key int64, budget t
 
 // gradeWithin grades suite, stopping at budget: a run must not outlive its
 // hold (startRun), or another could start beside it. One stopped so has
-// timed out.
-func gradeWithin(ctx context.Context, g engine, suite grader.Suite, budget time.Duration) (grader.Outcome, error) {
+// timed out. The observer hears it as a grading of kind.
+func (s *Service) gradeWithin(ctx context.Context, kind string, g engine, suite grader.Suite, budget time.Duration) (grader.Outcome, error) {
 	over := &overBudgetError{budget}
 	ctx, cancel := context.WithTimeoutCause(ctx, budget, over)
 	defer cancel()
+	start := time.Now()
 	out, err := g.Grade(ctx, suite)
 	if context.Cause(ctx) == over {
+		s.observed(ctx, kind, start, over)
 		return grader.Outcome{TimedOut: true, Wall: budget}, nil
 	}
+	s.observed(ctx, kind, start, err)
 	return out, err
 }

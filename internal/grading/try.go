@@ -3,7 +3,6 @@ package grading
 import (
 	"context"
 	"slices"
-	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -44,10 +43,7 @@ func (s *Service) Try(ctx context.Context, actor account.Member, i int, step ope
 		return grader.Outcome{}, err
 	}
 	defer done()
-	start := time.Now()
-	out, err := gradeWithin(ctx, g, suite, budget)
-	s.observed(ctx, KindTry, start, err)
-	return out, err
+	return s.gradeWithin(ctx, KindTry, g, suite, budget)
 }
 
 // Check tries a reference solution against every test of the saved code

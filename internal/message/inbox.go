@@ -2,6 +2,7 @@ package message
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/account"
@@ -48,15 +49,34 @@ func (s *Service) Inbox(ctx context.Context, actor account.Member) (_ []Thread, 
 	if !actor.Can(account.ViewApplications) {
 		return nil, apperr.Forbidden("your role cannot read applications")
 	}
+	// Two statements, each read down an index in its own order (migration
+	// 0041): one ORDER BY putting the waiting threads first would sort
+	// every thread the organisation ever had.
+	out, err := s.threads(ctx, `a.awaiting_reply_since IS NOT NULL ORDER BY a.awaiting_reply_since, a.id`, actor.OrgID)
+	if err != nil || len(out) == MaxInbox {
+		return out, err
+	}
+	rest, err := s.threads(ctx, `a.awaiting_reply_since IS NULL ORDER BY a.last_message_at DESC, a.id DESC`, actor.OrgID)
+	return append(out, rest[:min(len(rest), MaxInbox-len(out))]...), err
+}
+
+// threads lists at most MaxInbox threads of organisation orgID that match
+// cond, in its order. The limit is written out, not bound, so that a plan
+// PostgreSQL keeps for the statement knows how few rows it reads.
+func (s *Service) threads(ctx context.Context, condAndOrder string, orgID int64) ([]Thread, error) {
 	rows, err := s.db.Query(ctx, `
 		SELECT a.id, `+application.TeamNameSQL+`, j.title, a.status, a.last_message_at, a.awaiting_reply_since,
 			m.id, COALESCE(m.member_id, 0), CASE WHEN m.member_id IS NULL THEN `+application.TeamNameSQL+` ELSE m.author_name END, m.body, m.created_at, m.seen_at
 		FROM applications a
 		JOIN jobs j ON j.id = a.job_id
-		JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE application_id = a.id AND NOT internal)
-		WHERE a.org_id = $1 AND a.last_message_at IS NOT NULL
-		ORDER BY a.awaiting_reply_since IS NULL, a.awaiting_reply_since, a.last_message_at DESC, a.id DESC
-		LIMIT $2`, actor.OrgID, MaxInbox)
+		`+s.db.Dialect.Pick(
+		// SQLite reads a thread's last message by its id.
+		`JOIN messages m ON m.id = (SELECT MAX(id) FROM messages WHERE application_id = a.id AND NOT internal)`,
+		// PostgreSQL would hash every message of the organisation to join
+		// a page of threads; LATERAL reads each thread's last one alone.
+		`JOIN LATERAL (SELECT * FROM messages WHERE application_id = a.id AND NOT internal ORDER BY id DESC LIMIT 1) m ON TRUE`)+`
+		WHERE a.org_id = $1 AND a.last_message_at IS NOT NULL AND `+condAndOrder+`
+		LIMIT `+strconv.Itoa(MaxInbox), orgID)
 	if err != nil {
 		return nil, err
 	}

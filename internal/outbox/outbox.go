@@ -353,12 +353,36 @@ func (s *Service) handleSend(ctx context.Context, t queue.Task) error {
 	if s.afterSend != nil {
 		s.afterSend()
 	}
-	if err := s.mark(ctx, e.ID, Sending, Sent, ""); err != nil {
-		return queue.Permanent(fmt.Errorf("email %d was sent but recording it failed: %w", e.ID, err))
+	if err := s.recordSent(ctx, e.ID); err != nil {
+		return fmt.Errorf("email %d was sent but recording it failed: %w", e.ID, err)
 	}
 	s.log.Info("email sent", slog.Int64("email_id", e.ID), slog.String("kind", e.Kind))
 	return nil
 }
+
+// recordSent records that the server took email id. It has, so a passing
+// fault of the database must not leave the email "sending": the write is
+// tried again every second for as long as the task's lease holds (ctx).
+// If the lease is lost first, the error is not permanent: the task's next
+// attempt finds the email "sending" and marks it unknown for an admin.
+func (s *Service) recordSent(ctx context.Context, id int64) error {
+	for {
+		err := s.mark(ctx, id, Sending, Sent, "")
+		if err == nil || errors.Is(err, errMoved) {
+			return err
+		}
+		s.log.Warn("email sent, but recording it failed; trying again", slog.Int64("email_id", id), slog.String("error", err.Error()))
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// errMoved is why mark fails when the email was no longer in the status
+// it was to move from: another worker moved it.
+var errMoved = errors.New("moved by another worker")
 
 // mark moves an email from one status to another; it fails if the email
 // was not in from (another worker moved it).
@@ -376,7 +400,7 @@ func (s *Service) mark(ctx context.Context, id int64, from, to Status, lastError
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return queue.Permanent(fmt.Errorf("email %d is no longer %s", id, from))
+		return queue.Permanent(fmt.Errorf("email %d is no longer %s: %w", id, from, errMoved))
 	}
 	return nil
 }

@@ -39,8 +39,14 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldOn(t, sqldbtest.Open(t))
+}
+
+// newWorldOn is newWorld on db.
+func newWorldOn(t *testing.T, db *sqldb.DB) *world {
+	t.Helper()
 	ctx := context.Background()
-	w := &world{db: sqldbtest.Open(t), clock: &clock{}}
+	w := &world{db: db, clock: &clock{}}
 	w.svc = outbox.New(w.db, account.New(w.db))
 	w.svc.SetClock(w.clock.Now)
 	w.worker = queue.New(w.db, queue.Config{Concurrency: 1, Name: "test", Logger: slog.New(slog.DiscardHandler), Now: w.clock.Now})

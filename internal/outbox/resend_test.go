@@ -3,7 +3,10 @@ package outbox_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +17,9 @@ import (
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/smtp"
 	"github.com/anyhour/anyhour/internal/smtp/smtptest"
+	"github.com/anyhour/anyhour/internal/sqldb"
+	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // unknownEmail sends an email through srv with a worker that dies after
@@ -147,5 +153,94 @@ func TestResendTwiceAtOnce(t *testing.T) {
 	time.Sleep(200 * time.Millisecond) // a third copy would arrive about now
 	if n := len(srv.Messages()); n != 2 {
 		t.Errorf("%d messages arrived, want 2", n)
+	}
+}
+
+// logWatch is a slog handler that counts the messages logged.
+type logWatch struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (l *logWatch) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logWatch) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logWatch) WithGroup(string) slog.Handler            { return l }
+func (l *logWatch) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.msgs = append(l.msgs, r.Message)
+	return nil
+}
+
+func (l *logWatch) has(prefix string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, m := range l.msgs {
+		if strings.HasPrefix(m, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSentDuringOutageIsRecorded: the database goes out of reach just
+// after the SMTP server took an email (on PostgreSQL its connections are
+// cut; on SQLite another writer holds it). Once it is back the email is
+// recorded as sent, not left half sent for an admin to puzzle over, and
+// it went out once.
+func TestSentDuringOutageIsRecorded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := smtptest.Start(t)
+	direct, raw := sqldbtest.OpenURL(t)
+	db, cut := direct, func() (restore func()) {
+		held, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			direct.Transact(ctx, func(*sqldb.DB) error { close(held); <-release; return nil })
+		}()
+		<-held
+		return func() { close(release); <-done }
+	}
+	if direct.Dialect == sqldb.Postgres {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		proxy := testproc.NewProxy(t, u.Host)
+		u.Host = proxy.Addr
+		if db, err = sqldb.Open(ctx, u.String()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		cut = func() func() { proxy.Cut(); return proxy.Restore }
+	}
+	w := newWorldOn(t, db)
+	logs := &logWatch{}
+	w.svc.SetLogger(slog.New(logs))
+	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
+	back := make(chan struct{})
+	w.svc.SetAfterSend(func() {
+		restore := cut()
+		go func() {
+			defer close(back)
+			if db.Dialect == sqldb.Postgres {
+				for deadline := time.Now().Add(20 * time.Second); !logs.has("email sent, but recording it failed") && time.Now().Before(deadline); {
+					time.Sleep(10 * time.Millisecond)
+				}
+			}
+			restore()
+		}()
+	})
+	id := w.queue(t, outbox.Draft{Kind: "test", To: smtp.Address{Email: "ada@example.com"}, Content: hello})
+	w.run(t)
+	<-back
+	var status string
+	if err := direct.QueryRow(ctx, `SELECT status FROM emails WHERE id = $1`, id).Scan(&status); err != nil || status != string(outbox.Sent) {
+		t.Errorf("after the outage the email is %q (%v), want sent", status, err)
+	}
+	time.Sleep(200 * time.Millisecond) // a second copy would arrive about now
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages arrived, want 1", n)
 	}
 }

@@ -249,8 +249,10 @@ func (l *logWatch) count(prefix string) int {
 
 // TestRenewalRidesOutOutage: the database is cut off from a worker while
 // its handler runs, long enough for a renewal to fail but not for the
-// lease to run out. The handler goes on, uncancelled; the lease is
-// renewed once the database is back, and the task is done once.
+// lease to run out. The handler goes on, uncancelled, and the lease is
+// renewed once the database is back. Then the handler finishes during
+// another outage: its outcome is recorded when the database is back, and
+// the task is done once.
 func TestRenewalRidesOutOutage(t *testing.T) {
 	t.Parallel()
 	c := newCuttable(t)
@@ -278,10 +280,20 @@ func TestRenewalRidesOutOutage(t *testing.T) {
 	waitFor(t, "a renewal to fail", func() bool { return logs.count("queue lease renewal failed") > 0 })
 	restore()
 	waitFor(t, "a renewal once the database is back", func() bool { return mustGet(t, c.check, id).LeaseUntil.After(before) })
+
+	// The handler finishes while the database is out of reach again: its
+	// outcome is recorded once the database is back, within the lease,
+	// and the task is not run again.
+	restore = c.cut()
 	close(release)
 	if err := <-cause; err != nil {
 		t.Errorf("the handler was cancelled: %v", err)
 	}
+	if c.db.Dialect == sqldb.Postgres { // on SQLite the write waits for the database instead
+		waitFor(t, "recording the outcome to fail", func() bool { return logs.count("queue outcome not recorded") > 0 })
+	}
+	restore()
+	waitFor(t, "the task to be done", func() bool { return mustGet(t, c.check, id).Status == queue.StatusDone })
 	stop()
 	if diff := outcomeOf(mustGet(t, c.check, id)); diff != (outcome{"done", 1, ""}) {
 		t.Errorf("after the outage: %+v, want done at the first attempt", diff)

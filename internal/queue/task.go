@@ -20,7 +20,7 @@ var (
 // run runs one claimed task, records its outcome and logs it, once.
 func (w *Worker) run(ctx context.Context, t Task, p *pool) {
 	start := time.Now()
-	herr := w.handle(ctx, t)
+	expires, herr := w.handle(ctx, t)
 	attrs := []slog.Attr{
 		slog.Int64("task_id", t.ID), slog.String("kind", t.Kind), slog.String("pool", p.name),
 		slog.Int("attempt", t.Attempt), slog.Int("max_attempts", t.MaxAttempts),
@@ -30,27 +30,26 @@ func (w *Worker) run(ctx context.Context, t Task, p *pool) {
 		attrs = append(attrs, slog.String("error", herr.Error()), stack(herr))
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, dbTimeout)
-	defer cancel()
 	var (
 		level slog.Level
 		msg   string
-		saved bool
-		err   error
+		mark  func(context.Context) (bool, error)
 	)
 	switch {
 	case herr == nil:
 		level, msg = slog.LevelInfo, "queue task done"
-		saved, err = w.markDone(ctx, t)
+		mark = func(ctx context.Context) (bool, error) { return w.markDone(ctx, t) }
 	case isPermanent(herr) || t.Attempt >= t.MaxAttempts:
 		level, msg = slog.LevelError, "queue task failed"
-		saved, err = w.markFailed(ctx, t, herr)
+		mark = func(ctx context.Context) (bool, error) { return w.markFailed(ctx, t, herr) }
 	default:
 		delay := backoff(t.Attempt)
 		level, msg = slog.LevelWarn, "queue task will retry"
 		attrs = append(attrs, slog.Duration("retry_in", delay))
-		saved, err = w.markRetry(ctx, t, w.now().Add(delay), herr)
+		runAt := w.now().Add(delay)
+		mark = func(ctx context.Context) (bool, error) { return w.markRetry(ctx, t, runAt, herr) }
 	}
+	saved, err := w.record(ctx, t, expires, mark)
 	if err != nil {
 		level, msg = slog.LevelError, msg+"; recording the outcome failed"
 		attrs = append(attrs, slog.String("record_error", err.Error()))
@@ -60,24 +59,47 @@ func (w *Worker) run(ctx context.Context, t Task, p *pool) {
 	w.log.LogAttrs(ctx, level, msg, attrs...)
 }
 
-// handle calls the task's handler, renewing the lease while it runs.
-func (w *Worker) handle(ctx context.Context, t Task) error {
+// record saves a task's outcome with mark. While the database cannot be
+// reached it tries again every Lease/15, as long as the lease it holds
+// until expires lasts, so that work finished during a brief outage is
+// not done again by another worker; beyond that, the task is another
+// worker's to take over.
+func (w *Worker) record(ctx context.Context, t Task, expires time.Time, mark func(context.Context) (bool, error)) (bool, error) {
+	retry, margin := w.cfg.Lease/15, w.cfg.Lease/10
+	for {
+		rctx, cancel := context.WithTimeout(ctx, dbTimeout)
+		saved, err := mark(rctx)
+		cancel()
+		if err == nil || time.Until(expires)-margin < retry {
+			return saved, err
+		}
+		w.log.Warn("queue outcome not recorded; trying again", slog.Int64("task_id", t.ID), slog.String("error", err.Error()))
+		time.Sleep(retry)
+	}
+}
+
+// handle calls the task's handler, renewing the lease while it runs. It
+// returns the handler's error, and when the lease then held runs out by
+// this process's monotonic clock.
+func (w *Worker) handle(ctx context.Context, t Task) (expires time.Time, err error) {
 	fn := w.handler(t.Kind)
 	if fn == nil {
-		return Permanent(fmt.Errorf("queue: no handler for task kind %q", t.Kind))
+		return t.expires, Permanent(fmt.Errorf("queue: no handler for task kind %q", t.Kind))
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stop := make(chan struct{})
 	var hb sync.WaitGroup
-	hb.Go(func() { w.heartbeat(ctx, t, stop, cancel) })
-	defer hb.Wait()
-	defer close(stop)
-	return call(ctx, fn, t)
+	hb.Go(func() { expires = w.heartbeat(ctx, t, stop, cancel) })
+	err = call(ctx, fn, t)
+	close(stop)
+	hb.Wait()
+	return expires, err
 }
 
-// heartbeat keeps t's lease until stop is closed. It renews the lease
-// every Lease/3. A renewal that fails (the database is down, or too slow
+// heartbeat keeps t's lease until stop is closed, and returns when the
+// lease it then holds runs out by this process's monotonic clock (zero
+// if another worker holds the task). It renews the lease every Lease/3. A renewal that fails (the database is down, or too slow
 // to answer) does not stop a healthy handler: it is tried again every
 // Lease/15 until one succeeds or the lease runs out. The lease is reckoned
 // on this process's monotonic clock, which no change to the wall clock
@@ -86,7 +108,7 @@ func (w *Worker) handle(ctx context.Context, t Task) error {
 // the task turns out to be another worker's, or a tenth of a lease before
 // it would run out, so that it has stopped before another worker may
 // claim the task.
-func (w *Worker) heartbeat(ctx context.Context, t Task, stop <-chan struct{}, cancel context.CancelCauseFunc) {
+func (w *Worker) heartbeat(ctx context.Context, t Task, stop <-chan struct{}, cancel context.CancelCauseFunc) (expires time.Time) {
 	every, retry, margin := w.cfg.Lease/3, w.cfg.Lease/15, w.cfg.Lease/10
 	expires, wait := t.expires, every
 	timer := time.NewTimer(wait)
@@ -94,7 +116,7 @@ func (w *Worker) heartbeat(ctx context.Context, t Task, stop <-chan struct{}, ca
 	for {
 		select {
 		case <-stop:
-			return
+			return expires
 		case <-timer.C:
 		}
 		left := time.Until(expires) - margin
@@ -102,7 +124,7 @@ func (w *Worker) heartbeat(ctx context.Context, t Task, stop <-chan struct{}, ca
 			w.log.Error("queue lease expired: its renewals failed; the handler is cancelled and another worker will take the task over",
 				slog.Int64("task_id", t.ID), slog.String("kind", t.Kind))
 			cancel(errLeaseExpired)
-			return
+			return expires
 		}
 		sent := time.Now()
 		rctx, done := context.WithTimeout(context.WithoutCancel(ctx), min(every, left))
@@ -115,7 +137,7 @@ func (w *Worker) heartbeat(ctx context.Context, t Task, stop <-chan struct{}, ca
 			wait = max(min(retry, time.Until(expires)-margin), 0)
 		case !ok:
 			cancel(errLeaseLost)
-			return
+			return time.Time{} // nothing left to record
 		default:
 			expires, wait = sent.Add(w.cfg.Lease), every
 		}

@@ -25,6 +25,12 @@
 //     connection, and PostgreSQL may then keep one generic plan for it,
 //     whatever the arguments. A statement whose best plan depends on them
 //     (a full-text match: a word in three texts or in most) passes Replan.
+//   - Lists ordered by id. Both planners may read such a list down the
+//     primary key and skip the rows of other jobs or organisations, which
+//     reads the whole table when the list's rows are the oldest. The list
+//     must lead its order with its filter's column, and keep it there on
+//     PostgreSQL (see application.listQuery). Record and Explain show the
+//     plans of the statements a service really sends.
 package sqldb
 
 import (
@@ -236,6 +242,7 @@ func (db *DB) InTx() bool { return db.tx != nil }
 // Exec runs a statement that returns no rows, on the writer.
 func (db *DB) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	var res sql.Result
 	var err error
 	if db.tx != nil {
@@ -278,7 +285,9 @@ func (db *DB) options(args []any) []any {
 
 // Query runs a query on the reader pool, or in the transaction.
 func (db *DB) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	var rows *sql.Rows
 	var err error
 	if db.tx != nil {
@@ -314,7 +323,9 @@ func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.
 func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
-	args = bindArgs(db.options(args))
+	args = bindArgs(args)
+	record(ctx, q, args)
+	args = db.options(args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}
@@ -325,6 +336,7 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *Row {
 // RETURNING) on the writer.
 func (db *DB) WriteRow(ctx context.Context, q string, args ...any) *Row {
 	args = bindArgs(args)
+	record(ctx, q, args)
 	if db.tx != nil {
 		return &Row{db.tx.QueryRowContext(ctx, q, args...)}
 	}

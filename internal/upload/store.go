@@ -38,7 +38,8 @@ type s3Uploads struct {
 	prefix string // the store's ObjectPrefix
 }
 
-// S3Store keeps uploads in bucket under prefix+"uploads/".
+// S3Store keeps uploads in bucket under prefix+"uploads/". Each PATCH is
+// spooled to a temporary file first (spooledUpload says why).
 func S3Store(client *s3.Client, bucket, prefix string) Store {
 	st := s3store.New(bucket, client)
 	st.ObjectPrefix = prefix + video.UploadsPrefix
@@ -54,7 +55,26 @@ func (s *s3Uploads) NewUpload(ctx context.Context, info tusd.FileInfo) (tusd.Upl
 		s.remove(context.WithoutCancel(ctx), info.ID)
 		return nil, err
 	}
-	return up, nil
+	return spooledUpload{up, ""}, nil
+}
+
+// GetUpload returns the upload, its PATCHes spooled.
+func (s *s3Uploads) GetUpload(ctx context.Context, id string) (tusd.Upload, error) {
+	up, err := s.S3Store.GetUpload(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return spooledUpload{up, ""}, nil
+}
+
+// AsTerminatableUpload and AsLengthDeclarableUpload hand tusd's S3 store
+// its own upload type, which it asserts.
+func (s *s3Uploads) AsTerminatableUpload(up tusd.Upload) tusd.TerminatableUpload {
+	return s.S3Store.AsTerminatableUpload(unwrap(up))
+}
+
+func (s *s3Uploads) AsLengthDeclarableUpload(up tusd.Upload) tusd.LengthDeclarableUpload {
+	return s.S3Store.AsLengthDeclarableUpload(unwrap(up))
 }
 
 // remove aborts the upload's multipart upload (every one under its key
