@@ -162,12 +162,15 @@ func (u *upload) create(takeKey string) {
 	if r.status != http.StatusCreated && !(r.status == http.StatusConflict && r.header.Get("Location") != "") {
 		u.c.t.Fatalf("create upload: %s", r)
 	}
-	// Keep the path alone, as the recorder does: tusd makes the Location
-	// from the Host and the scheme of the connection that reached it,
-	// which behind a proxy is not what the client sees.
+	// The Location must name the address the client used, https through
+	// the proxy, not the serve process's own http one (a browser would
+	// refuse it as mixed content). A lost create's 409 gives a path.
 	loc, err := url.Parse(r.header.Get("Location"))
 	if err != nil {
 		u.c.t.Fatalf("create upload: Location %q: %v", r.header.Get("Location"), err)
+	}
+	if loc.IsAbs() && loc.Scheme+"://"+loc.Host != u.c.base {
+		u.c.t.Fatalf("create upload: Location %q is not under %s", loc, u.c.base)
 	}
 	u.path = loc.EscapedPath()
 }

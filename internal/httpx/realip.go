@@ -30,12 +30,22 @@ func ParsePrefixes(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// forwardedHeaders say which scheme and host the client asked for, when a
+// proxy stands between: tusd builds an upload's Location from them (the
+// proxy ends TLS, so the request itself says http).
+var forwardedHeaders = []string{"X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"}
+
 // RealIP sets a request's RemoteAddr to the client's address when the
 // request came through one of the trusted proxies: the rightmost address
 // of X-Forwarded-For that is not itself a trusted proxy. Addresses further
 // left were written by the client and can say anything. Without trusted
-// proxies it does nothing, so a client cannot choose its address (and with
-// it its sign-in rate limit) by sending the header itself.
+// proxies it leaves the address alone, so a client cannot choose its
+// address (and with it its sign-in rate limit) by sending the header
+// itself.
+//
+// It also drops X-Forwarded-Proto, X-Forwarded-Host and Forwarded from
+// every request that did not come from a trusted proxy, so that what
+// follows can believe them when they are there.
 func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
 	isTrusted := func(a netip.Addr) bool {
 		for _, p := range trusted {
@@ -46,27 +56,41 @@ func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
 		return false
 	}
 	return func(next http.Handler) http.Handler {
-		if len(trusted) == 0 {
-			return next
-		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			peer, err := netip.ParseAddrPort(r.RemoteAddr)
-			if err == nil && isTrusted(peer.Addr()) {
-				hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-				for i := len(hops) - 1; i >= 0; i-- {
-					a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-					if err != nil {
-						break
-					}
-					if !isTrusted(a) {
-						r2 := r.Clone(r.Context())
-						r2.RemoteAddr = net.JoinHostPort(a.Unmap().String(), "0")
-						r = r2
-						break
-					}
+			if err != nil || !isTrusted(peer.Addr()) {
+				next.ServeHTTP(w, withoutForwarded(r))
+				return
+			}
+			hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break
+				}
+				if !isTrusted(a) {
+					r2 := r.Clone(r.Context())
+					r2.RemoteAddr = net.JoinHostPort(a.Unmap().String(), "0")
+					r = r2
+					break
 				}
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// withoutForwarded returns r, or a copy of it without the forwarded
+// scheme and host when it carries them.
+func withoutForwarded(r *http.Request) *http.Request {
+	for _, h := range forwardedHeaders {
+		if _, ok := r.Header[h]; ok {
+			r = r.Clone(r.Context())
+			for _, h := range forwardedHeaders {
+				r.Header.Del(h)
+			}
+			return r
+		}
+	}
+	return r
 }

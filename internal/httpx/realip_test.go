@@ -45,3 +45,37 @@ func TestRealIP(t *testing.T) {
 		t.Error("a bad entry was accepted")
 	}
 }
+
+// Only a trusted proxy says which scheme and host the client used.
+func TestForwardedSchemeOnlyFromProxies(t *testing.T) {
+	trusted, _ := httpx.ParsePrefixes("10.0.0.0/8")
+	for _, tt := range []struct {
+		name, peer string
+		prefixes   bool
+		kept       bool
+	}{
+		{"trusted proxy", "10.1.2.3:5000", true, true},
+		{"untrusted peer", "192.0.2.7:5000", true, false},
+		{"no proxies configured", "10.1.2.3:5000", false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got http.Header
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header })
+			prefixes := trusted
+			if !tt.prefixes {
+				prefixes = nil
+			}
+			r := httptest.NewRequest("GET", "/", nil)
+			r.RemoteAddr = tt.peer
+			r.Header.Set("X-Forwarded-Proto", "https")
+			r.Header.Set("X-Forwarded-Host", "hire.example.com")
+			r.Header.Set("Forwarded", "proto=https;host=hire.example.com")
+			httpx.RealIP(prefixes)(h).ServeHTTP(httptest.NewRecorder(), r)
+			for _, name := range []string{"X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"} {
+				if kept := got.Get(name) != ""; kept != tt.kept {
+					t.Errorf("%s kept = %v, want %v", name, kept, tt.kept)
+				}
+			}
+		})
+	}
+}

@@ -135,6 +135,10 @@ func New(cfg Config) (*Handler, error) {
 		PreFinishResponseCallback:  h.preFinish,
 		PreUploadTerminateCallback: h.preTerminate,
 		NotifyCreatedUploads:       true,
+		// An upload's Location keeps the scheme and host the client
+		// used, behind a proxy that ends TLS too; httpx.RealIP drops
+		// these headers unless a trusted proxy sent them.
+		RespectForwardedHeaders: true,
 		// A request waits this long for another on the same upload to
 		// let go (a takeover), then answers 423.
 		AcquireLockTimeout: 10 * time.Second,
