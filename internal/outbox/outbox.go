@@ -62,6 +62,7 @@ type Email struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	SentAt        *time.Time
+	DismissedAt   *time.Time // set aside by an admin while unknown or failed (Dismiss)
 }
 
 // maxAttempts spreads retries over about a day and a half: the backoff
@@ -406,14 +407,14 @@ func (s *Service) mark(ctx context.Context, id int64, from, to Status, lastError
 }
 
 const columns = `id, org_id, COALESCE(application_id, 0), kind, to_name, to_email, subject, body_text, body_html,
-	message_id, ref, status, attempts, last_error, created_at, updated_at, sent_at`
+	message_id, ref, status, attempts, last_error, created_at, updated_at, sent_at, dismissed_at`
 
 type scanner interface{ Scan(...any) error }
 
 func scan(row scanner, extra ...any) (Email, error) {
 	var e Email
 	dest := append([]any{&e.ID, &e.OrgID, &e.ApplicationID, &e.Kind, &e.To.Name, &e.To.Email, &e.Subject, &e.Text, &e.HTML,
-		&e.MessageID, &e.Ref, &e.Status, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt, &e.SentAt}, extra...)
+		&e.MessageID, &e.Ref, &e.Status, &e.Attempts, &e.LastError, &e.CreatedAt, &e.UpdatedAt, &e.SentAt, &e.DismissedAt}, extra...)
 	return e, row.Scan(dest...)
 }
 

@@ -7,7 +7,7 @@ import (
 
 // OutstandingStatuses are the statuses of emails that have not gone out
 // (or, for Unknown, may not have): the ones to watch. Sent and Kept
-// emails only pile up.
+// emails only pile up, and an admin's Dismiss sets one aside.
 var OutstandingStatuses = []Status{Queued, Sending, Unknown, Failed}
 
 // Outstanding counts the emails of every organisation in each of
@@ -21,7 +21,7 @@ func (s *Service) Outstanding(ctx context.Context) (_ map[Status]int, err error)
 			err = fmt.Errorf("outbox: outstanding: %w", err)
 		}
 	}()
-	rows, err := s.db.Query(ctx, `SELECT status, COUNT(*) FROM emails WHERE status <> 'sent' AND status <> 'kept' GROUP BY status`)
+	rows, err := s.db.Query(ctx, `SELECT status, COUNT(*) FROM emails WHERE status <> 'sent' AND status <> 'kept' AND dismissed_at IS NULL GROUP BY status`)
 	if err != nil {
 		return nil, err
 	}

@@ -258,8 +258,12 @@ func (s *Server) applicationData(r *http.Request, m account.Member, id int64) (a
 	if d.Assigned, err = s.assignData(ctx, m, a); err != nil {
 		return d, err
 	}
-	if d.Invitation, d.InvitationLost, err = s.Outbox.Undelivered(ctx, m, a.ID, notify.KindInvitation); err != nil {
-		return d, err
+	// Once the candidate has come in, the invitation (or another way to
+	// their link) reached them.
+	if a.Status == application.Invited {
+		if d.Invitation, d.InvitationLost, err = s.Outbox.Undelivered(ctx, m, a.ID, notify.KindInvitation); err != nil {
+			return d, err
+		}
 	}
 	d.CanResend = outbox.CanManage(m)
 	// Reading the thread here marks the candidate's messages seen.

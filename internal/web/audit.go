@@ -46,6 +46,7 @@ var auditActions = map[string]string{
 	"application.withdraw":          "Candidate withdrew",
 	"candidate.email_link":          "New link emailed to a candidate",
 	"email.resend":                  "Email sent again",
+	"email.dismiss":                 "Email set aside",
 	"candidate.invite":              "Candidates invited",
 	"candidate.relink":              "Candidate's link replaced",
 	"candidate.revoke":              "Candidate's link revoked",

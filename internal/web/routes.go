@@ -106,6 +106,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings", s.team(s.showSettings))
 	mux.HandleFunc("GET /settings/emails", s.team(s.showEmails))
 	mux.HandleFunc("POST /settings/emails/{id}/resend", s.team(s.resendEmail))
+	mux.HandleFunc("POST /settings/emails/{id}/dismiss", s.team(s.dismissEmail))
 	mux.HandleFunc("GET /settings/webhooks", s.team(s.showWebhooks))
 	mux.HandleFunc("POST /settings/webhooks", s.team(s.addWebhook))
 	mux.HandleFunc("GET /settings/webhooks/{id}", s.team(s.showWebhook))

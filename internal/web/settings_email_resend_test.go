@@ -70,15 +70,7 @@ func TestResendUnknownInvitation(t *testing.T) {
 	}
 
 	// A reviewer is told, and may not send it again.
-	secret, _, err := f.ts.Svc.Accounts.InviteMember(ctx, f.owner, "rita@acme.example", account.Reviewer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita", "another long password", account.Client{}); err != nil {
-		t.Fatal(err)
-	}
-	rita := f.ts.browser(t)
-	rita.post("/login", url.Values{"email": {"rita@acme.example"}, "password": {"another long password"}})
+	rita := f.reviewerLogin(t)
 	resp, body = rita.get(app)
 	doc = teamMust(t, "Rita's view", resp, body, http.StatusOK)
 	if got := teamText(doc, "#invitation-email"); !strings.Contains(got, "may not have arrived") || doc.Find("#invitation-email form").Length() != 0 {
@@ -159,8 +151,11 @@ func TestFailedInvitationOnApplication(t *testing.T) {
 	if !strings.Contains(got, "could not be sent: 550 5.1.1 <Candidate 1>: Recipient address rejected") || strings.Contains(strings.ToLower(body), "grace@example.com") {
 		t.Errorf("the blind application page says %q", got)
 	}
-	if doc.Find("#invitation-email details.confirm").Length() != 0 || doc.Find("#invitation-email button").Length() != 1 {
+	if doc.Find("#invitation-email details.confirm").Length() != 0 || doc.Find("#invitation-email form:not(.dismiss) button").Length() != 1 {
 		t.Error("a failed invitation should be sent again with one button, without the warning")
+	}
+	if got := teamText(doc, "#invitation-email form.dismiss"); got != "Candidate 1 was reached another way: set aside, send nothing" {
+		t.Errorf("the failed invitation's set-aside reads %q", got)
 	}
 	resp, body = owner.get("/settings/emails")
 	doc = teamMust(t, "emails", resp, body, http.StatusOK)
@@ -179,6 +174,22 @@ func TestFailedInvitationOnApplication(t *testing.T) {
 	if strings.Contains(strings.ToLower(body), "grace@example.com") || !strings.Contains(body, "Candidate 1") {
 		t.Error("the audit entry of a blind candidate's resend names their address, or not their number")
 	}
+}
+
+// reviewerLogin is Rita, a reviewer of the fixture's organisation, signed in.
+func (f *candidateFixture) reviewerLogin(t *testing.T) *browser {
+	t.Helper()
+	ctx := context.Background()
+	secret, _, err := f.ts.Svc.Accounts.InviteMember(ctx, f.owner, "rita@acme.example", account.Reviewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita", "another long password", account.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	rita := f.ts.browser(t)
+	rita.post("/login", url.Values{"email": {"rita@acme.example"}, "password": {"another long password"}})
+	return rita
 }
 
 func emailStatus(t *testing.T, f *candidateFixture, id int64) string {
