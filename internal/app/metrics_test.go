@@ -22,6 +22,7 @@ import (
 	"github.com/anyhour/anyhour/internal/queue"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // metricsToken reads /metrics in these tests.
@@ -510,8 +511,8 @@ func TestMetricsAndReadinessInADatabaseOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := newCutProxy(t, u.Host)
-	u.Host = proxy.addr
+	proxy := testproc.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
 	db, err := sqldb.Open(ctx, u.String())
 	if err != nil {
 		t.Fatal(err)
@@ -533,8 +534,8 @@ func TestMetricsAndReadinessInADatabaseOutage(t *testing.T) {
 	}
 	ready(t, srv.URL, http.StatusOK)
 
-	proxy.cut()
-	stall := stallOn(t, proxy.addr)
+	proxy.Cut()
+	stall := stallOn(t, proxy.Addr)
 	start := time.Now()
 	m = scrape(t, srv.URL+"/metrics")
 	t.Logf("a scrape with the database hanging took %v", time.Since(start))
@@ -553,14 +554,14 @@ func TestMetricsAndReadinessInADatabaseOutage(t *testing.T) {
 	if r.check("database") == "ok" || r.check("blob_store") != "ok" {
 		t.Errorf("checks: %s", r.body)
 	}
-	for _, leak := range []string{proxy.addr, u.Hostname() + ":", "dial", "pgconn", "postgres"} {
+	for _, leak := range []string{proxy.Addr, u.Hostname() + ":", "dial", "pgconn", "postgres"} {
 		if strings.Contains(r.body, leak) {
 			t.Errorf("/readyz says %q: %s", leak, r.body)
 		}
 	}
 
 	stall()
-	proxy.restore()
+	proxy.Restore()
 	waitReady(t, srv.URL)
 	deadline := time.Now().Add(30 * time.Second)
 	for scrape(t, srv.URL+"/metrics").value(t, "anyhour_database_up") != 1 {

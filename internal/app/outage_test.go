@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/sqldb"
 	"github.com/anyhour/anyhour/internal/sqldb/sqldbtest"
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // TestDatabaseOutage: PostgreSQL is cut off (every connection dropped and
@@ -36,8 +35,8 @@ func TestDatabaseOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := newCutProxy(t, u.Host)
-	u.Host = proxy.addr
+	proxy := testproc.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
 	db, err := sqldb.Open(ctx, u.String())
 	if err != nil {
 		t.Fatal(err)
@@ -74,14 +73,14 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatalf("before the outage: %d %s", resp.StatusCode, body)
 	}
 
-	proxy.cut()
+	proxy.Cut()
 	start := time.Now()
 	for _, path := range []string{"/api/v1/jobs", "/api/v1/me", "/"} {
 		resp, body := get(path)
 		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 			t.Errorf("%s during the outage: %d, Retry-After %q\n%s", path, resp.StatusCode, resp.Header.Get("Retry-After"), body)
 		}
-		for _, leak := range []string{proxy.addr, u.Hostname() + ":", "dial", "pgconn", "connect:"} {
+		for _, leak := range []string{proxy.Addr, u.Hostname() + ":", "dial", "pgconn", "connect:"} {
 			if strings.Contains(body, leak) {
 				t.Errorf("%s during the outage says %q:\n%s", path, leak, body)
 			}
@@ -99,7 +98,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 
 	t.Logf("three requests during the outage took %v", time.Since(start))
-	proxy.restore()
+	proxy.Restore()
 	start = time.Now()
 	defer func() { t.Logf("back after %v", time.Since(start)) }()
 	deadline := time.Now().Add(10 * time.Second)
@@ -113,73 +112,4 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-// cutProxy forwards TCP connections to target until cut, which drops every
-// connection and refuses new ones, until restore listens again on the same
-// address.
-type cutProxy struct {
-	t      *testing.T
-	target string
-	addr   string
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  []net.Conn
-}
-
-func newCutProxy(t *testing.T, target string) *cutProxy {
-	p := &cutProxy{t: t, target: target}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.addr = ln.Addr().String()
-	p.serve(ln)
-	t.Cleanup(p.cut)
-	return p
-}
-
-func (p *cutProxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			up, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, up)
-			p.mu.Unlock()
-			go func() { io.Copy(up, c); up.Close() }()
-			go func() { io.Copy(c, up); c.Close() }()
-		}
-	}()
-}
-
-func (p *cutProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
-func (p *cutProxy) restore() {
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		p.t.Fatalf("listen again on %s: %v", p.addr, err)
-	}
-	p.serve(ln)
 }

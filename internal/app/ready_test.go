@@ -18,6 +18,7 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 	"github.com/anyhour/anyhour/internal/app/apptest"
 	"github.com/anyhour/anyhour/internal/blob/s3/s3test"
+	"github.com/anyhour/anyhour/internal/testproc"
 )
 
 // TestReadyWhenTheBlobStoreCannotBeWritten: a blob directory that refuses
@@ -50,21 +51,21 @@ func TestReadyWhenS3IsCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := newCutProxy(t, u.Host)
-	cfg.Endpoint = "http://" + proxy.addr
+	proxy := testproc.NewProxy(t, u.Host)
+	cfg.Endpoint = "http://" + proxy.Addr
 	a := apptest.New(t, app.Config{BlobURL: s3test.URL(cfg)})
 	ready(t, a.URL, http.StatusOK)
-	proxy.cut()
+	proxy.Cut()
 	r := ready(t, a.URL, http.StatusServiceUnavailable)
 	if r.check("database") != "ok" || r.check("blob_store") == "ok" {
 		t.Errorf("checks: %s", r.body)
 	}
-	for _, leak := range []string{proxy.addr, u.Host, cfg.AccessKey, cfg.SecretKey, cfg.Bucket} {
+	for _, leak := range []string{proxy.Addr, u.Host, cfg.AccessKey, cfg.SecretKey, cfg.Bucket} {
 		if strings.Contains(r.body, leak) {
 			t.Errorf("/readyz says %q: %s", leak, r.body)
 		}
 	}
-	proxy.restore()
+	proxy.Restore()
 	waitReady(t, a.URL)
 }
 
