@@ -597,3 +597,56 @@ func TestOutcomeCountsMatchApplications(t *testing.T) {
 		t.Errorf("status counts %v, want 3 decided and 2 submitted", counts)
 	}
 }
+
+// TestNeighboursAgreeWithEveryList: the application page's "3 of 20"
+// reads a job's total from the counts kept beside the applications and
+// counts only the applications before the one shown; for every filter the
+// tabs offer, both agree with the list itself.
+func TestNeighboursAgreeWithEveryList(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var apps []application.Application
+	for i := 0; i < 7; i++ {
+		a, _ := f.applications.ByToken(f.ctx, f.invite(t, fmt.Sprintf("n%d@example.com", i)).Token)
+		if i < 5 {
+			var err error
+			if a, err = f.applications.Submit(f.ctx, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		apps = append(apps, a)
+	}
+	for i, outcome := range []string{"advance", "reject", "reject"} {
+		if err := f.db.Transact(f.ctx, func(tx *sqldb.DB) error {
+			_, err := f.applications.MarkDecided(f.ctx, tx, f.owner, apps[i].ID, outcome)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	job := f.iv.JobID
+	filters := []application.Filter{
+		{JobID: job}, {JobID: job, Status: application.Submitted}, {JobID: job, Status: application.Invited},
+		{JobID: job, Status: application.Decided}, {JobID: job, Outcome: "reject"}, {JobID: job, Outcome: "hold"},
+		{JobID: job, Status: application.Decided, Outcome: "advance"}, {JobID: job, Status: application.Submitted, Outcome: "advance"},
+		{JobID: job, InterviewID: f.iv.ID, Status: application.Submitted}, {InterviewID: f.iv.ID}, {},
+	}
+	for _, filter := range filters {
+		for _, sort := range []application.Sort{application.Newest, application.Oldest, application.ByName} {
+			filter.Sort = sort
+			page, err := f.applications.Applications(f.ctx, f.owner, filter)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, a := range page.Items {
+				p, err := f.applications.Neighbours(f.ctx, f.owner, filter, a)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p.Position != i+1 || p.Total != len(page.Items) {
+					t.Errorf("%+v: %d is %d of %d, want %d of %d", filter, a.ID, p.Position, p.Total, i+1, len(page.Items))
+				}
+			}
+		}
+	}
+}

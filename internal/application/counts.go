@@ -80,6 +80,7 @@ func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (_ map[
 }
 
 // CountsForJob counts one job's applications per status.
+// CountsForJob counts one job's applications per status.
 func (s *Service) CountsForJob(ctx context.Context, actor account.Member, jobID int64) (_ JobCounts, err error) {
 	defer apperr.Wrap(&err, "application.CountsForJob(%d)", jobID)
 	all, err := s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1 AND job_id = $2`, actor.OrgID, jobID)

@@ -248,7 +248,41 @@ func (q *listQuery) from() string {
 	if q.d == sqldb.Postgres {
 		return applicationFrom
 	}
-	return ` FROM applications a INDEXED BY ` + q.index + ` JOIN candidates c ON c.id = a.candidate_id `
+	return ` FROM applications a` + q.indexed() + ` JOIN candidates c ON c.id = a.candidate_id `
+}
+
+// indexed names, after "applications a", the index the list is read down:
+// on SQLite only (see leadBy).
+func (q *listQuery) indexed() string {
+	if q.d == sqldb.Postgres {
+		return ""
+	}
+	return ` INDEXED BY ` + q.index
+}
+
+// listTotal is the number of applications in the list f describes. A
+// job's list, whole or by status or outcome, is read from the counts kept
+// beside the applications (counts.go), in one row or a few, however long
+// the list; other lists are counted.
+func (s *Service) listTotal(ctx context.Context, actor account.Member, f Filter) (int, error) {
+	var n int
+	var err error
+	switch {
+	case f.JobID == 0 || f.InterviewID != 0:
+		q := newListQuery(s.db.Dialect, actor, f)
+		err = s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications a WHERE `+q.sql(), q.args...).Scan(&n)
+	case f.Outcome != "" && f.Status != "" && f.Status != Decided: // only decided applications have an outcome
+	case f.Outcome != "":
+		err = s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM application_outcome_counts WHERE org_id = $1 AND job_id = $2 AND outcome = $3`,
+			actor.OrgID, f.JobID, f.Outcome).Scan(&n)
+	case f.Status != "":
+		err = s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM application_counts WHERE org_id = $1 AND job_id = $2 AND status = $3`,
+			actor.OrgID, f.JobID, f.Status).Scan(&n)
+	default:
+		err = s.db.QueryRow(ctx, `SELECT COALESCE(SUM(n), 0) FROM application_counts WHERE org_id = $1 AND job_id = $2`,
+			actor.OrgID, f.JobID).Scan(&n)
+	}
+	return n, err
 }
 
 // order is the list's ORDER BY: its lead column, then cols, all in
@@ -330,10 +364,15 @@ func (s *Service) Neighbours(ctx context.Context, actor account.Member, f Filter
 	if p.Next, err = one(after, forward); err != nil {
 		return p, err
 	}
+	// a's position counts the applications before it, down the list's
+	// index: as many entries as its position, not the whole list (the
+	// newest application of a job of 20,000 read all of them).
 	q := newListQuery(s.db.Dialect, actor, f)
-	cond := before(q)
-	if err := s.db.QueryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+cond+` THEN 1 ELSE 0 END), 0) FROM applications a WHERE `+q.sql(),
-		q.args...).Scan(&p.Total, &p.Position); err != nil {
+	q.where(before(q))
+	if err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM applications a`+q.indexed()+` WHERE `+q.sql(), q.args...).Scan(&p.Position); err != nil {
+		return p, err
+	}
+	if p.Total, err = s.listTotal(ctx, actor, f); err != nil {
 		return p, err
 	}
 	in := newListQuery(s.db.Dialect, actor, f)

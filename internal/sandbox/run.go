@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -287,10 +288,12 @@ func (r *run) setup(ctx context.Context) error {
 		case <-time.After(wait):
 		}
 	}
-	// The pid is bwrap's child (not a recycled pid) and still alive. It
-	// cannot run the program before release; if it fails while building
-	// the box, the limits below fail with it, or the release does.
-	if ppid(r.inner) != r.c.Process.Pid || unix.PidfdSendSignal(r.pidfd, 0, nil, 0) != nil {
+	// The pid is bwrap's child (not a recycled pid) and still alive (a
+	// server without CAP_KILL is told EPERM: alive, not its to signal).
+	// It cannot run the program before release; if it fails while
+	// building the box, the limits below fail with it, or the release
+	// does.
+	if alive := unix.PidfdSendSignal(r.pidfd, 0, nil, 0); ppid(r.inner) != r.c.Process.Pid || (alive != nil && !errors.Is(alive, unix.EPERM)) {
 		return errors.New("the box's first process went away")
 	}
 	if err := setRlimits(r.inner, r.lim.rlimits(!r.box.memoryByCgroup()), r.cred()); err != nil {
@@ -394,12 +397,33 @@ func (r *run) supervise(ctx context.Context) {
 // kill ends the box. SIGKILL to the box's pid 1 makes the kernel kill
 // every process in its pid namespace, daemonised or not; bwrap itself is
 // killed too, and the cgroup sweep in finish catches anything else.
+//
+// The box's processes belong to its host user, and signalling them takes
+// CAP_KILL, which a hardened unit may leave out. Without it the server
+// still has CAP_SETUID (it starts every box as that user), so the signal
+// is sent by a shell running as the box's user, as setRlimits does with
+// prlimit; on cgroup v2 writing cgroup.kill does it as well.
 func (r *run) kill() {
+	var err error
 	if r.pidfd >= 0 {
-		unix.PidfdSendSignal(r.pidfd, unix.SIGKILL, nil, 0)
+		err = unix.PidfdSendSignal(r.pidfd, unix.SIGKILL, nil, 0)
 	}
-	if r.c != nil {
-		r.c.Process.Kill()
+	pids := []string{strconv.Itoa(r.inner)}
+	if r.c != nil && r.c.Process != nil {
+		err = errors.Join(err, r.c.Process.Kill())
+		pids = append(pids, strconv.Itoa(r.c.Process.Pid))
+	}
+	if r.cg != nil {
+		for _, d := range r.cg.dirs() {
+			writeFile(d, "cgroup.kill", "1")
+		}
+	}
+	if cred := r.cred(); cred != nil && errors.Is(err, unix.EPERM) {
+		c := exec.Command("/bin/sh", "-c", `kill -KILL "$@"`, "sh")
+		c.Args = append(c.Args, pids...)
+		c.Env = []string{}
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		c.Run() // a process that is gone already makes kill fail; nothing to do
 	}
 }
 
