@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -219,7 +220,7 @@ func (s *Service) Queue(ctx context.Context, actor account.Member) (_ []Waiting,
 		LEFT JOIN calibration_applications c ON c.application_id = a.id
 		WHERE r.member_id = $1 AND r.org_id = $2 AND `+stillToDo+` AND `+waitingStatus+`
 		ORDER BY CASE WHEN c.application_id IS NULL THEN 1 ELSE 0 END, a.submitted_at, a.id
-		LIMIT $3`, actor.ID, actor.OrgID, MaxQueue)
+		LIMIT `+strconv.Itoa(MaxQueue), actor.ID, actor.OrgID) // a number, not $3: see application's literalLimit
 	if err != nil {
 		return nil, err
 	}
