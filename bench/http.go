@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
@@ -37,26 +38,29 @@ func (w *world) pages(ctx context.Context) ([]measurement, error) {
 		if err != nil || len(newest.Items) == 0 {
 			return nil, fmt.Errorf("the newest application of job %d: %v", job, err)
 		}
+		// A page whose list is not a page long in the small world shows
+		// fewer rows there: row names what each of its rows links to, so
+		// that the report says so rather than mark a ratio it cannot hold.
 		for _, p := range []struct {
-			name, path string
-			auth       func(*http.Request)
+			name, path, row string
+			auth            func(*http.Request)
 		}{
-			{"API GET /api/v1/applications?job_id=…&limit=50", fmt.Sprintf("/api/v1/applications?job_id=%d&limit=50", job), api},
-			{"page GET /jobs/{id}, the job and its list", fmt.Sprintf("/jobs/%d", job), web},
-			{"page GET /applications/{id}, the job's newest", fmt.Sprintf("/applications/%d", newest.Items[0].ID), web},
-			{"page GET /inbox", "/inbox", web},
-			{"page GET /reviews, my reviews", "/reviews", web},
-			{"page GET /, the jobs and their counts", "/", web},
+			{"API GET /api/v1/applications?job_id=…&limit=50", fmt.Sprintf("/api/v1/applications?job_id=%d&limit=50", job), "", api},
+			{"page GET /jobs/{id}, the job and its list", fmt.Sprintf("/jobs/%d", job), "", web},
+			{"page GET /applications/{id}, the job's newest", fmt.Sprintf("/applications/%d", newest.Items[0].ID), "", web},
+			{"page GET /inbox", "/inbox", `#conversation"`, web},
+			{"page GET /reviews, my reviews", "/reviews", `#scorecard"`, web},
+			{"page GET /, the jobs and their counts", "/", "", web},
 		} {
-			out = append(out, measurement{name: prefix + p.name, run: get(h, p.path, p.auth)})
+			out = append(out, measurement{name: prefix + p.name, run: get(h, p.path, p.row, p.auth)})
 		}
 	}
 	return out, nil
 }
 
 // get returns a measurement that sends GET path to h and reads the whole
-// response.
-func get(h http.Handler, path string, auth func(*http.Request)) func(ctx context.Context) (int, error) {
+// response; its rows are how many times row appears in it.
+func get(h http.Handler, path, row string, auth func(*http.Request)) func(ctx context.Context) (int, error) {
 	return func(ctx context.Context) (int, error) {
 		r := httptest.NewRequestWithContext(ctx, "GET", baseURL+path, nil)
 		auth(r)
@@ -66,6 +70,9 @@ func get(h http.Handler, path string, auth func(*http.Request)) func(ctx context
 			body, _ := io.ReadAll(io.LimitReader(w.Body, 300))
 			return 0, fmt.Errorf("GET %s: %d %s", path, w.Code, body)
 		}
-		return 0, nil
+		if row == "" {
+			return 0, nil
+		}
+		return strings.Count(w.Body.String(), row), nil
 	}
 }

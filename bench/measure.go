@@ -8,7 +8,8 @@ import (
 )
 
 // measurement is one thing timed: run performs it once and says how many
-// rows it showed (0 for a page).
+// rows it showed (0 for a page without a list, or whose list is the same
+// length at every size).
 type measurement struct {
 	name string
 	run  func(ctx context.Context) (int, error)
