@@ -52,6 +52,11 @@ func TestTeamPagesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	owner.post("/settings/webhooks", url.Values{"url": {"https://ats.example.com/anyhour"}, "events": {"application.submitted", "message.received"}})
+	// Sending Grace's invitation was cut off: the emails page and her
+	// application say so, with the ways out.
+	if _, err := ts.DB.Exec(ctx, `UPDATE emails SET status = 'unknown', attempts = 1 WHERE application_id = $1 AND kind = 'invitation'`, g.ID); err != nil {
+		t.Fatal(err)
+	}
 	rita := teamJoin(t, ts, owner, "rita@acme.example", "reviewer")
 	rita.post(fmt.Sprintf("/applications/%d/review", a.ID), url.Values{"recommendation": {"yes"}, "note": {"Thoughtful answer."},
 		fmt.Sprintf("rating.%d", iv.Steps[0].ID): {"4"}, fmt.Sprintf("rating.%d", iv.Steps[1].ID): {"5"}})
@@ -165,6 +170,8 @@ func TestTeamPagesInBrowser(t *testing.T) {
 			shot("decide")
 			p.Navigate(ts.URL + "/settings/emails")
 			shot("emails")
+			p.Navigate(fmt.Sprintf("%s/applications/%d", ts.URL, g.ID))
+			shot("application-invitation-unknown")
 			p.Navigate(ts.URL + "/settings/webhooks")
 			shot("webhooks")
 			p.Navigate(ts.URL + "/settings/webhooks/1")
