@@ -60,22 +60,7 @@ func TestDismiss(t *testing.T) {
 	if n := len(srv.Messages()); n != 1 {
 		t.Errorf("%d messages arrived, want the first one only", n)
 	}
-	entries, err := account.New(w.db).AuditLog(ctx, w.owner, 0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var audited int
-	for _, a := range entries {
-		if a.Action == "email.dismiss" {
-			audited++
-			if a.Target != "ada@example.com" || a.Detail != "invitation email "+strconv.FormatInt(id, 10)+", unknown" {
-				t.Errorf("audit entry %q %q", a.Target, a.Detail)
-			}
-		}
-	}
-	if audited != 1 {
-		t.Errorf("%d set-asides audited, want 1", audited)
-	}
+	checkAudited(t, w, "email.dismiss", "ada@example.com", "invitation email "+strconv.FormatInt(id, 10)+", unknown")
 
 	// Changing one's mind: sending it again clears the mark, so that if
 	// it fails this time it is shown again.

@@ -89,21 +89,28 @@ func TestResendUnknown(t *testing.T) {
 	if _, err := w.svc.Resend(ctx, w.owner, id); !errors.Is(err, apperr.ErrConflict) {
 		t.Errorf("resending a sent email: %v", err)
 	}
-	entries, err := account.New(w.db).AuditLog(ctx, w.owner, 0, 10)
+	checkAudited(t, w, "email.resend", "ada@example.com", "invitation email "+strconv.FormatInt(id, 10)+", unknown until then")
+}
+
+// checkAudited checks that the audit log holds one entry of action, on
+// target, saying detail.
+func checkAudited(t *testing.T, w *world, action, target, detail string) {
+	t.Helper()
+	entries, err := account.New(w.db).AuditLog(context.Background(), w.owner, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var resends int
+	var n int
 	for _, a := range entries {
-		if a.Action == "email.resend" {
-			resends++
-			if a.Target != "ada@example.com" || a.Detail != "invitation email "+strconv.FormatInt(id, 10)+", unknown until then" {
-				t.Errorf("audit entry %q %q", a.Target, a.Detail)
+		if a.Action == action {
+			n++
+			if a.Target != target || a.Detail != detail {
+				t.Errorf("%s audited as %q %q, want %q %q", action, a.Target, a.Detail, target, detail)
 			}
 		}
 	}
-	if resends != 1 {
-		t.Errorf("%d resends audited, want 1", resends)
+	if n != 1 {
+		t.Errorf("%d %s entries in the audit log, want 1", n, action)
 	}
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -20,10 +19,7 @@ func (s *Server) dismissEmail(w http.ResponseWriter, r *http.Request, m account.
 	if err != nil {
 		return err
 	}
-	back := "/settings/emails"
-	if app, err := strconv.ParseInt(r.PostFormValue("app"), 10, 64); err == nil && app > 0 {
-		back = appPath(r, app, "")
-	}
+	back := emailBack(r, "")
 	e, err := s.Outbox.Dismiss(r.Context(), m, id)
 	switch {
 	case errors.Is(err, apperr.ErrConflict):

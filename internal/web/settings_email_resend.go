@@ -21,10 +21,7 @@ func (s *Server) resendEmail(w http.ResponseWriter, r *http.Request, m account.M
 	if err != nil {
 		return err
 	}
-	back := "/settings/emails"
-	if app, err := strconv.ParseInt(r.PostFormValue("app"), 10, 64); err == nil && app > 0 {
-		back = appPath(r, app, "#invitation-email")
-	}
+	back := emailBack(r, "#invitation-email")
 	e, err := s.Outbox.Resend(r.Context(), m, id)
 	switch {
 	case errors.Is(err, apperr.ErrConflict):
@@ -35,6 +32,15 @@ func (s *Server) resendEmail(w http.ResponseWriter, r *http.Request, m account.M
 	}
 	s.setFlash(w, resentMessage(e))
 	return redirect(w, r, back)
+}
+
+// emailBack is where an action on an email returns: the application page
+// it was sent from (the form's app field), at anchor, else the emails page.
+func emailBack(r *http.Request, anchor string) string {
+	if app, err := strconv.ParseInt(r.PostFormValue("app"), 10, 64); err == nil && app > 0 {
+		return appPath(r, app, anchor)
+	}
+	return "/settings/emails"
 }
 
 // resentMessage tells the admin what they just did.

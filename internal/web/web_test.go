@@ -117,6 +117,24 @@ func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 	return b.do(http.MethodPost, path, form)
 }
 
+// crossSitePost sends an empty form to path with b's cookies, as a form
+// on another site would, and returns the status it got.
+func (b *browser) crossSitePost(path string) int {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.base+path, strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	for k, v := range b.cookie {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 // signIn creates the organisation through the first-run page and returns
 // a browser signed in as its owner.
 func (ts *testServer) signIn(t *testing.T) *browser {
