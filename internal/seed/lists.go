@@ -22,6 +22,10 @@ type List struct {
 	// queue: only what waits for them, however old the team). Other lists
 	// read their rows in the index's order and stop at a page.
 	Sorts bool
+	// Counts says the list counts rows rather than reads a page of them
+	// in order: any index will do, but never a whole big table nor a
+	// walk of its primary key.
+	Counts bool
 }
 
 // Lists are the lists measured and checked on w, for each organisation
@@ -88,7 +92,19 @@ func (o Org) lists(ctx context.Context, svc domain.Services) ([]List, error) {
 		return nil, err
 	}
 	add("organisation list, third page of 10", application.Filter{Cursor: third, Limit: deepPage}, "applications_org")
+	newest, err := apps.Applications(ctx, m, application.Filter{JobID: j, Limit: 1})
+	if err != nil || len(newest.Items) == 0 {
+		return nil, fmt.Errorf("the newest application of job %d: %v", j, err)
+	}
 	out = append(out,
+		// The application page's "‹ Previous · 1 of 22,000 · Next ›": the
+		// neighbours down the job's index, the position counted, and the
+		// total read from the counts.
+		List{Name: "the job's newest application: its place in the list", Counts: true,
+			Run: func(ctx context.Context) (int, error) {
+				p, err := apps.Neighbours(ctx, m, application.Filter{JobID: j}, newest.Items[0])
+				return p.Position, err
+			}},
 		List{Name: "inbox", Indexes: []string{"applications_waiting", "applications_inbox"}, Run: func(ctx context.Context) (int, error) {
 			ts, err := svc.Messages.Inbox(ctx, m)
 			return len(ts), err
