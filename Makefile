@@ -1,7 +1,7 @@
 # Entry points for building, running and testing anyhour.
 #   make run     start a local server with a demo organisation
 #   make test    go vet, then the test suite on SQLite and on PostgreSQL
-#   make bench   the lists a team pages through (jobs, the organisation, inbox, reviews, the pages and API) on skewed data at 1k and 100k applications, both databases, with the plans of what the services send (~40 min)
+#   make bench   the lists a team pages through (jobs, the organisation, inbox, reviews, the pages and API) on skewed data at 1k and 100k applications, both databases, with the plans of what the services send (~15 min)
 #   make bench-video  benchmark video uploads (tus ingest, a throttled browser, 200 at once) and the compare page with four video answers (~15 min)
 #   make bench-grading  benchmark code grading (sandbox overhead, throughput, 200 at once, HumanEvalPack, fair workers; ~8 min)
 #   make bench-notify  benchmark emails through the outbox and webhook deliveries (~30 s)
