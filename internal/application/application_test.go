@@ -263,29 +263,7 @@ func TestNeighbours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sort := range []application.Sort{application.Newest, application.Oldest, application.ByName} {
-		filter := application.Filter{JobID: f.iv.JobID, Sort: sort}
-		page, err := f.applications.Applications(f.ctx, f.owner, filter)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, a := range page.Items {
-			p, err := f.applications.Neighbours(f.ctx, f.owner, filter, a)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p.Position != i+1 || p.Total != len(page.Items) {
-				t.Errorf("%s: %s is %d of %d, want %d of %d", sort, a.Candidate.Name, p.Position, p.Total, i+1, len(page.Items))
-			}
-			if (i == 0) != (p.Prev == nil) || (i > 0 && p.Prev.ID != page.Items[i-1].ID) {
-				t.Errorf("%s: the one before %s (#%d) is %+v", sort, a.Candidate.Name, i+1, p.Prev)
-			}
-			last := i == len(page.Items)-1
-			if last != (p.Next == nil) || (!last && p.Next.ID != page.Items[i+1].ID) {
-				t.Errorf("%s: the one after %s (#%d) is %+v", sort, a.Candidate.Name, i+1, p.Next)
-			}
-		}
-	}
+	checkPlaces(t, f, application.Filter{JobID: f.iv.JobID})
 	// A filter the application is not in: no position, but neighbours
 	// on either side of where it would be.
 	submitted := application.Filter{JobID: f.iv.JobID, Status: application.Submitted}
@@ -632,20 +610,35 @@ func TestNeighboursAgreeWithEveryList(t *testing.T) {
 		{JobID: job, InterviewID: f.iv.ID, Status: application.Submitted}, {InterviewID: f.iv.ID}, {},
 	}
 	for _, filter := range filters {
-		for _, sort := range []application.Sort{application.Newest, application.Oldest, application.ByName} {
-			filter.Sort = sort
-			page, err := f.applications.Applications(f.ctx, f.owner, filter)
+		checkPlaces(t, f, filter)
+	}
+}
+
+// checkPlaces walks the list filter describes, in each order, with
+// Neighbours, and checks that each application's place agrees with the
+// list itself: its position, the total, the ones before and after.
+func checkPlaces(t *testing.T, f *fixture, filter application.Filter) {
+	t.Helper()
+	for _, sort := range []application.Sort{application.Newest, application.Oldest, application.ByName} {
+		filter.Sort = sort
+		page, err := f.applications.Applications(f.ctx, f.owner, filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range page.Items {
+			p, err := f.applications.Neighbours(f.ctx, f.owner, filter, a)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i, a := range page.Items {
-				p, err := f.applications.Neighbours(f.ctx, f.owner, filter, a)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if p.Position != i+1 || p.Total != len(page.Items) {
-					t.Errorf("%+v: %d is %d of %d, want %d of %d", filter, a.ID, p.Position, p.Total, i+1, len(page.Items))
-				}
+			if p.Position != i+1 || p.Total != len(page.Items) {
+				t.Errorf("%+v: %s is %d of %d, want %d of %d", filter, a.Candidate.Name, p.Position, p.Total, i+1, len(page.Items))
+			}
+			if (i == 0) != (p.Prev == nil) || (i > 0 && p.Prev.ID != page.Items[i-1].ID) {
+				t.Errorf("%+v: the one before %s (#%d) is %+v", filter, a.Candidate.Name, i+1, p.Prev)
+			}
+			last := i == len(page.Items)-1
+			if last != (p.Next == nil) || (!last && p.Next.ID != page.Items[i+1].ID) {
+				t.Errorf("%+v: the one after %s (#%d) is %+v", filter, a.Candidate.Name, i+1, p.Next)
 			}
 		}
 	}

@@ -1,15 +1,12 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/anyhour/anyhour/internal/account"
 )
 
 // teamLogin signs Olivia, the candidate fixture's owner, in.
@@ -123,16 +120,7 @@ func TestConversationPages(t *testing.T) {
 	}
 
 	// A reviewer reads the thread and writes notes, not to the candidate.
-	ctx := context.Background()
-	secret, _, err := f.ts.Svc.Accounts.InviteMember(ctx, f.owner, "rita@acme.example", account.Reviewer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.ts.Svc.Accounts.AcceptInvite(ctx, secret, "Rita", "another long password", account.Client{}); err != nil {
-		t.Fatal(err)
-	}
-	rita := f.ts.browser(t)
-	rita.post("/login", url.Values{"email": {"rita@acme.example"}, "password": {"another long password"}})
+	rita := f.reviewerLogin(t)
 	resp, body = rita.get(app)
 	doc = teamMust(t, "Rita's view", resp, body, http.StatusOK)
 	if doc.Find("#msg-body").Length() != 0 || doc.Find("#note-body").Length() != 1 {
