@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -69,8 +70,13 @@ func (p *Page) Violations() []Violation {
 	}
 	tags, _ := json.Marshal(accessibilityTags) // strings always encode
 	js := fmt.Sprintf(runAxeJS, tags)
-	return run(p, "Violations()", chromedp.Evaluate[[]Violation](js, chromedp.EvalAwaitPromise))
+	return runWithin(p, axeTimeout, "Violations()", chromedp.Evaluate[[]Violation](js, chromedp.EvalAwaitPromise))
 }
+
+// axeTimeout bounds one axe-core run. axe reads every element's styles; on
+// a long page it takes a second or two, and on a shared machine under a
+// load of 20 it passed Timeout. A bound on a hang, not a measurement.
+const axeTimeout = 60 * time.Second
 
 // CheckAccessibility fails the test, listing each violation, when axe-core
 // finds any WCAG 2.1 A or AA problem on the page as it is now. Call it after

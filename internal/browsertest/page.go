@@ -206,11 +206,17 @@ func (p *Page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 // if it fails.
 func run[T any](p *Page, what string, a chromedp.Action[T]) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, Timeout)
+	return runWithin(p, Timeout, what, a)
+}
+
+// runWithin is run under bound d instead of Timeout.
+func runWithin[T any](p *Page, d time.Duration, what string, a chromedp.Action[T]) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, d)
 	defer cancel()
 	v, err := chromedp.Run(ctx, a)
 	if err != nil {
-		p.fail(what, err)
+		p.failAfter(what, err, d)
 	}
 	return v
 }
@@ -218,8 +224,14 @@ func run[T any](p *Page, what string, a chromedp.Action[T]) T {
 // fail ends the test with what failed, where, and why.
 func (p *Page) fail(what string, err error) {
 	p.t.Helper()
+	p.failAfter(what, err, Timeout)
+}
+
+// failAfter is fail for a step bounded by d.
+func (p *Page) failAfter(what string, err error, d time.Duration) {
+	p.t.Helper()
 	if errors.Is(err, context.DeadlineExceeded) {
-		err = fmt.Errorf("timed out after %v", Timeout)
+		err = fmt.Errorf("timed out after %v", d)
 	}
 	p.t.Fatalf("browsertest: %s on %s: %v", what, p.where(), err)
 }
