@@ -408,6 +408,15 @@ func TestCountsMatchApplications(t *testing.T) {
 	if _, err := f.applications.Submit(f.ctx, a); err != nil {
 		t.Fatal(err)
 	}
+	// One withdrawn from a page read before the candidate began in another
+	// tab: the counts move from the status the row had, not the page's.
+	stale, _ := f.applications.ByToken(f.ctx, f.invite(t, "two-tabs@example.com").Token)
+	if err := f.applications.Start(f.ctx, stale); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.applications.Withdraw(f.ctx, stale); err != nil {
+		t.Fatal(err)
+	}
 	counts, err := f.applications.CountsForJob(f.ctx, f.owner, f.iv.JobID)
 	if err != nil {
 		t.Fatal(err)
@@ -427,7 +436,7 @@ func TestCountsMatchApplications(t *testing.T) {
 	if diff := cmp.Diff(want, counts); diff != "" {
 		t.Errorf("counts drifted from the applications (-rows +counts):\n%s", diff)
 	}
-	if want[application.Invited] != 2 || want[application.Started] != 2 || want[application.Submitted] != 3 {
+	if want[application.Invited] != 2 || want[application.Started] != 2 || want[application.Submitted] != 3 || want[application.Withdrawn] != 1 {
 		t.Errorf("unexpected statuses %v", want)
 	}
 	all, _ := f.applications.CountsByJob(f.ctx, f.owner)

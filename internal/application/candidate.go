@@ -239,15 +239,27 @@ func (s *Service) Withdraw(ctx context.Context, a Application) (_ Application, e
 	err = s.db.Transact(ctx, func(tx *sqldb.DB) error {
 		// Nobody can answer a withdrawn candidate: their questions stop
 		// waiting in the inbox.
-		res, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', awaiting_reply_since = NULL, updated_at = $1
-			WHERE id = $2 AND status IN ('invited', 'started')`, s.now(), a.ID)
-		if err != nil {
-			return err
+		// The counts move from the status the row had: a may be stale
+		// (the candidate began in another tab since), so the write is
+		// conditional on the status counted from, read again if it moved.
+		from := a.Status
+		for tries := 0; ; tries++ {
+			res, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', awaiting_reply_since = NULL, updated_at = $1
+				WHERE id = $2 AND status = $3`, s.now(), a.ID, from)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				break
+			}
+			if err := tx.QueryRow(ctx, `SELECT status FROM applications WHERE id = $1`, a.ID).Scan(&from); err != nil {
+				return err
+			}
+			if (from != Invited && from != Started) || tries > 0 {
+				return apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
+			}
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Conflict("you have already submitted; write to the team if you no longer wish to go on")
-		}
-		if err := countStatus(ctx, tx, a.OrgID, a.JobID, a.Status, Withdrawn); err != nil {
+		if err := countStatus(ctx, tx, a.OrgID, a.JobID, from, Withdrawn); err != nil {
 			return err
 		}
 		if err := s.statusChanged(ctx, tx, a, Withdrawn); err != nil {
