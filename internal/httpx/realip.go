@@ -30,10 +30,15 @@ func ParsePrefixes(list string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// forwardedHeaders say which scheme and host the client asked for, when a
-// proxy stands between: tusd builds an upload's Location from them (the
-// proxy ends TLS, so the request itself says http).
-var forwardedHeaders = []string{"X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"}
+// Behind a proxy that ends TLS the request itself says http; tusd builds
+// an upload's Location from X-Forwarded-Proto, X-Forwarded-Host and
+// Forwarded. Only the scheme is taken from a proxy, and only from a
+// trusted one (ours set it; HAProxy's config replaces the client's): the
+// host is the request's Host, and the other two headers, which a proxy may
+// pass on from the client unchanged, are always dropped.
+const forwardedProto = "X-Forwarded-Proto"
+
+var forwardedHost = []string{"X-Forwarded-Host", "Forwarded"}
 
 // RealIP sets a request's RemoteAddr to the client's address when the
 // request came through one of the trusted proxies: the rightmost address
@@ -43,9 +48,9 @@ var forwardedHeaders = []string{"X-Forwarded-Proto", "X-Forwarded-Host", "Forwar
 // address (and with it its sign-in rate limit) by sending the header
 // itself.
 //
-// It also drops X-Forwarded-Proto, X-Forwarded-Host and Forwarded from
-// every request that did not come from a trusted proxy, so that what
-// follows can believe them when they are there.
+// It also drops X-Forwarded-Host and Forwarded from every request, and
+// X-Forwarded-Proto from every request that did not come from a trusted
+// proxy, so that what follows can believe the scheme when it is there.
 func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
 	isTrusted := func(a netip.Addr) bool {
 		for _, p := range trusted {
@@ -58,8 +63,10 @@ func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			peer, err := netip.ParseAddrPort(r.RemoteAddr)
-			if err != nil || !isTrusted(peer.Addr()) {
-				next.ServeHTTP(w, withoutForwarded(r))
+			trusted := err == nil && isTrusted(peer.Addr())
+			r = withoutForwarded(r, trusted)
+			if !trusted {
+				next.ServeHTTP(w, r)
 				return
 			}
 			hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
@@ -80,13 +87,17 @@ func RealIP(trusted []netip.Prefix) func(http.Handler) http.Handler {
 	}
 }
 
-// withoutForwarded returns r, or a copy of it without the forwarded
-// scheme and host when it carries them.
-func withoutForwarded(r *http.Request) *http.Request {
-	for _, h := range forwardedHeaders {
+// withoutForwarded returns r, or a copy of it without the forwarded host
+// and, unless keepProto, scheme, when it carries them.
+func withoutForwarded(r *http.Request, keepProto bool) *http.Request {
+	drop := forwardedHost
+	if !keepProto {
+		drop = append([]string{forwardedProto}, forwardedHost...)
+	}
+	for _, h := range drop {
 		if _, ok := r.Header[h]; ok {
 			r = r.Clone(r.Context())
-			for _, h := range forwardedHeaders {
+			for _, h := range drop {
 				r.Header.Del(h)
 			}
 			return r

@@ -9,13 +9,13 @@ import (
 	"github.com/anyhour/anyhour/internal/app"
 )
 
-// Behind a proxy that ends TLS, an upload's Location keeps the scheme and
-// host the client used, or the browser would be sent to http:// (mixed
-// content, refused) or to the internal address. Only a trusted proxy is
-// believed: anyone else's X-Forwarded-Proto and X-Forwarded-Host are
-// dropped, so a client cannot send an upload somewhere else.
+// Behind a proxy that ends TLS, an upload's Location keeps the scheme the
+// client used, or the browser would be sent to http:// (mixed content,
+// refused). Only a trusted proxy's X-Forwarded-Proto is believed, and no
+// forwarded host from anyone: the Location names the request's own Host,
+// so a header cannot send an upload somewhere else.
 func TestLocationBehindProxy(t *testing.T) {
-	forwarded := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "hire.example.com"}
+	forwarded := map[string]string{"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example", "Forwarded": "host=evil.example"}
 	create := func(w *world, header map[string]string) string {
 		t.Helper()
 		h := map[string]string{
@@ -34,8 +34,9 @@ func TestLocationBehindProxy(t *testing.T) {
 
 	t.Run("trusted proxy", func(t *testing.T) {
 		w := newWorld(t, app.Config{TrustedProxies: "127.0.0.1/32"})
-		if loc := create(w, forwarded); !strings.HasPrefix(loc, "https://hire.example.com/api/v1/uploads/") {
-			t.Errorf("Location = %q, want the client's https address", loc)
+		want := "https://" + strings.TrimPrefix(w.srv.URL, "http://") + "/api/v1/uploads/"
+		if loc := create(w, forwarded); !strings.HasPrefix(loc, want) {
+			t.Errorf("Location = %q, want %s…: the scheme from the proxy, the host from the request", loc, want)
 		}
 	})
 	t.Run("anyone else", func(t *testing.T) {
