@@ -404,26 +404,28 @@ func (r *run) supervise(ctx context.Context) {
 // is sent by a shell running as the box's user, as setRlimits does with
 // prlimit; on cgroup v2 writing cgroup.kill does it as well.
 func (r *run) kill() {
-	var err error
-	if r.pidfd >= 0 {
-		err = unix.PidfdSendSignal(r.pidfd, unix.SIGKILL, nil, 0)
+	var denied []string // the pids whose signal was refused for want of CAP_KILL
+	if r.pidfd >= 0 && errors.Is(unix.PidfdSendSignal(r.pidfd, unix.SIGKILL, nil, 0), unix.EPERM) && r.inner > 0 {
+		denied = append(denied, strconv.Itoa(r.inner))
 	}
-	pids := []string{strconv.Itoa(r.inner)}
-	if r.c != nil && r.c.Process != nil {
-		err = errors.Join(err, r.c.Process.Kill())
-		pids = append(pids, strconv.Itoa(r.c.Process.Pid))
+	if r.c != nil && r.c.Process != nil && errors.Is(r.c.Process.Kill(), unix.EPERM) && r.c.Process.Pid > 0 {
+		denied = append(denied, strconv.Itoa(r.c.Process.Pid))
+	}
+	if cred := r.cred(); cred != nil && len(denied) > 0 {
+		// At once, before anything else is killed: each of these was
+		// alive a moment ago (EPERM, not ESRCH), so its pid is nobody
+		// else's yet. Only positive pids: "kill 0" would be the shell's
+		// own process group, the server's.
+		c := exec.Command("/bin/sh", "-c", `kill -KILL "$@"`, "sh")
+		c.Args = append(c.Args, denied...)
+		c.Env = []string{}
+		c.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		c.Run() // a process gone meanwhile makes kill fail; nothing to do
 	}
 	if r.cg != nil {
 		for _, d := range r.cg.dirs() {
 			writeFile(d, "cgroup.kill", "1")
 		}
-	}
-	if cred := r.cred(); cred != nil && errors.Is(err, unix.EPERM) {
-		c := exec.Command("/bin/sh", "-c", `kill -KILL "$@"`, "sh")
-		c.Args = append(c.Args, pids...)
-		c.Env = []string{}
-		c.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
-		c.Run() // a process that is gone already makes kill fail; nothing to do
 	}
 }
 
@@ -466,7 +468,7 @@ func (r *run) finish() (Result, error) {
 func (r *run) waitGone() error {
 	fds := []unix.PollFd{{Fd: int32(r.pidfd), Events: unix.POLLIN}}
 	if n, _ := unix.Poll(fds, 5000); n != 1 {
-		unix.PidfdSendSignal(r.pidfd, unix.SIGKILL, nil, 0)
+		r.kill()
 		if n, _ := unix.Poll(fds, 5000); n != 1 {
 			return errors.New("sandbox: the box's pid 1 did not exit")
 		}
