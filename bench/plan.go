@@ -31,7 +31,7 @@ func (w *world) printPlans(ctx context.Context, out io.Writer) (int, error) {
 			if err != nil {
 				return marked, fmt.Errorf("%s: explain: %w", l.Name, err)
 			}
-			problems := l.Problems(w.sdb.Dialect, plan)
+			problems := l.Problems(w.sdb.Dialect, st, plan)
 			for _, line := range plan {
 				fmt.Fprintf(out, "      %s\n", line)
 			}
@@ -40,7 +40,7 @@ func (w *world) printPlans(ctx context.Context, out io.Writer) (int, error) {
 				if err != nil {
 					return marked, fmt.Errorf("%s: explain the generic plan: %w", l.Name, err)
 				}
-				if p := l.Problems(w.sdb.Dialect, generic); len(p) > 0 {
+				if p := l.Problems(w.sdb.Dialect, st, generic); len(p) > 0 {
 					fmt.Fprintf(out, "      generic plan:\n")
 					for _, line := range generic {
 						fmt.Fprintf(out, "      %s\n", line)

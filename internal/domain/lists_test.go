@@ -83,7 +83,7 @@ func checkPlan(t *testing.T, db *sqldb.DB, l seed.List, st sqldb.Statement, kind
 	if err != nil {
 		t.Fatalf("explain %s: %v", st.SQL, err)
 	}
-	if problems := l.Problems(db.Dialect, plan); len(problems) > 0 {
+	if problems := l.Problems(db.Dialect, st, plan); len(problems) > 0 {
 		t.Errorf("%splan of %s\nwith %v:\n  %s\n%s", kind, strings.Join(strings.Fields(st.SQL), " "), st.Args,
 			strings.Join(plan, "\n  "), strings.Join(problems, "\n"))
 	}

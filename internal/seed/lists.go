@@ -22,9 +22,10 @@ type List struct {
 	// queue: only what waits for them, however old the team). Other lists
 	// read their rows in the index's order and stop at a page.
 	Sorts bool
-	// Counts says the list counts rows rather than reads a page of them
-	// in order: any index will do, but never a whole big table nor a
-	// walk of its primary key.
+	// Counts says the list's statements sent with Replan count rows
+	// rather than read a page of them in order: any index will do, but
+	// never a whole big table nor a long walk of its primary key
+	// (Problems).
 	Counts bool
 }
 
@@ -101,6 +102,9 @@ func (o Org) lists(ctx context.Context, svc domain.Services) ([]List, error) {
 		// neighbours down the job's index, the position counted, and the
 		// total read from the counts.
 		List{Name: "the job's newest application: its place in the list", Counts: true,
+			// The neighbours are read down the job's index, the total
+			// from the counts (SQLite names their unique index).
+			Indexes: []string{"applications_job", "application_counts", "sqlite_autoindex_application_counts_1"},
 			Run: func(ctx context.Context) (int, error) {
 				p, err := apps.Neighbours(ctx, m, application.Filter{JobID: j}, newest.Items[0])
 				return p.Position, err
