@@ -56,6 +56,24 @@ func stopsWithoutCapKill(t *testing.T) {
 	if err != nil || !res.TimedOut {
 		t.Errorf("a program past its wall clock: %+v, %v", res, err)
 	}
+	// A program that leaves a child behind in the background and outlives
+	// its wall: nothing of it survives, though nothing in it could be
+	// signalled by the server directly.
+	res, err = box.Run(context.Background(), sandbox.Command{Args: []string{"/bin/sh", "-c", "(sleep 301 &); sleep 302"},
+		Limits: sandbox.Limits{Wall: 500 * time.Millisecond}})
+	if err != nil || !res.TimedOut {
+		t.Errorf("a program with a child in the background: %+v, %v", res, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		left := leftover("sleep\x00301", "sleep\x00302")
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("processes of the box outlived it: %v", left)
+			break
+		}
+	}
 	rep := box.Check(context.Background())
 	t.Logf("check: %s", rep)
 	for _, p := range rep.Problems {
@@ -63,4 +81,22 @@ func stopsWithoutCapKill(t *testing.T) {
 			t.Errorf("the start-up check without CAP_KILL: %s", p)
 		}
 	}
+}
+
+// leftover lists the processes whose command line contains one of marks.
+func leftover(marks ...string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		for _, m := range marks {
+			if strings.Contains(string(cmdline), m) {
+				out = append(out, e.Name()+": "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+			}
+		}
+	}
+	return out
 }
