@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -163,33 +162,6 @@ func TestResendTwiceAtOnce(t *testing.T) {
 	}
 }
 
-// logWatch is a slog handler that counts the messages logged.
-type logWatch struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (l *logWatch) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logWatch) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logWatch) WithGroup(string) slog.Handler            { return l }
-func (l *logWatch) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.msgs = append(l.msgs, r.Message)
-	return nil
-}
-
-func (l *logWatch) has(prefix string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, m := range l.msgs {
-		if strings.HasPrefix(m, prefix) {
-			return true
-		}
-	}
-	return false
-}
-
 // TestSentDuringOutageIsRecorded: the database goes out of reach just
 // after the SMTP server took an email (on PostgreSQL its connections are
 // cut; on SQLite another writer holds it). Once it is back the email is
@@ -223,7 +195,7 @@ func TestSentDuringOutageIsRecorded(t *testing.T) {
 		cut = func() func() { proxy.Cut(); return proxy.Restore }
 	}
 	w := newWorldOn(t, db)
-	logs := &logWatch{}
+	logs := &testproc.LogWatch{}
 	w.svc.SetLogger(slog.New(logs))
 	w.svc.SetSender(smtp.NewSMTP(srv.Config(smtp.Address{Email: "hiring@acme.example"})), smtp.Address{Email: "hiring@acme.example"}, "")
 	back := make(chan struct{})
@@ -232,7 +204,7 @@ func TestSentDuringOutageIsRecorded(t *testing.T) {
 		go func() {
 			defer close(back)
 			if db.Dialect == sqldb.Postgres {
-				for deadline := time.Now().Add(20 * time.Second); !logs.has("email sent, but recording it failed") && time.Now().Before(deadline); {
+				for deadline := time.Now().Add(20 * time.Second); logs.Count("email sent, but recording it failed") == 0 && time.Now().Before(deadline); {
 					time.Sleep(10 * time.Millisecond)
 				}
 			}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -219,34 +218,6 @@ func newCuttable(t *testing.T) cuttable {
 	}}
 }
 
-// logWatch is a slog handler that reports the messages logged.
-type logWatch struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (l *logWatch) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logWatch) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logWatch) WithGroup(string) slog.Handler            { return l }
-func (l *logWatch) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.msgs = append(l.msgs, r.Message)
-	return nil
-}
-
-func (l *logWatch) count(prefix string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	n := 0
-	for _, m := range l.msgs {
-		if strings.HasPrefix(m, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
 // TestRenewalRidesOutOutage: the database is cut off from a worker while
 // its handler runs, long enough for a renewal to fail but not for the
 // lease to run out. The handler goes on, uncancelled, and the lease is
@@ -256,7 +227,7 @@ func (l *logWatch) count(prefix string) int {
 func TestRenewalRidesOutOutage(t *testing.T) {
 	t.Parallel()
 	c := newCuttable(t)
-	logs := &logWatch{}
+	logs := &testproc.LogWatch{}
 	const lease = 6 * time.Second
 	w := queue.New(c.db, queue.Config{Concurrency: 1, Lease: lease, Poll: 10 * time.Millisecond, Name: "w", Logger: slog.New(logs)})
 	started, release, cause := make(chan struct{}), make(chan struct{}), make(chan error, 1)
@@ -277,7 +248,7 @@ func TestRenewalRidesOutOutage(t *testing.T) {
 	before := mustGet(t, c.check, id).LeaseUntil
 
 	restore := c.cut()
-	waitFor(t, "a renewal to fail", func() bool { return logs.count("queue lease renewal failed") > 0 })
+	waitFor(t, "a renewal to fail", func() bool { return logs.Count("queue lease renewal failed") > 0 })
 	restore()
 	waitFor(t, "a renewal once the database is back", func() bool { return mustGet(t, c.check, id).LeaseUntil.After(before) })
 
@@ -290,7 +261,7 @@ func TestRenewalRidesOutOutage(t *testing.T) {
 		t.Errorf("the handler was cancelled: %v", err)
 	}
 	if c.db.Dialect == sqldb.Postgres { // on SQLite the write waits for the database instead
-		waitFor(t, "recording the outcome to fail", func() bool { return logs.count("queue outcome not recorded") > 0 })
+		waitFor(t, "recording the outcome to fail", func() bool { return logs.Count("queue outcome not recorded") > 0 })
 	}
 	restore()
 	waitFor(t, "the task to be done", func() bool { return mustGet(t, c.check, id).Status == queue.StatusDone })
