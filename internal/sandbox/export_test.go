@@ -10,3 +10,6 @@ func NewWithoutCgroups(opts Options) (*Box, error) {
 	b.noCgroups = true
 	return b, nil
 }
+
+// Exited is exited, for a test that interrupts its wait with signals.
+var Exited = exited

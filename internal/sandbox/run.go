@@ -466,10 +466,9 @@ func (r *run) finish() (Result, error) {
 // kernel has killed and reaped everything else in the pid namespace.
 // The cgroup sweep is a second, independent check.
 func (r *run) waitGone() error {
-	fds := []unix.PollFd{{Fd: int32(r.pidfd), Events: unix.POLLIN}}
-	if n, _ := unix.Poll(fds, 5000); n != 1 {
+	if !exited(r.pidfd, 5*time.Second) {
 		r.kill()
-		if n, _ := unix.Poll(fds, 5000); n != 1 {
+		if !exited(r.pidfd, 5*time.Second) {
 			return errors.New("sandbox: the box's pid 1 did not exit")
 		}
 	}
@@ -477,6 +476,26 @@ func (r *run) waitGone() error {
 		return errors.New("sandbox: processes survived in the run's cgroup")
 	}
 	return nil
+}
+
+// exited waits up to d for the process behind pidfd to exit. A signal
+// that interrupts the wait (the Go runtime preempts goroutines with
+// SIGURG) is not an answer: the wait goes on until d has passed.
+func exited(pidfd int, d time.Duration) bool {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	deadline := time.Now().Add(d)
+	for {
+		left := max(time.Until(deadline), 0)
+		n, err := unix.Poll(fds, int(left.Milliseconds()))
+		switch {
+		case n == 1:
+			return true
+		case errors.Is(err, unix.EINTR) && left > 0:
+			continue
+		default:
+			return false
+		}
+	}
 }
 
 // exitStatus decodes bwrap's status. bwrap reports a program killed by
