@@ -552,7 +552,11 @@ func TestOutcomeCountsMatchApplications(t *testing.T) {
 	}
 	wg.Wait()
 
-	got, err := f.applications.Outcomes(f.ctx, f.owner)
+	jobs, err := f.db.IDs(f.ctx, `SELECT id FROM jobs`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.applications.Outcomes(f.ctx, f.owner, jobs)
 	if err != nil {
 		t.Fatal(err)
 	}

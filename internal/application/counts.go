@@ -80,14 +80,24 @@ func (s *Service) CountsByJob(ctx context.Context, actor account.Member) (_ map[
 }
 
 // CountsForJob counts one job's applications per status.
-// CountsForJob counts one job's applications per status.
 func (s *Service) CountsForJob(ctx context.Context, actor account.Member, jobID int64) (_ JobCounts, err error) {
-	defer apperr.Wrap(&err, "application.CountsForJob(%d)", jobID)
-	all, err := s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1 AND job_id = $2`, actor.OrgID, jobID)
+	all, err := s.CountsForJobs(ctx, actor, []int64{jobID})
 	if err != nil || all[jobID] == nil {
 		return JobCounts{}, err
 	}
 	return all[jobID], nil
+}
+
+// CountsForJobs counts the applications of the given jobs of actor's
+// organisation per status: a page of jobs reads the counts of its jobs
+// only.
+func (s *Service) CountsForJobs(ctx context.Context, actor account.Member, jobs []int64) (_ map[int64]JobCounts, err error) {
+	defer apperr.Wrap(&err, "application.CountsForJobs")
+	if len(jobs) == 0 {
+		return map[int64]JobCounts{}, nil
+	}
+	in, args := sqldb.In([]any{actor.OrgID}, jobs)
+	return s.counts(ctx, actor, `SELECT job_id, status, n FROM application_counts WHERE org_id = $1 AND job_id IN `+in, args...)
 }
 
 func (s *Service) counts(ctx context.Context, actor account.Member, q string, args ...any) (map[int64]JobCounts, error) {
@@ -118,19 +128,20 @@ func (s *Service) counts(ctx context.Context, actor account.Member, q string, ar
 	return out, rows.Err()
 }
 
-// Outcomes counts the decided applications of actor's organisation by
-// job and by their latest decision's outcome (package decision's advance,
-// hold and reject), from application_outcome_counts, which every decision
-// and its undoing keep in step (countOutcome): reading them never reads
-// the applications, as a count of every decided one did on every
-// dashboard and job page.
-func (s *Service) Outcomes(ctx context.Context, actor account.Member) (_ map[int64]map[string]int, err error) {
+// Outcomes counts the decided applications of the given jobs of actor's
+// organisation by job and by their latest decision's outcome (package
+// decision's advance, hold and reject), from application_outcome_counts,
+// which every decision and its undoing keep in step (countOutcome):
+// reading them never reads the applications, as a count of every decided
+// one did on every dashboard and job page.
+func (s *Service) Outcomes(ctx context.Context, actor account.Member, jobs []int64) (_ map[int64]map[string]int, err error) {
 	defer apperr.Wrap(&err, "application.Outcomes")
 	out := map[int64]map[string]int{}
-	if !actor.Can(account.ViewApplications) {
+	if !actor.Can(account.ViewApplications) || len(jobs) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT job_id, outcome, n FROM application_outcome_counts WHERE org_id = $1 AND n > 0`, actor.OrgID)
+	in, args := sqldb.In([]any{actor.OrgID}, jobs)
+	rows, err := s.db.Query(ctx, `SELECT job_id, outcome, n FROM application_outcome_counts WHERE org_id = $1 AND n > 0 AND job_id IN `+in, args...)
 	if err != nil {
 		return nil, err
 	}

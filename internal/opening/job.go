@@ -3,6 +3,7 @@ package opening
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -134,8 +135,70 @@ func (s *Service) Jobs(ctx context.Context, actor account.Member) (_ []Job, err 
 	if !actor.Can(account.ViewApplications) {
 		return nil, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT `+jobColumns+` FROM jobs WHERE org_id = $1
+	return s.jobs(ctx, `SELECT `+jobColumns+` FROM jobs WHERE org_id = $1
 		ORDER BY CASE status WHEN 'open' THEN 0 ELSE 1 END, id DESC`, actor.OrgID)
+}
+
+// JobPage is one page of an organisation's jobs and the cursor of the
+// next (empty at the end).
+type JobPage struct {
+	Jobs []Job
+	Next string
+}
+
+// JobsPage lists actor's jobs in Jobs' order, open ones first and newest
+// first, limit (1..200) at a time from the cursor after: an organisation
+// with a thousand jobs gets a page of them, not all at once. The cursor
+// is "o" or "c" (open jobs or the rest) and the last job's id.
+func (s *Service) JobsPage(ctx context.Context, actor account.Member, after string, limit int) (_ JobPage, err error) {
+	defer apperr.Wrap(&err, "opening.JobsPage")
+	if limit < 1 || limit > 200 {
+		return JobPage{}, apperr.Invalid("limit", "limit must be between 1 and 200")
+	}
+	if !actor.Can(account.ViewApplications) {
+		return JobPage{}, nil
+	}
+	open, from := true, int64(0)
+	if after != "" {
+		id, err := strconv.ParseInt(after[1:], 10, 64)
+		if err != nil || id <= 0 || after[0] != 'o' && after[0] != 'c' {
+			return JobPage{}, apperr.Invalid("after", "the cursor is not one this server gave out")
+		}
+		open, from = after[0] == 'o', id
+	}
+	var page JobPage
+	for {
+		q, args := `SELECT `+jobColumns+` FROM jobs WHERE org_id = $1 AND status <> $2`, []any{actor.OrgID, JobOpen}
+		if open {
+			q = `SELECT ` + jobColumns + ` FROM jobs WHERE org_id = $1 AND status = $2`
+		}
+		if from > 0 {
+			q += ` AND id < $3`
+			args = append(args, from)
+		}
+		jobs, err := s.jobs(ctx, q+` ORDER BY id DESC LIMIT `+strconv.Itoa(limit+1-len(page.Jobs)), args...)
+		if err != nil {
+			return JobPage{}, err
+		}
+		page.Jobs = append(page.Jobs, jobs...)
+		if len(page.Jobs) > limit {
+			page.Jobs = page.Jobs[:limit]
+			last := page.Jobs[limit-1]
+			page.Next = "c" + strconv.FormatInt(last.ID, 10)
+			if last.Status == JobOpen {
+				page.Next = "o" + strconv.FormatInt(last.ID, 10)
+			}
+			return page, nil
+		}
+		if !open {
+			return page, nil
+		}
+		open, from = false, 0
+	}
+}
+
+func (s *Service) jobs(ctx context.Context, q string, args ...any) ([]Job, error) {
+	rows, err := s.db.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,9 @@ package review
 
 import (
 	"context"
+
 	"github.com/anyhour/anyhour/internal/apperr"
-	"strconv"
-	"strings"
+	"github.com/anyhour/anyhour/internal/sqldb"
 
 	"github.com/anyhour/anyhour/internal/account"
 )
@@ -47,13 +47,7 @@ func (s *Service) Briefs(ctx context.Context, actor account.Member, ids []int64)
 	if len(ids) == 0 || !actor.Can(account.ViewApplications) {
 		return out, nil
 	}
-	args := []any{actor.OrgID}
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = "$" + strconv.Itoa(i+2)
-	}
-	in := "(" + strings.Join(marks, ", ") + ")"
+	in, args := sqldb.In([]any{actor.OrgID}, ids)
 	rows, err := s.db.Query(ctx, `SELECT application_id, member_id, recommendation FROM reviews
 		WHERE org_id = $1 AND application_id IN `+in, args...)
 	if err != nil {

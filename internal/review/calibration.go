@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
@@ -44,16 +43,8 @@ func (s *Service) Calibrating(ctx context.Context, actor account.Member, ids []i
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{actor.OrgID}
-	q := `SELECT application_id FROM calibration_applications WHERE org_id = $1 AND application_id IN (`
-	for i, id := range ids {
-		if i > 0 {
-			q += ", "
-		}
-		args = append(args, id)
-		q += fmt.Sprintf("$%d", i+2)
-	}
-	rows, err := s.db.Query(ctx, q+")", args...)
+	in, args := sqldb.In([]any{actor.OrgID}, ids)
+	rows, err := s.db.Query(ctx, `SELECT application_id FROM calibration_applications WHERE org_id = $1 AND application_id IN `+in, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -319,6 +319,23 @@ func (db *DB) IDs(ctx context.Context, q string, args ...any) ([]int64, error) {
 	return ids, normalize(rows.Err())
 }
 
+// In appends ids to args as placeholders and returns the list for an
+// IN clause, "($3, $4, …)", numbered after the arguments already in args.
+// ids must not be empty.
+func In(args []any, ids []int64) (string, []any) {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		args = append(args, id)
+		fmt.Fprintf(&b, "$%d", len(args))
+	}
+	b.WriteByte(')')
+	return b.String(), args
+}
+
 // QueryRow runs a query expected to return at most one row. Outside a
 // transaction it reads from the reader pool, so a statement that writes
 // (INSERT … RETURNING) must run inside Transact or through WriteRow.

@@ -259,3 +259,10 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+func TestIn(t *testing.T) {
+	in, args := sqldb.In([]any{"org"}, []int64{7, 8, 9})
+	if in != "($2, $3, $4)" || len(args) != 4 || args[0] != "org" || args[3] != int64(9) {
+		t.Errorf("In: %q %v", in, args)
+	}
+}

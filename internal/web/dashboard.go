@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/application"
@@ -23,26 +24,35 @@ type dashboardTile struct {
 }
 
 type dashboardPage struct {
-	Jobs []dashboardJob
+	Jobs              []dashboardJob
+	NextURL, FirstURL string
 }
 
-// showDashboard lists the organisation's jobs with their applications
-// counted per status.
+// dashboardJobs is how many jobs the dashboard shows at a time.
+const dashboardJobs = 50
+
+// showDashboard lists the organisation's jobs, a page at a time, with
+// their applications counted per status.
 func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	jobs, err := s.Openings.Jobs(r.Context(), m)
+	after := r.URL.Query().Get("after")
+	pg, err := s.Openings.JobsPage(r.Context(), m, after, dashboardJobs)
 	if err != nil {
 		return err
 	}
-	counts, err := s.Applications.CountsByJob(r.Context(), m)
+	ids := make([]int64, len(pg.Jobs))
+	for i, j := range pg.Jobs {
+		ids[i] = j.ID
+	}
+	counts, err := s.Applications.CountsForJobs(r.Context(), m, ids)
 	if err != nil {
 		return err
 	}
-	outcomes, err := s.Applications.Outcomes(r.Context(), m)
+	outcomes, err := s.Applications.Outcomes(r.Context(), m, ids)
 	if err != nil {
 		return err
 	}
 	var data dashboardPage
-	for _, j := range jobs {
+	for _, j := range pg.Jobs {
 		c := counts[j.ID]
 		if c == nil {
 			c = application.JobCounts{}
@@ -60,6 +70,12 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, m account
 				Highlight: t.Status == string(application.Submitted)})
 		}
 		data.Jobs = append(data.Jobs, dj)
+	}
+	if pg.Next != "" {
+		data.NextURL = "/?" + url.Values{"after": {pg.Next}}.Encode()
+	}
+	if after != "" {
+		data.FirstURL = "/"
 	}
 	s.render(w, r, http.StatusOK, "dashboard", s.teamPage(r.Context(), m, "jobs", "Jobs", data))
 	return nil

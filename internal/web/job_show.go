@@ -84,7 +84,7 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request, m account.Membe
 	if err != nil {
 		return err
 	}
-	outcomes, err := s.Applications.Outcomes(ctx, m)
+	outcomes, err := s.Applications.Outcomes(ctx, m, []int64{j.ID})
 	if err != nil {
 		return err
 	}
