@@ -40,7 +40,7 @@ const judgeMargin = 2 * time.Second
 
 // solutionGrace is how long the solution may take to leave once the judge
 // has: it sees the end of its input and exits at once, unless it is busy.
-const solutionGrace = 500 * time.Millisecond
+const solutionGrace = 2 * time.Second
 
 // judgeMemory is the least memory a judge box gets.
 const judgeMemory = 256 << 20

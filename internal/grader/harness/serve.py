@@ -27,12 +27,16 @@ import builtins as _builtins  # noqa: E402
 _BUILTIN_EXCEPTIONS = {n for n, v in vars(_builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
 
 
-def _leave(code=0):
+def _flush_out():
     for f in _flush:
         try:
             f()
         except BaseException:
             pass
+
+
+def _leave(code=0):
+    _flush_out()
     _exit(code)
 
 
@@ -317,9 +321,19 @@ def _ops():
 _OPS = _ops()
 
 
+class _Channel(wire.Channel):
+    """What the code printed is written out before the judge hears an
+    answer: once the judge is done this box may be ended, and the
+    candidate must still see it."""
+
+    def send(self, text):
+        _flush_out()
+        wire.Channel.send(self, text)
+
+
 def main():
     argv = wire.payload(5)
-    chan = wire.Channel(3, 4)
+    chan = _Channel(3, 4)
     server = Server(chan)
     if argv[:1] == ["tree"]:
         # A repository (a take-home): its modules are imported when the
