@@ -28,7 +28,11 @@ import (
 // database restarted, the network cut), so is the lock, and another
 // process may take it: the holder is then asked to let go at once, as a
 // takeover would, and keeps only what arrived. The window in which two
-// processes may write is the time it takes to notice, at most PingEvery.
+// processes may write is the time it takes to notice: at most PingEvery
+// when the connection is reset (a restart, a terminated backend), and up
+// to PingWait more when the network is cut without a word. A ping that is
+// only slow (a loaded database) is waited for: the connection, and the
+// lock, are still there, and the upload goes on.
 //
 // Asking a holder in another process to let go goes through NOTIFY on
 // Channel; each process LISTENs on one more connection, opened when it
@@ -54,6 +58,9 @@ const (
 	MaxSessions = 20
 	// PingEvery is how often a held lock's connection is checked.
 	PingEvery = time.Second
+	// PingWait is how long a ping may take before the lock counts as
+	// lost with its connection.
+	PingWait = 5 * time.Second
 	// Channel is the NOTIFY channel release requests go through.
 	Channel = "anyhour_upload_release"
 	// lockKey is the advisory lock's key: the same text hashed by every
@@ -220,7 +227,7 @@ func (k *pgLock) watch() {
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), PingEvery)
+		ctx, cancel := context.WithTimeout(context.Background(), PingWait)
 		err := k.conn.PingContext(ctx)
 		cancel()
 		if err != nil {
