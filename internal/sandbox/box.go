@@ -135,4 +135,4 @@ func (b *Box) memoryByCgroup() bool {
 }
 
 // setupTimeout bounds how long bwrap may take to build the box.
-const setupTimeout = 10 * time.Second
+const setupTimeout = 30 * time.Second
