@@ -304,7 +304,11 @@ class Recorder {
       own(take.key, () => until(mine));
       upload.kick();
     }
-    const started = performance.now();
+    // The length runs from when the recorder really starts to when Stop is
+    // pressed: neither the camera's start nor the encoder's drain is in
+    // the recording.
+    let started = performance.now();
+    rec.onstart = () => { started = performance.now(); };
     const elapsed = () => (performance.now() - started) / 1000;
     const timer = h("span", { class: "rec-timer" }, "0:00");
     const bar = h("progress", { class: "rec-bar", max: String(this.cfg.max), value: "0", "aria-label": "Time used" });
@@ -330,8 +334,8 @@ class Recorder {
       if (stopped) return;
       stopped = true;
       clearInterval(tick);
+      const seconds = elapsed();
       rec.onstop = () => {
-        const seconds = elapsed();
         this.root.dataset.recordedSeconds = seconds.toFixed(2);
         this.stopStream();
         if (upload) {
