@@ -209,7 +209,7 @@ func TestHiddenTestsOutOfReach(t *testing.T) {
 // TestRunEndsEarly: a test that ends the process or hangs costs that test
 // and the ones after it, never the ones before.
 //
-// The hanging cases get 5 s rather than 1 s: on a loaded machine the
+// The hanging cases get 10 s rather than 1 s: on a loaded machine the
 // interpreter or test binary may not reach the first test within 1 s.
 func TestRunEndsEarly(t *testing.T) {
 	for _, c := range []struct {
@@ -225,8 +225,8 @@ func TestRunEndsEarly(t *testing.T) {
 			[]string{"SystemExit: 0", "ok"}},
 		{"python/hang", grader.Suite{Language: grader.Python, Code: "def spin():\n    while True:\n        pass\n",
 			Visible: "from solution import spin\n\ndef test_a():\n    pass\n\ndef test_b():\n    spin()\n\ndef test_c():\n    pass\n",
-			Limits:  sandbox.Limits{Wall: 5 * time.Second}},
-			[]string{"ok", "time limit exceeded (5s) while this test ran", "did not run: the time limit ran out"}},
+			Limits:  sandbox.Limits{Wall: 10 * time.Second}},
+			[]string{"ok", "time limit exceeded (10s) while this test ran", "did not run: the time limit ran out"}},
 		{"python/import-hang", grader.Suite{Language: grader.Python, Code: "while True:\n    pass\n",
 			Visible: "import solution\n\ndef test_a():\n    pass\n\ndef test_b():\n    pass\n",
 			Limits:  sandbox.Limits{Wall: time.Second}},
@@ -240,8 +240,8 @@ func TestRunEndsEarly(t *testing.T) {
 			[]string{"ok", "the program ended during this test (exit status 3)", "did not run: the program ended during an earlier test"}},
 		{"javascript/hang", grader.Suite{Language: grader.JavaScript, Code: "export function spin() { for (;;) {} }\n",
 			Visible: "import test from 'node:test';\nimport { spin } from './solution.mjs';\ntest('a', () => {});\ntest('b', () => spin());\ntest('c', () => {});\n",
-			Limits:  sandbox.Limits{Wall: 5 * time.Second}},
-			[]string{"ok", "time limit exceeded (5s) while this test ran", "did not run: the time limit ran out"}},
+			Limits:  sandbox.Limits{Wall: 10 * time.Second}},
+			[]string{"ok", "time limit exceeded (10s) while this test ran", "did not run: the time limit ran out"}},
 		{"go/goroutine-panic", grader.Suite{Language: grader.Go, Code: "package solution\n\nimport \"time\"\n\nfunc Boom() {\n\tgo func() { panic(\"boom\") }()\n\ttime.Sleep(time.Minute)\n}\n",
 			Visible: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n\nfunc TestB(t *testing.T) { Boom() }\n\nfunc TestC(t *testing.T) {}\n"},
 			[]string{"ok", "panic: boom", "did not run: the program ended during an earlier test"}},
@@ -250,8 +250,8 @@ func TestRunEndsEarly(t *testing.T) {
 			[]string{"did not finish: the program ended during this test (exit status 0)", "did not run: the program ended during an earlier test (exit status 0)"}},
 		{"go/hang", grader.Suite{Language: grader.Go, Code: "package solution\n\nfunc Spin() {\n\tfor {\n\t}\n}\n",
 			Visible: "package solution\n\nimport \"testing\"\n\nfunc TestA(t *testing.T) {}\n\nfunc TestB(t *testing.T) { Spin() }\n\nfunc TestC(t *testing.T) {}\n",
-			Limits:  sandbox.Limits{Wall: 5 * time.Second}},
-			[]string{"ok", "time limit exceeded (5s) while this test ran", "did not run: the time limit ran out"}},
+			Limits:  sandbox.Limits{Wall: 10 * time.Second}},
+			[]string{"ok", "time limit exceeded (10s) while this test ran", "did not run: the time limit ran out"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -150,7 +150,7 @@ func TestHeartbeatRenewsLease(t *testing.T) {
 	// test is about renewal, not about the race with a reclaim.
 	w := queue.New(db, queue.Config{
 		Concurrency: 1,
-		Lease:       600 * time.Millisecond,
+		Lease:       3 * time.Second,
 		Poll:        10 * time.Millisecond,
 		Name:        "w",
 		Logger:      slog.New(slog.DiscardHandler),

@@ -331,17 +331,18 @@ func TestHostileEndpoints(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t)
-	w.Webhooks.SetTimeout(500 * time.Millisecond)
-	target := newReceiver(t) // where a redirect points: must never be reached
+	w.Webhooks.SetTimeout(3 * time.Second) // a loaded machine's redirect must answer within it
+	target := newReceiver(t)               // where a redirect points: must never be reached
 	redirect := newReceiver(t)
 	redirect.answer = func(_ int, w http.ResponseWriter) {
 		w.Header().Set("Location", target.URL+"/admin")
 		w.WriteHeader(http.StatusFound)
 	}
 	hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body) // read, so that the server sees the client go
 		select {
 		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+		case <-time.After(time.Minute):
 		}
 	}))
 	defer hang.Close()
