@@ -331,3 +331,21 @@ func TestLeftoverHandles(t *testing.T) {
 		})
 	}
 }
+
+// TestPrintsBeforeAHangAreKept: what the code printed during the tests
+// before one that hangs reaches the logs, though the solution's box is
+// ended before it can leave by itself (its output is a pipe, which Python
+// buffers).
+func TestPrintsBeforeAHangAreKept(t *testing.T) {
+	t.Parallel()
+	o := mustGrade(t, grader.Suite{Language: grader.Python,
+		Code:    "def hello():\n    print('hello from the candidate')\n    return 1\n\ndef spin():\n    while True:\n        pass\n",
+		Visible: "from solution import hello, spin\n\ndef test_a():\n    assert hello() == 1\n\ndef test_b():\n    spin()\n",
+		Limits:  sandbox.Limits{Wall: 3 * time.Second}})
+	if len(o.Tests) != 2 || !o.Tests[0].Passed || o.Tests[1].Passed {
+		t.Fatalf("tests: %+v", o.Tests)
+	}
+	if !strings.Contains(o.Logs, "hello from the candidate") {
+		t.Errorf("the logs lack what the code printed before the hang: %q", o.Logs)
+	}
+}
