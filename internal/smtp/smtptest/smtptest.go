@@ -122,7 +122,7 @@ func (s *Server) start() error {
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a loaded machine starts it slowly
 	for {
 		resp, err := http.Get(s.api + "/api/v1/messages")
 		if err == nil {

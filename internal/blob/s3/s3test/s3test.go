@@ -120,9 +120,9 @@ func start(t testing.TB, bin string, cfg s3.Config) (endpoint string, err error)
 func waitReady(cfg s3.Config, exited <-chan struct{}) error {
 	client := s3.NewClient(cfg)
 	noRetry := func(o *awss3.Options) { o.RetryMaxAttempts = 1 }
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // a loaded machine starts it slowly
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err := client.ListBuckets(ctx, &awss3.ListBucketsInput{}, noRetry)
 		cancel()
 		if err == nil {
