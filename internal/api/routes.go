@@ -2,9 +2,9 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
+	"github.com/anyhour/anyhour/internal/apperr"
 	"github.com/anyhour/anyhour/internal/httpx"
 )
 
@@ -109,25 +109,12 @@ func (s *Server) Register(mux *http.ServeMux) {
 // methods if the path exists, else 404.
 func (s *Server) fallback(mux *http.ServeMux) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var allowed []string
-		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
-			probe := r.Clone(r.Context())
-			probe.Method = m
-			if _, pattern := mux.Handler(probe); strings.HasPrefix(pattern, m+" ") {
-				allowed = append(allowed, m)
-			}
-		}
+		httpx.NoRoute(r)
+		allowed := httpx.Allowed(mux, r)
 		if len(allowed) == 0 {
 			return routeNotFound(r)
 		}
-		if slices.Contains(allowed, "GET") {
-			allowed = append(allowed, "HEAD")
-		}
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
-		var b httpx.ErrorBody
-		b.Error.Code = "method_not_allowed"
-		b.Error.Message = r.Method + " is not allowed here; use " + strings.Join(allowed, ", ")
-		httpx.WriteJSON(w, http.StatusMethodNotAllowed, b)
-		return nil
+		return apperr.New(apperr.ErrMethodNotAllowed, "%s is not allowed here; use %s", r.Method, strings.Join(allowed, ", "))
 	}
 }

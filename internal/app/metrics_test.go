@@ -212,6 +212,7 @@ func TestMetricsTimeRequestsByRoute(t *testing.T) {
 	const fakeToken = "NotARealTokenButShapedLikeOne0123456789abcd"
 	get("/c/" + fakeToken)
 	get("/no/such/page/" + fakeToken)
+	get("/api/v1/no/such/route/" + fakeToken)
 
 	m := scrape(t, a.URL+"/metrics")
 	if n := m.value(t, "anyhour_http_request_duration_seconds_count", "route", "/api/v1/jobs/{id}", "method", "GET", "status", "2xx"); n != 3 {
@@ -222,6 +223,11 @@ func TestMetricsTimeRequestsByRoute(t *testing.T) {
 	}
 	if got := m.find("anyhour_http_request_duration_seconds_count", "route", "unmatched", "status", "4xx"); len(got) != 1 {
 		t.Errorf("the unknown page's route: %v", got)
+	}
+	for _, fallback := range []string{"/", "/api/v1/"} {
+		if got := m.find("anyhour_http_request_duration_seconds_count", "route", fallback); len(got) != 0 {
+			t.Errorf("requests no route took are counted under the fallback's pattern %q: %v", fallback, got)
+		}
 	}
 	for _, leak := range []string{fakeToken, jobPath, apiToken} {
 		if strings.Contains(m.raw, leak) {

@@ -18,6 +18,9 @@ var (
 	ErrForbidden       = errors.New("forbidden")
 	ErrRateLimited     = errors.New("rate limited")
 	ErrTooLarge        = errors.New("too large")
+	// ErrMethodNotAllowed is a request whose path exists but not for
+	// its method.
+	ErrMethodNotAllowed = errors.New("method not allowed")
 	// ErrUnavailable is a passing fault of what anyhour stands on (its
 	// database unreachable, its disk full): the request may succeed if
 	// tried again in a few seconds.
@@ -69,7 +72,7 @@ func Message(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	for _, kind := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnauthenticated, ErrForbidden, ErrRateLimited, ErrTooLarge, ErrUnavailable} {
+	for _, kind := range []error{ErrNotFound, ErrConflict, ErrInvalid, ErrUnauthenticated, ErrForbidden, ErrRateLimited, ErrTooLarge, ErrMethodNotAllowed, ErrUnavailable} {
 		if errors.Is(err, kind) {
 			return kind.Error()
 		}

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -39,6 +40,8 @@ func Status(err error) (int, string) {
 		return http.StatusTooManyRequests, "rate_limited"
 	case errors.Is(err, apperr.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "too_large"
+	case errors.Is(err, apperr.ErrMethodNotAllowed):
+		return http.StatusMethodNotAllowed, "method_not_allowed"
 	}
 	return http.StatusInternalServerError, "internal"
 }
@@ -244,4 +247,22 @@ func ServeFile(w http.ResponseWriter, r *http.Request, obj Object, name, content
 	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	ServeObject(w, r, obj, contentType)
+}
+
+// Allowed returns the methods mux has a route for at r's path (HEAD with
+// GET), for a fallback that answers a request no route matched: none
+// means 404, some mean 405 with an Allow header.
+func Allowed(mux *http.ServeMux, r *http.Request) []string {
+	var allowed []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); strings.HasPrefix(pattern, m+" ") {
+			allowed = append(allowed, m)
+		}
+	}
+	if slices.Contains(allowed, "GET") {
+		allowed = append(allowed, "HEAD")
+	}
+	return allowed
 }

@@ -2,6 +2,7 @@ package httpx_test
 
 import (
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -124,6 +125,22 @@ func TestLogPathHidesSecrets(t *testing.T) {
 	} {
 		if got := httpx.LogPath(httptest.NewRequest(http.MethodGet, path, nil)); got != want {
 			t.Errorf("LogPath(%s) = %s, want %s", path, got, want)
+		}
+	}
+}
+
+// TestPanicAnswers: a handler that panics gets a 500 in the API's error
+// shape under /api/v1/, and the server goes on.
+func TestPanicAnswers(t *testing.T) {
+	h := httpx.Log(slog.New(slog.DiscardHandler))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	for _, c := range []struct{ path, ctype string }{{"/api/v1/jobs", "application/json"}, {"/jobs", "text/plain"}} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
+		if rec.Code != http.StatusInternalServerError || !strings.HasPrefix(rec.Header().Get("Content-Type"), c.ctype) {
+			t.Errorf("%s: %d %s", c.path, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if c.ctype == "application/json" && !strings.Contains(rec.Body.String(), `{"error":{"code":"internal","message":"Internal error"}}`) {
+			t.Errorf("%s: %s", c.path, rec.Body)
 		}
 	}
 }

@@ -72,6 +72,19 @@ func CrossOrigin(next http.Handler) http.Handler {
 	return p.Handler(next)
 }
 
+// writeInternal answers a request whose handler panicked: in the API's
+// error shape under /api/v1/, as plain text elsewhere.
+func writeInternal(w http.ResponseWriter, r *http.Request) {
+	if isAPI(r) {
+		var b ErrorBody
+		b.Error.Code = "internal"
+		b.Error.Message = "Internal error"
+		WriteJSON(w, http.StatusInternalServerError, b)
+		return
+	}
+	http.Error(w, "Internal error", http.StatusInternalServerError)
+}
+
 func isAPI(r *http.Request) bool {
 	return len(r.URL.Path) >= 8 && r.URL.Path[:8] == "/api/v1/"
 }
@@ -118,7 +131,7 @@ func Log(logger *slog.Logger) func(http.Handler) http.Handler {
 					}
 					logger.Error("panic", slog.String("method", r.Method), slog.String("path", LogPath(r)), slog.Any("panic", p))
 					if rec.status == 0 {
-						http.Error(rec, "Internal error", http.StatusInternalServerError)
+						writeInternal(rec, r)
 					}
 				}
 				logger.Info("request", slog.String("method", r.Method), slog.String("path", LogPath(r)), slog.String("route", Route(r)),

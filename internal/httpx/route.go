@@ -15,7 +15,10 @@ import (
 
 type routeKey struct{}
 
-type routeSlot struct{ pattern string }
+type routeSlot struct {
+	pattern string
+	none    bool // a fallback answered: no route took the request
+}
 
 // WithRoute makes room for the route of each request, for Route to read
 // once the handler inside has returned. Put it outside the middleware
@@ -35,7 +38,7 @@ func WithRoute(next http.Handler) http.Handler {
 func RecordRoute(mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
-			if s, ok := r.Context().Value(routeKey{}).(*routeSlot); ok {
+			if s, ok := r.Context().Value(routeKey{}).(*routeSlot); ok && !s.none {
 				s.pattern = r.Pattern
 			}
 		}()
@@ -44,8 +47,18 @@ func RecordRoute(mux http.Handler) http.Handler {
 }
 
 // Unmatched is the route of a request no pattern matched (a 404 or 405
-// of the mux itself) or that middleware answered before the mux.
+// of the mux itself, or of a fallback that called NoRoute) or that
+// middleware answered before the mux.
 const Unmatched = "unmatched"
+
+// NoRoute marks r as taken by no route: a catch-all pattern's handler
+// that answers 404 or 405 calls it, so that its requests count as
+// Unmatched and not under the catch-all's pattern.
+func NoRoute(r *http.Request) {
+	if s, ok := r.Context().Value(routeKey{}).(*routeSlot); ok {
+		s.none = true
+	}
+}
 
 // Route returns the path part of the pattern that served r ("GET
 // /jobs/{id}" gives "/jobs/{id}"), or Unmatched. It is known once the

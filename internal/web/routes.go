@@ -5,7 +5,7 @@ import "net/http"
 // Register adds every page's route to mux. All routes are here, in one
 // place, so the whole surface can be read at a glance.
 func (s *Server) Register(mux *http.ServeMux) {
-	mux.Handle("GET /static/", serveStatic())
+	mux.Handle("GET /static/", s.serveStatic())
 	// Browsers ask for /favicon.ico before reading a page's icon link.
 	mux.Handle("GET /favicon.ico", http.RedirectHandler(staticURL("favicon.svg"), http.StatusMovedPermanently))
 
@@ -164,4 +164,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /candidate/{app}/messages", s.candidate(s.postCandidateMessage))
 	mux.HandleFunc("GET /candidate/{app}/practice", s.candidate(s.showCandidatePractice))
 	mux.HandleFunc("GET /candidate/{app}/media/{id}/{file}", s.candidate(s.serveCandidateRecording))
+
+	// Any other address: a page that says so, not the mux's plain text.
+	mux.HandleFunc("/", s.handle(s.noRoute(mux)))
 }

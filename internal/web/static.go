@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+
+	"github.com/anyhour/anyhour/internal/apperr"
 )
 
 //go:embed static
@@ -41,11 +43,16 @@ func staticURL(name string) string {
 	return "/static/" + name + "?v=" + h
 }
 
-func serveStatic() http.Handler {
+func (s *Server) serveStatic() http.Handler {
 	sub, _ := fs.Sub(staticFS, "static")
 	files := http.FileServerFS(sub)
 	return http.StripPrefix("/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h, ok := staticHashes[r.URL.Path]; ok && r.URL.Query().Get("v") == h {
+		h, ok := staticHashes[r.URL.Path]
+		if !ok { // no such file, or a directory: no listing
+			s.renderError(w, r, apperr.New(apperr.ErrNotFound, "There is no such file."))
+			return
+		}
+		if r.URL.Query().Get("v") == h {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			w.Header().Set("Cache-Control", "no-cache")

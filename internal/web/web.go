@@ -97,6 +97,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		http.StatusTooManyRequests:       "Slow down",
 		http.StatusRequestEntityTooLarge: "Too large",
 		http.StatusServiceUnavailable:    "Back in a moment",
+		http.StatusMethodNotAllowed:      "Not here",
 	}[status]
 	if title == "" {
 		title = "Something went wrong"
