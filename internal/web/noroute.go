@@ -16,7 +16,7 @@ func (s *Server) noRoute(mux *http.ServeMux) handlerFunc {
 		httpx.NoRoute(r)
 		allowed := httpx.Allowed(mux, r)
 		if len(allowed) == 0 {
-			return apperr.New(apperr.ErrNotFound, "There is no page at this address. Check the link, or start again from the home page.")
+			return apperr.New(apperr.ErrNotFound, "There is no page at this address. Check the link you followed, or the address you typed.")
 		}
 		w.Header().Set("Allow", strings.Join(allowed, ", "))
 		return apperr.New(apperr.ErrMethodNotAllowed, "This address does not take a %s request. If you sent a form, go back and try again.", r.Method)
