@@ -149,7 +149,8 @@ type JobPage struct {
 // JobsPage lists actor's jobs in Jobs' order, open ones first and newest
 // first, limit (1..200) at a time from the cursor after: an organisation
 // with a thousand jobs gets a page of them, not all at once. The cursor
-// is "o" or "c" (open jobs or the rest) and the last job's id.
+// is "o" or "c" (open jobs or the rest) and the last job's id; a job
+// closed or reopened between two pages may show on both or on neither.
 func (s *Service) JobsPage(ctx context.Context, actor account.Member, after string, limit int) (_ JobPage, err error) {
 	defer apperr.Wrap(&err, "opening.JobsPage")
 	if limit < 1 || limit > 200 {

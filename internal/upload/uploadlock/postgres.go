@@ -143,8 +143,9 @@ type pgLock struct {
 	id      string
 	conn    *sql.Conn
 	release func()
-	lost    bool // the connection failed while held: never reuse it
-	stop    chan struct{}
+	lost    bool               // the connection failed while held: never reuse it
+	held    context.Context    // ends with Unlock, and a ping under way with it
+	unlock  context.CancelFunc // ends held
 	done    chan struct{}
 }
 
@@ -190,7 +191,8 @@ func (k *pgLock) Lock(ctx context.Context, requestRelease func()) error {
 		wait = min(2*wait, 200*time.Millisecond)
 	}
 	k.conn, k.release = conn, requestRelease
-	k.stop, k.done = make(chan struct{}), make(chan struct{})
+	k.held, k.unlock = context.WithCancel(context.Background())
+	k.done = make(chan struct{})
 	k.p.mu.Lock()
 	k.p.held[k.id] = k
 	k.p.mu.Unlock()
@@ -223,13 +225,19 @@ func (k *pgLock) watch() {
 	defer t.Stop()
 	for {
 		select {
-		case <-k.stop:
+		case <-k.held.Done():
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), PingWait)
+		ctx, cancel := context.WithTimeout(k.held, PingWait)
 		err := k.conn.PingContext(ctx)
 		cancel()
+		if err != nil && k.held.Err() != nil {
+			// Unlock cut a slow ping short: the connection's state is
+			// unknown, and closing it lets the lock go.
+			k.lost = true
+			return
+		}
 		if err != nil {
 			k.lost = true
 			k.p.log.Warn("upload locks: lost a lock with its connection; its request stops", slog.String("upload", k.id), slog.Any("error", err))
@@ -242,7 +250,7 @@ func (k *pgLock) watch() {
 // Unlock lets the lock go and hands the connection back, or closes it if
 // it cannot say for sure that the lock is gone.
 func (k *pgLock) Unlock() error {
-	close(k.stop)
+	k.unlock()
 	<-k.done
 	k.p.mu.Lock()
 	if k.p.held[k.id] == k {
