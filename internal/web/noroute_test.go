@@ -39,6 +39,16 @@ func TestUnknownAddresses(t *testing.T) {
 			t.Errorf("%s %s answers with a listing or the mux's text:\n%s", c.method, c.path, body)
 		}
 	}
+	// A member keeps the header and a way back; someone signed out gets
+	// neither.
+	_, body := team.get("/no-such-page")
+	if doc := teamDoc(t, body); doc.Find(`a[href="/"]:contains("Back to your jobs")`).Length() != 1 || doc.Find("header nav").Length() == 0 {
+		t.Errorf("a member's error page lacks the header or the way back:\n%s", body)
+	}
+	_, body = ts.browser(t).get("/no-such-page")
+	if strings.Contains(body, "Back to your jobs") || strings.Contains(body, "Sign out") {
+		t.Errorf("a signed-out visitor's error page offers a member's links:\n%s", body)
+	}
 	// The files themselves are still served.
 	resp, _ := team.get("/static/favicon.svg")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/svg+xml" {

@@ -142,6 +142,12 @@ func TestTeamPagesInBrowser(t *testing.T) {
 				}
 				p.Click(".top-menu > summary")
 			}
+			// A later page of jobs (from just past the one job) and an
+			// address no page has.
+			p.Navigate(fmt.Sprintf("%s/?after=o%d", ts.URL, jobID+1))
+			shot("dashboard-later-page")
+			p.Navigate(ts.URL + "/no-such-page")
+			shot("not-found")
 			p.Navigate(fmt.Sprintf("%s/jobs/%d", ts.URL, jobID))
 			shot("job")
 			p.Navigate(fmt.Sprintf("%s/interviews/%d/edit", ts.URL, ivID))

@@ -106,7 +106,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		s.log.Warn("page unavailable", slog.String("method", r.Method), slog.String("path", httpx.LogPath(r)), slog.Any("error", err))
 	}
 	httpx.SetRetryAfter(w, status)
-	s.render(w, r, status, "error", page{Title: title, Data: errorPage{Message: apperr.Message(err), Status: status}})
+	data := errorPage{Message: apperr.Message(err), Status: status}
+	p := page{Title: title, Data: data}
+	// A signed-in member keeps the site's header and a way back to their
+	// jobs (not on a candidate's pages, nor when the database is away).
+	if status != http.StatusServiceUnavailable && !strings.HasPrefix(r.URL.Path, "/c/") && !strings.HasPrefix(r.URL.Path, "/candidate/") {
+		if m, merr := s.currentMember(r); merr == nil {
+			p = s.teamPage(r.Context(), m, "", title, data)
+		}
+	}
+	s.render(w, r, status, "error", p)
 }
 
 type errorPage struct {
