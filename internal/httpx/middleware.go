@@ -60,29 +60,24 @@ func StyleNonce(w http.ResponseWriter) string {
 func CrossOrigin(next http.Handler) http.Handler {
 	p := http.NewCrossOriginProtection()
 	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAPI(r) {
-			var b ErrorBody
-			b.Error.Code = "cross_origin"
-			b.Error.Message = "cross-origin requests are not allowed"
-			WriteJSON(w, http.StatusForbidden, b)
-			return
-		}
-		http.Error(w, "Forbidden: this form was sent from another site. Go back to the page, reload it and try again.", http.StatusForbidden)
+		writeError(w, r, http.StatusForbidden, "cross_origin", "cross-origin requests are not allowed",
+			"Forbidden: this form was sent from another site. Go back to the page, reload it and try again.")
 	}))
 	return p.Handler(next)
 }
 
-// writeInternal answers a request whose handler panicked: in the API's
-// error shape under /api/v1/, as plain text elsewhere.
-func writeInternal(w http.ResponseWriter, r *http.Request) {
+// writeError answers a request that middleware ends itself (refused, or
+// its handler panicked): in the API's error shape under /api/v1/, as
+// plain text elsewhere.
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, message, pageMessage string) {
 	if isAPI(r) {
 		var b ErrorBody
-		b.Error.Code = "internal"
-		b.Error.Message = "Internal error"
-		WriteJSON(w, http.StatusInternalServerError, b)
+		b.Error.Code = code
+		b.Error.Message = message
+		WriteJSON(w, status, b)
 		return
 	}
-	http.Error(w, "Internal error", http.StatusInternalServerError)
+	http.Error(w, pageMessage, status)
 }
 
 func isAPI(r *http.Request) bool {
@@ -131,7 +126,7 @@ func Log(logger *slog.Logger) func(http.Handler) http.Handler {
 					}
 					logger.Error("panic", slog.String("method", r.Method), slog.String("path", LogPath(r)), slog.Any("panic", p))
 					if rec.status == 0 {
-						writeInternal(rec, r)
+						writeError(rec, r, http.StatusInternalServerError, "internal", "Internal error", "Internal error")
 					}
 				}
 				logger.Info("request", slog.String("method", r.Method), slog.String("path", LogPath(r)), slog.String("route", Route(r)),
