@@ -6,25 +6,55 @@ import (
 
 	"github.com/anyhour/anyhour/internal/account"
 	"github.com/anyhour/anyhour/internal/apperr"
+	"github.com/anyhour/anyhour/internal/application"
 	"github.com/anyhour/anyhour/internal/httpx"
 	"github.com/anyhour/anyhour/internal/opening"
 )
 
 // listJobs answers GET /api/v1/jobs: the organisation's jobs, open ones
-// first, with their application counts.
+// first, with their application counts; every job at once, or with
+// ?limit= a page of them, continued with ?cursor=next_cursor.
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request, m account.Member) error {
-	jobs, err := s.Openings.Jobs(r.Context(), m)
+	q := r.URL.Query()
+	for name := range q {
+		if name != "limit" && name != "cursor" {
+			return apperr.Invalid(name, "unknown query parameter %q (use limit, cursor)", name)
+		}
+	}
+	limit, err := queryInt(q, "limit")
 	if err != nil {
 		return err
 	}
-	counts, err := s.Applications.CountsByJob(r.Context(), m)
+	var pg opening.JobPage
+	switch {
+	case limit > 0:
+		pg, err = s.Openings.JobsPage(r.Context(), m, q.Get("cursor"), int(limit))
+	case q.Has("cursor") || q.Has("limit"):
+		return apperr.Invalid("limit", "a page of jobs needs limit, from 1 to 200")
+	default:
+		pg.Jobs, err = s.Openings.Jobs(r.Context(), m)
+	}
+	if err != nil {
+		return err
+	}
+	var counts map[int64]application.JobCounts
+	if limit > 0 {
+		ids := make([]int64, len(pg.Jobs))
+		for i, j := range pg.Jobs {
+			ids[i] = j.ID
+		}
+		counts, err = s.Applications.CountsForJobs(r.Context(), m, ids)
+	} else {
+		counts, err = s.Applications.CountsByJob(r.Context(), m)
+	}
 	if err != nil {
 		return err
 	}
 	out := struct {
-		Jobs []jobJSON `json:"jobs"`
-	}{Jobs: make([]jobJSON, len(jobs))}
-	for i, j := range jobs {
+		Jobs       []jobJSON `json:"jobs"`
+		NextCursor string    `json:"next_cursor"` // empty on the last page
+	}{Jobs: make([]jobJSON, len(pg.Jobs)), NextCursor: pg.Next}
+	for i, j := range pg.Jobs {
 		out.Jobs[i] = newJob(j, counts[j.ID])
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

@@ -163,7 +163,7 @@ func (s *Service) JobsPage(ctx context.Context, actor account.Member, after stri
 	if after != "" {
 		id, err := strconv.ParseInt(after[1:], 10, 64)
 		if err != nil || id <= 0 || after[0] != 'o' && after[0] != 'c' {
-			return JobPage{}, apperr.Invalid("after", "the cursor is not one this server gave out")
+			return JobPage{}, apperr.Invalid("cursor", "the cursor is not one this server gave out")
 		}
 		open, from = after[0] == 'o', id
 	}
