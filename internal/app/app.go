@@ -299,6 +299,18 @@ func (a *App) Handler() http.Handler {
 // the rest (rescoring after an interview edit, daily digests) shares the
 // default pool.
 func (a *App) Worker() *queue.Worker {
+	w := a.newWorker()
+	if err := a.Videos.CheckTools(); err != nil {
+		a.Logger.Warn("video answers cannot be processed on this worker; they wait in the queue (run anyhour doctor)", slog.Any("error", err))
+	} else {
+		a.Logger.Info("video answers are processed with ffmpeg in the sandbox")
+	}
+	return w
+}
+
+// newWorker makes a worker with every task kind registered, and nothing
+// checked or started.
+func (a *App) newWorker() *queue.Worker {
 	w := queue.New(a.DB, queue.Config{
 		Concurrency: 2,
 		Pools: []queue.Pool{
@@ -318,10 +330,6 @@ func (a *App) Worker() *queue.Worker {
 	a.Webhooks.RegisterTasks(w)
 	a.Digests.RegisterTasks(w)
 	a.uploads.RegisterTasks(w)
-	if err := a.Videos.RegisterTasks(w); err != nil {
-		a.Logger.Warn("video answers cannot be processed on this worker; they wait in the queue (run anyhour doctor)", slog.Any("error", err))
-	} else {
-		a.Logger.Info("video answers are processed with ffmpeg in the sandbox")
-	}
+	a.Videos.RegisterTasks(w)
 	return w
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/anyhour/anyhour/internal/metrics"
@@ -28,9 +29,12 @@ import (
 // setUpMetrics makes the process's metrics and has the services report
 // to them.
 func (a *App) setUpMetrics() {
+	// Every kind a worker handles is reported, with zeros when idle,
+	// whether or not this process runs a worker.
+	kinds := sync.OnceValue(func() []string { return a.newWorker().Kinds() })
 	a.Metrics = metrics.New(metrics.Sources{
 		Backlog: func(ctx context.Context, now time.Time) ([]queue.Backlog, error) {
-			return queue.Backlogs(ctx, a.DB, now)
+			return queue.Backlogs(ctx, a.DB, now, kinds()...)
 		},
 		Emails:  a.Outbox.Outstanding,
 		Pools:   a.DB.Stats,

@@ -256,6 +256,16 @@ func TestMetricsShowTheQueue(t *testing.T) {
 	if m.value(t, "anyhour_database_up") != 1 {
 		t.Error("anyhour_database_up is not 1")
 	}
+	// A kind the workers handle, with nothing to do, reads 0, not "no
+	// data": webhook deliveries, in a world without webhooks.
+	for _, state := range []string{"ready", "scheduled", "running"} {
+		if n := m.value(t, "anyhour_queue_tasks", "kind", "webhook.deliver", "state", state); n != 0 {
+			t.Errorf("idle webhook deliveries, %s: %v", state, n)
+		}
+	}
+	if age := m.value(t, "anyhour_queue_oldest_ready_age_seconds", "kind", "webhook.deliver"); age != 0 {
+		t.Errorf("idle webhook deliveries' oldest ready age: %v", age)
+	}
 	var ids []int64
 	for range 2 {
 		id, err := queue.Enqueue(ctx, a.DB, kind, map[string]int{"n": 1})

@@ -33,8 +33,10 @@ const backlogSQL = `
 	GROUP BY 1, 2`
 
 // Backlogs reads every kind's backlog as of now, in one query, ordered by
-// kind. Kinds with nothing pending or running are left out.
-func Backlogs(ctx context.Context, db *sqldb.DB, now time.Time) (_ []Backlog, err error) {
+// kind. Each of kinds is there, with zeros when it has nothing pending or
+// running (a dashboard shows 0, not "no data"); any other kind only when
+// it has.
+func Backlogs(ctx context.Context, db *sqldb.DB, now time.Time, kinds ...string) (_ []Backlog, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("queue: backlog: %w", err)
@@ -46,6 +48,9 @@ func Backlogs(ctx context.Context, db *sqldb.DB, now time.Time) (_ []Backlog, er
 	}
 	defer rows.Close()
 	byKind := map[string]*Backlog{}
+	for _, k := range kinds {
+		byKind[k] = &Backlog{Kind: k}
+	}
 	for rows.Next() {
 		var kind, state string
 		var n int

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -129,6 +130,18 @@ func (w *Worker) Handle(kind string, fn HandlerFunc) {
 		panic("queue: second handler for kind " + kind)
 	}
 	w.handlers[kind] = fn
+}
+
+// Kinds returns the kinds that have a handler, sorted.
+func (w *Worker) Kinds() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	kinds := make([]string, 0, len(w.handlers))
+	for k := range w.handlers {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
 }
 
 func (w *Worker) handler(kind string) HandlerFunc {

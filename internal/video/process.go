@@ -126,13 +126,16 @@ func (s *Service) tools(ctx context.Context) (ffmpeg.Tools, error) {
 // for a reason of the server's, not the file's.
 const msgLater = "This recording arrived, but could not be prepared for playback. The team can see that it failed; please record it again."
 
-// RegisterTasks registers the background work this package does. It
-// reports whether ffmpeg works in the sandbox, for the worker's start-up
-// check.
-func (s *Service) RegisterTasks(w *queue.Worker) error {
+// RegisterTasks registers the background work this package does.
+func (s *Service) RegisterTasks(w *queue.Worker) {
 	w.Handle(TaskProcess, s.handleProcess)
 	w.Handle(TaskRendition, s.handleRendition)
 	w.Handle(TaskAudio, s.handleAudio)
+}
+
+// CheckTools reports whether ffmpeg works in the sandbox, for a worker's
+// start-up check.
+func (s *Service) CheckTools() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_, err := s.tools(ctx)
