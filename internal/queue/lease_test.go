@@ -323,3 +323,126 @@ func TestOutageLongerThanLeaseCancels(t *testing.T) {
 	}
 	waitFor(t, "the task to be done", func() bool { return mustGet(t, c.check, id).Status == queue.StatusDone })
 }
+
+// jumpingClock is the database's clock, moved by an offset that a test
+// sets: a jump of the clock every worker times its leases by (on SQLite,
+// the host's own).
+type jumpingClock struct {
+	db     *sqldb.DB
+	offset atomic.Int64
+}
+
+func (c *jumpingClock) Now(ctx context.Context) (time.Time, error) {
+	t, err := c.db.Now(ctx)
+	return t.Add(time.Duration(c.offset.Load())), err
+}
+
+func (c *jumpingClock) jump(d time.Duration) { c.offset.Add(int64(d)) }
+
+func jumpingWorker(db *sqldb.DB, c *jumpingClock, name string, lease time.Duration) *queue.Worker {
+	return queue.New(db, queue.Config{
+		Concurrency: 2,
+		Lease:       lease,
+		Poll:        10 * time.Millisecond,
+		Name:        name,
+		Logger:      slog.New(slog.DiscardHandler),
+		DBNow:       c.Now,
+	})
+}
+
+// TestDatabaseClockJumpsForward: the database's clock jumps five minutes
+// ahead (NTP putting a clock right, a virtual machine resumed) while a
+// worker runs two tasks. Every lease then looks five minutes old. Neither
+// that worker (the one process of a SQLite install) nor another takes a
+// task over, and the one on its last attempt is not failed as lost: each
+// runs once, and its holder's renewals carry on by the new time.
+func TestDatabaseClockJumpsForward(t *testing.T) {
+	t.Parallel()
+	db := sqldbtest.Open(t)
+	const lease = 4 * time.Second
+	c := &jumpingClock{db: db}
+	holder := jumpingWorker(db, c, "holder", lease)
+	other := jumpingWorker(db, c, "other", lease)
+	var runs atomic.Int32
+	started, release := make(chan struct{}, 2), make(chan struct{})
+	body := func(ctx context.Context, _ queue.Task) error {
+		runs.Add(1)
+		started <- struct{}{}
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	holder.Handle("k", body)
+	holder.Handle("last", body)
+	for _, kind := range []string{"k", "last"} {
+		other.Handle(kind, func(ctx context.Context, task queue.Task) error {
+			t.Errorf("another worker ran task %d (%s), held by the first", task.ID, task.Kind)
+			return nil
+		})
+	}
+	retried := mustEnqueue(t, db, "k", nil, queue.MaxAttempts(3))
+	last := mustEnqueue(t, db, "last", nil, queue.MaxAttempts(1))
+	stop := start(t, holder)
+	defer stop()
+	<-started
+	<-started
+	mustRunNone(t, other) // the other worker has read the clock before the jump
+
+	c.jump(5 * time.Minute)
+	// For a lease and a half, by this process's clock: through the hold,
+	// and past it, once every lease has been renewed by the new time.
+	for end := time.Now().Add(lease * 3 / 2); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		mustRunNone(t, other)
+	}
+	for _, id := range []int64{retried, last} {
+		if got := mustGet(t, db, id); got.Status != queue.StatusRunning || got.Worker != "holder" || got.Attempts != 1 {
+			t.Errorf("after the jump, task %d is %s by %s on attempt %d; want still running by holder on attempt 1", id, got.Status, got.Worker, got.Attempts)
+		}
+	}
+	close(release)
+	stop()
+	for _, id := range []int64{retried, last} {
+		if got := mustGet(t, db, id); got.Status != queue.StatusDone || got.Attempts != 1 {
+			t.Errorf("task %d: %s after %d attempts, want done after 1", id, got.Status, got.Attempts)
+		}
+	}
+	if n := runs.Load(); n != 2 {
+		t.Errorf("%d runs of two tasks", n)
+	}
+}
+
+// TestDatabaseClockJumpsBack: the database's clock jumps five minutes
+// back after a worker claimed a task and died. Its lease, set by the old
+// time, would then last five minutes more; a worker that sees the jump
+// cuts it to a lease from the new now, and takes the task over within a
+// lease or two, not five minutes later.
+func TestDatabaseClockJumpsBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := sqldbtest.Open(t)
+	const lease = 2 * time.Second
+	c := &jumpingClock{db: db}
+	dead := jumpingWorker(db, c, "dead", lease)
+	alive := jumpingWorker(db, c, "alive", lease)
+	var ran atomic.Int32
+	alive.Handle("k", func(context.Context, queue.Task) error { ran.Add(1); return nil })
+	id := mustEnqueue(t, db, "k", nil)
+	if _, ok, err := dead.Claim(ctx); !ok || err != nil {
+		t.Fatalf("Claim = %v, %v", ok, err)
+	}
+	mustRunNone(t, alive) // the lease holds; the clock is read before the jump
+
+	c.jump(-5 * time.Minute)
+	waitFor(t, "the dead worker's task to be taken over", func() bool {
+		if _, err := alive.RunOne(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return ran.Load() > 0
+	})
+	if got := mustGet(t, db, id); got.Status != queue.StatusDone || got.Attempts != 2 {
+		t.Errorf("task %s after %d attempts, want done after the dead worker's and one more", got.Status, got.Attempts)
+	}
+}

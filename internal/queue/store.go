@@ -56,13 +56,17 @@ func (w *Worker) claim(ctx context.Context, f kindFilter) (t Task, ok bool, err 
 	q := fmt.Sprintf(claimSQL, kinds, w.db.Dialect.Pick("", " FOR UPDATE SKIP LOCKED"))
 	for try := 1; ; try++ {
 		sent := time.Now()
-		var dbNow time.Time
-		if dbNow, err = w.db.Now(ctx); err != nil {
+		dbNow, judge, err := w.leaseNow(ctx)
+		if err != nil {
 			return Task{}, false, fmt.Errorf("queue: claim: %w", err)
+		}
+		expiredBefore := dbNow
+		if !judge {
+			expiredBefore = time.Time{} // no lease ends before it: take over nothing
 		}
 		now := w.now()
 		var payload string
-		err = w.db.WriteRow(ctx, q, append([]any{dbNow.Add(w.cfg.Lease), w.cfg.Name, now, dbNow}, args...)...).
+		err = w.db.WriteRow(ctx, q, append([]any{dbNow.Add(w.cfg.Lease), w.cfg.Name, now, expiredBefore}, args...)...).
 			Scan(&t.ID, &t.Kind, &payload, &t.Attempt, &t.MaxAttempts)
 		switch {
 		case errors.Is(err, sqldb.ErrNotFound):
@@ -82,9 +86,12 @@ func (w *Worker) claim(ctx context.Context, f kindFilter) (t Task, ok bool, err 
 // worker died (or hung) every time, and running them again would only
 // repeat that. It returns how many it failed.
 func (w *Worker) sweep(ctx context.Context) (int64, error) {
-	dbNow, err := w.db.Now(ctx)
+	dbNow, judge, err := w.leaseNow(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("queue: sweep lost tasks: %w", err)
+	}
+	if !judge {
+		return 0, nil
 	}
 	res, err := w.db.Exec(ctx, `
 		UPDATE tasks SET status = 'failed', lease_until = NULL, updated_at = $1,
@@ -100,7 +107,7 @@ func (w *Worker) sweep(ctx context.Context) (int64, error) {
 // renew extends t's lease to a Lease from now, by the database's clock.
 // It returns false if the task is no longer this worker's to run.
 func (w *Worker) renew(ctx context.Context, t Task) (bool, error) {
-	dbNow, err := w.db.Now(ctx)
+	dbNow, err := w.cfg.DBNow(ctx)
 	if err != nil {
 		return false, fmt.Errorf("queue: renew lease of task %d: %w", t.ID, err)
 	}

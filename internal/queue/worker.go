@@ -40,6 +40,9 @@ type Config struct {
 	// jumps never takes a task that another still holds. Default
 	// time.Now.
 	Now func() time.Time
+	// DBNow reads the database's clock, by which leases are timed; tests
+	// replace it to make it jump. Default sqldb.DB.Now.
+	DBNow func(ctx context.Context) (time.Time, error)
 }
 
 // DefaultLease is the lease a Worker takes unless Config.Lease says
@@ -77,6 +80,8 @@ type Worker struct {
 
 	mu       sync.Mutex
 	handlers map[string]HandlerFunc
+
+	clock leaseClock // the database's clock as claims and sweeps read it
 }
 
 // New returns a Worker over db's tasks table.
@@ -99,6 +104,9 @@ func New(db *sqldb.DB, cfg Config) *Worker {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.DBNow == nil {
+		cfg.DBNow = db.Now
 	}
 	w := &Worker{
 		db:       db,

@@ -1,0 +1,78 @@
+package queue
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Leases are timed by the database's clock, one clock for every worker.
+// That clock may still jump: NTP putting right a wrong clock, a virtual
+// machine resumed, someone's date command. The database's clock is this
+// host's on SQLite, so one process sees its own tasks' leases jump too.
+//
+//   - A jump forward makes every lease look older than it is. A lease is
+//     renewed every Lease/3, so a jump of more than 2/3 of a Lease would
+//     let a worker take over tasks that are still running, and run them
+//     twice. A worker that sees the clock jump forward takes over nothing,
+//     and fails nothing as lost, for a Lease of its own monotonic clock:
+//     by then every live holder has renewed by the new time.
+//   - A jump back makes leases look younger: a dead worker's task would
+//     wait out the jump before anyone took it over. A worker that sees
+//     the clock jump back cuts every lease to at most a Lease from the new
+//     now, which is what a live holder's next renewal sets anyway.
+//
+// A jump is seen by comparing how far the database's clock moved between
+// two of this worker's readings with how far its monotonic clock did.
+// Readings differ by their queries' latency too, so only a difference of
+// more than half a Lease (and at least jumpAtLeast) counts.
+type leaseClock struct {
+	mu        sync.Mutex
+	wall      time.Time // the last reading, without a monotonic part
+	mono      time.Time // this process's clock when it was read
+	holdUntil time.Time // no takeover before this, by the monotonic clock
+}
+
+// jumpAtLeast is the least difference that counts as a jump, for short
+// leases on a loaded machine.
+const jumpAtLeast = 2 * time.Second
+
+// leaseNow reads the database's clock for a claim or a sweep and says
+// whether leases may be judged by it now (see leaseClock).
+func (w *Worker) leaseNow(ctx context.Context) (now time.Time, judge bool, err error) {
+	now, err = w.cfg.DBNow(ctx)
+	if err != nil {
+		return now, false, err
+	}
+	mono := time.Now()
+	c := &w.clock
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.wall.IsZero() {
+		jump := now.Round(0).Sub(c.wall) - mono.Sub(c.mono)
+		switch limit := max(w.cfg.Lease/2, jumpAtLeast); {
+		case jump > limit:
+			c.holdUntil = mono.Add(w.cfg.Lease)
+			w.log.Warn("queue: the database's clock jumped forward; no task is taken over for a lease",
+				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Duration("lease", w.cfg.Lease))
+		case jump < -limit:
+			n, err := w.cutLeases(ctx, now)
+			w.log.Warn("queue: the database's clock jumped back; leases cut to a lease from now",
+				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Int64("tasks", n), slog.Any("error", err))
+		}
+	}
+	c.wall, c.mono = now.Round(0), mono
+	return now, !mono.Before(c.holdUntil), nil
+}
+
+// cutLeases ends every lease later than a Lease from now at that time.
+// Under a clock that only goes forward no lease is that long, so only
+// leases set before the clock went back change.
+func (w *Worker) cutLeases(ctx context.Context, now time.Time) (int64, error) {
+	res, err := w.db.Exec(ctx, `UPDATE tasks SET lease_until = $1 WHERE status = 'running' AND lease_until > $1`, now.Add(w.cfg.Lease))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
