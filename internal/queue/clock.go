@@ -20,8 +20,9 @@ import (
 //     by then every live holder has renewed by the new time.
 //   - A jump back makes leases look younger: a dead worker's task would
 //     wait out the jump before anyone took it over. A worker that sees
-//     the clock jump back cuts every lease to at most a Lease from the new
-//     now, which is what a live holder's next renewal sets anyway.
+//     the clock jump back cuts every lease to at most a Lease (and the
+//     least jump that counts) from the new now; a live holder's next
+//     renewal sets less anyway.
 //
 // A jump is seen by comparing how far the database's clock moved between
 // two of this worker's readings with how far its monotonic clock did.
@@ -57,7 +58,7 @@ func (w *Worker) leaseNow(ctx context.Context) (now time.Time, judge bool, err e
 			w.log.Warn("queue: the database's clock jumped forward; no task is taken over for a lease",
 				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Duration("lease", w.cfg.Lease))
 		case jump < -limit:
-			n, err := w.cutLeases(ctx, now)
+			n, err := w.cutLeases(ctx, now.Add(w.cfg.Lease+limit))
 			w.log.Warn("queue: the database's clock jumped back; leases cut to a lease from now",
 				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Int64("tasks", n), slog.Any("error", err))
 		}
@@ -66,11 +67,13 @@ func (w *Worker) leaseNow(ctx context.Context) (now time.Time, judge bool, err e
 	return now, !mono.Before(c.holdUntil), nil
 }
 
-// cutLeases ends every lease later than a Lease from now at that time.
-// Under a clock that only goes forward no lease is that long, so only
-// leases set before the clock went back change.
-func (w *Worker) cutLeases(ctx context.Context, now time.Time) (int64, error) {
-	res, err := w.db.Exec(ctx, `UPDATE tasks SET lease_until = $1 WHERE status = 'running' AND lease_until > $1`, now.Add(w.cfg.Lease))
+// cutLeases ends every lease later than until at until: a Lease, and the
+// least jump that counts, from now. Under a clock that only goes forward
+// no lease is that long, so only leases set before the clock went back
+// change; the margin keeps a reading that came back late (and so looked
+// like a jump back) from cutting a lease a holder has just renewed.
+func (w *Worker) cutLeases(ctx context.Context, until time.Time) (int64, error) {
+	res, err := w.db.Exec(ctx, `UPDATE tasks SET lease_until = $1 WHERE status = 'running' AND lease_until > $1`, until)
 	if err != nil {
 		return 0, err
 	}
