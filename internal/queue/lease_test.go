@@ -106,12 +106,7 @@ func TestClockJumpTakesNothingHeld(t *testing.T) {
 			most.Store(n)
 		}
 		close(started)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
+		return held(ctx, release)
 	}
 	holder.Handle("k", body)
 	other.Handle("k", func(ctx context.Context, task queue.Task) error {
@@ -340,14 +335,20 @@ func (c *jumpingClock) Now(ctx context.Context) (time.Time, error) {
 func (c *jumpingClock) jump(d time.Duration) { c.offset.Add(int64(d)) }
 
 func jumpingWorker(db *sqldb.DB, c *jumpingClock, name string, lease time.Duration) *queue.Worker {
-	return queue.New(db, queue.Config{
-		Concurrency: 2,
-		Lease:       lease,
-		Poll:        10 * time.Millisecond,
-		Name:        name,
-		Logger:      slog.New(slog.DiscardHandler),
-		DBNow:       c.Now,
-	})
+	cfg := testConfig(name, lease)
+	cfg.DBNow = c.Now
+	return queue.New(db, cfg)
+}
+
+// held is a handler's body that runs until release is closed, or until
+// its worker loses the task.
+func held(ctx context.Context, release <-chan struct{}) error {
+	select {
+	case <-release:
+		return nil
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 }
 
 // TestDatabaseClockJumpsForward: the database's clock jumps five minutes
@@ -368,12 +369,7 @@ func TestDatabaseClockJumpsForward(t *testing.T) {
 	body := func(ctx context.Context, _ queue.Task) error {
 		runs.Add(1)
 		started <- struct{}{}
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
+		return held(ctx, release)
 	}
 	holder.Handle("k", body)
 	holder.Handle("last", body)

@@ -31,14 +31,21 @@ type clock = clocktest.Clock
 // newWorker returns a Worker on db with a fast poll, a quiet logger and
 // the given clock.
 func newWorker(db *sqldb.DB, c *clock, name string, lease time.Duration) *queue.Worker {
-	return queue.New(db, queue.Config{
+	cfg := testConfig(name, lease)
+	cfg.Now = c.Now
+	return queue.New(db, cfg)
+}
+
+// testConfig is a worker's configuration for tests: a fast poll and a
+// quiet logger.
+func testConfig(name string, lease time.Duration) queue.Config {
+	return queue.Config{
 		Concurrency: 2,
 		Lease:       lease,
 		Poll:        10 * time.Millisecond,
 		Name:        name,
 		Logger:      slog.New(slog.DiscardHandler),
-		Now:         c.Now,
-	})
+	}
 }
 
 // outliveLeases makes every lease held run out, as the passing of time
