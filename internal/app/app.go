@@ -280,13 +280,14 @@ func (a *App) Handler() http.Handler {
 	if a.Config.MetricsToken != "" {
 		mux.Handle("GET /metrics", metrics.RequireToken(a.Config.MetricsToken, a.Metrics.Handler(a.Logger)))
 	}
-	web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger).Register(mux)
+	pages := web.New(a.Services, web.Config{BaseURL: a.Config.BaseURL}, a.Logger)
+	pages.Register(mux)
 	a.api.Register(mux)
 	mux.Handle(upload.BasePath, a.uploads)
 	mux.Handle(githttp.BasePath, a.git)
 	proxies, _ := httpx.ParsePrefixes(a.Config.TrustedProxies) // checked in Open
 	return httpx.Chain(httpx.RecordRoute(mux), httpx.RealIP(proxies), httpx.WithRoute, a.Metrics.Instrument,
-		httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOrigin)
+		httpx.Log(a.Logger), httpx.SecurityHeaders, httpx.CrossOriginPages(pages.CrossSiteRefused()))
 }
 
 // Worker returns the background worker with every task kind registered.

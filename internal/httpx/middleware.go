@@ -57,14 +57,27 @@ func StyleNonce(w http.ResponseWriter) string {
 // coming from another origin (Sec-Fetch-Site or Origin), using the
 // standard library's protection. Requests without those headers, such as
 // API clients, pass: they cannot carry a victim's cookies.
-func CrossOrigin(next http.Handler) http.Handler {
-	p := http.NewCrossOriginProtection()
-	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, http.StatusForbidden, "cross_origin", "cross-origin requests are not allowed",
-			"Forbidden: this form was sent from another site. Go back to the page, reload it and try again.")
-	}))
-	return p.Handler(next)
+func CrossOrigin(next http.Handler) http.Handler { return CrossOriginPages(nil)(next) }
+
+// CrossOriginPages is CrossOrigin whose refusals of pages' forms (outside
+// /api/v1/) page answers, in the site's own error page; nil answers them
+// in plain text.
+func CrossOriginPages(page http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		p := http.NewCrossOriginProtection()
+		p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if page != nil && !isAPI(r) {
+				page.ServeHTTP(w, r)
+				return
+			}
+			writeError(w, r, http.StatusForbidden, "cross_origin", "cross-origin requests are not allowed", CrossSiteMessage)
+		}))
+		return p.Handler(next)
+	}
 }
+
+// CrossSiteMessage tells a person why their form was refused.
+const CrossSiteMessage = "This form was sent from another site. Go back to the page, reload it and try again."
 
 // writeError answers a request that middleware ends itself (refused, or
 // its handler panicked): in the API's error shape under /api/v1/, as

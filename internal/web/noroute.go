@@ -22,3 +22,11 @@ func (s *Server) noRoute(mux *http.ServeMux) handlerFunc {
 		return apperr.New(apperr.ErrMethodNotAllowed, "This address does not take a %s request. If you sent a form, go back and try again.", r.Method)
 	}
 }
+
+// CrossSiteRefused answers a page's form that httpx.CrossOriginPages
+// refused as sent from another site, with the site's error page.
+func (s *Server) CrossSiteRefused() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, apperr.Forbidden(httpx.CrossSiteMessage))
+	})
+}

@@ -41,8 +41,9 @@ func newTestServer(t *testing.T) *testServer {
 	ts := &testServer{DB: db, Svc: svc}
 	ts.Server = httptest.NewUnstartedServer(nil)
 	ts.Server.Start()
-	web.New(svc, web.Config{BaseURL: ts.URL}, logger).Register(mux)
-	ts.Server.Config.Handler = httpx.Chain(mux, httpx.Log(logger), httpx.SecurityHeaders, httpx.CrossOrigin)
+	pages := web.New(svc, web.Config{BaseURL: ts.URL}, logger)
+	pages.Register(mux)
+	ts.Server.Config.Handler = httpx.Chain(mux, httpx.Log(logger), httpx.SecurityHeaders, httpx.CrossOriginPages(pages.CrossSiteRefused()))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -204,9 +205,14 @@ func TestCrossSiteFormPostIsRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site POST: status %d, want 403", resp.StatusCode)
+	}
+	// The person whose browser sent it reads why, on the site's own page.
+	if doc := teamDoc(t, string(body)); teamText(doc, "h1") != "Not allowed" || !strings.Contains(teamText(doc, "main p"), "sent from another site") {
+		t.Errorf("the refusal's page: %q %q", teamText(doc, "h1"), teamText(doc, "main p"))
 	}
 	if r, _ := owner.get("/"); r.Request.URL.Path != "/" {
 		t.Errorf("the cross-site logout took effect")
