@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -40,31 +41,55 @@ type leaseClock struct {
 const jumpAtLeast = 2 * time.Second
 
 // leaseNow reads the database's clock for a claim or a sweep and says
-// whether leases may be judged by it now (see leaseClock).
+// whether leases may be judged by it now (see leaseClock). Only the
+// worker's claiming loop (or RunUntilIdle) calls it, one call at a time.
 func (w *Worker) leaseNow(ctx context.Context) (now time.Time, judge bool, err error) {
-	now, err = w.cfg.DBNow(ctx)
-	if err != nil {
-		return now, false, err
-	}
-	mono := time.Now()
 	c := &w.clock
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.wall.IsZero() {
-		jump := now.Round(0).Sub(c.wall) - mono.Sub(c.mono)
-		switch limit := max(w.cfg.Lease/2, jumpAtLeast); {
-		case jump > limit:
-			c.holdUntil = mono.Add(w.cfg.Lease)
-			w.log.Warn("queue: the database's clock jumped forward; no task is taken over for a lease",
-				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Duration("lease", w.cfg.Lease))
-		case jump < -limit:
+	now, mono, err := w.readClock(ctx)
+	if err != nil {
+		return now, false, err
+	}
+	limit := max(w.cfg.Lease/2, jumpAtLeast)
+	if jump := c.jump(now, mono); jump > limit {
+		c.holdUntil = mono.Add(w.cfg.Lease)
+		w.log.Warn("queue: the database's clock jumped forward; no task is taken over for a lease",
+			slog.Duration("jump", jump.Round(time.Millisecond)), slog.Duration("lease", w.cfg.Lease))
+	} else if jump < -limit {
+		// A reading that came back late looks like a jump back; a
+		// second one tells the two apart.
+		if now, mono, err = w.readClock(ctx); err != nil {
+			return now, false, err
+		}
+		if jump = c.jump(now, mono); jump < -limit {
 			n, err := w.cutLeases(ctx, now.Add(w.cfg.Lease+limit))
-			w.log.Warn("queue: the database's clock jumped back; leases cut to a lease from now",
-				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Int64("tasks", n), slog.Any("error", err))
+			if err != nil {
+				// The last reading stays, so that the next one sees
+				// the jump again and cuts.
+				return now, false, fmt.Errorf("cutting leases after the clock jumped back: %w", err)
+			}
+			w.log.Warn("queue: the database's clock jumped back; leases cut to a lease and a half from now",
+				slog.Duration("jump", jump.Round(time.Millisecond)), slog.Int64("tasks", n))
 		}
 	}
 	c.wall, c.mono = now.Round(0), mono
 	return now, !mono.Before(c.holdUntil), nil
+}
+
+// readClock reads the database's clock and this process's right after.
+func (w *Worker) readClock(ctx context.Context) (time.Time, time.Time, error) {
+	now, err := w.cfg.DBNow(ctx)
+	return now, time.Now(), err
+}
+
+// jump is how much further the database's clock moved than this
+// process's monotonic clock since the last reading; 0 at the first.
+func (c *leaseClock) jump(now, mono time.Time) time.Duration {
+	if c.wall.IsZero() {
+		return 0
+	}
+	return now.Round(0).Sub(c.wall) - mono.Sub(c.mono)
 }
 
 // cutLeases ends every lease later than until at until: a Lease, and the

@@ -442,3 +442,50 @@ func TestDatabaseClockJumpsBack(t *testing.T) {
 		t.Errorf("task %s after %d attempts, want done after the dead worker's and one more", got.Status, got.Attempts)
 	}
 }
+
+// TestALateReadingIsNoJump: one reading of the database's clock comes
+// back ten seconds late (a stalled query), which looks like a jump back.
+// A second reading shows it was not: no lease is cut, and the task its
+// holder runs is not taken over.
+func TestALateReadingIsNoJump(t *testing.T) {
+	t.Parallel()
+	db := sqldbtest.Open(t)
+	const lease = 4 * time.Second
+	holder := jumpingWorker(db, &jumpingClock{db: db}, "holder", lease)
+	var late atomic.Bool
+	cfg := testConfig("other", lease)
+	cfg.DBNow = func(ctx context.Context) (time.Time, error) {
+		now, err := db.Now(ctx)
+		if late.CompareAndSwap(true, false) {
+			now = now.Add(-10 * time.Second)
+		}
+		return now, err
+	}
+	other := queue.New(db, cfg)
+	other.Handle("k", func(_ context.Context, task queue.Task) error {
+		t.Errorf("another worker ran task %d, held by the first", task.ID)
+		return nil
+	})
+	started, release := make(chan struct{}), make(chan struct{})
+	holder.Handle("k", func(ctx context.Context, _ queue.Task) error {
+		close(started)
+		return held(ctx, release)
+	})
+	id := mustEnqueue(t, db, "k", nil, queue.MaxAttempts(3))
+	stop := start(t, holder)
+	defer stop()
+	<-started
+	mustRunNone(t, other)
+	before := mustGet(t, db, id).LeaseUntil
+	late.Store(true)
+	mustRunNone(t, other)
+	if got := mustGet(t, db, id); got.Status != queue.StatusRunning || got.Worker != "holder" || got.LeaseUntil.Before(before) {
+		t.Errorf("after a late reading the task is %s by %s until %v (was until %v); want still the holder's, its lease not cut",
+			got.Status, got.Worker, got.LeaseUntil, before)
+	}
+	close(release)
+	stop()
+	if got := mustGet(t, db, id); got.Status != queue.StatusDone || got.Attempts != 1 {
+		t.Errorf("task %s after %d attempts, want done after 1", got.Status, got.Attempts)
+	}
+}

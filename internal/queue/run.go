@@ -40,7 +40,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if now := w.now(); !now.Before(nextSweep) {
+		// By the monotonic clock: a jump of this host's clock neither
+		// delays sweeps (and with them, reading the database's clock)
+		// nor hurries them.
+		if now := time.Now(); !now.Before(nextSweep) {
 			w.sweepAndLog(ctx)
 			nextSweep = now.Add(w.cfg.Poll)
 		}
