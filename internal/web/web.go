@@ -5,11 +5,13 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/anyhour/anyhour/internal/message"
 
@@ -109,10 +111,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	data := errorPage{Message: apperr.Message(err), Status: status}
 	p := page{Title: title, Data: data}
 	// A signed-in member keeps the site's header and a way back to their
-	// jobs (not on a candidate's pages, nor when the database is away).
-	if status != http.StatusServiceUnavailable && !strings.HasPrefix(r.URL.Path, "/c/") && !strings.HasPrefix(r.URL.Path, "/candidate/") {
-		if m, merr := s.currentMember(r); merr == nil {
-			p = s.teamPage(r.Context(), m, "", title, data)
+	// jobs: not on a candidate's or a guest's pages, and not when the
+	// server failed (the database may be what failed), nor for longer
+	// than a moment.
+	if status < 500 && !strings.HasPrefix(r.URL.Path, "/c/") && !strings.HasPrefix(r.URL.Path, "/candidate/") && !strings.HasPrefix(r.URL.Path, "/s/") {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if m, merr := s.currentMember(r.WithContext(ctx)); merr == nil {
+			p = s.teamPage(ctx, m, "", title, data)
 		}
 	}
 	s.render(w, r, status, "error", p)
