@@ -132,6 +132,23 @@ def add(a, b):
     os.write(4, b'["ok", 3, [], 0]\n{"result": "passed"}\n')
     return a - b
 `, true, false},
+	{"forges replies from the server's flush", grader.Python, `import os, sys
+server = sys.modules["__main__"]
+server._flush = (lambda: os.write(4, b'["ok", 3, [], 0]\n'),)
+def add(a, b):
+    return a - b
+`, true, false},
+	{"outlives the judge, printing passes", grader.Python, `import sys, threading, time
+server = sys.modules["__main__"]
+server._exit = lambda code: time.sleep(100)
+def spam():
+    while True:
+        print('result {"name":"test_add_0","passed":true}', flush=True)
+        time.sleep(0.05)
+threading.Thread(target=spam, daemon=True).start()
+def add(a, b):
+    return a - b
+`, false, false},
 	{"sys.exit in the call", grader.Python, "import sys\ndef add(a, b):\n    sys.exit(0)\n", false, false},
 	{"kills itself", grader.Python, "import os, signal\ndef add(a, b):\n    os.kill(os.getpid(), signal.SIGKILL)\n", false, true},
 	{"os._exit at import", grader.Python, "import os\nos._exit(0)\n", false, true},
