@@ -169,10 +169,11 @@ func (s *Service) JobsPage(ctx context.Context, actor account.Member, after stri
 	}
 	var page JobPage
 	for {
-		q, args := `SELECT `+jobColumns+` FROM jobs WHERE org_id = $1 AND status <> $2`, []any{actor.OrgID, JobOpen}
+		status := "status <> $2"
 		if open {
-			q = `SELECT ` + jobColumns + ` FROM jobs WHERE org_id = $1 AND status = $2`
+			status = "status = $2"
 		}
+		q, args := `SELECT `+jobColumns+` FROM jobs WHERE org_id = $1 AND `+status, []any{actor.OrgID, JobOpen}
 		if from > 0 {
 			q += ` AND id < $3`
 			args = append(args, from)
